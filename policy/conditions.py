@@ -1,0 +1,169 @@
+"""Policy conditions: rule-engine expressions compiled once against the typed facts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rule_engine
+
+from policy.facts import FACTS_BY_NAME, Scope, facts_for
+
+_TYPES = {
+    "number": rule_engine.DataType.FLOAT,
+    "text": rule_engine.DataType.STRING,
+    "boolean": rule_engine.DataType.BOOLEAN,
+}
+
+
+class ConditionCompileError(ValueError):
+    """A condition that cannot be compiled; ``suggestion`` names a likely fact."""
+
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.suggestion = suggestion
+
+
+class ConditionEvaluationError(ValueError):
+    """A condition that failed on one customer's facts (for example null < 3)."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled condition; ``matches`` is pure and safe to call from any thread."""
+
+    text: str
+    rule: Any
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the condition holds for ``facts``.
+
+        Raises:
+            ConditionEvaluationError: the facts do not fit the expression (e.g. a null compared
+                with a number); the engine reports it as a reason instead of crashing.
+        """
+        try:
+            return bool(self.rule.matches(facts))
+        except rule_engine.EngineError as exc:
+            raise ConditionEvaluationError(f"{self.text!r}: {_engine_message(exc)}") from exc
+
+
+def _context(scope: Scope) -> rule_engine.Context:
+    types = {fact.name: _TYPES[fact.type] for fact in facts_for(scope)}
+    return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(types))
+
+
+_CONTEXTS: dict[str, rule_engine.Context] = {}
+
+
+def compile_condition(
+    text: str, scope: Scope, allowed_values: Mapping[str, tuple[str, ...]] | None = None
+) -> Condition:
+    """Compile ``text`` for ``scope``, refusing unknown facts, bad types and unknown values.
+
+    Args:
+        text: The expression as compliance wrote it.
+        scope: ``tier`` or ``override``; decides which facts may be named.
+        allowed_values: For text facts such as ``nature`` or ``grade``, the values that exist.
+
+    Raises:
+        ConditionCompileError: with a message for people and, for a typo, a suggestion.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ConditionCompileError("a condition must be a non-empty expression")
+    context = _CONTEXTS.get(scope)
+    if context is None:
+        context = _CONTEXTS[scope] = _context(scope)
+    try:
+        rule = rule_engine.Rule(text, context=context)
+    except rule_engine.SymbolResolutionError as exc:
+        raise _unknown_fact(exc.symbol_name, scope, exc.suggestion) from exc
+    except rule_engine.RuleSyntaxError as exc:
+        raise ConditionCompileError(f"syntax error in {text!r}: {_engine_message(exc)}") from exc
+    except rule_engine.EngineError as exc:
+        raise ConditionCompileError(f"{text!r}: {_engine_message(exc)}") from exc
+    _check_symbols_and_values(rule.statement.expression, text, allowed_values or {})
+    return Condition(text=text, rule=rule)
+
+
+def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:
+    if name in FACTS_BY_NAME:
+        return ConditionCompileError(f"fact {name!r} is only available in overrides")
+    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+    known = ", ".join(fact.name for fact in facts_for(scope))
+    return ConditionCompileError(f"unknown fact {name!r}{hint} (known: {known})", suggestion)
+
+
+def _engine_message(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return str(message)
+
+
+def _children(node: Any) -> Iterator[Any]:
+    names: list[str] = list(getattr(node, "__dict__", {}))
+    for klass in type(node).__mro__:
+        names.extend(getattr(klass, "__slots__", ()))
+    for name in names:
+        if name == "context":
+            continue
+        value = getattr(node, name, None)
+        if isinstance(value, rule_engine.ast.ExpressionBase):
+            yield value
+        elif isinstance(value, tuple | list):
+            yield from (v for v in value if isinstance(v, rule_engine.ast.ExpressionBase))
+
+
+def _check_symbols_and_values(
+    root: Any, text: str, allowed_values: Mapping[str, tuple[str, ...]]
+) -> None:
+    # Built-ins such as $today read the clock: a grading must depend only on the as-of date.
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope == "built-in":
+            raise ConditionCompileError(
+                f"{text!r}: built-in ${node.name} is not allowed; conditions may only name facts"
+            )
+        symbols, strings = _compared(node)
+        for symbol in symbols:
+            allowed = allowed_values.get(symbol) or FACTS_BY_NAME[symbol].values
+            if not allowed:
+                continue
+            for value in strings:
+                if value not in allowed:
+                    raise ConditionCompileError(
+                        f"{text!r}: {value!r} is not a known {symbol} "
+                        f"(known: {', '.join(allowed)})",
+                        _closest(value, allowed),
+                    )
+        stack.extend(_children(node))
+
+
+def _compared(node: Any) -> tuple[list[str], list[str]]:
+    """Symbols and string literals that ``node`` compares directly with each other."""
+    ast = rule_engine.ast
+    if isinstance(node, ast.ComparisonExpression):
+        operands = [node.left, node.right]
+    elif isinstance(node, ast.ContainsExpression):
+        operands = [node.container, node.member]
+    else:
+        return [], []
+    symbols: list[str] = []
+    strings: list[str] = []
+    for operand in operands:
+        if isinstance(operand, ast.SymbolExpression):
+            symbols.append(operand.name)
+        elif isinstance(operand, ast.StringExpression):
+            strings.append(operand.value)
+        elif isinstance(operand, ast.ArrayExpression):
+            strings.extend(v.value for v in operand.value if isinstance(v, ast.StringExpression))
+    return symbols, strings
+
+
+def _closest(value: str, candidates: tuple[str, ...]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(value, candidates, n=1)
+    return found[0] if found else None
