@@ -91,9 +91,11 @@ def compile_condition(
 def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:
     if name in FACTS_BY_NAME:
         return ConditionCompileError(f"fact {name!r} is only available in overrides")
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+    if suggestion:
+        return ConditionCompileError(f"unknown fact {name!r}; did you mean {suggestion!r}?",
+                                     suggestion)
     known = ", ".join(fact.name for fact in facts_for(scope))
-    return ConditionCompileError(f"unknown fact {name!r}{hint} (known: {known})", suggestion)
+    return ConditionCompileError(f"unknown fact {name!r} (known facts: {known})")
 
 
 def _engine_message(exc: BaseException) -> str:

@@ -1,0 +1,118 @@
+"""Reading a policy file: YAML → schema → meaning checks → an immutable ``Policy``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from policy.conditions import compile_condition
+from policy.errors import PolicyError, PolicyProblem
+from policy.meaning import meaning_problems
+from policy.model import Grade, Override, Policy, ScoringItem, Tier
+from policy.schema_check import schema_problems
+from policy.yamlsource import parse_yaml
+
+
+def default_policy_path() -> Path:
+    """The shipped policy of the regime, ``policy/default.yaml``."""
+    return Path(str(resources.files("policy").joinpath("default.yaml")))
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Load and check the policy file at ``path``.
+
+    Raises:
+        PolicyError: every problem found, each with file, line, column and key.
+    """
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PolicyError([PolicyProblem(file, None, None, "", "no such file; check the path "
+                                         "(the shipped example is policy/default.yaml)")]) from None
+    except OSError as exc:
+        raise PolicyError([PolicyProblem(file, None, None, "", f"cannot read: {exc.strerror}")]) \
+            from None
+    return parse_policy(raw, file)
+
+
+def check_policy(path: str | Path) -> list[PolicyProblem]:
+    """Every problem of the policy at ``path``; empty when it is valid."""
+    try:
+        load_policy(path)
+    except PolicyError as exc:
+        return list(exc.problems)
+    return []
+
+
+def parse_policy(raw: bytes | str, file: str = "<policy>") -> Policy:
+    """Check and build a policy from its file content (no disk access).
+
+    Raises:
+        PolicyError: every problem found.
+    """
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([PolicyProblem(file, None, None, "", f"not UTF-8 text (byte "
+                                         f"{exc.start}); save the file as UTF-8")]) from None
+    doc, problems = parse_yaml(text, file)
+    if doc is None:
+        raise PolicyError(problems)
+    if not isinstance(doc.data, dict):
+        raise PolicyError([PolicyProblem(file, 1, 1, "", "a policy is a mapping of keys "
+                                         "(policy_version, scoring, grades, …); see default.yaml")])
+    problems = schema_problems(doc, file)
+    reported = {(p.line, p.path) for p in problems}
+    problems += [p for p in meaning_problems(doc, file) if (p.line, p.path) not in reported]
+    if problems:
+        raise PolicyError(problems)
+    return _build(doc.data, text, hashlib.sha256(data).hexdigest(), file)
+
+
+def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy:
+    natures = tuple(data["natures"])
+    grades = tuple(Grade(g["name"], g.get("label", g["name"]), float(g["min_score"]))
+                   for g in data["grades"])
+    below = data["below_lowest"]
+    names = (*(g.name for g in grades), below["name"])
+    values = {"nature": natures, "grade": names}
+    effective = data.get("effective_from")
+    return Policy(
+        version=data["policy_version"],
+        name=data["name"],
+        effective_from=date.fromisoformat(effective) if effective else None,
+        rounding=int(data["rounding"]),
+        natures=MappingProxyType(dict(data["natures"])),
+        new_customer_months=int(data["lifecycle"]["new_customer_months"]),
+        scoring=tuple(_item(item) for item in data["scoring"]),
+        grades=grades,
+        below_lowest=Grade(below["name"], below.get("label", below["name"]), None),
+        privileges=MappingProxyType({k: MappingProxyType(dict(v))
+                                     for k, v in data["privileges"].items()}),
+        tiers=tuple(Tier(t["key"], t["label"], t.get("when"),
+                         compile_condition(t["when"], "tier", values) if t.get("when") else None)
+                    for t in data["tiers"]),
+        overrides=tuple(Override(o["id"], o["reason"], o["when"],
+                                 compile_condition(o["when"], "override", values),
+                                 o.get("cap_grade"), o.get("flag"))
+                        for o in data.get("overrides") or ()),
+        item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
+        review=MappingProxyType(dict(data.get("review") or {})),
+        sha256=sha256,
+        source=text,
+        path=file,
+        raw=MappingProxyType(dict(data)),
+    )
+
+
+def _item(item: Mapping[str, Any]) -> ScoringItem:
+    points = item.get("new_customer_points")
+    return ScoringItem(item["key"], item["label"], float(item["weight"]), item["method"],
+                       item.get("fact"), None if points is None else float(points))

@@ -1,0 +1,140 @@
+"""Meaning checks beyond the schema: weights, thresholds, privileges, tiers, conditions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from policy.conditions import ConditionCompileError, compile_condition
+from policy.errors import PolicyProblem, format_path
+from policy.facts import FACTS_BY_NAME, Scope
+from policy.yamlsource import Path, YamlDocument
+
+Report = Callable[[Path, str], None]
+T = TypeVar("T")
+
+
+def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
+    """Every meaning problem of a schema-valid policy document, located."""
+    problems: list[PolicyProblem] = []
+
+    def report(path: Path, message: str) -> None:
+        line, col = doc.locate(path)
+        problems.append(PolicyProblem(file, line, col, format_path(path), message))
+
+    data: Mapping[str, Any] = doc.data
+    # Each section is checked on its own, so that a schema error in one section (already
+    # reported) does not hide the meaning errors of the others.
+    _guarded(lambda: _check_scoring(data["scoring"], report))
+    grade_names = _guarded(lambda: _check_grades(data["grades"], data["below_lowest"], report))
+    natures = _guarded(lambda: tuple(str(k) for k in data["natures"]))
+    if grade_names is not None:
+        _guarded(lambda: _check_privileges(data["privileges"], grade_names, report))
+    if grade_names is not None and natures is not None:
+        values = {"nature": natures, "grade": tuple(grade_names)}
+        _guarded(lambda: _check_tiers(data["tiers"], values, report))
+        _guarded(lambda: _check_overrides(data.get("overrides") or [], values, grade_names,
+                                          report))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _guarded(check: Callable[[], T]) -> T | None:
+    try:
+        return check()
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+
+
+def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
+    total = sum(float(item["weight"]) for item in items)
+    if abs(total - 100) > 1e-9:
+        listed = " + ".join(f"{item['key']} {item['weight']:g}" for item in items)
+        report(("scoring",), f"weights add up to {total:g} ({listed}); they must add up to 100")
+    _check_unique(items, "key", ("scoring",), report)
+    for index, item in enumerate(items):
+        if item["method"] != "relative_to_max":
+            continue
+        fact = FACTS_BY_NAME.get(item["fact"])
+        if fact is None or fact.type != "number" or "tier" not in fact.scopes:
+            numeric = [f.name for f in FACTS_BY_NAME.values()
+                       if f.type == "number" and "tier" in f.scopes]
+            report(("scoring", index, "fact"),
+                   f"{item['fact']!r} is not a numeric customer fact{_suggest(item['fact'], numeric)}")
+        if item["new_customer_points"] > item["weight"]:
+            report(("scoring", index, "new_customer_points"),
+                   f"{item['new_customer_points']:g} is above the item's weight {item['weight']:g}")
+
+
+def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: Report) -> list[str]:
+    _check_unique(grades, "name", ("grades",), report)
+    names = [grade["name"] for grade in grades]
+    if below["name"] in names:
+        report(("below_lowest", "name"),
+               f"{below['name']!r} is already a graded band; give below_lowest its own name")
+    for index in range(1, len(grades)):
+        previous, current = grades[index - 1]["min_score"], grades[index]["min_score"]
+        if current >= previous:
+            report(("grades", index, "min_score"),
+                   f"{current:g} is not below grades[{index - 1}].min_score {previous:g}; "
+                   f"thresholds must fall strictly from {names[0]} to {names[-1]}")
+    return [*names, below["name"]]
+
+
+def _check_privileges(privileges: Mapping[str, Any], grades: list[str], report: Report) -> None:
+    for name in grades:
+        if name not in privileges:
+            report(("privileges",), f"grade {name!r} has no privileges; add privileges.{name} "
+                   "(every grade, including below_lowest, needs its terms)")
+    for name in privileges:
+        if name not in grades:
+            report(("privileges", name),
+                   f"privileges for unknown grade {name!r}{_suggest(name, grades)}")
+
+
+def _check_tiers(tiers: list[dict[str, Any]], values: Mapping[str, tuple[str, ...]],
+                 report: Report) -> None:
+    _check_unique(tiers, "key", ("tiers",), report)
+    last = len(tiers) - 1
+    for index, tier in enumerate(tiers):
+        when = tier.get("when")
+        if index == last and when is not None:
+            report(("tiers", index, "when"), "the last tier must have no condition: it catches "
+                   "every customer no earlier tier took; add a catch-all tier after it")
+        elif index < last and when is None:
+            report(("tiers", index), "only the last tier may omit `when`: tiers after a "
+                   "catch-all could never apply")
+        if when is not None:
+            _check_condition(when, "tier", values, ("tiers", index, "when"), report)
+
+
+def _check_overrides(overrides: list[dict[str, Any]], values: Mapping[str, tuple[str, ...]],
+                     grades: list[str], report: Report) -> None:
+    _check_unique(overrides, "id", ("overrides",), report)
+    for index, rule in enumerate(overrides):
+        _check_condition(rule["when"], "override", values, ("overrides", index, "when"), report)
+        cap = rule.get("cap_grade")
+        if cap is not None and cap not in grades:
+            report(("overrides", index, "cap_grade"),
+                   f"unknown grade {cap!r}{_suggest(cap, grades)}")
+
+
+def _check_condition(text: str, scope: Scope, values: Mapping[str, tuple[str, ...]],
+                     path: Path, report: Report) -> None:
+    try:
+        compile_condition(text, scope, values)
+    except ConditionCompileError as exc:
+        report(path, exc.message)
+
+
+def _check_unique(items: list[dict[str, Any]], key: str, path: Path, report: Report) -> None:
+    seen: set[Any] = set()
+    for index, item in enumerate(items):
+        if item[key] in seen:
+            report((*path, index, key), f"{item[key]!r} is used twice; each {key} must be unique")
+        seen.add(item[key])
+
+
+def _suggest(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), candidates, n=1)
+    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(candidates)})"

@@ -1,0 +1,92 @@
+"""JSON Schema validation of a policy, every error located and worded for compliance staff."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from policy.errors import PolicyProblem, format_path
+from policy.yamlsource import YamlDocument
+
+
+@cache
+def policy_schema() -> dict[str, Any]:
+    """The policy JSON Schema shipped in ``policy/schema``."""
+    text = resources.files("policy").joinpath("schema/policy.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        policy_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def schema_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
+    """Every schema violation of ``doc``, in file order."""
+    problems = []
+    for error in _validator().iter_errors(doc.data):
+        problems.extend(_explain(error, doc, file))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _explain(error: jsonschema.ValidationError, doc: YamlDocument, file: str) -> list[PolicyProblem]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        return _unknown_keys(error, doc, file)
+    line, col = doc.locate(path)
+    return [PolicyProblem(file, line, col, format_path(path), _message(error))]
+
+
+def _unknown_keys(
+    error: jsonschema.ValidationError, doc: YamlDocument, file: str
+) -> list[PolicyProblem]:
+    allowed = list(error.schema.get("properties", {}))
+    base = tuple(error.absolute_path)
+    problems = []
+    for key in error.instance:
+        if key in allowed:
+            continue
+        line, col = doc.locate((*base, str(key)), key=True)
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+        problems.append(PolicyProblem(file, line, col, format_path((*base, str(key))),
+                                      f"unknown key {key!r}{hint}"))
+    return problems
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    kind = error.validator
+    value = error.instance
+    if kind == "required":
+        return f"{error.message}; add it (see policy/default.yaml for an example)"
+    if kind == "type":
+        wanted = error.validator_value
+        hint = " — write it in quotes" if wanted == "string" and not isinstance(value, str) else ""
+        return f"{value!r} should be {_type_words(wanted)}{hint}"
+    if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        return f"{value!r} is out of range: {error.message.split(' is ', 1)[-1]}"
+    if kind == "enum":
+        return f"{value!r} is not allowed; use one of {', '.join(map(str, error.validator_value))}"
+    if kind in {"format", "pattern"} and isinstance(value, str):
+        return f"{value!r} is not valid here ({error.message.split(' ', 1)[-1]})"
+    if kind == "oneOf" and isinstance(value, dict):
+        return "give exactly one of cap_grade or flag"
+    if kind in {"else", "not"} or (kind == "not" and isinstance(value, dict)):
+        return "fact and new_customer_points belong only to relative_to_max items"
+    return error.message
+
+
+def _type_words(wanted: object) -> str:
+    words = {"string": "text", "number": "a number", "integer": "a whole number",
+             "object": "a mapping of keys to values", "array": "a list", "boolean": "true or false"}
+    if isinstance(wanted, list):
+        return " or ".join(words.get(str(w), str(w)) for w in wanted)
+    return words.get(str(wanted), str(wanted))

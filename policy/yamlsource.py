@@ -1,0 +1,134 @@
+"""Safe YAML parsing that keeps where every key and value stood in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from policy.errors import PolicyProblem, format_path
+
+Path = tuple[str | int, ...]
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 200_000
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: the schema checks them, with a line number."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),
+)
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data plus the (line, column) of each path, 1-based."""
+
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Where ``path`` stands, or its nearest existing parent."""
+        probe = tuple(path)
+        while True:
+            found = (self.key_marks.get(probe) if key else None) or self.marks.get(probe)
+            if found:
+                return found
+            if not probe:
+                return None, None
+            probe = probe[:-1]
+
+
+def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyProblem]]:
+    """Parse ``text``; return the document or the problems that stop parsing.
+
+    Refuses duplicate keys, alias bombs and oversized files with located messages.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None, [PolicyProblem(file, None, None, "", f"file is larger than {MAX_BYTES} "
+                                    "bytes; a policy is a few kilobytes — is this the right file?")]
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            problems = _structure_problems(node, file)
+            if problems:
+                return None, problems
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        return None, [PolicyProblem(file, line, col, "", message + "; check indentation "
+                                    "and quoting around this point")]
+    except yaml.YAMLError as exc:
+        return None, [PolicyProblem(file, None, None, "", f"YAML error: {exc}")]
+    doc = YamlDocument(data)
+    if node is not None:
+        _record_marks(node, (), doc)
+    return doc, []
+
+
+def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem]:
+    problems: list[PolicyProblem] = []
+    if node is None:
+        return [PolicyProblem(file, 1, 1, "", "the file is empty; start from policy/default.yaml")]
+    if _expanded_size(node, {}) > MAX_NODES:
+        return [PolicyProblem(file, node.start_mark.line + 1, 1, "",
+                              "anchors and aliases expand to too many values; write it out")]
+    for path, key_node, first_line in _duplicate_keys(node, ()):
+        problems.append(PolicyProblem(
+            file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+            format_path(path), f"duplicate key (first given on line {first_line}); "
+            "YAML would silently keep only the last one — remove one of them"))
+    return problems
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    # Aliases share nodes; counting with a memo measures the expanded size without expanding.
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = MAX_NODES + 1  # a cycle counts as too large
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(item, memo) for item in node.value)
+    memo[id(node)] = min(size, MAX_NODES + 1)
+    return memo[id(node)]
+
+
+def _duplicate_keys(node: yaml.Node, path: Path) -> Iterator[tuple[Path, yaml.Node, int]]:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                yield (*path, key), key_node, seen[key]
+            else:
+                seen[key] = key_node.start_mark.line + 1
+            yield from _duplicate_keys(value_node, (*path, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _duplicate_keys(item, (*path, index))
+
+
+def _record_marks(node: yaml.Node, path: Path, doc: YamlDocument) -> None:
+    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            child = (*path, str(key_node.value))
+            doc.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _record_marks(value_node, child, doc)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_marks(item, (*path, index), doc)
