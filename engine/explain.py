@@ -1,0 +1,106 @@
+"""Why a customer has its grade: per-item breakdown, band, gap, privileges and overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine.facts import compute_facts
+from engine.grading import archive_tops_for, grade_customer
+from engine.numbers import as_number, round_half_up, to_decimal
+from policy.model import Policy, ScoringItem
+
+
+def explain(
+    doc: Mapping[str, Any],
+    policy: Policy,
+    as_of: date,
+    *,
+    docs: Sequence[Mapping[str, Any]] | None = None,
+    tops: Mapping[str, Decimal] | None = None,
+) -> dict[str, Any]:
+    """The score breakdown of one customer.
+
+    Args:
+        doc: The customer document.
+        policy: The checked policy.
+        as_of: The date of the grading.
+        docs: The whole archive, to find the archive-wide top (or pass ``tops``).
+        tops: The archive-wide tops, when already known.
+
+    Returns:
+        A plain dict: the grading plus each item's input, points, weight, lost points and
+        clause, the grade band and the gap to the next grade up, and the grade's privileges.
+    """
+    if tops is None:
+        tops = archive_tops_for(docs if docs is not None else [doc], policy, as_of)
+    facts = compute_facts(doc, as_of, policy.new_customer_months)
+    grading = grade_customer(doc, policy, as_of, tops, facts)
+    grade = grading["grade"]
+    tier = next((t for t in policy.tiers if t.key == grading["tier"]), None)
+    return {
+        "id": doc.get("id"),
+        "name": doc.get("name"),
+        "nature": doc.get("nature"),
+        "nature_label": policy.nature_label(str(doc.get("nature"))),
+        "policy": {"version": policy.version, "sha256": policy.sha256, "name": policy.name},
+        "grading": grading,
+        "items": [_item_row(item, grading, tops, policy) for item in policy.scoring],
+        "band": _band(grading["total"], grade, policy),
+        "grade_label": policy.grade_named(grade).label if grade else None,
+        "tier_label": tier.label if tier else None,
+        "privileges": dict(policy.privileges.get(grade, {})) if grade else {},
+        "facts": facts.values,
+    }
+
+
+def _item_row(item: ScoringItem, grading: Mapping[str, Any], tops: Mapping[str, Decimal],
+              policy: Policy) -> dict[str, Any]:
+    points = grading["items"].get(item.key)
+    lost = None if points is None else as_number(
+        round_half_up(to_decimal(item.weight) - to_decimal(points), policy.rounding))
+    return {
+        "key": item.key,
+        "label": item.label,
+        "method": item.method,
+        "weight": item.weight,
+        "input": grading["inputs"].get(item.key),
+        "points": points,
+        "lost": lost,
+        "clause": _clause(item, tops, grading["lifecycle"]),
+    }
+
+
+def _clause(item: ScoringItem, tops: Mapping[str, Decimal], lifecycle: str) -> str:
+    if item.method == "manual":
+        return f"entered by the assessor, 0–{item.weight:g} points"
+    top = tops.get(item.fact or "", Decimal(0))
+    if lifecycle != "established":
+        return (f"{lifecycle} customer: a fixed {item.new_customer_points or 0:g} points "
+                f"(established customers get {item.weight:g} × {item.fact} / the highest)")
+    if top <= 0:
+        return f"no established customer has any {item.fact}: 0 points"
+    return f"{item.weight:g} × {item.fact} / {as_number(top):,.2f} (the highest among established)"
+
+
+def _band(total: float | None, grade: str | None, policy: Policy) -> dict[str, Any]:
+    if total is None or grade is None:
+        return {"grade": None, "min_score": None, "next_grade": None, "gap_to_next": None}
+    names = [g.name for g in policy.all_grades]
+    score_grade = next((g for g in policy.grades if g.min_score is not None
+                        and to_decimal(g.min_score) <= to_decimal(total)), policy.below_lowest)
+    index = names.index(score_grade.name)
+    better = policy.all_grades[index - 1] if index > 0 else None
+    gap = None
+    if better is not None and better.min_score is not None:
+        gap = as_number(round_half_up(to_decimal(better.min_score) - to_decimal(total),
+                                      policy.rounding))
+    return {
+        "grade": score_grade.name,
+        "min_score": score_grade.min_score,
+        "next_grade": better.name if better else None,
+        "next_min_score": better.min_score if better else None,
+        "gap_to_next": gap,
+    }

@@ -1,0 +1,83 @@
+"""The facts of one customer document at an as-of date, as policy conditions see them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine.numbers import to_decimal
+from engine.timeline import counted_leases, first_trade, lifecycle, parse_date, stage, whole_months
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    """Facts for conditions (plain JSON values) plus exact amounts for scoring."""
+
+    values: dict[str, Any]
+    amounts: dict[str, Decimal]
+    first_trade: date | None
+
+
+def money(value: object) -> Decimal:
+    """A non-negative amount; anything else (absent, null, text, negative) counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return Decimal(0)
+    amount = to_decimal(value)
+    return amount if amount.is_finite() and amount > 0 else Decimal(0)
+
+
+def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int) -> CustomerFacts:
+    """Every documented fact of ``doc`` at ``as_of`` (see ``policy.facts.FACTS``)."""
+    leases = counted_leases(doc)
+    cumulative = sum((money(lease.get("amount")) for lease in leases), Decimal(0))
+    outstanding = sum((money(lease.get("outstanding")) for lease in leases), Decimal(0))
+    first = first_trade(doc)
+    values: dict[str, Any] = {
+        "cumulative_lease_amount": float(cumulative),
+        "lease_count": len(leases),
+        "active_lease_count": sum(1 for lease in leases if lease.get("status") == "active"),
+        "months_since_first_trade": None if first is None else whole_months(first, as_of),
+        "lifecycle": lifecycle(first, as_of, new_customer_months),
+        "stage": stage(doc),
+        "nature": doc.get("nature") if isinstance(doc.get("nature"), str) else "",
+        "unverified_customer_form": _unverified_form(doc),
+        "days_since_assessment": _days_since_assessment(doc, as_of),
+        "days_since_agency_report": _days_since_agency(doc, as_of),
+        "outstanding_amount": float(outstanding),
+        "max_overdue_days": _max_overdue(leases),
+    }
+    amounts = {"cumulative_lease_amount": cumulative, "outstanding_amount": outstanding}
+    return CustomerFacts(values, amounts, first)
+
+
+def _sources(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [s for s in doc.get("sources") or () if isinstance(s, Mapping)]
+
+
+def _unverified_form(doc: Mapping[str, Any]) -> bool:
+    return any(s.get("kind") == "customer_form" and s.get("verified") is False
+               for s in _sources(doc))
+
+
+def _days_since_assessment(doc: Mapping[str, Any], as_of: date) -> int | None:
+    assessment = doc.get("assessment")
+    if not isinstance(assessment, Mapping):
+        return None
+    on = parse_date(assessment.get("assessed_on"))
+    return None if on is None else (as_of - on).days
+
+
+def _days_since_agency(doc: Mapping[str, Any], as_of: date) -> int | None:
+    dates = [parse_date(s.get("on")) for s in _sources(doc)
+             if s.get("kind") == "agency_investigation"]
+    known = [d for d in dates if d is not None]
+    return (as_of - max(known)).days if known else None
+
+
+def _max_overdue(leases: list[Mapping[str, Any]]) -> int:
+    overdue = [lease.get("overdue_days") for lease in leases if money(lease.get("outstanding")) > 0]
+    numbers = [int(d) for d in overdue if isinstance(d, int | float) and not isinstance(d, bool)]
+    return max((d for d in numbers if d > 0), default=0)

@@ -1,0 +1,100 @@
+"""Points per scoring item, the total and the grade band (SPEC §5 rules 5–7)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.facts import CustomerFacts
+from engine.numbers import round_half_up, to_decimal
+from policy.model import Grade, Policy, ScoringItem
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One item's input and points; ``problem`` says why an entry could not be scored."""
+
+    item: ScoringItem
+    input: Any
+    points: Decimal | None
+    problem: str | None = None
+
+
+def score_items(
+    doc: Mapping[str, Any], facts: CustomerFacts, policy: Policy, tops: Mapping[str, Decimal]
+) -> list[ItemScore]:
+    """Every scoring item of ``policy`` for one customer, in policy order."""
+    assessment = doc.get("assessment")
+    entered = assessment if isinstance(assessment, Mapping) else {}
+    scores = []
+    for item in policy.scoring:
+        if item.method == "manual":
+            scores.append(_manual(item, entered.get(item.key), policy.rounding))
+        else:
+            scores.append(_relative(item, facts, tops, policy.rounding))
+    return scores
+
+
+def _manual(item: ScoringItem, value: object, places: int) -> ItemScore:
+    label = f"{item.label} ({item.key})"
+    if value is None:
+        return ItemScore(item, None, None, f"assessment.{item.key} is missing: enter 0–"
+                         f"{item.weight:g} points for {label}")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return ItemScore(item, value, None, f"assessment.{item.key} is {value!r}, not a number: "
+                         f"enter 0–{item.weight:g} points for {label}")
+    number = to_decimal(value)
+    if not number.is_finite() or number < 0 or number > to_decimal(item.weight):
+        return ItemScore(item, value, None, f"assessment.{item.key} is {value!r}, outside "
+                         f"0–{item.weight:g} for {label}: correct the assessment")
+    return ItemScore(item, value, round_half_up(number, places))
+
+
+def _relative(
+    item: ScoringItem, facts: CustomerFacts, tops: Mapping[str, Decimal], places: int
+) -> ItemScore:
+    fact = item.fact or "cumulative_lease_amount"
+    amount = facts.amounts.get(fact)
+    if amount is None:
+        amount = to_decimal(facts.values.get(fact) or 0)
+    if facts.values["lifecycle"] != "established":
+        return ItemScore(item, float(amount), round_half_up(item.new_customer_points or 0, places))
+    top = tops.get(fact, Decimal(0))
+    if top <= 0:
+        return ItemScore(item, float(amount), round_half_up(0, places))
+    points = to_decimal(item.weight) * amount / top
+    return ItemScore(item, float(amount), round_half_up(points, places))
+
+
+def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, Decimal]:
+    """For each relative_to_max fact, the highest value among established customers."""
+    tops: dict[str, Decimal] = {}
+    for item in policy.scoring:
+        if item.method != "relative_to_max" or item.fact is None or item.fact in tops:
+            continue
+        tops[item.fact] = max(
+            (_fact_amount(f, item.fact) for f in all_facts
+             if f.values["lifecycle"] == "established"),
+            default=Decimal(0),
+        )
+    return tops
+
+
+def _fact_amount(facts: CustomerFacts, fact: str) -> Decimal:
+    amount = facts.amounts.get(fact)
+    return amount if amount is not None else to_decimal(facts.values.get(fact) or 0)
+
+
+def total_of(scores: list[ItemScore], places: int) -> Decimal:
+    """The sum of the rounded item points, rounded half-up."""
+    return round_half_up(sum((s.points or Decimal(0) for s in scores), Decimal(0)), places)
+
+
+def grade_for(total: Decimal, policy: Policy) -> Grade:
+    """The first grade whose ``min_score`` is at most ``total``, else the below-lowest grade."""
+    for grade in policy.grades:
+        if grade.min_score is not None and to_decimal(grade.min_score) <= total:
+            return grade
+    return policy.below_lowest
