@@ -1,0 +1,5 @@
+"""``python -m creditfile`` runs the command line."""
+
+from creditfile.cli import main
+
+raise SystemExit(main())
