@@ -146,10 +146,10 @@ def _check_symbols_and_values(
                 continue
             for value in strings:
                 if value not in allowed:
+                    close = _closest(value, allowed)
+                    hint = f"did you mean {close!r}?" if close else f"known: {', '.join(allowed)}"
                     raise ConditionCompileError(
-                        f"{text!r}: {value!r} is not a known {symbol} "
-                        f"(known: {', '.join(allowed)})",
-                        _closest(value, allowed),
+                        f"{text!r}: {value!r} is not a known {symbol}; {hint}", close
                     )
         stack.extend(_children(node))
 
@@ -166,7 +166,7 @@ def _compared(node: Any) -> tuple[list[str], list[str]]:
     symbols: list[str] = []
     strings: list[str] = []
     for operand in operands:
-        if isinstance(operand, ast.SymbolExpression):
+        if isinstance(operand, ast.SymbolExpression) and operand.name in FACTS_BY_NAME:
             symbols.append(operand.name)
         elif isinstance(operand, ast.StringExpression):
             strings.append(operand.value)

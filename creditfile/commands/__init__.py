@@ -1,0 +1,1 @@
+"""One module per ``creditfile`` subcommand; each defines ``register(sub, parent)``."""

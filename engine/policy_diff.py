@@ -1,0 +1,80 @@
+"""What changed between two policies, and what-if: whose grade would change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from engine.grading import grade_archive
+from policy.model import Policy
+
+
+def policy_changes(old: Policy, new: Policy) -> list[dict[str, Any]]:
+    """Every changed, added or removed setting, as ``{"path", "old", "new"}`` rows."""
+    rows: list[dict[str, Any]] = []
+    _walk(dict(old.raw), dict(new.raw), "", rows)
+    return rows
+
+
+def _walk(old: Any, new: Any, path: str, rows: list[dict[str, Any]]) -> None:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in [*old, *(k for k in new if k not in old)]:
+            joiner = "" if str(key).startswith("[") or not path else "."
+            child = f"{path}{joiner}{key}"
+            _walk(old.get(key, _ABSENT), new.get(key, _ABSENT), child, rows)
+    elif _keyed_list(old) and _keyed_list(new):
+        _walk(_by_key(old), _by_key(new), path, rows)
+    elif old != new:
+        rows.append({"path": path, "old": None if old is _ABSENT else old,
+                     "new": None if new is _ABSENT else new,
+                     "change": "added" if old is _ABSENT else
+                     "removed" if new is _ABSENT else "changed"})
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+_ABSENT = _Absent()
+_ID_FIELDS = ("key", "name", "id")
+
+
+def _keyed_list(value: Any) -> bool:
+    # Scoring items, grades, tiers and overrides are compared by their key, not position.
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, Mapping) and any(f in v for f in _ID_FIELDS) for v in value)
+
+
+def _by_key(items: list[Mapping[str, Any]]) -> dict[str, Any]:
+    keyed = {}
+    for item in items:
+        field = next(f for f in _ID_FIELDS if f in item)
+        keyed[f"[{item[field]}]"] = item
+    return keyed
+
+
+def what_if(docs: Sequence[Mapping[str, Any]], old: Policy, new: Policy,
+            as_of: date) -> dict[str, Any]:
+    """Grade the archive under both policies; list every customer whose grade would change."""
+    before = grade_archive(docs, old, as_of)
+    after = grade_archive(docs, new, as_of)
+    names = {str(d.get("id")): d.get("name") for d in docs}
+    changes = [
+        {"id": cid, "name": names.get(cid), "from": before[cid]["grade"],
+         "to": after[cid]["grade"], "old_total": before[cid]["total"],
+         "new_total": after[cid]["total"]}
+        for cid in before if before[cid]["grade"] != after[cid]["grade"]
+    ]
+    return {
+        "customers": len(docs),
+        "by_grade": {"old": _counts(before), "new": _counts(after)},
+        "grade_changes": changes,
+    }
+
+
+def _counts(gradings: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    counts = Counter(g["grade"] or "ungraded" for g in gradings.values())
+    return dict(sorted(counts.items()))
