@@ -1,0 +1,79 @@
+"""Overrides cap or flag graded customers in order; explain shows where points went."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine import explain, grade_archive
+from policy import parse_policy
+
+AS_OF = date(2026, 11, 29)
+FULL = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
+
+
+def _policy(text: str, overrides: str) -> Any:
+    return parse_policy(text.replace("overrides: []", "overrides:\n" + overrides), "p.yaml")
+
+
+def _customer(cid: str, **extra: Any) -> dict[str, Any]:
+    return {"id": cid, "name": "测试", "nature": "developer", "assessment": dict(FULL), **extra}
+
+
+def test_unaudited_customer_form_caps_at_b(default_policy_text: str) -> None:
+    policy = _policy(default_policy_text, """  - id: unaudited-form
+    reason: 客户自填资料未经审核,最高评为B级
+    when: unverified_customer_form
+    cap_grade: B
+""")
+    form = {"kind": "customer_form", "on": "2026-09-01", "by": "王敏", "verified": False}
+    docs = [_customer("X", sources=[form]), _customer("Y")]
+    gradings = grade_archive(docs, policy, AS_OF)
+    assert gradings["X"]["grade"] == "B"
+    assert gradings["X"]["total"] == 95
+    assert gradings["X"]["overrides"][0]["id"] == "unaudited-form"
+    assert gradings["X"]["overrides"][0]["reason"].startswith("客户自填")
+    assert gradings["Y"]["grade"] == "A"
+    assert gradings["Y"]["overrides"] == []
+
+
+def test_cap_never_raises_a_grade_and_flags_accumulate(default_policy_text: str) -> None:
+    policy = _policy(default_policy_text, """  - {id: cap-c, reason: r1, when: "total_score < 200", cap_grade: C}
+  - {id: look, reason: r2, when: "grade == \\"C\\"", flag: needs_review}
+""")
+    low = _customer("LOW", assessment={**FULL, "payment": 0, "other": 0, "strength": 0})
+    gradings = grade_archive([_customer("HIGH"), low], policy, AS_OF)
+    assert gradings["HIGH"]["grade"] == "C"
+    assert gradings["HIGH"]["flags"] == ["needs_review"]  # runs in order: sees the capped grade
+    assert gradings["LOW"]["grade"] == "D"
+    assert gradings["LOW"]["flags"] == []
+
+
+def test_overdue_override_uses_exposure_facts(default_policy_text: str) -> None:
+    policy = _policy(default_policy_text, """  - {id: overdue-90, reason: 逾期超过90天, when: max_overdue_days > 90, cap_grade: C}
+""")
+    lease = {"contract": "L", "item": "tower_crane", "start": "2020-01-01", "amount": 100000,
+             "status": "active", "outstanding": 5000, "overdue_days": 120}
+    gradings = grade_archive([_customer("O", leases=[lease])], policy, AS_OF)
+    assert gradings["O"]["grade"] == "C"
+
+
+def test_null_fact_in_condition_is_a_reason_not_a_crash(default_policy_text: str) -> None:
+    policy = _policy(default_policy_text, """  - {id: young, reason: r, when: months_since_first_trade < 3, flag: young}
+""")
+    gradings = grade_archive([_customer("P")], policy, AS_OF)
+    assert gradings["P"]["status"] == "graded"
+    assert any("young" in reason for reason in gradings["P"]["reasons"])
+
+
+def test_explain_shows_lost_points_gap_and_privileges(default_policy) -> None:
+    doc = _customer("E", assessment={**FULL, "payment": 22.5})
+    detail = explain(doc, default_policy, AS_OF, docs=[doc])
+    assert detail["grading"]["total"] == 87.5  # prospect: 10 of 15 for the cumulative amount
+    rows = {row["key"]: row for row in detail["items"]}
+    assert rows["payment"]["lost"] == 7.5
+    assert rows["cumulative_lease"]["points"] == 10
+    assert detail["band"]["grade"] == "B"
+    assert detail["band"]["next_grade"] == "A"
+    assert detail["band"]["gap_to_next"] == 2.5
+    assert detail["privileges"]["credit_limit"] == 2000000
