@@ -49,10 +49,11 @@ FACTS: tuple[FactSpec, ...] = (
              "The largest `overdue_days` of any lease with money outstanding; 0 if none."),
     FactSpec("total_score", "number", False, "The customer's total score (overrides only).",
              scopes=("override",)),
-    FactSpec("grade", "text", False, "The grade from the score, before overrides (overrides only).",
+    FactSpec("grade", "text", False, "The grade so far: from the total, after any earlier override in the list "
+             "(overrides only).",
              scopes=("override",)),
     FactSpec("credit_utilisation", "number", True,
-             "outstanding_amount / the credit limit of the score's grade; null when that limit "
+             "outstanding_amount / the credit limit of the grade so far; null when that limit "
              "is 0 or not set (overrides only).", scopes=("override",)),
 )
 
