@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.numbers import to_decimal
 from engine.timeline import counted_leases, first_trade, lifecycle, parse_date, stage, whole_months
 
 
@@ -23,31 +22,45 @@ class CustomerFacts:
 
 def money(value: object) -> Decimal:
     """A non-negative amount; anything else (absent, null, text, negative) counts as 0."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return Decimal(0)
-    amount = to_decimal(value)
-    return amount if amount.is_finite() and amount > 0 else Decimal(0)
+    kind = type(value)
+    if kind is float or kind is int:
+        amount = Decimal(repr(value)) if kind is float else Decimal(value)  # type: ignore[arg-type]
+    elif kind is Decimal:
+        amount = value  # type: ignore[assignment]
+    else:
+        return _ZERO
+    return amount if amount.is_finite() and amount > 0 else _ZERO
+
+
+_ZERO = Decimal(0)
 
 
 def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int) -> CustomerFacts:
     """Every documented fact of ``doc`` at ``as_of`` (see ``policy.facts.FACTS``)."""
     leases = counted_leases(doc)
-    cumulative = sum((money(lease.get("amount")) for lease in leases), Decimal(0))
-    outstanding = sum((money(lease.get("outstanding")) for lease in leases), Decimal(0))
+    cumulative = outstanding = _ZERO
+    active = 0
+    for lease in leases:
+        cumulative += money(lease.get("amount"))
+        if "outstanding" in lease:
+            outstanding += money(lease["outstanding"])
+        if lease.get("status") == "active":
+            active += 1
     first = first_trade(doc)
+    nature = doc.get("nature")
     values: dict[str, Any] = {
         "cumulative_lease_amount": float(cumulative),
         "lease_count": len(leases),
-        "active_lease_count": sum(1 for lease in leases if lease.get("status") == "active"),
+        "active_lease_count": active,
         "months_since_first_trade": None if first is None else whole_months(first, as_of),
         "lifecycle": lifecycle(first, as_of, new_customer_months),
         "stage": stage(doc),
-        "nature": doc.get("nature") if isinstance(doc.get("nature"), str) else "",
+        "nature": nature if isinstance(nature, str) else "",
         "unverified_customer_form": _unverified_form(doc),
         "days_since_assessment": _days_since_assessment(doc, as_of),
         "days_since_agency_report": _days_since_agency(doc, as_of),
         "outstanding_amount": float(outstanding),
-        "max_overdue_days": _max_overdue(leases),
+        "max_overdue_days": _max_overdue(leases) if outstanding else 0,
     }
     amounts = {"cumulative_lease_amount": cumulative, "outstanding_amount": outstanding}
     return CustomerFacts(values, amounts, first)

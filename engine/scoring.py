@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -38,18 +39,33 @@ def score_items(
 
 
 def _manual(item: ScoringItem, value: object, places: int) -> ItemScore:
+    if type(value) in (int, float):
+        points = _rounded_entry(value, item.weight, places)  # type: ignore[arg-type]
+        if points is not None:
+            return ItemScore(item, value, points)
+    return ItemScore(item, value, None, _entry_problem(item, value))
+
+
+@lru_cache(maxsize=65536)
+def _rounded_entry(value: float, weight: float, places: int) -> Decimal | None:
+    # Assessors enter few distinct values, so caching the exact decimal work pays off at scale.
+    number = to_decimal(value)
+    if not number.is_finite() or number < 0 or number > to_decimal(weight):
+        return None
+    return round_half_up(number, places)
+
+
+def _entry_problem(item: ScoringItem, value: object) -> str:
     label = f"{item.label} ({item.key})"
     if value is None:
-        return ItemScore(item, None, None, f"assessment.{item.key} is missing: enter 0–"
-                         f"{item.weight:g} points for {label}")
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return ItemScore(item, value, None, f"assessment.{item.key} is {value!r}, not a number: "
-                         f"enter 0–{item.weight:g} points for {label}")
-    number = to_decimal(value)
-    if not number.is_finite() or number < 0 or number > to_decimal(item.weight):
-        return ItemScore(item, value, None, f"assessment.{item.key} is {value!r}, outside "
-                         f"0–{item.weight:g} for {label}: correct the assessment")
-    return ItemScore(item, value, round_half_up(number, places))
+        return f"assessment.{item.key} is missing: enter 0–{item.weight:g} points for {label}"
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return (f"assessment.{item.key} is {value!r}, not a number: enter 0–{item.weight:g} "
+                f"points for {label}")
+    return (f"assessment.{item.key} is {value!r}, outside 0–{item.weight:g} for {label}: "
+            "correct the assessment")
 
 
 def _relative(
