@@ -14,7 +14,10 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
 
 def round_half_up(value: float | int | Decimal, places: int) -> Decimal:
     """Round half away from zero to ``places`` decimals."""
-    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return to_decimal(value).quantize(_QUANTA[places], rounding=ROUND_HALF_UP)
+
+
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(10))
 
 
 def as_number(value: Decimal) -> float:

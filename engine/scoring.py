@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.facts import CustomerFacts
 from engine.numbers import round_half_up, to_decimal
 from policy.model import Grade, Policy, ScoringItem
 
 
-@dataclass(frozen=True)
-class ItemScore:
+class ItemScore(NamedTuple):
     """One item's input and points; ``problem`` says why an entry could not be scored."""
 
     item: ScoringItem
@@ -76,12 +74,25 @@ def _relative(
     if amount is None:
         amount = to_decimal(facts.values.get(fact) or 0)
     if facts.values["lifecycle"] != "established":
-        return ItemScore(item, float(amount), round_half_up(item.new_customer_points or 0, places))
-    top = tops.get(fact, Decimal(0))
+        return ItemScore(item, float(amount), _fixed_points(item.new_customer_points or 0, places))
+    top = tops.get(fact, _ZERO)
     if top <= 0:
-        return ItemScore(item, float(amount), round_half_up(0, places))
-    points = to_decimal(item.weight) * amount / top
+        return ItemScore(item, float(amount), _fixed_points(0, places))
+    points = _weight(item.weight) * amount / top
     return ItemScore(item, float(amount), round_half_up(points, places))
+
+
+_ZERO = Decimal(0)
+
+
+@lru_cache(maxsize=256)
+def _fixed_points(points: float, places: int) -> Decimal:
+    return round_half_up(points, places)
+
+
+@lru_cache(maxsize=256)
+def _weight(weight: float) -> Decimal:
+    return to_decimal(weight)
 
 
 def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, Decimal]:

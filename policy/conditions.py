@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import rule_engine
@@ -32,10 +32,17 @@ class ConditionEvaluationError(ValueError):
 
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition; ``matches`` is pure and safe to call from any thread."""
+    """A compiled condition; ``matches`` is pure and safe to call from any thread.
+
+    ``symbols`` are the facts the expression names. Results are remembered per distinct tuple
+    of those facts' values: many customers share them (every prospect has no leases), and
+    rule-engine's evaluation is the costliest step of grading a large archive.
+    """
 
     text: str
     rule: Any
+    symbols: tuple[str, ...] = ()
+    _memo: dict[tuple[Any, ...], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         """Whether the condition holds for ``facts``.
@@ -45,9 +52,24 @@ class Condition:
                 with a number); the engine reports it as a reason instead of crashing.
         """
         try:
-            return bool(self.rule.matches(facts))
+            key = tuple([facts[name] for name in self.symbols])
+            known = self._memo.get(key)
+        except (KeyError, TypeError):  # unhashable or missing values: evaluate directly
+            key, known = None, None
+        if known is not None:
+            return known
+        try:
+            result = bool(self.rule.matches(facts))
         except rule_engine.EngineError as exc:
             raise ConditionEvaluationError(f"{self.text!r}: {_engine_message(exc)}") from exc
+        if key is not None:
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = result
+        return result
+
+
+_MEMO_LIMIT = 200_000
 
 
 def _context(scope: Scope) -> rule_engine.Context:
@@ -95,8 +117,8 @@ def compile_condition(
         raise ConditionCompileError(f"syntax error in {text!r}: {_engine_message(exc)}") from exc
     except rule_engine.EngineError as exc:
         raise ConditionCompileError(f"{text!r}: {_engine_message(exc)}") from exc
-    _check_symbols_and_values(rule.statement.expression, text, allowed_values or {})
-    return Condition(text=text, rule=rule)
+    symbols = _check_symbols_and_values(rule.statement.expression, text, allowed_values or {})
+    return Condition(text=text, rule=rule, symbols=tuple(sorted(symbols)))
 
 
 def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:
@@ -130,11 +152,15 @@ def _children(node: Any) -> Iterator[Any]:
 
 def _check_symbols_and_values(
     root: Any, text: str, allowed_values: Mapping[str, tuple[str, ...]]
-) -> None:
+) -> set[str]:
+    """Refuse clock built-ins and unknown values; return the facts the expression names."""
     # Built-ins such as $today read the clock: a grading must depend only on the as-of date.
+    names: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
+        if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope != "built-in":
+            names.add(node.name)
         if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope == "built-in":
             raise ConditionCompileError(
                 f"{text!r}: built-in ${node.name} is not allowed; conditions may only name facts"
@@ -152,6 +178,7 @@ def _check_symbols_and_values(
                         f"{text!r}: {value!r} is not a known {symbol}; {hint}", close
                     )
         stack.extend(_children(node))
+    return names
 
 
 def _compared(node: Any) -> tuple[list[str], list[str]]:
