@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import rule_engine
 
+from policy.condition_memo import Keyer, children, memo_key, memo_keyers
 from policy.facts import FACTS_BY_NAME, Scope, facts_for
 
 _TYPES = {
@@ -34,14 +35,14 @@ class ConditionEvaluationError(ValueError):
 class Condition:
     """A compiled condition; ``matches`` is pure and safe to call from any thread.
 
-    ``symbols`` are the facts the expression names. Results are remembered per distinct tuple
-    of those facts' values: many customers share them (every prospect has no leases), and
-    rule-engine's evaluation is the costliest step of grading a large archive.
+    Results are remembered under a key that provably decides them (see ``condition_memo``):
+    rule-engine's evaluation is the costliest step of grading a large archive, and most
+    customers fall into a handful of bands of the literals a condition compares with.
     """
 
     text: str
     rule: Any
-    symbols: tuple[str, ...] = ()
+    keyers: tuple[Keyer, ...] = ()
     _memo: dict[tuple[Any, ...], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
@@ -52,7 +53,7 @@ class Condition:
                 with a number); the engine reports it as a reason instead of crashing.
         """
         try:
-            key = tuple([facts[name] for name in self.symbols])
+            key: tuple[Any, ...] | None = memo_key(self.keyers, facts)
             known = self._memo.get(key)
         except (KeyError, TypeError):  # unhashable or missing values: evaluate directly
             key, known = None, None
@@ -117,8 +118,11 @@ def compile_condition(
         raise ConditionCompileError(f"syntax error in {text!r}: {_engine_message(exc)}") from exc
     except rule_engine.EngineError as exc:
         raise ConditionCompileError(f"{text!r}: {_engine_message(exc)}") from exc
-    symbols = _check_symbols_and_values(rule.statement.expression, text, allowed_values or {})
-    return Condition(text=text, rule=rule, symbols=tuple(sorted(symbols)))
+    expression = rule.statement.expression
+    _check_symbols_and_values(expression, text, allowed_values or {})
+    numeric = {f.name for f in facts_for(scope) if f.type == "number"}
+    keyers = memo_keyers(expression, {f.name for f in facts_for(scope)}, numeric)
+    return Condition(text=text, rule=rule, keyers=keyers)
 
 
 def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:
@@ -136,31 +140,14 @@ def _engine_message(exc: BaseException) -> str:
     return str(message)
 
 
-def _children(node: Any) -> Iterator[Any]:
-    names: list[str] = list(getattr(node, "__dict__", {}))
-    for klass in type(node).__mro__:
-        names.extend(getattr(klass, "__slots__", ()))
-    for name in names:
-        if name == "context":
-            continue
-        value = getattr(node, name, None)
-        if isinstance(value, rule_engine.ast.ExpressionBase):
-            yield value
-        elif isinstance(value, tuple | list):
-            yield from (v for v in value if isinstance(v, rule_engine.ast.ExpressionBase))
-
-
 def _check_symbols_and_values(
     root: Any, text: str, allowed_values: Mapping[str, tuple[str, ...]]
-) -> set[str]:
-    """Refuse clock built-ins and unknown values; return the facts the expression names."""
+) -> None:
+    """Refuse clock built-ins and values (natures, grades…) that do not exist."""
     # Built-ins such as $today read the clock: a grading must depend only on the as-of date.
-    names: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope != "built-in":
-            names.add(node.name)
         if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope == "built-in":
             raise ConditionCompileError(
                 f"{text!r}: built-in ${node.name} is not allowed; conditions may only name facts"
@@ -177,8 +164,7 @@ def _check_symbols_and_values(
                     raise ConditionCompileError(
                         f"{text!r}: {value!r} is not a known {symbol}; {hint}", close
                     )
-        stack.extend(_children(node))
-    return names
+        stack.extend(children(node))
 
 
 def _compared(node: Any) -> tuple[list[str], list[str]]:
