@@ -8,7 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.timeline import counted_leases, first_trade, lifecycle, parse_date, stage, whole_months
+from engine.timeline import (
+    counted_leases,
+    first_trade,
+    leases_of,
+    lifecycle,
+    parse_date,
+    stage,
+    whole_months,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,8 @@ _ZERO = Decimal(0)
 
 def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int) -> CustomerFacts:
     """Every documented fact of ``doc`` at ``as_of`` (see ``policy.facts.FACTS``)."""
-    leases = counted_leases(doc)
+    every = leases_of(doc)
+    leases = counted_leases(doc, every)
     cumulative = outstanding = _ZERO
     active = 0
     for lease in leases:
@@ -46,7 +55,7 @@ def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int)
             outstanding += money(lease["outstanding"])
         if lease.get("status") == "active":
             active += 1
-    first = first_trade(doc)
+    first = first_trade(doc, leases)
     nature = doc.get("nature")
     values: dict[str, Any] = {
         "cumulative_lease_amount": float(cumulative),
@@ -54,7 +63,7 @@ def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int)
         "active_lease_count": active,
         "months_since_first_trade": None if first is None else whole_months(first, as_of),
         "lifecycle": lifecycle(first, as_of, new_customer_months),
-        "stage": stage(doc),
+        "stage": stage(doc, every),
         "nature": nature if isinstance(nature, str) else "",
         "unverified_customer_form": _unverified_form(doc),
         "days_since_assessment": _days_since_assessment(doc, as_of),
@@ -67,7 +76,10 @@ def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int)
 
 
 def _sources(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in doc.get("sources") or () if isinstance(s, Mapping)]
+    sources = doc.get("sources")
+    if not sources or not isinstance(sources, list):
+        return []
+    return [s for s in sources if type(s) is dict or isinstance(s, Mapping)]
 
 
 def _unverified_form(doc: Mapping[str, Any]) -> bool:
@@ -77,7 +89,7 @@ def _unverified_form(doc: Mapping[str, Any]) -> bool:
 
 def _days_since_assessment(doc: Mapping[str, Any], as_of: date) -> int | None:
     assessment = doc.get("assessment")
-    if not isinstance(assessment, Mapping):
+    if not isinstance(assessment, dict):
         return None
     on = parse_date(assessment.get("assessed_on"))
     return None if on is None else (as_of - on).days

@@ -26,7 +26,7 @@ def score_items(
 ) -> list[ItemScore]:
     """Every scoring item of ``policy`` for one customer, in policy order."""
     assessment = doc.get("assessment")
-    entered = assessment if isinstance(assessment, Mapping) else {}
+    entered = assessment if isinstance(assessment, dict) else {}
     scores = []
     for item in policy.scoring:
         if item.method == "manual":

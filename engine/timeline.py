@@ -21,23 +21,31 @@ def parse_date(value: object) -> date | None:
 
 def leases_of(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The document's leases that are mappings (anything else is ignored)."""
-    leases = doc.get("leases") or ()
-    return [lease for lease in leases if isinstance(lease, Mapping)]
+    leases = doc.get("leases")
+    if not leases or not isinstance(leases, list):
+        return []
+    # JSON documents hold plain dicts; the ABC check is only for other mappings.
+    return [lease for lease in leases if type(lease) is dict or isinstance(lease, Mapping)]
 
 
-def counted_leases(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def counted_leases(doc: Mapping[str, Any],
+                   leases: list[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
     """Leases that count for amounts and first trade: every one not cancelled."""
-    return [lease for lease in leases_of(doc) if lease.get("status") != "cancelled"]
+    every = leases_of(doc) if leases is None else leases
+    return [lease for lease in every if lease.get("status") != "cancelled"]
 
 
-def first_trade(doc: Mapping[str, Any]) -> date | None:
+def first_trade(doc: Mapping[str, Any],
+                counted: list[Mapping[str, Any]] | None = None) -> date | None:
     """``profile.trading_since`` if present, else the earliest non-cancelled lease start."""
     profile = doc.get("profile")
-    if isinstance(profile, Mapping):
+    if isinstance(profile, dict):
         since = parse_date(profile.get("trading_since"))
         if since is not None:
             return since
-    starts = _dates(lease.get("start") for lease in counted_leases(doc))
+    if counted is None:
+        counted = counted_leases(doc)
+    starts = _dates(lease.get("start") for lease in counted)
     return min(starts, default=None)
 
 
@@ -54,9 +62,9 @@ def lifecycle(first: date | None, as_of: date, new_customer_months: int) -> str:
     return "new" if whole_months(first, as_of) < new_customer_months else "established"
 
 
-def stage(doc: Mapping[str, Any]) -> str:
+def stage(doc: Mapping[str, Any], leases: list[Mapping[str, Any]] | None = None) -> str:
     """``current`` with an active lease, ``past`` with a closed one, else ``upcoming``."""
-    statuses = {lease.get("status") for lease in leases_of(doc)}
+    statuses = {lease.get("status") for lease in (leases_of(doc) if leases is None else leases)}
     if "active" in statuses:
         return "current"
     return "past" if "closed" in statuses else "upcoming"
