@@ -1,0 +1,109 @@
+"""Grading a large archive on every core: the engine's pure functions, run in forked workers.
+
+The archive-wide top needs every customer's facts before anyone can be scored, so the work runs
+in two rounds over fixed slices: each worker computes its slice's facts and partial tops, the
+parent combines the tops, then each worker grades its slice and sends the gradings back as JSON.
+The result is identical to ``engine.grade_archive`` (a test holds it to that).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from engine import compute_facts, grade_archive, grade_customer
+from engine.grading import customer_id
+from engine.scoring import archive_tops
+from policy import Policy
+
+PARALLEL_FROM = 20_000
+
+
+def worker_count() -> int:
+    """How many workers a batch may use: the cores this process may run on, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def grade_all(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
+              *, workers: int | None = None) -> dict[str, dict[str, Any]]:
+    """Grade every customer, in parallel when the archive is large and cores are free."""
+    count = worker_count() if workers is None else workers
+    if (count < 2 or len(docs) < PARALLEL_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return grade_archive(docs, policy, as_of)
+    return _grade_forked(docs, policy, as_of, count)
+
+
+def _grade_forked(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
+                  count: int) -> dict[str, dict[str, Any]]:
+    context = multiprocessing.get_context("fork")
+    bounds = [(len(docs) * i // count, len(docs) * (i + 1) // count) for i in range(count)]
+    links = []
+    for start, end in bounds:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_work, args=(docs, start, end, policy, as_of,
+                                                      child_end), daemon=True)
+        process.start()
+        child_end.close()
+        links.append((process, parent_end))
+    try:
+        partial = [_receive(link) for link in links]
+        tops = _combine(partial)
+        for _, pipe in links:
+            pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
+        gradings: dict[str, dict[str, Any]] = {}
+        for link in links:
+            gradings.update(_receive(link))
+    finally:
+        for process, pipe in links:
+            pipe.close()
+            process.join(timeout=5)
+            if process.is_alive():  # pragma: no cover - only after a failure above
+                process.kill()
+    return gradings
+
+
+def _receive(link: tuple[Any, Any]) -> Any:
+    process, pipe = link
+    try:
+        payload = orjson.loads(pipe.recv_bytes())
+    except EOFError:
+        raise RuntimeError(f"grading worker {process.pid} stopped unexpectedly") from None
+    if isinstance(payload, dict) and "__error__" in payload:
+        raise RuntimeError(f"grading worker failed: {payload['__error__']}")
+    return payload
+
+
+def _combine(partials: list[dict[str, str]]) -> dict[str, Decimal]:
+    tops: dict[str, Decimal] = {}
+    for partial in partials:
+        for fact, value in partial.items():
+            tops[fact] = max(tops.get(fact, Decimal(0)), Decimal(value))
+    return tops
+
+
+def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Policy,
+          as_of: date, pipe: Any) -> None:
+    try:
+        chunk = docs[start:end]
+        facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
+        pipe.send_bytes(orjson.dumps({k: str(v) for k, v in archive_tops(facts, policy).items()}))
+        tops = {k: Decimal(v) for k, v in orjson.loads(pipe.recv_bytes()).items()}
+        gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
+                    for doc, fact in zip(chunk, facts, strict=True)}
+        pipe.send_bytes(orjson.dumps(gradings))
+    except BaseException as exc:  # the parent reports it; a worker must never hang it
+        pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
+    finally:
+        pipe.close()
+        os._exit(0)
