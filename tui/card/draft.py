@@ -1,0 +1,203 @@
+"""The customer being edited: a working copy of its document, its base revision and its problems."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from tui.card.fields import FieldSpec, Kind, get_path, parse_value, set_path
+
+PERSON_PATH = "profile.person"
+
+
+class ProblemLike(Protocol):
+    """What the card needs of a validation problem: where, and what to do."""
+
+    @property
+    def path(self) -> str:
+        """The document path, e.g. ``leases[2].amount``."""
+
+    @property
+    def message(self) -> str:
+        """What is wrong and what to do, for people."""
+
+
+@dataclass(frozen=True)
+class CardProblem:
+    """An action the card refused: where, and the text key saying why."""
+
+    path: str
+    key: str
+
+
+def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer document of a store record: every key not starting with ``_``, deep-copied."""
+    return {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
+
+
+class Draft:
+    """A working copy of one customer document and what the card knows about its base.
+
+    Args:
+        record: The store record (document + ``_meta`` + ``_grading``), or None for a new
+            customer.
+        new_id: The id proposed for a new customer.
+    """
+
+    def __init__(self, record: Mapping[str, Any] | None, new_id: str = "") -> None:
+        self.reset(record, new_id)
+
+    def reset(self, record: Mapping[str, Any] | None, new_id: str = "") -> None:
+        """Start again from ``record`` (after a save, or a reload), dropping every change."""
+        self.is_new = record is None
+        if record is None:
+            self.original: dict[str, Any] = {"id": new_id, "name": "", "nature": ""}
+            meta: Mapping[str, Any] = {}
+            self.grading: Mapping[str, Any] | None = None
+        else:
+            self.original = document_of(record)
+            meta = record.get("_meta") or {}
+            self.grading = record.get("_grading")
+        self.meta = dict(meta)
+        self.base_rev: int | None = meta.get("rev") if record is not None else None
+        self.doc: dict[str, Any] = copy.deepcopy(self.original)
+        self._verified: set[int] = set()
+
+    @property
+    def customer_id(self) -> str:
+        """The id being edited (a new customer's id may still change)."""
+        return str(self.doc.get("id") or self.original.get("id") or "")
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the working copy differs from what was loaded."""
+        return self.doc != self.original
+
+    def value(self, path: str) -> Any:
+        """The working value at a dotted ``path``."""
+        return get_path(self.doc, path)
+
+    def set_text(self, spec: FieldSpec, text: str) -> None:
+        """Store what was typed into ``spec``'s input (empty text removes the value)."""
+        self.set_value(spec.path, parse_value(text, spec.kind))
+
+    def set_value(self, path: str, value: Any) -> None:
+        """Set (None: remove) the value at a dotted ``path``."""
+        set_path(self.doc, path, value)
+
+    def set_assessment(self, key: str, text: str, kind: Kind = "score") -> None:
+        """Store an assessment item's entry."""
+        self.set_value(f"assessment.{key}", parse_value(text, kind))
+
+    # leases -------------------------------------------------------------------------------
+
+    @property
+    def leases(self) -> list[dict[str, Any]]:
+        """The working list of leases (created on first use)."""
+        leases = self.doc.get("leases")
+        if not isinstance(leases, list):
+            leases = []
+        return leases
+
+    def put_lease(self, lease: Mapping[str, Any], index: int | None = None) -> None:
+        """Add a lease, or replace the one at ``index``; None values are dropped."""
+        clean = {k: v for k, v in lease.items() if v is not None}
+        leases = list(self.leases)
+        if index is None:
+            leases.append(clean)
+        else:
+            leases[index] = clean
+        self.doc["leases"] = leases
+
+    def close_lease(self, index: int, on: date) -> CardProblem | None:
+        """Close an active lease; its end becomes ``on`` unless an earlier end was entered."""
+        lease = self.leases[index]
+        if lease.get("status") != "active":
+            return CardProblem(f"leases[{index}].status", "lease.not_active")
+        end = lease.get("end")
+        changed = dict(lease, status="closed")
+        if not isinstance(end, str) or end > on.isoformat():
+            changed["end"] = on.isoformat()
+        self.put_lease(changed, index)
+        return None
+
+    def cancel_lease(self, index: int) -> CardProblem | None:
+        """Mark a lease cancelled (it then counts for nothing); it stays on file."""
+        lease = self.leases[index]
+        if lease.get("status") == "cancelled":
+            return CardProblem(f"leases[{index}].status", "lease.already_cancelled")
+        self.put_lease(dict(lease, status="cancelled"), index)
+        return None
+
+    # sources ------------------------------------------------------------------------------
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        """The working list of sources."""
+        sources = self.doc.get("sources")
+        return sources if isinstance(sources, list) else []
+
+    def add_source(self, source: Mapping[str, Any]) -> None:
+        """Add a source; None values are dropped."""
+        self.doc["sources"] = [*self.sources, {k: v for k, v in source.items() if v is not None}]
+
+    def verify_source(self, index: int) -> CardProblem | None:
+        """Mark a customer form as audited; the audit is recorded in the history on save."""
+        source = self.sources[index]
+        if source.get("kind") != "customer_form":
+            return CardProblem(f"sources[{index}].verified", "source.only_forms")
+        if source.get("verified") is True:
+            return CardProblem(f"sources[{index}].verified", "source.already")
+        sources = list(self.sources)
+        sources[index] = dict(source, verified=True)
+        self.doc["sources"] = sources
+        self._verified.add(index)
+        return None
+
+    def newly_verified(self) -> list[dict[str, Any]]:
+        """The sources marked verified since loading that are still verified, for the history."""
+        return [
+            dict(self.sources[i], index=i)
+            for i in sorted(self._verified)
+            if i < len(self.sources) and self.sources[i].get("verified") is True
+        ]
+
+    def pending_forms(self) -> int:
+        """How many customer forms await an audit."""
+        return sum(
+            1
+            for s in self.sources
+            if s.get("kind") == "customer_form" and s.get("verified") is False
+        )
+
+
+def section_of(path: str) -> str:
+    """The card tab a document path belongs to."""
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    if path.startswith(PERSON_PATH):
+        return "person"
+    if head in ("", "id", "name", "nature", "contact", "profile"):
+        return "basic"
+    return head
+
+
+def problems_for(path: str, problems: Sequence[ProblemLike]) -> list[str]:
+    """Messages of the problems at ``path`` or inside it."""
+    return [
+        p.message for p in problems if p.path == path or p.path.startswith((path + ".", path + "["))
+    ]
+
+
+def problems_by_section(problems: Sequence[ProblemLike], shown: set[str]) -> dict[str, list[str]]:
+    """Problems no field shows (``shown`` holds the field paths), grouped by tab, as
+    ``path: message`` lines."""
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        if any(problem.path == s or problem.path.startswith((s + ".", s + "[")) for s in shown):
+            continue
+        line = f"{problem.path}: {problem.message}" if problem.path else problem.message
+        grouped.setdefault(section_of(problem.path), []).append(line)
+    return grouped

@@ -1,0 +1,213 @@
+"""Dialogs of the card: unsaved changes, a save refused as stale, and the lease and source forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui.card.draft import ProblemLike, problems_for
+from tui.card.fields import FieldSpec, parse_value
+from tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from tui.card.texts import tr
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 84; max-width: 95%; height: auto; max-height: 90%;
+    border: thick $primary; background: $surface; padding: 1 2;
+}}
+{name} .dialog-title {{ text-style: bold; width: 1fr; margin: 0 0 1 0; }}
+{name} .dialog-body {{ height: auto; margin: 0 0 1 0; }}
+{name} .dialog-buttons {{ height: auto; align-horizontal: right; }}
+{name} .dialog-buttons Button {{ margin: 0 0 0 1; }}
+{name} SectionForm {{ height: auto; max-height: 24; }}
+"""
+
+
+class ChoiceDialog(ModalScreen[str]):
+    """A message with a few buttons; dismisses with the chosen button's key.
+
+    Args:
+        title: The dialog's title.
+        body: What happened and what the choices mean.
+        buttons: ``(key, label, variant)`` triples, the first being the default.
+        escape: The key returned by Esc.
+        dialog_id: The DOM id of the dialog screen (tests and styles find it by this).
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "choose_escape", show=False, id="card.dialog.escape")
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: str,
+        buttons: Sequence[tuple[str, str, str]],
+        *,
+        escape: str,
+        dialog_id: str,
+    ) -> None:
+        super().__init__(id=dialog_id)
+        self._title = title
+        self._body = body
+        self._buttons = buttons
+        self._escape = escape
+
+    def compose(self) -> ComposeResult:
+        """Title, body and buttons."""
+        with Vertical():
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._body, classes="dialog-body", id="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                for key, label, variant in self._buttons:
+                    yield Button(label, id=f"choice-{key}", variant=variant)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        """Focus the default button."""
+        self.query_one(Button).focus()
+
+    @on(Button.Pressed)
+    def _chosen(self, event: Button.Pressed) -> None:
+        self.dismiss(str(event.button.id).removeprefix("choice-"))
+
+    def action_choose_escape(self) -> None:
+        """Esc: the safe choice."""
+        self.dismiss(self._escape)
+
+
+def unsaved_dialog(lang: str, customer_id: str) -> ChoiceDialog:
+    """Asks whether to save, discard or keep editing; returns ``save``/``discard``/``keep``."""
+    return ChoiceDialog(
+        tr(lang, "unsaved.title"),
+        tr(lang, "unsaved.body", id=customer_id or "—"),
+        [
+            ("keep", tr(lang, "button.keep"), "primary"),
+            ("save", tr(lang, "button.save"), "success"),
+            ("discard", tr(lang, "button.discard"), "error"),
+        ],
+        escape="keep",
+        dialog_id="unsaved-dialog",
+    )
+
+
+def stale_dialog(
+    lang: str, customer_id: str, *, by: str, at: str, current: Any, base: Any
+) -> ChoiceDialog:
+    """Says who changed the customer and when; returns ``reload`` or ``keep``."""
+    return ChoiceDialog(
+        tr(lang, "stale.title"),
+        tr(
+            lang,
+            "stale.body",
+            id=customer_id,
+            by=by or "?",
+            at=at or "?",
+            current=current,
+            base=base,
+        ),
+        [
+            ("keep", tr(lang, "button.keep"), "primary"),
+            ("reload", tr(lang, "button.reload"), "warning"),
+        ],
+        escape="keep",
+        dialog_id="stale-dialog",
+    )
+
+
+Checker = Callable[[Mapping[str, Any]], Sequence[ProblemLike]]
+
+
+class RecordDialog(ModalScreen[dict[str, Any] | None]):
+    """A form for one lease or source; OK is refused while the shared validation objects.
+
+    Args:
+        title: The dialog's title.
+        specs: The record's fields.
+        values: Initial values by field key.
+        lang: ``zh`` or ``en``.
+        choices: Choices of the choice fields, by key.
+        check: Validates a candidate record, returning problems with paths relative to it.
+        dialog_id: The DOM id of the dialog screen.
+    """
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RecordDialog")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False, id="card.dialog.cancel"),
+        Binding("ctrl+s", "submit", show=False, priority=True, id="card.dialog.ok"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        specs: Sequence[FieldSpec],
+        values: Mapping[str, Any],
+        lang: str,
+        *,
+        choices: Mapping[str, Choices],
+        check: Checker,
+        dialog_id: str,
+    ) -> None:
+        super().__init__(id=dialog_id)
+        self._title = title
+        self._specs = tuple(specs)
+        self._values = dict(values)
+        self._lang = lang
+        self._choices = choices
+        self._check = check
+
+    def compose(self) -> ComposeResult:
+        """Title, the fields, OK and Cancel."""
+        with Vertical():
+            yield Label(self._title, classes="dialog-title")
+            yield SectionForm(
+                self._specs, self._values, self._lang, choices=self._choices, prefix="dlg-"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr(self._lang, "button.ok"), id="dialog-ok", variant="primary")
+                yield Button(tr(self._lang, "button.cancel"), id="dialog-cancel")
+
+    def on_mount(self) -> None:
+        """Focus the first field."""
+        self.query(".field-editor").first().focus()
+
+    def record(self) -> dict[str, Any]:
+        """The record as the form holds it now."""
+        record = dict(self._values)
+        for row in self.query(FieldRow):
+            raw = editor_text(self.query_one(f"#{row.editor_id}"))
+            record[row.spec.path] = parse_value(raw, row.spec.kind)
+        return {k: v for k, v in record.items() if v is not None}
+
+    def _show(self, problems: Sequence[ProblemLike]) -> bool:
+        for row in self.query(FieldRow):
+            row.show_problems(problems_for(row.spec.path, problems))
+        shown = {row.spec.path for row in self.query(FieldRow)}
+        rest = [p.message for p in problems if p.path.split(".")[0] not in shown]
+        self.query_one(".section-problems", Static).update("\n".join(rest))
+        return not problems
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self._show(self._check(self.record()))
+
+    @on(Button.Pressed, "#dialog-ok")
+    def action_submit(self) -> None:
+        """OK: dismiss with the record when it is valid, else show what to correct."""
+        record = self.record()
+        if self._show(self._check(record)):
+            self.dismiss(record)
+
+    @on(Button.Pressed, "#dialog-cancel")
+    def action_cancel(self) -> None:
+        """Cancel: dismiss with nothing."""
+        self.dismiss(None)

@@ -1,0 +1,242 @@
+"""The customer card's interface text in Simplified Chinese and English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# key: (zh, en). Kept here because the shared catalogue does not carry the card's strings;
+# ``tr`` looks in the shared catalogue first so a shared translation always wins.
+TEXTS: dict[str, tuple[str, str]] = {
+    # tabs
+    "tab.basic": ("基本资料", "Basic data"),
+    "tab.person": ("个人信息", "Personal data"),
+    "tab.characteristics": ("客户特征", "Characteristics"),
+    "tab.business": ("业务状况", "Business status"),
+    "tab.trading": ("交易现状", "Current trading"),
+    "tab.leases": ("租赁", "Leases"),
+    "tab.assessment": ("评估与得分", "Assessment & score"),
+    "tab.sources": ("资料来源", "Sources"),
+    "tab.history": ("历史", "History"),
+    # fields
+    "field.id": ("客户编号", "Customer id"),
+    "field.name": ("客户名称", "Name"),
+    "field.nature": ("客户性质", "Nature"),
+    "field.contact.address": ("地址", "Address"),
+    "field.contact.phone": ("电话", "Phone"),
+    "field.contact.person": ("联系人", "Contact person"),
+    "field.contact.email": ("电子邮箱", "E-mail"),
+    "field.profile.founded_on": ("成立日期", "Founded on"),
+    "field.profile.trading_since": ("开始与我司交易", "Trading with us since"),
+    "field.profile.registered_capital": ("注册资本(元)", "Registered capital (CNY)"),
+    "field.profile.total_assets": ("资产总额(元)", "Total assets (CNY)"),
+    "field.profile.person.age": ("年龄", "Age"),
+    "field.profile.person.personality": ("性格", "Personality"),
+    "field.profile.person.hobbies": ("爱好", "Hobbies"),
+    "field.profile.person.family": ("家庭", "Family"),
+    "field.characteristics.development_potential": ("发展潜力", "Development potential"),
+    "field.characteristics.business_philosophy": ("经营理念", "Business philosophy"),
+    "field.characteristics.management_style": ("管理风格", "Management style"),
+    "field.business.construction_business": ("工程业务情况", "Construction business"),
+    "field.business.leasing_performance": ("与我司租赁情况", "Leasing record with us"),
+    "field.business.cooperation_attitude": ("合作态度", "Cooperation"),
+    "field.trading.lease_status": ("当前租赁", "What it leases now"),
+    "field.trading.problems": ("存在问题", "Open problems"),
+    "field.trading.strengths": ("优势", "Strengths"),
+    "field.trading.countermeasures": ("对策", "Our plan"),
+    "field.assessment.assessed_by": ("评估人", "Assessed by"),
+    "field.assessment.assessed_on": ("评估日期", "Assessed on"),
+    "field.assessment.note": ("备注", "Note"),
+    "field.lease.contract": ("合同号", "Contract"),
+    "field.lease.item": ("租赁物类别", "Leased item"),
+    "field.lease.start": ("起租日", "Start"),
+    "field.lease.end": ("止租日", "End"),
+    "field.lease.amount": ("金额(元)", "Amount (CNY)"),
+    "field.lease.status": ("状态", "Status"),
+    "field.lease.outstanding": ("应收未收(元)", "Outstanding (CNY)"),
+    "field.lease.overdue_days": ("逾期天数", "Overdue days"),
+    "field.source.kind": ("渠道", "Channel"),
+    "field.source.on": ("日期", "Date"),
+    "field.source.by": ("经办人", "By"),
+    "field.source.verified": ("已核实", "Verified"),
+    "field.source.cost": ("费用(元)", "Cost (CNY)"),
+    "field.source.note": ("备注", "Note"),
+    # values
+    "lease.active": ("在租", "active"),
+    "lease.closed": ("已结束", "closed"),
+    "lease.cancelled": ("已取消", "cancelled"),
+    "source.salesperson_visit": ("业务员走访", "salesperson visit"),
+    "source.customer_form": ("客户自填", "customer form"),
+    "source.agency_investigation": ("专业机构调查", "agency investigation"),
+    "lifecycle.established": ("老客户", "established"),
+    "lifecycle.new": ("新客户", "new"),
+    "lifecycle.prospective": ("未来客户", "prospective"),
+    "stage.past": ("曾经交易", "past"),
+    "stage.current": ("正在交易", "current"),
+    "stage.upcoming": ("即将交易", "upcoming"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "awaiting_audit": ("待审核", "awaiting audit"),
+    "none": ("—", "—"),
+    # header and assessment
+    "card.title": ("客户档案 {id}", "Customer file {id}"),
+    "card.new_title": ("新建客户档案", "New customer file"),
+    "card.revision": ("版本 {rev} · {by} 于 {at}", "revision {rev} · {by} at {at}"),
+    "card.editing": ("编辑中", "editing"),
+    "card.unsaved": ("未保存", "unsaved"),
+    "card.problems": ("{n} 处需更正", "{n} to correct"),
+    "card.not_found": ("档案中没有客户 {id}", "No customer {id} in the archive"),
+    "grade.ungraded": ("未评级", "ungraded"),
+    "assess.item": ("项目", "Item"),
+    "assess.input": ("录入", "Input"),
+    "assess.points": ("得分", "Points"),
+    "assess.weight": ("权重", "Weight"),
+    "assess.lost": ("失分", "Lost"),
+    "assess.clause": ("依据", "Rule"),
+    "assess.total": ("总分", "Total"),
+    "assess.grade": ("等级", "Grade"),
+    "assess.band": ("{grade} 级区间:{min} 分及以上", "Grade {grade} band: {min} points or more"),
+    "assess.band_lowest": ("{grade} 级:低于最低等级", "Grade {grade}: below the lowest band"),
+    "assess.gap": ("距 {grade} 级还差 {gap} 分", "{gap} points short of grade {grade}"),
+    "assess.top": ("已是最高等级", "Already the best grade"),
+    "assess.privileges": ("等级待遇", "Privileges of the grade"),
+    "assess.overrides": ("调整规则", "Overrides"),
+    "assess.reasons": ("说明", "Reasons"),
+    "assess.no_overrides": ("无", "none"),
+    "assess.preview": (
+        "实时预览(按全档案最高累计租赁额计算)",
+        "Live preview (against the archive-wide top lease amount)",
+    ),
+    "assess.stored": (
+        "存档评级:{grade} {total} 分,评于 {as_of}",
+        "Stored grading: {grade} {total} points, as of {as_of}",
+    ),
+    "assess.stored_none": (
+        "尚无存档评级(运行重评后生成)",
+        "No stored grading yet (a regrade produces one)",
+    ),
+    "assess.lifecycle": (
+        "客户类别:{lifecycle} · {stage} · {tier}",
+        "Customer: {lifecycle} · {stage} · {tier}",
+    ),
+    "assess.policy": ("政策 {version}({sha})", "Policy {version} ({sha})"),
+    "assess.max": ("/ {weight}", "/ {weight}"),
+    # privileges
+    "priv.price_discount_pct": ("价格优惠(%)", "Price discount (%)"),
+    "priv.payment_method": ("付款方式", "Payment method"),
+    "priv.payment_cycle_days": ("付款周期(天)", "Payment cycle (days)"),
+    "priv.deposit_pct": ("保证金(%)", "Deposit (%)"),
+    "priv.credit_limit": ("信用额度(元)", "Credit limit (CNY)"),
+    "priv.priority_supply": ("优先供货", "Priority supply"),
+    # personal data
+    "person.hidden": (
+        "个人信息已隐藏。按 {key} 显示;每次查看都会记入历史。",
+        "Personal data is hidden. Press {key} to show it; every reveal is recorded in the history.",
+    ),
+    "person.reveal": ("显示个人信息", "Show personal data"),
+    "person.revealed": ("已显示个人信息(已记录)", "Personal data shown (recorded)"),
+    "person.none": ("没有个人信息", "No personal data on file"),
+    # leases and sources
+    "lease.hint": (
+        "a 新增 · Enter 修改 · c 结束 · x 取消",
+        "a add · Enter edit · c close · x cancel",
+    ),
+    "lease.add_title": ("新增租赁", "Add a lease"),
+    "lease.edit_title": ("修改租赁 {contract}", "Edit lease {contract}"),
+    "lease.none": ("没有租赁记录", "No leases"),
+    "lease.total": (
+        "累计租赁额(不含已取消):{amount}",
+        "Cumulative amount (not cancelled): {amount}",
+    ),
+    "lease.not_active": (
+        "租赁 {contract} 不是在租状态,不能结束",
+        "Lease {contract} is not active; only an active lease can be closed",
+    ),
+    "lease.already_cancelled": ("租赁 {contract} 已取消", "Lease {contract} is already cancelled"),
+    "source.hint": ("a 新增 · v 标记已核实", "a add · v mark verified"),
+    "source.add_title": ("新增资料来源", "Add a source"),
+    "source.none": ("没有资料来源", "No sources"),
+    "source.pending": ("{n} 份客户自填资料待审核", "{n} customer form(s) awaiting audit"),
+    "source.already": ("该资料已核实", "This source is already verified"),
+    "source.only_forms": ("只有客户自填资料需要审核", "Only customer forms need an audit"),
+    # history
+    "history.at": ("时间", "When"),
+    "history.actor": ("操作人", "Who"),
+    "history.kind": ("事件", "Event"),
+    "history.detail": ("内容", "Detail"),
+    "history.none": ("暂无历史记录", "No history yet"),
+    "event.customer_created": ("新建档案", "created"),
+    "event.customer_changed": ("修改档案", "changed"),
+    "event.grade_changed": ("等级变化", "grade changed"),
+    "event.personal_data_revealed": ("查看个人信息", "personal data revealed"),
+    "event.source_verified": ("资料核实", "source verified"),
+    # buttons and modals
+    "button.save": ("保存", "Save"),
+    "button.cancel": ("取消", "Cancel"),
+    "button.ok": ("确定", "OK"),
+    "button.discard": ("放弃修改", "Discard changes"),
+    "button.keep": ("继续编辑", "Keep editing"),
+    "button.reload": ("重新载入", "Reload"),
+    "unsaved.title": ("有未保存的修改", "Unsaved changes"),
+    "unsaved.body": (
+        "{id} 的修改尚未保存。要保存、放弃,还是继续编辑?",
+        "Your changes to {id} are not saved. Save them, discard them, or keep editing?",
+    ),
+    "stale.title": ("他人已修改该客户", "Someone else changed this customer"),
+    "stale.body": (
+        "{id} 已被 {by} 于 {at} 修改(版本 {current},您编辑的是版本 {base})。"
+        "您的修改没有保存,也没有覆盖对方的修改。重新载入最新版本(您的修改将丢失),"
+        "或继续编辑以抄下您的修改。",
+        "{id} was changed by {by} at {at} (revision {current}; you were editing "
+        "revision {base}). Your changes were NOT saved and did not overwrite theirs. "
+        "Reload the latest version (your changes are dropped), or keep editing to "
+        "copy your changes first.",
+    ),
+    "duplicate.body": (
+        "客户编号 {id} 已存在;请换一个编号。",
+        "Customer id {id} already exists; choose another id.",
+    ),
+    "save.blocked": (
+        "还有 {n} 处需更正,未保存:{first}",
+        "Not saved: {n} problem(s) to correct first: {first}",
+    ),
+    "save.saving": ("正在保存…", "Saving…"),
+    "save.slow": (
+        "仍在保存(档案较大或正被他人写入),界面可继续使用…",
+        "Still saving (a large archive, or someone else is writing it); you can keep working…",
+    ),
+    "save.done": ("已保存 {id}(版本 {rev})", "Saved {id} (revision {rev})"),
+    "save.nothing": ("没有需要保存的修改", "Nothing to save"),
+    "save.failed": ("保存失败:{error}", "Saving failed: {error}"),
+    "edit.started": ("编辑模式:修改后按 Ctrl+S 保存,Esc 返回", "Editing: Ctrl+S saves, Esc leaves"),
+    "reload.done": ("已重新载入 {id} 的最新版本", "Reloaded the latest version of {id}"),
+    "verify.done": ("已标记为核实,保存后记入历史", "Marked verified; recorded when saved"),
+    # bindings
+    "key.edit": ("编辑", "Edit"),
+    "key.save": ("保存", "Save"),
+    "key.back": ("返回", "Back"),
+    "key.next_tab": ("下一页", "Next tab"),
+    "key.prev_tab": ("上一页", "Previous tab"),
+    "key.reveal": ("个人信息", "Personal data"),
+    "key.lease_add": ("新增", "Add"),
+    "key.lease_close": ("结束租赁", "Close lease"),
+    "key.lease_cancel": ("取消租赁", "Cancel lease"),
+    "key.verify": ("核实", "Verify"),
+}
+
+
+def tr(lang: str, key: str, **values: Any) -> str:
+    """The text for ``key`` in ``lang`` (``zh`` or ``en``), with ``values`` filled in.
+
+    Args:
+        lang: ``zh`` or ``en``; anything else falls back to English.
+        key: A key of the shared catalogue or of ``TEXTS``.
+        **values: Placeholders to fill with ``str.format``.
+
+    Returns:
+        The text; the key itself when no catalogue knows it, so a gap shows instead of crashing.
+    """
+    pair = TEXTS.get(key)
+    if pair is None:
+        return key.format(**values) if values else key
+    text = pair[0] if lang == "zh" else pair[1]
+    return text.format(**values) if values else text

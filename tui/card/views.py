@@ -1,0 +1,265 @@
+"""Read-only renderings of a customer's sections: score breakdown, leases, sources, history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from policy.model import Policy
+from tui.card.fields import format_money
+from tui.card.texts import tr
+
+GRADE_STYLES = {"A": "bold green", "B": "bold cyan", "C": "bold yellow"}
+UNGRADED_STYLE = "bold magenta"
+BELOW_STYLE = "bold red"
+
+
+def grade_style(grade: str | None, policy: Policy) -> str:
+    """The colour of a grade: the best green, the lowest red, none magenta."""
+    if grade is None:
+        return UNGRADED_STYLE
+    if grade == policy.below_lowest.name:
+        return BELOW_STYLE
+    return GRADE_STYLES.get(grade, "bold")
+
+
+def grade_badge(grading: Mapping[str, Any] | None, policy: Policy, lang: str) -> Text:
+    """``A 92.5`` (coloured) or ``ungraded``."""
+    if not grading or grading.get("grade") is None:
+        return Text(tr(lang, "grade.ungraded"), style=UNGRADED_STYLE)
+    grade = str(grading["grade"])
+    label = policy.grade_named(grade).label if grade in _names(policy) else ""
+    return Text.assemble(
+        (f" {grade} ", f"reverse {grade_style(grade, policy)}"),
+        f" {_num(grading.get('total'))} {label}",
+    )
+
+
+def _names(policy: Policy) -> set[str]:
+    return {g.name for g in policy.all_grades}
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return tr("en", "none")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> RenderableType:
+    """The engine's explanation as people read it: items, total, band, privileges, overrides.
+
+    Args:
+        detail: What ``engine.explain`` returned.
+        policy: The policy it was computed under (labels as compliance wrote them).
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        A Rich renderable.
+    """
+    grading = detail["grading"]
+    parts: list[RenderableType] = [_items_table(detail, lang), _summary(detail, policy, lang)]
+    privileges = detail.get("privileges") or {}
+    if privileges:
+        parts.append(_privileges(privileges, lang))
+    parts.append(_overrides(grading, lang))
+    return Group(*parts)
+
+
+def _items_table(detail: Mapping[str, Any], lang: str) -> Table:
+    table = Table(expand=True, show_edge=False, pad_edge=False)
+    for key, justify in (
+        ("assess.item", "left"),
+        ("assess.input", "right"),
+        ("assess.points", "right"),
+        ("assess.weight", "right"),
+        ("assess.lost", "right"),
+        ("assess.clause", "left"),
+    ):
+        table.add_column(tr(lang, key), justify=justify)  # type: ignore[arg-type]
+    for row in detail["items"]:
+        given = row.get("input")
+        shown = format_money(given) if row["method"] != "manual" else _num(given)
+        lost = row.get("lost")
+        table.add_row(
+            row["label"],
+            shown,
+            _num(row.get("points")),
+            _num(row["weight"]),
+            Text(_num(lost), style="red" if lost else ""),
+            Text(row["clause"], style="dim"),
+        )
+    return table
+
+
+def _summary(detail: Mapping[str, Any], policy: Policy, lang: str) -> Text:
+    grading = detail["grading"]
+    band = detail.get("band") or {}
+    text = Text()
+    text.append(f"{tr(lang, 'assess.total')}: ", style="bold")
+    text.append(_num(grading.get("total")))
+    text.append(f"   {tr(lang, 'assess.grade')}: ", style="bold")
+    text.append_text(grade_badge(grading, policy, lang))
+    if band.get("grade"):
+        if band.get("min_score") is None:
+            text.append("\n" + tr(lang, "assess.band_lowest", grade=band["grade"]))
+        else:
+            text.append(
+                "\n" + tr(lang, "assess.band", grade=band["grade"], min=_num(band["min_score"]))
+            )
+        if band.get("next_grade"):
+            text.append(
+                "   "
+                + tr(
+                    lang, "assess.gap", grade=band["next_grade"], gap=_num(band.get("gap_to_next"))
+                ),
+                style="yellow",
+            )
+        else:
+            text.append("   " + tr(lang, "assess.top"), style="green")
+    tier = detail.get("tier_label") or tr(lang, "none")
+    text.append(
+        "\n"
+        + tr(
+            lang,
+            "assess.lifecycle",
+            lifecycle=tr(lang, f"lifecycle.{grading.get('lifecycle')}"),
+            stage=tr(lang, f"stage.{grading.get('stage')}"),
+            tier=tier,
+        )
+    )
+    sha = str(detail.get("policy", {}).get("sha256", ""))[:12]
+    text.append("\n" + tr(lang, "assess.policy", version=policy.version, sha=sha), style="dim")
+    return text
+
+
+def _privileges(privileges: Mapping[str, Any], lang: str) -> Table:
+    table = Table(
+        title=tr(lang, "assess.privileges"),
+        title_justify="left",
+        show_header=False,
+        show_edge=False,
+        pad_edge=False,
+    )
+    table.add_column()
+    table.add_column()
+    for key, value in privileges.items():
+        if isinstance(value, bool):
+            shown = tr(lang, "yes" if value else "no")
+        elif key == "credit_limit":
+            shown = format_money(value)
+        else:
+            shown = str(value)
+        label = tr(lang, f"priv.{key}")
+        table.add_row(key if label == f"priv.{key}" else label, shown)
+    return table
+
+
+def _overrides(grading: Mapping[str, Any], lang: str) -> Text:
+    text = Text()
+    text.append(f"{tr(lang, 'assess.overrides')}: ", style="bold")
+    overrides = grading.get("overrides") or []
+    if not overrides:
+        text.append(tr(lang, "assess.no_overrides"))
+    for rule in overrides:
+        change = f" {rule['from']}→{rule['to']}" if "cap_grade" in rule else ""
+        flag = f" [{rule['flag']}]" if rule.get("flag") else ""
+        text.append(f"\n  {rule['id']}{change}{flag}: {rule['reason']}")
+    reasons = grading.get("reasons") or []
+    if reasons:
+        text.append(f"\n{tr(lang, 'assess.reasons')}:", style="bold")
+        for reason in reasons:
+            text.append(f"\n  • {reason}", style="magenta")
+    return text
+
+
+def lease_row(lease: Mapping[str, Any], policy: Policy, lang: str) -> tuple[Any, ...]:
+    """One lease as a table row: contract, item, start, end, amount, status, outstanding."""
+    status = str(lease.get("status", ""))
+    style = {"active": "green", "cancelled": "dim strike"}.get(status, "")
+    return (
+        str(lease.get("contract", "")),
+        policy.item_label(str(lease.get("item", ""))),
+        str(lease.get("start") or ""),
+        str(lease.get("end") or ""),
+        Text(format_money(lease.get("amount")), justify="right"),
+        Text(tr(lang, f"lease.{status}"), style=style),
+        Text(format_money(lease.get("outstanding")), justify="right"),
+    )
+
+
+LEASE_COLUMNS = (
+    "field.lease.contract",
+    "field.lease.item",
+    "field.lease.start",
+    "field.lease.end",
+    "field.lease.amount",
+    "field.lease.status",
+    "field.lease.outstanding",
+)
+SOURCE_COLUMNS = (
+    "field.source.kind",
+    "field.source.on",
+    "field.source.by",
+    "field.source.verified",
+    "field.source.cost",
+    "field.source.note",
+)
+HISTORY_COLUMNS = ("history.at", "history.actor", "history.kind", "history.detail")
+
+
+def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
+    """One source as a table row; a customer form awaiting audit stands out in bold red."""
+    kind = str(source.get("kind", ""))
+    verified = source.get("verified")
+    pending = kind == "customer_form" and verified is False
+    if pending:
+        mark = Text(f"✗ {tr(lang, 'awaiting_audit')}", style="bold red")
+    elif verified is True:
+        mark = Text(f"✓ {tr(lang, 'yes')}", style="green")
+    else:
+        mark = Text(tr(lang, "no"))
+    return (
+        Text(tr(lang, f"source.{kind}"), style="bold red" if pending else ""),
+        str(source.get("on") or ""),
+        str(source.get("by") or ""),
+        mark,
+        Text(format_money(source.get("cost")), justify="right"),
+        str(source.get("note") or ""),
+    )
+
+
+_SKIP = {"at", "actor", "customer_id", "kind", "txn", "text"}
+
+
+def history_row(event: Mapping[str, Any], lang: str) -> tuple[str, str, str, str]:
+    """One history event as a row: when, who, what, details."""
+    kind = str(event.get("kind", ""))
+    label = tr(lang, f"event.{kind}")
+    if label == f"event.{kind}":
+        label = kind
+    if kind == "grade_changed" or ("from" in event and "to" in event):
+        detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"
+    else:
+        detail = " ".join(_detail_parts(event))
+    return (
+        str(event.get("at", ""))[:19].replace("T", " "),
+        str(event.get("actor", "")),
+        label,
+        detail[:200],
+    )
+
+
+def _detail_parts(event: Mapping[str, Any]) -> Sequence[str]:
+    parts = []
+    for key, value in event.items():
+        if key in _SKIP or value in (None, "", [], {}):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key}={shown}")
+    return parts
