@@ -11,7 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from policy import Policy, PolicyError, PolicyProblem, default_policy_path, load_policy, parse_policy
+from policy import (
+    Policy,
+    PolicyError,
+    PolicyProblem,
+    default_policy_path,
+    load_policy,
+    parse_policy,
+)
 from store import Archive, default_actor, default_archive_path
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from engine.facts import CustomerFacts
@@ -38,7 +38,7 @@ def score_items(
 
 def _manual(item: ScoringItem, value: object, places: int) -> ItemScore:
     if type(value) in (int, float):
-        points = _rounded_entry(value, item.weight, places)  # type: ignore[arg-type]
+        points = _rounded_entry(value, item.weight, places)
         if points is not None:
             return ItemScore(item, value, points)
     return ItemScore(item, value, None, _entry_problem(item, value))

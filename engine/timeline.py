@@ -56,7 +56,7 @@ def whole_months(start: date, as_of: date) -> int:
 
 
 def lifecycle(first: date | None, as_of: date, new_customer_months: int) -> str:
-    """``prospective`` without a first trade, ``new`` below the policy's months, else established."""
+    """``prospective`` with no first trade, ``new`` below the policy's months, else established."""
     if first is None:
         return "prospective"
     return "new" if whole_months(first, as_of) < new_customer_months else "established"

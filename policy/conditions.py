@@ -54,7 +54,7 @@ class Condition:
         """
         try:
             key: tuple[Any, ...] | None = memo_key(self.keyers, facts)
-            known = self._memo.get(key)
+            known = self._memo.get(key) if key is not None else None
         except (KeyError, TypeError):  # unhashable or missing values: evaluate directly
             key, known = None, None
         if known is not None:

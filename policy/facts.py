@@ -49,7 +49,8 @@ FACTS: tuple[FactSpec, ...] = (
              "The largest `overdue_days` of any lease with money outstanding; 0 if none."),
     FactSpec("total_score", "number", False, "The customer's total score (overrides only).",
              scopes=("override",)),
-    FactSpec("grade", "text", False, "The grade so far: from the total, after any earlier override in the list "
+    FactSpec("grade", "text", False,
+             "The grade so far: from the total, after any earlier override in the list "
              "(overrides only).",
              scopes=("override",)),
     FactSpec("credit_utilisation", "number", True,

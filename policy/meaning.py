@@ -59,8 +59,8 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
         if fact is None or fact.type != "number" or "tier" not in fact.scopes:
             numeric = [f.name for f in FACTS_BY_NAME.values()
                        if f.type == "number" and "tier" in f.scopes]
-            report(("scoring", index, "fact"),
-                   f"{item['fact']!r} is not a numeric customer fact{_suggest(item['fact'], numeric)}")
+            hint = _suggest(item["fact"], numeric)
+            report(("scoring", index, "fact"), f"{item['fact']!r} is not a numeric fact{hint}")
         if item["new_customer_points"] > item["weight"]:
             report(("scoring", index, "new_customer_points"),
                    f"{item['new_customer_points']:g} is above the item's weight {item['weight']:g}")

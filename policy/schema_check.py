@@ -37,7 +37,9 @@ def schema_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 
 
-def _explain(error: jsonschema.ValidationError, doc: YamlDocument, file: str) -> list[PolicyProblem]:
+def _explain(
+    error: jsonschema.ValidationError, doc: YamlDocument, file: str
+) -> list[PolicyProblem]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         return _unknown_keys(error, doc, file)
@@ -48,10 +50,12 @@ def _explain(error: jsonschema.ValidationError, doc: YamlDocument, file: str) ->
 def _unknown_keys(
     error: jsonschema.ValidationError, doc: YamlDocument, file: str
 ) -> list[PolicyProblem]:
-    allowed = list(error.schema.get("properties", {}))
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    allowed = list(schema.get("properties", {}))
     base = tuple(error.absolute_path)
     problems = []
-    for key in error.instance:
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for key in instance:
         if key in allowed:
             continue
         line, col = doc.locate((*base, str(key)), key=True)
@@ -74,7 +78,8 @@ def _message(error: jsonschema.ValidationError) -> str:
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         return f"{value!r} is out of range: {error.message.split(' is ', 1)[-1]}"
     if kind == "enum":
-        return f"{value!r} is not allowed; use one of {', '.join(map(str, error.validator_value))}"
+        choices = error.validator_value if isinstance(error.validator_value, list) else []
+        return f"{value!r} is not allowed; use one of {', '.join(map(str, choices))}"
     if kind in {"format", "pattern"} and isinstance(value, str):
         return f"{value!r} is not valid here ({error.message.split(' ', 1)[-1]})"
     if kind == "oneOf" and isinstance(value, dict):

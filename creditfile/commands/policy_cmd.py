@@ -29,7 +29,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
                               help="what changed, and whose grade would change")
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
-    diff.add_argument("--as-of", metavar="DATE", help="grading date for the what-if (default: today)")
+    diff.add_argument("--as-of", metavar="DATE",
+                      help="grading date for the what-if (default: today)")
     diff.set_defaults(handler=run_diff)
     activate = actions.add_parser("activate", parents=[parent],
                                   help="make a policy the archive's active policy")

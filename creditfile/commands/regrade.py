@@ -18,7 +18,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``regrade`` command."""
     parser = sub.add_parser("regrade", parents=[parent], help="grade the whole archive")
     parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
-    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show what would change; write nothing")
     parser.set_defaults(handler=run)
 
 

@@ -11,7 +11,7 @@ from creditfile.batch import _grade_forked, grade_all
 from engine import grade_archive
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
-from test_grading_properties import _doc  # noqa: E402
+from test_grading_properties import _doc
 
 
 def test_forked_grading_equals_serial(default_policy) -> None:

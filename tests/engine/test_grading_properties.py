@@ -10,13 +10,12 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference_grading import reference
 
 from engine import grade_archive
-from engine.scoring import grade_for
 from engine.numbers import to_decimal
+from engine.scoring import grade_for
 from policy import Policy, parse_policy
-
-from reference_grading import reference
 
 AS_OF = date(2026, 11, 29)
 MANUAL = ("strength", "potential", "reputation", "payment", "other")
