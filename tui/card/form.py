@@ -31,11 +31,10 @@ class FieldRow(Vertical):
     DEFAULT_CSS = """
     FieldRow { height: auto; margin: 0 0 1 0; }
     FieldRow > Horizontal { height: auto; }
-    FieldRow .field-label { width: 22; padding: 0 1 0 0; text-align: right; }
+    FieldRow .field-label { width: 26; padding: 0 1 0 0; text-align: right; }
     FieldRow .field-editor { width: 1fr; }
     FieldRow .field-suffix { width: 6; padding: 0 0 0 1; color: $text-muted; }
-    FieldRow .field-problem { color: $error; padding: 0 0 0 22; height: auto; }
-    FieldRow .field-problem:empty { display: none; }
+    FieldRow .field-problem { color: $error; padding: 0 0 0 26; height: auto; display: none; }
     FieldRow.-invalid .field-label { color: $error; text-style: bold; }
     FieldRow.-invalid .field-editor { background: $error 15%; }
     """
@@ -103,7 +102,9 @@ class FieldRow(Vertical):
     def show_problems(self, messages: Sequence[str]) -> None:
         """Show the field's problems (or clear them) under the editor."""
         self.set_class(bool(messages), "-invalid")
-        self.query_one(".field-problem", Static).update("\n".join(messages))
+        line = self.query_one(".field-problem", Static)
+        line.update("\n".join(messages))
+        line.display = bool(messages)
 
     def set_value(self, value: Any) -> None:
         """Replace the editor's content without reporting it as typed."""

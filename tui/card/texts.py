@@ -129,8 +129,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "priv.priority_supply": ("优先供货", "Priority supply"),
     # personal data
     "person.hidden": (
-        "个人信息已隐藏。按 {key} 显示;每次查看都会记入历史。",
-        "Personal data is hidden. Press {key} to show it; every reveal is recorded in the history.",
+        "个人信息已隐藏。按 {shortcut} 显示;每次查看都会记入历史。",
+        "Personal data is hidden. Press {shortcut} to show it; every reveal is recorded in "
+        "the history.",
     ),
     "person.reveal": ("显示个人信息", "Show personal data"),
     "person.revealed": ("已显示个人信息(已记录)", "Personal data shown (recorded)"),

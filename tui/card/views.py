@@ -63,7 +63,11 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
         A Rich renderable.
     """
     grading = detail["grading"]
-    parts: list[RenderableType] = [_items_table(detail, lang), _summary(detail, policy, lang)]
+    parts: list[RenderableType] = [
+        _items_table(detail, lang),
+        _clauses(detail),
+        _summary(detail, policy, lang),
+    ]
     privileges = detail.get("privileges") or {}
     if privileges:
         parts.append(_privileges(privileges, lang))
@@ -73,28 +77,33 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
 
 def _items_table(detail: Mapping[str, Any], lang: str) -> Table:
     table = Table(expand=True, show_edge=False, pad_edge=False)
-    for key, justify in (
-        ("assess.item", "left"),
-        ("assess.input", "right"),
-        ("assess.points", "right"),
-        ("assess.weight", "right"),
-        ("assess.lost", "right"),
-        ("assess.clause", "left"),
-    ):
-        table.add_column(tr(lang, key), justify=justify)  # type: ignore[arg-type]
+    table.add_column(tr(lang, "assess.item"), no_wrap=True, ratio=3)
+    for key in ("assess.input", "assess.points", "assess.weight", "assess.lost"):
+        table.add_column(tr(lang, key), justify="right", no_wrap=True, ratio=2)
     for row in detail["items"]:
         given = row.get("input")
-        shown = format_money(given) if row["method"] != "manual" else _num(given)
+        if row["method"] != "manual" and isinstance(given, int | float):
+            shown = f"{given:,.0f}"
+        else:
+            shown = _num(given)
         lost = row.get("lost")
         table.add_row(
             row["label"],
             shown,
-            _num(row.get("points")),
+            Text(_num(row.get("points")), style="" if row.get("points") is not None else "red"),
             _num(row["weight"]),
             Text(_num(lost), style="red" if lost else ""),
-            Text(row["clause"], style="dim"),
         )
     return table
+
+
+def _clauses(detail: Mapping[str, Any]) -> Text:
+    """How the computed items were worked out (manual items explain themselves)."""
+    text = Text(style="dim")
+    for row in detail["items"]:
+        if row["method"] != "manual":
+            text.append(f"{row['label']}: {row['clause']}\n")
+    return text
 
 
 def _summary(detail: Mapping[str, Any], policy: Policy, lang: str) -> Text:

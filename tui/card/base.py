@@ -1,0 +1,414 @@
+"""The card's state and its widgets: sections in tabs, personal data on request, inline problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from tui.card.backend import CardBackend, explain_draft
+from tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
+from tui.card.fields import ASSESSMENT_EXTRA, SECTIONS, FieldSpec
+from tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from tui.card.texts import tr
+from tui.card.views import (
+    HISTORY_COLUMNS,
+    LEASE_COLUMNS,
+    SOURCE_COLUMNS,
+    breakdown,
+    grade_badge,
+    history_row,
+    lease_row,
+    source_row,
+)
+
+# In the order they appear on screen.
+TABS = (
+    "basic",
+    "characteristics",
+    "business",
+    "trading",
+    "person",
+    "leases",
+    "assessment",
+    "sources",
+    "history",
+)
+
+
+class CardBase(Screen[None]):
+    """One customer's card: the draft being edited and the widgets showing it.
+
+    Args:
+        backend: The archive, engine and policy as the card sees them.
+        customer_id: The customer to show; None creates one.
+    """
+
+    def __init__(self, backend: CardBackend, customer_id: str | None) -> None:
+        super().__init__(id="customer-card")
+        self.backend = backend
+        self.lang = backend.lang
+        self._saving = False
+        record = self.backend.record(customer_id) if customer_id is not None else None
+        self.missing = customer_id is not None and record is None
+        self.draft = Draft(record, self.backend.new_id() if customer_id is None else "")
+        self.editing = customer_id is None
+        self.revealed = customer_id is None
+        self.problems: Sequence[ProblemLike] = []
+
+    # composition --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Header line, the tabs and the footer."""
+        yield Static("", id="card-header")
+        with TabbedContent(id="card-tabs"):
+            for section in ("basic", "characteristics", "business", "trading"):
+                with TabPane(tr(self.lang, f"tab.{section}"), id=f"tab-{section}"):
+                    yield self._section_form(section)
+            with TabPane(tr(self.lang, "tab.person"), id="tab-person"):
+                yield Static(id="person-notice")
+                yield Button(tr(self.lang, "person.reveal"), id="person-reveal")
+                yield self._section_form("person")
+            with TabPane(tr(self.lang, "tab.leases"), id="tab-leases"):
+                yield Static(id="leases-summary")
+                yield self._table("leases-table", LEASE_COLUMNS)
+                yield Static(classes="section-problems", id="leases-problems")
+            with TabPane(tr(self.lang, "tab.assessment"), id="tab-assessment"), Horizontal():
+                yield self._assessment_form()
+                with VerticalScroll(id="breakdown-scroll"):
+                    yield Static(id="breakdown-heading")
+                    yield Static(id="breakdown")
+            with TabPane(tr(self.lang, "tab.sources"), id="tab-sources"):
+                yield Static(id="sources-summary")
+                yield self._table("sources-table", SOURCE_COLUMNS)
+                yield Static(classes="section-problems", id="sources-problems")
+            with TabPane(tr(self.lang, "tab.history"), id="tab-history"):
+                yield self._table("history-table", HISTORY_COLUMNS)
+        yield Footer()
+
+    def _table(self, table_id: str, columns: Sequence[str]) -> DataTable[Any]:
+        table: DataTable[Any] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+        table.add_columns(*(tr(self.lang, c) for c in columns))
+        return table
+
+    def _section_form(self, section: str) -> SectionForm:
+        specs = SECTIONS[section]
+        return SectionForm(
+            specs,
+            {s.path: self.draft.value(s.path) for s in specs},
+            self.lang,
+            choices=self._choices(),
+            id=f"form-{section}",
+        )
+
+    def _assessment_form(self) -> SectionForm:
+        policy = self.backend.policy
+        specs = [FieldSpec(f"assessment.{i.key}", "score") for i in policy.manual_items]
+        labels = {f"assessment.{i.key}": i.label for i in policy.manual_items}
+        suffixes = {
+            f"assessment.{i.key}": tr(self.lang, "assess.max", weight=f"{i.weight:g}")
+            for i in policy.manual_items
+        }
+        specs.extend(ASSESSMENT_EXTRA)
+        return SectionForm(
+            specs,
+            {s.path: self.draft.value(s.path) for s in specs},
+            self.lang,
+            labels=labels,
+            suffixes=suffixes,
+            id="form-assessment",
+        )
+
+    def _choices(self) -> Mapping[str, Choices]:
+        natures = [(f"{label} {key}", key) for key, label in self.backend.policy.natures.items()]
+        return {"nature": natures}
+
+    def on_mount(self) -> None:
+        """Fill the tables, set the mode, load the history in the background."""
+        self.refresh_card()
+        self._load_history()
+        if self.missing:
+            self.notify(
+                tr(self.lang, "card.not_found", id=self.draft.customer_id or "?"), severity="error"
+            )
+        if self.editing:
+            self._focus_first_editor()
+
+    # state → widgets ----------------------------------------------------------------------
+
+    def field_rows(self) -> list[FieldRow]:
+        """Every field row of the card (not of dialogs)."""
+        return list(self.query(FieldRow))
+
+    def refresh_card(self, *, values: bool = False) -> None:
+        """Bring every widget in line with the draft (``values``: also the editors' text)."""
+        if values:
+            for row in self.field_rows():
+                row.set_value(self.draft.value(row.spec.path))
+        self._apply_mode()
+        self._fill_leases()
+        self._fill_sources()
+        self.revalidate()
+
+    def _apply_mode(self) -> None:
+        for row in self.field_rows():
+            editor = self.query_one(f"#{row.editor_id}")
+            locked = row.spec.path == "id" and not self.draft.is_new
+            editor.disabled = not self.editing or locked or self._saving
+        person = self.query_one("#form-person", SectionForm)
+        person.display = self.revealed
+        self.query_one("#person-reveal", Button).display = not self.revealed
+        notice = self.query_one("#person-notice", Static)
+        if not self.revealed:
+            notice.update(tr(self.lang, "person.hidden", shortcut="p"))
+        elif not self.draft.is_new and self.draft.value("profile.person") is None:
+            notice.update(tr(self.lang, "person.none"))
+        else:
+            notice.update("")
+
+    def revalidate(self) -> None:
+        """Validate the draft; show each problem at its field, the rest at its tab."""
+        self.problems = self.backend.validate(self.draft.doc)
+        shown: set[str] = set()
+        for row in self.field_rows():
+            row.show_problems(problems_for(row.spec.path, self.problems))
+            shown.add(row.spec.path)
+        grouped = problems_by_section(self.problems, shown)
+        for form in self.query(SectionForm):
+            section = str(form.id).removeprefix("form-")
+            form.query_one(".section-problems", Static).update(
+                Text("\n".join(grouped.get(section, [])), style="red")
+            )
+        for section in ("leases", "sources"):
+            self.query_one(f"#{section}-problems", Static).update(
+                Text("\n".join(grouped.get(section, [])), style="red")
+            )
+        self._mark_tabs(grouped)
+        self._update_header()
+        self._update_breakdown()
+
+    def _mark_tabs(self, grouped: Mapping[str, list[str]]) -> None:
+        tabs = self.query_one(TabbedContent)
+        bad = set(grouped)
+        for row in self.field_rows():
+            if row.has_class("-invalid"):
+                form = next(a for a in row.ancestors if isinstance(a, SectionForm))
+                bad.add(str(form.id).removeprefix("form-"))
+        for section in TABS:
+            label = tr(self.lang, f"tab.{section}")
+            tabs.get_tab(f"tab-{section}").label = f"{label} ✗" if section in bad else label
+
+    def _update_header(self) -> None:
+        draft, policy = self.draft, self.backend.policy
+        text = Text()
+        title = "card.new_title" if draft.is_new else "card.title"
+        text.append(tr(self.lang, title, id=draft.customer_id), style="bold")
+        text.append(f"  {draft.doc.get('name') or ''}", style="bold")
+        nature = draft.doc.get("nature")
+        if nature:
+            text.append(f"  · {policy.nature_label(str(nature))}")
+        text.append("  ")
+        text.append_text(grade_badge(draft.grading, policy, self.lang))
+        meta = draft.meta
+        if meta.get("rev") is not None:
+            text.append(
+                "  · "
+                + tr(
+                    self.lang,
+                    "card.revision",
+                    rev=meta["rev"],
+                    by=meta.get("updated_by") or "?",
+                    at=str(meta.get("updated_at") or "?")[:19],
+                ),
+                style="dim",
+            )
+        if self.editing:
+            text.append(f"  [{tr(self.lang, 'card.editing')}]", style="bold blue")
+        if draft.dirty:
+            text.append(f"  [{tr(self.lang, 'card.unsaved')}]", style="bold yellow")
+        if self.problems:
+            text.append(
+                f"  [{tr(self.lang, 'card.problems', n=len(self.problems))}]", style="bold red"
+            )
+        self.query_one("#card-header", Static).update(text)
+
+    def _update_breakdown(self) -> None:
+        heading = self.query_one("#breakdown-heading", Static)
+        grading = self.draft.grading
+        if grading and grading.get("as_of"):
+            stored = tr(
+                self.lang,
+                "assess.stored",
+                grade=grading.get("grade") or "—",
+                total=grading.get("total") if grading.get("total") is not None else "—",
+                as_of=grading["as_of"],
+            )
+        else:
+            stored = tr(self.lang, "assess.stored_none")
+        heading.update(Text(f"{tr(self.lang, 'assess.preview')}\n{stored}", style="dim"))
+        detail = explain_draft(self.backend, self.draft.doc)
+        self.query_one("#breakdown", Static).update(
+            breakdown(detail, self.backend.policy, self.lang)
+        )
+
+    def _fill_leases(self) -> None:
+        table = self.query_one("#leases-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        policy = self.backend.policy
+        for lease in self.draft.leases:
+            table.add_row(*lease_row(lease, policy, self.lang))
+        if self.draft.leases:
+            table.move_cursor(row=min(row, len(self.draft.leases) - 1))
+        total = sum(
+            float(x.get("amount") or 0)
+            for x in self.draft.leases
+            if x.get("status") != "cancelled" and isinstance(x.get("amount"), int | float)
+        )
+        summary = tr(self.lang, "lease.total", amount=f"{total:,.2f}")
+        hint = tr(self.lang, "lease.hint") if self.editing else ""
+        empty = tr(self.lang, "lease.none") if not self.draft.leases else ""
+        self.query_one("#leases-summary", Static).update(
+            Text.assemble(summary, "   ", (hint, "dim"), "\n" if empty else "", empty)
+        )
+
+    def _fill_sources(self) -> None:
+        table = self.query_one("#sources-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for source in self.draft.sources:
+            table.add_row(*source_row(source, self.lang))
+        if self.draft.sources:
+            table.move_cursor(row=min(row, len(self.draft.sources) - 1))
+        pending = self.draft.pending_forms()
+        text = Text()
+        if pending:
+            text.append(tr(self.lang, "source.pending", n=pending), style="bold red")
+            text.append("   ")
+        text.append(tr(self.lang, "source.hint"), style="dim")
+        if not self.draft.sources:
+            text.append("\n" + tr(self.lang, "source.none"))
+        self.query_one("#sources-summary", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="card-history")
+    def _load_history(self) -> None:
+        if self.draft.is_new:
+            return
+        events = self.backend.history(self.draft.customer_id)
+        self.app.call_from_thread(self._show_history, events)
+
+    def _show_history(self, events: Sequence[Mapping[str, Any]]) -> None:
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        for event in reversed(events):
+            table.add_row(*history_row(event, self.lang))
+        if not events:
+            table.add_row(tr(self.lang, "history.none"), "", "", "")
+
+    # editing ------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+        widget = event.control
+        row = next((a for a in widget.ancestors if isinstance(a, FieldRow)), None)
+        if row is None or widget.disabled:
+            return
+        self.draft.set_text(row.spec, editor_text(widget))
+        self.revalidate()
+
+    def action_edit(self) -> None:
+        """Enter editing: every field of every tab becomes editable."""
+        if self.missing or self.editing:
+            return
+        self.editing = True
+        self.refresh_card()
+        self.notify(tr(self.lang, "edit.started"))
+        self._focus_first_editor()
+
+    def _focus_first_editor(self) -> None:
+        pane = self.query_one(TabbedContent).active_pane
+        if pane is None:
+            return
+        editors = [w for w in pane.query(".field-editor") if not w.disabled]
+        if editors:
+            editors[0].focus()
+
+    def begin_editing(self) -> None:
+        """Switch to editing without moving the focus (lease and source actions)."""
+        if not self.editing:
+            self.editing = True
+            self._apply_mode()
+
+    # tabs and personal data ---------------------------------------------------------------
+
+    def action_next_tab(self) -> None:
+        """Show the next tab."""
+        self._step_tab(1)
+
+    def action_prev_tab(self) -> None:
+        """Show the previous tab."""
+        self._step_tab(-1)
+
+    def _step_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        current = str(tabs.active).removeprefix("tab-")
+        order = TABS
+        index = order.index(current) if current in order else 0
+        tabs.active = f"tab-{order[(index + step) % len(order)]}"
+
+    def show_tab(self, section: str) -> None:
+        """Switch to a tab by its section name (``basic``, ``leases``, …)."""
+        self.query_one(TabbedContent).active = f"tab-{section}"
+
+    @on(Button.Pressed, "#person-reveal")
+    def action_reveal(self) -> None:
+        """Show the personal data; the reveal is recorded in the customer's history."""
+        if self.revealed or self.missing:
+            return
+        self.revealed = True
+        self.show_tab("person")
+        self._apply_mode()
+        self._record_reveal()
+        self.notify(tr(self.lang, "person.revealed"))
+
+    @work(thread=True, group="card-audit")
+    def _record_reveal(self) -> None:
+        self.backend.record_event(
+            self.draft.customer_id,
+            "personal_data_revealed",
+            {"via": "creditfile tui", "section": "profile.person"},
+        )
+        events = self.backend.history(self.draft.customer_id)
+        self.app.call_from_thread(self._show_history, events)
+
+    def first_invalid(self) -> Widget | None:
+        """The editor of the first invalid field, after showing its tab."""
+        for row in self.field_rows():
+            if row.has_class("-invalid"):
+                form = next(a for a in row.ancestors if isinstance(a, SectionForm))
+                self.show_tab(str(form.id).removeprefix("form-"))
+                return self.query_one(f"#{row.editor_id}")
+        return None
+
+
+def _show_lines(widget: Static, lines: Sequence[str]) -> None:
+    """Problem lines in red, the widget hidden when there are none."""
+    widget.update(Text("\n".join(lines), style="red"))
+    widget.display = bool(lines)

@@ -1,0 +1,193 @@
+"""Lease and source actions of the card: add, edit, close, cancel, add a source, mark verified."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from textual import on
+from textual.widgets import DataTable, TabbedContent
+
+from tui.card.base import CardBase
+from tui.card.draft import CardProblem, ProblemLike
+from tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
+from tui.card.form import Choices
+from tui.card.texts import tr
+
+
+class RelativeProblem:
+    """A validation problem re-pathed relative to one lease or source."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        self.message = message
+
+
+def relative_problems(problems: Sequence[ProblemLike], prefix: str) -> list[ProblemLike]:
+    """The problems under ``prefix`` (e.g. ``leases[2]``), with paths relative to it."""
+    found: list[ProblemLike] = []
+    for problem in problems:
+        if problem.path == prefix:
+            found.append(RelativeProblem("", problem.message))
+        elif problem.path.startswith(prefix + "."):
+            found.append(RelativeProblem(problem.path[len(prefix) + 1 :], problem.message))
+    return found
+
+
+class RecordActions(CardBase):
+    """Leases and sources, for the card screen."""
+
+    def _active_section(self) -> str:
+        return str(self.query_one(TabbedContent).active).removeprefix("tab-")
+
+    def _cursor(self, table_id: str, count: int) -> int | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if count == 0:
+            return None
+        return min(max(table.cursor_row, 0), count - 1)
+
+    def _refused(self, problem: CardProblem | None, **values: Any) -> bool:
+        if problem is None:
+            return False
+        self.notify(tr(self.lang, problem.key, **values), severity="warning")
+        return True
+
+    def action_add(self) -> None:
+        """``a``: add a lease on the leases tab, a source on the sources tab."""
+        section = self._active_section()
+        if self.missing or section not in ("leases", "sources"):
+            return
+        if section == "leases":
+            self.open_lease(None)
+        else:
+            self.open_source()
+
+    # leases -------------------------------------------------------------------------------
+
+    def _lease_choices(self) -> Mapping[str, Choices]:
+        policy = self.backend.policy
+        items = [(f"{label} {key}", key) for key, label in policy.item_categories.items()]
+        statuses = [(tr(self.lang, f"lease.{s}"), s) for s in LEASE_STATUSES]
+        return {"item": items, "status": statuses}
+
+    def open_lease(self, index: int | None) -> None:
+        """The lease form: a new lease (``index`` None) or the lease at ``index``."""
+        from tui.card.modals import RecordDialog
+
+        leases = self.draft.leases
+        if index is None:
+            values: dict[str, Any] = {"status": "active", "start": self.backend.as_of.isoformat()}
+            title = tr(self.lang, "lease.add_title")
+        else:
+            values = dict(leases[index])
+            title = tr(self.lang, "lease.edit_title", contract=values.get("contract", ""))
+        position = len(leases) if index is None else index
+
+        def check(lease: Mapping[str, Any]) -> Sequence[ProblemLike]:
+            doc = copy.deepcopy(self.draft.doc)
+            candidate = list(doc.get("leases") or [])
+            if index is None:
+                candidate.append(dict(lease))
+            else:
+                candidate[index] = dict(lease)
+            doc["leases"] = candidate
+            return relative_problems(self.backend.validate(doc), f"leases[{position}]")
+
+        dialog = RecordDialog(
+            title,
+            LEASE_FIELDS,
+            values,
+            self.lang,
+            choices=self._lease_choices(),
+            check=check,
+            dialog_id="lease-dialog",
+        )
+        self.app.push_screen(dialog, lambda lease: self._lease_done(lease, index))
+
+    def _lease_done(self, lease: dict[str, Any] | None, index: int | None) -> None:
+        if lease is None:
+            return
+        self.begin_editing()
+        self.draft.put_lease(lease, index)
+        self.refresh_card()
+        if index is None:
+            table = self.query_one("#leases-table", DataTable)
+            table.move_cursor(row=len(self.draft.leases) - 1)
+
+    @on(DataTable.RowSelected, "#leases-table")
+    def _lease_chosen(self, event: DataTable.RowSelected) -> None:
+        if not self.missing and event.cursor_row < len(self.draft.leases):
+            self.open_lease(event.cursor_row)
+
+    def action_close_lease(self) -> None:
+        """``c``: close the active lease under the cursor (its end becomes today)."""
+        index = self._cursor("leases-table", len(self.draft.leases))
+        if self._active_section() != "leases" or index is None:
+            return
+        contract = self.draft.leases[index].get("contract", "")
+        if self._refused(self.draft.close_lease(index, self.backend.as_of), contract=contract):
+            return
+        self.begin_editing()
+        self.refresh_card()
+
+    def action_cancel_lease(self) -> None:
+        """``x``: cancel the lease under the cursor (it stays on file, counting for nothing)."""
+        index = self._cursor("leases-table", len(self.draft.leases))
+        if self._active_section() != "leases" or index is None:
+            return
+        contract = self.draft.leases[index].get("contract", "")
+        if self._refused(self.draft.cancel_lease(index), contract=contract):
+            return
+        self.begin_editing()
+        self.refresh_card()
+
+    # sources ------------------------------------------------------------------------------
+
+    def open_source(self) -> None:
+        """The form for a new source, dated today and by whoever is working."""
+        from tui.card.modals import RecordDialog
+
+        position = len(self.draft.sources)
+
+        def check(source: Mapping[str, Any]) -> Sequence[ProblemLike]:
+            doc = copy.deepcopy(self.draft.doc)
+            doc["sources"] = [*(doc.get("sources") or []), dict(source)]
+            return relative_problems(self.backend.validate(doc), f"sources[{position}]")
+
+        kinds = [(tr(self.lang, f"source.{k}"), k) for k in SOURCE_KINDS]
+        yes_no = [(tr(self.lang, "yes"), "true"), (tr(self.lang, "no"), "false")]
+        values = {
+            "kind": "salesperson_visit",
+            "on": self.backend.as_of.isoformat(),
+            "by": self.backend.actor,
+            "verified": False,
+        }
+        dialog = RecordDialog(
+            tr(self.lang, "source.add_title"),
+            SOURCE_FIELDS,
+            values,
+            self.lang,
+            choices={"kind": kinds, "verified": yes_no},
+            check=check,
+            dialog_id="source-dialog",
+        )
+        self.app.push_screen(dialog, self._source_done)
+
+    def _source_done(self, source: dict[str, Any] | None) -> None:
+        if source is None:
+            return
+        self.begin_editing()
+        self.draft.add_source(source)
+        self.refresh_card()
+
+    def action_verify(self) -> None:
+        """``v``: mark the customer form under the cursor as audited (recorded on save)."""
+        index = self._cursor("sources-table", len(self.draft.sources))
+        if self._active_section() != "sources" or index is None:
+            return
+        if self._refused(self.draft.verify_source(index)):
+            return
+        self.begin_editing()
+        self.refresh_card()
+        self.notify(tr(self.lang, "verify.done"))

@@ -1,0 +1,166 @@
+"""Saving a card: blocked while invalid, in a worker, refused when stale; leaving asks first."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from textual import work
+
+from tui.card.base import CardBase
+from tui.card.texts import tr
+
+SLOW_NOTICE_SECONDS = 0.6
+
+
+class SaveActions(CardBase):
+    """Save, reload and leave, for the card screen."""
+
+    _leave_after_save = False
+    _save_started = 0.0
+
+    def action_save(self) -> None:
+        """Save the draft through the store's revision check, in the background."""
+        if self._saving or self.missing:
+            return
+        if not self.draft.dirty:
+            self.notify(tr(self.lang, "save.nothing"))
+            self._leave_after_save = False
+            return
+        self.revalidate()
+        if self.problems:
+            first = self.problems[0]
+            self.notify(
+                tr(
+                    self.lang,
+                    "save.blocked",
+                    n=len(self.problems),
+                    first=f"{first.path}: {first.message}",
+                ),
+                severity="error",
+                timeout=8,
+            )
+            self._leave_after_save = False
+            editor = self.first_invalid()
+            if editor is not None:
+                editor.focus()
+            return
+        self._saving = True
+        self._save_started = time.monotonic()
+        self._apply_mode()
+        self.notify(tr(self.lang, "save.saving"), timeout=2)
+        self.set_timer(SLOW_NOTICE_SECONDS, self._slow_notice)
+        self._save_worker(
+            copy.deepcopy(self.draft.doc), self.draft.base_rev, self.draft.newly_verified()
+        )
+
+    def _slow_notice(self) -> None:
+        if self._saving:
+            self.notify(tr(self.lang, "save.slow"), severity="warning", timeout=6)
+
+    @work(thread=True, exclusive=True, group="card-save")
+    def _save_worker(
+        self, doc: dict[str, Any], base_rev: int | None, verified: Sequence[Mapping[str, Any]]
+    ) -> None:
+        from policy import CreditfileError
+        from store import DuplicateCustomerError, StaleRevisionError
+
+        try:
+            record = self.backend.save(doc, base_rev)
+        except StaleRevisionError as exc:
+            self.app.call_from_thread(self._refused_stale, exc)
+            return
+        except DuplicateCustomerError:
+            self.app.call_from_thread(self._refused_duplicate, str(doc.get("id")))
+            return
+        except (CreditfileError, OSError) as exc:
+            self.app.call_from_thread(self._save_failed, str(exc))
+            return
+        for source in verified:
+            detail = {k: source.get(k) for k in ("index", "kind", "on", "by", "note")}
+            self.backend.record_event(str(doc["id"]), "source_verified", detail)
+        events = self.backend.history(str(doc["id"]))
+        self.app.call_from_thread(self._saved, doc, record, events)
+
+    def _saved(
+        self, doc: Mapping[str, Any], record: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self._saving = False
+        typed_meanwhile = self.draft.doc != doc
+        working = copy.deepcopy(self.draft.doc)
+        self.draft.reset(record)
+        if typed_meanwhile:
+            # Edits made while the save ran stay, on top of the saved revision.
+            self.draft.doc = working
+        else:
+            self.editing = False
+        self.refresh_card(values=not typed_meanwhile)
+        self._show_history(events)
+        self.notify(tr(self.lang, "save.done", id=self.draft.customer_id, rev=self.draft.base_rev))
+        if self._leave_after_save and not self.draft.dirty:
+            self.dismiss(None)
+
+    def _refused_stale(self, exc: Any) -> None:
+        from tui.card.modals import stale_dialog
+
+        self._saving = False
+        self._leave_after_save = False
+        self._apply_mode()
+        dialog = stale_dialog(
+            self.lang,
+            str(getattr(exc, "customer_id", "")),
+            by=str(getattr(exc, "updated_by", "") or ""),
+            at=str(getattr(exc, "updated_at", "") or "")[:19],
+            current=getattr(exc, "current_rev", "?"),
+            base=getattr(exc, "base_rev", "?"),
+        )
+        self.app.push_screen(dialog, self._after_stale)
+
+    def _after_stale(self, choice: str | None) -> None:
+        if choice == "reload":
+            self.reload()
+
+    def reload(self) -> None:
+        """Drop the draft and show the customer as it is on file now."""
+        record = self.backend.record(self.draft.customer_id, fresh=True)
+        if record is None:
+            return
+        self.draft.reset(record)
+        self.editing = False
+        self.refresh_card(values=True)
+        self._load_history()
+        self.notify(tr(self.lang, "reload.done", id=self.draft.customer_id))
+
+    def _refused_duplicate(self, customer_id: str) -> None:
+        self._saving = False
+        self._leave_after_save = False
+        self._apply_mode()
+        self.show_tab("basic")
+        self.notify(tr(self.lang, "duplicate.body", id=customer_id), severity="error", timeout=8)
+
+    def _save_failed(self, message: str) -> None:
+        self._saving = False
+        self._leave_after_save = False
+        self._apply_mode()
+        self.notify(tr(self.lang, "save.failed", error=message), severity="error", timeout=12)
+
+    def action_back(self) -> None:
+        """Leave the card; with unsaved changes, ask first."""
+        if self._saving:
+            self._leave_after_save = True
+            return
+        if not self.draft.dirty:
+            self.dismiss(None)
+            return
+        from tui.card.modals import unsaved_dialog
+
+        self.app.push_screen(unsaved_dialog(self.lang, self.draft.customer_id), self._after_unsaved)
+
+    def _after_unsaved(self, choice: str | None) -> None:
+        if choice == "discard":
+            self.dismiss(None)
+        elif choice == "save":
+            self._leave_after_save = True
+            self.action_save()

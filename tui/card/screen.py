@@ -1,0 +1,88 @@
+"""The customer card screen and the new-customer screen, with their key bindings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.widgets import TabbedContent
+
+from tui.card.adapter import backend_for
+from tui.card.records import RecordActions
+from tui.card.saving import SaveActions
+from tui.card.texts import tr
+
+# (key, action, text key of the description, binding id, shown in the footer, priority)
+CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
+    ("e", "edit", "key.edit", "card.edit", True, False),
+    ("ctrl+s", "save", "key.save", "card.save", True, True),
+    ("escape", "back", "key.back", "card.back", True, False),
+    ("right_square_bracket", "next_tab", "key.next_tab", "card.next_tab", True, False),
+    ("left_square_bracket", "prev_tab", "key.prev_tab", "card.prev_tab", False, False),
+    ("p", "reveal", "key.reveal", "card.reveal", True, False),
+    ("a", "add", "key.lease_add", "card.add", True, False),
+    ("c", "close_lease", "key.lease_close", "card.lease_close", True, False),
+    ("x", "cancel_lease", "key.lease_cancel", "card.lease_cancel", True, False),
+    ("v", "verify", "key.verify", "card.verify_source", True, False),
+)
+
+# Actions that only mean something on one tab; elsewhere they are hidden from the footer.
+TAB_ACTIONS = {
+    "add": ("leases", "sources"),
+    "close_lease": ("leases",),
+    "cancel_lease": ("leases",),
+    "verify": ("sources",),
+}
+
+
+def card_bindings(lang: str) -> list[BindingType]:
+    """The card's key bindings, described in ``lang``; each has an id for remapping."""
+    return [
+        Binding(key, action, tr(lang, text), show=show, priority=priority, id=bid)
+        for key, action, text, bid, show, priority in CARD_KEYS
+    ]
+
+
+class CustomerScreen(SaveActions, RecordActions):
+    """One customer's archive: basic data, characteristics, business, trading, personal data
+    (hidden until asked for), leases, assessment with the score breakdown, sources, history.
+
+    Args:
+        service: The application service (or any ``CardBackend``).
+        customer_id: The customer to show; None creates a new one.
+    """
+
+    CSS_PATH = str(Path(__file__).with_name("card.tcss"))
+    BINDINGS: ClassVar[list[BindingType]] = card_bindings("en")
+
+    def __init__(self, service: Any, customer_id: str | None) -> None:
+        super().__init__(backend_for(service), customer_id)
+        # Descriptions in the interface language; the ids stay, so keymaps still apply.
+        self._bindings = BindingsMap(card_bindings(self.lang))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide tab-specific actions on other tabs, and editing actions on a missing card."""
+        if self.missing and action in ("edit", "save", "reveal", *TAB_ACTIONS):
+            return False
+        tabs = TAB_ACTIONS.get(action)
+        if tabs is None or not self.is_mounted:
+            return True
+        return str(self.query_one(TabbedContent).active).removeprefix("tab-") in tabs
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+
+def new_customer_screen(service: Any) -> CustomerScreen:
+    """A card for creating a customer: editing from the start, with a proposed unused id.
+
+    Args:
+        service: The application service (or any ``CardBackend``).
+
+    Returns:
+        The screen to push.
+    """
+    return CustomerScreen(service, None)
