@@ -1,0 +1,443 @@
+"""Measure creditfile at 1,000 / 10,000 / 100,000 customers against its floors; write the report.
+
+    python scripts/bench.py [--quick] [--sizes 1000,10000] [--repeats N] [--no-faults]
+
+Each regrade is a whole ``creditfile --db F regrade --as-of 2026-11-29`` process, timed from
+spawn to exit, interleaved with its floors (``scripts/bench_floor.py``) on the same file, so that
+every ratio is taken in the same run under the same machine noise. Results go to
+``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_proc import Measured, measure
+from bench_report import ROOT, Row, write
+from make_archive import GENERATOR_VERSION
+
+AS_OF = "2026-11-29"
+PY = sys.executable
+SCRIPTS = ROOT / "scripts"
+CLI = [PY, "-m", "creditfile"]
+REGRADE_TARGET, ORJSON_TARGET, MEMORY_TARGET, IMPORT_TARGET = 1.0, 1.5, 1.25, 2.0
+SAVE_TARGETS = {10_000: 0.3, 100_000: 1.5}
+TUI_TARGETS = {"first_paint": 2.0, "keystroke": 0.1, "sort": 0.5}
+
+
+def log(text: str) -> None:
+    """Progress on stderr, with the time of day."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def _stamp() -> str:
+    """What a cached archive depends on: the generator and the store's code."""
+    parts = [GENERATOR_VERSION]
+    for source in sorted((ROOT / "store").glob("*.py")):
+        stat = source.stat()
+        parts.append(f"{source.name}:{stat.st_size}:{int(stat.st_mtime)}")
+    return "|".join(parts)
+
+
+def ensure_data(data: Path, size: int) -> Path:
+    """The pristine (ungraded) archive and JSON Lines for ``size`` customers, built if needed."""
+    base = data / f"c{size}"
+    stamp = base.with_suffix(".stamp")
+    if not (stamp.exists() and stamp.read_text() == _stamp()):
+        log(f"generating {size:,} customers")
+        measure(
+            [PY, str(SCRIPTS / "make_archive.py"), "--customers", str(size), "--out", str(base)],
+            cwd=ROOT,
+            sample=False,
+        ).check()
+        stamp.write_text(_stamp())
+    return base
+
+
+def fresh_copy(source: Path, target: Path) -> Path:
+    """Copy an archive and its sidecars (history, backups) to ``target``."""
+    for old in target.parent.glob(target.name + "*"):
+        old.unlink()
+    for item in source.parent.glob(source.name + "*"):
+        if not item.name.endswith((".lock", ".stamp")):
+            shutil.copy2(item, target.with_name(target.name + item.name[len(source.name) :]))
+    return target
+
+
+def regrade_argv(db: Path) -> list[str]:
+    """The end-to-end regrade command."""
+    return [*CLI, "--db", str(db), "regrade", "--as-of", AS_OF]
+
+
+def bench_regrade(db: Path, size: int, repeats: int) -> tuple[list[Row], float]:
+    """Regrade vs the json and orjson floors, interleaved; returns rows and the regrade median."""
+    first = measure(regrade_argv(db), cwd=ROOT).check()
+    log(f"  first regrade (ungraded → graded): {first.wall:.2f} s")
+    runs: dict[str, list[Measured]] = {"regrade": [], "json": [], "orjson": []}
+    commands = {
+        "regrade": regrade_argv(db),
+        "json": [PY, str(SCRIPTS / "bench_floor.py"), "json", str(db)],
+        "orjson": [PY, str(SCRIPTS / "bench_floor.py"), "orjson", str(db)],
+    }
+    order = list(commands)
+    for turn in range(repeats):
+        for name in order[turn % 3 :] + order[: turn % 3]:  # rotate, so no one always goes first
+            runs[name].append(measure(commands[name], cwd=ROOT).check())
+        log(
+            f"  round {turn + 1}/{repeats}: "
+            + ", ".join(
+                f"{n} {runs[n][-1].wall:.2f} s / {runs[n][-1].max_rss_mb:,.0f} MB" for n in runs
+            )
+        )
+    db.with_name(db.name + ".floor").unlink(missing_ok=True)
+    mb = db.stat().st_size / 1e6
+    rows = _regrade_rows(size, runs, mb, first)
+    return rows, rows[0].median
+
+
+def _median(runs: list[Measured], attr: str) -> float:
+    values = sorted(getattr(r, attr) or 0.0 for r in runs)
+    return (
+        values[len(values) // 2]
+        if len(values) % 2
+        else sum(values[len(values) // 2 - 1 : len(values) // 2 + 1]) / 2
+    )
+
+
+def _regrade_rows(
+    size: int, runs: dict[str, list[Measured]], mb: float, first: Measured
+) -> list[Row]:
+    target = size >= 100_000
+    walls = {n: [r.wall for r in rs] for n, rs in runs.items()}
+    json_floor, orjson_floor = _median(runs["json"], "wall"), _median(runs["orjson"], "wall")
+    rss_floor = _median(runs["json"], "max_rss_mb")
+    pss = [r.tree_pss_mb or 0.0 for r in runs["regrade"]]
+    note = (
+        f"archive {mb:,.0f} MB after grading; first regrade (ungraded → graded) "
+        f"{first.wall:.2f} s; summed PSS of the process tree, sampled: "
+        f"{_median(runs['regrade'], 'tree_pss_mb'):,.0f} MB (floor "
+        f"{_median(runs['json'], 'tree_pss_mb'):,.0f} MB)"
+    )
+    return [
+        Row(
+            size,
+            "regrade, end to end",
+            walls["regrade"],
+            floor=json_floor,
+            floor_name="json floor",
+            limit=REGRADE_TARGET if target else None,
+            note=note,
+        ),
+        Row(
+            size,
+            "regrade vs orjson floor",
+            walls["regrade"],
+            floor=orjson_floor,
+            floor_name="orjson floor",
+            limit=ORJSON_TARGET if target else None,
+        ),
+        Row(
+            size,
+            "regrade peak RSS",
+            [r.max_rss_mb for r in runs["regrade"]],
+            unit="MB",
+            floor=rss_floor,
+            floor_name="json floor",
+            limit=MEMORY_TARGET if target else None,
+            note=f"summed tree PSS samples: {', '.join(f'{p:,.0f}' for p in pss)} MB",
+        ),
+        Row(
+            size,
+            "floor: json load+dumps+write+fsync",
+            walls["json"],
+            note=f"peak RSS {rss_floor:,.0f} MB = {rss_floor / mb:.1f}× the file",
+        ),
+        Row(
+            size,
+            "floor: orjson loads+dumps+write+fsync",
+            walls["orjson"],
+            note=f"peak RSS {_median(runs['orjson'], 'max_rss_mb'):,.0f} MB",
+        ),
+    ]
+
+
+def bench_save(db: Path, size: int, saves: int, budget: float) -> list[Row]:
+    """One customer saved through the store API, fresh and after many prior saves."""
+    result = measure(
+        [
+            PY,
+            str(SCRIPTS / "bench_save.py"),
+            "--db",
+            str(db),
+            "--saves",
+            str(saves),
+            "--budget",
+            str(budget),
+        ],
+        cwd=ROOT,
+        sample=False,
+    ).check()
+    report = json.loads(result.stdout)
+    times: list[float] = report["times"]
+    limit = SAVE_TARGETS.get(size)
+    window = min(20, max(1, len(times) // 4))
+    rows = [
+        Row(
+            size,
+            "one customer saved (store API)",
+            times[:window],
+            limit=limit,
+            note=f"first {window} saves; archive {report['archive_bytes'] / 1e6:,.0f} MB",
+        )
+    ]
+    done = len(times) - window
+    rows.append(
+        Row(
+            size,
+            f"one customer saved after {done:,} prior saves",
+            times[-window:],
+            limit=limit,
+            note=f"history sidecar grew {report['history_growth']:,} bytes; "
+            f"archive file {report['archive_growth']:+,} bytes over {len(times):,} saves",
+        )
+    )
+    return rows
+
+
+def bench_cli_save(db: Path, base: Path, size: int, repeats: int) -> Row:
+    """One customer saved from the command line: ``creditfile import one.jsonl``."""
+    one = db.with_name("one-customer.jsonl")
+    with base.with_suffix(".jsonl").open("rb") as source:
+        doc = json.loads(source.readline())
+    walls = []
+    for turn in range(repeats):
+        doc["trading"]["problems"] = f"第{turn}次修改"
+        one.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        walls.append(
+            measure([*CLI, "--db", str(db), "import", str(one)], cwd=ROOT, sample=False)
+            .check()
+            .wall
+        )
+    return Row(
+        size,
+        "one customer saved (CLI import, end to end)",
+        walls,
+        limit=SAVE_TARGETS.get(size),
+        note="includes process start and reading the archive",
+    )
+
+
+def bench_import(work: Path, base: Path, size: int, repeats: int, regrade: float) -> Row:
+    """Import of the JSON Lines file into a new archive, vs the regrade median."""
+    db = work / f"import-{size}.json"
+    runs = []
+    for _ in range(repeats):
+        for old in work.glob(db.name + "*"):
+            old.unlink()
+        runs.append(
+            measure(
+                [*CLI, "--db", str(db), "import", str(base.with_suffix(".jsonl"))], cwd=ROOT
+            ).check()
+        )
+    for old in work.glob(db.name + "*"):
+        old.unlink()
+    return Row(
+        size,
+        "import from JSON Lines (new archive)",
+        [r.wall for r in runs],
+        floor=regrade,
+        floor_name="regrade",
+        limit=IMPORT_TARGET if size >= 100_000 else None,
+        note=f"peak RSS {_median(runs, 'max_rss_mb'):,.0f} MB",
+    )
+
+
+def bench_tui(db: Path, size: int) -> list[Row]:
+    """The terminal UI's figures, from ``scripts/bench_tui.py`` when it exists."""
+    script = SCRIPTS / "bench_tui.py"
+    if not script.exists():
+        return []
+    result = measure([PY, str(script), "--db", str(db), "--json"], cwd=ROOT, sample=False)
+    try:
+        figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        log(f"  bench_tui.py gave no JSON (exit {result.code}): {result.stderr[-500:]}")
+        return [
+            Row(
+                size,
+                "TUI (scripts/bench_tui.py failed)",
+                [float("nan")],
+                note=f"exit {result.code}: {result.stderr.strip()[-200:]}",
+            )
+        ]
+    rows = []
+    for key, value in figures.items():
+        samples = value if isinstance(value, list) else [value]
+        if not samples or not all(isinstance(v, int | float) for v in samples):
+            continue
+        limit = TUI_TARGETS.get(key) if size >= 100_000 else None
+        rows.append(
+            Row(size, f"TUI {key.replace('_', ' ')}", [float(v) for v in samples], limit=limit)
+        )
+    return rows
+
+
+def profile_regrade(db: Path, out: Path) -> list[str]:
+    """One regrade under cProfile: where the time goes, top functions by own time."""
+    stats_file = out / "regrade.prof"
+    measure(
+        [
+            PY,
+            "-m",
+            "cProfile",
+            "-o",
+            str(stats_file),
+            "-m",
+            "creditfile",
+            "--db",
+            str(db),
+            "regrade",
+            "--as-of",
+            AS_OF,
+        ],
+        cwd=ROOT,
+        sample=False,
+    ).check()
+    lines = ["```"]
+    for key in ("tottime", "cumulative"):
+        text = _pstats_text(stats_file, key)
+        lines += [f"sorted by {key}:", *text, ""]
+    return [*lines, "```"]
+
+
+def _pstats_text(path: Path, key: str) -> list[str]:
+    import io
+
+    buffer = io.StringIO()
+    stats = pstats.Stats(str(path), stream=buffer)
+    stats.strip_dirs().sort_stats(key).print_stats(14)
+    text = buffer.getvalue().splitlines()
+    start = next((i for i, line in enumerate(text) if "ncalls" in line), 0)
+    return [line.rstrip() for line in text[start:] if line.strip()]
+
+
+def run_faults(quick: bool) -> list[str]:
+    """The long fault runs (``scripts/faults.py``), summarised for the report."""
+    script = SCRIPTS / "faults.py"
+    if not script.exists():
+        return ["`scripts/faults.py` not present: no long fault runs."]
+    argv = [PY, str(script), "--json"] + (["--quick"] if quick else [])
+    result = measure(argv, cwd=ROOT, sample=False, timeout=1200)
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        return [
+            f"`scripts/faults.py` failed (exit {result.code}):",
+            "```",
+            result.stderr.strip()[-1500:],
+            "```",
+        ]
+    return [
+        f"- **{'pass' if item['ok'] else 'FAIL'}** {item['name']}: {item['detail']}"
+        for item in report["scenarios"]
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the archives, run every measure, write ``docs/benchmarks.md``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 only, fewer runs")
+    parser.add_argument("--sizes", help="comma-separated sizes (default 1000,10000,100000)")
+    parser.add_argument("--repeats", type=int, help="runs per measure (default 5, 3 at 100k)")
+    parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-faults", action="store_true", help="skip scripts/faults.py")
+    parser.add_argument("--no-profile", action="store_true", help="skip the profiled regrade")
+    args = parser.parse_args(argv)
+    default_sizes = "1000,10000" if args.quick else "1000,10000,100000"
+    sizes = [int(s) for s in (args.sizes or default_sizes).split(",")]
+    started = time.perf_counter()
+    work = args.data / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    profile: list[str] = []
+    for size in sizes:
+        repeats = args.repeats or (3 if args.quick or size >= 100_000 else 5)
+        rows += bench_size(args, work, size, repeats)
+        if size == max(sizes) and not args.no_profile:
+            log("  profiling one regrade")
+            profile = profile_regrade(work / f"c{size}.json", work)
+    faults = [] if args.no_faults else run_faults(args.quick)
+    elapsed = time.perf_counter() - started
+    write(
+        args.out,
+        rows=rows,
+        mode="quick" if args.quick else "full",
+        elapsed=elapsed,
+        notes=NOTES,
+        profile=profile,
+        faults=faults,
+    )
+    log(f"done in {elapsed / 60:.1f} min: {args.out}")
+    return 0
+
+
+def bench_size(args: argparse.Namespace, work: Path, size: int, repeats: int) -> list[Row]:
+    """Every measure at one archive size."""
+    base = ensure_data(args.data, size)
+    db = fresh_copy(base.with_suffix(".json"), work / f"c{size}.json")
+    log(f"{size:,} customers: regrade and floors, {repeats} rounds")
+    rows, regrade = bench_regrade(db, size, repeats)
+    log(f"  import of {size:,} from JSON Lines")
+    rows.append(bench_import(work, base, size, max(2, repeats - 2), regrade))
+    if size >= 10_000:
+        saves = 220 if args.quick else 1020
+        budget = 60.0 if args.quick else 240.0
+        log(f"  saving one customer at a time (up to {saves} saves, {budget:.0f} s)")
+        rows += bench_save(db, size, saves, budget)
+        rows.append(bench_cli_save(db, base, size, max(2, repeats - 2)))
+        log("  terminal UI")
+        rows += bench_tui(db, size)
+    for row in rows:
+        log(
+            f"  {row.measure}: median {row.median:.3f} {row.unit}"
+            + (f", {row.ratio:.2f}× {row.floor_name}" if row.ratio else "")
+        )
+    return rows
+
+
+NOTES = [
+    f"- **regrade, end to end**: `creditfile --db FILE regrade --as-of {AS_OF}` as a child "
+    "process, from spawn to exit: start-up, reading the archive, grading every customer, the "
+    "atomic write and the history. The archive was graded once before the timed runs, as a "
+    "nightly regrade finds it.",
+    "- **json floor**: `scripts/bench_floor.py json`: `json.load` of the same archive file, "
+    "`json.dumps(ensure_ascii=False)`, write to a temporary file, fsync, rename, fsync the "
+    "directory, in its own process. **orjson floor**: the same with `orjson.loads`/`dumps`.",
+    "- **peak RSS**: `ru_maxrss` of the child from `os.wait4` (largest single process of its "
+    "tree). Because grading may fork workers, the summed PSS of the whole tree, sampled every "
+    "0.1 s, is given beside it.",
+    "- **one customer saved (store API)**: `scripts/bench_save.py` opens the archive once, then "
+    "changes one random customer and calls `Archive.save_customer` repeatedly, timing each "
+    "call; the first saves and the last ones (after all the others) are compared, to show "
+    "whether a save grows with the history.",
+    "- **one customer saved (CLI)**: `creditfile import one.jsonl`, a whole process.",
+    "- **import**: `creditfile --db NEW import FILE.jsonl` into a new archive; its floor is "
+    "the regrade median at the same size.",
+    "- **TUI**: figures reported by `scripts/bench_tui.py` (first paint, search keystroke, sort).",
+]
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
