@@ -1,0 +1,180 @@
+"""The card's editing model without a screen: typed values, the working copy, lease and source
+actions, and where each validation problem is shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from tui.card.backend import next_free_id
+from tui.card.draft import Draft, problems_by_section, problems_for, section_of
+from tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
+from tui.card.records import relative_problems
+from tui.card.views import history_row, source_row
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+
+def record(**extra: object) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "id": "C000007",
+        "name": "武汉宏达建设工程有限公司",
+        "nature": "ordinary_company",
+        "leases": [
+            {"contract": "L1", "item": "tower_crane", "start": "2025-01-05",
+             "amount": 800000, "status": "active"},
+            {"contract": "L2", "item": "steel_formwork", "start": "2024-02-01",
+             "end": "2024-06-30", "amount": 120000, "status": "closed"},
+        ],
+        "sources": [
+            {"kind": "customer_form", "on": "2026-09-01", "by": "王敏", "verified": False},
+            {"kind": "salesperson_visit", "on": "2026-08-01", "by": "王敏", "verified": True},
+        ],
+        "_meta": {"rev": 4, "updated_by": "li", "updated_at": "2026-11-01T09:00:00"},
+        "_grading": {"grade": "B", "total": 84},
+    }
+    doc.update(extra)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("", "money", None),
+        ("   ", "text", None),
+        ("1,250,000", "money", 1250000),
+        ("12.5", "score", 12.5),
+        ("12.0", "score", 12.0),
+        ("abc", "money", "abc"),  # kept as typed: the shared validation names the mistake
+        ("nan", "money", "nan"),
+        ("45", "int", 45),
+        ("2026-13-40", "date", "2026-13-40"),
+        ("true", "bool", True),
+        ("false", "bool", False),
+        (" 王敏 ", "text", "王敏"),
+    ],
+)
+def test_typed_text_becomes_the_document_value(text: str, kind: str, expected: object) -> None:
+    assert parse_value(text, kind) == expected  # type: ignore[arg-type]
+    if expected is not None and not isinstance(expected, str):
+        assert parse_value(format_value(expected, kind), kind) == expected  # type: ignore[arg-type]
+
+
+def test_clearing_the_last_field_of_a_section_removes_the_section() -> None:
+    doc: dict[str, object] = {"id": "C1", "contact": {"phone": "138"}}
+    set_path(doc, "contact.phone", None)
+    assert doc == {"id": "C1"}
+    set_path(doc, "profile.person.age", 45)
+    assert doc == {"id": "C1", "profile": {"person": {"age": 45}}}
+    set_path(doc, "trading.problems", None)
+    assert "trading" not in doc
+
+
+def test_a_draft_is_dirty_only_while_it_differs_from_what_was_loaded() -> None:
+    draft = Draft(record())
+    assert draft.base_rev == 4 and not draft.dirty
+    assert "_meta" not in draft.doc and draft.grading == {"grade": "B", "total": 84}
+    spec = FieldSpec("contact.phone")
+    draft.set_text(spec, "13900000000")
+    assert draft.dirty and draft.value("contact.phone") == "13900000000"
+    draft.set_text(spec, "")
+    assert not draft.dirty
+
+
+def test_a_new_customer_starts_from_the_proposed_id() -> None:
+    draft = Draft(None, "C000124")
+    assert draft.is_new and draft.base_rev is None and draft.customer_id == "C000124"
+
+
+def test_closing_a_lease_ends_it_today_unless_it_ended_earlier() -> None:
+    draft = Draft(record())
+    assert draft.close_lease(0, date(2026, 11, 29)) is None
+    assert draft.leases[0]["status"] == "closed" and draft.leases[0]["end"] == "2026-11-29"
+    refused = draft.close_lease(1, date(2026, 11, 29))
+    assert refused is not None and refused.key == "lease.not_active"
+    assert draft.leases[1]["end"] == "2024-06-30"
+
+
+def test_cancelling_keeps_the_lease_on_file() -> None:
+    draft = Draft(record())
+    assert draft.cancel_lease(1) is None
+    assert [lease["status"] for lease in draft.leases] == ["active", "cancelled"]
+    refused = draft.cancel_lease(1)
+    assert refused is not None and refused.key == "lease.already_cancelled"
+
+
+def test_only_customer_forms_are_verified_and_each_only_once() -> None:
+    draft = Draft(record())
+    assert draft.pending_forms() == 1
+    refused = draft.verify_source(1)
+    assert refused is not None and refused.key == "source.only_forms"
+    assert draft.verify_source(0) is None
+    assert draft.pending_forms() == 0
+    again = draft.verify_source(0)
+    assert again is not None and again.key == "source.already"
+    assert [s["index"] for s in draft.newly_verified()] == [0]
+    draft.reset(record())
+    assert draft.newly_verified() == []
+
+
+def test_problems_go_to_their_field_or_else_to_their_tab() -> None:
+    problems = [
+        Problem("contact.phone", "phone must be text"),
+        Problem("leases[1].amount", "amount must be ≥ 0"),
+        Problem("profile.person.age", "age must be a whole number"),
+        Problem("assessment.strength", "25 is outside 0–10"),
+        Problem("", "unknown key 'nmae'"),
+    ]
+    assert problems_for("contact.phone", problems) == ["phone must be text"]
+    assert problems_for("contact", problems) == ["phone must be text"]
+    grouped = problems_by_section(problems, {"contact.phone", "assessment.strength"})
+    assert grouped == {
+        "leases": ["leases[1].amount: amount must be ≥ 0"],
+        "person": ["profile.person.age: age must be a whole number"],
+        "basic": ["unknown key 'nmae'"],
+    }
+    assert section_of("sources[0].on") == "sources"
+
+
+def test_every_section_field_has_a_distinct_widget_id() -> None:
+    ids = [spec.widget_id for specs in SECTIONS.values() for spec in specs]
+    assert len(ids) == len(set(ids))
+    assert all("." not in i for i in ids)
+
+
+def test_lease_problems_are_shown_relative_to_the_lease_being_edited() -> None:
+    problems = [Problem("leases[2].amount", "negative"), Problem("leases[20].end", "x"),
+                Problem("leases[2]", "end before start")]
+    relative = relative_problems(problems, "leases[2]")
+    assert [(p.path, p.message) for p in relative] == [("amount", "negative"),
+                                                       ("", "end before start")]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [([], "C000001"), (["C000009", "C000123", "X1"], "C000124"), (["K99"], "K100")],
+)
+def test_the_proposed_id_follows_the_highest(ids: list[str], expected: str) -> None:
+    assert next_free_id(ids) == expected
+
+
+def test_an_unaudited_customer_form_stands_out() -> None:
+    pending = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": False}, "zh")
+    audited = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": True}, "zh")
+    assert "待审核" in str(pending[3]) and "red" in str(pending[3].style)
+    assert "待审核" not in str(audited[3])
+
+
+def test_history_rows_say_who_did_what_when() -> None:
+    row = history_row({"at": "2026-11-29T10:15:00", "actor": "wang", "kind": "grade_changed",
+                       "from": "B", "to": "A", "total": 91}, "en")
+    assert row == ("2026-11-29 10:15:00", "wang", "grade changed", "B → A  91")
+    revealed = history_row({"at": "2026-11-29T10:16:00", "actor": "li",
+                            "kind": "personal_data_revealed", "via": "creditfile tui"}, "zh")
+    assert revealed[2] == "查看个人信息" and "creditfile tui" in revealed[3]
