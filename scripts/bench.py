@@ -332,17 +332,17 @@ def _pstats_text(path: Path, key: str) -> list[str]:
 
 
 def run_faults(quick: bool) -> list[str]:
-    """The long fault runs (``scripts/faults.py``), summarised for the report."""
-    script = SCRIPTS / "faults.py"
+    """The long fault runs (``scripts/bench_faults.py``), summarised for the report."""
+    script = SCRIPTS / "bench_faults.py"
     if not script.exists():
-        return ["`scripts/faults.py` not present: no long fault runs."]
+        return ["`scripts/bench_faults.py` not present: no long fault runs."]
     argv = [PY, str(script), "--json"] + (["--quick"] if quick else [])
     result = measure(argv, cwd=ROOT, sample=False, timeout=1200)
     try:
         report = json.loads(result.stdout)
     except ValueError:
         return [
-            f"`scripts/faults.py` failed (exit {result.code}):",
+            f"`scripts/bench_faults.py` failed (exit {result.code}):",
             "```",
             result.stderr.strip()[-1500:],
             "```",
@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="runs per measure (default 5, 3 at 100k)")
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--no-faults", action="store_true", help="skip scripts/faults.py")
+    parser.add_argument("--no-faults", action="store_true", help="skip the long fault runs")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled regrade")
     args = parser.parse_args(argv)
     default_sizes = "1000,10000" if args.quick else "1000,10000,100000"
