@@ -1,0 +1,1 @@
+"""The staff terminal UI (Textual): customer list, card, regrade, portfolio and policy screens."""

@@ -1,0 +1,162 @@
+"""What a regrade would change: counts before/after, the from→to matrix and the changed customers.
+
+Pure functions over store records (document + ``_grading``), the policy and the as-of date; the
+grading itself is the engine's, done in chunks so a screen can show progress and cancel.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine.facts import CustomerFacts, compute_facts
+from engine.grading import customer_id, grade_customer
+from engine.report_migration import migration_matrix
+from engine.reports import customer_lines
+from engine.scoring import archive_tops
+from policy import CreditfileError, Policy
+
+CHUNK = 2000
+UNGRADED = "ungraded"
+NOT_GRADED = "none"
+
+
+class RegradeCancelledError(CreditfileError):
+    """The regrade was cancelled before anything was written; the archive is unchanged."""
+
+
+@dataclass(frozen=True)
+class RegradePreview:
+    """What a regrade would do, computed without writing.
+
+    Attributes:
+        as_of: The grading date.
+        policy_version: The version of the policy it grades under.
+        policy_sha256: The hash of that policy.
+        customers: How many customers it grades.
+        before: Customers per grade now (``ungraded``; ``none``: never graded).
+        after: Customers per grade after the regrade (``ungraded`` for ungraded ones).
+        matrix: ``engine.report_migration.migration_matrix`` between now and after.
+        changes: ``[{id, name, from, to, total_before, total}]`` of every customer whose grade
+            changes (None: ungraded or never graded), in id order.
+    """
+
+    as_of: date
+    policy_version: str
+    policy_sha256: str
+    customers: int
+    before: Mapping[str, int]
+    after: Mapping[str, int]
+    matrix: Mapping[str, Any]
+    changes: Sequence[Mapping[str, Any]]
+
+
+def grade_in_chunks(
+    docs: Sequence[Mapping[str, Any]],
+    policy: Policy,
+    as_of: date,
+    progress: Callable[[float, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """``engine.grade_archive``, step by step: the same gradings, with progress and a way out.
+
+    Args:
+        docs: Every customer document of the archive.
+        policy: The policy to grade under.
+        as_of: The grading date.
+        progress: Called with the fraction done (0–0.9) and ``grading``.
+        cancelled: Asked between chunks; True stops with ``RegradeCancelledError``.
+
+    Returns:
+        ``{customer id: grading}``, identical to ``engine.grade_archive(docs, policy, as_of)``.
+
+    Raises:
+        RegradeCancelledError: ``cancelled`` answered True.
+    """
+    report = progress or (lambda _f, _p: None)
+    stop = cancelled or (lambda: False)
+    total = max(len(docs), 1)
+    all_facts: list[CustomerFacts] = []
+    for start in range(0, len(docs), CHUNK):
+        if stop():
+            raise RegradeCancelledError("regrade cancelled before writing; nothing changed")
+        chunk = docs[start : start + CHUNK]
+        all_facts.extend(compute_facts(d, as_of, policy.new_customer_months) for d in chunk)
+        report(0.3 * (start + len(chunk)) / total, "grading")
+    tops = archive_tops(all_facts, policy)
+    gradings: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(docs), CHUNK):
+        if stop():
+            raise RegradeCancelledError("regrade cancelled before writing; nothing changed")
+        for doc, facts in zip(
+            docs[start : start + CHUNK], all_facts[start : start + CHUNK], strict=True
+        ):
+            gradings[customer_id(doc)] = grade_customer(doc, policy, as_of, tops, facts)
+        report(0.3 + 0.6 * min(start + CHUNK, len(docs)) / total, "grading")
+    return gradings
+
+
+def preview_of(
+    records: Sequence[Mapping[str, Any]],
+    policy: Policy,
+    as_of: date,
+    progress: Callable[[float, str], None] | None = None,
+) -> RegradePreview:
+    """Grade ``records`` afresh and compare with their stored gradings.
+
+    Args:
+        records: Store records: the document plus ``_grading`` (the stored grading, if any).
+        policy: The policy to grade under.
+        as_of: The grading date.
+        progress: Called with the fraction graded.
+
+    Returns:
+        The preview; nothing is written anywhere.
+    """
+    docs = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
+    gradings = grade_in_chunks(docs, policy, as_of, progress)
+    stored = {customer_id(d): r.get("_grading") for d, r in zip(docs, records, strict=True)}
+    before = {cid: _grade_of(g) for cid, g in stored.items() if g}
+    after = {cid: _grade_of(g) for cid, g in gradings.items()}
+    lines = customer_lines(docs, gradings, policy, as_of)
+    amounts = {line.id: line.cumulative for line in lines}
+    names = {line.id: line.name for line in lines}
+    changes = [
+        {
+            "id": cid,
+            "name": names.get(cid, ""),
+            "from": before.get(cid),
+            "to": after[cid],
+            "total_before": (stored.get(cid) or {}).get("total"),
+            "total": gradings[cid].get("total"),
+        }
+        for cid in sorted(after)
+        if cid not in before or before[cid] != after[cid]
+    ]
+    return RegradePreview(
+        as_of=as_of,
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        customers=len(docs),
+        before=_counts(stored.values(), policy),
+        after=_counts(gradings.values(), policy),
+        matrix=migration_matrix(before, after, amounts, policy),
+        changes=changes,
+    )
+
+
+def _grade_of(grading: Mapping[str, Any]) -> str | None:
+    if grading.get("status") == "graded" and grading.get("grade"):
+        return str(grading["grade"])
+    return None
+
+
+def _counts(gradings: Any, policy: Policy) -> dict[str, int]:
+    """Customers per grade in the policy's order, then ungraded, then never graded."""
+    seen = Counter((_grade_of(g) or UNGRADED) if g else NOT_GRADED for g in gradings)
+    keys = [*(g.name for g in policy.all_grades), UNGRADED, NOT_GRADED]
+    keys += sorted(set(seen) - set(keys))
+    return {key: seen.get(key, 0) for key in keys}

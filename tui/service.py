@@ -1,0 +1,428 @@
+"""The one object every screen works through: the archive, the policy and the engine, wired once.
+
+Screens never open the store or call the engine themselves. ``ArchiveService.load`` reads the
+archive once (call it from a worker); afterwards the service holds every record and its stored
+grading in memory, answers the customer card (it satisfies ``tui.card.backend.CardBackend``),
+saves through the store's revision check, previews and applies a regrade, and reports on the
+portfolio with the same engine functions as the command line.
+
+Every public method may be called from a worker thread; state changes happen under one lock.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from engine import archive_tops_for
+from engine.reports import composition, customer_lines, item_composition
+from engine.review import review_reasons
+from policy import (
+    Policy,
+    PolicyError,
+    PolicyProblem,
+    default_policy_path,
+    load_policy,
+    parse_policy,
+)
+from tui.screens.regrade_plan import (
+    RegradeCancelledError,
+    RegradePreview,
+    grade_in_chunks,
+    preview_of,
+)
+
+Progress = Callable[[float, str], None]
+"""A progress callback: fraction done (0–1) and the phase's name (``grading``, ``writing``)."""
+
+
+def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer document of a store record: every key not starting with ``_``."""
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """Where the active policy came from.
+
+    Attributes:
+        origin: ``option`` (``--policy``), ``environment`` (``$CREDITFILE_POLICY``), ``archive``
+            (the archive's activated policy) or ``default`` (the shipped ``policy/default.yaml``).
+        path: The file it was read from (for ``archive``: the path recorded on activation).
+    """
+
+    origin: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class PolicyStatus:
+    """The active policy and whether its file on disk still validates.
+
+    Attributes:
+        policy: The policy in force for this session.
+        source: Where it came from.
+        disk_checked: Whether there was a file on disk to check.
+        disk_problems: The problems of the file as it is on disk now (empty: it validates).
+        disk_changed: The file on disk validates but differs from the policy in force.
+    """
+
+    policy: Policy
+    source: PolicySource
+    disk_checked: bool
+    disk_problems: tuple[PolicyProblem, ...] = ()
+    disk_changed: bool = False
+
+
+@dataclass
+class LoadResult:
+    """What ``ArchiveService.load`` read: counts and timings for the status line."""
+
+    customers: int
+    seconds: float
+    policy: PolicyStatus
+    changed_ids: list[str] = field(default_factory=list)
+
+
+class ArchiveService:
+    """The archive, the active policy and the engine, for every screen of the terminal UI.
+
+    Args:
+        db_path: The archive file.
+        policy_path: ``--policy``; None resolves as the command line does
+            (``$CREDITFILE_POLICY``, else the archive's active policy, else the default).
+        lang: ``zh`` or ``en``.
+        actor: Who is working (default: the OS user, as the store names it).
+        as_of: The grading date (default: today).
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        policy_path: str | Path | None = None,
+        *,
+        lang: str = "en",
+        actor: str | None = None,
+        as_of: date | None = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self._policy_option = str(policy_path) if policy_path else None
+        self._lang = lang
+        self._actor = actor
+        self._as_of = as_of or date.today()
+        self._lock = threading.RLock()
+        self._archive: Any = None
+        self._records: dict[str, dict[str, Any]] = {}
+        self._policy: Policy | None = None
+        self._status: PolicyStatus | None = None
+        self._tops: Mapping[str, Decimal] | None = None
+        self.generation = 0
+        """Bumped on every change of the records held; screens compare it to redraw."""
+
+    # -- what the card reads (tui.card.backend.CardBackend) -----------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        """The active policy (``load`` must have run)."""
+        if self._policy is None:
+            raise RuntimeError("the archive is not loaded yet; call ArchiveService.load first")
+        return self._policy
+
+    @property
+    def as_of(self) -> date:
+        """The date gradings and previews are for."""
+        return self._as_of
+
+    @property
+    def actor(self) -> str:
+        """Who is working: recorded on saves, events and regrades."""
+        if self._actor is None:
+            from store import default_actor
+
+            self._actor = str(default_actor())
+        return self._actor
+
+    @property
+    def lang(self) -> str:
+        """The interface language, ``zh`` or ``en``."""
+        return self._lang
+
+    @property
+    def loaded(self) -> bool:
+        """Whether ``load`` has finished."""
+        return self._policy is not None
+
+    def record(self, customer_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
+        """The store record of a customer (document + ``_meta`` + ``_grading``), or None.
+
+        Args:
+            customer_id: The customer's id.
+            fresh: Re-read it from the file (someone else may have saved it meanwhile).
+        """
+        if fresh:
+            found = self._open().get(customer_id)
+            with self._lock:
+                if found is None:
+                    self._records.pop(customer_id, None)
+                    return None
+                self._records[customer_id] = dict(found)
+                self.generation += 1
+        with self._lock:
+            held = self._records.get(customer_id)
+            return dict(held) if held is not None else None
+
+    def save(self, doc: Mapping[str, Any], base_rev: int | None) -> dict[str, Any]:
+        """Save a customer through the store's revision check.
+
+        Args:
+            doc: The customer document.
+            base_rev: The revision the edit started from; None for a new customer.
+
+        Returns:
+            The saved record.
+
+        Raises:
+            store.StaleRevisionError: Someone else saved the customer since ``base_rev``.
+            store.DuplicateCustomerError: A new customer's id is taken.
+        """
+        saved = dict(self._open().save_customer(dict(doc), base_rev=base_rev, actor=self.actor))
+        with self._lock:
+            self._records[str(saved.get("id", doc.get("id")))] = saved
+            self._tops = None
+            self.generation += 1
+        return saved
+
+    def history(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's history events (edits, grade changes, reveals), oldest first."""
+        return [dict(event) for event in self._open().history(customer_id)]
+
+    def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:
+        """Append an audit event (e.g. ``personal_data_revealed``) to the customer's history."""
+        self._open().record_event(customer_id, kind, self.actor, dict(detail))
+
+    def validate(self, doc: Mapping[str, Any]) -> Sequence[Any]:
+        """The problems of a document under the active policy, exactly as the command line
+        reports them (each with ``path`` and ``message``)."""
+        from engine.validation import validate_customer
+
+        return list(validate_customer(dict(doc), self.policy))
+
+    def tops(self) -> Mapping[str, Decimal]:
+        """The archive-wide top of each relative item, computed once per change of the archive."""
+        with self._lock:
+            if self._tops is None:
+                self._tops = archive_tops_for(self.documents(), self.policy, self._as_of)
+            return self._tops
+
+    def new_id(self) -> str:
+        """An unused id to propose for a new customer: the one after the highest."""
+        from tui.card.backend import next_free_id
+
+        with self._lock:
+            return next_free_id(list(self._records))
+
+    # -- the archive as a whole ---------------------------------------------------------------
+
+    def load(self) -> LoadResult:
+        """Open the archive, read every record once and resolve the policy (blocking).
+
+        Returns:
+            How many customers were read, and the policy status.
+
+        Raises:
+            store.StoreError: The file is missing, damaged or not an archive.
+            policy.PolicyError: The policy cannot be loaded.
+        """
+        import time
+
+        started = time.perf_counter()
+        archive = self._open()
+        records = {str(k): dict(v) for k, v in archive.records().items()}
+        status = self._resolve_policy(archive)
+        with self._lock:
+            self._records = records
+            self._policy = status.policy
+            self._status = status
+            self._tops = None
+            self.generation += 1
+        return LoadResult(len(records), time.perf_counter() - started, status)
+
+    def records(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every record held, by id (do not change them; save instead)."""
+        with self._lock:
+            return dict(self._records)
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every customer document held (without the store's ``_`` fields)."""
+        with self._lock:
+            return [document_of(r) for r in self._records.values()]
+
+    def gradings(self) -> dict[str, Mapping[str, Any]]:
+        """The stored grading of every customer that has one, by id."""
+        with self._lock:
+            return {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
+
+    def attention(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Why a customer needs attention (the shared review list's reasons); empty if not."""
+        return review_reasons(document_of(record), record.get("_grading"), self.policy, self._as_of)
+
+    # -- regrade ------------------------------------------------------------------------------
+
+    def preview_regrade(self, progress: Progress | None = None) -> RegradePreview:
+        """What a regrade would change, from the records held; writes nothing.
+
+        Args:
+            progress: Called with the fraction graded.
+
+        Returns:
+            Counts per grade before and after, the from→to matrix and every change.
+        """
+        with self._lock:
+            records = list(self._records.values())
+        return preview_of(records, self.policy, self._as_of, progress)
+
+    def apply_regrade(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> Any:
+        """Regrade the whole archive under the lock, in one write, then re-read the records.
+
+        The documents are graded as they are in the file at that moment (someone may have
+        saved since the preview). ``cancelled`` is asked between chunks until the write starts;
+        when it answers True nothing is written and the file stays byte-identical.
+
+        Args:
+            progress: Called with the fraction done and the phase.
+            cancelled: Asked whether to stop before writing.
+
+        Returns:
+            The store's regrade outcome (``gradings``, ``changes``, ``run_id``).
+
+        Raises:
+            RegradeCancelledError: Cancelled before the write; nothing was written.
+        """
+        report = progress or (lambda _f, _p: None)
+        policy, as_of = self.policy, self._as_of
+
+        def grade(docs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+            gradings = grade_in_chunks(docs, policy, as_of, report, cancelled)
+            report(0.9, "writing")
+            return gradings
+
+        run = {
+            "policy_version": policy.version,
+            "policy_sha256": policy.sha256,
+            "policy_path": policy.path,
+            "as_of": as_of.isoformat(),
+        }
+        report(0.0, "reading")
+        outcome = self._open().regrade(grade, run=run, actor=self.actor, dry_run=False)
+        self.load()
+        report(1.0, "done")
+        return outcome
+
+    # -- portfolio ----------------------------------------------------------------------------
+
+    def composition(self, by: str) -> dict[str, Any]:
+        """Shares of customers and lease amount per group of ``by``, as ``creditfile report
+        composition`` computes them (``grade``, ``nature``, ``tier``, ``lifecycle``, ``stage``,
+        or ``item`` for leased-item categories)."""
+        with self._lock:
+            docs = [document_of(r) for r in self._records.values()]
+            gradings = {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
+        lines = customer_lines(docs, gradings, self.policy, self._as_of)
+        if by == "item":
+            return item_composition(lines, self.policy)
+        return composition(lines, self.policy, by)
+
+    # -- policy -------------------------------------------------------------------------------
+
+    def policy_status(self) -> PolicyStatus:
+        """The policy in force and whether its file on disk still validates (re-checked now)."""
+        status = self._status
+        if status is None:
+            raise RuntimeError("the archive is not loaded yet; call ArchiveService.load first")
+        return _check_disk(status.policy, status.source)
+
+    def reload_policy(self) -> PolicyStatus:
+        """Load the policy again from where it came from; keep the old one if it no longer loads.
+
+        Returns:
+            The new status; ``disk_problems`` lists why the file was refused, if it was.
+        """
+        status = self._resolve_policy(self._open(), keep_on_error=True)
+        with self._lock:
+            self._policy = status.policy
+            self._status = status
+            self._tops = None
+            self.generation += 1
+        return status
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _open(self) -> Any:
+        with self._lock:
+            if self._archive is None:
+                from store import Archive
+
+                self._archive = Archive.open(self.db_path)
+            return self._archive
+
+    def _resolve_policy(self, archive: Any, *, keep_on_error: bool = False) -> PolicyStatus:
+        source = self._policy_source(archive)
+        try:
+            if source.origin == "archive":
+                active = archive.active_policy()
+                label = f"{self.db_path}#active-policy({source.path or 'policy'})"
+                policy = parse_policy(active["text"], label)
+            else:
+                policy = load_policy(source.path or default_policy_path())
+        except PolicyError as exc:
+            if not keep_on_error or self._status is None:
+                raise
+            old = self._status
+            return PolicyStatus(old.policy, old.source, True, exc.problems)
+        return _check_disk(policy, source)
+
+    def _policy_source(self, archive: Any) -> PolicySource:
+        if self._policy_option:
+            return PolicySource("option", self._policy_option)
+        env = os.environ.get("CREDITFILE_POLICY")
+        if env:
+            return PolicySource("environment", env)
+        active = archive.active_policy()
+        if active:
+            return PolicySource("archive", active.get("path"))
+        return PolicySource("default", str(default_policy_path()))
+
+
+def _check_disk(policy: Policy, source: PolicySource) -> PolicyStatus:
+    """Re-read the policy's file: does it still validate, and is it still the one in force?"""
+    path = source.path
+    if not path or not Path(path).is_file():
+        return PolicyStatus(policy, source, disk_checked=False)
+    try:
+        on_disk = load_policy(path)
+    except PolicyError as exc:
+        return PolicyStatus(policy, source, True, exc.problems)
+    except OSError as exc:
+        problem = PolicyProblem(path, None, None, "", f"cannot be read: {exc.strerror}")
+        return PolicyStatus(policy, source, True, (problem,))
+    return PolicyStatus(policy, source, True, (), on_disk.sha256 != policy.sha256)
+
+
+__all__ = [
+    "ArchiveService",
+    "LoadResult",
+    "PolicySource",
+    "PolicyStatus",
+    "Progress",
+    "RegradeCancelledError",
+    "RegradePreview",
+    "document_of",
+]
