@@ -27,10 +27,21 @@ def record(**extra: object) -> dict[str, object]:
         "name": "武汉宏达建设工程有限公司",
         "nature": "ordinary_company",
         "leases": [
-            {"contract": "L1", "item": "tower_crane", "start": "2025-01-05",
-             "amount": 800000, "status": "active"},
-            {"contract": "L2", "item": "steel_formwork", "start": "2024-02-01",
-             "end": "2024-06-30", "amount": 120000, "status": "closed"},
+            {
+                "contract": "L1",
+                "item": "tower_crane",
+                "start": "2025-01-05",
+                "amount": 800000,
+                "status": "active",
+            },
+            {
+                "contract": "L2",
+                "item": "steel_formwork",
+                "start": "2024-02-01",
+                "end": "2024-06-30",
+                "amount": 120000,
+                "status": "closed",
+            },
         ],
         "sources": [
             {"kind": "customer_form", "on": "2026-09-01", "by": "王敏", "verified": False},
@@ -149,11 +160,16 @@ def test_every_section_field_has_a_distinct_widget_id() -> None:
 
 
 def test_lease_problems_are_shown_relative_to_the_lease_being_edited() -> None:
-    problems = [Problem("leases[2].amount", "negative"), Problem("leases[20].end", "x"),
-                Problem("leases[2]", "end before start")]
+    problems = [
+        Problem("leases[2].amount", "negative"),
+        Problem("leases[20].end", "x"),
+        Problem("leases[2]", "end before start"),
+    ]
     relative = relative_problems(problems, "leases[2]")
-    assert [(p.path, p.message) for p in relative] == [("amount", "negative"),
-                                                       ("", "end before start")]
+    assert [(p.path, p.message) for p in relative] == [
+        ("amount", "negative"),
+        ("", "end before start"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -172,9 +188,25 @@ def test_an_unaudited_customer_form_stands_out() -> None:
 
 
 def test_history_rows_say_who_did_what_when() -> None:
-    row = history_row({"at": "2026-11-29T10:15:00", "actor": "wang", "kind": "grade_changed",
-                       "from": "B", "to": "A", "total": 91}, "en")
+    row = history_row(
+        {
+            "at": "2026-11-29T10:15:00",
+            "actor": "wang",
+            "kind": "grade_changed",
+            "from": "B",
+            "to": "A",
+            "total": 91,
+        },
+        "en",
+    )
     assert row == ("2026-11-29 10:15:00", "wang", "grade changed", "B → A  91")
-    revealed = history_row({"at": "2026-11-29T10:16:00", "actor": "li",
-                            "kind": "personal_data_revealed", "via": "creditfile tui"}, "zh")
+    revealed = history_row(
+        {
+            "at": "2026-11-29T10:16:00",
+            "actor": "li",
+            "kind": "personal_data_revealed",
+            "via": "creditfile tui",
+        },
+        "zh",
+    )
     assert revealed[2] == "查看个人信息" and "creditfile tui" in revealed[3]

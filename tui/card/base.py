@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -71,6 +72,9 @@ class CardBase(Screen[None]):
         self.editing = customer_id is None
         self.revealed = customer_id is None
         self.problems: Sequence[ProblemLike] = []
+        self._rows: list[FieldRow] = []
+        self._forms: list[SectionForm] = []
+        self._section_of_row: dict[str, str] = {}
 
     # composition --------------------------------------------------------------------------
 
@@ -153,8 +157,16 @@ class CardBase(Screen[None]):
     # state → widgets ----------------------------------------------------------------------
 
     def field_rows(self) -> list[FieldRow]:
-        """Every field row of the card (not of dialogs)."""
-        return list(self.query(FieldRow))
+        """Every field row of the card (not of dialogs), found once: the forms never change
+        shape, and searching the DOM on every keystroke would make typing sluggish."""
+        if not self._rows:
+            self._forms = list(self.query(SectionForm))
+            for form in self._forms:
+                section = str(form.id).removeprefix("form-")
+                for row in form.rows():
+                    self._rows.append(row)
+                    self._section_of_row[row.editor_id] = section
+        return self._rows
 
     def refresh_card(self, *, values: bool = False) -> None:
         """Bring every widget in line with the draft (``values``: also the editors' text)."""
@@ -190,15 +202,11 @@ class CardBase(Screen[None]):
             row.show_problems(problems_for(row.spec.path, self.problems))
             shown.add(row.spec.path)
         grouped = problems_by_section(self.problems, shown)
-        for form in self.query(SectionForm):
+        for form in self._forms:
             section = str(form.id).removeprefix("form-")
-            form.query_one(".section-problems", Static).update(
-                Text("\n".join(grouped.get(section, [])), style="red")
-            )
+            _show_lines(form.query_one(".section-problems", Static), grouped.get(section, []))
         for section in ("leases", "sources"):
-            self.query_one(f"#{section}-problems", Static).update(
-                Text("\n".join(grouped.get(section, [])), style="red")
-            )
+            _show_lines(self.query_one(f"#{section}-problems", Static), grouped.get(section, []))
         self._mark_tabs(grouped)
         self._update_header()
         self._update_breakdown()
@@ -208,11 +216,14 @@ class CardBase(Screen[None]):
         bad = set(grouped)
         for row in self.field_rows():
             if row.has_class("-invalid"):
-                form = next(a for a in row.ancestors if isinstance(a, SectionForm))
-                bad.add(str(form.id).removeprefix("form-"))
+                bad.add(self._section_of_row[row.editor_id])
         for section in TABS:
             label = tr(self.lang, f"tab.{section}")
-            tabs.get_tab(f"tab-{section}").label = f"{label} ✗" if section in bad else label
+            label = f"{label} ✗" if section in bad else label
+            tab = tabs.get_tab(f"tab-{section}")
+            # Relabelling re-lays out the tab bar: only when the mark actually changes.
+            if str(tab.label) != label:
+                tab.label = label
 
     def _update_header(self) -> None:
         draft, policy = self.draft, self.backend.policy
@@ -225,16 +236,16 @@ class CardBase(Screen[None]):
             text.append(f"  · {policy.nature_label(str(nature))}")
         text.append("  ")
         text.append_text(grade_badge(draft.grading, policy, self.lang))
+        text.append("\n")
         meta = draft.meta
         if meta.get("rev") is not None:
             text.append(
-                "  · "
-                + tr(
+                tr(
                     self.lang,
                     "card.revision",
                     rev=meta["rev"],
                     by=meta.get("updated_by") or "?",
-                    at=str(meta.get("updated_at") or "?")[:19],
+                    at=str(meta.get("updated_at") or "?")[:16].replace("T", " "),
                 ),
                 style="dim",
             )
@@ -246,7 +257,7 @@ class CardBase(Screen[None]):
             text.append(
                 f"  [{tr(self.lang, 'card.problems', n=len(self.problems))}]", style="bold red"
             )
-        self.query_one("#card-header", Static).update(text)
+        _update_if_changed(self.query_one("#card-header", Static), text, text.markup)
 
     def _update_breakdown(self) -> None:
         heading = self.query_one("#breakdown-heading", Static)
@@ -261,10 +272,13 @@ class CardBase(Screen[None]):
             )
         else:
             stored = tr(self.lang, "assess.stored_none")
-        heading.update(Text(f"{tr(self.lang, 'assess.preview')}\n{stored}", style="dim"))
+        heading_text = f"{tr(self.lang, 'assess.preview')}\n{stored}"
+        _update_if_changed(heading, Text(heading_text, style="dim"), heading_text)
         detail = explain_draft(self.backend, self.draft.doc)
-        self.query_one("#breakdown", Static).update(
-            breakdown(detail, self.backend.policy, self.lang)
+        _update_if_changed(
+            self.query_one("#breakdown", Static),
+            breakdown(detail, self.backend.policy, self.lang),
+            repr(detail),
         )
 
     def _fill_leases(self) -> None:
@@ -402,13 +416,21 @@ class CardBase(Screen[None]):
         """The editor of the first invalid field, after showing its tab."""
         for row in self.field_rows():
             if row.has_class("-invalid"):
-                form = next(a for a in row.ancestors if isinstance(a, SectionForm))
-                self.show_tab(str(form.id).removeprefix("form-"))
+                self.show_tab(self._section_of_row[row.editor_id])
                 return self.query_one(f"#{row.editor_id}")
         return None
 
 
 def _show_lines(widget: Static, lines: Sequence[str]) -> None:
     """Problem lines in red, the widget hidden when there are none."""
-    widget.update(Text("\n".join(lines), style="red"))
+    joined = "\n".join(lines)
+    _update_if_changed(widget, Text(joined, style="red"), joined)
     widget.display = bool(lines)
+
+
+def _update_if_changed(widget: Static, content: RenderableType, key: str) -> None:
+    """Update ``widget`` only when ``key`` (what the content shows) differs from last time:
+    every update re-lays out the screen, which would make typing sluggish."""
+    if getattr(widget, "_card_shown", None) != key:
+        widget._card_shown = key  # type: ignore[attr-defined]
+        widget.update(content)

@@ -54,7 +54,7 @@ class Draft:
         """Start again from ``record`` (after a save, or a reload), dropping every change."""
         self.is_new = record is None
         if record is None:
-            self.original: dict[str, Any] = {"id": new_id, "name": "", "nature": ""}
+            self.original: dict[str, Any] = {"id": new_id}
             meta: Mapping[str, Any] = {}
             self.grading: Mapping[str, Any] | None = None
         else:

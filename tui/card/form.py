@@ -56,6 +56,7 @@ class FieldRow(Vertical):
         self._value = value
         self._choices = choices
         self._suffix = suffix
+        self._shown: list[str] = []
 
     def compose(self) -> ComposeResult:
         """The label, the editor and the (initially empty) problem line."""
@@ -101,6 +102,9 @@ class FieldRow(Vertical):
 
     def show_problems(self, messages: Sequence[str]) -> None:
         """Show the field's problems (or clear them) under the editor."""
+        if list(messages) == self._shown:
+            return
+        self._shown = list(messages)
         self.set_class(bool(messages), "-invalid")
         line = self.query_one(".field-problem", Static)
         line.update("\n".join(messages))

@@ -79,7 +79,8 @@ class SaveActions(CardBase):
             self.app.call_from_thread(self._save_failed, str(exc))
             return
         for source in verified:
-            detail = {k: source.get(k) for k in ("index", "kind", "on", "by", "note")}
+            # Prefixed so the source's own keys cannot clash with the event's (kind, by, at).
+            detail = {f"source_{k}": source.get(k) for k in ("index", "kind", "on", "by", "note")}
             self.backend.record_event(str(doc["id"]), "source_verified", detail)
         events = self.backend.history(str(doc["id"]))
         self.app.call_from_thread(self._saved, doc, record, events)

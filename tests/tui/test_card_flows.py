@@ -1,0 +1,597 @@
+"""The customer card driven as staff use it (Pilot), on a small real archive in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import io
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Select, Static
+
+from engine import grade_archive
+from policy import Policy, default_policy_path, load_policy
+from store import Archive
+from tui.card import CustomerScreen, new_customer_screen
+from tui.service import ArchiveService
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+AS_OF = date(2026, 11, 29)
+
+HONGDA: dict[str, Any] = {
+    "id": "C000001",
+    "name": "武汉宏达建设工程有限公司",
+    "nature": "ordinary_company",
+    "contact": {"address": "武汉市解放大道100号", "phone": "13800000000", "person": "王敏"},
+    "profile": {
+        "founded_on": "2008-03-15",
+        "trading_since": "2015-06-01",
+        "registered_capital": 50000000,
+        "person": {"age": 45, "personality": "谨慎", "hobbies": "钓鱼", "family": "已婚"},
+    },
+    "characteristics": {"development_potential": "华中地区扩张中"},
+    "business": {"cooperation_attitude": "配合良好"},
+    "trading": {"lease_status": "塔吊两台在租"},
+    "leases": [
+        {
+            "contract": "L2023-001",
+            "item": "ringlock_scaffolding",
+            "start": "2023-01-05",
+            "end": "2023-09-30",
+            "amount": 1250000.0,
+            "status": "closed",
+        },
+        {
+            "contract": "L2025-014",
+            "item": "tower_crane",
+            "start": "2025-03-01",
+            "amount": 800000.0,
+            "status": "active",
+        },
+    ],
+    "assessment": {
+        "strength": 8,
+        "potential": 12.5,
+        "reputation": 17,
+        "payment": 27,
+        "other": 8,
+        "assessed_by": "王敏",
+        "assessed_on": "2026-10-12",
+    },
+    "sources": [
+        {"kind": "salesperson_visit", "on": "2026-08-20", "by": "王敏", "verified": True},
+        {
+            "kind": "customer_form",
+            "on": "2026-09-01",
+            "by": "王敏",
+            "verified": False,
+            "note": "注册资本待核实",
+        },
+    ],
+}
+
+JIANGONG: dict[str, Any] = {
+    "id": "C000002",
+    "name": "湖北建工集团",
+    "nature": "central_soe",
+    "leases": [
+        {
+            "contract": "L2019-003",
+            "item": "steel_formwork",
+            "start": "2019-04-01",
+            "end": "2020-04-01",
+            "amount": 4000000.0,
+            "status": "closed",
+        }
+    ],
+    "assessment": {"strength": 10, "potential": 14, "reputation": 19, "payment": 29, "other": 9},
+}
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy(default_policy_path())
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path, policy: Policy) -> Path:
+    """A graded two-customer archive."""
+    path = tmp_path / "archive.json"
+    archive = Archive.open(path, create=True)
+    archive.import_customers([copy.deepcopy(HONGDA), copy.deepcopy(JIANGONG)], actor="seed")
+    archive.regrade(
+        lambda docs: grade_archive(docs, policy, AS_OF),
+        run={"as_of": AS_OF.isoformat()},
+        actor="seed",
+    )
+    return path
+
+
+class CardHost(App[None]):
+    """Just the card, on top of an empty screen it returns to."""
+
+    def __init__(self, service: ArchiveService, customer_id: str | None) -> None:
+        super().__init__()
+        self.service = service
+        self.customer_id = customer_id
+
+    def on_mount(self) -> None:
+        if self.customer_id is None:
+            self.push_screen(new_customer_screen(self.service))
+        else:
+            self.push_screen(CustomerScreen(self.service, self.customer_id))
+
+
+def host(
+    path: Path, policy: Policy, customer_id: str | None = "C000001", lang: str = "en"
+) -> CardHost:
+    service = ArchiveService(path, default_policy_path(), lang=lang, actor="wang", as_of=AS_OF)
+    service.load()
+    return CardHost(service, customer_id)
+
+
+def card(pilot: Pilot[None]) -> CustomerScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, CustomerScreen)
+    return screen
+
+
+def text_of(pilot: Pilot[None], selector: str) -> str:
+    """The text a Static shows, as plain text (tables included)."""
+    content = pilot.app.screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(content)
+    return console.export_text()
+
+
+def drive(app: CardHost, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:
+    """Run ``steps`` against the card at 120×40, once it has loaded."""
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await steps(pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_into(pilot: Pilot[None], editor_id: str, text: str) -> None:
+    """Clear a field and type ``text`` into it, key by key."""
+    editor = pilot.app.screen.query_one(f"#{editor_id}", Input)
+    editor.focus()
+    await pilot.pause()
+    await pilot.press("end", *(["backspace"] * len(editor.value)))
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def stored(path: Path, customer_id: str = "C000001") -> dict[str, Any]:
+    found = Archive.open(path).get(customer_id)
+    assert found is not None
+    return found
+
+
+def events(path: Path, customer_id: str = "C000001") -> list[dict[str, Any]]:
+    return Archive.open(path).history(customer_id)
+
+
+@pytest.fixture
+def bytes_before(archive_path: Path) -> Iterator[bytes]:
+    yield archive_path.read_bytes()
+
+
+# --- opening and reading ------------------------------------------------------------------
+
+
+def test_opening_a_card_shows_who_the_customer_is_and_its_grade(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        header = text_of(pilot, "#card-header")
+        assert "C000001" in header and "武汉宏达建设工程有限公司" in header
+        assert "普通公司" in header and "B" in header and "revision 1" in header
+        name = pilot.app.screen.query_one("#f-name", Input)
+        assert name.value == "武汉宏达建设工程有限公司" and name.disabled
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_every_tab_can_be_reached_by_keys_and_shows_its_section(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        seen = []
+        for _ in range(9):
+            seen.append(screen.query_one("TabbedContent").active)  # type: ignore[attr-defined]
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+        assert seen == [
+            "tab-basic",
+            "tab-characteristics",
+            "tab-business",
+            "tab-trading",
+            "tab-person",
+            "tab-leases",
+            "tab-assessment",
+            "tab-sources",
+            "tab-history",
+        ]
+        assert (
+            screen.query_one("#f-characteristics--development_potential", Input).value
+            == "华中地区扩张中"
+        )
+        assert screen.query_one("#f-trading--lease_status", Input).value == "塔吊两台在租"
+        assert screen.query_one("#leases-table", DataTable).row_count == 2
+        assert screen.query_one("#sources-table", DataTable).row_count == 2
+        assert "1 customer form(s) awaiting audit" in text_of(pilot, "#sources-summary")
+        assert screen.query_one("#history-table", DataTable).row_count >= 1
+        await pilot.press("left_square_bracket")  # from the first tab back round to the last
+        assert screen.query_one("TabbedContent").active == "tab-history"  # type: ignore[attr-defined]
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_tabs_switch_with_the_mouse_too(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.click("#--content-tab-tab-leases")
+        await pilot.pause()
+        assert card(pilot).query_one("TabbedContent").active == "tab-leases"  # type: ignore[attr-defined]
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_the_score_breakdown_explains_points_band_gap_and_privileges(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        card(pilot).show_tab("assessment")
+        await pilot.pause()
+        shown = text_of(pilot, "#breakdown")
+        # 8 + 12.5 + 17 + 15 × 2,050,000 / 4,000,000 + 27 + 8 = 80.19
+        assert "80.19" in shown and "Grade B band: 80 points or more" in shown
+        assert "9.81 points short of grade A" in shown
+        assert "7.69" in shown  # the relative item's points
+        assert "Credit limit (CNY)" in shown and "2,000,000.00" in shown
+        assert "Overrides: none" in shown
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_personal_data_is_hidden_until_asked_for_and_each_reveal_is_recorded(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        form = screen.query_one("#form-person")
+        assert not form.display
+        assert "hidden" in text_of(pilot, "#person-notice")
+        assert not [e for e in events(archive_path) if e["kind"] == "personal_data_revealed"]
+        await pilot.press("p")
+        await settle(pilot)
+        assert form.display and screen.query_one("TabbedContent").active == "tab-person"  # type: ignore[attr-defined]
+        assert screen.query_one("#f-profile--person--personality", Input).value == "谨慎"
+        reveals = [e for e in events(archive_path) if e["kind"] == "personal_data_revealed"]
+        assert len(reveals) == 1 and reveals[0]["actor"] == "wang"
+        history = screen.query_one("#history-table", DataTable)
+        assert any(
+            "personal data revealed" in str(history.get_row_at(i)) for i in range(history.row_count)
+        )
+
+    drive(host(archive_path, policy), steps)
+
+
+# --- editing and saving -------------------------------------------------------------------
+
+
+def test_edit_and_save_writes_a_new_revision(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--phone", "13912345678")
+        assert "unsaved" in text_of(pilot, "#card-header")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        record = stored(archive_path)
+        assert record["contact"]["phone"] == "13912345678"
+        assert record["_meta"]["rev"] == 2 and record["_meta"]["updated_by"] == "wang"
+        header = text_of(pilot, "#card-header")
+        assert "revision 2" in header and "unsaved" not in header and "editing" not in header
+        assert pilot.app.screen.query_one("#f-contact--phone", Input).disabled
+        changes = [e for e in events(archive_path) if e["kind"] != "personal_data_revealed"]
+        assert changes[-1]["actor"] == "wang"
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_invalid_input_is_shown_at_the_field_and_blocks_saving(
+    archive_path: Path, policy: Policy, bytes_before: bytes
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-profile--founded_on", "2008-02-30")
+        row = pilot.app.screen.query_one("#row-f-profile--founded_on")
+        assert row.has_class("-invalid")
+        problem = str(row.query_one(".field-problem", Static).content)
+        assert "2008-02-30" in problem
+        assert "1 to correct" in text_of(pilot, "#card-header")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert archive_path.read_bytes() == bytes_before
+        assert any("Not saved" in str(n.message) for n in pilot.app._notifications)
+        # Correcting the field lifts the block.
+        await type_into(pilot, "f-profile--founded_on", "2008-02-28")
+        assert not row.has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(archive_path)["profile"]["founded_on"] == "2008-02-28"
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_a_stale_save_is_refused_names_who_changed_it_and_offers_a_reload(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--phone", "13912345678")
+        # Meanwhile a colleague saves the same customer from another terminal.
+        other = Archive.open(archive_path)
+        theirs = {k: v for k, v in stored(archive_path).items() if not k.startswith("_")}
+        theirs["contact"] = dict(theirs["contact"], person="李强")
+        other.save_customer(theirs, base_rev=1, actor="li")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert dialog.id == "stale-dialog"
+        body = str(dialog.query_one("#dialog-body", Static).content)
+        assert "li" in body and "NOT saved" in body and "revision 2" in body
+        record = stored(archive_path)
+        assert record["contact"] == dict(HONGDA["contact"], person="李强")
+        await pilot.click("#choice-reload")
+        await settle(pilot)
+        screen = card(pilot)
+        assert screen.query_one("#f-contact--person", Input).value == "李强"
+        assert screen.query_one("#f-contact--phone", Input).value == "13800000000"
+        assert screen.draft.base_rev == 2 and not screen.draft.dirty
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_leaving_with_unsaved_changes_asks_first(
+    archive_path: Path, policy: Policy, bytes_before: bytes
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--address", "汉口")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen.id == "unsaved-dialog"
+        await pilot.click("#choice-keep")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CustomerScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#choice-discard")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CustomerScreen)
+        assert archive_path.read_bytes() == bytes_before
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_choosing_save_when_leaving_saves_then_leaves(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--address", "汉口")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#choice-save")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, CustomerScreen)
+        assert stored(archive_path)["contact"]["address"] == "汉口"
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_leaving_without_changes_does_not_ask(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e", "escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, CustomerScreen)
+
+    drive(host(archive_path, policy), steps)
+
+
+# --- leases, sources, assessment ----------------------------------------------------------
+
+
+def test_add_close_and_cancel_leases(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        screen.show_tab("leases")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert dialog.id == "lease-dialog"
+        await type_into(pilot, "dlg-f-contract", "L2026-099")
+        dialog.query_one("#dlg-f-item", Select).value = "construction_hoist"
+        await type_into(pilot, "dlg-f-amount", "-5")
+        await pilot.click("#dialog-ok")
+        await pilot.pause()
+        assert pilot.app.screen is dialog  # a negative amount is refused at the field
+        assert dialog.query_one("#row-dlg-f-amount").has_class("-invalid")
+        await type_into(pilot, "dlg-f-amount", "360000")
+        await pilot.click("#dialog-ok")
+        await pilot.pause()
+        table = screen.query_one("#leases-table", DataTable)
+        assert table.row_count == 3 and table.cursor_row == 2
+        table.focus()
+        table.move_cursor(row=1)  # the active tower crane lease
+        await pilot.press("c")
+        table.move_cursor(row=0)
+        await pilot.press("x")
+        await pilot.pause()
+        assert "unsaved" in text_of(pilot, "#card-header")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        leases = stored(archive_path)["leases"]
+        assert [(x["contract"], x["status"]) for x in leases] == [
+            ("L2023-001", "cancelled"),
+            ("L2025-014", "closed"),
+            ("L2026-099", "active"),
+        ]
+        assert leases[1]["end"] == AS_OF.isoformat()
+        assert leases[2] == {
+            "contract": "L2026-099",
+            "item": "construction_hoist",
+            "start": AS_OF.isoformat(),
+            "amount": 360000,
+            "status": "active",
+        }
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_closing_a_lease_that_is_not_active_is_refused(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        screen.show_tab("leases")
+        await pilot.pause()
+        await pilot.press("c")  # the cursor is on the closed 2023 lease
+        await pilot.pause()
+        assert not screen.draft.dirty
+        assert any("not active" in str(n.message) for n in pilot.app._notifications)
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_add_a_source(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        card(pilot).show_tab("sources")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert dialog.id == "source-dialog"
+        dialog.query_one("#dlg-f-kind", Select).value = "agency_investigation"
+        await type_into(pilot, "dlg-f-cost", "3000")
+        await type_into(pilot, "dlg-f-note", "credit report")
+        await pilot.click("#dialog-ok")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        sources = stored(archive_path)["sources"]
+        assert sources[-1] == {
+            "kind": "agency_investigation",
+            "on": AS_OF.isoformat(),
+            "by": "wang",
+            "verified": False,
+            "cost": 3000,
+            "note": "credit report",
+        }
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_marking_a_customer_form_verified_is_saved_and_recorded(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        screen.show_tab("sources")
+        await pilot.pause()
+        sources = screen.query_one("#sources-table", DataTable)
+        sources.focus()
+        sources.move_cursor(row=1)
+        await pilot.press("v")
+        await pilot.pause()
+        assert "awaiting audit" not in text_of(pilot, "#sources-summary")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(archive_path)["sources"][1]["verified"] is True
+        audits = [e for e in events(archive_path) if e["kind"] == "source_verified"]
+        assert len(audits) == 1 and audits[0]["actor"] == "wang"
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_the_assessment_previews_total_and_grade_as_you_type(
+    archive_path: Path, policy: Policy
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        card(pilot).show_tab("assessment")
+        await pilot.pause()
+        await pilot.press("e")
+        await type_into(pilot, "f-assessment--payment", "30")
+        await type_into(pilot, "f-assessment--reputation", "20")
+        shown = text_of(pilot, "#breakdown")
+        assert "86.19" in shown and "Grade B band" in shown
+        await type_into(pilot, "f-assessment--strength", "10")
+        await type_into(pilot, "f-assessment--potential", "15")
+        await type_into(pilot, "f-assessment--other", "10")
+        assert "92.69" in text_of(pilot, "#breakdown")
+        assert "Already the best grade" in text_of(pilot, "#breakdown")
+        # Beyond the item's weight: shown at the field, no total, and saving is blocked.
+        await type_into(pilot, "f-assessment--payment", "31")
+        row = pilot.app.screen.query_one("#row-f-assessment--payment")
+        assert row.has_class("-invalid")
+        assert "ungraded" in text_of(pilot, "#breakdown")
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_a_new_customer_is_created_with_the_proposed_id(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        assert screen.query_one("#f-id", Input).value == "C000003"
+        assert not screen.query_one("#f-id", Input).disabled
+        await type_into(pilot, "f-name", "Wuhan Changjiang Formwork")
+        screen.query_one("#f-nature", Select).value = "developer"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        record = stored(archive_path, "C000003")
+        assert record["name"] == "Wuhan Changjiang Formwork"
+        assert record["nature"] == "developer" and record["_meta"]["rev"] == 1
+        assert screen.query_one("#f-id", Input).disabled
+
+    drive(host(archive_path, policy, customer_id=None), steps)
+
+
+def test_a_new_customer_with_a_taken_id_is_refused(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        await type_into(pilot, "f-id", "C000002")
+        await type_into(pilot, "f-name", "Another")
+        screen.query_one("#f-nature", Select).value = "developer"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert stored(archive_path, "C000002")["name"] == "湖北建工集团"
+        assert any("already exists" in str(n.message) for n in pilot.app._notifications)
+
+    drive(host(archive_path, policy, customer_id=None), steps)
+
+
+def test_the_card_speaks_chinese(archive_path: Path, policy: Policy) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        assert "客户档案 C000001" in text_of(pilot, "#card-header")
+        assert "版本 1" in text_of(pilot, "#card-header")
+
+    drive(host(archive_path, policy, lang="zh"), steps)
