@@ -1,0 +1,37 @@
+"""The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
+
+from store.archive import Archive, ImportResult, RegradeOutcome
+from store.doctor import check_archive, restore_backup
+from store.errors import (
+    ArchiveDamagedError,
+    ArchiveLockedError,
+    ArchiveNotFoundError,
+    ArchiveWriteError,
+    CustomerMissingError,
+    DuplicateCustomerError,
+    RegradeCancelledError,
+    StaleRevisionError,
+    StoreError,
+)
+from store.paths import default_actor, default_archive_path
+from store.storage import AtomicJSONStorage
+
+__all__ = [
+    "Archive",
+    "ArchiveDamagedError",
+    "ArchiveLockedError",
+    "ArchiveNotFoundError",
+    "ArchiveWriteError",
+    "AtomicJSONStorage",
+    "CustomerMissingError",
+    "DuplicateCustomerError",
+    "ImportResult",
+    "RegradeCancelledError",
+    "RegradeOutcome",
+    "StaleRevisionError",
+    "StoreError",
+    "check_archive",
+    "default_actor",
+    "default_archive_path",
+    "restore_backup",
+]

@@ -1,0 +1,21 @@
+"""Which fields of a customer document an edit changed, as dotted paths for the history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Paths whose values differ, descending into sections (``contact.phone``, ``leases``)."""
+    paths = []
+    for key in sorted(set(old) | set(new), key=str):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(before, Mapping) and isinstance(after, Mapping) and prefix == "":
+            paths.extend(changed_paths(before, after, f"{path}."))
+        else:
+            paths.append(path)
+    return paths

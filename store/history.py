@@ -1,0 +1,96 @@
+"""The append-only history beside an archive: ``<archive>.history.jsonl``.
+
+Saves rewrite the archive file, so history lives outside it and costs nothing per save. Each
+write of the archive is a transaction: its history lines carry the transaction number and are
+appended (and fsynced) *before* the archive file is replaced; the archive records the number of
+the last committed transaction. Lines of a transaction that never committed (the writer died
+between the two steps) are listed as aborted by the next writer and never shown. Audit events
+that change nothing in the archive (a reveal of personal data) carry no transaction and are
+always shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.errors import ArchiveWriteError
+
+
+def history_path(archive: Path) -> Path:
+    """The history file of ``archive``."""
+    return archive.with_name(archive.name + ".history.jsonl")
+
+
+def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
+    """Append ``events`` as JSON lines, fsynced; returns the file's new size."""
+    payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
+    path = history_path(archive)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise ArchiveWriteError(path, f"could not append to the history ({exc.strerror}); "
+                                "nothing was changed — free some disk space and try again") \
+            from None
+
+
+def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[int]:
+    """Transactions written after the last commit that the archive never recorded."""
+    path = history_path(archive)
+    try:
+        with path.open("rb") as stream:
+            stream.seek(committed_size)
+            tail = stream.read()
+    except OSError:
+        return set()
+    found = set()
+    for line in tail.splitlines():
+        txn = _txn_of(line)
+        if txn is not None and txn > last_txn:
+            found.add(txn)
+    return found
+
+
+def read_events(archive: Path, last_txn: int, aborted: Iterable[int],
+                customer_id: str | None = None) -> list[dict[str, Any]]:
+    """Committed events, oldest first; only one customer's when ``customer_id`` is given."""
+    skipped = set(aborted)
+    try:
+        raw = history_path(archive).read_bytes()
+    except FileNotFoundError:
+        return []
+    needle = orjson.dumps(customer_id) if customer_id is not None else None
+    events = []
+    for line in raw.splitlines():
+        if not line or (needle is not None and needle not in line):
+            continue
+        try:
+            event = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # a line cut by a crash mid-append is not an event
+        txn = event.get("txn")
+        if txn is not None and (txn > last_txn or txn in skipped):
+            continue
+        if customer_id is None or event.get("customer_id") == customer_id:
+            events.append(event)
+    return events
+
+
+def _txn_of(line: bytes) -> int | None:
+    try:
+        value = orjson.loads(line).get("txn")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None

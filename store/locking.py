@@ -1,0 +1,77 @@
+"""The inter-process archive lock: ``fcntl.flock`` on ``<archive>.lock``.
+
+The kernel drops a flock when its holder exits for any reason, ``kill -9`` included, so a dead
+process can never leave the archive locked. The holder's pid is written into the lock file so a
+waiting user can be told who holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from store.errors import ArchiveLockedError
+
+Waiting = Callable[[int | None], None]
+
+
+def lock_path(archive: Path) -> Path:
+    """The lock file of ``archive``."""
+    return archive.with_name(archive.name + ".lock")
+
+
+@contextmanager
+def archive_lock(archive: Path, timeout: float, on_wait: Waiting | None = None) -> Iterator[None]:
+    """Hold the archive's lock for the duration of the block.
+
+    Args:
+        archive: The archive file.
+        timeout: Seconds to wait for another holder before giving up.
+        on_wait: Called once, with the holder's pid if known, when the lock is busy.
+
+    Raises:
+        ArchiveLockedError: the lock stayed busy for ``timeout`` seconds.
+    """
+    fd = os.open(lock_path(archive), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _acquire(fd, archive, timeout, on_wait)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) -> None:
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            holder = _holder(fd)
+            if on_wait is not None and not told:
+                on_wait(holder)
+                told = True
+            if time.monotonic() >= deadline:
+                who = f" by process {holder}" if holder else ""
+                raise ArchiveLockedError(archive, f"the archive is locked{who} for more than "
+                                         f"{timeout:g} s (a regrade or a save in progress); "
+                                         "try again when it has finished") from None
+            time.sleep(0.05)
+
+
+def _holder(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode().strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None

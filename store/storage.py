@@ -1,0 +1,147 @@
+"""Whole-file JSON storage for TinyDB: orjson, UTF-8, atomic replace, previous copy kept.
+
+TinyDB's stock ``JSONStorage`` rewrites the file in place (seek, write, truncate): a crash in
+between leaves a corrupt archive. Here a write goes to a temporary file beside the archive,
+is fsynced, and is renamed over it; the directory is fsynced too. The file replaced is kept as
+``<archive>.bak`` through a hard link, at no copying cost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from store.errors import ArchiveDamagedError, ArchiveWriteError
+
+TEMP_MARK = ".tmp-"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building or dumping millions of small objects
+    otherwise triggers it thousands of times for nothing (JSON data has no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def backup_path(path: Path) -> Path:
+    """Where the previous good copy of ``path`` is kept."""
+    return path.with_name(path.name + ".bak")
+
+
+def read_json(path: Path) -> Any:
+    """Parse the whole file; damaged content raises ``ArchiveDamagedError`` naming it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
+    if not raw.strip():
+        raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
+    try:
+        with gc_paused():
+            return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ArchiveDamagedError(path, f"not valid JSON ({exc}); it may be truncated or "
+                                  f"not an archive. {_restore_hint(path)}") from None
+
+
+def _restore_hint(path: Path) -> str:
+    if backup_path(path).exists():
+        return "run `creditfile doctor --restore` to go back to the last good copy"
+    return "nothing was changed; check that --db names the right file"
+
+
+def write_json_atomic(path: Path, data: Any, *, keep_backup: bool = True) -> os.stat_result:
+    """Replace ``path`` with ``data`` as JSON, whole or not at all; returns the new file's stat.
+
+    Raises:
+        ArchiveWriteError: the write failed (disk full, permission…); the old file is intact.
+    """
+    with gc_paused():
+        payload = orjson.dumps(data)
+    temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        _write_synced(temp, payload)
+        if keep_backup and path.exists():
+            _keep_backup(path)
+        os.replace(temp, path)
+        _sync_directory(path.parent)
+        return os.stat(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise ArchiveWriteError(path, f"could not write the archive ({exc.strerror or exc}); "
+                                "the archive on disk is unchanged — free some disk space or "
+                                "check permissions, then try again") from None
+
+
+def _write_synced(temp: Path, payload: bytes) -> None:
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _keep_backup(path: Path) -> None:
+    link = path.with_name(f".{path.name}{TEMP_MARK}bak-{os.getpid()}-{secrets.token_hex(4)}")
+    os.link(path, link)
+    os.replace(link, backup_path(path))
+
+
+def _sync_directory(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_stray_temps(path: Path) -> int:
+    """Delete temporary files a killed writer left beside ``path``; returns how many."""
+    removed = 0
+    for stray in path.parent.glob(f".{path.name}{TEMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            stray.unlink()
+            removed += 1
+    return removed
+
+
+class AtomicJSONStorage(Storage):  # type: ignore[misc]
+    """A TinyDB storage over the same format: ``TinyDB(path, storage=AtomicJSONStorage)``."""
+
+    def __init__(self, path: str | Path, create_dirs: bool = False) -> None:
+        self._path = Path(path)
+        if create_dirs:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+
+    def read(self) -> dict[str, Any] | None:
+        """The whole database, or None for a missing or empty file (TinyDB's convention)."""
+        if not self._path.exists() or self._path.stat().st_size == 0:
+            return None
+        data = read_json(self._path)
+        return data if isinstance(data, dict) else None
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Replace the whole database atomically."""
+        write_json_atomic(self._path, data)
+
+    def close(self) -> None:
+        """Nothing stays open between operations."""
