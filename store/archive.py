@@ -113,7 +113,7 @@ class Archive:
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None."""
         record = self.records().get(customer_id)
-        return None if record is None else orjson.loads(orjson.dumps(record))
+        return None if record is None else _copy(record)
 
     def history(self, customer_id: str | None = None) -> list[dict[str, Any]]:
         """Committed history events, oldest first (one customer's with ``customer_id``)."""
@@ -154,7 +154,7 @@ class Archive:
                      "fields": changed_paths(_doc_of(current), dict(doc))}
             self._put(cid, record)
             self._commit([event])
-            return orjson.loads(orjson.dumps(record))
+            return _copy(record)
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past."""
@@ -318,6 +318,11 @@ class Archive:
         self._stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
 
 
+def _copy(record: Mapping[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = orjson.loads(orjson.dumps(record))
+    return copied
+
+
 def _new_meta() -> dict[str, Any]:
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "active_policy": None,
             "last_txn": 0, "history_size": 0, "aborted_txns": []}
@@ -339,7 +344,8 @@ def _checked(path: Path, data: Any) -> dict[str, Any]:
     if not all(isinstance(record, dict) for record in customers.values()):
         raise ArchiveDamagedError(path, "a customer record is not a JSON object; the file is "
                                   "damaged — run `creditfile doctor`")
-    return data
+    checked: dict[str, Any] = data
+    return checked
 
 
 def _doc_of(record: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def remove_stray_temps(path: Path) -> int:
     return removed
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """A TinyDB storage over the same format: ``TinyDB(path, storage=AtomicJSONStorage)``."""
 
     def __init__(self, path: str | Path, create_dirs: bool = False) -> None:
