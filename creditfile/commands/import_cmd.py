@@ -1,0 +1,95 @@
+"""``creditfile import FILE…``: validate every record of every file, then write all or nothing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+from creditfile.env import Env
+from creditfile.progress import Progress
+from policy import CreditfileError, Policy
+
+MAX_SHOWN = 200
+
+
+class ImportRefusedError(CreditfileError):
+    """Some records are invalid; nothing was written."""
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add the ``import`` command."""
+    parser = sub.add_parser("import", parents=[parent],
+                            help="add or replace customers from JSON, JSON Lines, CSV or XLSX")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.set_defaults(handler=run)
+
+
+def read_sources(paths: list[str], policy: Policy) -> list[Any]:
+    """Every record of every file, each knowing its file, index and line."""
+    from creditfile import formats
+
+    records: list[Any] = []
+    for path in paths:
+        if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
+            from creditfile.spreadsheet import read_xlsx
+
+            records.extend(read_xlsx(path, policy))
+        else:
+            records.extend(formats.read_records(path))
+    return records
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    """Read, validate everything, then add/replace in one write."""
+    from creditfile.formats import FormatError
+    from engine.validation import validate_customers
+
+    policy = env.policy()
+    with Progress(env.stderr) as progress:
+        progress.phase("reading")
+        try:
+            records = read_sources(args.files, policy)
+        except FormatError as exc:
+            raise ImportRefusedError(f"{exc}; nothing was imported") from None
+        progress.phase(f"validating {len(records):,} records")
+        problems = validate_customers([r.doc for r in records], policy)
+        if problems:
+            _report(env, records, problems)
+            return 1
+        progress.phase("writing the archive")
+        result = env.archive(create=True).import_customers([r.doc for r in records],
+                                                           actor=env.actor)
+    if env.json:
+        env.emit_json({"archive": str(env.db_path), "added": result.added,
+                       "replaced": result.replaced, "files": args.files})
+    else:
+        env.say(f"imported {len(records):,} customers into {env.db_path}: {result.added:,} added, "
+                f"{result.replaced:,} replaced. Run `creditfile regrade` to grade them.")
+    return 0
+
+
+def _report(env: Env, records: list[Any], problems: list[Any]) -> None:
+    bad = {p.index for p in problems}
+    for problem in problems[:MAX_SHOWN]:
+        record = records[problem.index]
+        env.warn(f"{_where(record)}: {problem.path or '(record)'}: {problem.message}")
+    if len(problems) > MAX_SHOWN:
+        env.warn(f"… and {len(problems) - MAX_SHOWN:,} more problems")
+    env.warn(f"creditfile: {len(bad):,} of {len(records):,} records are invalid; nothing was "
+             "imported. Correct them and import again.")
+
+
+def _where(record: Any) -> str:
+    place = str(record.file)
+    line = getattr(record, "line", None)
+    if line:
+        place += f":{line}"
+    location = getattr(record, "location", None)
+    if location:
+        place += f" ({location})"
+    doc = record.doc
+    cid = doc.get("id") if isinstance(doc, dict) else None
+    ident = f" id {cid}" if cid is not None else ""
+    return f"{place}: record {record.index}{ident}"
