@@ -14,8 +14,9 @@ def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = 
         if before == after:
             continue
         path = f"{prefix}{key}"
-        if isinstance(before, Mapping) and isinstance(after, Mapping) and prefix == "":
-            paths.extend(changed_paths(before, after, f"{path}."))
+        sections = [v for v in (before, after) if v is not None]
+        if prefix == "" and sections and all(isinstance(v, Mapping) for v in sections):
+            paths.extend(changed_paths(before or {}, after or {}, f"{path}."))
         else:
             paths.append(path)
     return paths
