@@ -1,0 +1,509 @@
+"""Validation of customer documents against the customer JSON Schema and the active policy."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import jsonschema
+
+from policy.errors import format_path
+from policy.model import Policy
+
+__all__ = [
+    "CustomerValidator",
+    "Problem",
+    "RecordProblem",
+    "customer_schema",
+    "validate_customer",
+    "validate_customers",
+    "validator_for",
+]
+
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+NOT_ITEMS = ("assessed_by", "assessed_on", "note")
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "object": "a group of fields {…}",
+    "array": "a list […]",
+    "boolean": "true or false",
+    "null": "empty",
+}
+_SHOWN = 40  # characters of a bad value quoted in a message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a customer document.
+
+    Attributes:
+        path: Where, as a document path (``leases[2].amount``); empty for the whole document.
+        message: What is wrong and what to do, for people.
+    """
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordProblem(Problem):
+    """A problem of one record of a batch: which record (0-based) and its id, if it has one."""
+
+    index: int
+    customer_id: str | None
+
+
+@cache
+def customer_schema() -> dict[str, Any]:
+    """The customer JSON Schema shipped as ``policy/schema/customer.schema.json``."""
+    text = resources.files("policy").joinpath("schema/customer.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(customer_schema())
+
+
+@cache
+def _fast_check() -> Callable[[object], bool]:
+    return compile_schema(customer_schema())
+
+
+# --- a fast yes/no check equivalent to the schema --------------------------------------------
+# jsonschema takes about 2 ms per document. The schema is turned once into straight-line Python
+# (as fastjsonschema does) that answers "valid?" in microseconds; only the documents it refuses
+# go through jsonschema, to have every error collected and worded.
+
+Check = Callable[[object], bool]
+# Every keyword the compiler understands; annotations (description, …) check nothing.
+_KNOWN = frozenset((
+    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties", "required",
+    "additionalProperties", "items", "enum", "minimum", "maximum", "minLength", "maxLength",
+    "pattern",
+))  # fmt: skip
+_TYPE_TESTS = {
+    "string": "type({v}) is str",
+    "number": "type({v}) in _NUM",
+    "integer": "(type({v}) is int or (type({v}) is float and {v}.is_integer()))",
+    "object": "type({v}) is dict",
+    "array": "type({v}) is list",
+    "boolean": "type({v}) is bool",
+    "null": "{v} is None",
+}
+
+
+def compile_schema(schema: Mapping[str, Any]) -> Check:
+    """A predicate equal to ``Draft202012Validator(schema).is_valid`` on parsed JSON values.
+
+    Only the keywords the customer schema uses are supported; any other raises ValueError, so
+    the predicate never silently ignores a constraint.
+    """
+    emitter = _Emitter(schema.get("$defs", {}))
+    body = emitter.node(schema, "doc", 1)
+    source = "def check(doc):\n" + "\n".join(body) + "\n    return True\n"
+    namespace: dict[str, Any] = {"_NUM": (int, float), "_MISSING": object(), **emitter.constants}
+    exec(compile(source, "<customer schema check>", "exec"), namespace)
+    check: Check = namespace["check"]
+    return check
+
+
+class _Emitter:
+    """Writes the Python statements that check one schema node; each failure returns False."""
+
+    def __init__(self, defs: Mapping[str, Any]) -> None:
+        self.defs = defs
+        self.constants: dict[str, Any] = {}
+        self.count = 0
+
+    def name(self, prefix: str, value: Any = None) -> str:
+        self.count += 1
+        name = f"{prefix}{self.count}"
+        if value is not None:
+            self.constants[name] = value
+        return name
+
+    def node(self, node: Mapping[str, Any], v: str, depth: int) -> list[str]:
+        unknown = set(node) - _KNOWN
+        if unknown:
+            raise ValueError(f"schema keywords {sorted(unknown)} are not supported")
+        pad = "    " * depth
+        lines: list[str] = []
+        if "$ref" in node:
+            lines += self.node(self.defs[str(node["$ref"]).removeprefix("#/$defs/")], v, depth)
+        if "type" in node:
+            kinds = [node["type"]] if isinstance(node["type"], str) else node["type"]
+            test = " or ".join(_TYPE_TESTS[k].format(v=v) for k in kinds)
+            lines.append(f"{pad}if not ({test}): return False")
+        if "enum" in node:
+            if not all(isinstance(e, str) for e in node["enum"]):
+                raise ValueError("only enums of text are supported")
+            enum = self.name("E", frozenset(node["enum"]))
+            lines.append(f"{pad}if type({v}) is not str or {v} not in {enum}: return False")
+        lines += self.scalar(node, v, pad)
+        if "items" in node:
+            item = self.name("i")
+            lines += [f"{pad}if type({v}) is list:", f"{pad}    for {item} in {v}:"]
+            lines += self.node(node["items"], item, depth + 2) or [f"{pad}        pass"]
+        if {"properties", "required", "additionalProperties"} & set(node):
+            lines += self.object(node, v, depth)
+        return lines
+
+    def scalar(self, node: Mapping[str, Any], v: str, pad: str) -> list[str]:
+        lines = []
+        for word, op in (("minimum", "<"), ("maximum", ">")):
+            if word in node:
+                lines.append(f"{pad}if type({v}) in _NUM and {v} {op} {node[word]!r}: return False")
+        text = f"{pad}if type({v}) is str and "
+        if "minLength" in node:
+            lines.append(f"{text}len({v}) < {int(node['minLength'])}: return False")
+        if "maxLength" in node:
+            lines.append(f"{text}len({v}) > {int(node['maxLength'])}: return False")
+        if "pattern" in node:
+            search = self.name("P", re.compile(node["pattern"]).search)
+            lines.append(f"{text}{search}({v}) is None: return False")
+        return lines
+
+    def object(self, node: Mapping[str, Any], v: str, depth: int) -> list[str]:
+        pad = "    " * depth
+        props: Mapping[str, Any] = node.get("properties", {})
+        required = node.get("required", ())
+        extra = node.get("additionalProperties", True)
+        lines = [f"{pad}if type({v}) is dict:"]
+        if required:
+            lines.append(
+                f"{pad}    if not {self.name('R', frozenset(required))} <= {v}.keys(): return False"
+            )
+        if extra is False:
+            lines.append(
+                f"{pad}    if not {v}.keys() <= {self.name('A', frozenset(props))}: return False"
+            )
+        for prop, sub in props.items():
+            value = self.name("x")
+            if prop in required:
+                lines += [f"{pad}    {value} = {v}[{prop!r}]", *self.node(sub, value, depth + 1)]
+            elif self.accepts_none(sub):  # absent reads as None, which it accepts anyway
+                lines += [
+                    f"{pad}    {value} = {v}.get({prop!r})",
+                    *self.node(sub, value, depth + 1),
+                ]
+            else:
+                lines += [f"{pad}    {value} = {v}.get({prop!r}, _MISSING)"]
+                lines += [
+                    f"{pad}    if {value} is not _MISSING:",
+                    *self.node(sub, value, depth + 2),
+                ]
+        if isinstance(extra, Mapping):
+            key = self.name("k")
+            body = self.node(extra, f"{v}[{key}]", depth + 2)
+            known = self.name("A", frozenset(props))
+            lines += [f"{pad}    for {key} in {v}.keys() - {known}:", *body] if body else []
+        return lines if len(lines) > 1 else []
+
+    def accepts_none(self, node: Mapping[str, Any]) -> bool:
+        """Whether ``node`` accepts null (so a missing key may be checked as null)."""
+        while "$ref" in node and "type" not in node:
+            node = self.defs[str(node["$ref"]).removeprefix("#/$defs/")]
+        kinds = node.get("type", ())
+        return "enum" not in node and ("null" in kinds if isinstance(kinds, list) else False)
+
+
+# --- wording jsonschema's errors for people --------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _schema_problems(doc: object) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in _schema_validator().iter_errors(doc):
+        for problem in _word(error):
+            if (problem.path, problem.message) not in seen:
+                seen.add((problem.path, problem.message))
+                problems.append(problem)
+    return problems
+
+
+def _word(error: jsonschema.ValidationError) -> list[Problem]:
+    path = list(error.absolute_path)
+    kind, value, wanted = str(error.validator), error.instance, cast(Any, error.validator_value)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = list(schema.get("properties", {}))
+        hint = f"; allowed here: {', '.join(allowed)}"
+        return [Problem(format_path([*path, k]), f"unknown key {k!r}{_suggest(k, allowed) or hint}")
+                for k in value if k not in allowed]  # fmt: skip
+    if kind == "required" and isinstance(value, dict):
+        missing = [key for key in wanted if key not in value]
+        return [Problem(format_path([*path, k]), f"{k} is required; add it") for k in missing]
+    text = _message(kind, value, wanted, schema) or error.message
+    return [Problem(format_path(path), text)]
+
+
+def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> str | None:
+    if kind == "type":
+        kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds if k != "null")
+        tail = " (or left empty)" if "null" in kinds else ""
+        return f"{_shown(value)} should be {words}{tail}"
+    if kind == "enum":
+        choices = [str(c) for c in wanted]
+        hint = _suggest(value, choices) if isinstance(value, str) else ""
+        return f"{_shown(value)} is not allowed; use one of {', '.join(choices)}{hint}"
+    if kind == "minimum":
+        return f"{_shown(value)} is below {wanted}; it can never be negative"
+    if kind == "maximum":
+        return f"{_shown(value)} is above {wanted:,.0f}; check the value"
+    if kind == "pattern" and schema.get("pattern") == DATE_PATTERN:
+        return f"{_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"
+    if kind == "pattern" and "{1,64}" in str(schema.get("pattern")):
+        return f"{_shown(value)} is not a usable id: 1 to 64 characters, no spaces"
+    if kind in {"pattern", "minLength"}:
+        return "must not be empty; fill it in"
+    if kind == "maxLength":
+        return f"is longer than {wanted} characters; shorten it"
+    return None
+
+
+# --- checks that need the policy or more than one field ----------------------------------
+# Written for speed (they run on every document of a 100,000-customer import): type() tests
+# instead of isinstance, and a memory of the date strings already found real.
+
+_DATE_RE = re.compile(DATE_PATTERN)
+_REMEMBERED_DATES = 200_000
+
+
+def _dicts(value: object) -> Iterable[tuple[int, dict[str, Any]]]:
+    if type(value) is list:
+        for i, item in enumerate(value):
+            if type(item) is dict:
+                yield i, item
+
+
+def _nan(value: object, path: str, out: list[Problem]) -> None:
+    # NaN passes both minimum and maximum (every comparison is false); infinities do not.
+    if type(value) is float and math.isnan(value):
+        out.append(Problem(path, "NaN is not a number; write the amount as digits"))
+
+
+class CustomerValidator:
+    """Checks documents against the schema and one policy; build once, use for many documents.
+
+    Args:
+        policy: The active policy: its natures and its manual scoring items and weights.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.natures = dict(policy.natures)
+        self.weights = {item.key: float(item.weight) for item in policy.manual_items}
+        self.computed = {item.key for item in policy.scoring if item.method != "manual"}
+        self._labels = {label: key for key, label in self.natures.items()}
+        self._schema_ok = _fast_check()
+        self._real_dates: set[str] = set()
+
+    def problems(self, doc: object) -> list[Problem]:
+        """Every problem of one document, in document order; empty when it is valid."""
+        found = [] if self._schema_ok(doc) else _schema_problems(doc)
+        if type(doc) is dict:
+            self._check_nature(doc.get("nature"), found)
+            self._check_assessment(doc.get("assessment"), found)
+            self._check_profile(doc.get("profile"), found)
+            self._check_leases(doc.get("leases"), found)
+            for i, source in _dicts(doc.get("sources")):
+                self._date(source.get("on"), f"sources[{i}].on", found)
+                _nan(source.get("cost"), f"sources[{i}].cost", found)
+        return sorted(found, key=lambda p: _path_key(p.path)) if found else found
+
+    def _date(self, value: object, path: str, out: list[Problem]) -> bool:
+        """False (and a problem) for YYYY-MM-DD text that is no calendar date."""
+        if type(value) is not str or value in self._real_dates:
+            return True
+        if len(value) != 10 or not _DATE_RE.match(value):
+            return True  # the schema's pattern reports it
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            out.append(
+                Problem(path, f"{value!r} is not a real calendar date; check the day and the month")
+            )
+            return False
+        if len(self._real_dates) < _REMEMBERED_DATES:
+            self._real_dates.add(value)
+        return True
+
+    def _check_nature(self, nature: object, out: list[Problem]) -> None:
+        if type(nature) is not str or nature in self.natures:
+            return
+        if nature in self._labels:
+            hint = f"; write the key {self._labels[nature]!r} for {nature}"
+        else:
+            hint = _suggest(nature, self.natures) or f"; use one of {', '.join(self.natures)}"
+        out.append(Problem("nature", f"{_shown(nature)} is not a nature of the policy{hint}"))
+
+    def _check_assessment(self, assessment: object, out: list[Problem]) -> None:
+        if type(assessment) is not dict:
+            return
+        weights = self.weights
+        for key, value in assessment.items():
+            weight = weights.get(key)
+            if weight is not None:
+                if (type(value) is int or type(value) is float) and not 0 <= value <= weight:
+                    out.append(
+                        Problem(
+                            f"assessment.{key}",
+                            f"{_shown(value)} is outside "
+                            f"0–{weight:g}, this item's range in the policy; enter "
+                            f"0 to {weight:g}",
+                        )
+                    )
+            elif key == "assessed_on":
+                self._date(value, "assessment.assessed_on", out)
+            elif key not in NOT_ITEMS:
+                out.append(Problem(f"assessment.{key}", self._unknown_item(key)))
+
+    def _unknown_item(self, key: str) -> str:
+        if key in self.computed:
+            return f"{key!r} is computed from the leases, not entered; remove it"
+        allowed = [*self.weights, *NOT_ITEMS]
+        hint = _suggest(key, allowed) or f"; the policy's items are {', '.join(self.weights)}"
+        return f"{_shown(key)} is not a scoring item of the policy{hint}"
+
+    def _check_profile(self, profile: object, out: list[Problem]) -> None:
+        if type(profile) is not dict:
+            return
+        self._date(profile.get("founded_on"), "profile.founded_on", out)
+        self._date(profile.get("trading_since"), "profile.trading_since", out)
+        _nan(profile.get("registered_capital"), "profile.registered_capital", out)
+        _nan(profile.get("total_assets"), "profile.total_assets", out)
+
+    def _check_leases(self, leases: object, out: list[Problem]) -> None:
+        contracts: dict[str, int] = {}
+        for i, lease in _dicts(leases):
+            start, end = lease.get("start"), lease.get("end")
+            real = self._date(start, f"leases[{i}].start", out)
+            if self._date(end, f"leases[{i}].end", out) and real and _iso_before(end, start):
+                out.append(Problem(f"leases[{i}].end", f"{end} is before the start {start}; "
+                                   "correct the dates"))  # fmt: skip
+            _nan(lease.get("amount"), f"leases[{i}].amount", out)
+            _nan(lease.get("outstanding"), f"leases[{i}].outstanding", out)
+            contract = lease.get("contract")
+            if type(contract) is str and contract:
+                if contract in contracts:
+                    out.append(Problem(f"leases[{i}].contract", f"{_shown(contract)} is also the "
+                                       f"contract of leases[{contracts[contract]}]; a contract "
+                                       "number appears once per customer"))  # fmt: skip
+                else:
+                    contracts[contract] = i
+
+
+def _iso_before(end: object, start: object) -> bool:
+    # Real YYYY-MM-DD dates order as their text does.
+    return (
+        type(end) is str
+        and type(start) is str
+        and len(end) == len(start) == 10
+        and end < start
+        and bool(_DATE_RE.match(end))
+        and bool(_DATE_RE.match(start))
+    )
+
+
+def _path_key(path: str) -> list[tuple[int, int | str]]:
+    parts: list[tuple[int, int | str]] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append((1, int(index)) if index else (0, name))
+    return parts
+
+
+_VALIDATORS: dict[tuple[Any, ...], CustomerValidator] = {}
+
+
+def validator_for(policy: Policy) -> CustomerValidator:
+    """The validator of ``policy``, built once per policy content and reused."""
+    key = (
+        policy.sha256,
+        tuple(policy.natures),
+        tuple((i.key, i.weight, i.method) for i in policy.scoring),
+    )
+    found = _VALIDATORS.get(key)
+    if found is None:
+        found = _VALIDATORS[key] = CustomerValidator(policy)
+    return found
+
+
+def validate_customer(doc: object, policy: Policy) -> list[Problem]:
+    """Every problem of one customer document under ``policy``.
+
+    Args:
+        doc: A parsed JSON value, normally a dict (anything else is reported, never raised).
+        policy: The active policy (natures, manual items and their weights).
+
+    Returns:
+        The problems in document order; empty when the document is valid.
+    """
+    return validator_for(policy).problems(doc)
+
+
+def validate_customers(docs: Sequence[object], policy: Policy) -> list[RecordProblem]:
+    """Every problem of every document of a batch, plus ids used twice within it.
+
+    Args:
+        docs: Parsed JSON values, one per customer.
+        policy: The active policy.
+
+    Returns:
+        The problems in record order, each with its 0-based record index and id.
+    """
+    validator = validator_for(policy)
+    first_index: dict[str, int] = {}
+    found: list[RecordProblem] = []
+    for index, doc in enumerate(docs):
+        cid = _customer_id(doc)
+        problems = validator.problems(doc)
+        if cid is not None:
+            if cid in first_index:
+                problems.insert(
+                    0,
+                    Problem(
+                        "id",
+                        f"{cid!r} is also the id of record "
+                        f"{first_index[cid]}; each customer appears once",
+                    ),
+                )
+            else:
+                first_index[cid] = index
+        found.extend(
+            RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
+            for p in problems
+        )
+    return found
+
+
+def _customer_id(doc: object) -> str | None:
+    if type(doc) is dict:
+        cid = doc.get("id")
+        if type(cid) is str:
+            return cid
+    return None
