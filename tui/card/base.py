@@ -25,8 +25,7 @@ from textual.widgets import (
 
 from tui.card.backend import CardBackend, explain_draft
 from tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
-from tui.card.fields import ASSESSMENT_EXTRA, SECTIONS, FieldSpec
-from tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from tui.card.form import FieldRow, SectionForm, assessment_form, editor_text, section_form
 from tui.card.texts import tr
 from tui.card.views import (
     HISTORY_COLUMNS,
@@ -36,7 +35,9 @@ from tui.card.views import (
     grade_badge,
     history_row,
     lease_row,
+    leases_summary,
     source_row,
+    sources_summary,
 )
 
 # In the order they appear on screen.
@@ -75,6 +76,7 @@ class CardBase(Screen[None]):
         self._rows: list[FieldRow] = []
         self._forms: list[SectionForm] = []
         self._section_of_row: dict[str, str] = {}
+        self._shown_keys: dict[int, str] = {}
 
     # composition --------------------------------------------------------------------------
 
@@ -84,17 +86,17 @@ class CardBase(Screen[None]):
         with TabbedContent(id="card-tabs"):
             for section in ("basic", "characteristics", "business", "trading"):
                 with TabPane(tr(self.lang, f"tab.{section}"), id=f"tab-{section}"):
-                    yield self._section_form(section)
+                    yield section_form(section, self.draft.value, self.lang, self.backend.policy)
             with TabPane(tr(self.lang, "tab.person"), id="tab-person"):
                 yield Static(id="person-notice")
                 yield Button(tr(self.lang, "person.reveal"), id="person-reveal")
-                yield self._section_form("person")
+                yield section_form("person", self.draft.value, self.lang, self.backend.policy)
             with TabPane(tr(self.lang, "tab.leases"), id="tab-leases"):
                 yield Static(id="leases-summary")
                 yield self._table("leases-table", LEASE_COLUMNS)
                 yield Static(classes="section-problems", id="leases-problems")
             with TabPane(tr(self.lang, "tab.assessment"), id="tab-assessment"), Horizontal():
-                yield self._assessment_form()
+                yield assessment_form(self.draft.value, self.lang, self.backend.policy)
                 with VerticalScroll(id="breakdown-scroll"):
                     yield Static(id="breakdown-heading")
                     yield Static(id="breakdown")
@@ -110,38 +112,6 @@ class CardBase(Screen[None]):
         table: DataTable[Any] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
         table.add_columns(*(tr(self.lang, c) for c in columns))
         return table
-
-    def _section_form(self, section: str) -> SectionForm:
-        specs = SECTIONS[section]
-        return SectionForm(
-            specs,
-            {s.path: self.draft.value(s.path) for s in specs},
-            self.lang,
-            choices=self._choices(),
-            id=f"form-{section}",
-        )
-
-    def _assessment_form(self) -> SectionForm:
-        policy = self.backend.policy
-        specs = [FieldSpec(f"assessment.{i.key}", "score") for i in policy.manual_items]
-        labels = {f"assessment.{i.key}": i.label for i in policy.manual_items}
-        suffixes = {
-            f"assessment.{i.key}": tr(self.lang, "assess.max", weight=f"{i.weight:g}")
-            for i in policy.manual_items
-        }
-        specs.extend(ASSESSMENT_EXTRA)
-        return SectionForm(
-            specs,
-            {s.path: self.draft.value(s.path) for s in specs},
-            self.lang,
-            labels=labels,
-            suffixes=suffixes,
-            id="form-assessment",
-        )
-
-    def _choices(self) -> Mapping[str, Choices]:
-        natures = [(f"{label} {key}", key) for key, label in self.backend.policy.natures.items()]
-        return {"nature": natures}
 
     def on_mount(self) -> None:
         """Fill the tables, set the mode, load the history in the background."""
@@ -204,9 +174,11 @@ class CardBase(Screen[None]):
         grouped = problems_by_section(self.problems, shown)
         for form in self._forms:
             section = str(form.id).removeprefix("form-")
-            _show_lines(form.query_one(".section-problems", Static), grouped.get(section, []))
+            self._show_lines(form.query_one(".section-problems", Static), grouped.get(section, []))
         for section in ("leases", "sources"):
-            _show_lines(self.query_one(f"#{section}-problems", Static), grouped.get(section, []))
+            self._show_lines(
+                self.query_one(f"#{section}-problems", Static), grouped.get(section, [])
+            )
         self._mark_tabs(grouped)
         self._update_header()
         self._update_breakdown()
@@ -257,7 +229,7 @@ class CardBase(Screen[None]):
             text.append(
                 f"  [{tr(self.lang, 'card.problems', n=len(self.problems))}]", style="bold red"
             )
-        _update_if_changed(self.query_one("#card-header", Static), text, text.markup)
+        self._update_if_changed(self.query_one("#card-header", Static), text, text.markup)
 
     def _update_breakdown(self) -> None:
         heading = self.query_one("#breakdown-heading", Static)
@@ -273,9 +245,9 @@ class CardBase(Screen[None]):
         else:
             stored = tr(self.lang, "assess.stored_none")
         heading_text = f"{tr(self.lang, 'assess.preview')}\n{stored}"
-        _update_if_changed(heading, Text(heading_text, style="dim"), heading_text)
+        self._update_if_changed(heading, Text(heading_text, style="dim"), heading_text)
         detail = explain_draft(self.backend, self.draft.doc)
-        _update_if_changed(
+        self._update_if_changed(
             self.query_one("#breakdown", Static),
             breakdown(detail, self.backend.policy, self.lang),
             repr(detail),
@@ -290,16 +262,8 @@ class CardBase(Screen[None]):
             table.add_row(*lease_row(lease, policy, self.lang))
         if self.draft.leases:
             table.move_cursor(row=min(row, len(self.draft.leases) - 1))
-        total = sum(
-            float(x.get("amount") or 0)
-            for x in self.draft.leases
-            if x.get("status") != "cancelled" and isinstance(x.get("amount"), int | float)
-        )
-        summary = tr(self.lang, "lease.total", amount=f"{total:,.2f}")
-        hint = tr(self.lang, "lease.hint") if self.editing else ""
-        empty = tr(self.lang, "lease.none") if not self.draft.leases else ""
         self.query_one("#leases-summary", Static).update(
-            Text.assemble(summary, "   ", (hint, "dim"), "\n" if empty else "", empty)
+            leases_summary(self.draft.leases, self.lang)
         )
 
     def _fill_sources(self) -> None:
@@ -310,15 +274,9 @@ class CardBase(Screen[None]):
             table.add_row(*source_row(source, self.lang))
         if self.draft.sources:
             table.move_cursor(row=min(row, len(self.draft.sources) - 1))
-        pending = self.draft.pending_forms()
-        text = Text()
-        if pending:
-            text.append(tr(self.lang, "source.pending", n=pending), style="bold red")
-            text.append("   ")
-        text.append(tr(self.lang, "source.hint"), style="dim")
-        if not self.draft.sources:
-            text.append("\n" + tr(self.lang, "source.none"))
-        self.query_one("#sources-summary", Static).update(text)
+        self.query_one("#sources-summary", Static).update(
+            sources_summary(self.draft.sources, self.draft.pending_forms(), self.lang)
+        )
 
     @work(thread=True, exclusive=True, group="card-history")
     def _load_history(self) -> None:
@@ -420,17 +378,15 @@ class CardBase(Screen[None]):
                 return self.query_one(f"#{row.editor_id}")
         return None
 
+    def _show_lines(self, widget: Static, lines: Sequence[str]) -> None:
+        """Problem lines in red, the widget hidden when there are none."""
+        joined = "\n".join(lines)
+        self._update_if_changed(widget, Text(joined, style="red"), joined)
+        widget.display = bool(lines)
 
-def _show_lines(widget: Static, lines: Sequence[str]) -> None:
-    """Problem lines in red, the widget hidden when there are none."""
-    joined = "\n".join(lines)
-    _update_if_changed(widget, Text(joined, style="red"), joined)
-    widget.display = bool(lines)
-
-
-def _update_if_changed(widget: Static, content: RenderableType, key: str) -> None:
-    """Update ``widget`` only when ``key`` (what the content shows) differs from last time:
-    every update re-lays out the screen, which would make typing sluggish."""
-    if getattr(widget, "_card_shown", None) != key:
-        widget._card_shown = key  # type: ignore[attr-defined]
-        widget.update(content)
+    def _update_if_changed(self, widget: Static, content: RenderableType, key: str) -> None:
+        """Update ``widget`` only when ``key`` (what it shows) differs from last time: every
+        update re-lays out the screen, which would make typing sluggish."""
+        if self._shown_keys.get(id(widget)) != key:
+            self._shown_keys[id(widget)] = key
+            widget.update(content)

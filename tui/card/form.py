@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from textual.app import ComposeResult
@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from tui.card.fields import FieldSpec, format_value, widget_id_for
+from policy.model import Policy
+from tui.card.fields import ASSESSMENT_EXTRA, SECTIONS, FieldSpec, format_value, widget_id_for
 from tui.card.texts import tr
 
 Choices = Sequence[tuple[str, str]]
@@ -183,3 +184,44 @@ class SectionForm(VerticalScroll):
     def rows(self) -> list[FieldRow]:
         """The field rows, in order."""
         return list(self.query(FieldRow))
+
+
+ValueOf = Callable[[str], Any]
+
+
+def section_form(section: str, value_of: ValueOf, lang: str, policy: Policy) -> SectionForm:
+    """The form of one of the plain sections (basic, person, characteristics, …).
+
+    Args:
+        section: A key of ``SECTIONS``.
+        value_of: The document value at a path.
+        lang: ``zh`` or ``en``.
+        policy: For the natures to choose from (labels as compliance wrote them).
+    """
+    specs = SECTIONS[section]
+    natures = [(f"{label} {key}", key) for key, label in policy.natures.items()]
+    return SectionForm(
+        specs,
+        {s.path: value_of(s.path) for s in specs},
+        lang,
+        choices={"nature": natures},
+        id=f"form-{section}",
+    )
+
+
+def assessment_form(value_of: ValueOf, lang: str, policy: Policy) -> SectionForm:
+    """One field per manual item of the policy (its label, ``/ weight`` after it), then who
+    assessed, when, and a note."""
+    items = policy.manual_items
+    specs = [FieldSpec(f"assessment.{i.key}", "score") for i in items]
+    specs.extend(ASSESSMENT_EXTRA)
+    return SectionForm(
+        specs,
+        {s.path: value_of(s.path) for s in specs},
+        lang,
+        labels={f"assessment.{i.key}": i.label for i in items},
+        suffixes={
+            f"assessment.{i.key}": tr(lang, "assess.max", weight=f"{i.weight:g}") for i in items
+        },
+        id="form-assessment",
+    )

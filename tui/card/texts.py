@@ -11,10 +11,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tab.basic": ("基本资料", "Basic data"),
     "tab.person": ("个人信息", "Personal data"),
     "tab.characteristics": ("客户特征", "Characteristics"),
-    "tab.business": ("业务状况", "Business status"),
-    "tab.trading": ("交易现状", "Current trading"),
+    "tab.business": ("业务状况", "Business"),
+    "tab.trading": ("交易现状", "Trading"),
     "tab.leases": ("租赁", "Leases"),
-    "tab.assessment": ("评估与得分", "Assessment & score"),
+    "tab.assessment": ("评估与得分", "Assessment"),
     "tab.sources": ("资料来源", "Sources"),
     "tab.history": ("历史", "History"),
     # fields

@@ -272,3 +272,31 @@ def _detail_parts(event: Mapping[str, Any]) -> Sequence[str]:
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}={shown}")
     return parts
+
+
+def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
+    """The cumulative amount (not counting cancelled leases) and the keys of the leases tab."""
+    total = sum(
+        float(x["amount"])
+        for x in leases
+        if x.get("status") != "cancelled"
+        and isinstance(x.get("amount"), int | float)
+        and not isinstance(x.get("amount"), bool)
+    )
+    text = Text(tr(lang, "lease.total", amount=f"{total:,.2f}"))
+    text.append("   " + tr(lang, "lease.hint"), style="dim")
+    if not leases:
+        text.append("\n" + tr(lang, "lease.none"))
+    return text
+
+
+def sources_summary(sources: Sequence[Mapping[str, Any]], pending: int, lang: str) -> Text:
+    """How many customer forms await an audit (in red) and the keys of the sources tab."""
+    text = Text()
+    if pending:
+        text.append(tr(lang, "source.pending", n=pending), style="bold red")
+        text.append("   ")
+    text.append(tr(lang, "source.hint"), style="dim")
+    if not sources:
+        text.append("\n" + tr(lang, "source.none"))
+    return text
