@@ -279,7 +279,7 @@ def test_a_missing_assessment_is_located_at_its_empty_cell(
 ) -> None:
     path = _book(
         tmp_path / "gap.xlsx",
-        {"客户": [CUSTOMER_HEADERS[:3] + ["付款情况"], ["C9", "某公司", "央企", None]]},
+        {"客户": [[*CUSTOMER_HEADERS[:3], "付款情况"], ["C9", "某公司", "央企", None]]},
     )
     (record,) = read_xlsx(path, default_policy)
     assert record.where("assessment.payment") == f"{path}:客户!D2"
@@ -308,7 +308,7 @@ def test_layout_problems_are_all_reported_at_once(tmp_path: Path, default_policy
 def test_files_that_are_not_workbooks_are_named(tmp_path: Path, default_policy: Policy) -> None:
     junk = tmp_path / "junk.xlsx"
     junk.write_text("not a zip", "utf-8")
-    with pytest.raises(SpreadsheetError, match="junk.xlsx: not a readable .xlsx workbook"):
+    with pytest.raises(SpreadsheetError, match=r"junk\.xlsx: not a readable \.xlsx workbook"):
         read_xlsx(junk, default_policy)
     with pytest.raises(SpreadsheetError, match="no such file"):
         read_xlsx(tmp_path / "missing.xlsx", default_policy)
