@@ -10,7 +10,7 @@ from engine.report_tables import UNGRADED, UNGRADED_LABEL, money_value, percent_
 from policy.model import Policy
 
 NEW = "new"
-NEW_LABEL = "新进入"
+NEW_LABEL = "新增/此前未评级"
 _ZERO = Decimal(0)
 
 

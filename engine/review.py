@@ -89,8 +89,8 @@ def _money_reasons(line: CustomerLine, policy: Policy) -> list[dict[str, Any]]:
     return [
         _reason(
             "over_limit",
-            f"应收 {exposure['outstanding']:,.2f} 元超出 {exposure['grade']} "
-            f"级信用额度 {exposure['credit_limit']:,.2f} 元 {exposure['excess']:,.2f} 元",
+            f"应收 {exposure['outstanding']:,.2f} 元, 超出 {exposure['grade']} 级信用额度 "
+            f"({exposure['credit_limit']:,.2f} 元) {exposure['excess']:,.2f} 元",
             exposure["excess"],
         )
     ]
