@@ -4,7 +4,7 @@ actions, and where each validation problem is shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from tui.card.backend import next_free_id
 from tui.card.draft import Draft, problems_by_section, problems_for, section_of
 from tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
 from tui.card.records import relative_problems
-from tui.card.views import history_row, source_row
+from tui.card.views import history_row, local_time, source_row
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def test_history_rows_say_who_did_what_when() -> None:
         },
         "en",
     )
-    assert row == ("2026-11-29 10:15:00", "wang", "grade changed", "B → A  91")
+    assert row == ("2026-11-29 10:15", "wang", "grade changed", "B → A  91")
     revealed = history_row(
         {
             "at": "2026-11-29T10:16:00",
@@ -210,3 +210,12 @@ def test_history_rows_say_who_did_what_when() -> None:
         "zh",
     )
     assert revealed[2] == "查看个人信息" and "creditfile tui" in revealed[3]
+
+
+def test_times_are_shown_to_the_minute_in_local_time() -> None:
+    utc = datetime(2026, 11, 29, 2, 15, tzinfo=UTC)
+    expected = utc.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert local_time("2026-11-29T02:15:00+00:00") == expected
+    assert local_time("2026-11-01T09:00:00") == "2026-11-01 09:00"
+    assert local_time("yesterday") == "yesterday"
+    assert local_time(None) == ""

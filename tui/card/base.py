@@ -36,6 +36,7 @@ from tui.card.views import (
     history_row,
     lease_row,
     leases_summary,
+    local_time,
     source_row,
     sources_summary,
 )
@@ -217,7 +218,7 @@ class CardBase(Screen[None]):
                     "card.revision",
                     rev=meta["rev"],
                     by=meta.get("updated_by") or "?",
-                    at=str(meta.get("updated_at") or "?")[:16].replace("T", " "),
+                    at=local_time(meta.get("updated_at")) or "?",
                 ),
                 style="dim",
             )

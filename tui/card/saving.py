@@ -11,6 +11,7 @@ from textual import work
 
 from tui.card.base import CardBase
 from tui.card.texts import tr
+from tui.card.views import local_time
 
 SLOW_NOTICE_SECONDS = 0.6
 
@@ -113,7 +114,7 @@ class SaveActions(CardBase):
             self.lang,
             str(getattr(exc, "customer_id", "")),
             by=str(getattr(exc, "updated_by", "") or ""),
-            at=str(getattr(exc, "updated_at", "") or "")[:19],
+            at=local_time(getattr(exc, "updated_at", None)),
             current=getattr(exc, "current_rev", "?"),
             base=getattr(exc, "base_rev", "?"),
         )

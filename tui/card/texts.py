@@ -168,6 +168,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.customer_created": ("新建档案", "created"),
     "event.customer_changed": ("修改档案", "changed"),
     "event.grade_changed": ("等级变化", "grade changed"),
+    "event.customer_imported": ("导入档案", "imported"),
+    "event.customer_deleted": ("删除档案", "deleted"),
     "event.personal_data_revealed": ("查看个人信息", "personal data revealed"),
     "event.source_verified": ("资料核实", "source verified"),
     # buttons and modals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -257,7 +258,7 @@ def history_row(event: Mapping[str, Any], lang: str) -> tuple[str, str, str, str
     else:
         detail = " ".join(_detail_parts(event))
     return (
-        str(event.get("at", ""))[:19].replace("T", " "),
+        local_time(event.get("at")),
         str(event.get("actor", "")),
         label,
         detail[:200],
@@ -300,3 +301,19 @@ def sources_summary(sources: Sequence[Mapping[str, Any]], pending: int, lang: st
     if not sources:
         text.append("\n" + tr(lang, "source.none"))
     return text
+
+
+def local_time(stamp: object) -> str:
+    """An ISO time stamp as staff read it: local time, to the minute (``2026-11-29 18:15``).
+
+    The store writes UTC; a stamp without a zone is shown as written.
+    """
+    if not isinstance(stamp, str) or not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
