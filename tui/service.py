@@ -22,7 +22,7 @@ from typing import Any
 
 from engine import archive_tops_for
 from engine.reports import composition, customer_lines, item_composition
-from engine.review import review_reasons
+from engine.review import due_for_review, review_reasons
 from policy import (
     Policy,
     PolicyError,
@@ -124,6 +124,7 @@ class ArchiveService:
         self._tops: Mapping[str, Decimal] | None = None
         self.generation = 0
         """Bumped on every change of the records held; screens compare it to redraw."""
+        self._changes: list[tuple[int, str | None]] = []
 
     # -- what the card reads (tui.card.backend.CardBackend) -----------------------------------
 
@@ -169,10 +170,11 @@ class ArchiveService:
             found = self._open().get(customer_id)
             with self._lock:
                 if found is None:
-                    self._records.pop(customer_id, None)
+                    if self._records.pop(customer_id, None) is not None:
+                        self._changed(None)
                     return None
                 self._records[customer_id] = dict(found)
-                self.generation += 1
+                self._changed(customer_id)
         with self._lock:
             held = self._records.get(customer_id)
             return dict(held) if held is not None else None
@@ -193,9 +195,10 @@ class ArchiveService:
         """
         saved = dict(self._open().save_customer(dict(doc), base_rev=base_rev, actor=self.actor))
         with self._lock:
-            self._records[str(saved.get("id", doc.get("id")))] = saved
+            customer_id = str(saved.get("id", doc.get("id")))
+            self._records[customer_id] = saved
             self._tops = None
-            self.generation += 1
+            self._changed(customer_id)
         return saved
 
     def history(self, customer_id: str) -> list[dict[str, Any]]:
@@ -250,7 +253,7 @@ class ArchiveService:
             self._policy = status.policy
             self._status = status
             self._tops = None
-            self.generation += 1
+            self._changed(None)
         return LoadResult(len(records), time.perf_counter() - started, status)
 
     def records(self) -> Mapping[str, Mapping[str, Any]]:
@@ -320,25 +323,49 @@ class ArchiveService:
             "policy_path": policy.path,
             "as_of": as_of.isoformat(),
         }
+        from store import RegradeCancelledError as StoreCancelledError
+
         report(0.0, "reading")
-        outcome = self._open().regrade(grade, run=run, actor=self.actor, dry_run=False)
+        try:
+            outcome = self._open().regrade(
+                grade, run=run, actor=self.actor, dry_run=False, cancelled=cancelled
+            )
+        except StoreCancelledError as exc:
+            raise RegradeCancelledError(str(exc)) from None
         self.load()
         report(1.0, "done")
         return outcome
 
     # -- portfolio ----------------------------------------------------------------------------
 
-    def composition(self, by: str) -> dict[str, Any]:
-        """Shares of customers and lease amount per group of ``by``, as ``creditfile report
-        composition`` computes them (``grade``, ``nature``, ``tier``, ``lifecycle``, ``stage``,
-        or ``item`` for leased-item categories)."""
+    def portfolio(self, dimensions: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Shares of customers and lease amount per group, for each of ``dimensions``, as
+        ``creditfile report composition`` computes them.
+
+        Args:
+            dimensions: ``grade``, ``nature``, ``tier``, ``lifecycle``, ``stage``, or ``item``
+                (leased-item categories: lease count and amount).
+
+        Returns:
+            ``{dimension: report}`` from ``engine.reports.composition`` / ``item_composition``.
+        """
         with self._lock:
             docs = [document_of(r) for r in self._records.values()]
             gradings = {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
         lines = customer_lines(docs, gradings, self.policy, self._as_of)
-        if by == "item":
-            return item_composition(lines, self.policy)
-        return composition(lines, self.policy, by)
+        return {
+            by: item_composition(lines, self.policy)
+            if by == "item"
+            else composition(lines, self.policy, by)
+            for by in dimensions
+        }
+
+    def due_for_review(self) -> list[dict[str, Any]]:
+        """Every customer due for review with its reasons, most urgent first (as the CLI)."""
+        with self._lock:
+            docs = [document_of(r) for r in self._records.values()]
+            gradings = {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
+        return due_for_review(docs, gradings, self.policy, self._as_of)
 
     # -- policy -------------------------------------------------------------------------------
 
@@ -360,10 +387,30 @@ class ArchiveService:
             self._policy = status.policy
             self._status = status
             self._tops = None
-            self.generation += 1
+            self._changed(None)
         return status
 
+    def changed_since(self, generation: int) -> list[str] | None:
+        """The ids of the customers changed after ``generation``; None: reload everything
+        (the archive was re-read, regraded or the policy changed)."""
+        with self._lock:
+            ids: list[str] = []
+            for gen, cid in self._changes:
+                if gen > generation:
+                    if cid is None:
+                        return None
+                    if cid not in ids:
+                        ids.append(cid)
+            return ids
+
     # -- internals ----------------------------------------------------------------------------
+
+    def _changed(self, customer_id: str | None) -> None:
+        """Record a change (None: everything) under a new generation; the lock is held."""
+        self.generation += 1
+        if customer_id is None:
+            self._changes = []
+        self._changes.append((self.generation, customer_id))
 
     def _open(self) -> Any:
         with self._lock:

@@ -1,0 +1,195 @@
+"""The Textual application and ``create_app``, the factory shared by the CLI and the tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from policy import CreditfileError
+from tui.i18n import resolve_lang, t
+from tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
+from tui.search_index import PinyinKeys, SearchIndex, row_of
+from tui.service import ArchiveService
+
+SCREENS = ("list", "portfolio", "policy", "review")
+
+
+class CreditfileApp(App[None]):
+    """The staff terminal UI over one archive.
+
+    Args:
+        service: The archive, policy and engine (loaded here, in a worker).
+        keymap_file: The key remapping file (None: the default location).
+    """
+
+    CSS_PATH = "styles.tcss"
+    TITLE = "creditfile"
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("app", "en"))
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, service: ArchiveService, keymap_file: Path | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.lang = service.lang
+        self._bindings = bindings_map("app", self.lang)
+        self.keymap_file = keymap_file if keymap_file is not None else keymap_path()
+        self.keymap_problem: KeymapError | None = None
+        self.first_rows_at: float | None = None
+        self.started_at = time.perf_counter()
+        self._pinyin = PinyinKeys()
+        self.title = t(self.lang, "app.title")
+
+    def on_mount(self) -> None:
+        """Apply the keymap, open the list and read the archive in the background."""
+        try:
+            self.set_keymap(load_keymap(self.keymap_file))
+        except KeymapError as exc:
+            self.keymap_problem = exc
+            self.notify(t(self.lang, "keymap.bad", error=str(exc)), severity="warning", timeout=10)
+        from tui.screens.list_screen import ListScreen
+        from tui.screens.policy_screen import PolicyScreen
+        from tui.screens.portfolio import PortfolioScreen
+        from tui.screens.review import ReviewScreen
+
+        service = self.service
+        self.add_mode("list", lambda: ListScreen(service))
+        self.add_mode("portfolio", lambda: PortfolioScreen(service))
+        self.add_mode("policy", lambda: PolicyScreen(service))
+        self.add_mode("review", lambda: ReviewScreen(service))
+        self.switch_mode("list")
+        self.load_archive()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def list_screen(self) -> Any:
+        """The customer list (the base screen of the ``list`` mode)."""
+        from tui.screens.list_screen import ListScreen
+
+        stack = self._screen_stacks.get("list") or []
+        return stack[0] if stack and isinstance(stack[0], ListScreen) else None
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_archive(self) -> None:
+        """Read the archive once, show the rows, then make them searchable (in this worker)."""
+        try:
+            result = self.service.load()
+        except (CreditfileError, OSError) as exc:
+            self.call_from_thread(self._load_failed, exc)
+            return
+        self._index_rows()
+        self.call_from_thread(
+            self.notify,
+            t(self.lang, "loaded", n=f"{result.customers:,}", s=f"{result.seconds:.1f}"),
+            timeout=3,
+        )
+
+    def _index_rows(self) -> None:
+        """Rows first (painted at once), then search keys, then the attention marks."""
+        grades = [g.name for g in self.service.policy.all_grades]
+        records = self.service.records()
+        rows = [row_of(record) for record in records.values()]
+        index = SearchIndex(rows, grades, self._pinyin, searchable=False)
+        index.order("id")
+        self.call_from_thread(self._show_index, index)
+        index.build_search()
+        for row, record in zip(rows, records.values(), strict=True):
+            row.attention = tuple(r["code"] for r in self.service.attention(record))
+        self.call_from_thread(self._attention_ready)
+
+    def _show_index(self, index: SearchIndex) -> None:
+        screen = self.list_screen()
+        if screen is not None:
+            screen.show_index(index)
+            if self.first_rows_at is None:
+                self.first_rows_at = time.perf_counter() - self.started_at
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh) and self.screen is not screen:
+            refresh()
+
+    def _attention_ready(self) -> None:
+        screen = self.list_screen()
+        if screen is not None:
+            screen.attention_ready = True
+            screen.apply_query()
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.notify(t(self.lang, "load.failed", error=str(exc)), severity="error", timeout=30)
+        screen = self.list_screen()
+        if screen is not None:
+            screen.load_failed(str(exc))
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def action_reindex(self) -> None:
+        """Rebuild the list from the records held (after a regrade or a policy reload)."""
+        self._index_rows()
+
+    # -- screens ------------------------------------------------------------------------------
+
+    def action_switch(self, mode: str) -> None:
+        """Show one of the four main screens (1–4); keeps each one's own stack."""
+        if mode in SCREENS:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.lang, self.effective_keys(), self.keymap_file))
+
+    def effective_keys(self) -> list[tuple[str, str, str]]:
+        """``(binding id, keys, description)`` of every binding, remapped keys applied."""
+        keymap = getattr(self, "_keymap", {})
+        rows = [(spec.id, keymap.get(spec.id, spec.keys), t(self.lang, spec.text)) for spec in KEYS]
+        try:
+            from tui.card.screen import card_bindings
+        except ImportError:
+            return rows
+        for binding in card_bindings(self.lang):
+            if binding.id is not None:  # type: ignore[union-attr]
+                bid = binding.id  # type: ignore[union-attr]
+                rows.append((bid, keymap.get(bid, binding.key), binding.description))  # type: ignore[union-attr]
+        return rows
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette: every action of the interface, in the interface language."""
+        from tui.screens.palette import commands_for
+
+        yield from commands_for(self, screen)
+        yield from super().get_system_commands(screen)
+
+
+def create_app(
+    db_path: str | Path,
+    policy_path: str | Path | None = None,
+    lang: str | None = None,
+    *,
+    as_of: date | None = None,
+    actor: str | None = None,
+    keymap_file: Path | None = None,
+) -> CreditfileApp:
+    """The terminal UI over an archive, as ``creditfile tui`` and the tests start it.
+
+    Args:
+        db_path: The archive file.
+        policy_path: ``--policy`` (None: as the command line resolves it).
+        lang: ``zh`` or ``en`` (None: from the locale).
+        as_of: The grading date (default: today).
+        actor: Who is working (default: the OS user).
+        keymap_file: The key remapping file (default: ``$XDG_CONFIG_HOME/creditfile/keys.toml``).
+
+    Returns:
+        The app; ``run()`` it, or drive it with ``run_test()``.
+    """
+    service = ArchiveService(
+        db_path, policy_path, lang=resolve_lang(lang), actor=actor, as_of=as_of
+    )
+    return CreditfileApp(service, keymap_file)

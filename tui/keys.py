@@ -1,0 +1,171 @@
+"""Every key binding of the terminal UI with its id, and the remapping file that overrides them.
+
+Staff remap keys in ``$XDG_CONFIG_HOME/creditfile/keys.toml`` (``~/.config/…`` by default)::
+
+    # binding id = "key" or "key,key"
+    "list.search" = "slash,ctrl+f"
+    "app.quit" = "ctrl+q"
+
+The ids are those listed on the help screen (F1); Textual's keymap applies them to every screen.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.binding import Binding, BindingsMap
+
+from policy import CreditfileError
+from tui.i18n import t
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """One binding: its id, default keys, action, description text key and footer visibility."""
+
+    id: str
+    keys: str
+    action: str
+    text: str
+    show: bool = True
+    priority: bool = False
+
+
+KEYS: tuple[KeySpec, ...] = (
+    # everywhere
+    KeySpec("app.screen_list", "1", "switch('list')", "key.screen_list", show=False),
+    KeySpec("app.screen_portfolio", "2", "switch('portfolio')", "key.screen_portfolio", False),
+    KeySpec("app.screen_policy", "3", "switch('policy')", "key.screen_policy", show=False),
+    KeySpec("app.screen_review", "4", "switch('review')", "key.screen_review", show=False),
+    KeySpec("app.help", "f1,question_mark", "help", "key.help"),
+    KeySpec("app.palette", "ctrl+p", "command_palette", "key.palette", show=False),
+    KeySpec("app.quit", "ctrl+q", "quit", "key.quit", priority=True),
+    # the customer list
+    KeySpec("list.search", "slash", "search", "key.search"),
+    KeySpec("list.filters", "f", "filters", "key.filters"),
+    KeySpec("list.sort", "s", "sort", "key.sort"),
+    KeySpec("list.sort_reverse", "S", "sort_reverse", "key.sort_reverse", show=False),
+    KeySpec("list.open", "enter", "open", "key.open"),
+    KeySpec("list.edit", "e", "edit", "key.edit"),
+    KeySpec("list.new", "n", "new", "key.new"),
+    KeySpec("list.regrade", "r", "regrade", "key.regrade"),
+    KeySpec("list.back", "escape", "back", "key.back", show=False),
+    # moving in the list (the table widget)
+    KeySpec("table.down", "j,down", "cursor_down", "key.down", show=False),
+    KeySpec("table.up", "k,up", "cursor_up", "key.up", show=False),
+    KeySpec("table.top", "g,home", "cursor_top", "key.top", show=False),
+    KeySpec("table.bottom", "G,end", "cursor_bottom", "key.bottom", show=False),
+    KeySpec("table.page_up", "pageup", "page_up", "key.page_up", show=False),
+    KeySpec("table.page_down", "pagedown", "page_down", "key.page_down", show=False),
+    # the regrade preview
+    KeySpec("regrade.confirm", "enter,y", "confirm", "key.confirm"),
+    KeySpec("regrade.cancel", "escape,n", "cancel", "key.cancel"),
+    # the portfolio
+    KeySpec("portfolio.next", "b,right", "next_view", "key.by"),
+    KeySpec("portfolio.prev", "B,left", "prev_view", "key.by", show=False),
+    # the policy screen
+    KeySpec("policy.reload", "r", "reload", "key.reload"),
+    # screens pushed on top (help, review, portfolio, policy)
+    KeySpec("screen.back", "escape", "back", "key.back"),
+    # the filter dialog
+    KeySpec("filters.apply", "ctrl+s", "apply", "filters.apply", priority=True),
+    KeySpec("filters.enter", "enter", "enter", "filters.apply", show=False, priority=True),
+    KeySpec("filters.cancel", "escape", "cancel", "filters.cancel"),
+    # the help screen
+    KeySpec("help.close", "escape,f1,question_mark,q", "close", "key.back"),
+)
+
+KNOWN_PREFIXES = ("card.",)
+"""Binding ids defined elsewhere (the customer card) that the keymap file may also name."""
+
+
+def bindings(scope: str, lang: str) -> list[Binding]:
+    """The bindings of one scope (``app``, ``list``, ``table``, …), described in ``lang``."""
+    prefix = f"{scope}."
+    return [
+        Binding(
+            spec.keys,
+            spec.action,
+            t(lang, spec.text),
+            show=spec.show,
+            priority=spec.priority,
+            id=spec.id,
+        )
+        for spec in KEYS
+        if spec.id.startswith(prefix)
+    ]
+
+
+def bindings_map(scope: str, lang: str) -> BindingsMap:
+    """A ``BindingsMap`` for a node's ``_bindings``, described in ``lang`` (ids unchanged)."""
+    return BindingsMap(bindings(scope, lang))
+
+
+class KeymapError(CreditfileError):
+    """The key configuration file cannot be used.
+
+    Attributes:
+        path: The file.
+        key: The binding id at fault, or None for the whole file.
+        reason: What is wrong and what to do.
+    """
+
+    def __init__(self, path: Path, key: str | None, reason: str) -> None:
+        self.path = path
+        self.key = key
+        self.reason = reason
+        where = f"{path}: {key}" if key else str(path)
+        super().__init__(f"{where}: {reason}")
+
+
+def keymap_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/creditfile/keys.toml``, or ``~/.config/creditfile/keys.toml``."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "creditfile" / "keys.toml"
+
+
+def load_keymap(path: Path) -> dict[str, str]:
+    """Read a keymap file: ``{binding id: "key,key"}``; a missing file is an empty keymap.
+
+    Args:
+        path: The TOML file (top-level keys, or a ``[keys]`` table).
+
+    Returns:
+        The keymap for ``App.set_keymap``.
+
+    Raises:
+        KeymapError: The file does not parse, names an unknown binding id, or gives no key.
+    """
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeymapError(path, None, f"cannot be read ({exc}); fix or remove it") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise KeymapError(path, None, f"is not valid TOML: {exc}") from None
+    table = data.get("keys", data)
+    if not isinstance(table, dict):
+        raise KeymapError(path, "keys", 'must be a table of binding id = "key"')
+    known = {spec.id for spec in KEYS}
+    keymap: dict[str, str] = {}
+    for binding_id, value in table.items():
+        if binding_id not in known and not binding_id.startswith(KNOWN_PREFIXES):
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; see the help screen (F1)"
+            raise KeymapError(path, binding_id, f"is not a binding id{hint}")
+        keys = ",".join(value) if isinstance(value, list) else value
+        if (
+            not isinstance(keys, str)
+            or not keys.strip()
+            or not all(isinstance(k, str) for k in (value if isinstance(value, list) else [value]))
+        ):
+            raise KeymapError(path, binding_id, 'needs a key, e.g. "ctrl+f" or "slash,ctrl+f"')
+        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+    return keymap

@@ -1,0 +1,75 @@
+"""What the portfolio, policy and review screens share: data computed in a worker, kept fresh."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.binding import BindingsMap
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.i18n import t
+from tui.keys import bindings
+
+if TYPE_CHECKING:
+    from tui.service import ArchiveService
+
+
+class DataScreen(Screen[None]):
+    """A screen whose content is computed from the service in a worker.
+
+    Subclasses implement ``compute`` (in the worker) and ``present`` (on the app thread);
+    the screen recomputes whenever it is shown and the archive changed since.
+
+    Args:
+        service: The application's service.
+        screen_id: The screen's id (``portfolio``, ``policy``, ``review``).
+        scope: The scope of its own key bindings (``portfolio``, ``policy``, or ``screen``).
+    """
+
+    def __init__(self, service: ArchiveService, screen_id: str, scope: str) -> None:
+        super().__init__(id=screen_id)
+        self.service = service
+        self.lang = service.lang
+        self._bindings = BindingsMap([*bindings(scope, self.lang), *bindings("screen", self.lang)])
+        self._seen = -1
+        self.ready = False
+
+    def title_line(self, key: str) -> Static:
+        """The screen's title line."""
+        return Static(Text(t(self.lang, key), style="bold"), classes="screen-title")
+
+    def on_screen_resume(self) -> None:
+        """Recompute when the archive changed while the screen was away."""
+        self.refresh_data()
+
+    def refresh_data(self, *, force: bool = False) -> None:
+        """Recompute in a worker if the archive is loaded and changed (or ``force``)."""
+        if not self.service.loaded:
+            return
+        if force or self._seen != self.service.generation:
+            self._seen = self.service.generation
+            self._run()
+
+    @work(thread=True, exclusive=True, group="screen-data", exit_on_error=False)
+    def _run(self) -> None:
+        data = self.compute()
+        self.app.call_from_thread(self._present, data)
+
+    def _present(self, data: Any) -> None:
+        self.ready = True
+        self.present(data)
+
+    def compute(self) -> Any:
+        """Compute the content from the service (runs in a worker thread)."""
+        raise NotImplementedError
+
+    def present(self, data: Any) -> None:
+        """Show what ``compute`` returned (runs on the app thread)."""
+        raise NotImplementedError
+
+    def action_back(self) -> None:
+        """Back to the customer list."""
+        self.app.switch_mode("list")

@@ -1,0 +1,96 @@
+"""The filter dialog: tick the grades, natures, tiers, lifecycles and stages to show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, SelectionList, Static
+
+from tui.i18n import t
+from tui.keys import bindings, bindings_map
+from tui.search_index import FILTERABLE
+
+Filters = dict[str, frozenset[str]]
+
+
+class FiltersScreen(ModalScreen[Filters | None]):
+    """Tick values per column; returns the filters, or None when cancelled.
+
+    Args:
+        lang: ``zh`` or ``en``.
+        choices: Per filterable column, ``(value, label)`` pairs in display order.
+        current: The filters in force.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("filters", "en"))
+
+    def __init__(
+        self,
+        lang: str,
+        choices: Mapping[str, Sequence[tuple[str, str]]],
+        current: Mapping[str, frozenset[str]],
+    ) -> None:
+        super().__init__(id="filters")
+        self.lang = lang
+        self.choices = choices
+        self.current = current
+        self._bindings = bindings_map("filters", lang)
+
+    def compose(self) -> ComposeResult:
+        """One ticked list per column, and the buttons."""
+        with Vertical(id="filters-box"):
+            yield Static(t(self.lang, "filters.title"), id="filters-title")
+            with VerticalScroll(id="filters-groups"), Horizontal(id="filters-row"):
+                for column in FILTERABLE:
+                    options = self.choices.get(column, ())
+                    if not options:
+                        continue
+                    chosen = self.current.get(column, frozenset())
+                    with Vertical(classes="filter-group"):
+                        yield Label(t(self.lang, f"col.{column}"), classes="filter-title")
+                        yield SelectionList[str](
+                            *((label, value, value in chosen) for value, label in options),
+                            id=f"filter-{column}",
+                        )
+            yield Static(t(self.lang, "filters.hint"), id="filters-hint")
+            with Horizontal(id="filters-buttons"):
+                yield Button(t(self.lang, "filters.apply"), id="filters-apply", variant="primary")
+                yield Button(t(self.lang, "filters.clear"), id="filters-clear")
+                yield Button(t(self.lang, "filters.cancel"), id="filters-cancel")
+
+    def chosen(self) -> Filters:
+        """The filters as ticked now (columns with nothing ticked are left out)."""
+        result: Filters = {}
+        for selection in self.query(SelectionList):
+            values = frozenset(str(v) for v in selection.selected)
+            if values:
+                result[str(selection.id).removeprefix("filter-")] = values
+        return result
+
+    @on(Button.Pressed, "#filters-apply")
+    def action_apply(self) -> None:
+        """Close and filter by what is ticked."""
+        self.dismiss(self.chosen())
+
+    @on(Button.Pressed, "#filters-clear")
+    def _clear(self) -> None:
+        for selection in self.query(SelectionList):
+            selection.deselect_all()
+
+    @on(Button.Pressed, "#filters-cancel")
+    def action_cancel(self) -> None:
+        """Close without changing the filters."""
+        self.dismiss(None)
+
+    def action_enter(self) -> None:
+        """Enter presses the focused button, or applies (space ticks in the lists)."""
+        if isinstance(self.focused, Button):
+            self.focused.press()
+        else:
+            self.action_apply()

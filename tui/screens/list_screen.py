@@ -1,0 +1,330 @@
+"""The home screen: every customer, incremental search, filters, sort, and the way to the card."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, LoadingIndicator, Static
+
+from tui.i18n import t
+from tui.keys import bindings, bindings_map
+from tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
+from tui.widgets.customer_table import CustomerTable, TableHeader
+
+if TYPE_CHECKING:
+    from tui.service import ArchiveService
+
+SORTABLE = COLUMNS
+
+
+def column_labels(service: ArchiveService, lang: str) -> dict[str, dict[str, str]]:
+    """Display text per column value: the policy's labels, translated lifecycle and stage."""
+    policy = service.policy
+    return {
+        "nature": dict(policy.natures),
+        "tier": {tier.key: tier.label for tier in policy.tiers},
+        "grade": {"": t(lang, "grade.none")},
+        "lifecycle": {k: t(lang, f"lifecycle.{k}") for k in ("established", "new", "prospective")},
+        "stage": {k: t(lang, f"stage.{k}") for k in ("current", "past", "upcoming")},
+        "attention": {"yes": t(lang, "attention.yes"), "no": t(lang, "attention.no")},
+    }
+
+
+class ListScreen(Screen[None]):
+    """Every customer of the archive, found by typing, narrowed by filters, sorted by any column.
+
+    Args:
+        service: The application's service (loaded by the app in a worker).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("list", "en"))
+    AUTO_FOCUS = None  # the list takes the focus once it is loaded, not the search box
+
+    def __init__(self, service: ArchiveService) -> None:
+        super().__init__(id="list")
+        self.service = service
+        self.lang = service.lang
+        self._bindings = bindings_map("list", self.lang)
+        self.index: SearchIndex | None = None
+        self.query_state = ListQuery()
+        self.shown: Sequence[int] = ()
+        self._seen_generation = -1
+        self.attention_ready = False
+
+    def compose(self) -> ComposeResult:
+        """Title, search box, header, the list, the status line and the footer."""
+        yield Static(t(self.lang, "app.title"), id="list-title")
+        yield Input(placeholder=t(self.lang, "search.placeholder"), id="search")
+        titles = {c: t(self.lang, f"col.{c}") for c in COLUMNS}
+        yield TableHeader(COLUMNS, titles, id="list-header")
+        yield LoadingIndicator(id="list-loading")
+        yield CustomerTable(COLUMNS, {}, (), id="customers")
+        yield Static("", id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Wait for the archive: the app loads it in a worker and calls ``show_index``."""
+        self.query_one(CustomerTable).display = False
+        self.query_one("#list-title", Static).update(
+            t(self.lang, "loading", path=self.service.db_path)
+        )
+
+    def load_failed(self, message: str) -> None:
+        """Say why the archive could not be opened, in place of the list."""
+        self.query_one("#list-loading").display = False
+        self.query_one("#list-title", Static).update(
+            Text(t(self.lang, "load.failed", error=message), style="bold red")
+        )
+
+    # -- data ---------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> CustomerTable:
+        """The customer list widget."""
+        return self.query_one(CustomerTable)
+
+    def show_index(self, index: SearchIndex) -> None:
+        """Show a freshly built index (after loading or a regrade)."""
+        table = self.table
+        keep = table.current.id if table.current else None
+        table.labels = column_labels(self.service, self.lang)
+        table.set_grades([g.name for g in self.service.policy.all_grades])
+        self.index = index
+        self._seen_generation = self.service.generation
+        self.query_one("#list-loading").display = False
+        table.display = True
+        self._update_title()
+        self.apply_query(keep=keep)
+        search = self.query_one("#search", Input)
+        if not (search.has_focus and search.value):
+            table.focus()
+
+    def _update_title(self) -> None:
+        policy = self.service.policy
+        title = Text.assemble(
+            (t(self.lang, "app.title"), "bold"),
+            f"  {self.service.db_path}  ",
+            (f"{t(self.lang, 'screen.policy')} {policy.version}", "dim"),
+        )
+        self.query_one("#list-title", Static).update(title)
+
+    def apply_query(self, keep: str | None = None) -> None:
+        """Search, filter and sort the index by ``query_state`` and show the result."""
+        if self.index is None:
+            return
+        table = self.table
+        if keep is None and table.current is not None:
+            keep = table.current.id
+        self.shown = self.index.query(self.query_state)
+        table.show(self.index, self.shown, keep=keep)
+        header = self.query_one(TableHeader)
+        header.set_sort(self.query_state.sort, self.query_state.reverse)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """The status line: shown / total, search text, filters, sort order."""
+        if self.index is None:
+            return
+        q, lang = self.query_state, self.lang
+        parts = [
+            t(lang, "status.shown", shown=f"{len(self.shown):,}", total=f"{len(self.index):,}")
+        ]
+        if q.text.strip():
+            parts.append(t(lang, "status.search", text=q.text.strip()))
+        if any(q.filters.values()):
+            parts.append(t(lang, "status.filters", filters=self.describe_filters()))
+        direction = t(lang, "status.desc" if q.reverse else "status.asc")
+        parts.append(t(lang, "status.sorted", column=t(lang, f"col.{q.sort}"), direction=direction))
+        text = Text(" · ".join(parts))
+        if not self.shown:
+            text.append("   " + t(lang, "status.nothing"), style="bold yellow")
+        self.query_one("#list-status", Static).update(text)
+
+    def describe_filters(self) -> str:
+        """The active filters, in words (``等级 A, B; 性质 开发商``)."""
+        labels = self.table.labels
+        groups = []
+        for column in FILTERABLE:
+            values = self.query_state.filters.get(column)
+            if values:
+                shown = [labels.get(column, {}).get(v, v) for v in sorted(values)]
+                groups.append(f"{t(self.lang, f'col.{column}')} {', '.join(shown)}")
+        return "; ".join(groups)
+
+    def with_query(self, **changes: Any) -> None:
+        """Change the query (text, filters, sort, reverse) and show the result."""
+        values = {
+            "text": self.query_state.text,
+            "filters": self.query_state.filters,
+            "sort": self.query_state.sort,
+            "reverse": self.query_state.reverse,
+            **changes,
+        }
+        self.query_state = ListQuery(**values)
+        self.apply_query()
+
+    # -- search -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.with_query(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.query_one("#search", Input).focus()
+
+    def action_back(self) -> None:
+        """Esc: leave the search box; again, clear the search."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.table.focus()
+        elif search.value:
+            search.value = ""
+        elif any(self.query_state.filters.values()):
+            self.with_query(filters={})
+
+    # -- filters and sort ---------------------------------------------------------------------
+
+    def filter_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Values offered per filterable column, in policy order, with their labels."""
+        policy = self.service.policy
+        labels = self.table.labels
+        order: Mapping[str, Sequence[str]] = {
+            "grade": [*(g.name for g in policy.all_grades), ""],
+            "nature": list(policy.natures),
+            "tier": [tier.key for tier in policy.tiers],
+            "lifecycle": ["established", "new", "prospective"],
+            "stage": ["current", "past", "upcoming"],
+            "attention": ["yes"],
+        }
+        return {
+            column: [(v, labels.get(column, {}).get(v, v)) for v in values]
+            for column, values in order.items()
+            if column != "attention" or self.attention_ready
+        }
+
+    def action_filters(self) -> None:
+        """Open the filter dialog."""
+        if self.index is None:
+            return
+        from tui.screens.filters import FiltersScreen
+
+        def chosen(filters: dict[str, frozenset[str]] | None) -> None:
+            if filters is not None:
+                self.with_query(filters=filters)
+
+        self.app.push_screen(
+            FiltersScreen(self.lang, self.filter_choices(), self.query_state.filters), chosen
+        )
+
+    def action_sort(self) -> None:
+        """Sort by the next column."""
+        at = SORTABLE.index(self.query_state.sort)
+        self.with_query(sort=SORTABLE[(at + 1) % len(SORTABLE)], reverse=False)
+
+    def action_sort_reverse(self) -> None:
+        """Reverse the sort order."""
+        self.with_query(reverse=not self.query_state.reverse)
+
+    @on(TableHeader.SortRequested)
+    def _header_clicked(self, event: TableHeader.SortRequested) -> None:
+        if event.column == self.query_state.sort:
+            self.with_query(reverse=not self.query_state.reverse)
+        else:
+            self.with_query(sort=event.column, reverse=False)
+
+    # -- opening customers --------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        """Open the customer under the cursor."""
+        self.table.open_current()
+
+    @on(CustomerTable.Opened)
+    def _opened(self, event: CustomerTable.Opened) -> None:
+        self.open_customer(event.customer_id)
+
+    def open_customer(self, customer_id: str, *, edit: bool = False) -> None:
+        """Show a customer's card (``edit``: start editing)."""
+        screen = card_screen(self.service, customer_id)
+        if screen is None:
+            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            return
+        self.app.push_screen(screen)
+        if edit and hasattr(screen, "action_edit"):
+            screen.call_after_refresh(screen.action_edit)
+
+    def action_edit(self) -> None:
+        """Open the customer under the cursor for editing."""
+        row = self.table.current
+        if row is not None:
+            self.open_customer(row.id, edit=True)
+
+    def action_new(self) -> None:
+        """Create a customer."""
+        if self.index is None:
+            return
+        try:
+            from tui.card import new_customer_screen
+        except ImportError:
+            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            return
+        self.app.push_screen(new_customer_screen(self.service))
+
+    def action_regrade(self) -> None:
+        """Preview a regrade of the whole archive."""
+        if self.index is None:
+            return
+        from tui.screens.regrade import RegradeScreen
+
+        self.app.push_screen(RegradeScreen(self.service))
+
+    def on_screen_resume(self) -> None:
+        """Back from a card or a regrade: show what changed meanwhile."""
+        if self.index is None or self.service.generation == self._seen_generation:
+            return
+        changed = self.service.changed_since(self._seen_generation)
+        self._seen_generation = self.service.generation
+        if changed is None:
+            self.app.run_action("reindex")
+            return
+        self._refresh_rows(changed)
+
+    @work(thread=True, exclusive=True, group="list-rows")
+    def _refresh_rows(self, ids: Sequence[str]) -> None:
+        records = self.service.records()
+        rows = []
+        for cid in ids:
+            record = records.get(cid)
+            if record is not None:
+                rows.append(row_of(record, _codes(self.service.attention(record))))
+        self.app.call_from_thread(self._put_rows, rows)
+
+    def _put_rows(self, rows: Sequence[Any]) -> None:
+        if self.index is None:
+            return
+        for row in rows:
+            self.index.put(row)
+        self.apply_query()
+
+
+def _codes(reasons: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(str(r.get("code")) for r in reasons)
+
+
+def card_screen(service: ArchiveService, customer_id: str) -> Screen[Any] | None:
+    try:
+        from tui.card import CustomerScreen
+    except ImportError:
+        return None
+    screen: Screen[Any] = CustomerScreen(service, customer_id)
+    return screen

@@ -1,0 +1,221 @@
+"""The active policy as compliance wrote it, whether its file still validates, and reload."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from tui.i18n import t
+from tui.keys import bindings
+from tui.screens.base import DataScreen
+
+if TYPE_CHECKING:
+    from policy import Policy
+    from tui.service import ArchiveService, PolicyStatus
+
+
+def _table(*headers: str) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, no_wrap=False)
+    return table
+
+
+def summary(status: PolicyStatus, lang: str) -> Table:
+    """Version, name, effective date, hash, file and where it came from."""
+    policy, source = status.policy, status.source
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("policy.version", policy.version),
+        ("policy.name", policy.name),
+        ("policy.effective", str(policy.effective_from or "—")),
+        ("policy.hash", policy.sha256),
+        ("policy.file", source.path or policy.path or "—"),
+        ("policy.origin", t(lang, f"policy.origin.{source.origin}")),
+    ]
+    for key, value in rows:
+        table.add_row(t(lang, key), value)
+    return table
+
+
+def disk_state(status: PolicyStatus, lang: str) -> Text:
+    """Whether the file on disk validates, and its problems if not."""
+    if not status.disk_checked:
+        return Text(t(lang, "policy.disk_none"), style="dim")
+    if status.disk_problems:
+        text = Text(t(lang, "policy.disk_bad", n=len(status.disk_problems)), style="bold red")
+        for problem in status.disk_problems:
+            text.append("\n  " + str(problem), style="red")
+        return text
+    if status.disk_changed:
+        return Text(t(lang, "policy.disk_changed"), style="bold yellow")
+    return Text(t(lang, "policy.disk_ok"), style="green")
+
+
+def items_table(policy: Policy, lang: str) -> Table:
+    """Scoring items with their weights and methods."""
+    table = _table(
+        "key",
+        t(lang, "policy.col.item"),
+        t(lang, "policy.col.weight"),
+        t(lang, "policy.col.method"),
+    )
+    for item in policy.scoring:
+        if item.method == "manual":
+            method = t(lang, "policy.method.manual")
+        else:
+            method = t(
+                lang, "policy.method.relative_to_max", points=f"{item.new_customer_points:g}"
+            )
+            method += f" · {item.fact}"
+        table.add_row(item.key, item.label, f"{item.weight:g}", method)
+    table.add_row(
+        "",
+        "",
+        Text(f"{sum(i.weight for i in policy.scoring):g}", style="bold"),
+        t(lang, "policy.rounding", n=policy.rounding),
+    )
+    return table
+
+
+def thresholds_table(policy: Policy, lang: str) -> Table:
+    """Grades, their labels and minimum totals."""
+    table = _table(
+        t(lang, "policy.col.grade"), t(lang, "policy.col.label"), t(lang, "policy.col.min")
+    )
+    for grade in policy.grades:
+        table.add_row(
+            grade.name, grade.label, t(lang, "policy.at_least", score=f"{grade.min_score:g}")
+        )
+    lowest = policy.grades[-1].min_score if policy.grades else 0
+    below = policy.below_lowest
+    table.add_row(below.name, below.label, t(lang, "policy.below", score=f"{lowest:g}"))
+    return table
+
+
+def privileges_table(policy: Policy, lang: str) -> Table:
+    """Each grade's privileges, one column per grade, keys as the policy names them."""
+    grades = [g.name for g in policy.all_grades]
+    keys: list[str] = []
+    for grade in grades:
+        for key in policy.privileges.get(grade, {}):
+            if key not in keys:
+                keys.append(key)
+    table = _table("", *grades)
+    for key in keys:
+        table.add_row(key, *(_value(policy.privileges.get(g, {}).get(key)) for g in grades))
+    return table
+
+
+def _value(value: Any) -> str:
+    if value is True:
+        return "✓"
+    if value is False:
+        return "✗"
+    if value is None:
+        return "—"
+    if isinstance(value, int | float):
+        return f"{value:,g}" if abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def tiers_table(policy: Policy, lang: str) -> Table:
+    """Tiers in order with their conditions (first match wins)."""
+    table = _table("key", t(lang, "policy.col.label"), t(lang, "policy.col.when"))
+    for tier in policy.tiers:
+        table.add_row(tier.key, tier.label, tier.when or t(lang, "policy.otherwise"))
+    return table
+
+
+def overrides_table(policy: Policy, lang: str) -> RenderableType:
+    """Overrides in order: id, condition, effect and reason."""
+    if not policy.overrides:
+        return Text(t(lang, "policy.no_overrides"), style="dim")
+    table = _table("id", t(lang, "policy.col.when"), t(lang, "policy.col.effect"), "")
+    for rule in policy.overrides:
+        effect = f"cap_grade: {rule.cap_grade}" if rule.cap_grade else f"flag: {rule.flag}"
+        table.add_row(rule.id, rule.when, effect, rule.reason)
+    return table
+
+
+def policy_view(status: PolicyStatus, lang: str) -> Group:
+    """The whole policy screen's content."""
+    policy = status.policy
+    sections: list[RenderableType] = [summary(status, lang), Text(""), disk_state(status, lang)]
+    parts: Sequence[tuple[str, RenderableType]] = (
+        ("policy.items", items_table(policy, lang)),
+        ("policy.thresholds", thresholds_table(policy, lang)),
+        ("policy.privileges", privileges_table(policy, lang)),
+        ("policy.tiers", tiers_table(policy, lang)),
+        ("policy.overrides", overrides_table(policy, lang)),
+    )
+    for key, body in parts:
+        sections.extend([Text(""), Text(t(lang, key), style="bold underline"), body])
+    return Group(*sections)
+
+
+class PolicyScreen(DataScreen):
+    """The policy in force; ``r`` reloads it from its file after an edit.
+
+    Args:
+        service: The application's service.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("policy", "en"), *bindings("screen", "en")]
+
+    def __init__(self, service: ArchiveService) -> None:
+        super().__init__(service, "policy", "policy")
+        self.status: PolicyStatus | None = None
+
+    def compose(self) -> ComposeResult:
+        """Title and the policy."""
+        yield self.title_line("screen.policy")
+        with VerticalScroll(id="policy-body"):
+            yield Static("", id="policy-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show it once the archive is there."""
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        """Re-check the file on disk every time the screen is shown."""
+        self.refresh_data(force=True)
+
+    def compute(self) -> Any:
+        """The status, the file on disk checked afresh."""
+        return self.service.policy_status()
+
+    def present(self, data: Any) -> None:
+        """Draw it."""
+        self.status = data
+        self.query_one("#policy-view", Static).update(policy_view(data, self.lang))
+
+    def action_reload(self) -> None:
+        """Load the policy again from where it came from."""
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="policy-reload", exit_on_error=False)
+    def _reload(self) -> None:
+        status = self.service.reload_policy()
+        self.app.call_from_thread(self._reloaded, status)
+
+    def _reloaded(self, status: PolicyStatus) -> None:
+        self.present(status)
+        if status.disk_problems:
+            self.notify(t(self.lang, "policy.reload_failed"), severity="error")
+        else:
+            self.notify(t(self.lang, "policy.reloaded", version=status.policy.version))
+        self._seen = self.service.generation
+        self.app.run_action("reindex")

@@ -1,0 +1,180 @@
+"""The portfolio: shares of customers and of lease amount by grade, leased item, nature and tier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, LoadingIndicator, Static, Tab, Tabs
+
+from tui.i18n import t
+from tui.keys import bindings
+from tui.screens.base import DataScreen
+from tui.widgets.customer_table import fit
+
+if TYPE_CHECKING:
+    from tui.service import ArchiveService
+
+VIEWS = ("grade", "item", "nature", "tier")
+BAR_CELLS = 30
+
+
+def bar(pct: float, cells: int = BAR_CELLS) -> Text:
+    """A horizontal bar for a percentage, in eighths of a cell."""
+    eighths = round(max(0.0, min(pct, 100.0)) / 100 * cells * 8)
+    full, rest = divmod(eighths, 8)
+    text = "█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")
+    return Text(text + " " * (cells - cell_len(text)), style="cyan")
+
+
+def _label(row: Mapping[str, Any], lang: str) -> str:
+    """A group's label: the policy's words (with the key in English, for the record)."""
+    label, key = str(row.get("label") or ""), str(row.get("key") or "")
+    if not key:
+        return label or "—"
+    return label if lang == "zh" or label == key else f"{label} ({key})"
+
+
+def composition_table(report: Mapping[str, Any], lang: str) -> Table:
+    """Customers and cumulative lease amount per group, each with its share and bar."""
+    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
+    table.add_column(t(lang, "col.grade") if report.get("by") == "grade" else "", no_wrap=True)
+    table.add_column(t(lang, "portfolio.customers"), no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column(t(lang, "portfolio.amount"), no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    for row in report["rows"]:
+        table.add_row(
+            fit(_label(row, lang), 24),
+            bar(row["customers_pct"]),
+            f"{row['customers_pct']:6.2f}% {row['customers']:>8,}",
+            bar(row["cumulative_pct"]),
+            f"{row['cumulative_pct']:6.2f}%",
+        )
+    return table
+
+
+def item_table(report: Mapping[str, Any], lang: str) -> Table:
+    """Leases and lease amount per leased-item category, each with its share and bar."""
+    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
+    table.add_column("", no_wrap=True)
+    table.add_column(t(lang, "portfolio.leases"), no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column(t(lang, "portfolio.item_amount"), no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    for row in report["rows"]:
+        table.add_row(
+            fit(_label(row, lang), 24),
+            bar(row["leases_pct"]),
+            f"{row['leases_pct']:6.2f}% {row['leases']:>8,}",
+            bar(row["amount_pct"]),
+            f"{row['amount_pct']:6.2f}%",
+        )
+    return table
+
+
+def total_line(report: Mapping[str, Any], lang: str) -> str:
+    """The report's totals, in words."""
+    total = report["total"]
+    if "leases" in total:
+        return t(
+            lang,
+            "portfolio.item_total",
+            leases=f"{total['leases']:,}",
+            amount=f"{total['amount']:,.2f}",
+        )
+    return t(
+        lang,
+        "portfolio.total",
+        customers=f"{total['customers']:,}",
+        amount=f"{total['cumulative_amount']:,.2f}",
+    )
+
+
+class PortfolioScreen(DataScreen):
+    """The composition of the archive, one view at a time (b / ← → or a click on a tab).
+
+    Args:
+        service: The application's service.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings("portfolio", "en"),
+        *bindings("screen", "en"),
+    ]
+
+    def __init__(self, service: ArchiveService) -> None:
+        super().__init__(service, "portfolio", "portfolio")
+        self.view = VIEWS[0]
+        self.reports: Mapping[str, Mapping[str, Any]] = {}
+
+    def compose(self) -> ComposeResult:
+        """Title, one tab per view, the bars and the totals."""
+        yield self.title_line("screen.portfolio")
+        yield Tabs(
+            *(Tab(t(self.lang, f"portfolio.by.{v}"), id=f"by-{v}") for v in VIEWS),
+            id="portfolio-tabs",
+        )
+        yield LoadingIndicator(id="portfolio-loading")
+        with VerticalScroll(id="portfolio-body"):
+            yield Static("", id="portfolio-chart")
+            yield Static("", id="portfolio-total")
+        yield Static(t(self.lang, "portfolio.hint"), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Compute once the archive is there."""
+        self.refresh_data()
+
+    def compute(self) -> Any:
+        """Every view at once (one pass over the archive)."""
+        return self.service.portfolio(VIEWS)
+
+    def present(self, data: Any) -> None:
+        """Keep the reports; draw the current view."""
+        self.reports = data
+        self.query_one("#portfolio-loading").display = False
+        self.draw()
+
+    def draw(self) -> None:
+        """Draw the current view's bars."""
+        report = self.reports.get(self.view)
+        if report is None:
+            return
+        table = (
+            item_table(report, self.lang)
+            if self.view == "item"
+            else composition_table(report, self.lang)
+        )
+        self.query_one("#portfolio-chart", Static).update(table)
+        self.query_one("#portfolio-total", Static).update(
+            Text(total_line(report, self.lang), style="bold")
+        )
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        """A click (or key) on a tab shows that view."""
+        if event.tab is not None and event.tab.id:
+            self.view = event.tab.id.removeprefix("by-")
+            self.draw()
+
+    def _step(self, step: int) -> None:
+        at = VIEWS.index(self.view)
+        self.query_one(Tabs).active = f"by-{VIEWS[(at + step) % len(VIEWS)]}"
+
+    def action_next_view(self) -> None:
+        """The next view (grade → item → nature → tier)."""
+        self._step(1)
+
+    def action_prev_view(self) -> None:
+        """The previous view."""
+        self._step(-1)
+
+    def rows(self, view: str) -> Sequence[Mapping[str, Any]]:
+        """The rows of a view's report (for tests)."""
+        return list(self.reports.get(view, {}).get("rows", []))

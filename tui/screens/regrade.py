@@ -1,0 +1,252 @@
+"""Regrade: a preview (counts, from→to matrix, changes), then confirm; the write in a worker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+
+from policy import CreditfileError
+from tui.i18n import t
+from tui.keys import bindings, bindings_map
+from tui.screens.regrade_plan import (
+    NOT_GRADED,
+    UNGRADED,
+    RegradeCancelledError,
+    RegradePreview,
+)
+
+if TYPE_CHECKING:
+    from tui.service import ArchiveService
+
+CHANGES_SHOWN = 1000
+"""The changes table lists at most this many customers (a DataTable measures every cell)."""
+
+
+class RegradeScreen(Screen[None]):
+    """What a regrade would change; Enter/y applies it, Esc leaves the archive as it is.
+
+    Args:
+        service: The application's service.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("regrade", "en"))
+
+    def __init__(self, service: ArchiveService) -> None:
+        super().__init__(id="regrade")
+        self.service = service
+        self.lang = service.lang
+        self._bindings = bindings_map("regrade", self.lang)
+        self.preview: RegradePreview | None = None
+        self.state = "computing"  # computing → ready → applying → done
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        """Heading, counts and matrix side by side, the changes, progress and hints."""
+        policy = self.service.policy
+        yield Static(
+            t(self.lang, "regrade.computing", n="…", version=policy.version), id="regrade-heading"
+        )
+        yield ProgressBar(total=1.0, show_eta=False, id="regrade-progress")
+        with Horizontal(id="regrade-tables"):
+            yield DataTable(id="regrade-counts", cursor_type="none", zebra_stripes=True)
+            yield DataTable(id="regrade-matrix", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="regrade-changes-title")
+        yield DataTable(id="regrade-changes", cursor_type="row", zebra_stripes=True)
+        yield Static(t(self.lang, "regrade.confirm_hint"), id="regrade-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Grade in the background; nothing is written."""
+        self._compute()
+
+    # -- preview ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="regrade", exit_on_error=False)
+    def _compute(self) -> None:
+        try:
+            preview = self.service.preview_regrade(self._progress_from_thread)
+        except CreditfileError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self.show_preview, preview)
+
+    def _progress_from_thread(self, fraction: float, phase: str) -> None:
+        self.app.call_from_thread(self._progress, fraction, phase)
+
+    def _progress(self, fraction: float, phase: str) -> None:
+        self.query_one(ProgressBar).update(progress=min(max(fraction, 0.0), 1.0))
+        if self.state == "applying":
+            name = t(self.lang, f"regrade.phase.{phase}")
+            self.query_one("#regrade-hint", Static).update(
+                Text(t(self.lang, "regrade.applying", phase=name), style="bold")
+            )
+
+    def show_preview(self, preview: RegradePreview) -> None:
+        """Fill the tables from a computed preview."""
+        if self.state != "computing":
+            return  # left before the preview was ready
+        self.preview = preview
+        self.state = "ready"
+        self.query_one(ProgressBar).display = False
+        self.query_one("#regrade-heading", Static).update(
+            Text(
+                t(
+                    self.lang,
+                    "regrade.heading",
+                    n=f"{preview.customers:,}",
+                    version=preview.policy_version,
+                    sha=preview.policy_sha256[:12] + "…",
+                    as_of=preview.as_of.isoformat(),
+                ),
+                style="bold",
+            )
+        )
+        self._fill_counts(preview)
+        self._fill_matrix(preview.matrix)
+        self._fill_changes(preview)
+
+    def _grade_name(self, key: str | None) -> str:
+        if key is None or key == UNGRADED:
+            return t(self.lang, "grade.none")
+        if key == NOT_GRADED:
+            return t(self.lang, "regrade.never")
+        if key == "new":
+            return t(self.lang, "regrade.new_row")
+        return key
+
+    def _fill_counts(self, preview: RegradePreview) -> None:
+        table = self.query_one("#regrade-counts", DataTable)
+        table.add_columns(
+            t(self.lang, "col.grade"),
+            t(self.lang, "regrade.before"),
+            t(self.lang, "regrade.after"),
+            "±",
+        )
+        for key in preview.before:
+            before, after = preview.before[key], preview.after.get(key, 0)
+            if key == NOT_GRADED and not before and not after:
+                continue
+            delta = after - before
+            table.add_row(
+                self._grade_name(key),
+                f"{before:,}",
+                f"{after:,}",
+                Text(
+                    f"{delta:+,}" if delta else "0",
+                    style="green" if delta > 0 else "red" if delta < 0 else "dim",
+                ),
+            )
+
+    def _fill_matrix(self, matrix: Mapping[str, Any]) -> None:
+        table = self.query_one("#regrade-matrix", DataTable)
+        columns = [c["key"] for c in matrix["columns"]]
+        table.add_columns("↓ → ", *(self._grade_name(c) for c in columns))
+        for row in matrix["rows"]:
+            cells = matrix["count"][row["key"]]
+            if not any(cells.values()):
+                continue
+            values = []
+            for col in columns:
+                n = cells[col]
+                style = "bold" if row["key"] == col else ("dim" if not n else "yellow")
+                values.append(Text(f"{n:,}", style=style))
+            table.add_row(self._grade_name(row["key"]), *values)
+
+    def _fill_changes(self, preview: RegradePreview) -> None:
+        changes = preview.changes
+        title = self.query_one("#regrade-changes-title", Static)
+        if not changes:
+            title.update(Text(t(self.lang, "regrade.no_changes"), style="bold"))
+            self.query_one("#regrade-changes").display = False
+            return
+        title.update(Text(t(self.lang, "regrade.changes", n=f"{len(changes):,}"), style="bold"))
+        table = self.query_one("#regrade-changes", DataTable)
+        table.add_columns(
+            t(self.lang, "col.id"),
+            t(self.lang, "col.name"),
+            t(self.lang, "regrade.before"),
+            "→",
+            t(self.lang, "regrade.after"),
+            t(self.lang, "col.total"),
+        )
+        for change in changes[:CHANGES_SHOWN]:
+            before = change.get("total_before")
+            total = change.get("total")
+            table.add_row(
+                change["id"],
+                change["name"],
+                f"{self._grade_name(change['from'])} {'' if before is None else before}",
+                "→",
+                self._grade_name(change["to"]),
+                "" if total is None else f"{total:.2f}",
+            )
+        if len(changes) > CHANGES_SHOWN:
+            table.add_row("…", f"+{len(changes) - CHANGES_SHOWN:,}", "", "", "", "")
+
+    def _failed(self, message: str) -> None:
+        if self.state == "left":
+            return
+        self.state = "ready" if self.preview else "failed"
+        self.notify(t(self.lang, "regrade.failed", error=message), severity="error", timeout=12)
+        if self.preview is None:
+            self.dismiss(None)
+
+    # -- confirm, cancel ----------------------------------------------------------------------
+
+    def action_confirm(self) -> None:
+        """Apply the regrade: grade under the store's lock and write once, in a worker."""
+        if self.state != "ready":
+            return
+        self.state = "applying"
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(progress=0.0)
+        self._progress(0.0, "reading")
+        self._apply()
+
+    @work(thread=True, exclusive=True, group="regrade", exit_on_error=False)
+    def _apply(self) -> None:
+        try:
+            outcome = self.service.apply_regrade(self._progress_from_thread, self._cancel.is_set)
+        except RegradeCancelledError:
+            self.app.call_from_thread(self._cancelled)
+            return
+        except (CreditfileError, OSError) as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._applied, outcome)
+
+    def _applied(self, outcome: Any) -> None:
+        self.state = "done"
+        changes = list(getattr(outcome, "changes", []) or [])
+        gradings = getattr(outcome, "gradings", {}) or {}
+        self.notify(
+            t(self.lang, "regrade.done", n=f"{len(gradings):,}", changes=f"{len(changes):,}")
+        )
+        self.app.run_action("reindex")
+        self.dismiss(None)
+
+    def _cancelled(self) -> None:
+        self.state = "done"
+        self.notify(t(self.lang, "regrade.cancelled"))
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Leave without writing; while applying, stop before the write if it has not begun."""
+        if self.state == "applying":
+            self._cancel.set()
+            return
+        if self.state in ("computing", "ready", "failed"):
+            self.state = "left"
+            self.workers.cancel_group(self, "regrade")
+            self.notify(t(self.lang, "regrade.cancelled"))
+            self.dismiss(None)

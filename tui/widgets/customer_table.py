@@ -1,0 +1,308 @@
+"""The virtual customer list: draws only the visible lines over the index's row order.
+
+A ``ScrollView`` with ``render_line`` (as Textualize/toolong does) costs the same for 100 or
+100,000 customers: nothing is measured or built per row until the row is on screen. Cell widths
+are measured with ``rich.cells`` so Chinese (double-width) names line up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.keys import bindings
+from tui.search_index import ListRow, SearchIndex
+
+# Fixed cell widths; the name takes what is left (at least NAME_MIN).
+WIDTHS: dict[str, int] = {
+    "id": 9,
+    "nature": 12,
+    "tier": 9,
+    "grade": 5,
+    "total": 7,
+    "lifecycle": 11,
+    "stage": 9,
+    "assessed": 10,
+    "attention": 4,
+}
+NAME_MIN = 16
+RIGHT_ALIGNED = frozenset({"total"})
+GRADE_STYLES = ("bold green", "bold cyan", "bold yellow", "bold red", "bold magenta")
+ATTENTION_MARK = "!"
+
+
+def layout(columns: Sequence[str], width: int) -> list[tuple[str, int]]:
+    """Each column with its cell width for a line ``width`` cells wide (one space between)."""
+    fixed = sum(WIDTHS[c] for c in columns if c != "name") + len(columns) - 1
+    return [(c, WIDTHS.get(c, max(NAME_MIN, width - fixed))) for c in columns]
+
+
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` in exactly ``width`` cells: cut with an ellipsis when too long, else padded."""
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - size)
+    return pad + text if right else text + pad
+
+
+class CustomerTable(ScrollView, can_focus=True):
+    """The customer list: one line per customer of ``order``, a cursor, keys and mouse.
+
+    Args:
+        columns: The columns to show, in order.
+        labels: Per column, the display text of each stored value (policy labels, translated
+            lifecycle and stage); values without a label are shown as stored.
+        grade_order: Grade names, best first (for colours).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"customer-table--cursor"}
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("table", "en"))
+    DEFAULT_CSS = """
+    CustomerTable { overflow-x: hidden; }
+    CustomerTable > .customer-table--cursor { background: $accent 40%; text-style: bold; }
+    CustomerTable:focus > .customer-table--cursor { background: $accent; color: $text; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Opened(Message):
+        """A customer was opened (Enter or double click)."""
+
+        def __init__(self, customer_id: str) -> None:
+            super().__init__()
+            self.customer_id = customer_id
+
+    class Highlighted(Message):
+        """The cursor moved to another customer (or to none)."""
+
+        def __init__(self, customer_id: str | None) -> None:
+            super().__init__()
+            self.customer_id = customer_id
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        labels: Mapping[str, Mapping[str, str]],
+        grade_order: Sequence[str],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.labels = labels
+        self._grade_style: dict[str, Style] = {}
+        self.set_grades(grade_order)
+        self.index: SearchIndex | None = None
+        self.order: Sequence[int] = ()
+
+    def set_grades(self, grade_order: Sequence[str]) -> None:
+        """Colour grades by rank: the best green, then cyan, yellow, red."""
+        self._grade_style = {
+            g: Style.parse(GRADE_STYLES[min(i, len(GRADE_STYLES) - 1)])
+            for i, g in enumerate(grade_order)
+        }
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def show(self, index: SearchIndex, order: Sequence[int], keep: str | None = None) -> None:
+        """Show the rows ``order`` of ``index``; keep the cursor on customer ``keep`` if shown."""
+        self.index = index
+        self.order = order
+        self.virtual_size = Size(self.size.width, len(order))
+        target = 0
+        if keep is not None:
+            at = index.position(keep)
+            if at is not None and at in order:
+                # Linear, but once per search, filter or sort, never per cursor move.
+                target = order.index(at)
+        self.cursor = min(target, max(len(order) - 1, 0))
+        self.refresh()
+
+    @property
+    def current(self) -> ListRow | None:
+        """The row under the cursor, if any."""
+        if self.index is None or not self.order or self.cursor >= len(self.order):
+            return None
+        return self.index.rows[self.order[self.cursor]]
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor in view and tell the screen which customer it is on."""
+        self._scroll_to_cursor()
+        self.refresh()
+        row = self.current
+        self.post_message(self.Highlighted(row.id if row else None))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height or 1
+        top = round(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The name column follows the width."""
+        self.virtual_size = Size(event.size.width, len(self.order))
+        self.refresh()
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Draw line ``y`` of the visible area: only what is on screen is ever built."""
+        width = self.scrollable_content_region.width
+        number = round(self.scroll_offset.y) + y
+        base = self.rich_style
+        if self.index is None or number >= len(self.order):
+            return Strip.blank(width, base)
+        row = self.index.rows[self.order[number]]
+        style = base
+        if number == self.cursor:
+            style = base + self.get_component_rich_style("customer-table--cursor")
+        segments = []
+        for i, (column, cells) in enumerate(layout(self.columns, width)):
+            if i:
+                segments.append(Segment(" ", style))
+            text = fit(self.cell(row, column), cells, right=column in RIGHT_ALIGNED)
+            segments.append(Segment(text, style + self._cell_style(row, column)))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def cell(self, row: ListRow, column: str) -> str:
+        """The text of one cell (labels applied)."""
+        if column == "total":
+            return "" if row.total is None else f"{row.total:.2f}"
+        if column == "attention":
+            return ATTENTION_MARK if row.attention else ""
+        value = str(getattr(row, column))
+        labels = self.labels.get(column)
+        if labels is not None:
+            return labels.get(value, value)
+        return value
+
+    def _cell_style(self, row: ListRow, column: str) -> Style:
+        if column == "grade":
+            return self._grade_style.get(row.grade, Style(dim=True))
+        if column == "attention" and row.attention:
+            return Style(bold=True, color="red")
+        return Style()
+
+    # -- keys and mouse -----------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        """Next customer."""
+        self.cursor = min(self.cursor + 1, max(len(self.order) - 1, 0))
+
+    def action_cursor_up(self) -> None:
+        """Previous customer."""
+        self.cursor = max(self.cursor - 1, 0)
+
+    def action_cursor_top(self) -> None:
+        """First customer."""
+        self.cursor = 0
+
+    def action_cursor_bottom(self) -> None:
+        """Last customer."""
+        self.cursor = max(len(self.order) - 1, 0)
+
+    def action_page_down(self) -> None:
+        """One screen further."""
+        page = max(self.scrollable_content_region.height - 1, 1)
+        self.cursor = min(self.cursor + page, max(len(self.order) - 1, 0))
+
+    def action_page_up(self) -> None:
+        """One screen back."""
+        page = max(self.scrollable_content_region.height - 1, 1)
+        self.cursor = max(self.cursor - page, 0)
+
+    def on_click(self, event: events.Click) -> None:
+        """Click selects a customer; a double click opens it."""
+        number = round(self.scroll_offset.y) + event.y
+        if 0 <= number < len(self.order):
+            self.cursor = number
+            if event.chain >= 2:
+                self.open_current()
+
+    def open_current(self) -> None:
+        """Open the customer under the cursor."""
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row.id))
+
+    def visible_region(self) -> Region:
+        """The rows on screen, as a region of the virtual list (for tests and benchmarks)."""
+        top = round(self.scroll_offset.y)
+        return Region(0, top, self.size.width, self.scrollable_content_region.height)
+
+
+class TableHeader(Widget):
+    """The column titles over a ``CustomerTable``, with the sort column marked; click sorts.
+
+    Args:
+        columns: The same columns as the table.
+        titles: The title of each column.
+    """
+
+    DEFAULT_CSS = """
+    TableHeader { height: 1; background: $panel; text-style: bold; }
+    """
+
+    class SortRequested(Message):
+        """A column title was clicked."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(
+        self, columns: Sequence[str], titles: Mapping[str, str], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.titles = titles
+        self.sort = "id"
+        self.reverse = False
+        self.right_gap = 0
+
+    def set_sort(self, column: str, reverse: bool) -> None:
+        """Mark the sort column and direction."""
+        self.sort, self.reverse = column, reverse
+        self.refresh()
+
+    def _spans(self) -> list[tuple[str, int, int]]:
+        spans, x = [], 0
+        for column, cells in layout(self.columns, self.size.width - self.right_gap):
+            spans.append((column, x, cells))
+            x += cells + 1
+        return spans
+
+    def render_line(self, y: int) -> Strip:
+        """The titles, each cut to its column's width."""
+        style = self.rich_style
+        segments = []
+        for i, (column, _x, cells) in enumerate(self._spans()):
+            if i:
+                segments.append(Segment(" ", style))
+            title = self.titles.get(column, column)
+            if column == self.sort:
+                title += "▼" if self.reverse else "▲"
+            segments.append(Segment(fit(title, cells, right=column in RIGHT_ALIGNED), style))
+        return Strip(segments).adjust_cell_length(self.size.width, style)
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a title sorts by that column (again: the other way)."""
+        for column, x, cells in self._spans():
+            if x <= event.x < x + cells:
+                self.post_message(self.SortRequested(column))
+                return
