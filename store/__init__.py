@@ -1,6 +1,6 @@
 """The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
 
-from store.archive import Archive, ImportResult, RegradeOutcome
+from store.archive import Archive
 from store.doctor import check_archive, restore_backup
 from store.errors import (
     ArchiveDamagedError,
@@ -14,6 +14,7 @@ from store.errors import (
     StoreError,
 )
 from store.paths import default_actor, default_archive_path
+from store.records import ImportResult, RegradeOutcome
 from store.storage import AtomicJSONStorage
 
 __all__ = [

@@ -35,9 +35,15 @@ class ArchiveWriteError(StoreError):
 class StaleRevisionError(StoreError):
     """Someone else saved the customer after the revision the edit started from."""
 
-    def __init__(self, path: Path | str, customer_id: str, base_rev: int | None,
-                 current_rev: int | None, updated_by: str | None,
-                 updated_at: str | None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        customer_id: str,
+        base_rev: int | None,
+        current_rev: int | None,
+        updated_by: str | None,
+        updated_at: str | None,
+    ) -> None:
         self.customer_id = customer_id
         self.base_rev = base_rev
         self.current_rev = current_rev
@@ -45,9 +51,12 @@ class StaleRevisionError(StoreError):
         self.updated_at = updated_at
         who = f" by {updated_by}" if updated_by else ""
         when = f" at {updated_at}" if updated_at else ""
-        super().__init__(path, f"customer {customer_id} was changed{who}{when} (revision "
-                         f"{current_rev}) after you opened revision {base_rev}; nothing was "
-                         "saved — reload the customer and apply your change again")
+        super().__init__(
+            path,
+            f"customer {customer_id} was changed{who}{when} (revision "
+            f"{current_rev}) after you opened revision {base_rev}; nothing was "
+            "saved — reload the customer and apply your change again",
+        )
 
 
 class DuplicateCustomerError(StoreError):
@@ -55,8 +64,11 @@ class DuplicateCustomerError(StoreError):
 
     def __init__(self, path: Path | str, customer_id: str) -> None:
         self.customer_id = customer_id
-        super().__init__(path, f"a customer with id {customer_id} already exists; choose "
-                         "another id or open the existing customer")
+        super().__init__(
+            path,
+            f"a customer with id {customer_id} already exists; choose "
+            "another id or open the existing customer",
+        )
 
 
 class CustomerMissingError(StoreError):
@@ -64,8 +76,10 @@ class CustomerMissingError(StoreError):
 
     def __init__(self, path: Path | str, customer_id: str) -> None:
         self.customer_id = customer_id
-        super().__init__(path, f"no customer {customer_id} in the archive (it may have been "
-                         "deleted); reload the list")
+        super().__init__(
+            path,
+            f"no customer {customer_id} in the archive (it may have been deleted); reload the list",
+        )
 
 
 class RegradeCancelledError(StoreError):

@@ -27,23 +27,37 @@ def history_path(archive: Path) -> Path:
 
 
 def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
-    """Append ``events`` as JSON lines, fsynced; returns the file's new size."""
+    """Append ``events`` as JSON lines, fsynced.
+
+    Returns:
+        The history file's new size.
+
+    Raises:
+        ArchiveWriteError: the history could not be written to.
+    """
     payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
     path = history_path(archive)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                # A line cut short by a crash or a full disk: end it, or the next event
+                # would be glued to it and lost with it.
+                payload = b"\n" + payload
             view = memoryview(payload)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
             return os.fstat(fd).st_size
         finally:
             os.close(fd)
     except OSError as exc:
-        raise ArchiveWriteError(path, f"could not append to the history ({exc.strerror}); "
-                                "nothing was changed — free some disk space and try again") \
-            from None
+        raise ArchiveWriteError(
+            path,
+            f"could not append to the history ({exc.strerror}); "
+            "nothing was changed — free some disk space and try again",
+        ) from None
 
 
 def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[int]:
@@ -63,8 +77,9 @@ def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[i
     return found
 
 
-def read_events(archive: Path, last_txn: int, aborted: Iterable[int],
-                customer_id: str | None = None) -> list[dict[str, Any]]:
+def read_events(
+    archive: Path, last_txn: int, aborted: Iterable[int], customer_id: str | None = None
+) -> list[dict[str, Any]]:
     """Committed events, oldest first; only one customer's when ``customer_id`` is given."""
     skipped = set(aborted)
     try:

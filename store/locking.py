@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from store.errors import ArchiveLockedError
+from store.errors import ArchiveLockedError, StoreError
 
 Waiting = Callable[[int | None], None]
 
@@ -35,8 +35,16 @@ def archive_lock(archive: Path, timeout: float, on_wait: Waiting | None = None) 
 
     Raises:
         ArchiveLockedError: the lock stayed busy for ``timeout`` seconds.
+        StoreError: the lock file cannot be created (a read-only folder).
     """
-    fd = os.open(lock_path(archive), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(lock_path(archive), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreError(
+            archive,
+            f"cannot open the lock file {lock_path(archive).name} ({exc.strerror}); the "
+            "archive's folder must be writable — check its permissions",
+        ) from None
     try:
         _acquire(fd, archive, timeout, on_wait)
         try:
@@ -63,9 +71,12 @@ def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) ->
                 told = True
             if time.monotonic() >= deadline:
                 who = f" by process {holder}" if holder else ""
-                raise ArchiveLockedError(archive, f"the archive is locked{who} for more than "
-                                         f"{timeout:g} s (a regrade or a save in progress); "
-                                         "try again when it has finished") from None
+                raise ArchiveLockedError(
+                    archive,
+                    f"the archive is locked{who} for more than "
+                    f"{timeout:g} s (a regrade or a save in progress); "
+                    "try again when it has finished",
+                ) from None
             time.sleep(0.05)
 
 

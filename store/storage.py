@@ -26,8 +26,9 @@ TEMP_MARK = ".tmp-"
 
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building or dumping millions of small objects
-    otherwise triggers it thousands of times for nothing (JSON data has no cycles)."""
+    """Pause the cyclic garbage collector for the duration of the block."""
+    # Building or dumping millions of small objects otherwise triggers it thousands of times
+    # for nothing: JSON data has no cycles. Measured: loads about twice as fast.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -54,8 +55,10 @@ def read_json(path: Path) -> Any:
         with gc_paused():
             return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise ArchiveDamagedError(path, f"not valid JSON ({exc}); it may be truncated or "
-                                  f"not an archive. {_restore_hint(path)}") from None
+        raise ArchiveDamagedError(
+            path,
+            f"not valid JSON ({exc}); it may be truncated or not an archive. {_restore_hint(path)}",
+        ) from None
 
 
 def _restore_hint(path: Path) -> str:
@@ -65,17 +68,31 @@ def _restore_hint(path: Path) -> str:
 
 
 def write_json_atomic(path: Path, data: Any, *, keep_backup: bool = True) -> os.stat_result:
-    """Replace ``path`` with ``data`` as JSON, whole or not at all; returns the new file's stat.
+    """Replace ``path`` with ``data`` as JSON, whole or not at all.
+
+    Args:
+        path: The file to replace (created mode 0600 when new).
+        data: JSON-compatible data.
+        keep_backup: Keep the replaced file as ``<path>.bak`` (a hard link: no copying).
+
+    Returns:
+        The new file's ``stat``, to recognise it later.
 
     Raises:
-        ArchiveWriteError: the write failed (disk full, permission…); the old file is intact.
+        ArchiveWriteError: the data cannot be stored as JSON, or the write failed (disk full,
+            permissions…); the old file is intact and no temporary file is left.
     """
-    with gc_paused():
-        payload = orjson.dumps(data)
+    try:
+        with gc_paused():
+            payload = orjson.dumps(data)
+    except orjson.JSONEncodeError as exc:
+        raise ArchiveWriteError(
+            path, f"a value cannot be stored as JSON ({exc}); nothing was written"
+        ) from None
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         _write_synced(temp, payload)
-        if keep_backup and path.exists():
+        if keep_backup:
             _keep_backup(path)
         os.replace(temp, path)
         _sync_directory(path.parent)
@@ -83,9 +100,12 @@ def write_json_atomic(path: Path, data: Any, *, keep_backup: bool = True) -> os.
     except OSError as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise ArchiveWriteError(path, f"could not write the archive ({exc.strerror or exc}); "
-                                "the archive on disk is unchanged — free some disk space or "
-                                "check permissions, then try again") from None
+        raise ArchiveWriteError(
+            path,
+            f"could not write the archive ({exc.strerror or exc}); "
+            "the archive on disk is unchanged — free some disk space or "
+            "check permissions, then try again",
+        ) from None
 
 
 def _write_synced(temp: Path, payload: bytes) -> None:
@@ -101,9 +121,14 @@ def _write_synced(temp: Path, payload: bytes) -> None:
 
 
 def _keep_backup(path: Path) -> None:
+    """Point ``<path>.bak`` at the current file; best effort (not every file system links)."""
     link = path.with_name(f".{path.name}{TEMP_MARK}bak-{os.getpid()}-{secrets.token_hex(4)}")
-    os.link(path, link)
-    os.replace(link, backup_path(path))
+    try:
+        os.link(path, link)
+        os.replace(link, backup_path(path))
+    except OSError:
+        with contextlib.suppress(OSError):
+            link.unlink()
 
 
 def _sync_directory(folder: Path) -> None:
