@@ -71,12 +71,22 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
         message = f"YAML syntax error: {exc.problem or exc.context}"
         return None, [PolicyProblem(file, line, col, "", message + "; check indentation "
                                     "and quoting around this point")]
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        return None, [PolicyProblem(file, line, col, "", f"character {exc.character!r} is not "
+                                    "allowed in YAML; remove it or save the file as UTF-8 text")]
     except yaml.YAMLError as exc:
-        return None, [PolicyProblem(file, None, None, "", f"YAML error: {exc}")]
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, [PolicyProblem(file, None, None, "", f"YAML error: {first}")]
     doc = YamlDocument(data)
     if node is not None:
         _record_marks(node, (), doc)
     return doc, []
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem]:
