@@ -86,14 +86,15 @@ def _money_reasons(line: CustomerLine, policy: Policy) -> list[dict[str, Any]]:
     exposure = customer_exposure(line, policy)
     if not exposure["over_limit"]:
         return []
-    return [
-        _reason(
-            "over_limit",
-            f"应收 {exposure['outstanding']:,.2f} 元, 超出 {exposure['grade']} 级信用额度 "
-            f"({exposure['credit_limit']:,.2f} 元) {exposure['excess']:,.2f} 元",
-            exposure["excess"],
+    owed, limit = exposure["outstanding"], exposure["credit_limit"]
+    if limit:
+        message = (
+            f"应收 {owed:,.2f} 元, 超出 {exposure['grade']} 级信用额度 {limit:,.2f} 元 "
+            f"{exposure['excess']:,.2f} 元"
         )
-    ]
+    else:
+        message = f"{exposure['grade']} 级没有信用额度, 但应收 {owed:,.2f} 元"
+    return [_reason("over_limit", message, exposure["excess"])]
 
 
 def _grading_reasons(
@@ -108,9 +109,7 @@ def _grading_reasons(
     if not grading:
         reasons.append(_reason("ungraded", "尚未评级: 运行 creditfile regrade"))
     elif grade == UNGRADED:
-        why = [str(r) for r in grading.get("reasons") or ()] or ["评分资料不全"]
-        more = f" (另有 {len(why) - 1} 项)" if len(why) > 1 else ""
-        reasons.append(_reason("ungraded", f"无法评级: {why[0]}{more}"))
+        reasons.append(_reason("ungraded", _ungraded_message(grading, policy)))
     assessment = doc.get("assessment")
     assessed_on = (
         parse_date(assessment.get("assessed_on")) if isinstance(assessment, Mapping) else None
@@ -131,6 +130,15 @@ def _grading_reasons(
         ]
         reasons.append(_reason("policy_flag", f"{flag}: {'; '.join(rules) or flag}"))
     return reasons
+
+
+def _ungraded_message(grading: Mapping[str, Any], policy: Policy) -> str:
+    items = grading.get("items") or {}
+    unscored = [i.label for i in policy.manual_items if items.get(i.key) is None]
+    if unscored:
+        return f"评分项缺失或超出范围: {'、'.join(unscored)}"
+    why = [str(r) for r in grading.get("reasons") or ()] or ["评分资料不全"]
+    return f"无法评级: {why[0]}"
 
 
 def _source_reasons(doc: Mapping[str, Any], policy: Policy, as_of: date) -> list[dict[str, Any]]:
