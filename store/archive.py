@@ -135,16 +135,22 @@ class Archive:
         record = self.records().get(customer_id)
         return None if record is None else copy_record(record)
 
-    def history(self, customer_id: str | None = None) -> list[dict[str, Any]]:
-        """Committed history events, oldest first (only one customer's with ``customer_id``)."""
+    def history(
+        self, customer_id: str | None = None, *, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Committed history events, oldest first.
+
+        Args:
+            customer_id: Only this customer's events.
+            kind: Only events of this kind (``customer_changed``, ``grade_changed``…).
+        """
         meta = self._meta_fresh()
-        return history.read_events(
-            self.path, meta["last_txn"], meta.get("aborted_txns", ()), customer_id
-        )
+        aborted = meta.get("aborted_txns", ())
+        return history.read_events(self.path, meta["last_txn"], aborted, customer_id, kind)
 
     def runs(self) -> list[dict[str, Any]]:
         """Every recorded regrade run, oldest first."""
-        return [event for event in self.history() if event.get("kind") == "regrade_run"]
+        return self.history(kind="regrade_run")
 
     def active_policy(self) -> dict[str, Any] | None:
         """The activated policy (text, sha256, version, path, activated_by/at), or None."""

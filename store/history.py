@@ -78,18 +78,34 @@ def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[i
 
 
 def read_events(
-    archive: Path, last_txn: int, aborted: Iterable[int], customer_id: str | None = None
+    archive: Path,
+    last_txn: int,
+    aborted: Iterable[int],
+    customer_id: str | None = None,
+    kind: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Committed events, oldest first; only one customer's when ``customer_id`` is given."""
+    """Committed events, oldest first.
+
+    Args:
+        archive: The archive file whose history to read.
+        last_txn: The archive's last committed transaction: later ones never committed.
+        aborted: Transactions known to have failed before their commit.
+        customer_id: Only this customer's events.
+        kind: Only events of this kind.
+
+    Returns:
+        The events as dicts, in the order they were written.
+    """
     skipped = set(aborted)
     try:
         raw = history_path(archive).read_bytes()
     except FileNotFoundError:
         return []
-    needle = orjson.dumps(customer_id) if customer_id is not None else None
+    # Cheap byte tests first: most lines of a long history are skipped without parsing.
+    needles = [orjson.dumps(v) for v in (customer_id, kind) if v is not None]
     events = []
     for line in raw.splitlines():
-        if not line or (needle is not None and needle not in line):
+        if not line or not all(needle in line for needle in needles):
             continue
         try:
             event = orjson.loads(line)
@@ -98,7 +114,9 @@ def read_events(
         txn = event.get("txn")
         if txn is not None and (txn > last_txn or txn in skipped):
             continue
-        if customer_id is None or event.get("customer_id") == customer_id:
+        if customer_id is not None and event.get("customer_id") != customer_id:
+            continue
+        if kind is None or event.get("kind") == kind:
             events.append(event)
     return events
 
