@@ -1,0 +1,262 @@
+"""``creditfile report …`` and ``creditfile template`` on a real archive file.
+
+Most checks call the program's ``main`` in this process (a process start costs seconds);
+the HTML report and the missing-archive message run as real subprocesses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from cli_support import Run, no_traceback
+
+from creditfile.cli import main
+from store import Archive
+
+AS_OF = "2026-11-29"
+MARKS = {"strength": 9, "potential": 14, "reputation": 19, "payment": 29, "other": 9}
+
+
+def _customer(index: int) -> dict[str, Any]:
+    natures = ("developer", "central_soe", "individual", "ordinary_company")
+    items = ("tower_crane", "steel_formwork", "ringlock_scaffolding")
+    doc: dict[str, Any] = {
+        "id": f"R{index:03d}",
+        "name": f"测试客户{index}有限公司",
+        "nature": natures[index % 4],
+        "leases": [
+            {
+                "contract": f"L{index}-{n}",
+                "item": items[(index + n) % 3],
+                "start": "2020-03-01",
+                "amount": 100_000 * (index + 1) + n * 12_345.67,
+                "status": ("active", "closed", "cancelled")[(index + n) % 3],
+                "outstanding": 300_000.0 * (index % 5),
+                "overdue_days": 40 * (index % 4),
+            }
+            for n in range(index % 4)
+        ],
+        "assessment": {**MARKS, "assessed_on": "2026-06-01"},
+    }
+    if index % 7 == 0:
+        doc["assessment"].pop("payment")  # ungraded
+    if index % 5 == 1:
+        doc["sources"] = [{"kind": "customer_form", "on": "2026-09-01", "verified": False}]
+    return doc
+
+
+DOCS = [_customer(i) for i in range(40)]
+
+
+class Result:
+    """What one in-process run of the program printed and returned."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``cli("report", "credit")`` → a Result, run in this process on tmp_path's archive."""
+    monkeypatch.setenv("CREDITFILE_DB", str(tmp_path / "archive.json"))
+    monkeypatch.delenv("CREDITFILE_POLICY", raising=False)
+
+    def _cli(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return _cli
+
+
+@pytest.fixture
+def graded(tmp_path: Path, cli: Any) -> Path:
+    """An archive of 40 customers with receivables, graded once."""
+    path = tmp_path / "archive.json"
+    Archive.open(path, create=True).import_customers(DOCS, actor="setup")
+    result = cli("regrade", "--as-of", AS_OF, "--json")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def _independent_total() -> Decimal:
+    return sum(
+        (
+            Decimal(repr(lease["amount"]))
+            for doc in DOCS
+            for lease in doc["leases"]
+            if lease["status"] != "cancelled"
+        ),
+        Decimal(0),
+    )
+
+
+def test_composition_json_accounts_for_every_customer_and_amount(graded: Path, cli: Any) -> None:
+    for by in ("grade", "nature", "tier", "lifecycle", "stage"):
+        result = cli("report", "composition", "--by", by, "--json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)["data"]
+        rows = data["rows"]
+        assert sum(r["customers"] for r in rows) == len(DOCS)
+        assert sum(Decimal(repr(r["cumulative_amount"])) for r in rows) == _independent_total()
+        assert sum(Decimal(repr(r["cumulative_pct"])) for r in rows) == 100
+
+
+def test_composition_table_is_readable_and_aligned(graded: Path, cli: Any) -> None:
+    result = cli("report", "composition")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "业务构成: 按信用等级" in result.stdout
+    header = next(line for line in lines if line.startswith("代码"))
+    total = next(line for line in lines if "合计" in line)
+    assert "100.00%" in total
+    from creditfile.table import cell_width
+
+    rule = lines[lines.index(header) + 1]
+    assert cell_width(header) <= len(rule) + 2  # Chinese headers measured in terminal cells
+
+
+def test_item_composition_crossed_by_grade(graded: Path, cli: Any) -> None:
+    result = cli("report", "composition", "--by", "item", "--cross", "grade", "--json")
+    data = json.loads(result.stdout)["data"]
+    for row in data["rows"]:
+        cells = row["cells"].values()
+        assert sum(c["leases"] for c in cells) == row["leases"]
+    assert sum(Decimal(repr(r["amount"])) for r in data["rows"]) == _independent_total()
+    table = cli("report", "composition", "--by", "item", "--cross", "grade").stdout
+    assert "租赁物金额(元) 按信用等级" in table and "塔式起重机" in table
+
+
+def test_cross_without_items_is_refused(graded: Path, cli: Any) -> None:
+    result = cli("report", "composition", "--by", "grade", "--cross", "nature")
+    assert result.returncode == 1
+    assert "--cross goes with --by item" in result.stderr and no_traceback(result)
+
+
+def test_credit_exposure_and_review_agree(graded: Path, cli: Any) -> None:
+    credit = json.loads(cli("report", "credit", "--json").stdout)["data"]
+    exposure = json.loads(cli("report", "exposure", "--json").stdout)["data"]
+    review = json.loads(cli("report", "review", "--as-of", AS_OF, "--json").stdout)["data"]
+    assert credit["total"]["over_limit"] == exposure["total"]["over_limit"]
+    over = {r["id"] for r in exposure["over_limit"]}
+    for row in exposure["over_limit"]:
+        assert row["outstanding"] > (row["credit_limit"] or 0)
+    flagged = {r["id"] for r in review["due"] if "over_limit" in r["reason_codes"]}
+    assert flagged == over
+    first_codes = [r["reason_codes"][0] for r in review["due"]]
+    ranks = [
+        "over_limit",
+        "ungraded",
+        "never_assessed",
+        "review_overdue",
+        "policy_flag",
+        "unaudited_form",
+        "agency_report_stale",
+    ]
+    assert [ranks.index(c) for c in first_codes] == sorted(ranks.index(c) for c in first_codes)
+    assert {"R000", "R007"} <= {r["id"] for r in review["due"] if "ungraded" in r["reason_codes"]}
+
+
+def test_csv_output_has_bom_and_chinese_headers(graded: Path, cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "credit.csv"
+    result = cli("report", "credit", "--csv", str(out))
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["等级", "等级名称", "租价优惠%"]
+    assert rows[1][0] == "A" and rows[-1][0] == "合计"
+    to_stdout = cli("report", "review", "--csv")
+    assert to_stdout.stdout.startswith("\ufeff序号,客户编号")
+
+
+def test_all_reports_to_one_workbook(graded: Path, cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "reports.xlsx"
+    result = cli("report", "all", "--xlsx", str(out))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(out)
+    assert {"构成-信用等级", "构成-租赁物", "信用分析", "超额度客户", "待复评", "迁移-户数"} <= set(
+        book.sheetnames
+    )
+    sheet = book["构成-信用等级"]
+    assert sheet.freeze_panes == "A2" and sheet["B1"].value == "信用等级"
+    assert sheet["E2"].number_format == "#,##0.00"
+
+
+def _stricter_policy(text: str, tmp_path: Path) -> Path:
+    data = yaml.safe_load(text)
+    data["policy_version"] = "2027.1"
+    data["grades"] = [
+        {"name": "A", "min_score": 97, "label": "优质客户"},
+        {"name": "B", "min_score": 92, "label": "良好客户"},
+        {"name": "C", "min_score": 85, "label": "一般客户"},
+    ]
+    path = tmp_path / "2027.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return path
+
+
+def test_migration_between_two_runs(
+    graded: Path, cli: Any, tmp_path: Path, default_policy_text: str
+) -> None:
+    stricter = _stricter_policy(default_policy_text, tmp_path)
+    second = cli("--policy", str(stricter), "regrade", "--as-of", AS_OF, "--json")
+    assert second.returncode == 0, second.stderr
+    changes = json.loads(second.stdout)["changes"]
+    assert changes
+    result = cli("report", "migration", "--json")
+    assert result.returncode == 0, result.stderr
+    matrix = json.loads(result.stdout)["data"]
+    graded_ids = {d["id"] for d in DOCS if "payment" in d["assessment"]}
+    assert matrix["summary"]["customers"] == len(graded_ids)
+    assert matrix["summary"]["downgraded"] == len(changes)
+    assert matrix["summary"]["upgraded"] == 0
+    moved = sum(n for src, row in matrix["count"].items() for dst, n in row.items() if src != dst)
+    assert moved == len(changes)
+    text = cli("report", "migration").stdout
+    assert "原等级 \\ 新等级" in text
+    runs = [
+        e["run_id"]
+        for e in json.loads(cli("history", "--json").stdout)
+        if e.get("kind") == "regrade_run"
+    ]
+    explicit = cli("report", "migration", str(runs[0]), str(runs[1]), "--json")
+    assert json.loads(explicit.stdout)["data"]["count"] == matrix["count"]
+    unknown = cli("report", "migration", "999", str(runs[1]))
+    assert unknown.returncode == 1 and "no regrade run 999" in unknown.stderr
+
+
+def test_html_report_is_written(graded: Path, run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = run("report", "html", "--out", str(out), "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    page = out.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<script" not in page
+    assert "测试客户" in page
+
+
+def test_template_then_import_reads_back(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "模板.xlsx"
+    result = cli("template", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert openpyxl.load_workbook(out).sheetnames == ["说明", "客户", "租赁", "来源", "代码表"]
+    bad = cli("template", "--out", str(tmp_path / "t.txt"))
+    assert bad.returncode == 2 and ".xlsx" in bad.stderr
+
+
+def test_reports_without_an_archive_say_what_to_do(run: Run) -> None:
+    result = run("report", "credit")
+    assert result.returncode == 1
+    assert "creditfile import" in result.stderr and no_traceback(result)

@@ -1,0 +1,131 @@
+"""The management report page: self-contained, complete, escaped, consistent with the reports."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from html.parser import HTMLParser
+from typing import Any
+
+from creditfile.html_report import render_report
+from engine import grade_archive
+from engine.report_portfolio import migration_between, portfolio
+from policy import Policy
+
+AS_OF = date(2026, 11, 29)
+MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
+
+
+def _docs() -> list[dict[str, Any]]:
+    docs = []
+    for index in range(12):
+        docs.append(
+            {
+                "id": f"H{index:02d}",
+                "name": f"华中建设{index}有限公司",
+                "nature": ("developer", "central_soe", "individual")[index % 3],
+                "leases": [
+                    {
+                        "contract": f"L{index}",
+                        "item": "tower_crane",
+                        "start": "2019-01-01",
+                        "amount": 1_000_000 + index * 250_000,
+                        "status": "active",
+                        "outstanding": 600_000.0 * (index % 3),
+                        "overdue_days": 30 * index,
+                    }
+                ],
+                "assessment": {**MARKS, "payment": 30 - 2 * index, "assessed_on": "2026-01-01"},
+            }
+        )
+    docs[1]["name"] = '<script>alert("x")</script> & 公司'
+    docs[1]["assessment"].pop("other")
+    return docs
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _page(policy: Policy, *, with_migration: bool = True) -> tuple[str, dict[str, Any]]:
+    docs = _docs()
+    gradings = grade_archive(docs, policy, AS_OF)
+    report = portfolio(docs, gradings, policy, AS_OF)
+    if with_migration:
+        changes = [
+            {"customer": "H02", "run": "1", "to": "A"},
+            {"customer": "H02", "run": "2", "to": "B"},
+            {"customer": "H03", "run": "2", "to": "A"},
+        ]
+        amounts = {d["id"]: Decimal(d["leases"][0]["amount"]) for d in docs}
+        report["migration"] = migration_between(["1", "2"], changes, amounts, policy, "1", "2")
+    report["meta"] = {"archive": "/data/archive.json", "gradings_as_of": AS_OF.isoformat()}
+    return render_report(report, policy), report
+
+
+def test_the_page_needs_no_network_and_runs_no_code(default_policy: Policy) -> None:
+    page, _ = _page(default_policy)
+    parser = _Collector()
+    parser.feed(page)
+    assert "script" not in parser.tags and "link" not in parser.tags and "img" not in parser.tags
+    urls = [v for k, v in parser.attrs if k in ("src", "href") and v]
+    assert urls == []
+    assert re.findall(r"https?://[^\s\"']+", page) == ["http://www.w3.org/2000/svg"] * page.count(
+        "<svg"
+    )
+    assert "@media print" in page and "@page" in page
+
+
+def test_every_section_is_there(default_policy: Policy) -> None:
+    page, _ = _page(default_policy)
+    for title in (
+        "业务构成",
+        "客户构成",
+        "租赁物构成",
+        "信用分析",
+        "等级迁移",
+        "信用敞口",
+        "待复评客户",
+    ):
+        assert title in page
+    assert page.count("<svg") >= 8  # grade ×2, four dimensions, items, aging, reasons
+
+
+def test_customer_text_is_escaped(default_policy: Policy) -> None:
+    page, _ = _page(default_policy)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 公司" in page
+
+
+def test_headline_numbers_match_the_reports(default_policy: Policy) -> None:
+    page, report = _page(default_policy)
+    total = report["composition"]["grade"]["total"]["cumulative_amount"]
+    assert f"{total / 10000:,.1f}<span>万元</span>" in page
+    over = report["exposure"]["total"]["over_limit"]
+    assert over > 0
+    assert f"{over:,}<span>户</span>" in page
+    assert f"共 {len(report['review']):,} 户" in page
+
+
+def test_migration_matrix_marks_moves(default_policy: Policy) -> None:
+    page, report = _page(default_policy)
+    assert report["migration"]["count"]["A"]["B"] == 1
+    assert 'class="m down"' in page
+    assert "下调 <b class='down'>1</b> 户" in page
+
+
+def test_without_runs_the_page_says_how_to_get_them(default_policy: Policy) -> None:
+    page, _ = _page(default_policy, with_migration=False)
+    assert "尚无评级运行记录" in page
