@@ -40,6 +40,7 @@ __all__ = [
     "SheetProblem",
     "SheetRecord",
     "SpreadsheetError",
+    "is_sheet_csv",
     "read_csv_tables",
     "read_xlsx",
     "write_customers_xlsx",
@@ -163,6 +164,23 @@ def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRe
         grid = _grid(str(path), "", csv.reader(_csv_lines(Path(path))))
         roles[_csv_role(grid)].append(grid)
     return _records(", ".join(map(str, paths)), roles, policy)
+
+
+def is_sheet_csv(path: str | Path) -> bool:
+    """Whether a CSV file has Chinese headers (read it with ``read_csv_tables``, not as
+    dotted-path interchange CSV), judged by its header row."""
+    try:
+        with Path(path).open("rb") as stream:
+            first = stream.readline(65536)
+    except OSError:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            header = first.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return any(ord(ch) > 0x2E80 for ch in header)
+    return False
 
 
 def _csv_lines(path: Path) -> list[str]:

@@ -13,6 +13,7 @@ import pytest
 
 from creditfile.spreadsheet import (
     SpreadsheetError,
+    is_sheet_csv,
     read_csv_tables,
     read_xlsx,
     write_customers_xlsx,
@@ -449,9 +450,40 @@ def test_csv_has_a_bom_and_reads_back_with_chinese_headers(
     leases.write_bytes(
         '客户编号,合同编号,租赁物,金额,状态\nC1,L1,钢模板,"1,000",已结束\n'.encode("gb18030")
     )
+    assert is_sheet_csv(customers) and is_sheet_csv(leases)
+    english = tmp_path / "english.csv"
+    english.write_text("id,name,nature,contact.phone\nC1,Acme,developer,1\n", "utf-8")
+    assert not is_sheet_csv(english)  # dotted-path interchange CSV: the generic reader's
     (record,) = read_csv_tables([customers, leases], default_policy)
     assert record.doc["profile"] == {"founded_on": "2001-02-03"}
     assert record.doc["leases"] == [
         {"contract": "L1", "item": "steel_formwork", "amount": 1000, "status": "closed"}
     ]
     assert record.where("leases[0].amount") == f"{leases}:D2"
+
+
+def test_import_command_refuses_a_bad_workbook_and_takes_a_good_one(
+    tmp_path: Path,
+    default_policy: Policy,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from creditfile.cli import main
+    from store import Archive
+
+    archive = tmp_path / "archive.json"
+    monkeypatch.setenv("CREDITFILE_DB", str(archive))
+    monkeypatch.delenv("CREDITFILE_POLICY", raising=False)
+    rows = [
+        ["客户编号", "客户名称", "客户性质", "成立日期"],
+        ["C1", "甲公司", "开发商", "2001-01-01"],
+    ]
+    bad = _book(tmp_path / "bad.xlsx", {"客户": [*rows, ["C2", "乙", "外星公司", "2001-13-01"]]})
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.xlsx" in err and "客户!" in err and "nature" in err and "founded_on" in err
+    assert "nothing was imported" in err
+    assert not archive.exists()
+    good = _book(tmp_path / "good.xlsx", {"客户": rows})
+    assert main(["import", str(good)]) == 0
+    assert Archive.open(archive).get("C1")["nature"] == "developer"  # type: ignore[index]
