@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.constants import PHRASES_DICT
 
 COLUMNS = (
     "id",
@@ -88,36 +89,61 @@ class PinyinKeys:
     """Full pinyin and initials of Chinese text, with a per-character cache.
 
     Converting whole names with ``pypinyin`` costs ~150 µs each (15 s for 100,000); one
-    dictionary lookup per character costs well under 1 µs. Characters with several readings
-    (重庆 chongqing, 银行 yinhang, 成都 chengdu) also give an alternative string using each
-    one's second reading, so the usual place and business words are found either way.
+    dictionary lookup per character costs well under 1 µs. A character with several readings
+    takes its default one, and also, when it forms a known two-character word with a
+    neighbour (重庆, 银行, 成都, 长沙), that word's reading: both are searchable.
     """
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[str, str, str, str]] = {}
+        self._chars: dict[str, tuple[str, str, bool]] = {}
+        self._pairs: dict[str, tuple[str, str]] = {}
 
-    def _char(self, char: str) -> tuple[str, str, str, str]:
-        if char.isascii() or not ("\u3400" <= char <= "\u9fff"):
+    def _char(self, char: str) -> tuple[str, str, bool]:
+        if not _is_han(char):
             low = char.lower()
-            entry = (low, low, low, low)
+            entry = (low, low, False)
         else:
-            full = pinyin(char, heteronym=True, style=Style.NORMAL)[0]
-            first = pinyin(char, heteronym=True, style=Style.FIRST_LETTER)[0]
-            alt = full[1] if len(full) > 1 else full[0]
-            entry = (full[0], first[0], alt, alt[:1])
-        self._cache[char] = entry
+            readings = pinyin(char, heteronym=True, style=Style.NORMAL)[0]
+            first = pinyin(char, style=Style.FIRST_LETTER)[0][0]
+            entry = (readings[0], first, len(set(readings)) > 1)
+        self._chars[char] = entry
         return entry
 
+    def _pair(self, pair: str) -> tuple[str, str] | None:
+        """The readings of a known two-character word, or None."""
+        if pair not in PHRASES_DICT:
+            return None
+        found = self._pairs.get(pair)
+        if found is None:
+            first, second = lazy_pinyin(pair)[:2]
+            found = self._pairs[pair] = (first, second)
+        return found
+
+    def _in_context(self, text: str, i: int, default: str) -> str:
+        pair = self._pair(text[i : i + 2]) if i + 1 < len(text) else None
+        if pair is not None:
+            return pair[0]
+        pair = self._pair(text[i - 1 : i + 1]) if i > 0 else None
+        return pair[1] if pair is not None else default
+
     def keys(self, text: str) -> tuple[str, ...]:
-        """``(full, initials)``, plus ``(alt full, alt initials)`` when a reading differs."""
-        cache = self._cache
-        parts = [cache.get(c) or self._char(c) for c in text if not c.isspace()]
+        """``(full, initials)``, plus ``(full, initials)`` in context when a reading differs."""
+        text = "".join(text.split())
+        chars = self._chars
+        parts = [chars.get(c) or self._char(c) for c in text]
         full = "".join(p[0] for p in parts)
         initials = "".join(p[1] for p in parts)
-        alt = "".join(p[2] for p in parts)
+        if not any(p[2] for p in parts):
+            return (full, initials)
+        context = [self._in_context(text, i, p[0]) if p[2] else p[0] for i, p in enumerate(parts)]
+        alt = "".join(context)
         if alt == full:
             return (full, initials)
-        return (full, initials, alt, "".join(p[3] for p in parts))
+        return (full, initials, alt, "".join(r[:1] for r in context))
+
+
+def _is_han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 def search_keys(row: ListRow, keys: PinyinKeys) -> tuple[str, str]:
@@ -127,7 +153,7 @@ def search_keys(row: ListRow, keys: PinyinKeys) -> tuple[str, str]:
     name_key = row.name.lower()
     if row.name and not row.name.isascii():
         name_keys = keys.keys(row.name)
-        name_key = name_keys[0]
+        name_key = name_keys[2] if len(name_keys) > 2 else name_keys[0]
         parts.extend(name_keys)
     if row.contact and not row.contact.isascii():
         parts.extend(keys.keys(row.contact))

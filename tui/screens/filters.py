@@ -64,6 +64,12 @@ class FiltersScreen(ModalScreen[Filters | None]):
                 yield Button(t(self.lang, "filters.clear"), id="filters-clear")
                 yield Button(t(self.lang, "filters.cancel"), id="filters-cancel")
 
+    def on_mount(self) -> None:
+        """Start in the first list, on its first value."""
+        first = self.query(SelectionList).first()
+        first.highlighted = 0
+        first.focus()
+
     def chosen(self) -> Filters:
         """The filters as ticked now (columns with nothing ticked are left out)."""
         result: Filters = {}

@@ -124,6 +124,7 @@ class ListScreen(Screen[None]):
         self.shown = self.index.query(self.query_state)
         table.show(self.index, self.shown, keep=keep)
         header = self.query_one(TableHeader)
+        header.table = table
         header.set_sort(self.query_state.sort, self.query_state.reverse)
         self.update_status()
 
@@ -295,7 +296,7 @@ class ListScreen(Screen[None]):
         changed = self.service.changed_since(self._seen_generation)
         self._seen_generation = self.service.generation
         if changed is None:
-            self.app.run_action("reindex")
+            self.app.call_later(self.app.run_action, "reindex")
             return
         self._refresh_rows(changed)
 

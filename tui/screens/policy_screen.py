@@ -125,8 +125,10 @@ def _value(value: Any) -> str:
         return "✗"
     if value is None:
         return "—"
-    if isinstance(value, int | float):
-        return f"{value:,g}" if abs(value) < 1e15 else str(value)
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return f"{value:,}"
     return str(value)
 
 
@@ -218,4 +220,4 @@ class PolicyScreen(DataScreen):
         else:
             self.notify(t(self.lang, "policy.reloaded", version=status.policy.version))
         self._seen = self.service.generation
-        self.app.run_action("reindex")
+        self.app.call_later(self.app.run_action, "reindex")

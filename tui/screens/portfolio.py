@@ -33,11 +33,13 @@ def bar(pct: float, cells: int = BAR_CELLS) -> Text:
     return Text(text + " " * (cells - cell_len(text)), style="cyan")
 
 
-def _label(row: Mapping[str, Any], lang: str) -> str:
-    """A group's label: the policy's words (with the key in English, for the record)."""
+def _label(row: Mapping[str, Any], lang: str, by: str) -> str:
+    """A group's label as the policy words it; grades with their letter, keys in English."""
     label, key = str(row.get("label") or ""), str(row.get("key") or "")
     if not key:
         return label or "—"
+    if by == "grade" and key != "ungraded":
+        return f"{key} {label}"
     return label if lang == "zh" or label == key else f"{label} ({key})"
 
 
@@ -51,7 +53,7 @@ def composition_table(report: Mapping[str, Any], lang: str) -> Table:
     table.add_column("", justify="right", no_wrap=True)
     for row in report["rows"]:
         table.add_row(
-            fit(_label(row, lang), 24),
+            fit(_label(row, lang, str(report.get("by"))), 24),
             bar(row["customers_pct"]),
             f"{row['customers_pct']:6.2f}% {row['customers']:>8,}",
             bar(row["cumulative_pct"]),
@@ -70,7 +72,7 @@ def item_table(report: Mapping[str, Any], lang: str) -> Table:
     table.add_column("", justify="right", no_wrap=True)
     for row in report["rows"]:
         table.add_row(
-            fit(_label(row, lang), 24),
+            fit(_label(row, lang, "item"), 24),
             bar(row["leases_pct"]),
             f"{row['leases_pct']:6.2f}% {row['leases']:>8,}",
             bar(row["amount_pct"]),

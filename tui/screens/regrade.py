@@ -232,7 +232,7 @@ class RegradeScreen(Screen[None]):
         self.notify(
             t(self.lang, "regrade.done", n=f"{len(gradings):,}", changes=f"{len(changes):,}")
         )
-        self.app.run_action("reindex")
+        self.app.call_later(self.app.run_action, "reindex")
         self.dismiss(None)
 
     def _cancelled(self) -> None:

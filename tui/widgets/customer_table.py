@@ -30,7 +30,7 @@ WIDTHS: dict[str, int] = {
     "id": 9,
     "nature": 12,
     "tier": 9,
-    "grade": 5,
+    "grade": 6,
     "total": 7,
     "lifecycle": 11,
     "stage": 9,
@@ -273,7 +273,8 @@ class TableHeader(Widget):
         self.titles = titles
         self.sort = "id"
         self.reverse = False
-        self.right_gap = 0
+        self.table: CustomerTable | None = None
+        """The table whose content width the titles follow (its scrollbar comes and goes)."""
 
     def set_sort(self, column: str, reverse: bool) -> None:
         """Mark the sort column and direction."""
@@ -282,7 +283,10 @@ class TableHeader(Widget):
 
     def _spans(self) -> list[tuple[str, int, int]]:
         spans, x = [], 0
-        for column, cells in layout(self.columns, self.size.width - self.right_gap):
+        width = self.size.width
+        if self.table is not None and self.table.display:
+            width = self.table.scrollable_content_region.width or width
+        for column, cells in layout(self.columns, width):
             spans.append((column, x, cells))
             x += cells + 1
         return spans
