@@ -542,6 +542,9 @@ def test_the_assessment_previews_total_and_grade_as_you_type(
         await type_into(pilot, "f-assessment--reputation", "20")
         shown = text_of(pilot, "#breakdown")
         assert "86.19" in shown and "Grade B band" in shown
+        # The header keeps the stored grade and shows where the edits lead.
+        header = text_of(pilot, "#card-header")
+        assert "B  80.19" in header and "preview  B  86.19" in header
         await type_into(pilot, "f-assessment--strength", "10")
         await type_into(pilot, "f-assessment--potential", "15")
         await type_into(pilot, "f-assessment--other", "10")

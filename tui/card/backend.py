@@ -62,9 +62,11 @@ class CardBackend(Protocol):
         """An unused customer id to propose for a new customer."""
 
 
-def explain_draft(backend: CardBackend, doc: Mapping[str, Any]) -> dict[str, Any]:
+def explain_draft(
+    backend: CardBackend, doc: Mapping[str, Any], tops: Mapping[str, Decimal]
+) -> dict[str, Any]:
     """The engine's breakdown of a (possibly unsaved) document against the archive-wide top."""
-    return explain(doc, backend.policy, backend.as_of, tops=backend.tops())
+    return explain(doc, backend.policy, backend.as_of, tops=tops)
 
 
 _ID_NUMBER = re.compile(r"^(?P<prefix>\D*)(?P<digits>\d+)$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from rich.console import RenderableType
@@ -26,17 +27,16 @@ from textual.widgets import (
 from tui.card.backend import CardBackend, explain_draft
 from tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
 from tui.card.form import FieldRow, SectionForm, assessment_form, editor_text, section_form
+from tui.card.header import HeaderState, card_header
 from tui.card.texts import tr
 from tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
     SOURCE_COLUMNS,
     breakdown,
-    grade_badge,
     history_row,
     lease_row,
     leases_summary,
-    local_time,
     source_row,
     sources_summary,
 )
@@ -78,6 +78,10 @@ class CardBase(Screen[None]):
         self._forms: list[SectionForm] = []
         self._section_of_row: dict[str, str] = {}
         self._shown_keys: dict[int, str] = {}
+        # The archive-wide top is worked out over every customer: seconds at 100,000, so in
+        # a worker; until it is known the preview waits.
+        self._tops: Mapping[str, Decimal] | None = None
+        self._preview: Mapping[str, Any] | None = None
 
     # composition --------------------------------------------------------------------------
 
@@ -118,6 +122,7 @@ class CardBase(Screen[None]):
         """Fill the tables, set the mode, load the history in the background."""
         self.refresh_card()
         self._load_history()
+        self.load_tops()
         if self.missing:
             self.notify(
                 tr(self.lang, "card.not_found", id=self.draft.customer_id or "?"), severity="error"
@@ -181,8 +186,8 @@ class CardBase(Screen[None]):
                 self.query_one(f"#{section}-problems", Static), grouped.get(section, [])
             )
         self._mark_tabs(grouped)
-        self._update_header()
         self._update_breakdown()
+        self._update_header()
 
     def _mark_tabs(self, grouped: Mapping[str, list[str]]) -> None:
         tabs = self.query_one(TabbedContent)
@@ -199,37 +204,8 @@ class CardBase(Screen[None]):
                 tab.label = label
 
     def _update_header(self) -> None:
-        draft, policy = self.draft, self.backend.policy
-        text = Text()
-        title = "card.new_title" if draft.is_new else "card.title"
-        text.append(tr(self.lang, title, id=draft.customer_id), style="bold")
-        text.append(f"  {draft.doc.get('name') or ''}", style="bold")
-        nature = draft.doc.get("nature")
-        if nature:
-            text.append(f"  · {policy.nature_label(str(nature))}")
-        text.append("  ")
-        text.append_text(grade_badge(draft.grading, policy, self.lang))
-        text.append("\n")
-        meta = draft.meta
-        if meta.get("rev") is not None:
-            text.append(
-                tr(
-                    self.lang,
-                    "card.revision",
-                    rev=meta["rev"],
-                    by=meta.get("updated_by") or "?",
-                    at=local_time(meta.get("updated_at")) or "?",
-                ),
-                style="dim",
-            )
-        if self.editing:
-            text.append(f"  [{tr(self.lang, 'card.editing')}]", style="bold blue")
-        if draft.dirty:
-            text.append(f"  [{tr(self.lang, 'card.unsaved')}]", style="bold yellow")
-        if self.problems:
-            text.append(
-                f"  [{tr(self.lang, 'card.problems', n=len(self.problems))}]", style="bold red"
-            )
+        state = HeaderState(self.editing, self.draft.dirty, len(self.problems))
+        text = card_header(self.draft, self._preview, self.backend.policy, self.lang, state)
         self._update_if_changed(self.query_one("#card-header", Static), text, text.markup)
 
     def _update_breakdown(self) -> None:
@@ -247,12 +223,29 @@ class CardBase(Screen[None]):
             stored = tr(self.lang, "assess.stored_none")
         heading_text = f"{tr(self.lang, 'assess.preview')}\n{stored}"
         self._update_if_changed(heading, Text(heading_text, style="dim"), heading_text)
-        detail = explain_draft(self.backend, self.draft.doc)
+        if self._tops is None:
+            self._preview = None
+            computing = tr(self.lang, "assess.computing")
+            self._update_if_changed(self.query_one("#breakdown", Static), computing, computing)
+            return
+        detail = explain_draft(self.backend, self.draft.doc, self._tops)
+        self._preview = detail["grading"]
         self._update_if_changed(
             self.query_one("#breakdown", Static),
             breakdown(detail, self.backend.policy, self.lang),
             repr(detail),
         )
+
+    @work(thread=True, exclusive=True, group="card-tops")
+    def load_tops(self) -> None:
+        """Work out the archive-wide top in the background, then show the live preview."""
+        tops = self.backend.tops()
+        self.app.call_from_thread(self._tops_ready, tops)
+
+    def _tops_ready(self, tops: Mapping[str, Decimal]) -> None:
+        self._tops = tops
+        self._update_breakdown()
+        self._update_header()
 
     def _fill_leases(self) -> None:
         table = self.query_one("#leases-table", DataTable)

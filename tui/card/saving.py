@@ -100,6 +100,7 @@ class SaveActions(CardBase):
             self.editing = False
         self.refresh_card(values=not typed_meanwhile)
         self._show_history(events)
+        self.load_tops()  # this customer's amounts may have moved the archive-wide top
         self.notify(tr(self.lang, "save.done", id=self.draft.customer_id, rev=self.draft.base_rev))
         if self._leave_after_save and not self.draft.dirty:
             self.dismiss(None)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-# key: (zh, en). Kept here because the shared catalogue does not carry the card's strings;
-# ``tr`` looks in the shared catalogue first so a shared translation always wins.
+from tui.i18n import TEXTS as SHARED
+
+# key: (zh, en): the card's own strings, which the shared catalogue (tui.i18n) does not carry.
+# ``tr`` looks in the shared catalogue first, so a shared translation always wins.
 TEXTS: dict[str, tuple[str, str]] = {
     # tabs
     "tab.basic": ("基本资料", "Basic data"),
@@ -67,12 +69,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "source.salesperson_visit": ("业务员走访", "salesperson visit"),
     "source.customer_form": ("客户自填", "customer form"),
     "source.agency_investigation": ("专业机构调查", "agency investigation"),
-    "lifecycle.established": ("老客户", "established"),
-    "lifecycle.new": ("新客户", "new"),
-    "lifecycle.prospective": ("未来客户", "prospective"),
-    "stage.past": ("曾经交易", "past"),
-    "stage.current": ("正在交易", "current"),
-    "stage.upcoming": ("即将交易", "upcoming"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "awaiting_audit": ("待审核", "awaiting audit"),
@@ -120,6 +116,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "assess.policy": ("政策 {version}({sha})", "Policy {version} ({sha})"),
     "assess.max": ("/ {weight}", "/ {weight}"),
+    "assess.computing": (
+        "正在计算全档案最高累计租赁额…",
+        "Working out the archive-wide top lease amount…",
+    ),
+    "card.preview": ("预览", "preview"),
     # privileges
     "priv.price_discount_pct": ("价格优惠(%)", "Price discount (%)"),
     "priv.payment_method": ("付款方式", "Payment method"),
@@ -214,9 +215,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reload.done": ("已重新载入 {id} 的最新版本", "Reloaded the latest version of {id}"),
     "verify.done": ("已标记为核实,保存后记入历史", "Marked verified; recorded when saved"),
     # bindings
-    "key.edit": ("编辑", "Edit"),
     "key.save": ("保存", "Save"),
-    "key.back": ("返回", "Back"),
     "key.next_tab": ("下一页", "Next tab"),
     "key.prev_tab": ("上一页", "Previous tab"),
     "key.reveal": ("个人信息", "Personal data"),
@@ -238,7 +237,7 @@ def tr(lang: str, key: str, **values: Any) -> str:
     Returns:
         The text; the key itself when no catalogue knows it, so a gap shows instead of crashing.
     """
-    pair = TEXTS.get(key)
+    pair = SHARED.get(key) or TEXTS.get(key)
     if pair is None:
         return key.format(**values) if values else key
     text = pair[0] if lang == "zh" else pair[1]
