@@ -110,7 +110,7 @@ def test_chinese_names_line_up_with_the_columns(tui: Any) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         table = pilot.app.screen.query_one(CustomerTable)
         width = table.scrollable_content_region.width
-        nature_at = dict((c, x) for c, x in _starts(layout(COLUMNS, width)))["nature"]
+        nature_at = dict(_starts(layout(COLUMNS, width)))["nature"]
         lines = painted(pilot)
         assert any(not line[:20].isascii() for line in lines)  # Chinese names are on screen
         for line in lines:

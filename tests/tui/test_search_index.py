@@ -158,7 +158,7 @@ def test_put_replaces_a_saved_customer_and_adds_a_new_one() -> None:
     assert ids_of(index, "whxmz") == ["C000001"]
     index.put(row("C000099", "湖北宏达机械", grade="C"))
     assert ids_of(index, "hongda") == ["C000099"]
-    assert [index.rows[i].id for i in index.order("total", True)][0] == "C000001"
+    assert next(index.rows[i].id for i in index.order("total", True)) == "C000001"
     assert len(index) == len(ROWS) + 1
 
 
