@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -71,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     env = Env(args)
+    if args.command != "tui":
+        # A command runs once and exits; its data (JSON documents) has no reference cycles.
+        # Without this, every batch of new gradings makes the collector walk the whole
+        # archive again: a 100,000-customer regrade took five times as long.
+        gc.disable()
     try:
         code: int = args.handler(args, env)
     except UsageError as exc:

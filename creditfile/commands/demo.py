@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from creditfile.batch import grade_all
 from creditfile.commands.regrade import run_record, summarise
 from creditfile.env import Env
 from creditfile.progress import Progress
-from engine import grade_archive
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         progress.phase("writing the archive")
         result = archive.import_customers(docs, actor=env.actor)
         progress.phase("grading")
-        outcome = archive.regrade(lambda all_docs: grade_archive(all_docs, policy, as_of),
+        outcome = archive.regrade(lambda all_docs: grade_all(all_docs, policy, as_of),
                                   run=run_record(policy, as_of.isoformat()), actor=env.actor)
     summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
     summary.update({"archive": str(env.db_path), "added": result.added,

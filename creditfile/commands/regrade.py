@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from creditfile.batch import grade_all
 from creditfile.env import Env
 from creditfile.progress import Progress
 from creditfile.table import render_table
-from engine import grade_archive
 from policy import Policy
 
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
         def grade(docs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
             progress.phase(f"grading {len(docs):,} customers")
-            result = grade_archive(docs, policy, as_of)
+            result = grade_all(docs, policy, as_of)
             progress.phase("writing the archive")
             return result
 
