@@ -42,11 +42,12 @@ from store.records import (
     copy_record,
     document_of,
     grade_changes,
+    index_customers,
     new_meta,
     now_text,
     regrade_events,
 )
-from store.storage import read_json, remove_stray_temps, write_json_atomic
+from store.storage import gc_paused, read_json, remove_stray_temps, write_json_atomic
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
 
@@ -366,10 +367,9 @@ class Archive:
             return
         self._stamp = None
         self._data = checked_archive(self.path, read_json(self.path))
-        table = self._data["customers"]
-        self._records = {str(r.get("id")): r for r in table.values()}
-        self._keys = {str(r.get("id")): str(k) for k, r in table.items()}
-        self._last_key = max((int(k) for k in table if str(k).isdigit()), default=0)
+        with gc_paused():
+            index = index_customers(self.path, self._data["customers"])
+        self._records, self._keys, self._last_key = index
         self._stamp = stamp
 
     def _meta(self) -> dict[str, Any]:

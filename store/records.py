@@ -83,15 +83,39 @@ def checked_archive(path: Path, data: Any) -> dict[str, Any]:
         raise ArchiveDamagedError(
             path, "the meta record has no transaction number; run `creditfile doctor`"
         )
-    customers = data.setdefault("customers", {})
-    if not isinstance(customers, dict) or not all(
-        isinstance(record, dict) for record in customers.values()
-    ):
+    if not isinstance(data.setdefault("customers", {}), dict):
         raise ArchiveDamagedError(
-            path, "the customers table is damaged (not JSON objects); run `creditfile doctor`"
+            path, "the customers table is not a table; run `creditfile doctor`"
         )
     checked: dict[str, Any] = data
     return checked
+
+
+def index_customers(
+    path: Path, table: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str], int]:
+    """Records by customer id, TinyDB keys by customer id, and the highest TinyDB key.
+
+    Raises:
+        ArchiveDamagedError: a record that is not a JSON object, or a key TinyDB cannot read.
+    """
+    # One pass, as this runs on every load of a possibly very large file.
+    records: dict[str, dict[str, Any]] = {}
+    keys: dict[str, str] = {}
+    last = 0
+    try:
+        for key, record in table.items():
+            cid = str(record["id"])
+            records[cid] = record
+            keys[cid] = key
+            last = max(last, int(key))
+    except (TypeError, KeyError, ValueError):
+        raise ArchiveDamagedError(
+            path,
+            "the customers table holds an entry that is not a customer record; "
+            "run `creditfile doctor`",
+        ) from None
+    return records, keys, last
 
 
 def document_of(record: Mapping[str, Any] | None) -> dict[str, Any]:
