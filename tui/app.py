@@ -47,7 +47,7 @@ class CreditfileApp(App[None]):
         self._pinyin = PinyinKeys()
         self.title = t(self.lang, "app.title")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         """Apply the keymap, open the list and read the archive in the background."""
         try:
             self.set_keymap(load_keymap(self.keymap_file))
@@ -64,7 +64,8 @@ class CreditfileApp(App[None]):
         self.add_mode("portfolio", lambda: PortfolioScreen(service))
         self.add_mode("policy", lambda: PolicyScreen(service))
         self.add_mode("review", lambda: ReviewScreen(service))
-        self.switch_mode("list")
+        # The list is mounted before loading starts, so it can show the outcome either way.
+        await self.switch_mode("list")
         self.load_archive()
 
     # -- loading ------------------------------------------------------------------------------
