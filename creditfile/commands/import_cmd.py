@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-
 from creditfile.env import Env
 from creditfile.progress import Progress
 from policy import CreditfileError, Policy

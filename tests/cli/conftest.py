@@ -15,8 +15,8 @@ from store import Archive
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
 sys.path.insert(0, str(Path(__file__).parent))
-from cli_support import Run  # noqa: E402
-from test_grading_properties import _doc  # noqa: E402
+from cli_support import Run
+from test_grading_properties import _doc
 
 ROOT = Path(__file__).parents[2]
 WEIGHTS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
