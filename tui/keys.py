@@ -151,6 +151,8 @@ def load_keymap(path: Path) -> dict[str, str]:
     except tomllib.TOMLDecodeError as exc:
         raise KeymapError(path, None, f"is not valid TOML: {exc}") from None
     table = data.get("keys", data)
+    if "keys" in data and len(data) > 1:
+        raise KeymapError(path, None, "put every binding under [keys], or none of them")
     if not isinstance(table, dict):
         raise KeymapError(path, "keys", 'must be a table of binding id = "key"')
     known = {spec.id for spec in KEYS}
@@ -160,12 +162,17 @@ def load_keymap(path: Path) -> dict[str, str]:
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "; see the help screen (F1)"
             raise KeymapError(path, binding_id, f"is not a binding id{hint}")
-        keys = ",".join(value) if isinstance(value, list) else value
-        if (
-            not isinstance(keys, str)
-            or not keys.strip()
-            or not all(isinstance(k, str) for k in (value if isinstance(value, list) else [value]))
-        ):
+        keys = _keys_of(value)
+        if keys is None:
             raise KeymapError(path, binding_id, 'needs a key, e.g. "ctrl+f" or "slash,ctrl+f"')
-        keymap[binding_id] = ",".join(k.strip() for k in keys.split(","))
+        keymap[binding_id] = keys
     return keymap
+
+
+def _keys_of(value: object) -> str | None:
+    """``"a,b"`` or ``["a", "b"]`` as ``"a,b"``; None when that is not what was given."""
+    parts = value if isinstance(value, list) else [value]
+    if not parts or not all(isinstance(p, str) for p in parts):
+        return None
+    keys = [k.strip() for p in parts for k in str(p).split(",")]
+    return None if not all(keys) else ",".join(keys)

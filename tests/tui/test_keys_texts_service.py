@@ -1,0 +1,172 @@
+"""Key bindings and their remapping file, the two languages, and the service the screens share."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import Archive, StaleRevisionError
+from tui.i18n import TEXTS, default_lang, resolve_lang, t
+from tui.keys import KEYS, KeymapError, keymap_path, load_keymap
+from tui.service import ArchiveService
+
+
+def test_every_binding_has_a_unique_id_and_a_description_in_both_languages() -> None:
+    ids = [spec.id for spec in KEYS]
+    assert len(ids) == len(set(ids))
+    for spec in KEYS:
+        assert spec.text in TEXTS, spec.id
+        assert t("zh", spec.text) != t("en", spec.text) or spec.text == "policy.hash"
+
+
+def test_the_keys_the_issue_names_are_bound() -> None:
+    keys = {spec.id: spec.keys.split(",") for spec in KEYS}
+    expected = {
+        "list.search": "slash", "list.filters": "f", "list.sort": "s", "list.sort_reverse": "S",
+        "table.down": "j", "table.up": "k", "table.top": "g", "table.bottom": "G",
+        "table.page_up": "pageup", "table.page_down": "pagedown", "list.open": "enter",
+        "list.edit": "e", "list.new": "n", "list.regrade": "r", "app.screen_list": "1",
+        "app.screen_portfolio": "2", "app.screen_policy": "3", "app.screen_review": "4",
+        "app.help": "f1", "app.palette": "ctrl+p", "app.quit": "ctrl+q", "list.back": "escape",
+    }  # fmt: skip
+    for binding_id, key in expected.items():
+        assert key in keys[binding_id], binding_id
+    assert "question_mark" in keys["app.help"]
+
+
+def test_every_text_exists_in_both_languages_with_the_same_placeholders() -> None:
+    for key, (zh, en) in TEXTS.items():
+        assert zh.strip() and en.strip(), key
+        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_an_unknown_text_key_shows_itself_rather_than_crashing() -> None:
+    assert t("zh", "no.such.key") == "no.such.key"
+    assert t("zh", "status.shown", shown=3, total=9) == "显示 3 / 共 9"
+    assert t("en", "status.shown", shown=3, total=9) == "3 / 9 shown"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_default_language_follows_the_locale(environ: dict[str, str], expected: str) -> None:
+    assert default_lang(environ) == expected
+    assert resolve_lang(None, environ) == expected
+    assert resolve_lang("zh", environ) == "zh"
+
+
+def test_the_keymap_file_lives_in_the_xdg_config_home() -> None:
+    assert keymap_path({"XDG_CONFIG_HOME": "/cfg"}) == Path("/cfg/creditfile/keys.toml")
+    assert keymap_path({}).parts[-3:] == (".config", "creditfile", "keys.toml")
+
+
+def test_a_keymap_file_maps_binding_ids_to_keys(tmp_path: Path) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text('"list.search" = "ctrl+f"\n[keys]\n', "utf-8")
+    with pytest.raises(KeymapError):
+        load_keymap(path)  # bindings both at the top and under [keys]: which one was meant?
+    path.write_text(
+        '[keys]\n"list.search" = ["ctrl+f", "slash"]\n"card.save" = "ctrl+w"\n', "utf-8"
+    )
+    assert load_keymap(path) == {"list.search": "ctrl+f,slash", "card.save": "ctrl+w"}
+    assert load_keymap(tmp_path / "absent.toml") == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('"list.serch" = "x"\n', "list.serch: is not a binding id; did you mean 'list.search'?"),
+        ('"list.search" = ""\n', 'list.search: needs a key, e.g. "ctrl+f"'),
+        ('"list.search" = 3\n', "list.search: needs a key"),
+        ('"list.search" = [1]\n', "list.search: needs a key"),
+        ("list.search = \n", "is not valid TOML"),
+    ],
+)
+def test_a_bad_keymap_file_is_named_with_the_binding_and_what_to_do(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "keys.toml"
+    path.write_text(content, "utf-8")
+    with pytest.raises(KeymapError) as caught:
+        load_keymap(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def service_on(tui: Any, actor: str = "wang") -> ArchiveService:
+    service = ArchiveService(tui.archive, tui.folder / "policy.yaml", actor=actor, as_of=tui.as_of)
+    service.load()
+    return service
+
+
+def test_the_service_reads_every_record_once_and_answers_the_card(tui: Any) -> None:
+    service = service_on(tui)
+    assert len(service.records()) == 151
+    record = service.record("C900001")
+    assert record is not None
+    assert record["_grading"]["status"] == "graded"
+    assert service.new_id() == "C900002"
+    assert service.tops()["cumulative_lease_amount"] > 0
+    assert service.validate({"id": "C1", "name": "x", "nature": "ordinary_company"}) == []
+    assert service.validate({"id": "C1", "name": "x", "nature": "alien"})
+
+
+def test_a_save_on_top_of_someone_elses_is_refused_and_nothing_is_lost(tui: Any) -> None:
+    first, second = service_on(tui, "wang"), service_on(tui, "li")
+    record = first.record("C000003")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    base = record["_meta"]["rev"]
+    first.save({**doc, "name": "王先改的名字"}, base)
+    with pytest.raises(StaleRevisionError):
+        second.save({**doc, "name": "李后改的名字"}, base)
+    assert Archive.open(tui.archive).records()["C000003"]["name"] == "王先改的名字"
+    fresh = second.record("C000003", fresh=True)
+    assert fresh is not None
+    assert fresh["name"] == "王先改的名字"
+
+
+def test_the_service_tells_screens_what_changed(tui: Any) -> None:
+    service = service_on(tui)
+    seen = service.generation
+    record = service.record("C000004")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    service.save(doc, record["_meta"]["rev"])
+    assert service.changed_since(seen) == ["C000004"]
+    service.load()
+    assert service.changed_since(seen) is None  # re-read: everything may have changed
+
+
+def test_a_reveal_of_personal_data_is_recorded_in_the_history(tui: Any) -> None:
+    service = service_on(tui)
+    service.record_event("C900001", "personal_data_revealed", {"via": "test"})
+    events = service.history("C900001")
+    assert events[-1]["kind"] == "personal_data_revealed"
+    assert events[-1]["actor"] == "wang"
+
+
+def test_the_policy_status_reports_a_file_that_no_longer_validates(tui: Any) -> None:
+    service = service_on(tui)
+    assert service.policy_status().disk_problems == ()
+    path = tui.folder / "policy.yaml"
+    path.write_text(path.read_text("utf-8").replace("min_score: 80", "min_score: 95"), "utf-8")
+    status = service.policy_status()
+    assert status.disk_problems
+    assert any("grades" in str(p) for p in status.disk_problems)
+    reloaded = service.reload_policy()
+    assert reloaded.disk_problems
+    assert service.policy.version == "2026.1"  # the loaded policy stays in force
