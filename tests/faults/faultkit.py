@@ -19,6 +19,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import make_archive  # noqa: E402
 
 TRACEBACK = "Traceback (most recent call last)"
+# The default run fuzzes lightly; scripts/bench_faults.py sets a larger scale (thousands of cases).
+FUZZ_SCALE = int(os.environ.get("CREDITFILE_FUZZ_SCALE", "1"))
+
+
+def examples(count: int) -> int:
+    """How many hypothesis examples to run: ``count`` times the fuzzing scale."""
+    return count * FUZZ_SCALE
+
+
 AS_OF = "2026-11-29"
 
 

@@ -11,14 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from faultkit import TRACEBACK, cli, cli_process, located
+from faultkit import TRACEBACK, cli, cli_process, examples, located
 
 from policy import default_policy_path
 
 DEFAULT = default_policy_path().read_text("utf-8")
 LINES = DEFAULT.splitlines(keepends=True)
 FUZZ = settings(
-    max_examples=150, deadline=5000, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=examples(100),
+    deadline=5000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 TOKENS = st.sampled_from(
     [
