@@ -25,7 +25,7 @@ NATURE_SHARES = {
 }  # fmt: skip
 # Typical contract amounts (CNY, low and high ends of a log-uniform range) per nature.
 AMOUNTS = {
-    "individual": (8_000, 150_000), "trading_partner": (30_000, 600_000),
+    "individual": (10_000, 150_000), "trading_partner": (30_000, 600_000),
     "ordinary_company": (20_000, 1_500_000), "special_company": (50_000, 1_500_000),
     "developer": (100_000, 3_000_000), "government_agency": (50_000, 1_200_000),
     "government_investment": (200_000, 4_000_000), "central_soe": (300_000, 6_000_000),
@@ -274,7 +274,9 @@ class _Generator:
             elif nature == "government_investment":
                 name = f"{city}{district if d.chance(0.6) else ''}{d.pick(INVESTORS)}"
             elif nature == "central_soe":
-                name = f"{d.pick(SOES)}{city}{d.pick(('分公司', '项目经理部')) if attempt else ''}"
+                # The group itself once, then its branches and project offices in the city.
+                branch = f"{city}{d.pick(('分公司', '项目经理部'))}" if attempt else ""
+                name = d.pick(SOES) + branch
             else:
                 name = f"{city}{b1}{b2}{d.pick(TRADES[nature])}"
             if attempt >= 5:
