@@ -132,6 +132,11 @@ _DECODER = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=_uniq
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _skip(text: str, pos: int) -> int:
+    """The position of the first non-blank character at or after ``pos``."""
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
 def _decode(text: str, pos: int, file: str, line: int, first_line: int = 1) -> tuple[Any, int]:
     """One JSON value at ``pos`` (on ``line``); ``text`` starts on the file's ``first_line``."""
     try:
@@ -148,25 +153,25 @@ def _decode(text: str, pos: int, file: str, line: int, first_line: int = 1) -> t
 def read_json(path: str | Path) -> list[SourceRecord]:
     """The customers of a JSON file holding one array ``[{…}, {…}]``, each with its line."""
     file, text = str(path), _text(path)
-    pos = _SPACE.match(text).end()  # type: ignore[union-attr]
+    pos = _skip(text, 0)
     if not text.startswith("[", pos):
         line, column = _place(text, pos)
         raise FormatError(file, line, column, "a .json file holds an array of customers "
                           "[{…}, {…}]; for one customer per line name it .jsonl")  # fmt: skip
     records: list[SourceRecord] = []
     line, counted = 1, 0
-    pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-    closed = text.startswith("]", pos)
-    while not closed:
+    pos = _skip(text, pos + 1)
+    while not text.startswith("]", pos):
         line += text.count("\n", counted, pos)
         counted = pos
         doc, pos = _decode(text, pos, file, line)
         records.append(_record(file, len(records), line, doc))
-        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
-        closed = text.startswith("]", pos)
-        if not closed and not text.startswith(",", pos):
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+        elif not text.startswith("]", pos):
             raise FormatError(file, *_place(text, pos), "expected , or ] after a customer")
-        pos = _SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+    pos = _skip(text, pos + 1)
     if pos < len(text):
         raise FormatError(file, *_place(text, pos), "unexpected text after the closing ]")
     return records
@@ -178,11 +183,10 @@ def read_jsonl(path: str | Path) -> list[SourceRecord]:
     records: list[SourceRecord] = []
     for number, line in enumerate(_text(path).split("\n"), start=1):
         if line.strip():
-            start = _SPACE.match(line).end()  # type: ignore[union-attr]
-            doc, end = _decode(line, start, file, number, first_line=number)
+            doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
             if line[end:].strip():
-                raise FormatError(file, number, end + 1, "one customer per line: unexpected "
-                                  "text after the JSON object")  # fmt: skip
+                message = "one customer per line: unexpected text after the JSON object"
+                raise FormatError(file, number, _skip(line, end) + 1, message)
             records.append(_record(file, len(records), number, doc))
     return records
 
@@ -407,7 +411,7 @@ def _flat(doc: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in doc.items():
         name = prefix + str(key)
-        if isinstance(value, Mapping) and value:
+        if isinstance(value, Mapping):  # an empty section has no columns
             out.update(_flat(value, name + "."))
         elif isinstance(value, list | tuple):
             out[name] = json.dumps(value, ensure_ascii=False) if value else ""
@@ -417,7 +421,7 @@ def _flat(doc: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 def _cell_text(value: Any) -> str:
-    if value is None or value == {}:
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -1,0 +1,232 @@
+"""Interchange files: round trips, located parse errors, CSV conventions, personal data."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from creditfile.demo import generate_customers
+from creditfile.formats import (
+    READERS,
+    WRITERS,
+    FormatError,
+    read_records,
+    write_csv,
+    write_json,
+    write_jsonl,
+)
+from engine import grade_archive
+from engine.validation import validate_customers
+from policy import Policy
+
+AS_OF = date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[dict[str, Any]]:
+    """Generated customers, with personal data on some of them."""
+    return generate_customers(150, seed=4, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def exported(docs: list[dict[str, Any]], default_policy: Policy) -> list[dict[str, Any]]:
+    """The documents as an export carries them: each with its grading."""
+    gradings = grade_archive(docs, default_policy, AS_OF)
+    return [{**doc, "grading": gradings[doc["id"]]} for doc in docs]
+
+
+def without_nulls(value: Any) -> Any:
+    """What a CSV keeps of a document: empty cells are left out (lists are JSON text, kept)."""
+    if isinstance(value, dict):
+        kept = {k: without_nulls(v) for k, v in value.items() if v is not None and v != ""}
+        return {k: v for k, v in kept.items() if v != {}}
+    return value
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".ndjson", ".csv"])
+def test_an_export_reads_back_as_the_same_customers(
+    tmp_path: Path, docs: list[dict[str, Any]], exported: list[dict[str, Any]], suffix: str
+) -> None:
+    path = tmp_path / f"customers{suffix}"
+    fmt = {".ndjson": "jsonl"}.get(suffix, suffix[1:])
+    WRITERS[fmt](path, exported, include_personal=True)
+    records = read_records(path)
+    assert [r.index for r in records] == list(range(len(docs)))
+    assert {r.file for r in records} == {str(path)}
+    back = [r.doc for r in records]  # the grading an export adds is dropped
+    if fmt == "csv":
+        assert back == [without_nulls(d) for d in docs]
+    else:
+        assert back == docs
+
+
+@pytest.mark.parametrize("writer", [write_json, write_jsonl, write_csv])
+def test_personal_data_is_left_out_unless_asked_for(
+    tmp_path: Path, exported: list[dict[str, Any]], writer: Any
+) -> None:
+    with_person = [d for d in exported if "person" in d["profile"]]
+    assert with_person
+    suffix = {write_json: ".json", write_jsonl: ".jsonl", write_csv: ".csv"}[writer]
+    plain, personal = tmp_path / f"plain{suffix}", tmp_path / f"personal{suffix}"
+    writer(plain, with_person)
+    writer(personal, with_person, include_personal=True)
+    assert "personality" not in plain.read_text("utf-8-sig")
+    assert all("person" not in r.doc.get("profile", {}) for r in read_records(plain))
+    assert all("person" in r.doc["profile"] for r in read_records(personal))
+    assert all("person" in d["profile"] for d in with_person), "the caller's documents changed"
+
+
+def test_csv_opens_in_excel_with_dotted_headers(
+    tmp_path: Path, exported: list[dict[str, Any]]
+) -> None:
+    path = tmp_path / "customers.csv"
+    write_csv(path, exported[:5])
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel shows Chinese
+    header = raw[3:].decode("utf-8").splitlines()[0].split(",")
+    assert header[:3] == ["id", "name", "nature"]
+    assert header.index("contact.phone") < header.index("leases") < header.index("sources")
+    assert header.index("assessment.strength") < header.index("assessment.assessed_by")
+    assert header[-1].startswith("grading.") and "grading.grade" in header
+    assert exported[0]["name"] in raw.decode("utf-8")
+
+
+def test_writers_also_write_to_an_open_stream(exported: list[dict[str, Any]]) -> None:
+    stream = io.StringIO()
+    write_json(stream, exported[:3])
+    assert [d["id"] for d in json.loads(stream.getvalue())] == [d["id"] for d in exported[:3]]
+    empty = io.StringIO()
+    write_json(empty, [])
+    assert json.loads(empty.getvalue()) == []
+    table = io.StringIO()
+    write_csv(table, exported[:2])
+    assert table.getvalue().startswith("id,name,nature,")  # no byte-order mark in a stream
+    assert set(READERS) == set(WRITERS) == {"json", "jsonl", "csv"}
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_cells_become_numbers_text_or_nothing(tmp_path: Path, default_policy: Policy) -> None:
+    path = write(tmp_path, "in.csv", (
+        "id,name,nature,contact.phone,profile.registered_capital,profile.total_assets,"
+        "assessment.strength,assessment.note,leases,profile.person.age\n"
+        'C1,宏达建设,ordinary_company,013800000000,"1,250,000",,8.5,好,'
+        '"[{""item"": ""tower_crane"", ""start"": ""2024-01-05"", ""amount"": 120000, '
+        '""status"": ""active""}]",45\n'
+        "C2 , 李四 ,individual,,abc,,,,,\n"
+        ",,,,,,,,,\n"
+    ), encoding="utf-8-sig")  # fmt: skip
+    first, second = (r.doc for r in read_records(path))
+    assert first == {
+        "id": "C1", "name": "宏达建设", "nature": "ordinary_company",
+        "contact": {"phone": "013800000000"},
+        "profile": {"registered_capital": 1250000, "person": {"age": 45}},
+        "assessment": {"strength": 8.5, "note": "好"},
+        "leases": [{"item": "tower_crane", "start": "2024-01-05", "amount": 120000,
+                    "status": "active"}],
+    }  # fmt: skip
+    assert second == {"id": "C2", "name": "李四", "nature": "individual",
+                      "profile": {"registered_capital": "abc"}}  # fmt: skip
+    problems = validate_customers([first, second], default_policy)
+    assert [(p.index, p.path) for p in problems] == [(1, "profile.registered_capital")]
+
+
+def test_csv_records_know_their_lines_even_with_multiline_cells(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", (
+        "id,name,nature,trading.problems\n"
+        'C1,甲,individual,"第一行\n第二行"\n'
+        "\n"
+        "C2,乙,individual,\n"
+    ))  # fmt: skip
+    records = read_records(path)
+    assert [(r.index, r.line, r.doc["id"]) for r in records] == [(0, 2, "C1"), (1, 5, "C2")]
+    assert records[0].doc["trading"]["problems"] == "第一行\n第二行"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("id,nmae,nature\nC1,甲,individual\n", 1, 2, "did you mean 'name'"),
+        ("id,name,name\n", 1, 3, "appears twice"),
+        ("id,name,nature\nC1,甲,individual,extra\n", 2, 4, "quote cells with commas"),
+        ("id,name,nature,leases\nC1,甲,individual,[{\n", 2, 4, "leases: not valid JSON"),
+        ("id,name,nature,\nC1,甲,individual,x\n", 2, 4, "without a header"),
+        ('id,name\nC1,"' + "长" * 200_000 + '"\n', 2, None, "not readable as CSV"),
+    ],
+)
+def test_csv_layout_errors_are_located(
+    tmp_path: Path, text: str, line: int, column: int | None, words: str
+) -> None:
+    path = write(tmp_path, "bad.csv", text)
+    with pytest.raises(FormatError) as caught:
+        read_records(path)
+    error = caught.value
+    assert (error.file, error.line, error.column) == (str(path), line, column)
+    assert words in error.message
+    assert str(error).startswith(f"{path}:{line}")
+
+
+def test_json_records_know_their_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.json", (
+        '[\n  {"id": "C1", "name": "甲", "nature": "individual"},\n\n'
+        '  {"id": "C2",\n   "name": "乙", "nature": "individual",\n'
+        '   "grading": {"grade": "A"}}\n]\n'
+    ))  # fmt: skip
+    records = read_records(path)
+    assert [(r.index, r.line) for r in records] == [(0, 2), (1, 4)]
+    assert "grading" not in records[1].doc
+    assert read_records(write(tmp_path, "empty.json", " [ ] ")) == []
+
+
+def test_json_lines_skip_blank_lines_and_count_records(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.jsonl", (
+        '{"id": "C1", "name": "甲", "nature": "individual"}\n\n'
+        '  {"id": "C2", "name": "乙", "nature": "individual"}  \r\n'
+    ))  # fmt: skip
+    assert [(r.index, r.line, r.doc["id"]) for r in read_records(path)] == [(0, 1, "C1"),
+                                                                           (1, 3, "C2")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column", "words"),
+    [
+        ("a.json", '[\n {"id": "C1",\n  "name" "甲"}\n]', 3, 10, "Expecting ':' delimiter"),
+        ("a.json", '{"id": "C1"}', 1, 1, "name it .jsonl"),
+        ("a.json", '[{"id": "C1"} {"id": "C2"}]', 1, 15, "expected , or ]"),
+        ("a.json", '[{"id": "C1"}] x', 1, 16, "after the closing ]"),
+        ("a.json", "", 1, 1, "holds an array"),
+        ("a.json", '[\n{"id": "C1", "amount": NaN}]', 2, None, "NaN is not allowed"),
+        ("a.json", '[\n{"id": "C1", "id": "C2"}]', 2, None, "'id' appears twice"),
+        ("a.json", "[" * 100_000, 1, None, "nested too deeply"),
+        ("a.jsonl", '{"id": "C1"}\n{"id": "C2"', 2, 12, "not valid JSON"),
+        ("a.jsonl", '{"id": "C1"} {"id": "C2"}\n', 1, 14, "one customer per line"),
+    ],
+)
+def test_json_errors_are_located(
+    tmp_path: Path, name: str, text: str, line: int, column: int | None, words: str
+) -> None:
+    with pytest.raises(FormatError) as caught:
+        read_records(write(tmp_path, name, text))
+    error = caught.value
+    assert (error.line, error.column) == (line, column), error
+    assert words in error.message
+
+
+def test_unreadable_files_are_refused_with_what_to_do(tmp_path: Path) -> None:
+    gbk = write(tmp_path, "gbk.csv", "id,name,nature\nC1,宏达,ordinary_company\n", "gbk")
+    with pytest.raises(FormatError, match=r"not UTF-8.*CSV UTF-8") as caught:
+        read_records(gbk)
+    assert caught.value.line == 2
+    with pytest.raises(FormatError, match="no such file"):
+        read_records(tmp_path / "missing.json")
+    with pytest.raises(FormatError, match=r"unknown kind of file; name it \.json"):
+        read_records(write(tmp_path, "customers.txt", "[]"))
