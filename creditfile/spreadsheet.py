@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -387,6 +388,7 @@ def _suggest(text: str, index: Mapping[str, Field]) -> str:
     return f"{hint}use the headers of `creditfile template --format xlsx`"
 
 
+@cache
 def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 

@@ -84,9 +84,18 @@ class _SheetWriter:
         self.sheet.append(cells)
 
     def row(self, values: Sequence[Any], *, bold: bool = False) -> None:
-        cells = []
+        """Append one data row; numbers and dates get their format, a total row is bold."""
+        cells: list[Any] = []
         for value, kind in zip(values, self.kinds, strict=True):
-            cell = self._cell(self.sheet, value=_excel_value(value, kind))
+            shown = _excel_value(value, kind)
+            # A styled cell costs several times a plain one: only numbers, dates and totals
+            # need a style; empty cells are not written at all.
+            if shown is None or not (
+                bold or (kind in NUMBER_FORMATS and not isinstance(shown, str))
+            ):
+                cells.append(shown)
+                continue
+            cell = self._cell(self.sheet, value=shown)
             if kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[kind]
             if bold:
