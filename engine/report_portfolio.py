@@ -48,7 +48,7 @@ def portfolio(
         "credit", "exposure", "review", "review_summary"}``.
     """
     lines = customer_lines(docs, gradings, policy, as_of)
-    review = due_for_review(docs, gradings, policy, as_of)
+    review = due_for_review(docs, gradings, policy, as_of, lines)
     return {
         "as_of": as_of.isoformat(),
         "customers": len(lines),

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from engine.facts import money
@@ -44,29 +45,29 @@ class Lease:
 
 @dataclass(frozen=True)
 class CustomerLine:
-    """One customer as the reports see it: its groups and its amounts."""
+    """One customer as the reports see it: its groups and its amounts (each summed once)."""
 
     id: str
     name: str
     groups: Mapping[str, str]
     leases: tuple[Lease, ...]
 
-    @property
+    @cached_property
     def cumulative(self) -> Decimal:
         """Sum of the amounts of non-cancelled leases (累计租赁额)."""
         return sum((lease.amount for lease in self.leases), _ZERO)
 
-    @property
+    @cached_property
     def active(self) -> Decimal:
         """Sum of the amounts of active leases (在租金额)."""
         return sum((lease.amount for lease in self.leases if lease.active), _ZERO)
 
-    @property
+    @cached_property
     def outstanding(self) -> Decimal:
         """Receivable over non-cancelled leases (应收余额)."""
         return sum((lease.outstanding for lease in self.leases), _ZERO)
 
-    @property
+    @cached_property
     def max_overdue_days(self) -> int:
         """The longest overdue among leases with money outstanding; 0 if none."""
         return max(

@@ -175,6 +175,7 @@ def due_for_review(
     gradings: Mapping[str, Mapping[str, Any]],
     policy: Policy,
     as_of: date,
+    lines: Sequence[CustomerLine] | None = None,
 ) -> list[dict[str, Any]]:
     """Every customer due for review, with its reasons, most urgent first.
 
@@ -182,10 +183,18 @@ def due_for_review(
     policy flag, unaudited form, stale agency report), then the larger excess or the more days
     past due, then the more reasons, then the id.
 
+    Args:
+        docs: Every customer document.
+        gradings: ``{customer id: grading}``; a missing one counts as never graded.
+        policy: Review intervals, the agency-report age and the credit limits.
+        as_of: The date ages are counted to.
+        lines: ``customer_lines`` of the same documents, when the caller already has them.
+
     Returns:
         ``[{id, name, grade, reasons: [...], reason_codes}]``.
     """
-    lines = customer_lines(docs, gradings, policy, as_of)
+    if lines is None:
+        lines = customer_lines(docs, gradings, policy, as_of)
     due = []
     for line, doc in zip(lines, docs, strict=True):
         reasons = _reasons_of(line, doc, gradings.get(line.id) or {}, policy, as_of)
