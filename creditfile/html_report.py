@@ -43,6 +43,28 @@ def _kpis(report: Mapping[str, Any]) -> str:
     )
 
 
+def _grade_table(report: Mapping[str, Any], label: list[str]) -> str:
+    rows = report["composition"]["grade"]["rows"]
+    body = [
+        [n, f"{r['customers']:,}", f"{r['customers_pct']:.2f}%", wan(r["cumulative_amount"]),
+         f"{r['cumulative_pct']:.2f}%", wan(r["active_amount"]), f"{r['active_pct']:.2f}%"]
+        for n, r in zip(label, rows, strict=True)
+    ]  # fmt: skip
+    total = report["composition"]["grade"]["total"]
+    body.append(["合计", f"{total['customers']:,}", "100%", wan(total["cumulative_amount"]),
+                 "100%", wan(total["active_amount"]), "100%"])  # fmt: skip
+    headers = [
+        "信用等级",
+        "客户数",
+        "客户占比",
+        "累计租赁额(万元)",
+        "占比",
+        "在租金额(万元)",
+        "占比",
+    ]
+    return html_table(headers, body, numeric=range(1, 7), total_last=True)
+
+
 def _grade_section(report: Mapping[str, Any]) -> str:
     rows = report["composition"]["grade"]["rows"]
     label = [f"{r['key']} {r['label']}" if r["key"] != "ungraded" else r["label"] for r in rows]
@@ -72,35 +94,7 @@ def _grade_section(report: Mapping[str, Any]) -> str:
         width=400,
         title="客户数 按信用等级",
     )
-    total = report["composition"]["grade"]["total"]
-    table = html_table(
-        ["信用等级", "客户数", "客户占比", "累计租赁额(万元)", "占比", "在租金额(万元)", "占比"],
-        [
-            *(
-                [
-                    n,
-                    f"{r['customers']:,}",
-                    f"{r['customers_pct']:.2f}%",
-                    wan(r["cumulative_amount"]),
-                    f"{r['cumulative_pct']:.2f}%",
-                    wan(r["active_amount"]),
-                    f"{r['active_pct']:.2f}%",
-                ]
-                for n, r in zip(label, rows, strict=True)
-            ),
-            [
-                "合计",
-                f"{total['customers']:,}",
-                "100%",
-                wan(total["cumulative_amount"]),
-                "100%",
-                wan(total["active_amount"]),
-                "100%",
-            ],
-        ],
-        numeric=range(1, 7),
-        total_last=True,
-    )
+    table = _grade_table(report, label)
     return section(
         "一、业务构成: 各信用等级带来的租赁额",
         f"""

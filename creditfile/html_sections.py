@@ -136,7 +136,7 @@ def migration_section(report: Mapping[str, Any]) -> str:
     return section(
         "五、等级迁移",
         f'<p class="lead">{escape(when)}。{summary} 绿色为上调, '
-        f"红色为下调, 格内为户数及其累计租赁额。</p>{table}",
+        f"红色为下调, 格内为户数及其累计租赁额; 两次都未评上等级的客户不在表中。</p>{table}",
     )
 
 
@@ -177,44 +177,7 @@ def exposure_section(report: Mapping[str, Any]) -> str:
         width=560,
         title="应收账款账龄",
     )
-    over = exposure["over_limit"][:SHOWN_OVER_LIMIT]
-    rows = [
-        [
-            r["id"],
-            r["name"],
-            r["grade"] or "—",
-            wan(r["credit_limit"] or 0),
-            wan(r["outstanding"]),
-            wan(r["excess"]),
-            "无额度" if r["utilisation_pct"] is None else f"{r['utilisation_pct']:.0f}%",
-            f"{r['max_overdue_days']:,}",
-        ]
-        for r in over
-    ]
-    table = (
-        html_table(
-            [
-                "客户编号",
-                "客户名称",
-                "等级",
-                "信用额度(万元)",
-                "应收余额(万元)",
-                "超出(万元)",
-                "额度使用率",
-                "最长逾期(天)",
-            ],
-            rows,
-            numeric=range(3, 8),
-        )
-        if rows
-        else '<p class="ok">没有客户超出其等级的信用额度。</p>'
-    )
-    more = len(exposure["over_limit"]) - len(over)
-    note = (
-        f'<p class="note">另有 {more:,} 户未列出; 完整名单: creditfile report exposure。</p>'
-        if more > 0
-        else ""
-    )
+    table, note = _over_limit_table(exposure["over_limit"])
     total = exposure["total"]
     lead = (
         f"应收余额合计 {wan(total['outstanding'])} 万元, "
@@ -227,6 +190,26 @@ def exposure_section(report: Mapping[str, Any]) -> str:
         f"</figcaption>{aging}</figure><h3>超出信用额度的客户 (超出最多者在前)</h3>"
         f"{table}{note}",
     )
+
+
+OVER_LIMIT_HEADERS = ("客户编号", "客户名称", "等级", "信用额度(万元)", "应收余额(万元)",
+                      "超出(万元)", "额度使用率", "最长逾期(天)")  # fmt: skip
+
+
+def _over_limit_table(over_limit: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    shown = over_limit[:SHOWN_OVER_LIMIT]
+    if not shown:
+        return '<p class="ok">没有客户超出其等级的信用额度。</p>', ""
+    rows = [
+        [r["id"], r["name"], r["grade"] or "—", wan(r["credit_limit"] or 0),
+         wan(r["outstanding"]), wan(r["excess"]),
+         "无额度" if r["utilisation_pct"] is None else f"{r['utilisation_pct']:.0f}%",
+         f"{r['max_overdue_days']:,}"]
+        for r in shown
+    ]  # fmt: skip
+    more = len(over_limit) - len(shown)
+    note = f'<p class="note">另有 {more:,} 户未列出; 完整名单: creditfile report exposure。</p>'
+    return html_table(OVER_LIMIT_HEADERS, rows, numeric=range(3, 8)), note if more > 0 else ""
 
 
 def review_section(report: Mapping[str, Any]) -> str:
