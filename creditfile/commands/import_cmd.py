@@ -28,21 +28,26 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def read_sources(paths: list[str], policy: Policy) -> list[Any]:
     """Every record of every file, each knowing its file, index and line."""
     from creditfile import formats
+    from creditfile.spreadsheet import is_sheet_csv, read_csv_tables, read_xlsx
 
     records: list[Any] = []
+    # CSV files with Chinese (spreadsheet) headers are read together: a lease or source file
+    # joins the customers of another file by id.
+    sheets = [p for p in paths if Path(p).suffix.lower() == ".csv" and is_sheet_csv(p)]
     for path in paths:
         if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
-            from creditfile.spreadsheet import read_xlsx
-
             records.extend(read_xlsx(path, policy))
-        else:
+        elif path not in sheets:
             records.extend(formats.read_records(path))
+    if sheets:
+        records.extend(read_csv_tables(sheets, policy))
     return records
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Read, validate everything, then add/replace in one write."""
     from creditfile.formats import FormatError
+    from creditfile.spreadsheet import SpreadsheetError
     from engine.validation import validate_customers
 
     policy = env.policy()
@@ -52,6 +57,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
             records = read_sources(args.files, policy)
         except FormatError as exc:
             raise ImportRefusedError(f"{exc}; nothing was imported") from None
+        except SpreadsheetError as exc:
+            for problem in exc.problems:
+                env.warn(str(problem))
+            env.warn("creditfile: the spreadsheet cannot be read as customers; nothing was "
+                     "imported")
+            return 1
         progress.phase(f"validating {len(records):,} records")
         problems = validate_customers([r.doc for r in records], policy)
         if problems:
@@ -73,14 +84,18 @@ def _report(env: Env, records: list[Any], problems: list[Any]) -> None:
     bad = {p.index for p in problems}
     for problem in problems[:MAX_SHOWN]:
         record = records[problem.index]
-        env.warn(f"{_where(record)}: {problem.path or '(record)'}: {problem.message}")
+        env.warn(f"{_where(record, problem.path)}: {problem.path or '(record)'}: "
+                 f"{problem.message}")
     if len(problems) > MAX_SHOWN:
         env.warn(f"… and {len(problems) - MAX_SHOWN:,} more problems")
     env.warn(f"creditfile: {len(bad):,} of {len(records):,} records are invalid; nothing was "
              "imported. Correct them and import again.")
 
 
-def _where(record: Any) -> str:
+def _where(record: Any, path: str) -> str:
+    if hasattr(record, "where"):  # spreadsheets know the cell of every value
+        cid = record.doc.get("id") if isinstance(record.doc, dict) else None
+        return f"{record.where(path)} (record {record.index}{f', id {cid}' if cid else ''})"
     place = str(record.file)
     line = getattr(record, "line", None)
     if line:

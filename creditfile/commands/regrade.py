@@ -30,14 +30,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
     with Progress(env.stderr) as progress:
         progress.phase("reading and grading the archive")
 
+        run_info = run_record(policy, as_of.isoformat())
+
         def grade(docs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
             progress.phase(f"grading {len(docs):,} customers")
             result = grade_all(docs, policy, as_of)
+            # The run records the archive-wide top the scores were relative to.
+            run_info["tops"] = next(iter(result.values()), {}).get("tops", {})
             progress.phase("writing the archive")
             return result
 
-        outcome = archive.regrade(grade, run=run_record(policy, as_of.isoformat()),
-                                  actor=env.actor, dry_run=args.dry_run)
+        outcome = archive.regrade(grade, run=run_info, actor=env.actor, dry_run=args.dry_run)
     summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
     summary["dry_run"] = bool(args.dry_run)
     summary["run_id"] = getattr(outcome, "run_id", None)
