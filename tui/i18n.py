@@ -46,6 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stage.past": ("曾经交易", "past"),
     "stage.upcoming": ("即将交易", "upcoming"),
     "grade.none": ("未评级", "ungraded"),
+    "grade.short_none": ("未评级", "none"),
     "attention.yes": ("需关注", "needs attention"),
     "attention.no": ("无需关注", "no attention needed"),
     # status line

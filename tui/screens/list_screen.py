@@ -29,7 +29,7 @@ def column_labels(service: ArchiveService, lang: str) -> dict[str, dict[str, str
     return {
         "nature": dict(policy.natures),
         "tier": {tier.key: tier.label for tier in policy.tiers},
-        "grade": {"": t(lang, "grade.none")},
+        "grade": {"": t(lang, "grade.short_none")},
         "lifecycle": {k: t(lang, f"lifecycle.{k}") for k in ("established", "new", "prospective")},
         "stage": {k: t(lang, f"stage.{k}") for k in ("current", "past", "upcoming")},
         "attention": {"yes": t(lang, "attention.yes"), "no": t(lang, "attention.no")},
@@ -44,7 +44,7 @@ class ListScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("list", "en"))
-    AUTO_FOCUS = None  # the list takes the focus once it is loaded, not the search box
+    AUTO_FOCUS = ""  # the list takes the focus once it is loaded, not the search box
 
     def __init__(self, service: ArchiveService) -> None:
         super().__init__(id="list")
@@ -71,6 +71,7 @@ class ListScreen(Screen[None]):
     def on_mount(self) -> None:
         """Wait for the archive: the app loads it in a worker and calls ``show_index``."""
         self.query_one(CustomerTable).display = False
+        self.query_one("#search", Input).disabled = True  # nothing to search yet
         self.query_one("#list-title", Static).update(
             t(self.lang, "loading", path=self.service.db_path)
         )
@@ -98,6 +99,7 @@ class ListScreen(Screen[None]):
         self.index = index
         self._seen_generation = self.service.generation
         self.query_one("#list-loading").display = False
+        self.query_one("#search", Input).disabled = False
         table.display = True
         self._update_title()
         self.apply_query(keep=keep)
