@@ -6,6 +6,8 @@ import asyncio
 import copy
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -172,12 +174,14 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 async def type_into(pilot: Pilot[None], editor_id: str, text: str) -> None:
-    """Clear a field and type ``text`` into it, key by key."""
+    """Clear a field and type ``text`` into it: the last two characters key by key (so the
+    card reacts to keystrokes), the rest pasted in one go (keeps the suite quick)."""
     editor = pilot.app.screen.query_one(f"#{editor_id}", Input)
     editor.focus()
     await pilot.pause()
-    await pilot.press("end", *(["backspace"] * len(editor.value)))
-    await pilot.press(*text)
+    editor.value = ""
+    editor.insert_text_at_cursor(text[:-2])
+    await pilot.press(*text[-2:])
     await pilot.pause()
 
 
@@ -244,15 +248,6 @@ def test_every_tab_can_be_reached_by_keys_and_shows_its_section(
         assert screen.query_one("#history-table", DataTable).row_count >= 1
         await pilot.press("left_square_bracket")  # from the first tab back round to the last
         assert screen.query_one("TabbedContent").active == "tab-history"  # type: ignore[attr-defined]
-
-    drive(host(archive_path, policy), steps)
-
-
-def test_tabs_switch_with_the_mouse_too(archive_path: Path, policy: Policy) -> None:
-    async def steps(pilot: Pilot[None]) -> None:
-        await pilot.click("#--content-tab-tab-leases")
-        await pilot.pause()
-        assert card(pilot).query_one("TabbedContent").active == "tab-leases"  # type: ignore[attr-defined]
 
     drive(host(archive_path, policy), steps)
 
@@ -424,8 +419,13 @@ def test_leaving_without_changes_does_not_ask(archive_path: Path, policy: Policy
 def test_add_close_and_cancel_leases(archive_path: Path, policy: Policy) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         screen = card(pilot)
-        screen.show_tab("leases")
+        await pilot.click("#--content-tab-tab-leases")  # tabs answer the mouse too
         await pilot.pause()
+        assert screen.query_one("TabbedContent").active == "tab-leases"  # type: ignore[attr-defined]
+        await pilot.press("c")  # the cursor is on the closed 2023 lease: refused
+        await pilot.pause()
+        assert not screen.draft.dirty
+        assert any("not active" in str(n.message) for n in pilot.app._notifications)
         await pilot.press("a")
         await pilot.pause()
         dialog = pilot.app.screen
@@ -465,19 +465,6 @@ def test_add_close_and_cancel_leases(archive_path: Path, policy: Policy) -> None
             "amount": 360000,
             "status": "active",
         }
-
-    drive(host(archive_path, policy), steps)
-
-
-def test_closing_a_lease_that_is_not_active_is_refused(archive_path: Path, policy: Policy) -> None:
-    async def steps(pilot: Pilot[None]) -> None:
-        screen = card(pilot)
-        screen.show_tab("leases")
-        await pilot.pause()
-        await pilot.press("c")  # the cursor is on the closed 2023 lease
-        await pilot.pause()
-        assert not screen.draft.dirty
-        assert any("not active" in str(n.message) for n in pilot.app._notifications)
 
     drive(host(archive_path, policy), steps)
 
@@ -592,9 +579,49 @@ def test_a_new_customer_with_a_taken_id_is_refused(archive_path: Path, policy: P
     drive(host(archive_path, policy, customer_id=None), steps)
 
 
-def test_the_card_speaks_chinese(archive_path: Path, policy: Policy) -> None:
-    async def steps(pilot: Pilot[None]) -> None:
-        assert "客户档案 C000001" in text_of(pilot, "#card-header")
-        assert "版本 1" in text_of(pilot, "#card-header")
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
 
-    drive(host(archive_path, policy, lang="zh"), steps)
+
+def test_a_slow_save_leaves_the_screen_working_and_says_so(
+    archive_path: Path, policy: Policy
+) -> None:
+    holders: list[subprocess.Popen[str]] = []
+
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--phone", "13912345678")
+        # Another process (a regrade, say) takes the archive lock for a while.
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, f"{archive_path}.lock", "2.5"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.8)
+        # Still waiting for the lock, yet the screen answers keys.
+        assert screen._saving
+        tabs = screen.query_one("TabbedContent")
+        before = tabs.active  # type: ignore[attr-defined]
+        screen.query_one("#card-tabs").focus()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert tabs.active != before  # type: ignore[attr-defined]
+        assert any("Still saving" in str(n.message) for n in pilot.app._notifications)
+        await settle(pilot)
+        assert not screen._saving and screen.draft.base_rev == 2
+
+    try:
+        drive(host(archive_path, policy), steps)
+    finally:
+        for holder in holders:
+            holder.wait(timeout=10)
+    assert stored(archive_path)["contact"]["phone"] == "13912345678"
