@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,10 +33,11 @@ class Plan:
     writers: int
     edits: int
     writer_customers: int
+    fuzz_scale: int
 
 
-FULL = Plan(20_000, {"regrade": 20, "import": 16, "save": 20}, 4, 200, 2_000)
-QUICK = Plan(3_000, {"regrade": 4, "import": 4, "save": 4}, 4, 25, 500)
+FULL = Plan(20_000, {"regrade": 20, "import": 16, "save": 20}, 4, 200, 2_000, 5)
+QUICK = Plan(3_000, {"regrade": 4, "import": 4, "save": 4}, 4, 25, 500, 0)
 
 
 def log(text: str) -> None:
@@ -53,8 +55,10 @@ def kills(work: Path, plan: Plan, rng: random.Random) -> list[dict[str, object]]
         seen = Counter(c.outcome if c.ok else "BROKEN" for c in cycles)
         bad = [f"after {c.delay:.2f} s: {c.outcome}" for c in cycles if not c.ok]
         finished = sum(c.finished for c in cycles)
+        writing = sum(c.moment == "writing" for c in cycles)
         detail = (
-            f"{len(cycles)} kills at {plan.customers:,} customers: old state "
+            f"{len(cycles)} kills at {plan.customers:,} customers ({writing} timed to land "
+            "during the write): old state "
             f"{seen['old']}, new state {seen['new']} ({finished} had finished before the "
             f"kill), broken {seen['BROKEN']}" + (f" — {'; '.join(bad[:3])}" if bad else "")
         )
@@ -125,6 +129,38 @@ def failing_writes(work: Path) -> list[dict[str, object]]:
     return results
 
 
+FUZZ_FILES = ("test_hostile_policy.py", "test_hostile_import.py", "test_cli_fuzz.py")
+# Examples per unit of scale, summed over the fuzzing tests of FUZZ_FILES.
+FUZZ_CASES_PER_SCALE = 100 + 100 + 4 * 30 + 8 + 100
+
+
+def fuzz(scale: int) -> dict[str, object]:
+    """The hypothesis fuzzing tests of tests/faults, ``scale`` times as many cases."""
+    root = Path(__file__).resolve().parent.parent
+    tests = [str(root / "tests" / "faults" / name) for name in FUZZ_FILES]
+    env = {**faults.child_env(), "CREDITFILE_FUZZ_SCALE": str(scale)}
+    log(f"fuzzing: about {FUZZ_CASES_PER_SCALE * scale:,} generated cases")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    took = time.perf_counter() - started
+    summary = (done.stdout.strip().splitlines() or ["no output"])[-1]
+    detail = (
+        f"about {FUZZ_CASES_PER_SCALE * scale:,} generated policy files, imports and "
+        f"command lines in {took:.0f} s: {summary}"
+    )
+    if done.returncode != 0:
+        failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
+        detail += " — " + "; ".join(failed[:5])
+    return {"name": "hostile input fuzzing", "ok": done.returncode == 0, "detail": detail}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every scenario; report; exit 1 if any failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -141,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         scenarios.append(lock(work))
         scenarios += failing_writes(work)
         scenarios.append(writers(work, plan))
+    if plan.fuzz_scale:
+        scenarios.append(fuzz(plan.fuzz_scale))
     if args.json:
         print(json.dumps({"scenarios": scenarios}, ensure_ascii=False))
     else:

@@ -9,6 +9,7 @@ worker those processes run: ``faults.py save-one|save-loop|hold-lock --db FILE â
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -101,6 +102,7 @@ class Cycle:
     delay: float
     outcome: str  # "old", "new", or what was wrong
     finished: bool = False
+    moment: str = "random"  # or "writing": killed once the write had begun
 
     @property
     def ok(self) -> bool:
@@ -144,8 +146,9 @@ def crash_cycles(
 ) -> list[Cycle]:
     """Kill ``op`` with SIGKILL at random moments; after each, open the archive and compare.
 
-    The before and after states come from an uninterrupted run on a copy. Kill times are drawn
-    over the whole run, weighted towards its end where the write happens.
+    The before and after states come from an uninterrupted run on a copy. Every other kill
+    comes at a random moment of the whole run; the others come soon after the process starts
+    writing (a file beside the archive changes), where a non-atomic write would break.
     """
     db = work / f"crash-{op.name}.json"
     copy_archive(base, db)
@@ -162,21 +165,44 @@ def crash_cycles(
     if after == before:
         raise RuntimeError(f"{op.name} changed nothing; the scenario cannot tell old from new")
     results = []
-    for _ in range(cycles):
+    for number in range(cycles):
         copy_archive(base, db)
-        delay = duration * (
-            rng.uniform(0.1, 1.0) if rng.random() < 0.3 else rng.uniform(0.75, 1.05)
-        )
+        spawned = time.perf_counter()
         child = subprocess.Popen(
             argv, cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
+        if number % 2:  # every other kill lands while the process is writing
+            soon = rng.choice((0.02, 0.1 * duration))  # right away, or later in the write
+            delay = _when_writing(db, child, spawned) + rng.uniform(0, soon)
+        else:
+            delay = duration * rng.uniform(0.1, 1.05)
+        time.sleep(max(0.0, delay - (time.perf_counter() - spawned)))
         finished = child.poll() is not None
         if not finished:
             child.send_signal(signal.SIGKILL)
         child.wait()
-        results.append(Cycle(op.name, delay, _judge(db, op, before, after), finished))
+        moment = "writing" if number % 2 else "random"
+        results.append(Cycle(op.name, delay, _judge(db, op, before, after), finished, moment))
     return results
+
+
+def _siblings(db: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for item in db.parent.iterdir():
+        if item.name.startswith((db.name, f".{db.name}")) and not item.name.endswith(".lock"):
+            with contextlib.suppress(OSError):
+                info = item.stat()
+                found[item.name] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def _when_writing(db: Path, child: subprocess.Popen[Any], spawned: float) -> float:
+    """Seconds from ``spawned`` until the child first changes a file beside the archive (the
+    history sidecar or a temporary file): the start of its write."""
+    quiet = _siblings(db)
+    while child.poll() is None and _siblings(db) == quiet:
+        time.sleep(0.001)
+    return time.perf_counter() - spawned
 
 
 def _judge(db: Path, op: Operation, before: Any, after: Any) -> str:
@@ -272,6 +298,7 @@ def save_loop(db: Path, ids: Sequence[str], edits: int, tag: str, seed: int) -> 
         marker = f"{tag}-{number}"
         doc["trading"] = {**(doc.get("trading") or {}), "problems": marker}
         base = record["_meta"]["rev"]
+        time.sleep(rng.uniform(0, 0.02))  # a moment of editing, so that writers collide
         try:
             saved = archive.save_customer(doc, base_rev=base, actor=tag)
         except StaleRevisionError:
