@@ -60,9 +60,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if args.out:
             with Path(args.out).open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
                                      newline="") as stream:
-                writer(stream, docs)
+                writer(stream, docs, include_personal=args.include_personal)
         else:
-            writer(sys.stdout, docs)
+            writer(sys.stdout, docs, include_personal=args.include_personal)
     if args.out:
         env.warn(f"exported {len(docs):,} customers to {args.out} ({fmt})")
     return 0

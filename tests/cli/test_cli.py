@@ -128,3 +128,15 @@ def test_show_hides_personal_data_unless_asked(run: Run, archive_path: Path) -> 
     assert shown["profile"]["person"]["family"] == "已婚"
     events = json.loads(run("history", "C00000", "--json").stdout)
     assert events[-1]["kind"] == "personal_data_revealed"
+
+
+def test_export_leaves_out_personal_data_unless_asked(run: Run, archive_path: Path,
+                                                      tmp_path: Path) -> None:
+    for fmt in ("json", "jsonl", "csv"):
+        plain = run("export", "--format", fmt)
+        assert plain.returncode == 0, plain.stderr
+        assert "已婚" not in plain.stdout
+        personal = run("export", "--format", fmt, "--include-personal")
+        assert "已婚" in personal.stdout
+    events = json.loads(run("history", "--json").stdout)
+    assert any(e["kind"] == "personal_data_exported" for e in events)
