@@ -374,6 +374,16 @@ def test_leaving_with_unsaved_changes_asks_first(
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("e")
         await type_into(pilot, "f-contact--address", "汉口")
+        screen = card(pilot)
+        assert screen.has_unsaved_changes()
+        # Quitting the application asks the same way (the app hands over what it would do).
+        quits: list[str] = []
+        screen.confirm_leave(lambda: quits.append("quit"))
+        await pilot.pause()
+        assert pilot.app.screen.id == "unsaved-dialog"
+        await pilot.press("escape")  # Esc in the dialog means keep editing
+        await pilot.pause()
+        assert quits == [] and pilot.app.screen is screen
         await pilot.press("escape")
         await pilot.pause()
         assert pilot.app.screen.id == "unsaved-dialog"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from textual import work
@@ -20,6 +20,7 @@ class SaveActions(CardBase):
     """Save, reload and leave, for the card screen."""
 
     _leave_after_save = False
+    _proceed: Callable[[], object] | None = None
     _save_started = 0.0
 
     def action_save(self) -> None:
@@ -103,7 +104,9 @@ class SaveActions(CardBase):
         self.load_tops()  # this customer's amounts may have moved the archive-wide top
         self.notify(tr(self.lang, "save.done", id=self.draft.customer_id, rev=self.draft.base_rev))
         if self._leave_after_save and not self.draft.dirty:
-            self.dismiss(None)
+            self._leave_after_save = False
+            if self._proceed is not None:
+                self._proceed()
 
     def _refused_stale(self, exc: Any) -> None:
         from tui.card.modals import stale_dialog
@@ -151,19 +154,33 @@ class SaveActions(CardBase):
 
     def action_back(self) -> None:
         """Leave the card; with unsaved changes, ask first."""
+        self.confirm_leave(lambda: self.dismiss(None))
+
+    def has_unsaved_changes(self) -> bool:
+        """Whether leaving now would lose edits (or a save is still running)."""
+        return self._saving or self.draft.dirty
+
+    def confirm_leave(self, proceed: Callable[[], object]) -> None:
+        """Run ``proceed`` (leave the card, quit the app…) once nothing would be lost: at once
+        when there are no unsaved changes, else after asking — save first, discard, or stay.
+
+        Args:
+            proceed: What to do once it is safe.
+        """
+        self._proceed = proceed
         if self._saving:
             self._leave_after_save = True
             return
         if not self.draft.dirty:
-            self.dismiss(None)
+            proceed()
             return
         from tui.card.modals import unsaved_dialog
 
         self.app.push_screen(unsaved_dialog(self.lang, self.draft.customer_id), self._after_unsaved)
 
     def _after_unsaved(self, choice: str | None) -> None:
-        if choice == "discard":
-            self.dismiss(None)
+        if choice == "discard" and self._proceed is not None:
+            self._proceed()
         elif choice == "save":
             self._leave_after_save = True
             self.action_save()
