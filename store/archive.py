@@ -32,6 +32,7 @@ from store.errors import (
     StaleRevisionError,
     StoreError,
 )
+from store.framing import Fragments
 from store.locking import Waiting, archive_lock
 from store.records import (
     Gradings,
@@ -47,7 +48,7 @@ from store.records import (
     now_text,
     regrade_events,
 )
-from store.storage import gc_paused, read_json, remove_stray_temps, write_json_atomic
+from store.storage import gc_paused, read_archive, remove_stray_temps, write_json_atomic
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
 
@@ -66,6 +67,8 @@ class Archive:
         self._last_key = 0
         self._stamp: tuple[int, int, int] | None = None
         self._lock_depth = 0
+        # The encoded bytes of every unchanged record, by TinyDB key (see store.framing).
+        self._fragments: Fragments = {}
 
     @classmethod
     def open(
@@ -208,7 +211,9 @@ class Archive:
             if current is None:
                 raise CustomerMissingError(self.path, customer_id)
             self._check_revision(customer_id, current, base_rev)
-            del self._data["customers"][self._keys.pop(customer_id)]
+            key = self._keys.pop(customer_id)
+            del self._data["customers"][key]
+            self._fragments.pop(key, None)
             del self._records[customer_id]
             event = {"kind": "customer_deleted", "customer_id": customer_id, "actor": actor}
             self._commit([{**event, "at": now_text(), "rev": base_rev}])
@@ -285,6 +290,7 @@ class Archive:
                 record = self._records.get(cid)
                 if record is not None:
                     record["_grading"] = grading
+                    self._fragments.pop(self._keys[cid], None)
             self._commit(regrade_events(run, run_id, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, run_id)
 
@@ -366,7 +372,8 @@ class Archive:
         if stamp == self._stamp:
             return
         self._stamp = None
-        self._data = checked_archive(self.path, read_json(self.path))
+        data, self._fragments = read_archive(self.path)
+        self._data = checked_archive(self.path, data)
         with gc_paused():
             index = index_customers(self.path, self._data["customers"])
         self._records, self._keys, self._last_key = index
@@ -407,6 +414,7 @@ class Archive:
             key = self._keys[cid] = str(self._last_key)
         self._data["customers"][key] = record
         self._records[cid] = record
+        self._fragments.pop(key, None)
 
     def _uncommitted(self) -> set[int]:
         meta = self._meta()
@@ -431,5 +439,5 @@ class Archive:
             }
         )
         # On failure ``_changing`` drops the cache, so the meta changed above is re-read.
-        info = write_json_atomic(self.path, self._data)
+        info = write_json_atomic(self.path, self._data, fragments=self._fragments)
         self._stamp = (info.st_ino, info.st_mtime_ns, info.st_size)

@@ -3,7 +3,8 @@
 TinyDB's stock ``JSONStorage`` rewrites the file in place (seek, write, truncate): a crash in
 between leaves a corrupt archive. Here a write goes to a temporary file beside the archive,
 is fsynced, and is renamed over it; the directory is fsynced too. The file replaced is kept as
-``<archive>.bak`` through a hard link, at no copying cost.
+``<archive>.bak`` through a hard link, at no copying cost. The bytes are laid out one record
+per line (``store.framing``) so that a write re-encodes only the records that changed.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import contextlib
 import gc
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
+from store import framing
 from store.errors import ArchiveDamagedError, ArchiveWriteError
+from store.framing import Fragments
 
 TEMP_MARK = ".tmp-"
 
@@ -45,6 +48,18 @@ def backup_path(path: Path) -> Path:
 
 def read_json(path: Path) -> Any:
     """Parse the whole file; damaged content raises ``ArchiveDamagedError`` naming it."""
+    return read_archive(path)[0]
+
+
+def read_archive(path: Path) -> tuple[Any, Fragments]:
+    """Parse the file, keeping each record's bytes when it is laid out by ``store.framing``.
+
+    Returns:
+        The parsed JSON and the encoded records by key (empty for another layout).
+
+    Raises:
+        ArchiveDamagedError: unreadable, empty, or not JSON; the message names the file.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -53,12 +68,14 @@ def read_json(path: Path) -> Any:
         raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
     try:
         with gc_paused():
-            return orjson.loads(raw)
+            data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise ArchiveDamagedError(
             path,
-            f"not valid JSON ({exc}); it may be truncated or not an archive. {_restore_hint(path)}",
+            f"not valid JSON ({exc}); it may be truncated or not an archive. "
+            + _restore_hint(path),
         ) from None
+    return data, framing.fragments_of(raw, data)
 
 
 def _restore_hint(path: Path) -> str:
@@ -67,12 +84,20 @@ def _restore_hint(path: Path) -> str:
     return "nothing was changed; check that --db names the right file"
 
 
-def write_json_atomic(path: Path, data: Any, *, keep_backup: bool = True) -> os.stat_result:
-    """Replace ``path`` with ``data`` as JSON, whole or not at all.
+def write_json_atomic(
+    path: Path,
+    data: Mapping[str, Any],
+    *,
+    fragments: Fragments | None = None,
+    keep_backup: bool = True,
+) -> os.stat_result:
+    """Replace ``path`` with the database ``data``, whole or not at all.
 
     Args:
         path: The file to replace (created mode 0600 when new).
-        data: JSON-compatible data.
+        data: The database: table name → {document key → document}.
+        fragments: Encoded records by key, reused for records that did not change and
+            completed with the ones encoded now (see ``store.framing``).
         keep_backup: Keep the replaced file as ``<path>.bak`` (a hard link: no copying).
 
     Returns:
@@ -82,39 +107,35 @@ def write_json_atomic(path: Path, data: Any, *, keep_backup: bool = True) -> os.
         ArchiveWriteError: the data cannot be stored as JSON, or the write failed (disk full,
             permissions…); the old file is intact and no temporary file is left.
     """
-    try:
-        with gc_paused():
-            payload = orjson.dumps(data)
-    except orjson.JSONEncodeError as exc:
-        raise ArchiveWriteError(
-            path, f"a value cannot be stored as JSON ({exc}); nothing was written"
-        ) from None
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        _write_synced(temp, payload)
+        with gc_paused():
+            _write_synced(temp, framing.encode(data, {} if fragments is None else fragments))
         if keep_backup:
             _keep_backup(path)
         os.replace(temp, path)
         _sync_directory(path.parent)
         return os.stat(path)
-    except OSError as exc:
+    except (OSError, orjson.JSONEncodeError) as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise ArchiveWriteError(
-            path,
-            f"could not write the archive ({exc.strerror or exc}); "
-            "the archive on disk is unchanged — free some disk space or "
-            "check permissions, then try again",
-        ) from None
+        if isinstance(exc, orjson.JSONEncodeError):
+            reason = f"a value cannot be stored as JSON ({exc}); nothing was written"
+        else:
+            reason = (
+                f"could not write the archive ({exc.strerror or exc}); the archive on disk is "
+                "unchanged — free some disk space or check permissions, then try again"
+            )
+        raise ArchiveWriteError(path, reason) from None
 
 
-def _write_synced(temp: Path, payload: bytes) -> None:
+def _write_synced(temp: Path, chunks: Iterable[bytes]) -> None:
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)

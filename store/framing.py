@@ -1,0 +1,101 @@
+"""The archive file's byte layout: one customer record per line, so unchanged records are reused.
+
+The file is ordinary JSON (TinyDB and any JSON tool read it) laid out as::
+
+    {"customers":{
+    "1":{…record…},
+    "2":{…record…}
+    },"meta":{"1":{…}}}
+
+JSON escapes newlines inside strings, so every record sits on a line of its own. The file is
+parsed whole (the fastest way), then its lines give the bytes of every record, kept beside the
+parsed records. A write re-encodes only the records that changed and copies the others' bytes:
+saving one customer among 100,000 costs a copy of the file, not a JSON dump of every record. A
+file laid out any other way (written by another tool) simply has no reusable bytes; the next
+write lays it out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
+import orjson
+
+HEAD = b'{"customers":{'
+TABLE = "customers"
+SEPARATOR = b",\n"
+CHUNK = 2048  # records joined per write: few system calls, little memory
+
+Fragment = bytes | memoryview
+Fragments = dict[str, Fragment]
+
+
+def encode(data: Mapping[str, Any], fragments: MutableMapping[str, Fragment]) -> Iterator[bytes]:
+    """The bytes of the archive file, in chunks.
+
+    Args:
+        data: The database: table name → {document key → document}.
+        fragments: Encoded ``"key":record`` entries by key, reused as they are; records
+            missing from it are encoded and added to it.
+
+    Yields:
+        Consecutive pieces of the file.
+
+    Raises:
+        orjson.JSONEncodeError: a value JSON cannot hold.
+    """
+    table: Mapping[str, Any] = data.get(TABLE, {})
+    yield HEAD + b"\n"
+    # The loop runs once per customer on every save: keep it to a lookup and an append.
+    cached = fragments.get
+    chunk: list[Fragment] = []
+    append = chunk.append
+    first = True
+    for key, record in table.items():
+        entry = cached(key)
+        if entry is None:
+            entry = fragments[key] = orjson.dumps(key) + b":" + orjson.dumps(record)
+        append(entry)
+        if len(chunk) == CHUNK:
+            yield (b"" if first else SEPARATOR) + SEPARATOR.join(chunk)
+            chunk.clear()
+            first = False
+    if chunk:
+        yield (b"" if first else SEPARATOR) + SEPARATOR.join(chunk)
+    tail = [b"\n}"]
+    for name, other in data.items():
+        if name != TABLE:
+            tail += (b",", orjson.dumps(name), b":", orjson.dumps(other))
+    yield b"".join([*tail, b"}\n"])
+
+
+def fragments_of(raw: bytes, data: Mapping[str, Any]) -> Fragments:
+    """The encoded entries of a file already parsed whole, found by its line layout.
+
+    Args:
+        raw: The file's bytes.
+        data: What they parsed to.
+
+    Returns:
+        Views into ``raw`` by key (keeping ``raw`` alive), or nothing when the file is not
+        laid out by ``encode``.
+    """
+    table = data.get(TABLE) if isinstance(data, Mapping) else None
+    if not isinstance(table, Mapping) or not raw.startswith(HEAD + b"\n"):
+        return {}
+    view = memoryview(raw)
+    fragments: Fragments = {}
+    find = raw.find
+    start = len(HEAD) + 1
+    # Only cheap checks per line: the whole parse has already proved the bytes are JSON, so
+    # a line that starts with the expected key and ends an object holds exactly that entry.
+    for key in table:
+        end = find(b"\n", start)
+        stop = end - 1 if raw[end - 1] == ord(",") else end
+        prefix = b'"' + key.encode() + b'":'
+        if end < 0 or raw[stop - 1] != ord("}") or raw[start : start + len(prefix)] != prefix:
+            return {}
+        fragments[key] = view[start:stop]
+        start = end + 1
+    return fragments if raw[start : start + 1] == b"}" else {}
