@@ -17,7 +17,7 @@ from policy import CreditfileError
 from tui.i18n import resolve_lang, t
 from tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
 from tui.search_index import PinyinKeys, SearchIndex, row_of
-from tui.service import ArchiveService
+from tui.service import ArchiveService, gc_paused
 
 SCREENS = ("list", "portfolio", "policy", "review")
 
@@ -96,13 +96,15 @@ class CreditfileApp(App[None]):
         """Rows first (painted at once), then search keys, then the attention marks."""
         grades = [g.name for g in self.service.policy.all_grades]
         records = self.service.records()
-        rows = [row_of(record) for record in records.values()]
-        index = SearchIndex(rows, grades, self._pinyin, searchable=False)
-        index.order("id")
+        with gc_paused():
+            rows = [row_of(record) for record in records.values()]
+            index = SearchIndex(rows, grades, self._pinyin, searchable=False)
+            index.order("id")
         self.call_from_thread(self._show_index, index)
-        index.build_search()
-        for row, record in zip(rows, records.values(), strict=True):
-            row.attention = tuple(r["code"] for r in self.service.attention(record))
+        with gc_paused():
+            index.build_search()
+            for row, record in zip(rows, records.values(), strict=True):
+                row.attention = tuple(r["code"] for r in self.service.attention(record))
         self.call_from_thread(self._attention_ready)
 
     def _show_index(self, index: SearchIndex) -> None:
