@@ -27,18 +27,17 @@ from store.changes import changed_paths
 from store.errors import (
     ArchiveNotFoundError,
     CustomerMissingError,
-    DuplicateCustomerError,
     RegradeCancelledError,
-    StaleRevisionError,
     StoreError,
 )
 from store.framing import Fragments
-from store.locking import Waiting, archive_lock
+from store.locking import ArchiveLock, Waiting
 from store.records import (
     Gradings,
     ImportResult,
     RegradeOutcome,
     build_record,
+    check_revision,
     checked_archive,
     copy_record,
     document_of,
@@ -59,14 +58,12 @@ class Archive:
     def __init__(self, path: Path, lock_timeout: float, on_wait: Waiting | None) -> None:
         """Prefer ``Archive.open``, which checks the file."""
         self.path = path
-        self.lock_timeout = lock_timeout
-        self.on_wait = on_wait
+        self._lock = ArchiveLock(path, lock_timeout, on_wait)
         self._data: dict[str, Any] = {}
         self._records: dict[str, dict[str, Any]] = {}
         self._keys: dict[str, str] = {}
         self._last_key = 0
         self._stamp: tuple[int, int, int] | None = None
-        self._lock_depth = 0
         # The encoded bytes of every unchanged record, by TinyDB key (see store.framing).
         self._fragments: Fragments = {}
 
@@ -110,7 +107,7 @@ class Archive:
                 raise StoreError(
                     archive.path, f"cannot create its folder ({exc.strerror}); choose another --db"
                 ) from None
-        with archive._locked():
+        with archive._lock.held():
             remove_stray_temps(archive.path)
             if not archive.path.exists():
                 archive._data = {"customers": {}, "meta": {"1": new_meta()}}
@@ -184,7 +181,7 @@ class Archive:
         cid = str(doc["id"])
         with self._changing():
             current = self._records.get(cid)
-            self._check_revision(cid, current, base_rev)
+            check_revision(self.path, cid, current, base_rev)
             at = now_text()
             record = build_record(doc, current, actor, at)
             event = {
@@ -210,7 +207,7 @@ class Archive:
             current = self._records.get(customer_id)
             if current is None:
                 raise CustomerMissingError(self.path, customer_id)
-            self._check_revision(customer_id, current, base_rev)
+            check_revision(self.path, customer_id, current, base_rev)
             key = self._keys.pop(customer_id)
             del self._data["customers"][key]
             self._fragments.pop(key, None)
@@ -326,33 +323,15 @@ class Archive:
             ArchiveWriteError: the history could not be appended to.
         """
         event = {**(detail or {}), "kind": kind, "customer_id": customer_id, "actor": actor}
-        with self._locked():
+        with self._lock.held():
             history.append_events(self.path, [{**event, "at": now_text()}])
 
     # Internals ---------------------------------------------------------------------------
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        # Re-entrant for this object: a flock taken twice by one process through two file
-        # descriptors would wait for itself (e.g. a grade_fn that records an event).
-        if self._lock_depth:
-            self._lock_depth += 1
-            try:
-                yield
-            finally:
-                self._lock_depth -= 1
-            return
-        with archive_lock(self.path, self.lock_timeout, self.on_wait):
-            self._lock_depth = 1
-            try:
-                yield
-            finally:
-                self._lock_depth = 0
-
-    @contextmanager
     def _changing(self) -> Iterator[None]:
         """Lock, refresh, and drop the cache if the change fails half-way."""
-        with self._locked():
+        with self._lock.held():
             self._refresh()
             try:
                 yield
@@ -386,26 +365,6 @@ class Archive:
     def _meta_fresh(self) -> dict[str, Any]:
         self._refresh()
         return self._meta()
-
-    def _check_revision(
-        self, cid: str, current: dict[str, Any] | None, base_rev: int | None
-    ) -> None:
-        if current is None:
-            if base_rev is not None:
-                raise CustomerMissingError(self.path, cid)
-            return
-        if base_rev is None:
-            raise DuplicateCustomerError(self.path, cid)
-        meta = current.get("_meta") or {}
-        if meta.get("rev") != base_rev:
-            raise StaleRevisionError(
-                self.path,
-                cid,
-                base_rev,
-                meta.get("rev"),
-                meta.get("updated_by"),
-                meta.get("updated_at"),
-            )
 
     def _put(self, cid: str, record: dict[str, Any]) -> None:
         key = self._keys.get(cid)

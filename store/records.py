@@ -11,7 +11,12 @@ from typing import Any
 
 import orjson
 
-from store.errors import ArchiveDamagedError
+from store.errors import (
+    ArchiveDamagedError,
+    CustomerMissingError,
+    DuplicateCustomerError,
+    StaleRevisionError,
+)
 
 FORMAT = "creditfile-archive"
 FORMAT_VERSION = 1
@@ -116,6 +121,29 @@ def index_customers(
             "run `creditfile doctor`",
         ) from None
     return records, keys, last
+
+
+def check_revision(
+    path: Path, cid: str, current: Mapping[str, Any] | None, base_rev: int | None
+) -> None:
+    """Refuse a change made on a revision other than the stored one.
+
+    Raises:
+        CustomerMissingError: changing a customer that is not (or no longer) stored.
+        DuplicateCustomerError: creating (``base_rev`` None) a customer that exists.
+        StaleRevisionError: someone saved the customer after ``base_rev``.
+    """
+    if current is None:
+        if base_rev is not None:
+            raise CustomerMissingError(path, cid)
+        return
+    if base_rev is None:
+        raise DuplicateCustomerError(path, cid)
+    meta = current.get("_meta") or {}
+    if meta.get("rev") != base_rev:
+        raise StaleRevisionError(
+            path, cid, base_rev, meta.get("rev"), meta.get("updated_by"), meta.get("updated_at")
+        )
 
 
 def document_of(record: Mapping[str, Any] | None) -> dict[str, Any]:
