@@ -12,7 +12,6 @@ Every public method may be called from a worker thread; state changes happen und
 from __future__ import annotations
 
 import gc
-import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,14 +24,8 @@ from typing import Any
 from engine import archive_tops_for
 from engine.reports import composition, customer_lines, item_composition
 from engine.review import due_for_review, review_reasons
-from policy import (
-    Policy,
-    PolicyError,
-    PolicyProblem,
-    default_policy_path,
-    load_policy,
-    parse_policy,
-)
+from policy import Policy
+from tui.policy_state import PolicySource, PolicyStatus, check_disk, resolve_policy
 from tui.screens.regrade_plan import (
     RegradeCancelledError,
     RegradePreview,
@@ -74,39 +67,6 @@ def gc_paused() -> Iterator[None]:
 def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
     """The customer document of a store record: every key not starting with ``_``."""
     return {k: v for k, v in record.items() if not k.startswith("_")}
-
-
-@dataclass(frozen=True)
-class PolicySource:
-    """Where the active policy came from.
-
-    Attributes:
-        origin: ``option`` (``--policy``), ``environment`` (``$CREDITFILE_POLICY``), ``archive``
-            (the archive's activated policy) or ``default`` (the shipped ``policy/default.yaml``).
-        path: The file it was read from (for ``archive``: the path recorded on activation).
-    """
-
-    origin: str
-    path: str | None
-
-
-@dataclass(frozen=True)
-class PolicyStatus:
-    """The active policy and whether its file on disk still validates.
-
-    Attributes:
-        policy: The policy in force for this session.
-        source: Where it came from.
-        disk_checked: Whether there was a file on disk to check.
-        disk_problems: The problems of the file as it is on disk now (empty: it validates).
-        disk_changed: The file on disk validates but differs from the policy in force.
-    """
-
-    policy: Policy
-    source: PolicySource
-    disk_checked: bool
-    disk_problems: tuple[PolicyProblem, ...] = ()
-    disk_changed: bool = False
 
 
 @dataclass
@@ -406,7 +366,7 @@ class ArchiveService:
         status = self._status
         if status is None:
             raise RuntimeError("the archive is not loaded yet; call ArchiveService.load first")
-        return _check_disk(status.policy, status.source)
+        return check_disk(status.policy, status.source)
 
     def reload_policy(self) -> PolicyStatus:
         """Load the policy again from where it came from; keep the old one if it no longer loads.
@@ -453,49 +413,8 @@ class ArchiveService:
             return self._archive
 
     def _resolve_policy(self, archive: Any, *, keep_on_error: bool = False) -> PolicyStatus:
-        source = self._policy_source(archive)
-        try:
-            if source.origin == "archive":
-                active = archive.active_policy()
-                label = f"{self.db_path}#active-policy({source.path or 'policy'})"
-                policy = parse_policy(active["text"], label)
-            else:
-                policy = load_policy(source.path or default_policy_path())
-        except PolicyError as exc:
-            if not keep_on_error or self._status is None:
-                raise
-            old = self._status
-            return PolicyStatus(old.policy, old.source, True, exc.problems)
-        if source.origin != "archive":
-            # Just read from that very file: it validates and is the one in force.
-            return PolicyStatus(policy, source, disk_checked=True)
-        return _check_disk(policy, source)
-
-    def _policy_source(self, archive: Any) -> PolicySource:
-        if self._policy_option:
-            return PolicySource("option", self._policy_option)
-        env = os.environ.get("CREDITFILE_POLICY")
-        if env:
-            return PolicySource("environment", env)
-        active = archive.active_policy()
-        if active:
-            return PolicySource("archive", active.get("path"))
-        return PolicySource("default", str(default_policy_path()))
-
-
-def _check_disk(policy: Policy, source: PolicySource) -> PolicyStatus:
-    """Re-read the policy's file: does it still validate, and is it still the one in force?"""
-    path = source.path
-    if not path or not Path(path).is_file():
-        return PolicyStatus(policy, source, disk_checked=False)
-    try:
-        on_disk = load_policy(path)
-    except PolicyError as exc:
-        return PolicyStatus(policy, source, True, exc.problems)
-    except OSError as exc:
-        problem = PolicyProblem(path, None, None, "", f"cannot be read: {exc.strerror}")
-        return PolicyStatus(policy, source, True, (problem,))
-    return PolicyStatus(policy, source, True, (), on_disk.sha256 != policy.sha256)
+        keep = self._status if keep_on_error else None
+        return resolve_policy(archive, self.db_path, self._policy_option, keep)
 
 
 __all__ = [

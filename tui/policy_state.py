@@ -1,0 +1,112 @@
+"""The policy in force for the terminal UI: its source, and whether its file still validates."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from policy import (
+    Policy,
+    PolicyError,
+    PolicyProblem,
+    default_policy_path,
+    load_policy,
+    parse_policy,
+)
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """Where the active policy came from.
+
+    Attributes:
+        origin: ``option`` (``--policy``), ``environment`` (``$CREDITFILE_POLICY``), ``archive``
+            (the archive's activated policy) or ``default`` (the shipped ``policy/default.yaml``).
+        path: The file it was read from (for ``archive``: the path recorded on activation).
+    """
+
+    origin: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class PolicyStatus:
+    """The active policy and whether its file on disk still validates.
+
+    Attributes:
+        policy: The policy in force for this session.
+        source: Where it came from.
+        disk_checked: Whether there was a file on disk to check.
+        disk_problems: The problems of the file as it is on disk now (empty: it validates).
+        disk_changed: The file on disk validates but differs from the policy in force.
+    """
+
+    policy: Policy
+    source: PolicySource
+    disk_checked: bool
+    disk_problems: tuple[PolicyProblem, ...] = ()
+    disk_changed: bool = False
+
+
+def policy_source(archive: Any, option: str | None) -> PolicySource:
+    """Where the policy comes from, as the command line resolves it: ``--policy``, else
+    ``$CREDITFILE_POLICY``, else the archive's activated policy, else the shipped default."""
+    if option:
+        return PolicySource("option", option)
+    env = os.environ.get("CREDITFILE_POLICY")
+    if env:
+        return PolicySource("environment", env)
+    active = archive.active_policy()
+    if active:
+        return PolicySource("archive", active.get("path"))
+    return PolicySource("default", str(default_policy_path()))
+
+
+def resolve_policy(
+    archive: Any, db_path: Path, option: str | None, keep: PolicyStatus | None = None
+) -> PolicyStatus:
+    """Load the policy in force for an archive.
+
+    Args:
+        archive: The open ``store.Archive`` (for its activated policy).
+        db_path: The archive file (names the activated policy in messages).
+        option: ``--policy``, if given.
+        keep: The status in force; when given, a policy that no longer loads is reported in
+            ``disk_problems`` and ``keep``'s policy stays, instead of raising.
+
+    Raises:
+        policy.PolicyError: The policy cannot be loaded (and there is nothing to keep).
+    """
+    source = policy_source(archive, option)
+    try:
+        if source.origin == "archive":
+            active = archive.active_policy()
+            label = f"{db_path}#active-policy({source.path or 'policy'})"
+            policy = parse_policy(active["text"], label)
+        else:
+            policy = load_policy(source.path or default_policy_path())
+    except PolicyError as exc:
+        if keep is None:
+            raise
+        return PolicyStatus(keep.policy, keep.source, True, exc.problems)
+    if source.origin != "archive":
+        # Just read from that very file: it validates and is the one in force.
+        return PolicyStatus(policy, source, disk_checked=True)
+    return check_disk(policy, source)
+
+
+def check_disk(policy: Policy, source: PolicySource) -> PolicyStatus:
+    """Re-read the policy's file: does it still validate, and is it still the one in force?"""
+    path = source.path
+    if not path or not Path(path).is_file():
+        return PolicyStatus(policy, source, disk_checked=False)
+    try:
+        on_disk = load_policy(path)
+    except PolicyError as exc:
+        return PolicyStatus(policy, source, True, exc.problems)
+    except OSError as exc:
+        problem = PolicyProblem(path, None, None, "", f"cannot be read: {exc.strerror}")
+        return PolicyStatus(policy, source, True, (problem,))
+    return PolicyStatus(policy, source, True, (), on_disk.sha256 != policy.sha256)
