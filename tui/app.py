@@ -20,6 +20,7 @@ from tui.search_index import PinyinKeys, SearchIndex, row_of
 from tui.service import ArchiveService, gc_paused
 
 SCREENS = ("list", "portfolio", "policy", "review")
+DISK_CHECK_SECONDS = 3.0
 
 
 class CreditfileApp(App[None]):
@@ -67,6 +68,8 @@ class CreditfileApp(App[None]):
         # The list is mounted before loading starts, so it can show the outcome either way.
         await self.switch_mode("list")
         self.load_archive()
+        self._told_changed = False
+        self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -128,6 +131,19 @@ class CreditfileApp(App[None]):
         screen = self.list_screen()
         if screen is not None:
             screen.load_failed(str(exc))
+
+    def _check_disk(self) -> None:
+        """Say once when another program (a second TUI, a headless regrade) wrote the file."""
+        if not self.service.loaded or self._told_changed:
+            return
+        if self.service.changed_on_disk():
+            self._told_changed = True
+            self.notify(t(self.lang, "archive.changed"), severity="warning", timeout=15)
+
+    def action_reload_archive(self) -> None:
+        """Read the archive again (what others changed shows up); the list stays meanwhile."""
+        self._told_changed = False
+        self.load_archive()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def action_reindex(self) -> None:

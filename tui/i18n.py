@@ -100,6 +100,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.cancel": ("取消", "Cancel"),
     "key.reload": ("重新载入", "Reload"),
     "key.by": ("切换维度", "Next view"),
+    "key.reload_archive": ("重新读取档案", "Reload the archive"),
+    "archive.changed": (
+        "档案已被其他人修改,按 ctrl+r 重新读取",
+        "The archive was changed elsewhere; press ctrl+r to reload it",
+    ),
     # regrade
     "regrade.computing": (
         "正在按政策 {version} 计算 {n} 位客户的评级(不写入)…",

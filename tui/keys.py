@@ -45,6 +45,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.help", "f1,question_mark", "help", "key.help"),
     KeySpec("app.palette", "ctrl+p", "command_palette", "key.palette", show=False),
     KeySpec("app.quit", "ctrl+q", "quit", "key.quit", priority=True),
+    KeySpec("app.reload", "ctrl+r", "reload_archive", "key.reload_archive", show=False),
     # the customer list
     KeySpec("list.search", "slash", "search", "key.search"),
     KeySpec("list.filters", "f", "filters", "key.filters"),

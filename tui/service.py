@@ -114,6 +114,7 @@ class ArchiveService:
         self.generation = 0
         """Bumped on every change of the records held; screens compare it to redraw."""
         self._changes: list[tuple[int, str | None]] = []
+        self._disk_stamp: tuple[int, int, int] | None = None
 
     # -- what the card reads (tui.card.backend.CardBackend) -----------------------------------
 
@@ -188,6 +189,7 @@ class ArchiveService:
             self._records[customer_id] = saved
             self._tops = None
             self._changed(customer_id)
+            self._disk_stamp = self._stamp_now()
         return saved
 
     def history(self, customer_id: str) -> list[dict[str, Any]]:
@@ -236,6 +238,7 @@ class ArchiveService:
         started = time.perf_counter()
         with gc_paused():
             archive = self._open()
+            stamp = self._stamp_now()
             # The store's own record objects, not copies: nothing here changes them, and
             # copying 100,000 records would cost time and memory for nothing.
             records = dict(archive.records())
@@ -245,6 +248,7 @@ class ArchiveService:
             self._policy = status.policy
             self._status = status
             self._tops = None
+            self._disk_stamp = stamp
             self._changed(None)
         return LoadResult(len(records), time.perf_counter() - started, status)
 
@@ -381,6 +385,20 @@ class ArchiveService:
             self._tops = None
             self._changed(None)
         return status
+
+    def changed_on_disk(self) -> bool:
+        """Whether someone else wrote the archive file since it was read (or saved from here).
+
+        Cheap (one ``stat``): the app asks every few seconds and offers to reload.
+        """
+        return self._disk_stamp is not None and self._stamp_now() != self._disk_stamp
+
+    def _stamp_now(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.db_path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
 
     def changed_since(self, generation: int) -> list[str] | None:
         """The ids of the customers changed after ``generation``; None: reload everything

@@ -345,3 +345,26 @@ def test_a_missing_archive_is_named_on_screen(tmp_path: Path, monkeypatch: Any) 
             assert "nowhere.json" in title
 
     asyncio.run(main())
+
+
+def test_a_change_by_another_program_is_announced_and_ctrl_r_reloads_it(tui: Any) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        app = app_of(pilot)
+        app._check_disk()
+        assert not app._told_changed  # nothing changed yet, nothing said
+        other = Archive.open(tui.archive)  # a second program on the same file
+        record = other.get("C000009")
+        assert record is not None
+        doc = {k: v for k, v in record.items() if not k.startswith("_")}
+        other.save_customer({**doc, "name": "别处改名有限公司"}, base_rev=record["_meta"]["rev"],
+                            actor="li")  # fmt: skip
+        app._check_disk()
+        await pilot.pause()
+        assert app._told_changed
+        assert any("changed elsewhere" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+r")
+        await tui.settle(pilot)
+        await pilot.press("slash", *"bcgm")
+        assert [app.list_screen().index.rows[i].id for i in app.list_screen().shown] == ["C000009"]
+
+    tui.run(tui.make_app("en"), steps)
