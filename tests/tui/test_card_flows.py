@@ -284,6 +284,8 @@ def test_personal_data_is_hidden_until_asked_for_and_each_reveal_is_recorded(
         assert screen.query_one("#f-profile--person--personality", Input).value == "谨慎"
         reveals = [e for e in events(archive_path) if e["kind"] == "personal_data_revealed"]
         assert len(reveals) == 1 and reveals[0]["actor"] == "wang"
+        screen.show_tab("history")  # read when first shown
+        await settle(pilot)
         history = screen.query_one("#history-table", DataTable)
         assert any(
             "personal data revealed" in str(history.get_row_at(i)) for i in range(history.row_count)

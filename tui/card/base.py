@@ -82,6 +82,7 @@ class CardBase(Screen[None]):
         # a worker; until it is known the preview waits.
         self._tops: Mapping[str, Decimal] | None = None
         self._preview: Mapping[str, Any] | None = None
+        self._history_loaded = False
 
     # composition --------------------------------------------------------------------------
 
@@ -119,10 +120,10 @@ class CardBase(Screen[None]):
         return table
 
     def on_mount(self) -> None:
-        """Fill the tables, set the mode, load the history in the background."""
+        """Fill the tables and set the mode; the slow parts start once the card is painted."""
         self.refresh_card()
-        self._load_history()
-        self.load_tops()
+        # Threads compete with the screen for the interpreter: paint first.
+        self.call_after_refresh(self.load_tops)
         if self.missing:
             self.notify(
                 tr(self.lang, "card.not_found", id=self.draft.customer_id or "?"), severity="error"
@@ -272,6 +273,19 @@ class CardBase(Screen[None]):
             sources_summary(self.draft.sources, self.draft.pending_forms(), self.lang)
         )
 
+    def tab_shown(self, section: str) -> None:
+        """A tab came into view: the history is read only when first looked at (the history
+        file of a large archive takes seconds to read)."""
+        if section == "history" and not self._history_loaded:
+            self._history_loaded = True
+            self._load_history()
+
+    def history_changed(self) -> None:
+        """Something was recorded: re-read the history now if it is on screen, else later."""
+        self._history_loaded = False
+        if str(self.query_one(TabbedContent).active) == "tab-history":
+            self.tab_shown("history")
+
     @work(thread=True, exclusive=True, group="card-history")
     def _load_history(self) -> None:
         if self.draft.is_new:
@@ -361,8 +375,7 @@ class CardBase(Screen[None]):
             "personal_data_revealed",
             {"via": "creditfile tui", "section": "profile.person"},
         )
-        events = self.backend.history(self.draft.customer_id)
-        self.app.call_from_thread(self._show_history, events)
+        self.app.call_from_thread(self.history_changed)
 
     def first_invalid(self) -> Widget | None:
         """The editor of the first invalid field, after showing its tab."""

@@ -84,12 +84,9 @@ class SaveActions(CardBase):
             # Prefixed so the source's own keys cannot clash with the event's (kind, by, at).
             detail = {f"source_{k}": source.get(k) for k in ("index", "kind", "on", "by", "note")}
             self.backend.record_event(str(doc["id"]), "source_verified", detail)
-        events = self.backend.history(str(doc["id"]))
-        self.app.call_from_thread(self._saved, doc, record, events)
+        self.app.call_from_thread(self._saved, doc, record)
 
-    def _saved(
-        self, doc: Mapping[str, Any], record: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
-    ) -> None:
+    def _saved(self, doc: Mapping[str, Any], record: Mapping[str, Any]) -> None:
         self._saving = False
         typed_meanwhile = self.draft.doc != doc
         working = copy.deepcopy(self.draft.doc)
@@ -100,7 +97,7 @@ class SaveActions(CardBase):
         else:
             self.editing = False
         self.refresh_card(values=not typed_meanwhile)
-        self._show_history(events)
+        self.history_changed()
         self.load_tops()  # this customer's amounts may have moved the archive-wide top
         self.notify(tr(self.lang, "save.done", id=self.draft.customer_id, rev=self.draft.base_rev))
         if self._leave_after_save and not self.draft.dirty:
@@ -136,7 +133,7 @@ class SaveActions(CardBase):
         self.draft.reset(record)
         self.editing = False
         self.refresh_card(values=True)
-        self._load_history()
+        self.history_changed()
         self.notify(tr(self.lang, "reload.done", id=self.draft.customer_id))
 
     def _refused_duplicate(self, customer_id: str) -> None:

@@ -72,8 +72,9 @@ class CustomerScreen(SaveActions, RecordActions):
         return str(self.query_one(TabbedContent).active).removeprefix("tab-") in tabs
 
     @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self.refresh_bindings()
+        self.tab_shown(str(event.pane.id).removeprefix("tab-"))
 
 
 def new_customer_screen(service: Any) -> CustomerScreen:
