@@ -18,6 +18,8 @@ def test_wheel_contains_package_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("policy/default.yaml", "policy/default.tests.yaml",
                    "policy/schema/policy.schema.json", "policy/schema/customer.schema.json",
-                   "creditfile/cli.py", "store/archive.py", "engine/grading.py", "tui/app.py"):
+                   "creditfile/cli.py", "creditfile/commands/regrade.py", "store/archive.py",
+                   "engine/grading.py", "tui/app.py", "tui/card/screen.py", "tui/card/card.tcss",
+                   "tui/screens/list_screen.py", "tui/widgets/__init__.py"):
         assert needed in names, f"{needed} missing from {wheel.name}"
     assert any(name.startswith("tui/") and name.endswith(".tcss") for name in names)
