@@ -198,6 +198,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "磁盘上的文件校验通过,但已修改:按 r 重新载入",
         "The file on disk validates but was changed: press r to reload",
     ),
+    "policy.disk_changed_archive": (
+        "磁盘上的文件已修改,与档案中启用的政策不同:用 creditfile policy activate {path} 启用",
+        "The file on disk differs from the archive's activated policy: "
+        "run creditfile policy activate {path} to use it",
+    ),
     "policy.disk_bad": (
         "磁盘上的文件不能通过校验({n} 个问题),仍使用已载入的政策:",
         "The file on disk does not validate ({n} problems); the loaded policy stays in force:",

@@ -170,3 +170,27 @@ def test_the_policy_status_reports_a_file_that_no_longer_validates(tui: Any) -> 
     reloaded = service.reload_policy()
     assert reloaded.disk_problems
     assert service.policy.version == "2026.1"  # the loaded policy stays in force
+
+
+def test_an_activated_policy_is_used_and_an_edited_file_is_reported_as_needing_activation(
+    tui: Any,
+) -> None:
+    from policy import load_policy
+    from tui.screens.policy_screen import disk_state
+
+    path = tui.folder / "policy.yaml"
+    policy = load_policy(path)
+    Archive.open(tui.archive).activate_policy(
+        path.read_text("utf-8"), sha256=policy.sha256, version=policy.version,
+        path=str(path), actor="compliance",
+    )  # fmt: skip
+    service = ArchiveService(tui.archive, None, actor="wang", as_of=tui.as_of)
+    service.load()
+    status = service.policy_status()
+    assert (status.source.origin, status.policy.sha256) == ("archive", policy.sha256)
+    assert not status.disk_changed
+    path.write_text(path.read_text("utf-8").replace('"2026.1"', '"2026.9"'), "utf-8")
+    status = service.policy_status()
+    assert status.disk_changed and not status.disk_problems
+    assert "creditfile policy activate" in disk_state(status, "en").plain
+    assert service.reload_policy().policy.version == "2026.1"  # the activated copy stays

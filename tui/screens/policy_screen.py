@@ -59,7 +59,13 @@ def disk_state(status: PolicyStatus, lang: str) -> Text:
             text.append("\n  " + str(problem), style="red")
         return text
     if status.disk_changed:
-        return Text(t(lang, "policy.disk_changed"), style="bold yellow")
+        # Reloading re-reads the archive's activated copy, so an edited file needs activating.
+        key = (
+            "policy.disk_changed_archive"
+            if status.source.origin == "archive"
+            else "policy.disk_changed"
+        )
+        return Text(t(lang, key, path=status.source.path), style="bold yellow")
     return Text(t(lang, "policy.disk_ok"), style="green")
 
 
