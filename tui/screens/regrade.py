@@ -184,7 +184,7 @@ class RegradeScreen(Screen[None]):
             table.add_row(
                 change["id"],
                 change["name"],
-                f"{self._grade_name(change['from'])} {'' if before is None else before}",
+                f"{self._grade_name(change['from'])} {'' if before is None else f'{before:.2f}'}",
                 "→",
                 self._grade_name(change["to"]),
                 "" if total is None else f"{total:.2f}",
