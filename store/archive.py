@@ -30,7 +30,7 @@ from store.errors import (
     RegradeCancelledError,
     StoreError,
 )
-from store.framing import Fragments
+from store.framing import Fragments, fragments_of
 from store.locking import ArchiveLock, Waiting
 from store.records import (
     Gradings,
@@ -64,8 +64,12 @@ class Archive:
         self._keys: dict[str, str] = {}
         self._last_key = 0
         self._stamp: tuple[int, int, int] | None = None
-        # The encoded bytes of every unchanged record, by TinyDB key (see store.framing).
+        # The encoded bytes of every unchanged record, by TinyDB key (see store.framing);
+        # found in the file's bytes on the first write, so reading alone costs nothing more.
         self._fragments: Fragments = {}
+        self._raw: bytes | None = None
+        self._raw_keys: list[str] = []
+        self._changed: set[str] = set()
 
     @classmethod
     def open(
@@ -129,7 +133,8 @@ class Archive:
 
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document without the store's ``_`` fields (read-only, shallow)."""
-        return [document_of(record) for record in self.records().values()]
+        with gc_paused():
+            return [document_of(record) for record in self.records().values()]
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""
@@ -210,7 +215,7 @@ class Archive:
             check_revision(self.path, customer_id, current, base_rev)
             key = self._keys.pop(customer_id)
             del self._data["customers"][key]
-            self._fragments.pop(key, None)
+            self._forget(key)
             del self._records[customer_id]
             event = {"kind": "customer_deleted", "customer_id": customer_id, "actor": actor}
             self._commit([{**event, "at": now_text(), "rev": base_rev}])
@@ -224,7 +229,7 @@ class Archive:
         Raises:
             ArchiveWriteError: the write failed; the archive is unchanged.
         """
-        with self._changing():
+        with self._changing(), gc_paused():
             at = now_text()
             events = []
             added = 0
@@ -275,19 +280,22 @@ class Archive:
             RegradeCancelledError: ``cancelled()`` was true; the file is untouched.
             ArchiveWriteError: the write failed; the archive is unchanged.
         """
-        with self._changing():
+        # The collector paused: grading builds an object tree per customer, no cycles.
+        with self._changing(), gc_paused():
             gradings = grade_fn(self.documents())
             changes = grade_changes(self._records, gradings)
             if dry_run:
                 return RegradeOutcome(gradings, changes)
             if cancelled is not None and cancelled():
                 raise RegradeCancelledError(self.path, "regrade cancelled; nothing was written")
+            if len(gradings) * 2 >= len(self._records):
+                self._forget_all()  # nearly every record changes: free the old bytes now
             run_id = self._next_txn()
             for cid, grading in gradings.items():
                 record = self._records.get(cid)
                 if record is not None:
                     record["_grading"] = grading
-                    self._fragments.pop(self._keys[cid], None)
+                    self._forget(self._keys[cid])
             self._commit(regrade_events(run, run_id, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, run_id)
 
@@ -351,11 +359,13 @@ class Archive:
         if stamp == self._stamp:
             return
         self._stamp = None
-        data, self._fragments = read_archive(self.path)
+        self._forget_all()
+        data, self._raw = read_archive(self.path)
         self._data = checked_archive(self.path, data)
         with gc_paused():
             index = index_customers(self.path, self._data["customers"])
         self._records, self._keys, self._last_key = index
+        self._raw_keys = list(self._data["customers"]) if self._raw is not None else []
         self._stamp = stamp
 
     def _meta(self) -> dict[str, Any]:
@@ -366,6 +376,15 @@ class Archive:
         self._refresh()
         return self._meta()
 
+    def _forget_all(self) -> None:
+        self._fragments, self._raw, self._raw_keys, self._changed = {}, None, [], set()
+
+    def _forget(self, key: str) -> None:
+        """Mark ``key``'s encoded bytes stale: its record changed."""
+        self._fragments.pop(key, None)
+        if self._raw is not None:
+            self._changed.add(key)
+
     def _put(self, cid: str, record: dict[str, Any]) -> None:
         key = self._keys.get(cid)
         if key is None:
@@ -373,7 +392,7 @@ class Archive:
             key = self._keys[cid] = str(self._last_key)
         self._data["customers"][key] = record
         self._records[cid] = record
-        self._fragments.pop(key, None)
+        self._forget(key)
 
     def _uncommitted(self) -> set[int]:
         meta = self._meta()
@@ -398,5 +417,8 @@ class Archive:
             }
         )
         # On failure ``_changing`` drops the cache, so the meta changed above is re-read.
+        if self._raw is not None:
+            found = fragments_of(self._raw, self._raw_keys, self._changed)
+            self._fragments, self._raw, self._raw_keys = found, None, []
         info = write_json_atomic(self.path, self._data, fragments=self._fragments)
         self._stamp = (info.st_ino, info.st_mtime_ns, info.st_size)

@@ -17,7 +17,7 @@ write lays it out again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Container, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import orjson
@@ -25,6 +25,7 @@ import orjson
 HEAD = b'{"customers":{'
 TABLE = "customers"
 SEPARATOR = b",\n"
+COMMA, BRACE = ord(","), ord("}")
 CHUNK = 2048  # records joined per write: few system calls, little memory
 
 Fragment = bytes | memoryview
@@ -70,19 +71,24 @@ def encode(data: Mapping[str, Any], fragments: MutableMapping[str, Fragment]) ->
     yield b"".join([*tail, b"}\n"])
 
 
-def fragments_of(raw: bytes, data: Mapping[str, Any]) -> Fragments:
+def is_framed(raw: bytes) -> bool:
+    """Whether ``raw`` starts the way ``encode`` lays a file out."""
+    return raw.startswith(HEAD + b"\n")
+
+
+def fragments_of(raw: bytes, keys: Iterable[str], skip: Container[str]) -> Fragments:
     """The encoded entries of a file already parsed whole, found by its line layout.
 
     Args:
         raw: The file's bytes.
-        data: What they parsed to.
+        keys: The keys of its customers table, in file order, as parsed.
+        skip: Keys whose records changed since: their bytes are not wanted.
 
     Returns:
         Views into ``raw`` by key (keeping ``raw`` alive), or nothing when the file is not
         laid out by ``encode``.
     """
-    table = data.get(TABLE) if isinstance(data, Mapping) else None
-    if not isinstance(table, Mapping) or not raw.startswith(HEAD + b"\n"):
+    if not is_framed(raw):
         return {}
     view = memoryview(raw)
     fragments: Fragments = {}
@@ -90,12 +96,13 @@ def fragments_of(raw: bytes, data: Mapping[str, Any]) -> Fragments:
     start = len(HEAD) + 1
     # Only cheap checks per line: the whole parse has already proved the bytes are JSON, so
     # a line that starts with the expected key and ends an object holds exactly that entry.
-    for key in table:
+    for key in keys:
         end = find(b"\n", start)
-        stop = end - 1 if raw[end - 1] == ord(",") else end
-        prefix = b'"' + key.encode() + b'":'
-        if end < 0 or raw[stop - 1] != ord("}") or raw[start : start + len(prefix)] != prefix:
+        stop = end - 1 if raw[end - 1] == COMMA else end
+        prefix = b'"%s":' % key.encode()
+        if end < 0 or raw[stop - 1] != BRACE or not raw.startswith(prefix, start):
             return {}
-        fragments[key] = view[start:stop]
+        if key not in skip:
+            fragments[key] = view[start:stop]
         start = end + 1
-    return fragments if raw[start : start + 1] == b"}" else {}
+    return fragments if raw.startswith(b"}", start) else {}

@@ -51,11 +51,12 @@ def read_json(path: Path) -> Any:
     return read_archive(path)[0]
 
 
-def read_archive(path: Path) -> tuple[Any, Fragments]:
-    """Parse the file, keeping each record's bytes when it is laid out by ``store.framing``.
+def read_archive(path: Path) -> tuple[Any, bytes | None]:
+    """Parse the file.
 
     Returns:
-        The parsed JSON and the encoded records by key (empty for another layout).
+        The parsed JSON, and the file's bytes when they are laid out by ``store.framing``
+        (their records can be reused by the next write), else None.
 
     Raises:
         ArchiveDamagedError: unreadable, empty, or not JSON; the message names the file.
@@ -64,7 +65,7 @@ def read_archive(path: Path) -> tuple[Any, Fragments]:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
     try:
         with gc_paused():
@@ -75,7 +76,7 @@ def read_archive(path: Path) -> tuple[Any, Fragments]:
             f"not valid JSON ({exc}); it may be truncated or not an archive. "
             + _restore_hint(path),
         ) from None
-    return data, framing.fragments_of(raw, data)
+    return data, raw if framing.is_framed(raw) else None
 
 
 def _restore_hint(path: Path) -> str:
