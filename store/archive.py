@@ -282,14 +282,14 @@ class Archive:
         """
         # The collector paused: grading builds an object tree per customer, no cycles.
         with self._changing(), gc_paused():
+            # Every record is about to change: free the old file's bytes before grading.
+            self._forget_all()
             gradings = grade_fn(self.documents())
             changes = grade_changes(self._records, gradings)
             if dry_run:
                 return RegradeOutcome(gradings, changes)
             if cancelled is not None and cancelled():
                 raise RegradeCancelledError(self.path, "regrade cancelled; nothing was written")
-            if len(gradings) * 2 >= len(self._records):
-                self._forget_all()  # nearly every record changes: free the old bytes now
             run_id = self._next_txn()
             for cid, grading in gradings.items():
                 record = self._records.get(cid)
