@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tinydb import TinyDB
@@ -54,7 +55,7 @@ def test_stale_save_is_refused_and_names_who(archive: Archive) -> None:
     with pytest.raises(StaleRevisionError) as caught:
         archive.save_customer(_doc("C1", "我的修改"), base_rev=first["_meta"]["rev"], actor="wang")
     assert caught.value.updated_by == "li"
-    assert Archive.open(archive.path).get("C1")["name"] == "新名称"
+    assert Archive.open(archive.path).get("C1")["name"] == "新名称"  # type: ignore[index]
 
 
 def test_duplicate_id_is_refused(archive: Archive) -> None:
@@ -68,7 +69,12 @@ def test_import_and_regrade_are_one_write_each(
 ) -> None:
     replaced: list[str] = []
     real = os.replace
-    monkeypatch.setattr(os, "replace", lambda a, b: (replaced.append(str(b)), real(a, b))[1])
+
+    def replace(source: str, target: str) -> None:
+        replaced.append(str(target))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
     archive.import_customers([_doc(f"C{i}") for i in range(300)], actor="ops")
     archive.regrade(
         lambda docs: {d["id"]: {"grade": "A", "total": 90.0} for d in docs},
@@ -213,7 +219,7 @@ def test_file_stays_private_after_many_replacements(tmp_path: Path) -> None:
 def test_failed_import_changes_nothing_not_even_in_memory(archive: Archive) -> None:
     archive.import_customers([_doc("C1")], actor="ops")
     before = archive.path.read_bytes()
-    bad = [_doc("C2"), _doc("C1", "替换"), {"name": "没有编号"}]
+    bad: list[dict[str, object]] = [_doc("C2"), _doc("C1", "替换"), {"name": "没有编号"}]
     with pytest.raises(KeyError):
         archive.import_customers(bad, actor="ops")
     assert archive.path.read_bytes() == before
@@ -257,7 +263,12 @@ def test_one_save_does_not_read_the_file_again(
     archive.import_customers([_doc(f"C{i}") for i in range(50)], actor="ops")
     reads: list[Path] = []
     real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda p: (reads.append(p), real(p))[1])
+
+    def read_bytes(path: Path) -> bytes:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     record = archive.get("C7")
     assert record is not None
     archive.save_customer(_doc("C7", "改名"), base_rev=record["_meta"]["rev"], actor="a")
@@ -278,8 +289,10 @@ def test_delete_refuses_stale_revision_and_keeps_history(archive: Archive) -> No
 
 def test_regrade_records_the_run_and_its_changes(archive: Archive) -> None:
     archive.import_customers([_doc("C1"), _doc("C2")], actor="ops")
-    grades = {"C1": {"status": "graded", "grade": "A", "total": 95.0},
-              "C2": {"status": "ungraded", "grade": None, "total": None}}  # fmt: skip
+    grades: dict[str, dict[str, Any]] = {
+        "C1": {"status": "graded", "grade": "A", "total": 95.0},
+        "C2": {"status": "ungraded", "grade": None, "total": None},
+    }
     run = {"as_of": "2026-11-29", "policy_version": "2026.1", "policy_sha256": "ff", "top": 9}
     outcome = archive.regrade(lambda docs: grades, run=run, actor="night")
     assert outcome.changes == [{"id": "C1", "from": None, "to": "A", "total": 95.0}]
@@ -300,8 +313,12 @@ def test_regrade_sees_a_save_made_after_the_archive_was_opened(tmp_path: Path) -
     night.import_customers([_doc("C1")], actor="ops")
     Archive.open(path).save_customer(_doc("C1", "白天改的"), base_rev=1, actor="day")
     seen: list[str] = []
-    night.regrade(lambda docs: {d["id"]: {"grade": seen.append(d["name"])} for d in docs},
-                  run={}, actor="ops")  # fmt: skip
+
+    def grade(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        seen.extend(d["name"] for d in docs)
+        return {d["id"]: {"grade": "A"} for d in docs}
+
+    night.regrade(grade, run={}, actor="ops")
     assert seen == ["白天改的"]
     assert Archive.open(path).get("C1")["name"] == "白天改的"  # type: ignore[index]
 
