@@ -36,12 +36,12 @@ class CreditfileApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("app", "en"))
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, service: ArchiveService, keymap_file: Path | None = None) -> None:
+    def __init__(self, service: ArchiveService, keymap_file: str | Path | None = None) -> None:
         super().__init__()
         self.service = service
         self.lang = service.lang
         self._bindings = bindings_map("app", self.lang)
-        self.keymap_file = keymap_file if keymap_file is not None else keymap_path()
+        self.keymap_file = Path(keymap_file) if keymap_file is not None else keymap_path()
         self.keymap_problem: KeymapError | None = None
         self.first_rows_at: float | None = None
         self.started_at = time.perf_counter()
@@ -193,7 +193,7 @@ def create_app(
     *,
     as_of: date | None = None,
     actor: str | None = None,
-    keymap_file: Path | None = None,
+    keymap_file: str | Path | None = None,
 ) -> CreditfileApp:
     """The terminal UI over an archive, as ``creditfile tui`` and the tests start it.
 
