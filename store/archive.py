@@ -4,15 +4,18 @@ Layout (a valid TinyDB database, ``TinyDB(path, storage=AtomicJSONStorage)`` ope
 ``customers`` maps TinyDB document ids (``"1"``, ``"2"`` …) to records — the customer document
 plus ``_meta`` (revision, created/updated by and at) and ``_grading`` (the latest grading) — and
 table ``meta`` holds one document with the format marker, the active policy and the
-transaction bookkeeping of the history (see ``store.history``).
+transaction bookkeeping of the history (see ``store.history``). Each record is on a line of its
+own (``store.framing``).
 
 Every change is a read-modify-write under the archive lock (``store.locking``). The parsed file
 is cached, keyed by the file's inode, mtime and size, and re-read only when another process
-replaced it, so one save at 100,000 customers costs one dump and one write. If anything fails
-half-way through a change, the cache is dropped and the next call re-reads the file.
+replaced it. The encoded bytes of unchanged records are reused, so one save at 100,000
+customers costs a copy of the file and one write, neither a read nor a JSON dump of everything.
+If anything fails half-way through a change, the cache is dropped and the next call re-reads.
 
 Records handed out by ``records()`` are the cached objects and ``documents()`` shares their
-nested values: treat both as read-only. ``get()`` returns a private copy.
+nested values: treat both as read-only (a change made to them is neither saved nor safe).
+``get()`` returns a private copy.
 """
 
 from __future__ import annotations
