@@ -33,7 +33,6 @@ from store.errors import (
     RegradeCancelledError,
     StoreError,
 )
-from store.framing import Fragments, fragments_of
 from store.locking import ArchiveLock, Waiting
 from store.records import (
     Gradings,
@@ -41,16 +40,15 @@ from store.records import (
     RegradeOutcome,
     build_record,
     check_revision,
-    checked_archive,
     copy_record,
     document_of,
     grade_changes,
-    index_customers,
     new_meta,
     now_text,
     regrade_events,
 )
-from store.storage import gc_paused, read_archive, remove_stray_temps, write_json_atomic
+from store.snapshot import Snapshot
+from store.storage import gc_paused, remove_stray_temps
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
 
@@ -62,17 +60,7 @@ class Archive:
         """Prefer ``Archive.open``, which checks the file."""
         self.path = path
         self._lock = ArchiveLock(path, lock_timeout, on_wait)
-        self._data: dict[str, Any] = {}
-        self._records: dict[str, dict[str, Any]] = {}
-        self._keys: dict[str, str] = {}
-        self._last_key = 0
-        self._stamp: tuple[int, int, int] | None = None
-        # The encoded bytes of every unchanged record, by TinyDB key (see store.framing);
-        # found in the file's bytes on the first write, so reading alone costs nothing more.
-        self._fragments: Fragments = {}
-        self._raw: bytes | None = None
-        self._raw_keys: list[str] = []
-        self._changed: set[str] = set()
+        self._snap = Snapshot(path)
 
     @classmethod
     def open(
@@ -117,9 +105,9 @@ class Archive:
         with archive._lock.held():
             remove_stray_temps(archive.path)
             if not archive.path.exists():
-                archive._data = {"customers": {}, "meta": {"1": new_meta()}}
+                archive._snap.start_empty(new_meta())
                 archive._commit([])
-            archive._refresh()
+            archive._snap.refresh()
         return archive
 
     # Reading -----------------------------------------------------------------------------
@@ -131,8 +119,8 @@ class Archive:
             The cached records themselves, for speed: read them, never modify them.
         """
         # No lock needed to read: the file is only ever replaced whole.
-        self._refresh()
-        return self._records
+        self._snap.refresh()
+        return self._snap.records
 
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document without the store's ``_`` fields (read-only, shallow)."""
@@ -188,7 +176,7 @@ class Archive:
         """
         cid = str(doc["id"])
         with self._changing():
-            current = self._records.get(cid)
+            current = self._snap.records.get(cid)
             check_revision(self.path, cid, current, base_rev)
             at = now_text()
             record = build_record(doc, current, actor, at)
@@ -200,7 +188,7 @@ class Archive:
                 "rev": record["_meta"]["rev"],
                 "fields": changed_paths(document_of(current), document_of(doc)),
             }
-            self._put(cid, record)
+            self._snap.put(cid, record)
             self._commit([event])
             return copy_record(record)
 
@@ -212,14 +200,11 @@ class Archive:
             CustomerMissingError: the customer is not in the archive.
         """
         with self._changing():
-            current = self._records.get(customer_id)
+            current = self._snap.records.get(customer_id)
             if current is None:
                 raise CustomerMissingError(self.path, customer_id)
             check_revision(self.path, customer_id, current, base_rev)
-            key = self._keys.pop(customer_id)
-            del self._data["customers"][key]
-            self._forget(key)
-            del self._records[customer_id]
+            self._snap.remove(customer_id)
             event = {"kind": "customer_deleted", "customer_id": customer_id, "actor": actor}
             self._commit([{**event, "at": now_text(), "rev": base_rev}])
 
@@ -238,10 +223,10 @@ class Archive:
             added = 0
             for doc in docs:
                 cid = str(doc["id"])
-                current = self._records.get(cid)
+                current = self._snap.records.get(cid)
                 added += current is None
                 record = build_record(doc, current, actor, at)
-                self._put(cid, record)
+                self._snap.put(cid, record)
                 events.append(
                     {
                         "kind": "customer_imported",
@@ -286,19 +271,16 @@ class Archive:
         # The collector paused: grading builds an object tree per customer, no cycles.
         with self._changing(), gc_paused():
             # Every record is about to change: free the old file's bytes before grading.
-            self._forget_all()
+            self._snap.forget_all()
             gradings = grade_fn(self.documents())
-            changes = grade_changes(self._records, gradings)
+            changes = grade_changes(self._snap.records, gradings)
             if dry_run:
                 return RegradeOutcome(gradings, changes)
             if cancelled is not None and cancelled():
                 raise RegradeCancelledError(self.path, "regrade cancelled; nothing was written")
             run_id = self._next_txn()
             for cid, grading in gradings.items():
-                record = self._records.get(cid)
-                if record is not None:
-                    record["_grading"] = grading
-                    self._forget(self._keys[cid])
+                self._snap.set_grading(cid, grading)
             self._commit(regrade_events(run, run_id, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, run_id)
 
@@ -315,7 +297,7 @@ class Archive:
                 "activated_by": actor,
                 "activated_at": now_text(),
             }
-            self._meta()["active_policy"] = active
+            self._snap.meta["active_policy"] = active
             event = {"kind": "policy_activated", "actor": actor, "at": active["activated_at"]}
             self._commit(
                 [{**event, "version": version, "sha256": sha256, "path": path, "text": text}]
@@ -343,70 +325,27 @@ class Archive:
     def _changing(self) -> Iterator[None]:
         """Lock, refresh, and drop the cache if the change fails half-way."""
         with self._lock.held():
-            self._refresh()
+            self._snap.refresh()
             try:
                 yield
             except BaseException:
-                # The cache may hold part of a change that never reached the disk.
-                self._stamp = None
+                self._snap.invalidate()  # it may hold a change that never reached the disk
                 raise
 
-    def _refresh(self) -> None:
-        try:
-            info = self.path.stat()
-        except FileNotFoundError:
-            raise ArchiveNotFoundError(
-                self.path, "the archive file has disappeared; restore it or choose another --db"
-            ) from None
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
-        if stamp == self._stamp:
-            return
-        self._stamp = None
-        self._forget_all()
-        data, self._raw = read_archive(self.path)
-        self._data = checked_archive(self.path, data)
-        with gc_paused():
-            index = index_customers(self.path, self._data["customers"])
-        self._records, self._keys, self._last_key = index
-        self._raw_keys = list(self._data["customers"]) if self._raw is not None else []
-        self._stamp = stamp
-
-    def _meta(self) -> dict[str, Any]:
-        meta: dict[str, Any] = next(iter(self._data["meta"].values()))
-        return meta
-
     def _meta_fresh(self) -> dict[str, Any]:
-        self._refresh()
-        return self._meta()
-
-    def _forget_all(self) -> None:
-        self._fragments, self._raw, self._raw_keys, self._changed = {}, None, [], set()
-
-    def _forget(self, key: str) -> None:
-        """Mark ``key``'s encoded bytes stale: its record changed."""
-        self._fragments.pop(key, None)
-        if self._raw is not None:
-            self._changed.add(key)
-
-    def _put(self, cid: str, record: dict[str, Any]) -> None:
-        key = self._keys.get(cid)
-        if key is None:
-            self._last_key += 1
-            key = self._keys[cid] = str(self._last_key)
-        self._data["customers"][key] = record
-        self._records[cid] = record
-        self._forget(key)
+        self._snap.refresh()
+        return self._snap.meta
 
     def _uncommitted(self) -> set[int]:
-        meta = self._meta()
+        meta = self._snap.meta
         return history.uncommitted_txns(self.path, meta.get("history_size", 0), meta["last_txn"])
 
     def _next_txn(self) -> int:
-        return int(max([self._meta()["last_txn"], *self._uncommitted()])) + 1
+        return int(max([self._snap.meta["last_txn"], *self._uncommitted()])) + 1
 
     def _commit(self, events: list[dict[str, Any]]) -> None:
         """Write history then the archive, as one transaction (see ``store.history``)."""
-        meta = self._meta()
+        meta = self._snap.meta
         aborted = self._uncommitted()
         txn = max([meta["last_txn"], *aborted]) + 1
         size = meta.get("history_size", 0)
@@ -420,8 +359,4 @@ class Archive:
             }
         )
         # On failure ``_changing`` drops the cache, so the meta changed above is re-read.
-        if self._raw is not None:
-            found = fragments_of(self._raw, self._raw_keys, self._changed)
-            self._fragments, self._raw, self._raw_keys = found, None, []
-        info = write_json_atomic(self.path, self._data, fragments=self._fragments)
-        self._stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        self._snap.write()

@@ -30,7 +30,7 @@ def check_archive(path: str | Path) -> list[str]:
         archive = Archive.open(target)
         records = archive.records()
         # The raw table, not records(): only it shows one id stored twice.
-        table = archive._data["customers"]
+        table = archive._snap.data["customers"]
     except StoreError as exc:
         hint = " A last good copy exists: restore it." if backup_path(target).exists() else ""
         return [str(exc) + hint]

@@ -46,7 +46,7 @@ while True:
 # One regrade that stops, for the parent to kill it, at a chosen point of its write.
 STOP_IN_WRITE = """
 import os, sys, time
-import store.archive, store.storage
+import store.snapshot, store.storage
 from store import Archive
 path, phase = sys.argv[1], sys.argv[2]
 
@@ -71,7 +71,7 @@ def half_write(fd, data):
     return real_write(fd, data)
 
 if phase == "history appended":
-    wrap(store.archive, "write_json_atomic")
+    wrap(store.snapshot, "write_json_atomic")
 elif phase == "temp file half written":
     os.write = half_write
 elif phase == "temp file complete":

@@ -1,0 +1,121 @@
+"""The archive file held in memory: parsed once, re-read only when it changed on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from store.errors import ArchiveNotFoundError
+from store.framing import Fragments, fragments_of
+from store.records import checked_archive, index_customers
+from store.storage import gc_paused, read_archive, write_json_atomic
+
+
+class Snapshot:
+    """The parsed content of one archive file and what it takes to write it back cheaply.
+
+    The content is keyed by the file's (inode, mtime, size): ``refresh`` re-reads only when
+    another process replaced the file. Besides the parsed records it keeps the encoded bytes of
+    every record not changed since (``store.framing``), found in the file's bytes on the first
+    write, so that reading alone costs nothing more.
+    """
+
+    def __init__(self, path: Path) -> None:
+        """Nothing is read until ``refresh``."""
+        self.path = path
+        self.data: dict[str, Any] = {}
+        self.records: dict[str, dict[str, Any]] = {}
+        self.keys: dict[str, str] = {}
+        self.last_key = 0
+        self.stamp: tuple[int, int, int] | None = None
+        self.fragments: Fragments = {}
+        self.raw: bytes | None = None
+        self.raw_keys: list[str] = []
+        self.changed: set[str] = set()
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The archive's meta document."""
+        meta: dict[str, Any] = next(iter(self.data["meta"].values()))
+        return meta
+
+    def refresh(self) -> None:
+        """Re-read the file if it is not the one last read or written.
+
+        Raises:
+            ArchiveNotFoundError: the file has gone.
+            ArchiveDamagedError: the file is not a readable creditfile archive.
+        """
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            raise ArchiveNotFoundError(
+                self.path, "the archive file has disappeared; restore it or choose another --db"
+            ) from None
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if stamp == self.stamp:
+            return
+        self.stamp = None
+        self.forget_all()
+        data, self.raw = read_archive(self.path)
+        self.data = checked_archive(self.path, data)
+        with gc_paused():
+            self.records, self.keys, self.last_key = index_customers(
+                self.path, self.data["customers"]
+            )
+        self.raw_keys = list(self.data["customers"]) if self.raw is not None else []
+        self.stamp = stamp
+
+    def invalidate(self) -> None:
+        """Forget the content: it may hold a change that never reached the disk."""
+        self.stamp = None
+
+    def start_empty(self, meta: dict[str, Any]) -> None:
+        """Become an archive with no customers (before its first write)."""
+        self.data = {"customers": {}, "meta": {"1": meta}}
+
+    def forget_all(self) -> None:
+        """Drop every record's encoded bytes (all of them are about to change)."""
+        self.fragments, self.raw, self.raw_keys, self.changed = {}, None, [], set()
+
+    def forget(self, key: str) -> None:
+        """Mark ``key``'s encoded bytes stale: its record changed."""
+        self.fragments.pop(key, None)
+        if self.raw is not None:
+            self.changed.add(key)
+
+    def put(self, cid: str, record: dict[str, Any]) -> None:
+        """Store ``record`` as customer ``cid``'s, new or replacing."""
+        key = self.keys.get(cid)
+        if key is None:
+            self.last_key += 1
+            key = self.keys[cid] = str(self.last_key)
+        self.data["customers"][key] = record
+        self.records[cid] = record
+        self.forget(key)
+
+    def remove(self, cid: str) -> None:
+        """Remove customer ``cid``'s record."""
+        key = self.keys.pop(cid)
+        del self.data["customers"][key]
+        del self.records[cid]
+        self.forget(key)
+
+    def set_grading(self, cid: str, grading: dict[str, Any]) -> None:
+        """Store customer ``cid``'s latest grading (no-op for an unknown customer)."""
+        record = self.records.get(cid)
+        if record is not None:
+            record["_grading"] = grading
+            self.forget(self.keys[cid])
+
+    def write(self) -> None:
+        """Replace the file with the content, atomically (``store.storage``).
+
+        Raises:
+            ArchiveWriteError: the write failed; the file on disk is unchanged.
+        """
+        if self.raw is not None:
+            found = fragments_of(self.raw, self.raw_keys, self.changed)
+            self.fragments, self.raw, self.raw_keys = found, None, []
+        info = write_json_atomic(self.path, self.data, fragments=self.fragments)
+        self.stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
