@@ -157,6 +157,15 @@ class CreditfileApp(App[None]):
         if mode in SCREENS:
             self.switch_mode(mode)
 
+    async def action_quit(self) -> None:
+        """Quit; a customer card with unsaved edits asks first (save, discard or keep)."""
+        for screen in reversed(self.screen_stack):
+            unsaved = getattr(screen, "has_unsaved_changes", None)
+            if unsaved is not None and unsaved():
+                screen.confirm_leave(self.exit)  # type: ignore[attr-defined]
+                return
+        self.exit()
+
     def action_help(self) -> None:
         """Show every key binding."""
         from tui.screens.help import HelpScreen

@@ -292,3 +292,31 @@ def test_a_saved_change_shows_in_the_list_when_coming_back(tui: Any) -> None:
         assert shown_ids(pilot) == ["C000007"]
 
     tui.run(tui.make_app("en"), steps)
+
+
+def test_quitting_with_unsaved_edits_asks_first(tui: Any) -> None:
+    from tui.card import CustomerScreen
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("slash", *"hongda", "enter", "enter")
+        await tui.settle(pilot)
+        card = pilot.app.screen
+        assert isinstance(card, CustomerScreen)
+        await pilot.press("e")
+        await tui.settle(pilot)
+        await pilot.press("tab", "x")
+        await pilot.pause()
+        if not card.has_unsaved_changes():  # focus landed on a read-only field: edit directly
+            from textual.widgets import Input
+
+            field = card.query(Input).first()
+            field.focus()
+            await pilot.press("x")
+            await pilot.pause()
+        assert card.has_unsaved_changes()
+        await pilot.press("ctrl+q")
+        await tui.settle(pilot)
+        assert pilot.app.is_running
+        assert pilot.app.screen.id == "unsaved-dialog"
+
+    tui.run(tui.make_app("en"), steps)
