@@ -162,7 +162,7 @@ class CreditfileApp(App[None]):
         for screen in reversed(self.screen_stack):
             unsaved = getattr(screen, "has_unsaved_changes", None)
             if unsaved is not None and unsaved():
-                screen.confirm_leave(self.exit)  # type: ignore[attr-defined]
+                screen.confirm_leave(self.exit)
                 return
         self.exit()
 
