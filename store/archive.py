@@ -123,7 +123,7 @@ class Archive:
         return self._snap.records
 
     def documents(self) -> list[dict[str, Any]]:
-        """Every customer document without the store's ``_`` fields (read-only, shallow)."""
+        """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
         with gc_paused():
             return [document_of(record) for record in self.records().values()]
 
@@ -162,7 +162,7 @@ class Archive:
         """Create (``base_rev=None``) or change one customer, refusing a stale revision.
 
         Args:
-            doc: The customer document (keys starting with ``_`` are ignored).
+            doc: The customer document (its ``_meta``, ``_grading`` are ignored).
             base_rev: The revision the edit started from, or None to create.
             actor: Who saves (recorded in the record and the history).
 

@@ -147,7 +147,7 @@ def check_revision(
 
 
 def document_of(record: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The customer document inside a record: every key but the store's ``_meta``/``_grading``."""
+    """The customer document inside a record: all but the store's ``_meta`` and ``_grading``."""
     if record is None:
         return {}
     # A C-level copy and two pops: this runs for every customer of every regrade.
@@ -160,7 +160,7 @@ def document_of(record: Mapping[str, Any] | None) -> dict[str, Any]:
 def build_record(
     doc: Mapping[str, Any], current: Mapping[str, Any] | None, actor: str, at: str
 ) -> dict[str, Any]:
-    """The record storing ``doc`` (minus ``_`` keys): next revision, creation and grading kept."""
+    """The record storing ``doc``: next revision; creation and latest grading kept."""
     old = (current or {}).get("_meta") or {}
     meta = {
         "rev": int(old.get("rev", 0)) + 1,
@@ -170,8 +170,9 @@ def build_record(
         "updated_by": actor,
     }
     grading = (current or {}).get("_grading")
-    fields = {k: v for k, v in doc.items() if not k.startswith("_")}
-    return {**fields, "_meta": meta, "_grading": grading}
+    record = document_of(doc)
+    record["_meta"], record["_grading"] = meta, grading
+    return record
 
 
 def grade_changes(
