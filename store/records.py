@@ -104,23 +104,18 @@ def index_customers(
     Raises:
         ArchiveDamagedError: a record that is not a JSON object, or a key TinyDB cannot read.
     """
-    # One pass, as this runs on every load of a possibly very large file.
-    records: dict[str, dict[str, Any]] = {}
-    keys: dict[str, str] = {}
-    last = 0
+    # Comprehensions and builtins rather than one explicit loop: this runs on every load of a
+    # possibly very large file.
     try:
-        for key, record in table.items():
-            cid = str(record["id"])
-            records[cid] = record
-            keys[cid] = key
-            last = max(last, int(key))
+        ids = [str(record["id"]) for record in table.values()]
+        last = max(map(int, table), default=0)
     except (TypeError, KeyError, ValueError):
         raise ArchiveDamagedError(
             path,
             "the customers table holds an entry that is not a customer record; "
             "run `creditfile doctor`",
         ) from None
-    return records, keys, last
+    return dict(zip(ids, table.values(), strict=True)), dict(zip(ids, table, strict=True)), last
 
 
 def check_revision(
