@@ -388,3 +388,23 @@ def test_grading_code_may_use_the_archive_it_is_called_from(tmp_path: Path) -> N
 
     archive.regrade(grade, run={}, actor="ops")
     assert [e["kind"] for e in archive.history("C1")][-2:] == ["graded_note", "grade_changed"]
+
+
+@pytest.mark.parametrize(
+    "customers",
+    [{"1": [1, 2]}, {"1": {"name": "没有编号"}}, {"x": {"id": "C1"}}, ["C1"]],
+)
+def test_a_damaged_customers_table_is_refused_untouched(
+    archive: Archive, customers: object
+) -> None:
+    archive.save_customer(_doc("C1"), base_rev=None, actor="a")
+    data = json.loads(archive.path.read_text("utf-8"))
+    data["customers"] = customers
+    archive.path.write_text(json.dumps(data), "utf-8")
+    before = archive.path.read_bytes()
+    with pytest.raises(ArchiveDamagedError, match="creditfile doctor"):
+        Archive.open(archive.path)
+    assert archive.path.read_bytes() == before
+    (problem,) = check_archive(archive.path)
+    assert str(archive.path) in problem
+    assert "last good copy" in problem
