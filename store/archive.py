@@ -270,8 +270,8 @@ class Archive:
         """
         # The collector paused: grading builds an object tree per customer, no cycles.
         with self._changing(), gc_paused():
-            # Every record is about to change: free the old file's bytes before grading.
-            self._snap.forget_all()
+            if not dry_run:  # every record is about to change: free the old bytes first
+                self._snap.forget_all()
             gradings = grade_fn(self.documents())
             changes = grade_changes(self._snap.records, gradings)
             if dry_run:
