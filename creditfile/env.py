@@ -66,8 +66,13 @@ class Env:
     def archive(self, *, create: bool = False) -> Archive:
         """The archive at ``db_path``, opened once."""
         if self._archive is None:
-            self._archive = Archive.open(self.db_path, create=create)
+            self._archive = Archive.open(self.db_path, create=create, on_wait=self._waiting)
         return self._archive
+
+    def _waiting(self, holder: int | None) -> None:
+        who = f" held by process {holder}" if holder else ""
+        self.warn(f"creditfile: waiting for the archive lock{who} (a save or a regrade in "
+                  "progress)…")
 
     def has_archive(self) -> bool:
         """Whether an archive file exists at ``db_path``."""
