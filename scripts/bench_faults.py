@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_writers
 import faults
 
 
@@ -71,7 +72,7 @@ def lock(work: Path) -> dict[str, object]:
     db = work / "lock.json"
     faults.copy_archive(work / "base.json", db)
     try:
-        waited = faults.killed_lock_holder(db)
+        waited = bench_writers.killed_lock_holder(db)
     except (RuntimeError, OSError) as exc:
         return {"name": "lock of a killed process", "ok": False, "detail": str(exc)[-600:]}
     return {
@@ -87,7 +88,9 @@ def writers(work: Path, plan: Plan) -> dict[str, object]:
     ids = [f"C{n:06d}" for n in range(1, 7)]
     log(f"{plan.writers} writers x {plan.edits} edits on {len(ids)} shared customers")
     started = time.perf_counter()
-    outcome = faults.concurrent_writers(db, processes=plan.writers, edits=plan.edits, ids=ids)
+    outcome = bench_writers.concurrent_writers(
+        db, processes=plan.writers, edits=plan.edits, ids=ids
+    )
     took = time.perf_counter() - started
     detail = (
         f"{plan.writers} processes x {plan.edits} edits to {len(ids)} shared customers "
@@ -106,7 +109,7 @@ def failing_writes(work: Path) -> list[dict[str, object]]:
         db = work / f"failing-{how}.json"
         faults.copy_archive(work / "base.json", db)
         before = db.read_bytes()
-        done = faults.failing_write(db, how, ["regrade", "--as-of", faults.NEW_AS_OF])
+        done = bench_writers.failing_write(db, how, ["regrade", "--as-of", faults.NEW_AS_OF])
         problems = []
         if done.returncode != 1:
             problems.append(f"exit {done.returncode}, expected 1")

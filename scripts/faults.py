@@ -3,14 +3,14 @@
 The scenario functions run small in the default test run (``tests/faults/``) and large in
 ``scripts/bench_faults.py`` (run by ``./run-bench``). Each drives real processes against a real
 archive file and checks what a user would find afterwards. Run as a script, this module is the
-worker those processes run: ``faults.py save-one|save-loop|hold-lock --db FILE …``.
+worker those processes run: ``faults.py save-one --db FILE --id ID``. Concurrent writers, a
+killed lock holder and failing writes are in ``bench_writers.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import random
 import shutil
@@ -32,6 +32,7 @@ import make_archive  # noqa: E402
 
 PY = sys.executable
 OLD_AS_OF, NEW_AS_OF = "2026-05-31", "2026-11-29"
+LOCK_PATIENCE = 5.0  # seconds a check waits for the archive lock before calling it stuck
 
 
 def child_env() -> dict[str, str]:
@@ -60,7 +61,7 @@ def documents(db: Path) -> dict[str, dict[str, Any]]:
 
     return {
         cid: {k: v for k, v in rec.items() if not k.startswith("_")}
-        for cid, rec in Archive.open(db).records().items()
+        for cid, rec in Archive.open(db, lock_timeout=LOCK_PATIENCE).records().items()
     }
 
 
@@ -68,7 +69,8 @@ def gradings(db: Path) -> dict[str, Any]:
     """Every customer's stored grading."""
     from store import Archive
 
-    return {cid: rec.get("_grading") for cid, rec in Archive.open(db).records().items()}
+    archive = Archive.open(db, lock_timeout=LOCK_PATIENCE)
+    return {cid: rec.get("_grading") for cid, rec in archive.records().items()}
 
 
 def copy_archive(source: Path, target: Path) -> None:
@@ -177,13 +179,112 @@ def crash_cycles(
         else:
             delay = duration * rng.uniform(0.1, 1.05)
         time.sleep(max(0.0, delay - (time.perf_counter() - spawned)))
+        tree = descendants(child.pid)
         finished = child.poll() is not None
         if not finished:
             child.send_signal(signal.SIGKILL)
         child.wait()
         moment = "writing" if number % 2 else "random"
-        results.append(Cycle(op.name, delay, _judge(db, op, before, after), finished, moment))
+        outcome = _judge(db, op, before, after)
+        survivors = reap(tree)
+        if survivors:
+            outcome += (
+                f" ({len(survivors)} child processes of the killed {op.name} were still "
+                "running afterwards)"
+            )
+        results.append(Cycle(op.name, delay, outcome, finished, moment))
     return results
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, grandchildren…) right now."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            with contextlib.suppress(OSError, ValueError):
+                kids = [int(k) for k in (task / "children").read_text().split()]
+                found += kids
+                todo += kids
+    return found
+
+
+def reap(pids: Sequence[int], grace: float = 1.0) -> list[int]:
+    """The processes of ``pids`` still alive after ``grace`` seconds; those are then killed
+    (SIGKILL), so that a scenario never leaves processes behind."""
+    deadline = time.monotonic() + grace
+    alive = list(pids)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if _alive(p)]
+        time.sleep(0.02)
+    alive = [p for p in alive if _alive(p)]
+    for pid in alive:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return alive
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def kill_while_grading(db: Path, *, patience: float = 10.0) -> tuple[str | None, int]:
+    """Kill a regrade (SIGKILL) while its forked grading workers run, then save in a new process.
+
+    Returns:
+        What went wrong with the save (None if it succeeded within ``patience`` seconds), and
+        how many of the regrade's child processes outlived it.
+    """
+    argv = [PY, "-m", "creditfile", "--db", str(db), "regrade", "--as-of", NEW_AS_OF]
+    child = subprocess.Popen(
+        argv,
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 600
+    while not descendants(child.pid) and child.poll() is None:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    if child.poll() is not None:
+        raise RuntimeError(
+            "the regrade finished without forking grading workers; the archive "
+            "is too small for parallel grading"
+        )
+    time.sleep(0.2)
+    tree = descendants(child.pid)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    try:
+        done = subprocess.run(
+            [
+                PY,
+                str(Path(__file__)),
+                "save-one",
+                "--db",
+                str(db),
+                "--id",
+                "C000004",
+                "--lock-timeout",
+                str(patience),
+            ],
+            cwd=ROOT,
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=patience + 30,
+            check=False,
+        )
+        problem = None if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+    finally:
+        survivors = reap(tree)
+    return problem, len(survivors)
 
 
 def _siblings(db: Path) -> dict[str, tuple[int, int]]:
@@ -218,247 +319,25 @@ def _judge(db: Path, op: Operation, before: Any, after: Any) -> str:
     return f"mixed state: {changed} customers differ from the completed {op.name}"
 
 
-def save_one(db: Path, cid: str) -> None:
+def save_one(db: Path, cid: str, lock_timeout: float = 30.0) -> None:
     """Change one customer's text and save it (the ``save-one`` worker)."""
     from store import Archive
 
-    archive = Archive.open(db)
+    archive = Archive.open(db, lock_timeout=lock_timeout)
     record = archive.records()[cid]
     doc = {k: v for k, v in record.items() if not k.startswith("_")}
     doc["trading"] = {**(doc.get("trading") or {}), "problems": "中断测试修改"}
     archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="faults")
 
 
-def hold_lock(db: Path) -> None:
-    """Start a regrade whose grading never ends, so the lock stays held (the ``hold-lock``
-    worker); prints ``locked`` once inside."""
-    from store import Archive
-
-    def grade(docs: Sequence[Any]) -> dict[str, Any]:
-        print("locked", flush=True)
-        time.sleep(600)
-        return {}
-
-    Archive.open(db).regrade(grade, run={"as_of": NEW_AS_OF}, actor="faults")
-
-
-def killed_lock_holder(db: Path, *, patience: float = 10.0) -> float:
-    """Kill a process while it holds the archive's lock; return how long the next save took.
-
-    Raises:
-        RuntimeError: the holder never got the lock, or the next save failed.
-    """
-    holder = subprocess.Popen(
-        [PY, str(Path(__file__)), "hold-lock", "--db", str(db)],
-        cwd=ROOT,
-        env=child_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    line = holder.stdout.readline()
-    if line.strip() != "locked":
-        holder.kill()
-        raise RuntimeError(
-            f"lock holder did not start: {holder.stderr.read() if holder.stderr else ''}"
-        )
-    holder.send_signal(signal.SIGKILL)
-    holder.wait()
-    started = time.perf_counter()
-    done = subprocess.run(
-        [PY, str(Path(__file__)), "save-one", "--db", str(db), "--id", "C000003"],
-        cwd=ROOT,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=patience,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the save after the killed lock holder failed:\n{done.stderr}")
-    return time.perf_counter() - started
-
-
-def save_loop(db: Path, ids: Sequence[str], edits: int, tag: str, seed: int) -> dict[str, Any]:
-    """Make ``edits`` saves to random customers of ``ids`` (the ``save-loop`` worker).
-
-    Each save reads the current record, changes its text to a unique marker and saves with the
-    revision it read. Returns what was accepted (with the new revision) and what was refused.
-    """
-    from store import Archive, StaleRevisionError
-
-    archive = Archive.open(db)
-    rng = random.Random(seed)
-    accepted, refused = [], []
-    for number in range(edits):
-        cid = rng.choice(list(ids))
-        record = archive.records()[cid]
-        doc = {k: v for k, v in record.items() if not k.startswith("_")}
-        marker = f"{tag}-{number}"
-        doc["trading"] = {**(doc.get("trading") or {}), "problems": marker}
-        base = record["_meta"]["rev"]
-        time.sleep(rng.uniform(0, 0.02))  # a moment of editing, so that writers collide
-        try:
-            saved = archive.save_customer(doc, base_rev=base, actor=tag)
-        except StaleRevisionError:
-            refused.append({"id": cid, "marker": marker, "base": base})
-            continue
-        accepted.append({"id": cid, "marker": marker, "base": base, "rev": saved["_meta"]["rev"]})
-    return {"accepted": accepted, "refused": refused}
-
-
-@dataclass
-class WritersOutcome:
-    """What several concurrent writers achieved, and what went wrong."""
-
-    accepted: int
-    refused: int
-    problems: list[str]
-
-
-def concurrent_writers(
-    db: Path, *, processes: int, edits: int, ids: Sequence[str]
-) -> WritersOutcome:
-    """Several processes saving edits to overlapping customers at once; check none was lost.
-
-    Every accepted edit must own exactly one revision step of its customer; the final document
-    must carry the marker of the edit with the highest revision; every refusal must have been a
-    ``StaleRevisionError`` (a worker that died of anything else is a problem).
-    """
-    start_revs = {cid: rec["_meta"]["rev"] for cid, rec in _records(db).items() if cid in ids}
-    workers = [
-        subprocess.Popen(
-            [
-                PY,
-                str(Path(__file__)),
-                "save-loop",
-                "--db",
-                str(db),
-                "--ids",
-                ",".join(ids),
-                "--edits",
-                str(edits),
-                "--tag",
-                f"w{n}",
-                "--seed",
-                str(n),
-            ],
-            cwd=ROOT,
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for n in range(processes)
-    ]
-    reports, problems = [], []
-    for worker in workers:
-        out, err = worker.communicate(timeout=1800)
-        if worker.returncode != 0:
-            problems.append(f"worker exited {worker.returncode}: {err.strip()[-1500:]}")
-        else:
-            reports.append(json.loads(out))
-    accepted = [a for r in reports for a in r["accepted"]]
-    refused = [a for r in reports for a in r["refused"]]
-    problems += _lost_updates(db, start_revs, accepted, refused)
-    return WritersOutcome(len(accepted), len(refused), problems)
-
-
-def _records(db: Path) -> dict[str, dict[str, Any]]:
-    from store import Archive
-
-    return dict(Archive.open(db).records())
-
-
-def _lost_updates(
-    db: Path,
-    start_revs: dict[str, int],
-    accepted: list[dict[str, Any]],
-    refused: list[dict[str, Any]],
-) -> list[str]:
-    final = _records(db)
-    problems = []
-    for cid, start in start_revs.items():
-        mine = sorted((a for a in accepted if a["id"] == cid), key=lambda a: a["rev"])
-        expected_base = start
-        for edit in mine:  # each accepted edit must build on the one accepted before it
-            if edit["base"] != expected_base:
-                problems.append(
-                    f"{cid}: edit {edit['marker']} was accepted on revision "
-                    f"{edit['base']}, but revision {expected_base} was current: "
-                    "a lost update"
-                )
-            expected_base = edit["rev"]
-        winners = {a["base"] for a in mine}
-        for refusal in (r for r in refused if r["id"] == cid):
-            if refusal["base"] not in winners:
-                problems.append(
-                    f"{cid}: edit {refusal['marker']} was refused on revision "
-                    f"{refusal['base']}, which no accepted edit replaced"
-                )
-        end = final[cid]["_meta"]["rev"]
-        marker = (final[cid].get("trading") or {}).get("problems")
-        if mine and marker != mine[-1]["marker"]:
-            problems.append(
-                f"{cid}: holds {marker!r}, but the last accepted edit was "
-                f"{mine[-1]['marker']!r} (revision {mine[-1]['rev']})"
-            )
-        if end != expected_base:
-            problems.append(f"{cid}: revision {end} after the edits, expected {expected_base}")
-    return problems
-
-
-FAILING_WRITE = """
-import errno, os, resource, signal, sys
-how, limit = sys.argv[1], int(sys.argv[2])
-def refuse(*args, **kwargs):
-    raise OSError(errno.ENOSPC if how == "fsync" else errno.EIO, os.strerror(
-        errno.ENOSPC if how == "fsync" else errno.EIO))
-if how == "fsync":
-    os.fsync = refuse
-elif how == "replace":
-    os.replace = os.rename = refuse
-elif how == "fsize":
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-from creditfile.cli import main
-sys.exit(main(sys.argv[3:]))
-"""
-
-
-def failing_write(db: Path, how: str, argv: Sequence[str]) -> subprocess.CompletedProcess[str]:
-    """Run a command whose writes fail: ``fsync`` (ENOSPC), ``replace`` (EIO) or ``fsize``
-    (a file-size limit of half the archive: the disk fills up mid-write)."""
-    limit = max(1, db.stat().st_size // 2)
-    return subprocess.run(
-        [PY, "-c", FAILING_WRITE, how, str(limit), "--db", str(db), *argv],
-        cwd=ROOT,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def _worker(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["save-one", "hold-lock", "save-loop"])
+    parser.add_argument("mode", choices=["save-one"])
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--id", default="C000001")
-    parser.add_argument("--ids", default="")
-    parser.add_argument("--edits", type=int, default=10)
-    parser.add_argument("--tag", default="w")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lock-timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
-    if args.mode == "save-one":
-        save_one(args.db, args.id)
-    elif args.mode == "hold-lock":
-        hold_lock(args.db)
-    else:
-        report = save_loop(args.db, args.ids.split(","), args.edits, args.tag, args.seed)
-        print(json.dumps(report))
+    save_one(args.db, args.id, args.lock_timeout)
     return 0
 
 

@@ -12,6 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 sys.path.insert(0, str(Path(__file__).parent))
+import bench_writers
 import faults
 from faultkit import TRACEBACK, cli
 
@@ -38,13 +39,13 @@ def test_kill_9_leaves_the_old_or_the_new_state_whole(work: Path, name: str) -> 
 def test_a_killed_lock_holder_does_not_block_the_next_save(work: Path) -> None:
     db = work / "lock.json"
     faults.copy_archive(work / "base.json", db)
-    assert faults.killed_lock_holder(db, patience=15) < 10
+    assert bench_writers.killed_lock_holder(db, patience=15) < 10
 
 
 def test_four_writers_lose_no_edit(work: Path) -> None:
     db = work / "writers.json"
     faults.copy_archive(work / "base.json", db)
-    outcome = faults.concurrent_writers(
+    outcome = bench_writers.concurrent_writers(
         db, processes=4, edits=25, ids=["C000001", "C000002", "C000003"]
     )
     assert not outcome.problems, outcome.problems
@@ -81,9 +82,22 @@ def test_a_full_disk_mid_write_leaves_the_archive_and_tells_the_user(work: Path)
     db = work / "failing-fsize.json"
     faults.copy_archive(work / "base.json", db)
     before = db.read_bytes()
-    done = faults.failing_write(db, "fsize", ["regrade", "--as-of", faults.NEW_AS_OF])
+    done = bench_writers.failing_write(db, "fsize", ["regrade", "--as-of", faults.NEW_AS_OF])
     assert done.returncode == 1, done.stderr[-2000:]
     assert TRACEBACK not in done.stderr
     assert str(db) in done.stderr
     assert db.read_bytes() == before
     assert cli(["--db", str(db), "regrade", "--as-of", faults.NEW_AS_OF]).code == 0
+
+
+def test_a_regrade_killed_while_its_workers_grade_does_not_lock_the_archive(
+    tmp_path: Path,
+) -> None:
+    # Large archives are graded in forked worker processes: killing the regrade must not leave
+    # them behind holding the archive lock (the next user would wait for ever).
+    from creditfile.batch import PARALLEL_FROM
+
+    db = faults.build_archive(tmp_path / "large.json", PARALLEL_FROM)
+    problem, survivors = faults.kill_while_grading(db, patience=5)
+    assert problem is None, problem
+    assert survivors == 0, f"{survivors} grading workers outlived the killed regrade"

@@ -150,9 +150,10 @@ def test_random_bytes_import(
 
 
 @pytest.fixture(scope="module")
-def exported(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The archive exported as CSV and XLSX: realistic spreadsheets to damage."""
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A fresh archive exported as CSV and XLSX: realistic spreadsheets to damage."""
     out = tmp_path_factory.mktemp("exp")
+    archive = make_archive_file(out / "source.json", 8)
     files = {}
     for fmt in ("csv", "xlsx"):
         target = out / f"customers.{fmt}"
@@ -221,3 +222,21 @@ def test_damaged_xlsx_import(
     file = tmp_path_factory.mktemp("in") / "customers.xlsx"
     book.save(file)
     import_file(archive, file)
+
+
+@pytest.mark.parametrize("text", ["宏达\x08建设", "a\x1fb", "tab\tand\nnewline", "\u2028"])
+def test_text_an_import_accepts_can_be_exported(tmp_path: Path, text: str) -> None:
+    # Whatever an import accepts must come out again in every export format.
+    doc = customers(1, seed=3)[0]
+    doc["name"] = f"名称{text}"
+    doc["trading"]["problems"] = text
+    source = tmp_path / "one.jsonl"
+    source.write_text(_dumps(doc) + "\n", encoding="utf-8")
+    archive = tmp_path / "archive.json"
+    if cli(["--db", str(archive), "import", str(source)]).code == 1:
+        return  # refused with a message: fine
+    for fmt in ("json", "jsonl", "csv", "xlsx"):
+        target = tmp_path / f"out.{fmt}"
+        outcome = cli(["--db", str(archive), "export", "--format", fmt, "--out", str(target)])
+        assert outcome.code == 0, (fmt, outcome.err)
+        assert target.stat().st_size > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -178,3 +179,25 @@ def test_a_directory_or_missing_file_is_explained(tmp_path: Path) -> None:
         code, lines = check(path)
         assert code == 1
         assert_explained(path, code, lines)
+
+
+@pytest.mark.parametrize("layout", ["flow", "block"])
+def test_a_dense_file_just_under_the_size_limit_is_refused_within_5_s(
+    tmp_path: Path, layout: str
+) -> None:
+    # Half a million tiny values in under 1 MB: refused quickly, not after parsing them all.
+    path = tmp_path / "dense.yaml"
+    if layout == "flow":
+        path.write_text("[" + ",".join(["1"] * 499_000) + "]", encoding="utf-8")
+    else:
+        path.write_text("- 1\n" * 249_000, encoding="utf-8")
+    assert path.stat().st_size < 1_000_000
+    started = time.perf_counter()
+    try:
+        done = cli_process(["policy", "check", str(path)], timeout=5 + 2)
+    except subprocess.TimeoutExpired:
+        pytest.fail("policy check of a 1 MB file ran longer than 5 s")
+    assert time.perf_counter() - started < 5 + 2  # the program's own start-up is ~1 s here
+    assert done.returncode == 1
+    assert TRACEBACK not in done.stderr
+    assert str(path) in done.stderr
