@@ -82,6 +82,21 @@ def lock(work: Path) -> dict[str, object]:
     }
 
 
+def lock_of_workers(work: Path) -> dict[str, object]:
+    """A regrade killed while its forked grading workers run must not leave the lock held."""
+    name = "lock of a regrade killed while its workers grade"
+    db = work / "grading.json"
+    faults.copy_archive(work / "base.json", db)
+    try:
+        problem, survivors = faults.kill_while_grading(db, patience=10)
+    except RuntimeError as exc:  # too few customers for parallel grading: nothing to check
+        return {"name": name, "ok": True, "detail": f"not applicable: {exc}"}
+    detail = f"{survivors} grading workers outlived the killed regrade; the next save " + (
+        "succeeded" if problem is None else f"failed: {problem}"
+    )
+    return {"name": name, "ok": problem is None and survivors == 0, "detail": detail}
+
+
 def writers(work: Path, plan: Plan) -> dict[str, object]:
     """Concurrent writers on overlapping customers."""
     db = faults.build_archive(work / "writers.json", plan.writer_customers, seed=9)
@@ -178,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"building an archive of {plan.customers:,} customers")
         scenarios = kills(work, plan, rng)
         scenarios.append(lock(work))
+        scenarios.append(lock_of_workers(work))
         scenarios += failing_writes(work)
         scenarios.append(writers(work, plan))
     if plan.fuzz_scale:
