@@ -8,8 +8,10 @@ The result is identical to ``engine.grade_archive`` (a test holds it to that).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -52,7 +54,7 @@ def _grade_forked(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date
     for start, end in bounds:
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_work, args=(docs, start, end, policy, as_of,
-                                                      child_end), daemon=True)
+                                                      child_end, os.getpid()), daemon=True)
         process.start()
         child_end.close()
         links.append((process, parent_end))
@@ -92,8 +94,24 @@ def _combine(partials: list[dict[str, str]]) -> dict[str, Decimal]:
     return tops
 
 
+def _die_with_parent(parent: int) -> None:
+    # A worker shares the parent's open archive lock. If the parent is killed (kill -9 during a
+    # regrade), the kernel must end the worker too, or the lock would stay held until it finished.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Policy,
-          as_of: date, pipe: Any) -> None:
+          as_of: date, pipe: Any, parent: int) -> None:
+    _die_with_parent(parent)
     try:
         chunk = docs[start:end]
         facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
