@@ -113,8 +113,14 @@ def _excel_value(value: Any, kind: str) -> Any:
         except ValueError:
             return value
     if isinstance(value, list | dict):
-        return str(value)
+        value = str(value)
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        # Excel cannot hold control characters (openpyxl refuses them): show each as U+FFFD.
+        return _ILLEGAL.sub("\ufffd", value)
     return value
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def sheet_name(title: str, taken: set[str]) -> str:

@@ -14,6 +14,7 @@ Path = tuple[str | int, ...]
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_VALUES = 20_000  # the shipped policy has about 150; PyYAML needs seconds for 100,000
 
 
 class _Loader(yaml.SafeLoader):
@@ -55,6 +56,11 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None, [PolicyProblem(file, None, None, "", f"file is larger than {MAX_BYTES} "
                                     "bytes; a policy is a few kilobytes — is this the right file?")]
+    rough = text.count(",") + text.count("\n")
+    if rough > MAX_VALUES:
+        return None, [PolicyProblem(file, None, None, "", f"the file holds about {rough:,} "
+                                    f"values; a policy holds a few hundred — is this the "
+                                    "right file?")]
     try:
         loader = _Loader(text)
         try:
