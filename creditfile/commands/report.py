@@ -186,6 +186,28 @@ def _optional_migration(ctx: Context) -> dict[str, Any] | None:
         return None  # fewer than one run: the other reports still stand
 
 
+def _arrivals(history: Sequence[Mapping[str, Any]], runs: Sequence[str]) -> list[dict[str, Any]]:
+    """An ungraded entry for each customer at the first run after it was added.
+
+    History records grade *changes* only; without these, a customer ungraded in both runs
+    would be missing from the matrix. A run's id is the number of its transaction, so the first
+    run after an addition is the first with a larger id. Listed before the grade changes, they
+    are overwritten by any change the same run made.
+    """
+    numbered = sorted((int(run), run) for run in runs if run.isdigit())
+    first: dict[str, dict[str, Any]] = {}
+    for event in history:
+        cid, txn = event.get("customer_id"), event.get("txn")
+        if event.get("kind") not in {"customer_created", "customer_imported"}:
+            continue
+        if cid is None or not isinstance(txn, int) or cid in first:
+            continue
+        run = next((name for number, name in numbered if number > txn), None)
+        if run is not None:
+            first[str(cid)] = {"customer": str(cid), "run": run, "to": None}
+    return list(first.values())
+
+
 def migration_report(ctx: Context, chosen: Sequence[str]) -> dict[str, Any]:
     """The migration matrix between two recorded regrade runs (default: the last two)."""
     from engine.report_portfolio import migration_between
@@ -208,7 +230,7 @@ def migration_report(ctx: Context, chosen: Sequence[str]) -> dict[str, Any]:
     run_a, run_b = (
         (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])
     )
-    changes = [
+    changes = _arrivals(history, runs) + [
         {"customer": e.get("customer_id"), "run": str(e.get("run_id")), "to": e.get("to")}
         for e in history
         if e.get("kind") == "grade_changed"

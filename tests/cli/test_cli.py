@@ -140,3 +140,12 @@ def test_export_leaves_out_personal_data_unless_asked(run: Run, archive_path: Pa
         assert "已婚" in personal.stdout
     events = json.loads(run("history", "--json").stdout)
     assert any(e["kind"] == "personal_data_exported" for e in events)
+
+
+def test_migration_accounts_for_every_customer(run: Run, archive_path: Path) -> None:
+    first = json.loads(run("regrade", "--as-of", "2026-11-29", "--json").stdout)
+    run("regrade", "--as-of", "2026-11-30")
+    data = json.loads(run("report", "migration", "--json").stdout)["data"]
+    assert data["summary"]["customers"] == first["customers"]
+    assert data["row_totals"]["ungraded"] == first["ungraded"]
+    assert data["count"]["ungraded"]["ungraded"] == first["ungraded"]
