@@ -219,8 +219,10 @@ def test_migration_between_two_runs(
     result = cli("report", "migration", "--json")
     assert result.returncode == 0, result.stderr
     matrix = json.loads(result.stdout)["data"]
-    graded_ids = {d["id"] for d in DOCS if "payment" in d["assessment"]}
-    assert matrix["summary"]["customers"] == len(graded_ids)
+    # Every customer is in the matrix: the ungraded ones stay in the ungraded row and column.
+    ungraded = {d["id"] for d in DOCS if "payment" not in d["assessment"]}
+    assert matrix["summary"]["customers"] == len(DOCS)
+    assert matrix["count"]["ungraded"]["ungraded"] == len(ungraded)
     assert matrix["summary"]["downgraded"] == len(changes)
     assert matrix["summary"]["upgraded"] == 0
     moved = sum(n for src, row in matrix["count"].items() for dst, n in row.items() if src != dst)
