@@ -160,7 +160,7 @@ def fuzz(scale: int) -> dict[str, object]:
     log(f"fuzzing: about {FUZZ_CASES_PER_SCALE * scale:,} generated cases")
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *tests],
         cwd=root,
         env=env,
         capture_output=True,
