@@ -1,5 +1,5 @@
 """``python -m creditfile`` runs the command line."""
 
-from creditfile.cli import main
+from creditfile.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import rule_engine
+from policy.rule_tables import rule_engine
 
 from policy.condition_memo import Keyer, children, memo_key, memo_keyers
 from policy.facts import FACTS_BY_NAME, Scope, facts_for
