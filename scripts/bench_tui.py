@@ -4,8 +4,10 @@
 
 The archive is generated (``creditfile.demo``) and graded once, then reused. The app runs
 headless at 120×40 through Textual's ``run_test``, as a user would drive it: the times include
-Textual's own work per key, not only the index. Goals (issue 3): first rows ≤ 2 s,
-each keystroke ≤ 100 ms, sort ≤ 0.5 s.
+Textual's own work per key, not only the index. The first rows are timed from before the
+application's modules are imported (and, as ``first_rows_since_spawn_s``, from the
+process's start); they appear while the rest of the archive is still being read.
+Goals (issue 3): first rows ≤ 2 s, each keystroke ≤ 100 ms, sort ≤ 0.5 s.
 """
 
 from __future__ import annotations
@@ -50,12 +52,12 @@ def make_archive(path: Path, customers: int, seed: int) -> float:
 
 async def drive(path: Path) -> dict[str, Any]:
     """Start the app, wait for the first rows, type and sort; return the timings."""
+    started = time.perf_counter()
     from textual.widgets import Input
 
     from tui.app import create_app
     from tui.search_index import ListQuery
 
-    started = time.perf_counter()
     app = create_app(
         path, None, "zh", as_of=AS_OF, actor="bench", keymap_file=path.with_suffix(".keys")
     )
@@ -63,8 +65,15 @@ async def drive(path: Path) -> dict[str, Any]:
     async with app.run_test(size=(120, 40)) as pilot:
         while (screen := app.list_screen()) is None or screen.index is None:
             await asyncio.sleep(0.005)
-        await pilot.pause()  # one refresh: the rows are painted
-        result["first_rows_s"] = time.perf_counter() - started
+        spawned = process_age() - (time.perf_counter() - started)
+        while app.first_rows_at is None:  # set after the refresh that draws them
+            await asyncio.sleep(0.005)
+        result["rows_at_first_paint"] = len(screen.index)
+        result["first_rows_s"] = app.started_at - started + app.first_rows_at
+        result["first_rows_since_spawn_s"] = spawned + result["first_rows_s"]
+        while screen.reading is not None:
+            await asyncio.sleep(0.02)
+        result["all_rows_s"] = time.perf_counter() - started
         while not screen.attention_ready:
             await asyncio.sleep(0.05)
         result["searchable_and_marked_s"] = time.perf_counter() - started
@@ -138,6 +147,14 @@ async def _sorts(pilot: Any, screen: Any, index: Any, query_type: Any) -> dict[s
     return result
 
 
+def process_age() -> float:
+    """Seconds since this process was spawned (interpreter start-up included), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    started = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - started
+
+
 def _summary(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
     return {
@@ -170,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['customers']:,} customers, {result['archive_mb']:.0f} MB, "
         f"load average {result['load_average']:.1f}"
     )
-    print(f"first painted rows      {result['first_rows_s']:.2f} s (goal ≤ 2 s)")
+    print(f"first painted rows      {result['first_rows_s']:.2f} s (goal ≤ 2 s), "
+          f"{result['first_rows_since_spawn_s']:.2f} s since the process started, "
+          f"{result['rows_at_first_paint']:,} rows")
+    print(f"every row shown         {result['all_rows_s']:.2f} s")
     print(f"searchable + attention  {result['searchable_and_marked_s']:.2f} s")
     rows = [("keystroke, app work", result["keystroke_ms"]["app"]),
             ("keystroke, pilot", result["keystroke_ms"]["pilot"]),

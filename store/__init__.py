@@ -15,6 +15,7 @@ from store.errors import (
 )
 from store.paths import default_actor, default_archive_path
 from store.records import ImportResult, RegradeOutcome
+from store.snapshot import ReadBatch
 from store.storage import AtomicJSONStorage
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CustomerMissingError",
     "DuplicateCustomerError",
     "ImportResult",
+    "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",
     "StaleRevisionError",

@@ -47,7 +47,7 @@ from store.records import (
     now_text,
     regrade_events,
 )
-from store.snapshot import Snapshot
+from store.snapshot import OnBatch, Snapshot
 from store.storage import gc_paused, remove_stray_temps
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
@@ -70,6 +70,7 @@ class Archive:
         create: bool = False,
         lock_timeout: float = 30.0,
         on_wait: Waiting | None = None,
+        on_batch: OnBatch | None = None,
     ) -> Archive:
         """Open (or with ``create``, create mode 0600) the archive at ``path``.
 
@@ -79,6 +80,8 @@ class Archive:
             lock_timeout: Seconds to wait for another process's lock before giving up.
             on_wait: Called with the holder's pid (or None) when the lock is busy, so a
                 caller can say who it is waiting for.
+            on_batch: Called with the records batch by batch as the file is parsed, so a
+                screen can show the first ones at once (``store.snapshot.ReadBatch``).
 
         Returns:
             The open archive, its content read and checked.
@@ -107,7 +110,7 @@ class Archive:
             if not archive.path.exists():
                 archive._snap.start_empty(new_meta())
                 archive._commit([])
-            archive._snap.refresh()
+            archive._snap.refresh(on_batch)
         return archive
 
     # Reading -----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import orjson
 HEAD = b'{"customers":{'
 TABLE = "customers"
 SEPARATOR = b",\n"
-COMMA, BRACE = ord(","), ord("}")
+COMMA, BRACE, NEWLINE = ord(","), ord("}"), ord("\n")
 CHUNK = 2048  # records joined per write: few system calls, little memory
 
 Fragment = bytes
@@ -104,3 +104,59 @@ def fragments_of(raw: bytes, keys: Iterable[str], skip: Container[str]) -> Fragm
             fragments[key] = raw[start:stop]  # a copy: cheaper than a memoryview slice
         start = end + 1
     return fragments if raw.startswith(b"}", start) else {}
+
+
+def customer_lines(raw: bytes) -> tuple[int, int] | None:
+    """Where the customer lines of a file laid out by ``encode`` start and end, or None.
+
+    The end is the newline before the ``}`` that closes the table: the file's last ``\\n}``,
+    since nothing after it (the other tables, encoded by orjson) holds a raw newline.
+    """
+    if not is_framed(raw):
+        return None
+    start = len(HEAD) + 1
+    end = raw.rfind(b"\n}")
+    return (start, end) if end >= start - 1 else None
+
+
+def other_tables(raw: bytes, end: int) -> Any:
+    """The tables written after the customers (``meta``), parsed from the bytes after ``end``.
+
+    Raises:
+        orjson.JSONDecodeError: the bytes are not the tail ``encode`` writes.
+    """
+    tail = raw[end + 2 :]
+    if tail.startswith(b","):
+        return orjson.loads(b"{" + tail[1:])
+    if tail.strip() == b"}":
+        return {}
+    text = tail.decode(errors="replace")
+    raise orjson.JSONDecodeError("the archive does not end as written", text, 0)
+
+
+def entry_batches(raw: bytes, start: int, end: int, size: int) -> Iterator[tuple[Any, int]]:
+    """The customer entries between ``start`` and ``end``, parsed ``size`` lines at a time.
+
+    Yields:
+        ``{key: record}`` of each batch, in file order, and the lines read so far.
+
+    Raises:
+        orjson.JSONDecodeError: a batch is not whole entries (the file is damaged, or laid
+            out with newlines inside records: a batch split in the middle of one never
+            balances, so it cannot parse as something else).
+    """
+    find = raw.find
+    lines = 0
+    while start < end:
+        stop, count = start, 0
+        while count < size and stop < end:
+            found = find(b"\n", stop, end)
+            stop = end if found < 0 else found + 1
+            count += 1
+        # One separator off the batch's end, exactly: a stray second comma must not pass.
+        body = raw[start : stop - 1 if raw[stop - 1] == NEWLINE else stop]
+        if body.endswith(b","):
+            body = body[:-1]
+        lines += count
+        yield orjson.loads(b"{" + body + b"}"), lines
+        start = stop

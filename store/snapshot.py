@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from store import framing
 from store.errors import ArchiveNotFoundError
 from store.framing import Fragments, fragments_of
 from store.records import checked_archive, index_customers
-from store.storage import gc_paused, read_archive, write_json_atomic
+from store.storage import gc_paused, parse_whole, read_archive, read_bytes, write_json_atomic
+
+BATCH_LINES = 2000  # records per batch of a streamed read: ~40 ms of parsing each
+
+
+@dataclass(frozen=True)
+class ReadBatch:
+    """Records read so far by a streamed first read (``Archive.open(on_batch=…)``).
+
+    Attributes:
+        meta: The archive's meta document (checked before any record is handed out).
+        records: This batch's records, in file order: the store's own objects, read-only.
+        done: Records read so far, this batch included.
+        total: Records in the file.
+    """
+
+    meta: Mapping[str, Any]
+    records: list[dict[str, Any]]
+    done: int
+    total: int
+
+
+OnBatch = Callable[[ReadBatch], None]
 
 
 class Snapshot:
@@ -39,8 +66,13 @@ class Snapshot:
         meta: dict[str, Any] = next(iter(self.data["meta"].values()))
         return meta
 
-    def refresh(self) -> None:
+    def refresh(self, on_batch: OnBatch | None = None) -> None:
         """Re-read the file if it is not the one last read or written.
+
+        Args:
+            on_batch: Called with the records as they are parsed, batch by batch, so that a
+                screen can show the first ones long before a large file is read; a file not
+                laid out by ``store.framing`` is parsed whole and handed over in one batch.
 
         Raises:
             ArchiveNotFoundError: the file has gone.
@@ -57,14 +89,45 @@ class Snapshot:
             return
         self.stamp = None
         self.forget_all()
-        data, self.raw = read_archive(self.path)
-        self.data = checked_archive(self.path, data)
+        if on_batch is None:
+            data, self.raw = read_archive(self.path)
+            self.data = checked_archive(self.path, data)
+        else:
+            self.data, self.raw = self._read_streamed(on_batch)
         with gc_paused():
             self.records, self.keys, self.last_key = index_customers(
                 self.path, self.data["customers"]
             )
         self.raw_keys = list(self.data["customers"]) if self.raw is not None else []
         self.stamp = stamp
+
+    def _read_streamed(self, on_batch: OnBatch) -> tuple[dict[str, Any], bytes | None]:
+        raw = read_bytes(self.path)
+        lines = framing.customer_lines(raw)
+        if lines is not None:
+            start, end = lines
+            try:
+                with gc_paused():
+                    data = checked_archive(
+                        self.path, {"customers": {}, **framing.other_tables(raw, end)}
+                    )
+                    table, meta = data["customers"], self._meta_of(data)
+                    total = raw.count(b"\n", start, end) + (end > start)
+                    for batch, done in framing.entry_batches(raw, start, end, BATCH_LINES):
+                        table.update(batch)
+                        on_batch(ReadBatch(meta, list(batch.values()), done, total))
+                return data, raw
+            except (orjson.JSONDecodeError, TypeError):
+                pass  # not as ``encode`` wrote it: the whole parse below says what is wrong
+        data = checked_archive(self.path, parse_whole(self.path, raw))
+        customers = list(data["customers"].values())
+        on_batch(ReadBatch(self._meta_of(data), customers, len(customers), len(customers)))
+        return data, raw if framing.is_framed(raw) else None
+
+    @staticmethod
+    def _meta_of(data: Mapping[str, Any]) -> Mapping[str, Any]:
+        meta: Mapping[str, Any] = next(iter(data["meta"].values()))
+        return meta
 
     def invalidate(self) -> None:
         """Forget the content: it may hold a change that never reached the disk."""

@@ -61,22 +61,40 @@ def read_archive(path: Path) -> tuple[Any, bytes | None]:
     Raises:
         ArchiveDamagedError: unreadable, empty, or not JSON; the message names the file.
     """
+    raw = read_bytes(path)
+    return parse_whole(path, raw), raw if framing.is_framed(raw) else None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes.
+
+    Raises:
+        ArchiveDamagedError: unreadable or empty; the message names the file.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
     if not raw or raw.isspace():
         raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
+    return raw
+
+
+def parse_whole(path: Path, raw: bytes) -> Any:
+    """``raw`` parsed as one JSON document.
+
+    Raises:
+        ArchiveDamagedError: not JSON; the message names the file.
+    """
     try:
         with gc_paused():
-            data = orjson.loads(raw)
+            return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise ArchiveDamagedError(
             path,
             f"not valid JSON ({exc}); it may be truncated or not an archive. "
             + _restore_hint(path),
         ) from None
-    return data, raw if framing.is_framed(raw) else None
 
 
 def _restore_hint(path: Path) -> str:

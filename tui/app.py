@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -16,8 +17,8 @@ from textual.screen import Screen
 from policy import CreditfileError
 from tui.i18n import resolve_lang, t
 from tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
-from tui.search_index import PinyinKeys, SearchIndex, row_of
-from tui.service import ArchiveService, gc_paused
+from tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
+from tui.service import ArchiveService, LoadingBatch, gc_paused
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
@@ -82,25 +83,38 @@ class CreditfileApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_archive(self) -> None:
-        """Read the archive once, show the rows, then make them searchable (in this worker)."""
+        """Read the archive once, show the rows, then make them searchable (in this worker).
+
+        On the first read the rows are shown as they are parsed (``RowsSoFar``): the first
+        screenful appears well before a large archive is read whole.
+        """
+        so_far = None if self.service.loaded else RowsSoFar(self)
         try:
-            result = self.service.load()
+            result = self.service.load(on_batch=so_far.add if so_far is not None else None)
         except (CreditfileError, OSError) as exc:
             self.call_from_thread(self._load_failed, exc)
             return
-        self._index_rows()
+        self._index_rows(so_far.rows if so_far is not None else None)
         self.call_from_thread(
             self.notify,
             t(self.lang, "loaded", n=f"{result.customers:,}", s=f"{result.seconds:.1f}"),
             timeout=3,
         )
 
-    def _index_rows(self) -> None:
-        """Rows first (painted at once), then search keys, then the attention marks."""
+    def _index_rows(self, read: list[ListRow] | None = None) -> None:
+        """Rows first (painted at once), then search keys, then the attention marks.
+
+        Args:
+            read: The rows made while the records were read, one per record in file order,
+                reused when they match the records held (no duplicate ids collapsed).
+        """
         grades = [g.name for g in self.service.policy.all_grades]
         records = self.service.records()
         with gc_paused():
-            rows = [row_of(record) for record in records.values()]
+            if read is not None and len(read) == len(records):
+                rows = read
+            else:
+                rows = [row_of(record) for record in records.values()]
             index = SearchIndex(rows, grades, self._pinyin, searchable=False)
             index.order("id")
         self.call_from_thread(self._show_index, index)
@@ -114,11 +128,31 @@ class CreditfileApp(App[None]):
         screen = self.list_screen()
         if screen is not None:
             screen.show_index(index)
-            if self.first_rows_at is None:
-                self.first_rows_at = time.perf_counter() - self.started_at
+            self._note_first_rows(screen)
         refresh = getattr(self.screen, "refresh_data", None)
         if callable(refresh) and self.screen is not screen:
             refresh()
+
+    def _show_so_far(
+        self, index: SearchIndex, done: int, total: int, policy: Any, painted: threading.Event
+    ) -> None:
+        screen = self.list_screen()
+        if screen is None or self.service.loaded:
+            painted.set()
+            return
+        screen.show_so_far(index, done, total, policy)
+        self._note_first_rows(screen)
+        screen.call_after_refresh(painted.set)
+
+    def _note_first_rows(self, screen: Screen[Any]) -> None:
+        """Remember when rows were first on screen (after the refresh that draws them)."""
+
+        def painted() -> None:
+            if self.first_rows_at is None:
+                self.first_rows_at = time.perf_counter() - self.started_at
+
+        if self.first_rows_at is None:
+            screen.call_after_refresh(painted)
 
     def _attention_ready(self) -> None:
         screen = self.list_screen()
@@ -193,6 +227,44 @@ class CreditfileApp(App[None]):
 
         yield from commands_for(self, screen)
         yield from super().get_system_commands(screen)
+
+
+class RowsSoFar:
+    """The list rows of the records read so far, shown while a large archive is read.
+
+    Fed from the loading worker, batch by batch. The first batch is shown at once; then the
+    list is redrawn about every ``EVERY`` seconds (each showing sorts every row read so far).
+    """
+
+    EVERY = 0.75
+    PAINT_WAIT = 0.5
+
+    def __init__(self, app: CreditfileApp) -> None:
+        self.app = app
+        self.rows: list[ListRow] = []
+        self._shown_at: float | None = None
+
+    def add(self, batch: LoadingBatch) -> None:
+        """Make the rows of ``batch``; show them all when it is time to."""
+        with gc_paused():
+            self.rows.extend(row_of(record) for record in batch.records)
+        now = time.perf_counter()
+        if batch.done >= batch.total or (
+            self._shown_at is not None and now - self._shown_at < self.EVERY
+        ):
+            return  # the last batch: the whole index follows at once
+        self._shown_at = now
+        policy = batch.policy.policy
+        grades = [g.name for g in policy.all_grades]
+        with gc_paused():
+            index = SearchIndex(list(self.rows), grades, self.app._pinyin, searchable=False)
+        painted = threading.Event()
+        self.app.call_from_thread(
+            self.app._show_so_far, index, batch.done, batch.total, policy, painted
+        )
+        # Parsing holds the interpreter for tens of milliseconds at a time: let the screen
+        # draw these rows before going on, or they would show only a batch or two later.
+        painted.wait(self.PAINT_WAIT)
 
 
 def create_app(

@@ -25,6 +25,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "loading": ("正在读取档案 {path} …", "Reading the archive {path} …"),
     "loaded": ("已读取 {n} 位客户,用时 {s} 秒", "Read {n} customers in {s} s"),
     "load.failed": ("无法打开档案:{error}", "Cannot open the archive: {error}"),
+    "load.progress": (
+        "正在读取档案 {path}:已读 {done} / {total} 位客户",
+        "Reading the archive {path}: {done} / {total} customers read",
+    ),
+    "load.wait": (
+        "仍在读取档案({percent}%),读完后即可搜索、筛选和打开客户",
+        "Still reading the archive ({percent}%): search, filters and cards open once it is read",
+    ),
     "load.indexing": ("正在建立拼音检索 …", "Building the pinyin search …"),
     "card.unavailable": ("客户卡片暂不可用", "The customer card is not available"),
     # list columns

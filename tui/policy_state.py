@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ class PolicyStatus:
     disk_changed: bool = False
 
 
-def policy_source(archive: Any, option: str | None) -> PolicySource:
+def policy_source(active: Mapping[str, Any] | None, option: str | None) -> PolicySource:
     """Where the policy comes from, as the command line resolves it: ``--policy``, else
     ``$CREDITFILE_POLICY``, else the archive's activated policy, else the shipped default."""
     if option:
@@ -58,19 +59,21 @@ def policy_source(archive: Any, option: str | None) -> PolicySource:
     env = os.environ.get("CREDITFILE_POLICY")
     if env:
         return PolicySource("environment", env)
-    active = archive.active_policy()
     if active:
         return PolicySource("archive", active.get("path"))
     return PolicySource("default", str(default_policy_path()))
 
 
 def resolve_policy(
-    archive: Any, db_path: Path, option: str | None, keep: PolicyStatus | None = None
+    active: Mapping[str, Any] | None,
+    db_path: Path,
+    option: str | None,
+    keep: PolicyStatus | None = None,
 ) -> PolicyStatus:
     """Load the policy in force for an archive.
 
     Args:
-        archive: The open ``store.Archive`` (for its activated policy).
+        active: The archive's activated policy (``Archive.active_policy()``), if any.
         db_path: The archive file (names the activated policy in messages).
         option: ``--policy``, if given.
         keep: The status in force; when given, a policy that no longer loads is reported in
@@ -79,10 +82,9 @@ def resolve_policy(
     Raises:
         policy.PolicyError: The policy cannot be loaded (and there is nothing to keep).
     """
-    source = policy_source(archive, option)
+    source = policy_source(active, option)
     try:
-        if source.origin == "archive":
-            active = archive.active_policy()
+        if active and source.origin == "archive":
             label = f"{db_path}#active-policy({source.path or 'policy'})"
             policy = parse_policy(active["text"], label)
         else:

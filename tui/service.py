@@ -69,6 +69,23 @@ def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
+@dataclass(frozen=True)
+class LoadingBatch:
+    """Records read so far by the first ``load``, for showing before the rest is read.
+
+    Attributes:
+        records: This batch's records (the store's objects: read-only).
+        done: Records read so far, this batch included.
+        total: Records in the archive.
+        policy: The policy in force (resolved from the archive's meta before any record).
+    """
+
+    records: list[dict[str, Any]]
+    done: int
+    total: int
+    policy: PolicyStatus
+
+
 @dataclass
 class LoadResult:
     """What ``ArchiveService.load`` read: counts and timings for the status line."""
@@ -223,8 +240,13 @@ class ArchiveService:
 
     # -- the archive as a whole ---------------------------------------------------------------
 
-    def load(self) -> LoadResult:
+    def load(self, on_batch: Callable[[LoadingBatch], None] | None = None) -> LoadResult:
         """Open the archive, read every record once and resolve the policy (blocking).
+
+        Args:
+            on_batch: On the first load, called with the records batch by batch as the file
+                is parsed (the policy is resolved before the first), so the list can show
+                rows long before 100,000 customers are read. Later loads re-read whole.
 
         Returns:
             How many customers were read, and the policy status.
@@ -236,13 +258,25 @@ class ArchiveService:
         import time
 
         started = time.perf_counter()
+        early: PolicyStatus | None = None
+
+        def batch(read: Any) -> None:
+            nonlocal early
+            if early is None:
+                active = read.meta.get("active_policy")
+                early = resolve_policy(
+                    dict(active) if active else None, self.db_path, self._policy_option
+                )
+            if on_batch is not None:
+                on_batch(LoadingBatch(read.records, read.done, read.total, early))
+
         with gc_paused():
-            archive = self._open()
+            archive = self._open(batch if on_batch is not None else None)
             stamp = self._stamp_now()
             # The store's own record objects, not copies: nothing here changes them, and
             # copying 100,000 records would cost time and memory for nothing.
             records = dict(archive.records())
-        status = self._resolve_policy(archive)
+        status = early if early is not None else self._resolve_policy(archive)
         with self._lock:
             self._records = records
             self._policy = status.policy
@@ -422,22 +456,29 @@ class ArchiveService:
             self._changes = []
         self._changes.append((self.generation, customer_id))
 
-    def _open(self) -> Any:
+    def _open(self, on_batch: Callable[[Any], None] | None = None) -> Any:
+        with self._lock:
+            if self._archive is not None:
+                return self._archive
+        from store import Archive
+
+        # Opened outside the lock: ``on_batch`` hands rows to the screen thread and waits
+        # for it, and the screen thread may need the lock meanwhile.
+        archive = Archive.open(self.db_path, on_batch=on_batch)
         with self._lock:
             if self._archive is None:
-                from store import Archive
-
-                self._archive = Archive.open(self.db_path)
+                self._archive = archive
             return self._archive
 
     def _resolve_policy(self, archive: Any, *, keep_on_error: bool = False) -> PolicyStatus:
         keep = self._status if keep_on_error else None
-        return resolve_policy(archive, self.db_path, self._policy_option, keep)
+        return resolve_policy(archive.active_policy(), self.db_path, self._policy_option, keep)
 
 
 __all__ = [
     "ArchiveService",
     "LoadResult",
+    "LoadingBatch",
     "PolicySource",
     "PolicyStatus",
     "Progress",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from rich.cells import cell_len
 from rich.console import Console
 from textual.pilot import Pilot
@@ -320,3 +321,61 @@ def test_quitting_with_unsaved_edits_asks_first(tui: Any) -> None:
         assert pilot.app.screen.id == "unsaved-dialog"
 
     tui.run(tui.make_app("en"), steps)
+
+
+def test_rows_show_while_the_archive_is_still_read(
+    tui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large archive: the first rows are on screen before the rest is read; the card waits."""
+    import asyncio
+    import threading
+
+    from store import snapshot
+    from tui.app import RowsSoFar
+
+    monkeypatch.setattr(snapshot, "BATCH_LINES", 40)
+    monkeypatch.setattr(RowsSoFar, "EVERY", 0.0)
+    release = threading.Event()
+    add = RowsSoFar.add
+
+    def add_then_hold(self: RowsSoFar, batch: Any) -> None:
+        add(self, batch)
+        release.wait(10)  # the reading stops here until the test has looked
+
+    monkeypatch.setattr(RowsSoFar, "add", add_then_hold)
+
+    async def main() -> None:
+        app = tui.make_app("en")
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.02)
+                screen = app.list_screen()
+                if screen is not None and screen.reading is not None:
+                    break
+            screen = listing(pilot)
+            assert screen.reading == (40, TOTAL)
+            await pilot.pause()
+            assert app.first_rows_at is not None
+            assert painted(pilot)[0].startswith("C000001")
+            assert f"40 / {TOTAL} customers read" in text_of(pilot, "#list-title")
+            await pilot.press("enter")
+            assert app.screen is screen  # no card yet
+            assert any("Still reading" in str(n.message) for n in app._notifications)
+            release.set()
+            for _ in range(400):
+                await pilot.pause(0.02)
+                if screen.reading is None and screen.attention_ready:
+                    break
+            assert screen.index is not None and len(screen.index) == TOTAL
+            assert "read" not in text_of(pilot, "#list-title")
+            await pilot.press("enter")
+            await tui.settle(pilot)
+            assert app.screen is not screen  # the card opens now
+
+    release_later = threading.Timer(20, release.set)  # never leave the worker waiting
+    release_later.start()
+    try:
+        asyncio.run(main())
+    finally:
+        release_later.cancel()
+        release.set()

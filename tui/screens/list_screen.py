@@ -18,14 +18,14 @@ from tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
 from tui.widgets.customer_table import CustomerTable, TableHeader
 
 if TYPE_CHECKING:
+    from policy import Policy
     from tui.service import ArchiveService
 
 SORTABLE = COLUMNS
 
 
-def column_labels(service: ArchiveService, lang: str) -> dict[str, dict[str, str]]:
+def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
     """Display text per column value: the policy's labels, translated lifecycle and stage."""
-    policy = service.policy
     return {
         "nature": dict(policy.natures),
         "tier": {tier.key: tier.label for tier in policy.tiers},
@@ -56,6 +56,8 @@ class ListScreen(Screen[None]):
         self.shown: Sequence[int] = ()
         self._seen_generation = -1
         self.attention_ready = False
+        self.reading: tuple[int, int] | None = None
+        """While the archive is read: records read so far and in all (rows shown meanwhile)."""
 
     def compose(self) -> ComposeResult:
         """Title, search box, header, the list, the status line and the footer."""
@@ -94,8 +96,9 @@ class ListScreen(Screen[None]):
         """Show a freshly built index (after loading or a regrade)."""
         table = self.table
         keep = table.current.id if table.current else None
-        table.labels = column_labels(self.service, self.lang)
+        table.labels = column_labels(self.service.policy, self.lang)
         table.set_grades([g.name for g in self.service.policy.all_grades])
+        self.reading = None
         self.index = index
         self._seen_generation = self.service.generation
         self.query_one("#list-loading").display = False
@@ -106,6 +109,37 @@ class ListScreen(Screen[None]):
         search = self.query_one("#search", Input)
         if not (search.has_focus and search.value):
             table.focus()
+
+    def show_so_far(self, index: SearchIndex, done: int, total: int, policy: Policy) -> None:
+        """Show the rows read so far while the rest of the archive is read.
+
+        The list can be scrolled meanwhile; searching, filters, sorting and the card wait
+        for the whole archive (``show_index``), and say so.
+        """
+        table = self.table
+        first = self.reading is None and self.index is None
+        table.labels = column_labels(policy, self.lang)
+        table.set_grades([g.name for g in policy.all_grades])
+        self.reading = (done, total)
+        self.index = index
+        self.query_one("#list-loading").display = False
+        table.display = True
+        self.query_one("#list-title", Static).update(
+            t(self.lang, "load.progress", path=self.service.db_path, done=f"{done:,}",
+              total=f"{total:,}")
+        )
+        self.apply_query()
+        if first:
+            table.focus()
+
+    def still_reading(self) -> bool:
+        """Whether the archive is still being read (and say so): most actions wait for it."""
+        if self.reading is None:
+            return False
+        done, total = self.reading
+        percent = done * 100 // total if total else 100
+        self.notify(t(self.lang, "load.wait", percent=percent), timeout=3)
+        return True
 
     def _update_title(self) -> None:
         policy = self.service.policy
@@ -184,6 +218,8 @@ class ListScreen(Screen[None]):
 
     def action_search(self) -> None:
         """Put the cursor in the search box."""
+        if self.still_reading():
+            return
         self.query_one("#search", Input).focus()
 
     def action_back(self) -> None:
@@ -218,6 +254,8 @@ class ListScreen(Screen[None]):
 
     def action_filters(self) -> None:
         """Open the filter dialog."""
+        if self.still_reading():
+            return
         if self.index is None:
             return
         from tui.screens.filters import FiltersScreen
@@ -232,15 +270,21 @@ class ListScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """Sort by the next column."""
+        if self.still_reading():
+            return
         at = SORTABLE.index(self.query_state.sort)
         self.with_query(sort=SORTABLE[(at + 1) % len(SORTABLE)], reverse=False)
 
     def action_sort_reverse(self) -> None:
         """Reverse the sort order."""
+        if self.still_reading():
+            return
         self.with_query(reverse=not self.query_state.reverse)
 
     @on(TableHeader.SortRequested)
     def _header_clicked(self, event: TableHeader.SortRequested) -> None:
+        if self.still_reading():
+            return
         if event.column == self.query_state.sort:
             self.with_query(reverse=not self.query_state.reverse)
         else:
@@ -250,10 +294,14 @@ class ListScreen(Screen[None]):
 
     def action_open(self) -> None:
         """Open the customer under the cursor."""
+        if self.still_reading():
+            return
         self.table.open_current()
 
     @on(CustomerTable.Opened)
     def _opened(self, event: CustomerTable.Opened) -> None:
+        if self.still_reading():
+            return
         self.open_customer(event.customer_id)
 
     def open_customer(self, customer_id: str, *, edit: bool = False) -> None:
@@ -268,12 +316,16 @@ class ListScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Open the customer under the cursor for editing."""
+        if self.still_reading():
+            return
         row = self.table.current
         if row is not None:
             self.open_customer(row.id, edit=True)
 
     def action_new(self) -> None:
         """Create a customer."""
+        if self.still_reading():
+            return
         if self.index is None:
             return
         try:
@@ -285,6 +337,8 @@ class ListScreen(Screen[None]):
 
     def action_regrade(self) -> None:
         """Preview a regrade of the whole archive."""
+        if self.still_reading():
+            return
         if self.index is None:
             return
         from tui.screens.regrade import RegradeScreen
