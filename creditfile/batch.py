@@ -2,8 +2,11 @@
 
 The archive-wide top needs every customer's facts before anyone can be scored, so the work runs
 in two rounds over fixed slices: each worker computes its slice's facts and partial tops, the
-parent combines the tops, then each worker grades its slice and sends the gradings back as JSON.
-The result is identical to ``engine.grade_archive`` (a test holds it to that).
+parent combines the tops, then each worker grades its slice. ``grade_all`` works on documents
+already parsed and sends the gradings back as JSON; ``grade_lines`` works on the archive file's
+customer lines (``store.lines``): each worker parses its share of the lines, grades it and
+sends back the lines re-encoded, so that parsing and encoding run on every core too. Either
+way the gradings are identical to ``engine.grade_archive``'s (tests hold both to that).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from engine import compute_facts, grade_archive, grade_customer
 from engine.grading import customer_id
 from engine.scoring import archive_tops
 from policy import Policy
+from store import CustomerLines, LinesRegrade, LinesUnreadable
+from store.framing import SEPARATOR, encode_entry
+from store.records import document_of
+
+Tops = dict[str, Decimal]
 
 PARALLEL_FROM = 20_000
 
@@ -120,6 +128,120 @@ def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Polic
         gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
                     for doc, fact in zip(chunk, facts, strict=True)}
         pipe.send_bytes(orjson.dumps(gradings))
+    except BaseException as exc:  # the parent reports it; a worker must never hang it
+        pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
+    finally:
+        pipe.close()
+        os._exit(0)
+
+
+class GradedLines(LinesRegrade):
+    """``store.lines.LinesRegrade`` plus the archive-wide tops the scores were relative to."""
+
+    tops: Tops
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tops = {}
+
+
+def grade_lines(lines: CustomerLines, policy: Policy, as_of: date,
+                *, workers: int | None = None) -> GradedLines:
+    """Grade every customer line of an archive file and re-encode it with its new grading.
+
+    For ``store.Archive.regrade_lines``. In forked workers when the archive is large and cores
+    are free; otherwise here, the same way.
+
+    Raises:
+        LinesUnreadable: a line is not a customer record (the store then regrades whole).
+    """
+    count = worker_count() if workers is None else workers
+    if (count < 2 or lines.count < PARALLEL_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return _grade_span(lines, (lines.start, lines.end), policy, as_of, lambda tops: tops)
+    return _grade_lines_forked(lines, policy, as_of, count)
+
+
+def _grade_span(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
+                exchange: Any) -> GradedLines:
+    """Parse, grade and re-encode the lines of ``span``; ``exchange`` turns this span's tops
+    into the archive's."""
+    entries = list(lines.entries(span))
+    docs = [document_of(record) for _, record in entries]
+    facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in docs]
+    done = GradedLines()
+    tops: Tops = exchange(archive_tops(facts, policy))
+    done.tops = tops
+    encoded = []
+    for (key, record), doc, fact in zip(entries, docs, facts, strict=True):
+        cid = customer_id(doc)
+        grading = grade_customer(doc, policy, as_of, tops, fact)
+        old = record.get("_grading")
+        done.previous[cid] = old.get("grade") if isinstance(old, dict) else None
+        done.gradings[cid] = {"status": grading["status"], "grade": grading.get("grade"),
+                              "total": grading.get("total")}
+        record["_grading"] = grading
+        encoded.append(encode_entry(key, record))
+    done.parts.append(SEPARATOR.join(encoded))
+    return done
+
+
+def _grade_lines_forked(lines: CustomerLines, policy: Policy, as_of: date,
+                        count: int) -> GradedLines:
+    context = multiprocessing.get_context("fork")
+    links = []
+    for span in lines.split(count):
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_work_lines, args=(lines, span, policy, as_of,
+                                                            child_end, os.getpid()), daemon=True)
+        process.start()
+        child_end.close()
+        links.append((process, parent_end))
+    try:
+        partial = [_receive(link) for link in links]
+        if any(isinstance(p, dict) and "__unreadable__" in p for p in partial):
+            raise LinesUnreadable("a share of the lines is not customer records")
+        tops = _combine(partial)
+        for _, pipe in links:
+            pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
+        done = GradedLines()
+        done.tops = tops
+        for process, pipe in links:
+            gradings, previous = _receive((process, pipe))  # or the worker's error
+            done.gradings.update(gradings)
+            done.previous.update(previous)
+            done.parts.append(_receive_bytes(process, pipe))
+    finally:
+        for process, pipe in links:
+            pipe.close()
+            process.join(timeout=5)
+            if process.is_alive():  # pragma: no cover - only after a failure above
+                process.kill()
+    return done
+
+
+def _receive_bytes(process: Any, pipe: Any) -> bytes:
+    try:
+        payload: bytes = pipe.recv_bytes()
+    except EOFError:
+        raise RuntimeError(f"grading worker {process.pid} stopped unexpectedly") from None
+    return payload
+
+
+def _work_lines(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
+                pipe: Any, parent: int) -> None:
+    _die_with_parent(parent)
+
+    def exchange(tops: Tops) -> Tops:
+        pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
+        return {k: Decimal(v) for k, v in orjson.loads(pipe.recv_bytes()).items()}
+
+    try:
+        done = _grade_span(lines, span, policy, as_of, exchange)
+        pipe.send_bytes(orjson.dumps([done.gradings, done.previous]))
+        pipe.send_bytes(done.parts[0])
+    except LinesUnreadable as exc:
+        pipe.send_bytes(orjson.dumps({"__unreadable__": str(exc)}))
     except BaseException as exc:  # the parent reports it; a worker must never hang it
         pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
     finally:

@@ -63,10 +63,13 @@ class Env:
         given = getattr(self.args, "db", None)
         return Path(given) if given else default_archive_path()
 
-    def archive(self, *, create: bool = False) -> Archive:
-        """The archive at ``db_path``, opened once."""
+    def archive(self, *, create: bool = False, read: bool = True) -> Archive:
+        """The archive at ``db_path``, opened once (``read=False``: its records are parsed
+        on first use, see ``Archive.open``)."""
         if self._archive is None:
-            self._archive = Archive.open(self.db_path, create=create, on_wait=self._waiting)
+            self._archive = Archive.open(
+                self.db_path, create=create, on_wait=self._waiting, read=read
+            )
         return self._archive
 
     def _waiting(self, holder: int | None) -> None:

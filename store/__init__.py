@@ -13,6 +13,7 @@ from store.errors import (
     StaleRevisionError,
     StoreError,
 )
+from store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from store.paths import default_actor, default_archive_path
 from store.records import ImportResult, RegradeOutcome
 from store.snapshot import ReadBatch
@@ -25,9 +26,12 @@ __all__ = [
     "ArchiveNotFoundError",
     "ArchiveWriteError",
     "AtomicJSONStorage",
+    "CustomerLines",
     "CustomerMissingError",
     "DuplicateCustomerError",
     "ImportResult",
+    "LinesRegrade",
+    "LinesUnreadable",
     "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",

@@ -25,7 +25,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from store import history
+import orjson
+
+from store import framing, history
 from store.changes import changed_paths
 from store.errors import (
     ArchiveNotFoundError,
@@ -33,13 +35,16 @@ from store.errors import (
     RegradeCancelledError,
     StoreError,
 )
+from store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from store.locking import ArchiveLock, Waiting
 from store.records import (
     Gradings,
     ImportResult,
     RegradeOutcome,
     build_record,
+    changed_grades,
     check_revision,
+    checked_archive,
     copy_record,
     document_of,
     grade_changes,
@@ -48,7 +53,7 @@ from store.records import (
     regrade_events,
 )
 from store.snapshot import OnBatch, Snapshot
-from store.storage import gc_paused, remove_stray_temps
+from store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
 
@@ -71,6 +76,7 @@ class Archive:
         lock_timeout: float = 30.0,
         on_wait: Waiting | None = None,
         on_batch: OnBatch | None = None,
+        read: bool = True,
     ) -> Archive:
         """Open (or with ``create``, create mode 0600) the archive at ``path``.
 
@@ -82,9 +88,11 @@ class Archive:
                 caller can say who it is waiting for.
             on_batch: Called with the records batch by batch as the file is parsed, so a
                 screen can show the first ones at once (``store.snapshot.ReadBatch``).
+            read: Read the content now (False: on first use, so a command that only needs
+                the meta, or regrades line by line, never parses every record).
 
         Returns:
-            The open archive, its content read and checked.
+            The open archive, its content read and checked (unless ``read`` is False).
 
         Raises:
             ArchiveNotFoundError: no file and ``create`` is false.
@@ -110,7 +118,8 @@ class Archive:
             if not archive.path.exists():
                 archive._snap.start_empty(new_meta())
                 archive._commit([])
-            archive._snap.refresh(on_batch)
+            if read:
+                archive._snap.refresh(on_batch)
         return archive
 
     # Reading -----------------------------------------------------------------------------
@@ -287,6 +296,61 @@ class Archive:
             self._commit(regrade_events(run, run_id, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, run_id)
 
+    def regrade_lines(
+        self,
+        grade_lines: Callable[[CustomerLines], LinesRegrade],
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+    ) -> RegradeOutcome | None:
+        """Like ``regrade``, but the caller parses, grades and re-encodes the customer lines
+        itself (``store.lines``: in worker processes, on every core); here the file is only
+        read and written as bytes.
+
+        Every line is graded as it is in the file under the lock, as in ``regrade``. A file
+        not laid out one customer per line, or a line that is not a customer record, makes
+        this answer None having written nothing: regrade with ``regrade``, whose reading of
+        the whole file says what is wrong.
+
+        Args:
+            grade_lines: ``CustomerLines -> LinesRegrade``; may raise ``LinesUnreadable``.
+            run: What to record about the run (policy version and sha256, as-of, top…).
+            actor: Who runs it.
+
+        Returns:
+            The gradings (``status``, ``grade`` and ``total`` of each), the grade changes and
+            the run id; or None (nothing written).
+
+        Raises:
+            ArchiveWriteError: the write failed; the archive is unchanged.
+        """
+        with self._lock.held(), gc_paused():
+            raw = read_bytes(self.path)
+            lines = CustomerLines.of(raw)
+            if lines is None:
+                return None
+            try:
+                tables = framing.other_tables(raw, lines.end)
+                checked_archive(self.path, {"customers": {}, **tables})
+            except (orjson.JSONDecodeError, TypeError, StoreError):
+                return None
+            try:
+                done = grade_lines(lines)
+            except LinesUnreadable:
+                return None
+            del raw, lines
+            changes = changed_grades(done.previous, done.gradings)
+            self._snap.forget_all()  # the file is about to be replaced behind the cache
+            self._snap.invalidate()
+            meta: dict[str, Any] = next(iter(tables["meta"].values()))
+            run_id = self._next_txn(meta)
+            self._commit(
+                regrade_events(run, run_id, actor, done.gradings, changes),
+                meta,
+                lambda: write_bytes_atomic(self.path, framing.encode_parts(done.parts, tables)),
+            )
+            return RegradeOutcome(done.gradings, changes, run_id)
+
     def activate_policy(
         self, text: str, *, sha256: str, version: str, path: str | None, actor: str
     ) -> None:
@@ -336,20 +400,31 @@ class Archive:
                 raise
 
     def _meta_fresh(self) -> dict[str, Any]:
-        self._snap.refresh()
-        return self._snap.meta
+        return self._snap.peek_meta()
 
-    def _uncommitted(self) -> set[int]:
-        meta = self._snap.meta
+    def _uncommitted(self, meta: Mapping[str, Any] | None = None) -> set[int]:
+        meta = self._snap.meta if meta is None else meta
         return history.uncommitted_txns(self.path, meta.get("history_size", 0), meta["last_txn"])
 
-    def _next_txn(self) -> int:
-        return int(max([self._snap.meta["last_txn"], *self._uncommitted()])) + 1
+    def _next_txn(self, meta: Mapping[str, Any] | None = None) -> int:
+        meta = self._snap.meta if meta is None else meta
+        return int(max([meta["last_txn"], *self._uncommitted(meta)])) + 1
 
-    def _commit(self, events: list[dict[str, Any]]) -> None:
-        """Write history then the archive, as one transaction (see ``store.history``)."""
-        meta = self._snap.meta
-        aborted = self._uncommitted()
+    def _commit(
+        self,
+        events: list[dict[str, Any]],
+        meta: dict[str, Any] | None = None,
+        write: Callable[[], object] | None = None,
+    ) -> None:
+        """Write history then the archive, as one transaction (see ``store.history``).
+
+        Args:
+            events: The history of the change.
+            meta: The meta document to update (default: the cached archive's).
+            write: Writes the archive with that meta (default: the cached archive's write).
+        """
+        meta = self._snap.meta if meta is None else meta
+        aborted = self._uncommitted(meta)
         txn = max([meta["last_txn"], *aborted]) + 1
         size = meta.get("history_size", 0)
         if events:
@@ -362,4 +437,4 @@ class Archive:
             }
         )
         # On failure ``_changing`` drops the cache, so the meta changed above is re-read.
-        self._snap.write()
+        (write or self._snap.write)()

@@ -56,7 +56,7 @@ def encode(data: Mapping[str, Any], fragments: MutableMapping[str, Fragment]) ->
     for key, record in table.items():
         entry = cached(key)
         if entry is None:
-            entry = fragments[key] = orjson.dumps(key) + b":" + orjson.dumps(record)
+            entry = fragments[key] = encode_entry(key, record)
         append(entry)
         if len(chunk) == CHUNK:
             yield (b"" if first else SEPARATOR) + SEPARATOR.join(chunk)
@@ -68,6 +68,34 @@ def encode(data: Mapping[str, Any], fragments: MutableMapping[str, Fragment]) ->
     for name, other in data.items():
         if name != TABLE:
             tail += (b",", orjson.dumps(name), b":", orjson.dumps(other))
+    yield b"".join([*tail, b"}\n"])
+
+
+def encode_entry(key: str, record: Any) -> Fragment:
+    """One customer's line as ``encode`` writes it: ``"key":{…record…}``."""
+    return orjson.dumps(key) + b":" + orjson.dumps(record)
+
+
+def encode_parts(parts: Iterable[bytes], others: Mapping[str, Any]) -> Iterator[bytes]:
+    """The bytes of an archive file from customer lines encoded elsewhere.
+
+    Args:
+        parts: Runs of consecutive entries, each already joined by ``SEPARATOR`` (empty runs
+            are skipped), in file order.
+        others: The other tables (``meta``).
+
+    Yields:
+        Consecutive pieces of the file, laid out exactly as ``encode`` lays it out.
+    """
+    yield HEAD + b"\n"
+    first = True
+    for part in parts:
+        if part:
+            yield part if first else SEPARATOR + part
+            first = False
+    tail = [b"\n}"]
+    for name, other in others.items():
+        tail += (b",", orjson.dumps(name), b":", orjson.dumps(other))
     yield b"".join([*tail, b"}\n"])
 
 

@@ -174,19 +174,22 @@ def grade_changes(
     records: Mapping[str, Mapping[str, Any]], gradings: Gradings
 ) -> list[dict[str, Any]]:
     """``{"id", "from", "to", "total"}`` for every customer whose grade would change."""
-    changes = []
-    for cid, grading in gradings.items():
-        old = (records.get(cid) or {}).get("_grading") or {}
-        if old.get("grade") != grading.get("grade"):
-            changes.append(
-                {
-                    "id": cid,
-                    "from": old.get("grade"),
-                    "to": grading.get("grade"),
-                    "total": grading.get("total"),
-                }
-            )
-    return changes
+    previous = {}
+    for cid in gradings:
+        old = (records.get(cid) or {}).get("_grading")
+        previous[cid] = old.get("grade") if isinstance(old, Mapping) else None
+    return changed_grades(previous, gradings)
+
+
+def changed_grades(previous: Mapping[str, Any], gradings: Gradings) -> list[dict[str, Any]]:
+    """``{"id", "from", "to", "total"}`` for every customer whose grade differs from
+    ``previous`` (customer id → the grade stored before, None when ungraded)."""
+    return [
+        {"id": cid, "from": previous.get(cid), "to": grading.get("grade"),
+         "total": grading.get("total")}
+        for cid, grading in gradings.items()
+        if previous.get(cid) != grading.get("grade")
+    ]  # fmt: skip
 
 
 def regrade_events(

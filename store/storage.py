@@ -126,10 +126,22 @@ def write_json_atomic(
         ArchiveWriteError: the data cannot be stored as JSON, or the write failed (disk full,
             permissions…); the old file is intact and no temporary file is left.
     """
+    chunks = framing.encode(data, {} if fragments is None else fragments)
+    return write_bytes_atomic(path, chunks, keep_backup=keep_backup)
+
+
+def write_bytes_atomic(
+    path: Path, chunks: Iterable[bytes], *, keep_backup: bool = True
+) -> os.stat_result:
+    """Replace ``path`` with the concatenated ``chunks``, whole or not at all.
+
+    Raises:
+        ArchiveWriteError: as ``write_json_atomic``; the old file is intact.
+    """
     temp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         with gc_paused():
-            _write_synced(temp, framing.encode(data, {} if fragments is None else fragments))
+            _write_synced(temp, chunks)
         if keep_backup:
             _keep_backup(path)
         os.replace(temp, path)

@@ -7,11 +7,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from creditfile.batch import grade_all
+from creditfile.batch import grade_all, grade_lines
 from creditfile.env import Env
 from creditfile.progress import Progress
 from creditfile.table import render_table
+from engine.numbers import as_number
 from policy import Policy
+from store import CustomerLines, LinesRegrade
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -25,8 +27,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Regrade under the lock; print counts per grade and every grade change."""
+    # Opened unread: a regrade line by line never parses the whole file in this process.
+    archive = env.archive(read=False)
     policy, as_of = env.policy(), env.as_of
-    archive = env.archive()
     with Progress(env.stderr) as progress:
         progress.phase("reading and grading the archive")
 
@@ -40,7 +43,19 @@ def run(args: argparse.Namespace, env: Env) -> int:
             progress.phase("writing the archive")
             return result
 
-        outcome = archive.regrade(grade, run=run_info, actor=env.actor, dry_run=args.dry_run)
+        def grade_file_lines(lines: CustomerLines) -> LinesRegrade:
+            progress.phase(f"grading {lines.count:,} customers")
+            result = grade_lines(lines, policy, as_of)
+            run_info["tops"] = {k: as_number(v) for k, v in result.tops.items()}
+            progress.phase("writing the archive")
+            return result
+
+        outcome = None
+        if not args.dry_run:
+            outcome = archive.regrade_lines(grade_file_lines, run=run_info, actor=env.actor)
+        if outcome is None:  # a dry run, or a file not laid out one customer per line
+            outcome = archive.regrade(grade, run=run_info, actor=env.actor,
+                                      dry_run=args.dry_run)
     summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
     summary["dry_run"] = bool(args.dry_run)
     summary["run_id"] = getattr(outcome, "run_id", None)

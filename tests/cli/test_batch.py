@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from creditfile.batch import _grade_forked, grade_all
+import pytest
+
+from creditfile.batch import _grade_forked, grade_all, grade_lines
 from engine import grade_archive
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
@@ -22,3 +27,94 @@ def test_forked_grading_equals_serial(default_policy) -> None:
     expected = grade_archive(docs, default_policy, as_of)
     assert _grade_forked(docs, default_policy, as_of, 3) == expected
     assert grade_all(docs, default_policy, as_of) == expected
+
+
+AS_OF = date(2026, 11, 29)
+
+
+def _graded_archive(folder: Path, policy: Any, count: int) -> Path:
+    """An archive graded a year ago, so that a regrade now changes some grades."""
+    from store import Archive
+
+    rng = random.Random(5)
+    weights = {i.key: i.weight for i in policy.scoring}
+    path = folder / "archive.json"
+    archive = Archive.open(path, create=True)
+    archive.import_customers([_doc(rng, i, weights) for i in range(count)], actor="seed")
+    archive.regrade(lambda docs: grade_archive(docs, policy, date(2025, 11, 29)),
+                    run={"as_of": "2025-11-29"}, actor="seed")
+    return path
+
+
+def _without_times(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in e.items() if k != "at"} for e in events]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_regrade_line_by_line_stores_what_the_whole_regrade_stores(
+    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    from creditfile import batch
+    from store import Archive
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)  # fork even for a small archive
+    whole = _graded_archive(tmp_path, default_policy, 700)
+    lines = tmp_path / "lines.json"
+    shutil.copy(whole, lines)
+    shutil.copy(whole.with_name(whole.name + ".history.jsonl"),
+                lines.with_name(lines.name + ".history.jsonl"))
+    run = {"as_of": AS_OF.isoformat()}
+
+    expected = Archive.open(whole).regrade(
+        lambda docs: grade_archive(docs, default_policy, AS_OF), run=run, actor="t")
+    got = Archive.open(lines, read=False).regrade_lines(
+        lambda found: batch.grade_lines(found, default_policy, AS_OF, workers=workers),
+        run=run, actor="t")
+
+    assert got is not None
+    assert got.changes == expected.changes and len(got.changes) > 5
+    assert got.run_id == expected.run_id
+    assert {cid: (g["status"], g.get("grade"), g.get("total"))
+            for cid, g in expected.gradings.items()} == {
+        cid: (g["status"], g["grade"], g["total"]) for cid, g in got.gradings.items()}
+    assert Archive.open(lines).records() == Archive.open(whole).records()
+    assert _without_times(Archive.open(lines).history()) == _without_times(
+        Archive.open(whole).history())
+    # The file is laid out as every write lays it out: the next save reuses its lines.
+    assert lines.read_bytes().split(b"\n")[0] == b'{"customers":{'
+
+
+def test_a_file_laid_out_otherwise_is_left_to_the_whole_regrade(
+    tmp_path: Path, default_policy: Any
+) -> None:
+    from store import Archive
+
+    path = _graded_archive(tmp_path, default_policy, 50)
+    path.write_text(json.dumps(json.loads(path.read_bytes()), indent=1), encoding="utf-8")
+    before = path.read_bytes()
+    answer = Archive.open(path, read=False).regrade_lines(
+        lambda found: grade_lines(found, default_policy, AS_OF), run={}, actor="t")
+    assert answer is None
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
+    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    from creditfile import batch
+    from store import Archive, ArchiveDamagedError
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    path = _graded_archive(tmp_path, default_policy, 60)
+    lines = path.read_bytes().split(b"\n")
+    lines[40] = b'"40":{"name":"no id here"},'
+    path.write_bytes(b"\n".join(lines))
+    before = path.read_bytes()
+    answer = Archive.open(path, read=False).regrade_lines(
+        lambda found: batch.grade_lines(found, default_policy, AS_OF, workers=workers),
+        run={}, actor="t")
+    assert answer is None
+    assert path.read_bytes() == before
+    with pytest.raises(ArchiveDamagedError, match="not a customer record"):
+        Archive.open(path)

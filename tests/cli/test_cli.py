@@ -27,6 +27,26 @@ def test_regrade_json_has_the_documented_shape(run: Run, archive_path: Path) -> 
     assert again["changes"] == []
 
 
+def test_regrade_reports_the_same_whatever_the_file_layout(run: Run, archive_path: Path) -> None:
+    # A file laid out by another tool is regraded whole; ours line by line: same outcome.
+    laid_out = archive_path.read_bytes()
+    archive_path.write_text(json.dumps(json.loads(laid_out), indent=2), encoding="utf-8")
+    other = run("regrade", "--as-of", "2026-11-29", "--json")
+    assert other.returncode == 0, other.stderr
+    assert archive_path.read_bytes().startswith(b'{"customers":{\n')  # laid out again
+    archive_path.write_bytes(laid_out)
+    ours = run("regrade", "--as-of", "2026-11-29", "--json")
+    assert ours.returncode == 0, ours.stderr
+
+    def outcome(result: str) -> dict[str, object]:
+        summary = json.loads(result)
+        summary.pop("run_id")
+        return summary
+
+    assert outcome(ours.stdout) == outcome(other.stdout)
+    assert outcome(ours.stdout)["changes"]
+
+
 def test_dry_run_writes_nothing(run: Run, archive_path: Path) -> None:
     before = archive_path.read_bytes()
     result = run("regrade", "--dry-run", "--as-of", "2026-11-29")

@@ -1,0 +1,98 @@
+"""A regrade done line by line in worker processes: the file is never parsed whole in one place.
+
+An archive laid out by ``store.framing`` holds one customer per line. ``Archive.regrade_lines``
+reads the file under the lock and hands its customer lines (``CustomerLines``) to a grading
+function, which splits them among workers; each worker parses its share, grades it, and
+re-encodes its lines with the new gradings. The store then writes those bytes as they are, with
+the history, as one transaction. Parsing, grading and encoding all run on every core; the
+process that holds the lock only reads and writes bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import orjson
+
+from store import framing
+
+BATCH_LINES = 2000  # lines parsed per ``orjson.loads``: large enough to be fast, small in memory
+
+
+class LinesUnreadable(Exception):
+    """A share of the lines is not what ``store.framing`` writes (the file was edited or is
+    damaged): ``Archive.regrade_lines`` answers None and the caller regrades the whole file,
+    whose reading says exactly what is wrong."""
+
+
+@dataclass(frozen=True)
+class CustomerLines:
+    """The customer lines of one archive file, as read under the lock.
+
+    Attributes:
+        raw: The whole file.
+        start: Offset of the first customer line.
+        end: Offset just past the last one (its newline excluded).
+        count: How many customer lines there are.
+    """
+
+    raw: bytes
+    start: int
+    end: int
+    count: int
+
+    @classmethod
+    def of(cls, raw: bytes) -> CustomerLines | None:
+        """The customer lines of ``raw``, or None when it is not laid out by ``store.framing``."""
+        found = framing.customer_lines(raw)
+        if found is None:
+            return None
+        start, end = found
+        count = raw.count(b"\n", start, end) + (end > start)
+        return cls(raw, start, end, count)
+
+    def split(self, parts: int) -> list[tuple[int, int]]:
+        """``parts`` runs of whole lines, of about equal size, in file order (some may be
+        empty when there are fewer lines than parts)."""
+        bounds = [self.start]
+        for i in range(1, parts):
+            target = max(self.start + (self.end - self.start) * i // parts, bounds[-1])
+            newline = self.raw.find(b"\n", target, self.end)
+            bounds.append(self.end if newline < 0 else newline + 1)
+        bounds.append(self.end)
+        return list(pairwise(bounds))
+
+    def entries(self, span: tuple[int, int]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The ``(TinyDB key, record)`` of every line of ``span``, in file order.
+
+        Raises:
+            LinesUnreadable: a line is not a customer record as ``store.framing`` writes it.
+        """
+        try:
+            for batch, _ in framing.entry_batches(self.raw, span[0], span[1], BATCH_LINES):
+                for key, record in batch.items():
+                    if not (key.isdigit() and isinstance(record, dict) and "id" in record):
+                        raise LinesUnreadable(f"entry {key!r} is not a customer record")
+                    yield key, record
+        except orjson.JSONDecodeError as exc:
+            raise LinesUnreadable(str(exc)) from None
+
+
+@dataclass
+class LinesRegrade:
+    """What a grading function returns to ``Archive.regrade_lines``.
+
+    Attributes:
+        parts: The customer lines re-encoded with their new gradings, as runs joined by
+            ``store.framing.SEPARATOR``, in file order (``framing.encode_entry`` per line).
+        gradings: Per customer id, the new grading's ``status``, ``grade`` and ``total`` (what
+            the store records of a run and its changes).
+        previous: Per customer id, the grade stored before (None: ungraded).
+    """
+
+    parts: list[bytes] = field(default_factory=list)
+    gradings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous: dict[str, Any] = field(default_factory=dict)
