@@ -102,8 +102,7 @@ def profile_regrade(db: Path, out: Path) -> list[str]:
             "cProfile",
             "-o",
             str(stats_file),
-            "-m",
-            "creditfile",
+            str(SCRIPTS / "creditfile_main.py"),
             "--db",
             str(db),
             "regrade",
@@ -114,9 +113,9 @@ def profile_regrade(db: Path, out: Path) -> list[str]:
         sample=False,
     ).check()
     lines = [
-        "The whole command (`python -m cProfile -m creditfile … regrade`). Grading runs in "
-        "forked workers, which this profile does not see: their time shows as the parent "
-        "reading their results (`posix.read`).",
+        "The whole command (`python -m cProfile scripts/creditfile_main.py … regrade`). "
+        "Parsing, grading and encoding run in forked workers, which this profile does not "
+        "see: their time shows as the parent waiting for their results (`posix.read`).",
         "",
         "```",
     ]
