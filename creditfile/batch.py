@@ -15,7 +15,8 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -56,46 +57,80 @@ def grade_all(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
 
 def _grade_forked(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
                   count: int) -> dict[str, dict[str, Any]]:
-    context = multiprocessing.get_context("fork")
-    bounds = [(len(docs) * i // count, len(docs) * (i + 1) // count) for i in range(count)]
-    links = []
-    for start, end in bounds:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_work, args=(docs, start, end, policy, as_of,
-                                                      child_end, os.getpid()), daemon=True)
-        process.start()
-        child_end.close()
-        links.append((process, parent_end))
-    try:
-        partial = [_receive(link) for link in links]
-        tops = _combine(partial)
-        for _, pipe in links:
-            pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
-        gradings: dict[str, dict[str, Any]] = {}
+    shares = [(docs, len(docs) * i // count, len(docs) * (i + 1) // count, policy, as_of)
+              for i in range(count)]
+    gradings: dict[str, dict[str, Any]] = {}
+    with _forked(_work, shares) as links:
+        _share_tops(links)
         for link in links:
             gradings.update(_receive(link))
+    return gradings
+
+
+Link = tuple[Any, Any]
+"""A worker process and the parent's end of the pipe to it."""
+
+
+@contextmanager
+def _forked(target: Callable[..., None], shares: Sequence[tuple[Any, ...]]) -> Iterator[list[Link]]:
+    """One forked worker per share, running ``target(*share, pipe, parent_pid)``; every one is
+    ended on leaving, whatever happened."""
+    context = multiprocessing.get_context("fork")
+    links: list[Link] = []
+    try:
+        for share in shares:
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=target, args=(*share, child_end, os.getpid()),
+                                      daemon=True)
+            process.start()
+            child_end.close()
+            links.append((process, parent_end))
+        yield links
     finally:
         for process, pipe in links:
             pipe.close()
             process.join(timeout=5)
-            if process.is_alive():  # pragma: no cover - only after a failure above
+            if process.is_alive():  # pragma: no cover - only after a failure
                 process.kill()
-    return gradings
 
 
-def _receive(link: tuple[Any, Any]) -> Any:
-    process, pipe = link
-    try:
-        payload = orjson.loads(pipe.recv_bytes())
-    except EOFError:
-        raise RuntimeError(f"grading worker {process.pid} stopped unexpectedly") from None
+def _share_tops(links: list[Link]) -> Tops:
+    """The first round: every worker's tops, combined into the archive's and sent back."""
+    tops = _combine([_receive(link) for link in links])
+    for _, pipe in links:
+        pipe.send_bytes(_encode_tops(tops))
+    return tops
+
+
+def _encode_tops(tops: Mapping[str, Decimal]) -> bytes:
+    return orjson.dumps({k: str(v) for k, v in tops.items()})
+
+
+def _decode_tops(data: bytes) -> Tops:
+    return {k: Decimal(v) for k, v in orjson.loads(data).items()}
+
+
+def _receive(link: Link) -> Any:
+    process = link[0]
+    payload = orjson.loads(_receive_bytes(link))
+    if isinstance(payload, dict) and "__unreadable__" in payload:
+        raise LinesUnreadable(payload["__unreadable__"])
     if isinstance(payload, dict) and "__error__" in payload:
-        raise RuntimeError(f"grading worker failed: {payload['__error__']}")
+        raise RuntimeError(f"grading worker {process.pid} failed: {payload['__error__']}")
     return payload
 
 
-def _combine(partials: list[dict[str, str]]) -> dict[str, Decimal]:
-    tops: dict[str, Decimal] = {}
+def _receive_bytes(link: Link) -> bytes:
+    process, pipe = link
+    try:
+        payload: bytes = pipe.recv_bytes()
+    except EOFError:
+        raise RuntimeError(f"grading worker {process.pid} stopped unexpectedly") from None
+    return payload
+
+
+def _combine(partials: list[dict[str, str]]) -> Tops:
+    tops: Tops = {}
     for partial in partials:
         for fact, value in partial.items():
             tops[fact] = max(tops.get(fact, Decimal(0)), Decimal(value))
@@ -117,22 +152,37 @@ def _die_with_parent(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Policy,
-          as_of: date, pipe: Any, parent: int) -> None:
+def _worker(pipe: Any, parent: int, work: Callable[[Callable[[Tops], Tops]], None]) -> None:
+    """Run ``work(exchange)`` as a worker: ``exchange`` trades this share's tops for the
+    archive's; any failure is sent to the parent, which reports it; the process then ends."""
     _die_with_parent(parent)
+
+    def exchange(tops: Tops) -> Tops:
+        pipe.send_bytes(_encode_tops(tops))
+        return _decode_tops(pipe.recv_bytes())
+
     try:
-        chunk = docs[start:end]
-        facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
-        pipe.send_bytes(orjson.dumps({k: str(v) for k, v in archive_tops(facts, policy).items()}))
-        tops = {k: Decimal(v) for k, v in orjson.loads(pipe.recv_bytes()).items()}
-        gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
-                    for doc, fact in zip(chunk, facts, strict=True)}
-        pipe.send_bytes(orjson.dumps(gradings))
-    except BaseException as exc:  # the parent reports it; a worker must never hang it
+        work(exchange)
+    except LinesUnreadable as exc:
+        pipe.send_bytes(orjson.dumps({"__unreadable__": str(exc)}))
+    except BaseException as exc:  # a worker must never leave the parent waiting
         pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
     finally:
         pipe.close()
         os._exit(0)
+
+
+def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Policy,
+          as_of: date, pipe: Any, parent: int) -> None:
+    def work(exchange: Callable[[Tops], Tops]) -> None:
+        chunk = docs[start:end]
+        facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
+        tops = exchange(archive_tops(facts, policy))
+        gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
+                    for doc, fact in zip(chunk, facts, strict=True)}
+        pipe.send_bytes(orjson.dumps(gradings))
+
+    _worker(pipe, parent, work)
 
 
 class GradedLines(LinesRegrade):
@@ -163,7 +213,7 @@ def grade_lines(lines: CustomerLines, policy: Policy, as_of: date,
 
 
 def _grade_span(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
-                exchange: Any) -> GradedLines:
+                exchange: Callable[[Tops], Tops]) -> GradedLines:
     """Parse, grade and re-encode the lines of ``span``; ``exchange`` turns this span's tops
     into the archive's."""
     entries = list(lines.entries(span))
@@ -188,62 +238,23 @@ def _grade_span(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_
 
 def _grade_lines_forked(lines: CustomerLines, policy: Policy, as_of: date,
                         count: int) -> GradedLines:
-    context = multiprocessing.get_context("fork")
-    links = []
-    for span in lines.split(count):
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_work_lines, args=(lines, span, policy, as_of,
-                                                            child_end, os.getpid()), daemon=True)
-        process.start()
-        child_end.close()
-        links.append((process, parent_end))
-    try:
-        partial = [_receive(link) for link in links]
-        if any(isinstance(p, dict) and "__unreadable__" in p for p in partial):
-            raise LinesUnreadable("a share of the lines is not customer records")
-        tops = _combine(partial)
-        for _, pipe in links:
-            pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
-        done = GradedLines()
-        done.tops = tops
-        for process, pipe in links:
-            gradings, previous = _receive((process, pipe))  # or the worker's error
+    done = GradedLines()
+    with _forked(_work_lines, [(lines, span, policy, as_of) for span in lines.split(count)]) \
+            as links:
+        done.tops = _share_tops(links)
+        for link in links:
+            gradings, previous = _receive(link)
             done.gradings.update(gradings)
             done.previous.update(previous)
-            done.parts.append(_receive_bytes(process, pipe))
-    finally:
-        for process, pipe in links:
-            pipe.close()
-            process.join(timeout=5)
-            if process.is_alive():  # pragma: no cover - only after a failure above
-                process.kill()
+            done.parts.append(_receive_bytes(link))
     return done
-
-
-def _receive_bytes(process: Any, pipe: Any) -> bytes:
-    try:
-        payload: bytes = pipe.recv_bytes()
-    except EOFError:
-        raise RuntimeError(f"grading worker {process.pid} stopped unexpectedly") from None
-    return payload
 
 
 def _work_lines(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
                 pipe: Any, parent: int) -> None:
-    _die_with_parent(parent)
-
-    def exchange(tops: Tops) -> Tops:
-        pipe.send_bytes(orjson.dumps({k: str(v) for k, v in tops.items()}))
-        return {k: Decimal(v) for k, v in orjson.loads(pipe.recv_bytes()).items()}
-
-    try:
+    def work(exchange: Callable[[Tops], Tops]) -> None:
         done = _grade_span(lines, span, policy, as_of, exchange)
         pipe.send_bytes(orjson.dumps([done.gradings, done.previous]))
         pipe.send_bytes(done.parts[0])
-    except LinesUnreadable as exc:
-        pipe.send_bytes(orjson.dumps({"__unreadable__": str(exc)}))
-    except BaseException as exc:  # the parent reports it; a worker must never hang it
-        pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
-    finally:
-        pipe.close()
-        os._exit(0)
+
+    _worker(pipe, parent, work)
