@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from store import framing
-from store.errors import ArchiveNotFoundError
+from store import framing, peek
+from store.errors import ArchiveNotFoundError, StoreError
 from store.framing import Fragments, fragments_of
 from store.records import checked_archive, index_customers
 from store.storage import gc_paused, parse_whole, read_archive, read_bytes, write_json_atomic
@@ -26,13 +26,17 @@ class ReadBatch:
         meta: The archive's meta document (checked before any record is handed out).
         records: This batch's records, in file order: the store's own objects, read-only.
         done: Records read so far, this batch included.
-        total: Records in the file.
+        total: Records in the file (estimated from the first ones while a file laid out by
+            another tool is read: see ``store.peek``).
+        restart: The records handed out before were only a preview, or are read again:
+            forget them; this batch starts over.
     """
 
     meta: Mapping[str, Any]
     records: list[dict[str, Any]]
     done: int
     total: int
+    restart: bool = False
 
 
 OnBatch = Callable[[ReadBatch], None]
@@ -104,6 +108,7 @@ class Snapshot:
     def _read_streamed(self, on_batch: OnBatch) -> tuple[dict[str, Any], bytes | None]:
         raw = read_bytes(self.path)
         lines = framing.customer_lines(raw)
+        handed: list[dict[str, Any]] = []
         if lines is not None:
             start, end = lines
             try:
@@ -115,14 +120,38 @@ class Snapshot:
                     total = raw.count(b"\n", start, end) + (end > start)
                     for batch, done in framing.entry_batches(raw, start, end, BATCH_LINES):
                         table.update(batch)
+                        handed += batch.values()
                         on_batch(ReadBatch(meta, list(batch.values()), done, total))
                 return data, raw
             except (orjson.JSONDecodeError, TypeError):
                 pass  # not as ``encode`` wrote it: the whole parse below says what is wrong
+        else:
+            handed = self._preview(raw, on_batch)
         data = checked_archive(self.path, parse_whole(self.path, raw))
         customers = list(data["customers"].values())
-        on_batch(ReadBatch(self._meta_of(data), customers, len(customers), len(customers)))
+        count = len(customers)
+        meta = self._meta_of(data)
+        if handed and customers[: len(handed)] == handed:
+            on_batch(ReadBatch(meta, customers[len(handed) :], count, count))
+        else:
+            on_batch(ReadBatch(meta, customers, count, count, restart=bool(handed)))
         return data, raw if framing.is_framed(raw) else None
+
+    def _preview(self, raw: bytes, on_batch: OnBatch) -> list[dict[str, Any]]:
+        """Hand out the first records of a file laid out by another tool before parsing it
+        whole (``store.peek``); what was handed out, if anything."""
+        with gc_paused():
+            first = peek.first_customers(raw, BATCH_LINES)
+            if first is None:
+                return []
+            try:
+                tables = checked_archive(self.path, {**first.tables, "customers": {}})
+            except StoreError:
+                return []  # the whole parse below says so
+        done = len(first.records)
+        total = max(done, round(done / first.share)) if first.share else done
+        on_batch(ReadBatch(self._meta_of(tables), first.records, done, total))
+        return first.records
 
     @staticmethod
     def _meta_of(data: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -246,6 +246,8 @@ class RowsSoFar:
 
     def add(self, batch: LoadingBatch) -> None:
         """Make the rows of ``batch``; show them all when it is time to."""
+        if batch.restart:
+            self.rows.clear()
         with gc_paused():
             self.rows.extend(row_of(record) for record in batch.records)
         now = time.perf_counter()

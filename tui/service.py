@@ -76,14 +76,17 @@ class LoadingBatch:
     Attributes:
         records: This batch's records (the store's objects: read-only).
         done: Records read so far, this batch included.
-        total: Records in the archive.
+        total: Records in the archive (estimated while a file laid out by another tool is
+            read).
         policy: The policy in force (resolved from the archive's meta before any record).
+        restart: Forget the records handed out before (they were a preview); start over.
     """
 
     records: list[dict[str, Any]]
     done: int
     total: int
     policy: PolicyStatus
+    restart: bool = False
 
 
 @dataclass
@@ -268,7 +271,9 @@ class ArchiveService:
                     dict(active) if active else None, self.db_path, self._policy_option
                 )
             if on_batch is not None:
-                on_batch(LoadingBatch(read.records, read.done, read.total, early))
+                on_batch(
+                    LoadingBatch(read.records, read.done, read.total, early, read.restart)
+                )
 
         with gc_paused():
             archive = self._open(batch if on_batch is not None else None)

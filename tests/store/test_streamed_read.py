@@ -63,14 +63,42 @@ def test_an_empty_archive_gives_one_empty_batch_or_none(tmp_path: Path) -> None:
     assert sum(len(b.records) for b in batches) == 0
 
 
-def test_a_file_laid_out_by_another_tool_comes_in_one_batch(tmp_path: Path) -> None:
-    path = _archive(tmp_path, 12)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param(lambda data: json.dumps(data, ensure_ascii=False), id="one-line"),
+        pytest.param(lambda data: json.dumps(data, indent=2), id="indented-ascii"),
+        pytest.param(lambda data: json.dumps({"meta": data["meta"], **data}), id="meta-first"),
+    ],
+)
+def test_a_file_laid_out_by_another_tool_shows_its_first_records_then_the_rest(
+    tmp_path: Path, small_batches: int, layout: Any
+) -> None:
+    path = _archive(tmp_path, 30)
+    expected = Archive.open(path).records()
+    path.write_text(layout(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
     batches: list[ReadBatch] = []
     archive = Archive.open(path, on_batch=batches.append)
-    assert [(b.done, b.total, len(b.records)) for b in batches] == [(12, 12, 12)]
-    assert len(archive.records()) == 12
+    assert [(len(b.records), b.done, b.restart) for b in batches] == [(7, 7, False),
+                                                                      (23, 30, False)]
+    assert 7 < batches[0].total <= 60  # estimated from the first records' share of the file
+    assert batches[-1].total == 30
+    assert [r["id"] for b in batches for r in b.records] == list(expected)
+    assert archive.records() == expected
+
+
+def test_a_preview_the_whole_read_contradicts_is_withdrawn(tmp_path: Path) -> None:
+    path = _archive(tmp_path, 3)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = json.dumps(data["customers"]["1"], ensure_ascii=False)
+    changed = json.dumps({**data["customers"]["1"], "name": "后来的记录"}, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False).replace(first, f"{first}, \"1\": {changed}", 1)
+    path.write_text(text, encoding="utf-8")  # the key "1" twice: the later record wins
+    batches: list[ReadBatch] = []
+    archive = Archive.open(path, on_batch=batches.append)
+    assert batches[-1].restart
+    assert [r["name"] for r in batches[-1].records] == [r["name"] for r in archive.records().values()]
+    assert archive.records()["C00000"]["name"] == "后来的记录"
 
 
 def test_a_foreign_file_is_refused_before_any_record_is_handed_out(tmp_path: Path) -> None:

@@ -194,3 +194,30 @@ def test_an_activated_policy_is_used_and_an_edited_file_is_reported_as_needing_a
     assert status.disk_changed and not status.disk_problems
     assert "creditfile policy activate" in disk_state(status, "en").plain
     assert service.reload_policy().policy.version == "2026.1"  # the activated copy stays
+
+
+def test_rows_read_so_far_start_over_when_the_preview_is_withdrawn() -> None:
+    from types import SimpleNamespace
+
+    from policy import default_policy_path, load_policy
+    from tui.app import RowsSoFar
+    from tui.search_index import PinyinKeys
+    from tui.service import LoadingBatch
+
+    shown: list[int] = []
+
+    def call_from_thread(show: Any, index: Any, done: int, total: int, policy: Any,
+                         painted: Any) -> None:
+        shown.append(len(index))
+        painted.set()
+
+    app = SimpleNamespace(_pinyin=PinyinKeys(), call_from_thread=call_from_thread,
+                          _show_so_far=None)
+    status = SimpleNamespace(policy=load_policy(default_policy_path()))
+    rows = RowsSoFar(app)  # type: ignore[arg-type]
+    preview = [{"id": "C1", "name": "甲"}, {"id": "C1", "name": "乙"}]
+    rows.add(LoadingBatch(preview, 2, 10, status))  # type: ignore[arg-type]
+    final = [{"id": "C1", "name": "乙"}, {"id": "C2", "name": "丙"}]
+    rows.add(LoadingBatch(final, 2, 2, status, restart=True))  # type: ignore[arg-type]
+    assert shown == [2]  # the preview was shown; the whole list follows from the app
+    assert [(r.id, r.name) for r in rows.rows] == [("C1", "乙"), ("C2", "丙")]
