@@ -54,6 +54,22 @@ def ensure_data(data: Path, size: int) -> Path:
     return base
 
 
+def external_data(data: Path, source: Path) -> tuple[int, Path]:
+    """An archive made from customer documents another program wrote (JSON Lines), imported
+    with ``creditfile import``; its size and base path (``.json`` and ``.jsonl`` beside it)."""
+    with source.open("rb") as lines:
+        size = sum(1 for line in lines if line.strip())
+    base = data / f"ext-{source.stem}-{size}"
+    shutil.copyfile(source, base.with_suffix(".jsonl"))
+    archive = base.with_suffix(".json")
+    for old in [archive, *data.glob(archive.name + ".*")]:  # the archive and its sidecars
+        old.unlink(missing_ok=True)
+    log(f"importing {size:,} customers from {source}")
+    measure([*CLI, "--db", str(archive), "import", str(base.with_suffix(".jsonl"))], cwd=ROOT,
+            sample=False, timeout=3600).check()
+    return size, base
+
+
 def fresh_copy(source: Path, target: Path) -> Path:
     """Copy an archive and its sidecars (history, backups) to ``target``."""
     for old in target.parent.glob(target.name + "*"):
@@ -283,12 +299,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-faults", action="store_true", help="skip the long fault runs")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled regrade")
+    parser.add_argument(
+        "--customers-file", type=Path, action="append", default=[], metavar="FILE.jsonl",
+        help="measure on customer documents written by another program (JSON Lines, one "
+        "customer a line) instead of the generated ones; repeat for several sizes",
+    )
     args = parser.parse_args(argv)
     default_sizes = "1000,10000" if args.quick else "1000,10000,100000"
-    sizes = [int(s) for s in (args.sizes or default_sizes).split(",")]
     started = time.perf_counter()
     work = args.data / "work"
     work.mkdir(parents=True, exist_ok=True)
+    bases: dict[int, Path] = {}
+    for source in args.customers_file:
+        size, base = external_data(args.data, source)
+        bases[size] = base
+    sizes = sorted(bases) or [int(s) for s in (args.sizes or default_sizes).split(",")]
+    args.bases = bases
     rows: list[Row] = []
     profile: list[str] = []
     for size in sizes:
@@ -314,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench_size(args: argparse.Namespace, work: Path, size: int, repeats: int) -> list[Row]:
     """Every measure at one archive size."""
-    base = ensure_data(args.data, size)
+    base = args.bases.get(size) or ensure_data(args.data, size)
     db = fresh_copy(base.with_suffix(".json"), work / f"c{size}.json")
     log(f"{size:,} customers: regrade and floors, {repeats} rounds")
     rows, regrade = bench_regrade(db, size, repeats)
