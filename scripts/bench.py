@@ -380,8 +380,11 @@ NOTES = [
     "call; the first saves and the last ones (after all the others) are compared, to show "
     "whether a save grows with the history.",
     "- **one customer saved (CLI)**: `creditfile import one.jsonl`, a whole process from spawn "
-    "to exit, reading the whole archive. It has no target here (the targets are for a save "
-    "from a running TUI or the store API, which hold the archive already read).",
+    "to exit. It has no target here: a new process must parse the whole archive before it "
+    "replaces it, to be sure it replaces an undamaged file (changing one line in place would "
+    "carry damage elsewhere in the file into the new copy and its backup). The targets are "
+    "met by the save itself, from a running TUI or the store API, which hold the archive "
+    "already read.",
     "- **regrade memory, whole process tree**: large archives are graded in forked worker "
     "processes; `ru_maxrss` sees only the largest one, so the summed PSS of the tree is held "
     "to the same 1.25× target.",
