@@ -80,8 +80,13 @@ def _forked(target: Callable[..., None], shares: Sequence[tuple[Any, ...]]) -> I
     try:
         for share in shares:
             parent_end, child_end = context.Pipe()
-            process = context.Process(target=target, args=(*share, child_end, os.getpid()),
-                                      daemon=True)
+            # The child closes its copies of the parent's ends (its own and the earlier
+            # workers'): when the parent closes them, a waiting worker must see the end.
+            inherited = [pipe for _, pipe in links] + [parent_end]
+            process = context.Process(
+                target=_child, args=(target, share, child_end, os.getpid(), inherited),
+                daemon=True,
+            )
             process.start()
             child_end.close()
             links.append((process, parent_end))
@@ -92,6 +97,13 @@ def _forked(target: Callable[..., None], shares: Sequence[tuple[Any, ...]]) -> I
             process.join(timeout=5)
             if process.is_alive():  # pragma: no cover - only after a failure
                 process.kill()
+
+
+def _child(target: Callable[..., None], share: tuple[Any, ...], pipe: Any, parent: int,
+           inherited: list[Any]) -> None:
+    for other in inherited:
+        other.close()
+    target(*share, pipe, parent)
 
 
 def _share_tops(links: list[Link]) -> Tops:
@@ -110,13 +122,19 @@ def _decode_tops(data: bytes) -> Tops:
     return {k: Decimal(v) for k, v in orjson.loads(data).items()}
 
 
+def _send(pipe: Any, payload: Any, kind: str = "ok") -> None:
+    """A message from a worker: ``[kind, payload]``, kind ``ok``, ``unreadable`` or ``error``
+    (never a key of the payload, which may be any customer id)."""
+    pipe.send_bytes(orjson.dumps([kind, payload]))
+
+
 def _receive(link: Link) -> Any:
-    process = link[0]
-    payload = orjson.loads(_receive_bytes(link))
-    if isinstance(payload, dict) and "__unreadable__" in payload:
-        raise LinesUnreadable(payload["__unreadable__"])
-    if isinstance(payload, dict) and "__error__" in payload:
-        raise RuntimeError(f"grading worker {process.pid} failed: {payload['__error__']}")
+    """The payload of a worker's next message; its failure raised here."""
+    kind, payload = orjson.loads(_receive_bytes(link))
+    if kind == "unreadable":
+        raise LinesUnreadable(payload)
+    if kind == "error":
+        raise RuntimeError(f"grading worker {link[0].pid} failed: {payload}")
     return payload
 
 
@@ -158,15 +176,15 @@ def _worker(pipe: Any, parent: int, work: Callable[[Callable[[Tops], Tops]], Non
     _die_with_parent(parent)
 
     def exchange(tops: Tops) -> Tops:
-        pipe.send_bytes(_encode_tops(tops))
+        _send(pipe, {k: str(v) for k, v in tops.items()})
         return _decode_tops(pipe.recv_bytes())
 
     try:
         work(exchange)
     except LinesUnreadable as exc:
-        pipe.send_bytes(orjson.dumps({"__unreadable__": str(exc)}))
+        _send(pipe, str(exc), "unreadable")
     except BaseException as exc:  # a worker must never leave the parent waiting
-        pipe.send_bytes(orjson.dumps({"__error__": f"{type(exc).__name__}: {exc}"}))
+        _send(pipe, f"{type(exc).__name__}: {exc}", "error")
     finally:
         pipe.close()
         os._exit(0)
@@ -180,7 +198,7 @@ def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Polic
         tops = exchange(archive_tops(facts, policy))
         gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
                     for doc, fact in zip(chunk, facts, strict=True)}
-        pipe.send_bytes(orjson.dumps(gradings))
+        _send(pipe, gradings)
 
     _worker(pipe, parent, work)
 
@@ -254,7 +272,7 @@ def _work_lines(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_
                 pipe: Any, parent: int) -> None:
     def work(exchange: Callable[[Tops], Tops]) -> None:
         done = _grade_span(lines, span, policy, as_of, exchange)
-        pipe.send_bytes(orjson.dumps([done.gradings, done.previous]))
+        _send(pipe, [done.gradings, done.previous])
         pipe.send_bytes(done.parts[0])
 
     _worker(pipe, parent, work)

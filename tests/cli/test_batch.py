@@ -118,3 +118,33 @@ def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
     assert path.read_bytes() == before
     with pytest.raises(ArchiveDamagedError, match="not a customer record"):
         Archive.open(path)
+
+
+def test_workers_stop_at_once_when_a_share_is_unreadable(
+    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import creditfile.batch as batch
+    from store import CustomerLines, LinesUnreadable
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    path = _graded_archive(tmp_path, default_policy, 90)
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = b'"k' + lines[3][1:]  # a key that is not a TinyDB key: that share is unreadable
+    found = CustomerLines.of(b"\n".join(lines))
+    assert found is not None
+    started = time.monotonic()
+    with pytest.raises(LinesUnreadable):
+        batch.grade_lines(found, default_policy, AS_OF, workers=4)
+    # The other workers wait for the tops; they must learn at once that none will come.
+    assert time.monotonic() - started < 3
+
+
+def test_a_customer_id_never_passes_for_a_worker_message(default_policy: Any) -> None:
+    rng = random.Random(3)
+    weights = {i.key: i.weight for i in default_policy.scoring}
+    docs = [_doc(rng, i, weights) for i in range(40)]
+    docs[0]["id"], docs[1]["id"] = "__error__", "unreadable"
+    expected = grade_archive(docs, default_policy, AS_OF)
+    assert _grade_forked(docs, default_policy, AS_OF, 2) == expected
