@@ -165,6 +165,9 @@ def other_tables(raw: bytes, end: int) -> Any:
 def entry_batches(raw: bytes, start: int, end: int, size: int) -> Iterator[tuple[Any, int]]:
     """The customer entries between ``start`` and ``end``, parsed ``size`` lines at a time.
 
+    ``end`` is either the end of the table's last line or just past a separator (``,`` and a
+    newline) that ends a line, as at the boundaries ``store.lines`` splits at.
+
     Yields:
         ``{key: record}`` of each batch, in file order, and the lines read so far.
 
@@ -181,10 +184,14 @@ def entry_batches(raw: bytes, start: int, end: int, size: int) -> Iterator[tuple
             found = find(b"\n", stop, end)
             stop = end if found < 0 else found + 1
             count += 1
-        # One separator off the batch's end, exactly: a stray second comma must not pass.
-        body = raw[start : stop - 1 if raw[stop - 1] == NEWLINE else stop]
-        if body.endswith(b","):
-            body = body[:-1]
+        if raw[stop - 1] == NEWLINE:
+            # Between batches there must be exactly one separator: the batch ends with it.
+            if raw[stop - 2] != COMMA:
+                text = raw[start:stop].decode(errors="replace")
+                raise orjson.JSONDecodeError("a ',' is missing between records", text, 0)
+            body = raw[start : stop - 2]
+        else:
+            body = raw[start:stop]  # the table's last line: no separator may follow it
         lines += count
         yield orjson.loads(b"{" + body + b"}"), lines
         start = stop

@@ -99,16 +99,21 @@ def test_a_file_laid_out_otherwise_is_left_to_the_whole_regrade(
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("line", [b'"40":{"name":"no id here"},', b'"40":{"id":"C40"}'],
+                         ids=["no-id", "comma-missing"])
 def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
-    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int
+    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int,
+    line: bytes,
 ) -> None:
     from creditfile import batch
     from store import Archive, ArchiveDamagedError
+    from store import lines as store_lines
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(store_lines, "BATCH_LINES", 20)  # line 40 ends a batch
     path = _graded_archive(tmp_path, default_policy, 60)
     lines = path.read_bytes().split(b"\n")
-    lines[40] = b'"40":{"name":"no id here"},'
+    lines[40] = line
     path.write_bytes(b"\n".join(lines))
     before = path.read_bytes()
     answer = Archive.open(path, read=False).regrade_lines(
@@ -116,7 +121,7 @@ def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
         run={}, actor="t")
     assert answer is None
     assert path.read_bytes() == before
-    with pytest.raises(ArchiveDamagedError, match="not a customer record"):
+    with pytest.raises(ArchiveDamagedError):
         Archive.open(path)
 
 
@@ -125,7 +130,7 @@ def test_workers_stop_at_once_when_a_share_is_unreadable(
 ) -> None:
     import time
 
-    import creditfile.batch as batch
+    from creditfile import batch
     from store import CustomerLines, LinesUnreadable
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 0)

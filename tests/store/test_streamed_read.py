@@ -112,12 +112,21 @@ def test_a_foreign_file_is_refused_before_any_record_is_handed_out(tmp_path: Pat
     assert path.read_bytes() == raw
 
 
+def _line(raw: bytes, number: int, change: Any) -> bytes:
+    lines = raw.split(b"\n")
+    lines[number] = change(lines[number])
+    return b"\n".join(lines)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
         pytest.param(lambda raw: raw.replace(b"},\n", b"},,\n", 1), id="double-comma"),
         pytest.param(lambda raw: raw.replace(b'"name"', b'"name', 1), id="broken-string"),
+        # Line 7 ends the first batch of 7: its separator is the one between two batches.
+        pytest.param(lambda raw: _line(raw, 7, lambda b: b.rstrip(b",")), id="comma-missing"),
+        pytest.param(lambda raw: _line(raw, 20, lambda b: b + b","), id="comma-before-end"),
     ],
 )
 def test_a_damaged_file_is_refused_as_by_the_whole_read(
