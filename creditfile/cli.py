@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import importlib
 import os
@@ -109,7 +108,10 @@ def entry() -> NoReturn:
     """
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        # The reader may be gone, or the stream already closed: nothing left to tell.
-        with contextlib.suppress(BrokenPipeError, ValueError):
+        try:
             stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the reader is gone, or the stream was closed: nothing left to tell
+        except OSError:
+            code = code or 120  # what Python itself answers when its output cannot be written
     os._exit(code)

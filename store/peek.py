@@ -56,7 +56,7 @@ def first_customers(raw: bytes, wanted: int) -> FirstCustomers | None:
                 break
             others[name], end = _DECODER.raw_decode(text, at)
             at = _next(text, end)
-    except ValueError:  # the prefix ends inside a value, or this is not an archive at all
+    except (ValueError, RecursionError):  # the prefix ends in a value, or it is no archive
         pass
     if not records:
         return None
@@ -77,8 +77,8 @@ def _first_records(text: str, at: int | None, wanted: int, records: list[dict[st
         _, at = _key(text, at)
         try:
             record, end = _DECODER.raw_decode(text, at)
-        except ValueError:
-            break  # the prefix ends inside this record
+        except (ValueError, RecursionError):
+            break  # the prefix ends inside this record, or it nests too deep to preview
         if not isinstance(record, dict):
             raise ValueError("a customer entry is not an object")
         records.append(record)
@@ -134,6 +134,6 @@ def _last_member(raw: bytes, name: str) -> Any:
     try:
         _, start = _key(text, 0)
         value, end = _DECODER.raw_decode(text, start)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if text[end:].strip() == "}" else None

@@ -111,20 +111,21 @@ class Snapshot:
         handed: list[dict[str, Any]] = []
         if lines is not None:
             start, end = lines
-            try:
-                with gc_paused():
-                    data = checked_archive(
-                        self.path, {"customers": {}, **framing.other_tables(raw, end)}
-                    )
-                    table, meta = data["customers"], self._meta_of(data)
-                    total = raw.count(b"\n", start, end) + (end > start)
-                    for batch, done in framing.entry_batches(raw, start, end, BATCH_LINES):
-                        table.update(batch)
-                        handed += batch.values()
-                        on_batch(ReadBatch(meta, list(batch.values()), done, total))
-                return data, raw
-            except (orjson.JSONDecodeError, TypeError):
-                pass  # not as ``encode`` wrote it: the whole parse below says what is wrong
+            with gc_paused():
+                data = self._framed_tables(raw, end)
+                total = raw.count(b"\n", start, end) + (end > start)
+                batches = framing.entry_batches(raw, start, end, BATCH_LINES)
+                while data is not None:
+                    try:
+                        batch, done = next(batches)
+                    except StopIteration:
+                        return data, raw
+                    except orjson.JSONDecodeError:
+                        break  # not as ``encode`` wrote it: the whole parse below says why
+                    data["customers"].update(batch)
+                    handed += batch.values()
+                    # Outside the parse's error handling: the caller's errors are its own.
+                    on_batch(ReadBatch(self._meta_of(data), list(batch.values()), done, total))
         else:
             handed = self._preview(raw, on_batch)
         data = checked_archive(self.path, parse_whole(self.path, raw))
@@ -136,6 +137,21 @@ class Snapshot:
         else:
             on_batch(ReadBatch(meta, customers, count, count, restart=bool(handed)))
         return data, raw if framing.is_framed(raw) else None
+
+    def _framed_tables(self, raw: bytes, end: int) -> dict[str, Any] | None:
+        """The archive with its tables but no customers yet, from the bytes after ``end``;
+        None when they are not as ``store.framing`` writes them.
+
+        Raises:
+            ArchiveDamagedError: they are, but they are not a creditfile archive's.
+        """
+        try:
+            tables = framing.other_tables(raw, end)
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(tables, dict):
+            return None
+        return checked_archive(self.path, {"customers": {}, **tables})
 
     def _preview(self, raw: bytes, on_batch: OnBatch) -> list[dict[str, Any]]:
         """Hand out the first records of a file laid out by another tool before parsing it

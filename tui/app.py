@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,6 +46,8 @@ class CreditfileApp(App[None]):
         self.keymap_problem: KeymapError | None = None
         self.first_rows_at: float | None = None
         self.started_at = time.perf_counter()
+        self.loading = False
+        """Whether a read of the archive is going on (in the loading worker)."""
         self._pinyin = PinyinKeys()
         self.title = t(self.lang, "app.title")
 
@@ -89,30 +91,36 @@ class CreditfileApp(App[None]):
         screenful appears well before a large archive is read whole.
         """
         so_far = None if self.service.loaded else RowsSoFar(self)
+        self.loading = True
         try:
             result = self.service.load(on_batch=so_far.add if so_far is not None else None)
         except (CreditfileError, OSError) as exc:
             self.call_from_thread(self._load_failed, exc)
             return
-        self._index_rows(so_far.rows if so_far is not None else None)
+        except Exception as exc:  # a fault of ours: say so rather than spin for ever
+            self.call_from_thread(self._load_failed, RuntimeError(f"{type(exc).__name__}: {exc}"))
+            raise
+        finally:
+            self.loading = False
+        self._index_rows(so_far)
         self.call_from_thread(
             self.notify,
             t(self.lang, "loaded", n=f"{result.customers:,}", s=f"{result.seconds:.1f}"),
             timeout=3,
         )
 
-    def _index_rows(self, read: list[ListRow] | None = None) -> None:
+    def _index_rows(self, read: RowsSoFar | None = None) -> None:
         """Rows first (painted at once), then search keys, then the attention marks.
 
         Args:
-            read: The rows made while the records were read, one per record in file order,
-                reused when they match the records held (no duplicate ids collapsed).
+            read: The rows made while the records were read, reused when they were made from
+                the very records now held (not when ids collapsed or the file was re-read).
         """
         grades = [g.name for g in self.service.policy.all_grades]
         records = self.service.records()
         with gc_paused():
-            if read is not None and len(read) == len(records):
-                rows = read
+            if read is not None and read.made_from(records.values()):
+                rows = read.rows
             else:
                 rows = [row_of(record) for record in records.values()]
             index = SearchIndex(rows, grades, self._pinyin, searchable=False)
@@ -142,7 +150,10 @@ class CreditfileApp(App[None]):
             return
         screen.show_so_far(index, done, total, policy)
         self._note_first_rows(screen)
-        screen.call_after_refresh(painted.set)
+        if screen is self.screen:
+            screen.call_after_refresh(painted.set)
+        else:
+            painted.set()  # not on screen: nothing to wait for
 
     def _note_first_rows(self, screen: Screen[Any]) -> None:
         """Remember when rows were first on screen (after the refresh that draws them)."""
@@ -176,6 +187,8 @@ class CreditfileApp(App[None]):
 
     def action_reload_archive(self) -> None:
         """Read the archive again (what others changed shows up); the list stays meanwhile."""
+        if self.loading:  # a read is going on: it will show all there is
+            return
         self._told_changed = False
         self.load_archive()
 
@@ -242,12 +255,22 @@ class RowsSoFar:
     def __init__(self, app: CreditfileApp) -> None:
         self.app = app
         self.rows: list[ListRow] = []
+        self._records: list[Mapping[str, Any]] = []
         self._shown_at: float | None = None
+
+    def made_from(self, records: Iterable[Mapping[str, Any]]) -> bool:
+        """Whether ``rows`` are those of exactly these record objects, in this order."""
+        held = list(records)
+        return len(held) == len(self._records) and all(
+            a is b for a, b in zip(held, self._records, strict=True)
+        )
 
     def add(self, batch: LoadingBatch) -> None:
         """Make the rows of ``batch``; show them all when it is time to."""
         if batch.restart:
             self.rows.clear()
+            self._records.clear()
+        self._records += batch.records
         with gc_paused():
             self.rows.extend(row_of(record) for record in batch.records)
         now = time.perf_counter()

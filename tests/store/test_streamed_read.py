@@ -142,3 +142,18 @@ def test_a_damaged_file_is_refused_as_by_the_whole_read(
     assert str(streamed.value) == str(whole.value)
     assert str(path) in str(streamed.value)
     assert path.read_bytes() == raw
+
+
+def test_a_record_nested_too_deep_to_preview_is_refused_as_by_the_whole_read(
+    tmp_path: Path,
+) -> None:
+    path = _archive(tmp_path, 3)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    deep = '{"id":"C2","x":' + "[" * 5000 + "]" * 5000 + "}"
+    text = json.dumps(data).replace('"customers": {', '"customers": {"9": ' + deep + ", ", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ArchiveDamagedError) as whole:
+        Archive.open(path)
+    with pytest.raises(ArchiveDamagedError) as streamed:
+        Archive.open(path, on_batch=lambda _b: None)
+    assert str(streamed.value) == str(whole.value)

@@ -379,3 +379,38 @@ def test_rows_show_while_the_archive_is_still_read(
     finally:
         release_later.cancel()
         release.set()
+
+
+def test_rows_shown_while_reading_go_when_the_archive_turns_out_damaged(
+    tui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from store import snapshot
+    from tui.app import RowsSoFar
+
+    monkeypatch.setattr(snapshot, "BATCH_LINES", 40)
+    monkeypatch.setattr(RowsSoFar, "EVERY", 0.0)
+    lines = tui.archive.read_bytes().split(b"\n")
+    lines[120] = lines[120][:50]  # a record cut short deep in the file
+    tui.archive.write_bytes(b"\n".join(lines))
+
+    async def main() -> None:
+        app = tui.make_app("en")
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(300):
+                await pilot.pause(0.02)
+                if "Cannot open" in text_of(pilot, "#list-title"):
+                    break
+            screen = listing(pilot)
+            assert "Cannot open" in text_of(pilot, "#list-title")
+            assert str(tui.archive.name) in text_of(pilot, "#list-title")
+            assert screen.index is None and screen.reading is None
+            assert not screen.table.display
+            app.clear_notifications()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is screen
+            assert not any("Still reading" in str(n.message) for n in app._notifications)
+
+    asyncio.run(main())

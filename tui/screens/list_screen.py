@@ -79,7 +79,13 @@ class ListScreen(Screen[None]):
         )
 
     def load_failed(self, message: str) -> None:
-        """Say why the archive could not be opened, in place of the list."""
+        """Say why the archive could not be opened, in place of the list (and of any rows
+        shown while it was read: they were not the archive)."""
+        self.reading = None
+        self.index = None
+        self.table.display = False
+        self.query_one("#search", Input).disabled = True
+        self.query_one("#list-status", Static).update("")
         self.query_one("#list-loading").display = False
         self.query_one("#list-title", Static).update(
             Text(t(self.lang, "load.failed", error=message), style="bold red")
@@ -133,9 +139,10 @@ class ListScreen(Screen[None]):
             table.focus()
 
     def still_reading(self) -> bool:
-        """Whether the archive is still being read (and say so): most actions wait for it."""
+        """Whether the archive is not read yet (and say so while it is being read): most
+        actions wait for it."""
         if self.reading is None:
-            return False
+            return self.index is None
         done, total = self.reading
         percent = done * 100 // total if total else 100
         self.notify(t(self.lang, "load.wait", percent=percent), timeout=3)
