@@ -13,9 +13,17 @@ from store import framing, peek
 from store.errors import ArchiveNotFoundError, StoreError
 from store.framing import Fragments, fragments_of
 from store.records import checked_archive, index_customers
-from store.storage import gc_paused, parse_whole, read_archive, read_bytes, write_json_atomic
+from store.storage import (
+    gc_paused,
+    parse_whole,
+    read_archive,
+    read_bytes,
+    read_ends,
+    write_json_atomic,
+)
 
 BATCH_LINES = 2000  # records per batch of a streamed read: ~40 ms of parsing each
+TAIL_BYTES = 1 << 20  # the end of the file read for its meta: the active policy fits many times
 
 
 @dataclass(frozen=True)
@@ -182,16 +190,13 @@ class Snapshot:
             ArchiveNotFoundError, ArchiveDamagedError: as ``refresh``.
         """
         if self.stamp is None:
-            raw = read_bytes(self.path)
-            lines = framing.customer_lines(raw)
-            if lines is not None:
-                try:
-                    tables = framing.other_tables(raw, lines[1])
-                    data = checked_archive(self.path, {"customers": {}, **tables})
+            head, tail = read_ends(self.path, TAIL_BYTES)
+            cut = tail.rfind(b"\n}")
+            if framing.is_framed(head) and cut >= 0:
+                data = self._framed_tables(tail, cut)
+                if data is not None:
                     return dict(self._meta_of(data))
-                except (orjson.JSONDecodeError, TypeError):
-                    pass  # the whole read below says what is wrong
-        self.refresh()
+        self.refresh()  # the whole read says what is wrong, if anything is
         return self.meta
 
     def invalidate(self) -> None:

@@ -80,6 +80,25 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
+def read_ends(path: Path, size: int) -> tuple[bytes, bytes]:
+    """The first bytes of the file (enough to recognise its layout) and its last ``size``.
+
+    Raises:
+        ArchiveDamagedError: unreadable or empty; the message names the file.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(64)
+            length = file.seek(0, os.SEEK_END)
+            file.seek(max(0, length - size))
+            tail = file.read()
+    except OSError as exc:
+        raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
+    if not head.strip():
+        raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
+    return head, tail
+
+
 def parse_whole(path: Path, raw: bytes) -> Any:
     """``raw`` parsed as one JSON document.
 

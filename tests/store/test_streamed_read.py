@@ -157,3 +157,16 @@ def test_a_record_nested_too_deep_to_preview_is_refused_as_by_the_whole_read(
     with pytest.raises(ArchiveDamagedError) as streamed:
         Archive.open(path, on_batch=lambda _b: None)
     assert str(streamed.value) == str(whole.value)
+
+
+@pytest.mark.parametrize("tail_bytes", [1 << 20, 40])
+def test_the_meta_of_an_unread_archive_comes_from_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail_bytes: int
+) -> None:
+    path = _archive(tmp_path, 20)
+    read = Archive.open(path)
+    read.activate_policy("version: '9'\n", sha256="ab" * 32, version="9", path=None, actor="c")
+    monkeypatch.setattr(snapshot_module, "TAIL_BYTES", tail_bytes)  # 40: too short, read all
+    unread = Archive.open(path, read=False)
+    assert unread.active_policy() == Archive.open(path).active_policy()
+    assert unread.history() == Archive.open(path).history()
