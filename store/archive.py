@@ -25,8 +25,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from store import framing, history
 from store.changes import changed_paths
 from store.errors import (
@@ -44,7 +42,6 @@ from store.records import (
     build_record,
     changed_grades,
     check_revision,
-    checked_archive,
     copy_record,
     document_of,
     grade_changes,
@@ -52,7 +49,7 @@ from store.records import (
     now_text,
     regrade_events,
 )
-from store.snapshot import OnBatch, Snapshot
+from store.snapshot import OnBatch, Snapshot, framed_tables
 from store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
@@ -330,9 +327,10 @@ class Archive:
             if lines is None:
                 return None
             try:
-                tables = framing.other_tables(raw, lines.end)
-                checked_archive(self.path, {"customers": {}, **tables})
-            except (orjson.JSONDecodeError, TypeError, StoreError):
+                tables = framed_tables(self.path, raw, lines.end)
+            except StoreError:
+                tables = None  # the whole-file regrade says what is wrong
+            if tables is None:
                 return None
             try:
                 done = grade_lines(lines)

@@ -82,7 +82,7 @@ def encode_parts(parts: Iterable[bytes], others: Mapping[str, Any]) -> Iterator[
     Args:
         parts: Runs of consecutive entries, each already joined by ``SEPARATOR`` (empty runs
             are skipped), in file order.
-        others: The other tables (``meta``).
+        others: The other tables (``meta``); a ``customers`` entry among them is ignored.
 
     Yields:
         Consecutive pieces of the file, laid out exactly as ``encode`` lays it out.
@@ -95,7 +95,8 @@ def encode_parts(parts: Iterable[bytes], others: Mapping[str, Any]) -> Iterator[
             first = False
     tail = [b"\n}"]
     for name, other in others.items():
-        tail += (b",", orjson.dumps(name), b":", orjson.dumps(other))
+        if name != TABLE:  # the customers are the parts
+            tail += (b",", orjson.dumps(name), b":", orjson.dumps(other))
     yield b"".join([*tail, b"}\n"])
 
 

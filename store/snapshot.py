@@ -50,6 +50,22 @@ class ReadBatch:
 OnBatch = Callable[[ReadBatch], None]
 
 
+def framed_tables(path: Path, raw: bytes, end: int) -> dict[str, Any] | None:
+    """The archive with its tables but no customers yet, from the bytes after ``end`` (where
+    ``store.framing`` closes the customers table); None when they are not as it writes them.
+
+    Raises:
+        ArchiveDamagedError: they are, but they are not a creditfile archive's.
+    """
+    try:
+        tables = framing.other_tables(raw, end)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(tables, dict):
+        return None
+    return checked_archive(path, {"customers": {}, **tables})
+
+
 class Snapshot:
     """The parsed content of one archive file and what it takes to write it back cheaply.
 
@@ -120,7 +136,7 @@ class Snapshot:
         if lines is not None:
             start, end = lines
             with gc_paused():
-                data = self._framed_tables(raw, end)
+                data = framed_tables(self.path, raw, end)
                 total = raw.count(b"\n", start, end) + (end > start)
                 batches = framing.entry_batches(raw, start, end, BATCH_LINES)
                 while data is not None:
@@ -145,21 +161,6 @@ class Snapshot:
         else:
             on_batch(ReadBatch(meta, customers, count, count, restart=bool(handed)))
         return data, raw if framing.is_framed(raw) else None
-
-    def _framed_tables(self, raw: bytes, end: int) -> dict[str, Any] | None:
-        """The archive with its tables but no customers yet, from the bytes after ``end``;
-        None when they are not as ``store.framing`` writes them.
-
-        Raises:
-            ArchiveDamagedError: they are, but they are not a creditfile archive's.
-        """
-        try:
-            tables = framing.other_tables(raw, end)
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(tables, dict):
-            return None
-        return checked_archive(self.path, {"customers": {}, **tables})
 
     def _preview(self, raw: bytes, on_batch: OnBatch) -> list[dict[str, Any]]:
         """Hand out the first records of a file laid out by another tool before parsing it
@@ -193,7 +194,7 @@ class Snapshot:
             head, tail = read_ends(self.path, TAIL_BYTES)
             cut = tail.rfind(b"\n}")
             if framing.is_framed(head) and cut >= 0:
-                data = self._framed_tables(tail, cut)
+                data = framed_tables(self.path, tail, cut)
                 if data is not None:
                     return dict(self._meta_of(data))
         self.refresh()  # the whole read says what is wrong, if anything is
