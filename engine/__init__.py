@@ -1,8 +1,8 @@
 """Pure grading: documents + policy + as-of date → gradings and explanations (no I/O, no clock)."""
 
-from engine.explain import explain
-from engine.facts import CustomerFacts, compute_facts
-from engine.grading import archive_tops_for, customer_id, grade_archive, grade_customer
+from creditfile.engine.explain import explain
+from creditfile.engine.facts import CustomerFacts, compute_facts
+from creditfile.engine.grading import archive_tops_for, customer_id, grade_archive, grade_customer
 
 __all__ = [
     "CustomerFacts",

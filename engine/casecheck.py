@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.grading import grade_archive
-from policy.model import Policy
+from creditfile.engine.grading import grade_archive
+from creditfile.policy.model import Policy
 
 CHECKED_FIELDS = ("status", "grade", "total", "lifecycle", "stage", "tier", "flags")
 

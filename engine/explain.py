@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.facts import compute_facts
-from engine.grading import archive_tops_for, grade_customer
-from engine.numbers import as_number, round_half_up, to_decimal
-from policy.model import Policy, ScoringItem
+from creditfile.engine.facts import compute_facts
+from creditfile.engine.grading import archive_tops_for, grade_customer
+from creditfile.engine.numbers import as_number, round_half_up, to_decimal
+from creditfile.policy.model import Policy, ScoringItem
 
 
 def explain(

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.timeline import (
+from creditfile.engine.timeline import (
     counted_leases,
     first_trade,
     leases_of,

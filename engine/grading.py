@@ -7,11 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.facts import CustomerFacts, compute_facts
-from engine.numbers import as_number
-from engine.scoring import ItemScore, archive_tops, grade_for, score_items, total_of
-from policy.conditions import ConditionEvaluationError
-from policy.model import Policy
+from creditfile.engine.facts import CustomerFacts, compute_facts
+from creditfile.engine.numbers import as_number
+from creditfile.engine.scoring import ItemScore, archive_tops, grade_for, score_items, total_of
+from creditfile.policy.conditions import ConditionEvaluationError
+from creditfile.policy.model import Policy
 
 
 def customer_id(doc: Mapping[str, Any]) -> str:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from engine.grading import grade_archive
-from policy.model import Policy
+from creditfile.engine.grading import grade_archive
+from creditfile.policy.model import Policy
 
 
 def policy_changes(old: Policy, new: Policy) -> list[dict[str, Any]]:

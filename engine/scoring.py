@@ -7,9 +7,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from engine.facts import CustomerFacts
-from engine.numbers import round_half_up, to_decimal
-from policy.model import Grade, Policy, ScoringItem
+from creditfile.engine.facts import CustomerFacts
+from creditfile.engine.numbers import round_half_up, to_decimal
+from creditfile.policy.model import Grade, Policy, ScoringItem
 
 
 class ItemScore(NamedTuple):

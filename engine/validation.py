@@ -15,9 +15,9 @@ from typing import Any, cast
 
 import jsonschema
 
-from engine.schema_compiler import compile_schema
-from policy.errors import format_path
-from policy.model import Policy
+from creditfile.engine.schema_compiler import compile_schema
+from creditfile.policy.errors import format_path
+from creditfile.policy.model import Policy
 
 __all__ = [
     "CustomerValidator",
@@ -70,7 +70,8 @@ class RecordProblem(Problem):
 @cache
 def customer_schema() -> dict[str, Any]:
     """The customer JSON Schema shipped as ``policy/schema/customer.schema.json``."""
-    text = resources.files("policy").joinpath("schema/customer.schema.json").read_text("utf-8")
+    source = resources.files("creditfile.policy").joinpath("schema/customer.schema.json")
+    text = source.read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

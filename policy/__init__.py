@@ -1,10 +1,10 @@
 """The credit policy: loading, checking and explaining the YAML file compliance writes."""
 
-from policy.conditions import Condition, ConditionEvaluationError
-from policy.errors import CreditfileError, PolicyError, PolicyProblem
-from policy.facts import FACTS, FactSpec
-from policy.loader import check_policy, default_policy_path, load_policy, parse_policy
-from policy.model import Grade, Override, Policy, ScoringItem, Tier
+from creditfile.policy.conditions import Condition, ConditionEvaluationError
+from creditfile.policy.errors import CreditfileError, PolicyError, PolicyProblem
+from creditfile.policy.facts import FACTS, FactSpec
+from creditfile.policy.loader import check_policy, default_policy_path, load_policy, parse_policy
+from creditfile.policy.model import Grade, Override, Policy, ScoringItem, Tier
 
 __all__ = [
     "FACTS",

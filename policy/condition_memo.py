@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy.rule_tables import rule_engine
+from creditfile.policy.rule_tables import rule_engine
 
 Keyer = tuple[str, tuple[float, ...] | None]
 _COMPARISONS = ("ComparisonExpression", "ArithmeticComparisonExpression")

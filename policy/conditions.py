@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from policy.condition_memo import Keyer, children, memo_key, memo_keyers
-from policy.facts import FACTS_BY_NAME, Scope, facts_for
-from policy.rule_tables import rule_engine
+from creditfile.policy.condition_memo import Keyer, children, memo_key, memo_keyers
+from creditfile.policy.facts import FACTS_BY_NAME, Scope, facts_for
+from creditfile.policy.rule_tables import rule_engine
 
 _TYPES = {
     "number": rule_engine.DataType.FLOAT,

@@ -10,17 +10,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from policy.conditions import compile_condition
-from policy.errors import PolicyError, PolicyProblem
-from policy.meaning import meaning_problems
-from policy.model import Grade, Override, Policy, ScoringItem, Tier
-from policy.schema_check import schema_problems
-from policy.yamlsource import parse_yaml
+from creditfile.policy.conditions import compile_condition
+from creditfile.policy.errors import PolicyError, PolicyProblem
+from creditfile.policy.meaning import meaning_problems
+from creditfile.policy.model import Grade, Override, Policy, ScoringItem, Tier
+from creditfile.policy.schema_check import schema_problems
+from creditfile.policy.yamlsource import parse_yaml
 
 
 def default_policy_path() -> Path:
     """The shipped policy of the regime, ``policy/default.yaml``."""
-    return Path(str(resources.files("policy").joinpath("default.yaml")))
+    return Path(str(resources.files("creditfile.policy").joinpath("default.yaml")))
 
 
 def load_policy(path: str | Path) -> Policy:

@@ -6,10 +6,10 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from policy.conditions import ConditionCompileError, compile_condition
-from policy.errors import PolicyProblem, format_path
-from policy.facts import FACTS_BY_NAME, Scope
-from policy.yamlsource import Path, YamlDocument
+from creditfile.policy.conditions import ConditionCompileError, compile_condition
+from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.facts import FACTS_BY_NAME, Scope
+from creditfile.policy.yamlsource import Path, YamlDocument
 
 Report = Callable[[Path, str], None]
 T = TypeVar("T")

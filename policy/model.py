@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from policy.conditions import Condition
+from creditfile.policy.conditions import Condition
 
 Method = Literal["manual", "relative_to_max"]
 

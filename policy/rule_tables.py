@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from policy import rule_parsetab
+from creditfile.policy import rule_parsetab
 
 sys.modules.setdefault("rule_engine.parser.parsetab", rule_parsetab)
 

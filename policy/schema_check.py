@@ -10,14 +10,15 @@ from typing import Any
 
 import jsonschema
 
-from policy.errors import PolicyProblem, format_path
-from policy.yamlsource import YamlDocument
+from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.yamlsource import YamlDocument
 
 
 @cache
 def policy_schema() -> dict[str, Any]:
     """The policy JSON Schema shipped in ``policy/schema``."""
-    text = resources.files("policy").joinpath("schema/policy.schema.json").read_text("utf-8")
+    source = resources.files("creditfile.policy").joinpath("schema/policy.schema.json")
+    text = source.read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import PolicyProblem, format_path
 
 Path = tuple[str | int, ...]
 

@@ -144,9 +144,9 @@ def profile_regrade(db: Path, out: Path) -> list[str]:
 GRADING = """
 import cProfile, sys, time
 from datetime import date
-from engine import grade_archive
-from policy import default_policy_path, load_policy
-from store import Archive
+from creditfile.engine import grade_archive
+from creditfile.policy import default_policy_path, load_policy
+from creditfile.store import Archive
 docs = Archive.open(sys.argv[1]).documents()
 policy = load_policy(default_policy_path())
 as_of = date.fromisoformat(sys.argv[3])

@@ -38,7 +38,7 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=100)
     parser.add_argument("--budget", type=float, default=120.0)
     args = parser.parse_args()
-    from store import Archive
+    from creditfile.store import Archive
 
     archive = Archive.open(args.db)
     records = archive.records()

@@ -33,10 +33,10 @@ SORTS = ("name", "total", "grade", "assessed", "id")
 
 def make_archive(path: Path, customers: int, seed: int) -> float:
     """Generate, import and grade ``customers`` customers at ``path``; seconds taken."""
-    from creditfile.demo import generate_customers
-    from engine import grade_archive
-    from policy import default_policy_path, load_policy
-    from store import Archive
+    from creditfile.demodata.customers import generate_customers
+    from creditfile.engine import grade_archive
+    from creditfile.policy import default_policy_path, load_policy
+    from creditfile.store import Archive
 
     started = time.perf_counter()
     policy = load_policy(default_policy_path())
@@ -55,8 +55,8 @@ async def drive(path: Path) -> dict[str, Any]:
     started = time.perf_counter()
     from textual.widgets import Input
 
-    from tui.app import create_app
-    from tui.search_index import ListQuery
+    from creditfile.tui.app import create_app
+    from creditfile.tui.search_index import ListQuery
 
     app = create_app(
         path, None, "zh", as_of=AS_OF, actor="bench", keymap_file=path.with_suffix(".keys")

@@ -29,7 +29,7 @@ FAULTS = str(Path(__file__).resolve().parent / "faults.py")
 def hold_lock(db: Path) -> None:
     """Start a regrade whose grading never ends, so the lock stays held (the ``hold-lock``
     worker); prints ``locked`` once inside."""
-    from store import Archive
+    from creditfile.store import Archive
 
     def grade(docs: Sequence[Any]) -> dict[str, Any]:
         print("locked", flush=True)
@@ -83,7 +83,7 @@ def save_loop(db: Path, ids: Sequence[str], edits: int, tag: str, seed: int) -> 
     Each save reads the current record, changes its text to a unique marker and saves with the
     revision it read. Returns what was accepted (with the new revision) and what was refused.
     """
-    from store import Archive, StaleRevisionError
+    from creditfile.store import Archive, StaleRevisionError
 
     archive = Archive.open(db)
     rng = random.Random(seed)
@@ -163,7 +163,7 @@ def concurrent_writers(
 
 
 def _records(db: Path) -> dict[str, dict[str, Any]]:
-    from store import Archive
+    from creditfile.store import Archive
 
     return dict(Archive.open(db).records())
 
@@ -219,7 +219,7 @@ elif how == "replace":
 elif how == "fsize":
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-from creditfile.cli import main
+from creditfile.cli.program import main
 sys.exit(main(sys.argv[3:]))
 """
 

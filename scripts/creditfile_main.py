@@ -8,6 +8,6 @@ The installed ``creditfile`` leaves with ``os._exit`` once its output is flushed
 
 import sys
 
-from creditfile.cli import main
+from creditfile.cli.program import main
 
 sys.exit(main())

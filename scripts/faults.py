@@ -57,7 +57,7 @@ def creditfile(db: Path, *argv: str, timeout: float = 600) -> subprocess.Complet
 
 def documents(db: Path) -> dict[str, dict[str, Any]]:
     """Every customer document in the archive, without the store's own fields."""
-    from store import Archive
+    from creditfile.store import Archive
 
     return {
         cid: {k: v for k, v in rec.items() if not k.startswith("_")}
@@ -67,7 +67,7 @@ def documents(db: Path) -> dict[str, dict[str, Any]]:
 
 def gradings(db: Path) -> dict[str, Any]:
     """Every customer's stored grading."""
-    from store import Archive
+    from creditfile.store import Archive
 
     archive = Archive.open(db, lock_timeout=LOCK_PATIENCE)
     return {cid: rec.get("_grading") for cid, rec in archive.records().items()}
@@ -85,7 +85,7 @@ def copy_archive(source: Path, target: Path) -> None:
 
 def build_archive(db: Path, count: int, seed: int = 3) -> Path:
     """An archive of ``count`` generated customers, graded as of ``OLD_AS_OF``."""
-    from store import Archive
+    from creditfile.store import Archive
 
     Archive.open(db, create=True).import_customers(
         list(make_archive.customers(count, seed)), actor="faults"
@@ -321,7 +321,7 @@ def _judge(db: Path, op: Operation, before: Any, after: Any) -> str:
 
 def save_one(db: Path, cid: str, lock_timeout: float = 30.0) -> None:
     """Change one customer's text and save it (the ``save-one`` worker)."""
-    from store import Archive
+    from creditfile.store import Archive
 
     archive = Archive.open(db, lock_timeout=lock_timeout)
     record = archive.records()[cid]

@@ -290,7 +290,7 @@ def write_jsonl(docs: list[dict[str, Any]], path: Path) -> None:
 def write_archive(docs: list[dict[str, Any]], path: Path) -> None:
     """An ungraded archive file, written through the project's store (its own format)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from store import Archive
+    from creditfile.store import Archive
 
     path.unlink(missing_ok=True)
     for extra in path.parent.glob(path.name + ".*"):

@@ -1,8 +1,8 @@
 """The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
 
-from store.archive import Archive
-from store.doctor import check_archive, restore_backup
-from store.errors import (
+from creditfile.store.archive import Archive
+from creditfile.store.doctor import check_archive, restore_backup
+from creditfile.store.errors import (
     ArchiveDamagedError,
     ArchiveLockedError,
     ArchiveNotFoundError,
@@ -13,11 +13,11 @@ from store.errors import (
     StaleRevisionError,
     StoreError,
 )
-from store.lines import CustomerLines, LinesRegrade, LinesUnreadable
-from store.paths import default_actor, default_archive_path
-from store.records import ImportResult, RegradeOutcome
-from store.snapshot import ReadBatch
-from store.storage import AtomicJSONStorage
+from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
+from creditfile.store.paths import default_actor, default_archive_path
+from creditfile.store.records import ImportResult, RegradeOutcome
+from creditfile.store.snapshot import ReadBatch
+from creditfile.store.storage import AtomicJSONStorage
 
 __all__ = [
     "Archive",

@@ -25,17 +25,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from store import framing, history
-from store.changes import changed_paths
-from store.errors import (
+from creditfile.store import framing, history
+from creditfile.store.changes import changed_paths
+from creditfile.store.errors import (
     ArchiveNotFoundError,
     CustomerMissingError,
     RegradeCancelledError,
     StoreError,
 )
-from store.lines import CustomerLines, LinesRegrade, LinesUnreadable
-from store.locking import ArchiveLock, Waiting
-from store.records import (
+from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
+from creditfile.store.locking import ArchiveLock, Waiting
+from creditfile.store.records import (
     Gradings,
     ImportResult,
     RegradeOutcome,
@@ -49,8 +49,8 @@ from store.records import (
     now_text,
     regrade_events,
 )
-from store.snapshot import OnBatch, Snapshot, framed_tables
-from store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
+from creditfile.store.snapshot import OnBatch, Snapshot, framed_tables
+from creditfile.store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
 
 GradeFn = Callable[[list[dict[str, Any]]], Gradings]
 

@@ -6,12 +6,12 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from store.archive import Archive
-from store.errors import StoreError
-from store.history import history_path
-from store.locking import archive_lock
-from store.records import checked_archive
-from store.storage import backup_path, read_json
+from creditfile.store.archive import Archive
+from creditfile.store.errors import StoreError
+from creditfile.store.history import history_path
+from creditfile.store.locking import archive_lock
+from creditfile.store.records import checked_archive
+from creditfile.store.storage import backup_path, read_json
 
 
 def check_archive(path: str | Path) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policy.errors import CreditfileError
+from creditfile.policy.errors import CreditfileError
 
 
 class StoreError(CreditfileError):

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from store.errors import ArchiveWriteError
+from creditfile.store.errors import ArchiveWriteError
 
 
 def history_path(archive: Path) -> Path:

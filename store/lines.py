@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from store import framing
+from creditfile.store import framing
 
 BATCH_LINES = 2000  # lines parsed per ``orjson.loads``: large enough to be fast, small in memory
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from store.errors import ArchiveLockedError, StoreError
+from creditfile.store.errors import ArchiveLockedError, StoreError
 
 Waiting = Callable[[int | None], None]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from store.errors import (
+from creditfile.store.errors import (
     ArchiveDamagedError,
     CustomerMissingError,
     DuplicateCustomerError,

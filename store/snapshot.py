@@ -9,11 +9,11 @@ from typing import Any
 
 import orjson
 
-from store import framing, peek
-from store.errors import ArchiveNotFoundError, StoreError
-from store.framing import Fragments, fragments_of
-from store.records import checked_archive, index_customers
-from store.storage import (
+from creditfile.store import framing, peek
+from creditfile.store.errors import ArchiveNotFoundError, StoreError
+from creditfile.store.framing import Fragments, fragments_of
+from creditfile.store.records import checked_archive, index_customers
+from creditfile.store.storage import (
     gc_paused,
     parse_whole,
     read_archive,

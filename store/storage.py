@@ -20,9 +20,9 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from store import framing
-from store.errors import ArchiveDamagedError, ArchiveWriteError
-from store.framing import Fragments
+from creditfile.store import framing
+from creditfile.store.errors import ArchiveDamagedError, ArchiveWriteError
+from creditfile.store.framing import Fragments
 
 TEMP_MARK = ".tmp-"
 

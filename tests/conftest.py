@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy import Policy, default_policy_path, load_policy
+from creditfile.policy import Policy, default_policy_path, load_policy
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ from typing import Any
 import orjson
 import pytest
 
-from creditfile.demo import generate_customers
-from engine import grade_archive
-from engine.validation import validate_customers
-from policy import Policy
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine import grade_archive
+from creditfile.engine.validation import validate_customers
+from creditfile.policy import Policy
 
 AS_OF = date(2026, 11, 29)
 CJK = re.compile(r"[\u4e00-\u9fff]")

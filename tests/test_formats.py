@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from creditfile.demo import generate_customers
-from creditfile.formats import (
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine import grade_archive
+from creditfile.engine.validation import validate_customers
+from creditfile.formats.interchange import (
     READERS,
     WRITERS,
     FormatError,
@@ -20,9 +22,7 @@ from creditfile.formats import (
     write_json,
     write_jsonl,
 )
-from engine import grade_archive
-from engine.validation import validate_customers
-from policy import Policy
+from creditfile.policy import Policy
 
 AS_OF = date(2026, 11, 29)
 

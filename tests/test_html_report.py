@@ -8,10 +8,10 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
-from creditfile.html_report import render_report
-from engine import grade_archive
-from engine.report_portfolio import migration_between, portfolio
-from policy import Policy
+from creditfile.engine import grade_archive
+from creditfile.htmlreport.page import render_report
+from creditfile.policy import Policy
+from creditfile.reports.portfolio import migration_between, portfolio
 
 AS_OF = date(2026, 11, 29)
 MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}

@@ -11,7 +11,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from creditfile.spreadsheet import (
+from creditfile.engine.validation import validate_customers
+from creditfile.policy import Policy
+from creditfile.reports.tables import Column, Table
+from creditfile.spreadsheets.reading import (
     SpreadsheetError,
     is_sheet_csv,
     read_csv_tables,
@@ -21,9 +24,6 @@ from creditfile.spreadsheet import (
     write_tables_xlsx,
     write_template_xlsx,
 )
-from engine.report_tables import Column, Table
-from engine.validation import validate_customers
-from policy import Policy
 
 CUSTOMER_HEADERS = [
     "客户编号",
@@ -468,8 +468,8 @@ def test_import_command_refuses_a_bad_workbook_and_takes_a_good_one(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from creditfile.cli import main
-    from store import Archive
+    from creditfile.cli.program import main
+    from creditfile.store import Archive
 
     archive = tmp_path / "archive.json"
     monkeypatch.setenv("CREDITFILE_DB", str(archive))

@@ -14,11 +14,11 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from policy import CreditfileError
-from tui.i18n import resolve_lang, t
-from tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
-from tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
-from tui.service import ArchiveService, LoadingBatch, gc_paused
+from creditfile.policy import CreditfileError
+from creditfile.tui.i18n import resolve_lang, t
+from creditfile.tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
+from creditfile.tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
+from creditfile.tui.service import ArchiveService, LoadingBatch, gc_paused
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
@@ -58,10 +58,10 @@ class CreditfileApp(App[None]):
         except KeymapError as exc:
             self.keymap_problem = exc
             self.notify(t(self.lang, "keymap.bad", error=str(exc)), severity="warning", timeout=10)
-        from tui.screens.list_screen import ListScreen
-        from tui.screens.policy_screen import PolicyScreen
-        from tui.screens.portfolio import PortfolioScreen
-        from tui.screens.review import ReviewScreen
+        from creditfile.tui.screens.list_screen import ListScreen
+        from creditfile.tui.screens.policy_screen import PolicyScreen
+        from creditfile.tui.screens.portfolio import PortfolioScreen
+        from creditfile.tui.screens.review import ReviewScreen
 
         service = self.service
         self.add_mode("list", lambda: ListScreen(service))
@@ -78,7 +78,7 @@ class CreditfileApp(App[None]):
 
     def list_screen(self) -> Any:
         """The customer list (the base screen of the ``list`` mode)."""
-        from tui.screens.list_screen import ListScreen
+        from creditfile.tui.screens.list_screen import ListScreen
 
         stack = self._screen_stacks.get("list") or []
         return stack[0] if stack and isinstance(stack[0], ListScreen) else None
@@ -215,7 +215,7 @@ class CreditfileApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key binding."""
-        from tui.screens.help import HelpScreen
+        from creditfile.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.lang, self.effective_keys(), self.keymap_file))
@@ -225,7 +225,7 @@ class CreditfileApp(App[None]):
         keymap = getattr(self, "_keymap", {})
         rows = [(spec.id, keymap.get(spec.id, spec.keys), t(self.lang, spec.text)) for spec in KEYS]
         try:
-            from tui.card.screen import card_bindings
+            from creditfile.tui.card.screen import card_bindings
         except ImportError:
             return rows
         for binding in card_bindings(self.lang):
@@ -236,7 +236,7 @@ class CreditfileApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the interface, in the interface language."""
-        from tui.screens.palette import commands_for
+        from creditfile.tui.screens.palette import commands_for
 
         yield from commands_for(self, screen)
         yield from super().get_system_commands(screen)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from textual.binding import Binding, BindingsMap
 
-from policy import CreditfileError
-from tui.i18n import t
+from creditfile.policy import CreditfileError
+from creditfile.tui.i18n import t
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policy import (
+from creditfile.policy import (
     Policy,
     PolicyError,
     PolicyProblem,

@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine import archive_tops_for
-from engine.reports import composition, customer_lines, item_composition
-from engine.review import due_for_review, review_reasons
-from policy import Policy
-from tui.policy_state import PolicySource, PolicyStatus, check_disk, resolve_policy
-from tui.screens.regrade_plan import (
+from creditfile.engine import archive_tops_for
+from creditfile.policy import Policy
+from creditfile.reports.composition import composition, customer_lines, item_composition
+from creditfile.reports.review import due_for_review, review_reasons
+from creditfile.tui.policy_state import PolicySource, PolicyStatus, check_disk, resolve_policy
+from creditfile.tui.screens.regrade_plan import (
     RegradeCancelledError,
     RegradePreview,
     grade_in_chunks,
@@ -154,7 +154,7 @@ class ArchiveService:
     def actor(self) -> str:
         """Who is working: recorded on saves, events and regrades."""
         if self._actor is None:
-            from store import default_actor
+            from creditfile.store import default_actor
 
             self._actor = str(default_actor())
         return self._actor
@@ -223,7 +223,7 @@ class ArchiveService:
     def validate(self, doc: Mapping[str, Any]) -> Sequence[Any]:
         """The problems of a document under the active policy, exactly as the command line
         reports them (each with ``path`` and ``message``)."""
-        from engine.validation import validate_customer
+        from creditfile.engine.validation import validate_customer
 
         return list(validate_customer(dict(doc), self.policy))
 
@@ -236,7 +236,7 @@ class ArchiveService:
 
     def new_id(self) -> str:
         """An unused id to propose for a new customer: the one after the highest."""
-        from tui.card.backend import next_free_id
+        from creditfile.tui.card.backend import next_free_id
 
         with self._lock:
             return next_free_id(list(self._records))
@@ -358,7 +358,7 @@ class ArchiveService:
             "policy_path": policy.path,
             "as_of": as_of.isoformat(),
         }
-        from store import RegradeCancelledError as StoreCancelledError
+        from creditfile.store import RegradeCancelledError as StoreCancelledError
 
         report(0.0, "reading")
         try:
@@ -465,7 +465,7 @@ class ArchiveService:
         with self._lock:
             if self._archive is not None:
                 return self._archive
-        from store import Archive
+        from creditfile.store import Archive
 
         # Opened outside the lock: ``on_batch`` hands rows to the screen thread and waits
         # for it, and the screen thread may need the lock meanwhile.

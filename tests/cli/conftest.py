@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from store import Archive
+from creditfile.store import Archive
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
 sys.path.insert(0, str(Path(__file__).parent))

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from creditfile.batch import _grade_forked, grade_all, grade_lines
-from engine import grade_archive
+from creditfile.application.batch import _grade_forked, grade_all, grade_lines
+from creditfile.engine import grade_archive
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "engine"))
 from test_grading_properties import _doc
@@ -34,7 +34,7 @@ AS_OF = date(2026, 11, 29)
 
 def _graded_archive(folder: Path, policy: Any, count: int) -> Path:
     """An archive graded a year ago, so that a regrade now changes some grades."""
-    from store import Archive
+    from creditfile.store import Archive
 
     rng = random.Random(5)
     weights = {i.key: i.weight for i in policy.scoring}
@@ -54,8 +54,8 @@ def _without_times(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def test_a_regrade_line_by_line_stores_what_the_whole_regrade_stores(
     tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    from creditfile import batch
-    from store import Archive
+    from creditfile.application import batch
+    from creditfile.store import Archive
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 0)  # fork even for a small archive
     whole = _graded_archive(tmp_path, default_policy, 700)
@@ -87,7 +87,7 @@ def test_a_regrade_line_by_line_stores_what_the_whole_regrade_stores(
 def test_a_file_laid_out_otherwise_is_left_to_the_whole_regrade(
     tmp_path: Path, default_policy: Any
 ) -> None:
-    from store import Archive
+    from creditfile.store import Archive
 
     path = _graded_archive(tmp_path, default_policy, 50)
     path.write_text(json.dumps(json.loads(path.read_bytes()), indent=1), encoding="utf-8")
@@ -105,9 +105,9 @@ def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
     tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int,
     line: bytes,
 ) -> None:
-    from creditfile import batch
-    from store import Archive, ArchiveDamagedError
-    from store import lines as store_lines
+    from creditfile.application import batch
+    from creditfile.store import Archive, ArchiveDamagedError
+    from creditfile.store import lines as store_lines
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
     monkeypatch.setattr(store_lines, "BATCH_LINES", 20)  # line 40 ends a batch
@@ -130,8 +130,8 @@ def test_workers_stop_at_once_when_a_share_is_unreadable(
 ) -> None:
     import time
 
-    from creditfile import batch
-    from store import CustomerLines, LinesUnreadable
+    from creditfile.application import batch
+    from creditfile.store import CustomerLines, LinesUnreadable
 
     monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
     path = _graded_archive(tmp_path, default_policy, 90)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cli_support import Run, no_traceback
 
-from policy import default_policy_path
+from creditfile.policy import default_policy_path
 
 DEFAULT = str(default_policy_path())
 

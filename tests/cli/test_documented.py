@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from creditfile.cli import build_parser
+from creditfile.cli.program import build_parser
 
 README = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
 
@@ -29,7 +29,7 @@ def test_headless_import_does_not_load_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, creditfile.cli; creditfile.cli.build_parser(); "
+    code = ("import sys, creditfile.cli.program; creditfile.cli.program.build_parser(); "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

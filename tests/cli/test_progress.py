@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from creditfile.progress import Progress
+from creditfile.cli.progress import Progress
 
 
 class _Terminal(io.StringIO):

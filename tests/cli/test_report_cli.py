@@ -18,8 +18,8 @@ import pytest
 import yaml
 from cli_support import Run, no_traceback
 
-from creditfile.cli import main
-from store import Archive
+from creditfile.cli.program import main
+from creditfile.store import Archive
 
 AS_OF = "2026-11-29"
 MARKS = {"strength": 9, "potential": 14, "reputation": 19, "payment": 29, "other": 9}
@@ -122,7 +122,7 @@ def test_composition_table_is_readable_and_aligned(graded: Path, cli: Any) -> No
     header = next(line for line in lines if line.startswith("代码"))
     total = next(line for line in lines if "合计" in line)
     assert "100.00%" in total
-    from creditfile.table import cell_width
+    from creditfile.cli.table import cell_width
 
     rule = lines[lines.index(header) + 1]
     assert cell_width(header) <= len(rule) + 2  # Chinese headers measured in terminal cells

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import grade_archive
-from engine.exposure import exposure_report, over_limit_customers
-from engine.report_sheets import exposure_tables, review_table
-from engine.reports import customer_lines
-from engine.review import due_for_review, reason_summary, review_reasons
-from policy import Policy, parse_policy
+from creditfile.engine import grade_archive
+from creditfile.policy import Policy, parse_policy
+from creditfile.reports.composition import customer_lines
+from creditfile.reports.exposure import exposure_report, over_limit_customers
+from creditfile.reports.review import due_for_review, reason_summary, review_reasons
+from creditfile.reports.sheets import exposure_tables, review_table
 
 AS_OF = date(2026, 11, 29)
 FULL_MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}

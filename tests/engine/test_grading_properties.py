@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_grading import reference
 
-from engine import grade_archive
-from engine.numbers import to_decimal
-from engine.scoring import grade_for
-from policy import Policy, parse_policy
+from creditfile.engine import grade_archive
+from creditfile.engine.numbers import to_decimal
+from creditfile.engine.scoring import grade_for
+from creditfile.policy import Policy, parse_policy
 
 AS_OF = date(2026, 11, 29)
 MANUAL = ("strength", "potential", "reputation", "payment", "other")

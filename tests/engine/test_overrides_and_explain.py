@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine import explain, grade_archive
-from policy import parse_policy
+from creditfile.engine import explain, grade_archive
+from creditfile.policy import parse_policy
 
 AS_OF = date(2026, 11, 29)
 FULL = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}

@@ -11,18 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import grade_archive
-from engine.report_migration import grades_at, migration_matrix
-from engine.report_sheets import composition_table, credit_table, item_tables, migration_tables
-from engine.report_tables import percent_shares
-from engine.reports import (
+from creditfile.engine import grade_archive
+from creditfile.policy import Policy
+from creditfile.reports.composition import (
     DIMENSIONS,
     composition,
     credit_analysis,
     customer_lines,
     item_composition,
 )
-from policy import Policy
+from creditfile.reports.migration import grades_at, migration_matrix
+from creditfile.reports.sheets import composition_table, credit_table, item_tables, migration_tables
+from creditfile.reports.tables import percent_shares
 
 AS_OF = date(2026, 11, 29)
 ITEMS = ("tower_crane", "steel_formwork", "ringlock_scaffolding", "mystery_item")

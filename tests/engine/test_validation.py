@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creditfile.demo import generate_customers
-from engine.validation import (
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine.validation import (
     Problem,
     RecordProblem,
     compile_schema,
@@ -24,7 +24,7 @@ from engine.validation import (
     validate_customer,
     validate_customers,
 )
-from policy import Policy, parse_policy
+from creditfile.policy import Policy, parse_policy
 
 SPEC_EXAMPLE: dict[str, Any] = {
     "id": "C000123",

@@ -45,7 +45,7 @@ def cli(argv: Sequence[str]) -> Outcome:
 
     An exception escaping ``main`` propagates: that is the traceback a user would have seen.
     """
-    from creditfile.cli import main
+    from creditfile.cli.program import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -99,7 +99,7 @@ def customers(count: int, seed: int = 7) -> list[dict[str, Any]]:
 
 def make_archive_file(path: Path, count: int, seed: int = 7) -> Path:
     """A store archive holding ``count`` generated customers."""
-    from store import Archive
+    from creditfile.store import Archive
 
     Archive.open(path, create=True).import_customers(customers(count, seed), actor="test")
     return path

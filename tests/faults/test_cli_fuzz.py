@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from faultkit import TRACEBACK, cli, customers, examples, make_archive_file
 
-from policy import default_policy_path
+from creditfile.policy import default_policy_path
 
 COMMANDS = [
     ["demo"],

@@ -95,7 +95,7 @@ def test_a_regrade_killed_while_its_workers_grade_does_not_lock_the_archive(
 ) -> None:
     # Large archives are graded in forked worker processes: killing the regrade must not leave
     # them behind holding the archive lock (the next user would wait for ever).
-    from creditfile.batch import PARALLEL_FROM
+    from creditfile.application.batch import PARALLEL_FROM
 
     db = faults.build_archive(tmp_path / "large.json", PARALLEL_FROM)
     problem, survivors = faults.kill_while_grading(db, patience=5)

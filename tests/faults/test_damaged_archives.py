@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from faultkit import AS_OF, TRACEBACK, cli, cli_process, customers, env_for, make_archive_file
 
-from store import Archive
+from creditfile.store import Archive
 
 DAMAGE = {
     "truncated": lambda raw: raw[: len(raw) // 2],

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 from faultkit import TRACEBACK, cli, cli_process, examples, located
 
-from policy import default_policy_path
+from creditfile.policy import default_policy_path
 
 DEFAULT = default_policy_path().read_text("utf-8")
 LINES = DEFAULT.splitlines(keepends=True)

@@ -6,7 +6,7 @@ import rule_engine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy.conditions import compile_condition
+from creditfile.policy.conditions import compile_condition
 
 NUMERIC = ("cumulative_lease_amount", "lease_count", "months_since_first_trade")
 LITERALS = (0, 1, 10, 12, 500000, 5000000)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policy import PolicyError, check_policy, load_policy, parse_policy
+from creditfile.policy import PolicyError, check_policy, load_policy, parse_policy
 
 
 def _line_of(text: str, needle: str) -> int:

@@ -10,7 +10,7 @@ def test_shipped_tables_match_the_installed_rule_engine() -> None:
     from rule_engine._vendor.ply import yacc
     from rule_engine.parser import Parser
 
-    from policy import rule_parsetab
+    from creditfile.policy import rule_parsetab
 
     parser = Parser()
     # The grammar description ply signs, gathered as ply.yacc.yacc gathers it.
@@ -26,9 +26,9 @@ def test_shipped_tables_match_the_installed_rule_engine() -> None:
 def test_the_shipped_tables_are_the_ones_used_and_conditions_still_work() -> None:
     code = (
         "import time; t = time.perf_counter()\n"
-        "from policy.rule_tables import rule_engine\n"
+        "from creditfile.policy.rule_tables import rule_engine\n"
         "import rule_engine.parser as p, sys\n"
-        "assert sys.modules['rule_engine.parser.parsetab'].__name__ == 'policy.rule_parsetab'\n"
+        "assert sys.modules['rule_engine.parser.parsetab'].__name__ == 'creditfile.policy.rule_parsetab'\n"
         "ctx = rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict("
         "{'n': rule_engine.DataType.FLOAT}))\n"
         "rule = rule_engine.Rule('n >= 3 and n < 10', context=ctx)\n"

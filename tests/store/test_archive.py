@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
-from store import (
+from creditfile.store import (
     Archive,
     ArchiveDamagedError,
     ArchiveNotFoundError,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from store import Archive, ArchiveWriteError
+from creditfile.store import Archive, ArchiveWriteError
 
 Writer = Callable[..., Any]
 

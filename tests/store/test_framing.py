@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import Archive, framing
+from creditfile.store import Archive, framing
 
 
 def _doc(cid: str, name: str = "上海建工", **extra: Any) -> dict[str, Any]:

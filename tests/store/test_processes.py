@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from store import Archive, ArchiveLockedError
+from creditfile.store import Archive, ArchiveLockedError
 
 ROOT = Path(__file__).resolve().parents[2]
 
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from store.locking import archive_lock
+from creditfile.store.locking import archive_lock
 with archive_lock(Path(sys.argv[1]), 5):
     print("locked", flush=True)
     time.sleep(120)
@@ -31,7 +31,7 @@ with archive_lock(Path(sys.argv[1]), 5):
 # says "ready" once the first of its runs is written, so the kill lands among writes.
 REGRADE_LOOP = """
 import sys
-from store import Archive
+from creditfile.store import Archive
 archive = Archive.open(sys.argv[1])
 run = int(sys.argv[2])
 while True:
@@ -46,8 +46,9 @@ while True:
 # One regrade that stops, for the parent to kill it, at a chosen point of its write.
 STOP_IN_WRITE = """
 import os, sys, time
-import store.snapshot, store.storage
-from store import Archive
+import creditfile.store.snapshot, creditfile.store.storage
+from creditfile import store
+from creditfile.store import Archive
 path, phase = sys.argv[1], sys.argv[2]
 
 def stop():
@@ -86,7 +87,7 @@ Archive.open(path).regrade(lambda docs: {d["id"]: {"grade": "B", "total": 2} for
 # Appends a token to the customer's ``trading.problems`` and saves it on the revision read.
 EDIT_LOOP = """
 import json, os, random, sys, time
-from store import Archive, StaleRevisionError
+from creditfile.store import Archive, StaleRevisionError
 path, tag, go = sys.argv[1], sys.argv[2], sys.argv[3]
 archive = Archive.open(path, lock_timeout=20)
 print("ready", flush=True)

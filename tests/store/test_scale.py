@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from store import Archive
+from creditfile.store import Archive
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ from pathlib import Path
 path = Path(sys.argv[2])
 started = time.perf_counter()
 if sys.argv[1] == "save":
-    from store import Archive
+    from creditfile.store import Archive
     archive = Archive.open(path)
     started = time.perf_counter()  # the archive is open: a TUI save from here
     for i in range(3):
@@ -35,7 +35,7 @@ if sys.argv[1] == "save":
     seconds = (time.perf_counter() - started) / 3
 elif sys.argv[1] == "regrade":
     import gc
-    from store import Archive
+    from creditfile.store import Archive
     archive = Archive.open(path)
     archive.regrade(lambda docs: {d["id"]: {"grade": "B", "total": 85.0} for d in docs},
                     run={"as_of": "2026-11-29"}, actor="bench")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from store import Archive, ArchiveDamagedError, ReadBatch
-from store import snapshot as snapshot_module
+from creditfile.store import Archive, ArchiveDamagedError, ReadBatch
+from creditfile.store import snapshot as snapshot_module
 
 
 def _docs(count: int) -> list[dict[str, Any]]:

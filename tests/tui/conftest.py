@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from creditfile.demo import generate_customers
-from engine import grade_archive
-from policy import default_policy_path, load_policy
-from store import Archive
-from tui.app import CreditfileApp, create_app
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine import grade_archive
+from creditfile.policy import default_policy_path, load_policy
+from creditfile.store import Archive
+from creditfile.tui.app import CreditfileApp, create_app
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 

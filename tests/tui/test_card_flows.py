@@ -19,11 +19,11 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
-from engine import grade_archive
-from policy import Policy, default_policy_path, load_policy
-from store import Archive
-from tui.card import CustomerScreen, new_customer_screen
-from tui.service import ArchiveService
+from creditfile.engine import grade_archive
+from creditfile.policy import Policy, default_policy_path, load_policy
+from creditfile.store import Archive
+from creditfile.tui.card import CustomerScreen, new_customer_screen
+from creditfile.tui.service import ArchiveService
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tui.card.backend import next_free_id
-from tui.card.draft import Draft, problems_by_section, problems_for, section_of
-from tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
-from tui.card.records import relative_problems
-from tui.card.views import history_row, local_time, source_row
+from creditfile.tui.card.backend import next_free_id
+from creditfile.tui.card.draft import Draft, problems_by_section, problems_for, section_of
+from creditfile.tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
+from creditfile.tui.card.records import relative_problems
+from creditfile.tui.card.views import history_row, local_time, source_row
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from engine import grade_archive
-from policy import default_policy_path, load_policy
-from store import Archive
-from tui.card import CustomerScreen
-from tui.service import ArchiveService
+from creditfile.engine import grade_archive
+from creditfile.policy import default_policy_path, load_policy
+from creditfile.store import Archive
+from creditfile.tui.card import CustomerScreen
+from creditfile.tui.service import ArchiveService
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from store import Archive, StaleRevisionError
-from tui.i18n import TEXTS, default_lang, resolve_lang, t
-from tui.keys import KEYS, KeymapError, keymap_path, load_keymap
-from tui.service import ArchiveService
+from creditfile.store import Archive, StaleRevisionError
+from creditfile.tui.i18n import TEXTS, default_lang, resolve_lang, t
+from creditfile.tui.keys import KEYS, KeymapError, keymap_path, load_keymap
+from creditfile.tui.service import ArchiveService
 
 
 def test_every_binding_has_a_unique_id_and_a_description_in_both_languages() -> None:
@@ -175,8 +175,8 @@ def test_the_policy_status_reports_a_file_that_no_longer_validates(tui: Any) -> 
 def test_an_activated_policy_is_used_and_an_edited_file_is_reported_as_needing_activation(
     tui: Any,
 ) -> None:
-    from policy import load_policy
-    from tui.screens.policy_screen import disk_state
+    from creditfile.policy import load_policy
+    from creditfile.tui.screens.policy_screen import disk_state
 
     path = tui.folder / "policy.yaml"
     policy = load_policy(path)
@@ -199,10 +199,10 @@ def test_an_activated_policy_is_used_and_an_edited_file_is_reported_as_needing_a
 def test_rows_read_so_far_start_over_when_the_preview_is_withdrawn() -> None:
     from types import SimpleNamespace
 
-    from policy import default_policy_path, load_policy
-    from tui.app import RowsSoFar
-    from tui.search_index import PinyinKeys
-    from tui.service import LoadingBatch
+    from creditfile.policy import default_policy_path, load_policy
+    from creditfile.tui.app import RowsSoFar
+    from creditfile.tui.search_index import PinyinKeys
+    from creditfile.tui.service import LoadingBatch
 
     shown: list[int] = []
 

@@ -11,11 +11,11 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tui.app import CreditfileApp
-from tui.screens.filters import FiltersScreen
-from tui.screens.list_screen import ListScreen
-from tui.search_index import COLUMNS
-from tui.widgets.customer_table import CustomerTable, layout
+from creditfile.tui.app import CreditfileApp
+from creditfile.tui.screens.filters import FiltersScreen
+from creditfile.tui.screens.list_screen import ListScreen
+from creditfile.tui.search_index import COLUMNS
+from creditfile.tui.widgets.customer_table import CustomerTable, layout
 
 TOTAL = 151
 
@@ -232,7 +232,7 @@ def test_a_click_selects_a_customer_and_a_double_click_opens_it(tui: Any) -> Non
 
 
 def test_enter_opens_the_card_of_the_customer_under_the_cursor_and_esc_returns(tui: Any) -> None:
-    from tui.card import CustomerScreen
+    from creditfile.tui.card import CustomerScreen
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("slash", *"hongda", "enter", "enter")
@@ -249,7 +249,7 @@ def test_enter_opens_the_card_of_the_customer_under_the_cursor_and_esc_returns(t
 
 
 def test_e_opens_the_card_ready_for_editing(tui: Any) -> None:
-    from tui.card import CustomerScreen
+    from creditfile.tui.card import CustomerScreen
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("e")
@@ -263,7 +263,7 @@ def test_e_opens_the_card_ready_for_editing(tui: Any) -> None:
 
 
 def test_n_opens_a_new_customer_card_with_an_unused_id(tui: Any) -> None:
-    from tui.card import CustomerScreen
+    from creditfile.tui.card import CustomerScreen
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("n")
@@ -296,7 +296,7 @@ def test_a_saved_change_shows_in_the_list_when_coming_back(tui: Any) -> None:
 
 
 def test_quitting_with_unsaved_edits_asks_first(tui: Any) -> None:
-    from tui.card import CustomerScreen
+    from creditfile.tui.card import CustomerScreen
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("slash", *"hongda", "enter", "enter")
@@ -330,8 +330,8 @@ def test_rows_show_while_the_archive_is_still_read(
     import asyncio
     import threading
 
-    from store import snapshot
-    from tui.app import RowsSoFar
+    from creditfile.store import snapshot
+    from creditfile.tui.app import RowsSoFar
 
     monkeypatch.setattr(snapshot, "BATCH_LINES", 40)
     monkeypatch.setattr(RowsSoFar, "EVERY", 0.0)
@@ -386,8 +386,8 @@ def test_rows_shown_while_reading_go_when_the_archive_turns_out_damaged(
 ) -> None:
     import asyncio
 
-    from store import snapshot
-    from tui.app import RowsSoFar
+    from creditfile.store import snapshot
+    from creditfile.tui.app import RowsSoFar
 
     monkeypatch.setattr(snapshot, "BATCH_LINES", 40)
     monkeypatch.setattr(RowsSoFar, "EVERY", 0.0)

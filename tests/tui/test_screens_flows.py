@@ -11,15 +11,15 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from engine.reports import composition, customer_lines, item_composition
-from store import Archive
-from tui.app import CreditfileApp
-from tui.keys import KEYS
-from tui.screens.help import HelpScreen
-from tui.screens.policy_screen import PolicyScreen
-from tui.screens.portfolio import PortfolioScreen
-from tui.screens.regrade import RegradeScreen
-from tui.screens.review import ReviewScreen
+from creditfile.reports.composition import composition, customer_lines, item_composition
+from creditfile.store import Archive
+from creditfile.tui.app import CreditfileApp
+from creditfile.tui.keys import KEYS
+from creditfile.tui.screens.help import HelpScreen
+from creditfile.tui.screens.policy_screen import PolicyScreen
+from creditfile.tui.screens.portfolio import PortfolioScreen
+from creditfile.tui.screens.regrade import RegradeScreen
+from creditfile.tui.screens.review import ReviewScreen
 
 TOTAL = 151
 
@@ -117,7 +117,7 @@ def test_confirming_a_regrade_writes_it_records_the_run_and_updates_the_list(tui
 
 
 def test_a_regrade_cancelled_before_its_write_leaves_the_file_byte_identical(tui: Any) -> None:
-    from tui.service import ArchiveService, RegradeCancelledError
+    from creditfile.tui.service import ArchiveService, RegradeCancelledError
 
     stricter_policy(tui.folder)
     before = archive_bytes(tui.folder)
@@ -137,8 +137,8 @@ def test_a_regrade_cancelled_before_its_write_leaves_the_file_byte_identical(tui
 
 
 def test_the_preview_grades_exactly_as_the_engine_does(tui: Any) -> None:
-    from engine import grade_archive
-    from tui.service import ArchiveService
+    from creditfile.engine import grade_archive
+    from creditfile.tui.service import ArchiveService
 
     stricter_policy(tui.folder)
     service = ArchiveService(tui.archive, tui.folder / "policy.yaml", actor="t", as_of=tui.as_of)
@@ -331,7 +331,7 @@ def test_ctrl_q_quits(tui: Any) -> None:
 def test_a_missing_archive_is_named_on_screen(tmp_path: Path, monkeypatch: Any) -> None:
     import asyncio
 
-    from tui.app import create_app
+    from creditfile.tui.app import create_app
 
     monkeypatch.chdir(tmp_path)
     app = create_app(tmp_path / "nowhere.json", None, "en", keymap_file=tmp_path / "k.toml")

@@ -11,9 +11,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from store import Archive
-from tui.card import CustomerScreen
-from tui.service import ArchiveService
+from creditfile.store import Archive
+from creditfile.tui.card import CustomerScreen
+from creditfile.tui.service import ArchiveService
 
 CUSTOMER = "C000003"
 LATER = "2027-06-30"

@@ -1,5 +1,5 @@
 """The customer card: one screen per customer with its sections, editing and assessment."""
 
-from tui.card.screen import CustomerScreen, new_customer_screen
+from creditfile.tui.card.screen import CustomerScreen, new_customer_screen
 
 __all__ = ["CustomerScreen", "new_customer_screen"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.card.backend import CardBackend
+from creditfile.tui.card.backend import CardBackend
 
 _BACKEND_METHODS = ("record", "save", "history", "record_event", "validate", "tops", "new_id")
 

@@ -8,9 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from engine import explain
-from policy.model import Policy
-from tui.card.draft import ProblemLike
+from creditfile.engine import explain
+from creditfile.policy.model import Policy
+from creditfile.tui.card.draft import ProblemLike
 
 
 class CardBackend(Protocol):

@@ -24,12 +24,18 @@ from textual.widgets import (
     TabPane,
 )
 
-from tui.card.backend import CardBackend, explain_draft
-from tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
-from tui.card.form import FieldRow, SectionForm, assessment_form, editor_text, section_form
-from tui.card.header import HeaderState, card_header
-from tui.card.texts import tr
-from tui.card.views import (
+from creditfile.tui.card.backend import CardBackend, explain_draft
+from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
+from creditfile.tui.card.form import (
+    FieldRow,
+    SectionForm,
+    assessment_form,
+    editor_text,
+    section_form,
+)
+from creditfile.tui.card.header import HeaderState, card_header
+from creditfile.tui.card.texts import tr
+from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
     SOURCE_COLUMNS,

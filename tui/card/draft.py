@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from tui.card.fields import FieldSpec, Kind, get_path, parse_value, set_path
+from creditfile.tui.card.fields import FieldSpec, Kind, get_path, parse_value, set_path
 
 PERSON_PATH = "profile.person"
 

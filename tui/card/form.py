@@ -10,9 +10,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from policy.model import Policy
-from tui.card.fields import ASSESSMENT_EXTRA, SECTIONS, FieldSpec, format_value, widget_id_for
-from tui.card.texts import tr
+from creditfile.policy.model import Policy
+from creditfile.tui.card.fields import (
+    ASSESSMENT_EXTRA,
+    SECTIONS,
+    FieldSpec,
+    format_value,
+    widget_id_for,
+)
+from creditfile.tui.card.texts import tr
 
 Choices = Sequence[tuple[str, str]]
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from rich.text import Text
 
-from policy.model import Policy
-from tui.card.draft import Draft
-from tui.card.texts import tr
-from tui.card.views import grade_badge, local_time
+from creditfile.policy.model import Policy
+from creditfile.tui.card.draft import Draft
+from creditfile.tui.card.texts import tr
+from creditfile.tui.card.views import grade_badge, local_time
 
 
 @dataclass(frozen=True)

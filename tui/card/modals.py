@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui.card.draft import ProblemLike, problems_for
-from tui.card.fields import FieldSpec, parse_value
-from tui.card.form import Choices, FieldRow, SectionForm, editor_text
-from tui.card.texts import tr
+from creditfile.tui.card.draft import ProblemLike, problems_for
+from creditfile.tui.card.fields import FieldSpec, parse_value
+from creditfile.tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from creditfile.tui.card.texts import tr
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}

@@ -9,11 +9,11 @@ from typing import Any
 from textual import on
 from textual.widgets import DataTable, TabbedContent
 
-from tui.card.base import CardBase
-from tui.card.draft import CardProblem, ProblemLike
-from tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
-from tui.card.form import Choices
-from tui.card.texts import tr
+from creditfile.tui.card.base import CardBase
+from creditfile.tui.card.draft import CardProblem, ProblemLike
+from creditfile.tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
+from creditfile.tui.card.form import Choices
+from creditfile.tui.card.texts import tr
 
 
 class RelativeProblem:
@@ -73,7 +73,7 @@ class RecordActions(CardBase):
 
     def open_lease(self, index: int | None) -> None:
         """The lease form: a new lease (``index`` None) or the lease at ``index``."""
-        from tui.card.modals import RecordDialog
+        from creditfile.tui.card.modals import RecordDialog
 
         leases = self.draft.leases
         if index is None:
@@ -146,7 +146,7 @@ class RecordActions(CardBase):
 
     def open_source(self) -> None:
         """The form for a new source, dated today and by whoever is working."""
-        from tui.card.modals import RecordDialog
+        from creditfile.tui.card.modals import RecordDialog
 
         position = len(self.draft.sources)
 

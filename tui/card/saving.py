@@ -9,9 +9,9 @@ from typing import Any
 
 from textual import work
 
-from tui.card.base import CardBase
-from tui.card.texts import tr
-from tui.card.views import local_time
+from creditfile.tui.card.base import CardBase
+from creditfile.tui.card.texts import tr
+from creditfile.tui.card.views import local_time
 
 SLOW_NOTICE_SECONDS = 0.6
 
@@ -66,8 +66,8 @@ class SaveActions(CardBase):
     def _save_worker(
         self, doc: dict[str, Any], base_rev: int | None, verified: Sequence[Mapping[str, Any]]
     ) -> None:
-        from policy import CreditfileError
-        from store import DuplicateCustomerError, StaleRevisionError
+        from creditfile.policy import CreditfileError
+        from creditfile.store import DuplicateCustomerError, StaleRevisionError
 
         try:
             record = self.backend.save(doc, base_rev)
@@ -106,7 +106,7 @@ class SaveActions(CardBase):
                 self._proceed()
 
     def _refused_stale(self, exc: Any) -> None:
-        from tui.card.modals import stale_dialog
+        from creditfile.tui.card.modals import stale_dialog
 
         self._saving = False
         self._leave_after_save = False
@@ -171,7 +171,7 @@ class SaveActions(CardBase):
         if not self.draft.dirty:
             proceed()
             return
-        from tui.card.modals import unsaved_dialog
+        from creditfile.tui.card.modals import unsaved_dialog
 
         self.app.push_screen(unsaved_dialog(self.lang, self.draft.customer_id), self._after_unsaved)
 

@@ -9,10 +9,10 @@ from textual import on
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.widgets import TabbedContent
 
-from tui.card.adapter import backend_for
-from tui.card.records import RecordActions
-from tui.card.saving import SaveActions
-from tui.card.texts import tr
+from creditfile.tui.card.adapter import backend_for
+from creditfile.tui.card.records import RecordActions
+from creditfile.tui.card.saving import SaveActions
+from creditfile.tui.card.texts import tr
 
 # (key, action, text key of the description, binding id, shown in the footer, priority)
 CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (

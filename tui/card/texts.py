@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.i18n import TEXTS as SHARED
+from creditfile.tui.i18n import TEXTS as SHARED
 
 # key: (zh, en): the card's own strings, which the shared catalogue (tui.i18n) does not carry.
 # ``tr`` looks in the shared catalogue first, so a shared translation always wins.

@@ -10,9 +10,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from policy.model import Policy
-from tui.card.fields import format_money
-from tui.card.texts import tr
+from creditfile.policy.model import Policy
+from creditfile.tui.card.fields import format_money
+from creditfile.tui.card.texts import tr
 
 GRADE_STYLES = {"A": "bold green", "B": "bold cyan", "C": "bold yellow"}
 UNGRADED_STYLE = "bold magenta"

@@ -10,11 +10,11 @@ from textual.binding import BindingsMap
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.i18n import t
-from tui.keys import bindings
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings
 
 if TYPE_CHECKING:
-    from tui.service import ArchiveService
+    from creditfile.tui.service import ArchiveService
 
 
 class DataScreen(Screen[None]):

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from tui.i18n import t
-from tui.keys import bindings, bindings_map
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings, bindings_map
 
 
 def key_text(keys: str) -> str:

@@ -12,14 +12,14 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
-from tui.i18n import t
-from tui.keys import bindings, bindings_map
-from tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
-from tui.widgets.customer_table import CustomerTable, TableHeader
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
+from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
 
 if TYPE_CHECKING:
-    from policy import Policy
-    from tui.service import ArchiveService
+    from creditfile.policy import Policy
+    from creditfile.tui.service import ArchiveService
 
 SORTABLE = COLUMNS
 
@@ -265,7 +265,7 @@ class ListScreen(Screen[None]):
             return
         if self.index is None:
             return
-        from tui.screens.filters import FiltersScreen
+        from creditfile.tui.screens.filters import FiltersScreen
 
         def chosen(filters: dict[str, frozenset[str]] | None) -> None:
             if filters is not None:
@@ -336,7 +336,7 @@ class ListScreen(Screen[None]):
         if self.index is None:
             return
         try:
-            from tui.card import new_customer_screen
+            from creditfile.tui.card import new_customer_screen
         except ImportError:
             self.notify(t(self.lang, "card.unavailable"), severity="warning")
             return
@@ -348,7 +348,7 @@ class ListScreen(Screen[None]):
             return
         if self.index is None:
             return
-        from tui.screens.regrade import RegradeScreen
+        from creditfile.tui.screens.regrade import RegradeScreen
 
         self.app.push_screen(RegradeScreen(self.service))
 
@@ -387,7 +387,7 @@ def _codes(reasons: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
 
 def card_screen(service: ArchiveService, customer_id: str) -> Screen[Any] | None:
     try:
-        from tui.card import CustomerScreen
+        from creditfile.tui.card import CustomerScreen
     except ImportError:
         return None
     screen: Screen[Any] = CustomerScreen(service, customer_id)

@@ -8,8 +8,8 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tui.i18n import t
-from tui.keys import KEYS
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import KEYS
 
 # Actions of the list screen reachable from anywhere (the list is shown first).
 LIST_ACTIONS = ("search", "filters", "sort", "sort_reverse", "open", "edit", "new", "regrade")

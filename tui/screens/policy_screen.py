@@ -14,13 +14,13 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from tui.i18n import t
-from tui.keys import bindings
-from tui.screens.base import DataScreen
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings
+from creditfile.tui.screens.base import DataScreen
 
 if TYPE_CHECKING:
-    from policy import Policy
-    from tui.service import ArchiveService, PolicyStatus
+    from creditfile.policy import Policy
+    from creditfile.tui.service import ArchiveService, PolicyStatus
 
 
 def _table(*headers: str) -> Table:

@@ -13,13 +13,13 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, LoadingIndicator, Static, Tab, Tabs
 
-from tui.i18n import t
-from tui.keys import bindings
-from tui.screens.base import DataScreen
-from tui.widgets.customer_table import fit
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings
+from creditfile.tui.screens.base import DataScreen
+from creditfile.tui.widgets.customer_table import fit
 
 if TYPE_CHECKING:
-    from tui.service import ArchiveService
+    from creditfile.tui.service import ArchiveService
 
 VIEWS = ("grade", "item", "nature", "tier")
 BAR_CELLS = 30

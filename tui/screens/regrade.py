@@ -14,10 +14,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from policy import CreditfileError
-from tui.i18n import t
-from tui.keys import bindings, bindings_map
-from tui.screens.regrade_plan import (
+from creditfile.policy import CreditfileError
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.screens.regrade_plan import (
     NOT_GRADED,
     UNGRADED,
     RegradeCancelledError,
@@ -25,7 +25,7 @@ from tui.screens.regrade_plan import (
 )
 
 if TYPE_CHECKING:
-    from tui.service import ArchiveService
+    from creditfile.tui.service import ArchiveService
 
 CHANGES_SHOWN = 1000
 """The changes table lists at most this many customers (a DataTable measures every cell)."""

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.facts import CustomerFacts, compute_facts
-from engine.grading import customer_id, grade_customer
-from engine.report_migration import migration_matrix
-from engine.reports import customer_lines
-from engine.scoring import archive_tops
-from policy import CreditfileError, Policy
+from creditfile.engine.facts import CustomerFacts, compute_facts
+from creditfile.engine.grading import customer_id, grade_customer
+from creditfile.engine.scoring import archive_tops
+from creditfile.policy import CreditfileError, Policy
+from creditfile.reports.composition import customer_lines
+from creditfile.reports.migration import migration_matrix
 
 CHUNK = 2000
 UNGRADED = "ungraded"

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
-from tui.i18n import t
-from tui.keys import bindings
-from tui.screens.base import DataScreen
+from creditfile.tui.i18n import t
+from creditfile.tui.keys import bindings
+from creditfile.tui.screens.base import DataScreen
 
 if TYPE_CHECKING:
-    from tui.service import ArchiveService
+    from creditfile.tui.service import ArchiveService
 
 SHOWN = 2000
 """At most this many rows (a DataTable measures every cell); the most urgent come first."""
@@ -85,7 +85,7 @@ class ReviewScreen(DataScreen):
 
     @on(DataTable.RowSelected, "#review-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.list_screen import card_screen
+        from creditfile.tui.screens.list_screen import card_screen
 
         customer_id = str(event.row_key.value)
         screen = card_screen(self.service, customer_id)

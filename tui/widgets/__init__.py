@@ -1,5 +1,5 @@
 """Widgets of the terminal UI: the virtual customer list and its column header."""
 
-from tui.widgets.customer_table import CustomerTable, TableHeader
+from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
 
 __all__ = ["CustomerTable", "TableHeader"]

@@ -22,8 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.keys import bindings
-from tui.search_index import ListRow, SearchIndex
+from creditfile.tui.keys import bindings
+from creditfile.tui.search_index import ListRow, SearchIndex
 
 # Fixed cell widths; the name takes what is left (at least NAME_MIN).
 WIDTHS: dict[str, int] = {

@@ -1,0 +1,1 @@
+"""The application layer: every use case once, for the command line and the UI."""

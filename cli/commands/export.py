@@ -1,0 +1,73 @@
+"""``creditfile export``: every customer document with its latest grading."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from creditfile.cli.env import Env
+
+FORMATS = ("json", "jsonl", "csv", "xlsx")
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add the ``export`` command."""
+    parser = sub.add_parser("export", parents=[parent],
+                            help="every customer with its latest grading")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="json, jsonl, csv or xlsx (default: --out's extension, else json)")
+    parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
+    parser.add_argument("--include-personal", action="store_true",
+                        help="include profile.person (personal data: only when truly needed)")
+    parser.set_defaults(handler=run)
+
+
+def exported_documents(records: dict[str, dict[str, Any]], *,
+                       include_personal: bool) -> list[dict[str, Any]]:
+    """Documents without store bookkeeping, plus ``grading``; personal data only if asked."""
+    out = []
+    for record in records.values():
+        doc = {k: v for k, v in record.items() if not k.startswith("_")}
+        profile = doc.get("profile")
+        if not include_personal and isinstance(profile, dict) and "person" in profile:
+            doc["profile"] = {k: v for k, v in profile.items() if k != "person"}
+        doc["grading"] = record.get("_grading")
+        out.append(doc)
+    return out
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    """Write the export; xlsx needs --out."""
+    from creditfile.formats import interchange as formats
+
+    fmt = args.format or _format_from(args.out)
+    if fmt == "xlsx" and not args.out:
+        env.warn("creditfile: --format xlsx needs --out FILE.xlsx")
+        return 2
+    archive = env.archive()
+    docs = exported_documents(archive.records(), include_personal=args.include_personal)
+    if args.include_personal:
+        archive.record_event(None, "personal_data_exported", env.actor,
+                             {"customers": len(docs), "out": args.out or "stdout"})
+    if fmt == "xlsx":
+        from creditfile.spreadsheets.reading import write_customers_xlsx
+
+        write_customers_xlsx(Path(args.out), docs, env.policy())
+    else:
+        writer = formats.WRITERS[fmt]
+        if args.out:
+            with Path(args.out).open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                                     newline="") as stream:
+                writer(stream, docs, include_personal=args.include_personal)
+        else:
+            writer(sys.stdout, docs, include_personal=args.include_personal)
+    if args.out:
+        env.warn(f"exported {len(docs):,} customers to {args.out} ({fmt})")
+    return 0
+
+
+def _format_from(out: str | None) -> str:
+    suffix = Path(out).suffix.lower().lstrip(".") if out else ""
+    return suffix if suffix in FORMATS else "json"

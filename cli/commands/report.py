@@ -1,0 +1,346 @@
+"""``creditfile report …``: composition, credit terms, exposure, reviews due, migration, HTML."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from creditfile.cli.env import Env
+from creditfile.cli.table import render_table
+from creditfile.policy import CreditfileError, Policy
+from creditfile.reports.tables import Table
+
+
+class ReportError(CreditfileError):
+    """A report that cannot be made from this archive (e.g. an unknown run id)."""
+
+
+@dataclass
+class Context:
+    """What every report reads: documents, their stored gradings, the policy and the date."""
+
+    docs: list[dict[str, Any]]
+    gradings: dict[str, dict[str, Any]]
+    policy: Policy
+    env: Env
+    args: argparse.Namespace
+
+    @property
+    def as_of(self) -> Any:
+        """``--as-of`` or today: the date review ages are counted to."""
+        return self.env.as_of
+
+    def lines(self) -> list[Any]:
+        """The customers as the report functions see them."""
+        from creditfile.reports.composition import customer_lines
+
+        return customer_lines(self.docs, self.gradings, self.policy, self.as_of)
+
+
+Builder = Callable[[Context], tuple[Any, list[Table]]]
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add ``report`` and its subcommands."""
+    from creditfile.reports.composition import CROSS_DIMENSIONS, DIMENSIONS
+
+    parser = sub.add_parser("report", parents=[parent], help="portfolio analysis and reviews")
+    kinds = parser.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    outputs = _output_options(parent)
+    comp = kinds.add_parser(
+        "composition",
+        parents=[outputs],
+        help="customers and lease amount by a dimension, or by leased item",
+    )
+    comp.add_argument(
+        "--by",
+        choices=(*DIMENSIONS, "item"),
+        default="grade",
+        help="group by grade, item, nature, tier, lifecycle or stage (default grade)",
+    )
+    comp.add_argument(
+        "--cross",
+        choices=CROSS_DIMENSIONS,
+        help="with --by item: split each item by grade or nature",
+    )
+    comp.set_defaults(handler=_handler(_composition))
+    simple: tuple[tuple[str, str, Builder], ...] = (
+        ("credit", "terms, customers and exposure per grade", _credit),
+        ("exposure", "receivables, over-limit customers, aging", _exposure),
+        ("review", "customers due for review, most urgent first", _review),
+        ("all", "every report (one sheet each with --xlsx)", _all),
+    )
+    for name, help_text, builder in simple:
+        kinds.add_parser(name, parents=[outputs], help=help_text).set_defaults(
+            handler=_handler(builder)
+        )
+    mig = kinds.add_parser("migration", parents=[outputs], help="from→to grade matrix of two runs")
+    mig.add_argument("runs", nargs="*", metavar="RUN", help="RUN_A RUN_B (default: the last two)")
+    mig.set_defaults(handler=_handler(_migration))
+    html = kinds.add_parser("html", parents=[parent], help="one self-contained HTML page")
+    html.add_argument("--out", metavar="FILE", required=True, help="the .html file to write")
+    html.add_argument("--as-of", metavar="DATE", help="review date YYYY-MM-DD (default: today)")
+    html.set_defaults(handler=run_html)
+
+
+def _output_options(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    outputs = argparse.ArgumentParser(add_help=False, parents=[parent])
+    outputs.add_argument("--as-of", metavar="DATE", help="review date YYYY-MM-DD (default: today)")
+    outputs.add_argument(
+        "--csv",
+        metavar="FILE",
+        nargs="?",
+        const="-",
+        help="CSV (UTF-8 with BOM) to FILE, or to stdout without FILE",
+    )
+    outputs.add_argument("--xlsx", metavar="FILE", help="an Excel workbook, one sheet per table")
+    return outputs
+
+
+def _handler(builder: Builder) -> Callable[[argparse.Namespace, Env], int]:
+    def run(args: argparse.Namespace, env: Env) -> int:
+        context = load_context(args, env)
+        data, tables = builder(context)
+        return emit(env, args, data, tables, context)
+
+    return run
+
+
+def load_context(args: argparse.Namespace, env: Env) -> Context:
+    """Read the archive once: documents without bookkeeping and their latest gradings."""
+    if not env.has_archive():
+        raise ReportError(
+            f"{env.db_path}: no archive here; create one with `creditfile import "
+            "FILE` or `creditfile demo`, or pass --db PATH"
+        )
+    docs, gradings = [], {}
+    for cid, record in env.archive().records().items():
+        docs.append({k: v for k, v in record.items() if not k.startswith("_")})
+        if record.get("_grading"):
+            gradings[cid] = record["_grading"]
+    return Context(docs, gradings, env.policy(), env, args)
+
+
+def _composition(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.composition import composition, item_composition
+    from creditfile.reports.sheets import composition_table, item_tables
+
+    if ctx.args.by == "item":
+        report = item_composition(ctx.lines(), ctx.policy, ctx.args.cross)
+        return report, item_tables(report)
+    if ctx.args.cross:
+        raise ReportError("--cross goes with --by item (which grades or natures rent which items)")
+    report = composition(ctx.lines(), ctx.policy, ctx.args.by)
+    return report, [composition_table(report)]
+
+
+def _credit(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.composition import credit_analysis
+    from creditfile.reports.sheets import credit_table
+
+    report = credit_analysis(ctx.lines(), ctx.policy)
+    return report, [credit_table(report)]
+
+
+def _exposure(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.exposure import exposure_report
+    from creditfile.reports.sheets import exposure_tables
+
+    report = exposure_report(ctx.lines(), ctx.policy)
+    return report, exposure_tables(report)
+
+
+def _review(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.review import due_for_review
+    from creditfile.reports.sheets import review_table
+
+    rows = due_for_review(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
+    return {"as_of": ctx.as_of.isoformat(), "due": rows}, [review_table(rows)]
+
+
+def _migration(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.sheets import migration_tables
+
+    matrix = migration_report(ctx, list(ctx.args.runs))
+    title = f" (运行 {matrix['from_run'] or '—'} → {matrix['to_run']})"
+    return matrix, migration_tables(matrix, title)
+
+
+def _all(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.reports.portfolio import portfolio, portfolio_tables
+
+    report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
+    report["migration"] = _optional_migration(ctx)
+    return report, portfolio_tables(report)
+
+
+def _optional_migration(ctx: Context) -> dict[str, Any] | None:
+    try:
+        return migration_report(ctx, [])
+    except ReportError:
+        return None  # fewer than one run: the other reports still stand
+
+
+def _arrivals(history: Sequence[Mapping[str, Any]], runs: Sequence[str]) -> list[dict[str, Any]]:
+    """An ungraded entry for each customer at the first run after it was added.
+
+    History records grade *changes* only; without these, a customer ungraded in both runs
+    would be missing from the matrix. A run's id is the number of its transaction, so the first
+    run after an addition is the first with a larger id. Listed before the grade changes, they
+    are overwritten by any change the same run made.
+    """
+    numbered = sorted((int(run), run) for run in runs if run.isdigit())
+    first: dict[str, dict[str, Any]] = {}
+    for event in history:
+        cid, txn = event.get("customer_id"), event.get("txn")
+        if event.get("kind") not in {"customer_created", "customer_imported"}:
+            continue
+        if cid is None or not isinstance(txn, int) or cid in first:
+            continue
+        run = next((name for number, name in numbered if number > txn), None)
+        if run is not None:
+            first[str(cid)] = {"customer": str(cid), "run": run, "to": None}
+    return list(first.values())
+
+
+def migration_report(ctx: Context, chosen: Sequence[str]) -> dict[str, Any]:
+    """The migration matrix between two recorded regrade runs (default: the last two)."""
+    from creditfile.reports.composition import customer_lines
+    from creditfile.reports.portfolio import migration_between
+
+    archive = ctx.env.archive()
+    history = archive.history()
+    runs = [str(e.get("run_id")) for e in history if e.get("kind") == "regrade_run"]
+    if len(chosen) not in (0, 2):
+        raise ReportError("give two run ids (RUN_A RUN_B) or none for the last two runs")
+    missing = [r for r in chosen if r not in runs]
+    if missing:
+        known = ", ".join(runs[-10:]) or "none yet"
+        raise ReportError(
+            f"{archive.path}: no regrade run {', '.join(missing)}; recorded runs: "
+            f"{known} (see `creditfile history`)"
+        )
+    if not runs:
+        raise ReportError(f"{archive.path}: no regrade run recorded yet; run `creditfile regrade`")
+    run_a, run_b = (
+        (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])
+    )
+    changes = _arrivals(history, runs) + [
+        {"customer": e.get("customer_id"), "run": str(e.get("run_id")), "to": e.get("to")}
+        for e in history
+        if e.get("kind") == "grade_changed"
+    ]
+    amounts: Mapping[str, Decimal] = {
+        line.id: line.cumulative
+        for line in customer_lines(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
+    }
+    matrix = migration_between(runs, changes, amounts, ctx.policy, run_a, run_b)
+    details = {str(e.get("run_id")): e for e in history if e.get("kind") == "regrade_run"}
+    matrix["runs"] = {
+        "from": _run_info(details.get(run_a or "")),
+        "to": _run_info(details.get(run_b)),
+    }
+    return matrix
+
+
+def _run_info(event: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not event:
+        return None
+    keys = ("run_id", "at", "actor", "as_of", "policy_version", "customers", "changes", "tops")
+    return {k: event.get(k) for k in keys if k in event}
+
+
+def emit(
+    env: Env, args: argparse.Namespace, data: Any, tables: Sequence[Table], ctx: Context
+) -> int:
+    """Write the report as JSON, CSV, XLSX or readable tables, as asked."""
+    from creditfile.spreadsheets.reading import write_table_csv, write_tables_xlsx
+
+    if getattr(args, "xlsx", None):
+        write_tables_xlsx(Path(args.xlsx), tables)
+        env.warn(f"wrote {len(tables)} sheet(s) to {args.xlsx}")
+    if getattr(args, "csv", None):
+        if args.csv == "-":
+            env.stdout.write("\ufeff")
+            write_table_csv(env.stdout, tables)
+        else:
+            with Path(args.csv).open("w", encoding="utf-8-sig", newline="") as stream:
+                write_table_csv(stream, tables)
+            env.warn(f"wrote {args.csv}")
+    if env.json:
+        env.emit_json({"report": args.report_command, "meta": _meta(ctx), "data": data})
+    elif not (getattr(args, "csv", None) == "-" or args.xlsx):
+        _print(env, tables, ctx)
+    return 0
+
+
+def _meta(ctx: Context) -> dict[str, Any]:
+    as_of = Counter(str(g.get("as_of")) for g in ctx.gradings.values())
+    versions = Counter(str((g.get("policy") or {}).get("version")) for g in ctx.gradings.values())
+    return {
+        "archive": str(ctx.env.db_path),
+        "customers": len(ctx.docs),
+        "graded_records": len(ctx.gradings),
+        "gradings_as_of": as_of.most_common(1)[0][0] if as_of else None,
+        "gradings_policy": versions.most_common(1)[0][0] if versions else None,
+        "policy": {"version": ctx.policy.version, "sha256": ctx.policy.sha256},
+        "review_as_of": ctx.as_of.isoformat(),
+    }
+
+
+def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
+    meta = _meta(ctx)
+    env.say(
+        f"{meta['customers']:,} customers in {meta['archive']}; gradings as of "
+        f"{meta['gradings_as_of'] or '—'} (policy {meta['gradings_policy'] or '—'})"
+    )
+    if not ctx.gradings and ctx.docs:
+        env.warn("no customer is graded yet: run `creditfile regrade` first")
+    for table in tables:
+        env.say(f"\n{table.title}")
+        if not table.rows:
+            env.say("  (none)")
+            continue
+        numeric = [c.kind in ("int", "money", "pct", "days") for c in table.columns]
+        rows = [
+            [_cell_text(v, c.kind) for v, c in zip(values, table.columns, strict=True)]
+            for values in table.values()
+        ]
+        env.say(render_table(table.headers(), rows, numeric))
+
+
+def _cell_text(value: Any, kind: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if kind == "money" and isinstance(value, int | float):
+        return f"{value:,.2f}"
+    if kind == "pct" and isinstance(value, int | float):
+        return f"{value:.2f}%"
+    if kind in ("int", "days") and isinstance(value, int | float):
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def run_html(args: argparse.Namespace, env: Env) -> int:
+    """Write the management report: one self-contained HTML page."""
+    from creditfile.htmlreport.page import render_report
+    from creditfile.reports.portfolio import portfolio
+
+    ctx = load_context(args, env)
+    report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
+    report["migration"] = _optional_migration(ctx)
+    report["meta"] = _meta(ctx)
+    page = render_report(report, ctx.policy)
+    Path(args.out).write_text(page, encoding="utf-8")
+    if env.json:
+        env.emit_json({"out": args.out, "bytes": len(page.encode("utf-8"))})
+    else:
+        env.say(f"wrote the management report to {args.out}")
+    return 0

@@ -1,0 +1,41 @@
+"""``creditfile template --format xlsx --out FILE``: an empty, documented import workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from creditfile.cli.env import Env
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add the ``template`` command."""
+    parser = sub.add_parser(
+        "template", parents=[parent], help="write an empty workbook staff fill in and import"
+    )
+    parser.add_argument(
+        "--format", choices=("xlsx",), default="xlsx", help="the template format (xlsx)"
+    )
+    parser.add_argument("--out", metavar="FILE", required=True, help="the file to write")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    """Write the template for the policy in force (its natures, items and scoring items)."""
+    from creditfile.spreadsheets.reading import write_template_xlsx
+
+    policy = env.policy()
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        env.warn(f"creditfile: {args.out}: name the file .xlsx so Excel and WPS open it")
+        return 2
+    write_template_xlsx(out, policy)
+    if env.json:
+        env.emit_json({"out": str(out), "policy": {"version": policy.version}})
+    else:
+        env.say(
+            f"wrote {out}: fill in the 客户 sheet (and 租赁, 来源), then "
+            f"`creditfile import {out}`; the 说明 sheet explains every column"
+        )
+    return 0

@@ -1,0 +1,118 @@
+"""What every command needs: the archive, the policy, the as-of date, output streams."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from creditfile.policy import (
+    Policy,
+    PolicyError,
+    PolicyProblem,
+    default_policy_path,
+    load_policy,
+    parse_policy,
+)
+from creditfile.store import Archive, default_actor, default_archive_path
+
+
+class UsageError(Exception):
+    """A command used wrongly (exit 2), e.g. an unparseable --as-of date."""
+
+
+@dataclass
+class Env:
+    """The resolved global options of one command-line run."""
+
+    args: argparse.Namespace
+    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
+    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    _archive: Archive | None = None
+    _policy: Policy | None = None
+
+    @property
+    def json(self) -> bool:
+        """Whether ``--json`` asked for one JSON document on stdout."""
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: ``--actor`` or the OS user."""
+        return str(getattr(self.args, "actor", None) or default_actor())
+
+    @property
+    def as_of(self) -> date:
+        """``--as-of`` if given, else today (the only place the clock is read)."""
+        text = getattr(self.args, "as_of", None)
+        if not text:
+            return date.today()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+    @property
+    def db_path(self) -> Path:
+        """``--db``, else ``$CREDITFILE_DB``, else the user's data directory."""
+        given = getattr(self.args, "db", None)
+        return Path(given) if given else default_archive_path()
+
+    def archive(self, *, create: bool = False, read: bool = True) -> Archive:
+        """The archive at ``db_path``, opened once (``read=False``: its records are parsed
+        on first use, see ``Archive.open``)."""
+        if self._archive is None:
+            self._archive = Archive.open(
+                self.db_path, create=create, on_wait=self._waiting, read=read
+            )
+        return self._archive
+
+    def _waiting(self, holder: int | None) -> None:
+        who = f" held by process {holder}" if holder else ""
+        self.warn(f"creditfile: waiting for the archive lock{who} (a save or a regrade in "
+                  "progress)…")
+
+    def has_archive(self) -> bool:
+        """Whether an archive file exists at ``db_path``."""
+        return self.db_path.exists()
+
+    def policy(self) -> Policy:
+        """``--policy``, else ``$CREDITFILE_POLICY``, else the archive's active policy, else
+        the shipped default."""
+        if self._policy is None:
+            self._policy = self._resolve_policy()
+        return self._policy
+
+    def _resolve_policy(self) -> Policy:
+        given = getattr(self.args, "policy", None) or os.environ.get("CREDITFILE_POLICY")
+        if given:
+            return load_policy(given)
+        if self.has_archive():
+            active = self.archive().active_policy()
+            if active:
+                label = f"{self.db_path}#active-policy({active.get('path') or 'policy'})"
+                try:
+                    return parse_policy(active["text"], label)
+                except PolicyError as exc:
+                    raise PolicyError([*exc.problems, PolicyProblem(
+                        label, None, None, "", "the archive's active policy no longer loads; "
+                        "activate a valid one with `creditfile policy activate FILE`")]) from None
+        return load_policy(default_policy_path())
+
+    def emit_json(self, value: Any) -> None:
+        """Write one JSON document to stdout."""
+        json.dump(value, self.stdout, ensure_ascii=False, indent=2, default=str)
+        self.stdout.write("\n")
+
+    def say(self, text: str = "") -> None:
+        """Write a line of human-readable output."""
+        self.stdout.write(text + "\n")
+
+    def warn(self, text: str) -> None:
+        """Write a line to stderr."""
+        self.stderr.write(text + "\n")

@@ -1,0 +1,1 @@
+"""Generated, realistic demo customers."""

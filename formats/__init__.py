@@ -1,0 +1,1 @@
+"""Customer interchange files: JSON arrays, JSON Lines and CSV."""

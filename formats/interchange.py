@@ -1,0 +1,457 @@
+"""Customer interchange files (SPEC §6): reading and writing JSON arrays, JSON Lines and CSV.
+
+Every reader returns one ``SourceRecord`` per customer, knowing its file, its 0-based index and
+the line it starts on, so that validation problems can be shown where the person can fix them.
+A ``grading`` that an export added is dropped on reading: the archive regrades.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import gc
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from creditfile.engine.validation import customer_schema
+from creditfile.policy import CreditfileError
+
+__all__ = [
+    "EXTENSIONS",
+    "READERS",
+    "WRITERS",
+    "FormatError",
+    "SourceRecord",
+    "format_of",
+    "read_csv",
+    "read_json",
+    "read_jsonl",
+    "read_records",
+    "write_csv",
+    "write_json",
+    "write_jsonl",
+]
+
+EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+DERIVED = "grading"  # added by exports; never read back
+Target = str | Path | IO[str]
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One customer as read from a file.
+
+    Attributes:
+        file: The file it came from, as given.
+        index: Its 0-based position among the file's records.
+        line: The 1-based line it starts on, when the format has lines.
+        doc: The parsed document (any JSON value: validation says what is wrong with it).
+    """
+
+    file: str
+    index: int
+    line: int | None
+    doc: Any
+
+
+class FormatError(CreditfileError):
+    """A file that cannot be read as customers at all: where, and what to do."""
+
+    def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
+        self.file, self.line, self.column, self.message = file, line, column, message
+        where = file + (f":{line}" if line else "") + (f":{column}" if line and column else "")
+        super().__init__(f"{where}: {message}")
+
+
+def format_of(path: str | Path) -> str:
+    """The format (``json``, ``jsonl``, ``csv``) a file name's extension stands for.
+
+    Raises:
+        FormatError: for any other extension.
+    """
+    found = EXTENSIONS.get(Path(path).suffix.lower())
+    if found is None:
+        known = ", ".join(EXTENSIONS)
+        raise FormatError(str(path), None, None, f"unknown kind of file; name it {known}")
+    return found
+
+
+def read_records(path: str | Path) -> list[SourceRecord]:
+    """Every customer record of a JSON (array), JSON Lines or CSV file, by its extension.
+
+    Raises:
+        FormatError: the file is missing, unreadable, not UTF-8 or not well-formed.
+    """
+    reader = READERS[format_of(path)]
+    # Parsed documents hold no reference cycles; collecting while 100,000 of them are built
+    # only rescans the growing heap again and again.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return reader(path)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _text(path: str | Path) -> str:
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FormatError(file, None, None, "no such file; check the path") from None
+    except OSError as exc:
+        raise FormatError(file, None, None, f"cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark from Excel is fine
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(file, line, None, f"not UTF-8 text (byte {exc.start}); save the file "
+                          "as UTF-8 (in Excel: “CSV UTF-8”)") from None  # fmt: skip
+
+
+# --- JSON and JSON Lines ---------------------------------------------------------------------
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON; write a number or null")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys without a word; an import must not guess.
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {key!r} appears twice in one object; keep one")
+            seen.add(key)
+    return doc
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, pos: int) -> int:
+    """The position of the first non-blank character at or after ``pos``."""
+    return _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _decode(text: str, pos: int, file: str, line: int, first_line: int = 1) -> tuple[Any, int]:
+    """One JSON value at ``pos`` (on ``line``); ``text`` starts on the file's ``first_line``."""
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        at = exc.lineno + first_line - 1
+        raise FormatError(file, at, exc.colno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise FormatError(file, line, None, "nested too deeply to be a customer") from None
+    except ValueError as exc:  # a constant, a duplicate key, or a number too long to read
+        raise FormatError(file, line, None, str(exc)) from None
+
+
+def read_json(path: str | Path) -> list[SourceRecord]:
+    """The customers of a JSON file holding one array ``[{…}, {…}]``, each with its line."""
+    file, text = str(path), _text(path)
+    pos = _skip(text, 0)
+    if not text.startswith("[", pos):
+        line, column = _place(text, pos)
+        raise FormatError(file, line, column, "a .json file holds an array of customers "
+                          "[{…}, {…}]; for one customer per line name it .jsonl")  # fmt: skip
+    records: list[SourceRecord] = []
+    line, counted = 1, 0
+    pos = _skip(text, pos + 1)
+    while not text.startswith("]", pos):
+        line += text.count("\n", counted, pos)
+        counted = pos
+        doc, pos = _decode(text, pos, file, line)
+        records.append(_record(file, len(records), line, doc))
+        pos = _skip(text, pos)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+        elif not text.startswith("]", pos):
+            raise FormatError(file, *_place(text, pos), "expected , or ] after a customer")
+    pos = _skip(text, pos + 1)
+    if pos < len(text):
+        raise FormatError(file, *_place(text, pos), "unexpected text after the closing ]")
+    return records
+
+
+def read_jsonl(path: str | Path) -> list[SourceRecord]:
+    """The customers of a JSON Lines file: one JSON object per line; blank lines are skipped."""
+    file = str(path)
+    records: list[SourceRecord] = []
+    for number, line in enumerate(_text(path).split("\n"), start=1):
+        if line.strip():
+            doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
+            if line[end:].strip():
+                message = "one customer per line: unexpected text after the JSON object"
+                raise FormatError(file, number, _skip(line, end) + 1, message)
+            records.append(_record(file, len(records), number, doc))
+    return records
+
+
+def _place(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _record(file: str, index: int, line: int | None, doc: Any) -> SourceRecord:
+    if type(doc) is dict and DERIVED in doc:
+        doc = {key: value for key, value in doc.items() if key != DERIVED}
+    return SourceRecord(file, index, line, doc)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The CSV columns the customer schema allows: dotted leaves, JSON-text lists, numbers."""
+
+    leaves: tuple[str, ...]  # in schema order, e.g. contact.phone
+    json_text: frozenset[str]  # lists written as JSON text: leases, sources
+    numeric: frozenset[str]
+    open_prefixes: tuple[str, ...]  # sections whose keys the policy decides: assessment.
+
+
+@cache
+def _columns() -> _Columns:
+    leaves: list[str] = []
+    json_text: set[str] = set()
+    numeric: set[str] = set()
+    prefixes: list[str] = []
+    schema = customer_schema()
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, prop in node.get("properties", {}).items():
+            name = prefix + key
+            sub = prop
+            if "$ref" in prop:
+                sub = {**schema["$defs"][prop["$ref"].removeprefix("#/$defs/")], **prop}
+            kinds = sub.get("type", [])
+            kinds = [kinds] if isinstance(kinds, str) else kinds
+            if "object" in kinds:
+                walk(sub, name + ".")
+                if isinstance(sub.get("additionalProperties"), dict):
+                    prefixes.append(name + ".")
+            else:
+                leaves.append(name)
+                if "array" in kinds:
+                    json_text.add(name)
+                elif "number" in kinds or "integer" in kinds:
+                    numeric.add(name)
+
+    walk(schema, "")
+    return _Columns(tuple(leaves), frozenset(json_text), frozenset(numeric), tuple(prefixes))
+
+
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _cell_number(text: str) -> Any:
+    """A number for numeric text (thousands separators allowed), else the text unchanged."""
+    plain = text.replace(",", "")
+    if len(plain) > 40 or not _NUMBER.fullmatch(plain):
+        return text  # kept as written: validation says it is not a number
+    return int(plain) if plain.lstrip("+-").isdigit() else float(plain)
+
+
+def _header_problem(header: str, cols: _Columns) -> str | None:
+    if header in cols.leaves or header.startswith(cols.open_prefixes):
+        return None
+    if header == DERIVED or header.startswith(DERIVED + "."):
+        return None
+    close = difflib.get_close_matches(header, cols.leaves, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else " (see an export for the columns)"
+    return f"unknown column {header!r}{hint}"
+
+
+def read_csv(path: str | Path) -> list[SourceRecord]:
+    """The customers of a CSV file: one row each, dotted headers for nested fields.
+
+    ``leases`` and ``sources`` hold JSON text; numeric columns become numbers; an empty cell
+    leaves its field out; ``grading`` columns (from an export) are ignored.
+    """
+    file, cols = str(path), _columns()
+    reader = csv.reader(io.StringIO(_text(path), newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        for number, name in enumerate(header, start=1):
+            problem = _header_problem(name, cols) if name else None  # blank: must stay empty
+            if problem or (name and name in header[: number - 1]):
+                raise FormatError(file, 1, number, problem or f"column {name!r} appears twice")
+        plan = [_column_plan(number, name, cols) for number, name in enumerate(header, start=1)]
+        records: list[SourceRecord] = []
+        last = reader.line_num
+        for row in reader:
+            line, last = last + 1, reader.line_num
+            if any(cell.strip() for cell in row):
+                doc = _row_document(row, plan, file, line)
+                records.append(SourceRecord(file, len(records), line, doc))
+    except csv.Error as exc:
+        raise FormatError(file, reader.line_num or 1, None, f"not readable as CSV: {exc}") from None
+    return records
+
+
+_TEXT_KEYS = frozenset({"assessed_by", "assessed_on", "note"})
+_Plan = tuple[int, str, list[str], str]  # column number, header, path, what the cells hold
+
+
+def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
+    if name == DERIVED or name.startswith(DERIVED + "."):
+        kind = "ignored"
+    elif not name:
+        kind = "blank"
+    elif name in cols.json_text:
+        kind = "json"
+    elif name in cols.numeric or (
+        name.startswith(cols.open_prefixes) and name.rsplit(".", 1)[-1] not in _TEXT_KEYS
+    ):
+        kind = "number"
+    else:
+        kind = "text"
+    return number, name, name.split("."), kind
+
+
+def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> dict[str, Any]:
+    if len(row) > len(plan):
+        message = f"{len(row)} cells but the header has {len(plan)} columns"
+        raise FormatError(file, line, len(plan) + 1, f"{message}; quote cells with commas")
+    doc: dict[str, Any] = {}
+    for (column, name, parts, kind), raw in zip(plan, row, strict=False):
+        cell = raw.strip()
+        if not cell or kind == "ignored":
+            continue
+        value: Any = cell
+        if kind == "json":
+            try:
+                value = _DECODER.decode(cell)
+            except (ValueError, RecursionError) as exc:
+                raise FormatError(file, line, column, f"{name}: not valid JSON ({exc}); write a "
+                                  'list like [{"item": …}]') from None  # fmt: skip
+        elif kind == "number":
+            value = _cell_number(cell)
+        elif kind == "blank":
+            raise FormatError(file, line, column, "a cell in a column without a header; add the "
+                              "header or clear the column")  # fmt: skip
+        target = doc
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return doc
+
+
+# --- writers ---------------------------------------------------------------------------------
+
+
+def _exported(doc: Mapping[str, Any], include_personal: bool) -> Mapping[str, Any]:
+    profile = doc.get("profile")
+    if include_personal or not isinstance(profile, Mapping) or "person" not in profile:
+        return doc
+    return {**doc, "profile": {k: v for k, v in profile.items() if k != "person"}}
+
+
+@contextlib.contextmanager
+def _opened(target: Target, encoding: str) -> Iterator[IO[str]]:
+    if isinstance(target, str | Path):
+        with Path(target).open("w", encoding=encoding, newline="") as stream:
+            yield stream
+    else:
+        yield target
+
+
+def write_json(target: Target, docs: Iterable[Mapping[str, Any]], *,
+               include_personal: bool = False) -> None:  # fmt: skip
+    """Write a JSON array, one customer per line, UTF-8.
+
+    Args:
+        target: A path, or an open text stream (the caller chose its encoding).
+        docs: Documents, each with its ``grading`` when exporting an archive.
+        include_personal: Keep ``profile.person``; dropped unless asked for explicitly.
+    """
+    with _opened(target, "utf-8") as stream:
+        first = True
+        stream.write("[")
+        for doc in docs:
+            stream.write("\n" if first else ",\n")
+            stream.write(orjson.dumps(_exported(doc, include_personal)).decode("utf-8"))
+            first = False
+        stream.write("\n]\n" if not first else "]\n")
+
+
+def write_jsonl(target: Target, docs: Iterable[Mapping[str, Any]], *,
+                include_personal: bool = False) -> None:  # fmt: skip
+    """Write JSON Lines: one customer per line, UTF-8 (arguments as for ``write_json``)."""
+    with _opened(target, "utf-8") as stream:
+        for doc in docs:
+            stream.write(orjson.dumps(_exported(doc, include_personal)).decode("utf-8") + "\n")
+
+
+def write_csv(target: Target, docs: Iterable[Mapping[str, Any]], *,
+              include_personal: bool = False) -> None:  # fmt: skip
+    """Write one row per customer with dotted headers; lists as JSON text.
+
+    A path is written UTF-8 with a byte-order mark, so Excel shows Chinese correctly; for a
+    stream the caller chooses the encoding (open it with ``utf-8-sig`` for Excel).
+    Arguments as for ``write_json``.
+    """
+    rows = [_flat(_exported(doc, include_personal)) for doc in docs]
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    order = {name: rank for rank, name in enumerate(_columns().leaves)}
+    sections = list(customer_schema()["properties"])
+    open_keys = _columns().open_prefixes  # assessment items lead their section
+
+    def rank(name: str) -> tuple[int, int]:
+        within = order.get(name, -1 if name.startswith(open_keys) else 10**6)
+        return _section_rank(name, sections), within
+
+    columns = sorted(seen, key=rank)
+    with _opened(target, "utf-8-sig") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(columns)
+        writer.writerows([row.get(name, "") for name in columns] for row in rows)
+
+
+def _section_rank(name: str, sections: list[str]) -> int:
+    head = name.split(".", 1)[0]
+    return sections.index(head) if head in sections else len(sections)
+
+
+def _flat(doc: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in doc.items():
+        name = prefix + str(key)
+        if isinstance(value, Mapping):  # an empty section has no columns
+            out.update(_flat(value, name + "."))
+        elif isinstance(value, list | tuple):
+            out[name] = json.dumps(value, ensure_ascii=False) if value else ""
+        else:
+            out[name] = _cell_text(value)
+    return out
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+Reader = Callable[[str | Path], list[SourceRecord]]
+Writer = Callable[..., None]
+READERS: dict[str, Reader] = {"json": read_json, "jsonl": read_jsonl, "csv": read_csv}
+WRITERS: dict[str, Writer] = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}

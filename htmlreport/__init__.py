@@ -1,0 +1,1 @@
+"""The management report as one self-contained, printable HTML page."""

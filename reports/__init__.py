@@ -1,0 +1,1 @@
+"""Portfolio analyses over gradings: composition, exposure, reviews, migration (pure)."""

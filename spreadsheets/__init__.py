@@ -1,0 +1,1 @@
+"""Spreadsheets: XLSX workbooks and Chinese-headed CSV, read and written."""

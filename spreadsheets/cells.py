@@ -1,0 +1,111 @@
+"""Reading spreadsheet cells as document values: text, ISO dates, numbers, keys from labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from creditfile.policy.model import Policy
+from creditfile.spreadsheets.columns import (
+    BOOL_WORDS,
+    SOURCE_KIND_LABELS,
+    STATUS_WORDS,
+    Field,
+    reverse_labels,
+)
+
+
+class CellReader:
+    """Turns cell values into document values under one policy's labels.
+
+    A value that cannot be read as its kind is kept as written, so that validation reports it
+    at its cell rather than the reader guessing.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.natures = reverse_labels(policy.natures)
+        self.items = reverse_labels(policy.item_categories)
+        self.kinds = reverse_labels(SOURCE_KIND_LABELS)
+
+    def value(self, fld: Field, raw: Any) -> Any:
+        """The document value of a cell for ``fld``; None for an empty cell."""
+        value = clean(raw)
+        if value is None:
+            return None
+        kind = fld.kind
+        if kind in ("text", "id"):
+            return _text(value)
+        if kind == "date":
+            return _date(value)
+        if kind in ("money", "number", "int"):
+            return _number(value, whole=kind == "int")
+        if kind == "bool":
+            return (
+                value
+                if isinstance(value, bool)
+                else BOOL_WORDS.get(str(_text(value)).lower(), value)
+            )
+        labels = {
+            "nature": self.natures,
+            "item": self.items,
+            "status": STATUS_WORDS,
+            "source_kind": self.kinds,
+        }[kind]
+        return _keyed(labels, value)
+
+
+def clean(value: Any) -> Any:
+    """A cell value with text stripped; blank text is None."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers and ids typed as numbers
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return value if isinstance(value, str) else str(value)
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # Excel serial
+    match = _DATE_TEXT.match(str(value))
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return str(value)  # kept as written: validation names the cell
+    return value if isinstance(value, str) else str(value)
+
+
+def _number(value: Any, *, whole: bool = False) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = re.sub(r"[,，\s]|元$|^[¥￥]", "", value)
+        try:
+            value = float(text)
+        except ValueError:
+            return value  # kept as written: validation says it is not a number
+    if isinstance(value, float) and (whole or value.is_integer()) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _keyed(mapping: Mapping[str, str], value: Any) -> Any:
+    text = _text(value)
+    return mapping.get(text.lower(), text) if isinstance(text, str) else text

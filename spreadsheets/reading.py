@@ -1,0 +1,403 @@
+"""Reading customers from XLSX workbooks and CSV files with Chinese or English column headers.
+
+A workbook holds a customer sheet (客户), and optionally a lease sheet (租赁) and a source sheet
+(来源) keyed by the customer id. Every value keeps the cell it came from, so a validation problem
+can name ``file.xlsx:客户!B7``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from creditfile.policy import CreditfileError, Policy
+from creditfile.spreadsheets.cells import CellReader, clean
+from creditfile.spreadsheets.columns import (
+    CUSTOMER_SHEETS,
+    GRADING_HEADERS,
+    IGNORED_SHEETS,
+    LEASE_FIELDS,
+    LEASE_SHEETS,
+    SOURCE_FIELDS,
+    SOURCE_SHEETS,
+    Field,
+    customer_fields,
+    header_index,
+    normalise_header,
+)
+from creditfile.spreadsheets.writing import (
+    write_customers_xlsx,
+    write_table_csv,
+    write_tables_xlsx,
+    write_template_xlsx,
+)
+
+__all__ = [
+    "SheetProblem",
+    "SheetRecord",
+    "SpreadsheetError",
+    "is_sheet_csv",
+    "read_csv_tables",
+    "read_xlsx",
+    "write_customers_xlsx",
+    "write_table_csv",
+    "write_tables_xlsx",
+    "write_template_xlsx",
+]
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """Something wrong with the layout of a sheet (not with a customer's data)."""
+
+    file: str
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        return f"{self.file}:{where}: {self.message}" if where else f"{self.file}: {self.message}"
+
+
+class SpreadsheetError(CreditfileError):
+    """A workbook or CSV file that cannot be read as customers; ``problems`` lists them all."""
+
+    def __init__(self, problems: Sequence[SheetProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class SheetRecord:
+    """One customer read from a sheet, knowing the cell of every value.
+
+    ``file``, ``index``, ``line``, ``location`` and ``doc`` match the import's source records;
+    ``cells`` maps a document path (``nature``, ``leases[0].amount``) to ``file:sheet!B7``.
+    """
+
+    file: str
+    index: int
+    doc: dict[str, Any]
+    sheet: str
+    row: int
+    cells: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        """The customer's row, e.g. ``客户!7`` (``row 7`` in a CSV file)."""
+        return f"{self.sheet}!{self.row}" if self.sheet else f"row {self.row}"
+
+    def where(self, path: str = "") -> str:
+        """``file:sheet!B7`` for the cell of ``path``, else the nearest known one, else the row.
+
+        Args:
+            path: A document path as validation reports it (``leases[1].start``).
+        """
+        probe = path
+        while probe:
+            if probe in self.cells:
+                return self.cells[probe]
+            shorter = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", probe)
+            probe = "" if shorter == probe else shorter
+        return self.cells.get("id") or f"{self.file}:{self.location}"
+
+
+@dataclass
+class _Grid:
+    """The rows of one sheet: a header row and numbered data rows."""
+
+    file: str
+    name: str
+    header: list[Any]
+    rows: list[tuple[int, Sequence[Any]]]
+
+
+def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
+    """Every customer of a workbook, with its leases and sources attached.
+
+    Args:
+        path: The ``.xlsx`` file.
+        policy: Its natures, item categories and scoring items give the accepted headers and
+            the Chinese labels that are read back as keys.
+
+    Returns:
+        One record per customer row, in sheet order.
+
+    Raises:
+        SpreadsheetError: the file is not a workbook, or a sheet's headers or customer ids do
+            not fit (every problem at once); nothing is returned then.
+    """
+    from openpyxl import load_workbook
+
+    file = str(path)
+    if not Path(file).is_file():
+        raise SpreadsheetError([SheetProblem(file, "", "", "no such file; check the path")])
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        message = f"not a readable .xlsx workbook ({type(exc).__name__}); save it as .xlsx"
+        raise SpreadsheetError([SheetProblem(file, "", "", message)]) from None
+    try:
+        grids = [_grid(file, ws.title, ws.iter_rows(values_only=True)) for ws in book.worksheets]
+    finally:
+        book.close()
+    return _records(file, _sheet_roles(grids), policy)
+
+
+def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRecord]:
+    """Customers from CSV files with Chinese or English headers; lease and source files join them.
+
+    A file whose headers include 合同编号/租赁物/金额 but no 客户名称 is a lease file, one with
+    来源类型 a source file; the rest are customer files. UTF-8 with or without BOM, or GB18030.
+
+    Raises:
+        SpreadsheetError: as ``read_xlsx``.
+    """
+    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
+    for path in paths:
+        grid = _grid(str(path), "", csv.reader(_csv_lines(Path(path))))
+        roles[_csv_role(grid)].append(grid)
+    return _records(", ".join(map(str, paths)), roles, policy)
+
+
+def is_sheet_csv(path: str | Path) -> bool:
+    """Whether a CSV file has Chinese headers (read it with ``read_csv_tables``, not as
+    dotted-path interchange CSV), judged by its header row."""
+    try:
+        with Path(path).open("rb") as stream:
+            first = stream.readline(65536)
+    except OSError:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            header = first.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return any(ord(ch) > 0x2E80 for ch in header)
+    return False
+
+
+def _csv_lines(path: Path) -> list[str]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        message = f"cannot read: {exc.strerror}"
+        raise SpreadsheetError([SheetProblem(str(path), "", "", message)]) from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).splitlines()
+        except UnicodeDecodeError:
+            continue
+    message = "not UTF-8 or GB18030 text; save it as CSV UTF-8"
+    raise SpreadsheetError([SheetProblem(str(path), "", "", message)])
+
+
+def _csv_role(grid: _Grid) -> str:
+    headers = {normalise_header(str(h)) for h in grid.header if h is not None}
+    if headers & {"来源类型", "kind", "来源"}:
+        return "sources"
+    lease_only = {"合同编号", "contract", "租赁物", "item", "金额", "amount"}
+    if headers & lease_only and not headers & {"客户名称", "name"}:
+        return "leases"
+    return "customers"
+
+
+def _sheet_roles(grids: Sequence[_Grid]) -> dict[str, list[_Grid]]:
+    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
+    others = []
+    for grid in grids:
+        name = grid.name.strip().lower()
+        if name in LEASE_SHEETS:
+            roles["leases"].append(grid)
+        elif name in SOURCE_SHEETS:
+            roles["sources"].append(grid)
+        elif name in CUSTOMER_SHEETS:
+            roles["customers"].append(grid)
+        elif name not in IGNORED_SHEETS and grid.header:
+            others.append(grid)
+    if not roles["customers"] and others:
+        roles["customers"].append(others[0])  # people rename sheets freely: take the first
+    return roles
+
+
+def _grid(file: str, name: str, rows: Iterable[Sequence[Any]]) -> _Grid:
+    iterator: Iterator[Sequence[Any]] = iter(rows)
+    header = list(next(iterator, ()))
+    body = [
+        (number, row)
+        for number, row in enumerate(iterator, start=2)
+        if any(clean(v) is not None for v in row)
+    ]
+    return _Grid(file, name, header, body)
+
+
+def _records(where: str, roles: Mapping[str, list[_Grid]], policy: Policy) -> list[SheetRecord]:
+    if not roles["customers"]:
+        message = (
+            "no customer sheet: name it 客户 (or customers); "
+            "`creditfile template --format xlsx --out FILE` writes one"
+        )
+        raise SpreadsheetError([SheetProblem(where, "", "", message)])
+    problems: list[SheetProblem] = []
+    reader = _Reader(policy)
+    records: list[SheetRecord] = []
+    for grid in roles["customers"]:
+        records.extend(reader.customers(grid, len(records), problems))
+    by_id = {str(r.doc.get("id")): r for r in records if r.doc.get("id") is not None}
+    for grid in roles["leases"]:
+        reader.attach(grid, LEASE_FIELDS, "leases", by_id, problems)
+    for grid in roles["sources"]:
+        reader.attach(grid, SOURCE_FIELDS, "sources", by_id, problems)
+    if problems:
+        raise SpreadsheetError(problems)
+    return records
+
+
+def _cell(grid: _Grid, col: int, row: int) -> str:
+    # The file is part of a cell's place: a CSV record's leases come from another file.
+    sheet = f"{grid.name}!" if grid.name else ""
+    return f"{grid.file}:{sheet}{_letter(col)}{row}"
+
+
+class _Reader:
+    """Reads rows into documents under one policy's headers and labels."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.customer_index = header_index(customer_fields(policy, personal=True))
+        self.cells = CellReader(policy)
+        self.skipped = {normalise_header(h) for _, h in GRADING_HEADERS}
+        self.skipped |= {normalise_header(k) for k, _ in GRADING_HEADERS} | {"grading"}
+
+    def customers(self, grid: _Grid, start: int, problems: list[SheetProblem]) -> list[SheetRecord]:
+        columns = self._columns(grid, self.customer_index, problems, skip=self.skipped)
+        if "id" not in {f.path for f in columns.values()}:
+            problems.append(SheetProblem(grid.file, grid.name, "A1", "no 客户编号 (id) column"))
+        records: list[SheetRecord] = []
+        for number, row in grid.rows:
+            record = SheetRecord(grid.file, start + len(records), {}, grid.name, number)
+            for col, fld in columns.items():
+                value = self._value(fld, row[col] if col < len(row) else None)
+                # Empty cells are located too: "assessment.payment is missing" names its cell.
+                record.cells[fld.path] = _cell(grid, col, number)
+                if value is not None:
+                    _put(record.doc, fld.path, value)
+            records.append(record)
+        return records
+
+    def attach(
+        self,
+        grid: _Grid,
+        fields: Sequence[Field],
+        section: str,
+        by_id: Mapping[str, SheetRecord],
+        problems: list[SheetProblem],
+    ) -> None:
+        columns = self._columns(grid, header_index(fields), problems)
+        key_col = next((c for c, f in columns.items() if f.path == "customer"), None)
+        if key_col is None:
+            problems.append(
+                SheetProblem(
+                    grid.file,
+                    grid.name,
+                    "A1",
+                    "no 客户编号 column: each row must name its customer",
+                )
+            )
+            return
+        for number, row in grid.rows:
+            cid = self._value(columns[key_col], row[key_col] if key_col < len(row) else None)
+            record = by_id.get(str(cid)) if cid is not None else None
+            if record is None:
+                problems.append(
+                    SheetProblem(
+                        grid.file,
+                        grid.name,
+                        f"{_letter(key_col)}{number}",
+                        f"客户编号 {cid!r} is not on the customer sheet; "
+                        "add the customer or correct the id",
+                    )
+                )
+                continue
+            entries = record.doc.setdefault(section, [])
+            prefix = f"{section}[{len(entries)}]"
+            entry: dict[str, Any] = {}
+            for col, fld in columns.items():
+                value = self._value(fld, row[col] if col < len(row) else None)
+                record.cells[f"{prefix}.{fld.path}"] = _cell(grid, col, number)
+                if fld.path != "customer" and value is not None:
+                    entry[fld.path] = value
+            record.cells[prefix] = _cell(grid, key_col, number)
+            entries.append(entry)
+
+    def _columns(
+        self,
+        grid: _Grid,
+        index: Mapping[str, Field],
+        problems: list[SheetProblem],
+        skip: frozenset[str] | set[str] = frozenset(),
+    ) -> dict[int, Field]:
+        columns: dict[int, Field] = {}
+        seen: dict[str, int] = {}
+        for col, raw in enumerate(grid.header):
+            text = clean(raw)
+            if text is None or normalise_header(str(text)) in skip:
+                continue
+            fld = index.get(normalise_header(str(text)))
+            cell = f"{_letter(col)}1"
+            if fld is None:
+                problems.append(
+                    SheetProblem(
+                        grid.file,
+                        grid.name,
+                        cell,
+                        f"unknown column {text!r}; {_suggest(str(text), index)}",
+                    )
+                )
+            elif fld.path in seen:
+                problems.append(
+                    SheetProblem(
+                        grid.file,
+                        grid.name,
+                        cell,
+                        f"column {text!r} repeats column {_letter(seen[fld.path])}; keep one",
+                    )
+                )
+            else:
+                seen[fld.path] = col
+                columns[col] = fld
+        return columns
+
+    def _value(self, fld: Field, raw: Any) -> Any:
+        return self.cells.value(fld, raw)
+
+
+def _suggest(text: str, index: Mapping[str, Field]) -> str:
+    import difflib
+
+    headers = sorted({f.header for f in index.values()})
+    close = difflib.get_close_matches(text, headers, n=2, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"{hint}use the headers of `creditfile template --format xlsx`"
+
+
+@cache
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(col + 1))
+
+
+def _put(doc: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    node = doc
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value

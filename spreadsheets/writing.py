@@ -1,0 +1,326 @@
+"""Writing XLSX and CSV: the customer list with gradings, report tables, and the import template."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from creditfile.policy.model import Policy
+from creditfile.reports.tables import LIFECYCLE_LABELS, STAGE_LABELS, Column, Table
+from creditfile.spreadsheets.columns import (
+    GRADING_HEADERS,
+    LEASE_FIELDS,
+    PERSON_FIELDS,
+    SOURCE_FIELDS,
+    SOURCE_KIND_LABELS,
+    STATUS_LABELS,
+    Field,
+    customer_fields,
+)
+
+NUMBER_FORMATS = {
+    "money": "#,##0.00",
+    "int": "#,##0",
+    "pct": '0.00"%"',
+    "days": "0",
+    "date": "yyyy-mm-dd",
+    "number": "0.##",
+}
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return {
+        "header_font": Font(bold=True, color="FFFFFF"),
+        "header_fill": PatternFill("solid", fgColor="305496"),
+        "required_fill": PatternFill("solid", fgColor="C00000"),
+        "total_font": Font(bold=True),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+    }
+
+
+def _width(values: Iterable[Any]) -> float:
+    # Chinese characters take about two character widths in Excel's default font.
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values), default=8)
+    return float(min(max(longest + 2, 8), 60))
+
+
+class _SheetWriter:
+    """One write-only sheet: styled, frozen header row, then typed data rows."""
+
+    def __init__(
+        self,
+        book: Any,
+        name: str,
+        headers: Sequence[str],
+        kinds: Sequence[str],
+        samples: Sequence[Sequence[Any]] = (),
+        required: Sequence[bool] = (),
+    ) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils import get_column_letter
+
+        self._cell = WriteOnlyCell
+        self.styles = _styles()
+        self.sheet = book.create_sheet(name)
+        self.sheet.freeze_panes = "A2"
+        self.kinds = list(kinds)
+        for index, header in enumerate(headers):
+            column = [header, *(row[index] for row in samples[:200])]
+            self.sheet.column_dimensions[get_column_letter(index + 1)].width = _width(column)
+        cells = []
+        for index, header in enumerate(headers):
+            cell = WriteOnlyCell(self.sheet, value=header)
+            cell.font = self.styles["header_font"]
+            must = index < len(required) and required[index]
+            cell.fill = self.styles["required_fill" if must else "header_fill"]
+            cells.append(cell)
+        self.sheet.append(cells)
+
+    def row(self, values: Sequence[Any], *, bold: bool = False) -> None:
+        """Append one data row; numbers and dates get their format, a total row is bold."""
+        cells: list[Any] = []
+        for value, kind in zip(values, self.kinds, strict=True):
+            shown = _excel_value(value, kind)
+            # A styled cell costs several times a plain one: only numbers, dates and totals
+            # need a style; empty cells are not written at all.
+            if shown is None or not (
+                bold or (kind in NUMBER_FORMATS and not isinstance(shown, str))
+            ):
+                cells.append(shown)
+                continue
+            cell = self._cell(self.sheet, value=shown)
+            if kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[kind]
+            if bold:
+                cell.font = self.styles["total_font"]
+            cells.append(cell)
+        self.sheet.append(cells)
+
+
+def _excel_value(value: Any, kind: str) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, list | dict):
+        value = str(value)
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        # Excel cannot hold control characters (openpyxl refuses them): show each as U+FFFD.
+        return _ILLEGAL.sub("\ufffd", value)
+    return value
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (31 characters, no ``[]:*?/\\``) for ``title``."""
+    base = _BAD_SHEET_CHARS.sub("-", title)[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in taken:
+        suffix = f"~{number}"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def write_tables_xlsx(path: Path, tables: Sequence[Table]) -> None:
+    """One sheet per table: Chinese headers, number formats, frozen header row, bold totals.
+
+    Args:
+        path: The ``.xlsx`` file to write (replaced if it exists).
+        tables: From ``engine.report_sheets``.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    taken: set[str] = set()
+    for table in tables:
+        writer = _SheetWriter(
+            book,
+            sheet_name(table.name, taken),
+            table.headers(),
+            [c.kind for c in table.columns],
+            _display(table),
+        )
+        for row, values in zip(table.rows, table.values(), strict=True):
+            writer.row(values, bold=_is_total(row))
+    book.save(path)
+
+
+def _display(table: Table) -> list[list[Any]]:
+    return [
+        [_shown(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.values()
+    ]
+
+
+def _shown(value: Any, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.kind == "money" and isinstance(value, int | float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _is_total(row: Mapping[str, Any]) -> bool:
+    return "合计" in (row.get("label"), row.get("key"), row.get("from"))
+
+
+def write_table_csv(stream: IO[str], tables: Sequence[Table]) -> None:
+    """Tables as CSV; with several, each is preceded by its title and followed by a blank line.
+
+    The caller opens ``stream`` with ``encoding="utf-8-sig"`` (or writes the BOM) so that
+    Excel shows Chinese correctly.
+    """
+    writer = csv.writer(stream)
+    for index, table in enumerate(tables):
+        if len(tables) > 1:
+            if index:
+                writer.writerow([])
+            writer.writerow([table.title])
+        writer.writerow(table.headers())
+        for values in table.values():
+            writer.writerow(
+                [
+                    "" if v is None else ("是" if v is True else "否" if v is False else v)
+                    for v in values
+                ]
+            )
+
+
+def _get(doc: Mapping[str, Any], path: str) -> Any:
+    node: Any = doc
+    for part in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _labelled(fld: Field, value: Any, policy: Policy) -> Any:
+    # Keys are written as the Chinese labels people read; the import reads either back.
+    if value is None:
+        return None
+    if fld.kind == "nature":
+        return policy.natures.get(value, value)
+    if fld.kind == "item":
+        return policy.item_categories.get(value, value)
+    if fld.kind == "status":
+        return STATUS_LABELS.get(value, value)
+    if fld.kind == "source_kind":
+        return SOURCE_KIND_LABELS.get(value, value)
+    return value
+
+
+def _grading_values(grading: Mapping[str, Any] | None, policy: Policy) -> list[Any]:
+    if not grading:
+        return ["未评级", *([None] * (len(GRADING_HEADERS) - 1))]
+    tiers = {t.key: t.label for t in policy.tiers}
+    version = grading.get("policy")
+    return [
+        "已评级" if grading.get("status") == "graded" else "未评级",
+        grading.get("grade"),
+        grading.get("total"),
+        tiers.get(grading.get("tier") or "", grading.get("tier")),
+        LIFECYCLE_LABELS.get(grading.get("lifecycle") or "", grading.get("lifecycle")),
+        STAGE_LABELS.get(grading.get("stage") or "", grading.get("stage")),
+        grading.get("as_of"),
+        version.get("version") if isinstance(version, Mapping) else version,
+        "; ".join(str(r) for r in grading.get("reasons") or ()) or None,
+    ]
+
+
+def _kind(fld: Field) -> str:
+    return {"money": "money", "number": "number", "int": "int", "date": "date"}.get(
+        fld.kind, "text"
+    )
+
+
+def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: Policy) -> None:
+    """The customer list with gradings: sheets 客户, 租赁 and 来源, ready to edit and re-import.
+
+    Args:
+        path: The ``.xlsx`` file to write.
+        docs: Exported documents, each with its ``grading`` (SPEC §6) or None; personal data
+            (``profile.person``) is written only when the documents carry it.
+        policy: For the Chinese labels of natures, items, tiers and the scoring items.
+    """
+    from openpyxl import Workbook
+
+    personal = any(isinstance(_get(d, "profile.person"), Mapping) for d in docs)
+    fields = customer_fields(policy, personal=personal)
+    book = Workbook(write_only=True)
+    headers = [f.header for f in fields] + [h for _, h in GRADING_HEADERS]
+    kinds = [_kind(f) for f in fields] + [
+        "text",
+        "text",
+        "number",
+        *["text"] * 3,
+        "date",
+        "text",
+        "text",
+    ]
+    rows = [
+        [_labelled(f, _get(d, f.path), policy) for f in fields]
+        + _grading_values(d.get("grading"), policy)
+        for d in docs
+    ]
+    customers = _SheetWriter(book, "客户", headers, kinds, rows)
+    for row in rows:
+        customers.row(row)
+    _write_children(book, "租赁", "leases", LEASE_FIELDS, docs, policy)
+    _write_children(book, "来源", "sources", SOURCE_FIELDS, docs, policy)
+    book.save(path)
+
+
+def _write_children(
+    book: Any,
+    name: str,
+    section: str,
+    fields: Sequence[Field],
+    docs: Sequence[Mapping[str, Any]],
+    policy: Policy,
+) -> None:
+    rows = []
+    for doc in docs:
+        for entry in doc.get(section) or ():
+            if isinstance(entry, Mapping):
+                rows.append(
+                    [doc.get("id"), *(_labelled(f, entry.get(f.path), policy) for f in fields[1:])]
+                )
+    writer = _SheetWriter(book, name, [f.header for f in fields], [_kind(f) for f in fields], rows)
+    for row in rows:
+        writer.row(row)
+
+
+def write_template_xlsx(path: Path, policy: Policy) -> None:
+    """An empty workbook staff fill in: sheets 客户, 租赁, 来源, with drop-down lists, a 说明
+    (instructions) sheet describing every column, and a 代码表 of the allowed values.
+
+    Args:
+        path: The ``.xlsx`` file to write.
+        policy: Gives the natures, item categories and scoring items (labels and ranges).
+    """
+    from creditfile.spreadsheets.template import build_template
+
+    build_template(policy).save(path)
+
+
+__all__ = [
+    "PERSON_FIELDS",
+    "sheet_name",
+    "write_customers_xlsx",
+    "write_table_csv",
+    "write_tables_xlsx",
+    "write_template_xlsx",
+]
