@@ -45,20 +45,27 @@ def worker_count() -> int:
     return max(1, min(cores, 4))
 
 
-def grade_all(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
-              *, workers: int | None = None) -> dict[str, dict[str, Any]]:
+def grade_all(
+    docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date, *, workers: int | None = None
+) -> dict[str, dict[str, Any]]:
     """Grade every customer, in parallel when the archive is large and cores are free."""
     count = worker_count() if workers is None else workers
-    if (count < 2 or len(docs) < PARALLEL_FROM
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if (
+        count < 2
+        or len(docs) < PARALLEL_FROM
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return grade_archive(docs, policy, as_of)
     return _grade_forked(docs, policy, as_of, count)
 
 
-def _grade_forked(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date,
-                  count: int) -> dict[str, dict[str, Any]]:
-    shares = [(docs, len(docs) * i // count, len(docs) * (i + 1) // count, policy, as_of)
-              for i in range(count)]
+def _grade_forked(
+    docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date, count: int
+) -> dict[str, dict[str, Any]]:
+    shares = [
+        (docs, len(docs) * i // count, len(docs) * (i + 1) // count, policy, as_of)
+        for i in range(count)
+    ]
     gradings: dict[str, dict[str, Any]] = {}
     with _forked(_work, shares) as links:
         _share_tops(links)
@@ -84,7 +91,8 @@ def _forked(target: Callable[..., None], shares: Sequence[tuple[Any, ...]]) -> I
             # workers'): when the parent closes them, a waiting worker must see the end.
             inherited = [pipe for _, pipe in links] + [parent_end]
             process = context.Process(
-                target=_child, args=(target, share, child_end, os.getpid(), inherited),
+                target=_child,
+                args=(target, share, child_end, os.getpid(), inherited),
                 daemon=True,
             )
             process.start()
@@ -99,8 +107,13 @@ def _forked(target: Callable[..., None], shares: Sequence[tuple[Any, ...]]) -> I
                 process.kill()
 
 
-def _child(target: Callable[..., None], share: tuple[Any, ...], pipe: Any, parent: int,
-           inherited: list[Any]) -> None:
+def _child(
+    target: Callable[..., None],
+    share: tuple[Any, ...],
+    pipe: Any,
+    parent: int,
+    inherited: list[Any],
+) -> None:
     for other in inherited:
         other.close()
     target(*share, pipe, parent)
@@ -190,14 +203,23 @@ def _worker(pipe: Any, parent: int, work: Callable[[Callable[[Tops], Tops]], Non
         os._exit(0)
 
 
-def _work(docs: Sequence[Mapping[str, Any]], start: int, end: int, policy: Policy,
-          as_of: date, pipe: Any, parent: int) -> None:
+def _work(
+    docs: Sequence[Mapping[str, Any]],
+    start: int,
+    end: int,
+    policy: Policy,
+    as_of: date,
+    pipe: Any,
+    parent: int,
+) -> None:
     def work(exchange: Callable[[Tops], Tops]) -> None:
         chunk = docs[start:end]
         facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
         tops = exchange(archive_tops(facts, policy))
-        gradings = {customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
-                    for doc, fact in zip(chunk, facts, strict=True)}
+        gradings = {
+            customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
+            for doc, fact in zip(chunk, facts, strict=True)
+        }
         _send(pipe, gradings)
 
     _worker(pipe, parent, work)
@@ -213,8 +235,9 @@ class GradedLines(LinesRegrade):
         self.tops = {}
 
 
-def grade_lines(lines: CustomerLines, policy: Policy, as_of: date,
-                *, workers: int | None = None) -> GradedLines:
+def grade_lines(
+    lines: CustomerLines, policy: Policy, as_of: date, *, workers: int | None = None
+) -> GradedLines:
     """Grade every customer line of an archive file and re-encode it with its new grading.
 
     For ``store.Archive.regrade_lines``. In forked workers when the archive is large and cores
@@ -224,14 +247,22 @@ def grade_lines(lines: CustomerLines, policy: Policy, as_of: date,
         LinesUnreadable: a line is not a customer record (the store then regrades whole).
     """
     count = worker_count() if workers is None else workers
-    if (count < 2 or lines.count < PARALLEL_FROM
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if (
+        count < 2
+        or lines.count < PARALLEL_FROM
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return _grade_span(lines, (lines.start, lines.end), policy, as_of, lambda tops: tops)
     return _grade_lines_forked(lines, policy, as_of, count)
 
 
-def _grade_span(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
-                exchange: Callable[[Tops], Tops]) -> GradedLines:
+def _grade_span(
+    lines: CustomerLines,
+    span: tuple[int, int],
+    policy: Policy,
+    as_of: date,
+    exchange: Callable[[Tops], Tops],
+) -> GradedLines:
     """Parse, grade and re-encode the lines of ``span``; ``exchange`` turns this span's tops
     into the archive's."""
     entries = list(lines.entries(span))
@@ -246,19 +277,24 @@ def _grade_span(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_
         grading = grade_customer(doc, policy, as_of, tops, fact)
         old = record.get("_grading")
         done.previous[cid] = old.get("grade") if isinstance(old, dict) else None
-        done.gradings[cid] = {"status": grading["status"], "grade": grading.get("grade"),
-                              "total": grading.get("total")}
+        done.gradings[cid] = {
+            "status": grading["status"],
+            "grade": grading.get("grade"),
+            "total": grading.get("total"),
+        }
         record["_grading"] = grading
         encoded.append(encode_entry(key, record))
     done.parts.append(SEPARATOR.join(encoded))
     return done
 
 
-def _grade_lines_forked(lines: CustomerLines, policy: Policy, as_of: date,
-                        count: int) -> GradedLines:
+def _grade_lines_forked(
+    lines: CustomerLines, policy: Policy, as_of: date, count: int
+) -> GradedLines:
     done = GradedLines()
-    with _forked(_work_lines, [(lines, span, policy, as_of) for span in lines.split(count)]) \
-            as links:
+    with _forked(
+        _work_lines, [(lines, span, policy, as_of) for span in lines.split(count)]
+    ) as links:
         done.tops = _share_tops(links)
         for link in links:
             gradings, previous = _receive(link)
@@ -268,8 +304,9 @@ def _grade_lines_forked(lines: CustomerLines, policy: Policy, as_of: date,
     return done
 
 
-def _work_lines(lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date,
-                pipe: Any, parent: int) -> None:
+def _work_lines(
+    lines: CustomerLines, span: tuple[int, int], policy: Policy, as_of: date, pipe: Any, parent: int
+) -> None:
     def work(exchange: Callable[[Tops], Tops]) -> None:
         done = _grade_span(lines, span, policy, as_of, exchange)
         _send(pipe, [done.gradings, done.previous])

@@ -28,16 +28,35 @@ def run_policy_tests(policy: Policy, tests_path: Path) -> list[SuiteResult]:
     try:
         text = tests_path.read_text("utf-8")
     except OSError as exc:
-        raise PolicyError([PolicyProblem(file, None, None, "", f"cannot read the test file: "
-                                         f"{exc.strerror}; create {tests_path.name} beside the "
-                                         "policy (see policy/default.tests.yaml)")]) from None
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    None,
+                    None,
+                    "",
+                    f"cannot read the test file: "
+                    f"{exc.strerror}; create {tests_path.name} beside the "
+                    "policy (see policy/default.tests.yaml)",
+                )
+            ]
+        ) from None
     doc, problems = parse_yaml(text, file)
     if doc is None:
         raise PolicyError(problems)
     suites = doc.data.get("suites") if isinstance(doc.data, Mapping) else None
     if not isinstance(suites, list):
-        raise PolicyError([PolicyProblem(file, 1, 1, "suites", "expected a list of suites, each "
-                                         "with name, as_of, customers and expect")])
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    1,
+                    1,
+                    "suites",
+                    "expected a list of suites, each with name, as_of, customers and expect",
+                )
+            ]
+        )
     return [_run(index, suite, policy, file, doc.locate) for index, suite in enumerate(suites)]
 
 
@@ -49,8 +68,17 @@ def _run(index: int, suite: Any, policy: Policy, file: str, locate: Any) -> Suit
         expect = dict(suite["expect"])
     except (KeyError, TypeError, ValueError) as exc:
         line, col = locate(path)
-        raise PolicyError([PolicyProblem(file, line, col, f"suites[{index}]",
-                                         f"a suite needs as_of (YYYY-MM-DD), customers and "
-                                         f"expect ({exc})")]) from None
-    return run_suite(str(suite.get("name") or f"suite {index + 1}"), customers, expect, policy,
-                     as_of)
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    line,
+                    col,
+                    f"suites[{index}]",
+                    f"a suite needs as_of (YYYY-MM-DD), customers and expect ({exc})",
+                )
+            ]
+        ) from None
+    return run_suite(
+        str(suite.get("name") or f"suite {index + 1}"), customers, expect, policy, as_of
+    )

@@ -74,8 +74,9 @@ class Env:
 
     def _waiting(self, holder: int | None) -> None:
         who = f" held by process {holder}" if holder else ""
-        self.warn(f"creditfile: waiting for the archive lock{who} (a save or a regrade in "
-                  "progress)…")
+        self.warn(
+            f"creditfile: waiting for the archive lock{who} (a save or a regrade in progress)…"
+        )
 
     def has_archive(self) -> bool:
         """Whether an archive file exists at ``db_path``."""
@@ -99,9 +100,19 @@ class Env:
                 try:
                     return parse_policy(active["text"], label)
                 except PolicyError as exc:
-                    raise PolicyError([*exc.problems, PolicyProblem(
-                        label, None, None, "", "the archive's active policy no longer loads; "
-                        "activate a valid one with `creditfile policy activate FILE`")]) from None
+                    raise PolicyError(
+                        [
+                            *exc.problems,
+                            PolicyProblem(
+                                label,
+                                None,
+                                None,
+                                "",
+                                "the archive's active policy no longer loads; "
+                                "activate a valid one with `creditfile policy activate FILE`",
+                            ),
+                        ]
+                    ) from None
         return load_policy(default_policy_path())
 
     def emit_json(self, value: Any) -> None:

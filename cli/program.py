@@ -35,24 +35,41 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
     """The options every command accepts, before or after the command name."""
     default = argparse.SUPPRESS if suppress else None
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", metavar="PATH", default=default,
-                        help="the archive file (default: $CREDITFILE_DB, else the user data dir)")
-    parent.add_argument("--policy", metavar="PATH", default=default,
-                        help="the policy file (default: $CREDITFILE_POLICY, else the archive's "
-                             "active policy, else the shipped default)")
-    parent.add_argument("--actor", metavar="NAME", default=default,
-                        help="who is acting, for the history (default: the OS user)")
-    parent.add_argument("--json", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="print one JSON document on stdout")
+    parent.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the archive file (default: $CREDITFILE_DB, else the user data dir)",
+    )
+    parent.add_argument(
+        "--policy",
+        metavar="PATH",
+        default=default,
+        help="the policy file (default: $CREDITFILE_POLICY, else the archive's "
+        "active policy, else the shipped default)",
+    )
+    parent.add_argument(
+        "--actor",
+        metavar="NAME",
+        default=default,
+        help="who is acting, for the history (default: the OS user)",
+    )
+    parent.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="print one JSON document on stdout",
+    )
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every registered command."""
     parser = argparse.ArgumentParser(
-        prog="creditfile", parents=[global_options(suppress=False)],
-        description="Customer credit archives graded A/B/C under a YAML credit policy.")
+        prog="creditfile",
+        parents=[global_options(suppress=False)],
+        description="Customer credit archives graded A/B/C under a YAML credit policy.",
+    )
     parser.add_argument("--version", action="version", version=f"creditfile {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parent = global_options(suppress=True)

@@ -17,8 +17,9 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
-                 numeric: Sequence[bool] | None = None) -> str:
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] | None = None
+) -> str:
     """A table with a header rule; numeric columns are right-aligned."""
     cells = [[_text(v) for v in row] for row in rows]
     widths = [cell_width(h) for h in headers]
@@ -28,8 +29,10 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     flags = list(numeric) if numeric is not None else _guess_numeric(rows, len(headers))
     lines = ["  ".join(pad(h, w, right=f) for h, w, f in zip(headers, widths, flags, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(pad(v, w, right=f) for v, w, f in zip(row, widths, flags, strict=True))
-                 for row in cells)
+    lines.extend(
+        "  ".join(pad(v, w, right=f) for v, w, f in zip(row, widths, flags, strict=True))
+        for row in cells
+    )
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -47,6 +50,8 @@ def _guess_numeric(rows: Sequence[Sequence[object]], count: int) -> list[bool]:
     flags = []
     for index in range(count):
         values = [row[index] for row in rows if row[index] is not None]
-        flags.append(bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
-                                          for v in values))
+        flags.append(
+            bool(values)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+        )
     return flags

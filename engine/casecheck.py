@@ -33,9 +33,13 @@ class SuiteResult:
     mismatches: tuple[Mismatch, ...]
 
 
-def run_suite(name: str, customers: Sequence[Mapping[str, Any]],
-              expectations: Mapping[str, Mapping[str, Any]], policy: Policy,
-              as_of: date) -> SuiteResult:
+def run_suite(
+    name: str,
+    customers: Sequence[Mapping[str, Any]],
+    expectations: Mapping[str, Mapping[str, Any]],
+    policy: Policy,
+    as_of: date,
+) -> SuiteResult:
     """Grade ``customers`` as one archive and compare with ``expectations`` by customer id.
 
     An expectation may give any of status, grade, total, lifecycle, stage, tier, flags, and
@@ -75,7 +79,11 @@ def _lookup(grading: Mapping[str, Any], key: str) -> Any:
 
 def _same(expected: Any, actual: Any) -> bool:
     numbers = (int, float)
-    if isinstance(expected, numbers) and isinstance(actual, numbers) \
-            and not isinstance(expected, bool) and not isinstance(actual, bool):
+    if (
+        isinstance(expected, numbers)
+        and isinstance(actual, numbers)
+        and not isinstance(expected, bool)
+        and not isinstance(actual, bool)
+    ):
         return abs(float(expected) - float(actual)) < 1e-9
     return bool(expected == actual)

@@ -56,11 +56,15 @@ def explain(
     }
 
 
-def _item_row(item: ScoringItem, grading: Mapping[str, Any], tops: Mapping[str, Decimal],
-              policy: Policy) -> dict[str, Any]:
+def _item_row(
+    item: ScoringItem, grading: Mapping[str, Any], tops: Mapping[str, Decimal], policy: Policy
+) -> dict[str, Any]:
     points = grading["items"].get(item.key)
-    lost = None if points is None else as_number(
-        round_half_up(to_decimal(item.weight) - to_decimal(points), policy.rounding))
+    lost = (
+        None
+        if points is None
+        else as_number(round_half_up(to_decimal(item.weight) - to_decimal(points), policy.rounding))
+    )
     return {
         "key": item.key,
         "label": item.label,
@@ -78,8 +82,10 @@ def _clause(item: ScoringItem, tops: Mapping[str, Decimal], lifecycle: str) -> s
         return f"entered by the assessor, 0–{item.weight:g} points"
     top = tops.get(item.fact or "", Decimal(0))
     if lifecycle != "established":
-        return (f"{lifecycle} customer: a fixed {item.new_customer_points or 0:g} points "
-                f"(established customers get {item.weight:g} × {item.fact} / the highest)")
+        return (
+            f"{lifecycle} customer: a fixed {item.new_customer_points or 0:g} points "
+            f"(established customers get {item.weight:g} × {item.fact} / the highest)"
+        )
     if top <= 0:
         return f"no established customer has any {item.fact}: 0 points"
     return f"{item.weight:g} × {item.fact} / {as_number(top):,.2f} (the highest among established)"
@@ -89,14 +95,21 @@ def _band(total: float | None, grade: str | None, policy: Policy) -> dict[str, A
     if total is None or grade is None:
         return {"grade": None, "min_score": None, "next_grade": None, "gap_to_next": None}
     names = [g.name for g in policy.all_grades]
-    score_grade = next((g for g in policy.grades if g.min_score is not None
-                        and to_decimal(g.min_score) <= to_decimal(total)), policy.below_lowest)
+    score_grade = next(
+        (
+            g
+            for g in policy.grades
+            if g.min_score is not None and to_decimal(g.min_score) <= to_decimal(total)
+        ),
+        policy.below_lowest,
+    )
     index = names.index(score_grade.name)
     better = policy.all_grades[index - 1] if index > 0 else None
     gap = None
     if better is not None and better.min_score is not None:
-        gap = as_number(round_half_up(to_decimal(better.min_score) - to_decimal(total),
-                                      policy.rounding))
+        gap = as_number(
+            round_half_up(to_decimal(better.min_score) - to_decimal(total), policy.rounding)
+        )
     return {
         "grade": score_grade.name,
         "min_score": score_grade.min_score,

@@ -83,8 +83,9 @@ def _sources(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _unverified_form(doc: Mapping[str, Any]) -> bool:
-    return any(s.get("kind") == "customer_form" and s.get("verified") is False
-               for s in _sources(doc))
+    return any(
+        s.get("kind") == "customer_form" and s.get("verified") is False for s in _sources(doc)
+    )
 
 
 def _days_since_assessment(doc: Mapping[str, Any], as_of: date) -> int | None:
@@ -96,8 +97,9 @@ def _days_since_assessment(doc: Mapping[str, Any], as_of: date) -> int | None:
 
 
 def _days_since_agency(doc: Mapping[str, Any], as_of: date) -> int | None:
-    dates = [parse_date(s.get("on")) for s in _sources(doc)
-             if s.get("kind") == "agency_investigation"]
+    dates = [
+        parse_date(s.get("on")) for s in _sources(doc) if s.get("kind") == "agency_investigation"
+    ]
     known = [d for d in dates if d is not None]
     return (as_of - max(known)).days if known else None
 

@@ -83,14 +83,19 @@ def grade_customer(
     return grading
 
 
-def _apply_grade(grading: dict[str, Any], scores: list[ItemScore], facts: CustomerFacts,
-                 policy: Policy) -> None:
+def _apply_grade(
+    grading: dict[str, Any], scores: list[ItemScore], facts: CustomerFacts, policy: Policy
+) -> None:
     total = total_of(scores, policy.rounding)
     grading["total"] = as_number(total)
     grading["grade"] = grade_for(total, policy).name
     for rule in policy.overrides:
-        values = {**facts.values, "total_score": float(total), "grade": grading["grade"],
-                  "credit_utilisation": _utilisation(facts, policy, grading["grade"])}
+        values = {
+            **facts.values,
+            "total_score": float(total),
+            "grade": grading["grade"],
+            "credit_utilisation": _utilisation(facts, policy, grading["grade"]),
+        }
         try:
             holds = rule.condition.matches(values)
         except ConditionEvaluationError as exc:
@@ -100,8 +105,14 @@ def _apply_grade(grading: dict[str, Any], scores: list[ItemScore], facts: Custom
             _apply_override(grading, rule.id, rule.reason, rule.cap_grade, rule.flag, policy)
 
 
-def _apply_override(grading: dict[str, Any], rule_id: str, reason: str, cap: str | None,
-                    flag: str | None, policy: Policy) -> None:
+def _apply_override(
+    grading: dict[str, Any],
+    rule_id: str,
+    reason: str,
+    cap: str | None,
+    flag: str | None,
+    policy: Policy,
+) -> None:
     before = grading["grade"]
     record: dict[str, Any] = {"id": rule_id, "reason": reason}
     if cap is not None:

@@ -27,10 +27,14 @@ def _walk(old: Any, new: Any, path: str, rows: list[dict[str, Any]]) -> None:
     elif _keyed_list(old) and _keyed_list(new):
         _walk(_by_key(old), _by_key(new), path, rows)
     elif old != new:
-        rows.append({"path": path, "old": None if old is _ABSENT else old,
-                     "new": None if new is _ABSENT else new,
-                     "change": "added" if old is _ABSENT else
-                     "removed" if new is _ABSENT else "changed"})
+        rows.append(
+            {
+                "path": path,
+                "old": None if old is _ABSENT else old,
+                "new": None if new is _ABSENT else new,
+                "change": "added" if old is _ABSENT else "removed" if new is _ABSENT else "changed",
+            }
+        )
 
 
 class _Absent:
@@ -44,8 +48,11 @@ _ID_FIELDS = ("key", "name", "id")
 
 def _keyed_list(value: Any) -> bool:
     # Scoring items, grades, tiers and overrides are compared by their key, not position.
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, Mapping) and any(f in v for f in _ID_FIELDS) for v in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, Mapping) and any(f in v for f in _ID_FIELDS) for v in value)
+    )
 
 
 def _by_key(items: list[Mapping[str, Any]]) -> dict[str, Any]:
@@ -56,17 +63,24 @@ def _by_key(items: list[Mapping[str, Any]]) -> dict[str, Any]:
     return keyed
 
 
-def what_if(docs: Sequence[Mapping[str, Any]], old: Policy, new: Policy,
-            as_of: date) -> dict[str, Any]:
+def what_if(
+    docs: Sequence[Mapping[str, Any]], old: Policy, new: Policy, as_of: date
+) -> dict[str, Any]:
     """Grade the archive under both policies; list every customer whose grade would change."""
     before = grade_archive(docs, old, as_of)
     after = grade_archive(docs, new, as_of)
     names = {str(d.get("id")): d.get("name") for d in docs}
     changes = [
-        {"id": cid, "name": names.get(cid), "from": before[cid]["grade"],
-         "to": after[cid]["grade"], "old_total": before[cid]["total"],
-         "new_total": after[cid]["total"]}
-        for cid in before if before[cid]["grade"] != after[cid]["grade"]
+        {
+            "id": cid,
+            "name": names.get(cid),
+            "from": before[cid]["grade"],
+            "to": after[cid]["grade"],
+            "old_total": before[cid]["total"],
+            "new_total": after[cid]["total"],
+        }
+        for cid in before
+        if before[cid]["grade"] != after[cid]["grade"]
     ]
     return {
         "customers": len(docs),

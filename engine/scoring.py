@@ -60,10 +60,14 @@ def _entry_problem(item: ScoringItem, value: object) -> str:
     if isinstance(value, Decimal):
         value = float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return (f"assessment.{item.key} is {value!r}, not a number: enter 0–{item.weight:g} "
-                f"points for {label}")
-    return (f"assessment.{item.key} is {value!r}, outside 0–{item.weight:g} for {label}: "
-            "correct the assessment")
+        return (
+            f"assessment.{item.key} is {value!r}, not a number: enter 0–{item.weight:g} "
+            f"points for {label}"
+        )
+    return (
+        f"assessment.{item.key} is {value!r}, outside 0–{item.weight:g} for {label}: "
+        "correct the assessment"
+    )
 
 
 def _relative(
@@ -102,8 +106,11 @@ def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, De
         if item.method != "relative_to_max" or item.fact is None or item.fact in tops:
             continue
         tops[item.fact] = max(
-            (_fact_amount(f, item.fact) for f in all_facts
-             if f.values["lifecycle"] == "established"),
+            (
+                _fact_amount(f, item.fact)
+                for f in all_facts
+                if f.values["lifecycle"] == "established"
+            ),
             default=Decimal(0),
         )
     return tops

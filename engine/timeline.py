@@ -28,15 +28,17 @@ def leases_of(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [lease for lease in leases if type(lease) is dict or isinstance(lease, Mapping)]
 
 
-def counted_leases(doc: Mapping[str, Any],
-                   leases: list[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
+def counted_leases(
+    doc: Mapping[str, Any], leases: list[Mapping[str, Any]] | None = None
+) -> list[Mapping[str, Any]]:
     """Leases that count for amounts and first trade: every one not cancelled."""
     every = leases_of(doc) if leases is None else leases
     return [lease for lease in every if lease.get("status") != "cancelled"]
 
 
-def first_trade(doc: Mapping[str, Any],
-                counted: list[Mapping[str, Any]] | None = None) -> date | None:
+def first_trade(
+    doc: Mapping[str, Any], counted: list[Mapping[str, Any]] | None = None
+) -> date | None:
     """``profile.trading_since`` if present, else the earliest non-cancelled lease start."""
     profile = doc.get("profile")
     if isinstance(profile, dict):

@@ -52,8 +52,12 @@ def memo_keyers(root: Any, facts: set[str], numeric: set[str]) -> tuple[Keyer, .
                 literals[band[0]].add(band[1])
         stack.extend(children(node))
     return tuple(
-        (name, tuple(sorted(literals[name])) if name in numeric and uses[name] == banded[name]
-         else None)
+        (
+            name,
+            tuple(sorted(literals[name]))
+            if name in numeric and uses[name] == banded[name]
+            else None,
+        )
         for name in sorted(uses)
     )
 

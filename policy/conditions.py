@@ -128,8 +128,9 @@ def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionC
     if name in FACTS_BY_NAME:
         return ConditionCompileError(f"fact {name!r} is only available in overrides")
     if suggestion:
-        return ConditionCompileError(f"unknown fact {name!r}; did you mean {suggestion!r}?",
-                                     suggestion)
+        return ConditionCompileError(
+            f"unknown fact {name!r}; did you mean {suggestion!r}?", suggestion
+        )
     known = ", ".join(fact.name for fact in facts_for(scope))
     return ConditionCompileError(f"unknown fact {name!r} (known facts: {known})")
 

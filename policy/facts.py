@@ -25,37 +25,88 @@ LIFECYCLES = ("established", "new", "prospective")
 STAGES = ("past", "current", "upcoming")
 
 FACTS: tuple[FactSpec, ...] = (
-    FactSpec("cumulative_lease_amount", "number", False,
-             "Sum of `amount` over the customer's non-cancelled leases, CNY."),
+    FactSpec(
+        "cumulative_lease_amount",
+        "number",
+        False,
+        "Sum of `amount` over the customer's non-cancelled leases, CNY.",
+    ),
     FactSpec("lease_count", "number", False, "Number of non-cancelled leases."),
     FactSpec("active_lease_count", "number", False, "Number of leases with status `active`."),
-    FactSpec("months_since_first_trade", "number", True,
-             "Whole months from the first trade to the as-of date; null for a prospect."),
-    FactSpec("lifecycle", "text", False,
-             "`established`, `new` or `prospective` (老客户/新客户/未来客户).", values=LIFECYCLES),
-    FactSpec("stage", "text", False,
-             "`current` (an active lease), `past` (only closed leases) or `upcoming`.",
-             values=STAGES),
+    FactSpec(
+        "months_since_first_trade",
+        "number",
+        True,
+        "Whole months from the first trade to the as-of date; null for a prospect.",
+    ),
+    FactSpec(
+        "lifecycle",
+        "text",
+        False,
+        "`established`, `new` or `prospective` (老客户/新客户/未来客户).",
+        values=LIFECYCLES,
+    ),
+    FactSpec(
+        "stage",
+        "text",
+        False,
+        "`current` (an active lease), `past` (only closed leases) or `upcoming`.",
+        values=STAGES,
+    ),
     FactSpec("nature", "text", False, "The customer's nature key, one of the policy's `natures`."),
-    FactSpec("unverified_customer_form", "boolean", False,
-             "True when any `customer_form` source has `verified: false` (awaiting audit)."),
-    FactSpec("days_since_assessment", "number", True,
-             "Days from `assessment.assessed_on` to the as-of date; null if never assessed."),
-    FactSpec("days_since_agency_report", "number", True,
-             "Days since the newest `agency_investigation` source; null if there is none."),
-    FactSpec("outstanding_amount", "number", False,
-             "Sum of `outstanding` (receivable, CNY) over non-cancelled leases."),
-    FactSpec("max_overdue_days", "number", False,
-             "The largest `overdue_days` of any lease with money outstanding; 0 if none."),
-    FactSpec("total_score", "number", False, "The customer's total score (overrides only).",
-             scopes=("override",)),
-    FactSpec("grade", "text", False,
-             "The grade so far: from the total, after any earlier override in the list "
-             "(overrides only).",
-             scopes=("override",)),
-    FactSpec("credit_utilisation", "number", True,
-             "outstanding_amount / the credit limit of the grade so far; null when that limit "
-             "is 0 or not set (overrides only).", scopes=("override",)),
+    FactSpec(
+        "unverified_customer_form",
+        "boolean",
+        False,
+        "True when any `customer_form` source has `verified: false` (awaiting audit).",
+    ),
+    FactSpec(
+        "days_since_assessment",
+        "number",
+        True,
+        "Days from `assessment.assessed_on` to the as-of date; null if never assessed.",
+    ),
+    FactSpec(
+        "days_since_agency_report",
+        "number",
+        True,
+        "Days since the newest `agency_investigation` source; null if there is none.",
+    ),
+    FactSpec(
+        "outstanding_amount",
+        "number",
+        False,
+        "Sum of `outstanding` (receivable, CNY) over non-cancelled leases.",
+    ),
+    FactSpec(
+        "max_overdue_days",
+        "number",
+        False,
+        "The largest `overdue_days` of any lease with money outstanding; 0 if none.",
+    ),
+    FactSpec(
+        "total_score",
+        "number",
+        False,
+        "The customer's total score (overrides only).",
+        scopes=("override",),
+    ),
+    FactSpec(
+        "grade",
+        "text",
+        False,
+        "The grade so far: from the total, after any earlier override in the list "
+        "(overrides only).",
+        scopes=("override",),
+    ),
+    FactSpec(
+        "credit_utilisation",
+        "number",
+        True,
+        "outstanding_amount / the credit limit of the grade so far; null when that limit "
+        "is 0 or not set (overrides only).",
+        scopes=("override",),
+    ),
 )
 
 FACTS_BY_NAME: dict[str, FactSpec] = {fact.name: fact for fact in FACTS}

@@ -33,11 +33,21 @@ def load_policy(path: str | Path) -> Policy:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise PolicyError([PolicyProblem(file, None, None, "", "no such file; check the path "
-                                         "(the shipped example is policy/default.yaml)")]) from None
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    None,
+                    None,
+                    "",
+                    "no such file; check the path (the shipped example is policy/default.yaml)",
+                )
+            ]
+        ) from None
     except OSError as exc:
-        raise PolicyError([PolicyProblem(file, None, None, "", f"cannot read: {exc.strerror}")]) \
-            from None
+        raise PolicyError(
+            [PolicyProblem(file, None, None, "", f"cannot read: {exc.strerror}")]
+        ) from None
     return parse_policy(raw, file)
 
 
@@ -60,14 +70,33 @@ def parse_policy(raw: bytes | str, file: str = "<policy>") -> Policy:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PolicyError([PolicyProblem(file, None, None, "", f"not UTF-8 text (byte "
-                                         f"{exc.start}); save the file as UTF-8")]) from None
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    None,
+                    None,
+                    "",
+                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                )
+            ]
+        ) from None
     doc, problems = parse_yaml(text, file)
     if doc is None:
         raise PolicyError(problems)
     if not isinstance(doc.data, dict):
-        raise PolicyError([PolicyProblem(file, 1, 1, "", "a policy is a mapping of keys "
-                                         "(policy_version, scoring, grades, …); see default.yaml")])
+        raise PolicyError(
+            [
+                PolicyProblem(
+                    file,
+                    1,
+                    1,
+                    "",
+                    "a policy is a mapping of keys "
+                    "(policy_version, scoring, grades, …); see default.yaml",
+                )
+            ]
+        )
     problems = schema_problems(doc, file)
     reported = {(p.line, p.path) for p in problems}
     problems += [p for p in meaning_problems(doc, file) if (p.line, p.path) not in reported]
@@ -78,8 +107,9 @@ def parse_policy(raw: bytes | str, file: str = "<policy>") -> Policy:
 
 def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy:
     natures = tuple(data["natures"])
-    grades = tuple(Grade(g["name"], g.get("label", g["name"]), float(g["min_score"]))
-                   for g in data["grades"])
+    grades = tuple(
+        Grade(g["name"], g.get("label", g["name"]), float(g["min_score"])) for g in data["grades"]
+    )
     below = data["below_lowest"]
     names = (*(g.name for g in grades), below["name"])
     values = {"nature": natures, "grade": names}
@@ -94,15 +124,29 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
         scoring=tuple(_item(item) for item in data["scoring"]),
         grades=grades,
         below_lowest=Grade(below["name"], below.get("label", below["name"]), None),
-        privileges=MappingProxyType({k: MappingProxyType(dict(v))
-                                     for k, v in data["privileges"].items()}),
-        tiers=tuple(Tier(t["key"], t["label"], t.get("when"),
-                         compile_condition(t["when"], "tier", values) if t.get("when") else None)
-                    for t in data["tiers"]),
-        overrides=tuple(Override(o["id"], o["reason"], o["when"],
-                                 compile_condition(o["when"], "override", values),
-                                 o.get("cap_grade"), o.get("flag"))
-                        for o in data.get("overrides") or ()),
+        privileges=MappingProxyType(
+            {k: MappingProxyType(dict(v)) for k, v in data["privileges"].items()}
+        ),
+        tiers=tuple(
+            Tier(
+                t["key"],
+                t["label"],
+                t.get("when"),
+                compile_condition(t["when"], "tier", values) if t.get("when") else None,
+            )
+            for t in data["tiers"]
+        ),
+        overrides=tuple(
+            Override(
+                o["id"],
+                o["reason"],
+                o["when"],
+                compile_condition(o["when"], "override", values),
+                o.get("cap_grade"),
+                o.get("flag"),
+            )
+            for o in data.get("overrides") or ()
+        ),
         item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
         review=MappingProxyType(dict(data.get("review") or {})),
         sha256=sha256,
@@ -114,5 +158,11 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
 
 def _item(item: Mapping[str, Any]) -> ScoringItem:
     points = item.get("new_customer_points")
-    return ScoringItem(item["key"], item["label"], float(item["weight"]), item["method"],
-                       item.get("fact"), None if points is None else float(points))
+    return ScoringItem(
+        item["key"],
+        item["label"],
+        float(item["weight"]),
+        item["method"],
+        item.get("fact"),
+        None if points is None else float(points),
+    )

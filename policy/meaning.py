@@ -34,8 +34,7 @@ def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
     if grade_names is not None and natures is not None:
         values = {"nature": natures, "grade": tuple(grade_names)}
         _guarded(lambda: _check_tiers(data["tiers"], values, report))
-        _guarded(lambda: _check_overrides(data.get("overrides") or [], values, grade_names,
-                                          report))
+        _guarded(lambda: _check_overrides(data.get("overrides") or [], values, grade_names, report))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -57,70 +56,94 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
             continue
         fact = FACTS_BY_NAME.get(item["fact"])
         if fact is None or fact.type != "number" or "tier" not in fact.scopes:
-            numeric = [f.name for f in FACTS_BY_NAME.values()
-                       if f.type == "number" and "tier" in f.scopes]
+            numeric = [
+                f.name for f in FACTS_BY_NAME.values() if f.type == "number" and "tier" in f.scopes
+            ]
             hint = _suggest(item["fact"], numeric)
             report(("scoring", index, "fact"), f"{item['fact']!r} is not a numeric fact{hint}")
         if item["new_customer_points"] > item["weight"]:
-            report(("scoring", index, "new_customer_points"),
-                   f"{item['new_customer_points']:g} is above the item's weight {item['weight']:g}")
+            report(
+                ("scoring", index, "new_customer_points"),
+                f"{item['new_customer_points']:g} is above the item's weight {item['weight']:g}",
+            )
 
 
 def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: Report) -> list[str]:
     _check_unique(grades, "name", ("grades",), report)
     names = [grade["name"] for grade in grades]
     if below["name"] in names:
-        report(("below_lowest", "name"),
-               f"{below['name']!r} is already a graded band; give below_lowest its own name")
+        report(
+            ("below_lowest", "name"),
+            f"{below['name']!r} is already a graded band; give below_lowest its own name",
+        )
     for index in range(1, len(grades)):
         previous, current = grades[index - 1]["min_score"], grades[index]["min_score"]
         if current >= previous:
-            report(("grades", index, "min_score"),
-                   f"{current:g} is not below grades[{index - 1}].min_score {previous:g}; "
-                   f"thresholds must fall strictly from {names[0]} to {names[-1]}")
+            report(
+                ("grades", index, "min_score"),
+                f"{current:g} is not below grades[{index - 1}].min_score {previous:g}; "
+                f"thresholds must fall strictly from {names[0]} to {names[-1]}",
+            )
     return [*names, below["name"]]
 
 
 def _check_privileges(privileges: Mapping[str, Any], grades: list[str], report: Report) -> None:
     for name in grades:
         if name not in privileges:
-            report(("privileges",), f"grade {name!r} has no privileges; add privileges.{name} "
-                   "(every grade, including below_lowest, needs its terms)")
+            report(
+                ("privileges",),
+                f"grade {name!r} has no privileges; add privileges.{name} "
+                "(every grade, including below_lowest, needs its terms)",
+            )
     for name in privileges:
         if name not in grades:
-            report(("privileges", name),
-                   f"privileges for unknown grade {name!r}{_suggest(name, grades)}")
+            report(
+                ("privileges", name),
+                f"privileges for unknown grade {name!r}{_suggest(name, grades)}",
+            )
 
 
-def _check_tiers(tiers: list[dict[str, Any]], values: Mapping[str, tuple[str, ...]],
-                 report: Report) -> None:
+def _check_tiers(
+    tiers: list[dict[str, Any]], values: Mapping[str, tuple[str, ...]], report: Report
+) -> None:
     _check_unique(tiers, "key", ("tiers",), report)
     last = len(tiers) - 1
     for index, tier in enumerate(tiers):
         when = tier.get("when")
         if index == last and when is not None:
-            report(("tiers", index, "when"), "the last tier must have no condition: it catches "
-                   "every customer no earlier tier took; add a catch-all tier after it")
+            report(
+                ("tiers", index, "when"),
+                "the last tier must have no condition: it catches "
+                "every customer no earlier tier took; add a catch-all tier after it",
+            )
         elif index < last and when is None:
-            report(("tiers", index), "only the last tier may omit `when`: tiers after a "
-                   "catch-all could never apply")
+            report(
+                ("tiers", index),
+                "only the last tier may omit `when`: tiers after a catch-all could never apply",
+            )
         if when is not None:
             _check_condition(when, "tier", values, ("tiers", index, "when"), report)
 
 
-def _check_overrides(overrides: list[dict[str, Any]], values: Mapping[str, tuple[str, ...]],
-                     grades: list[str], report: Report) -> None:
+def _check_overrides(
+    overrides: list[dict[str, Any]],
+    values: Mapping[str, tuple[str, ...]],
+    grades: list[str],
+    report: Report,
+) -> None:
     _check_unique(overrides, "id", ("overrides",), report)
     for index, rule in enumerate(overrides):
         _check_condition(rule["when"], "override", values, ("overrides", index, "when"), report)
         cap = rule.get("cap_grade")
         if cap is not None and cap not in grades:
-            report(("overrides", index, "cap_grade"),
-                   f"unknown grade {cap!r}{_suggest(cap, grades)}")
+            report(
+                ("overrides", index, "cap_grade"), f"unknown grade {cap!r}{_suggest(cap, grades)}"
+            )
 
 
-def _check_condition(text: str, scope: Scope, values: Mapping[str, tuple[str, ...]],
-                     path: Path, report: Report) -> None:
+def _check_condition(
+    text: str, scope: Scope, values: Mapping[str, tuple[str, ...]], path: Path, report: Report
+) -> None:
     try:
         compile_condition(text, scope, values)
     except ConditionCompileError as exc:

@@ -62,8 +62,11 @@ def _unknown_keys(
         line, col = doc.locate((*base, str(key)), key=True)
         close = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
-        problems.append(PolicyProblem(file, line, col, format_path((*base, str(key))),
-                                      f"unknown key {key!r}{hint}"))
+        problems.append(
+            PolicyProblem(
+                file, line, col, format_path((*base, str(key))), f"unknown key {key!r}{hint}"
+            )
+        )
     return problems
 
 
@@ -91,8 +94,14 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 def _type_words(wanted: object) -> str:
-    words = {"string": "text", "number": "a number", "integer": "a whole number",
-             "object": "a mapping of keys to values", "array": "a list", "boolean": "true or false"}
+    words = {
+        "string": "text",
+        "number": "a number",
+        "integer": "a whole number",
+        "object": "a mapping of keys to values",
+        "array": "a list",
+        "boolean": "true or false",
+    }
     if isinstance(wanted, list):
         return " or ".join(words.get(str(w), str(w)) for w in wanted)
     return words.get(str(wanted), str(wanted))

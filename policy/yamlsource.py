@@ -54,13 +54,29 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
     Refuses duplicate keys, alias bombs and oversized files with located messages.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return None, [PolicyProblem(file, None, None, "", f"file is larger than {MAX_BYTES} "
-                                    "bytes; a policy is a few kilobytes — is this the right file?")]
+        return None, [
+            PolicyProblem(
+                file,
+                None,
+                None,
+                "",
+                f"file is larger than {MAX_BYTES} "
+                "bytes; a policy is a few kilobytes — is this the right file?",
+            )
+        ]
     rough = text.count(",") + text.count("\n")
     if rough > MAX_VALUES:
-        return None, [PolicyProblem(file, None, None, "", f"the file holds about {rough:,} "
-                                    f"values; a policy holds a few hundred — is this the "
-                                    "right file?")]
+        return None, [
+            PolicyProblem(
+                file,
+                None,
+                None,
+                "",
+                f"the file holds about {rough:,} "
+                f"values; a policy holds a few hundred — is this the "
+                "right file?",
+            )
+        ]
     try:
         loader = _Loader(text)
         try:
@@ -75,12 +91,23 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = f"YAML syntax error: {exc.problem or exc.context}"
-        return None, [PolicyProblem(file, line, col, "", message + "; check indentation "
-                                    "and quoting around this point")]
+        return None, [
+            PolicyProblem(
+                file, line, col, "", message + "; check indentation and quoting around this point"
+            )
+        ]
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
-        return None, [PolicyProblem(file, line, col, "", f"character {exc.character!r} is not "
-                                    "allowed in YAML; remove it or save the file as UTF-8 text")]
+        return None, [
+            PolicyProblem(
+                file,
+                line,
+                col,
+                "",
+                f"character {exc.character!r} is not "
+                "allowed in YAML; remove it or save the file as UTF-8 text",
+            )
+        ]
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [PolicyProblem(file, None, None, "", f"YAML error: {first}")]
@@ -100,13 +127,26 @@ def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem
     if node is None:
         return [PolicyProblem(file, 1, 1, "", "the file is empty; start from policy/default.yaml")]
     if _expanded_size(node, {}) > MAX_NODES:
-        return [PolicyProblem(file, node.start_mark.line + 1, 1, "",
-                              "anchors and aliases expand to too many values; write it out")]
+        return [
+            PolicyProblem(
+                file,
+                node.start_mark.line + 1,
+                1,
+                "",
+                "anchors and aliases expand to too many values; write it out",
+            )
+        ]
     for path, key_node, first_line in _duplicate_keys(node, ()):
-        problems.append(PolicyProblem(
-            file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-            format_path(path), f"duplicate key (first given on line {first_line}); "
-            "YAML would silently keep only the last one — remove one of them"))
+        problems.append(
+            PolicyProblem(
+                file,
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+                format_path(path),
+                f"duplicate key (first given on line {first_line}); "
+                "YAML would silently keep only the last one — remove one of them",
+            )
+        )
     return problems
 
 

@@ -65,8 +65,12 @@ def external_data(data: Path, source: Path) -> tuple[int, Path]:
     for old in [archive, *data.glob(archive.name + ".*")]:  # the archive and its sidecars
         old.unlink(missing_ok=True)
     log(f"importing {size:,} customers from {source}")
-    measure([*CLI, "--db", str(archive), "import", str(base.with_suffix(".jsonl"))], cwd=ROOT,
-            sample=False, timeout=3600).check()
+    measure(
+        [*CLI, "--db", str(archive), "import", str(base.with_suffix(".jsonl"))],
+        cwd=ROOT,
+        sample=False,
+        timeout=3600,
+    ).check()
     return size, base
 
 
@@ -109,8 +113,10 @@ def bench_regrade(db: Path, size: int, repeats: int) -> tuple[list[Row], float]:
         )
     # The whole tree's memory, sampled, in runs of their own (not timed).
     sampled = {n: measure(commands[n], cwd=ROOT).check() for n in ("regrade", "json")}
-    log("  memory of the whole process tree: " + ", ".join(
-        f"{n} {m.tree_pss_mb or 0:,.0f} MB" for n, m in sampled.items()))
+    log(
+        "  memory of the whole process tree: "
+        + ", ".join(f"{n} {m.tree_pss_mb or 0:,.0f} MB" for n, m in sampled.items())
+    )
     db.with_name(db.name + ".floor").unlink(missing_ok=True)
     mb = db.stat().st_size / 1e6
     rows = _regrade_rows(size, runs, mb, first, sampled)
@@ -300,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-faults", action="store_true", help="skip the long fault runs")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiled regrade")
     parser.add_argument(
-        "--customers-file", type=Path, action="append", default=[], metavar="FILE.jsonl",
+        "--customers-file",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE.jsonl",
         help="measure on customer documents written by another program (JSON Lines, one "
         "customer a line) instead of the generated ones; repeat for several sizes",
     )

@@ -187,9 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['customers']:,} customers, {result['archive_mb']:.0f} MB, "
         f"load average {result['load_average']:.1f}"
     )
-    print(f"first painted rows      {result['first_rows_s']:.2f} s (goal ≤ 2 s), "
-          f"{result['first_rows_since_spawn_s']:.2f} s since the process started, "
-          f"{result['rows_at_first_paint']:,} rows")
+    print(
+        f"first painted rows      {result['first_rows_s']:.2f} s (goal ≤ 2 s), "
+        f"{result['first_rows_since_spawn_s']:.2f} s since the process started, "
+        f"{result['rows_at_first_paint']:,} rows"
+    )
     print(f"every row shown         {result['all_rows_s']:.2f} s")
     print(f"searchable + attention  {result['searchable_and_marked_s']:.2f} s")
     rows = [("keystroke, app work", result["keystroke_ms"]["app"]),

@@ -22,12 +22,19 @@ def main() -> int:
     from rule_engine.parser import Parser
 
     with tempfile.TemporaryDirectory() as folder:
-        yacc.yacc(module=Parser(), debug=False, write_tables=True, outputdir=folder,
-                  tabmodule="rule_parsetab")
+        yacc.yacc(
+            module=Parser(),
+            debug=False,
+            write_tables=True,
+            outputdir=folder,
+            tabmodule="rule_parsetab",
+        )
         built = Path(folder) / "rule_parsetab.py"
         text = built.read_text(encoding="utf-8")
-    header = (f"# rule-engine {__version__}'s parser tables, written by scripts/rule_tables.py.\n"
-              "# Generated: do not edit. See policy/rule_tables.py.\n")
+    header = (
+        f"# rule-engine {__version__}'s parser tables, written by scripts/rule_tables.py.\n"
+        "# Generated: do not edit. See policy/rule_tables.py.\n"
+    )
     TARGET.write_text(header + text, encoding="utf-8")
     print(f"wrote {TARGET} for rule-engine {__version__}")
     return 0

@@ -40,7 +40,10 @@ def main() -> int:
     build_tree()
     done = subprocess.run(
         [sys.executable, "-m", "mypy", *sys.argv[1:]],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     prefix = os.path.relpath(TREE / "creditfile", ROOT) + os.sep
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))

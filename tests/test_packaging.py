@@ -12,16 +12,41 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_wheel_contains_package_data(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "--quiet", "-w", str(tmp_path), str(ROOT)], check=True, cwd=tmp_path,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("creditfile-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("policy/default.yaml", "policy/default.tests.yaml",
-                   "policy/schema/policy.schema.json", "policy/schema/customer.schema.json",
-                   "cli/program.py", "cli/commands/regrade.py", "store/archive.py",
-                   "engine/grading.py", "reports/review.py", "tui/app.py", "tui/card/screen.py",
-                   "tui/card/card.tcss", "tui/screens/list_screen.py", "tui/widgets/__init__.py"):
+    for needed in (
+        "policy/default.yaml",
+        "policy/default.tests.yaml",
+        "policy/schema/policy.schema.json",
+        "policy/schema/customer.schema.json",
+        "cli/program.py",
+        "cli/commands/regrade.py",
+        "store/archive.py",
+        "engine/grading.py",
+        "reports/review.py",
+        "tui/app.py",
+        "tui/card/screen.py",
+        "tui/card/card.tcss",
+        "tui/screens/list_screen.py",
+        "tui/widgets/__init__.py",
+    ):
         assert f"creditfile/{needed}" in names, f"creditfile/{needed} missing from {wheel.name}"
     # Nothing lands in site-packages under a generic name of its own.
     assert {name.split("/")[0] for name in names} <= {"creditfile", *DIST_INFO(names)}

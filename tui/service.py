@@ -271,9 +271,7 @@ class ArchiveService:
                     dict(active) if active else None, self.db_path, self._policy_option
                 )
             if on_batch is not None:
-                on_batch(
-                    LoadingBatch(read.records, read.done, read.total, early, read.restart)
-                )
+                on_batch(LoadingBatch(read.records, read.done, read.total, early, read.restart))
 
         with gc_paused():
             archive = self._open(batch if on_batch is not None else None)

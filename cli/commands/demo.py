@@ -13,12 +13,19 @@ from creditfile.cli.progress import Progress
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``demo`` command."""
-    parser = sub.add_parser("demo", parents=[parent],
-                            help="create (or refresh) a demo archive of generated customers")
-    parser.add_argument("--customers", type=int, default=200, metavar="N",
-                        help="how many customers (default 200)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S",
-                        help="random seed; the same seed gives the same archive (default 1)")
+    parser = sub.add_parser(
+        "demo", parents=[parent], help="create (or refresh) a demo archive of generated customers"
+    )
+    parser.add_argument(
+        "--customers", type=int, default=200, metavar="N", help="how many customers (default 200)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help="random seed; the same seed gives the same archive (default 1)",
+    )
     parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
     parser.set_defaults(handler=run)
 
@@ -38,17 +45,26 @@ def run(args: argparse.Namespace, env: Env) -> int:
         progress.phase("writing the archive")
         result = archive.import_customers(docs, actor=env.actor)
         progress.phase("grading")
-        outcome = archive.regrade(lambda all_docs: grade_all(all_docs, policy, as_of),
-                                  run=run_record(policy, as_of.isoformat()), actor=env.actor)
+        outcome = archive.regrade(
+            lambda all_docs: grade_all(all_docs, policy, as_of),
+            run=run_record(policy, as_of.isoformat()),
+            actor=env.actor,
+        )
     summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
-    summary.update({"archive": str(env.db_path), "added": result.added,
-                    "replaced": result.replaced})
+    summary.update(
+        {"archive": str(env.db_path), "added": result.added, "replaced": result.replaced}
+    )
     if env.json:
         env.emit_json(summary)
         return 0
-    env.say(f"demo archive {env.db_path}: {result.added:,} customers added, "
-            f"{result.replaced:,} refreshed; graded as of {as_of.isoformat()} under policy "
-            f"{policy.version}")
-    env.say("  " + ", ".join(f"{grade} {count:,}" for grade, count in summary["by_grade"].items())
-            + f", ungraded {summary['ungraded']:,}")
+    env.say(
+        f"demo archive {env.db_path}: {result.added:,} customers added, "
+        f"{result.replaced:,} refreshed; graded as of {as_of.isoformat()} under policy "
+        f"{policy.version}"
+    )
+    env.say(
+        "  "
+        + ", ".join(f"{grade} {count:,}" for grade, count in summary["by_grade"].items())
+        + f", ungraded {summary['ungraded']:,}"
+    )
     return 0

@@ -30,27 +30,46 @@ def run(args: argparse.Namespace, env: Env) -> int:
         return 0
     grading = detail["grading"]
     env.say(f"{detail['id']}  {detail['name']}  ({detail['nature_label']})")
-    env.say(f"as of {grading['as_of']}, policy {policy.version} ({policy.sha256[:12]}…); "
-            f"{grading['lifecycle']}, {grading['stage']}, tier {detail['tier_label'] or '-'}")
+    env.say(
+        f"as of {grading['as_of']}, policy {policy.version} ({policy.sha256[:12]}…); "
+        f"{grading['lifecycle']}, {grading['stage']}, tier {detail['tier_label'] or '-'}"
+    )
     env.say()
-    env.say(render_table(
-        ["item", "input", "points", "weight", "lost", "clause"],
-        [[f"{r['label']} {r['key']}", _input(r["input"]), r["points"], r["weight"], r["lost"],
-          r["clause"]] for r in detail["items"]],
-        numeric=[False, True, True, True, True, False]))
+    env.say(
+        render_table(
+            ["item", "input", "points", "weight", "lost", "clause"],
+            [
+                [
+                    f"{r['label']} {r['key']}",
+                    _input(r["input"]),
+                    r["points"],
+                    r["weight"],
+                    r["lost"],
+                    r["clause"],
+                ]
+                for r in detail["items"]
+            ],
+            numeric=[False, True, True, True, True, False],
+        )
+    )
     env.say()
     if grading["status"] == "ungraded":
         env.say("UNGRADED — " + "; ".join(grading["reasons"]))
         return 0
     band = detail["band"]
-    env.say(f"total {grading['total']:.2f} → grade {grading['grade']} "
-            f"{detail['grade_label'] or ''}")
+    env.say(
+        f"total {grading['total']:.2f} → grade {grading['grade']} {detail['grade_label'] or ''}"
+    )
     if band["next_grade"]:
-        env.say(f"{band['gap_to_next']:.2f} points short of {band['next_grade']} "
-                f"(needs {band['next_min_score']:g})")
+        env.say(
+            f"{band['gap_to_next']:.2f} points short of {band['next_grade']} "
+            f"(needs {band['next_min_score']:g})"
+        )
     for override in grading["overrides"]:
-        env.say(f"override {override['id']}: {override['reason']}"
-                + (f" ({override['from']} → {override['to']})" if "to" in override else ""))
+        env.say(
+            f"override {override['id']}: {override['reason']}"
+            + (f" ({override['from']} → {override['to']})" if "to" in override else "")
+        )
     for reason in grading["reasons"]:
         env.say(f"note: {reason}")
     env.say("\nprivileges: " + ", ".join(f"{k} {v}" for k, v in detail["privileges"].items()))

@@ -14,18 +14,27 @@ FORMATS = ("json", "jsonl", "csv", "xlsx")
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``export`` command."""
-    parser = sub.add_parser("export", parents=[parent],
-                            help="every customer with its latest grading")
-    parser.add_argument("--format", choices=FORMATS, default=None,
-                        help="json, jsonl, csv or xlsx (default: --out's extension, else json)")
+    parser = sub.add_parser(
+        "export", parents=[parent], help="every customer with its latest grading"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="json, jsonl, csv or xlsx (default: --out's extension, else json)",
+    )
     parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
-    parser.add_argument("--include-personal", action="store_true",
-                        help="include profile.person (personal data: only when truly needed)")
+    parser.add_argument(
+        "--include-personal",
+        action="store_true",
+        help="include profile.person (personal data: only when truly needed)",
+    )
     parser.set_defaults(handler=run)
 
 
-def exported_documents(records: dict[str, dict[str, Any]], *,
-                       include_personal: bool) -> list[dict[str, Any]]:
+def exported_documents(
+    records: dict[str, dict[str, Any]], *, include_personal: bool
+) -> list[dict[str, Any]]:
     """Documents without store bookkeeping, plus ``grading``; personal data only if asked."""
     out = []
     for record in records.values():
@@ -49,8 +58,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
     archive = env.archive()
     docs = exported_documents(archive.records(), include_personal=args.include_personal)
     if args.include_personal:
-        archive.record_event(None, "personal_data_exported", env.actor,
-                             {"customers": len(docs), "out": args.out or "stdout"})
+        archive.record_event(
+            None,
+            "personal_data_exported",
+            env.actor,
+            {"customers": len(docs), "out": args.out or "stdout"},
+        )
     if fmt == "xlsx":
         from creditfile.spreadsheets.reading import write_customers_xlsx
 
@@ -58,8 +71,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
     else:
         writer = formats.WRITERS[fmt]
         if args.out:
-            with Path(args.out).open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                                     newline="") as stream:
+            with Path(args.out).open(
+                "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline=""
+            ) as stream:
                 writer(stream, docs, include_personal=args.include_personal)
         else:
             writer(sys.stdout, docs, include_personal=args.include_personal)

@@ -11,8 +11,9 @@ from creditfile.cli.table import render_table
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``history`` command."""
-    parser = sub.add_parser("history", parents=[parent],
-                            help="the append-only history of the archive or one customer")
+    parser = sub.add_parser(
+        "history", parents=[parent], help="the append-only history of the archive or one customer"
+    )
     parser.add_argument("id", nargs="?", metavar="ID")
     parser.add_argument("--limit", type=int, default=200, help="newest N events (default 200)")
     parser.set_defaults(handler=run)
@@ -21,16 +22,28 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, env: Env) -> int:
     """Print events oldest first (the newest ``--limit``)."""
     events = env.archive().history(args.id)
-    events = events[-args.limit:] if args.limit > 0 else events
+    events = events[-args.limit :] if args.limit > 0 else events
     if env.json:
         env.emit_json(events)
         return 0
     if not events:
         env.say("no history yet")
         return 0
-    env.say(render_table(["when", "who", "customer", "event", "detail"],
-                         [[e.get("at", ""), e.get("actor", ""), e.get("customer_id") or "",
-                           e.get("kind", ""), _detail(e)] for e in events]))
+    env.say(
+        render_table(
+            ["when", "who", "customer", "event", "detail"],
+            [
+                [
+                    e.get("at", ""),
+                    e.get("actor", ""),
+                    e.get("customer_id") or "",
+                    e.get("kind", ""),
+                    _detail(e),
+                ]
+                for e in events
+            ],
+        )
+    )
     return 0
 
 

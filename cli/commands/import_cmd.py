@@ -19,8 +19,11 @@ class ImportRefusedError(CreditfileError):
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``import`` command."""
-    parser = sub.add_parser("import", parents=[parent],
-                            help="add or replace customers from JSON, JSON Lines, CSV or XLSX")
+    parser = sub.add_parser(
+        "import",
+        parents=[parent],
+        help="add or replace customers from JSON, JSON Lines, CSV or XLSX",
+    )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.set_defaults(handler=run)
 
@@ -60,8 +63,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
         except SpreadsheetError as exc:
             for problem in exc.problems:
                 env.warn(str(problem))
-            env.warn("creditfile: the spreadsheet cannot be read as customers; nothing was "
-                     "imported")
+            env.warn(
+                "creditfile: the spreadsheet cannot be read as customers; nothing was imported"
+            )
             return 1
         progress.phase(f"validating {len(records):,} records")
         problems = validate_customers([r.doc for r in records], policy)
@@ -69,14 +73,23 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _report(env, records, problems)
             return 1
         progress.phase("writing the archive")
-        result = env.archive(create=True).import_customers([r.doc for r in records],
-                                                           actor=env.actor)
+        result = env.archive(create=True).import_customers(
+            [r.doc for r in records], actor=env.actor
+        )
     if env.json:
-        env.emit_json({"archive": str(env.db_path), "added": result.added,
-                       "replaced": result.replaced, "files": args.files})
+        env.emit_json(
+            {
+                "archive": str(env.db_path),
+                "added": result.added,
+                "replaced": result.replaced,
+                "files": args.files,
+            }
+        )
     else:
-        env.say(f"imported {len(records):,} customers into {env.db_path}: {result.added:,} added, "
-                f"{result.replaced:,} replaced. Run `creditfile regrade` to grade them.")
+        env.say(
+            f"imported {len(records):,} customers into {env.db_path}: {result.added:,} added, "
+            f"{result.replaced:,} replaced. Run `creditfile regrade` to grade them."
+        )
     return 0
 
 
@@ -84,12 +97,13 @@ def _report(env: Env, records: list[Any], problems: list[Any]) -> None:
     bad = {p.index for p in problems}
     for problem in problems[:MAX_SHOWN]:
         record = records[problem.index]
-        env.warn(f"{_where(record, problem.path)}: {problem.path or '(record)'}: "
-                 f"{problem.message}")
+        env.warn(f"{_where(record, problem.path)}: {problem.path or '(record)'}: {problem.message}")
     if len(problems) > MAX_SHOWN:
         env.warn(f"… and {len(problems) - MAX_SHOWN:,} more problems")
-    env.warn(f"creditfile: {len(bad):,} of {len(records):,} records are invalid; nothing was "
-             "imported. Correct them and import again.")
+    env.warn(
+        f"creditfile: {len(bad):,} of {len(records):,} records are invalid; nothing was "
+        "imported. Correct them and import again."
+    )
 
 
 def _where(record: Any, path: str) -> str:

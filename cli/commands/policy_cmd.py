@@ -22,18 +22,24 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     check.set_defaults(handler=run_check)
     test = actions.add_parser("test", parents=[parent], help="run a policy's example customers")
     test.add_argument("file", metavar="FILE")
-    test.add_argument("--tests", metavar="TESTFILE",
-                      help="the test file (default: FILE's stem + .tests.yaml beside it)")
+    test.add_argument(
+        "--tests",
+        metavar="TESTFILE",
+        help="the test file (default: FILE's stem + .tests.yaml beside it)",
+    )
     test.set_defaults(handler=run_test)
-    diff = actions.add_parser("diff", parents=[parent],
-                              help="what changed, and whose grade would change")
+    diff = actions.add_parser(
+        "diff", parents=[parent], help="what changed, and whose grade would change"
+    )
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
-    diff.add_argument("--as-of", metavar="DATE",
-                      help="grading date for the what-if (default: today)")
+    diff.add_argument(
+        "--as-of", metavar="DATE", help="grading date for the what-if (default: today)"
+    )
     diff.set_defaults(handler=run_diff)
-    activate = actions.add_parser("activate", parents=[parent],
-                                  help="make a policy the archive's active policy")
+    activate = actions.add_parser(
+        "activate", parents=[parent], help="make a policy the archive's active policy"
+    )
     activate.add_argument("file", metavar="FILE")
     activate.set_defaults(handler=run_activate)
 
@@ -42,9 +48,12 @@ def run_check(args: argparse.Namespace, env: Env) -> int:
     """Validate each file; every problem as FILE:LINE:COL: key: message."""
     results = {file: check_policy(file) for file in args.files}
     if env.json:
-        env.emit_json({file: {"valid": not problems,
-                              "problems": [p.__dict__ for p in problems]}
-                       for file, problems in results.items()})
+        env.emit_json(
+            {
+                file: {"valid": not problems, "problems": [p.__dict__ for p in problems]}
+                for file, problems in results.items()
+            }
+        )
     else:
         for file, problems in results.items():
             for problem in problems:
@@ -62,18 +71,35 @@ def run_test(args: argparse.Namespace, env: Env) -> int:
     results = run_policy_tests(policy, tests)
     failures = [m for r in results for m in r.mismatches]
     if env.json:
-        env.emit_json({"policy": args.file, "tests": str(tests), "suites": [
-            {"name": r.name, "checked": r.checked,
-             "failures": [m.__dict__ for m in r.mismatches]} for r in results]})
+        env.emit_json(
+            {
+                "policy": args.file,
+                "tests": str(tests),
+                "suites": [
+                    {
+                        "name": r.name,
+                        "checked": r.checked,
+                        "failures": [m.__dict__ for m in r.mismatches],
+                    }
+                    for r in results
+                ],
+            }
+        )
         return 1 if failures else 0
     for result in results:
         mark = "ok" if not result.mismatches else f"{len(result.mismatches)} FAILED"
         env.say(f"{result.name}: {result.checked} checks, {mark}")
     if failures:
         env.say()
-        env.say(render_table(["suite", "customer", "field", "expected", "actual"],
-                             [[m.suite, m.customer_id, m.field, repr(m.expected), repr(m.actual)]
-                              for m in failures]))
+        env.say(
+            render_table(
+                ["suite", "customer", "field", "expected", "actual"],
+                [
+                    [m.suite, m.customer_id, m.field, repr(m.expected), repr(m.actual)]
+                    for m in failures
+                ],
+            )
+        )
     env.say(f"\n{sum(r.checked for r in results) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
@@ -86,14 +112,24 @@ def run_diff(args: argparse.Namespace, env: Env) -> int:
     if env.has_archive():
         impact = what_if(env.archive().documents(), old, new, env.as_of)
     if env.json:
-        env.emit_json({"old": {"file": args.old, "version": old.version, "sha256": old.sha256},
-                       "new": {"file": args.new, "version": new.version, "sha256": new.sha256},
-                       "changes": changes, "what_if": impact})
+        env.emit_json(
+            {
+                "old": {"file": args.old, "version": old.version, "sha256": old.sha256},
+                "new": {"file": args.new, "version": new.version, "sha256": new.sha256},
+                "changes": changes,
+                "what_if": impact,
+            }
+        )
         return 0
     env.say(f"{args.old} ({old.version}) → {args.new} ({new.version})")
-    env.say(render_table(["setting", "old", "new"],
-                         [[c["path"], _show(c["old"]), _show(c["new"])] for c in changes])
-            if changes else "no setting changed")
+    env.say(
+        render_table(
+            ["setting", "old", "new"],
+            [[c["path"], _show(c["old"]), _show(c["new"])] for c in changes],
+        )
+        if changes
+        else "no setting changed"
+    )
     if impact is None:
         env.say("\n(no archive found; pass --db to see whose grade would change)")
         return 0
@@ -104,15 +140,34 @@ def run_diff(args: argparse.Namespace, env: Env) -> int:
 def _say_impact(env: Env, impact: dict[str, Any]) -> None:
     env.say(f"\nWhat-if on {impact['customers']} customers (as of {env.as_of.isoformat()}):")
     grades = sorted(set(impact["by_grade"]["old"]) | set(impact["by_grade"]["new"]))
-    env.say(render_table(["grade", "now", "under new"],
-                         [[g, impact["by_grade"]["old"].get(g, 0),
-                           impact["by_grade"]["new"].get(g, 0)] for g in grades]))
+    env.say(
+        render_table(
+            ["grade", "now", "under new"],
+            [
+                [g, impact["by_grade"]["old"].get(g, 0), impact["by_grade"]["new"].get(g, 0)]
+                for g in grades
+            ],
+        )
+    )
     changes = impact["grade_changes"]
     env.say(f"\n{len(changes)} customers would change grade")
     if changes:
-        env.say(render_table(["id", "name", "from", "to", "total now", "total new"],
-                             [[c["id"], c["name"], c["from"] or "ungraded", c["to"] or "ungraded",
-                               c["old_total"], c["new_total"]] for c in changes]))
+        env.say(
+            render_table(
+                ["id", "name", "from", "to", "total now", "total new"],
+                [
+                    [
+                        c["id"],
+                        c["name"],
+                        c["from"] or "ungraded",
+                        c["to"] or "ungraded",
+                        c["old_total"],
+                        c["new_total"],
+                    ]
+                    for c in changes
+                ],
+            )
+        )
 
 
 def _show(value: Any) -> str:
@@ -123,13 +178,26 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
     """Record the policy file (content, hash, version, who, when) as the archive's policy."""
     policy = load_policy(args.file)
     archive = env.archive()
-    archive.activate_policy(policy.source, sha256=policy.sha256, version=policy.version,
-                            path=str(Path(args.file).resolve()), actor=env.actor)
-    message = (f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
-               f"for {env.db_path}; run `creditfile regrade` to apply it")
+    archive.activate_policy(
+        policy.source,
+        sha256=policy.sha256,
+        version=policy.version,
+        path=str(Path(args.file).resolve()),
+        actor=env.actor,
+    )
+    message = (
+        f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
+        f"for {env.db_path}; run `creditfile regrade` to apply it"
+    )
     if env.json:
-        env.emit_json({"activated": args.file, "version": policy.version,
-                       "sha256": policy.sha256, "archive": str(env.db_path)})
+        env.emit_json(
+            {
+                "activated": args.file,
+                "version": policy.version,
+                "sha256": policy.sha256,
+                "archive": str(env.db_path),
+            }
+        )
     else:
         env.say(message)
     return 0

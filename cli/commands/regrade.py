@@ -20,8 +20,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``regrade`` command."""
     parser = sub.add_parser("regrade", parents=[parent], help="grade the whole archive")
     parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="show what would change; write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -54,8 +55,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if not args.dry_run:
             outcome = archive.regrade_lines(grade_file_lines, run=run_info, actor=env.actor)
         if outcome is None:  # a dry run, or a file not laid out one customer per line
-            outcome = archive.regrade(grade, run=run_info, actor=env.actor,
-                                      dry_run=args.dry_run)
+            outcome = archive.regrade(grade, run=run_info, actor=env.actor, dry_run=args.dry_run)
     summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
     summary["dry_run"] = bool(args.dry_run)
     summary["run_id"] = getattr(outcome, "run_id", None)
@@ -68,12 +68,20 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 def run_record(policy: Policy, as_of: str) -> dict[str, Any]:
     """What the store records about a regrade run."""
-    return {"policy_version": policy.version, "policy_sha256": policy.sha256,
-            "policy_path": policy.path, "as_of": as_of}
+    return {
+        "policy_version": policy.version,
+        "policy_sha256": policy.sha256,
+        "policy_path": policy.path,
+        "as_of": as_of,
+    }
 
 
-def summarise(gradings: Mapping[str, Mapping[str, Any]], changes: Sequence[Mapping[str, Any]],
-              policy: Policy, as_of: str) -> dict[str, Any]:
+def summarise(
+    gradings: Mapping[str, Mapping[str, Any]],
+    changes: Sequence[Mapping[str, Any]],
+    policy: Policy,
+    as_of: str,
+) -> dict[str, Any]:
     """The ``regrade --json`` document of SPEC §6."""
     counts = Counter(g["grade"] for g in gradings.values() if g["status"] == "graded")
     return {
@@ -89,15 +97,25 @@ def summarise(gradings: Mapping[str, Mapping[str, Any]], changes: Sequence[Mappi
 
 def _print(env: Env, summary: Mapping[str, Any], policy: Policy) -> None:
     verb = "would be" if summary["dry_run"] else "were"
-    env.say(f"{summary['customers']:,} customers {verb} graded as of {summary['as_of']} under "
-            f"policy {policy.version} ({policy.sha256[:12]}…)")
+    env.say(
+        f"{summary['customers']:,} customers {verb} graded as of {summary['as_of']} under "
+        f"policy {policy.version} ({policy.sha256[:12]}…)"
+    )
     rows = [[g.name, g.label, summary["by_grade"][g.name]] for g in policy.all_grades]
     rows.append(["—", "ungraded 未评级", summary["ungraded"]])
     env.say(render_table(["grade", "label", "customers"], rows))
     changes = summary["changes"]
-    env.say(f"\n{len(changes):,} grade changes" + (" (dry run: nothing written)"
-                                                    if summary["dry_run"] else ""))
+    env.say(
+        f"\n{len(changes):,} grade changes"
+        + (" (dry run: nothing written)" if summary["dry_run"] else "")
+    )
     if changes:
-        env.say(render_table(["id", "from", "to", "total"],
-                             [[c["id"], c["from"] or "ungraded", c["to"] or "ungraded",
-                               c["total"]] for c in changes]))
+        env.say(
+            render_table(
+                ["id", "from", "to", "total"],
+                [
+                    [c["id"], c["from"] or "ungraded", c["to"] or "ungraded", c["total"]]
+                    for c in changes
+                ],
+            )
+        )

@@ -13,8 +13,11 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``show`` command."""
     parser = sub.add_parser("show", parents=[parent], help="one customer's document and grading")
     parser.add_argument("id", metavar="ID")
-    parser.add_argument("--include-personal", action="store_true",
-                        help="include profile.person (personal data; the access is recorded)")
+    parser.add_argument(
+        "--include-personal",
+        action="store_true",
+        help="include profile.person (personal data; the access is recorded)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -26,8 +29,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
     profile = doc.get("profile")
     if isinstance(profile, dict) and "person" in profile:
         if args.include_personal:
-            archive.record_event(args.id, "personal_data_revealed", env.actor,
-                                 {"via": "creditfile show"})
+            archive.record_event(
+                args.id, "personal_data_revealed", env.actor, {"via": "creditfile show"}
+            )
         else:
             doc["profile"] = {k: v for k, v in profile.items() if k != "person"}
     shown = {**doc, "grading": record.get("_grading"), "revision": record.get("_meta")}

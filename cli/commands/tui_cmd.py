@@ -12,20 +12,28 @@ from creditfile.cli.env import Env
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``tui`` command."""
     parser = sub.add_parser("tui", parents=[parent], help="open the terminal UI (the default)")
-    parser.add_argument("--lang", choices=["zh", "en"], default=None,
-                        help="interface language (default: from the locale)")
+    parser.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=None,
+        help="interface language (default: from the locale)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Start the Textual app; Textual is imported only here."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        env.warn("creditfile: the terminal UI needs an interactive terminal; use the other "
-                 "commands (creditfile --help) in scripts")
+        env.warn(
+            "creditfile: the terminal UI needs an interactive terminal; use the other "
+            "commands (creditfile --help) in scripts"
+        )
         return 2
     if not env.has_archive():
-        env.warn(f"creditfile: no archive at {env.db_path}; create one with `creditfile demo` "
-                 "or `creditfile import FILE`, or point --db at one")
+        env.warn(
+            f"creditfile: no archive at {env.db_path}; create one with `creditfile demo` "
+            "or `creditfile import FILE`, or point --db at one"
+        )
         return 1
     from creditfile.tui.app import create_app
 

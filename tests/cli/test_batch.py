@@ -41,8 +41,11 @@ def _graded_archive(folder: Path, policy: Any, count: int) -> Path:
     path = folder / "archive.json"
     archive = Archive.open(path, create=True)
     archive.import_customers([_doc(rng, i, weights) for i in range(count)], actor="seed")
-    archive.regrade(lambda docs: grade_archive(docs, policy, date(2025, 11, 29)),
-                    run={"as_of": "2025-11-29"}, actor="seed")
+    archive.regrade(
+        lambda docs: grade_archive(docs, policy, date(2025, 11, 29)),
+        run={"as_of": "2025-11-29"},
+        actor="seed",
+    )
     return path
 
 
@@ -61,25 +64,31 @@ def test_a_regrade_line_by_line_stores_what_the_whole_regrade_stores(
     whole = _graded_archive(tmp_path, default_policy, 700)
     lines = tmp_path / "lines.json"
     shutil.copy(whole, lines)
-    shutil.copy(whole.with_name(whole.name + ".history.jsonl"),
-                lines.with_name(lines.name + ".history.jsonl"))
+    shutil.copy(
+        whole.with_name(whole.name + ".history.jsonl"),
+        lines.with_name(lines.name + ".history.jsonl"),
+    )
     run = {"as_of": AS_OF.isoformat()}
 
     expected = Archive.open(whole).regrade(
-        lambda docs: grade_archive(docs, default_policy, AS_OF), run=run, actor="t")
+        lambda docs: grade_archive(docs, default_policy, AS_OF), run=run, actor="t"
+    )
     got = Archive.open(lines, read=False).regrade_lines(
         lambda found: batch.grade_lines(found, default_policy, AS_OF, workers=workers),
-        run=run, actor="t")
+        run=run,
+        actor="t",
+    )
 
     assert got is not None
     assert got.changes == expected.changes and len(got.changes) > 5
     assert got.run_id == expected.run_id
-    assert {cid: (g["status"], g.get("grade"), g.get("total"))
-            for cid, g in expected.gradings.items()} == {
-        cid: (g["status"], g["grade"], g["total"]) for cid, g in got.gradings.items()}
+    assert {
+        cid: (g["status"], g.get("grade"), g.get("total")) for cid, g in expected.gradings.items()
+    } == {cid: (g["status"], g["grade"], g["total"]) for cid, g in got.gradings.items()}
     assert Archive.open(lines).records() == Archive.open(whole).records()
     assert _without_times(Archive.open(lines).history()) == _without_times(
-        Archive.open(whole).history())
+        Archive.open(whole).history()
+    )
     # The file is laid out as every write lays it out: the next save reuses its lines.
     assert lines.read_bytes().split(b"\n")[0] == b'{"customers":{'
 
@@ -93,16 +102,21 @@ def test_a_file_laid_out_otherwise_is_left_to_the_whole_regrade(
     path.write_text(json.dumps(json.loads(path.read_bytes()), indent=1), encoding="utf-8")
     before = path.read_bytes()
     answer = Archive.open(path, read=False).regrade_lines(
-        lambda found: grade_lines(found, default_policy, AS_OF), run={}, actor="t")
+        lambda found: grade_lines(found, default_policy, AS_OF), run={}, actor="t"
+    )
     assert answer is None
     assert path.read_bytes() == before
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-@pytest.mark.parametrize("line", [b'"40":{"name":"no id here"},', b'"40":{"id":"C40"}'],
-                         ids=["no-id", "comma-missing"])
+@pytest.mark.parametrize(
+    "line", [b'"40":{"name":"no id here"},', b'"40":{"id":"C40"}'], ids=["no-id", "comma-missing"]
+)
 def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
-    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch, workers: int,
+    tmp_path: Path,
+    default_policy: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
     line: bytes,
 ) -> None:
     from creditfile.application import batch
@@ -118,7 +132,9 @@ def test_a_line_that_is_not_a_customer_record_is_left_to_the_whole_regrade(
     before = path.read_bytes()
     answer = Archive.open(path, read=False).regrade_lines(
         lambda found: batch.grade_lines(found, default_policy, AS_OF, workers=workers),
-        run={}, actor="t")
+        run={},
+        actor="t",
+    )
     assert answer is None
     assert path.read_bytes() == before
     with pytest.raises(ArchiveDamagedError):

@@ -17,8 +17,9 @@ def test_regrade_json_has_the_documented_shape(run: Run, archive_path: Path) -> 
     result = run("regrade", "--as-of", "2026-11-29", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert {"as_of", "policy", "customers", "graded", "ungraded", "by_grade",
-            "changes"} <= set(summary)
+    assert {"as_of", "policy", "customers", "graded", "ungraded", "by_grade", "changes"} <= set(
+        summary
+    )
     assert summary["customers"] == 200
     assert summary["graded"] + summary["ungraded"] == 200
     assert sum(summary["by_grade"].values()) == summary["graded"]
@@ -87,12 +88,16 @@ def test_missing_archive_is_explained(run: Run) -> None:
 
 def test_policy_check_reports_file_line_column_key(run: Run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(default_policy_path().read_text("utf-8").replace("weight: 30", "weight: 31"),
-                   "utf-8")
+    bad.write_text(
+        default_policy_path().read_text("utf-8").replace("weight: 30", "weight: 31"), "utf-8"
+    )
     result = run("policy", "check", DEFAULT, str(bad))
     assert result.returncode == 1
-    assert re.search(rf"^{re.escape(str(bad))}:\d+:\d+: scoring: weights add up to 101",
-                     result.stderr, re.MULTILINE)
+    assert re.search(
+        rf"^{re.escape(str(bad))}:\d+:\d+: scoring: weights add up to 101",
+        result.stderr,
+        re.MULTILINE,
+    )
     assert "ok" in result.stdout  # the good one is still reported as fine
     assert run("policy", "check", DEFAULT).returncode == 0
 
@@ -105,34 +110,40 @@ def test_shipped_policy_tests_pass(run: Run) -> None:
 
 def test_failing_policy_test_shows_expected_and_actual(run: Run, tmp_path: Path) -> None:
     changed = tmp_path / "stricter.yaml"
-    changed.write_text(default_policy_path().read_text("utf-8")
-                       .replace("min_score: 90", "min_score: 91"), "utf-8")
+    changed.write_text(
+        default_policy_path().read_text("utf-8").replace("min_score: 90", "min_score: 91"), "utf-8"
+    )
     tests = default_policy_path().with_name("default.tests.yaml")
     result = run("policy", "test", str(changed), "--tests", str(tests))
     assert result.returncode == 1
     assert re.search(r"A90\s+grade\s+'A'\s+'B'", result.stdout)
 
 
-def test_policy_diff_shows_changes_and_what_if(run: Run, archive_path: Path,
-                                               tmp_path: Path) -> None:
+def test_policy_diff_shows_changes_and_what_if(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
     new = tmp_path / "new.yaml"
-    new.write_text(default_policy_path().read_text("utf-8")
-                   .replace("min_score: 70", "min_score: 60"), "utf-8")
+    new.write_text(
+        default_policy_path().read_text("utf-8").replace("min_score: 70", "min_score: 60"), "utf-8"
+    )
     result = run("policy", "diff", DEFAULT, str(new), "--as-of", "2026-11-29", "--json")
     assert result.returncode == 0, result.stderr
     diff = json.loads(result.stdout)
-    assert diff["changes"] == [{"path": "grades[C].min_score", "old": 70, "new": 60,
-                                "change": "changed"}]
+    assert diff["changes"] == [
+        {"path": "grades[C].min_score", "old": 70, "new": 60, "change": "changed"}
+    ]
     moved = diff["what_if"]["grade_changes"]
     assert moved
     assert all(c["from"] == "D" and c["to"] == "C" for c in moved)
 
 
-def test_activated_policy_is_used_and_recorded(run: Run, archive_path: Path,
-                                               tmp_path: Path) -> None:
+def test_activated_policy_is_used_and_recorded(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
     new = tmp_path / "2027.yaml"
-    new.write_text(default_policy_path().read_text("utf-8")
-                   .replace('"2026.1"', '"2027.1"'), "utf-8")
+    new.write_text(
+        default_policy_path().read_text("utf-8").replace('"2026.1"', '"2027.1"'), "utf-8"
+    )
     assert run("policy", "activate", str(new)).returncode == 0
     new.unlink()  # the archive keeps the text: gradings stay reproducible
     summary = json.loads(run("regrade", "--json").stdout)
@@ -150,8 +161,9 @@ def test_show_hides_personal_data_unless_asked(run: Run, archive_path: Path) -> 
     assert events[-1]["kind"] == "personal_data_revealed"
 
 
-def test_export_leaves_out_personal_data_unless_asked(run: Run, archive_path: Path,
-                                                      tmp_path: Path) -> None:
+def test_export_leaves_out_personal_data_unless_asked(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
     for fmt in ("json", "jsonl", "csv"):
         plain = run("export", "--format", fmt)
         assert plain.returncode == 0, plain.stderr

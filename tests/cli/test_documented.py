@@ -29,8 +29,9 @@ def test_headless_import_does_not_load_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, creditfile.cli.program; creditfile.cli.program.build_parser(); "
-            "print('textual' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, creditfile.cli.program; creditfile.cli.program.build_parser(); "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -21,8 +21,11 @@ def first_trade(doc: dict[str, Any]) -> date | None:
     since = (doc.get("profile") or {}).get("trading_since")
     if since:
         return date.fromisoformat(since)
-    starts = [date.fromisoformat(lease["start"]) for lease in doc.get("leases") or []
-              if lease["status"] != "cancelled"]
+    starts = [
+        date.fromisoformat(lease["start"])
+        for lease in doc.get("leases") or []
+        if lease["status"] != "cancelled"
+    ]
     return min(starts) if starts else None
 
 
@@ -39,8 +42,14 @@ def lifecycle(doc: dict[str, Any], as_of: date, new_months: int) -> str:
 
 
 def amount(doc: dict[str, Any]) -> Fraction:
-    return sum((exact(lease["amount"]) for lease in doc.get("leases") or []
-                if lease["status"] != "cancelled"), Fraction(0))
+    return sum(
+        (
+            exact(lease["amount"])
+            for lease in doc.get("leases") or []
+            if lease["status"] != "cancelled"
+        ),
+        Fraction(0),
+    )
 
 
 def reference(docs: list[dict[str, Any]], pol: dict[str, Any], as_of: date) -> dict[str, Any]:
@@ -73,7 +82,9 @@ def reference(docs: list[dict[str, Any]], pol: dict[str, Any], as_of: date) -> d
             out[d["id"]] = (None, None)
             continue
         total = half_up(sum(points, Fraction(0)), places)
-        grade = next((g["name"] for g in pol["grades"] if exact(g["min_score"]) <= total),
-                     pol["below_lowest"]["name"])
+        grade = next(
+            (g["name"] for g in pol["grades"] if exact(g["min_score"]) <= total),
+            pol["below_lowest"]["name"],
+        )
         out[d["id"]] = (grade, float(total))
     return out

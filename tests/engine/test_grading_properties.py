@@ -22,16 +22,23 @@ MANUAL = ("strength", "potential", "reputation", "payment", "other")
 
 
 def _doc(rng: random.Random, index: int, weights: dict[str, float]) -> dict[str, Any]:
-    doc: dict[str, Any] = {"id": f"C{index:05d}", "name": f"客户{index}",
-                           "nature": rng.choice(["developer", "individual", "central_soe"])}
+    doc: dict[str, Any] = {
+        "id": f"C{index:05d}",
+        "name": f"客户{index}",
+        "nature": rng.choice(["developer", "individual", "central_soe"]),
+    }
     if rng.random() < 0.5:
-        doc["profile"] = {"trading_since": (AS_OF - timedelta(days=rng.randint(-30, 4000)))
-                          .isoformat()}
+        doc["profile"] = {
+            "trading_since": (AS_OF - timedelta(days=rng.randint(-30, 4000))).isoformat()
+        }
     doc["leases"] = [
-        {"contract": f"L{index}-{n}", "item": "tower_crane",
-         "start": (AS_OF - timedelta(days=rng.randint(0, 4000))).isoformat(),
-         "amount": round(rng.uniform(0, 3_000_000), rng.choice([0, 2])),
-         "status": rng.choice(["active", "closed", "closed", "cancelled"])}
+        {
+            "contract": f"L{index}-{n}",
+            "item": "tower_crane",
+            "start": (AS_OF - timedelta(days=rng.randint(0, 4000))).isoformat(),
+            "amount": round(rng.uniform(0, 3_000_000), rng.choice([0, 2])),
+            "status": rng.choice(["active", "closed", "closed", "cancelled"]),
+        }
         for n in range(rng.choice([0, 0, 1, 2, 3, 6]))
     ]
     assessment: dict[str, Any] = {}
@@ -42,8 +49,9 @@ def _doc(rng: random.Random, index: int, weights: dict[str, float]) -> dict[str,
         if roll < 0.05:
             assessment[key] = weights[key] + 0.5  # out of range → ungraded
         else:
-            assessment[key] = round(rng.uniform(weights[key] * 0.4, weights[key]),
-                                    rng.choice([0, 1, 2, 3]))
+            assessment[key] = round(
+                rng.uniform(weights[key] * 0.4, weights[key]), rng.choice([0, 1, 2, 3])
+            )
     doc["assessment"] = assessment
     return doc
 
@@ -60,9 +68,11 @@ def _policy_variant(text: str, rng: random.Random) -> tuple[Policy, dict[str, An
     rel = data["scoring"][3]
     rel["new_customer_points"] = rng.randint(0, rel["weight"])
     top = rng.randint(75, 95)
-    data["grades"] = [{"name": "A", "min_score": top, "label": "a"},
-                      {"name": "B", "min_score": top - rng.randint(1, 10), "label": "b"},
-                      {"name": "C", "min_score": top - rng.randint(11, 30) + 0.5, "label": "c"}]
+    data["grades"] = [
+        {"name": "A", "min_score": top, "label": "a"},
+        {"name": "B", "min_score": top - rng.randint(1, 10), "label": "b"},
+        {"name": "C", "min_score": top - rng.randint(11, 30) + 0.5, "label": "c"},
+    ]
     data["lifecycle"]["new_customer_months"] = rng.choice([0, 1, 6, 12, 24, 36])
     data["rounding"] = rng.choice([0, 1, 2])
     source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -104,8 +114,9 @@ def test_every_total_maps_to_exactly_one_grade(default_policy: Policy, total: An
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), key=st.sampled_from(MANUAL), bump=st.floats(0, 30))
-def test_more_points_never_lower_the_grade(default_policy: Policy, seed: int, key: str,
-                                           bump: float) -> None:
+def test_more_points_never_lower_the_grade(
+    default_policy: Policy, seed: int, key: str, bump: float
+) -> None:
     rng = random.Random(seed)
     weights = {i.key: i.weight for i in default_policy.scoring}
     docs = [_doc(rng, i, weights) for i in range(20)]
@@ -132,7 +143,8 @@ def test_grading_is_deterministic_and_order_free(default_policy: Policy, seed: i
     shuffled = docs[:]
     rng.shuffle(shuffled)
     assert grade_archive(docs, default_policy, AS_OF) == grade_archive(
-        shuffled, default_policy, AS_OF)
+        shuffled, default_policy, AS_OF
+    )
 
 
 def test_ungraded_customers_always_say_why(default_policy: Policy) -> None:

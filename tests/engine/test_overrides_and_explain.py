@@ -21,11 +21,14 @@ def _customer(cid: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_unaudited_customer_form_caps_at_b(default_policy_text: str) -> None:
-    policy = _policy(default_policy_text, """  - id: unaudited-form
+    policy = _policy(
+        default_policy_text,
+        """  - id: unaudited-form
     reason: 客户自填资料未经审核,最高评为B级
     when: unverified_customer_form
     cap_grade: B
-""")
+""",
+    )
     form = {"kind": "customer_form", "on": "2026-09-01", "by": "王敏", "verified": False}
     docs = [_customer("X", sources=[form]), _customer("Y")]
     gradings = grade_archive(docs, policy, AS_OF)
@@ -38,9 +41,12 @@ def test_unaudited_customer_form_caps_at_b(default_policy_text: str) -> None:
 
 
 def test_cap_never_raises_a_grade_and_flags_accumulate(default_policy_text: str) -> None:
-    policy = _policy(default_policy_text, """  - {id: cap-c, reason: r1, when: "total_score < 200", cap_grade: C}
+    policy = _policy(
+        default_policy_text,
+        """  - {id: cap-c, reason: r1, when: "total_score < 200", cap_grade: C}
   - {id: look, reason: r2, when: "grade == \\"C\\"", flag: needs_review}
-""")
+""",
+    )
     low = _customer("LOW", assessment={**FULL, "payment": 0, "other": 0, "strength": 0})
     gradings = grade_archive([_customer("HIGH"), low], policy, AS_OF)
     assert gradings["HIGH"]["grade"] == "C"
@@ -50,17 +56,30 @@ def test_cap_never_raises_a_grade_and_flags_accumulate(default_policy_text: str)
 
 
 def test_overdue_override_uses_exposure_facts(default_policy_text: str) -> None:
-    policy = _policy(default_policy_text, """  - {id: overdue-90, reason: 逾期超过90天, when: max_overdue_days > 90, cap_grade: C}
-""")
-    lease = {"contract": "L", "item": "tower_crane", "start": "2020-01-01", "amount": 100000,
-             "status": "active", "outstanding": 5000, "overdue_days": 120}
+    policy = _policy(
+        default_policy_text,
+        """  - {id: overdue-90, reason: 逾期超过90天, when: max_overdue_days > 90, cap_grade: C}
+""",
+    )
+    lease = {
+        "contract": "L",
+        "item": "tower_crane",
+        "start": "2020-01-01",
+        "amount": 100000,
+        "status": "active",
+        "outstanding": 5000,
+        "overdue_days": 120,
+    }
     gradings = grade_archive([_customer("O", leases=[lease])], policy, AS_OF)
     assert gradings["O"]["grade"] == "C"
 
 
 def test_null_fact_in_condition_is_a_reason_not_a_crash(default_policy_text: str) -> None:
-    policy = _policy(default_policy_text, """  - {id: young, reason: r, when: months_since_first_trade < 3, flag: young}
-""")
+    policy = _policy(
+        default_policy_text,
+        """  - {id: young, reason: r, when: months_since_first_trade < 3, flag: young}
+""",
+    )
     gradings = grade_archive([_customer("P")], policy, AS_OF)
     assert gradings["P"]["status"] == "graded"
     assert any("young" in reason for reason in gradings["P"]["reasons"])

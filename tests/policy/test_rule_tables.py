@@ -34,8 +34,9 @@ def test_the_shipped_tables_are_the_ones_used_and_conditions_still_work() -> Non
         "rule = rule_engine.Rule('n >= 3 and n < 10', context=ctx)\n"
         "print(rule.matches({'n': 5}), rule.matches({'n': 12}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "False"]
     assert done.stderr == ""  # ply warns on stderr when it cannot read tables

@@ -44,7 +44,9 @@ def test_batches_arrive_in_file_order_and_add_up_to_the_whole_read(
     assert streamed.history() == Archive.open(path).history()
 
 
-def test_an_archive_read_in_batches_saves_like_any_other(tmp_path: Path, small_batches: int) -> None:
+def test_an_archive_read_in_batches_saves_like_any_other(
+    tmp_path: Path, small_batches: int
+) -> None:
     path = _archive(tmp_path, 20)
     streamed = Archive.open(path, on_batch=lambda _b: None)
     record = streamed.get("C00003")
@@ -79,8 +81,10 @@ def test_a_file_laid_out_by_another_tool_shows_its_first_records_then_the_rest(
     path.write_text(layout(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
     batches: list[ReadBatch] = []
     archive = Archive.open(path, on_batch=batches.append)
-    assert [(len(b.records), b.done, b.restart) for b in batches] == [(7, 7, False),
-                                                                      (23, 30, False)]
+    assert [(len(b.records), b.done, b.restart) for b in batches] == [
+        (7, 7, False),
+        (23, 30, False),
+    ]
     assert 7 < batches[0].total <= 60  # estimated from the first records' share of the file
     assert batches[-1].total == 30
     assert [r["id"] for b in batches for r in b.records] == list(expected)
@@ -92,12 +96,14 @@ def test_a_preview_the_whole_read_contradicts_is_withdrawn(tmp_path: Path) -> No
     data = json.loads(path.read_text(encoding="utf-8"))
     first = json.dumps(data["customers"]["1"], ensure_ascii=False)
     changed = json.dumps({**data["customers"]["1"], "name": "后来的记录"}, ensure_ascii=False)
-    text = json.dumps(data, ensure_ascii=False).replace(first, f"{first}, \"1\": {changed}", 1)
+    text = json.dumps(data, ensure_ascii=False).replace(first, f'{first}, "1": {changed}', 1)
     path.write_text(text, encoding="utf-8")  # the key "1" twice: the later record wins
     batches: list[ReadBatch] = []
     archive = Archive.open(path, on_batch=batches.append)
     assert batches[-1].restart
-    assert [r["name"] for r in batches[-1].records] == [r["name"] for r in archive.records().values()]
+    assert [r["name"] for r in batches[-1].records] == [
+        r["name"] for r in archive.records().values()
+    ]
     assert archive.records()["C00000"]["name"] == "后来的记录"
 
 

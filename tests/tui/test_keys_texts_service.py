@@ -206,13 +206,15 @@ def test_rows_read_so_far_start_over_when_the_preview_is_withdrawn() -> None:
 
     shown: list[int] = []
 
-    def call_from_thread(show: Any, index: Any, done: int, total: int, policy: Any,
-                         painted: Any) -> None:
+    def call_from_thread(
+        show: Any, index: Any, done: int, total: int, policy: Any, painted: Any
+    ) -> None:
         shown.append(len(index))
         painted.set()
 
-    app = SimpleNamespace(_pinyin=PinyinKeys(), call_from_thread=call_from_thread,
-                          _show_so_far=None)
+    app = SimpleNamespace(
+        _pinyin=PinyinKeys(), call_from_thread=call_from_thread, _show_so_far=None
+    )
     status = SimpleNamespace(policy=load_policy(default_policy_path()))
     rows = RowsSoFar(app)  # type: ignore[arg-type]
     preview = [{"id": "C1", "name": "甲"}, {"id": "C1", "name": "乙"}]

@@ -131,8 +131,13 @@ class ListScreen(Screen[None]):
         self.query_one("#list-loading").display = False
         table.display = True
         self.query_one("#list-title", Static).update(
-            t(self.lang, "load.progress", path=self.service.db_path, done=f"{done:,}",
-              total=f"{total:,}")
+            t(
+                self.lang,
+                "load.progress",
+                path=self.service.db_path,
+                done=f"{done:,}",
+                total=f"{total:,}",
+            )
         )
         self.apply_query()
         if first:
