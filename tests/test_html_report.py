@@ -8,6 +8,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
+import pytest
+
 from creditfile.engine import grade_archive
 from creditfile.htmlreport.page import render_report
 from creditfile.policy import Policy
@@ -106,7 +108,53 @@ def test_every_section_is_there(default_policy: Policy) -> None:
 def test_customer_text_is_escaped(default_policy: Policy) -> None:
     page, _ = _page(default_policy)
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 公司" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 公司" in page
+
+
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "{{ 7*7 }}{% raw %}{# x #}",
+    "</td></tr></table><h1>伪造</h1>",
+]
+
+
+def _hostile_page(policy: Policy, name: str, item: str = "tower_crane") -> str:
+    docs = _docs()
+    for doc in docs[:4]:
+        doc["name"] = name
+        doc["leases"][0]["item"] = item
+    gradings = grade_archive(docs, policy, AS_OF)
+    report = portfolio(docs, gradings, policy, AS_OF)
+    report["migration"] = None
+    report["meta"] = {"archive": name, "gradings_as_of": AS_OF.isoformat()}
+    return render_report(report, policy)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_stay_text(default_policy: Policy, name: str) -> None:
+    """A name (or archive path, or leased-item key) never becomes markup or template code."""
+    page = _hostile_page(default_policy, name, item=name)
+    parser = _Collector()
+    parser.feed(page)
+    assert not {"script", "img"} & set(parser.tags)
+    assert parser.tags.count("h1") == 1  # the page's own heading only
+    assert parser.tags.count("svg") >= 8  # every chart still drawn
+    assert not [k for k, _ in parser.attrs if k.startswith("on")]
+    text = "".join(parser.text)
+    # Shown as the very text the clerk typed: never taken as markup or evaluated as a template.
+    assert text.count(name) >= 5
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066", "\u200f", "\x1b", "\x00"])
+def test_bidi_and_control_characters_cannot_reorder_the_page(
+    default_policy: Policy, control: str
+) -> None:
+    name = f"宏达{control}建设 <b>"
+    page = _hostile_page(default_policy, name)
+    assert control not in page
+    assert "宏达\ufffd建设 &lt;b&gt;" in page
 
 
 def test_headline_numbers_match_the_reports(default_policy: Policy) -> None:

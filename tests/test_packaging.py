@@ -46,8 +46,19 @@ def test_wheel_contains_package_data(tmp_path: Path) -> None:
         "tui/card/card.tcss",
         "tui/screens/list_screen.py",
         "tui/widgets/__init__.py",
+        "htmlreport/templates/page.html.j2",
+        "htmlreport/templates/macros.html.j2",
+        "htmlreport/templates/style.css",
+        "htmlreport/templates/sections/review.html.j2",
     ):
         assert f"creditfile/{needed}" in names, f"creditfile/{needed} missing from {wheel.name}"
+    templates = {n for n in names if n.startswith("creditfile/htmlreport/templates/")}
+    shipped = {
+        "creditfile/" + str(p.relative_to(ROOT)).replace("\\", "/")
+        for p in (ROOT / "htmlreport" / "templates").rglob("*")
+        if p.is_file()
+    }
+    assert templates == shipped, f"report templates missing from the wheel: {shipped - templates}"
     # Nothing lands in site-packages under a generic name of its own.
     assert {name.split("/")[0] for name in names} <= {"creditfile", *DIST_INFO(names)}
 

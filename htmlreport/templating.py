@@ -1,0 +1,57 @@
+"""The Jinja2 environment of the report: templates shipped in the package, escaping always on."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from creditfile.htmlreport.charts import FONT, ROW_HEIGHT
+
+# Bidirectional formatting characters (U+061C, U+200E/F, U+202A–E, U+2066–9) can make a
+# customer's name reorder the text around it; control characters have no place on a page.
+# Escaping leaves both intact, so they are shown as U+FFFD, as the spreadsheets do.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def showable(value: object) -> object:
+    """Every ``{{ … }}`` result passes here before it is escaped: text loses what can mislead."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _UNSHOWABLE.sub("\ufffd", value)
+    return value
+
+
+def wan(amount: float) -> str:
+    """An amount in 万元 (ten thousands of CNY), as managers read it."""
+    return f"{amount / 10000:,.1f}"
+
+
+def num(count: float) -> str:
+    """A count with thousands separators."""
+    return f"{count:,}"
+
+
+@cache
+def environment() -> Environment:
+    """The one environment, built on first use: autoescape on for every template."""
+    env = Environment(
+        loader=PackageLoader("creditfile.htmlreport", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        finalize=showable,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        wan=wan,
+        num=num,
+        px=lambda value: f"{value:.0f}",
+        px1=lambda value: f"{value:.1f}",
+    )
+    env.globals.update(font_size=FONT, row_height=ROW_HEIGHT)
+    return env
