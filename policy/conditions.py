@@ -7,23 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creditfile.policy.condition_memo import Keyer, children, memo_key, memo_keyers
+from creditfile.policy.condition_tokens import ConditionCompileError, screen
+from creditfile.policy.condition_types import check_types
 from creditfile.policy.facts import FACTS_BY_NAME, Scope, facts_for
 from creditfile.policy.rule_tables import rule_engine
+
+__all__ = ["Condition", "ConditionCompileError", "ConditionEvaluationError", "compile_condition"]
 
 _TYPES = {
     "number": rule_engine.DataType.FLOAT,
     "text": rule_engine.DataType.STRING,
     "boolean": rule_engine.DataType.BOOLEAN,
 }
-
-
-class ConditionCompileError(ValueError):
-    """A condition that cannot be compiled; ``suggestion`` names a likely fact."""
-
-    def __init__(self, message: str, suggestion: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.suggestion = suggestion
 
 
 class ConditionEvaluationError(ValueError):
@@ -62,6 +57,9 @@ class Condition:
             result = bool(self.rule.matches(facts))
         except rule_engine.EngineError as exc:
             raise ConditionEvaluationError(f"{self.text!r}: {_engine_message(exc)}") from exc
+        except (ArithmeticError, TypeError, ValueError) as exc:
+            # A checked condition only meets these on facts outside the documented types.
+            raise ConditionEvaluationError(f"{self.text!r}: {type(exc).__name__}") from exc
         if key is not None:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
@@ -96,6 +94,10 @@ def compile_condition(
 ) -> Condition:
     """Compile ``text`` for ``scope``, refusing unknown facts, bad types and unknown values.
 
+    Only the safe, typed part of rule-engine's language is accepted (see ``condition_tokens``
+    and ``condition_types``): evaluating an accepted condition takes time in proportion to its
+    length, and it is true or false for every customer.
+
     Args:
         text: The expression as compliance wrote it.
         scope: ``tier`` or ``override``; decides which facts may be named.
@@ -106,6 +108,7 @@ def compile_condition(
     """
     if not isinstance(text, str) or not text.strip():
         raise ConditionCompileError("a condition must be a non-empty expression")
+    screen(text)
     context = _CONTEXTS.get(scope)
     if context is None:
         context = _CONTEXTS[scope] = _context(scope)
@@ -116,12 +119,31 @@ def compile_condition(
     except rule_engine.RuleSyntaxError as exc:
         raise ConditionCompileError(f"syntax error in {text!r}: {_engine_message(exc)}") from exc
     except rule_engine.EngineError as exc:
+        _explain_types(text)
         raise ConditionCompileError(f"{text!r}: {_engine_message(exc)}") from exc
+    except (ArithmeticError, RecursionError, ValueError) as exc:
+        # Constant parts are folded while parsing; ``screen`` keeps them small, this is a guard.
+        raise ConditionCompileError(f"{text!r} cannot be computed ({type(exc).__name__})") from exc
     expression = rule.statement.expression
+    check_types(expression)
     _check_symbols_and_values(expression, text, allowed_values or {})
     numeric = {f.name for f in facts_for(scope) if f.type == "number"}
     keyers = memo_keyers(expression, {f.name for f in facts_for(scope)}, numeric)
     return Condition(text=text, rule=rule, keyers=keyers)
+
+
+_UNTYPED: list[rule_engine.Context] = []
+
+
+def _explain_types(text: str) -> None:
+    """Say which parts do not fit, where rule-engine only says "data type mismatch"."""
+    if not _UNTYPED:
+        _UNTYPED.append(rule_engine.Context(resolver=_lookup))
+    try:
+        untyped = rule_engine.Rule(text, context=_UNTYPED[0])
+    except (rule_engine.EngineError, ArithmeticError, RecursionError, ValueError):
+        return
+    check_types(untyped.statement.expression)
 
 
 def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:

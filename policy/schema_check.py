@@ -79,6 +79,13 @@ def _message(error: jsonschema.ValidationError) -> str:
         wanted = error.validator_value
         hint = " — write it in quotes" if wanted == "string" and not isinstance(value, str) else ""
         return f"{value!r} should be {_type_words(wanted)}{hint}"
+    if kind in {"maxLength", "maxItems", "maxProperties"}:
+        what = {"maxLength": "characters", "maxItems": "entries", "maxProperties": "keys"}[kind]
+        return (
+            f"{len(value):,} {what}; at most {error.validator_value:,} are allowed here"
+            if isinstance(value, str | list | dict)
+            else error.message
+        )
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         return f"{value!r} is out of range: {error.message.split(' is ', 1)[-1]}"
     if kind == "enum":

@@ -9,16 +9,35 @@ from typing import Any
 import yaml
 
 from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.yamlnumbers import number_problems
 
 Path = tuple[str | int, ...]
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
 MAX_VALUES = 20_000  # the shipped policy has about 150; PyYAML needs seconds for 100,000
+MAX_DEPTH = 20  # the shipped policy nests 4 deep; PyYAML's composer recurses per level
+
+
+class _TooDeepError(yaml.MarkedYAMLError):
+    """Collections nested deeper than ``MAX_DEPTH``."""
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text: the schema checks them, with a line number."""
+    """SafeLoader that keeps dates as text and refuses deep nesting, each with a line number."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose as PyYAML does, refusing nesting past ``MAX_DEPTH`` before it recurses."""
+        if self._depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _TooDeepError(problem="nested too deeply", problem_mark=mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -87,6 +106,24 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except _TooDeepError as exc:
+        mark = exc.problem_mark
+        return None, [
+            PolicyProblem(
+                file,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
+                "",
+                f"lists and mappings are nested more than {MAX_DEPTH} deep here; a policy "
+                "nests 4 deep (see policy/default.yaml)",
+            )
+        ]
+    except RecursionError:
+        return None, [
+            PolicyProblem(
+                file, 1, 1, "", "anchors and aliases nest too deeply; write the values out"
+            )
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -136,6 +173,9 @@ def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem
                 "anchors and aliases expand to too many values; write it out",
             )
         ]
+    numbers = number_problems(node, file)
+    if numbers:
+        return numbers
     for path, key_node, first_line in _duplicate_keys(node, ()):
         problems.append(
             PolicyProblem(

@@ -12,7 +12,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from faultkit import TRACEBACK, cli, cli_process, examples, located
+from faultkit import (
+    TRACEBACK,
+    cli,
+    cli_process,
+    customers,
+    env_for,
+    examples,
+    located,
+    make_archive_file,
+)
 
 from creditfile.policy import default_policy_path
 
@@ -201,3 +210,141 @@ def test_a_dense_file_just_under_the_size_limit_is_refused_within_5_s(
     assert done.returncode == 1
     assert TRACEBACK not in done.stderr
     assert str(path) in done.stderr
+
+
+# Hostile policies through the real program, as processes: each is refused by `policy check`,
+# `policy activate`, `regrade` and `explain` alike, with exit 1, a located message, no
+# traceback, nothing written and no hang.
+
+TIER_B = "    when: cumulative_lease_amount >= 500000\n"
+STRENGTH = "{key: strength, label: 实力, weight: 10,"
+
+
+def _tier(condition: str) -> tuple[str, str]:
+    return TIER_B, f"    when: {condition}\n"
+
+
+def _override(condition: str) -> tuple[str, str]:
+    return "overrides: []", f"overrides:\n  - {{id: x, reason: r, when: {condition}, cap_grade: B}}"
+
+
+HOSTILE: dict[str, tuple[tuple[str, str], str]] = {
+    # name: ((text replaced in the default policy, replacement), words in the message)
+    "catastrophic regex": (
+        _tier("\"'" + "a" * 40 + "b' + nature =~ '(a+)+$'\""),
+        "regular-expression operator '=~'",
+    ),
+    "regex folded at parse": (_tier("\"'" + "a" * 40 + "b' =~ '(a+)+$'\""), "'=~'"),
+    "fuzzy regex": (_override("\"nature =~~ 'dev'\""), "'=~~'"),
+    "weight nan": ((STRENGTH, STRENGTH.replace("10,", ".nan,")), ".nan is not a finite"),
+    "min_score nan": (("min_score: 90", "min_score: .nan"), ".nan is not a finite"),
+    "credit_limit inf": (("credit_limit: 5000000", "credit_limit: .inf"), ".inf is not a finite"),
+    "credit_limit absurd": (("credit_limit: 5000000", "credit_limit: 1.0e+300"), "out of range"),
+    "5,000-digit integer": (
+        ("credit_limit: 5000000", "credit_limit: " + "7" * 5000),
+        "5,000 characters",
+    ),
+    "percentage absurd": (("deposit_pct: 20", "deposit_pct: 2000"), "out of range"),
+    "cycle absurd": (("payment_cycle_days: 90", "payment_cycle_days: 9999999"), "out of range"),
+    "condition 'abc'": (_override("\"'abc'\""), "not true or false"),
+    "condition 5": (_override('"5"'), "not true or false"),
+    "boolean fact vs text": (
+        _override("\"unverified_customer_form == 'true'\""),
+        "'true' is text",
+    ),
+    "number fact vs text": (_override("\"max_overdue_days == '90'\""), "'90' is text"),
+    "text fact vs number": (_override('"nature == 5"'), "5 is a number"),
+    "600 or terms": (_tier(" or ".join(["lease_count == 1"] * 600)), "at most 2,000"),
+    "100 or terms": (_tier(" or ".join(["lease_count==1"] * 100)), "more than 200 words"),
+    "duration literal": (_tier("t'P9999999999D' > t'P1D'"), "duration (t'…') literals"),
+    "power": (_tier("lease_count ** 999999999 > 1"), "'**' is not allowed"),
+    "nested 900 deep": (("overrides: []", "overrides: " + "[" * 900 + "]" * 900), "nested more"),
+    "nan in condition": (_tier("lease_count > nan"), "'nan' is not a finite"),
+}
+COMMANDS = ("check", "activate", "regrade", "explain")
+FIRST_ID = customers(3)[0]["id"]
+
+
+def hostile_text(case: str) -> str:
+    (old, new), _ = HOSTILE[case]
+    assert DEFAULT.count(old) >= 1, old
+    return DEFAULT.replace(old, new, 1)
+
+
+def argv_for(command: str, policy: Path) -> list[str]:
+    return {
+        "check": ["policy", "check", str(policy)],
+        "activate": ["policy", "activate", str(policy)],
+        "regrade": ["--policy", str(policy), "regrade"],
+        "explain": ["--policy", str(policy), "explain", FIRST_ID],
+    }[command]
+
+
+def run_all(jobs: list[tuple[str, str]], tmp_path: Path) -> None:
+    """Run each (case, command) as a process, a few at a time, and check what a user sees."""
+    archive = make_archive_file(tmp_path / "archive.json", 3)
+    history = archive.with_name(archive.name + ".history.jsonl")
+    before = (archive.read_bytes(), history.read_bytes())
+    policies = {}
+    for case in {case for case, _ in jobs}:
+        policies[case] = tmp_path / f"{len(policies)}.yaml"
+        policies[case].write_text(hostile_text(case), encoding="utf-8")
+    pending = list(jobs)
+    while pending:
+        batch, pending = pending[:4], pending[4:]
+        started = time.perf_counter()
+        running = [
+            (case, command, spawn_cli(argv_for(command, policies[case]), archive))
+            for case, command in batch
+        ]
+        for case, command, process in running:
+            try:
+                out, err = process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                pytest.fail(f"{command} with {case!r} ran past 20 s")
+            where = f"{command} with {case!r}: {err[-800:]}"
+            assert process.returncode == 1, where
+            assert TRACEBACK not in out + err, where
+            # Processes run side by side here, so one may say it waits for another's lock.
+            lines = [
+                line for line in err.splitlines() if "waiting for the archive lock" not in line
+            ]
+            assert lines and located(lines[0], str(policies[case])), where
+            assert HOSTILE[case][1] in err, where
+        # Four at once on a busy two-core machine; each alone answers in about a second.
+        assert time.perf_counter() - started < 15, batch
+    assert (archive.read_bytes(), history.read_bytes()) == before, "a refused policy wrote"
+
+
+def spawn_cli(argv: list[str], archive: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "creditfile", *argv],
+        env=env_for(archive),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_hostile_policies_are_refused_by_every_command(tmp_path: Path) -> None:
+    # Each case through one of the four commands in turn (every case also goes through
+    # `policy check` in-process below); the whole matrix runs under the `slow` marker.
+    run_all([(case, COMMANDS[i % 4]) for i, case in enumerate(HOSTILE)], tmp_path)
+
+
+@pytest.mark.slow
+def test_hostile_policies_every_command_every_case(tmp_path: Path) -> None:
+    run_all([(case, command) for case in HOSTILE for command in COMMANDS], tmp_path)
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_hostile_policy_check_names_the_line_of_the_problem(tmp_path: Path, case: str) -> None:
+    path = tmp_path / "policy.yaml"
+    text = hostile_text(case)
+    path.write_text(text, encoding="utf-8")
+    code, lines = check(path)
+    assert code == 1
+    assert lines and all(located(line, str(path)) for line in lines), lines
+    assert any(HOSTILE[case][1] in line for line in lines), lines
