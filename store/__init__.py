@@ -14,7 +14,14 @@ from creditfile.store.errors import (
     StoreError,
 )
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
-from creditfile.store.paths import default_actor, default_archive_path
+from creditfile.store.paths import (
+    archive_files,
+    default_actor,
+    default_archive_path,
+    is_archive_file,
+    is_archive_sidecar,
+    real_archive_path,
+)
 from creditfile.store.records import ImportResult, RegradeOutcome
 from creditfile.store.snapshot import ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
@@ -37,8 +44,12 @@ __all__ = [
     "RegradeOutcome",
     "StaleRevisionError",
     "StoreError",
+    "archive_files",
     "check_archive",
     "default_actor",
     "default_archive_path",
+    "is_archive_file",
+    "is_archive_sidecar",
+    "real_archive_path",
     "restore_backup",
 ]

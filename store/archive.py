@@ -35,6 +35,7 @@ from creditfile.store.errors import (
 )
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import ArchiveLock, Waiting
+from creditfile.store.paths import real_archive_path
 from creditfile.store.records import (
     Gradings,
     ImportResult,
@@ -78,7 +79,8 @@ class Archive:
         """Open (or with ``create``, create mode 0600) the archive at ``path``.
 
         Args:
-            path: The archive file.
+            path: The archive file; a symbolic link is followed to the real file, beside which
+                the lock, the history and ``.bak`` are kept.
             create: Create an empty archive when there is no file.
             lock_timeout: Seconds to wait for another process's lock before giving up.
             on_wait: Called with the holder's pid (or None) when the lock is busy, so a
@@ -96,7 +98,7 @@ class Archive:
             ArchiveDamagedError: the file is not a readable creditfile archive (left as is).
             ArchiveLockedError: another process held the lock for ``lock_timeout`` seconds.
         """
-        archive = cls(Path(path).expanduser().absolute(), lock_timeout, on_wait)
+        archive = cls(real_archive_path(path), lock_timeout, on_wait)
         if not archive.path.exists():
             if not create:
                 raise ArchiveNotFoundError(

@@ -27,6 +27,10 @@ class ArchiveDamagedError(StoreError):
 class ArchiveLockedError(StoreError):
     """Another process held the archive lock for longer than the timeout."""
 
+    def __init__(self, path: Path | str, message: str, *, holder: int | None = None) -> None:
+        self.holder = holder  # the pid written in the lock file, when known
+        super().__init__(path, message)
+
 
 class ArchiveWriteError(StoreError):
     """A write failed (disk full, permissions…); the archive on disk is unchanged."""

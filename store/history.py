@@ -11,6 +11,7 @@ always shown.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -37,37 +38,63 @@ def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
     """
     payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
     path = history_path(archive)
+    fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                # A line cut short by a crash or a full disk: end it, or the next event
-                # would be glued to it and lost with it.
-                payload = b"\n" + payload
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            return os.fstat(fd).st_size
-        finally:
-            os.close(fd)
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            # A line cut short by a crash or a full disk: end it, or the next event
+            # would be glued to it and lost with it.
+            payload = b"\n" + payload
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        return os.fstat(fd).st_size
     except OSError as exc:
         raise ArchiveWriteError(
             path,
             f"could not append to the history ({exc.strerror}); "
             "nothing was changed — free some disk space and try again",
         ) from None
+    finally:
+        os.close(fd)
+
+
+def _open(path: Path, flags: int) -> int:
+    """Open the history without following a symbolic link (one planted in a shared folder
+    would make us append to, or read, any file it points at).
+
+    Raises:
+        FileNotFoundError: there is no history yet (only without ``O_CREAT``).
+        ArchiveWriteError: the history is a link, or cannot be opened.
+    """
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            reason = (
+                "the history file is a symbolic link; creditfile does not follow links there "
+                "— put the real file in its place (`mv`) or remove the link, then try again"
+            )
+        else:
+            reason = f"cannot open the history ({exc.strerror}); check its permissions"
+        raise ArchiveWriteError(path, reason) from None
+
+
+def _read(path: Path, start: int = 0) -> bytes:
+    fd = _open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as stream:
+        stream.seek(start)
+        return stream.read()
 
 
 def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[int]:
     """Transactions written after the last commit that the archive never recorded."""
-    path = history_path(archive)
     try:
-        with path.open("rb") as stream:
-            stream.seek(committed_size)
-            tail = stream.read()
-    except OSError:
+        tail = _read(history_path(archive), committed_size)
+    except (OSError, ArchiveWriteError):
         return set()
     found = set()
     for line in tail.splitlines():
@@ -98,7 +125,7 @@ def read_events(
     """
     skipped = set(aborted)
     try:
-        raw = history_path(archive).read_bytes()
+        raw = _read(history_path(archive))
     except FileNotFoundError:
         return []
     # Cheap byte tests first: most lines of a long history are skipped without parsing.

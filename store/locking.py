@@ -7,8 +7,10 @@ waiting user can be told who holds it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,16 +37,9 @@ def archive_lock(archive: Path, timeout: float, on_wait: Waiting | None = None) 
 
     Raises:
         ArchiveLockedError: the lock stayed busy for ``timeout`` seconds.
-        StoreError: the lock file cannot be created (a read-only folder).
+        StoreError: the lock file cannot be used (see ``open_lock_file``).
     """
-    try:
-        fd = os.open(lock_path(archive), os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise StoreError(
-            archive,
-            f"cannot open the lock file {lock_path(archive).name} ({exc.strerror}); the "
-            "archive's folder must be writable — check its permissions",
-        ) from None
+    fd = open_lock_file(archive)
     try:
         _acquire(fd, archive, timeout, on_wait)
         try:
@@ -55,6 +50,80 @@ def archive_lock(archive: Path, timeout: float, on_wait: Waiting | None = None) 
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def open_lock_file(archive: Path) -> int:
+    """Open (creating it 0600) the lock file of ``archive``, never through a symbolic link.
+
+    Returns:
+        The open descriptor.
+
+    Raises:
+        StoreError: the lock file cannot be used; the message names the real cause (a link, a
+            folder, another user's file, a folder that cannot be written to).
+    """
+    path = lock_path(archive)
+    # O_NOFOLLOW: a link planted in a shared folder would make us create or truncate any file
+    # it points at (we write our pid into the lock file).
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise StoreError(archive, _lock_problem(path, exc)) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StoreError(
+            archive,
+            f"the lock file {path} is not a regular file (a pipe or a device?); remove it "
+            "while nobody uses the archive, then try again",
+        )
+    return fd
+
+
+def _lock_problem(path: Path, exc: OSError) -> str:
+    try:
+        info = path.lstat()
+    except OSError:
+        info = None
+    if exc.errno == errno.ELOOP or (info is not None and stat.S_ISLNK(info.st_mode)):
+        return (
+            f"the lock file {path} is a symbolic link; creditfile does not follow links there "
+            f"(one could point at any file) — remove the link (`rm {path}`) and try again"
+        )
+    if exc.errno == errno.EISDIR or (info is not None and stat.S_ISDIR(info.st_mode)):
+        return (
+            f"the lock file {path} is a folder; remove it (`rmdir {path}`) while nobody uses "
+            "the archive, then try again"
+        )
+    if info is not None and exc.errno in (errno.EACCES, errno.EPERM):
+        owner = owner_name(info.st_uid)
+        if info.st_uid != os.geteuid():
+            return (
+                f"the lock file {path} belongs to user {owner} (mode "
+                f"{stat.S_IMODE(info.st_mode):04o}) and you may not write to it; work as "
+                f"{owner}, or have {owner} remove it while nobody uses the archive"
+            )
+        return (
+            f"the lock file {path} is not writable (mode {stat.S_IMODE(info.st_mode):04o}); "
+            f"make it writable (`chmod u+w {path}`) and try again"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"cannot create the lock file {path} ({exc.strerror}); the folder "
+            f"{path.parent} must be writable by you — check its permissions, or choose "
+            "another --db"
+        )
+    return f"cannot open the lock file {path} ({exc.strerror})"
+
+
+def owner_name(uid: int) -> str:
+    """The user name of ``uid``, or the number when it has none."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
 
 
 def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) -> None:
@@ -76,6 +145,7 @@ def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) ->
                     f"the archive is locked{who} for more than "
                     f"{timeout:g} s (a regrade or a save in progress); "
                     "try again when it has finished",
+                    holder=holder,
                 ) from None
             time.sleep(0.05)
 

@@ -46,6 +46,11 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
+def damaged_path(path: Path) -> Path:
+    """Where ``creditfile doctor --restore`` keeps the damaged file it replaced."""
+    return path.with_name(path.name + ".damaged")
+
+
 def read_json(path: Path) -> Any:
     """Parse the whole file; damaged content raises ``ArchiveDamagedError`` naming it."""
     return read_archive(path)[0]

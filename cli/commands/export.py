@@ -49,12 +49,15 @@ def exported_documents(
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Write the export; xlsx needs --out."""
+    from creditfile.application.outputs import check_output, write_output, write_text_output
     from creditfile.formats import interchange as formats
 
     fmt = args.format or _format_from(args.out)
     if fmt == "xlsx" and not args.out:
         env.warn("creditfile: --format xlsx needs --out FILE.xlsx")
         return 2
+    if args.out:
+        check_output(args.out, archive=env.db_path)  # before the archive is read
     archive = env.archive()
     docs = exported_documents(archive.records(), include_personal=args.include_personal)
     if args.include_personal:
@@ -67,14 +70,23 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if fmt == "xlsx":
         from creditfile.spreadsheets.reading import write_customers_xlsx
 
-        write_customers_xlsx(Path(args.out), docs, env.policy())
+        policy = env.policy()
+        write_output(
+            args.out,
+            lambda path: write_customers_xlsx(path, docs, policy),
+            archive=env.db_path,
+            private=True,
+        )
     else:
         writer = formats.WRITERS[fmt]
         if args.out:
-            with Path(args.out).open(
-                "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline=""
-            ) as stream:
-                writer(stream, docs, include_personal=args.include_personal)
+            write_text_output(
+                args.out,
+                lambda stream: writer(stream, docs, include_personal=args.include_personal),
+                archive=env.db_path,
+                private=True,
+                encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+            )
         else:
             writer(sys.stdout, docs, include_personal=args.include_personal)
     if args.out:

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from creditfile.cli.env import Env
@@ -104,11 +103,22 @@ def _output_options(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def _handler(builder: Builder) -> Callable[[argparse.Namespace, Env], int]:
     def run(args: argparse.Namespace, env: Env) -> int:
+        _check_outputs(args, env)
         context = load_context(args, env)
         data, tables = builder(context)
         return emit(env, args, data, tables, context)
 
     return run
+
+
+def _check_outputs(args: argparse.Namespace, env: Env) -> None:
+    """Refuse a bad output path before the archive is read and the report computed."""
+    from creditfile.application.outputs import check_output
+
+    for option in ("xlsx", "csv", "out"):
+        target = getattr(args, option, None)
+        if target and target != "-":
+            check_output(target, archive=env.db_path, option=f"--{option}")
 
 
 def load_context(args: argparse.Namespace, env: Env) -> Context:
@@ -259,18 +269,31 @@ def emit(
     env: Env, args: argparse.Namespace, data: Any, tables: Sequence[Table], ctx: Context
 ) -> int:
     """Write the report as JSON, CSV, XLSX or readable tables, as asked."""
+    from creditfile.application.outputs import write_output, write_text_output
     from creditfile.spreadsheets.reading import write_table_csv, write_tables_xlsx
 
     if getattr(args, "xlsx", None):
-        write_tables_xlsx(Path(args.xlsx), tables)
+        write_output(
+            args.xlsx,
+            lambda path: write_tables_xlsx(path, tables),
+            archive=env.db_path,
+            private=True,
+            option="--xlsx",
+        )
         env.warn(f"wrote {len(tables)} sheet(s) to {args.xlsx}")
     if getattr(args, "csv", None):
         if args.csv == "-":
             env.stdout.write("\ufeff")
             write_table_csv(env.stdout, tables)
         else:
-            with Path(args.csv).open("w", encoding="utf-8-sig", newline="") as stream:
-                write_table_csv(stream, tables)
+            write_text_output(
+                args.csv,
+                lambda stream: write_table_csv(stream, tables),
+                archive=env.db_path,
+                private=True,
+                encoding="utf-8-sig",
+                option="--csv",
+            )
             env.warn(f"wrote {args.csv}")
     if env.json:
         env.emit_json({"report": args.report_command, "meta": _meta(ctx), "data": data})
@@ -330,15 +353,19 @@ def _cell_text(value: Any, kind: str) -> str:
 
 def run_html(args: argparse.Namespace, env: Env) -> int:
     """Write the management report: one self-contained HTML page."""
+    from creditfile.application.outputs import write_text_output
     from creditfile.htmlreport.page import render_report
     from creditfile.reports.portfolio import portfolio
 
+    _check_outputs(args, env)
     ctx = load_context(args, env)
     report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
     report["migration"] = _optional_migration(ctx)
     report["meta"] = _meta(ctx)
     page = render_report(report, ctx.policy)
-    Path(args.out).write_text(page, encoding="utf-8")
+    write_text_output(
+        args.out, lambda stream: stream.write(page), archive=env.db_path, private=True
+    )
     if env.json:
         env.emit_json({"out": args.out, "bytes": len(page.encode("utf-8"))})
     else:

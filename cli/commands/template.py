@@ -23,14 +23,18 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Write the template for the policy in force (its natures, items and scoring items)."""
+    from creditfile.application.outputs import check_output, write_output
     from creditfile.spreadsheets.reading import write_template_xlsx
 
-    policy = env.policy()
     out = Path(args.out)
+    check_output(out, archive=env.db_path)  # the archive's own name says more than its suffix
     if out.suffix.lower() != ".xlsx":
         env.warn(f"creditfile: {args.out}: name the file .xlsx so Excel and WPS open it")
         return 2
-    write_template_xlsx(out, policy)
+    policy = env.policy()
+    write_output(
+        out, lambda path: write_template_xlsx(path, policy), archive=env.db_path, private=False
+    )
     if env.json:
         env.emit_json({"out": str(out), "policy": {"version": policy.version}})
     else:
