@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.store import framing, history
+from creditfile.store.audit import clean_actor
 from creditfile.store.changes import changed_paths
 from creditfile.store.errors import (
     ArchiveNotFoundError,
@@ -361,7 +362,7 @@ class Archive:
                 "sha256": sha256,
                 "version": version,
                 "path": path,
-                "activated_by": actor,
+                "activated_by": clean_actor(actor),
                 "activated_at": now_text(),
             }
             self._snap.meta["active_policy"] = active

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.errors import ArchiveWriteError
 
 
@@ -30,13 +31,16 @@ def history_path(archive: Path) -> Path:
 def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
     """Append ``events`` as JSON lines, fsynced.
 
+    Every event is stamped with the OS user and host (see ``store.audit``), beside its
+    declared ``actor``, which is cleaned of control and invisible characters.
+
     Returns:
         The history file's new size.
 
     Raises:
         ArchiveWriteError: the history could not be written to.
     """
-    payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
+    payload = b"".join(orjson.dumps(_stamped(event)) + b"\n" for event in events)
     path = history_path(archive)
     fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
     try:
@@ -88,6 +92,13 @@ def _read(path: Path, start: int = 0) -> bytes:
     with os.fdopen(fd, "rb") as stream:
         stream.seek(start)
         return stream.read()
+
+
+def _stamped(event: Mapping[str, Any]) -> dict[str, Any]:
+    stamped = {**event, **os_identity()}
+    if "actor" in stamped:
+        stamped["actor"] = clean_actor(stamped["actor"])
+    return stamped
 
 
 def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[int]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from creditfile.store.audit import clean_actor
 from creditfile.store.errors import (
     ArchiveDamagedError,
     CustomerMissingError,
@@ -156,6 +157,7 @@ def build_record(
     doc: Mapping[str, Any], current: Mapping[str, Any] | None, actor: str, at: str
 ) -> dict[str, Any]:
     """The record storing ``doc``: next revision; creation and latest grading kept."""
+    actor = clean_actor(actor)
     old = (current or {}).get("_meta") or {}
     meta = {
         "rev": int(old.get("rev", 0)) + 1,

@@ -7,6 +7,7 @@ from typing import Any
 
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.store.audit import clean_actor
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -31,11 +32,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
         return 0
     env.say(
         render_table(
-            ["when", "who", "customer", "event", "detail"],
+            ["when", "who", "os user@host", "customer", "event", "detail"],
             [
                 [
                     e.get("at", ""),
-                    e.get("actor", ""),
+                    clean_actor(e.get("actor", "")),
+                    _account(e),
                     e.get("customer_id") or "",
                     e.get("kind", ""),
                     _detail(e),
@@ -47,8 +49,15 @@ def run(args: argparse.Namespace, env: Env) -> int:
     return 0
 
 
+def _account(event: dict[str, Any]) -> str:
+    """The OS account behind the event (events written before it was recorded have none)."""
+    if "os_user" not in event:
+        return "-"
+    return clean_actor(f"{event['os_user']}@{event.get('host', '?')}")
+
+
 def _detail(event: dict[str, Any]) -> str:
-    skip = {"at", "actor", "customer_id", "kind", "txn", "text"}
+    skip = {"at", "actor", "os_user", "host", "customer_id", "kind", "txn", "text"}
     parts = []
     for key, value in event.items():
         if key in skip or value in (None, "", [], {}):
