@@ -44,13 +44,17 @@ def _manual(item: ScoringItem, value: object, places: int) -> ItemScore:
     return ItemScore(item, value, None, _entry_problem(item, value))
 
 
-@lru_cache(maxsize=65536)
-def _rounded_entry(value: float, weight: float, places: int) -> Decimal | None:
-    # Assessors enter few distinct values, so caching the exact decimal work pays off at scale.
+def _exact_entry(value: float, weight: float, places: int) -> Decimal | None:
     number = to_decimal(value)
     if not number.is_finite() or number < 0 or number > to_decimal(weight):
         return None
     return round_half_up(number, places)
+
+
+# Assessors enter few distinct values, so caching the exact decimal work pays off at scale. The
+# caches wrap plain functions (rather than decorating them) so that mutation testing reaches the
+# functions themselves; tests/conftest.py empties them before every test session.
+_rounded_entry = lru_cache(maxsize=65536)(_exact_entry)
 
 
 def _entry_problem(item: ScoringItem, value: object) -> str:
@@ -89,14 +93,12 @@ def _relative(
 _ZERO = Decimal(0)
 
 
-@lru_cache(maxsize=256)
-def _fixed_points(points: float, places: int) -> Decimal:
+def _exact_fixed_points(points: float, places: int) -> Decimal:
     return round_half_up(points, places)
 
 
-@lru_cache(maxsize=256)
-def _weight(weight: float) -> Decimal:
-    return to_decimal(weight)
+_fixed_points = lru_cache(maxsize=256)(_exact_fixed_points)
+_weight = lru_cache(maxsize=256)(to_decimal)
 
 
 def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, Decimal]:

@@ -66,7 +66,8 @@ def lifecycle(first: date | None, as_of: date, new_customer_months: int) -> str:
 
 def stage(doc: Mapping[str, Any], leases: list[Mapping[str, Any]] | None = None) -> str:
     """``current`` with an active lease, ``past`` with a closed one, else ``upcoming``."""
-    statuses = {lease.get("status") for lease in (leases_of(doc) if leases is None else leases)}
+    # A list, not a set: a malformed status may be unhashable (a list), and must not crash.
+    statuses = [lease.get("status") for lease in (leases_of(doc) if leases is None else leases)]
     if "active" in statuses:
         return "current"
     return "past" if "closed" in statuses else "upcoming"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,7 +87,8 @@ def _lookup(thing: Mapping[str, Any], name: str) -> Any:
         raise rule_engine.SymbolResolutionError(name) from None
 
 
-_CONTEXTS: dict[str, rule_engine.Context] = {}
+# One context per scope; cached around a plain function so that mutation testing reaches it.
+_context_for = functools.cache(_context)
 
 
 def compile_condition(
@@ -109,9 +111,7 @@ def compile_condition(
     if not isinstance(text, str) or not text.strip():
         raise ConditionCompileError("a condition must be a non-empty expression")
     screen(text)
-    context = _CONTEXTS.get(scope)
-    if context is None:
-        context = _CONTEXTS[scope] = _context(scope)
+    context = _context_for(scope)
     try:
         rule = rule_engine.Rule(text, context=context)
     except rule_engine.SymbolResolutionError as exc:

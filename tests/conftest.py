@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from creditfile.policy import Policy, default_policy_path, load_policy
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 ROOT = Path(__file__).resolve().parent.parent
+
+# Mutation testing (scripts/mutation.py) judges each mutant by one test run: the same examples
+# every time, and no example database carried from one mutant to the next.
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cold_caches() -> Iterator[None]:
+    """Every test session starts with the engine's and the policy's caches empty.
+
+    mutmut forks each mutant's run from a process that already ran the suite: a warm cache would
+    answer from the unmutated code and hide the mutant.
+    """
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("creditfile.") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                value.cache_clear()
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -34,10 +34,20 @@ def test_unaudited_customer_form_caps_at_b(default_policy_text: str) -> None:
     gradings = grade_archive(docs, policy, AS_OF)
     assert gradings["X"]["grade"] == "B"
     assert gradings["X"]["total"] == 95
-    assert gradings["X"]["overrides"][0]["id"] == "unaudited-form"
-    assert gradings["X"]["overrides"][0]["reason"].startswith("客户自填")
+    assert gradings["X"]["overrides"] == [
+        {
+            "id": "unaudited-form",
+            "reason": "客户自填资料未经审核,最高评为B级",
+            "cap_grade": "B",
+            "from": "A",
+            "to": "B",
+        }
+    ]
+    assert gradings["X"]["flags"] == []
     assert gradings["Y"]["grade"] == "A"
     assert gradings["Y"]["overrides"] == []
+    # two prospects: no established customer, so the archive's top is 0
+    assert gradings["X"]["tops"] == gradings["Y"]["tops"] == {"cumulative_lease_amount": 0}
 
 
 def test_cap_never_raises_a_grade_and_flags_accumulate(default_policy_text: str) -> None:
@@ -51,8 +61,15 @@ def test_cap_never_raises_a_grade_and_flags_accumulate(default_policy_text: str)
     gradings = grade_archive([_customer("HIGH"), low], policy, AS_OF)
     assert gradings["HIGH"]["grade"] == "C"
     assert gradings["HIGH"]["flags"] == ["needs_review"]  # runs in order: sees the capped grade
-    assert gradings["LOW"]["grade"] == "D"
+    assert gradings["HIGH"]["overrides"] == [
+        {"id": "cap-c", "reason": "r1", "cap_grade": "C", "from": "A", "to": "C"},
+        {"id": "look", "reason": "r2", "flag": "needs_review"},
+    ]
+    assert (gradings["LOW"]["grade"], gradings["LOW"]["total"]) == ("D", 45)
     assert gradings["LOW"]["flags"] == []
+    assert gradings["LOW"]["overrides"] == [
+        {"id": "cap-c", "reason": "r1", "cap_grade": "C", "from": "D", "to": "D"}
+    ]
 
 
 def test_overdue_override_uses_exposure_facts(default_policy_text: str) -> None:
@@ -71,7 +88,11 @@ def test_overdue_override_uses_exposure_facts(default_policy_text: str) -> None:
         "overdue_days": 120,
     }
     gradings = grade_archive([_customer("O", leases=[lease])], policy, AS_OF)
-    assert gradings["O"]["grade"] == "C"
+    assert (gradings["O"]["total"], gradings["O"]["grade"]) == (100, "C")
+    assert gradings["O"]["overrides"] == [
+        {"id": "overdue-90", "reason": "逾期超过90天", "cap_grade": "C", "from": "A", "to": "C"}
+    ]
+    assert gradings["O"]["tops"] == {"cumulative_lease_amount": 100000}
 
 
 def test_null_fact_in_condition_is_a_reason_not_a_crash(default_policy_text: str) -> None:
@@ -81,8 +102,57 @@ def test_null_fact_in_condition_is_a_reason_not_a_crash(default_policy_text: str
 """,
     )
     gradings = grade_archive([_customer("P")], policy, AS_OF)
-    assert gradings["P"]["status"] == "graded"
-    assert any("young" in reason for reason in gradings["P"]["reasons"])
+    assert (gradings["P"]["status"], gradings["P"]["grade"]) == ("graded", "A")
+    assert gradings["P"]["reasons"] == [
+        "override young could not be evaluated: 'months_since_first_trade < 3': data type mismatch"
+    ]
+    assert gradings["P"]["overrides"] == []
+    assert gradings["P"]["flags"] == []
+
+
+def test_an_override_that_fails_does_not_stop_the_next(default_policy_text: str) -> None:
+    policy = _policy(
+        default_policy_text,
+        """  - {id: young, reason: r, when: months_since_first_trade < 3, cap_grade: D}
+  - {id: cap-c, reason: r2, when: "total_score >= 95", cap_grade: C}
+  - {id: again, reason: r3, when: days_since_assessment > 10, flag: stale}
+  - {id: review, reason: r4, when: "grade == \\"C\\"", flag: needs_review}
+""",
+    )
+    gradings = grade_archive([_customer("P")], policy, AS_OF)
+    assert gradings["P"]["grade"] == "C"
+    assert [o["id"] for o in gradings["P"]["overrides"]] == ["cap-c", "review"]
+    assert gradings["P"]["flags"] == ["needs_review"]
+    assert [r.split(" could")[0] for r in gradings["P"]["reasons"]] == [
+        "override young",
+        "override again",
+    ]
+
+
+def test_a_tier_that_fails_is_a_reason_and_the_next_tier_is_tried(
+    default_policy_text: str,
+) -> None:
+    text = default_policy_text.replace(
+        "tiers:\n",
+        "tiers:\n  - {key: veteran, label: 老, when: months_since_first_trade >= 36}\n",
+    )
+    policy = parse_policy(text, "p.yaml")
+    lease = {
+        "contract": "L",
+        "item": "x",
+        "start": "2020-01-01",
+        "amount": 600000,
+        "status": "closed",
+    }
+    docs = [_customer("NEW"), _customer("OLD", leases=[lease])]
+    gradings = grade_archive(docs, policy, AS_OF)
+    assert gradings["OLD"]["tier"] == "veteran"
+    assert gradings["OLD"]["reasons"] == []
+    assert gradings["NEW"]["tier"] == "scattered"
+    assert gradings["NEW"]["reasons"] == [
+        "tier veteran could not be evaluated: 'months_since_first_trade >= 36': data type mismatch"
+    ]
+    assert gradings["NEW"]["status"] == "graded"  # a tier's failure never ungrades
 
 
 def test_explain_shows_lost_points_gap_and_privileges(default_policy) -> None:

@@ -1,0 +1,315 @@
+"""Mutation testing of the grading core with mutmut: the score, the survivors, the run time.
+
+    .venv/bin/pip install -e ".[mutation]"      # once: mutmut, pinned
+    .venv/bin/python scripts/mutation.py         # about half an hour on one core
+    .venv/bin/python scripts/mutation.py --max-children 2 --json build/mutation.json
+
+mutmut mutates files by their path and names each mutant after the module that path spells, so
+it needs the installed layout (``creditfile/engine/…``) that the repository's one-folder-per-layer
+tree does not have. The script therefore lays out a workspace under ``build/mutation``: the
+grading core as ``creditfile/engine`` and ``creditfile/policy``, the fast engine and policy tests,
+and a pyproject that configures mutmut and pytest for them. Every other ``creditfile`` package
+still comes from the editable install.
+
+Only the fast tests of ``tests/engine`` and ``tests/policy`` run, each with ``-x``, no pytest
+cache and hypothesis derandomized (``--hypothesis-profile=mutation``, see ``tests/conftest.py``),
+so that a mutant is judged the same way on every run. mutmut forks each mutant's test run from a
+process that has already run the suite: the engine's caches (``functools`` caches, compiled
+condition contexts) would answer from the unmutated code. ``tests/conftest.py`` clears them at the
+start of every test session, so every mutant starts cold.
+
+Mutants that no test can tell from the original (equivalent mutants) are listed, each with its
+reason, in ``docs/mutation.md``; the score counts killed mutants among the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSPACE = ROOT / "build" / "mutation"
+EQUIVALENTS_DOC = ROOT / "docs" / "mutation.md"
+
+# The grading core: what a grading is made of.
+TARGETS = (
+    "engine/grading.py",
+    "engine/scoring.py",
+    "engine/timeline.py",
+    "engine/numbers.py",
+    "engine/facts.py",
+    "policy/conditions.py",
+)
+TEST_DIRS = ("tests/engine", "tests/policy")
+PYTEST_ARGS = ("-p", "no:cacheprovider", "--hypothesis-profile=mutation", "-m", "not slow")
+STATUS_BY_EXIT_CODE = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"}
+TIMEOUT_CODES = {36, -24, 24, 152, 255}
+
+
+@dataclass
+class Mutant:
+    """One mutant: its name, what mutmut found, and the lines it changed."""
+
+    name: str
+    file: str
+    status: str
+    removed: str = ""
+    added: str = ""
+    equivalent_reason: str | None = None
+
+    @property
+    def function(self) -> str:
+        """The mutated function as ``module.function`` (mutmut's mangling undone)."""
+        mangled = self.name.partition("__mutmut_")[0]
+        module, _, name = mangled.rpartition(".")
+        if "ǁ" in name:  # a method: xǁClassǁmethod
+            _, cls, method = name.split("ǁ")
+            return f"{module}.{cls}.{method}"
+        return f"{module}.{name.removeprefix('x_')}"
+
+
+@dataclass
+class Score:
+    """Counts over every mutant of the run."""
+
+    mutants: list[Mutant] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        """How many mutants have ``status``."""
+        return sum(1 for m in self.mutants if m.status == status)
+
+    @property
+    def equivalent(self) -> list[Mutant]:
+        """Surviving mutants the documented list explains."""
+        return [m for m in self.mutants if m.status == "equivalent"]
+
+    @property
+    def real(self) -> int:
+        """Mutants that change what grading does."""
+        return len(self.mutants) - len(self.equivalent)
+
+    @property
+    def killed(self) -> int:
+        """Mutants some test caught (a timeout counts: the test run did not pass)."""
+        return self.count("killed") + self.count("timeout")
+
+    @property
+    def percent(self) -> float:
+        """Killed among the non-equivalent mutants."""
+        return 100.0 * self.killed / self.real if self.real else 100.0
+
+
+def build_workspace(fresh: bool) -> None:
+    """``build/mutation``: the core under ``creditfile/``, the fast tests, a pyproject."""
+    if fresh and WORKSPACE.exists():
+        shutil.rmtree(WORKSPACE)
+    package = WORKSPACE / "creditfile"
+    for name in ("creditfile", "tests"):
+        if (WORKSPACE / name).exists():
+            shutil.rmtree(WORKSPACE / name)
+    package.mkdir(parents=True)
+    shutil.copy2(ROOT / "creditfile" / "__init__.py", package / "__init__.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in {target.split("/")[0] for target in TARGETS}:
+        shutil.copytree(ROOT / folder, package / folder, ignore=ignore)
+    tests = WORKSPACE / "tests"
+    tests.mkdir()
+    shutil.copy2(ROOT / "tests" / "conftest.py", tests / "conftest.py")
+    for folder in TEST_DIRS:
+        shutil.copytree(ROOT / folder, WORKSPACE / folder, ignore=ignore)
+    (WORKSPACE / "pyproject.toml").write_text(_pyproject(), "utf-8")
+
+
+def _pyproject() -> str:
+    def strings(values: tuple[str, ...]) -> str:
+        return json.dumps(list(values))
+
+    return f"""# Written by scripts/mutation.py for mutmut; not the project's pyproject.
+[tool.mutmut]
+source_paths = ["creditfile"]
+only_mutate = {strings(tuple(f"creditfile/{target}" for target in TARGETS))}
+pytest_add_cli_args_test_selection = {strings(TEST_DIRS)}
+pytest_add_cli_args = {strings(PYTEST_ARGS)}
+use_git_change_detection = false
+use_setproctitle = false
+
+[tool.pytest.ini_options]
+testpaths = ["tests"]
+addopts = "-q --import-mode=importlib"
+markers = ["slow: long-running tests, not in the mutation run"]
+"""
+
+
+def run_mutmut(max_children: int) -> float:
+    """Run mutmut in the workspace; its output goes to ``build/mutation/mutmut.log``."""
+    started = time.monotonic()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("MUTANT_UNDER_TEST", None)
+    with (WORKSPACE / "mutmut.log").open("w", encoding="utf-8") as log:
+        done = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+            cwd=WORKSPACE,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if done.returncode != 0:
+        tail = (WORKSPACE / "mutmut.log").read_text("utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"mutmut failed ({done.returncode}); end of mutmut.log:\n{tail}")
+    return time.monotonic() - started
+
+
+def collect(equivalents: list[dict[str, str]]) -> list[Mutant]:
+    """Every mutant of the last run with its status; documented equivalents marked as such."""
+    mutants = []
+    for target in TARGETS:
+        meta = WORKSPACE / "mutants" / "creditfile" / f"{target}.meta"
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        for name, code in sorted(codes.items(), key=lambda kv: _natural(kv[0])):
+            status = "timeout" if code in TIMEOUT_CODES else STATUS_BY_EXIT_CODE.get(code, "other")
+            mutant = Mutant(name, target, status)
+            if status != "killed":
+                mutant.removed, mutant.added = _diff(name)
+                reason = _equivalent_reason(mutant, equivalents)
+                if reason is not None and status == "survived":
+                    mutant.status, mutant.equivalent_reason = "equivalent", reason
+            mutants.append(mutant)
+    return mutants
+
+
+def _natural(name: str) -> tuple[str, int]:
+    stem, _, number = name.rpartition("_")
+    return stem, int(number) if number.isdigit() else 0
+
+
+def _diff(name: str) -> tuple[str, str]:
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name],
+        cwd=WORKSPACE,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    removed, added = [], []
+    for line in shown.splitlines():
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("-"):
+            removed.append(line[1:].strip())
+        elif line.startswith("+"):
+            added.append(line[1:].strip())
+    return " ".join(removed), " ".join(added)
+
+
+def load_equivalents() -> list[dict[str, str]]:
+    """The documented equivalent mutants: the YAML block of ``docs/mutation.md``."""
+    text = EQUIVALENTS_DOC.read_text("utf-8")
+    found = re.search(r"```yaml\n(.*?)```", text, re.DOTALL)
+    if found is None:
+        raise SystemExit(f"{EQUIVALENTS_DOC}: no ```yaml block listing the equivalent mutants")
+    entries = yaml.safe_load(found.group(1)) or []
+    for index, entry in enumerate(entries):
+        missing = {"function", "before", "after", "reason"} - set(entry)
+        if missing:
+            raise SystemExit(f"{EQUIVALENTS_DOC}: equivalent mutant {index + 1} lacks {missing}")
+    return list(entries)
+
+
+def _equivalent_reason(mutant: Mutant, equivalents: list[dict[str, str]]) -> str | None:
+    for entry in equivalents:
+        if (
+            entry["function"] == mutant.function
+            and _squash(entry["before"]) == _squash(mutant.removed)
+            and _squash(entry["after"]) == _squash(mutant.added)
+        ):
+            return entry["reason"]
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", str(text))
+
+
+def report(score: Score) -> str:
+    """The score per file and overall, then every non-equivalent mutant that was not killed."""
+    lines = [f"{'file':<24} {'mutants':>7} {'killed':>7} {'equiv.':>7} {'survived':>8}"]
+    for target in TARGETS:
+        mine = [m for m in score.mutants if m.file == target]
+        tally = Counter(m.status for m in mine)
+        killed = tally["killed"] + tally["timeout"]
+        lines.append(
+            f"{target:<24} {len(mine):>7} {killed:>7} {tally['equivalent']:>7} "
+            f"{len(mine) - killed - tally['equivalent']:>8}"
+        )
+    lines.append(
+        f"\n{score.killed} killed of {score.real} non-equivalent mutants "
+        f"({score.percent:.1f}%); {len(score.equivalent)} equivalent; "
+        f"{len(score.mutants)} mutants in all; {score.seconds / 60:.1f} min"
+    )
+    left = [m for m in score.mutants if m.status not in {"killed", "timeout", "equivalent"}]
+    if left:
+        lines.append("\nNot killed:")
+        lines.extend(
+            f"  {m.name} [{m.status}]\n      - {m.removed}\n      + {m.added}" for m in left
+        )
+    return "\n".join(lines)
+
+
+def as_json(score: Score) -> dict[str, Any]:
+    """The score as data, for ``--json``."""
+    return {
+        "mutants": len(score.mutants),
+        "killed": score.killed,
+        "equivalent": len(score.equivalent),
+        "non_equivalent": score.real,
+        "percent": round(score.percent, 2),
+        "minutes": round(score.seconds / 60, 1),
+        "not_killed": [
+            {"name": m.name, "status": m.status, "before": m.removed, "after": m.added}
+            for m in score.mutants
+            if m.status not in {"killed", "timeout", "equivalent"}
+        ],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the workspace, run mutmut, print the score; exit 1 below ``--fail-under``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
+    parser.add_argument("--json", type=Path, help="also write the score as JSON to this file")
+    parser.add_argument("--fail-under", type=float, default=95.0, help="percent (95)")
+    parser.add_argument(
+        "--report-only", action="store_true", help="score the last run again without rerunning"
+    )
+    args = parser.parse_args(argv)
+    equivalents = load_equivalents()
+    seconds = 0.0
+    if not args.report_only:
+        build_workspace(fresh=True)
+        seconds = run_mutmut(args.max_children)
+        (WORKSPACE / "seconds").write_text(f"{seconds:.1f}\n", "utf-8")
+    elif (WORKSPACE / "seconds").exists():
+        seconds = float((WORKSPACE / "seconds").read_text("utf-8"))
+    score = Score(collect(equivalents), seconds)
+    print(report(score))
+    if args.json:
+        args.json.write_text(json.dumps(as_json(score), indent=2) + "\n", "utf-8")
+    return 0 if score.percent >= args.fail_under else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
