@@ -108,5 +108,9 @@ def _days_since_agency(doc: Mapping[str, Any], as_of: date) -> int | None:
 def _max_overdue(leases: list[Mapping[str, Any]]) -> int:
     overdue = [lease.get("overdue_days") for lease in leases if money(lease.get("outstanding")) > 0]
     # Infinity or NaN (a hand-edited file) would crash int(): they count as no overdue days.
-    numbers = [int(d) for d in overdue if type(d) in (int, float) and math.isfinite(d)]
+    numbers = [
+        int(d)
+        for d in overdue
+        if isinstance(d, int | float) and not isinstance(d, bool) and math.isfinite(d)
+    ]
     return max((d for d in numbers if d > 0), default=0)

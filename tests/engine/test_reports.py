@@ -182,14 +182,41 @@ def test_lifecycle_and_stage_fall_back_to_the_document_when_never_graded(
             ],
         },
         {"id": "P1", "name": "潜在", "nature": "developer"},
+        {
+            "id": "O1",
+            "name": "老",
+            "nature": "developer",
+            "leases": [
+                {"item": "tower_crane", "amount": 5.0, "status": "closed", "start": "2019-01-01"},
+                {"item": "tower_crane", "amount": 5.0, "status": "closed", "start": "2020-01-01"},
+            ],
+        },
+        {
+            "id": "O2",
+            "name": "老二",
+            "nature": "developer",
+            "leases": [
+                {"item": "tower_crane", "amount": 1.0, "status": "closed", "start": "2018-01-01"},
+                {"item": "tower_crane", "amount": 1.0, "status": "active", "start": "2025-12-29"},
+            ],
+        },
+        {
+            "id": "X1",
+            "name": "取消",
+            "nature": "developer",
+            "leases": [
+                {"item": "tower_crane", "amount": 9.0, "status": "cancelled", "start": "2010-01-01"}
+            ],
+        },
     ]
     lines = customer_lines(docs, {}, default_policy, AS_OF)
+    # counts that differ from each other, so no two keys can be swapped unnoticed
     life = {
         r["key"]: r["customers"] for r in composition(lines, default_policy, "lifecycle")["rows"]
     }
-    assert life == {"established": 0, "new": 1, "prospective": 1}
+    assert life == {"established": 2, "new": 1, "prospective": 2}
     stage = {r["key"]: r["customers"] for r in composition(lines, default_policy, "stage")["rows"]}
-    assert stage == {"current": 1, "past": 0, "upcoming": 1}
+    assert stage == {"current": 2, "past": 1, "upcoming": 2}
 
 
 def test_unknown_dimension_is_refused(default_policy: Policy) -> None:
@@ -338,11 +365,37 @@ def test_real_gradings_feed_the_reports(default_policy: Policy) -> None:
             },
         },
     ]
+    docs += [
+        {
+            "id": f"S{n}",
+            "name": "小",
+            "nature": "individual",
+            "leases": [
+                {
+                    "contract": "S",
+                    "item": "tower_crane",
+                    "start": "2018-01-01",
+                    "amount": amount,
+                    "status": "closed",
+                }
+            ],
+            "assessment": docs[0]["assessment"],
+        }
+        for n, amount in enumerate([500_000, 499_999.99, 600_000, 4_999_999])
+    ]
     gradings = grade_archive(docs, default_policy, AS_OF)
     lines = customer_lines(docs, gradings, default_policy, AS_OF)
     tiers = {r["key"]: r["customers"] for r in composition(lines, default_policy, "tier")["rows"]}
-    assert tiers["key_account"] == 1
+    # 8,000,000 is a key account; 500,000 and above general; below that scattered
+    assert tiers == {"key_account": 1, "general": 3, "scattered": 1}
+    assert [gradings[f"S{n}"]["tier"] for n in range(4)] == [
+        "general",
+        "scattered",
+        "general",
+        "general",
+    ]
     groups: dict[str, int] = defaultdict(int)
     for row in composition(lines, default_policy, "grade")["rows"]:
         groups[row["key"]] += row["customers"]
-    assert groups["A"] == 1
+    # 15 × amount / 8,000,000 points for the cumulative amount: only 4,999,999 lifts S3 to A
+    assert (groups["A"], groups["B"], groups["C"], groups["D"]) == (2, 3, 0, 0)
