@@ -3,8 +3,9 @@ actions, and where each validation problem is shown."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -212,10 +213,25 @@ def test_history_rows_say_who_did_what_when() -> None:
     assert revealed[2] == "查看个人信息" and "creditfile tui" in revealed[3]
 
 
-def test_times_are_shown_to_the_minute_in_local_time() -> None:
-    utc = datetime(2026, 11, 29, 2, 15, tzinfo=UTC)
-    expected = utc.astimezone().strftime("%Y-%m-%d %H:%M")
-    assert local_time("2026-11-29T02:15:00+00:00") == expected
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("Asia/Shanghai", "2026-11-29 10:15"),  # UTC+8: the same day, eight hours on
+        ("America/New_York", "2026-11-28 21:15"),  # UTC-5 in November: the day before
+        ("UTC", "2026-11-29 02:15"),
+    ],
+)
+def test_times_are_shown_to_the_minute_in_local_time(
+    monkeypatch: pytest.MonkeyPatch, zone: str, shown: str
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert local_time("2026-11-29T02:15:00+00:00") == shown
+        assert local_time("2026-11-29T10:15:00+08:00") == local_time("2026-11-29T02:15:00Z")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     assert local_time("2026-11-01T09:00:00") == "2026-11-01 09:00"
     assert local_time("yesterday") == "yesterday"
     assert local_time(None) == ""
