@@ -132,15 +132,17 @@ def compile_condition(
     return Condition(text=text, rule=rule, keyers=keyers)
 
 
-_UNTYPED: list[rule_engine.Context] = []
+def _untyped_context() -> rule_engine.Context:
+    return rule_engine.Context(resolver=_lookup)
+
+
+_untyped = functools.cache(_untyped_context)
 
 
 def _explain_types(text: str) -> None:
     """Say which parts do not fit, where rule-engine only says "data type mismatch"."""
-    if not _UNTYPED:
-        _UNTYPED.append(rule_engine.Context(resolver=_lookup))
     try:
-        untyped = rule_engine.Rule(text, context=_UNTYPED[0])
+        untyped = rule_engine.Rule(text, context=_untyped())
     except (rule_engine.EngineError, ArithmeticError, RecursionError, ValueError):
         return
     check_types(untyped.statement.expression)

@@ -161,6 +161,23 @@ def machine() -> list[str]:
     ]
 
 
+# The mutation-testing section belongs to scripts/mutation.py: a benchmark run keeps it as it is.
+MUTATION_START = "<!-- mutation testing: written by scripts/mutation.py -->"
+MUTATION_END = "<!-- end of mutation testing -->"
+
+
+def mutation_section(path: Path) -> str | None:
+    """The mutation-testing section of the report at ``path``, markers included, if any."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        return None
+    start, end = text.find(MUTATION_START), text.find(MUTATION_END)
+    if start < 0 or end < start:
+        return None
+    return text[start : end + len(MUTATION_END)]
+
+
 def write(
     path: Path,
     *,
@@ -217,4 +234,7 @@ def write(
     text += ["## Every sample", "", *samples_table(rows), ""]
     if profile:
         text += ["## Where a regrade spends its time", "", *profile, ""]
+    kept = mutation_section(path)
+    if kept:
+        text += [kept, ""]
     path.write_text("\n".join(text), encoding="utf-8")

@@ -38,10 +38,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bench_report import MUTATION_END, MUTATION_START, mutation_section
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKSPACE = ROOT / "build" / "mutation"
 EQUIVALENTS_DOC = ROOT / "docs" / "mutation.md"
+BENCHMARKS_DOC = ROOT / "docs" / "benchmarks.md"
 
 # The grading core: what a grading is made of.
 TARGETS = (
@@ -269,6 +271,62 @@ def report(score: Score) -> str:
     return "\n".join(lines)
 
 
+def write_benchmarks_section(score: Score, children: int) -> None:
+    """Put the score in its own section of ``docs/benchmarks.md`` (a benchmark run keeps it)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = [
+        "| file | mutants | killed | equivalent | not killed |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for target in TARGETS:
+        tally = Counter(m.status for m in score.mutants if m.file == target)
+        killed = tally["killed"] + tally["timeout"]
+        left = sum(tally.values()) - killed - tally["equivalent"]
+        rows.append(
+            f"| `{target}` | {sum(tally.values())} | {killed} | {tally['equivalent']} | {left} |"
+        )
+    left_over = [m for m in score.mutants if m.status not in {"killed", "timeout", "equivalent"}]
+    section = [
+        MUTATION_START,
+        "## Mutation testing of the grading core",
+        "",
+        f"Written by `scripts/mutation.py` (mutmut {_mutmut_version()}) on {when}, commit "
+        f"{commit}: **{score.killed} of {score.real} non-equivalent mutants killed "
+        f"({score.percent:.1f}%)**; {len(score.equivalent)} equivalent mutants (each with its "
+        f"reason in [mutation.md](mutation.md)); {len(score.mutants)} mutants in all. Run time "
+        f"{score.seconds / 60:.1f} min with {children} mutant(s) at a time, on the machine "
+        f"described above (load average {load} when written). Only the fast tests of "
+        "`tests/engine` and `tests/policy` run.",
+        "",
+        *rows,
+        "",
+    ]
+    if left_over:
+        section += ["Not killed:", ""]
+        section += [f"- `{m.name}` ({m.status}): `{m.removed}` → `{m.added}`" for m in left_over]
+        section.append("")
+    section.append(MUTATION_END)
+    block = "\n".join(section)
+    text = BENCHMARKS_DOC.read_text("utf-8")
+    old = mutation_section(BENCHMARKS_DOC)
+    text = text.replace(old, block) if old else text.rstrip("\n") + "\n\n" + block + "\n"
+    BENCHMARKS_DOC.write_text(text, "utf-8")
+
+
+def _mutmut_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("mutmut")
+
+
 def as_json(score: Score) -> dict[str, Any]:
     """The score as data, for ``--json``."""
     return {
@@ -295,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report-only", action="store_true", help="score the last run again without rerunning"
     )
+    parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md as it is")
     args = parser.parse_args(argv)
     equivalents = load_equivalents()
     seconds = 0.0
@@ -306,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds = float((WORKSPACE / "seconds").read_text("utf-8"))
     score = Score(collect(equivalents), seconds)
     print(report(score))
+    if not args.no_docs:
+        write_benchmarks_section(score, args.max_children)
     if args.json:
         args.json.write_text(json.dumps(as_json(score), indent=2) + "\n", "utf-8")
     return 0 if score.percent >= args.fail_under else 1
