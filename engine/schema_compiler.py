@@ -65,7 +65,7 @@ class _Emitter:
         return name
 
     def node(self, node: Mapping[str, Any], v: str, depth: int) -> list[str]:
-        unknown = set(node) - _KNOWN
+        unknown = {k for k in set(node) - _KNOWN if not k.startswith("x-")}  # x-: annotations
         if unknown:
             raise ValueError(f"schema keywords {sorted(unknown)} are not supported")
         pad = "    " * depth

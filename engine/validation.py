@@ -69,8 +69,8 @@ class RecordProblem(Problem):
 
 @cache
 def customer_schema() -> dict[str, Any]:
-    """The customer JSON Schema shipped as ``policy/schema/customer.schema.json``."""
-    source = resources.files("creditfile.policy").joinpath("schema/customer.schema.json")
+    """The customer JSON Schema shipped as ``document/customer.schema.json``."""
+    source = resources.files("creditfile.document").joinpath("customer.schema.json")
     text = source.read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import orjson
 
-from creditfile.engine.validation import customer_schema
+from creditfile.document import field_catalogue, without_personal
 from creditfile.policy import CreditfileError
 
 __all__ = [
@@ -227,33 +227,15 @@ class _Columns:
 
 @cache
 def _columns() -> _Columns:
-    leaves: list[str] = []
-    json_text: set[str] = set()
-    numeric: set[str] = set()
-    prefixes: list[str] = []
-    schema = customer_schema()
-
-    def walk(node: Mapping[str, Any], prefix: str) -> None:
-        for key, prop in node.get("properties", {}).items():
-            name = prefix + key
-            sub = prop
-            if "$ref" in prop:
-                sub = {**schema["$defs"][prop["$ref"].removeprefix("#/$defs/")], **prop}
-            kinds = sub.get("type", [])
-            kinds = [kinds] if isinstance(kinds, str) else kinds
-            if "object" in kinds:
-                walk(sub, name + ".")
-                if isinstance(sub.get("additionalProperties"), dict):
-                    prefixes.append(name + ".")
-            else:
-                leaves.append(name)
-                if "array" in kinds:
-                    json_text.add(name)
-                elif "number" in kinds or "integer" in kinds:
-                    numeric.add(name)
-
-    walk(schema, "")
-    return _Columns(tuple(leaves), frozenset(json_text), frozenset(numeric), tuple(prefixes))
+    catalogue = field_catalogue()
+    # A list is one column of JSON text; its records' fields have none of their own.
+    leaves = [f for f in catalogue if not f.in_list and f.format != "section" and f.name != "*"]
+    return _Columns(
+        leaves=tuple(f.key for f in leaves),
+        json_text=frozenset(f.key for f in leaves if f.format == "list"),
+        numeric=frozenset(f.key for f in leaves if {"number", "integer"} & set(f.types)),
+        open_prefixes=tuple(f.parent + "." for f in catalogue if f.name == "*"),
+    )
 
 
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -304,7 +286,6 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
     return records
 
 
-_TEXT_KEYS = frozenset({"assessed_by", "assessed_on", "note"})
 _Plan = tuple[int, str, list[str], str]  # column number, header, path, what the cells hold
 
 
@@ -315,9 +296,7 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
         kind = "blank"
     elif name in cols.json_text:
         kind = "json"
-    elif name in cols.numeric or (
-        name.startswith(cols.open_prefixes) and name.rsplit(".", 1)[-1] not in _TEXT_KEYS
-    ):
+    elif name in cols.numeric or (name not in cols.leaves and name.startswith(cols.open_prefixes)):
         kind = "number"
     else:
         kind = "text"
@@ -356,10 +335,7 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
 
 
 def _exported(doc: Mapping[str, Any], include_personal: bool) -> Mapping[str, Any]:
-    profile = doc.get("profile")
-    if include_personal or not isinstance(profile, Mapping) or "person" not in profile:
-        return doc
-    return {**doc, "profile": {k: v for k, v in profile.items() if k != "person"}}
+    return doc if include_personal else without_personal(doc)
 
 
 @contextlib.contextmanager
@@ -411,7 +387,7 @@ def write_csv(target: Target, docs: Iterable[Mapping[str, Any]], *,
     for row in rows:
         seen.update(dict.fromkeys(row))
     order = {name: rank for rank, name in enumerate(_columns().leaves)}
-    sections = list(customer_schema()["properties"])
+    sections = [f.key for f in field_catalogue().under("")]
     open_keys = _columns().open_prefixes  # assessment items lead their section
 
     def rank(name: str) -> tuple[int, int]:

@@ -9,12 +9,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.htmlreport.charts import Bar, Chart, bar_chart
 from creditfile.htmlreport.templating import wan
 
 SHOWN_REVIEW = 40
 SHOWN_OVER_LIMIT = 30
 AGING_COLOURS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#7f0000")
+# The customer's id and name, headed as the field catalogue labels them.
+_CUSTOMER = tuple(field_catalogue()[key].header for key in ("id", "name"))
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ def _run_text(run: Mapping[str, Any] | None, run_id: Any) -> str:
     return f"运行 {run_id} ({at}, 评级日 {run.get('as_of')}, 政策 {run.get('policy_version')})"
 
 
-OVER_LIMIT_HEADERS = ("客户编号", "客户名称", "等级", "信用额度(万元)", "应收余额(万元)",
+OVER_LIMIT_HEADERS = (*_CUSTOMER, "等级", "信用额度(万元)", "应收余额(万元)",
                       "超出(万元)", "额度使用率", "最长逾期(天)")  # fmt: skip
 
 
@@ -181,7 +184,7 @@ def review(report: Mapping[str, Any]) -> dict[str, Any]:
         ]
         for i, r in enumerate(shown, start=1)
     ]
-    headers = ["序号", "客户编号", "客户名称", "等级", "复评原因", "首要原因说明"]
+    headers = ["序号", *_CUSTOMER, "等级", "复评原因", "首要原因说明"]
     return {
         "due": len(due),
         "chart": chart,

@@ -5,17 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.reports.tables import Column, Kind, Table
 
 DIMENSION_LABELS = {
     "grade": "信用等级",
-    "nature": "客户性质",
+    "nature": field_catalogue()["nature"].header,
     "tier": "客户层级",
     "lifecycle": "新老客户",
     "stage": "交易阶段",
     "item": "租赁物品类",
 }
 TOTAL_LABEL = "合计"
+
+
+def _field_column(key: str) -> Column:
+    """A column showing a customer field, headed as the field catalogue labels it."""
+    return Column(key, field_catalogue()[key].header)
 
 
 def composition_table(report: Mapping[str, Any]) -> Table:
@@ -138,8 +144,8 @@ def credit_table(report: Mapping[str, Any]) -> Table:
 
 
 EXPOSURE_COLUMNS = (
-    Column("id", "客户编号"),
-    Column("name", "客户名称"),
+    _field_column("id"),
+    _field_column("name"),
     Column("grade", "等级"),
     Column("credit_limit", "信用额度(元)", "money"),
     Column("outstanding", "应收余额(元)", "money"),
@@ -183,8 +189,8 @@ def review_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     """Customers due for review, most urgent first, one line each."""
     columns = (
         Column("rank", "序号", "int"),
-        Column("id", "客户编号"),
-        Column("name", "客户名称"),
+        _field_column("id"),
+        _field_column("name"),
         Column("grade", "等级"),
         Column("reasons", "复评原因"),
         Column("details", "说明"),

@@ -1,12 +1,13 @@
-"""The spreadsheet columns of customers, leases and sources: Chinese and English headers, kinds."""
+"""The spreadsheet columns of customers, leases and sources, from the customer field catalogue."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from creditfile.document import CustomerField, field_catalogue
 from creditfile.policy.model import Policy
 
 Kind = Literal[
@@ -49,67 +50,53 @@ def _f(
     return Field(path, header, kind, note, aliases, required, personal)
 
 
-CUSTOMER_FIELDS: tuple[Field, ...] = (
-    _f("id", "客户编号", "id", "每个客户唯一, 如 C000123; 租赁和来源表用它关联", required=True),
-    _f("name", "客户名称", "text", "全称", required=True),
-    _f("nature", "客户性质", "nature", "政策中的客户性质: 中文名称或英文代码", required=True),
-    _f("contact.address", "地址", "text", "", "联系地址"),
-    _f("contact.phone", "电话", "text", "", "联系电话"),
-    _f("contact.person", "联系人", "text"),
-    _f("contact.email", "电子邮箱", "text", "", "邮箱"),
-    _f("profile.founded_on", "成立日期", "date", "YYYY-MM-DD 或 Excel 日期"),
-    _f(
-        "profile.trading_since",
-        "与本公司交易时间",
-        "date",
-        "首次交易日期; 留空则取最早的租赁开始日",
-        "开始交易时间",
-        "首次交易日期",
-    ),
-    _f("profile.registered_capital", "注册资本", "money", "元"),
-    _f("profile.total_assets", "总资产", "money", "元", "资产总额"),
-    _f("characteristics.development_potential", "发展潜力", "text"),
-    _f("characteristics.business_philosophy", "经营理念", "text"),
-    _f("characteristics.management_style", "管理风格", "text"),
-    _f("business.construction_business", "建筑业务", "text", "现在及过去的建筑业务"),
-    _f("business.leasing_performance", "租赁表现", "text", "与本公司的租赁业绩"),
-    _f("business.cooperation_attitude", "合作态度", "text"),
-    _f("trading.lease_status", "租赁现状", "text", "目前租赁的品种与数量"),
-    _f("trading.problems", "存在问题", "text"),
-    _f("trading.strengths", "客户优势", "text", "", "优势"),
-    _f("trading.countermeasures", "对策", "text", "我方对该客户的计划", "应对措施"),
-)
-ASSESSMENT_TAIL: tuple[Field, ...] = (
-    _f("assessment.assessed_by", "评估人", "text"),
-    _f("assessment.assessed_on", "评估日期", "date", "YYYY-MM-DD 或 Excel 日期"),
-    _f("assessment.note", "评估备注", "text"),
-)
-PERSON_FIELDS: tuple[Field, ...] = (
-    _f("profile.person.age", "年龄", "int", "个人信息", personal=True),
-    _f("profile.person.personality", "性格", "text", "个人信息", personal=True),
-    _f("profile.person.hobbies", "爱好", "text", "个人信息", personal=True),
-    _f("profile.person.family", "家庭", "text", "个人信息", personal=True),
-)
-LEASE_FIELDS: tuple[Field, ...] = (
-    _f("customer", "客户编号", "id", "与客户表的客户编号一致", "customer_id", "id", required=True),
-    _f("contract", "合同编号", "text"),
-    _f("item", "租赁物", "item", "租赁物品类: 中文名称或英文代码", "租赁物品类", "品类"),
-    _f("start", "开始日期", "date", "YYYY-MM-DD 或 Excel 日期", "起租日期"),
-    _f("end", "结束日期", "date", "YYYY-MM-DD 或 Excel 日期", "退租日期"),
-    _f("amount", "金额", "money", "租赁金额, 元", "租赁金额", "合同金额"),
-    _f("status", "状态", "status", "在租 / 已结束 / 已取消 (active / closed / cancelled)"),
-    _f("outstanding", "应收余额", "money", "尚未收回的款项, 元", "应收款", "欠款"),
-    _f("overdue_days", "逾期天数", "int", "最长逾期天数"),
-)
-SOURCE_FIELDS: tuple[Field, ...] = (
-    _f("customer", "客户编号", "id", "与客户表的客户编号一致", "customer_id", "id", required=True),
-    _f("kind", "来源类型", "source_kind", "业务员走访 / 客户自填 / 专业机构调查", "来源"),
-    _f("on", "日期", "date", "YYYY-MM-DD 或 Excel 日期", "调查日期"),
-    _f("by", "经办人", "text", "", "调查人"),
-    _f("verified", "已核实", "bool", "客户自填资料是否已审核: 是 / 否", "已审核"),
-    _f("cost", "费用", "money", "专业机构调查费用, 元"),
-    _f("note", "备注", "text"),
-)
+# How a sheet reads and writes each format of the field catalogue; the two schema enums are
+# read with their own words (STATUS_WORDS, SOURCE_KIND_LABELS).
+_KINDS: dict[str, Kind] = {
+    "id": "id",
+    "text": "text",
+    "date": "date",
+    "amount": "money",
+    "integer": "int",
+    "score": "number",
+    "nature": "nature",
+    "item": "item",
+    "flag": "bool",
+}
+_CHOICE_KINDS: dict[str, Kind] = {"leases[].status": "status", "sources[].kind": "source_kind"}
+
+
+def _column(field: CustomerField) -> Field:
+    """The sheet column of a catalogue field: its header, aliases, kind and template note."""
+    kind = _CHOICE_KINDS[field.key] if field.format == "choice" else _KINDS[field.format]
+    required = field.required and not field.in_list  # a record sheet's rows are checked whole
+    return Field(
+        field.record_key,
+        field.header,
+        kind,
+        field.hint,
+        field.aliases,
+        required,
+        field.personal,
+    )
+
+
+def _sheet(predicate: Callable[[CustomerField], bool]) -> tuple[Field, ...]:
+    return tuple(_column(f) for f in field_catalogue().values() if predicate(f))
+
+
+def _customer_ref() -> Field:
+    """The column of a lease or source sheet naming its customer by id."""
+    ident = field_catalogue()["id"]
+    return _f("customer", ident.header, "id", f"与客户表的{ident.header}一致", "customer_id", "id",
+              required=True)  # fmt: skip
+
+
+CUSTOMER_FIELDS = _sheet(lambda f: not (f.in_list or f.personal or f.section == "assessment"))
+ASSESSMENT_TAIL = _sheet(lambda f: not f.in_list and f.section == "assessment")
+PERSON_FIELDS = _sheet(lambda f: f.personal)
+LEASE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "leases"))
+SOURCE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "sources"))
 # Columns an export adds after the document's own; an import skips them, so an exported
 # workbook can be edited and imported again.
 GRADING_HEADERS: tuple[tuple[str, str], ...] = (
@@ -139,12 +126,8 @@ STATUS_WORDS = {
     "已取消": "cancelled",
     "取消": "cancelled",
 }
-STATUS_LABELS = {"active": "在租", "closed": "已结束", "cancelled": "已取消"}
-SOURCE_KIND_LABELS = {
-    "salesperson_visit": "业务员走访",
-    "customer_form": "客户自填",
-    "agency_investigation": "专业机构调查",
-}
+STATUS_LABELS = field_catalogue()["leases[].status"].choice_labels("zh")
+SOURCE_KIND_LABELS = field_catalogue()["sources[].kind"].choice_labels("zh")
 BOOL_WORDS = {
     "是": True,
     "否": False,

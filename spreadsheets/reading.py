@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.policy import CreditfileError, Policy
 from creditfile.spreadsheets.cells import CellReader, clean
 from creditfile.spreadsheets.columns import (
@@ -199,12 +200,27 @@ def _csv_lines(path: Path) -> list[str]:
     raise SpreadsheetError([SheetProblem(str(path), "", "", message)])
 
 
+@cache
+def _role_headers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Headers that mark a source file, a lease file, and a customer file, as people write them."""
+    catalogue = field_catalogue()
+
+    def names(*keys: str) -> frozenset[str]:
+        return frozenset(normalise_header(n) for key in keys for n in catalogue[key].column_names())
+
+    return (
+        names("sources[].kind"),
+        names("leases[].contract", "leases[].item", "leases[].amount"),
+        names("name"),
+    )
+
+
 def _csv_role(grid: _Grid) -> str:
     headers = {normalise_header(str(h)) for h in grid.header if h is not None}
-    if headers & {"来源类型", "kind", "来源"}:
+    sources, leases, customers = _role_headers()
+    if headers & sources:
         return "sources"
-    lease_only = {"合同编号", "contract", "租赁物", "item", "金额", "amount"}
-    if headers & lease_only and not headers & {"客户名称", "name"}:
+    if headers & leases and not headers & customers:
         return "leases"
     return "customers"
 

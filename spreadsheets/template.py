@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.spreadsheets.columns import (
     LEASE_FIELDS,
@@ -69,11 +70,12 @@ def _codes_sheet(book: Any, policy: Policy) -> dict[str, str]:
     from openpyxl.styles import Font
 
     sheet = book.create_sheet("代码表")
+    catalogue = field_catalogue()
     lists = {
-        "nature": ("客户性质", dict(policy.natures)),
-        "item": ("租赁物", dict(policy.item_categories)),
-        "status": ("状态", STATUS_LABELS),
-        "source_kind": ("来源类型", SOURCE_KIND_LABELS),
+        "nature": (catalogue["nature"].header, dict(policy.natures)),
+        "item": (catalogue["leases[].item"].header, dict(policy.item_categories)),
+        "status": (catalogue["leases[].status"].header, STATUS_LABELS),
+        "source_kind": (catalogue["sources[].kind"].header, SOURCE_KIND_LABELS),
         "bool": ("是/否", {"true": "是", "false": "否"}),
     }
     ranges: dict[str, str] = {}

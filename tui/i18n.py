@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from creditfile.document import field_catalogue
+
 LANGS = ("zh", "en")
 
 # key: (zh, en)
@@ -35,10 +37,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "load.indexing": ("正在建立拼音检索 …", "Building the pinyin search …"),
     "card.unavailable": ("客户卡片暂不可用", "The customer card is not available"),
-    # list columns
-    "col.id": ("编号", "Id"),
-    "col.name": ("客户名称", "Name"),
-    "col.nature": ("性质", "Nature"),
+    # list columns (the customer's own fields: see FIELD_COLUMNS below)
     "col.tier": ("层级", "Tier"),
     "col.grade": ("等级", "Grade"),
     "col.total": ("总分", "Total"),
@@ -252,6 +251,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "keymap.bad": ("按键配置有误,已忽略:{error}", "Key configuration ignored: {error}"),
 }
+
+
+# The list's columns that show a customer field, headed by the field catalogue's short labels.
+FIELD_COLUMNS = ("id", "name", "nature")
+TEXTS.update(
+    {
+        f"col.{key}": (field.short.zh, field.short.en)
+        for key in FIELD_COLUMNS
+        for field in (field_catalogue()[key],)
+    }
+)
 
 
 def t(lang: str, key: str, **values: Any) -> str:

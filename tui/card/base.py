@@ -40,6 +40,7 @@ from creditfile.tui.card.views import (
     LEASE_COLUMNS,
     SOURCE_COLUMNS,
     breakdown,
+    column_titles,
     history_row,
     lease_row,
     leases_summary,
@@ -122,7 +123,7 @@ class CardBase(Screen[None]):
 
     def _table(self, table_id: str, columns: Sequence[str]) -> DataTable[Any]:
         table: DataTable[Any] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-        table.add_columns(*(tr(self.lang, c) for c in columns))
+        table.add_columns(*column_titles(columns, self.lang))
         return table
 
     def on_mount(self) -> None:

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from creditfile.document import CustomerField, field_catalogue
 
 Kind = Literal["text", "date", "money", "int", "score", "choice", "bool"]
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One form field: where its value lives in the document and how it is typed."""
+    """One form field: where its value lives in the document and how it is typed.
+
+    Attributes:
+        path: Where the value lives: in the document (``contact.phone``), or in its record for
+            a lease or source (``amount``).
+        kind: How the form reads and shows it.
+        required: The form refuses to save without it.
+        key: Its key in the field catalogue (``leases[].amount``); the path when empty.
+    """
 
     path: str
     kind: Kind = "text"
     required: bool = False
+    key: str = ""
 
-    @property
-    def label_key(self) -> str:
-        """The text key of the field's label."""
-        return f"field.{self.path}"
+    def label(self, lang: str) -> str:
+        """The field's label with its unit, from the field catalogue; the path if it has none."""
+        found = field_catalogue().get(self.key or self.path)
+        return self.path if found is None else found.titled(lang)
 
     @property
     def widget_id(self) -> str:
@@ -34,72 +45,47 @@ def widget_id_for(path: str) -> str:
     return "f-" + path.replace(".", "--").replace("[", "-").replace("]", "")
 
 
-SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
-    "basic": (
-        FieldSpec("id", required=True),
-        FieldSpec("name", required=True),
-        FieldSpec("nature", "choice", required=True),
-        FieldSpec("contact.address"),
-        FieldSpec("contact.phone"),
-        FieldSpec("contact.person"),
-        FieldSpec("contact.email"),
-        FieldSpec("profile.founded_on", "date"),
-        FieldSpec("profile.trading_since", "date"),
-        FieldSpec("profile.registered_capital", "money"),
-        FieldSpec("profile.total_assets", "money"),
-    ),
-    "person": (
-        FieldSpec("profile.person.age", "int"),
-        FieldSpec("profile.person.personality"),
-        FieldSpec("profile.person.hobbies"),
-        FieldSpec("profile.person.family"),
-    ),
-    "characteristics": (
-        FieldSpec("characteristics.development_potential"),
-        FieldSpec("characteristics.business_philosophy"),
-        FieldSpec("characteristics.management_style"),
-    ),
-    "business": (
-        FieldSpec("business.construction_business"),
-        FieldSpec("business.leasing_performance"),
-        FieldSpec("business.cooperation_attitude"),
-    ),
-    "trading": (
-        FieldSpec("trading.lease_status"),
-        FieldSpec("trading.problems"),
-        FieldSpec("trading.strengths"),
-        FieldSpec("trading.countermeasures"),
-    ),
+# How the card edits each format of the field catalogue.
+_KINDS: dict[str, Kind] = {
+    "id": "text",
+    "text": "text",
+    "date": "date",
+    "amount": "money",
+    "integer": "int",
+    "score": "score",
+    "nature": "choice",
+    "item": "choice",
+    "choice": "choice",
+    "flag": "bool",
 }
+# The card asks for more than the schema does: a contract number to refer to a lease by, and
+# the date of a source, which staff always know when they record one.
+_CARD_REQUIRED = frozenset({"leases[].contract", "sources[].on"})
 
-ASSESSMENT_EXTRA: tuple[FieldSpec, ...] = (
-    FieldSpec("assessment.assessed_by"),
-    FieldSpec("assessment.assessed_on", "date"),
-    FieldSpec("assessment.note"),
-)
 
-LEASE_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("contract", required=True),
-    FieldSpec("item", "choice", required=True),
-    FieldSpec("start", "date", required=True),
-    FieldSpec("end", "date"),
-    FieldSpec("amount", "money", required=True),
-    FieldSpec("status", "choice", required=True),
-    FieldSpec("outstanding", "money"),
-    FieldSpec("overdue_days", "int"),
-)
+def _spec(field: CustomerField) -> FieldSpec:
+    required = field.required or field.key in _CARD_REQUIRED
+    return FieldSpec(field.record_key, _KINDS[field.format], required, field.key)
 
-SOURCE_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("kind", "choice", required=True),
-    FieldSpec("on", "date", required=True),
-    FieldSpec("by"),
-    FieldSpec("verified", "bool"),
-    FieldSpec("cost", "money"),
-    FieldSpec("note"),
-)
 
-LEASE_STATUSES = ("active", "closed", "cancelled")
-SOURCE_KINDS = ("salesperson_visit", "customer_form", "agency_investigation")
+def _specs(predicate: Callable[[CustomerField], bool]) -> tuple[FieldSpec, ...]:
+    return tuple(_spec(f) for f in field_catalogue().values() if predicate(f))
+
+
+# The card's tabs: basic data gathers the top-level fields, contact and profile.
+SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
+    "basic": _specs(lambda f: f.section in ("", "contact", "profile") and not f.personal),
+    "person": _specs(lambda f: f.personal),
+    "characteristics": _specs(lambda f: f.section == "characteristics"),
+    "business": _specs(lambda f: f.section == "business"),
+    "trading": _specs(lambda f: f.section == "trading"),
+}
+ASSESSMENT_EXTRA = _specs(lambda f: f.section == "assessment")
+LEASE_FIELDS = _specs(lambda f: f.section == "leases")
+SOURCE_FIELDS = _specs(lambda f: f.section == "sources")
+
+LEASE_STATUSES = tuple(c.value for c in field_catalogue()["leases[].status"].choices)
+SOURCE_KINDS = tuple(c.value for c in field_catalogue()["sources[].kind"].choices)
 
 
 def parse_value(text: str, kind: Kind) -> Any:

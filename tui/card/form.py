@@ -176,7 +176,7 @@ class SectionForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         """One row per field."""
         for spec in self.specs:
-            label = self._labels.get(spec.path) or tr(self._lang, spec.label_key)
+            label = self._labels.get(spec.path) or spec.label(self._lang)
             yield FieldRow(
                 spec,
                 label,

@@ -14,6 +14,7 @@ from creditfile.tui.card.draft import CardProblem, ProblemLike
 from creditfile.tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
 from creditfile.tui.card.form import Choices
 from creditfile.tui.card.texts import tr
+from creditfile.tui.card.views import choice_label
 
 
 class RelativeProblem:
@@ -68,7 +69,7 @@ class RecordActions(CardBase):
     def _lease_choices(self) -> Mapping[str, Choices]:
         policy = self.backend.policy
         items = [(f"{label} {key}", key) for key, label in policy.item_categories.items()]
-        statuses = [(tr(self.lang, f"lease.{s}"), s) for s in LEASE_STATUSES]
+        statuses = [(choice_label("leases[].status", s, self.lang), s) for s in LEASE_STATUSES]
         return {"item": items, "status": statuses}
 
     def open_lease(self, index: int | None) -> None:
@@ -155,7 +156,7 @@ class RecordActions(CardBase):
             doc["sources"] = [*(doc.get("sources") or []), dict(source)]
             return relative_problems(self.backend.validate(doc), f"sources[{position}]")
 
-        kinds = [(tr(self.lang, f"source.{k}"), k) for k in SOURCE_KINDS]
+        kinds = [(choice_label("sources[].kind", k, self.lang), k) for k in SOURCE_KINDS]
         yes_no = [(tr(self.lang, "yes"), "true"), (tr(self.lang, "no"), "false")]
         values = {
             "kind": "salesperson_visit",

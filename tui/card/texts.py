@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.tui.i18n import TEXTS as SHARED
 
 # key: (zh, en): the card's own strings, which the shared catalogue (tui.i18n) does not carry.
@@ -11,64 +12,8 @@ from creditfile.tui.i18n import TEXTS as SHARED
 TEXTS: dict[str, tuple[str, str]] = {
     # tabs
     "tab.basic": ("基本资料", "Basic data"),
-    "tab.person": ("个人信息", "Personal data"),
-    "tab.characteristics": ("客户特征", "Characteristics"),
-    "tab.business": ("业务状况", "Business"),
-    "tab.trading": ("交易现状", "Trading"),
-    "tab.leases": ("租赁", "Leases"),
-    "tab.assessment": ("评估与得分", "Assessment"),
-    "tab.sources": ("资料来源", "Sources"),
     "tab.history": ("历史", "History"),
-    # fields
-    "field.id": ("客户编号", "Customer id"),
-    "field.name": ("客户名称", "Name"),
-    "field.nature": ("客户性质", "Nature"),
-    "field.contact.address": ("地址", "Address"),
-    "field.contact.phone": ("电话", "Phone"),
-    "field.contact.person": ("联系人", "Contact person"),
-    "field.contact.email": ("电子邮箱", "E-mail"),
-    "field.profile.founded_on": ("成立日期", "Founded on"),
-    "field.profile.trading_since": ("开始与我司交易", "Trading with us since"),
-    "field.profile.registered_capital": ("注册资本(元)", "Registered capital (CNY)"),
-    "field.profile.total_assets": ("资产总额(元)", "Total assets (CNY)"),
-    "field.profile.person.age": ("年龄", "Age"),
-    "field.profile.person.personality": ("性格", "Personality"),
-    "field.profile.person.hobbies": ("爱好", "Hobbies"),
-    "field.profile.person.family": ("家庭", "Family"),
-    "field.characteristics.development_potential": ("发展潜力", "Development potential"),
-    "field.characteristics.business_philosophy": ("经营理念", "Business philosophy"),
-    "field.characteristics.management_style": ("管理风格", "Management style"),
-    "field.business.construction_business": ("工程业务情况", "Construction business"),
-    "field.business.leasing_performance": ("与我司租赁情况", "Leasing record with us"),
-    "field.business.cooperation_attitude": ("合作态度", "Cooperation"),
-    "field.trading.lease_status": ("当前租赁", "What it leases now"),
-    "field.trading.problems": ("存在问题", "Open problems"),
-    "field.trading.strengths": ("优势", "Strengths"),
-    "field.trading.countermeasures": ("对策", "Our plan"),
-    "field.assessment.assessed_by": ("评估人", "Assessed by"),
-    "field.assessment.assessed_on": ("评估日期", "Assessed on"),
-    "field.assessment.note": ("备注", "Note"),
-    "field.lease.contract": ("合同号", "Contract"),
-    "field.lease.item": ("租赁物类别", "Leased item"),
-    "field.lease.start": ("起租日", "Start"),
-    "field.lease.end": ("止租日", "End"),
-    "field.lease.amount": ("金额(元)", "Amount (CNY)"),
-    "field.lease.status": ("状态", "Status"),
-    "field.lease.outstanding": ("应收未收(元)", "Outstanding (CNY)"),
-    "field.lease.overdue_days": ("逾期天数", "Overdue days"),
-    "field.source.kind": ("渠道", "Channel"),
-    "field.source.on": ("日期", "Date"),
-    "field.source.by": ("经办人", "By"),
-    "field.source.verified": ("已核实", "Verified"),
-    "field.source.cost": ("费用(元)", "Cost (CNY)"),
-    "field.source.note": ("备注", "Note"),
-    # values
-    "lease.active": ("在租", "active"),
-    "lease.closed": ("已结束", "closed"),
-    "lease.cancelled": ("已取消", "cancelled"),
-    "source.salesperson_visit": ("业务员走访", "salesperson visit"),
-    "source.customer_form": ("客户自填", "customer form"),
-    "source.agency_investigation": ("专业机构调查", "agency investigation"),
+    # values (labels of customer fields and their choices: the field catalogue, creditfile.document)
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "awaiting_audit": ("待审核", "awaiting audit"),
@@ -224,6 +169,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.lease_cancel": ("取消租赁", "Cancel lease"),
     "key.verify": ("核实", "Verify"),
 }
+
+
+# The tabs that show one section of the document are named as the field catalogue names it.
+TAB_SECTIONS = {
+    "person": "profile.person",
+    "characteristics": "characteristics",
+    "business": "business",
+    "trading": "trading",
+    "leases": "leases",
+    "assessment": "assessment",
+    "sources": "sources",
+}
+TEXTS.update(
+    {
+        f"tab.{tab}": (label.zh, label.en)
+        for tab, key in TAB_SECTIONS.items()
+        for label in (field_catalogue()[key].label,)
+    }
+)
 
 
 def tr(lang: str, key: str, **values: Any) -> str:

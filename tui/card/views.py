@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.tui.card.fields import format_money
 from creditfile.tui.card.texts import tr
@@ -198,29 +199,31 @@ def lease_row(lease: Mapping[str, Any], policy: Policy, lang: str) -> tuple[Any,
         str(lease.get("start") or ""),
         str(lease.get("end") or ""),
         Text(format_money(lease.get("amount")), justify="right"),
-        Text(tr(lang, f"lease.{status}"), style=style),
+        Text(choice_label("leases[].status", status, lang), style=style),
         Text(format_money(lease.get("outstanding")), justify="right"),
     )
 
 
-LEASE_COLUMNS = (
-    "field.lease.contract",
-    "field.lease.item",
-    "field.lease.start",
-    "field.lease.end",
-    "field.lease.amount",
-    "field.lease.status",
-    "field.lease.outstanding",
+LEASE_COLUMNS = tuple(
+    f"leases[].{name}"
+    for name in ("contract", "item", "start", "end", "amount", "status", "outstanding")
 )
-SOURCE_COLUMNS = (
-    "field.source.kind",
-    "field.source.on",
-    "field.source.by",
-    "field.source.verified",
-    "field.source.cost",
-    "field.source.note",
+SOURCE_COLUMNS = tuple(
+    f"sources[].{name}" for name in ("kind", "on", "by", "verified", "cost", "note")
 )
 HISTORY_COLUMNS = ("history.at", "history.actor", "history.kind", "history.detail")
+
+
+def column_titles(keys: Sequence[str], lang: str) -> list[str]:
+    """Column titles: a customer field's label (with its unit) from the field catalogue, else
+    the card's text for the key."""
+    catalogue = field_catalogue()
+    return [catalogue[key].titled(lang) if key in catalogue else tr(lang, key) for key in keys]
+
+
+def choice_label(key: str, value: str, lang: str) -> str:
+    """The label of ``value`` of the choice field ``key`` (a lease status, a source kind)."""
+    return field_catalogue()[key].choice_labels(lang).get(value, value)
 
 
 def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
@@ -235,7 +238,7 @@ def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
     else:
         mark = Text(tr(lang, "no"))
     return (
-        Text(tr(lang, f"source.{kind}"), style="bold red" if pending else ""),
+        Text(choice_label("sources[].kind", kind, lang), style="bold red" if pending else ""),
         str(source.get("on") or ""),
         str(source.get("by") or ""),
         mark,
