@@ -1,11 +1,12 @@
 """The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
 
 from creditfile.store.archive import Archive
-from creditfile.store.doctor import check_archive, restore_backup
+from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
 from creditfile.store.errors import (
     ArchiveDamagedError,
     ArchiveLockedError,
     ArchiveNotFoundError,
+    ArchiveUnreadableError,
     ArchiveWriteError,
     CustomerMissingError,
     DuplicateCustomerError,
@@ -31,10 +32,12 @@ __all__ = [
     "ArchiveDamagedError",
     "ArchiveLockedError",
     "ArchiveNotFoundError",
+    "ArchiveUnreadableError",
     "ArchiveWriteError",
     "AtomicJSONStorage",
     "CustomerLines",
     "CustomerMissingError",
+    "Diagnosis",
     "DuplicateCustomerError",
     "ImportResult",
     "LinesRegrade",
@@ -42,12 +45,14 @@ __all__ = [
     "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",
+    "Restored",
     "StaleRevisionError",
     "StoreError",
     "archive_files",
     "check_archive",
     "default_actor",
     "default_archive_path",
+    "diagnose",
     "is_archive_file",
     "is_archive_sidecar",
     "real_archive_path",

@@ -24,6 +24,10 @@ class ArchiveDamagedError(StoreError):
     """The file is not a readable creditfile archive (truncated, not JSON, foreign JSON)."""
 
 
+class ArchiveUnreadableError(StoreError):
+    """The file cannot be read (permissions, a folder): not damage; a restore would not help."""
+
+
 class ArchiveLockedError(StoreError):
     """Another process held the archive lock for longer than the timeout."""
 

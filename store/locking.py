@@ -150,6 +150,29 @@ def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) ->
             time.sleep(0.05)
 
 
+def busy_holder(archive: Path) -> tuple[bool, int | None]:
+    """Whether another process holds the archive's lock now, and its pid if known.
+
+    Looks without waiting and without creating a lock file; a lock file that cannot be opened
+    counts as not held (taking the lock will say what is wrong with it).
+    """
+    try:
+        fd = os.open(lock_path(archive), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False, None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True, _holder(fd)
+    except OSError:
+        return False, None
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False, None
+    finally:
+        os.close(fd)
+
+
 def _holder(fd: int) -> int | None:
     try:
         text = os.pread(fd, 32, 0).decode().strip()

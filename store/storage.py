@@ -13,6 +13,7 @@ import contextlib
 import gc
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,14 @@ import orjson
 from tinydb.storages import Storage
 
 from creditfile.store import framing
-from creditfile.store.errors import ArchiveDamagedError, ArchiveWriteError
+from creditfile.store.errors import (
+    ArchiveDamagedError,
+    ArchiveUnreadableError,
+    ArchiveWriteError,
+    StoreError,
+)
 from creditfile.store.framing import Fragments
+from creditfile.store.locking import owner_name
 
 TEMP_MARK = ".tmp-"
 
@@ -74,12 +81,13 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes.
 
     Raises:
-        ArchiveDamagedError: unreadable or empty; the message names the file.
+        ArchiveUnreadableError: not readable by this user, or a folder.
+        ArchiveDamagedError: empty, or an input/output error; the message names the file.
     """
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
+        raise unreadable(path, exc) from None
     if not raw or raw.isspace():
         raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
     return raw
@@ -98,10 +106,31 @@ def read_ends(path: Path, size: int) -> tuple[bytes, bytes]:
             file.seek(max(0, length - size))
             tail = file.read()
     except OSError as exc:
-        raise ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}") from None
+        raise unreadable(path, exc) from None
     if not head.strip():
         raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
     return head, tail
+
+
+def unreadable(path: Path, exc: OSError) -> StoreError:
+    """The error for a file that could not be read: a permission or a folder is no damage
+    (restoring a copy would not help), anything else (an I/O error) may be."""
+    if isinstance(exc, PermissionError):
+        try:
+            info = path.stat()
+            whose = f" (owner {owner_name(info.st_uid)}, mode {stat.S_IMODE(info.st_mode):04o})"
+        except OSError:
+            whose = ""
+        return ArchiveUnreadableError(
+            path,
+            f"you may not read this file{whose}: a permission problem, not damage — have its "
+            "owner give you access, or work as its owner; nothing was changed",
+        )
+    if isinstance(exc, IsADirectoryError):
+        return ArchiveUnreadableError(
+            path, "this is a folder, not an archive file; point --db at the archive file"
+        )
+    return ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}")
 
 
 def parse_whole(path: Path, raw: bytes) -> Any:

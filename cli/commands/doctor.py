@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from creditfile.cli.env import Env
-from creditfile.store import Archive, StoreError, check_archive, restore_backup
+from creditfile.store import (
+    ArchiveLockedError,
+    Diagnosis,
+    Restored,
+    StoreError,
+    diagnose,
+    real_archive_path,
+    restore_backup,
+)
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -21,8 +27,15 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--restore",
         action="store_true",
-        help="if the archive is damaged, put back the last good copy (the "
-        "damaged file is kept as ARCHIVE.damaged)",
+        help="if the archive is damaged, put back a copy of the last good one (the "
+        "damaged file is kept as ARCHIVE.damaged); checked again under the archive's lock",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --restore: how long to wait for another process using the archive (default 30)",
     )
     parser.set_defaults(handler=run)
 
@@ -31,99 +44,135 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 class FileState:
     """One file looked at: the archive or its backup copy."""
 
-    path: str
-    exists: bool
-    problems: list[str] = field(default_factory=list)
-    customers: int | None = None
-    modified: str | None = None
+    diagnosis: Diagnosis
 
     @property
     def ok(self) -> bool:
         """Whether the file opens and reads cleanly."""
-        return self.exists and not self.problems
+        return self.diagnosis.state == "ok"
 
+    @property
+    def modified(self) -> str | None:
+        """When the file was last written, local time."""
+        try:
+            stamp = self.diagnosis.path.stat().st_mtime
+        except OSError:
+            return None
+        return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
 
-def examine(path: Path) -> FileState:
-    """Check one archive file without changing it: its problems, or how many customers."""
-    if not path.exists():
-        return FileState(str(path), False, [f"{path}: no such file"])
-    modified = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M:%S")
-    lock = path.with_name(path.name + ".lock")
-    had_lock = lock.exists()
-    try:
-        problems = check_archive(path)
-        customers = None if problems else len(Archive.open(path).records())
-    finally:
-        if not had_lock and path.name.endswith(".bak"):
-            # Checking the backup must leave nothing beside it that was not there.
-            with contextlib.suppress(OSError):
-                lock.unlink()
-    return FileState(str(path), True, problems, customers, modified)
+    def as_json(self) -> dict[str, Any]:
+        """The state as ``--json`` prints it."""
+        found = self.diagnosis
+        return {
+            "path": str(found.path),
+            "exists": found.state != "missing",
+            "state": found.state,
+            "problems": found.problems,
+            "notes": found.notes,
+            "customers": found.customers,
+            "modified": self.modified,
+            "lock_holder": found.holder,
+            "ok": self.ok,
+        }
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Check the archive and its backup; with ``--restore``, put the backup back."""
-    path = env.db_path.expanduser().absolute()
-    archive = examine(path)
-    backup = examine(path.with_name(path.name + ".bak"))
-    restored = False
-    if args.restore and not archive.ok:
+    path = real_archive_path(env.db_path)
+    archive = FileState(diagnose(path))
+    backup = FileState(diagnose(path.with_name(path.name + ".bak"), kept_copy=True))
+    restored: Restored | None = None
+    busy: ArchiveLockedError | None = None
+    if args.restore and archive.diagnosis.restorable:
         if not backup.ok:
             raise StoreError(
                 path,
                 "cannot restore: "
                 + _backup_verdict(backup)
-                + "; keep the damaged file and restore the archive from your own "
-                "backups",
+                + "; keep the damaged file and restore the archive from your own backups",
             )
-        restore_backup(path)
-        restored = True
+        try:
+            restored = restore_backup(path, lock_timeout=args.wait)
+        except ArchiveLockedError as exc:
+            busy = exc
     if env.json:
         env.emit_json(
             {
-                "archive": _as_json(archive),
+                "archive": archive.as_json(),
                 "ok": archive.ok,
-                "backup": _as_json(backup),
-                "restored": restored,
+                "backup": backup.as_json(),
+                "restored": restored is not None,
+                "busy": busy is not None,
+                "lock_holder": busy.holder if busy else archive.diagnosis.holder,
             }
         )
     else:
-        _print(env, archive, backup, restored=restored, asked=args.restore)
+        _print(env, archive, backup, restored, busy, asked=args.restore, wait=args.wait)
     return 0 if archive.ok or restored else 1
 
 
-def _as_json(state: FileState) -> dict[str, Any]:
-    return {**asdict(state), "ok": state.ok}
-
-
 def _backup_verdict(backup: FileState) -> str:
-    if not backup.exists:
+    found = backup.diagnosis
+    if found.state == "missing":
         return "there is no backup copy (ARCHIVE.bak is made by every write after the first)"
-    if backup.problems:
-        return f"the backup copy {backup.path} is damaged too ({backup.problems[0]})"
+    if found.problems:
+        return f"the backup copy {found.path} is damaged too ({found.problems[0]})"
     return (
-        f"the last good copy is {backup.path}, saved {backup.modified}, "
-        f"{backup.customers:,} customers"
+        f"the last good copy is {found.path}, saved {backup.modified}, "
+        f"{found.customers or 0:,} customers"
     )
 
 
-def _print(env: Env, archive: FileState, backup: FileState, *, restored: bool, asked: bool) -> None:
+def _print(
+    env: Env,
+    archive: FileState,
+    backup: FileState,
+    restored: Restored | None,
+    busy: ArchiveLockedError | None,
+    *,
+    asked: bool,
+    wait: float,
+) -> None:
+    found = archive.diagnosis
     if archive.ok:
         env.say(
-            f"{archive.path}: ok — {archive.customers:,} customers, last written {archive.modified}"
+            f"{found.path}: ok — {found.customers:,} customers, last written {archive.modified}"
         )
+    else:
+        for problem in found.problems:
+            env.warn(problem)
+    for note in found.notes:
+        env.warn(note)
+    if restored is not None:
+        kept = f"; the damaged file is kept as {restored.damaged}" if restored.damaged else ""
+        env.say(
+            f"restored {found.path} from a copy of {backup.diagnosis.path} "
+            f"({restored.customers:,} customers, saved {backup.modified}){kept}. Changes made "
+            "by the last write before the damage are not in the restored copy: check "
+            "`creditfile history` and redo them."
+        )
+        return
+    if busy is not None:
+        who = f"process {busy.holder}" if busy.holder else "another process"
+        env.warn(
+            f"{found.path}: busy — {who} held the archive's lock for the whole {wait:g} s "
+            "(a save or a regrade in progress); nothing was restored — run "
+            "`creditfile doctor --restore` again when it has finished"
+        )
+        return
+    _print_advice(env, archive, backup, asked=asked)
+
+
+def _print_advice(env: Env, archive: FileState, backup: FileState, *, asked: bool) -> None:
+    found = archive.diagnosis
+    if archive.ok:
         env.say(_backup_verdict(backup))
         if asked:
             env.say("nothing to restore: the archive is healthy")
         return
-    for problem in archive.problems:
-        env.warn(problem)
-    if restored:
-        env.say(
-            f"restored {archive.path} from {backup.path} ({backup.customers:,} customers, "
-            f"saved {backup.modified}); the damaged file is kept as "
-            f"{archive.path}.damaged. Changes made by the last write before the damage "
-            "are not in the restored copy: check `creditfile history` and redo them."
+    if found.state == "unreadable":
+        env.warn(
+            "a restore would not help and none was made; fix the cause named above"
         )
         return
     env.warn(_backup_verdict(backup))
