@@ -171,9 +171,7 @@ def _print_advice(env: Env, archive: FileState, backup: FileState, *, asked: boo
             env.say("nothing to restore: the archive is healthy")
         return
     if found.state == "unreadable":
-        env.warn(
-            "a restore would not help and none was made; fix the cause named above"
-        )
+        env.warn("a restore would not help and none was made; fix the cause named above")
         return
     env.warn(_backup_verdict(backup))
     if backup.ok:
