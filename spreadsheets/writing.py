@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from creditfile.document import has_personal
 from creditfile.policy.model import Policy
 from creditfile.reports.tables import LIFECYCLE_LABELS, STAGE_LABELS, Column, Table
 from creditfile.spreadsheets.columns import (
@@ -257,7 +258,7 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
     """
     from openpyxl import Workbook
 
-    personal = any(isinstance(_get(d, "profile.person"), Mapping) for d in docs)
+    personal = any(has_personal(d) for d in docs)
     fields = customer_fields(policy, personal=personal)
     book = Workbook(write_only=True)
     headers = [f.header for f in fields] + [h for _, h in GRADING_HEADERS]

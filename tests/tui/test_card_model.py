@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from creditfile.policy import Policy
 from creditfile.tui.card.backend import next_free_id
 from creditfile.tui.card.draft import Draft, problems_by_section, problems_for, section_of
 from creditfile.tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
@@ -211,6 +212,35 @@ def test_history_rows_say_who_did_what_when() -> None:
         "zh",
     )
     assert revealed[2] == "查看个人信息" and "creditfile tui" in revealed[3]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("zh", "修改: 电话、成立日期、租赁、付款情况、assessment.gone"),
+        ("en", "changed: Phone, Founded on, Leases, 付款情况, assessment.gone"),
+    ],
+)
+def test_history_names_changed_fields_by_their_labels(
+    lang: str, shown: str, default_policy: Policy
+) -> None:
+    row = history_row(
+        {
+            "at": "2026-11-29T10:15:00",
+            "actor": "wang",
+            "kind": "customer_changed",
+            "fields": [
+                "contact.phone",
+                "profile.founded_on",
+                "leases",
+                "assessment.payment",
+                "assessment.gone",  # an item of an earlier policy: shown as recorded
+            ],
+        },
+        lang,
+        default_policy,
+    )
+    assert row[3] == shown
 
 
 @pytest.mark.parametrize(

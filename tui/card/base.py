@@ -304,7 +304,7 @@ class CardBase(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for event in reversed(events):
-            table.add_row(*history_row(event, self.lang))
+            table.add_row(*history_row(event, self.lang, self.backend.policy))
         if not events:
             table.add_row(tr(self.lang, "history.none"), "", "", "")
 

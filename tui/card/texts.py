@@ -110,6 +110,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "history.actor": ("操作人", "Who"),
     "history.kind": ("事件", "Event"),
     "history.detail": ("内容", "Detail"),
+    "history.fields": ("修改", "changed"),
     "history.none": ("暂无历史记录", "No history yet"),
     "event.customer_created": ("新建档案", "created"),
     "event.customer_changed": ("修改档案", "changed"),

@@ -250,8 +250,16 @@ def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
 _SKIP = {"at", "actor", "customer_id", "kind", "txn", "text"}
 
 
-def history_row(event: Mapping[str, Any], lang: str) -> tuple[str, str, str, str]:
-    """One history event as a row: when, who, what, details."""
+def history_row(
+    event: Mapping[str, Any], lang: str, policy: Policy | None = None
+) -> tuple[str, str, str, str]:
+    """One history event as a row: when, who, what, details.
+
+    Args:
+        event: The history event.
+        lang: ``zh`` or ``en``.
+        policy: Names the scoring items among the changed fields, as compliance wrote them.
+    """
     kind = str(event.get("kind", ""))
     label = tr(lang, f"event.{kind}")
     if label == f"event.{kind}":
@@ -259,7 +267,7 @@ def history_row(event: Mapping[str, Any], lang: str) -> tuple[str, str, str, str
     if kind == "grade_changed" or ("from" in event and "to" in event):
         detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"
     else:
-        detail = " ".join(_detail_parts(event))
+        detail = " ".join(_detail_parts(event, lang, policy))
     return (
         local_time(event.get("at")),
         str(event.get("actor", "")),
@@ -268,14 +276,30 @@ def history_row(event: Mapping[str, Any], lang: str) -> tuple[str, str, str, str
     )
 
 
-def _detail_parts(event: Mapping[str, Any]) -> Sequence[str]:
+def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) -> Sequence[str]:
     parts = []
     for key, value in event.items():
         if key in _SKIP or value in (None, "", [], {}):
             continue
+        if key == "fields" and isinstance(value, list):
+            changed = changed_fields(value, lang, policy)
+            parts.append(f"{tr(lang, 'history.fields')}: {changed}")
+            continue
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}={shown}")
     return parts
+
+
+def changed_fields(paths: Sequence[object], lang: str, policy: Policy | None = None) -> str:
+    """The fields an edit changed, as people name them: ``电话、成立日期`` or ``Phone, Founded on``.
+
+    The history records document paths (``contact.phone``); a path the field catalogue does
+    not know, such as a scoring item of the policy, is shown as recorded.
+    """
+    catalogue = field_catalogue()
+    items = {f"assessment.{i.key}": i.label for i in policy.scoring} if policy else {}
+    labels = [items.get(str(p)) or catalogue.label_of_path(str(p), lang) for p in paths]
+    return ("、" if lang == "zh" else ", ").join(labels)
 
 
 def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
