@@ -12,6 +12,7 @@ always shown.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -40,7 +41,7 @@ def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
     Raises:
         ArchiveWriteError: the history could not be written to.
     """
-    payload = b"".join(orjson.dumps(_stamped(event)) + b"\n" for event in events)
+    payload = b"".join(_line(event) for event in events)
     path = history_path(archive)
     fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
     try:
@@ -94,11 +95,22 @@ def _read(path: Path, start: int = 0) -> bytes:
         return stream.read()
 
 
-def _stamped(event: Mapping[str, Any]) -> dict[str, Any]:
-    stamped = {**event, **os_identity()}
-    if "actor" in stamped:
-        stamped["actor"] = clean_actor(stamped["actor"])
-    return stamped
+def _line(event: Mapping[str, Any]) -> bytes:
+    """One history line: ``event`` with its actor cleaned and the OS user and host added."""
+    identity = os_identity()
+    actor = event.get("actor")
+    if not event or "os_user" in event or "host" in event or clean_actor(actor) != actor:
+        if "actor" in event:
+            return orjson.dumps({**event, **identity, "actor": clean_actor(actor)}) + b"\n"
+        return orjson.dumps({**event, **identity}) + b"\n"
+    # The usual case, once per grade change of a regrade: the identity's encoded members are
+    # spliced in rather than the event copied (a regrade of 100,000 changes writes each line).
+    return orjson.dumps(event)[:-1] + _identity_members(identity["os_user"], identity["host"])
+
+
+@functools.cache
+def _identity_members(user: str, host: str) -> bytes:
+    return b"," + orjson.dumps({"os_user": user, "host": host})[1:] + b"\n"
 
 
 def uncommitted_txns(archive: Path, committed_size: int, last_txn: int) -> set[int]:
