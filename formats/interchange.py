@@ -222,6 +222,7 @@ class _Columns:
     leaves: tuple[str, ...]  # in schema order, e.g. contact.phone
     json_text: frozenset[str]  # lists written as JSON text: leases, sources
     numeric: frozenset[str]
+    free_text: frozenset[str]  # kept as written, spaces and all, so a round trip is exact
     open_prefixes: tuple[str, ...]  # sections whose keys the policy decides: assessment.
 
 
@@ -234,6 +235,8 @@ def _columns() -> _Columns:
         leaves=tuple(f.key for f in leaves),
         json_text=frozenset(f.key for f in leaves if f.format == "list"),
         numeric=frozenset(f.key for f in leaves if {"number", "integer"} & set(f.types)),
+        # The name identifies the customer: spaces around it are a slip, not content.
+        free_text=frozenset(f.key for f in leaves if f.format == "text" and not f.required),
         open_prefixes=tuple(f.parent + "." for f in catalogue if f.name == "*"),
     )
 
@@ -254,9 +257,19 @@ def _header_problem(header: str, cols: _Columns) -> str | None:
         return None
     if header == DERIVED or header.startswith(DERIVED + "."):
         return None
-    close = difflib.get_close_matches(header, cols.leaves, n=1)
+    named = _named_field(header)
+    close = [named] if named else difflib.get_close_matches(header, cols.leaves, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else " (see an export for the columns)"
     return f"unknown column {header!r}{hint}"
+
+
+def _named_field(header: str) -> str | None:
+    """The dotted key of the field a header names as people write it (``电话``, ``phone``)."""
+    wanted = header.strip().lower()
+    for field in field_catalogue().values():
+        if not field.in_list and wanted in (n.lower() for n in field.column_names()):
+            return field.key
+    return None
 
 
 def read_csv(path: str | Path) -> list[SourceRecord]:
@@ -298,6 +311,8 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
         kind = "json"
     elif name in cols.numeric or (name not in cols.leaves and name.startswith(cols.open_prefixes)):
         kind = "number"
+    elif name in cols.free_text:
+        kind = "free"
     else:
         kind = "text"
     return number, name, name.split("."), kind
@@ -312,7 +327,7 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
         cell = raw.strip()
         if not cell or kind == "ignored":
             continue
-        value: Any = cell
+        value: Any = raw if kind == "free" else cell
         if kind == "json":
             try:
                 value = _DECODER.decode(cell)

@@ -156,6 +156,9 @@ def test_csv_records_know_their_lines_even_with_multiline_cells(tmp_path: Path) 
     ("text", "line", "column", "words"),
     [
         ("id,nmae,nature\nC1,甲,individual\n", 1, 2, "did you mean 'name'"),
+        # A field named as a spreadsheet names it: the dotted key it stands for.
+        ("id,name,nature,phone\n", 1, 4, "unknown column 'phone'; did you mean 'contact.phone'"),
+        ("id,name,nature,资产总额\n", 1, 4, "did you mean 'profile.total_assets'"),
         ("id,name,name\n", 1, 3, "appears twice"),
         ("id,name,nature\nC1,甲,individual,extra\n", 2, 4, "quote cells with commas"),
         ("id,name,nature,leases\nC1,甲,individual,[{\n", 2, 4, "leases: not valid JSON"),
@@ -230,3 +233,29 @@ def test_unreadable_files_are_refused_with_what_to_do(tmp_path: Path) -> None:
         read_records(tmp_path / "missing.json")
     with pytest.raises(FormatError, match=r"unknown kind of file; name it \.json"):
         read_records(write(tmp_path, "customers.txt", "[]"))
+
+
+def test_csv_round_trip_keeps_the_spaces_around_text(tmp_path: Path) -> None:
+    doc = {
+        "id": "C1",
+        "name": "甲公司",
+        "nature": "individual",
+        "contact": {"address": "  武汉市 解放大道100号  "},
+        "trading": {"problems": "\t待核实 "},
+        "assessment": {"note": " 备注 "},
+    }
+    path = tmp_path / "out.csv"
+    write_csv(path, [doc])
+    assert read_records(path)[0].doc == doc
+
+
+def test_csv_keys_and_dates_are_read_without_the_spaces_around_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "in.csv", "id,name,nature,profile.founded_on\n C1 ,甲, individual ,2001-02-03 \n"
+    )
+    doc = read_records(path)[0].doc
+    assert (doc["id"], doc["nature"], doc["profile"]["founded_on"]) == (
+        "C1",
+        "individual",
+        "2001-02-03",
+    )
