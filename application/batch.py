@@ -28,8 +28,6 @@ from creditfile.engine.grading import customer_id
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
 from creditfile.store import CustomerLines, LinesRegrade, LinesUnreadable
-from creditfile.store.framing import SEPARATOR, encode_entry
-from creditfile.store.records import document_of
 
 Tops = dict[str, Decimal]
 
@@ -265,26 +263,24 @@ def _grade_span(
 ) -> GradedLines:
     """Parse, grade and re-encode the lines of ``span``; ``exchange`` turns this span's tops
     into the archive's."""
-    entries = list(lines.entries(span))
-    docs = [document_of(record) for _, record in entries]
+    share = lines.share(span)
+    docs = share.documents
     facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in docs]
     done = GradedLines()
     tops: Tops = exchange(archive_tops(facts, policy))
     done.tops = tops
-    encoded = []
-    for (key, record), doc, fact in zip(entries, docs, facts, strict=True):
+    new = []
+    for doc, fact, old in zip(docs, facts, share.previous_grades(), strict=True):
         cid = customer_id(doc)
         grading = grade_customer(doc, policy, as_of, tops, fact)
-        old = record.get("_grading")
-        done.previous[cid] = old.get("grade") if isinstance(old, dict) else None
+        done.previous[cid] = old
         done.gradings[cid] = {
             "status": grading["status"],
             "grade": grading.get("grade"),
             "total": grading.get("total"),
         }
-        record["_grading"] = grading
-        encoded.append(encode_entry(key, record))
-    done.parts.append(SEPARATOR.join(encoded))
+        new.append(grading)
+    done.parts.append(share.encode(new))
     return done
 
 

@@ -14,7 +14,8 @@ from creditfile.store.errors import (
     StaleRevisionError,
     StoreError,
 )
-from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
+from creditfile.store.interface import ArchiveStore, GradeFn, JSONObject, LineRegradingStore
+from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
 from creditfile.store.paths import (
     archive_files,
     default_actor,
@@ -23,7 +24,7 @@ from creditfile.store.paths import (
     is_archive_sidecar,
     real_archive_path,
 )
-from creditfile.store.records import ImportResult, RegradeOutcome
+from creditfile.store.records import ImportResult, RegradeOutcome, customer_document
 from creditfile.store.snapshot import ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
 
@@ -32,6 +33,7 @@ __all__ = [
     "ArchiveDamagedError",
     "ArchiveLockedError",
     "ArchiveNotFoundError",
+    "ArchiveStore",
     "ArchiveUnreadableError",
     "ArchiveWriteError",
     "AtomicJSONStorage",
@@ -39,7 +41,11 @@ __all__ = [
     "CustomerMissingError",
     "Diagnosis",
     "DuplicateCustomerError",
+    "GradeFn",
     "ImportResult",
+    "JSONObject",
+    "LineRegradingStore",
+    "LineShare",
     "LinesRegrade",
     "LinesUnreadable",
     "ReadBatch",
@@ -50,6 +56,7 @@ __all__ = [
     "StoreError",
     "archive_files",
     "check_archive",
+    "customer_document",
     "default_actor",
     "default_archive_path",
     "diagnose",

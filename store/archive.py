@@ -34,18 +34,18 @@ from creditfile.store.errors import (
     RegradeCancelledError,
     StoreError,
 )
+from creditfile.store.interface import GradeFn
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import ArchiveLock, Waiting
 from creditfile.store.paths import real_archive_path
 from creditfile.store.records import (
-    Gradings,
     ImportResult,
     RegradeOutcome,
     build_record,
     changed_grades,
     check_revision,
     copy_record,
-    document_of,
+    customer_document,
     grade_changes,
     new_meta,
     now_text,
@@ -54,11 +54,10 @@ from creditfile.store.records import (
 from creditfile.store.snapshot import OnBatch, Snapshot, framed_tables
 from creditfile.store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
 
-GradeFn = Callable[[list[dict[str, Any]]], Gradings]
-
 
 class Archive:
-    """One archive file. Open with ``Archive.open``."""
+    """One archive file (a ``store.ArchiveStore`` and ``store.LineRegradingStore``). Open
+    with ``Archive.open``."""
 
     def __init__(self, path: Path, lock_timeout: float, on_wait: Waiting | None) -> None:
         """Prefer ``Archive.open``, which checks the file."""
@@ -124,6 +123,20 @@ class Archive:
 
     # Reading -----------------------------------------------------------------------------
 
+    @property
+    def location(self) -> str:
+        """The archive file's path, for messages."""
+        return str(self.path)
+
+    def stamp(self) -> object:
+        """The file's inode, modification time and size: they change with every write (a
+        write replaces the file); None when it cannot be read."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
     def records(self) -> dict[str, dict[str, Any]]:
         """Every record by customer id, in file order.
 
@@ -137,7 +150,7 @@ class Archive:
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
         with gc_paused():
-            return [document_of(record) for record in self.records().values()]
+            return [customer_document(record) for record in self.records().values()]
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""
@@ -169,7 +182,12 @@ class Archive:
     # Writing -----------------------------------------------------------------------------
 
     def save_customer(
-        self, doc: Mapping[str, Any], *, base_rev: int | None, actor: str
+        self,
+        doc: Mapping[str, Any],
+        *,
+        base_rev: int | None,
+        actor: str,
+        events: Sequence[Mapping[str, Any]] = (),
     ) -> dict[str, Any]:
         """Create (``base_rev=None``) or change one customer, refusing a stale revision.
 
@@ -177,6 +195,8 @@ class Archive:
             doc: The customer document (its ``_meta``, ``_grading`` are ignored).
             base_rev: The revision the edit started from, or None to create.
             actor: Who saves (recorded in the record and the history).
+            events: Side records of the save (each with its ``kind``), appended to the
+                history in the same transaction, stamped with the customer, actor and time.
 
         Returns:
             A copy of the stored record, with its new ``_meta.rev``.
@@ -198,10 +218,14 @@ class Archive:
                 "actor": actor,
                 "at": at,
                 "rev": record["_meta"]["rev"],
-                "fields": changed_paths(document_of(current), document_of(doc)),
+                "fields": changed_paths(customer_document(current), customer_document(doc)),
             }
+            side = [
+                {**extra, "customer_id": cid, "actor": actor, "at": at, "rev": event["rev"]}
+                for extra in events
+            ]
             self._snap.put(cid, record)
-            self._commit([event])
+            self._commit([event, *side])
             return copy_record(record)
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:

@@ -10,7 +10,7 @@ process that holds the lock only reads and writes bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from creditfile.store import framing
+from creditfile.store.records import customer_document
 
 BATCH_LINES = 2000  # lines parsed per ``orjson.loads``: large enough to be fast, small in memory
 
@@ -65,6 +66,14 @@ class CustomerLines:
         bounds.append(self.end)
         return list(pairwise(bounds))
 
+    def share(self, span: tuple[int, int]) -> LineShare:
+        """The customers of the lines of ``span``, parsed, to grade and re-encode.
+
+        Raises:
+            LinesUnreadable: a line is not a customer record as ``store.framing`` writes it.
+        """
+        return LineShare(list(self.entries(span)))
+
     def entries(self, span: tuple[int, int]) -> Iterator[tuple[str, dict[str, Any]]]:
         """The ``(TinyDB key, record)`` of every line of ``span``, in file order.
 
@@ -81,13 +90,44 @@ class CustomerLines:
             raise LinesUnreadable(str(exc)) from None
 
 
+class LineShare:
+    """One worker's share of the customer lines: its documents, their stored grades, and the
+    lines re-encoded with new gradings. Only the store knows how a line is encoded.
+
+    Attributes:
+        documents: The customer documents, in file order (without the store's fields).
+    """
+
+    def __init__(self, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        """Prefer ``CustomerLines.share``."""
+        self._entries = entries
+        self.documents = [customer_document(record) for _, record in entries]
+
+    def previous_grades(self) -> list[Any]:
+        """The grade stored on each customer before (None: ungraded or never graded)."""
+        grades = []
+        for _, record in self._entries:
+            old = record.get("_grading")
+            grades.append(old.get("grade") if isinstance(old, dict) else None)
+        return grades
+
+    def encode(self, gradings: Iterable[dict[str, Any]]) -> bytes:
+        """The share's lines again, each record with its new grading (one per document, in
+        order), as one run for ``LinesRegrade.parts``."""
+        encoded = []
+        for (key, record), grading in zip(self._entries, gradings, strict=True):
+            record["_grading"] = grading
+            encoded.append(framing.encode_entry(key, record))
+        return framing.SEPARATOR.join(encoded)
+
+
 @dataclass
 class LinesRegrade:
     """What a grading function returns to ``Archive.regrade_lines``.
 
     Attributes:
-        parts: The customer lines re-encoded with their new gradings, as runs joined by
-            ``store.framing.SEPARATOR``, in file order (``framing.encode_entry`` per line).
+        parts: The customer lines re-encoded with their new gradings, one run per share, in
+            file order (``LineShare.encode``).
         gradings: Per customer id, the new grading's ``status``, ``grade`` and ``total`` (what
             the store records of a run and its changes).
         previous: Per customer id, the grade stored before (None: ungraded).

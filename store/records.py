@@ -142,14 +142,22 @@ def check_revision(
         )
 
 
-def document_of(record: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The customer document inside a record: all but the store's ``_meta`` and ``_grading``."""
+STORE_FIELDS = ("_meta", "_grading")
+"""The store's own fields of a record; a customer document has no key starting with ``_``."""
+
+
+def customer_document(record: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The customer document inside a record: all but the store's ``_meta`` and ``_grading``.
+
+    The one place that strips them. A shallow copy: nested values are shared with ``record``
+    (treat them as read-only, or copy them deeply before changing them).
+    """
     if record is None:
         return {}
     # A C-level copy and two pops: this runs for every customer of every regrade.
     doc = dict(record)
-    doc.pop("_meta", None)
-    doc.pop("_grading", None)
+    for name in STORE_FIELDS:
+        doc.pop(name, None)
     return doc
 
 
@@ -167,7 +175,7 @@ def build_record(
         "updated_by": actor,
     }
     grading = (current or {}).get("_grading")
-    record = document_of(doc)
+    record = customer_document(doc)
     record["_meta"], record["_grading"] = meta, grading
     return record
 

@@ -1,0 +1,143 @@
+"""What the application needs from an archive store, whatever keeps the archive.
+
+``ArchiveStore`` is the whole of it: reading customers, their history and the regrade runs,
+the active policy, and the writes — a save with its side records, a delete, an import, a
+regrade, a policy activation, an audit event — each one transaction. ``store.Archive`` (one
+JSON file) implements it; another store (a database) implements the same Protocol, and the
+application and both front ends work with either.
+
+``LineRegradingStore`` is an optional fast path a store may offer beside it: a regrade whose
+grading runs in worker processes over the store's own encoded customers (``store.lines``),
+never parsed whole in the process that holds the lock. The application uses it when the store
+has it, and the plain ``regrade`` otherwise.
+
+Records are plain JSON objects: the customer document plus the store's ``_meta`` (revision,
+created/updated by and at) and ``_grading`` (the latest grading); ``store.customer_document`` strips
+those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from creditfile.store.lines import CustomerLines, LinesRegrade
+from creditfile.store.records import Gradings, ImportResult, RegradeOutcome
+
+JSONObject = dict[str, Any]
+"""A JSON object as parsed: a customer document, a record, a grading or a history event."""
+
+GradeFn = Callable[[list[JSONObject]], Gradings]
+"""``documents -> {customer id: grading}``: the whole archive graded in one call."""
+
+
+@runtime_checkable
+class ArchiveStore(Protocol):
+    """One customer archive: records with revisions, history, runs and the active policy.
+
+    Every write is one transaction under the store's lock: whole or absent, and refused when
+    it was made on a revision someone else has changed meanwhile.
+    """
+
+    @property
+    def location(self) -> str:
+        """Where the archive is (a file path, a database URL), for messages."""
+
+    def records(self) -> Mapping[str, JSONObject]:
+        """Every record by customer id, in stored order (read-only: save to change one)."""
+
+    def documents(self) -> list[JSONObject]:
+        """Every customer document, without the store's ``_`` fields (read-only)."""
+
+    def get(self, customer_id: str) -> JSONObject | None:
+        """A private copy of one record, or None when there is no such customer."""
+
+    def history(
+        self, customer_id: str | None = None, *, kind: str | None = None
+    ) -> list[JSONObject]:
+        """Committed history events, oldest first, of one customer or kind, or all."""
+
+    def runs(self) -> list[JSONObject]:
+        """Every recorded regrade run, oldest first."""
+
+    def active_policy(self) -> JSONObject | None:
+        """The activated policy (text, sha256, version, path, activated_by/at), or None."""
+
+    def stamp(self) -> object:
+        """A cheap token that differs whenever anyone has written the archive since."""
+
+    def save_customer(
+        self,
+        doc: Mapping[str, Any],
+        *,
+        base_rev: int | None,
+        actor: str,
+        events: Sequence[Mapping[str, Any]] = (),
+    ) -> JSONObject:
+        """Create (``base_rev=None``) or change one customer, refusing a stale revision.
+
+        Args:
+            doc: The customer document (store fields in it are ignored).
+            base_rev: The revision the edit started from, or None to create.
+            actor: Who saves.
+            events: Side records of the save (``{"kind": …, …}``, e.g. a source marked
+                verified), written to the history in the same transaction.
+
+        Returns:
+            A copy of the stored record with its new revision.
+
+        Raises:
+            StaleRevisionError: someone saved the customer after ``base_rev``.
+            DuplicateCustomerError: creating an id that exists.
+            CustomerMissingError: changing a customer that no longer exists.
+        """
+
+    def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
+        """Remove one customer, refusing a stale revision; the history keeps its past."""
+
+    def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
+        """Add or replace many customers in one transaction: all of them or none."""
+
+    def regrade(
+        self,
+        grade_fn: GradeFn,
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+        dry_run: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> RegradeOutcome:
+        """Grade every document as stored under the lock with ``grade_fn``; store it at once.
+
+        Raises:
+            RegradeCancelledError: ``cancelled()`` was true before the write; nothing changed.
+        """
+
+    def activate_policy(
+        self, text: str, *, sha256: str, version: str, path: str | None, actor: str
+    ) -> None:
+        """Make ``text`` the archive's active policy and record it, full text, in the history."""
+
+    def record_event(
+        self,
+        customer_id: str | None,
+        kind: str,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Append an audit event (e.g. ``personal_data_revealed``) to the history."""
+
+
+@runtime_checkable
+class LineRegradingStore(ArchiveStore, Protocol):
+    """A store that can also regrade its customers share by share, in worker processes."""
+
+    def regrade_lines(
+        self,
+        grade_lines: Callable[[CustomerLines], LinesRegrade],
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+    ) -> RegradeOutcome | None:
+        """Regrade with ``grade_lines`` over the stored customers, or None (nothing written)
+        when the store cannot: the caller then uses ``regrade``."""
