@@ -23,8 +23,7 @@ from typing import Any
 
 import orjson
 
-from creditfile.engine import compute_facts, grade_archive, grade_customer
-from creditfile.engine.grading import customer_id
+from creditfile.engine import customer_id, facts_of, grade_archive, grade_with_tops
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
 from creditfile.store import CustomerLines, LinesRegrade, LinesUnreadable
@@ -212,13 +211,9 @@ def _work(
 ) -> None:
     def work(exchange: Callable[[Tops], Tops]) -> None:
         chunk = docs[start:end]
-        facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in chunk]
+        facts = facts_of(chunk, policy, as_of)
         tops = exchange(archive_tops(facts, policy))
-        gradings = {
-            customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
-            for doc, fact in zip(chunk, facts, strict=True)
-        }
-        _send(pipe, gradings)
+        _send(pipe, grade_with_tops(chunk, facts, policy, as_of, tops))
 
     _worker(pipe, parent, work)
 
@@ -264,23 +259,20 @@ def _grade_span(
     """Parse, grade and re-encode the lines of ``span``; ``exchange`` turns this span's tops
     into the archive's."""
     share = lines.share(span)
-    docs = share.documents
-    facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in docs]
+    facts = facts_of(share.documents, policy, as_of)
     done = GradedLines()
-    tops: Tops = exchange(archive_tops(facts, policy))
-    done.tops = tops
-    new = []
-    for doc, fact, old in zip(docs, facts, share.previous_grades(), strict=True):
+    done.tops = exchange(archive_tops(facts, policy))
+    gradings = grade_with_tops(share.documents, facts, policy, as_of, done.tops)
+    in_order = [gradings[customer_id(doc)] for doc in share.documents]
+    for doc, grading, old in zip(share.documents, in_order, share.previous_grades(), strict=True):
         cid = customer_id(doc)
-        grading = grade_customer(doc, policy, as_of, tops, fact)
         done.previous[cid] = old
         done.gradings[cid] = {
             "status": grading["status"],
             "grade": grading.get("grade"),
             "total": grading.get("total"),
         }
-        new.append(grading)
-    done.parts.append(share.encode(new))
+    done.parts.append(share.encode(in_order))
     return done
 
 

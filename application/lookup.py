@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 from creditfile.policy import CreditfileError
+from creditfile.store import ArchiveStore, JSONObject, customer_document
 
 
 class CustomerNotFoundError(CreditfileError):
     """No customer with the given id."""
 
 
-def find_customer(archive: Any, customer_id: str) -> dict[str, Any]:
+def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
     """The customer document (without store bookkeeping) for ``customer_id``.
 
     Raises:
@@ -20,7 +20,7 @@ def find_customer(archive: Any, customer_id: str) -> dict[str, Any]:
     """
     record = archive.get(customer_id)
     if record is not None:
-        return {k: v for k, v in record.items() if not k.startswith("_")}
+        return customer_document(record)
     close = difflib.get_close_matches(customer_id, list(archive.records()), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with `creditfile export`"
-    raise CustomerNotFoundError(f"{archive.path}: no customer {customer_id!r}{hint}")
+    raise CustomerNotFoundError(f"{archive.location}: no customer {customer_id!r}{hint}")

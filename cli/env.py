@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from creditfile.policy import (
-    Policy,
-    PolicyError,
-    PolicyProblem,
-    default_policy_path,
-    load_policy,
-    parse_policy,
-)
-from creditfile.store import Archive, default_actor, default_archive_path
+from creditfile.application.opening import open_archive
+from creditfile.application.policy_choice import needs_archive, resolve_policy
+from creditfile.policy import Policy
+from creditfile.store import ArchiveStore, default_actor, default_archive_path
 
 
 class UsageError(Exception):
@@ -33,7 +27,7 @@ class Env:
     args: argparse.Namespace
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    _archive: Archive | None = None
+    _archive: ArchiveStore | None = None
     _policy: Policy | None = None
 
     @property
@@ -63,11 +57,11 @@ class Env:
         given = getattr(self.args, "db", None)
         return Path(given) if given else default_archive_path()
 
-    def archive(self, *, create: bool = False, read: bool = True) -> Archive:
+    def archive(self, *, create: bool = False, read: bool = True) -> ArchiveStore:
         """The archive at ``db_path``, opened once (``read=False``: its records are parsed
-        on first use, see ``Archive.open``)."""
+        on first use, see ``store.Archive.open``)."""
         if self._archive is None:
-            self._archive = Archive.open(
+            self._archive = open_archive(
                 self.db_path, create=create, on_wait=self._waiting, read=read
             )
         return self._archive
@@ -90,30 +84,11 @@ class Env:
         return self._policy
 
     def _resolve_policy(self) -> Policy:
-        given = getattr(self.args, "policy", None) or os.environ.get("CREDITFILE_POLICY")
-        if given:
-            return load_policy(given)
-        if self.has_archive():
+        option = getattr(self.args, "policy", None)
+        active = None
+        if needs_archive(option) and self.has_archive():
             active = self.archive().active_policy()
-            if active:
-                label = f"{self.db_path}#active-policy({active.get('path') or 'policy'})"
-                try:
-                    return parse_policy(active["text"], label)
-                except PolicyError as exc:
-                    raise PolicyError(
-                        [
-                            *exc.problems,
-                            PolicyProblem(
-                                label,
-                                None,
-                                None,
-                                "",
-                                "the archive's active policy no longer loads; "
-                                "activate a valid one with `creditfile policy activate FILE`",
-                            ),
-                        ]
-                    ) from None
-        return load_policy(default_policy_path())
+        return resolve_policy(active, self.db_path, option, check_file=False).policy
 
     def emit_json(self, value: Any) -> None:
         """Write one JSON document to stdout."""

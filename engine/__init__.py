@@ -2,7 +2,14 @@
 
 from creditfile.engine.explain import explain
 from creditfile.engine.facts import CustomerFacts, compute_facts
-from creditfile.engine.grading import archive_tops_for, customer_id, grade_archive, grade_customer
+from creditfile.engine.grading import (
+    archive_tops_for,
+    customer_id,
+    facts_of,
+    grade_archive,
+    grade_customer,
+    grade_with_tops,
+)
 
 __all__ = [
     "CustomerFacts",
@@ -10,6 +17,8 @@ __all__ = [
     "compute_facts",
     "customer_id",
     "explain",
+    "facts_of",
     "grade_archive",
     "grade_customer",
+    "grade_with_tops",
 ]

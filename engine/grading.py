@@ -32,11 +32,32 @@ def grade_archive(
     Returns:
         ``{customer id: grading}``, each grading a plain dict as in SPEC §6.
     """
-    all_facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in docs]
-    tops = archive_tops(all_facts, policy)
+    facts = facts_of(docs, policy, as_of)
+    return grade_with_tops(docs, facts, policy, as_of, archive_tops(facts, policy))
+
+
+def facts_of(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date) -> list[CustomerFacts]:
+    """The first round of grading: every document's facts (their tops are the archive's)."""
+    months = policy.new_customer_months
+    return [compute_facts(doc, as_of, months) for doc in docs]
+
+
+def grade_with_tops(
+    docs: Sequence[Mapping[str, Any]],
+    facts: Sequence[CustomerFacts],
+    policy: Policy,
+    as_of: date,
+    tops: Mapping[str, Decimal],
+) -> dict[str, dict[str, Any]]:
+    """The second round: grade each document with its facts (``facts_of``) against the
+    archive-wide ``tops`` (``scoring.archive_tops`` of every customer's facts).
+
+    Returns:
+        ``{customer id: grading}``, in the order of ``docs``.
+    """
     return {
-        customer_id(doc): grade_customer(doc, policy, as_of, tops, facts)
-        for doc, facts in zip(docs, all_facts, strict=True)
+        customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
+        for doc, fact in zip(docs, facts, strict=True)
     }
 
 
@@ -44,8 +65,7 @@ def archive_tops_for(
     docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date
 ) -> dict[str, Decimal]:
     """The archive-wide top of each relative_to_max fact, for grading one customer alone."""
-    facts = [compute_facts(doc, as_of, policy.new_customer_months) for doc in docs]
-    return archive_tops(facts, policy)
+    return archive_tops(facts_of(docs, policy, as_of), policy)
 
 
 def grade_customer(

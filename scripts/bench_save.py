@@ -28,7 +28,9 @@ def _sidecars(db: Path) -> int:
 
 def document(record: dict[str, Any]) -> dict[str, Any]:
     """The customer document of a store record (without the store's own fields)."""
-    return {k: v for k, v in record.items() if not k.startswith("_")}
+    from creditfile.store import customer_document
+
+    return customer_document(record)
 
 
 def main() -> int:

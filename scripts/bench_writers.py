@@ -83,7 +83,7 @@ def save_loop(db: Path, ids: Sequence[str], edits: int, tag: str, seed: int) -> 
     Each save reads the current record, changes its text to a unique marker and saves with the
     revision it read. Returns what was accepted (with the new revision) and what was refused.
     """
-    from creditfile.store import Archive, StaleRevisionError
+    from creditfile.store import Archive, StaleRevisionError, customer_document
 
     archive = Archive.open(db)
     rng = random.Random(seed)
@@ -91,7 +91,7 @@ def save_loop(db: Path, ids: Sequence[str], edits: int, tag: str, seed: int) -> 
     for number in range(edits):
         cid = rng.choice(list(ids))
         record = archive.records()[cid]
-        doc = {k: v for k, v in record.items() if not k.startswith("_")}
+        doc = customer_document(record)
         marker = f"{tag}-{number}"
         doc["trading"] = {**(doc.get("trading") or {}), "problems": marker}
         base = record["_meta"]["rev"]

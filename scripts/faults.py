@@ -57,10 +57,10 @@ def creditfile(db: Path, *argv: str, timeout: float = 600) -> subprocess.Complet
 
 def documents(db: Path) -> dict[str, dict[str, Any]]:
     """Every customer document in the archive, without the store's own fields."""
-    from creditfile.store import Archive
+    from creditfile.store import Archive, customer_document
 
     return {
-        cid: {k: v for k, v in rec.items() if not k.startswith("_")}
+        cid: customer_document(rec)
         for cid, rec in Archive.open(db, lock_timeout=LOCK_PATIENCE).records().items()
     }
 
@@ -321,11 +321,11 @@ def _judge(db: Path, op: Operation, before: Any, after: Any) -> str:
 
 def save_one(db: Path, cid: str, lock_timeout: float = 30.0) -> None:
     """Change one customer's text and save it (the ``save-one`` worker)."""
-    from creditfile.store import Archive
+    from creditfile.store import Archive, customer_document
 
     archive = Archive.open(db, lock_timeout=lock_timeout)
     record = archive.records()[cid]
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc = customer_document(record)
     doc["trading"] = {**(doc.get("trading") or {}), "problems": "中断测试修改"}
     archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="faults")
 

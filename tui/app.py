@@ -18,7 +18,7 @@ from creditfile.policy import CreditfileError
 from creditfile.tui.i18n import resolve_lang, t
 from creditfile.tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
 from creditfile.tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
-from creditfile.tui.service import ArchiveService, LoadingBatch, gc_paused
+from creditfile.tui.service import ArchiveService, LoadingBatch, gc_paused_then_frozen
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
@@ -118,7 +118,7 @@ class CreditfileApp(App[None]):
         """
         grades = [g.name for g in self.service.policy.all_grades]
         records = self.service.records()
-        with gc_paused():
+        with gc_paused_then_frozen():
             if read is not None and read.made_from(records.values()):
                 rows = read.rows
             else:
@@ -126,7 +126,7 @@ class CreditfileApp(App[None]):
             index = SearchIndex(rows, grades, self._pinyin, searchable=False)
             index.order("id")
         self.call_from_thread(self._show_index, index)
-        with gc_paused():
+        with gc_paused_then_frozen():
             index.build_search()
             for row, record in zip(rows, records.values(), strict=True):
                 row.attention = tuple(r["code"] for r in self.service.attention(record))
@@ -271,7 +271,7 @@ class RowsSoFar:
             self.rows.clear()
             self._records.clear()
         self._records += batch.records
-        with gc_paused():
+        with gc_paused_then_frozen():
             self.rows.extend(row_of(record) for record in batch.records)
         now = time.perf_counter()
         if batch.done >= batch.total or (
@@ -281,7 +281,7 @@ class RowsSoFar:
         self._shown_at = now
         policy = batch.policy.policy
         grades = [g.name for g in policy.all_grades]
-        with gc_paused():
+        with gc_paused_then_frozen():
             index = SearchIndex(list(self.rows), grades, self.app._pinyin, searchable=False)
         painted = threading.Event()
         self.app.call_from_thread(

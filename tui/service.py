@@ -1,10 +1,11 @@
-"""The one object every screen works through: the archive, the policy and the engine, wired once.
+"""The UI's adapter over the application layer: the one object every screen works through.
 
 Screens never open the store or call the engine themselves. ``ArchiveService.load`` reads the
 archive once (call it from a worker); afterwards the service holds every record and its stored
-grading in memory, answers the customer card (it satisfies ``tui.card.backend.CardBackend``),
-saves through the store's revision check, previews and applies a regrade, and reports on the
-portfolio with the same engine functions as the command line.
+grading in memory for the list (generations tell screens what changed), answers the customer
+card (it satisfies ``tui.card.backend.CardBackend``), and hands every use case to
+``creditfile.application``: the policy in force, saving, the regrade preview and the regrade
+itself, the portfolio and review reports — the same code the command line runs.
 
 Every public method may be called from a worker thread; state changes happen under one lock.
 """
@@ -21,16 +22,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from creditfile.application.customers import save_customer
+from creditfile.application.opening import open_archive
+from creditfile.application.policy_choice import (
+    PolicySource,
+    PolicyStatus,
+    check_disk,
+    resolve_policy,
+)
+from creditfile.application.regrade import RegradeResult, regrade
+from creditfile.application.regrade_preview import RegradePreview, preview_of
+from creditfile.application.reporting import ArchiveView
 from creditfile.engine import archive_tops_for
 from creditfile.policy import Policy
-from creditfile.reports.composition import composition, customer_lines, item_composition
-from creditfile.reports.review import due_for_review, review_reasons
-from creditfile.tui.policy_state import PolicySource, PolicyStatus, check_disk, resolve_policy
-from creditfile.tui.screens.regrade_plan import (
+from creditfile.reports.review import review_reasons
+from creditfile.store import (
+    ArchiveStore,
+    ReadBatch,
     RegradeCancelledError,
-    RegradePreview,
-    grade_in_chunks,
-    preview_of,
+    customer_document,
 )
 
 Progress = Callable[[float, str], None]
@@ -42,7 +52,7 @@ _GC_PAUSES = 0
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused_then_frozen() -> Iterator[None]:
     """Pause the cyclic garbage collector while bulk data is built, then freeze what was built.
 
     Loading 100,000 records creates tens of millions of objects; every full collection walks
@@ -62,11 +72,6 @@ def gc_paused() -> Iterator[None]:
             if _GC_PAUSES == 0:
                 gc.freeze()
                 gc.enable()
-
-
-def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The customer document of a store record: every key not starting with ``_``."""
-    return {k: v for k, v in record.items() if not k.startswith("_")}
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class ArchiveService:
         self._actor = actor
         self._as_of = as_of or date.today()
         self._lock = threading.RLock()
-        self._archive: Any = None
+        self._archive: ArchiveStore | None = None
         self._records: dict[str, dict[str, Any]] = {}
         self._policy: Policy | None = None
         self._status: PolicyStatus | None = None
@@ -134,7 +139,7 @@ class ArchiveService:
         self.generation = 0
         """Bumped on every change of the records held; screens compare it to redraw."""
         self._changes: list[tuple[int, str | None]] = []
-        self._disk_stamp: tuple[int, int, int] | None = None
+        self._disk_stamp: object = None
 
     # -- what the card reads (tui.card.backend.CardBackend) -----------------------------------
 
@@ -189,12 +194,18 @@ class ArchiveService:
             held = self._records.get(customer_id)
             return dict(held) if held is not None else None
 
-    def save(self, doc: Mapping[str, Any], base_rev: int | None) -> dict[str, Any]:
+    def save(
+        self,
+        doc: Mapping[str, Any],
+        base_rev: int | None,
+        verified: Sequence[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
         """Save a customer through the store's revision check.
 
         Args:
             doc: The customer document.
             base_rev: The revision the edit started from; None for a new customer.
+            verified: The sources the edit marked verified, recorded in the same transaction.
 
         Returns:
             The saved record.
@@ -203,13 +214,16 @@ class ArchiveService:
             store.StaleRevisionError: Someone else saved the customer since ``base_rev``.
             store.DuplicateCustomerError: A new customer's id is taken.
         """
-        saved = dict(self._open().save_customer(dict(doc), base_rev=base_rev, actor=self.actor))
+        store = self._open()
+        saved = save_customer(
+            store, doc, base_rev=base_rev, actor=self.actor, verified_sources=verified
+        )
         with self._lock:
             customer_id = str(saved.get("id", doc.get("id")))
             self._records[customer_id] = saved
             self._tops = None
             self._changed(customer_id)
-            self._disk_stamp = self._stamp_now()
+            self._disk_stamp = store.stamp()
         return saved
 
     def history(self, customer_id: str) -> list[dict[str, Any]]:
@@ -263,7 +277,7 @@ class ArchiveService:
         started = time.perf_counter()
         early: PolicyStatus | None = None
 
-        def batch(read: Any) -> None:
+        def batch(read: ReadBatch) -> None:
             nonlocal early
             if early is None:
                 active = read.meta.get("active_policy")
@@ -273,9 +287,9 @@ class ArchiveService:
             if on_batch is not None:
                 on_batch(LoadingBatch(read.records, read.done, read.total, early, read.restart))
 
-        with gc_paused():
+        with gc_paused_then_frozen():
             archive = self._open(batch if on_batch is not None else None)
-            stamp = self._stamp_now()
+            stamp = archive.stamp()
             # The store's own record objects, not copies: nothing here changes them, and
             # copying 100,000 records would cost time and memory for nothing.
             records = dict(archive.records())
@@ -297,7 +311,7 @@ class ArchiveService:
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document held (without the store's ``_`` fields)."""
         with self._lock:
-            return [document_of(r) for r in self._records.values()]
+            return [customer_document(r) for r in self._records.values()]
 
     def gradings(self) -> dict[str, Mapping[str, Any]]:
         """The stored grading of every customer that has one, by id."""
@@ -306,7 +320,8 @@ class ArchiveService:
 
     def attention(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Why a customer needs attention (the shared review list's reasons); empty if not."""
-        return review_reasons(document_of(record), record.get("_grading"), self.policy, self._as_of)
+        grading = record.get("_grading")
+        return review_reasons(customer_document(record), grading, self.policy, self._as_of)
 
     # -- regrade ------------------------------------------------------------------------------
 
@@ -325,7 +340,7 @@ class ArchiveService:
 
     def apply_regrade(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
-    ) -> Any:
+    ) -> RegradeResult:
         """Regrade the whole archive under the lock, in one write, then re-read the records.
 
         The documents are graded as they are in the file at that moment (someone may have
@@ -337,37 +352,24 @@ class ArchiveService:
             cancelled: Asked whether to stop before writing.
 
         Returns:
-            The store's regrade outcome (``gradings``, ``changes``, ``run_id``).
+            What the regrade did (``gradings``, ``changes``, ``run_id``, the run record).
 
         Raises:
             RegradeCancelledError: Cancelled before the write; nothing was written.
         """
         report = progress or (lambda _f, _p: None)
-        policy, as_of = self.policy, self._as_of
-
-        def grade(docs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-            gradings = grade_in_chunks(docs, policy, as_of, report, cancelled)
-            report(0.9, "writing")
-            return gradings
-
-        run = {
-            "policy_version": policy.version,
-            "policy_sha256": policy.sha256,
-            "policy_path": policy.path,
-            "as_of": as_of.isoformat(),
-        }
-        from creditfile.store import RegradeCancelledError as StoreCancelledError
-
-        report(0.0, "reading")
-        try:
-            outcome = self._open().regrade(
-                grade, run=run, actor=self.actor, dry_run=False, cancelled=cancelled
-            )
-        except StoreCancelledError as exc:
-            raise RegradeCancelledError(str(exc)) from None
+        result = regrade(
+            self._open(),
+            self.policy,
+            self._as_of,
+            self.actor,
+            progress=report,
+            # Always cancellable: graded in chunks here, so the bar moves and Esc can stop it.
+            cancelled=cancelled or (lambda: False),
+        )
         self.load()
         report(1.0, "done")
-        return outcome
+        return result
 
     # -- portfolio ----------------------------------------------------------------------------
 
@@ -382,23 +384,16 @@ class ArchiveService:
         Returns:
             ``{dimension: report}`` from ``engine.reports.composition`` / ``item_composition``.
         """
-        with self._lock:
-            docs = [document_of(r) for r in self._records.values()]
-            gradings = {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
-        lines = customer_lines(docs, gradings, self.policy, self._as_of)
-        return {
-            by: item_composition(lines, self.policy)
-            if by == "item"
-            else composition(lines, self.policy, by)
-            for by in dimensions
-        }
+        return self._view().compositions(dimensions)
 
     def due_for_review(self) -> list[dict[str, Any]]:
         """Every customer due for review with its reasons, most urgent first (as the CLI)."""
+        return self._view().due_for_review()
+
+    def _view(self) -> ArchiveView:
         with self._lock:
-            docs = [document_of(r) for r in self._records.values()]
-            gradings = {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
-        return due_for_review(docs, gradings, self.policy, self._as_of)
+            records = dict(self._records)
+        return ArchiveView.of(records, self.policy, self._as_of)
 
     # -- policy -------------------------------------------------------------------------------
 
@@ -428,14 +423,10 @@ class ArchiveService:
 
         Cheap (one ``stat``): the app asks every few seconds and offers to reload.
         """
-        return self._disk_stamp is not None and self._stamp_now() != self._disk_stamp
-
-    def _stamp_now(self) -> tuple[int, int, int] | None:
-        try:
-            info = self.db_path.stat()
-        except OSError:
-            return None
-        return (info.st_ino, info.st_mtime_ns, info.st_size)
+        store = self._archive
+        return (
+            store is not None and self._disk_stamp is not None and store.stamp() != self._disk_stamp
+        )
 
     def changed_since(self, generation: int) -> list[str] | None:
         """The ids of the customers changed after ``generation``; None: reload everything
@@ -459,21 +450,21 @@ class ArchiveService:
             self._changes = []
         self._changes.append((self.generation, customer_id))
 
-    def _open(self, on_batch: Callable[[Any], None] | None = None) -> Any:
+    def _open(self, on_batch: Callable[[ReadBatch], None] | None = None) -> ArchiveStore:
         with self._lock:
             if self._archive is not None:
                 return self._archive
-        from creditfile.store import Archive
-
         # Opened outside the lock: ``on_batch`` hands rows to the screen thread and waits
         # for it, and the screen thread may need the lock meanwhile.
-        archive = Archive.open(self.db_path, on_batch=on_batch)
+        archive = open_archive(self.db_path, on_batch=on_batch)
         with self._lock:
             if self._archive is None:
                 self._archive = archive
             return self._archive
 
-    def _resolve_policy(self, archive: Any, *, keep_on_error: bool = False) -> PolicyStatus:
+    def _resolve_policy(
+        self, archive: ArchiveStore, *, keep_on_error: bool = False
+    ) -> PolicyStatus:
         keep = self._status if keep_on_error else None
         return resolve_policy(archive.active_policy(), self.db_path, self._policy_option, keep)
 
@@ -487,6 +478,6 @@ __all__ = [
     "Progress",
     "RegradeCancelledError",
     "RegradePreview",
-    "document_of",
-    "gc_paused",
+    "RegradeResult",
+    "gc_paused_then_frozen",
 ]

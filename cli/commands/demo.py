@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.batch import grade_all
-from creditfile.cli.commands.regrade import run_record, summarise
+from creditfile.application.regrade import regrade
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
 
@@ -45,12 +44,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         progress.phase("writing the archive")
         result = archive.import_customers(docs, actor=env.actor)
         progress.phase("grading")
-        outcome = archive.regrade(
-            lambda all_docs: grade_all(all_docs, policy, as_of),
-            run=run_record(policy, as_of.isoformat()),
-            actor=env.actor,
-        )
-    summary = summarise(outcome.gradings, outcome.changes, policy, as_of.isoformat())
+        summary = regrade(archive, policy, as_of, env.actor).summary()
     summary.update(
         {"archive": str(env.db_path), "added": result.added, "replaced": result.replaced}
     )

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from creditfile.application.exporting import exported_documents
 from creditfile.cli.env import Env
 
 FORMATS = ("json", "jsonl", "csv", "xlsx")
@@ -30,21 +31,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help="include profile.person (personal data: only when truly needed)",
     )
     parser.set_defaults(handler=run)
-
-
-def exported_documents(
-    records: dict[str, dict[str, Any]], *, include_personal: bool
-) -> list[dict[str, Any]]:
-    """Documents without store bookkeeping, plus ``grading``; personal data only if asked."""
-    out = []
-    for record in records.values():
-        doc = {k: v for k, v in record.items() if not k.startswith("_")}
-        profile = doc.get("profile")
-        if not include_personal and isinstance(profile, dict) and "person" in profile:
-            doc["profile"] = {k: v for k, v in profile.items() if k != "person"}
-        doc["grading"] = record.get("_grading")
-        out.append(doc)
-    return out
 
 
 def run(args: argparse.Namespace, env: Env) -> int:

@@ -4,41 +4,55 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
+from creditfile.application.reporting import (
+    ArchiveView,
+    ReportError,
+    migration_report,
+    optional_migration,
+)
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
-from creditfile.policy import CreditfileError, Policy
+from creditfile.policy import Policy
+from creditfile.reports.composition import CustomerLine
 from creditfile.reports.tables import Table
-
-
-class ReportError(CreditfileError):
-    """A report that cannot be made from this archive (e.g. an unknown run id)."""
 
 
 @dataclass
 class Context:
-    """What every report reads: documents, their stored gradings, the policy and the date."""
+    """A report's archive view (``application.reporting.ArchiveView``) and the command line."""
 
-    docs: list[dict[str, Any]]
-    gradings: dict[str, dict[str, Any]]
-    policy: Policy
+    view: ArchiveView
     env: Env
     args: argparse.Namespace
 
     @property
-    def as_of(self) -> Any:
+    def docs(self) -> list[dict[str, Any]]:
+        """Every customer document."""
+        return self.view.docs
+
+    @property
+    def gradings(self) -> dict[str, dict[str, Any]]:
+        """The stored gradings by customer id."""
+        return self.view.gradings
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force."""
+        return self.view.policy
+
+    @property
+    def as_of(self) -> date:
         """``--as-of`` or today: the date review ages are counted to."""
-        return self.env.as_of
+        return self.view.as_of
 
-    def lines(self) -> list[Any]:
+    def lines(self) -> list[CustomerLine]:
         """The customers as the report functions see them."""
-        from creditfile.reports.composition import customer_lines
-
-        return customer_lines(self.docs, self.gradings, self.policy, self.as_of)
+        return self.view.lines()
 
 
 Builder = Callable[[Context], tuple[Any, list[Table]]]
@@ -128,12 +142,8 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
             f"{env.db_path}: no archive here; create one with `creditfile import "
             "FILE` or `creditfile demo`, or pass --db PATH"
         )
-    docs, gradings = [], {}
-    for cid, record in env.archive().records().items():
-        docs.append({k: v for k, v in record.items() if not k.startswith("_")})
-        if record.get("_grading"):
-            gradings[cid] = record["_grading"]
-    return Context(docs, gradings, env.policy(), env, args)
+    view = ArchiveView.of(env.archive().records(), env.policy(), env.as_of)
+    return Context(view, env, args)
 
 
 def _composition(ctx: Context) -> tuple[Any, list[Table]]:
@@ -166,17 +176,16 @@ def _exposure(ctx: Context) -> tuple[Any, list[Table]]:
 
 
 def _review(ctx: Context) -> tuple[Any, list[Table]]:
-    from creditfile.reports.review import due_for_review
     from creditfile.reports.sheets import review_table
 
-    rows = due_for_review(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
+    rows = ctx.view.due_for_review()
     return {"as_of": ctx.as_of.isoformat(), "due": rows}, [review_table(rows)]
 
 
 def _migration(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.reports.sheets import migration_tables
 
-    matrix = migration_report(ctx, list(ctx.args.runs))
+    matrix = migration_report(ctx.env.archive(), ctx.view, list(ctx.args.runs))
     title = f" (运行 {matrix['from_run'] or '—'} → {matrix['to_run']})"
     return matrix, migration_tables(matrix, title)
 
@@ -190,79 +199,7 @@ def _all(ctx: Context) -> tuple[Any, list[Table]]:
 
 
 def _optional_migration(ctx: Context) -> dict[str, Any] | None:
-    try:
-        return migration_report(ctx, [])
-    except ReportError:
-        return None  # fewer than one run: the other reports still stand
-
-
-def _arrivals(history: Sequence[Mapping[str, Any]], runs: Sequence[str]) -> list[dict[str, Any]]:
-    """An ungraded entry for each customer at the first run after it was added.
-
-    History records grade *changes* only; without these, a customer ungraded in both runs
-    would be missing from the matrix. A run's id is the number of its transaction, so the first
-    run after an addition is the first with a larger id. Listed before the grade changes, they
-    are overwritten by any change the same run made.
-    """
-    numbered = sorted((int(run), run) for run in runs if run.isdigit())
-    first: dict[str, dict[str, Any]] = {}
-    for event in history:
-        cid, txn = event.get("customer_id"), event.get("txn")
-        if event.get("kind") not in {"customer_created", "customer_imported"}:
-            continue
-        if cid is None or not isinstance(txn, int) or cid in first:
-            continue
-        run = next((name for number, name in numbered if number > txn), None)
-        if run is not None:
-            first[str(cid)] = {"customer": str(cid), "run": run, "to": None}
-    return list(first.values())
-
-
-def migration_report(ctx: Context, chosen: Sequence[str]) -> dict[str, Any]:
-    """The migration matrix between two recorded regrade runs (default: the last two)."""
-    from creditfile.reports.composition import customer_lines
-    from creditfile.reports.portfolio import migration_between
-
-    archive = ctx.env.archive()
-    history = archive.history()
-    runs = [str(e.get("run_id")) for e in history if e.get("kind") == "regrade_run"]
-    if len(chosen) not in (0, 2):
-        raise ReportError("give two run ids (RUN_A RUN_B) or none for the last two runs")
-    missing = [r for r in chosen if r not in runs]
-    if missing:
-        known = ", ".join(runs[-10:]) or "none yet"
-        raise ReportError(
-            f"{archive.path}: no regrade run {', '.join(missing)}; recorded runs: "
-            f"{known} (see `creditfile history`)"
-        )
-    if not runs:
-        raise ReportError(f"{archive.path}: no regrade run recorded yet; run `creditfile regrade`")
-    run_a, run_b = (
-        (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])
-    )
-    changes = _arrivals(history, runs) + [
-        {"customer": e.get("customer_id"), "run": str(e.get("run_id")), "to": e.get("to")}
-        for e in history
-        if e.get("kind") == "grade_changed"
-    ]
-    amounts: Mapping[str, Decimal] = {
-        line.id: line.cumulative
-        for line in customer_lines(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
-    }
-    matrix = migration_between(runs, changes, amounts, ctx.policy, run_a, run_b)
-    details = {str(e.get("run_id")): e for e in history if e.get("kind") == "regrade_run"}
-    matrix["runs"] = {
-        "from": _run_info(details.get(run_a or "")),
-        "to": _run_info(details.get(run_b)),
-    }
-    return matrix
-
-
-def _run_info(event: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    if not event:
-        return None
-    keys = ("run_id", "at", "actor", "as_of", "policy_version", "customers", "changes", "tops")
-    return {k: event.get(k) for k in keys if k in event}
+    return optional_migration(ctx.env.archive(), ctx.view)
 
 
 def emit(

@@ -38,8 +38,14 @@ class CardBackend(Protocol):
     def record(self, customer_id: str, *, fresh: bool = False) -> dict[str, Any] | None:
         """The store record of a customer (``fresh``: re-read from the file), or None."""
 
-    def save(self, doc: Mapping[str, Any], base_rev: int | None) -> dict[str, Any]:
-        """Save through the store's revision check; returns the new record.
+    def save(
+        self,
+        doc: Mapping[str, Any],
+        base_rev: int | None,
+        verified: Sequence[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """Save through the store's revision check; returns the new record. ``verified``: the
+        sources the edit marked verified, recorded with the save in one transaction.
 
         Raises:
             StaleRevisionError: someone else saved the customer since ``base_rev``.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from creditfile.store import customer_document
 from creditfile.tui.card.fields import FieldSpec, Kind, get_path, parse_value, set_path
 
 PERSON_PATH = "profile.person"
@@ -33,11 +34,6 @@ class CardProblem:
     key: str
 
 
-def document_of(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The customer document of a store record: every key not starting with ``_``, deep-copied."""
-    return {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
-
-
 class Draft:
     """A working copy of one customer document and what the card knows about its base.
 
@@ -58,7 +54,8 @@ class Draft:
             meta: Mapping[str, Any] = {}
             self.grading: Mapping[str, Any] | None = None
         else:
-            self.original = document_of(record)
+            # A deep copy: the draft's edits must never reach the record it came from.
+            self.original = copy.deepcopy(customer_document(record))
             meta = record.get("_meta") or {}
             self.grading = record.get("_grading")
         self.meta = dict(meta)

@@ -70,7 +70,7 @@ class SaveActions(CardBase):
         from creditfile.store import DuplicateCustomerError, StaleRevisionError
 
         try:
-            record = self.backend.save(doc, base_rev)
+            record = self.backend.save(doc, base_rev, verified)
         except StaleRevisionError as exc:
             self.app.call_from_thread(self._refused_stale, exc)
             return
@@ -80,10 +80,6 @@ class SaveActions(CardBase):
         except (CreditfileError, OSError) as exc:
             self.app.call_from_thread(self._save_failed, str(exc))
             return
-        for source in verified:
-            # Prefixed so the source's own keys cannot clash with the event's (kind, by, at).
-            detail = {f"source_{k}": source.get(k) for k in ("index", "kind", "on", "by", "note")}
-            self.backend.record_event(str(doc["id"]), "source_verified", detail)
         self.app.call_from_thread(self._saved, doc, record)
 
     def _saved(self, doc: Mapping[str, Any], record: Mapping[str, Any]) -> None:

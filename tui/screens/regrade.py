@@ -14,15 +14,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
+from creditfile.application.regrade import RegradeResult
+from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, RegradePreview
 from creditfile.policy import CreditfileError
+from creditfile.store import RegradeCancelledError
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings, bindings_map
-from creditfile.tui.screens.regrade_plan import (
-    NOT_GRADED,
-    UNGRADED,
-    RegradeCancelledError,
-    RegradePreview,
-)
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -225,10 +222,9 @@ class RegradeScreen(Screen[None]):
             return
         self.app.call_from_thread(self._applied, outcome)
 
-    def _applied(self, outcome: Any) -> None:
+    def _applied(self, outcome: RegradeResult) -> None:
         self.state = "done"
-        changes = list(getattr(outcome, "changes", []) or [])
-        gradings = getattr(outcome, "gradings", {}) or {}
+        changes, gradings = outcome.changes, outcome.gradings
         self.notify(
             t(self.lang, "regrade.done", n=f"{len(gradings):,}", changes=f"{len(changes):,}")
         )

@@ -1,7 +1,8 @@
 """What a regrade would change: counts before/after, the from→to matrix and the changed customers.
 
 Pure functions over store records (document + ``_grading``), the policy and the as-of date; the
-grading itself is the engine's, done in chunks so a screen can show progress and cancel.
+grading itself is the engine's two rounds (facts and the archive-wide tops, then grades), done
+in chunks so a screen can show progress and a regrade can be cancelled before it writes.
 """
 
 from __future__ import annotations
@@ -12,20 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from creditfile.engine.facts import CustomerFacts, compute_facts
-from creditfile.engine.grading import customer_id, grade_customer
+from creditfile.engine import CustomerFacts, customer_id, facts_of, grade_with_tops
 from creditfile.engine.scoring import archive_tops
-from creditfile.policy import CreditfileError, Policy
+from creditfile.policy import Policy
 from creditfile.reports.composition import customer_lines
 from creditfile.reports.migration import migration_matrix
+from creditfile.store import RegradeCancelledError, customer_document
 
 CHUNK = 2000
 UNGRADED = "ungraded"
 NOT_GRADED = "none"
-
-
-class RegradeCancelledError(CreditfileError):
-    """The regrade was cancelled before anything was written; the archive is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,7 @@ def grade_in_chunks(
     as_of: date,
     progress: Callable[[float, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    where: str = "",
 ) -> dict[str, dict[str, Any]]:
     """``engine.grade_archive``, step by step: the same gradings, with progress and a way out.
 
@@ -69,6 +67,7 @@ def grade_in_chunks(
         as_of: The grading date.
         progress: Called with the fraction done (0–0.9) and ``grading``.
         cancelled: Asked between chunks; True stops with ``RegradeCancelledError``.
+        where: The archive's location, for that error's message.
 
     Returns:
         ``{customer id: grading}``, identical to ``engine.grade_archive(docs, policy, as_of)``.
@@ -79,22 +78,22 @@ def grade_in_chunks(
     report = progress or (lambda _f, _p: None)
     stop = cancelled or (lambda: False)
     total = max(len(docs), 1)
+
+    def check() -> None:
+        if stop():
+            raise RegradeCancelledError(where, "regrade cancelled before writing; nothing changed")
+
     all_facts: list[CustomerFacts] = []
     for start in range(0, len(docs), CHUNK):
-        if stop():
-            raise RegradeCancelledError("regrade cancelled before writing; nothing changed")
-        chunk = docs[start : start + CHUNK]
-        all_facts.extend(compute_facts(d, as_of, policy.new_customer_months) for d in chunk)
-        report(0.3 * (start + len(chunk)) / total, "grading")
+        check()
+        all_facts.extend(facts_of(docs[start : start + CHUNK], policy, as_of))
+        report(0.3 * len(all_facts) / total, "grading")
     tops = archive_tops(all_facts, policy)
     gradings: dict[str, dict[str, Any]] = {}
     for start in range(0, len(docs), CHUNK):
-        if stop():
-            raise RegradeCancelledError("regrade cancelled before writing; nothing changed")
-        for doc, facts in zip(
-            docs[start : start + CHUNK], all_facts[start : start + CHUNK], strict=True
-        ):
-            gradings[customer_id(doc)] = grade_customer(doc, policy, as_of, tops, facts)
+        check()
+        chunk = slice(start, start + CHUNK)
+        gradings.update(grade_with_tops(docs[chunk], all_facts[chunk], policy, as_of, tops))
         report(0.3 + 0.6 * min(start + CHUNK, len(docs)) / total, "grading")
     return gradings
 
@@ -116,7 +115,7 @@ def preview_of(
     Returns:
         The preview; nothing is written anywhere.
     """
-    docs = [{k: v for k, v in r.items() if not k.startswith("_")} for r in records]
+    docs = [customer_document(r) for r in records]
     gradings = grade_in_chunks(docs, policy, as_of, progress)
     stored = {customer_id(d): r.get("_grading") for d, r in zip(docs, records, strict=True)}
     before = {cid: _grade_of(g) for cid, g in stored.items() if g}

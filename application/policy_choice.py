@@ -1,4 +1,9 @@
-"""The policy in force for the terminal UI: its source, and whether its file still validates."""
+"""The policy in force, for every front end: where it comes from, and whether its file still
+validates.
+
+One resolution: ``--policy``, else ``$CREDITFILE_POLICY``, else the archive's activated policy,
+else the shipped ``policy/default.yaml``.
+"""
 
 from __future__ import annotations
 
@@ -66,18 +71,22 @@ def policy_source(active: Mapping[str, Any] | None, option: str | None) -> Polic
 
 def resolve_policy(
     active: Mapping[str, Any] | None,
-    db_path: Path,
+    db_path: Path | str,
     option: str | None,
     keep: PolicyStatus | None = None,
+    *,
+    check_file: bool = True,
 ) -> PolicyStatus:
     """Load the policy in force for an archive.
 
     Args:
-        active: The archive's activated policy (``Archive.active_policy()``), if any.
-        db_path: The archive file (names the activated policy in messages).
+        active: The archive's activated policy (``ArchiveStore.active_policy()``), if any.
+        db_path: Where the archive is (names the activated policy in messages).
         option: ``--policy``, if given.
         keep: The status in force; when given, a policy that no longer loads is reported in
             ``disk_problems`` and ``keep``'s policy stays, instead of raising.
+        check_file: For an activated policy, also re-read the file it was activated from
+            (``disk_problems``, ``disk_changed``); a one-shot command need not.
 
     Raises:
         policy.PolicyError: The policy cannot be loaded (and there is nothing to keep).
@@ -85,8 +94,7 @@ def resolve_policy(
     source = policy_source(active, option)
     try:
         if active and source.origin == "archive":
-            label = f"{db_path}#active-policy({source.path or 'policy'})"
-            policy = parse_policy(active["text"], label)
+            policy = _activated(active, f"{db_path}#active-policy({source.path or 'policy'})")
         else:
             policy = load_policy(source.path or default_policy_path())
     except PolicyError as exc:
@@ -96,7 +104,35 @@ def resolve_policy(
     if source.origin != "archive":
         # Just read from that very file: it validates and is the one in force.
         return PolicyStatus(policy, source, disk_checked=True)
+    if not check_file:
+        return PolicyStatus(policy, source, disk_checked=False)
     return check_disk(policy, source)
+
+
+def needs_archive(option: str | None) -> bool:
+    """Whether the policy in force depends on the archive (no ``--policy`` and no
+    ``$CREDITFILE_POLICY``): only then need it be opened to choose the policy."""
+    return not (option or os.environ.get("CREDITFILE_POLICY"))
+
+
+def _activated(active: Mapping[str, Any], label: str) -> Policy:
+    """The archive's activated policy, parsed from the text recorded on activation.
+
+    Raises:
+        policy.PolicyError: it no longer loads (with what to do about it).
+    """
+    try:
+        return parse_policy(active["text"], label)
+    except PolicyError as exc:
+        remedy = PolicyProblem(
+            label,
+            None,
+            None,
+            "",
+            "the archive's active policy no longer loads; "
+            "activate a valid one with `creditfile policy activate FILE`",
+        )
+        raise PolicyError([*exc.problems, remedy]) from None
 
 
 def check_disk(policy: Policy, source: PolicySource) -> PolicyStatus:

@@ -1,0 +1,153 @@
+"""The reports over an archive, for the command line, the HTML report and the UI: what each
+reads, and the migration between two recorded regrade runs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from creditfile.policy import CreditfileError, Policy
+from creditfile.reports.composition import (
+    CustomerLine,
+    composition,
+    customer_lines,
+    item_composition,
+)
+from creditfile.reports.portfolio import migration_between
+from creditfile.reports.review import due_for_review
+from creditfile.store import ArchiveStore, JSONObject, customer_document
+
+
+class ReportError(CreditfileError):
+    """A report that cannot be made from this archive (e.g. an unknown run id)."""
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    """What every report reads: the documents, their stored gradings, the policy and the date.
+
+    Attributes:
+        docs: Every customer document, in stored order (read-only).
+        gradings: The stored grading of every customer that has one, by id.
+        policy: The policy in force.
+        as_of: The date review ages are counted to.
+    """
+
+    docs: list[JSONObject]
+    gradings: dict[str, JSONObject]
+    policy: Policy
+    as_of: date
+
+    @classmethod
+    def of(
+        cls, records: Mapping[str, Mapping[str, Any]], policy: Policy, as_of: date
+    ) -> ArchiveView:
+        """The view of store records (document + ``_grading``)."""
+        docs = [customer_document(record) for record in records.values()]
+        gradings = {cid: r["_grading"] for cid, r in records.items() if r.get("_grading")}
+        return cls(docs, gradings, policy, as_of)
+
+    def lines(self) -> list[CustomerLine]:
+        """The customers as the report functions see them."""
+        return customer_lines(self.docs, self.gradings, self.policy, self.as_of)
+
+    def compositions(self, dimensions: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Shares of customers and lease amount per group, for each of ``dimensions``
+        (``grade``, ``nature``, ``tier``, ``lifecycle``, ``stage``, or ``item``)."""
+        lines = self.lines()
+        return {
+            by: item_composition(lines, self.policy)
+            if by == "item"
+            else composition(lines, self.policy, by)
+            for by in dimensions
+        }
+
+    def due_for_review(self) -> list[dict[str, Any]]:
+        """Every customer due for review with its reasons, most urgent first."""
+        return due_for_review(self.docs, self.gradings, self.policy, self.as_of)
+
+
+def migration_report(
+    store: ArchiveStore, view: ArchiveView, chosen: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The migration matrix between two recorded regrade runs (default: the last two).
+
+    Args:
+        store: The archive whose history records the runs.
+        view: The archive's documents and gradings (lease amounts weigh the matrix).
+        chosen: Two run ids, or none for the last two runs.
+
+    Raises:
+        ReportError: not two ids, an unknown run, or no run recorded yet.
+    """
+    history = store.history()
+    runs = [str(e.get("run_id")) for e in history if e.get("kind") == "regrade_run"]
+    if len(chosen) not in (0, 2):
+        raise ReportError("give two run ids (RUN_A RUN_B) or none for the last two runs")
+    missing = [r for r in chosen if r not in runs]
+    if missing:
+        known = ", ".join(runs[-10:]) or "none yet"
+        raise ReportError(
+            f"{store.location}: no regrade run {', '.join(missing)}; recorded runs: "
+            f"{known} (see `creditfile history`)"
+        )
+    if not runs:
+        raise ReportError(
+            f"{store.location}: no regrade run recorded yet; run `creditfile regrade`"
+        )
+    run_a, run_b = (
+        (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])
+    )
+    changes = _arrivals(history, runs) + [
+        {"customer": e.get("customer_id"), "run": str(e.get("run_id")), "to": e.get("to")}
+        for e in history
+        if e.get("kind") == "grade_changed"
+    ]
+    amounts: Mapping[str, Decimal] = {line.id: line.cumulative for line in view.lines()}
+    matrix = migration_between(runs, changes, amounts, view.policy, run_a, run_b)
+    details = {str(e.get("run_id")): e for e in history if e.get("kind") == "regrade_run"}
+    matrix["runs"] = {
+        "from": _run_info(details.get(run_a or "")),
+        "to": _run_info(details.get(run_b)),
+    }
+    return matrix
+
+
+def optional_migration(store: ArchiveStore, view: ArchiveView) -> dict[str, Any] | None:
+    """The migration between the last two runs, or None before the first run."""
+    try:
+        return migration_report(store, view)
+    except ReportError:
+        return None  # no run yet: the other reports still stand
+
+
+def _arrivals(history: Sequence[Mapping[str, Any]], runs: Sequence[str]) -> list[dict[str, Any]]:
+    """An ungraded entry for each customer at the first run after it was added.
+
+    History records grade *changes* only; without these, a customer ungraded in both runs
+    would be missing from the matrix. A run's id is the number of its transaction, so the first
+    run after an addition is the first with a larger id. Listed before the grade changes, they
+    are overwritten by any change the same run made.
+    """
+    numbered = sorted((int(run), run) for run in runs if run.isdigit())
+    first: dict[str, dict[str, Any]] = {}
+    for event in history:
+        cid, txn = event.get("customer_id"), event.get("txn")
+        if event.get("kind") not in {"customer_created", "customer_imported"}:
+            continue
+        if cid is None or not isinstance(txn, int) or cid in first:
+            continue
+        run = next((name for number, name in numbered if number > txn), None)
+        if run is not None:
+            first[str(cid)] = {"customer": str(cid), "run": run, "to": None}
+    return list(first.values())
+
+
+def _run_info(event: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not event:
+        return None
+    keys = ("run_id", "at", "actor", "as_of", "policy_version", "customers", "changes", "tops")
+    return {k: event.get(k) for k in keys if k in event}
