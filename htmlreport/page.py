@@ -13,7 +13,7 @@ from creditfile.htmlreport.charts import Bar, Chart, Stack, bar_chart, grade_col
 from creditfile.htmlreport.sections import Table, table
 from creditfile.htmlreport.templating import environment, wan
 from creditfile.policy.model import Policy
-from creditfile.reports.sheets import DIMENSION_LABELS
+from creditfile.presentation.report_tables import DIMENSION_LABELS
 
 
 def _kpis(report: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from creditfile.engine.facts import money
 from creditfile.engine.grading import customer_id
 from creditfile.engine.timeline import counted_leases, first_trade, lifecycle, stage
 from creditfile.policy.model import Policy
-from creditfile.reports.tables import (
+from creditfile.reports.shares import (
     LIFECYCLE_LABELS,
     STAGE_LABELS,
     UNGRADED,

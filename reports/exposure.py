@@ -8,7 +8,7 @@ from typing import Any
 
 from creditfile.policy.model import Policy
 from creditfile.reports.composition import CustomerLine
-from creditfile.reports.tables import UNGRADED, money_value, percent_shares
+from creditfile.reports.shares import UNGRADED, money_value, percent_shares
 
 # Aging buckets of overdue receivables (账龄): upper bound in days, inclusive, and label.
 OVERDUE_BUCKETS: tuple[tuple[int | None, str], ...] = (

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from creditfile.policy.model import Policy
-from creditfile.reports.tables import UNGRADED, UNGRADED_LABEL, money_value, percent_shares
+from creditfile.reports.shares import UNGRADED, UNGRADED_LABEL, money_value, percent_shares
 
 NEW = "new"
 NEW_LABEL = "新增/此前未评级"

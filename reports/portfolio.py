@@ -18,15 +18,6 @@ from creditfile.reports.composition import (
 from creditfile.reports.exposure import exposure_report
 from creditfile.reports.migration import grades_at, migration_matrix
 from creditfile.reports.review import due_for_review, reason_summary
-from creditfile.reports.sheets import (
-    composition_table,
-    credit_table,
-    exposure_tables,
-    item_tables,
-    migration_tables,
-    review_table,
-)
-from creditfile.reports.tables import Table
 
 
 def portfolio(
@@ -60,19 +51,6 @@ def portfolio(
         "review": review,
         "review_summary": reason_summary(review),
     }
-
-
-def portfolio_tables(report: Mapping[str, Any]) -> list[Table]:
-    """Every table of a ``portfolio`` report, one per spreadsheet sheet."""
-    tables = [composition_table(report["composition"][by]) for by in DIMENSIONS]
-    tables += item_tables(report["items"])
-    tables += item_tables(report["items_by_nature"])[1:]
-    tables.append(credit_table(report["credit"]))
-    tables += exposure_tables(report["exposure"])
-    tables.append(review_table(report["review"]))
-    if report.get("migration"):
-        tables += migration_tables(report["migration"])
-    return tables
 
 
 def migration_between(

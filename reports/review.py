@@ -11,7 +11,7 @@ from creditfile.engine.timeline import parse_date
 from creditfile.policy.model import Policy
 from creditfile.reports.composition import CustomerLine, customer_lines
 from creditfile.reports.exposure import customer_exposure
-from creditfile.reports.tables import UNGRADED
+from creditfile.reports.shares import UNGRADED
 
 
 @dataclass(frozen=True)

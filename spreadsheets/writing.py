@@ -11,7 +11,8 @@ from typing import IO, Any
 
 from creditfile.document import has_personal
 from creditfile.policy.model import Policy
-from creditfile.reports.tables import LIFECYCLE_LABELS, STAGE_LABELS, Column, Table
+from creditfile.presentation.tables import Column, Table
+from creditfile.reports.shares import LIFECYCLE_LABELS, STAGE_LABELS
 from creditfile.spreadsheets.columns import (
     GRADING_HEADERS,
     LEASE_FIELDS,

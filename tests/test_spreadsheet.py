@@ -13,7 +13,7 @@ import pytest
 
 from creditfile.engine.validation import validate_customers
 from creditfile.policy import Policy
-from creditfile.reports.tables import Column, Table
+from creditfile.presentation.tables import Column, Table
 from creditfile.spreadsheets.reading import (
     SpreadsheetError,
     is_sheet_csv,

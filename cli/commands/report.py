@@ -18,8 +18,8 @@ from creditfile.application.reporting import (
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy
+from creditfile.presentation.tables import Table
 from creditfile.reports.composition import CustomerLine
-from creditfile.reports.tables import Table
 
 
 @dataclass
@@ -147,8 +147,8 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
 
 
 def _composition(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.presentation.report_tables import composition_table, item_tables
     from creditfile.reports.composition import composition, item_composition
-    from creditfile.reports.sheets import composition_table, item_tables
 
     if ctx.args.by == "item":
         report = item_composition(ctx.lines(), ctx.policy, ctx.args.cross)
@@ -160,30 +160,30 @@ def _composition(ctx: Context) -> tuple[Any, list[Table]]:
 
 
 def _credit(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.presentation.report_tables import credit_table
     from creditfile.reports.composition import credit_analysis
-    from creditfile.reports.sheets import credit_table
 
     report = credit_analysis(ctx.lines(), ctx.policy)
     return report, [credit_table(report)]
 
 
 def _exposure(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.presentation.report_tables import exposure_tables
     from creditfile.reports.exposure import exposure_report
-    from creditfile.reports.sheets import exposure_tables
 
     report = exposure_report(ctx.lines(), ctx.policy)
     return report, exposure_tables(report)
 
 
 def _review(ctx: Context) -> tuple[Any, list[Table]]:
-    from creditfile.reports.sheets import review_table
+    from creditfile.presentation.report_tables import review_table
 
     rows = ctx.view.due_for_review()
     return {"as_of": ctx.as_of.isoformat(), "due": rows}, [review_table(rows)]
 
 
 def _migration(ctx: Context) -> tuple[Any, list[Table]]:
-    from creditfile.reports.sheets import migration_tables
+    from creditfile.presentation.report_tables import migration_tables
 
     matrix = migration_report(ctx.env.archive(), ctx.view, list(ctx.args.runs))
     title = f" (运行 {matrix['from_run'] or '—'} → {matrix['to_run']})"
@@ -191,7 +191,8 @@ def _migration(ctx: Context) -> tuple[Any, list[Table]]:
 
 
 def _all(ctx: Context) -> tuple[Any, list[Table]]:
-    from creditfile.reports.portfolio import portfolio, portfolio_tables
+    from creditfile.presentation.report_tables import portfolio_tables
+    from creditfile.reports.portfolio import portfolio
 
     report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
     report["migration"] = _optional_migration(ctx)

@@ -11,10 +11,10 @@ import yaml
 
 from creditfile.engine import grade_archive
 from creditfile.policy import Policy, parse_policy
+from creditfile.presentation.report_tables import exposure_tables, review_table
 from creditfile.reports.composition import customer_lines
 from creditfile.reports.exposure import exposure_report, over_limit_customers
 from creditfile.reports.review import due_for_review, reason_summary, review_reasons
-from creditfile.reports.sheets import exposure_tables, review_table
 
 AS_OF = date(2026, 11, 29)
 FULL_MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}

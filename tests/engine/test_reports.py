@@ -13,6 +13,12 @@ from hypothesis import strategies as st
 
 from creditfile.engine import grade_archive
 from creditfile.policy import Policy
+from creditfile.presentation.report_tables import (
+    composition_table,
+    credit_table,
+    item_tables,
+    migration_tables,
+)
 from creditfile.reports.composition import (
     DIMENSIONS,
     composition,
@@ -21,8 +27,7 @@ from creditfile.reports.composition import (
     item_composition,
 )
 from creditfile.reports.migration import grades_at, migration_matrix
-from creditfile.reports.sheets import composition_table, credit_table, item_tables, migration_tables
-from creditfile.reports.tables import percent_shares
+from creditfile.reports.shares import percent_shares
 
 AS_OF = date(2026, 11, 29)
 ITEMS = ("tower_crane", "steel_formwork", "ringlock_scaffolding", "mystery_item")

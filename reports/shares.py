@@ -1,46 +1,15 @@
-"""Report tables: named columns with headers and kinds, and shares that add to exactly 100%."""
+"""Shares that add to exactly 100%, amounts as JSON numbers, and the labels of report groups."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any, Literal
-
-Kind = Literal["text", "int", "money", "pct", "days", "bool"]
 
 LIFECYCLE_LABELS = {"established": "老客户", "new": "新客户", "prospective": "未来客户"}
 STAGE_LABELS = {"current": "正在交易", "past": "曾经交易", "upcoming": "即将交易"}
 UNGRADED = "ungraded"
 UNGRADED_LABEL = "未评级"
 UNKNOWN_LABEL = "未知"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: the key in each row dict, its (Chinese) header, and how to show its value."""
-
-    key: str
-    header: str
-    kind: Kind = "text"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table of plain row dicts; ``name`` is short enough for a sheet or file name."""
-
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def headers(self) -> list[str]:
-        """The column headers, in order."""
-        return [column.header for column in self.columns]
-
-    def values(self) -> list[list[Any]]:
-        """Each row's values in column order (missing keys are None)."""
-        return [[row.get(column.key) for column in self.columns] for row in self.rows]
 
 
 def percent_shares(values: Sequence[Decimal | int]) -> list[float]:

@@ -1,4 +1,4 @@
-"""Reports laid out as tables with Chinese headers, shared by the terminal, CSV and XLSX."""
+"""Reports laid out as tables with Chinese headers, shared by the terminal, CSV, XLSX and HTML."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from creditfile.document import field_catalogue
-from creditfile.reports.tables import Column, Kind, Table
+from creditfile.presentation.tables import Column, ColumnFormat, Table
+from creditfile.reports.composition import DIMENSIONS
 
 DIMENSION_LABELS = {
     "grade": "信用等级",
@@ -91,7 +92,7 @@ def item_tables(report: Mapping[str, Any]) -> list[Table]:
 
 
 def _cross_table(
-    report: Mapping[str, Any], measure: str, kind: Kind, name: str, title: str
+    report: Mapping[str, Any], measure: str, kind: ColumnFormat, name: str, title: str
 ) -> Table:
     groups = report["columns"]
     columns = (
@@ -212,7 +213,7 @@ def review_table(rows: Sequence[Mapping[str, Any]]) -> Table:
 def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
     """The from→to matrix by customer count and by cumulative lease amount."""
     tables = []
-    kinds: tuple[tuple[str, Kind, str], ...] = (
+    kinds: tuple[tuple[str, ColumnFormat, str], ...] = (
         ("count", "int", "迁移-户数"),
         ("amount", "money", "迁移-金额"),
     )
@@ -245,3 +246,16 @@ def _sum(values: Any) -> Any:
     items = list(values)
     total = sum(items)
     return round(total, 2) if any(isinstance(v, float) for v in items) else total
+
+
+def portfolio_tables(report: Mapping[str, Any]) -> list[Table]:
+    """Every table of a ``portfolio`` report, one per spreadsheet sheet."""
+    tables = [composition_table(report["composition"][by]) for by in DIMENSIONS]
+    tables += item_tables(report["items"])
+    tables += item_tables(report["items_by_nature"])[1:]
+    tables.append(credit_table(report["credit"]))
+    tables += exposure_tables(report["exposure"])
+    tables.append(review_table(report["review"]))
+    if report.get("migration"):
+        tables += migration_tables(report["migration"])
+    return tables
