@@ -45,7 +45,7 @@ _ZERO = Decimal(0)
 
 
 def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int) -> CustomerFacts:
-    """Every documented fact of ``doc`` at ``as_of`` (see ``policy.facts.FACTS``)."""
+    """Every documented fact of ``doc`` at ``as_of`` (see ``policy.fact_catalogue.FACTS``)."""
     every = leases_of(doc)
     leases = counted_leases(doc, every)
     cumulative = outstanding = _ZERO

@@ -2,7 +2,7 @@
 
 from creditfile.policy.conditions import Condition, ConditionEvaluationError
 from creditfile.policy.errors import CreditfileError, PolicyError, PolicyProblem
-from creditfile.policy.facts import FACTS, FactSpec
+from creditfile.policy.fact_catalogue import FACTS, FactSpec
 from creditfile.policy.loader import check_policy, default_policy_path, load_policy, parse_policy
 from creditfile.policy.model import Grade, Override, Policy, ScoringItem, Tier
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from creditfile.policy.condition_tokens import ConditionCompileError
-from creditfile.policy.facts import FACTS_BY_NAME
+from creditfile.policy.fact_catalogue import FACTS_BY_NAME
 from creditfile.policy.rule_tables import rule_engine
 
 _WORDS = {

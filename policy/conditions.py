@@ -10,7 +10,7 @@ from typing import Any
 from creditfile.policy.condition_memo import Keyer, children, memo_key, memo_keyers
 from creditfile.policy.condition_tokens import ConditionCompileError, screen
 from creditfile.policy.condition_types import check_types
-from creditfile.policy.facts import FACTS_BY_NAME, Scope, facts_for
+from creditfile.policy.fact_catalogue import FACTS_BY_NAME, Scope, facts_for
 from creditfile.policy.rule_tables import rule_engine
 
 __all__ = ["Condition", "ConditionCompileError", "ConditionEvaluationError", "compile_condition"]

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from creditfile.policy.conditions import ConditionCompileError, compile_condition
 from creditfile.policy.errors import PolicyProblem, format_path
-from creditfile.policy.facts import FACTS_BY_NAME, Scope
+from creditfile.policy.fact_catalogue import FACTS_BY_NAME, Scope
 from creditfile.policy.yamlsource import Path, YamlDocument
 
 Report = Callable[[Path, str], None]

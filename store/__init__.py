@@ -1,6 +1,7 @@
 """The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
 
 from creditfile.store.archive import Archive
+from creditfile.store.bookkeeping import ImportResult, RegradeOutcome, customer_document
 from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -24,7 +25,6 @@ from creditfile.store.paths import (
     is_archive_sidecar,
     real_archive_path,
 )
-from creditfile.store.records import ImportResult, RegradeOutcome, customer_document
 from creditfile.store.snapshot import ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
 

@@ -27,18 +27,7 @@ from typing import Any
 
 from creditfile.store import framing, history
 from creditfile.store.audit import clean_actor
-from creditfile.store.changes import changed_paths
-from creditfile.store.errors import (
-    ArchiveNotFoundError,
-    CustomerMissingError,
-    RegradeCancelledError,
-    StoreError,
-)
-from creditfile.store.interface import GradeFn
-from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
-from creditfile.store.locking import ArchiveLock, Waiting
-from creditfile.store.paths import real_archive_path
-from creditfile.store.records import (
+from creditfile.store.bookkeeping import (
     ImportResult,
     RegradeOutcome,
     build_record,
@@ -51,6 +40,17 @@ from creditfile.store.records import (
     now_text,
     regrade_events,
 )
+from creditfile.store.changes import changed_paths
+from creditfile.store.errors import (
+    ArchiveNotFoundError,
+    CustomerMissingError,
+    RegradeCancelledError,
+    StoreError,
+)
+from creditfile.store.interface import GradeFn
+from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
+from creditfile.store.locking import ArchiveLock, Waiting
+from creditfile.store.paths import real_archive_path
 from creditfile.store.snapshot import OnBatch, Snapshot, framed_tables
 from creditfile.store.storage import gc_paused, read_bytes, remove_stray_temps, write_bytes_atomic
 

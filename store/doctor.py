@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import (
     ArchiveDamagedError,
     ArchiveNotFoundError,
@@ -26,7 +27,6 @@ from creditfile.store.errors import (
 from creditfile.store.history import history_path
 from creditfile.store.locking import ArchiveLock, busy_holder
 from creditfile.store.paths import real_archive_path
-from creditfile.store.records import checked_archive, index_customers
 from creditfile.store.storage import TEMP_MARK, backup_path, damaged_path, read_json
 
 State = Literal["ok", "missing", "damaged", "unreadable", "busy"]

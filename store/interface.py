@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from creditfile.store.bookkeeping import Gradings, ImportResult, RegradeOutcome
 from creditfile.store.lines import CustomerLines, LinesRegrade
-from creditfile.store.records import Gradings, ImportResult, RegradeOutcome
 
 JSONObject = dict[str, Any]
 """A JSON object as parsed: a customer document, a record, a grading or a history event."""

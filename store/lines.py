@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from creditfile.store import framing
-from creditfile.store.records import customer_document
+from creditfile.store.bookkeeping import customer_document
 
 BATCH_LINES = 2000  # lines parsed per ``orjson.loads``: large enough to be fast, small in memory
 

@@ -10,9 +10,9 @@ from typing import Any
 import orjson
 
 from creditfile.store import framing, peek
+from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import ArchiveNotFoundError, StoreError
 from creditfile.store.framing import Fragments, fragments_of
-from creditfile.store.records import checked_archive, index_customers
 from creditfile.store.storage import (
     gc_paused,
     parse_whole,

@@ -13,7 +13,7 @@ from creditfile.policy import Policy
 from creditfile.tui.card.backend import next_free_id
 from creditfile.tui.card.draft import Draft, problems_by_section, problems_for, section_of
 from creditfile.tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
-from creditfile.tui.card.records import relative_problems
+from creditfile.tui.card.row_actions import relative_problems
 from creditfile.tui.card.views import history_row, local_time, source_row
 
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.widgets import TabbedContent
 
 from creditfile.tui.card.adapter import backend_for
-from creditfile.tui.card.records import RecordActions
+from creditfile.tui.card.row_actions import RecordActions
 from creditfile.tui.card.saving import SaveActions
 from creditfile.tui.card.texts import tr
 
