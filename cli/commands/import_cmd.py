@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
+from creditfile.application.importing import check_import, write_import
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
-from creditfile.policy import CreditfileError, Policy
+from creditfile.policy import CreditfileError
 
 MAX_SHOWN = 200
 
@@ -28,36 +28,15 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
-def read_sources(paths: list[str], policy: Policy) -> list[Any]:
-    """Every record of every file, each knowing its file, index and line."""
-    from creditfile.formats import interchange as formats
-    from creditfile.spreadsheets.reading import is_sheet_csv, read_csv_tables, read_xlsx
-
-    records: list[Any] = []
-    # CSV files with Chinese (spreadsheet) headers are read together: a lease or source file
-    # joins the customers of another file by id.
-    sheets = [p for p in paths if Path(p).suffix.lower() == ".csv" and is_sheet_csv(p)]
-    for path in paths:
-        if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
-            records.extend(read_xlsx(path, policy))
-        elif path not in sheets:
-            records.extend(formats.read_records(path))
-    if sheets:
-        records.extend(read_csv_tables(sheets, policy))
-    return records
-
-
 def run(args: argparse.Namespace, env: Env) -> int:
     """Read, validate everything, then add/replace in one write."""
-    from creditfile.engine.validation import validate_customers
     from creditfile.formats.interchange import FormatError
     from creditfile.spreadsheets.reading import SpreadsheetError
 
     policy = env.policy()
     with Progress(env.stderr) as progress:
-        progress.phase("reading")
         try:
-            records = read_sources(args.files, policy)
+            check = check_import(args.files, policy, progress.phase)
         except FormatError as exc:
             raise ImportRefusedError(f"{exc}; nothing was imported") from None
         except SpreadsheetError as exc:
@@ -67,15 +46,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 "creditfile: the spreadsheet cannot be read as customers; nothing was imported"
             )
             return 1
-        progress.phase(f"validating {len(records):,} records")
-        problems = validate_customers([r.doc for r in records], policy)
-        if problems:
-            _report(env, records, problems)
+        records = check.records
+        if check.problems:
+            _report(env, list(records), check.problems)
             return 1
         progress.phase("writing the archive")
-        result = env.archive(create=True).import_customers(
-            [r.doc for r in records], actor=env.actor
-        )
+        result = write_import(env.archive(create=True), check, env.actor)
     if env.json:
         env.emit_json(
             {

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from creditfile.application.policy_admin import activate_policy_file, diff_policies
 from creditfile.application.policy_tests import companion_path, run_policy_tests
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
-from creditfile.engine.policy_diff import policy_changes, what_if
 from creditfile.policy import check_policy, load_policy
 
 
@@ -106,11 +106,10 @@ def run_test(args: argparse.Namespace, env: Env) -> int:
 
 def run_diff(args: argparse.Namespace, env: Env) -> int:
     """Show changed settings and, with an archive, the customers whose grade would change."""
-    old, new = load_policy(args.old), load_policy(args.new)
-    changes = policy_changes(old, new)
-    impact = None
-    if env.has_archive():
-        impact = what_if(env.archive().documents(), old, new, env.as_of)
+    diff = diff_policies(
+        args.old, args.new, env.archive() if env.has_archive() else None, env.as_of
+    )
+    old, new, changes, impact = diff.old, diff.new, diff.changes, diff.impact
     if env.json:
         env.emit_json(
             {
@@ -176,15 +175,7 @@ def _show(value: Any) -> str:
 
 def run_activate(args: argparse.Namespace, env: Env) -> int:
     """Record the policy file (content, hash, version, who, when) as the archive's policy."""
-    policy = load_policy(args.file)
-    archive = env.archive()
-    archive.activate_policy(
-        policy.source,
-        sha256=policy.sha256,
-        version=policy.version,
-        path=str(Path(args.file).resolve()),
-        actor=env.actor,
-    )
+    policy = activate_policy_file(env.archive(), args.file, env.actor)
     message = (
         f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
         f"for {env.db_path}; run `creditfile regrade` to apply it"

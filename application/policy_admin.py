@@ -1,0 +1,59 @@
+"""Compliance's use cases on an archive: compare two policies, and activate one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from creditfile.engine.policy_diff import policy_changes, what_if
+from creditfile.policy import Policy, load_policy
+from creditfile.store import ArchiveStore
+
+
+@dataclass(frozen=True)
+class PolicyDiff:
+    """What changed between two policies and, with an archive, whose grade would change.
+
+    Attributes:
+        old: The policy compared from.
+        new: The policy compared to.
+        changes: ``{"path", "old", "new"}`` of every setting that differs.
+        impact: ``engine.policy_diff.what_if`` over the archive, or None without one.
+    """
+
+    old: Policy
+    new: Policy
+    changes: list[dict[str, Any]]
+    impact: dict[str, Any] | None
+
+
+def diff_policies(
+    old_file: str, new_file: str, store: ArchiveStore | None, as_of: date
+) -> PolicyDiff:
+    """Compare two policy files, and grade the archive (if any) under both at ``as_of``.
+
+    Raises:
+        PolicyError: either file is not a valid policy.
+    """
+    old, new = load_policy(old_file), load_policy(new_file)
+    impact = None if store is None else what_if(store.documents(), old, new, as_of)
+    return PolicyDiff(old, new, policy_changes(old, new), impact)
+
+
+def activate_policy_file(store: ArchiveStore, file: str, actor: str) -> Policy:
+    """Record the policy in ``file`` (full text, hash, version, who, when) as the archive's.
+
+    Raises:
+        PolicyError: the file is not a valid policy; nothing is recorded.
+    """
+    policy = load_policy(file)
+    store.activate_policy(
+        policy.source,
+        sha256=policy.sha256,
+        version=policy.version,
+        path=str(Path(file).resolve()),
+        actor=actor,
+    )
+    return policy
