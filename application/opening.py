@@ -1,12 +1,10 @@
-"""Opening an archive for a use case, and the policy in force for it."""
+"""Opening an archive for a use case: the one place that names the file store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from creditfile.store import Archive, ArchiveStore
-from creditfile.store.locking import Waiting
-from creditfile.store.snapshot import OnBatch
+from creditfile.store import Archive, ArchiveStore, OnBatch, Waiting
 
 
 def open_archive(

@@ -17,6 +17,7 @@ from creditfile.store.errors import (
 )
 from creditfile.store.interface import ArchiveStore, GradeFn, JSONObject, LineRegradingStore
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
+from creditfile.store.locking import Waiting
 from creditfile.store.paths import (
     archive_files,
     default_actor,
@@ -25,7 +26,7 @@ from creditfile.store.paths import (
     is_archive_sidecar,
     real_archive_path,
 )
-from creditfile.store.snapshot import ReadBatch
+from creditfile.store.snapshot import OnBatch, ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
 
 __all__ = [
@@ -48,12 +49,14 @@ __all__ = [
     "LineShare",
     "LinesRegrade",
     "LinesUnreadable",
+    "OnBatch",
     "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",
     "Restored",
     "StaleRevisionError",
     "StoreError",
+    "Waiting",
     "archive_files",
     "check_archive",
     "customer_document",
