@@ -18,7 +18,12 @@ from creditfile.policy import CreditfileError
 from creditfile.tui.i18n import resolve_lang, t
 from creditfile.tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
 from creditfile.tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
-from creditfile.tui.service import ArchiveService, LoadingBatch, gc_paused_then_frozen
+from creditfile.tui.service import (
+    ArchiveService,
+    LoadingBatch,
+    PolicyStatus,
+    gc_paused_then_frozen,
+)
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
@@ -142,7 +147,12 @@ class CreditfileApp(App[None]):
             refresh()
 
     def _show_so_far(
-        self, index: SearchIndex, done: int, total: int, policy: Any, painted: threading.Event
+        self,
+        index: SearchIndex,
+        done: int,
+        total: int,
+        policy: PolicyStatus,
+        painted: threading.Event,
     ) -> None:
         screen = self.list_screen()
         if screen is None or self.service.loaded:

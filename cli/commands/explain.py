@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import find_customer
+from creditfile.application.lookup import explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
-from creditfile.engine import explain
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -21,10 +20,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Grade the customer against the whole archive now and show every step."""
-    archive = env.archive()
-    doc = find_customer(archive, args.id)
     policy = env.policy()
-    detail = explain(doc, policy, env.as_of, docs=archive.documents())
+    detail = explain_customer(env.archive(), args.id, policy, env.as_of)
     if env.json:
         env.emit_json(detail)
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import find_customer
+from creditfile.application.lookup import show_customer
 from creditfile.cli.env import Env
 
 
@@ -23,22 +23,14 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Print the document, its revision and its latest grading."""
-    archive = env.archive()
-    doc = find_customer(archive, args.id)
-    record = archive.get(args.id) or {}
-    profile = doc.get("profile")
-    if isinstance(profile, dict) and "person" in profile:
-        if args.include_personal:
-            archive.record_event(
-                args.id, "personal_data_revealed", env.actor, {"via": "creditfile show"}
-            )
-        else:
-            doc["profile"] = {k: v for k, v in profile.items() if k != "person"}
-    shown = {**doc, "grading": record.get("_grading"), "revision": record.get("_meta")}
-    if env.json:
-        env.emit_json(shown)
-        return 0
+    shown, hidden = show_customer(
+        env.archive(),
+        args.id,
+        include_personal=args.include_personal,
+        actor=env.actor,
+        via="creditfile show",
+    )
     env.emit_json(shown)
-    if isinstance(profile, dict) and "person" in profile and not args.include_personal:
+    if hidden and not env.json:
         env.warn("(profile.person hidden: personal data; add --include-personal to show it)")
     return 0

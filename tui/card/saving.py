@@ -9,6 +9,7 @@ from typing import Any
 
 from textual import work
 
+from creditfile.store import StaleRevisionError
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import local_time
@@ -67,7 +68,7 @@ class SaveActions(CardBase):
         self, doc: dict[str, Any], base_rev: int | None, verified: Sequence[Mapping[str, Any]]
     ) -> None:
         from creditfile.policy import CreditfileError
-        from creditfile.store import DuplicateCustomerError, StaleRevisionError
+        from creditfile.store import DuplicateCustomerError
 
         try:
             record = self.backend.save(doc, base_rev, verified)
@@ -101,7 +102,7 @@ class SaveActions(CardBase):
             if self._proceed is not None:
                 self._proceed()
 
-    def _refused_stale(self, exc: Any) -> None:
+    def _refused_stale(self, exc: StaleRevisionError) -> None:
         from creditfile.tui.card.modals import stale_dialog
 
         self._saving = False
@@ -109,11 +110,11 @@ class SaveActions(CardBase):
         self._apply_mode()
         dialog = stale_dialog(
             self.lang,
-            str(getattr(exc, "customer_id", "")),
-            by=str(getattr(exc, "updated_by", "") or ""),
-            at=local_time(getattr(exc, "updated_at", None)),
-            current=getattr(exc, "current_rev", "?"),
-            base=getattr(exc, "base_rev", "?"),
+            exc.customer_id,
+            by=str(exc.updated_by or ""),
+            at=local_time(exc.updated_at),
+            current=exc.current_rev if exc.current_rev is not None else "?",
+            base=exc.base_rev if exc.base_rev is not None else "?",
         )
         self.app.push_screen(dialog, self._after_stale)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.widgets import TabbedContent
 
-from creditfile.tui.card.adapter import backend_for
+from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.row_actions import RecordActions
 from creditfile.tui.card.saving import SaveActions
 from creditfile.tui.card.texts import tr
@@ -50,15 +50,15 @@ class CustomerScreen(SaveActions, RecordActions):
     (hidden until asked for), leases, assessment with the score breakdown, sources, history.
 
     Args:
-        service: The application service (or any ``CardBackend``).
+        service: The UI's service (``tui.service.ArchiveService``), or any ``CardBackend``.
         customer_id: The customer to show; None creates a new one.
     """
 
     CSS_PATH = str(Path(__file__).with_name("card.tcss"))
     BINDINGS: ClassVar[list[BindingType]] = card_bindings("en")
 
-    def __init__(self, service: Any, customer_id: str | None) -> None:
-        super().__init__(backend_for(service), customer_id)
+    def __init__(self, service: CardBackend, customer_id: str | None) -> None:
+        super().__init__(service, customer_id)
         # Descriptions in the interface language; the ids stay, so keymaps still apply.
         self._bindings = BindingsMap(card_bindings(self.lang))
 
@@ -77,11 +77,11 @@ class CustomerScreen(SaveActions, RecordActions):
         self.tab_shown(str(event.pane.id).removeprefix("tab-"))
 
 
-def new_customer_screen(service: Any) -> CustomerScreen:
+def new_customer_screen(service: CardBackend) -> CustomerScreen:
     """A card for creating a customer: editing from the start, with a proposed unused id.
 
     Args:
-        service: The application service (or any ``CardBackend``).
+        service: The UI's service (``tui.service.ArchiveService``), or any ``CardBackend``.
 
     Returns:
         The screen to push.
