@@ -13,10 +13,12 @@ from creditfile.policy import CreditfileError, Policy
 from creditfile.reports.composition import (
     CustomerLine,
     composition,
+    credit_analysis,
     customer_lines,
     item_composition,
 )
-from creditfile.reports.portfolio import migration_between
+from creditfile.reports.exposure import exposure_report
+from creditfile.reports.portfolio import migration_between, portfolio
 from creditfile.reports.review import due_for_review
 from creditfile.store import ArchiveStore, JSONObject, customer_document
 
@@ -68,6 +70,36 @@ class ArchiveView:
     def due_for_review(self) -> list[dict[str, Any]]:
         """Every customer due for review with its reasons, most urgent first."""
         return due_for_review(self.docs, self.gradings, self.policy, self.as_of)
+
+    def composition(self, by: str, cross: str | None = None) -> dict[str, Any]:
+        """Shares of customers and lease amount by ``by``; ``item`` (leased items) may be
+        crossed with ``grade`` or ``nature``.
+
+        Raises:
+            ReportError: ``cross`` without ``by="item"``.
+        """
+        if by == "item":
+            return item_composition(self.lines(), self.policy, cross)
+        if cross:
+            raise ReportError(
+                "--cross goes with --by item (which grades or natures rent which items)"
+            )
+        return composition(self.lines(), self.policy, by)
+
+    def credit(self) -> dict[str, Any]:
+        """Per grade: the terms the policy grants, its customers and their exposure."""
+        return credit_analysis(self.lines(), self.policy)
+
+    def exposure(self) -> dict[str, Any]:
+        """Receivables by grade, overdue ageing, every customer over its grade's limit."""
+        return exposure_report(self.lines(), self.policy)
+
+    def portfolio(self, store: ArchiveStore) -> dict[str, Any]:
+        """Every report at once (the workbook's sheets, the HTML page), with the migration
+        between the last two runs recorded in ``store`` (None before the second run)."""
+        report = portfolio(self.docs, self.gradings, self.policy, self.as_of)
+        report["migration"] = optional_migration(store, self)
+        return report
 
 
 def migration_report(

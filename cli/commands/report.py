@@ -13,7 +13,6 @@ from creditfile.application.reporting import (
     ArchiveView,
     ReportError,
     migration_report,
-    optional_migration,
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
@@ -148,30 +147,22 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
 
 def _composition(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.presentation.report_tables import composition_table, item_tables
-    from creditfile.reports.composition import composition, item_composition
 
-    if ctx.args.by == "item":
-        report = item_composition(ctx.lines(), ctx.policy, ctx.args.cross)
-        return report, item_tables(report)
-    if ctx.args.cross:
-        raise ReportError("--cross goes with --by item (which grades or natures rent which items)")
-    report = composition(ctx.lines(), ctx.policy, ctx.args.by)
-    return report, [composition_table(report)]
+    report = ctx.view.composition(ctx.args.by, ctx.args.cross)
+    return report, item_tables(report) if ctx.args.by == "item" else [composition_table(report)]
 
 
 def _credit(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.presentation.report_tables import credit_table
-    from creditfile.reports.composition import credit_analysis
 
-    report = credit_analysis(ctx.lines(), ctx.policy)
+    report = ctx.view.credit()
     return report, [credit_table(report)]
 
 
 def _exposure(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.presentation.report_tables import exposure_tables
-    from creditfile.reports.exposure import exposure_report
 
-    report = exposure_report(ctx.lines(), ctx.policy)
+    report = ctx.view.exposure()
     return report, exposure_tables(report)
 
 
@@ -192,15 +183,9 @@ def _migration(ctx: Context) -> tuple[Any, list[Table]]:
 
 def _all(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.presentation.report_tables import portfolio_tables
-    from creditfile.reports.portfolio import portfolio
 
-    report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
-    report["migration"] = _optional_migration(ctx)
+    report = ctx.view.portfolio(ctx.env.archive())
     return report, portfolio_tables(report)
-
-
-def _optional_migration(ctx: Context) -> dict[str, Any] | None:
-    return optional_migration(ctx.env.archive(), ctx.view)
 
 
 def emit(
@@ -293,12 +278,10 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
     """Write the management report: one self-contained HTML page."""
     from creditfile.application.outputs import write_text_output
     from creditfile.htmlreport.page import render_report
-    from creditfile.reports.portfolio import portfolio
 
     _check_outputs(args, env)
     ctx = load_context(args, env)
-    report = portfolio(ctx.docs, ctx.gradings, ctx.policy, ctx.as_of)
-    report["migration"] = _optional_migration(ctx)
+    report = ctx.view.portfolio(env.archive())
     report["meta"] = _meta(ctx)
     page = render_report(report, ctx.policy)
     write_text_output(
