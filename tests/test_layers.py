@@ -1,0 +1,71 @@
+"""The layers as docs/architecture.md draws them, held to the code's own imports."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FLOORS = {
+    "policy": 0,
+    "engine": 1,
+    "reports": 2,
+    "store": 2,
+    "presentation": 3,
+    "formats": 4,
+    "spreadsheets": 4,
+    "htmlreport": 4,
+    "demodata": 4,
+    "application": 5,
+    "cli": 6,
+    "tui": 6,
+}
+"""Each package may import only packages on lower floors (and itself)."""
+
+STORE_INSIDE = {"framing", "lines", "snapshot", "storage", "peek", "bookkeeping", "locking"}
+"""Modules of the store no other package may name: its bytes and its bookkeeping."""
+
+LAUNCHER = "cli/commands/tui_cmd.py"
+"""The one import between the front ends: ``creditfile tui`` starts the app (lazily)."""
+
+
+def _imports(package: str) -> Iterator[tuple[str, str]]:
+    for path in (ROOT / package).rglob("*.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                yield str(path.relative_to(ROOT)), node.module
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield str(path.relative_to(ROOT)), alias.name
+
+
+def test_every_package_imports_only_the_floors_below_it() -> None:
+    upward = []
+    for package, floor in FLOORS.items():
+        for where, module in _imports(package):
+            parts = module.split(".")
+            if parts[0] != "creditfile" or len(parts) < 2 or parts[1] not in FLOORS:
+                continue
+            target = parts[1]
+            if target == package or FLOORS[target] < floor or where == LAUNCHER:
+                continue
+            upward.append(f"{where} imports {module}")
+    assert upward == []
+
+
+def test_nothing_outside_the_store_names_its_inside() -> None:
+    crossing = [
+        f"{where} imports {module}"
+        for package in FLOORS
+        if package != "store"
+        for where, module in _imports(package)
+        if module.startswith("creditfile.store.") and module.split(".")[2] in STORE_INSIDE
+    ]
+    assert crossing == []
+
+
+def test_the_ui_never_imports_the_command_line() -> None:
+    assert [m for _, m in _imports("tui") if m.startswith("creditfile.cli")] == []
