@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from creditfile.document import field_catalogue
 from creditfile.formats.interchange import write_csv
 from creditfile.policy import Policy
-from creditfile.reports.sheets import EXPOSURE_COLUMNS, review_table
+from creditfile.presentation.report_tables import EXPOSURE_COLUMNS, review_table
 from creditfile.spreadsheets import columns as sheet_columns
 from creditfile.spreadsheets.writing import write_customers_xlsx
 from creditfile.tui.card import fields as card_fields
@@ -230,8 +230,8 @@ ELSEWHERE = {
     ("spreadsheets/template.py", "租赁"): "the lease sheet's name",
     ("spreadsheets/template.py", "来源"): "the source sheet's name",
     ("spreadsheets/template.py", "日期"): "the name of the date format",
-    ("reports/sheets.py", "租赁物品类"): "the leased-item dimension of a report",
-    ("reports/sheets.py", "应收余额(元)"): "a sum over leases, not one lease's field",
+    ("presentation/report_tables.py", "租赁物品类"): "the leased-item dimension of a report",
+    ("presentation/report_tables.py", "应收余额(元)"): "a sum over leases, not one lease's field",
     ("htmlreport/page.py", "应收余额"): "a sum over leases, not one lease's field",
     ("htmlreport/page.py", "租赁物"): "the leased-item dimension of a report",
     ("tui/i18n.py", "客户性质"): "the nature dimension of the portfolio screen",

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from creditfile.engine import explain, grade_archive
 from creditfile.policy import PolicyError, parse_policy
-from creditfile.policy.facts import FACTS, LIFECYCLES, STAGES
+from creditfile.policy.fact_catalogue import FACTS, LIFECYCLES, STAGES
 
 SCALE = int(os.environ.get("CREDITFILE_FUZZ_SCALE", "1"))
 QUICK = settings(
