@@ -79,6 +79,16 @@ def _message(error: jsonschema.ValidationError) -> str:
         wanted = error.validator_value
         hint = " — write it in quotes" if wanted == "string" and not isinstance(value, str) else ""
         return f"{value!r} should be {_type_words(wanted)}{hint}"
+    if (
+        kind == "maxLength"
+        and isinstance(value, str)
+        and list(error.absolute_path)[-1:] == ["when"]
+    ):
+        return (
+            f"the condition is {len(value):,} characters long; at most "
+            f"{error.validator_value:,} are allowed — split it over several tiers or overrides, "
+            "or use `fact in [...]` for a list"
+        )
     if kind in {"maxLength", "maxItems", "maxProperties"}:
         what = {"maxLength": "characters", "maxItems": "entries", "maxProperties": "keys"}[kind]
         return (
