@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from creditfile.engine import explain, grade_archive
+from creditfile.engine import archive_tops_for, explain, grade_archive
 from creditfile.policy import parse_policy
 
 AS_OF = date(2026, 11, 29)
@@ -166,3 +167,27 @@ def test_explain_shows_lost_points_gap_and_privileges(default_policy) -> None:
     assert detail["band"]["next_grade"] == "A"
     assert detail["band"]["gap_to_next"] == 2.5
     assert detail["privileges"]["credit_limit"] == 2000000
+
+
+def test_the_top_for_one_customer_is_the_archive_top_at_that_date(default_policy) -> None:
+    lease = {
+        "contract": "L",
+        "item": "x",
+        "start": "2026-01-10",
+        "amount": 700000,
+        "status": "closed",
+    }
+    old = _customer(
+        "OLD", profile={"trading_since": "2020-01-01"}, leases=[dict(lease, amount=300000)]
+    )
+    young = _customer("YOUNG", leases=[lease])  # first trade 2026-01-10: new until 2027-01-10
+    assert archive_tops_for([old, young], default_policy, AS_OF) == {
+        "cumulative_lease_amount": Decimal(300000)
+    }
+    later = date(2027, 1, 10)
+    assert archive_tops_for([old, young], default_policy, later) == {
+        "cumulative_lease_amount": Decimal(700000)
+    }
+    assert archive_tops_for([old, young], default_policy, date(2027, 1, 9)) == {
+        "cumulative_lease_amount": Decimal(300000)
+    }

@@ -125,3 +125,24 @@ def test_remembered_answers_follow_the_facts() -> None:
     # a value no memo key can hold (a list) is evaluated directly, and refused for its type
     with pytest.raises(ConditionEvaluationError, match="resolved to incorrect datatype"):
         condition.matches({"lease_count": [], "nature": "individual"})
+
+
+def test_an_unknown_fact_without_a_suggestion_lists_the_facts_of_its_scope() -> None:
+    # rule-engine suggests a fact for nearly any name; when it has none, the facts are listed
+    from creditfile.policy.conditions import _unknown_fact
+
+    tier = _unknown_fact("zzz", "tier", None)
+    assert tier.message.startswith("unknown fact 'zzz' (known facts: cumulative_lease_amount, ")
+    assert "total_score" not in tier.message
+    assert tier.suggestion is None
+    override = _unknown_fact("zzz", "override", None)
+    assert override.message.endswith("max_overdue_days, total_score, grade, credit_utilisation)")
+
+
+def test_an_error_without_a_message_attribute_is_shown_by_its_text() -> None:
+    from creditfile.policy.conditions import _engine_message
+
+    assert _engine_message(ValueError("boom")) == "boom"
+    error = ValueError("long text")
+    error.message = "short"  # type: ignore[attr-defined]
+    assert _engine_message(error) == "short"
