@@ -61,8 +61,6 @@ def _entry_problem(item: ScoringItem, value: object) -> str:
     label = f"{item.label} ({item.key})"
     if value is None:
         return f"assessment.{item.key} is missing: enter 0–{item.weight:g} points for {label}"
-    if isinstance(value, Decimal):
-        value = float(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return (
             f"assessment.{item.key} is {value!r}, not a number: enter 0–{item.weight:g} "

@@ -81,9 +81,9 @@ def _lease(rng: random.Random, index: int, n: int, as_of: date) -> Any:
     elif roll < 0.15:
         del lease["amount"]
     if rng.random() < 0.4:
-        lease["outstanding"] = rng.choice((0, 1_000, 250_000.5, 2_600_000, "9", -3, None))
+        lease["outstanding"] = rng.choice((0, 0.5, 1, 1_000, 250_000.5, 2_600_000, "9", -3, None))
         lease["overdue_days"] = rng.choice(
-            (0, 30, 90, 91, 120.7, 0.5, -3, "60", True, float("inf"), float("nan"), None)
+            (0, 1, 1.5, 30, 90, 91, 120.7, 0.5, -3, "60", True, float("inf"), float("nan"), None)
         )
     return lease
 
@@ -209,7 +209,21 @@ def zero_top_archive(rng: random.Random, pol: dict[str, Any], as_of: date) -> li
     return docs
 
 
-def policy_variant(default: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+RELATIVE_FACTS = (
+    "cumulative_lease_amount",
+    "lease_count",
+    "active_lease_count",
+    "outstanding_amount",
+    "months_since_first_trade",
+    "max_overdue_days",
+    "days_since_agency_report",
+    "days_since_assessment",
+)
+
+
+def policy_variant(
+    default: dict[str, Any], rng: random.Random, fact: str | None = None
+) -> dict[str, Any]:
     """The default policy with other weights, thresholds, rounding, months, facts and rules."""
     data = yaml.safe_load(yaml.safe_dump(default))
     data["effective_from"] = "2026-01-01"
@@ -221,18 +235,7 @@ def policy_variant(default: dict[str, Any], rng: random.Random) -> dict[str, Any
         item["weight"] = weight
     rel = data["scoring"][3]
     rel["new_customer_points"] = rng.choice((0, rel["weight"], rng.randint(0, rel["weight"])))
-    rel["fact"] = rng.choice(
-        (
-            "cumulative_lease_amount",
-            "cumulative_lease_amount",
-            "lease_count",
-            "active_lease_count",
-            "outstanding_amount",
-            "months_since_first_trade",
-            "max_overdue_days",
-            "days_since_agency_report",
-        )
-    )
+    rel["fact"] = rng.choice(RELATIVE_FACTS) if fact is None else fact
     if rng.random() < 0.5:  # a second relative item on another fact
         manual = data["scoring"][0]
         manual.update(

@@ -191,3 +191,51 @@ def test_the_top_for_one_customer_is_the_archive_top_at_that_date(default_policy
     assert archive_tops_for([old, young], default_policy, date(2027, 1, 9)) == {
         "cumulative_lease_amount": Decimal(300000)
     }
+
+
+def test_credit_utilisation_is_the_share_of_the_grade_limit_owed(default_policy_text: str) -> None:
+    # D's limit set to 1 CNY: 5,000 owed is 5,000 times the limit; B's limit 2,000,000
+    text = default_policy_text.replace(
+        "      credit_limit: 0, priority_supply: false}",
+        "      credit_limit: 1, priority_supply: false}",
+    )
+    policy = _policy(
+        text,
+        """  - {id: over, reason: r, when: credit_utilisation >= 0.0025, flag: over_limit}
+  - {id: null-limit, reason: r2, when: credit_utilisation == null, flag: no_limit}
+""",
+    )
+    lease = {
+        "contract": "L",
+        "item": "x",
+        "start": "2020-01-01",
+        "amount": 100,
+        "status": "active",
+        "outstanding": 5000,
+    }
+    low = _customer("LOW", leases=[lease], assessment={**FULL, "payment": 0, "other": 0})
+    b = _customer("B", leases=[dict(lease, outstanding=4999)], assessment={**FULL, "payment": 15})
+    b2 = _customer("B2", leases=[dict(lease, outstanding=5000)], assessment={**FULL, "payment": 15})
+    gradings = grade_archive([low, b, b2], policy, AS_OF)
+    assert (gradings["LOW"]["grade"], gradings["LOW"]["flags"]) == ("D", ["over_limit"])
+    assert (gradings["B"]["grade"], gradings["B"]["flags"]) == ("B", [])
+    assert (gradings["B2"]["grade"], gradings["B2"]["flags"]) == ("B", ["over_limit"])
+    unlimited = grade_archive(
+        [low],
+        _policy(
+            default_policy_text,
+            """  - {id: null-limit, reason: r2, when: credit_utilisation == null, flag: no_limit}
+""",
+        ),
+        AS_OF,
+    )
+    assert unlimited["LOW"]["flags"] == ["no_limit"]  # a limit of 0: no utilisation at all
+
+
+def test_an_entry_of_another_number_type_is_not_a_number(default_policy) -> None:
+    doc = _customer("X", assessment={**FULL, "payment": Decimal("27")})
+    grading = grade_archive([doc], default_policy, AS_OF)["X"]
+    assert grading["status"] == "ungraded"
+    assert grading["reasons"] == [
+        "assessment.payment is Decimal('27'), not a number: enter 0–30 points for 付款情况 (payment)"
+    ]

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 import yaml
-from boundary_archives import AS_OF_DATES, archive, policy_variant, zero_top_archive
+from boundary_archives import (
+    AS_OF_DATES,
+    RELATIVE_FACTS,
+    archive,
+    policy_variant,
+    zero_top_archive,
+)
 from reference_grading import engine_reason_signature, reference
 
 from creditfile.engine import grade_archive
@@ -31,7 +37,8 @@ def _compare(docs: list[dict[str, Any]], text: str, as_of: date) -> dict[str, di
 
 
 def _variant_text(default_policy_text: str, seed: int) -> tuple[str, dict[str, Any]]:
-    data = policy_variant(yaml.safe_load(default_policy_text), random.Random(seed))
+    fact = RELATIVE_FACTS[seed % len(RELATIVE_FACTS)]  # every numeric fact, twice in 16 seeds
+    data = policy_variant(yaml.safe_load(default_policy_text), random.Random(seed), fact)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False), data
 
 
