@@ -15,8 +15,8 @@ Only the fast tests of ``tests/engine`` and ``tests/policy`` run, each with ``-x
 cache and hypothesis derandomized (``--hypothesis-profile=mutation``, see ``tests/conftest.py``),
 so that a mutant is judged the same way on every run. mutmut forks each mutant's test run from a
 process that has already run the suite: the engine's caches (``functools`` caches, compiled
-condition contexts) would answer from the unmutated code. ``tests/conftest.py`` clears them at the
-start of every test session, so every mutant starts cold.
+condition contexts) would answer from the unmutated code. ``tests/conftest.py`` clears them before
+every test, so every mutant starts cold.
 
 Mutants that no test can tell from the original (equivalent mutants) are listed, each with its
 reason, in ``docs/mutation.md``; the score counts killed mutants among the others.

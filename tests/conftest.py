@@ -20,12 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 settings.register_profile("mutation", derandomize=True, database=None, deadline=None)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _cold_caches() -> Iterator[None]:
-    """Every test session starts with the engine's and the policy's caches empty.
+    """Every test starts with the engine's and the policy's caches empty.
 
     mutmut forks each mutant's run from a process that already ran the suite: a warm cache would
-    answer from the unmutated code and hide the mutant.
+    answer from the unmutated code and hide the mutant. And it learns which tests reach which
+    function by running the suite once: a cache warmed by an earlier test would hide the calls.
     """
     for name, module in list(sys.modules.items()):
         if not name.startswith("creditfile.") or module is None:
