@@ -96,6 +96,13 @@ def test_known_values_come_from_the_policy_before_the_fact_list() -> None:
             "'months_since_first_trade < 3': data type mismatch",
         ),
         ("lease_count > 1", {}, "'lease_count > 1': unknown symbol: 'lease_count'"),
+        (
+            "lease_count / active_lease_count > 1",
+            {"lease_count": 1, "active_lease_count": 0},
+            "'lease_count / active_lease_count > 1': arithmetic error: division by zero",
+        ),
+        # facts outside their documented types (NaN from a hand-edited file) fail, not crash
+        ("lease_count > 1", {"lease_count": float("nan")}, "'lease_count > 1': InvalidOperation"),
     ],
 )
 def test_a_condition_that_cannot_be_evaluated_says_so(
