@@ -155,14 +155,42 @@ markers = ["slow: long-running tests, not in the mutation run"]
 """
 
 
-def run_mutmut(max_children: int) -> float:
+def refresh_tests() -> None:
+    """Copy the current tests into the last run's workspace, whose mutants stay as they are.
+
+    Raises:
+        SystemExit: the core's source changed since that run (its mutants would be stale).
+    """
+    for target in TARGETS:
+        copied = WORKSPACE / "creditfile" / target
+        if not copied.exists() or copied.read_bytes() != (ROOT / target).read_bytes():
+            raise SystemExit(f"{target} changed since the last run: run the whole thing again")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for base in (WORKSPACE, WORKSPACE / "mutants"):
+        shutil.copy2(ROOT / "tests" / "conftest.py", base / "tests" / "conftest.py")
+        for folder in TEST_DIRS:
+            shutil.rmtree(base / folder, ignore_errors=True)
+            shutil.copytree(ROOT / folder, base / folder, ignore=ignore)
+    # mutmut maps tests to functions once; new tests must be mapped again.
+    (WORKSPACE / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+
+
+def run_mutmut(max_children: int, names: list[str] | None = None) -> float:
     """Run mutmut in the workspace; its output goes to ``build/mutation/mutmut.log``."""
     started = time.monotonic()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("MUTANT_UNDER_TEST", None)
     with (WORKSPACE / "mutmut.log").open("w", encoding="utf-8") as log:
         done = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+            [
+                sys.executable,
+                "-m",
+                "mutmut",
+                "run",
+                "--max-children",
+                str(max_children),
+                *(names or []),
+            ],
             cwd=WORKSPACE,
             env=env,
             stdout=log,
@@ -354,10 +382,25 @@ def main(argv: list[str] | None = None) -> int:
         "--report-only", action="store_true", help="score the last run again without rerunning"
     )
     parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md as it is")
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="run the last run's surviving mutants again against the current tests",
+    )
     args = parser.parse_args(argv)
     equivalents = load_equivalents()
     seconds = 0.0
-    if not args.report_only:
+    if args.rerun_survivors:
+        left = [
+            m.name
+            for m in collect(equivalents)
+            if m.status not in {"killed", "timeout", "equivalent"}
+        ]
+        refresh_tests()
+        before = float((WORKSPACE / "seconds").read_text("utf-8"))
+        seconds = before + (run_mutmut(args.max_children, left) if left else 0.0)
+        (WORKSPACE / "seconds").write_text(f"{seconds:.1f}\n", "utf-8")
+    elif not args.report_only:
         build_workspace(fresh=True)
         seconds = run_mutmut(args.max_children)
         (WORKSPACE / "seconds").write_text(f"{seconds:.1f}\n", "utf-8")
