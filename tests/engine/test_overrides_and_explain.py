@@ -239,3 +239,22 @@ def test_an_entry_of_another_number_type_is_not_a_number(default_policy) -> None
     assert grading["reasons"] == [
         "assessment.payment is Decimal('27'), not a number: enter 0–30 points for 付款情况 (payment)"
     ]
+
+
+def test_the_top_is_summed_exactly_beyond_a_floats_precision(default_policy) -> None:
+    # 10^15 + 0.01 has 17 digits: as a float it would be 10^15, and 15 × 4.75·10^14 / 10^15 is
+    # exactly 7.125 (7.13); against the exact top it is 7.12499999… (7.12).
+    def lease(amount: float) -> dict[str, Any]:
+        return {
+            "contract": "L",
+            "item": "x",
+            "start": "2019-01-01",
+            "amount": amount,
+            "status": "closed",
+        }
+
+    top = _customer("TOP", leases=[lease(10**15), lease(0.01)])
+    other = _customer("B", leases=[lease(475 * 10**12)])
+    gradings = grade_archive([top, other], default_policy, AS_OF)
+    assert gradings["B"]["items"]["cumulative_lease"] == 7.12
+    assert gradings["TOP"]["items"]["cumulative_lease"] == 15
