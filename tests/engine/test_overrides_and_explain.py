@@ -255,6 +255,9 @@ def test_the_top_is_summed_exactly_beyond_a_floats_precision(default_policy) -> 
 
     top = _customer("TOP", leases=[lease(10**15), lease(0.01)])
     other = _customer("B", leases=[lease(475 * 10**12)])
-    gradings = grade_archive([top, other], default_policy, AS_OF)
+    # and a customer's own amount is exact too: 4.75·10^14 + 0.01 gives 7.1250000…8 (7.13)
+    third = _customer("C", leases=[lease(475 * 10**12), lease(0.01)])
+    gradings = grade_archive([top, other, third], default_policy, AS_OF)
     assert gradings["B"]["items"]["cumulative_lease"] == 7.12
+    assert gradings["C"]["items"]["cumulative_lease"] == 7.13
     assert gradings["TOP"]["items"]["cumulative_lease"] == 15
