@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from creditfile.engine import archive_tops_for, explain, grade_archive
+from creditfile.engine import archive_tops_for, explain, grade_archive, grade_customer
 from creditfile.policy import parse_policy
 
 AS_OF = date(2026, 11, 29)
@@ -261,3 +261,37 @@ def test_the_top_is_summed_exactly_beyond_a_floats_precision(default_policy) -> 
     assert gradings["B"]["items"]["cumulative_lease"] == 7.12
     assert gradings["C"]["items"]["cumulative_lease"] == 7.13
     assert gradings["TOP"]["items"]["cumulative_lease"] == 15
+
+
+def test_one_customer_graded_alone_matches_the_whole_archive(default_policy) -> None:
+    def lease(amount: float, start: str) -> dict[str, Any]:
+        return {"contract": "L", "item": "x", "start": start, "amount": amount, "status": "closed"}
+
+    docs = [
+        _customer("OLD", leases=[lease(800_000, "2019-01-01")]),
+        _customer("MID", leases=[lease(200_000, "2020-01-01")], assessment={**FULL, "other": 3}),
+        _customer("NEW", leases=[lease(900_000, "2026-06-01")]),
+    ]
+    whole = grade_archive(docs, default_policy, AS_OF)
+    tops = archive_tops_for(docs, default_policy, AS_OF)
+    for doc in docs:
+        assert grade_customer(doc, default_policy, AS_OF, tops) == whole[doc["id"]]
+    assert whole["MID"]["items"]["cumulative_lease"] == 3.75  # 15 × 200,000 / 800,000
+    assert whole["MID"]["total"] == 81.75
+
+
+def test_a_top_of_exactly_one_gives_full_points(default_policy_text: str) -> None:
+    # relative on the lease count: every established customer has one lease, so the top is 1
+    policy = parse_policy(
+        default_policy_text.replace("fact: cumulative_lease_amount", "fact: lease_count"), "p.yaml"
+    )
+    lease = {"contract": "L", "item": "x", "start": "2019-01-01", "amount": 5, "status": "closed"}
+    gradings = grade_archive(
+        [_customer("A", leases=[lease]), _customer("B", leases=[lease])], policy, AS_OF
+    )
+    assert gradings["A"]["tops"] == {"lease_count": 1}
+    assert (
+        gradings["A"]["items"]["cumulative_lease"]
+        == gradings["B"]["items"]["cumulative_lease"]
+        == 15
+    )
