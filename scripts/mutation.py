@@ -100,8 +100,8 @@ class Score:
 
     @property
     def real(self) -> int:
-        """Mutants that change what grading does."""
-        return len(self.mutants) - len(self.equivalent)
+        """Checked mutants that change what grading does."""
+        return len(self.mutants) - len(self.equivalent) - self.count("not checked")
 
     @property
     def killed(self) -> int:
@@ -210,10 +210,16 @@ def collect(equivalents: list[dict[str, str]]) -> list[Mutant]:
         meta = WORKSPACE / "mutants" / "creditfile" / f"{target}.meta"
         codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
         for name, code in sorted(codes.items(), key=lambda kv: _natural(kv[0])):
-            status = "timeout" if code in TIMEOUT_CODES else STATUS_BY_EXIT_CODE.get(code, "other")
+            if code is None:
+                status = "not checked"  # the run was stopped before this mutant
+            elif code in TIMEOUT_CODES:
+                status = "timeout"
+            else:
+                status = STATUS_BY_EXIT_CODE.get(code, "other")
             mutant = Mutant(name, target, status)
             if status != "killed":
-                mutant.removed, mutant.added = _diff(name)
+                if status != "not checked":
+                    mutant.removed, mutant.added = _diff(name)
                 reason = _equivalent_reason(mutant, equivalents)
                 if reason is not None and status == "survived":
                     mutant.status, mutant.equivalent_reason = "equivalent", reason
@@ -283,14 +289,16 @@ def report(score: Score) -> str:
         killed = tally["killed"] + tally["timeout"]
         lines.append(
             f"{target:<24} {len(mine):>7} {killed:>7} {tally['equivalent']:>7} "
-            f"{len(mine) - killed - tally['equivalent']:>8}"
+            f"{len(mine) - killed - tally['equivalent'] - tally['not checked']:>8}"
         )
     lines.append(
         f"\n{score.killed} killed of {score.real} non-equivalent mutants "
         f"({score.percent:.1f}%); {len(score.equivalent)} equivalent; "
         f"{len(score.mutants)} mutants in all; {score.seconds / 60:.1f} min"
     )
-    left = [m for m in score.mutants if m.status not in {"killed", "timeout", "equivalent"}]
+    left = [m for m in score.mutants if m.status in {"survived", "no tests", "other"}]
+    if score.count("not checked"):
+        lines.append(f"\n{score.count('not checked')} mutants not checked (the run was stopped)")
     if left:
         lines.append("\nNot killed:")
         lines.extend(
@@ -317,11 +325,12 @@ def write_benchmarks_section(score: Score, children: int) -> None:
     for target in TARGETS:
         tally = Counter(m.status for m in score.mutants if m.file == target)
         killed = tally["killed"] + tally["timeout"]
-        left = sum(tally.values()) - killed - tally["equivalent"]
+        left = sum(tally.values()) - killed - tally["equivalent"] - tally["not checked"]
         rows.append(
             f"| `{target}` | {sum(tally.values())} | {killed} | {tally['equivalent']} | {left} |"
         )
-    left_over = [m for m in score.mutants if m.status not in {"killed", "timeout", "equivalent"}]
+    left_over = [m for m in score.mutants if m.status in {"survived", "no tests", "other"}]
+    unchecked = score.count("not checked")
     section = [
         MUTATION_START,
         "## Mutation testing of the grading core",
@@ -334,6 +343,15 @@ def write_benchmarks_section(score: Score, children: int) -> None:
         f"described above (load average {load} when written). Only the fast tests of "
         "`tests/engine` and `tests/policy` run.",
         "",
+        *(
+            [
+                f"**This run was stopped before {unchecked} of the {len(score.mutants)} "
+                "mutants were checked; they are left out of the score.**",
+                "",
+            ]
+            if unchecked
+            else []
+        ),
         *rows,
         "",
     ]
@@ -367,8 +385,9 @@ def as_json(score: Score) -> dict[str, Any]:
         "not_killed": [
             {"name": m.name, "status": m.status, "before": m.removed, "after": m.added}
             for m in score.mutants
-            if m.status not in {"killed", "timeout", "equivalent"}
+            if m.status in {"survived", "no tests", "other"}
         ],
+        "not_checked": score.count("not checked"),
     }
 
 
@@ -394,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         left = [
             m.name
             for m in collect(equivalents)
-            if m.status not in {"killed", "timeout", "equivalent"}
+            if m.status in {"survived", "no tests", "other", "not checked"}
         ]
         refresh_tests()
         before = float((WORKSPACE / "seconds").read_text("utf-8"))
