@@ -112,7 +112,9 @@ def customer(
     doc: dict[str, Any] = {
         "id": f"C{index:05d}",
         "name": f"客户{index}",
-        "nature": rng.choice(("developer", "individual", "central_soe", "ordinary_company")),
+        "nature": rng.choice(
+            ("developer", "individual", "central_soe", "ordinary_company", "government_agency", 5)
+        ),
     }
     new_months = pol["lifecycle"]["new_customer_months"]
     roll = rng.random()
@@ -284,6 +286,11 @@ OVERRIDES = [
     {"id": "overdue", "reason": "逾期", "when": "max_overdue_days > 90", "cap_grade": "D"},
 ]
 TIER_SETS = [
+    [
+        {"key": "state", "label": "国企", "when": 'nature in ["central_soe", "government_agency"]'},
+        {"key": "builder", "label": "开发商", "when": 'nature == "developer" and lease_count > 0'},
+        {"key": "other", "label": "其他"},
+    ],
     [
         {
             "key": "key_account",

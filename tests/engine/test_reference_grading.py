@@ -94,6 +94,5 @@ def test_the_generated_archives_reach_every_boundary(default_policy_text: str) -
         "tier_failed",
     }
     assert {"unaudited", "young", "stale", "owing", "c-check", "overdue"} <= seen["overrides"]
-    assert {"key_account", "general", "scattered", "veteran", "fresh", "assessed", "rest"} <= seen[
-        "tiers"
-    ]
+    tiers = {"key_account", "general", "scattered", "veteran", "fresh", "assessed", "rest"}
+    assert tiers | {"state", "builder", "other"} <= seen["tiers"]
