@@ -85,7 +85,8 @@ def _report(env: Env, records: list[Any], problems: list[Any]) -> None:
 def _where(record: Any, path: str) -> str:
     if hasattr(record, "where"):  # spreadsheets know the cell of every value
         cid = record.doc.get("id") if isinstance(record.doc, dict) else None
-        return f"{record.where(path)} (record {record.index}{f', id {cid}' if cid else ''})"
+        # The cell says where; a record number beside it would only be a second, 0-based place.
+        return f"{record.where(path)}{f' (id {cid})' if cid else ''}"
     place = str(record.file)
     line = getattr(record, "line", None)
     if line:

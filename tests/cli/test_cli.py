@@ -181,3 +181,16 @@ def test_migration_accounts_for_every_customer(run: Run, archive_path: Path) -> 
     assert data["summary"]["customers"] == first["customers"]
     assert data["row_totals"]["ungraded"] == first["ungraded"]
     assert data["count"]["ungraded"]["ungraded"] == first["ungraded"]
+
+
+def test_sheet_import_errors_name_the_cell_and_id_without_a_record_number(
+    run: Run, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "customers.csv"
+    sheet.write_text(
+        "客户编号,客户名称,客户性质,电话\nX1,甲公司,开发商,1\nX2,乙公司,开发商x,\n", "utf-8"
+    )
+    result = run("import", str(sheet))
+    assert result.returncode == 1
+    assert f"{sheet}:C3 (id X2): nature: '开发商x' is not a nature" in result.stderr
+    assert "record" not in result.stderr.split("\n")[0]
