@@ -1,7 +1,12 @@
 """The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
 
 from creditfile.store.archive import Archive
-from creditfile.store.bookkeeping import ImportResult, RegradeOutcome, customer_document
+from creditfile.store.bookkeeping import (
+    GeneratedOutcome,
+    ImportResult,
+    RegradeOutcome,
+    customer_document,
+)
 from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -11,6 +16,7 @@ from creditfile.store.errors import (
     ArchiveWriteError,
     CustomerMissingError,
     DuplicateCustomerError,
+    ForeignCustomersError,
     RegradeCancelledError,
     StaleRevisionError,
     StoreError,
@@ -42,6 +48,8 @@ __all__ = [
     "CustomerMissingError",
     "Diagnosis",
     "DuplicateCustomerError",
+    "ForeignCustomersError",
+    "GeneratedOutcome",
     "GradeFn",
     "ImportResult",
     "JSONObject",

@@ -28,6 +28,7 @@ from typing import Any
 from creditfile.store import framing, history
 from creditfile.store.audit import clean_actor
 from creditfile.store.bookkeeping import (
+    GeneratedOutcome,
     ImportResult,
     RegradeOutcome,
     build_record,
@@ -36,6 +37,7 @@ from creditfile.store.bookkeeping import (
     copy_record,
     customer_document,
     grade_changes,
+    marked_origin,
     new_meta,
     now_text,
     regrade_events,
@@ -44,6 +46,7 @@ from creditfile.store.changes import changed_paths
 from creditfile.store.errors import (
     ArchiveNotFoundError,
     CustomerMissingError,
+    ForeignCustomersError,
     RegradeCancelledError,
     StoreError,
 )
@@ -319,6 +322,72 @@ class Archive:
                 self._snap.set_grading(cid, grading)
             self._commit(regrade_events(run, run_id, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, run_id)
+
+    def refresh_generated(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        grade_fn: GradeFn,
+        *,
+        origin: str,
+        run: Mapping[str, Any],
+        actor: str,
+        force: bool = False,
+    ) -> GeneratedOutcome:
+        """Store generated customers and grade the whole archive, in one write.
+
+        Each stored record is marked ``_meta.origin = origin``. Any later save or import of a
+        customer builds its bookkeeping anew, without the mark: a customer a person has
+        touched is no longer the generator's. The archive is checked under the lock; because
+        it is one write, ``.bak`` afterwards holds the archive exactly as it was.
+
+        Args:
+            docs: The generated documents.
+            grade_fn: ``documents -> {customer id: grading}``, called on the whole archive.
+            origin: The generator's mark (``demo``).
+            run: What to record about the regrade run (policy, as-of…).
+            actor: Who runs it.
+            force: Write even when the archive holds customers without the mark; those with
+                a generated id are replaced (and named in the result), the others kept.
+
+        Returns:
+            How many were added and replaced, which unmarked customers were replaced, and the
+            regrade's outcome.
+
+        Raises:
+            ForeignCustomersError: customers without the mark, and not ``force``; nothing
+                was written.
+            ArchiveWriteError: the write failed; the archive is unchanged.
+        """
+        with self._changing(), gc_paused():
+            records = self._snap.records
+            foreign = [cid for cid, rec in records.items() if marked_origin(rec) != origin]
+            if foreign and not force:
+                raise ForeignCustomersError(self.path, foreign)
+            unmarked = set(foreign)
+            self._snap.forget_all()  # every record is about to change: free the old bytes
+            at, events, added, overwritten = now_text(), [], 0, []
+            for doc in docs:
+                cid = str(doc["id"])
+                current = records.get(cid)
+                added += current is None
+                if cid in unmarked:
+                    overwritten.append(cid)
+                record = build_record(doc, current, actor, at)
+                record["_meta"]["origin"] = origin
+                self._snap.put(cid, record)
+                events.append(
+                    {"kind": "customer_imported", "customer_id": cid, "actor": actor, "at": at,
+                     "rev": record["_meta"]["rev"], "created": current is None, "origin": origin,
+                     **({"replaced_unmarked": True} if cid in unmarked else {})}
+                )  # fmt: skip
+            gradings = grade_fn(self.documents())
+            changes = grade_changes(self._snap.records, gradings)
+            run_id = self._next_txn()
+            for cid, grading in gradings.items():
+                self._snap.set_grading(cid, grading)
+            self._commit(events + regrade_events(run, run_id, actor, gradings, changes))
+            outcome = RegradeOutcome(gradings, changes, run_id)
+            return GeneratedOutcome(added, len(docs) - added, overwritten, outcome)
 
     def regrade_lines(
         self,

@@ -41,6 +41,31 @@ class RegradeOutcome:
     run_id: int | None = None
 
 
+@dataclass(frozen=True)
+class GeneratedOutcome:
+    """What storing generated customers did (``Archive.refresh_generated``).
+
+    Attributes:
+        added: Customers new to the archive.
+        replaced: Customers whose generated id was there already.
+        replaced_unmarked: Of those, the ones that did not carry the generator's mark (a
+            real customer, or one a person had changed): replaced only when forced.
+        regrade: The grading of the whole archive done in the same write.
+    """
+
+    added: int
+    replaced: int
+    replaced_unmarked: list[str]
+    regrade: RegradeOutcome
+
+
+def marked_origin(record: Mapping[str, Any]) -> str | None:
+    """The generator that made ``record`` and nobody changed since (``_meta.origin``), or None."""
+    meta = record.get("_meta")
+    origin = meta.get("origin") if isinstance(meta, Mapping) else None
+    return origin if isinstance(origin, str) else None
+
+
 def now_text() -> str:
     """The current UTC time, to the second, ISO 8601."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

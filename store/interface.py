@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from creditfile.store.bookkeeping import Gradings, ImportResult, RegradeOutcome
+from creditfile.store.bookkeeping import GeneratedOutcome, Gradings, ImportResult, RegradeOutcome
 from creditfile.store.lines import CustomerLines, LinesRegrade
 
 JSONObject = dict[str, Any]
@@ -111,6 +111,23 @@ class ArchiveStore(Protocol):
 
         Raises:
             RegradeCancelledError: ``cancelled()`` was true before the write; nothing changed.
+        """
+
+    def refresh_generated(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        grade_fn: GradeFn,
+        *,
+        origin: str,
+        run: Mapping[str, Any],
+        actor: str,
+        force: bool = False,
+    ) -> GeneratedOutcome:
+        """Store generated customers (marked ``_meta.origin``) and grade the whole archive in
+        one transaction, refusing an archive holding unmarked customers unless ``force``.
+
+        Raises:
+            ForeignCustomersError: unmarked customers, and not ``force``; nothing changed.
         """
 
     def activate_policy(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
-from creditfile.application.regrade import regrade
+from creditfile.application.batch import grade_all
+from creditfile.application.regrade import RegradeResult, run_record
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
+
+DEMO_ORIGIN = "demo"  # the mark on every customer demo generated (``_meta.origin``)
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -26,11 +30,22 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help="random seed; the same seed gives the same archive (default 1)",
     )
     parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an archive holding customers demo did not generate: those with a "
+        "generated id (C000001…) are replaced, the archive as it was is kept as ARCHIVE.bak",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    """Generate, store (adding or replacing the generated ids) and grade."""
+    """Generate, store (adding or replacing the generated ids) and grade, in one write.
+
+    Every customer demo writes is marked as generated (``_meta.origin: demo``); an archive
+    holding any customer without the mark (a real one, or one a person has changed since) is
+    refused unless ``--force``.
+    """
     if not 1 <= args.customers <= 1_000_000:
         env.warn("creditfile: --customers must be between 1 and 1,000,000")
         return 2
@@ -41,13 +56,29 @@ def run(args: argparse.Namespace, env: Env) -> int:
         progress.phase(f"generating {args.customers:,} customers")
         docs = generate_customers(args.customers, args.seed, as_of)
         archive = env.archive(create=True)
-        progress.phase("writing the archive")
-        result = archive.import_customers(docs, actor=env.actor)
-        progress.phase("grading")
-        summary = regrade(archive, policy, as_of, env.actor).summary()
+        progress.phase("writing and grading the archive")
+        result = archive.refresh_generated(
+            docs,
+            lambda all_docs: grade_all(all_docs, policy, as_of),
+            origin=DEMO_ORIGIN,
+            run=run_record(policy, as_of),
+            actor=env.actor,
+            force=args.force,
+        )
+    outcome = result.regrade
+    summary = RegradeResult(
+        outcome.gradings, outcome.changes, outcome.run_id, False, policy, as_of, {}
+    ).summary()
     summary.update(
-        {"archive": str(env.db_path), "added": result.added, "replaced": result.replaced}
+        {
+            "archive": str(env.db_path),
+            "added": result.added,
+            "replaced": result.replaced,
+            "replaced_unmarked": result.replaced_unmarked,
+        }
     )
+    if result.replaced_unmarked:
+        _warn_replaced(env, env.db_path, result.replaced_unmarked)
     if env.json:
         env.emit_json(summary)
         return 0
@@ -62,3 +93,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
         + f", ungraded {summary['ungraded']:,}"
     )
     return 0
+
+
+def _warn_replaced(env: Env, archive: Path, ids: list[str]) -> None:
+    shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+    what = "1 customer" if len(ids) == 1 else f"{len(ids):,} customers"
+    env.warn(
+        f"creditfile: replaced {what} that demo had not generated: {shown}; the archive as it "
+        f"was is kept as {archive}.bak until the next write — copy it now to keep them"
+    )

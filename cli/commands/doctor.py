@@ -32,12 +32,23 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--wait",
-        type=float,
+        type=_seconds,
         default=30.0,
         metavar="SECONDS",
         help="with --restore: how long to wait for another process using the archive (default 30)",
     )
     parser.set_defaults(handler=run)
+
+
+def _seconds(text: str) -> float:
+    """A wait in seconds, 0 to 3600."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:  # also false for NaN
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return value
 
 
 @dataclass
