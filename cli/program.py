@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from creditfile import __version__
+from creditfile.cli.completion import Parser
 from creditfile.cli.env import Env, UsageError
 from creditfile.policy import CreditfileError, PolicyError
 
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",
     "creditfile.cli.commands.doctor",
+    "creditfile.cli.commands.completion",
 )
 
 
@@ -65,7 +67,7 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser, with every registered command."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="creditfile",
         parents=[global_options(suppress=False)],
         description="Customer credit archives graded A/B/C under a YAML credit policy.",

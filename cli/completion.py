@@ -1,0 +1,87 @@
+"""Shell completion scripts (through shtab) and "did you mean" for mistyped commands."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+import shtab
+
+SHELLS = ("bash", "zsh", "fish")
+
+# What each file-taking argument completes to, by its ``dest``; everything else that names a
+# file (metavar FILE or PATH) completes to any file.
+POLICY_FILES = shtab.glob("*.yaml", "*.yml")
+ARCHIVE_FILES = shtab.glob("*.json")
+DATA_FILES = shtab.glob("*.json", "*.jsonl", "*.csv", "*.xlsx")
+BY_DEST: dict[str, Any] = {
+    "policy": POLICY_FILES,
+    "old": POLICY_FILES,
+    "new": POLICY_FILES,
+    "tests": POLICY_FILES,
+    "db": ARCHIVE_FILES,
+}
+FILE_METAVARS = {"FILE", "PATH", "TESTFILE"}
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` that suggests the closest command for a mistyped one.
+
+    Subcommand parsers are made by ``add_parser`` with the same class, so ``policy chek`` is
+    answered as ``regrad`` is.
+    """
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is None or not isinstance(value, str) or value in choices:
+            super()._check_value(action, value)
+            return
+        names = [str(choice) for choice in choices]
+        close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+        if not close:
+            super()._check_value(action, value)
+            return
+        raise argparse.ArgumentError(
+            action, f"invalid choice: {value!r}; did you mean {close[0]!r}?"
+        )
+
+
+def _actions(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.Action]]:
+    """Every argument of ``parser`` and its subcommands, with the command words leading to it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _actions(child, (*path, name))
+        else:
+            yield path, action
+
+
+def _completion_of(path: tuple[str, ...], action: argparse.Action) -> Any:
+    if action.dest in BY_DEST:
+        return BY_DEST[action.dest]
+    if action.dest in ("file", "files") and path[:1] == ("policy",):
+        return POLICY_FILES
+    if action.dest == "files" and path[:1] == ("import",):
+        return DATA_FILES
+    if action.metavar in FILE_METAVARS:
+        return shtab.FILE
+    return None
+
+
+def mark_files(parser: argparse.ArgumentParser) -> None:
+    """Tell shtab which arguments complete to files, and of which kinds."""
+    for path, action in _actions(parser):
+        completion = _completion_of(path, action)
+        if completion is not None:
+            action.complete = completion  # type: ignore[attr-defined]
+
+
+def script(parser: argparse.ArgumentParser, shell: str) -> str:
+    """The completion script of ``parser`` for ``shell`` (one of :data:`SHELLS`)."""
+    mark_files(parser)
+    text: str = shtab.complete(parser, shell=shell)
+    return text
