@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import needs_archive, resolve_policy
+from creditfile.cli.table import fit_line
 from creditfile.policy import Policy
 from creditfile.store import ArchiveStore, default_actor, default_archive_path
 
@@ -96,8 +97,8 @@ class Env:
         self.stdout.write("\n")
 
     def say(self, text: str = "") -> None:
-        """Write a line of human-readable output."""
-        self.stdout.write(text + "\n")
+        """Write a line of human-readable output (wrapped to the terminal's width, if any)."""
+        self.stdout.write(fit_line(text) + "\n")
 
     def warn(self, text: str) -> None:
         """Write a line to stderr."""

@@ -13,6 +13,7 @@ from typing import NoReturn
 from creditfile import __version__
 from creditfile.cli.completion import Parser
 from creditfile.cli.env import Env, UsageError
+from creditfile.cli.table import configure as configure_tables
 from creditfile.policy import CreditfileError, PolicyError
 
 # Each module registers its own subcommand; the TUI is imported only when it is run.
@@ -57,6 +58,12 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         help="who is acting, for the history (default: the OS user)",
     )
     parent.add_argument(
+        "--wide",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="tables at full width on a terminal: never drop or fold a column",
+    )
+    parent.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
@@ -93,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
     env = Env(args)
+    configure_tables(env.stdout, wide=bool(getattr(args, "wide", False)))
     if args.command != "tui":
         # A command runs once and exits; its data (JSON documents) has no reference cycles.
         # Without this, every batch of new gradings makes the collector walk the whole

@@ -1,56 +1,73 @@
-"""A quiet progress line on stderr for long commands; silent when stderr is not a terminal."""
+"""A quiet progress line on stderr for long commands (rich.progress); silent off a terminal."""
 
 from __future__ import annotations
 
+import os
 import threading
-import time
 from types import TracebackType
 from typing import IO
 
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
 
 class Progress:
-    """Shows ``phase… 12s`` on one terminal line once a job has run for ``delay`` seconds.
+    """Shows ``⠋ phase… 0:00:12`` on one terminal line once a job has run for ``delay`` seconds.
 
     Use as a context manager; call ``phase()`` as the job moves on. Nothing is printed when
-    ``stream`` is not a terminal, so pipes and logs stay clean.
+    ``stream`` is not a terminal, so pipes and logs stay clean; the line is cleared at the end.
     """
 
     def __init__(self, stream: IO[str], *, delay: float = 1.5, interval: float = 0.25) -> None:
-        self._stream = stream
         self._enabled = bool(getattr(stream, "isatty", lambda: False)())
         self._delay = delay
-        self._interval = interval
         self._phase = ""
-        self._started = time.monotonic()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._shown = False
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._task: TaskID | None = None
+        self._finished = False
+        self._bar = RichProgress(
+            SpinnerColumn(),
+            TextColumn("{task.description}…"),
+            TimeElapsedColumn(),
+            console=Console(
+                file=stream,
+                force_terminal=self._enabled,
+                no_color="NO_COLOR" in os.environ,
+                highlight=False,
+            ),
+            transient=True,
+            refresh_per_second=1 / max(interval, 0.01),
+        )
 
     def __enter__(self) -> Progress:
         if self._enabled:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
+            self._timer = threading.Timer(self._delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        if self._shown:
-            self._stream.write("\r\033[K")
-            self._stream.flush()
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._task is not None:
+                self._bar.stop()
+            self._finished = True  # a timer that fires late must not start the line again
 
     def phase(self, text: str) -> None:
         """Name what the job is doing now, e.g. ``grading 100,000 customers``."""
-        self._phase = text
+        with self._lock:
+            self._phase = text
+            if self._task is not None and not self._finished:
+                self._bar.update(self._task, description=text)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            elapsed = time.monotonic() - self._started
-            if elapsed < self._delay:
-                continue
-            self._shown = True
-            self._stream.write(f"\r\033[K{self._phase}… {elapsed:.0f}s")
-            self._stream.flush()
+    def _show(self) -> None:
+        with self._lock:
+            if self._task is not None or self._finished:
+                return
+            self._bar.start()
+            self._task = self._bar.add_task(self._phase, total=None)

@@ -1,39 +1,200 @@
-"""Plain-text tables that line up Chinese (double-width) text in a terminal."""
+"""Terminal tables for the command line, drawn by rich: Chinese aligned, fitted to the terminal.
+
+Callers hand over headers and rows and get text back; how wide it may be and whether it may
+carry colour is decided once per run by :func:`configure` (from the output stream, ``--wide`` and
+``NO_COLOR``). Unconfigured, and whenever the output is not a terminal, a table is plain and
+complete: no width limit, no colour, so pipes and files get every column.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+import io
+import os
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+
+# A header rule of dashes and nothing else, as the plain tables have.
+RULED = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes take no cells
+RICH_ROWS = 500  # longer tables are lined up without rich (see render_table)
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where tables go: ``width`` in cells (None: no limit) and whether colour is allowed."""
+
+    width: int | None = None
+    colour: bool = False
+
+
+_output = Output()
+
+
+def configure(stream: IO[str], *, wide: bool = False) -> Output:
+    """Fit tables to ``stream`` when it is a terminal; return what was decided.
+
+    Args:
+        stream: Where the command writes its tables (normally stdout).
+        wide: ``--wide``: never drop or fold columns, however narrow the terminal.
+    """
+    global _output  # noqa: PLW0603 - one setting per process, made once by the entry point
+    if not bool(getattr(stream, "isatty", lambda: False)()):
+        _output = Output()
+    else:
+        width = None if wide else Console(file=stream).size.width
+        _output = Output(width=width, colour="NO_COLOR" not in os.environ)
+    return _output
+
+
+def fit_line(text: str) -> str:
+    """Prose wrapped at word boundaries to the terminal's width (unchanged elsewhere).
+
+    Lines that already fit, such as those of a table from :func:`render_table`, are kept.
+    """
+    width = _output.width
+    if width is None:
+        return text
+    return "\n".join(_wrapped(line, width) for line in text.split("\n"))
+
+
+def _wrapped(line: str, width: int) -> str:
+    if cell_len(_ANSI.sub("", line)) <= width:
+        return line
+    console = _console(width)
+    console.print(line, overflow="fold")
+    wrapped: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(part.rstrip() for part in wrapped.splitlines())
 
 
 def cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int, *, right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` cells."""
-    gap = " " * max(0, width - cell_width(text))
-    return gap + text if right else text + gap
+    return cell_len(text)
 
 
 def render_table(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[bool] | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    numeric: Sequence[bool] | None = None,
+    *,
+    priority: Sequence[int] | None = None,
 ) -> str:
-    """A table with a header rule; numeric columns are right-aligned."""
+    """A table with a header rule; numeric columns are right-aligned and never folded.
+
+    Args:
+        headers: Column headings.
+        rows: Cell values (``None`` shows as ``-``, numbers with thousands separators).
+        numeric: Which columns are numbers (default: guessed from the values).
+        priority: One number per column, 0 the most important; on a terminal too narrow for
+            every column, the highest numbers are dropped first (the table then says which).
+            Without it no column is dropped, only folded.
+
+    Returns:
+        The table as text, without trailing spaces.
+    """
     cells = [[_text(v) for v in row] for row in rows]
-    widths = [cell_width(h) for h in headers]
+    flags = list(numeric) if numeric is not None else _guess_numeric(rows, len(headers))
+    every = list(range(len(headers)))
+    width = _output.width
+    if width is None:
+        return _plain(headers, cells, flags, every)
+    ranks = list(priority) if priority is not None else [0] * len(headers)
+    shown = _fitting(headers, cells, ranks, width)
+    hidden = [headers[i] for i in every if i not in shown]
+    console = _console(width)
+    lines = []
+    if len(cells) > RICH_ROWS:
+        # rich lays a table out at about a millisecond a row: a regrade's 100,000 changes
+        # would take minutes. Long tables are lined up directly; columns are still dropped.
+        lines.append(_plain(headers, cells, flags, shown))
+    else:
+        console.print(_table(headers, cells, flags, shown))
+    if hidden:
+        console.print(f"(not shown at {width} columns: {', '.join(hidden)}; --wide shows all)")
+    text: str = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join([*lines, *(line.rstrip() for line in text.splitlines())])
+
+
+def _fitting(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], ranks: Sequence[int], width: int
+) -> list[int]:
+    """The columns to show: the least important dropped while a row cannot fit on a line.
+
+    What still does not fit is folded by rich within its own column, never cut.
+    """
+    natural = [cell_len(h) for h in headers]
     for row in cells:
         for index, value in enumerate(row):
-            widths[index] = max(widths[index], cell_width(value))
-    flags = list(numeric) if numeric is not None else _guess_numeric(rows, len(headers))
-    lines = ["  ".join(pad(h, w, right=f) for h, w, f in zip(headers, widths, flags, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend(
-        "  ".join(pad(v, w, right=f) for v, w, f in zip(row, widths, flags, strict=True))
-        for row in cells
+            natural[index] = max(natural[index], cell_len(value))
+    shown = list(range(len(headers)))
+    while sum(natural[i] + 2 for i in shown) - 1 > width:
+        droppable = [i for i in shown if ranks[i] > 0]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (ranks[i], i)))
+    return shown
+
+
+def _plain(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
+) -> str:
+    widths = {i: cell_len(headers[i]) for i in shown}
+    for row in cells:
+        for i in shown:
+            widths[i] = max(widths[i], cell_len(row[i]))
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(_pad(values[i], widths[i], right=flags[i]) for i in shown).rstrip()
+
+    rule = "  ".join("-" * widths[i] for i in shown)
+    return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+
+
+def _pad(text: str, width: int, *, right: bool) -> str:
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def _console(width: int) -> Console:
+    return Console(
+        file=io.StringIO(),
+        width=width,
+        force_terminal=_output.colour,
+        color_system="standard" if _output.colour else None,
+        no_color=not _output.colour,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
     )
-    return "\n".join(line.rstrip() for line in lines)
+
+
+def _table(
+    headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
+) -> Table:
+    table = Table(
+        box=RULED,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="bold" if _output.colour else "",
+    )
+    for index in shown:
+        table.add_column(
+            headers[index],
+            justify="right" if flags[index] else "left",
+            no_wrap=flags[index],
+            overflow="fold",
+        )
+    for row in cells:
+        table.add_row(*(row[index] for index in shown))
+    return table
 
 
 def _text(value: object) -> str:

@@ -257,7 +257,20 @@ def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
             [_cell_text(v, c.kind) for v, c in zip(values, table.columns, strict=True)]
             for values in table.values()
         ]
-        env.say(render_table(table.headers(), rows, numeric))
+        priority = [_terminal_priority(c.key, c.kind) for c in table.columns]
+        env.say(render_table(table.headers(), rows, numeric, priority=priority))
+
+
+# What a narrow terminal keeps: who, which grade, the totals; shares and details go first.
+_ALWAYS_SHOWN = {"key", "label", "id", "name", "grade", "from", "reasons", "customers",
+                 "outstanding", "cumulative_amount", "amount", "total"}  # fmt: skip
+_DROPPED_FIRST = {"details": 3, "pct": 2, "bool": 2}
+
+
+def _terminal_priority(key: str, kind: str) -> int:
+    if key in _ALWAYS_SHOWN or key.startswith(("c:", "to:")):
+        return 0
+    return _DROPPED_FIRST.get(key, _DROPPED_FIRST.get(kind, 1))
 
 
 def _cell_text(value: Any, kind: str) -> str:

@@ -19,7 +19,7 @@ def test_progress_shows_on_a_terminal_after_the_delay() -> None:
         progress.phase("grading 100,000 customers")
         time.sleep(0.2)
     assert "grading 100,000 customers…" in stream.getvalue()
-    assert stream.getvalue().endswith("\r\033[K")  # the line is cleared at the end
+    assert stream.getvalue().endswith("\033[2K")  # the line is erased at the end
 
 
 def test_progress_is_silent_in_a_pipe() -> None:

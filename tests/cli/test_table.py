@@ -1,0 +1,217 @@
+"""Tables on a terminal fit its width; piped they are plain and complete."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_support import Run
+from rich.cells import cell_len
+
+from creditfile.cli import table as cli_table
+from creditfile.cli.table import configure, render_table
+
+ROOT = Path(__file__).parents[2]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+HEADERS = ["序号", "客户编号", "客户名称", "等级", "复评原因", "说明"]
+ROWS = [
+    [
+        1,
+        "C000107",
+        "广州广业钢结构工程有限公司",
+        "D",
+        "超出信用额度",
+        "D 级没有信用额度, 但应收 227,200.00 元",
+    ],
+    [
+        2,
+        "C000180",
+        "广州瑞晟建筑装饰工程有限公司",
+        "未评级",
+        "评估缺项、超出信用额度",
+        "缺少评分项 other (其他)",
+    ],
+    [
+        3,
+        "C000003",
+        "Wuhan Hongda Construction Engineering Co., Ltd.",
+        "B",
+        "评估过期",
+        "上次评估在 2024-01-01, 已 700 天",
+    ],
+]
+PRIORITY = [2, 0, 0, 0, 1, 3]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def _plain_again() -> Iterator[None]:
+    yield
+    configure(io.StringIO())
+
+
+def _lines(text: str) -> list[str]:
+    return [ANSI.sub("", line) for line in text.splitlines()]
+
+
+def _by_cells(line: str, start: int, end: int) -> str:
+    """The part of ``line`` between terminal cells ``start`` and ``end``."""
+    out, at = [], 0
+    for ch in line:
+        if start <= at < end:
+            out.append(ch)
+        at += cell_len(ch)
+    return "".join(out)
+
+
+def _columns(lines: list[str]) -> dict[str, str]:
+    """Each shown column's text, its folded pieces joined: header → all its cells in order."""
+    rule = next(i for i, line in enumerate(lines) if set(line) <= {"-", " "} and "-" in line)
+    spans = [(m.start(), m.end() + 1) for m in re.finditer(r"-+", lines[rule])]
+    end = next((i for i, line in enumerate(lines) if line.startswith("(not shown")), len(lines))
+    body = lines[rule + 1 : end]
+    return {
+        "".join(_by_cells(line, a, b) for line in lines[:rule]).strip(): "".join(
+            _by_cells(line, a, b).strip() for line in body
+        )
+        for a, b in spans
+    }
+
+
+def test_piped_tables_are_complete_plain_and_aligned() -> None:
+    configure(io.StringIO())
+    text = render_table(HEADERS, ROWS, priority=PRIORITY)
+    assert "\x1b" not in text
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(ROWS)  # one line per row: nothing folded or dropped
+    for row in ROWS:
+        for value in row:
+            assert str(value) in text
+    # Each column starts at the same terminal cell on every line, Chinese or not.
+    header, _, *body = lines
+    start = cell_len(header[: header.index("等级")])
+    for line, row in zip(body, ROWS, strict=True):
+        assert cell_len(line[: line.index(f"  {row[3]}") + 2]) == start
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_on_a_terminal_every_line_fits(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    configure(_Terminal())
+    text = render_table(HEADERS, ROWS, priority=PRIORITY)
+    lines = _lines(text)
+    assert max(cell_len(line) for line in lines) <= width
+    # The most important columns are always there, every cell whole (folded, never cut).
+    columns = _columns(lines)
+    assert columns["客户编号"] == "".join(str(row[1]) for row in ROWS)
+    assert columns["客户名称"].replace(" ", "") == "".join(str(r[2]).replace(" ", "") for r in ROWS)
+
+
+def test_a_narrow_terminal_drops_the_least_important_columns_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    configure(_Terminal())
+    lines = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))
+    assert "说明" not in lines[0] and "客户名称" in lines[0]
+    assert "说明" in lines[-1] and "--wide" in lines[-1]
+
+
+def test_wide_shows_every_column_on_any_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    configure(_Terminal(), wide=True)
+    lines = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))
+    assert len(lines) == 2 + len(ROWS)
+    assert all(h in lines[0] for h in HEADERS)
+
+
+def test_colour_only_on_terminals_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    configure(_Terminal())
+    assert "\x1b[" in render_table(HEADERS, ROWS)
+    monkeypatch.setenv("NO_COLOR", "1")
+    configure(_Terminal())
+    assert "\x1b" not in render_table(HEADERS, ROWS)
+    monkeypatch.delenv("NO_COLOR")
+    configure(io.StringIO())
+    assert "\x1b" not in render_table(HEADERS, ROWS)
+
+
+def test_unconfigured_tables_are_plain() -> None:
+    cli_table._output = cli_table.Output()
+    assert "\x1b" not in render_table(HEADERS, ROWS)
+
+
+def _under_terminal(args: list[str], columns: int, db: Path) -> str:
+    """Run the program with its output on a pseudo-terminal ``columns`` wide."""
+    main, child = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "LINES": "40", "CREDITFILE_DB": str(db),
+           "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}  # fmt: skip
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "creditfile", *args],
+        stdout=child,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.fixture(scope="module")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("tables") / "demo.json"
+    subprocess.run(
+        [sys.executable, "-m", "creditfile", "--db", str(db), "demo", "--customers", "60"],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
+    return db
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize(
+    "args", [["report", "review"], ["report", "credit"], ["explain", "C000001"], ["history"]]
+)
+def test_commands_fit_the_terminal(demo_archive: Path, args: list[str], columns: int) -> None:
+    out = _under_terminal(args, columns, demo_archive)
+    lines = _lines(out)
+    assert len(lines) > 3, out
+    assert max(cell_len(line) for line in lines) <= columns, out
+    assert "\x1b[" in out  # a terminal gets colour
+
+
+def test_piped_reports_are_complete(demo_archive: Path, run: Run) -> None:
+    result = run("--db", str(demo_archive), "report", "review", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.startswith("序号"))
+    assert all(h in header for h in HEADERS)
+    assert "--wide" not in result.stdout
