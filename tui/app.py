@@ -11,12 +11,13 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input, Select, TextArea
 
 from creditfile.policy import CreditfileError
 from creditfile.tui.i18n import resolve_lang, t
-from creditfile.tui.keys import KEYS, KeymapError, bindings, bindings_map, keymap_path, load_keymap
+from creditfile.tui.keys import KEYS, KeymapError, bindings, described, keymap_path, load_keymap
 from creditfile.tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
 from creditfile.tui.service import (
     ArchiveService,
@@ -39,14 +40,20 @@ class CreditfileApp(App[None]):
 
     CSS_PATH = "styles.tcss"
     TITLE = "creditfile"
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings("app", "en"))
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings("app", "en"),
+        # As priority bindings the focus moves as the key is read, so what is typed next
+        # (a paste, a fast typist) lands in the field moved to.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
+    ]
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, service: ArchiveService, keymap_file: str | Path | None = None) -> None:
         super().__init__()
         self.service = service
         self.lang = service.lang
-        self._bindings = bindings_map("app", self.lang)
+        self._bindings = described(self._bindings, self.lang)
         self.keymap_file = Path(keymap_file) if keymap_file is not None else keymap_path()
         self.keymap_problem: KeymapError | None = None
         self.first_rows_at: float | None = None
@@ -210,15 +217,24 @@ class CreditfileApp(App[None]):
     # -- screens ------------------------------------------------------------------------------
 
     def action_switch(self, mode: str) -> None:
-        """Show one of the four main screens (1–4); keeps each one's own stack."""
-        if mode in SCREENS:
-            self.switch_mode(mode)
+        """Show one of the four main screens (1–4); keeps each one's own stack.
+
+        Never while a field has the focus (the digit belongs to the field) or while a form has
+        unsaved edits (say so: save or leave the card first).
+        """
+        if mode not in SCREENS or mode == self.current_mode:
+            return
+        if isinstance(self.focused, Input | Select | TextArea):
+            return
+        if any(_unsaved(screen) for screen in self.screen_stack):
+            self.notify(t(self.lang, "switch.unsaved"), severity="warning", timeout=4)
+            return
+        self.switch_mode(mode)
 
     async def action_quit(self) -> None:
         """Quit; a customer card with unsaved edits asks first (save, discard or keep)."""
         for screen in reversed(self.screen_stack):
-            unsaved = getattr(screen, "has_unsaved_changes", None)
-            if unsaved is not None and unsaved():
+            if _unsaved(screen):
                 screen.confirm_leave(self.exit)
                 return
         self.exit()
@@ -246,10 +262,19 @@ class CreditfileApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the interface, in the interface language."""
-        from creditfile.tui.screens.palette import commands_for
+        from creditfile.tui.screens.palette import builtin_commands, commands_for
 
-        yield from commands_for(self, screen)
-        yield from super().get_system_commands(screen)
+        ours = list(commands_for(self, screen))
+        yield from ours
+        yield from builtin_commands(
+            self.lang, super().get_system_commands(screen), (c.title for c in ours)
+        )
+
+
+def _unsaved(screen: Screen[Any]) -> bool:
+    """Whether ``screen`` holds edits that leaving it would lose."""
+    unsaved = getattr(screen, "has_unsaved_changes", None)
+    return bool(unsaved is not None and unsaved())
 
 
 class RowsSoFar:

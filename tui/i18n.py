@@ -80,6 +80,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "空格勾选,Tab 切换分组,回车应用,Esc 取消",
         "Space ticks, Tab moves between groups, Enter applies, Esc cancels",
     ),
+    # the customer card: asking before a destructive key
+    "lease.cancel_title": ("取消租赁 {contract}?", "Cancel lease {contract}?"),
+    "lease.cancel_body": (
+        "租赁 {contract} 将标记为已取消:仍保留在档案中,但不再计入累计租赁额。保存后生效。",
+        "Lease {contract} will be marked cancelled: it stays on file but no longer counts "
+        "towards the cumulative lease amount. It takes effect when the card is saved.",
+    ),
+    "lease.cancel_keep": ("不取消", "Keep the lease"),
+    "lease.cancel_yes": ("取消该租赁", "Cancel the lease"),
+    "switch.unsaved": (
+        "卡片有未保存的修改:先保存(Ctrl+S)或返回(Esc)再切换页面",
+        "The card has unsaved changes: save (Ctrl+S) or leave it (Esc) before switching screens",
+    ),
     # key descriptions
     "key.search": ("搜索", "Search"),
     "key.filters": ("筛选", "Filters"),
@@ -106,7 +119,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.confirm": ("确认执行", "Apply"),
     "key.cancel": ("取消", "Cancel"),
     "key.reload": ("重新载入", "Reload"),
-    "key.by": ("切换维度", "Next view"),
+    "key.by": ("下一维度", "Next view"),
+    "key.prev_view": ("上一维度", "Previous view"),
     "key.reload_archive": ("重新读取档案", "Reload the archive"),
     "archive.changed": (
         "档案已被其他人修改,按 ctrl+r 重新读取",
@@ -173,8 +187,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Total: {leases} leases, amount CNY {amount}",
     ),
     "portfolio.hint": (
-        "Tab 或 b 切换维度:等级、租赁物、性质、层级",
-        "Tab or b switches the view: grade, leased item, nature, tier",
+        "b 或 → 下一维度,B 或 ← 上一维度:等级、租赁物、性质、层级",
+        "b or → shows the next view, B or ← the previous: grade, leased item, nature, tier",
     ),
     # policy
     "policy.version": ("版本", "Version"),
@@ -240,14 +254,46 @@ TEXTS: dict[str, tuple[str, str]] = {
     "review.heading": ("待复评客户:{n} 位", "Customers due for review: {n}"),
     "review.none": ("目前没有需要复评的客户", "No customer is due for review"),
     "review.col.reasons": ("原因", "Reasons"),
+    # command palette
+    "palette.keys": ("按键 {keys}", "keys {keys}"),
+    "palette.keys_in": ("{where}页面按 {keys}", "{keys} on the {where} screen"),
+    "palette.policy_reload": ("重新载入信用政策", "Reload the policy"),
+    "palette.builtin.theme": ("配色主题", "Theme"),
+    "palette.builtin.theme.help": ("更换界面配色", "Change the colours of the interface"),
+    "palette.builtin.screenshot": ("截图", "Screenshot"),
+    "palette.builtin.screenshot.help": (
+        "把当前画面保存为 SVG 图片",
+        "Save the screen as an SVG picture",
+    ),
+    "palette.builtin.maximize": ("最大化", "Maximize"),
+    "palette.builtin.maximize.help": ("最大化当前部件", "Maximize the focused widget"),
+    "palette.builtin.minimize": ("还原", "Minimize"),
+    "palette.builtin.minimize.help": ("还原为正常大小", "Restore the normal size"),
     # help
     "help.heading": ("按键(可在 {path} 中修改)", "Keys (change them in {path})"),
+    "help.col.where": ("位置", "Where"),
     "help.col.key": ("按键", "Key"),
+    "help.where.focus": ("表单与对话框", "Forms, dialogs"),
+    "help.where.app": ("所有页面", "Everywhere"),
+    "help.where.list": ("客户列表", "Customer list"),
+    "help.where.table": ("列表中移动", "In the list"),
+    "help.where.card": ("客户卡片", "Customer card"),
+    "help.where.filters": ("筛选对话框", "Filter dialog"),
+    "help.where.regrade": ("重新评级预览", "Regrade preview"),
+    "help.where.portfolio": ("客户构成", "Portfolio"),
+    "help.where.policy": ("信用政策", "Policy"),
+    "help.where.screen": ("构成、政策、复评", "Other screens"),
+    "help.where.help": ("本按键列表", "This list"),
+    "help.focus_next": ("下一个字段或按钮", "Next field or button"),
+    "help.focus_previous": ("上一个字段或按钮", "Previous field or button"),
+    "help.field_next": ("表单中:下一个字段", "In a form: next field"),
+    "help.field_previous": ("表单中:上一个字段", "In a form: previous field"),
     "help.col.action": ("功能", "Action"),
     "help.col.id": ("绑定编号", "Binding id"),
     "help.mouse": (
-        "也可以用鼠标:单击选中,双击打开,滚轮翻页。",
-        "The mouse works too: click selects, double-click opens, the wheel scrolls.",
+        "Esc、F1、? 或 q 关闭本页。也可以用鼠标:单击选中,双击打开,滚轮翻页。",
+        "Esc, F1, ? or q closes this list. The mouse works too: click selects, double-click "
+        "opens, the wheel scrolls.",
     ),
     "keymap.bad": ("按键配置有误,已忽略:{error}", "Key configuration ignored: {error}"),
 }

@@ -15,7 +15,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual.binding import Binding, BindingsMap
@@ -68,7 +68,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("regrade.cancel", "escape,n", "cancel", "key.cancel"),
     # the portfolio
     KeySpec("portfolio.next", "b,right", "next_view", "key.by"),
-    KeySpec("portfolio.prev", "B,left", "prev_view", "key.by", show=False),
+    KeySpec("portfolio.prev", "B,left", "prev_view", "key.prev_view", show=False),
     # the policy screen
     KeySpec("policy.reload", "r", "reload", "key.reload"),
     # screens pushed on top (help, review, portfolio, policy)
@@ -80,6 +80,51 @@ KEYS: tuple[KeySpec, ...] = (
     # the help screen
     KeySpec("help.close", "escape,f1,question_mark,q", "close", "key.back"),
 )
+
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "home": "Home",
+    "end": "End",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "ctrl": "Ctrl",
+    "shift": "Shift",
+    "alt": "Alt",
+}
+
+
+def key_text(keys: str) -> str:
+    """Keys as people write them: ``slash,ctrl+f`` → ``/ · Ctrl+F``, ``f1`` → ``F1``.
+
+    Args:
+        keys: Textual key names, comma-separated.
+
+    Returns:
+        The keys for a person to read, separated by `` · ``.
+    """
+    return " · ".join(_one_key(k.strip()) for k in keys.split(",") if k.strip())
+
+
+def _one_key(key: str) -> str:
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name)
+    if len(shown) == 1 and modifiers:
+        shown = shown.upper()
+    elif len(name) > 1 and name == shown:
+        shown = name.upper() if name[0] == "f" and name[1:].isdigit() else name.capitalize()
+    return "+".join([*(KEY_NAMES.get(m, m) for m in modifiers), shown])
+
 
 KNOWN_PREFIXES = ("card.",)
 """Binding ids defined elsewhere (the customer card) that the keymap file may also name."""
@@ -102,9 +147,35 @@ def bindings(scope: str, lang: str) -> list[Binding]:
     ]
 
 
-def bindings_map(scope: str, lang: str) -> BindingsMap:
-    """A ``BindingsMap`` for a node's ``_bindings``, described in ``lang`` (ids unchanged)."""
-    return BindingsMap(bindings(scope, lang))
+def descriptions(lang: str) -> dict[str, str]:
+    """Every binding id of ``KEYS`` with its description in ``lang``."""
+    return {spec.id: t(lang, spec.text) for spec in KEYS}
+
+
+def described(
+    merged: BindingsMap, lang: str, extra: Mapping[str, str] | None = None
+) -> BindingsMap:
+    """A node's bindings with their descriptions in ``lang``; nothing else changes.
+
+    A node's ``_bindings`` hold what every class in its ancestry declares, Textual's own too
+    (Tab and Shift+Tab on every screen): relabelling them keeps those, where replacing the map
+    with the node's own bindings would drop them.
+
+    Args:
+        merged: The node's ``_bindings`` as Textual made them.
+        lang: ``zh`` or ``en``.
+        extra: Descriptions of binding ids not in ``KEYS`` (the card's), by id.
+
+    Returns:
+        A new map for the node's ``_bindings``.
+    """
+    texts = {**descriptions(lang), **(extra or {})}
+    return BindingsMap(
+        replace(binding, description=texts[binding.id])
+        if binding.id is not None and binding.id in texts
+        else binding
+        for _key, binding in merged
+    )
 
 
 class KeymapError(CreditfileError):

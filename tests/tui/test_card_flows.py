@@ -458,8 +458,17 @@ def test_add_close_and_cancel_leases(archive_path: Path, policy: Policy) -> None
         table.move_cursor(row=1)  # the active tower crane lease
         await pilot.press("c")
         table.move_cursor(row=0)
-        await pilot.press("x")
+        await pilot.press("x")  # cancelling asks first; Esc keeps the lease
         await pilot.pause()
+        assert pilot.app.screen.id == "cancel-lease-dialog"
+        assert "L2023-001" in str(pilot.app.screen.query_one("#dialog-body", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.draft.leases[0]["status"] == "closed"
+        await pilot.press("x", "tab", "enter")  # the second button: cancel the lease
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert screen.draft.leases[0]["status"] == "cancelled"
         assert "unsaved" in text_of(pilot, "#card-header")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -226,7 +226,7 @@ def test_a_click_selects_a_customer_and_a_double_click_opens_it(tui: Any) -> Non
         assert table.cursor == 4
         await pilot.click(CustomerTable, offset=(3, 4), times=2)
         await tui.settle(pilot)
-        assert pilot.app.screen.id == "customer-card"
+        assert pilot.app.screen.has_class("customer-card")
 
     tui.run(tui.make_app("en"), steps)
 
@@ -305,15 +305,8 @@ def test_quitting_with_unsaved_edits_asks_first(tui: Any) -> None:
         assert isinstance(card, CustomerScreen)
         await pilot.press("e")
         await tui.settle(pilot)
-        await pilot.press("tab", "x")
+        await pilot.press("x")  # editing starts in the name (the id of a customer is fixed)
         await pilot.pause()
-        if not card.has_unsaved_changes():  # focus landed on a read-only field: edit directly
-            from textual.widgets import Input
-
-            field = card.query(Input).first()
-            field.focus()
-            await pilot.press("x")
-            await pilot.pause()
         assert card.has_unsaved_changes()
         await pilot.press("ctrl+q")
         await tui.settle(pilot)

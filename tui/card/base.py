@@ -71,7 +71,9 @@ class CardBase(Screen[None]):
     """
 
     def __init__(self, backend: CardBackend, customer_id: str | None) -> None:
-        super().__init__(id="customer-card")
+        # A class, not an id: the list and the review list may each have a card open, and
+        # screen ids must be unique across the whole app.
+        super().__init__(classes="customer-card")
         self.backend = backend
         self.lang = backend.lang
         self._saving = False

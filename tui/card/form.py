@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from creditfile.policy.model import Policy
 from creditfile.tui.card.fields import (
@@ -21,6 +23,82 @@ from creditfile.tui.card.fields import (
 from creditfile.tui.card.texts import tr
 
 Choices = Sequence[tuple[str, str]]
+
+# A form is a column of fields: ↓ and ↑ go to the next and previous one, as Tab and Shift+Tab.
+# Priority bindings act as the key is read, before the next key is handed to a widget: what
+# is typed straight after (a paste, a fast typist, a terminal multiplexer) lands in the new
+# field, not in the one just left.
+COLUMN_KEYS: list[BindingType] = [
+    Binding("down", "field_next", show=False, priority=True),
+    Binding("up", "field_previous", show=False, priority=True),
+]
+
+
+class ColumnKeys:
+    """↓ and ↑ (and Enter in a text field) as Tab and Shift+Tab, for a field editor."""
+
+    def action_field_next(self) -> None:
+        """Focus the next field."""
+        self.screen.focus_next()  # type: ignore[attr-defined]
+
+    def action_field_previous(self) -> None:
+        """Focus the previous field."""
+        self.screen.focus_previous()  # type: ignore[attr-defined]
+
+
+class FieldInput(ColumnKeys, Input):
+    """A text or number field: Enter and ↓ go on to the next field, ↑ back, as on paper."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *COLUMN_KEYS,
+        Binding("enter", "field_next", show=False, priority=True),
+    ]
+
+
+class FieldSelect(ColumnKeys, Select[str]):
+    """A choice field: Enter or Space opens the choices; ↓ and ↑ move between the fields
+    (inside the open list of choices they move in the list)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *COLUMN_KEYS,
+        Binding("enter,space", "choose", show=False, priority=True),
+    ]
+
+    def _overlay(self) -> SelectOverlay:
+        return self.query_one(SelectOverlay)
+
+    def action_field_next(self) -> None:
+        """The next choice while the list is open, else the next field."""
+        if self.expanded:
+            self._overlay().action_cursor_down()
+        else:
+            super().action_field_next()
+
+    def action_field_previous(self) -> None:
+        """The previous choice while the list is open, else the previous field."""
+        if self.expanded:
+            self._overlay().action_cursor_up()
+        else:
+            super().action_field_previous()
+
+    def action_choose(self) -> None:
+        """Open the list; when it is open, take the highlighted choice.
+
+        Handled here rather than by the list itself: the list takes the focus only after
+        the key that opened it, and keys typed meanwhile must not be lost.
+        """
+        if not self.expanded:
+            self.action_show_overlay()
+            return
+        # What the list would do on Enter, done at once (the list reports it by a message,
+        # which the keys typed meanwhile would overtake).
+        highlighted = self._overlay().highlighted
+        if highlighted is not None:
+            value = self._options[highlighted][1]
+            if value != self.value:
+                self.value = value
+        self.expanded = False
+        self.screen.set_focus(self)
 
 
 class FieldRow(Vertical):
@@ -81,7 +159,7 @@ class FieldRow(Vertical):
             if isinstance(self._value, str) and self._value and self._value not in known:
                 # Keep an unknown stored value visible, so validation can name it.
                 options.append((self._value, self._value))
-            return Select(
+            return FieldSelect(
                 options,
                 value=self._value if self._value else Select.NULL,
                 compact=True,
@@ -89,7 +167,7 @@ class FieldRow(Vertical):
                 classes="field-editor",
             )
         if self.spec.kind == "bool":
-            return Select(
+            return FieldSelect(
                 self._choices or (("true", "true"), ("false", "false")),
                 value="true" if self._value is True else "false",
                 compact=True,
@@ -98,7 +176,7 @@ class FieldRow(Vertical):
                 classes="field-editor",
             )
         kind = "number" if self.spec.kind in ("money", "score") else "text"
-        return Input(
+        return FieldInput(
             format_value(self._value, self.spec.kind),
             id=self.editor_id,
             classes="field-editor",
@@ -138,8 +216,11 @@ def editor_text(widget: Widget) -> str:
     return ""
 
 
-class SectionForm(VerticalScroll):
+class SectionForm(VerticalScroll, can_focus=False):
     """The fields of one section, each with its label and inline problems.
+
+    Tab, ↓ and Enter (in a text field) go to the next field; Shift+Tab and ↑ to the previous.
+    The form itself takes no focus: it scrolls to the field that has it.
 
     Args:
         specs: The section's fields.

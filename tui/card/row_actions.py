@@ -133,9 +133,32 @@ class RecordActions(CardBase):
         self.refresh_card()
 
     def action_cancel_lease(self) -> None:
-        """``x``: cancel the lease under the cursor (it stays on file, counting for nothing)."""
+        """``x``: cancel the lease under the cursor (it stays on file, counting for nothing),
+        once staff confirm it."""
+        from creditfile.tui.card.modals import ChoiceDialog
+
         index = self._cursor("leases-table", len(self.draft.leases))
         if self._active_section() != "leases" or index is None:
+            return
+        lease = self.draft.leases[index]
+        contract = lease.get("contract", "")
+        if lease.get("status") == "cancelled":
+            self.notify(tr(self.lang, "lease.already_cancelled", contract=contract))
+            return
+        dialog = ChoiceDialog(
+            tr(self.lang, "lease.cancel_title", contract=contract),
+            tr(self.lang, "lease.cancel_body", contract=contract),
+            [
+                ("keep", tr(self.lang, "lease.cancel_keep"), "primary"),
+                ("cancel", tr(self.lang, "lease.cancel_yes"), "error"),
+            ],
+            escape="keep",
+            dialog_id="cancel-lease-dialog",
+        )
+        self.app.push_screen(dialog, lambda choice: self._cancel_chosen(choice, index))
+
+    def _cancel_chosen(self, choice: str | None, index: int) -> None:
+        if choice != "cancel":
             return
         contract = self.draft.leases[index].get("contract", "")
         if self._refused(self.draft.cancel_lease(index), contract=contract):

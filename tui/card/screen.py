@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on
-from textual.binding import Binding, BindingsMap, BindingType
-from textual.widgets import TabbedContent
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Select, TabbedContent
 
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.row_actions import RecordActions
 from creditfile.tui.card.saving import SaveActions
 from creditfile.tui.card.texts import tr
+from creditfile.tui.keys import described
 
 # (key, action, text key of the description, binding id, shown in the footer, priority)
 CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
@@ -35,6 +36,11 @@ TAB_ACTIONS = {
     "cancel_lease": ("leases",),
     "verify": ("sources",),
 }
+
+# Keys that are also text: while a field has the focus they are typed, never acted on.
+LETTER_ACTIONS = frozenset(
+    {"edit", "next_tab", "prev_tab", "reveal", "add", "close_lease", "cancel_lease", "verify"}
+)
 
 
 def card_bindings(lang: str) -> list[BindingType]:
@@ -60,11 +66,15 @@ class CustomerScreen(SaveActions, RecordActions):
     def __init__(self, service: CardBackend, customer_id: str | None) -> None:
         super().__init__(service, customer_id)
         # Descriptions in the interface language; the ids stay, so keymaps still apply.
-        self._bindings = BindingsMap(card_bindings(self.lang))
+        own = {bid: tr(self.lang, text) for _k, _a, text, bid, _s, _p in CARD_KEYS}
+        self._bindings = described(self._bindings, self.lang, own)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide tab-specific actions on other tabs, and editing actions on a missing card."""
+        """Hide tab-specific actions on other tabs, and editing actions on a missing card;
+        while a field has the focus, letters are the field's, not the card's."""
         if self.missing and action in ("edit", "save", "reveal", *TAB_ACTIONS):
+            return False
+        if action in LETTER_ACTIONS and isinstance(self.focused, Input | Select):
             return False
         tabs = TAB_ACTIONS.get(action)
         if tabs is None or not self.is_mounted:

@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
-from textual.binding import BindingsMap
 from textual.screen import Screen
 from textual.widgets import Static
 
 from creditfile.tui.i18n import t
-from creditfile.tui.keys import bindings
+from creditfile.tui.keys import described
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -26,14 +25,13 @@ class DataScreen(Screen[None]):
     Args:
         service: The application's service.
         screen_id: The screen's id (``portfolio``, ``policy``, ``review``).
-        scope: The scope of its own key bindings (``portfolio``, ``policy``, or ``screen``).
     """
 
-    def __init__(self, service: ArchiveService, screen_id: str, scope: str) -> None:
+    def __init__(self, service: ArchiveService, screen_id: str) -> None:
         super().__init__(id=screen_id)
         self.service = service
         self.lang = service.lang
-        self._bindings = BindingsMap([*bindings(scope, self.lang), *bindings("screen", self.lang)])
+        self._bindings = described(self._bindings, self.lang)
         self._seen = -1
         self.ready = False
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 
 from creditfile.tui.i18n import t
-from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.keys import bindings, described
 from creditfile.tui.search_index import FILTERABLE
 
 Filters = dict[str, frozenset[str]]
@@ -40,7 +40,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
         self.lang = lang
         self.choices = choices
         self.current = current
-        self._bindings = bindings_map("filters", lang)
+        self._bindings = described(self._bindings, lang)
 
     def compose(self) -> ComposeResult:
         """One ticked list per column, and the buttons."""

@@ -14,29 +14,57 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from creditfile.tui.i18n import t
-from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.keys import bindings, described, key_text
+
+# Where each binding id's keys work, by the id's first part.
+SCOPES = (
+    "app",
+    "list",
+    "table",
+    "card",
+    "filters",
+    "regrade",
+    "portfolio",
+    "policy",
+    "screen",
+    "help",
+)
+
+# Keys Textual gives every screen (not remappable): said once, so nobody has to guess them.
+FOCUS_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("", "tab", "help.focus_next"),
+    ("", "shift+tab", "help.focus_previous"),
+    ("", "down,enter", "help.field_next"),
+    ("", "up", "help.field_previous"),
+)
 
 
-def key_text(keys: str) -> str:
-    """Keys as people write them: ``slash,ctrl+f`` → ``/ ctrl+f``."""
-    names = {
-        "slash": "/",
-        "question_mark": "?",
-        "escape": "Esc",
-        "enter": "Enter",
-        "pageup": "PgUp",
-        "pagedown": "PgDn",
-        "left_square_bracket": "[",
-        "right_square_bracket": "]",
-        "home": "Home",
-        "end": "End",
-        "down": "↓",
-        "up": "↑",
-        "left": "←",
-        "right": "→",
-        "f1": "F1",
-    }
-    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+def help_rows(lang: str, keys: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """``(where, keys, action, binding id)`` rows grouped by where the keys work, each group
+    named once, every key readable, no row twice.
+
+    Args:
+        lang: ``zh`` or ``en``.
+        keys: ``(binding id, keys, description)`` of every binding, remapped keys applied.
+    """
+    groups: dict[str, list[tuple[str, str, str]]] = {scope: [] for scope in SCOPES}
+    groups["focus"] = [(bid, k, t(lang, text)) for bid, k, text in FOCUS_ROWS]
+    for binding_id, keyset, description in keys:
+        scope = binding_id.split(".", 1)[0]
+        groups.setdefault(scope, []).append((binding_id, keyset, description))
+    rows: list[tuple[str, str, str, str]] = []
+    for scope in ("focus", *SCOPES, *(g for g in groups if g not in SCOPES and g != "focus")):
+        seen: set[tuple[str, str]] = set()
+        first = True
+        for binding_id, keyset, description in groups.get(scope, []):
+            shown = key_text(keyset)
+            if (shown, description) in seen:
+                continue
+            seen.add((shown, description))
+            where = t(lang, f"help.where.{scope}") if first else ""
+            rows.append((where, shown, description, binding_id))
+            first = False
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -55,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
         self.lang = lang
         self.keys = keys
         self.keymap_file = keymap_file
-        self._bindings = bindings_map("help", lang)
+        self._bindings = described(self._bindings, lang)
 
     def compose(self) -> ComposeResult:
         """The heading, the table, the mouse hint."""
@@ -68,12 +96,15 @@ class HelpScreen(ModalScreen[None]):
         """Fill the table."""
         table = self.query_one(DataTable)
         table.add_columns(
+            t(self.lang, "help.col.where"),
             t(self.lang, "help.col.key"),
             t(self.lang, "help.col.action"),
             t(self.lang, "help.col.id"),
         )
-        for binding_id, keys, description in self.keys:
-            table.add_row(key_text(keys), description, binding_id)
+        for where, keys, description, binding_id in help_rows(self.lang, self.keys):
+            table.add_row(
+                Text(where, style="bold"), keys, description, Text(binding_id, style="dim")
+            )
         table.focus()
 
     def action_close(self) -> None:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
 from creditfile.tui.i18n import t
-from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.keys import bindings, described
 from creditfile.tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
 
@@ -50,7 +50,7 @@ class ListScreen(Screen[None]):
         super().__init__(id="list")
         self.service = service
         self.lang = service.lang
-        self._bindings = bindings_map("list", self.lang)
+        self._bindings = described(self._bindings, self.lang)
         self.index: SearchIndex | None = None
         self.query_state = ListQuery()
         self.shown: Sequence[int] = ()
@@ -316,8 +316,17 @@ class ListScreen(Screen[None]):
             return
         self.open_customer(event.customer_id)
 
+    def card_open(self) -> bool:
+        """Whether a card is open or opening (it takes a moment to build): a key pressed
+        again meanwhile must not open a second one."""
+        return self.app.screen is not self or any(
+            s.has_class("customer-card") for s in self.app.screen_stack
+        )
+
     def open_customer(self, customer_id: str, *, edit: bool = False) -> None:
         """Show a customer's card (``edit``: start editing)."""
+        if self.card_open():
+            return
         screen = card_screen(self.service, customer_id)
         if screen is None:
             self.notify(t(self.lang, "card.unavailable"), severity="warning")
@@ -338,7 +347,7 @@ class ListScreen(Screen[None]):
         """Create a customer."""
         if self.still_reading():
             return
-        if self.index is None:
+        if self.index is None or self.card_open():
             return
         try:
             from creditfile.tui.card import new_customer_screen

@@ -8,11 +8,13 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from creditfile.tui.i18n import t
-from creditfile.tui.keys import KEYS
+from creditfile.tui.i18n import TEXTS, t
+from creditfile.tui.keys import KEYS, key_text
 
 # Actions of the list screen reachable from anywhere (the list is shown first).
 LIST_ACTIONS = ("search", "filters", "sort", "sort_reverse", "open", "edit", "new", "regrade")
+REPEATS = frozenset({"Quit", "Keys"})
+"""Textual's commands that ours replace (ours asks before losing edits; F1 lists every key)."""
 SKIP = frozenset(
     {
         "app.palette",
@@ -43,8 +45,47 @@ def commands_for(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
         if run is None:
             continue
         seen.add(spec.id)
-        yield SystemCommand(t(lang, spec.text), f"{spec.keys}  ·  {spec.id}", run)
-    yield SystemCommand(t(lang, "key.reload"), "policy.reload", _in_mode(app, "policy", "reload"))
+        yield SystemCommand(t(lang, spec.text), _keys_help(app, spec.id, spec.keys, lang), run)
+    if screen.id != "policy":
+        yield SystemCommand(
+            t(lang, "palette.policy_reload"),
+            _keys_help(app, "policy.reload", "r", lang, where="policy"),
+            _in_mode(app, "policy", "reload"),
+        )
+
+
+def _keys_help(app: App[Any], binding_id: str, keys: str, lang: str, where: str = "") -> str:
+    """The help line of a command: its keys as remapped, readable (``F1 · ?``)."""
+    keymap: dict[str, str] = getattr(app, "_keymap", {})
+    shown = key_text(keymap.get(binding_id, keys))
+    if where:
+        return t(lang, "palette.keys_in", keys=shown, where=t(lang, f"screen.{where}"))
+    return t(lang, "palette.keys", keys=shown)
+
+
+def builtin_commands(
+    lang: str, commands: Iterable[SystemCommand], ours: Iterable[str]
+) -> Iterable[SystemCommand]:
+    """Textual's own commands (theme, screenshot, maximize), named in ``lang``; those that
+    repeat one of ours (its Quit, its Keys panel) are left out.
+
+    Args:
+        lang: ``zh`` or ``en``.
+        commands: What ``App.get_system_commands`` offers.
+        ours: The titles of our own commands.
+    """
+    taken = set(ours)
+    for command in commands:
+        if command.title in REPEATS or command.title in taken:
+            continue
+        key = f"palette.builtin.{command.title.lower()}"
+        title = t(lang, key) if key in TEXTS else command.title
+        yield SystemCommand(
+            title,
+            t(lang, key + ".help") if key in TEXTS else command.help,
+            command.callback,
+            command.discover,
+        )
 
 
 def _runner(

@@ -183,7 +183,7 @@ class PolicyScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [*bindings("policy", "en"), *bindings("screen", "en")]
 
     def __init__(self, service: ArchiveService) -> None:
-        super().__init__(service, "policy", "policy")
+        super().__init__(service, "policy")
         self.status: PolicyStatus | None = None
 
     def compose(self) -> ComposeResult:

@@ -112,7 +112,7 @@ class PortfolioScreen(DataScreen):
     ]
 
     def __init__(self, service: ArchiveService) -> None:
-        super().__init__(service, "portfolio", "portfolio")
+        super().__init__(service, "portfolio")
         self.view = VIEWS[0]
         self.reports: Mapping[str, Mapping[str, Any]] = {}
 

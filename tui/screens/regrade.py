@@ -19,7 +19,7 @@ from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, Regrade
 from creditfile.policy import CreditfileError
 from creditfile.store import RegradeCancelledError
 from creditfile.tui.i18n import t
-from creditfile.tui.keys import bindings, bindings_map
+from creditfile.tui.keys import bindings, described
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -41,7 +41,7 @@ class RegradeScreen(Screen[None]):
         super().__init__(id="regrade")
         self.service = service
         self.lang = service.lang
-        self._bindings = bindings_map("regrade", self.lang)
+        self._bindings = described(self._bindings, self.lang)
         self.preview: RegradePreview | None = None
         self.state = "computing"  # computing → ready → applying → done
         self._cancel = threading.Event()

@@ -31,7 +31,7 @@ class ReviewScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("screen", "en"))
 
     def __init__(self, service: ArchiveService) -> None:
-        super().__init__(service, "review", "review")
+        super().__init__(service, "review")
         self.due: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
