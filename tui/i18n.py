@@ -251,9 +251,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "relative to the highest (new customers {points})",
     ),
     # review
-    "review.heading": ("待复评客户:{n} 位", "Customers due for review: {n}"),
+    "review.heading": (
+        "待复评客户 {n} 位,最紧急的在前",
+        "{n} customers due for review, most urgent first",
+    ),
     "review.none": ("目前没有需要复评的客户", "No customer is due for review"),
-    "review.col.reasons": ("原因", "Reasons"),
+    "review.col.rank": ("序号", "#"),
+    "review.col.id": ("编号", "Id"),
+    "review.col.name": ("客户名称", "Name"),
+    "review.col.grade": ("等级", "Grade"),
+    "review.col.reason": ("最紧急的原因", "Most urgent"),
+    "review.col.how_much": ("超出多少", "By how much"),
+    "review.over": ("超出 {amount} 元", "CNY {amount} over"),
+    "review.days": ("超期 {days} 天", "{days} days late"),
+    "review.hint": (
+        "↑↓ 选择客户(下方列出全部原因) · Enter 打开客户卡片 · Esc 返回客户列表",
+        "↑↓ choose (every reason is listed below) · Enter opens the customer's card · "
+        "Esc back to the list",
+    ),
     # command palette
     "palette.keys": ("按键 {keys}", "keys {keys}"),
     "palette.keys_in": ("{where}页面按 {keys}", "{keys} on the {where} screen"),

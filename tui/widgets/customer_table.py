@@ -37,16 +37,38 @@ WIDTHS: dict[str, int] = {
     "assessed": 10,
     "attention": 4,
 }
-NAME_MIN = 16
+NAME_MIN = 12
+"""The name never gets fewer cells than this, however narrow the terminal."""
+NAME_WANT = 24
+"""Columns are dropped (``DROP_ORDER``) until the name has this many cells (12 Chinese
+characters), so that 80 columns show names people can tell apart."""
+DROP_ORDER = ("assessed", "lifecycle", "stage", "tier", "total", "nature")
+"""The columns left out first when the terminal is narrow; id, name, grade and the attention
+mark always stay."""
 RIGHT_ALIGNED = frozenset({"total"})
 GRADE_STYLES = ("bold green", "bold cyan", "bold yellow", "bold red", "bold magenta")
 ATTENTION_MARK = "!"
 
 
 def layout(columns: Sequence[str], width: int) -> list[tuple[str, int]]:
-    """Each column with its cell width for a line ``width`` cells wide (one space between)."""
-    fixed = sum(WIDTHS[c] for c in columns if c != "name") + len(columns) - 1
-    return [(c, WIDTHS.get(c, max(NAME_MIN, width - fixed))) for c in columns]
+    """The columns that fit a line ``width`` cells wide, each with its cell width.
+
+    Columns are left out in ``DROP_ORDER`` until the name has ``NAME_WANT`` cells; the name
+    then takes what is left (never fewer than ``NAME_MIN``). One space between columns.
+    """
+    shown = list(columns)
+
+    def name_cells() -> int:
+        fixed = sum(WIDTHS[c] for c in shown if c != "name") + len(shown) - 1
+        return width - fixed
+
+    for column in DROP_ORDER:
+        if name_cells() >= NAME_WANT:
+            break
+        if column in shown:
+            shown.remove(column)
+    name = max(NAME_MIN, name_cells())
+    return [(c, WIDTHS.get(c, name)) for c in shown]
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
