@@ -258,7 +258,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "review.none": ("目前没有需要复评的客户", "No customer is due for review"),
     "review.col.rank": ("序号", "#"),
     "review.col.id": ("编号", "Id"),
-    "review.col.name": ("客户名称", "Name"),
     "review.col.grade": ("等级", "Grade"),
     "review.col.reason": ("最紧急的原因", "Most urgent"),
     "review.col.how_much": ("超出多少", "By how much"),

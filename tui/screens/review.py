@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
+from creditfile.document import field_catalogue
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
@@ -135,7 +136,12 @@ class ReviewScreen(DataScreen):
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
         for key in ("rank", "id", "name", "grade", "reason", "how_much"):
-            table.add_column(t(self.lang, f"review.col.{key}"), width=widths[key], key=key)
+            title = (
+                field_catalogue()["name"].titled(self.lang)
+                if key == "name"
+                else t(self.lang, f"review.col.{key}")
+            )
+            table.add_column(title, width=widths[key], key=key)
         for rank, row in enumerate(self.due[:SHOWN], start=1):
             first = row["reasons"][0]
             more = len(row["reasons"]) - 1
