@@ -10,7 +10,7 @@ from typing import Literal
 from creditfile.document import CustomerField, field_catalogue
 from creditfile.policy.model import Policy
 
-Kind = Literal[
+CellKind = Literal[
     "text",
     "id",
     "date",
@@ -31,7 +31,7 @@ class Field:
 
     path: str
     header: str
-    kind: Kind = "text"
+    kind: CellKind = "text"
     note: str = ""
     aliases: tuple[str, ...] = ()
     required: bool = False
@@ -41,7 +41,7 @@ class Field:
 def _f(
     path: str,
     header: str,
-    kind: Kind = "text",
+    kind: CellKind = "text",
     note: str = "",
     *aliases: str,
     required: bool = False,
@@ -52,7 +52,7 @@ def _f(
 
 # How a sheet reads and writes each format of the field catalogue; the two schema enums are
 # read with their own words (STATUS_WORDS, SOURCE_KIND_LABELS).
-_KINDS: dict[str, Kind] = {
+_KINDS: dict[str, CellKind] = {
     "id": "id",
     "text": "text",
     "date": "date",
@@ -63,7 +63,7 @@ _KINDS: dict[str, Kind] = {
     "item": "item",
     "flag": "bool",
 }
-_CHOICE_KINDS: dict[str, Kind] = {"leases[].status": "status", "sources[].kind": "source_kind"}
+_CHOICE_KINDS: dict[str, CellKind] = {"leases[].status": "status", "sources[].kind": "source_kind"}
 
 
 def _column(field: CustomerField) -> Field:

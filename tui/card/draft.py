@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from creditfile.store import customer_document
-from creditfile.tui.card.fields import FieldSpec, Kind, get_path, parse_value, set_path
+from creditfile.tui.card.fields import FieldKind, FieldSpec, get_path, parse_value, set_path
 
 PERSON_PATH = "profile.person"
 
@@ -85,7 +85,7 @@ class Draft:
         """Set (None: remove) the value at a dotted ``path``."""
         set_path(self.doc, path, value)
 
-    def set_assessment(self, key: str, text: str, kind: Kind = "score") -> None:
+    def set_assessment(self, key: str, text: str, kind: FieldKind = "score") -> None:
         """Store an assessment item's entry."""
         self.set_value(f"assessment.{key}", parse_value(text, kind))
 

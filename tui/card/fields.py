@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from creditfile.document import CustomerField, field_catalogue
 
-Kind = Literal["text", "date", "money", "int", "score", "choice", "bool"]
+FieldKind = Literal["text", "date", "money", "int", "score", "choice", "bool"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class FieldSpec:
     """
 
     path: str
-    kind: Kind = "text"
+    kind: FieldKind = "text"
     required: bool = False
     key: str = ""
 
@@ -46,7 +46,7 @@ def widget_id_for(path: str) -> str:
 
 
 # How the card edits each format of the field catalogue.
-_KINDS: dict[str, Kind] = {
+_KINDS: dict[str, FieldKind] = {
     "id": "text",
     "text": "text",
     "date": "date",
@@ -88,7 +88,7 @@ LEASE_STATUSES = tuple(c.value for c in field_catalogue()["leases[].status"].cho
 SOURCE_KINDS = tuple(c.value for c in field_catalogue()["sources[].kind"].choices)
 
 
-def parse_value(text: str, kind: Kind) -> Any:
+def parse_value(text: str, kind: FieldKind) -> Any:
     """The document value for what was typed into a field.
 
     Text that does not parse as the field's type is kept as typed, so the shared document
@@ -124,7 +124,7 @@ def _number(text: str) -> Any:
     return int(value) if value.is_integer() and "." not in text else value
 
 
-def format_value(value: Any, kind: Kind = "text") -> str:
+def format_value(value: Any, kind: FieldKind = "text") -> str:
     """The text an input shows for a document value (the inverse of ``parse_value``)."""
     if value is None:
         return ""
