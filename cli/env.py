@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,10 @@ class UsageError(Exception):
     """A command used wrongly (exit 2), e.g. an unparseable --as-of date."""
 
 
+UiLauncher = Callable[[Path, str | None, str | None], int]
+"""Starts the terminal UI on an archive (path, ``--policy``, language) and returns the exit code."""
+
+
 @dataclass
 class Env:
     """The resolved global options of one command-line run."""
@@ -28,6 +33,7 @@ class Env:
     args: argparse.Namespace
     stdout: IO[str] = field(default_factory=lambda: sys.stdout)
     stderr: IO[str] = field(default_factory=lambda: sys.stderr)
+    open_ui: UiLauncher | None = None
     _archive: ArchiveStore | None = None
     _policy: Policy | None = None
 

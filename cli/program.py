@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from creditfile import __version__
 from creditfile.cli.completion import Parser
-from creditfile.cli.env import Env, UsageError
+from creditfile.cli.env import Env, UiLauncher, UsageError
 from creditfile.cli.table import configure as configure_tables
 from creditfile.policy import CreditfileError, PolicyError
 
@@ -93,13 +93,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code (0 ok, 1 invalid input, 2 usage)."""
+def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 invalid input, 2 usage).
+
+    Args:
+        argv: The arguments (default: the process's).
+        open_ui: Starts the terminal UI for ``creditfile tui``; the program at the namespace
+            root (``creditfile.launch``) passes it, so the command line never imports the UI.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
-    env = Env(args)
+    env = Env(args, open_ui=open_ui)
     configure_tables(env.stdout, wide=bool(getattr(args, "wide", False)))
     if args.command != "tui":
         # A command runs once and exits; its data (JSON documents) has no reference cycles.
@@ -125,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def entry() -> NoReturn:
+def entry(open_ui: UiLauncher | None = None) -> NoReturn:
     """The ``creditfile`` program: run ``main``, then leave without tearing the heap down.
 
     After a command on a large archive the process holds millions of small objects (100,000
@@ -133,7 +139,7 @@ def entry() -> NoReturn:
     second and did nothing useful. Every file the commands write is closed and synced by then,
     so only the standard streams need flushing.
     """
-    code = main()
+    code = main(open_ui=open_ui)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

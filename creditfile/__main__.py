@@ -1,5 +1,5 @@
 """``python -m creditfile`` runs the command line."""
 
-from creditfile.cli.program import entry
+from creditfile.launch import entry
 
 entry()

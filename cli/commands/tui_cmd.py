@@ -22,7 +22,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    """Start the Textual app; Textual is imported only here."""
+    """Start the terminal UI through the launcher the program was given (``Env.open_ui``)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         env.warn(
             "creditfile: the terminal UI needs an interactive terminal; use the other "
@@ -35,9 +35,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
             "or `creditfile import FILE`, or point --db at one"
         )
         return 1
-    from creditfile.tui.app import create_app
-
-    policy_path = getattr(args, "policy", None)
-    app = create_app(env.db_path, policy_path, getattr(args, "lang", None))
-    app.run()
-    return 0
+    if env.open_ui is None:
+        env.warn(
+            "creditfile: this program was started without the terminal UI; run the "
+            "`creditfile` program (or `python -m creditfile`) to open it"
+        )
+        return 2
+    return env.open_ui(env.db_path, getattr(args, "policy", None), getattr(args, "lang", None))

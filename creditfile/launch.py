@@ -1,0 +1,26 @@
+"""The ``creditfile`` program: the command line, with the terminal UI plugged in.
+
+The two front ends never import each other. This module, above both, hands the command line
+the function that starts the UI, so ``creditfile tui`` (and ``creditfile`` alone) opens it while
+every other command runs without importing Textual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+from creditfile.cli.program import entry as run_command_line
+
+
+def open_ui(db_path: Path, policy_path: str | None, lang: str | None) -> int:
+    """Run the terminal UI on the archive at ``db_path`` until the user quits."""
+    from creditfile.tui.app import create_app
+
+    create_app(db_path, policy_path, lang).run()
+    return 0
+
+
+def entry() -> NoReturn:
+    """The console script: the command line, able to open the terminal UI."""
+    run_command_line(open_ui=open_ui)
