@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, cast
 
 import fastjsonschema
 import jsonschema
 
+from creditfile.document import customer_schema as document_schema
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
 
@@ -70,11 +69,8 @@ class RecordProblem(Problem):
 
 @cache
 def customer_schema() -> dict[str, Any]:
-    """The customer JSON Schema shipped as ``document/customer.schema.json``."""
-    source = resources.files("creditfile.document").joinpath("customer.schema.json")
-    text = source.read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    """The customer JSON Schema (``creditfile.document``), read once and shared: never change it."""
+    return document_schema()
 
 
 @cache
