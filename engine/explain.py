@@ -74,6 +74,12 @@ def _item_row(
         "points": points,
         "lost": lost,
         "clause": _clause(item, tops, grading["lifecycle"]),
+        # What a computed item is measured against, so a reader can word the clause itself.
+        "top": None
+        if item.method == "manual"
+        else as_number(tops.get(item.fact or "", Decimal(0))),
+        "new_customer_points": item.new_customer_points,
+        "lifecycle": grading["lifecycle"],
     }
 
 

@@ -48,6 +48,9 @@ from creditfile.tui.card.views import (
     sources_summary,
 )
 
+NARROW_BELOW = 110
+"""Screens narrower than this many columns get the card's narrow layout."""
+
 # In the order they appear on screen.
 TABS = (
     "basic",
@@ -140,6 +143,11 @@ class CardBase(Screen[None]):
         if self.editing:
             self._focus_first_editor()
 
+    def on_resize(self) -> None:
+        """Below 110 columns the assessment form narrows, so the breakdown beside it keeps
+        about 40 cells (at 80 columns it would otherwise get 24, and say ``项目 ┃ …``)."""
+        self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+
     # state → widgets ----------------------------------------------------------------------
 
     def field_rows(self) -> list[FieldRow]:
@@ -221,7 +229,9 @@ class CardBase(Screen[None]):
     def _update_breakdown(self) -> None:
         heading = self.query_one("#breakdown-heading", Static)
         grading = self.draft.grading
-        if grading and grading.get("as_of"):
+        if grading and grading.get("as_of") and grading.get("grade") is None:
+            stored = tr(self.lang, "assess.stored_ungraded", as_of=grading["as_of"])
+        elif grading and grading.get("as_of"):
             stored = tr(
                 self.lang,
                 "assess.stored",

@@ -31,6 +31,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "assess.input": ("录入", "Input"),
     "assess.points": ("得分", "Points"),
     "assess.weight": ("权重", "Weight"),
+    "assess.points_of": ("得分 / 满分", "Points / of"),
+    "colon": (":", ": "),
+    "clause.relative": (
+        "{amount} ÷ {top}(老客户中最高)× {weight} = {points} 分",
+        "{amount} ÷ {top} (the highest among established customers) × {weight} = {points}",
+    ),
+    "clause.relative_fixed": (
+        "{lifecycle}固定得 {points} 分(老客户按 {weight} × 本客户累计额 ÷ 老客户中最高计)",
+        "a {lifecycle} customer gets a fixed {points} points (established customers get "
+        "{weight} × their amount ÷ the highest among them)",
+    ),
+    "clause.relative_no_top": (
+        "尚无老客户有累计额,得 0 分",
+        "no established customer has any amount yet: 0 points",
+    ),
     "assess.lost": ("失分", "Lost"),
     "assess.clause": ("依据", "Rule"),
     "assess.total": ("总分", "Total"),
@@ -50,6 +65,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "assess.stored": (
         "存档评级:{grade} {total} 分,评于 {as_of}",
         "Stored grading: {grade} {total} points, as of {as_of}",
+    ),
+    "assess.stored_ungraded": (
+        "存档评级:未评级,评于 {as_of}",
+        "Stored grading: ungraded, as of {as_of}",
     ),
     "assess.stored_none": (
         "尚无存档评级(运行重评后生成)",

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -66,8 +67,8 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
     """
     grading = detail["grading"]
     parts: list[RenderableType] = [
-        _items_table(detail, lang),
-        _clauses(detail),
+        ItemsTable(detail, lang),
+        _clauses(detail, lang),
         _summary(detail, policy, lang),
     ]
     privileges = detail.get("privileges") or {}
@@ -77,44 +78,136 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
     return Group(*parts)
 
 
-def _items_table(detail: Mapping[str, Any], lang: str) -> Table:
-    table = Table(expand=True, show_edge=False, pad_edge=False)
-    table.add_column(tr(lang, "assess.item"), no_wrap=True, ratio=3)
-    for key in ("assess.input", "assess.points", "assess.weight", "assess.lost"):
-        table.add_column(tr(lang, key), justify="right", no_wrap=True, ratio=2)
-    for row in detail["items"]:
-        given = row.get("input")
-        if row["method"] != "manual" and isinstance(given, int | float):
-            shown = f"{given:,.0f}"
+class ItemsTable:
+    """The items of the breakdown, laid out for the width they get.
+
+    Wide enough, every column: item, input, points, weight, lost. Beside the assessment form
+    at 80 columns there are about 40 cells: then points and weight share a column
+    (``17.5 / 20``) and the input, which the form beside it already shows (and the clause
+    below for a computed item), is left out. Nothing is ever cut to ``…``.
+    """
+
+    def __init__(self, detail: Mapping[str, Any], lang: str) -> None:
+        self.rows = [_item_cells(row) for row in detail["items"]]
+        self.lang = lang
+
+    def full_width(self) -> int:
+        """The cells the full layout needs (five columns, their padding and rules)."""
+        heads = [tr(self.lang, k) for k in _HEADS]
+        widths = [
+            max([cell_len(head), *(cell_len(row[i]) for row in self.rows)])
+            for i, head in enumerate(heads)
+        ]
+        return sum(widths) + 3 * (len(widths) - 1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The full table when it fits, else the compact one."""
+        if self.full_width() <= options.max_width:
+            yield self._full()
         else:
-            shown = _num(given)
-        lost = row.get("lost")
-        table.add_row(
-            row["label"],
-            shown,
-            Text(_num(row.get("points")), style="" if row.get("points") is not None else "red"),
-            _num(row["weight"]),
-            Text(_num(lost), style="red" if lost else ""),
-        )
-    return table
+            yield self._compact()
+
+    def _full(self) -> Table:
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column(tr(self.lang, _HEADS[0]), no_wrap=True)
+        for key in _HEADS[1:]:
+            table.add_column(tr(self.lang, key), justify="right", no_wrap=True)
+        for label, shown, points, weight, lost in self.rows:
+            table.add_row(label, shown, _points_text(points), weight, _lost_text(lost))
+        return table
+
+    def _compact(self) -> Table:
+        table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1, 0, 0))
+        table.add_column(tr(self.lang, "assess.item"), no_wrap=False)
+        table.add_column(tr(self.lang, "assess.points_of"), justify="right", no_wrap=True)
+        table.add_column(tr(self.lang, "assess.lost"), justify="right", no_wrap=True)
+        table.header_style = "bold"
+        for label, _shown, points, weight, lost in self.rows:
+            table.add_row(
+                label, Text.assemble(_points_text(points), f" / {weight}"), _lost_text(lost)
+            )
+        return table
 
 
-def _clauses(detail: Mapping[str, Any]) -> Text:
-    """How the computed items were worked out (manual items explain themselves)."""
+_HEADS = ("assess.item", "assess.input", "assess.points", "assess.weight", "assess.lost")
+
+
+def _item_cells(row: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
+    given = row.get("input")
+    if row["method"] != "manual" and isinstance(given, int | float):
+        shown = f"{given:,.0f}"
+    else:
+        shown = _num(given)
+    return (
+        str(row["label"]),
+        shown,
+        _num(row.get("points")),
+        _num(row["weight"]),
+        _num(row.get("lost")),
+    )
+
+
+def _points_text(points: str) -> Text:
+    return Text(points, style="red" if points == tr("en", "none") else "")
+
+
+def _lost_text(lost: str) -> Text:
+    return Text(lost, style="" if lost in ("0", tr("en", "none")) else "red")
+
+
+def _clauses(detail: Mapping[str, Any], lang: str) -> Text:
+    """How the computed items were worked out, in the card's language (manual items explain
+    themselves: the form beside the breakdown holds what was entered)."""
     text = Text(style="dim")
     for row in detail["items"]:
         if row["method"] != "manual":
-            text.append(f"{row['label']}: {row['clause']}\n")
+            text.append(f"{row['label']}{tr(lang, 'colon')}{computed_clause(row, lang)}\n")
     return text
+
+
+def computed_clause(row: Mapping[str, Any], lang: str) -> str:
+    """How a computed item's points were worked out, in ``lang``.
+
+    Args:
+        row: One item row of ``engine.explain`` (its input, points, weight, top, lifecycle).
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        The clause; for a scoring method the card does not know, the engine's own words.
+    """
+    if row.get("method") != "relative_to_max":
+        return str(row.get("clause", ""))
+    weight = _num(row["weight"])
+    lifecycle = row.get("lifecycle")
+    if lifecycle != "established":
+        return tr(
+            lang,
+            "clause.relative_fixed",
+            lifecycle=tr(lang, f"lifecycle.{lifecycle}"),
+            points=_num(row.get("new_customer_points") or 0),
+            weight=weight,
+        )
+    top = row.get("top")
+    if not isinstance(top, int | float) or top <= 0:
+        return tr(lang, "clause.relative_no_top")
+    amount = row.get("input")
+    return tr(
+        lang,
+        "clause.relative",
+        amount=f"{amount:,.2f}" if isinstance(amount, int | float) else _num(amount),
+        top=f"{top:,.2f}",
+        weight=weight,
+        points=_num(row.get("points")),
+    )
 
 
 def _summary(detail: Mapping[str, Any], policy: Policy, lang: str) -> Text:
     grading = detail["grading"]
     band = detail.get("band") or {}
     text = Text()
-    text.append(f"{tr(lang, 'assess.total')}: ", style="bold")
+    text.append(tr(lang, "assess.total") + tr(lang, "colon"), style="bold")
     text.append(_num(grading.get("total")))
-    text.append(f"   {tr(lang, 'assess.grade')}: ", style="bold")
+    text.append("   " + tr(lang, "assess.grade") + tr(lang, "colon"), style="bold")
     text.append_text(grade_badge(grading, policy, lang))
     if band.get("grade"):
         if band.get("min_score") is None:
@@ -173,7 +266,7 @@ def _privileges(privileges: Mapping[str, Any], lang: str) -> Table:
 
 def _overrides(grading: Mapping[str, Any], lang: str) -> Text:
     text = Text()
-    text.append(f"{tr(lang, 'assess.overrides')}: ", style="bold")
+    text.append(tr(lang, "assess.overrides") + tr(lang, "colon"), style="bold")
     overrides = grading.get("overrides") or []
     if not overrides:
         text.append(tr(lang, "assess.no_overrides"))
