@@ -67,3 +67,29 @@ def test_nothing_outside_the_store_names_its_inside() -> None:
 
 def test_the_ui_never_imports_the_command_line() -> None:
     assert [m for _, m in _imports("tui") if m.startswith("creditfile.cli")] == []
+
+
+def test_front_ends_run_no_grading_or_report_of_their_own() -> None:
+    """The command line and the UI take types and names from the engine and the reports, but
+    every grading, validation and analysis they show comes through the application layer."""
+    import importlib
+    import inspect
+
+    called = []
+    for package in ("cli", "tui"):
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text("utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.ImportFrom) or not node.module:
+                    continue
+                parts = node.module.split(".")
+                if len(parts) < 2 or parts[:1] != ["creditfile"]:
+                    continue
+                if parts[1] not in ("engine", "reports"):
+                    continue
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    value = getattr(module, alias.name, None)
+                    if inspect.isfunction(value):
+                        called.append(f"{path.relative_to(ROOT)}: {node.module}.{alias.name}")
+    assert called == []

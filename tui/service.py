@@ -22,7 +22,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from creditfile.application.card import (
+    Problem,
+    archive_tops,
+    attention_reasons,
+    draft_problems,
+)
 from creditfile.application.customers import save_customer
+from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import (
     PolicySource,
@@ -33,9 +40,7 @@ from creditfile.application.policy_choice import (
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
 from creditfile.application.reporting import ArchiveView
-from creditfile.engine import archive_tops_for
 from creditfile.policy import Policy
-from creditfile.reports.review import review_reasons
 from creditfile.store import (
     ArchiveStore,
     ReadBatch,
@@ -228,24 +233,22 @@ class ArchiveService:
 
     def history(self, customer_id: str) -> list[dict[str, Any]]:
         """The customer's history events (edits, grade changes, reveals), oldest first."""
-        return [dict(event) for event in self._open().history(customer_id)]
+        return [dict(e) for e in read_history(self._open(), HistoryQuery(customer_id=customer_id))]
 
     def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:
         """Append an audit event (e.g. ``personal_data_revealed``) to the customer's history."""
         self._open().record_event(customer_id, kind, self.actor, dict(detail))
 
-    def validate(self, doc: Mapping[str, Any]) -> Sequence[Any]:
+    def validate(self, doc: Mapping[str, Any]) -> list[Problem]:
         """The problems of a document under the active policy, exactly as the command line
         reports them (each with ``path`` and ``message``)."""
-        from creditfile.engine.validation import validate_customer
-
-        return list(validate_customer(dict(doc), self.policy))
+        return draft_problems(doc, self.policy)
 
     def tops(self) -> Mapping[str, Decimal]:
         """The archive-wide top of each relative item, computed once per change of the archive."""
         with self._lock:
             if self._tops is None:
-                self._tops = archive_tops_for(self.documents(), self.policy, self._as_of)
+                self._tops = archive_tops(self.documents(), self.policy, self._as_of)
             return self._tops
 
     def new_id(self) -> str:
@@ -320,8 +323,7 @@ class ArchiveService:
 
     def attention(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Why a customer needs attention (the shared review list's reasons); empty if not."""
-        grading = record.get("_grading")
-        return review_reasons(customer_document(record), grading, self.policy, self._as_of)
+        return list(attention_reasons(record, self.policy, self._as_of))
 
     # -- regrade ------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from creditfile.application.history import HistoryQuery, read_history
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.store.audit import clean_actor
@@ -22,8 +23,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Print events oldest first (the newest ``--limit``)."""
-    events = env.archive().history(args.id)
-    events = events[-args.limit :] if args.limit > 0 else events
+    events = read_history(env.archive(), HistoryQuery(customer_id=args.id, limit=args.limit))
     if env.json:
         env.emit_json(events)
         return 0

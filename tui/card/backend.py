@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from creditfile.engine import explain
+from creditfile.application.card import draft_breakdown
 from creditfile.policy.model import Policy
 from creditfile.tui.card.draft import ProblemLike
 
@@ -72,7 +72,7 @@ def explain_draft(
     backend: CardBackend, doc: Mapping[str, Any], tops: Mapping[str, Decimal]
 ) -> dict[str, Any]:
     """The engine's breakdown of a (possibly unsaved) document against the archive-wide top."""
-    return explain(doc, backend.policy, backend.as_of, tops=tops)
+    return draft_breakdown(doc, backend.policy, backend.as_of, tops)
 
 
 _ID_NUMBER = re.compile(r"^(?P<prefix>\D*)(?P<digits>\d+)$")
