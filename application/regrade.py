@@ -25,6 +25,16 @@ from datetime import date
 from typing import Any
 
 from creditfile.application.batch import grade_all, grade_lines
+from creditfile.application.regrade_guard import (
+    Breach,
+    Limit,
+    RegradeCounts,
+    RegradeGuard,
+    RegradeRefusedError,
+    breaches,
+    count_regrade,
+    stored_grades,
+)
 from creditfile.application.regrade_preview import grade_in_chunks
 from creditfile.engine.numbers import as_number
 from creditfile.policy import Policy
@@ -54,6 +64,8 @@ class RegradeResult:
         policy: The policy graded under.
         as_of: The grading date.
         run: The run record as stored (policy, as-of, tops).
+        counts: Changes and ungraded customers before and after, as the guards judge them.
+        breaches: The limits a guarded dry run went past (a real run past them is refused).
     """
 
     gradings: Mapping[str, Mapping[str, Any]]
@@ -63,6 +75,8 @@ class RegradeResult:
     policy: Policy
     as_of: date
     run: Mapping[str, Any]
+    counts: RegradeCounts | None = None
+    breaches: tuple[Breach, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """The ``regrade --json`` document of SPEC §6 (with ``dry_run`` and ``run_id``)."""
@@ -77,6 +91,8 @@ class RegradeResult:
             "changes": [dict(c) for c in self.changes],
             "dry_run": self.dry_run,
             "run_id": self.run_id,
+            **({} if self.counts is None else {"ungraded_before": self.counts.ungraded_before}),
+            "refused": [b.as_json() for b in self.breaches],
         }
 
 
@@ -99,6 +115,7 @@ def regrade(
     dry_run: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    guard: RegradeGuard | None = None,
 ) -> RegradeResult:
     """Grade the whole archive under ``policy`` at ``as_of`` and store it in one transaction.
 
@@ -111,25 +128,45 @@ def regrade(
         progress: Told the fraction done and the phase.
         cancelled: Asked until the write starts; True stops with nothing written. Given, the
             grading runs in chunks in this process so that it can stop between them.
+        guard: Limits on grade changes and ungraded customers, judged on the gradings
+            computed under the lock, before the write. A dry run reports its breaches.
 
     Returns:
-        The gradings, the changes, the run id and the run record.
+        The gradings, the changes, the run id, the run record and the guards' counts.
 
     Raises:
         RegradeCancelledError: ``cancelled`` answered True; the archive is unchanged.
+        RegradeRefusedError: the regrade went past a limit of ``guard``; nothing written.
         StoreError: the archive could not be read or written; it is unchanged.
     """
     report = progress or (lambda _f, _p: None)
     run = run_record(policy, as_of)
     report(0.0, "reading")
+    judge = _Judge(store.location, guard or RegradeGuard(), refuse=not dry_run)
     outcome = None
     if cancelled is None and not dry_run and isinstance(store, LineRegradingStore):
-        grade_lines_fn = _lines_grader(policy, as_of, run, report)
+        grade_lines_fn = _lines_grader(policy, as_of, run, report, judge)
         outcome = store.regrade_lines(grade_lines_fn, run=run, actor=actor)
     if outcome is None:  # cancellable, a dry run, or a store that cannot regrade line by line
-        grade = _grader(store, policy, as_of, run, report, cancelled)
+        grade = _grader(store, policy, as_of, run, report, cancelled, judge)
         outcome = store.regrade(grade, run=run, actor=actor, dry_run=dry_run, cancelled=cancelled)
-    return _result(outcome, policy, as_of, run, dry_run=dry_run)
+    return _result(outcome, policy, as_of, run, judge, dry_run=dry_run)
+
+
+class _Judge:
+    """Counts a regrade's outcome before its write and refuses it past the guard's limits."""
+
+    def __init__(self, location: str, guard: RegradeGuard, *, refuse: bool) -> None:
+        self.location, self.guard, self.refuse = location, guard, refuse
+        self.counts: RegradeCounts | None = None
+        self.breaches: list[Breach] = []
+
+    def __call__(self, previous: Mapping[str, Any], gradings: Mapping[str, Any]) -> None:
+        self.counts = count_regrade(previous, gradings)
+        self.breaches = breaches(self.guard, self.counts)
+        if self.breaches and self.refuse:
+            # Raised inside the store's transaction: the store writes nothing.
+            raise RegradeRefusedError(self.location, self.counts, self.breaches)
 
 
 def _grader(
@@ -139,6 +176,7 @@ def _grader(
     run: dict[str, Any],
     report: Progress,
     cancelled: Callable[[], bool] | None,
+    judge: _Judge,
 ) -> Callable[[list[JSONObject]], dict[str, JSONObject]]:
     """The whole-archive grading function handed to ``ArchiveStore.regrade``."""
 
@@ -150,6 +188,8 @@ def _grader(
             gradings = grade_in_chunks(docs, policy, as_of, report, cancelled, store.location)
         # The run records the archive-wide top the scores were relative to.
         run["tops"] = next(iter(gradings.values()), {}).get("tops", {})
+        # Called under the store's lock: the records are the ones about to be replaced.
+        judge(stored_grades(store.records()), gradings)
         report(0.9, "writing")
         return gradings
 
@@ -157,7 +197,7 @@ def _grader(
 
 
 def _lines_grader(
-    policy: Policy, as_of: date, run: dict[str, Any], report: Progress
+    policy: Policy, as_of: date, run: dict[str, Any], report: Progress, judge: _Judge
 ) -> Callable[[CustomerLines], LinesRegrade]:
     """The line-by-line grading function handed to ``LineRegradingStore.regrade_lines``."""
 
@@ -165,6 +205,7 @@ def _lines_grader(
         report(0.0, "grading")
         done = grade_lines(lines, policy, as_of)
         run["tops"] = {fact: as_number(top) for fact, top in done.tops.items()}
+        judge(done.previous, done.gradings)
         report(0.9, "writing")
         return done
 
@@ -172,7 +213,13 @@ def _lines_grader(
 
 
 def _result(
-    outcome: RegradeOutcome, policy: Policy, as_of: date, run: Mapping[str, Any], *, dry_run: bool
+    outcome: RegradeOutcome,
+    policy: Policy,
+    as_of: date,
+    run: Mapping[str, Any],
+    judge: _Judge,
+    *,
+    dry_run: bool,
 ) -> RegradeResult:
     return RegradeResult(
         gradings=outcome.gradings,
@@ -182,12 +229,17 @@ def _result(
         policy=policy,
         as_of=as_of,
         run=dict(run),
+        counts=judge.counts,
+        breaches=tuple(judge.breaches),
     )
 
 
 __all__ = [
+    "Limit",
     "Progress",
     "RegradeCancelledError",
+    "RegradeGuard",
+    "RegradeRefusedError",
     "RegradeResult",
     "regrade",
     "run_record",
