@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from creditfile.engine.change_reasons import change_reasons, effect_of, summarise
 from creditfile.engine.grading import grade_archive
 from creditfile.policy.model import Policy
 
@@ -66,26 +67,44 @@ def _by_key(items: list[Mapping[str, Any]]) -> dict[str, Any]:
 def what_if(
     docs: Sequence[Mapping[str, Any]], old: Policy, new: Policy, as_of: date
 ) -> dict[str, Any]:
-    """Grade the archive under both policies; list every customer whose grade would change."""
+    """Grade the archive under both policies; say whose grading would change and why.
+
+    Returns:
+        ``customers``; ``by_grade`` (``old``/``new`` counts); ``summary`` (customers per
+        effect and reason, ``change_reasons.summarise``); ``grade_changes`` and
+        ``tier_changes`` (``id``, ``name``, ``from``, ``to``, totals, ``effect`` and
+        ``reasons``).
+    """
     before = grade_archive(docs, old, as_of)
     after = grade_archive(docs, new, as_of)
     names = {str(d.get("id")): d.get("name") for d in docs}
-    changes = [
-        {
+    grade_changes, tier_changes = [], []
+    for cid, was in before.items():
+        now = after[cid]
+        effect = effect_of(was, now, new)
+        if effect is None:
+            continue
+        row = {
             "id": cid,
             "name": names.get(cid),
-            "from": before[cid]["grade"],
-            "to": after[cid]["grade"],
-            "old_total": before[cid]["total"],
-            "new_total": after[cid]["total"],
+            "from": was["grade"],
+            "to": now["grade"],
+            "old_total": was["total"],
+            "new_total": now["total"],
+            "effect": effect,
+            "reasons": change_reasons(was, now, old, new),
         }
-        for cid in before
-        if before[cid]["grade"] != after[cid]["grade"]
-    ]
+        if effect == "change tier":
+            row.update({"from_tier": was["tier"], "to_tier": now["tier"]})
+            tier_changes.append(row)
+        else:
+            grade_changes.append(row)
     return {
         "customers": len(docs),
         "by_grade": {"old": _counts(before), "new": _counts(after)},
-        "grade_changes": changes,
+        "summary": summarise([*grade_changes, *tier_changes]),
+        "grade_changes": grade_changes,
+        "tier_changes": tier_changes,
     }
 
 

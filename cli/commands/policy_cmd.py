@@ -137,7 +137,7 @@ def run_diff(args: argparse.Namespace, env: Env) -> int:
 
 
 def _say_impact(env: Env, impact: dict[str, Any]) -> None:
-    env.say(f"\nWhat-if on {impact['customers']} customers (as of {env.as_of.isoformat()}):")
+    env.say(f"\nWhat-if on {impact['customers']:,} customers (as of {env.as_of.isoformat()}):")
     grades = sorted(set(impact["by_grade"]["old"]) | set(impact["by_grade"]["new"]))
     env.say(
         render_table(
@@ -148,25 +148,57 @@ def _say_impact(env: Env, impact: dict[str, Any]) -> None:
             ],
         )
     )
+    say_reason_summary(env, impact["summary"])
     changes = impact["grade_changes"]
-    env.say(f"\n{len(changes)} customers would change grade")
+    env.say(f"\n{_customers(len(changes))} would change grade")
     if changes:
         env.say(
             render_table(
-                ["id", "name", "from", "to", "total now", "total new"],
+                ["id", "name", "from", "to", "total now", "total new", "reason"],
                 [
                     [
                         c["id"],
                         c["name"],
                         c["from"] or "ungraded",
                         c["to"] or "ungraded",
-                        c["old_total"],
-                        c["new_total"],
+                        _show_total(c["old_total"]),
+                        _show_total(c["new_total"]),
+                        "; ".join(r["text"] for r in c["reasons"]),
                     ]
                     for c in changes
                 ],
             )
         )
+    tiers = impact["tier_changes"]
+    if tiers:
+        env.say(f"\n{_customers(len(tiers))} would change tier only")
+        env.say(
+            render_table(
+                ["id", "name", "grade", "reason"],
+                [
+                    [c["id"], c["name"], c["to"] or "ungraded", c["reasons"][0]["text"]]
+                    for c in tiers
+                ],
+            )
+        )
+
+
+def say_reason_summary(env: Env, summary: list[dict[str, Any]]) -> None:
+    """Customers per effect and reason, before any per-customer line."""
+    if not summary:
+        env.say("\nNo customer's grade or tier would change.")
+        return
+    env.say("\nWhy, by reason:")
+    for row in summary:
+        env.say(f"  {row['customers']:,} {row['effect']}: {row['reason']}")
+
+
+def _customers(count: int) -> str:
+    return f"{count:,} customer" + ("" if count == 1 else "s")
+
+
+def _show_total(value: Any) -> str:
+    return "—" if value is None else f"{value:g}"
 
 
 def _show(value: Any) -> str:
