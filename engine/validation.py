@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,13 @@ import fastjsonschema
 import jsonschema
 
 from creditfile.document import customer_schema as document_schema
+from creditfile.document.characters import (
+    UNSAFE_CLASS,
+    describe_char,
+    first_unsafe,
+    has_lone_surrogate,
+    surrogate_path,
+)
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
 
@@ -29,7 +37,7 @@ __all__ = [
     "validator_for",
 ]
 
-DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"
 NOT_ITEMS = ("assessed_by", "assessed_on", "note")
 _TYPE_WORDS = {
     "string": "text",
@@ -228,13 +236,52 @@ def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -
         return f"{_shown(value)} is above {wanted:,.0f}; check the value"
     if kind == "pattern" and schema.get("pattern") == DATE_PATTERN:
         return f"{_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"
-    if kind == "pattern" and "{1,64}" in str(schema.get("pattern")):
-        return f"{_shown(value)} is not a usable id: 1 to 64 characters, no spaces"
+    if kind == "pattern" and "{1,64}" in str(schema.get("pattern")) and isinstance(value, str):
+        return _id_message(value)
     if kind in {"pattern", "minLength"}:
         return "must not be empty; fill it in"
     if kind == "maxLength":
         return f"is longer than {wanted} characters; shorten it"
     return None
+
+
+# What an id may not hold: the schema's pattern, told character by character.
+_ID_BAD = re.compile(f"[\\s\uff01-\uff5e{UNSAFE_CLASS}]")
+
+
+def _id_message(value: str) -> str:
+    rule = "an id is 1 to 64 visible characters, no spaces, typed in half-width (e.g. C000123)"
+    if not value:
+        return f"is empty; {rule}"
+    if len(value) > 64:
+        return f"is {len(value)} characters long; {rule}"
+    bad = _ID_BAD.search(value)
+    if bad is None:
+        return f"{_shown(value)} is not a usable id; {rule}"
+    char = bad.group()
+    what = (
+        f"U+{ord(char):04X} (the full-width {unicodedata.normalize('NFKC', char)!r})"
+        if "\uff01" <= char <= "\uff5e"
+        else describe_char(char)
+    )
+    return f"{_shown(value)} holds {what} at character {bad.start() + 1}; {rule}"
+
+
+def _name_problem(name: object, out: list[Problem]) -> None:
+    # The value is never quoted: for an individual the name is personal data.
+    if type(name) is str and (bad := first_unsafe(name)) is not None:
+        position, char = bad
+        out.append(Problem("name", f"holds {describe_char(char)} at character {position + 1}; "
+                           "a name is one line of visible characters: remove it"))  # fmt: skip
+
+
+def _surrogate_problem(doc: object, out: list[Problem]) -> None:
+    if not has_lone_surrogate(doc):
+        return
+    path = surrogate_path(doc) or ""
+    if path not in ("id", "name"):  # those two are told by their own checks
+        out.append(Problem(path, "holds a lone surrogate (\\udxxx), which is no character: the "
+                           "text was damaged on its way here; retype it"))  # fmt: skip
 
 
 # --- checks that need the policy or more than one field ----------------------------------
@@ -276,7 +323,9 @@ class CustomerValidator:
     def problems(self, doc: object) -> list[Problem]:
         """Every problem of one document, in document order; empty when it is valid."""
         found = [] if self._schema_ok(doc) else _schema_problems(doc)
+        _surrogate_problem(doc, found)
         if type(doc) is dict:
+            _name_problem(doc.get("name"), found)
             self._check_nature(doc.get("nature"), found)
             self._check_assessment(doc.get("assessment"), found)
             self._check_profile(doc.get("profile"), found)

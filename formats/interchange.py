@@ -24,6 +24,7 @@ import orjson
 
 from creditfile.document import field_catalogue, without_personal
 from creditfile.policy import CreditfileError
+from creditfile.presentation.inert import cell_text, json_text, uncell_text
 
 __all__ = [
     "EXTENSIONS",
@@ -281,7 +282,7 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
     file, cols = str(path), _columns()
     reader = csv.reader(io.StringIO(_text(path), newline=""))
     try:
-        header = [h.strip() for h in next(reader, [])]
+        header = [uncell_text(h.strip()) for h in next(reader, [])]
         for number, name in enumerate(header, start=1):
             problem = _header_problem(name, cols) if name else None  # blank: must stay empty
             if problem or (name and name in header[: number - 1]):
@@ -324,10 +325,10 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
         raise FormatError(file, line, len(plan) + 1, f"{message}; quote cells with commas")
     doc: dict[str, Any] = {}
     for (column, name, parts, kind), raw in zip(plan, row, strict=False):
-        cell = raw.strip()
+        cell = uncell_text(raw.strip())
         if not cell or kind == "ignored":
             continue
-        value: Any = raw if kind == "free" else cell
+        value: Any = uncell_text(raw) if kind == "free" else cell
         if kind == "json":
             try:
                 value = _DECODER.decode(cell)
@@ -376,9 +377,15 @@ def write_json(target: Target, docs: Iterable[Mapping[str, Any]], *,
         stream.write("[")
         for doc in docs:
             stream.write("\n" if first else ",\n")
-            stream.write(orjson.dumps(_exported(doc, include_personal)).decode("utf-8"))
+            stream.write(_encoded(_exported(doc, include_personal)))
             first = False
         stream.write("\n]\n" if not first else "]\n")
+
+
+def _encoded(doc: Mapping[str, Any]) -> str:
+    # Control, bidirectional and invisible characters as \uXXXX: the same JSON, but a file
+    # shown on a terminal cannot steer it.
+    return json_text(orjson.dumps(doc).decode("utf-8"))
 
 
 def write_jsonl(target: Target, docs: Iterable[Mapping[str, Any]], *,
@@ -386,7 +393,7 @@ def write_jsonl(target: Target, docs: Iterable[Mapping[str, Any]], *,
     """Write JSON Lines: one customer per line, UTF-8 (arguments as for ``write_json``)."""
     with _opened(target, "utf-8") as stream:
         for doc in docs:
-            stream.write(orjson.dumps(_exported(doc, include_personal)).decode("utf-8") + "\n")
+            stream.write(_encoded(_exported(doc, include_personal)) + "\n")
 
 
 def write_csv(target: Target, docs: Iterable[Mapping[str, Any]], *,
@@ -412,8 +419,9 @@ def write_csv(target: Target, docs: Iterable[Mapping[str, Any]], *,
     columns = sorted(seen, key=rank)
     with _opened(target, "utf-8-sig") as stream:
         writer = csv.writer(stream)
-        writer.writerow(columns)
-        writer.writerows([row.get(name, "") for name in columns] for row in rows)
+        writer.writerow([cell_text(name) for name in columns])
+        # A cell starting like a formula gets an apostrophe that read_csv takes away again.
+        writer.writerows([cell_text(row.get(name, "")) for name in columns] for row in rows)
 
 
 def _section_rank(name: str, sections: list[str]) -> int:

@@ -35,6 +35,8 @@ class CellReader:
         if value is None:
             return None
         kind = fld.kind
+        if kind == "text" and not fld.required and isinstance(raw, str):
+            return raw  # free text kept as written, spaces and all: the round trip is exact
         if kind in ("text", "id"):
             return _text(value)
         if kind == "date":

@@ -17,6 +17,7 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.inert import uncell_text
 from creditfile.spreadsheets.cells import CellReader, clean
 from creditfile.spreadsheets.columns import (
     CUSTOMER_SHEETS,
@@ -163,7 +164,9 @@ def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRe
     """
     roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
     for path in paths:
-        grid = _grid(str(path), "", csv.reader(_csv_lines(Path(path))))
+        # A cell our CSV writers neutralised (the leading apostrophe) reads back as written.
+        rows = ([uncell_text(c) for c in row] for row in csv.reader(_csv_lines(Path(path))))
+        grid = _grid(str(path), "", rows)
         roles[_csv_role(grid)].append(grid)
     return _records(", ".join(map(str, paths)), roles, policy)
 

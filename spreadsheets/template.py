@@ -16,6 +16,7 @@ from creditfile.spreadsheets.columns import (
     Field,
     customer_fields,
 )
+from creditfile.spreadsheets.writing import inert_book
 
 KIND_TEXT = {
     "text": "文字",
@@ -63,6 +64,7 @@ def build_template(policy: Policy) -> Any:
     book.move_sheet("说明", offset=-book.sheetnames.index("说明"))
     book.move_sheet("代码表", offset=len(book.sheetnames) - 1 - book.sheetnames.index("代码表"))
     book.active = 1
+    inert_book(book)  # labels come from the policy, which anyone may write
     return book
 
 

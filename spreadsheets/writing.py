@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from creditfile.document import has_personal
 from creditfile.policy.model import Policy
+from creditfile.presentation.inert import cell_text, is_formula_like
 from creditfile.presentation.tables import Column, Table
 from creditfile.reports.shares import LIFECYCLE_LABELS, STAGE_LABELS
 from creditfile.spreadsheets.columns import (
@@ -78,7 +79,7 @@ class _SheetWriter:
             self.sheet.column_dimensions[get_column_letter(index + 1)].width = _width(column)
         cells = []
         for index, header in enumerate(headers):
-            cell = WriteOnlyCell(self.sheet, value=header)
+            cell = inert_cell(WriteOnlyCell(self.sheet, value=header))
             cell.font = self.styles["header_font"]
             must = index < len(required) and required[index]
             cell.fill = self.styles["required_fill" if must else "header_fill"]
@@ -90,6 +91,12 @@ class _SheetWriter:
         cells: list[Any] = []
         for value, kind in zip(values, self.kinds, strict=True):
             shown = _excel_value(value, kind)
+            if isinstance(shown, str) and _runs(shown):
+                cell = inert_cell(self._cell(self.sheet, value=shown))
+                if bold:
+                    cell.font = self.styles["total_font"]
+                cells.append(cell)
+                continue
             # A styled cell costs several times a plain one: only numbers, dates and totals
             # need a style; empty cells are not written at all.
             if shown is None or not (
@@ -123,6 +130,37 @@ def _excel_value(value: Any, kind: str) -> Any:
 
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _runs(text: str) -> bool:
+    """Whether openpyxl would store ``text`` as a formula or an error value, or a spreadsheet
+    program would make it one when the cell is edited."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return is_formula_like(text) or text in ERROR_CODES
+
+
+def inert_cell(cell: Any) -> Any:
+    """``cell`` (an openpyxl cell) holding its text as text, never as a formula or error value.
+
+    A text that starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is
+    stored as a string with Excel's quote prefix (the apostrophe a person would type), so that
+    editing the cell in Excel or LibreOffice does not turn it into a live formula either. The
+    text itself is unchanged: reading the workbook back gives exactly what was written.
+    """
+    value = cell.value
+    if isinstance(value, str) and (cell.data_type != "s" or _runs(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def inert_book(book: Any) -> None:
+    """Make every text cell of a (not write-only) workbook inert, as :func:`inert_cell`."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                inert_cell(cell)
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -182,22 +220,27 @@ def write_table_csv(stream: IO[str], tables: Sequence[Table]) -> None:
     """Tables as CSV; with several, each is preceded by its title and followed by a blank line.
 
     The caller opens ``stream`` with ``encoding="utf-8-sig"`` (or writes the BOM) so that
-    Excel shows Chinese correctly.
+    Excel shows Chinese correctly. A cell that starts like a formula (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return) is written with a leading apostrophe, so that no spreadsheet
+    program runs it.
     """
     writer = csv.writer(stream)
     for index, table in enumerate(tables):
         if len(tables) > 1:
             if index:
                 writer.writerow([])
-            writer.writerow([table.title])
-        writer.writerow(table.headers())
+            writer.writerow([cell_text(table.title)])
+        writer.writerow([cell_text(h) for h in table.headers()])
         for values in table.values():
-            writer.writerow(
-                [
-                    "" if v is None else ("是" if v is True else "否" if v is False else v)
-                    for v in values
-                ]
-            )
+            writer.writerow([cell_text(_csv_text(v)) for v in values])
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 def _get(doc: Mapping[str, Any], path: str) -> Any:

@@ -282,13 +282,18 @@ def test_text_an_import_accepts_can_be_exported(tmp_path: Path, text: str) -> No
     source = tmp_path / "one.jsonl"
     source.write_text(_dumps(doc) + "\n", encoding="utf-8")
     archive = tmp_path / "archive.json"
+    refused = cli(["--db", str(archive), "import", str(source)])
+    # A name is one line of visible characters; the message names the character, not the name.
+    assert refused.code == 1 and "name: holds U+" in refused.err, refused.err
+    assert text not in refused.err
+    doc["name"] = "名称"
+    source.write_text(_dumps(doc) + "\n", encoding="utf-8")
     imported = cli(["--db", str(archive), "import", str(source)])
-    assert imported.code == 0, imported.err  # names and notes may hold any text
+    assert imported.code == 0, imported.err  # notes may hold any text
     for fmt in ("json", "jsonl", "csv", "xlsx"):
         target = tmp_path / f"out.{fmt}"
         outcome = cli(["--db", str(archive), "export", "--format", fmt, "--out", str(target)])
         assert outcome.code == 0, (fmt, outcome.err)
         assert target.stat().st_size > 0
     exported = json.loads((tmp_path / "out.json").read_text("utf-8"))
-    assert exported[0]["name"] == f"名称{text}"
     assert exported[0]["trading"]["problems"] == text

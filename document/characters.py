@@ -1,0 +1,108 @@
+"""Characters that have no place in an id or a name, and that must never reach a terminal raw.
+
+One definition for validation (which refuses them in ids and names) and for presentation
+(which shows them escaped wherever else they occur).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "UNSAFE_CLASS",
+    "describe_char",
+    "first_unsafe",
+    "has_lone_surrogate",
+    "surrogate_path",
+]
+
+UNSAFE_CLASS = (
+    # C0 controls except tab and line feed (handled by callers), DEL and the C1 controls;
+    "\x00-\x08\x0b-\x1f\x7f-\x9f"
+    # soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul and Khmer fillers,
+    # Mongolian variation selectors and vowel separator;
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    # zero-width spaces and joiners, direction marks, line and paragraph separators,
+    # bidirectional embeddings and overrides, word joiner, invisible operators, isolates;
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    # Hangul filler, variation selectors, byte-order mark, half-width filler, specials;
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    # lone surrogates (not characters at all) and the tag characters.
+    "\ud800-\udfff\U000e0000-\U000e007f"
+)
+"""A regular-expression character class body (without brackets) of every unsafe character."""
+
+_UNSAFE = re.compile(f"[{UNSAFE_CLASS}\t\n]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_REPR = re.compile(r"\\ud[89a-f][0-9a-f]{2}")
+
+_NAMES = {
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\x1b": "an escape character",
+    "\x00": "a NUL",
+    "\u200b": "a zero-width space",
+    "\u200c": "a zero-width non-joiner",
+    "\u200d": "a zero-width joiner",
+    "\u2060": "a word joiner",
+    "\ufeff": "a zero-width no-break space",
+    "\u202e": "a right-to-left override",
+    "\u202d": "a left-to-right override",
+}
+
+
+def first_unsafe(text: str) -> tuple[int, str] | None:
+    """The 0-based position and character of the first unsafe character of ``text``, if any.
+
+    Tabs and line breaks count as unsafe here: an id or a name is one line.
+    """
+    found = _UNSAFE.search(text)
+    return (found.start(), found.group()) if found else None
+
+
+def describe_char(char: str) -> str:
+    """``U+202E (a right-to-left override)``: a character named without printing it."""
+    code = ord(char)
+    if char in _NAMES:
+        what = _NAMES[char]
+    elif 0xD800 <= code <= 0xDFFF:
+        what = "a lone surrogate, not a character: the text was damaged"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        what = "a control character"
+    else:
+        what = unicodedata.name(char, "an invisible or format character").lower()
+    return f"U+{code:04X} ({what})"
+
+
+def has_lone_surrogate(value: object) -> bool:
+    """Whether any text in ``value`` (nested dicts and lists) holds a lone surrogate.
+
+    Cheap for the usual document: ``repr`` shows a surrogate as ``\\udxxx``, and only then is
+    the document searched properly.
+    """
+    if _SURROGATE_REPR.search(repr(value)) is None:
+        return False
+    return surrogate_path(value) is not None
+
+
+def surrogate_path(value: object, path: str = "") -> str | None:
+    """The document path (``contact.address``, ``leases[0].note``) of the first text holding a
+    lone surrogate, or of the key holding one; None when there is none."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return path or "(a key)"
+            found = surrogate_path(item, name)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = surrogate_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
