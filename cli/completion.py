@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shtab
+
+from creditfile.presentation.inert import terminal_text
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -32,6 +37,11 @@ class Parser(argparse.ArgumentParser):
     Subcommand parsers are made by ``add_parser`` with the same class, so ``policy chek`` is
     answered as ``regrad`` is.
     """
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # Usage errors repeat what was typed ("unrecognized arguments: …"): escaped, like all
+        # output, so that an argument cannot steer the terminal.
+        super()._print_message(terminal_text(message, lines=True) if message else message, file)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         choices = action.choices

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import needs_archive, resolve_policy
-from creditfile.cli.table import fit_line
+from creditfile.cli.table import colour_allowed, fit_line
 from creditfile.policy import Policy
+from creditfile.presentation.inert import json_text, terminal_text
 from creditfile.store import ArchiveStore, default_actor, default_archive_path
 
 
@@ -98,14 +100,44 @@ class Env:
         return resolve_policy(active, self.db_path, option, check_file=False).policy
 
     def emit_json(self, value: Any) -> None:
-        """Write one JSON document to stdout."""
-        json.dump(value, self.stdout, ensure_ascii=False, indent=2, default=str)
+        """Write one JSON document to stdout (control, bidirectional and invisible characters
+        as ``\\uXXXX``: the same JSON, harmless on a terminal)."""
+        self.stdout.write(json_text(json.dumps(value, ensure_ascii=False, indent=2, default=str)))
         self.stdout.write("\n")
 
     def say(self, text: str = "") -> None:
-        """Write a line of human-readable output (wrapped to the terminal's width, if any)."""
-        self.stdout.write(fit_line(text) + "\n")
+        """Write a line of human-readable output (wrapped to the terminal's width, if any).
+
+        Control, bidirectional and invisible characters are shown escaped (``\\x1b``); only the
+        bold and colour codes of our own tables pass, and only to a colour terminal.
+        """
+        self.stdout.write(fit_line(terminal_text(text, lines=True, styled=colour_allowed())))
+        self.stdout.write("\n")
 
     def warn(self, text: str) -> None:
-        """Write a line to stderr."""
-        self.stderr.write(text + "\n")
+        """Write a line to stderr, escaped as :meth:`say` does."""
+        self.stderr.write(terminal_text(text, lines=True) + "\n")
+
+    def data_stream(self) -> IO[str]:
+        """Stdout for data (an export, a CSV): as it is into a pipe or a file, escaped as
+        :meth:`say` does when it is a terminal."""
+        if bool(getattr(self.stdout, "isatty", lambda: False)()):
+            return cast(IO[str], TerminalStream(self.stdout))
+        return self.stdout
+
+
+class TerminalStream(io.TextIOBase):
+    """A text stream writing to a terminal with every unsafe character shown escaped."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` escaped; returns the length of ``text`` as given."""
+        self._stream.write(terminal_text(text.replace("\r\n", "\n"), lines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the terminal's stream."""
+        self._stream.flush()

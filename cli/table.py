@@ -20,6 +20,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
+from creditfile.presentation.inert import terminal_text
+
 # A header rule of dashes and nothing else, as the plain tables have.
 RULED = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes take no cells
@@ -51,6 +53,11 @@ def configure(stream: IO[str], *, wide: bool = False) -> Output:
         width = None if wide else Console(file=stream).size.width
         _output = Output(width=width, colour="NO_COLOR" not in os.environ)
     return _output
+
+
+def colour_allowed() -> bool:
+    """Whether output may carry colour and bold codes (a terminal, without ``NO_COLOR``)."""
+    return _output.colour
 
 
 def fit_line(text: str) -> str:
@@ -98,7 +105,10 @@ def render_table(
     Returns:
         The table as text, without trailing spaces.
     """
+    # Customer data is shown escaped: a name cannot move the cursor or retitle the window,
+    # and the escapes are measured like any other text, so columns stay aligned.
     cells = [[_text(v) for v in row] for row in rows]
+    headers = [terminal_text(h) for h in headers]
     flags = list(numeric) if numeric is not None else _guess_numeric(rows, len(headers))
     every = list(range(len(headers)))
     width = _output.width
@@ -204,7 +214,7 @@ def _text(value: object) -> str:
         return f"{value:,.2f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    return terminal_text(str(value))
 
 
 def _guess_numeric(rows: Sequence[Sequence[object]], count: int) -> list[bool]:

@@ -17,8 +17,10 @@ __all__ = [
     "cell_text",
     "is_formula_like",
     "json_text",
+    "terminal_safe",
     "terminal_text",
     "uncell_text",
+    "without_unsafe",
 ]
 
 FORMULA_START = frozenset("=+-@\t\r")
@@ -89,6 +91,22 @@ def terminal_text(text: str, *, lines: bool = False, styled: bool = False) -> st
         last = match.end()
     parts.append(pattern.sub(_escape, text[last:]))
     return "".join(parts)
+
+
+def terminal_safe(text: str) -> bool:
+    """Whether ``text`` can go to a terminal as it is (no character :func:`terminal_text`
+    would escape, line breaks and tabs aside)."""
+    return _UNSAFE_LINE.search(text) is None
+
+
+def without_unsafe(text: str) -> str:
+    """``text`` with every character :func:`terminal_text` escapes removed, tabs and line
+    breaks kept.
+
+    For a screen already laid out: each such character takes no cell on a terminal, so the
+    line keeps its width.
+    """
+    return _UNSAFE_LINE.sub("", text)
 
 
 def json_text(encoded: str) -> str:

@@ -25,6 +25,7 @@ from creditfile.tui.service import (
     PolicyStatus,
     gc_paused_then_frozen,
 )
+from creditfile.tui.terminal_guard import guard_terminal
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
@@ -50,6 +51,7 @@ class CreditfileApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, service: ArchiveService, keymap_file: str | Path | None = None) -> None:
+        guard_terminal()  # customer data never reaches the terminal raw
         super().__init__()
         self.service = service
         self.lang = service.lang

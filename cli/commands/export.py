@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 encoding="utf-8-sig" if fmt == "csv" else "utf-8",
             )
         else:
-            writer(sys.stdout, docs, include_personal=args.include_personal)
+            writer(env.data_stream(), docs, include_personal=args.include_personal)
     if args.out:
         env.warn(f"exported {len(docs):,} customers to {args.out} ({fmt})")
     return 0

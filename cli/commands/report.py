@@ -206,8 +206,10 @@ def emit(
         env.warn(f"wrote {len(tables)} sheet(s) to {args.xlsx}")
     if getattr(args, "csv", None):
         if args.csv == "-":
-            env.stdout.write("\ufeff")
-            write_table_csv(env.stdout, tables)
+            stream = env.data_stream()
+            if stream is env.stdout:  # for Excel; a terminal would show it
+                stream.write("\ufeff")
+            write_table_csv(stream, tables)
         else:
             write_text_output(
                 args.csv,

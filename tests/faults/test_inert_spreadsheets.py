@@ -81,9 +81,8 @@ def _live_cells(path: Path) -> list[str]:
                 value = cell.value
                 if cell.data_type in ("f", "e"):
                     live.append(f"{sheet.title}!{cell.coordinate}={value!r}")
-                elif isinstance(value, str) and value[:1] in FORMULA_START:
-                    if not cell.quotePrefix:
-                        live.append(f"{sheet.title}!{cell.coordinate} unquoted {value!r}")
+                elif isinstance(value, str) and value[:1] in FORMULA_START and not cell.quotePrefix:
+                    live.append(f"{sheet.title}!{cell.coordinate} unquoted {value!r}")
     return live
 
 

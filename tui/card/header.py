@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 
 from creditfile.policy.model import Policy
+from creditfile.presentation.inert import terminal_text
 from creditfile.tui.card.draft import Draft
 from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import grade_badge, local_time
@@ -42,8 +43,8 @@ def card_header(
     """
     text = Text()
     title = "card.new_title" if draft.is_new else "card.title"
-    text.append(tr(lang, title, id=draft.customer_id), style="bold")
-    text.append(f"  {draft.doc.get('name') or ''}", style="bold")
+    text.append(tr(lang, title, id=terminal_text(str(draft.customer_id))), style="bold")
+    text.append(f"  {terminal_text(str(draft.doc.get('name') or ''))}", style="bold")
     nature = draft.doc.get("nature")
     if nature:
         text.append(f"  · {policy.nature_label(str(nature))}")

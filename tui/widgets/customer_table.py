@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from creditfile.presentation.inert import terminal_text
 from creditfile.tui.keys import bindings
 from creditfile.tui.search_index import ListRow, SearchIndex
 
@@ -197,7 +198,8 @@ class CustomerTable(ScrollView, can_focus=True):
         for i, (column, cells) in enumerate(layout(self.columns, width)):
             if i:
                 segments.append(Segment(" ", style))
-            text = fit(self.cell(row, column), cells, right=column in RIGHT_ALIGNED)
+            # Shown escaped (\x1b, \u202e): a name cannot steer the terminal or reorder the line.
+            text = fit(terminal_text(self.cell(row, column)), cells, right=column in RIGHT_ALIGNED)
             segments.append(Segment(text, style + self._cell_style(row, column)))
         return Strip(segments).adjust_cell_length(width, style)
 
