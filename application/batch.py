@@ -25,6 +25,13 @@ import orjson
 
 from creditfile.engine import customer_id, facts_of, grade_archive, grade_with_tops
 from creditfile.engine.scoring import archive_tops
+from creditfile.engine.validation import (
+    Problem,
+    RecordProblem,
+    batch_problems,
+    document_problems,
+    validate_customers,
+)
 from creditfile.policy import Policy
 from creditfile.store import CustomerLines, LinesRegrade, LinesUnreadable
 
@@ -69,6 +76,44 @@ def _grade_forked(
         for link in links:
             gradings.update(_receive(link))
     return gradings
+
+
+def validate_all(
+    docs: Sequence[object],
+    policy: Policy,
+    *,
+    workers: int | None = None,
+    parallel_from: int = PARALLEL_FROM,
+) -> list[RecordProblem]:
+    """Every problem of a batch of documents (``engine.validate_customers``), checked on every
+    core when the batch is large: each worker checks a slice of the documents on their own, the
+    parent adds the ids used twice. The problems are the same either way (tests hold both)."""
+    count = worker_count() if workers is None else workers
+    if (
+        count < 2
+        or len(docs) < parallel_from
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return validate_customers(docs, policy)
+    shares = [
+        (docs, len(docs) * i // count, len(docs) * (i + 1) // count, policy) for i in range(count)
+    ]
+    by_document: dict[int, list[Problem]] = {}
+    with _forked(_check, shares) as links:
+        for link in links:
+            for index, problems in _receive(link):
+                by_document[index] = [Problem(path, message) for path, message in problems]
+    return batch_problems(docs, by_document)
+
+
+def _check(
+    docs: Sequence[object], start: int, end: int, policy: Policy, pipe: Any, parent: int
+) -> None:
+    def work(_exchange: Callable[[Tops], Tops]) -> None:
+        found = document_problems(docs, policy, start, end)
+        _send(pipe, [[i, [[p.path, p.message] for p in ps]] for i, ps in found.items()])
+
+    _worker(pipe, parent, work)
 
 
 Link = tuple[Any, Any]

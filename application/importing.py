@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from creditfile.engine.validation import RecordProblem, validate_customers
+from creditfile.application.batch import validate_all
+from creditfile.engine.validation import RecordProblem
 from creditfile.policy import Policy
 from creditfile.store import ArchiveStore, ImportResult
 
@@ -90,7 +91,7 @@ def check_import(
     tell("reading")
     records = read_files(paths, policy)
     tell("validating")
-    return ImportCheck(records, validate_customers([r.doc for r in records], policy))
+    return ImportCheck(records, validate_all([r.doc for r in records], policy))
 
 
 def write_import(store: ArchiveStore, check: ImportCheck, actor: str) -> ImportResult:

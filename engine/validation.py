@@ -30,8 +30,10 @@ __all__ = [
     "CustomerValidator",
     "Problem",
     "RecordProblem",
+    "batch_problems",
     "compile_check",
     "customer_schema",
+    "document_problems",
     "validate_customer",
     "validate_customers",
     "validator_for",
@@ -475,12 +477,34 @@ def validate_customers(docs: Sequence[object], policy: Policy) -> list[RecordPro
     Returns:
         The problems in record order, each with its 0-based record index and id.
     """
+    return batch_problems(docs, document_problems(docs, policy, 0, len(docs)))
+
+
+def document_problems(
+    docs: Sequence[object], policy: Policy, start: int, end: int
+) -> dict[int, list[Problem]]:
+    """The problems of each document of ``docs[start:end]`` on its own, by record index; the
+    documents without problems are left out. A batch can be checked in slices, in parallel,
+    and put together with :func:`batch_problems`."""
     validator = validator_for(policy)
+    found: dict[int, list[Problem]] = {}
+    for index in range(start, end):
+        problems = validator.problems(docs[index])
+        if problems:
+            found[index] = problems
+    return found
+
+
+def batch_problems(
+    docs: Sequence[object], by_document: Mapping[int, list[Problem]]
+) -> list[RecordProblem]:
+    """The problems of a batch: each document's own (from :func:`document_problems`) and the
+    ids used twice, in record order, each with its record index and id."""
     first_index: dict[str, int] = {}
     found: list[RecordProblem] = []
     for index, doc in enumerate(docs):
         cid = _customer_id(doc)
-        problems = validator.problems(doc)
+        problems = list(by_document.get(index, ()))
         if cid is not None:
             if cid in first_index:
                 problems.insert(

@@ -169,3 +169,23 @@ def test_a_customer_id_never_passes_for_a_worker_message(default_policy: Any) ->
     docs[0]["id"], docs[1]["id"] = "__error__", "unreadable"
     expected = grade_archive(docs, default_policy, AS_OF)
     assert _grade_forked(docs, default_policy, AS_OF, 2) == expected
+
+
+def test_forked_validation_finds_exactly_the_serial_problems(default_policy) -> None:
+    from creditfile.application.batch import validate_all
+    from creditfile.engine.validation import validate_customers
+
+    rng = random.Random(17)
+    weights = {i.key: i.weight for i in default_policy.scoring}
+    docs: list[Any] = [_doc(rng, i, weights) for i in range(600)]
+    docs[5]["nature"] = "alien"  # a problem of its own
+    docs[299]["leases"] = [{"item": "tower_crane", "start": "2024-02-30", "amount": 1,
+                            "status": "active"}]  # fmt: skip
+    docs[300]["id"] = docs[2]["id"]  # the same id in two workers' slices
+    docs[450] = ["not", "a", "customer"]
+    docs[599]["assessment"] = {"strength": 99}
+    expected = validate_customers(docs, default_policy)
+    assert {p.index for p in expected} >= {5, 299, 300, 450, 599}
+    for workers in (2, 3):
+        found = validate_all(docs, default_policy, workers=workers, parallel_from=0)
+        assert found == expected
