@@ -6,7 +6,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from creditfile.engine import archive_tops_for, explain, grade_archive, grade_customer
+import pytest
+
+from creditfile.engine import (
+    archive_tops_for,
+    explain,
+    facts_of,
+    grade_archive,
+    grade_customer,
+    grade_with_tops,
+)
 from creditfile.policy import parse_policy
 
 AS_OF = date(2026, 11, 29)
@@ -169,6 +178,38 @@ def test_explain_shows_lost_points_gap_and_privileges(default_policy) -> None:
     assert detail["privileges"]["credit_limit"] == 2000000
 
 
+def test_explain_shows_every_fact_a_condition_sees_by_its_catalogue_name(default_policy) -> None:
+    from creditfile.policy.fact_catalogue import facts_for
+
+    lease = {
+        "contract": "L",
+        "item": "x",
+        "start": "2020-01-01",
+        "amount": 300000,
+        "status": "active",
+        "outstanding": 12000.5,
+        "overdue_days": 40,
+    }
+    doc = _customer("F", leases=[lease], assessment={**FULL, "assessed_on": "2026-11-19"})
+    del doc["nature"]  # not filled in yet: an empty nature, which no known nature matches
+    facts = explain(doc, default_policy, AS_OF, docs=[doc])["facts"]
+    assert facts == {
+        "cumulative_lease_amount": 300000,
+        "lease_count": 1,
+        "active_lease_count": 1,
+        "months_since_first_trade": 82,
+        "lifecycle": "established",
+        "stage": "current",
+        "nature": "",
+        "unverified_customer_form": False,
+        "days_since_assessment": 10,
+        "days_since_agency_report": None,
+        "outstanding_amount": 12000.5,
+        "max_overdue_days": 40,
+    }
+    assert list(facts) == [fact.name for fact in facts_for("tier")]
+
+
 def test_the_top_for_one_customer_is_the_archive_top_at_that_date(default_policy) -> None:
     lease = {
         "contract": "L",
@@ -278,6 +319,14 @@ def test_one_customer_graded_alone_matches_the_whole_archive(default_policy) -> 
         assert grade_customer(doc, default_policy, AS_OF, tops) == whole[doc["id"]]
     assert whole["MID"]["items"]["cumulative_lease"] == 3.75  # 15 × 200,000 / 800,000
     assert whole["MID"]["total"] == 81.75
+
+
+def test_facts_for_fewer_customers_than_documents_are_refused(default_policy) -> None:
+    # a customer left without facts would silently get no grading at all
+    docs = [_customer("A"), _customer("B")]
+    facts = facts_of(docs[:1], default_policy, AS_OF)
+    with pytest.raises(ValueError, match="shorter"):
+        grade_with_tops(docs, facts, default_policy, AS_OF, {})
 
 
 def test_a_top_of_exactly_one_gives_full_points(default_policy_text: str) -> None:

@@ -8,9 +8,16 @@ from types import MappingProxyType
 
 import pytest
 
-from creditfile.engine.facts import money
+from creditfile.engine.facts import compute_facts, money
 from creditfile.engine.numbers import as_number, round_half_up, to_decimal
-from creditfile.engine.timeline import first_trade, leases_of, parse_date, stage, whole_months
+from creditfile.engine.timeline import (
+    counted_leases,
+    first_trade,
+    leases_of,
+    parse_date,
+    stage,
+    whole_months,
+)
 
 
 def test_a_date_is_taken_as_it_is_and_text_only_when_it_is_a_real_date() -> None:
@@ -30,6 +37,24 @@ def test_leases_may_be_any_mapping_and_anything_else_is_left_out() -> None:
     assert leases_of({"leases": MappingProxyType({"a": 1})}) == []
 
 
+def test_sources_may_be_any_mapping_and_anything_else_is_left_out() -> None:
+    form = MappingProxyType({"kind": "customer_form", "on": "2026-09-01", "verified": False})
+    agency = MappingProxyType({"kind": "agency_investigation", "on": "2026-11-01"})
+    facts = compute_facts({"sources": [form, "S1", None, agency]}, date(2026, 11, 29), 6).values
+    assert facts["unverified_customer_form"] is True
+    assert facts["days_since_agency_report"] == 28
+
+
+def test_leases_already_read_are_taken_as_given() -> None:
+    # a caller that has read (or filtered) the leases gets the answer for those leases
+    doc = {"leases": [{"status": "active", "start": "2020-01-01"}]}
+    closed = [{"status": "closed", "start": "2021-01-01"}, {"status": "cancelled"}]
+    assert stage(doc, closed) == "past"
+    assert stage(doc, []) == "upcoming"
+    assert counted_leases(doc, closed) == closed[:1]
+    assert counted_leases(doc) == doc["leases"]
+
+
 @pytest.mark.parametrize(
     ("value", "amount"),
     [
@@ -39,6 +64,8 @@ def test_leases_may_be_any_mapping_and_anything_else_is_left_out() -> None:
         (Decimal("Infinity"), Decimal(0)),
         (0.1, Decimal("0.1")),  # as written, not the binary float 0.1000000000000000055…
         (3, Decimal(3)),
+        (0.0, Decimal(0)),
+        (-0.0, Decimal(0)),  # never "-0.0" in a report
         (True, Decimal(0)),
         ("5", Decimal(0)),
     ],

@@ -67,6 +67,14 @@ NATURES = {"nature": ("developer", "individual")}
             "syntax error in 'lease_count > ': syntax error at: EOF",
             None,
         ),
+        (
+            'lease_count > 0 and not (nature == "developr")',
+            "tier",
+            "'lease_count > 0 and not (nature == \"developr\")': 'developr' is not a known "
+            "nature; did you mean 'developer'?",
+            "developer",
+        ),
+        ("null > 1", "tier", "'null > 1': data type mismatch", None),
     ],
 )
 def test_a_wrong_condition_says_what_and_suggests(
