@@ -89,6 +89,7 @@ class Score:
 
     mutants: list[Mutant] = field(default_factory=list)
     seconds: float = 0.0
+    rerun_seconds: float = 0.0  # the part of ``seconds`` spent rerunning survivors
 
     def count(self, status: str) -> int:
         """How many mutants have ``status``."""
@@ -338,11 +339,12 @@ def write_benchmarks_section(score: Score, children: int) -> None:
         "",
         f"Written by `scripts/mutation.py` (mutmut {_mutmut_version()}) on {when}, commit "
         f"{commit}: **{score.killed} of {score.real} non-equivalent mutants killed "
-        f"({score.percent:.1f}%)**; {len(score.equivalent)} equivalent mutants (each with its "
+        f"({score.percent:.1f}%)**, {score.count('timeout')} of them by a timeout (the tests "
+        f"never finished); {len(score.equivalent)} equivalent mutants (each with its "
         f"reason in [mutation.md](mutation.md)); {len(score.mutants)} mutants in all. Run time "
-        f"{score.seconds / 60:.1f} min with {children} mutant(s) at a time, on the machine "
-        f"described above (load average {load} when written). Only the fast tests of "
-        "`tests/engine` and `tests/policy` run.",
+        f"{score.seconds / 60:.1f} min{_rerun_part(score)} with {children} mutant(s) at a time, "
+        f"on the machine described above (load average {load} when written). Only the fast "
+        "tests of `tests/engine` and `tests/policy` run.",
         "",
         *(
             [
@@ -368,6 +370,16 @@ def write_benchmarks_section(score: Score, children: int) -> None:
     BENCHMARKS_DOC.write_text(text, "utf-8")
 
 
+def _rerun_part(score: Score) -> str:
+    if not score.rerun_seconds:
+        return ""
+    whole = (score.seconds - score.rerun_seconds) / 60
+    return (
+        f" ({whole:.1f} for the whole run, {score.rerun_seconds / 60:.1f} rerunning its "
+        "survivors against the tests added for them)"
+    )
+
+
 def _mutmut_version() -> str:
     from importlib import metadata
 
@@ -390,6 +402,11 @@ def as_json(score: Score) -> dict[str, Any]:
         ],
         "not_checked": score.count("not checked"),
     }
+
+
+def _rerun_seconds() -> float:
+    saved = WORKSPACE / "rerun-seconds"
+    return float(saved.read_text("utf-8")) if saved.exists() else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -418,15 +435,17 @@ def main(argv: list[str] | None = None) -> int:
         ]
         refresh_tests()
         before = float((WORKSPACE / "seconds").read_text("utf-8"))
-        seconds = before + (run_mutmut(args.max_children, left) if left else 0.0)
+        rerun = run_mutmut(args.max_children, left) if left else 0.0
+        seconds = before + rerun
         (WORKSPACE / "seconds").write_text(f"{seconds:.1f}\n", "utf-8")
+        (WORKSPACE / "rerun-seconds").write_text(f"{_rerun_seconds() + rerun:.1f}\n", "utf-8")
     elif not args.report_only:
         build_workspace(fresh=True)
         seconds = run_mutmut(args.max_children)
         (WORKSPACE / "seconds").write_text(f"{seconds:.1f}\n", "utf-8")
     elif (WORKSPACE / "seconds").exists():
         seconds = float((WORKSPACE / "seconds").read_text("utf-8"))
-    score = Score(collect(equivalents), seconds)
+    score = Score(collect(equivalents), seconds, _rerun_seconds())
     print(report(score))
     if not args.no_docs:
         write_benchmarks_section(score, args.max_children)
