@@ -142,11 +142,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "regrade.changes": ("等级变化的客户({n} 位)", "Customers whose grade changes ({n})"),
     "regrade.no_changes": ("没有客户的等级会改变。", "No customer's grade would change."),
     "regrade.confirm_hint": (
-        "回车或 y 执行重新评级并写入档案;Esc 取消(档案不变)",
-        "Enter or y regrades and writes the archive; Esc cancels (the archive stays as it is)",
+        "y 执行重新评级并写入档案 · Esc 取消(档案不变)· Enter 打开所选客户 · Tab 到按钮",
+        "y regrades and writes the archive · Esc cancels (nothing written) · Enter opens the "
+        "customer · Tab to the buttons",
     ),
     "regrade.apply": ("执行重新评级", "Regrade now"),
     "regrade.cancel": ("取消", "Cancel"),
+    "regrade.apply_key": ("执行重新评级 (y)", "Regrade now (y)"),
+    "regrade.cancel_key": ("取消 (Esc)", "Cancel (Esc)"),
+    "regrade.more": ("另有 {n} 位未列出", "{n} more not listed"),
     "regrade.applying": ("正在重新评级 …({phase})", "Regrading … ({phase})"),
     "regrade.phase.reading": ("读取", "reading"),
     "regrade.phase.grading": ("评级", "grading"),
@@ -236,6 +240,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "policy.reload_failed": (
         "政策文件有错误,未重新载入",
         "The policy file has errors; not reloaded",
+    ),
+    "policy.col.key": ("键名", "key"),
+    "policy.hint": (
+        "↑↓ PgUp PgDn 翻阅 · r 重新读取政策文件 · Esc 返回客户列表",
+        "↑↓ PgUp PgDn scroll · r reloads the policy file · Esc back to the list",
     ),
     "policy.col.item": ("项目", "Item"),
     "policy.col.weight": ("权重", "Weight"),

@@ -64,7 +64,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("table.page_up", "pageup", "page_up", "key.page_up", show=False),
     KeySpec("table.page_down", "pagedown", "page_down", "key.page_down", show=False),
     # the regrade preview
-    KeySpec("regrade.confirm", "enter,y", "confirm", "key.confirm"),
+    # Enter opens the highlighted change (or presses the focused button), never applies.
+    KeySpec("regrade.confirm", "y", "confirm", "key.confirm"),
     KeySpec("regrade.cancel", "escape,n", "cancel", "key.cancel"),
     # the portfolio
     KeySpec("portfolio.next", "b,right", "next_view", "key.by"),

@@ -192,8 +192,8 @@ def test_policy_screen_shows_the_policy_and_reload_refuses_a_broken_file(tui: An
         shown = text_of(pilot, "#policy-view")
         policy = app_of(pilot).service.policy
         for expected in ("2026.1", policy.sha256, "policy.yaml", "社会口碑与信用", "优质客户",
-                         "credit_limit", "5,000,000", "主力客户", "lease_count >= 10",
-                         "The file on disk validates"):  # fmt: skip
+                         "credit_limit", "Credit limit (CNY)", "5,000,000", "主力客户",
+                         "lease_count >= 10", "The file on disk validates"):  # fmt: skip
             assert expected in shown
         path = tui.folder / "policy.yaml"
         path.write_text(path.read_text("utf-8").replace("weight: 30", "weight: 35"), "utf-8")

@@ -14,6 +14,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from creditfile.tui.card.texts import tr
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
@@ -34,8 +35,8 @@ def summary(status: PolicyStatus, lang: str) -> Table:
     """Version, name, effective date, hash, file and where it came from."""
     policy, source = status.policy, status.source
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")  # a hash or a path folds at 80 columns, never cut
     rows = [
         ("policy.version", policy.version),
         ("policy.name", policy.name),
@@ -72,7 +73,7 @@ def disk_state(status: PolicyStatus, lang: str) -> Text:
 def items_table(policy: Policy, lang: str) -> Table:
     """Scoring items with their weights and methods."""
     table = _table(
-        "key",
+        t(lang, "policy.col.key"),
         t(lang, "policy.col.item"),
         t(lang, "policy.col.weight"),
         t(lang, "policy.col.method"),
@@ -118,9 +119,15 @@ def privileges_table(policy: Policy, lang: str) -> Table:
         for key in policy.privileges.get(grade, {}):
             if key not in keys:
                 keys.append(key)
-    table = _table("", *grades)
+    # The key as the YAML names it (for compliance, who edit it), then what it means.
+    table = _table(t(lang, "policy.col.key"), "", *grades)
     for key in keys:
-        table.add_row(key, *(_value(policy.privileges.get(g, {}).get(key)) for g in grades))
+        label = tr(lang, f"priv.{key}")
+        table.add_row(
+            key,
+            "" if label == f"priv.{key}" else label,
+            *(_value(policy.privileges.get(g, {}).get(key)) for g in grades),
+        )
     return table
 
 
@@ -140,7 +147,9 @@ def _value(value: Any) -> str:
 
 def tiers_table(policy: Policy, lang: str) -> Table:
     """Tiers in order with their conditions (first match wins)."""
-    table = _table("key", t(lang, "policy.col.label"), t(lang, "policy.col.when"))
+    table = _table(
+        t(lang, "policy.col.key"), t(lang, "policy.col.label"), t(lang, "policy.col.when")
+    )
     for tier in policy.tiers:
         table.add_row(tier.key, tier.label, tier.when or t(lang, "policy.otherwise"))
     return table
@@ -176,6 +185,9 @@ def policy_view(status: PolicyStatus, lang: str) -> Group:
 class PolicyScreen(DataScreen):
     """The policy in force; ``r`` reloads it from its file after an edit.
 
+    The keyboard: the page has the focus (↑/↓, PgUp/PgDn, Home/End scroll it), ``r``
+    reloads, Esc goes back to the list; the hint line under the page says so.
+
     Args:
         service: The application's service.
     """
@@ -191,11 +203,13 @@ class PolicyScreen(DataScreen):
         yield self.title_line("screen.policy")
         with VerticalScroll(id="policy-body"):
             yield Static("", id="policy-view")
+        yield Static(t(self.lang, "policy.hint"), classes="hint", id="policy-hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show it once the archive is there."""
+        """Show it once the archive is there; the page takes the keys that scroll it."""
         self.refresh_data()
+        self.query_one("#policy-body").focus()
 
     def on_screen_resume(self) -> None:
         """Re-check the file on disk every time the screen is shown."""

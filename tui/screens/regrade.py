@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
 
 from creditfile.application.regrade import RegradeResult
 from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, RegradePreview
@@ -29,7 +29,12 @@ CHANGES_SHOWN = 1000
 
 
 class RegradeScreen(Screen[None]):
-    """What a regrade would change; Enter/y applies it, Esc leaves the archive as it is.
+    """What a regrade would change; ``y`` (or its button) applies it, Esc leaves the archive
+    as it is.
+
+    The keyboard: the focus starts in the list of changes (↑/↓ move, Enter opens that
+    customer's card, Esc comes back here); Tab goes on to the two buttons. Enter never
+    applies the regrade from the list, where it is the key that opens a row.
 
     Args:
         service: The application's service.
@@ -54,10 +59,24 @@ class RegradeScreen(Screen[None]):
         )
         yield ProgressBar(total=1.0, show_eta=False, id="regrade-progress")
         with Horizontal(id="regrade-tables"):
-            yield DataTable(id="regrade-counts", cursor_type="none", zebra_stripes=True)
-            yield DataTable(id="regrade-matrix", cursor_type="none", zebra_stripes=True)
+            # Read at a glance, nothing to move through: the focus skips them.
+            for table_id in ("regrade-counts", "regrade-matrix"):
+                table: DataTable[Any] = DataTable(
+                    id=table_id, cursor_type="none", zebra_stripes=True
+                )
+                table.can_focus = False
+                yield table
         yield Static("", id="regrade-changes-title")
         yield DataTable(id="regrade-changes", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="regrade-buttons"):
+            yield Button(
+                t(self.lang, "regrade.apply_key"),
+                id="regrade-apply",
+                variant="primary",
+                compact=True,
+                disabled=True,
+            )
+            yield Button(t(self.lang, "regrade.cancel_key"), id="regrade-cancel", compact=True)
         yield Static(t(self.lang, "regrade.confirm_hint"), id="regrade-hint")
         yield Footer()
 
@@ -110,6 +129,12 @@ class RegradeScreen(Screen[None]):
         self._fill_counts(preview)
         self._fill_matrix(preview.matrix)
         self._fill_changes(preview)
+        apply = self.query_one("#regrade-apply", Button)
+        apply.disabled = False
+        if preview.changes:
+            self.query_one("#regrade-changes", DataTable).focus()
+        else:
+            apply.focus()
 
     def _grade_name(self, key: str | None) -> str:
         if key is None or key == UNGRADED:
@@ -167,27 +192,52 @@ class RegradeScreen(Screen[None]):
             return
         title.update(Text(t(self.lang, "regrade.changes", n=f"{len(changes):,}"), style="bold"))
         table = self.query_one("#regrade-changes", DataTable)
+        # Grade and total together on each side, so the row fits 80 columns.
         table.add_columns(
             t(self.lang, "col.id"),
             t(self.lang, "col.name"),
             t(self.lang, "regrade.before"),
             "→",
             t(self.lang, "regrade.after"),
-            t(self.lang, "col.total"),
         )
         for change in changes[:CHANGES_SHOWN]:
-            before = change.get("total_before")
-            total = change.get("total")
             table.add_row(
                 change["id"],
                 change["name"],
-                f"{self._grade_name(change['from'])} {'' if before is None else f'{before:.2f}'}",
+                self._graded(change["from"], change.get("total_before")),
                 "→",
-                self._grade_name(change["to"]),
-                "" if total is None else f"{total:.2f}",
+                self._graded(change["to"], change.get("total")),
+                key=str(change["id"]),
             )
         if len(changes) > CHANGES_SHOWN:
-            table.add_row("…", f"+{len(changes) - CHANGES_SHOWN:,}", "", "", "", "")
+            more = t(self.lang, "regrade.more", n=f"{len(changes) - CHANGES_SHOWN:,}")
+            table.add_row("", more, "", "", "", key="")
+
+    def _graded(self, grade: str | None, total: object) -> str:
+        shown = self._grade_name(grade)
+        return shown if not isinstance(total, int | float) else f"{shown} {total:.2f}"
+
+    @on(DataTable.RowSelected, "#regrade-changes")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter on a change opens that customer's card; Esc there comes back here."""
+        from creditfile.tui.screens.list_screen import card_screen
+
+        customer_id = str(event.row_key.value or "")
+        if not customer_id or self.app.screen is not self:
+            return
+        screen = card_screen(self.service, customer_id)
+        if screen is None:
+            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+        else:
+            self.app.push_screen(screen)
+
+    @on(Button.Pressed, "#regrade-apply")
+    def _apply_pressed(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#regrade-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def _failed(self, message: str) -> None:
         if self.state == "left":
@@ -204,6 +254,7 @@ class RegradeScreen(Screen[None]):
         if self.state != "ready":
             return
         self.state = "applying"
+        self.query_one("#regrade-apply", Button).disabled = True
         bar = self.query_one(ProgressBar)
         bar.display = True
         bar.update(progress=0.0)
