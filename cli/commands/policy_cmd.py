@@ -11,6 +11,7 @@ from creditfile.application.policy_tests import companion_path, run_policy_tests
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import check_policy, load_policy
+from creditfile.policy.label_clashes import label_clashes
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -47,21 +48,36 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace, env: Env) -> int:
     """Validate each file; every problem as FILE:LINE:COL: key: message."""
     results = {file: check_policy(file) for file in args.files}
+    # Warnings (labels of different kinds alike) never make a policy invalid.
+    warnings = {file: label_clashes(file) for file in args.files}
     if env.json:
         env.emit_json(
             {
-                file: {"valid": not problems, "problems": [p.__dict__ for p in problems]}
+                file: {
+                    "valid": not problems,
+                    "problems": [p.__dict__ for p in problems],
+                    "warnings": [w.__dict__ for w in warnings[file]],
+                }
                 for file, problems in results.items()
             }
         )
     else:
         for file, problems in results.items():
-            for problem in problems:
+            for problem in [*problems, *warnings[file]]:
                 env.warn(str(problem))
             if not problems:
                 policy = load_policy(file)
-                env.say(f"{file}: ok — version {policy.version}, sha256 {policy.sha256[:12]}…")
+                note = _warned(len(warnings[file]))
+                env.say(
+                    f"{file}: ok{note} — version {policy.version}, sha256 {policy.sha256[:12]}…"
+                )
     return 1 if any(results.values()) else 0
+
+
+def _warned(count: int) -> str:
+    if not count:
+        return ""
+    return f" with {count} warning{'' if count == 1 else 's'}"
 
 
 def run_test(args: argparse.Namespace, env: Env) -> int:

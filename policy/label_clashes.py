@@ -1,0 +1,99 @@
+"""Warnings for labels of different kinds that read the same (a grade and a tier both 一般客户).
+
+Such a policy is valid, and grades the same, but staff read one label as the other: a card
+header saying ``C 73.6 一般客户`` beside a tier column saying 零散客户 for the same customer.
+``policy check`` prints these as warnings; they never stop a policy being loaded or activated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path as FilePath
+from typing import Any
+
+from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.yamlsource import Path, YamlDocument, parse_yaml
+
+KIND_NAMES = {
+    "grade": "grade",
+    "tier": "tier",
+    "nature": "nature",
+    "item": "scoring item",
+    "category": "leased-item category",
+}
+
+
+def label_clashes(path: str | FilePath) -> list[PolicyProblem]:
+    """Every label that a later entry of another kind repeats, located at the repeat.
+
+    Args:
+        path: A policy file (read as UTF-8; a file that does not parse gives no warnings,
+            its errors are ``check_policy``'s to report).
+
+    Returns:
+        One warning per repeated label, in file order; empty when every label is its own.
+    """
+    try:
+        text = FilePath(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    doc, _problems = parse_yaml(text, str(path))
+    if doc is None or not isinstance(doc.data, Mapping):
+        return []
+    return clashes_in(doc, str(path))
+
+
+def clashes_in(doc: YamlDocument, file: str) -> list[PolicyProblem]:
+    """The warnings of a parsed policy document (see ``label_clashes``)."""
+    first: dict[str, tuple[str, str, Path]] = {}
+    warnings: list[PolicyProblem] = []
+    entries = sorted(_labels(doc.data), key=lambda e: tuple(n or 0 for n in doc.locate(e[2])))
+    for kind, name, where, label in entries:
+        seen = first.get(label)
+        if seen is None:
+            first[label] = (kind, name, where)
+            continue
+        other_kind, other_name, other_where = seen
+        if other_kind == kind:
+            continue  # two grades or two tiers alike: not a confusion of kinds
+        line, col = doc.locate(where)
+        other_line, _ = doc.locate(other_where)
+        at = f", line {other_line}" if other_line else ""
+        warnings.append(
+            PolicyProblem(
+                file,
+                line,
+                col,
+                format_path(where),
+                f"warning: {label!r} is also the label of {KIND_NAMES[other_kind]} "
+                f"{other_name} ({format_path(other_where)}{at}); staff will read the "
+                f"{KIND_NAMES[kind]} as the {KIND_NAMES[other_kind]} — give each its own label",
+            )
+        )
+    return warnings
+
+
+def _labels(data: Mapping[str, Any]) -> Iterator[tuple[str, str, Path, str]]:
+    """(kind, name, path of the label, label) of every labelled entry."""
+    for i, grade in enumerate(_list(data.get("grades"))):
+        if isinstance(grade, Mapping) and isinstance(grade.get("label"), str):
+            yield "grade", str(grade.get("name")), ("grades", i, "label"), grade["label"]
+    below = data.get("below_lowest")
+    if isinstance(below, Mapping) and isinstance(below.get("label"), str):
+        yield "grade", str(below.get("name")), ("below_lowest", "label"), below["label"]
+    for i, tier in enumerate(_list(data.get("tiers"))):
+        if isinstance(tier, Mapping) and isinstance(tier.get("label"), str):
+            yield "tier", str(tier.get("key")), ("tiers", i, "label"), tier["label"]
+    for i, item in enumerate(_list(data.get("scoring"))):
+        if isinstance(item, Mapping) and isinstance(item.get("label"), str):
+            yield "item", str(item.get("key")), ("scoring", i, "label"), item["label"]
+    for section, kind in (("natures", "nature"), ("item_categories", "category")):
+        entries = data.get(section)
+        if isinstance(entries, Mapping):
+            for key, label in entries.items():
+                if isinstance(label, str):
+                    yield kind, str(key), (section, str(key)), label
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
