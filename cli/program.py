@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.regrade",
     "creditfile.cli.commands.explain",
     "creditfile.cli.commands.show",
+    "creditfile.cli.commands.list_cmd",
     "creditfile.cli.commands.history",
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ColumnFormat = Literal["text", "int", "money", "pct", "days", "bool"]
-"""How a column's values are shown: text, whole numbers, CNY, percent, days, yes/no."""
+ColumnFormat = Literal["text", "int", "money", "pct", "days", "bool", "score", "id", "date"]
+"""How a column's values are shown: text, whole numbers, CNY, percent, days, yes/no, a score
+(two decimals), an id or code (always text, leading zeros kept), an ISO date."""
 
 
 @dataclass(frozen=True)

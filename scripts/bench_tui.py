@@ -55,8 +55,8 @@ async def drive(path: Path) -> dict[str, Any]:
     started = time.perf_counter()
     from textual.widgets import Input
 
+    from creditfile.application.customer_index import ListQuery
     from creditfile.tui.app import create_app
-    from creditfile.tui.search_index import ListQuery
 
     app = create_app(
         path, None, "zh", as_of=AS_OF, actor="bench", keymap_file=path.with_suffix(".keys")

@@ -97,6 +97,9 @@ ASSESSMENT_TAIL = _sheet(lambda f: not f.in_list and f.section == "assessment")
 PERSON_FIELDS = _sheet(lambda f: f.personal)
 LEASE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "leases"))
 SOURCE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "sources"))
+# Text that looks like a number and must stay text in Excel (leading zeros, long digits).
+TEXT_CODES = frozenset({"contact.phone", "credit_code", "contract", "customer"})
+
 # Columns an export adds after the document's own; an import skips them, so an exported
 # workbook can be edited and imported again.
 GRADING_HEADERS: tuple[tuple[str, str], ...] = (

@@ -13,6 +13,7 @@ from creditfile.spreadsheets.columns import (
     SOURCE_FIELDS,
     SOURCE_KIND_LABELS,
     STATUS_LABELS,
+    TEXT_CODES,
     Field,
     customer_fields,
 )
@@ -98,6 +99,10 @@ def _codes_sheet(book: Any, policy: Policy) -> dict[str, str]:
     return ranges
 
 
+def _kind(fld: Field) -> str:
+    return "id" if fld.kind == "id" or fld.path in TEXT_CODES else fld.kind
+
+
 def _data_sheet(book: Any, name: str, fields: Sequence[Field], codes: dict[str, str]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -119,10 +124,21 @@ def _data_sheet(book: Any, name: str, fields: Sequence[Field], codes: dict[str, 
             check.showErrorMessage = False  # codes are accepted too, so only suggest
             sheet.add_data_validation(check)
             check.add(span)
-        if fld.kind == "date":
+        shown = _TEMPLATE_FORMATS.get(_kind(fld)) or _TEMPLATE_FORMATS.get(fld.kind)
+        if shown:
+            # 电话 as text: 02785551234 typed in keeps its leading 0; amounts with separators.
             for row in range(2, 202):
-                sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
+                sheet.cell(row=row, column=index).number_format = shown
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}1"
+
+
+_TEMPLATE_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "id": "@",
+    "money": "#,##0.00",
+    "number": "0.00",
+}
 
 
 def _describe(fld: Field) -> str:

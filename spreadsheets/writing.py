@@ -21,6 +21,7 @@ from creditfile.spreadsheets.columns import (
     SOURCE_FIELDS,
     SOURCE_KIND_LABELS,
     STATUS_LABELS,
+    TEXT_CODES,
     Field,
     customer_fields,
 )
@@ -31,7 +32,11 @@ NUMBER_FORMATS = {
     "pct": '0.00"%"',
     "days": "0",
     "date": "yyyy-mm-dd",
-    "number": "0.##",
+    # Scores: "0.##" showed 8 as "8." in Excel.
+    "number": "0.00",
+    "score": "0.00",
+    # Ids, phones and codes stay text when edited: 02785551234 keeps its leading 0.
+    "id": "@",
 }
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -48,10 +53,27 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _width(values: Iterable[Any]) -> float:
-    # Chinese characters take about two character widths in Excel's default font.
-    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values), default=8)
-    return float(min(max(longest + 2, 8), 60))
+def _width(values: Iterable[Any], kind: str = "text") -> float:
+    # Chinese characters take about two character widths in Excel's default font; numbers are
+    # measured as Excel shows them (1,250,000.00, not 1250000.0), so none shows as #####.
+    longest = max(
+        (sum(2 if ord(ch) > 0x2E80 else 1 for ch in _as_shown(v, kind)) for v in values),
+        default=8,
+    )
+    return float(min(max(longest + 3, 8), 60))
+
+
+def _as_shown(value: Any, kind: str) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "money":
+            return f"{value:,.2f}"
+        if kind in ("number", "score", "pct"):
+            return f"{value:.2f}"
+        if kind == "int":
+            return f"{value:,.0f}"
+    if kind == "date" and value is not None:
+        return "2026-01-01"
+    return "" if value is None else str(value)
 
 
 class _SheetWriter:
@@ -74,9 +96,14 @@ class _SheetWriter:
         self.sheet = book.create_sheet(name)
         self.sheet.freeze_panes = "A2"
         self.kinds = list(kinds)
+        self.rows = 0
+        # A filter button on every header (Excel's 筛选), over the rows written.
+        self._filter_end = get_column_letter(max(len(headers), 1))
+        self.sheet.auto_filter.ref = f"A1:{self._filter_end}1"
         for index, header in enumerate(headers):
-            column = [header, *(row[index] for row in samples[:200])]
-            self.sheet.column_dimensions[get_column_letter(index + 1)].width = _width(column)
+            sample = [row[index] for row in samples[:200]]
+            width = max(_width([header]), _width(sample, self.kinds[index]))
+            self.sheet.column_dimensions[get_column_letter(index + 1)].width = width
         cells = []
         for index, header in enumerate(headers):
             cell = inert_cell(WriteOnlyCell(self.sheet, value=header))
@@ -100,7 +127,9 @@ class _SheetWriter:
             # A styled cell costs several times a plain one: only numbers, dates and totals
             # need a style; empty cells are not written at all.
             if shown is None or not (
-                bold or (kind in NUMBER_FORMATS and not isinstance(shown, str))
+                bold
+                or (kind in NUMBER_FORMATS and not isinstance(shown, str))
+                or (kind == "id" and isinstance(shown, str))
             ):
                 cells.append(shown)
                 continue
@@ -111,6 +140,8 @@ class _SheetWriter:
                 cell.font = self.styles["total_font"]
             cells.append(cell)
         self.sheet.append(cells)
+        self.rows += 1
+        self.sheet.auto_filter.ref = f"A1:{self._filter_end}{self.rows + 1}"
 
 
 def _excel_value(value: Any, kind: str) -> Any:
@@ -286,6 +317,8 @@ def _grading_values(grading: Mapping[str, Any] | None, policy: Policy) -> list[A
 
 
 def _kind(fld: Field) -> str:
+    if fld.kind == "id" or fld.path in TEXT_CODES:
+        return "id"
     return {"money": "money", "number": "number", "int": "int", "date": "date"}.get(
         fld.kind, "text"
     )
@@ -320,12 +353,30 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
         + _grading_values(d.get("grading"), policy)
         for d in docs
     ]
+    # The grade and total right after the name, where a reader looks (an import finds
+    # every column by its header, so the order does not matter to it).
+    order = _grade_beside_name(headers, [f.path for f in fields])
+    headers, kinds = [headers[i] for i in order], [kinds[i] for i in order]
+    rows = [[row[i] for i in order] for row in rows]
     customers = _SheetWriter(book, "客户", headers, kinds, rows)
     for row in rows:
         customers.row(row)
     _write_children(book, "租赁", "leases", LEASE_FIELDS, docs, policy)
     _write_children(book, "来源", "sources", SOURCE_FIELDS, docs, policy)
     book.save(path)
+
+
+def _grade_beside_name(headers: Sequence[str], paths: Sequence[str]) -> list[int]:
+    """Column positions with 信用等级 and 总分 moved to just after the name."""
+    order = list(range(len(headers)))
+    if "name" not in paths:
+        return order
+    after = paths.index("name") + 1
+    moved = [
+        len(paths) + i for i, (key, _) in enumerate(GRADING_HEADERS) if key in ("grade", "total")
+    ]
+    rest = [i for i in order if i not in moved]
+    return rest[:after] + moved + rest[after:]
 
 
 def _write_children(

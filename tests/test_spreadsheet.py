@@ -355,7 +355,7 @@ def test_export_reopens_with_chinese_intact_and_imports_again(
     sheet = book["客户"]
     assert sheet.freeze_panes == "A2"
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["客户编号", "客户名称", "客户性质"]
+    assert headers[:5] == ["客户编号", "客户名称", "信用等级", "总分", "客户性质"]
     row = dict(zip(headers, (c.value for c in sheet[2]), strict=True))
     assert row["客户名称"] == "武汉宏达建设工程有限公司"
     assert row["客户性质"] == "普通公司"

@@ -15,10 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Select, TextArea
 
+from creditfile.application.customer_index import ListRow, PinyinKeys, SearchIndex, row_of
 from creditfile.policy import CreditfileError
 from creditfile.tui.i18n import resolve_lang, t
 from creditfile.tui.keys import KEYS, KeymapError, bindings, described, keymap_path, load_keymap
-from creditfile.tui.search_index import ListRow, PinyinKeys, SearchIndex, row_of
 from creditfile.tui.service import (
     ArchiveService,
     LoadingBatch,

@@ -6,13 +6,12 @@ as compliance wrote them in the policy file.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.presentation.language import LANGS, default_lang, resolve_lang
 
-LANGS = ("zh", "en")
+__all__ = ["LANGS", "TEXTS", "default_lang", "resolve_lang", "t"]
 
 # key: (zh, en)
 TEXTS: dict[str, tuple[str, str]] = {
@@ -108,6 +107,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.edit": ("编辑", "Edit"),
     "key.new": ("新建客户", "New customer"),
     "key.regrade": ("重新评级", "Regrade"),
+    "key.export": ("导出所列", "Export list"),
+    "export.done": (
+        "已导出 {n} 位客户(当前筛选与排序,不含个人信息)到 {path}",
+        "Exported {n} customers (as filtered and sorted, no personal data) to {path}",
+    ),
+    "export.failed": ("导出失败:{error}", "Export failed: {error}"),
+    "export.name": ("客户列表", "customers"),
     "key.screen_list": ("客户列表", "Customers"),
     "key.screen_portfolio": ("客户构成", "Portfolio"),
     "key.screen_policy": ("信用政策", "Policy"),
@@ -349,18 +355,3 @@ def t(lang: str, key: str, **values: Any) -> str:
         return key
     text = pair[0] if lang == "zh" else pair[1]
     return text.format(**values) if values else text
-
-
-def default_lang(environ: Mapping[str, str] | None = None) -> str:
-    """``zh`` when the locale is Chinese (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else ``en``."""
-    env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
-
-
-def resolve_lang(lang: str | None, environ: Mapping[str, str] | None = None) -> str:
-    """``lang`` when it is ``zh`` or ``en``, else the locale's default."""
-    return lang if lang in LANGS else default_lang(environ)

@@ -55,6 +55,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("list.edit", "e", "edit", "key.edit"),
     KeySpec("list.new", "n", "new", "key.new"),
     KeySpec("list.regrade", "r", "regrade", "key.regrade"),
+    KeySpec("list.export", "x", "export", "key.export"),
     KeySpec("list.back", "escape", "back", "key.back", show=False),
     # moving in the list (the table widget)
     KeySpec("table.down", "j,down", "cursor_down", "key.down", show=False),

@@ -28,6 +28,8 @@ from creditfile.application.card import (
     attention_reasons,
     draft_problems,
 )
+from creditfile.application.customer_index import ListRow
+from creditfile.application.customer_list import export_list, list_table
 from creditfile.application.customers import save_customer
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.opening import open_archive
@@ -320,6 +322,15 @@ class ArchiveService:
         """The stored grading of every customer that has one, by id."""
         with self._lock:
             return {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
+
+    def export_list(self, rows: Sequence[ListRow], target: Path) -> Path:
+        """Write list rows to ``target`` (XLSX or CSV by its extension), never the archive.
+
+        Returns:
+            The file written.
+        """
+        table = list_table(rows, self.policy, self.lang)
+        return export_list(table, target, archive=self.db_path, option="export")
 
     def attention(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Why a customer needs attention (the shared review list's reasons); empty if not."""

@@ -216,9 +216,9 @@ def test_an_activated_policy_is_used_and_an_edited_file_is_reported_as_needing_a
 def test_rows_read_so_far_start_over_when_the_preview_is_withdrawn() -> None:
     from types import SimpleNamespace
 
+    from creditfile.application.customer_index import PinyinKeys
     from creditfile.policy import default_policy_path, load_policy
     from creditfile.tui.app import RowsSoFar
-    from creditfile.tui.search_index import PinyinKeys
     from creditfile.tui.service import LoadingBatch
 
     shown: list[int] = []

@@ -11,10 +11,10 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from creditfile.application.customer_index import COLUMNS
 from creditfile.tui.app import CreditfileApp
 from creditfile.tui.screens.filters import FiltersScreen
 from creditfile.tui.screens.list_screen import ListScreen
-from creditfile.tui.search_index import COLUMNS
 from creditfile.tui.widgets.customer_table import CustomerTable, layout
 
 TOTAL = 151

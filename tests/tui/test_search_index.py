@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creditfile.tui.search_index import ListQuery, ListRow, PinyinKeys, SearchIndex, row_of
+from creditfile.application.customer_index import (
+    ListQuery,
+    ListRow,
+    PinyinKeys,
+    SearchIndex,
+    row_of,
+)
 
 GRADES = ["A", "B", "C", "D"]
 

@@ -12,9 +12,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 
+from creditfile.application.customer_index import FILTERABLE
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings, described
-from creditfile.tui.search_index import FILTERABLE
 
 Filters = dict[str, frozenset[str]]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -12,9 +14,17 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
+from creditfile.application.customer_index import (
+    COLUMNS,
+    FILTERABLE,
+    ListQuery,
+    ListRow,
+    SearchIndex,
+    row_of,
+)
+from creditfile.policy import CreditfileError
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings, described
-from creditfile.tui.search_index import COLUMNS, FILTERABLE, ListQuery, SearchIndex, row_of
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
 
 if TYPE_CHECKING:
@@ -365,6 +375,27 @@ class ListScreen(Screen[None]):
         from creditfile.tui.screens.regrade import RegradeScreen
 
         self.app.push_screen(RegradeScreen(self.service))
+
+    def action_export(self) -> None:
+        """Write the rows shown — filtered and sorted as they are — to a workbook in the
+        working folder, named by the time, and say where."""
+        if self.still_reading() or self.index is None:
+            return
+        rows = [self.index.rows[i] for i in self.shown]
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = Path.cwd() / f"{t(self.lang, 'export.name')}-{stamp}.xlsx"
+        self._export(rows, target)
+
+    @work(thread=True, exclusive=True, group="list-export", exit_on_error=False)
+    def _export(self, rows: Sequence[ListRow], target: Path) -> None:
+        try:
+            written = self.service.export_list(rows, target)
+        except (CreditfileError, OSError) as exc:
+            message = t(self.lang, "export.failed", error=str(exc))
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=12)
+            return
+        done = t(self.lang, "export.done", n=f"{len(rows):,}", path=str(written))
+        self.app.call_from_thread(self.notify, done, timeout=12)
 
     def on_screen_resume(self) -> None:
         """Back from a card or a regrade: show what changed meanwhile."""

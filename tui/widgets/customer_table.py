@@ -22,9 +22,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from creditfile.application.customer_index import ListRow, SearchIndex
 from creditfile.presentation.inert import terminal_text
 from creditfile.tui.keys import bindings
-from creditfile.tui.search_index import ListRow, SearchIndex
 
 # Fixed cell widths; the name takes what is left (at least NAME_MIN).
 WIDTHS: dict[str, int] = {

@@ -1,0 +1,282 @@
+"""The customer list as staff search, filter, sort and export it: one use case for both front ends.
+
+``creditfile list`` and the terminal UI's list give the same rows for the same search, filters
+and sort (both go through ``customer_index.SearchIndex``), and export them the same way
+(``list_table`` → the report writers). A list row carries no personal data (``profile.person``)
+and no contact details: nothing here can put them in a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from creditfile.application.card import attention_reasons
+from creditfile.application.customer_index import (
+    COLUMNS,
+    FILTERABLE,
+    UNGRADED,
+    ListQuery,
+    ListRow,
+    PinyinKeys,
+    SearchIndex,
+    row_of,
+)
+from creditfile.document import field_catalogue
+from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.tables import Column, ColumnFormat, Table
+from creditfile.reports.review import REASON_KINDS
+
+LIFECYCLES = {"established": ("老客户", "established"), "new": ("新客户", "new"),
+              "prospective": ("未来客户", "prospective")}  # fmt: skip
+STAGES = {"current": ("正在交易", "current"), "past": ("曾经交易", "past"),
+          "upcoming": ("即将交易", "upcoming")}  # fmt: skip
+UNGRADED_WORDS = ("ungraded", "none", "未评级")
+
+# Column key → (zh header, en header), for the columns that are not customer fields.
+HEADERS = {
+    "grade": ("信用等级", "Grade"),
+    "grade_label": ("等级名称", "Grade label"),
+    "total": ("总分", "Total"),
+    "tier": ("客户层级", "Tier"),
+    "lifecycle": ("新老客户", "Lifecycle"),
+    "stage": ("交易阶段", "Stage"),
+    "assessed": ("最近评估", "Assessed on"),
+    "attention": ("需关注原因", "Needs attention because"),
+}
+TITLE = ("客户列表", "Customers")
+
+# The exported columns, in order: the grade right beside the name.
+EXPORT_COLUMNS: tuple[tuple[str, ColumnFormat], ...] = (
+    ("id", "id"),
+    ("name", "text"),
+    ("grade", "text"),
+    ("grade_label", "text"),
+    ("total", "score"),
+    ("nature", "text"),
+    ("tier", "text"),
+    ("lifecycle", "text"),
+    ("stage", "text"),
+    ("assessed", "date"),
+    ("attention", "text"),
+)
+
+
+class ListError(CreditfileError):
+    """A filter or sort the list cannot apply; the message names the option and the choices."""
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What to list, as a person names it (keys or the policy's labels, any case).
+
+    Attributes:
+        grades: Grade names (``A``) or labels (优质客户); ``ungraded`` for customers without one.
+        natures: Nature keys (``developer``) or labels (开发商).
+        tiers: Tier keys (``general``) or labels (一般客户).
+        lifecycles: ``established``, ``new``, ``prospective`` or their Chinese names.
+        stages: ``current``, ``past``, ``upcoming`` or their Chinese names.
+        attention: Only customers that need attention (the review list's).
+        text: Search words (id, name, phone, contact person; pinyin full or initials).
+        sort: The column to sort by (one of ``COLUMNS``).
+        reverse: Sort descending.
+    """
+
+    grades: Sequence[str] = ()
+    natures: Sequence[str] = ()
+    tiers: Sequence[str] = ()
+    lifecycles: Sequence[str] = ()
+    stages: Sequence[str] = ()
+    attention: bool = False
+    text: str = ""
+    sort: str = "id"
+    reverse: bool = False
+
+
+def list_query(request: ListRequest, policy: Policy) -> ListQuery:
+    """The index query for a request, every name resolved to its key.
+
+    Raises:
+        ListError: An unknown grade, nature, tier, lifecycle, stage or sort column, named
+            with the choices.
+    """
+    grades = {g.name: g.name for g in policy.all_grades}
+    grades |= {g.label: g.name for g in policy.all_grades}
+    grades |= dict.fromkeys(UNGRADED_WORDS, UNGRADED)
+    tiers = {t.key: t.key for t in policy.tiers} | {t.label: t.key for t in policy.tiers}
+    natures = dict(zip(policy.natures, policy.natures, strict=True))
+    natures |= {label: key for key, label in policy.natures.items()}
+    lifecycles = {k: k for k in LIFECYCLES} | {zh: k for k, (zh, _) in LIFECYCLES.items()}
+    stages = {k: k for k in STAGES} | {zh: k for k, (zh, _) in STAGES.items()}
+    filters: dict[str, frozenset[str]] = {}
+    for column, given, known in (
+        ("grade", request.grades, grades),
+        ("nature", request.natures, natures),
+        ("tier", request.tiers, tiers),
+        ("lifecycle", request.lifecycles, lifecycles),
+        ("stage", request.stages, stages),
+    ):
+        if given:
+            filters[column] = frozenset(_resolve(column, name, known) for name in given)
+    if request.attention:
+        filters["attention"] = frozenset({"yes"})
+    if request.sort not in COLUMNS:
+        raise ListError(f"--sort {request.sort!r}: sort by one of {', '.join(COLUMNS)}")
+    return ListQuery(request.text, filters, request.sort, request.reverse)
+
+
+def _resolve(column: str, name: str, known: Mapping[str, str]) -> str:
+    found = known.get(name.strip()) or {k.lower(): v for k, v in known.items()}.get(
+        name.strip().lower()
+    )
+    if found is None:
+        choices = ", ".join(dict.fromkeys(known))
+        raise ListError(f"--{column} {name!r}: not a {column} of the policy; use one of {choices}")
+    return found
+
+
+def list_rows(
+    records: Mapping[str, Mapping[str, Any]],
+    policy: Policy,
+    as_of: date,
+    query: ListQuery,
+    keys: PinyinKeys | None = None,
+) -> list[ListRow]:
+    """The customers a query shows, in its order, with their attention marks.
+
+    Args:
+        records: The archive's records by id (documents with their stored ``_grading``).
+        policy: Grade order, labels and the review rules for the attention marks.
+        as_of: The date review ages are counted to.
+        query: Search text, filters and sort.
+        keys: A pinyin cache to reuse.
+
+    Returns:
+        The rows, as the terminal UI's list would show them.
+    """
+    rows = [
+        row_of(record, (r["code"] for r in attention_reasons(record, policy, as_of)))
+        for record in records.values()
+    ]
+    return shown_rows(SearchIndex(rows, [g.name for g in policy.all_grades], keys), query)
+
+
+def shown_rows(index: SearchIndex, query: ListQuery) -> list[ListRow]:
+    """The rows of an index that ``query`` shows, in order (the UI's list exports these)."""
+    return [index.rows[i] for i in index.query(query)]
+
+
+def list_table(rows: Iterable[ListRow], policy: Policy, lang: str) -> Table:
+    """The rows as a table for export or printing: labels in ``lang``, the grade by the name.
+
+    Args:
+        rows: From ``list_rows`` or ``shown_rows``.
+        policy: Labels of grades, natures and tiers as compliance wrote them.
+        lang: ``zh`` or ``en`` (headers, lifecycle, stage and attention reasons).
+
+    Returns:
+        A ``presentation.tables.Table`` for the report writers (CSV, XLSX) or the terminal.
+    """
+    en = lang == "en"
+    catalogue = field_catalogue()
+    columns = tuple(
+        Column(
+            key,
+            catalogue[key].text(lang) if key in ("id", "name", "nature") else HEADERS[key][en],
+            kind,
+        )
+        for key, kind in EXPORT_COLUMNS
+    )
+    tiers = {t.key: t.label for t in policy.tiers}
+    grade_labels = {g.name: g.label for g in policy.all_grades}
+    table = Table("customers", TITLE[en], columns)
+    for row in rows:
+        table.rows.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "grade": row.grade or ("ungraded" if en else "未评级"),
+                "grade_label": grade_labels.get(row.grade, ""),
+                "total": row.total,
+                "nature": policy.nature_label(row.nature),
+                "tier": tiers.get(row.tier, row.tier),
+                "lifecycle": LIFECYCLES.get(row.lifecycle, (row.lifecycle,) * 2)[en],
+                "stage": STAGES.get(row.stage, (row.stage,) * 2)[en],
+                "assessed": row.assessed or None,
+                "attention": _reasons(row.attention, en),
+            }
+        )
+    return table
+
+
+def _reasons(codes: Sequence[str], en: bool) -> str:
+    kinds = [REASON_KINDS[c] for c in codes if c in REASON_KINDS]
+    return ("; " if en else ";").join(k.label_en if en else k.label for k in kinds)
+
+
+def list_json(rows: Iterable[ListRow], policy: Policy) -> list[dict[str, Any]]:
+    """The rows as plain objects with keys (for ``--json``): codes, not labels."""
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "grade": row.grade or None,
+            "grade_label": policy.grade_named(row.grade).label
+            if row.grade and row.grade in {g.name for g in policy.all_grades}
+            else None,
+            "total": row.total,
+            "nature": row.nature,
+            "tier": row.tier or None,
+            "lifecycle": row.lifecycle or None,
+            "stage": row.stage or None,
+            "assessed_on": row.assessed or None,
+            "attention": list(row.attention),
+        }
+        for row in rows
+    ]
+
+
+def export_list(
+    table: Table, target: str | Path, *, archive: Path | None, option: str = "--out"
+) -> Path:
+    """Write the list to ``target`` whole (``.xlsx`` a workbook, anything else CSV for Excel).
+
+    Args:
+        table: From ``list_table``.
+        target: The file to write; never the archive or one of its files.
+        archive: The archive the list came from (see ``outputs.check_output``).
+        option: The option that named the path, for messages.
+
+    Returns:
+        The file written.
+
+    Raises:
+        OutputError: the target was refused or could not be written; nothing was written.
+    """
+    from creditfile.application.outputs import write_output, write_text_output
+    from creditfile.spreadsheets.reading import write_table_csv, write_tables_xlsx
+
+    if str(target).lower().endswith(".xlsx"):
+        out = write_output(
+            target,
+            lambda path: write_tables_xlsx(path, [table]),
+            archive=archive,
+            private=True,
+            option=option,
+        )
+    else:
+        out = write_text_output(
+            target,
+            lambda stream: write_table_csv(stream, [table]),
+            archive=archive,
+            private=True,
+            encoding="utf-8-sig",
+            option=option,
+        )
+    return out.real
+
+
+__all__ = ["FILTERABLE", "ListQuery", "ListRow"]
