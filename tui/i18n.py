@@ -52,6 +52,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stage.past": ("曾经交易", "past"),
     "stage.upcoming": ("即将交易", "upcoming"),
     "grade.none": ("未评级", "ungraded"),
+    "portfolio.unknown": ("未知", "unknown"),
     "grade.short_none": ("未评级", "none"),
     "attention.yes": ("需关注", "needs attention"),
     "attention.no": ("无需关注", "no attention needed"),

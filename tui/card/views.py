@@ -378,9 +378,29 @@ def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) ->
             changed = changed_fields(value, lang, policy)
             parts.append(f"{tr(lang, 'history.fields')}: {changed}")
             continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        worded = _worded(key, value, lang)
+        if worded is not None:
+            parts.append(worded)
+            continue
+        if isinstance(value, bool):
+            shown = tr(lang, "yes" if value else "no")
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}={shown}")
     return parts
+
+
+def _worded(key: str, value: object, lang: str) -> str | None:
+    """The store's bookkeeping in an event (``rev=1 created=True``) as words of ``lang``."""
+    if key == "rev":
+        return tr(lang, "history.rev", rev=value)
+    if key == "created" and isinstance(value, bool):
+        return tr(lang, "history.created" if value else "history.replaced")
+    if key == "origin" and value == "demo":
+        return tr(lang, "history.demo")
+    if key == "replaced_unmarked" and value is True:
+        return tr(lang, "history.replaced_unmarked")
+    return None
 
 
 def changed_fields(paths: Sequence[object], lang: str, policy: Policy | None = None) -> str:

@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, LoadingIndicator, Static, Tab, Tabs
 
+from creditfile.reports.shares import UNGRADED, UNKNOWN_LABEL
 from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
@@ -36,9 +37,12 @@ def bar(pct: float, cells: int = BAR_CELLS) -> Text:
 def _label(row: Mapping[str, Any], lang: str, by: str) -> str:
     """A group's label as the policy words it; grades with their letter, keys in English."""
     label, key = str(row.get("label") or ""), str(row.get("key") or "")
-    if not key:
-        return label or "—"
-    if by == "grade" and key != "ungraded":
+    # The reports word what they add themselves in Chinese; in English say it in English.
+    if key == UNGRADED:
+        return t(lang, "grade.none")
+    if not key or label == UNKNOWN_LABEL:
+        return t(lang, "portfolio.unknown")
+    if by == "grade":
         return f"{key} {label}"
     return label if lang == "zh" or label == key else f"{label} ({key})"
 
