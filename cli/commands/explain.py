@@ -69,8 +69,19 @@ def run(args: argparse.Namespace, env: Env) -> int:
         )
     for reason in grading["reasons"]:
         env.say(f"note: {reason}")
-    env.say("\nprivileges: " + ", ".join(f"{k} {v}" for k, v in detail["privileges"].items()))
+    env.say(
+        "\nprivileges: " + ", ".join(f"{k} {_term(v)}" for k, v in detail["privileges"].items())
+    )
     return 0
+
+
+def _term(value: Any) -> str:
+    """A privilege as a reader takes it in: yes/no, not Python's True/False; amounts grouped."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and value >= 10000:
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return str(value)
 
 
 def _input(value: Any) -> Any:
