@@ -18,6 +18,7 @@ from creditfile.reports.composition import (
     item_composition,
 )
 from creditfile.reports.exposure import exposure_report
+from creditfile.reports.periods import Period
 from creditfile.reports.portfolio import migration_between, portfolio
 from creditfile.reports.review import due_for_review
 from creditfile.store import ArchiveStore, JSONObject, customer_document
@@ -35,26 +36,39 @@ class ArchiveView:
         docs: Every customer document, in stored order (read-only).
         gradings: The stored grading of every customer that has one, by id.
         policy: The policy in force.
-        as_of: The date review ages are counted to.
+        as_of: The date review ages are counted to; no lease starting later ever counts.
+        period: The leases the composition, credit and exposure reports count (see
+            ``reports.periods``); None: every lease begun by ``as_of``.
     """
 
     docs: list[JSONObject]
     gradings: dict[str, JSONObject]
     policy: Policy
     as_of: date
+    period: Period | None = None
 
     @classmethod
     def of(
-        cls, records: Mapping[str, Mapping[str, Any]], policy: Policy, as_of: date
+        cls,
+        records: Mapping[str, Mapping[str, Any]],
+        policy: Policy,
+        as_of: date,
+        period: Period | None = None,
     ) -> ArchiveView:
         """The view of store records (document + ``_grading``)."""
         docs = [customer_document(record) for record in records.values()]
         gradings = {cid: r["_grading"] for cid, r in records.items() if r.get("_grading")}
-        return cls(docs, gradings, policy, as_of)
+        return cls(docs, gradings, policy, as_of, period)
 
     def lines(self) -> list[CustomerLine]:
-        """The customers as the report functions see them."""
-        return customer_lines(self.docs, self.gradings, self.policy, self.as_of)
+        """The customers as the report functions see them, with the leases of the period."""
+        return customer_lines(self.docs, self.gradings, self.policy, self.as_of, self.period)
+
+    def _dated(self, report: dict[str, Any]) -> dict[str, Any]:
+        counted = self.period or Period(end=self.as_of)
+        start = counted.start.isoformat() if counted.start else None
+        report["period"] = {"from": start, "to": counted.end.isoformat()}
+        return report
 
     def compositions(self, dimensions: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Shares of customers and lease amount per group, for each of ``dimensions``
@@ -79,20 +93,20 @@ class ArchiveView:
             ReportError: ``cross`` without ``by="item"``.
         """
         if by == "item":
-            return item_composition(self.lines(), self.policy, cross)
+            return self._dated(item_composition(self.lines(), self.policy, cross))
         if cross:
             raise ReportError(
                 "--cross goes with --by item (which grades or natures rent which items)"
             )
-        return composition(self.lines(), self.policy, by)
+        return self._dated(composition(self.lines(), self.policy, by))
 
     def credit(self) -> dict[str, Any]:
         """Per grade: the terms the policy grants, its customers and their exposure."""
-        return credit_analysis(self.lines(), self.policy)
+        return self._dated(credit_analysis(self.lines(), self.policy))
 
     def exposure(self) -> dict[str, Any]:
         """Receivables by grade, overdue ageing, every customer over its grade's limit."""
-        return exposure_report(self.lines(), self.policy)
+        return self._dated(exposure_report(self.lines(), self.policy))
 
     def portfolio(self, store: ArchiveStore) -> dict[str, Any]:
         """Every report at once (the workbook's sheets, the HTML page), with the migration
@@ -100,6 +114,24 @@ class ArchiveView:
         report = portfolio(self.docs, self.gradings, self.policy, self.as_of)
         report["migration"] = optional_migration(store, self)
         return report
+
+
+def report_period(as_of: date, start: date | None, end: date | None) -> Period:
+    """The period of ``--from``/``--to``: ``end`` defaults to the report's date and may not
+    pass it (a lease starting after the report's date never counts).
+
+    Raises:
+        ReportError: the period ends after the report's date, or starts after it ends.
+    """
+    last = end or as_of
+    if last > as_of:
+        raise ReportError(
+            f"--to {last.isoformat()} is after the report's date {as_of.isoformat()}; "
+            "leases after it never count: give --as-of a later date or an earlier --to"
+        )
+    if start is not None and start > last:
+        raise ReportError(f"--from {start.isoformat()} is after --to {last.isoformat()}; swap them")
+    return Period(end=last, start=start)
 
 
 def migration_report(

@@ -52,13 +52,26 @@ class Env:
     @property
     def as_of(self) -> date:
         """``--as-of`` if given, else today (the only place the clock is read)."""
-        text = getattr(self.args, "as_of", None)
+        return self.date_option("as_of") or date.today()
+
+    def date_option(self, name: str, option: str | None = None) -> date | None:
+        """The date given to an option, None if absent.
+
+        Args:
+            name: The option's attribute (``as_of``).
+            option: How the user wrote it, for messages (default ``--as-of`` from ``as_of``).
+
+        Raises:
+            UsageError: the text is not a YYYY-MM-DD date.
+        """
+        text = getattr(self.args, name, None)
         if not text:
-            return date.today()
+            return None
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise UsageError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD") from None
+            option = option or "--" + name.replace("_", "-")
+            raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
 
     @property
     def db_path(self) -> Path:

@@ -18,6 +18,7 @@ from creditfile.engine.facts import money
 from creditfile.engine.grading import customer_id
 from creditfile.engine.timeline import counted_leases, first_trade, lifecycle, stage
 from creditfile.policy.model import Policy
+from creditfile.reports.periods import Period
 from creditfile.reports.shares import (
     LIFECYCLE_LABELS,
     STAGE_LABELS,
@@ -80,15 +81,20 @@ def customer_lines(
     gradings: Mapping[str, Mapping[str, Any]],
     policy: Policy,
     as_of: date,
+    period: Period | None = None,
 ) -> list[CustomerLine]:
-    """Every customer with its report groups; lifecycle and stage come from its grading.
+    """Every customer with its report groups and the leases the period counts; lifecycle and
+    stage come from its grading.
 
     Args:
         docs: The customer documents.
         gradings: ``{customer id: grading}``; a missing grading counts as ungraded.
         policy: The policy whose new-customer months apply when a grading is missing.
         as_of: The date lifecycle is computed for when a grading is missing.
+        period: The leases to count (see ``reports.periods``); by default every lease begun by
+            ``as_of``, so that a lease starting later never counts.
     """
+    counted = period or Period(end=as_of)
     lines = []
     for doc in docs:
         cid = customer_id(doc)
@@ -111,20 +117,22 @@ def customer_lines(
                 cid,
                 name if isinstance(name, str) else "",
                 groups,
-                tuple(_lease(lease) for lease in counted_leases(doc)),
+                tuple(
+                    _lease(lease, counted) for lease in counted_leases(doc) if counted.counts(lease)
+                ),
             )
         )
     return lines
 
 
-def _lease(lease: Mapping[str, Any]) -> Lease:
+def _lease(lease: Mapping[str, Any], period: Period) -> Lease:
     item = lease.get("item")
     days = lease.get("overdue_days")
     overdue = int(days) if isinstance(days, int | float) and not isinstance(days, bool) else 0
     return Lease(
         item if isinstance(item, str) else "",
         money(lease.get("amount")),
-        lease.get("status") == "active",
+        period.active_at_end(lease),
         money(lease.get("outstanding")),
         max(overdue, 0),
     )

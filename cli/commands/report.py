@@ -19,6 +19,10 @@ from creditfile.cli.table import render_table
 from creditfile.policy import Policy
 from creditfile.presentation.tables import Table
 from creditfile.reports.composition import CustomerLine
+from creditfile.reports.periods import Period
+
+PERIODIC = ("composition", "credit", "exposure")
+"""The reports that count the leases of a period (``--from``/``--to``)."""
 
 
 @dataclass
@@ -80,17 +84,19 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         choices=CROSS_DIMENSIONS,
         help="with --by item: split each item by grade or nature",
     )
+    _period_options(comp)
     comp.set_defaults(handler=_handler(_composition))
-    simple: tuple[tuple[str, str, Builder], ...] = (
-        ("credit", "terms, customers and exposure per grade", _credit),
-        ("exposure", "receivables, over-limit customers, aging", _exposure),
-        ("review", "customers due for review, most urgent first", _review),
-        ("all", "every report (one sheet each with --xlsx)", _all),
+    simple: tuple[tuple[str, str, Builder, bool], ...] = (
+        ("credit", "terms, customers and exposure per grade", _credit, True),
+        ("exposure", "receivables, over-limit customers, aging", _exposure, True),
+        ("review", "customers due for review, most urgent first", _review, False),
+        ("all", "every report (one sheet each with --xlsx)", _all, False),
     )
-    for name, help_text, builder in simple:
-        kinds.add_parser(name, parents=[outputs], help=help_text).set_defaults(
-            handler=_handler(builder)
-        )
+    for name, help_text, builder, periodic in simple:
+        kind = kinds.add_parser(name, parents=[outputs], help=help_text)
+        if periodic:
+            _period_options(kind)
+        kind.set_defaults(handler=_handler(builder))
     mig = kinds.add_parser("migration", parents=[outputs], help="from→to grade matrix of two runs")
     mig.add_argument("runs", nargs="*", metavar="RUN", help="RUN_A RUN_B (default: the last two)")
     mig.set_defaults(handler=_handler(_migration))
@@ -98,6 +104,21 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     html.add_argument("--out", metavar="FILE", required=True, help="the .html file to write")
     html.add_argument("--as-of", metavar="DATE", help="review date YYYY-MM-DD (default: today)")
     html.set_defaults(handler=run_html)
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="period_from",
+        metavar="DATE",
+        help="count only leases running on some day from DATE (default: every lease)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="period_to",
+        metavar="DATE",
+        help="count only leases begun by DATE (default and latest: --as-of)",
+    )
 
 
 def _output_options(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -141,7 +162,14 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
             f"{env.db_path}: no archive here; create one with `creditfile import "
             "FILE` or `creditfile demo`, or pass --db PATH"
         )
-    view = ArchiveView.of(env.archive().records(), env.policy(), env.as_of)
+    from creditfile.application.reporting import report_period
+
+    period = report_period(
+        env.as_of,
+        env.date_option("period_from", "--from"),
+        env.date_option("period_to", "--to"),
+    )
+    view = ArchiveView.of(env.archive().records(), env.policy(), env.as_of, period)
     return Context(view, env, args)
 
 
@@ -247,6 +275,8 @@ def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
         f"{meta['customers']:,} customers in {meta['archive']}; gradings as of "
         f"{meta['gradings_as_of'] or '—'} (policy {meta['gradings_policy'] or '—'})"
     )
+    if isinstance(ctx.view.period, Period) and ctx.args.report_command in PERIODIC:
+        env.say(f"leases counted: {ctx.view.period.describe()}")
     if not ctx.gradings and ctx.docs:
         env.warn("no customer is graded yet: run `creditfile regrade` first")
     for table in tables:

@@ -262,3 +262,61 @@ def test_reports_without_an_archive_say_what_to_do(run: Run) -> None:
     result = run("report", "credit")
     assert result.returncode == 1
     assert "creditfile import" in result.stderr and no_traceback(result)
+
+
+def _dated(index: int) -> dict[str, Any]:
+    """A customer whose leases start and end on different days over five years."""
+    doc = _customer(index)
+    for n, lease in enumerate(doc["leases"]):
+        year, month = 2019 + (index + n) % 5, 1 + (index * 5 + n) % 12
+        lease["start"] = f"{year}-{month:02d}-01"
+        lease["end"] = f"{year + 1}-{month:02d}-01" if lease["status"] == "closed" else None
+    return doc
+
+
+def _period_sum(docs: list[dict[str, Any]], first: str | None, last: str) -> Decimal:
+    total = Decimal(0)
+    for doc in docs:
+        for lease in doc["leases"]:
+            if lease["status"] == "cancelled" or lease["start"] > last:
+                continue
+            if first and lease["end"] and lease["end"] < first:
+                continue
+            total += Decimal(repr(lease["amount"]))
+    return total
+
+
+def test_reports_count_the_leases_of_their_period(tmp_path: Path, cli: Any) -> None:
+    docs = [_dated(i) for i in range(40)]
+    Archive.open(tmp_path / "archive.json", create=True).import_customers(docs, actor="setup")
+    assert cli("regrade", "--as-of", AS_OF).returncode == 0
+    cases = [
+        (["--as-of", "2021-12-31"], None, "2021-12-31"),
+        (["--as-of", AS_OF, "--from", "2021-01-01", "--to", "2021-06-30"], "2021-01-01", "2021-06-30"),
+        (["--as-of", AS_OF], None, AS_OF),
+    ]  # fmt: skip
+    totals = set()
+    for options, first, last in cases:
+        for by in ("grade", "item"):
+            result = cli("report", "composition", "--by", by, "--json", *options)
+            assert result.returncode == 0, result.stderr
+            data = json.loads(result.stdout)["data"]
+            assert data["period"] == {"from": first, "to": last}
+            key = "cumulative_amount" if by == "grade" else "amount"
+            amount = Decimal(repr(data["total"][key]))
+            assert amount == _period_sum(docs, first, last), (options, by)
+            totals.add(amount)
+    assert len(totals) == 3  # the three periods do differ on these leases
+    shown = cli("report", "credit", "--from", "2021-01-01", "--to", "2021-06-30", "--as-of", AS_OF)
+    assert "leases counted: 2021-01-01 – 2021-06-30" in shown.stdout
+
+
+def test_a_period_past_the_report_date_or_backwards_is_refused(graded: Path, cli: Any) -> None:
+    late = cli("report", "exposure", "--as-of", AS_OF, "--to", "2027-01-01")
+    assert late.returncode == 1 and "--to 2027-01-01 is after the report's date" in late.stderr
+    backwards = cli(
+        "report", "credit", "--as-of", AS_OF, "--from", "2025-01-01", "--to", "2024-01-01"
+    )
+    assert backwards.returncode == 1 and "swap them" in backwards.stderr
+    bad = cli("report", "composition", "--from", "2024-02-30")
+    assert bad.returncode == 2 and "--from '2024-02-30' is not a date" in bad.stderr
