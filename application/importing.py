@@ -1,19 +1,47 @@
-"""Importing customers: read every record of every file, validate them all, then write all of
-them in one transaction or none."""
+"""Importing customers: read every record of every file, validate them all, decide per customer
+(added, changed, unchanged, refused as stale), then write every change in one transaction or
+none, graded in that same write.
+
+An import updates: for a customer already in the archive only the fields the file carries
+change (``document.merging``); ``replace`` stores each document whole instead. A file exported
+from the archive carries each customer's revision; a row made on an older revision than the
+archive holds, that would change the customer, refuses the whole import unless ``force``
+(recorded on the customer's history event).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from creditfile.application.batch import validate_all
-from creditfile.engine.validation import RecordProblem
-from creditfile.policy import Policy
-from creditfile.store import ArchiveStore, ImportResult
+from creditfile.application.customers import GradingDone, follow_grades, stamp_assessment
+from creditfile.document.merging import (
+    REVISION_KEY,
+    FieldChange,
+    Merged,
+    carried,
+    field_changes,
+    merge_customer,
+    replace_customer,
+)
+from creditfile.engine.validation import Problem, RecordProblem, validator_for
+from creditfile.policy import CreditfileError, Policy
+from creditfile.store import (
+    ArchiveStore,
+    CustomerWrite,
+    FollowedGrades,
+    JSONObject,
+    customer_document,
+)
 
 SHEET_SUFFIXES = {".xlsx", ".xlsm"}
+
+Status = Literal["added", "changed", "unchanged", "refused"]
 
 
 class ReadRecord(Protocol):
@@ -33,21 +61,166 @@ class ReadRecord(Protocol):
 
 
 @dataclass(frozen=True)
+class Incoming:
+    """One imported customer: its document (without the export's revision) and revision."""
+
+    doc: Any
+    revision: int | None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A row exported before someone else changed the customer.
+
+    Attributes:
+        file_revision: The revision the file was exported at.
+        archive_revision: The revision the archive holds.
+        updated_by: Who made the archive's revision.
+        updated_at: When.
+    """
+
+    file_revision: int
+    archive_revision: int
+    updated_by: str | None
+    updated_at: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an import does (or, dry, would do) to one customer.
+
+    Attributes:
+        customer_id: The customer's id.
+        name: Its name (as it will be stored).
+        status: ``added``, ``changed``, ``unchanged`` or ``refused``.
+        changes: Each value changed, old and new (personal values masked).
+        doc: The document to store (for ``added`` and ``changed``).
+        stale: Set when the file's row is older than the archive's revision.
+        forced: A stale row written because ``force`` was given.
+    """
+
+    customer_id: str
+    name: str
+    status: Status
+    changes: list[FieldChange] = field(default_factory=list)
+    doc: dict[str, Any] = field(default_factory=dict)
+    stale: Stale | None = None
+    forced: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The outcome as JSON data (``import --dry-run --json``)."""
+        data: dict[str, Any] = {
+            "id": self.customer_id,
+            "name": self.name,
+            "status": self.status,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+        if self.stale is not None:
+            data["stale"] = {
+                "file_revision": self.stale.file_revision,
+                "archive_revision": self.stale.archive_revision,
+                "changed_by": self.stale.updated_by,
+                "changed_at": self.stale.updated_at,
+            }
+            data["forced"] = self.forced
+        return data
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Every customer's outcome, in file order."""
+
+    outcomes: list[Outcome]
+
+    def count(self, status: Status) -> int:
+        """How many customers have ``status``."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def counts(self) -> dict[str, int]:
+        """``{"added": n, "changed": n, "unchanged": n, "refused": n}``."""
+        statuses: tuple[Status, ...] = ("added", "changed", "unchanged", "refused")
+        return {status: self.count(status) for status in statuses}
+
+    @property
+    def refused(self) -> list[Outcome]:
+        """The customers refused as stale."""
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    @property
+    def writes(self) -> list[CustomerWrite]:
+        """The customers to store, with what their history events record."""
+        return [
+            CustomerWrite(o.customer_id, o.doc, _detail(o))
+            for o in self.outcomes
+            if o.status in ("added", "changed")
+        ]
+
+
+def _detail(outcome: Outcome) -> dict[str, Any]:
+    detail: dict[str, Any] = {"kind": "customer_imported"}
+    if outcome.forced and outcome.stale is not None:
+        detail.update(
+            forced=True,
+            file_revision=outcome.stale.file_revision,
+            overrode_revision=outcome.stale.archive_revision,
+        )
+    return detail
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How an import treats customers already in the archive.
+
+    Attributes:
+        replace: Store each document whole (``--replace``) instead of updating fields.
+        force: Write rows exported before the archive's revision (``--force``).
+        actor: Who imports (``assessed_by`` when the file changes a score but not it).
+        today: The date stamped as ``assessed_on`` in that case.
+    """
+
+    replace: bool = False
+    force: bool = False
+    actor: str = ""
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
 class ImportCheck:
-    """Every record read from the files, and every problem found in them.
+    """Every record read from the files, every problem found in them, and the plan.
 
     Attributes:
         records: The records, in file order.
         problems: The problems, in record order (empty: the import may be written).
+        plan: What the import would do to each customer, judged on the archive as read.
     """
 
     records: Sequence[ReadRecord]
     problems: list[RecordProblem]
+    plan: ImportPlan = field(default_factory=lambda: ImportPlan([]))
+    incoming: Sequence[Incoming] = ()
 
     @property
     def documents(self) -> list[dict[str, Any]]:
-        """The customer documents to write (only meaningful when there are no problems)."""
-        return [record.doc for record in self.records]
+        """The imported documents as the files give them (without revisions)."""
+        return [item.doc for item in self.incoming]
+
+
+class ImportStaleError(CreditfileError):
+    """Rows exported before someone else changed their customers; nothing was imported.
+
+    Attributes:
+        refused: The outcomes refused, each with its ``stale`` revisions.
+    """
+
+    def __init__(self, location: str, refused: Sequence[Outcome]) -> None:
+        self.refused = list(refused)
+        names = ", ".join(o.customer_id for o in self.refused[:5])
+        more = f" and {len(self.refused) - 5} more" if len(self.refused) > 5 else ""
+        super().__init__(
+            f"{location}: {names}{more} changed in the archive after the file was exported; "
+            "nothing was imported. Export again and redo the edits, or import with --force "
+            "to overwrite them"
+        )
 
 
 def read_files(paths: Sequence[str], policy: Policy) -> list[ReadRecord]:
@@ -75,32 +248,228 @@ def read_files(paths: Sequence[str], policy: Policy) -> list[ReadRecord]:
 
 
 def check_import(
-    paths: Sequence[str], policy: Policy, phase: Callable[[str], None] | None = None
+    paths: Sequence[str],
+    policy: Policy,
+    phase: Callable[[str], None] | None = None,
+    *,
+    stored: Mapping[str, Mapping[str, Any]] | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportCheck:
-    """Read every file and validate every record under ``policy``; nothing is written.
+    """Read every file, validate every record under ``policy`` and plan the import against
+    the ``stored`` records; nothing is written.
 
     Args:
         paths: The files to import.
         policy: The policy in force (natures, assessment ranges).
         phase: Told ``reading`` and then ``validating``.
+        stored: The archive's records by id (none: every customer is new).
+        options: Replace or update, force, who and when.
 
     Raises:
         FormatError, SpreadsheetError: a file cannot be read as customers (see ``read_files``).
     """
     tell = phase or (lambda _phase: None)
+    options = options or ImportOptions()
+    stored = stored or {}
     tell("reading")
     records = read_files(paths, policy)
     tell("validating")
-    return ImportCheck(records, validate_all([r.doc for r in records], policy))
+    incoming, problems = _split_revisions(records)
+    problems += _problems(incoming, stored, policy, options)
+    problems.sort(key=lambda p: p.index)
+    plan = plan_import(stored, incoming, policy, options) if not problems else ImportPlan([])
+    return ImportCheck(records, problems, plan, incoming)
 
 
-def write_import(store: ArchiveStore, check: ImportCheck, actor: str) -> ImportResult:
-    """Add or replace the checked customers in one transaction.
+def _split_revisions(records: Sequence[ReadRecord]) -> tuple[list[Incoming], list[RecordProblem]]:
+    incoming, problems = [], []
+    for index, record in enumerate(records):
+        doc, revision = record.doc, None
+        if isinstance(doc, dict) and REVISION_KEY in doc:
+            doc = {k: v for k, v in doc.items() if k != REVISION_KEY}
+            raw = record.doc[REVISION_KEY]
+            if type(raw) is int and raw >= 1:
+                revision = raw
+            elif raw is not None:
+                message = (
+                    f"{raw!r} is not a revision an export writes (a whole number from 1); "
+                    "leave it as exported, or empty for a customer not from an export"
+                )
+                cid = doc.get("id") if isinstance(doc.get("id"), str) else None
+                problems.append(
+                    RecordProblem(path=REVISION_KEY, message=message, index=index, customer_id=cid)
+                )
+        incoming.append(Incoming(doc, revision))
+    return incoming, problems
+
+
+def _problems(
+    incoming: Sequence[Incoming],
+    stored: Mapping[str, Mapping[str, Any]],
+    policy: Policy,
+    options: ImportOptions,
+) -> list[RecordProblem]:
+    """Every problem of what would be stored, located in the file; the ids used twice."""
+    docs = [item.doc for item in incoming]
+    if not any(isinstance(d, dict) and d.get("id") in stored for d in docs):
+        return validate_all(docs, policy)  # all new: checked as given, on every core if large
+    validator = validator_for(policy)
+    first: dict[str, int] = {}
+    found: list[RecordProblem] = []
+    for index, item in enumerate(incoming):
+        doc = item.doc
+        cid = doc.get("id") if isinstance(doc, dict) else None
+        cid = cid if isinstance(cid, str) else None
+        problems: list[Problem] = []
+        if cid is not None and cid in first:
+            message = f"{cid!r} is also the id of record {first[cid] + 1}; each appears once"
+            problems.append(Problem("id", message))
+        elif cid is not None:
+            first[cid] = index
+        current = stored.get(cid) if cid is not None else None
+        if current is None or not isinstance(doc, dict):
+            problems += validator.problems(doc)
+        else:
+            merged = _merged(customer_document(current), doc, options)
+            problems += _located(validator.problems(merged.doc), merged, doc)
+        found += [
+            RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
+            for p in problems
+        ]
+    return found
+
+
+def _merged(current: Mapping[str, Any], doc: Mapping[str, Any], options: ImportOptions) -> Merged:
+    return (replace_customer if options.replace else merge_customer)(current, doc)
+
+
+def _located(problems: Sequence[Problem], merged: Merged, doc: Mapping[str, Any]) -> list[Problem]:
+    """The problems of a merged document that lie in what the file carries, at the file's
+    places (a stored lease 3 updated by the file's lease 0 is ``leases[0]``)."""
+    out = []
+    for problem in problems:
+        path = problem.path
+        for stored_place, file_place in merged.places.items():
+            if path == stored_place or path.startswith((stored_place + ".", stored_place + "[")):
+                path = file_place + path[len(stored_place) :]
+                break
+        if not path or carried(doc, path):
+            out.append(Problem(path, problem.message))
+    return out
+
+
+def plan_import(
+    stored: Mapping[str, Mapping[str, Any]],
+    incoming: Sequence[Incoming],
+    policy: Policy,
+    options: ImportOptions,
+) -> ImportPlan:
+    """What importing ``incoming`` does to each customer of ``stored`` (pure).
+
+    Args:
+        stored: The archive's records by id.
+        incoming: The validated imported documents with their revisions.
+        policy: Its manual items decide when an assessment is stamped.
+        options: Replace or update, force, who and when.
+    """
+    outcomes = []
+    for item in incoming:
+        doc: Mapping[str, Any] = item.doc
+        cid = str(doc["id"])
+        record = stored.get(cid)
+        current = customer_document(record) if record is not None else None
+        # A new customer is stored as the file gives it.
+        new = copy.deepcopy(dict(doc)) if current is None else _merged(current, doc, options).doc
+        new = stamp_assessment(current, new, policy, options.actor, options.today)
+        name = str(new.get("name", ""))
+        if current is None:
+            outcomes.append(Outcome(cid, name, "added", field_changes({}, new), new))
+            continue
+        changes = field_changes(current, new)
+        if not changes:
+            outcomes.append(Outcome(cid, name, "unchanged"))
+            continue
+        stale = _stale(record, item.revision)
+        status: Status = "refused" if stale is not None and not options.force else "changed"
+        forced = stale is not None and options.force
+        outcomes.append(Outcome(cid, name, status, changes, new, stale, forced))
+    return ImportPlan(outcomes)
+
+
+def _stale(record: Mapping[str, Any] | None, revision: int | None) -> Stale | None:
+    meta = (record or {}).get("_meta") or {}
+    rev = meta.get("rev")
+    if revision is None or not isinstance(rev, int) or revision >= rev:
+        return None
+    return Stale(revision, rev, meta.get("updated_by"), meta.get("updated_at"))
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    """What an import wrote.
+
+    Attributes:
+        plan: Every customer's outcome, as decided under the lock.
+        grades: The grade changes made in the same write (and the run id, when the import
+            moved the archive-wide top and every customer was graded).
+        whole: Whether every customer was graded.
+    """
+
+    plan: ImportPlan
+    grades: FollowedGrades
+    whole: bool
+
+
+def write_import(
+    store: ArchiveStore,
+    check: ImportCheck,
+    policy: Policy,
+    *,
+    as_of: date,
+    options: ImportOptions,
+) -> ImportDone:
+    """Write the checked import in one transaction, graded in it; decided again under the
+    lock on the archive as it is then (someone may have saved meanwhile).
+
+    Args:
+        store: The archive.
+        check: A check without problems.
+        policy: The policy the changed customers are graded under.
+        as_of: The grading date when the archive holds no grading yet.
+        options: Replace or update, force, who and when.
 
     Raises:
         ValueError: ``check`` found problems (nothing is written).
+        ImportStaleError: rows older than the archive's revisions, without ``force``.
         StoreError: the write failed; the archive is unchanged.
     """
     if check.problems:
         raise ValueError("an import with problems is never written; show check.problems")
-    return store.import_customers(check.documents, actor=actor)
+    decided: list[ImportPlan] = []
+
+    def plan(records: Mapping[str, JSONObject]) -> list[CustomerWrite]:
+        found = plan_import(records, check.incoming, policy, options)
+        if found.refused:
+            raise ImportStaleError(store.location, found.refused)
+        decided.append(found)
+        return found.writes
+
+    done = GradingDone()
+    grades = store.write_customers(
+        plan, actor=options.actor, grade=follow_grades(policy, as_of, "import", done)
+    )
+    return ImportDone(decided[-1], grades, done.whole)
+
+
+def changed_since(store: ArchiveStore, outcome: Outcome) -> list[JSONObject]:
+    """The history events of the edits a stale row would overwrite (after its revision)."""
+    if outcome.stale is None:
+        return []
+    since = outcome.stale.file_revision
+    return [
+        event
+        for event in store.history(outcome.customer_id)
+        if isinstance(event.get("rev"), int)
+        and event["rev"] > since
+        and event.get("kind") in ("customer_changed", "customer_imported", "customer_created")
+    ]

@@ -23,6 +23,7 @@ from typing import IO, Any
 import orjson
 
 from creditfile.document import field_catalogue, without_personal
+from creditfile.document.merging import REVISION_KEY, is_clear_marker
 from creditfile.policy import CreditfileError
 from creditfile.presentation.inert import cell_text, json_text, uncell_text
 
@@ -256,7 +257,7 @@ def _cell_number(text: str) -> Any:
 def _header_problem(header: str, cols: _Columns) -> str | None:
     if header in cols.leaves or header.startswith(cols.open_prefixes):
         return None
-    if header == DERIVED or header.startswith(DERIVED + "."):
+    if header in (DERIVED, REVISION_KEY) or header.startswith(DERIVED + "."):
         return None
     named = _named_field(header)
     close = [named] if named else difflib.get_close_matches(header, cols.leaves, n=1)
@@ -277,7 +278,8 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
     """The customers of a CSV file: one row each, dotted headers for nested fields.
 
     ``leases`` and ``sources`` hold JSON text; numeric columns become numbers; an empty cell
-    leaves its field out; ``grading`` columns (from an export) are ignored.
+    leaves its field out, a clear marker (``[清空]``) makes it null; a ``revision`` column
+    (from an export) is read as the row's revision; ``grading`` columns are ignored.
     """
     file, cols = str(path), _columns()
     reader = csv.reader(io.StringIO(_text(path), newline=""))
@@ -310,7 +312,11 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
         kind = "blank"
     elif name in cols.json_text:
         kind = "json"
-    elif name in cols.numeric or (name not in cols.leaves and name.startswith(cols.open_prefixes)):
+    elif (
+        name in cols.numeric
+        or name == REVISION_KEY
+        or (name not in cols.leaves and name.startswith(cols.open_prefixes))
+    ):
         kind = "number"
     elif name in cols.free_text:
         kind = "free"
@@ -329,7 +335,9 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
         if not cell or kind == "ignored":
             continue
         value: Any = uncell_text(raw) if kind == "free" else cell
-        if kind == "json":
+        if is_clear_marker(cell) and kind != "blank":
+            value = None  # clears the stored value; an empty cell leaves it
+        elif kind == "json":
             try:
                 value = _DECODER.decode(cell)
             except (ValueError, RecursionError) as exc:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY, is_clear_marker
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.inert import uncell_text
 from creditfile.spreadsheets.cells import CellReader, clean
@@ -294,20 +295,31 @@ class _Reader:
         self.cells = CellReader(policy)
         self.skipped = {normalise_header(h) for _, h in GRADING_HEADERS}
         self.skipped |= {normalise_header(k) for k, _ in GRADING_HEADERS} | {"grading"}
+        self.revision = {normalise_header(h) for h in REVISION_HEADERS}
 
     def customers(self, grid: _Grid, start: int, problems: list[SheetProblem]) -> list[SheetRecord]:
-        columns = self._columns(grid, self.customer_index, problems, skip=self.skipped)
+        skip = self.skipped | self.revision
+        columns = self._columns(grid, self.customer_index, problems, skip=skip)
         if "id" not in {f.path for f in columns.values()}:
             problems.append(SheetProblem(grid.file, grid.name, "A1", "no 客户编号 (id) column"))
+        revision = next(
+            (c for c, h in enumerate(grid.header) if normalise_header(str(h)) in self.revision),
+            None,
+        )
         records: list[SheetRecord] = []
         for number, row in grid.rows:
             record = SheetRecord(grid.file, start + len(records), {}, grid.name, number)
             for col, fld in columns.items():
-                value = self._value(fld, row[col] if col < len(row) else None)
+                raw = row[col] if col < len(row) else None
+                # A clear marker clears the stored value; an empty cell leaves it as it is.
+                value = None if is_clear_marker(raw) else self._value(fld, raw)
                 # Empty cells are located too: "assessment.payment is missing" names its cell.
                 record.cells[fld.path] = _cell(grid, col, number)
-                if value is not None:
+                if value is not None or is_clear_marker(raw):
                     _put(record.doc, fld.path, value)
+            if revision is not None and revision < len(row) and clean(row[revision]) is not None:
+                record.doc[REVISION_KEY] = _revision(row[revision])
+                record.cells[REVISION_KEY] = _cell(grid, revision, number)
             records.append(record)
         return records
 
@@ -349,9 +361,10 @@ class _Reader:
             prefix = f"{section}[{len(entries)}]"
             entry: dict[str, Any] = {}
             for col, fld in columns.items():
-                value = self._value(fld, row[col] if col < len(row) else None)
+                raw = row[col] if col < len(row) else None
+                value = None if is_clear_marker(raw) else self._value(fld, raw)
                 record.cells[f"{prefix}.{fld.path}"] = _cell(grid, col, number)
-                if fld.path != "customer" and value is not None:
+                if fld.path != "customer" and (value is not None or is_clear_marker(raw)):
                     entry[fld.path] = value
             record.cells[prefix] = _cell(grid, key_col, number)
             entries.append(entry)
@@ -412,6 +425,16 @@ def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(col + 1))
+
+
+def _revision(raw: Any) -> Any:
+    """An exported revision cell as a whole number; anything else as written (refused)."""
+    value = clean(raw)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
 
 
 def _put(doc: dict[str, Any], path: str, value: Any) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from creditfile.document import has_personal
+from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY
 from creditfile.policy.model import Policy
 from creditfile.presentation.inert import cell_text, is_formula_like
 from creditfile.presentation.tables import Column, Table
@@ -348,9 +349,13 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
         "text",
         "text",
     ]
+    # The revision lets a later import of this sheet refuse rows someone changed since.
+    headers.append(REVISION_HEADERS[0])
+    kinds.append("int")
     rows = [
         [_labelled(f, _get(d, f.path), policy) for f in fields]
         + _grading_values(d.get("grading"), policy)
+        + [d.get(REVISION_KEY)]
         for d in docs
     ]
     # The grade and total right after the name, where a reader looks (an import finds

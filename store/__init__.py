@@ -2,7 +2,10 @@
 
 from creditfile.store.archive import Archive
 from creditfile.store.bookkeeping import (
+    CustomerWrite,
+    FollowedGrades,
     GeneratedOutcome,
+    GradeFollow,
     ImportResult,
     RegradeOutcome,
     customer_document,
@@ -21,7 +24,13 @@ from creditfile.store.errors import (
     StaleRevisionError,
     StoreError,
 )
-from creditfile.store.interface import ArchiveStore, GradeFn, JSONObject, LineRegradingStore
+from creditfile.store.interface import (
+    ArchiveStore,
+    GradeAfter,
+    GradeFn,
+    JSONObject,
+    LineRegradingStore,
+)
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import Waiting
 from creditfile.store.paths import (
@@ -46,11 +55,15 @@ __all__ = [
     "AtomicJSONStorage",
     "CustomerLines",
     "CustomerMissingError",
+    "CustomerWrite",
     "Diagnosis",
     "DuplicateCustomerError",
+    "FollowedGrades",
     "ForeignCustomersError",
     "GeneratedOutcome",
+    "GradeAfter",
     "GradeFn",
+    "GradeFollow",
     "ImportResult",
     "JSONObject",
     "LineRegradingStore",

@@ -28,6 +28,8 @@ from typing import Any
 from creditfile.store import framing, history
 from creditfile.store.audit import clean_actor
 from creditfile.store.bookkeeping import (
+    CustomerWrite,
+    FollowedGrades,
     GeneratedOutcome,
     ImportResult,
     RegradeOutcome,
@@ -36,6 +38,7 @@ from creditfile.store.bookkeeping import (
     check_revision,
     copy_record,
     customer_document,
+    followed_events,
     grade_changes,
     marked_origin,
     new_meta,
@@ -50,7 +53,7 @@ from creditfile.store.errors import (
     RegradeCancelledError,
     StoreError,
 )
-from creditfile.store.interface import GradeFn
+from creditfile.store.interface import GradeAfter, GradeFn
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import ArchiveLock, Waiting
 from creditfile.store.paths import real_archive_path
@@ -191,6 +194,7 @@ class Archive:
         base_rev: int | None,
         actor: str,
         events: Sequence[Mapping[str, Any]] = (),
+        grade: GradeAfter | None = None,
     ) -> dict[str, Any]:
         """Create (``base_rev=None``) or change one customer, refusing a stale revision.
 
@@ -200,6 +204,8 @@ class Archive:
             actor: Who saves (recorded in the record and the history).
             events: Side records of the save (each with its ``kind``), appended to the
                 history in the same transaction, stamped with the customer, actor and time.
+            grade: Grades the saved customer (and, when the archive-wide top moved, all
+                of them) in the same write; see ``GradeAfter``.
 
         Returns:
             A copy of the stored record, with its new ``_meta.rev``.
@@ -228,8 +234,9 @@ class Archive:
                 for extra in events
             ]
             self._snap.put(cid, record)
-            self._commit([event, *side])
-            return copy_record(record)
+            graded, _followed = self._follow(grade, [cid], actor)
+            self._commit([event, *side, *graded])
+            return copy_record(self._snap.records[cid])
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past.
@@ -278,6 +285,59 @@ class Archive:
                 )
             self._commit(events)
             return ImportResult(added=added, replaced=len(docs) - added)
+
+    def write_customers(
+        self,
+        plan: Callable[[Mapping[str, dict[str, Any]]], Sequence[CustomerWrite]],
+        *,
+        actor: str,
+        grade: GradeAfter | None = None,
+    ) -> FollowedGrades:
+        """Store the customers ``plan`` decides on, in one write; nothing when it decides none.
+
+        ``plan`` receives every record as read under the lock (read-only), so it decides on
+        what is stored at that moment (revision checks, merges); an exception from it leaves
+        the archive untouched. Each written customer gets the next revision and one history
+        event (``customer_imported`` unless its ``detail`` names another kind) with the
+        changed field paths.
+
+        Args:
+            plan: ``records -> customers to store``.
+            actor: Who writes.
+            grade: Grades the written customers in the same write (see ``GradeAfter``).
+
+        Returns:
+            The grade changes made in the same write, and the run id if the whole archive was
+            graded.
+
+        Raises:
+            ArchiveWriteError: the write failed; the archive is unchanged.
+        """
+        with self._changing(), gc_paused():
+            writes = plan(self._snap.records)
+            if not writes:
+                return FollowedGrades()
+            at, events = now_text(), []
+            for write in writes:
+                cid = write.customer_id
+                current = self._snap.records.get(cid)
+                record = build_record(write.doc, current, actor, at)
+                self._snap.put(cid, record)
+                events.append(
+                    {
+                        "kind": "customer_imported",
+                        **write.detail,
+                        "customer_id": cid,
+                        "actor": actor,
+                        "at": at,
+                        "rev": record["_meta"]["rev"],
+                        "created": current is None,
+                        "fields": changed_paths(customer_document(current), write.doc),
+                    }
+                )
+            graded, followed = self._follow(grade, [w.customer_id for w in writes], actor)
+            self._commit(events + graded)
+            return followed
 
     def regrade(
         self,
@@ -481,6 +541,24 @@ class Archive:
             history.append_events(self.path, [{**event, "at": now_text()}])
 
     # Internals ---------------------------------------------------------------------------
+
+    def _follow(
+        self, grade: GradeAfter | None, changed: list[str], actor: str
+    ) -> tuple[list[dict[str, Any]], FollowedGrades]:
+        """Grade the changed customers (or all) with ``grade``; their events and outcome."""
+        if grade is None:
+            return [], FollowedGrades()
+        follow = grade(self._snap.records, changed)
+        changes = grade_changes(self._snap.records, follow.gradings)
+        run_id = None if follow.run is None else self._next_txn()
+        for cid, grading in follow.gradings.items():
+            self._snap.set_grading(cid, grading)
+        if follow.run is None or run_id is None:
+            events = followed_events(follow, actor, changes)
+        else:
+            run = {**follow.run, "trigger": follow.cause}
+            events = regrade_events(run, run_id, actor, follow.gradings, changes)
+        return events, FollowedGrades(changes, run_id, len(follow.gradings))
 
     @contextmanager
     def _changing(self) -> Iterator[None]:

@@ -33,6 +33,48 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
+class CustomerWrite:
+    """One customer a batch write stores (``Archive.write_customers``).
+
+    Attributes:
+        customer_id: The customer's id.
+        doc: The whole customer document to store.
+        detail: What the history event records besides the store's own keys (``kind``,
+            ``mode``, ``forced``…); ``kind`` defaults to ``customer_imported``.
+    """
+
+    customer_id: str
+    doc: Mapping[str, Any]
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GradeFollow:
+    """The gradings a write stores beside the changed customers (``GradeAfter``).
+
+    Attributes:
+        gradings: New gradings by customer id: at least every changed customer's.
+        run: When the whole archive was graded (the archive-wide top moved), what to record
+            about that run (policy, as-of, tops, trigger); None when only the changed
+            customers were graded.
+        cause: Why they were graded (``save``, ``import``), recorded on each grade change.
+    """
+
+    gradings: Gradings
+    run: Mapping[str, Any] | None = None
+    cause: str = "save"
+
+
+@dataclass(frozen=True)
+class FollowedGrades:
+    """What grading inside a write did: the grade changes and the run id, if a whole run."""
+
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    run_id: int | None = None
+    graded: int = 0
+
+
+@dataclass(frozen=True)
 class RegradeOutcome:
     """The gradings of a regrade and the grade changes it made (or, dry, would make)."""
 
@@ -225,6 +267,30 @@ def changed_grades(previous: Mapping[str, Any], gradings: Gradings) -> list[dict
         for cid, grading in gradings.items()
         if previous.get(cid) != grading.get("grade")
     ]  # fmt: skip
+
+
+def followed_events(
+    follow: GradeFollow, actor: str, changes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The history of the grade changes a save or an import made without a whole run."""
+    at = now_text()
+    policy = next(iter(follow.gradings.values()), {}).get("policy") or {}
+    return [
+        {
+            "kind": "grade_changed",
+            "customer_id": change["id"],
+            "cause": follow.cause,
+            "actor": actor,
+            "at": at,
+            "from": change["from"],
+            "to": change["to"],
+            "total": change["total"],
+            "as_of": follow.gradings[change["id"]].get("as_of"),
+            "policy_version": policy.get("version"),
+            "policy_sha256": policy.get("sha256"),
+        }
+        for change in changes
+    ]
 
 
 def regrade_events(

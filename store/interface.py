@@ -21,7 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from creditfile.store.bookkeeping import GeneratedOutcome, Gradings, ImportResult, RegradeOutcome
+from creditfile.store.bookkeeping import (
+    CustomerWrite,
+    FollowedGrades,
+    GeneratedOutcome,
+    GradeFollow,
+    Gradings,
+    ImportResult,
+    RegradeOutcome,
+)
 from creditfile.store.lines import CustomerLines, LinesRegrade
 
 JSONObject = dict[str, Any]
@@ -29,6 +37,12 @@ JSONObject = dict[str, Any]
 
 GradeFn = Callable[[list[JSONObject]], Gradings]
 """``documents -> {customer id: grading}``: the whole archive graded in one call."""
+
+GradeAfter = Callable[[Mapping[str, JSONObject], Sequence[str]], GradeFollow]
+"""``(records, changed ids) -> GradeFollow``: called inside a save or an import, under the lock,
+with every record as it is about to be written (read-only) and the ids just changed. It grades
+the changed customers, or every customer when the change moved the archive-wide top; the store
+writes those gradings in the same transaction."""
 
 
 @runtime_checkable
@@ -73,6 +87,7 @@ class ArchiveStore(Protocol):
         base_rev: int | None,
         actor: str,
         events: Sequence[Mapping[str, Any]] = (),
+        grade: GradeAfter | None = None,
     ) -> JSONObject:
         """Create (``base_rev=None``) or change one customer, refusing a stale revision.
 
@@ -82,6 +97,7 @@ class ArchiveStore(Protocol):
             actor: Who saves.
             events: Side records of the save (``{"kind": …, …}``, e.g. a source marked
                 verified), written to the history in the same transaction.
+            grade: Grades what the save changed, in the same transaction.
 
         Returns:
             A copy of the stored record with its new revision.
@@ -97,6 +113,20 @@ class ArchiveStore(Protocol):
 
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one transaction: all of them or none."""
+
+    def write_customers(
+        self,
+        plan: Callable[[Mapping[str, JSONObject]], Sequence[CustomerWrite]],
+        *,
+        actor: str,
+        grade: GradeAfter | None = None,
+    ) -> FollowedGrades:
+        """Store the customers ``plan`` decides on, reading the records under the lock, in
+        one transaction (none when it decides none); ``grade`` grades them in it.
+
+        Raises:
+            Whatever ``plan`` raises; the archive is then unchanged.
+        """
 
     def regrade(
         self,

@@ -30,7 +30,7 @@ from creditfile.application.card import (
 )
 from creditfile.application.customer_index import ListRow
 from creditfile.application.customer_list import export_list, list_table
-from creditfile.application.customers import save_customer
+from creditfile.application.customers import GradingDone, save_customer
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import (
@@ -207,7 +207,8 @@ class ArchiveService:
         base_rev: int | None,
         verified: Sequence[Mapping[str, Any]] = (),
     ) -> dict[str, Any]:
-        """Save a customer through the store's revision check.
+        """Save a customer through the store's revision check, graded in the same write
+        (every customer, re-read here, when the save moved the archive-wide top).
 
         Args:
             doc: The customer document.
@@ -222,9 +223,20 @@ class ArchiveService:
             store.DuplicateCustomerError: A new customer's id is taken.
         """
         store = self._open()
+        done = GradingDone()
         saved = save_customer(
-            store, doc, base_rev=base_rev, actor=self.actor, verified_sources=verified
+            store,
+            doc,
+            base_rev=base_rev,
+            actor=self.actor,
+            policy=self.policy,
+            as_of=self._as_of,
+            verified_sources=verified,
+            done=done,
         )
+        if done.whole:  # the archive-wide top moved: every customer was graded again
+            self.load()
+            return saved
         with self._lock:
             customer_id = str(saved.get("id", doc.get("id")))
             self._records[customer_id] = saved

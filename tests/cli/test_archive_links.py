@@ -47,7 +47,8 @@ def test_a_symlinked_archive_edited_twice_changes_the_real_file(
         "archive.json.lock",
     ]
     history = run("--db", str(link), "history", "C00000", "--json")
-    assert [e["kind"] for e in json.loads(history.stdout)][-2:] == [
+    kinds = [e["kind"] for e in json.loads(history.stdout) if e["kind"] != "grade_changed"]
+    assert kinds[-2:] == [
         "customer_imported",
         "customer_imported",
     ]

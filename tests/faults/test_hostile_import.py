@@ -118,10 +118,22 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=True)
 
 
+STAMPED = ("assessed_on", "assessed_by")
+
+
 def _carries(stored: Any, imported: Any) -> bool:
     """Whether ``stored`` holds every field ``imported`` carried, with its value."""
     if isinstance(imported, dict) and isinstance(stored, dict):
-        return all(k in stored and _carries(stored[k], v) for k, v in imported.items())
+        # null clears a field: stored as null, or left absent when it held nothing already
+        return all(
+            (k in stored and _carries(stored[k], v))
+            or (v is None and stored.get(k) is None)
+            or k in STAMPED  # a changed score is stamped with who and when
+            for k, v in imported.items()
+        )
+    if isinstance(imported, list) and isinstance(stored, list):
+        # leases and sources merge: each record the file carried is among the stored ones
+        return all(any(_carries(s, item) for s in stored) for item in imported)
     return bool(stored == imported)
 
 
