@@ -10,6 +10,7 @@ from typing import Any
 from creditfile.application.customers import save_customer
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.opening import open_archive
+from creditfile.policy import default_policy_path, load_policy
 from creditfile.store import ArchiveStore
 
 
@@ -22,7 +23,9 @@ def _archive(tmp_path: Path) -> ArchiveStore:
     archive.import_customers([_doc("C1", "甲"), _doc("C2", "乙")], actor="seed")
     first = archive.get("C1")
     assert first is not None
-    save_customer(archive, {**_doc("C1", "甲公司")}, base_rev=first["_meta"]["rev"], actor="王")
+    policy = load_policy(default_policy_path())
+    save_customer(archive, {**_doc("C1", "甲公司")}, base_rev=first["_meta"]["rev"], actor="王",
+                  policy=policy, as_of=date(2026, 11, 30))  # fmt: skip
     return archive
 
 
