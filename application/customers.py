@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from creditfile.application.regrade import run_record
-from creditfile.engine import facts_of, grade_customer, grade_with_tops
-from creditfile.engine.numbers import as_number
+from creditfile.engine import CustomerFacts, facts_of, grade_customer, grade_with_tops
+from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
 from creditfile.store import ArchiveStore, GradeAfter, GradeFollow, JSONObject, customer_document
@@ -57,9 +58,11 @@ def follow_grades(
     """The grading a save or an import does in its own write (``store.GradeAfter``).
 
     The changed customers are graded as of the date the archive is graded as of (so every
-    grading in it is of one date), against the archive-wide tops computed from every customer
-    as stored under the lock. When those tops differ from the ones the other customers'
-    stored gradings were computed with, every customer is graded (a whole run).
+    grading in it is of one date), against the archive-wide tops. Those are the tops the other
+    customers' stored gradings hold, unless the change moved them: a changed customer now
+    above a top, or one that held a top and no longer does. Then the tops are computed from
+    every customer as stored under the lock and every customer is graded (a whole run). Only
+    then does a save cost a pass over the whole archive.
 
     Args:
         policy: The policy in force.
@@ -70,45 +73,101 @@ def follow_grades(
     report = done if done is not None else GradingDone()
 
     def follow(records: Mapping[str, JSONObject], changed: Sequence[str]) -> GradeFollow:
-        changed_ids = set(changed)
-        when = archive_as_of(records, changed_ids) or as_of
-        docs = [customer_document(record) for record in records.values()]
-        facts = facts_of(docs, policy, when)
-        tops = archive_tops(facts, policy)
-        shown = {fact: as_number(top) for fact, top in tops.items()}
-        moved = any(
-            isinstance(grading := record.get("_grading"), Mapping) and grading.get("tops") != shown
-            for cid, record in records.items()
-            if cid not in changed_ids
-        )
-        report.whole, report.tops = moved, shown
-        if moved:
-            report.gradings = grade_with_tops(docs, facts, policy, when, tops)
-            run = {**run_record(policy, when), "tops": shown}
-            return GradeFollow(report.gradings, run, cause)
-        position = {cid: i for i, cid in enumerate(records)}
+        changed_ids = [cid for cid in dict.fromkeys(changed) if cid in records]
+        reference = _reference_grading(records, set(changed_ids))
+        when = _graded_on(reference) or as_of
+        docs = {cid: customer_document(records[cid]) for cid in changed_ids}
+        facts = dict(zip(docs, facts_of(list(docs.values()), policy, when), strict=True))
+        tops = _kept_tops(reference, records, facts, policy, when)
+        if tops is None:  # moved, or nothing graded yet: the tops of every customer
+            every = [customer_document(record) for record in records.values()]
+            every_facts = facts_of(every, policy, when)
+            tops = archive_tops(every_facts, policy)
+            shown = {fact: as_number(top) for fact, top in tops.items()}
+            if reference is not None:
+                report.whole, report.tops = True, shown
+                report.gradings = grade_with_tops(every, every_facts, policy, when, tops)
+                run = {**run_record(policy, when), "tops": shown}
+                return GradeFollow(report.gradings, run, cause)
+        report.whole = False
+        report.tops = {fact: as_number(top) for fact, top in tops.items()}
         report.gradings = {
-            cid: grade_customer(docs[position[cid]], policy, when, tops, facts[position[cid]])
-            for cid in changed
-            if cid in position
+            cid: grade_customer(docs[cid], policy, when, tops, facts[cid]) for cid in changed_ids
         }
         return GradeFollow(report.gradings, None, cause)
 
     return follow
 
 
-def archive_as_of(records: Mapping[str, JSONObject], skip: set[str]) -> date | None:
-    """The date the archive's customers are graded as of (that of the first stored grading
-    outside ``skip``), or None when none is graded."""
+def _reference_grading(
+    records: Mapping[str, JSONObject], skip: set[str]
+) -> Mapping[str, Any] | None:
+    """The stored grading of the first customer outside ``skip`` that has one: a whole run
+    graded every customer as of one date against one set of tops, and saves keep it so."""
     for cid, record in records.items():
         grading = record.get("_grading")
-        if cid in skip or not isinstance(grading, Mapping):
-            continue
-        try:
-            return date.fromisoformat(str(grading.get("as_of")))
-        except ValueError:
-            continue
+        if (
+            cid not in skip
+            and isinstance(grading, Mapping)
+            and isinstance(grading.get("tops"), Mapping)
+        ):
+            return grading
     return None
+
+
+def _graded_on(grading: Mapping[str, Any] | None) -> date | None:
+    try:
+        return date.fromisoformat(str((grading or {}).get("as_of")))
+    except ValueError:
+        return None
+
+
+def _kept_tops(
+    reference: Mapping[str, Any] | None,
+    records: Mapping[str, JSONObject],
+    facts: Mapping[str, CustomerFacts],
+    policy: Policy,
+    when: date,
+) -> dict[str, Decimal] | None:
+    """The stored tops when the changed customers leave them where they are, else None."""
+    if reference is None:
+        return None
+    stored = reference["tops"]
+    relative = [item for item in policy.scoring if item.method == "relative_to_max"]
+    facts_named = {item.fact or "cumulative_lease_amount" for item in relative}
+    if set(stored) != facts_named or _graded_on(reference) != when:
+        return None
+    tops = {fact: to_decimal(stored[fact]) for fact in facts_named}
+    mine = archive_tops(list(facts.values()), policy)
+    for item in relative:
+        fact = item.fact or "cumulative_lease_amount"
+        if mine.get(fact, _ZERO) > tops[fact]:
+            return None  # a changed customer is above the top now
+        for cid in facts:
+            if _created(records[cid]):
+                continue  # new in this write: it held nothing
+            if _held_top(records[cid].get("_grading"), item.key, tops[fact], when):
+                return None  # it may have held the top; who holds it now needs everyone
+    return tops
+
+
+def _created(record: Mapping[str, Any]) -> bool:
+    meta = record.get("_meta")
+    return isinstance(meta, Mapping) and meta.get("rev") == 1
+
+
+def _held_top(grading: Any, key: str, top: Decimal, when: date) -> bool:
+    """Whether a customer's previous grading may have counted towards a top (no grading
+    of the same date to tell: assume it did)."""
+    if not isinstance(grading, Mapping) or _graded_on(grading) != when:
+        return True
+    if grading.get("lifecycle") != "established":
+        return False
+    value = (grading.get("inputs") or {}).get(key)
+    return not isinstance(value, int | float) or to_decimal(value) >= top
+
+
+_ZERO = Decimal(0)
 
 
 def stamp_assessment(

@@ -165,8 +165,9 @@ def migration_report(
     run_a, run_b = (
         (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])
     )
+    numbered = sorted((int(run), run) for run in runs if run.isdigit())
     changes = _arrivals(history, runs) + [
-        {"customer": e.get("customer_id"), "run": str(e.get("run_id")), "to": e.get("to")}
+        {"customer": e.get("customer_id"), "run": _run_of(e, numbered), "to": e.get("to")}
         for e in history
         if e.get("kind") == "grade_changed"
     ]
@@ -208,6 +209,17 @@ def _arrivals(history: Sequence[Mapping[str, Any]], runs: Sequence[str]) -> list
         if run is not None:
             first[str(cid)] = {"customer": str(cid), "run": run, "to": None}
     return list(first.values())
+
+
+def _run_of(event: Mapping[str, Any], numbered: Sequence[tuple[int, str]]) -> str:
+    """The run a grade change belongs to: its own, or, for one a save or an import made
+    (no run of its own), the first run after it — the state that run leaves holds it."""
+    run_id = event.get("run_id")
+    if run_id is not None:
+        return str(run_id)
+    txn = event.get("txn")
+    after = (name for number, name in numbered if isinstance(txn, int) and number > txn)
+    return next(after, "none")
 
 
 def _run_info(event: Mapping[str, Any] | None) -> dict[str, Any] | None:
