@@ -97,6 +97,7 @@ class Outcome:
         doc: The document to store (for ``added`` and ``changed``).
         stale: Set when the file's row is older than the archive's revision.
         forced: A stale row written because ``force`` was given.
+        index: Its record's position among the records read (``ImportCheck.records``).
     """
 
     customer_id: str
@@ -106,6 +107,7 @@ class Outcome:
     doc: dict[str, Any] = field(default_factory=dict)
     stale: Stale | None = None
     forced: bool = False
+    index: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON data (``import --dry-run --json``)."""
@@ -373,7 +375,7 @@ def plan_import(
         options: Replace or update, force, who and when.
     """
     outcomes = []
-    for item in incoming:
+    for index, item in enumerate(incoming):
         doc: Mapping[str, Any] = item.doc
         cid = str(doc["id"])
         record = stored.get(cid)
@@ -383,16 +385,16 @@ def plan_import(
         new = stamp_assessment(current, new, policy, options.actor, options.today)
         name = str(new.get("name", ""))
         if current is None:
-            outcomes.append(Outcome(cid, name, "added", field_changes({}, new), new))
+            outcomes.append(Outcome(cid, name, "added", field_changes({}, new), new, index=index))
             continue
         changes = field_changes(current, new)
         if not changes:
-            outcomes.append(Outcome(cid, name, "unchanged"))
+            outcomes.append(Outcome(cid, name, "unchanged", index=index))
             continue
         stale = _stale(record, item.revision)
         status: Status = "refused" if stale is not None and not options.force else "changed"
         forced = stale is not None and options.force
-        outcomes.append(Outcome(cid, name, status, changes, new, stale, forced))
+        outcomes.append(Outcome(cid, name, status, changes, new, stale, forced, index))
     return ImportPlan(outcomes)
 
 

@@ -4,6 +4,7 @@ replace) the customers in one write, graded in it; ``--dry-run`` shows what woul
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any
 
 from creditfile.application.importing import (
@@ -101,14 +102,14 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _dry_run(env, args, check.plan, policy)
             return 0
         if check.plan.refused and not args.force:
-            _refused(env, check.plan.refused, policy)
+            _refused(env, check.plan.refused, policy, check.records)
             return 1
         progress.phase("writing the archive")
         store = env.archive(create=True)
         try:
             done = write_import(store, check, policy, as_of=env.as_of, options=options)
         except ImportStaleError as exc:  # someone saved between the check and the write
-            _refused(env, exc.refused, policy)
+            _refused(env, exc.refused, policy, check.records)
             return 1
     _written(env, args, done)
     return 0
@@ -198,7 +199,7 @@ def _text(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
-def _refused(env: Env, refused: list[Outcome], policy: Policy) -> None:
+def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence[Any]) -> None:
     store = env.archive()
     labels = _items(policy)
     for outcome in refused[:MAX_SHOWN]:
@@ -206,10 +207,11 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy) -> None:
         if stale is None:
             continue
         edits = changed_since(store, outcome)
-        fields = dict.fromkeys(_path_label(f) for e in edits for f in e.get("fields") or ())
+        fields = dict.fromkeys(_path_label(f, labels) for e in edits for f in e.get("fields") or ())
         what = f" ({', '.join(fields)})" if fields else ""
+        place = _where(records[outcome.index], "revision")
         env.warn(
-            f"{env.db_path}: {outcome.customer_id} {_text(outcome.name)}: changed by "
+            f"{place}: {outcome.customer_id} {_text(outcome.name)}: changed in {env.db_path} by "
             f"{stale.updated_by} at {stale.updated_at}{what} after the file was exported "
             f"(file revision {stale.file_revision}, archive revision {stale.archive_revision}); "
             "the file would set:"
@@ -223,9 +225,12 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy) -> None:
     )
 
 
-def _path_label(path: str) -> str:
+def _path_label(path: str, items: dict[str, str]) -> str:
     found = field_catalogue().get(path)
-    return found.text(LANG) if found is not None else path
+    if found is not None:
+        return found.text(LANG)
+    item = path.removeprefix("assessment.")
+    return items.get(item, path)
 
 
 def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
