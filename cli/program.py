@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.show",
     "creditfile.cli.commands.list_cmd",
     "creditfile.cli.commands.history",
+    "creditfile.cli.commands.runs",
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",

@@ -91,6 +91,7 @@ def render_table(
     numeric: Sequence[bool] | None = None,
     *,
     priority: Sequence[int] | None = None,
+    unbroken: Sequence[bool] | None = None,
 ) -> str:
     """A table with a header rule; numeric columns are right-aligned and never folded.
 
@@ -101,6 +102,8 @@ def render_table(
         priority: One number per column, 0 the most important; on a terminal too narrow for
             every column, the highest numbers are dropped first (the table then says which).
             Without it no column is dropped, only folded.
+        unbroken: Which columns are never folded (keys such as ``customer_changed``): the
+            other columns give way, or are dropped, first.
 
     Returns:
         The table as text, without trailing spaces.
@@ -110,6 +113,7 @@ def render_table(
     cells = [[_text(v) for v in row] for row in rows]
     headers = [terminal_text(h) for h in headers]
     flags = list(numeric) if numeric is not None else _guess_numeric(rows, len(headers))
+    whole = [f or bool(u) for f, u in zip(flags, unbroken or flags, strict=True)]
     every = list(range(len(headers)))
     width = _output.width
     if width is None:
@@ -124,7 +128,7 @@ def render_table(
         # would take minutes. Long tables are lined up directly; columns are still dropped.
         lines.append(_plain(headers, cells, flags, shown))
     else:
-        console.print(_table(headers, cells, flags, shown))
+        console.print(_table(headers, cells, flags, shown, whole))
     if hidden:
         console.print(f"(not shown at {width} columns: {', '.join(hidden)}; --wide shows all)")
     text: str = console.file.getvalue()  # type: ignore[attr-defined]
@@ -141,7 +145,7 @@ def _fitting(
     natural = [cell_len(h) for h in headers]
     for row in cells:
         for index, value in enumerate(row):
-            natural[index] = max(natural[index], cell_len(value))
+            natural[index] = max(natural[index], _widest_line(value))
     shown = list(range(len(headers)))
     while sum(natural[i] + 2 for i in shown) - 1 > width:
         droppable = [i for i in shown if ranks[i] > 0]
@@ -151,19 +155,33 @@ def _fitting(
     return shown
 
 
+def _widest_line(text: str) -> int:
+    return max(cell_len(line) for line in text.split("\n"))
+
+
 def _plain(
     headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
 ) -> str:
     widths = {i: cell_len(headers[i]) for i in shown}
     for row in cells:
         for i in shown:
-            widths[i] = max(widths[i], cell_len(row[i]))
+            widths[i] = max(widths[i], _widest_line(row[i]))
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(_pad(values[i], widths[i], right=flags[i]) for i in shown).rstrip()
 
+    def lines(values: Sequence[str]) -> list[str]:
+        # A cell of several lines (one per changed field) takes as many lines as it has.
+        split = {i: values[i].split("\n") for i in shown}
+        depth = max(len(parts) for parts in split.values())
+        every = range(len(values))
+        return [
+            line([split[i][n] if i in split and n < len(split[i]) else "" for i in every])
+            for n in range(depth)
+        ]
+
     rule = "  ".join("-" * widths[i] for i in shown)
-    return "\n".join([line(headers), rule, *(line(row) for row in cells)])
+    return "\n".join([line(headers), rule, *(text for row in cells for text in lines(row))])
 
 
 def _pad(text: str, width: int, *, right: bool) -> str:
@@ -186,7 +204,11 @@ def _console(width: int) -> Console:
 
 
 def _table(
-    headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
+    headers: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    flags: Sequence[bool],
+    shown: list[int],
+    whole: Sequence[bool],
 ) -> Table:
     table = Table(
         box=RULED,
@@ -199,7 +221,7 @@ def _table(
         table.add_column(
             headers[index],
             justify="right" if flags[index] else "left",
-            no_wrap=flags[index],
+            no_wrap=whole[index],
             overflow="fold",
         )
     for row in cells:

@@ -227,12 +227,14 @@ class FieldCatalogue:
         ``leases[2].amount`` and ``leases.amount`` read as ``leases[].amount``; a key the
         catalogue does not know (a policy's scoring item) is returned as written.
         """
-        key = _catalogue_key(path)
+        key = catalogue_key(path)
         found = self.get(key)
         return path if found is None else found.text(lang)
 
 
-def _catalogue_key(path: str) -> str:
+def catalogue_key(path: str) -> str:
+    """The catalogue key of a document path: ``leases[2].amount`` and ``leases.amount`` give
+    ``leases[].amount``; ``contact.phone`` stays as it is."""
     key = re.sub(r"\[\d*\]", "[]", path)
     for lists in ("leases", "sources"):
         if key.startswith(f"{lists}.") and not key.startswith(f"{lists}[]"):

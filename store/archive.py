@@ -45,7 +45,7 @@ from creditfile.store.bookkeeping import (
     now_text,
     regrade_events,
 )
-from creditfile.store.changes import changed_paths
+from creditfile.store.changes import change_detail
 from creditfile.store.errors import (
     ArchiveNotFoundError,
     CustomerMissingError,
@@ -227,7 +227,7 @@ class Archive:
                 "actor": actor,
                 "at": at,
                 "rev": record["_meta"]["rev"],
-                "fields": changed_paths(customer_document(current), customer_document(doc)),
+                **change_detail(current, doc),
             }
             side = [
                 {**extra, "customer_id": cid, "actor": actor, "at": at, "rev": event["rev"]}
@@ -281,6 +281,7 @@ class Archive:
                         "at": at,
                         "rev": record["_meta"]["rev"],
                         "created": current is None,
+                        **(change_detail(current, doc) if current is not None else {}),
                     }
                 )
             self._commit(events)

@@ -1,9 +1,12 @@
-"""Which fields of a customer document an edit changed, as dotted paths for the history."""
+"""What an edit changed, for the history: the dotted paths, and each field's old and new value."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from creditfile.document.changes import field_changes
+from creditfile.store.bookkeeping import customer_document
 
 
 def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[str]:
@@ -20,3 +23,20 @@ def changed_paths(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = 
         else:
             paths.append(path)
     return paths
+
+
+def change_detail(
+    current: Mapping[str, Any] | None, doc: Mapping[str, Any]
+) -> dict[str, list[Any]]:
+    """The history's account of a save or import of ``doc`` over the stored ``current``.
+
+    ``fields``: the changed paths; ``changes``: for a customer that existed, each changed
+    field with its old and new value (personal fields by path only, see
+    ``document.changes``). A new customer's values are its first revision in the archive;
+    its first later change records them as the old values.
+    """
+    before, after = customer_document(current), customer_document(doc)
+    detail: dict[str, list[Any]] = {"fields": changed_paths(before, after)}
+    if current is not None:
+        detail["changes"] = [change.as_json() for change in field_changes(before, after)]
+    return detail

@@ -1,52 +1,111 @@
-"""``creditfile history [ID]``: who changed what and when, and every grade change."""
+"""``creditfile history [ID]``: who changed what, from what to what, and when."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+from datetime import date
 from typing import Any
 
+from creditfile.application.changes import change_lines, field_label
 from creditfile.application.history import HistoryQuery, read_history
-from creditfile.cli.env import Env
+from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
+from creditfile.document.values import parse_date
 from creditfile.store.audit import clean_actor
+
+DEFAULT_LIMIT = 200
+HEADERS = ["when (UTC)", "customer", "event", "change", "who", "os user@host"]
+PRIORITY = [0, 0, 0, 0, 1, 2]  # on a narrow terminal the OS account goes first, then who
+UNBROKEN = [True, True, True, False, False, False]  # keys and times are never cut mid-word
+_SKIP = {"at", "actor", "os_user", "host", "customer_id", "kind", "txn", "text"}
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``history`` command."""
     parser = sub.add_parser(
-        "history", parents=[parent], help="the append-only history of the archive or one customer"
+        "history",
+        parents=[parent],
+        help="the append-only history of the archive or one customer: every change with its "
+        "old and new value",
     )
     parser.add_argument("id", nargs="?", metavar="ID")
-    parser.add_argument("--limit", type=int, default=200, help="newest N events (default 200)")
+    parser.add_argument("--since", metavar="DATE", help="only events on or after DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--event",
+        metavar="KIND",
+        help="only events of this kind (customer_changed, customer_imported, grade_changed, "
+        "regrade_run, policy_activated, personal_data_revealed …)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"the newest N events (default {DEFAULT_LIMIT}; 0 for all)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    """Print events oldest first (the newest ``--limit``)."""
-    events = read_history(env.archive(), HistoryQuery(customer_id=args.id, limit=args.limit))
+    """Print the selected events oldest first, and say when older ones were left out."""
+    if args.limit < 0:
+        raise UsageError(f"--limit {args.limit}: give a number of events, 0 for all")
+    since = _since(args.since)
+    archive = env.archive()
+    every = read_history(archive, HistoryQuery(args.id, args.event, since, 0))
+    if not every and args.event:
+        _unknown_kind(args.event, read_history(archive, HistoryQuery(args.id)))
+    events = every[-args.limit :] if args.limit else every
+    if len(events) < len(every):
+        env.warn(f"(the newest {len(events):,} of {len(every):,} events; --limit 0 shows all)")
     if env.json:
         env.emit_json(events)
         return 0
     if not events:
-        env.say("no history yet")
+        env.say("no history yet" if not (since or args.event or args.id) else "no such events")
         return 0
-    env.say(
-        render_table(
-            ["when", "who", "os user@host", "customer", "event", "detail"],
-            [
-                [
-                    e.get("at", ""),
-                    clean_actor(e.get("actor", "")),
-                    _account(e),
-                    e.get("customer_id") or "",
-                    e.get("kind", ""),
-                    _detail(e),
-                ]
-                for e in events
-            ],
-        )
-    )
+    policy = env.policy()
+    rows = [
+        [
+            _when(e.get("at")),
+            e.get("customer_id") or "",
+            str(e.get("kind", "")),
+            "\n".join(line.text() for line in change_lines(e, "zh", policy)) or _detail(e),
+            clean_actor(e.get("actor", "")),
+            _account(e),
+        ]
+        for e in events
+    ]
+    env.say(render_table(HEADERS, rows, [False] * 6, priority=PRIORITY, unbroken=UNBROKEN))
     return 0
+
+
+def _since(text: str | None) -> date | None:
+    if text is None:
+        return None
+    iso = parse_date(text)
+    if iso is None:
+        raise UsageError(f"--since {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01")
+    return date.fromisoformat(iso)
+
+
+def _unknown_kind(kind: str, events: list[dict[str, Any]]) -> None:
+    kinds = sorted({str(e.get("kind")) for e in events if e.get("kind")})
+    if kind in kinds or not kinds:
+        return
+    close = difflib.get_close_matches(kind, kinds, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(
+        f"--event {kind!r}: no event of that kind here; {hint}kinds in this history: "
+        + ", ".join(kinds)
+    )
+
+
+def _when(at: object) -> str:
+    """``2026-11-30 23:15``: the recorded UTC time to the minute (``--json`` has it whole)."""
+    text = str(at or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 else text
 
 
 def _account(event: dict[str, Any]) -> str:
@@ -57,10 +116,18 @@ def _account(event: dict[str, Any]) -> str:
 
 
 def _detail(event: dict[str, Any]) -> str:
-    skip = {"at", "actor", "os_user", "host", "customer_id", "kind", "txn", "text"}
+    if event.get("kind") == "grade_changed":
+        return (
+            f"{event.get('from') or '—'} → {event.get('to') or '—'} {event.get('total') or ''}"
+            f" (run {event.get('run_id')}, policy {event.get('policy_version')},"
+            f" as of {event.get('as_of')})"
+        )
     parts = []
     for key, value in event.items():
-        if key in skip or value in (None, "", [], {}):
+        if key in _SKIP or value in (None, "", [], {}):
             continue
-        parts.append(f"{key}={value}")
+        if key == "fields" and isinstance(value, list):
+            parts.append("fields=" + "、".join(field_label(str(path), "zh") for path in value))
+        else:
+            parts.append(f"{key}={value}")
     return " ".join(parts)[:120]

@@ -316,6 +316,30 @@ def test_edit_and_save_writes_a_new_revision(archive_path: Path, policy: Policy)
     drive(host(archive_path, policy), steps)
 
 
+def test_a_saved_edit_shows_in_the_history_tab_with_old_and_new_value(
+    archive_path: Path, policy: Policy
+) -> None:
+    old_phone = stored(archive_path)["contact"]["phone"]
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-contact--phone", "13912345678")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = card(pilot)
+        screen.show_tab("history")
+        await settle(pilot)
+        history = screen.query_one("#history-table", DataTable)
+        rows = [" ".join(map(str, history.get_row_at(i))) for i in range(history.row_count)]
+        assert any(f"Phone: {old_phone} → 13912345678" in row for row in rows), rows
+        saved = [e for e in events(archive_path) if e["kind"] == "customer_changed"][-1]
+        assert saved["changes"] == [
+            {"path": "contact.phone", "old": old_phone, "new": "13912345678"}
+        ]
+
+    drive(host(archive_path, policy), steps)
+
+
 def test_invalid_input_is_shown_at_the_field_and_blocks_saving(
     archive_path: Path, policy: Policy, bytes_before: bytes
 ) -> None:

@@ -243,6 +243,28 @@ def test_history_names_changed_fields_by_their_labels(
     assert row[3] == shown
 
 
+def test_history_rows_show_each_change_labelled_with_old_and_new(default_policy: Policy) -> None:
+    event = {
+        "at": "2026-11-29T10:15:00",
+        "actor": "wang",
+        "kind": "customer_changed",
+        "fields": ["contact.phone", "leases", "profile.person.age", "nature"],
+        "changes": [
+            {"path": "contact.phone", "old": "027-1", "new": "027-2"},
+            {"path": "leases[0].amount", "old": 1000, "new": 50_000_000, "ref": "L9"},
+            {"path": "profile.person.age", "old": "•••", "new": "•••", "personal": True},
+            {"path": "nature", "old": "developer", "new": "central_soe"},
+        ],
+    }
+    row = history_row(event, "zh", default_policy)
+    assert row[3].split("\n") == [
+        "电话: 027-1 → 027-2",
+        "租赁 L9 · 金额: 1,000.00 → 50,000,000.00",
+        "年龄: ••• → •••",
+        "客户性质: 开发商 → 央企",
+    ]
+
+
 @pytest.mark.parametrize(
     ("zone", "shown"),
     [

@@ -316,7 +316,8 @@ class CardBase(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for event in reversed(events):
-            table.add_row(*history_row(event, self.lang, self.backend.policy))
+            row = history_row(event, self.lang, self.backend.policy)
+            table.add_row(*row, height=row[-1].count("\n") + 1)
         if not events:
             table.add_row(tr(self.lang, "history.none"), "", "", "")
 

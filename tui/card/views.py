@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from creditfile.application.changes import change_lines
 from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.tui.card.fields import format_money
@@ -357,8 +358,17 @@ def history_row(
     label = tr(lang, f"event.{kind}")
     if label == f"event.{kind}":
         label = kind
+    changes = change_lines(event, lang, policy)
     if kind == "grade_changed" or ("from" in event and "to" in event):
         detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"
+    elif changes:
+        # One line per changed field: label, old value, new value (personal values masked).
+        return (
+            local_time(event.get("at")),
+            str(event.get("actor", "")),
+            label,
+            "\n".join(line.text()[:200] for line in changes),
+        )
     else:
         detail = " ".join(_detail_parts(event, lang, policy))
     return (

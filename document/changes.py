@@ -1,0 +1,168 @@
+"""What an edit changed in a customer document, field by field, with old and new values.
+
+The history keeps these changes. Personal information (every field the catalogue marks
+``x-personal``) is recorded by its path only: the history is read by everyone who may read the
+archive, so it never keeps a personal value, old or new. Long texts are kept shortened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from creditfile.document.fields import catalogue_key, field_catalogue
+
+MASK = "•••"
+"""What the history records for a personal value, before or after: that there was one."""
+
+MAX_TEXT = 200
+"""Characters of a text value the history keeps; a longer one is cut and ends with ``…``."""
+
+LIST_KEYS = {"leases": "contract"}
+"""The field that identifies a record of a list, so a lease is compared with itself even when
+the list was reordered or another lease was removed before it."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field whose value an edit changed.
+
+    Attributes:
+        path: The document path, with the record's index in the list it is now in (or was
+            in, when it was removed): ``contact.phone``, ``leases[1].amount``.
+        old: The value before (None: there was none); ``MASK`` for a personal value.
+        new: The value after (None: removed); ``MASK`` for a personal value.
+        personal: The field is personal information: its values are not recorded.
+        ref: What identifies the record a list field belongs to (a lease's contract number).
+    """
+
+    path: str
+    old: Any = None
+    new: Any = None
+    personal: bool = False
+    ref: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The change as the history records it (personal values masked)."""
+        out: dict[str, Any] = {"path": self.path, "old": self.old, "new": self.new}
+        if self.personal:
+            out["personal"] = True
+        if self.ref is not None:
+            out["ref"] = self.ref
+        return out
+
+
+def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[FieldChange]:
+    """Every field whose value differs between two versions of a customer document.
+
+    Sections are compared field by field; the records of a list are matched by their key
+    (a lease by its contract number, see ``LIST_KEYS``), else by position, and compared field
+    by field, so an added lease shows as its fields going from nothing to their values.
+
+    Args:
+        old: The document before (None: a new customer).
+        new: The document after.
+
+    Returns:
+        The changes, in the documents' key order (sorted within a section).
+    """
+    out: list[FieldChange] = []
+    _compare(old or {}, new, "", None, out)
+    return out
+
+
+def is_personal_path(path: str) -> bool:
+    """Whether the document ``path`` (``profile.person.age``, ``leases[0].amount``) is, or
+    lies under, a field the catalogue marks personal."""
+    catalogue = field_catalogue()
+    steps = catalogue_key(path).split(".")
+    for end in range(1, len(steps) + 1):
+        found = catalogue.get(".".join(steps[:end]))
+        if found is not None and found.personal:
+            return True
+    return False
+
+
+def _compare(
+    old: Mapping[str, Any], new: Mapping[str, Any], prefix: str, ref: str | None, out: list[Any]
+) -> None:
+    for key in sorted(set(old) | set(new), key=str):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        path = f"{prefix}{key}"
+        if _records(before) and _records(after) and (before or after):
+            _compare_lists(before or [], after or [], path, LIST_KEYS.get(path), out)
+        elif _section(before) and _section(after):
+            _compare(before or {}, after or {}, f"{path}.", ref, out)
+        else:
+            out.append(_change(path, before, after, ref))
+
+
+def _compare_lists(
+    old: Sequence[Any], new: Sequence[Any], path: str, key: str | None, out: list[Any]
+) -> None:
+    pairs: list[tuple[int, Any, Any]] = []
+    matched_old: set[int] = set()
+    by_key = _index_by(old, key)
+    for index, record in enumerate(new):
+        found = by_key.get(_key_of(record, key)) if key else None
+        if found is None and key is None and index < len(old):
+            found = index
+        if found is not None and found not in matched_old:
+            matched_old.add(found)
+            pairs.append((index, old[found], record))
+        else:
+            pairs.append((index, None, record))
+    pairs.extend((i, record, None) for i, record in enumerate(old) if i not in matched_old)
+    for index, before, after in pairs:
+        if before == after:
+            continue
+        ref = _key_of(after if after is not None else before, key)
+        if isinstance(before or {}, Mapping) and isinstance(after or {}, Mapping):
+            _compare(before or {}, after or {}, f"{path}[{index}].", ref, out)
+        else:
+            out.append(_change(f"{path}[{index}]", before, after, ref))
+
+
+def _index_by(records: Sequence[Any], key: str | None) -> dict[Any, int]:
+    if key is None:
+        return {}
+    found: dict[Any, int] = {}
+    for index, record in enumerate(records):
+        value = _key_of(record, key)
+        if value is not None:
+            found.setdefault(value, index)
+    return found
+
+
+def _key_of(record: Any, key: str | None) -> str | None:
+    if key is None or not isinstance(record, Mapping):
+        return None
+    value = record.get(key)
+    return None if value is None else str(value)
+
+
+def _records(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, Mapping) for v in value))
+
+
+def _section(value: Any) -> bool:
+    return value is None or isinstance(value, Mapping)
+
+
+def _change(path: str, old: Any, new: Any, ref: str | None) -> FieldChange:
+    if is_personal_path(path):
+        masked = (None if old is None else MASK, None if new is None else MASK)
+        return FieldChange(path, *masked, personal=True, ref=ref)
+    return FieldChange(path, _bounded(old), _bounded(new), ref=ref)
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return value[: MAX_TEXT - 1] + "…"
+    if isinstance(value, Mapping | list):
+        # A value of an unexpected shape (a document not yet validated): kept as short text.
+        return _bounded(str(value))
+    return value
