@@ -16,6 +16,7 @@ import fastjsonschema
 import jsonschema
 
 from creditfile.document import customer_schema as document_schema
+from creditfile.document import field_catalogue
 from creditfile.document.characters import (
     UNSAFE_CLASS,
     describe_char,
@@ -23,6 +24,8 @@ from creditfile.document.characters import (
     has_lone_surrogate,
     surrogate_path,
 )
+from creditfile.document.fields import catalogue_key
+from creditfile.document.values import amount_problem
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
 
@@ -218,8 +221,16 @@ def _word(error: jsonschema.ValidationError) -> list[Problem]:
     if kind == "required" and isinstance(value, dict):
         missing = [key for key in wanted if key not in value]
         return [Problem(format_path([*path, k]), f"{k} is required; add it") for k in missing]
+    where = format_path(path)
+    if kind == "type" and isinstance(value, str) and _is_amount(where):
+        return [Problem(where, amount_problem(value) or f"{_shown(value)} should be a number")]
     text = _message(kind, value, wanted, schema) or error.message
-    return [Problem(format_path(path), text)]
+    return [Problem(where, text)]
+
+
+def _is_amount(path: str) -> bool:
+    found = field_catalogue().get(catalogue_key(path))
+    return found is not None and found.format == "amount"
 
 
 def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> str | None:

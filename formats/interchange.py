@@ -24,6 +24,7 @@ import orjson
 
 from creditfile.document import field_catalogue, without_personal
 from creditfile.document.merging import REVISION_KEY, is_clear_marker
+from creditfile.document.values import AmountError, date_or_text, parse_amount
 from creditfile.policy import CreditfileError
 from creditfile.presentation.inert import cell_text, json_text, uncell_text
 
@@ -224,6 +225,8 @@ class _Columns:
     leaves: tuple[str, ...]  # in schema order, e.g. contact.phone
     json_text: frozenset[str]  # lists written as JSON text: leases, sources
     numeric: frozenset[str]
+    amounts: frozenset[str]  # read as people write amounts: 5,000万 (creditfile.document.values)
+    dates: frozenset[str]  # read in the forms the card takes: 2026/3/5, 2026年3月5日
     free_text: frozenset[str]  # kept as written, spaces and all, so a round trip is exact
     open_prefixes: tuple[str, ...]  # sections whose keys the policy decides: assessment.
 
@@ -237,6 +240,8 @@ def _columns() -> _Columns:
         leaves=tuple(f.key for f in leaves),
         json_text=frozenset(f.key for f in leaves if f.format == "list"),
         numeric=frozenset(f.key for f in leaves if {"number", "integer"} & set(f.types)),
+        amounts=frozenset(f.key for f in leaves if f.format == "amount"),
+        dates=frozenset(f.key for f in leaves if f.format == "date"),
         # The name identifies the customer: spaces around it are a slip, not content.
         free_text=frozenset(f.key for f in leaves if f.format == "text" and not f.required),
         open_prefixes=tuple(f.parent + "." for f in catalogue if f.name == "*"),
@@ -252,6 +257,18 @@ def _cell_number(text: str) -> Any:
     if len(plain) > 40 or not _NUMBER.fullmatch(plain):
         return text  # kept as written: validation says it is not a number
     return int(plain) if plain.lstrip("+-").isdigit() else float(plain)
+
+
+def _cell_amount(text: str) -> Any:
+    """An amount as the card and a sheet read it; a plain number (``1e-05``, as an export may
+    write one) as itself; else the text unchanged, for validation to say why."""
+    try:
+        return parse_amount(text)
+    except AmountError:
+        pass
+    if len(text) <= 40 and _NUMBER.fullmatch(text):
+        return float(text)
+    return text
 
 
 def _header_problem(header: str, cols: _Columns) -> str | None:
@@ -312,6 +329,10 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
         kind = "blank"
     elif name in cols.json_text:
         kind = "json"
+    elif name in cols.amounts:
+        kind = "amount"
+    elif name in cols.dates:
+        kind = "date"
     elif (
         name in cols.numeric
         or name == REVISION_KEY
@@ -345,6 +366,10 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
                                   'list like [{"item": …}]') from None  # fmt: skip
         elif kind == "number":
             value = _cell_number(cell)
+        elif kind == "amount":
+            value = _cell_amount(cell)
+        elif kind == "date":
+            value = date_or_text(cell)
         elif kind == "blank":
             raise FormatError(file, line, column, "a cell in a column without a header; add the "
                               "header or clear the column")  # fmt: skip

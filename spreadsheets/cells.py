@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from creditfile.document.values import amount_or_text, parse_date
 from creditfile.policy.model import Policy
 from creditfile.spreadsheets.columns import (
     BOOL_WORDS,
@@ -41,7 +42,10 @@ class CellReader:
             return _text(value)
         if kind == "date":
             return _date(value)
-        if kind in ("money", "number", "int"):
+        if kind == "money":
+            read = amount_or_text(value)  # 5,000万 as the card reads it; never guessed at
+            return read if isinstance(read, str) else _number(read)
+        if kind in ("number", "int"):
             return _number(value, whole=kind == "int")
         if kind == "bool":
             return (
@@ -74,9 +78,6 @@ def _text(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
 def _date(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -84,14 +85,8 @@ def _date(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
         return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()  # Excel serial
-    match = _DATE_TEXT.match(str(value))
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            return str(value)  # kept as written: validation names the cell
-    return value if isinstance(value, str) else str(value)
+    # The card reads typed dates the same way (creditfile.document.values).
+    return parse_date(str(value)) or (value if isinstance(value, str) else str(value))
 
 
 def _number(value: Any, *, whole: bool = False) -> Any:

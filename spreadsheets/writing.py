@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from creditfile.document import has_personal
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY
+from creditfile.document.values import AMOUNT_CELL_FORMAT, format_amount
 from creditfile.policy.model import Policy
 from creditfile.presentation.inert import cell_text, is_formula_like
 from creditfile.presentation.tables import Column, Table
@@ -28,7 +29,7 @@ from creditfile.spreadsheets.columns import (
 )
 
 NUMBER_FORMATS = {
-    "money": "#,##0.00",
+    "money": AMOUNT_CELL_FORMAT,
     "int": "#,##0",
     "pct": '0.00"%"',
     "days": "0",
@@ -240,7 +241,7 @@ def _shown(value: Any, column: Column) -> str:
     if value is None:
         return ""
     if column.kind == "money" and isinstance(value, int | float):
-        return f"{value:,.2f}"
+        return format_amount(value)
     return str(value)
 
 

@@ -670,3 +670,40 @@ def test_a_slow_save_leaves_the_screen_working_and_says_so(
         for holder in holders:
             holder.wait(timeout=10)
     assert stored(archive_path)["contact"]["phone"] == "13912345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored_value"),
+    [("5,000万", 50_000_000), ("0.5亿元", 50_000_000), ("1,250,000", 1_250_000)],
+)
+def test_an_amount_typed_in_wan_is_the_amount_an_import_reads(
+    archive_path: Path, policy: Policy, typed: str, stored_value: int
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-profile--registered_capital", typed)
+        await type_into(pilot, "f-profile--founded_on", "2008年3月5日")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        record = stored(archive_path)
+        assert record["profile"]["registered_capital"] == stored_value
+        assert record["profile"]["founded_on"] == "2008-03-05"
+
+    drive(host(archive_path, policy), steps)
+
+
+def test_an_amount_that_reads_two_ways_is_refused_at_its_field(
+    archive_path: Path, policy: Policy, bytes_before: bytes
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("e")
+        await type_into(pilot, "f-profile--registered_capital", "5,00万")
+        row = pilot.app.screen.query_one("#row-f-profile--registered_capital")
+        assert row.has_class("-invalid")
+        problem = str(row.query_one(".field-problem", Static).content)
+        assert "every three digits" in problem
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert archive_path.read_bytes() == bytes_before
+
+    drive(host(archive_path, policy), steps)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from creditfile.document import CustomerField, field_catalogue
+from creditfile.document.values import amount_or_text, date_or_text, format_amount
 
 FieldKind = Literal["text", "date", "money", "int", "score", "choice", "bool"]
 
@@ -104,7 +105,12 @@ def parse_value(text: str, kind: FieldKind) -> Any:
     stripped = text.strip()
     if not stripped:
         return None
-    if kind in ("money", "score"):
+    if kind == "money":
+        # 5,000万 is 50,000,000 here as in a sheet or a CSV (creditfile.document.values).
+        return amount_or_text(stripped)
+    if kind == "date":
+        return date_or_text(stripped)
+    if kind == "score":
         return _number(stripped.replace(",", ""))
     if kind == "bool":
         return {"true": True, "false": False}.get(stripped, stripped)
@@ -130,7 +136,9 @@ def format_value(value: Any, kind: FieldKind = "text") -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and kind in ("money", "int"):
+    if kind == "money":
+        return format_amount(value)  # 50,000,000.00, as the sheets and reports show it
+    if isinstance(value, float) and value.is_integer() and kind == "int":
         return str(int(value))
     return str(value)
 
@@ -171,7 +179,5 @@ def set_path(doc: dict[str, Any], path: str, value: Any) -> None:
 
 
 def format_money(value: Any) -> str:
-    """An amount as people read it: thousands separators, two decimals."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "" if value is None else str(value)
-    return f"{value:,.2f}"
+    """An amount as people read it: thousands separators, two decimals (as everywhere)."""
+    return format_amount(value)

@@ -175,7 +175,9 @@ class FieldRow(Vertical):
                 id=self.editor_id,
                 classes="field-editor",
             )
-        kind = "number" if self.spec.kind in ("money", "score") else "text"
+        # Amounts are typed as text: 万, 亿 and separators must reach the reader, which
+        # reads them or says why not (a number input would drop them: 5,000万 became 5000).
+        kind = "number" if self.spec.kind == "score" else "text"
         return FieldInput(
             format_value(self._value, self.spec.kind),
             id=self.editor_id,
