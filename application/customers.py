@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditfile.application.duplicates import refuse_duplicate_code
 from creditfile.application.regrade import run_record
 from creditfile.engine import CustomerFacts, facts_of, grade_customer, grade_with_tops
 from creditfile.engine.numbers import as_number, to_decimal
@@ -242,7 +243,9 @@ def save_customer(
     Raises:
         StaleRevisionError: someone else saved the customer since ``base_rev``.
         DuplicateCustomerError: a new customer's id is taken.
+        DuplicateCreditCodeError: another customer has its credit code.
     """
+    refuse_duplicate_code(store, doc)
     events = [verified_source_event(source) for source in verified_sources]
     stored = store.get(str(doc.get("id"))) if base_rev is not None else None
     before = customer_document(stored) if stored is not None else None

@@ -25,6 +25,7 @@ from creditfile.document.characters import (
     surrogate_path,
 )
 from creditfile.document.fields import catalogue_key
+from creditfile.document.identity import CODE_PATTERN, credit_code_problem
 from creditfile.document.values import amount_problem
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
@@ -249,6 +250,8 @@ def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -
         return f"{_shown(value)} is above {wanted:,.0f}; check the value"
     if kind == "pattern" and schema.get("pattern") == DATE_PATTERN:
         return f"{_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"
+    if kind == "pattern" and schema.get("pattern") == CODE_PATTERN and isinstance(value, str):
+        return credit_code_problem(value)
     if kind == "pattern" and "{1,64}" in str(schema.get("pattern")) and isinstance(value, str):
         return _id_message(value)
     if kind in {"pattern", "minLength"}:
@@ -302,6 +305,7 @@ def _surrogate_problem(doc: object, out: list[Problem]) -> None:
 # instead of isinstance, and a memory of the date strings already found real.
 
 _DATE_RE = re.compile(DATE_PATTERN)
+_CODE_RE = re.compile(CODE_PATTERN)
 _REMEMBERED_DATES = 200_000
 
 
@@ -316,6 +320,14 @@ def _nan(value: object, path: str, out: list[Problem]) -> None:
     # NaN passes both minimum and maximum (every comparison is false); infinities do not.
     if type(value) is float and math.isnan(value):
         out.append(Problem(path, "NaN is not a number; write the amount as digits"))
+
+
+def _check_credit_code(code: object, out: list[Problem]) -> None:
+    # The schema's pattern takes the characters; the check character needs arithmetic.
+    if type(code) is str and _CODE_RE.match(code):
+        problem = credit_code_problem(code)
+        if problem is not None:
+            out.append(Problem("credit_code", problem))
 
 
 class CustomerValidator:
@@ -340,6 +352,7 @@ class CustomerValidator:
         if type(doc) is dict:
             _name_problem(doc.get("name"), found)
             self._check_nature(doc.get("nature"), found)
+            _check_credit_code(doc.get("credit_code"), found)
             self._check_assessment(doc.get("assessment"), found)
             self._check_profile(doc.get("profile"), found)
             self._check_leases(doc.get("leases"), found)

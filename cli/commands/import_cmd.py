@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from creditfile.application.duplicates import check_duplicates
 from creditfile.application.importing import (
     ImportCheck,
     ImportDone,
@@ -104,6 +106,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if check.plan.refused and not args.force:
             _refused(env, check.plan.refused, policy, check.records)
             return 1
+        duplicates = check_duplicates(stored, check.documents)
+        if duplicates.problems:  # a credit code already on file: one company, one customer
+            _report(env, replace(check, problems=duplicates.problems))
+            return 1
+        for warning in duplicates.warnings:
+            env.warn(f"creditfile: note: {warning}")
         progress.phase("writing the archive")
         store = env.archive(create=True)
         try:

@@ -105,6 +105,7 @@ FULL_DOC: dict[str, Any] = {
     "id": "C1",
     "name": "甲公司",
     "nature": "developer",
+    "credit_code": "91350100M000100Y43",
     "contact": {"address": "a", "phone": "1", "person": "p", "email": "e"},
     "profile": {
         "founded_on": "2001-02-03",

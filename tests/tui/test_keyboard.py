@@ -102,14 +102,18 @@ def test_a_whole_customer_is_created_and_found_again_without_the_mouse(tui: Any,
         await choose(pilot, 4)  # (blank), 政府机构, 政府投资公司, 央企, 开发商
         assert card.query_one("#f-nature", Select).value == "developer"
         await pilot.press("down")  # ↓ goes on to the next field, like Tab
+        assert focused_id(pilot) == "f-credit_code"
+        await type_text(pilot, "91350100M000100Y43")
+        await pilot.press("tab")
         assert focused_id(pilot) == "f-contact--address"
         await type_text(pilot, "武汉市解放大道1号")
         await pilot.press("tab")
         assert focused_id(pilot) == "f-contact--phone"
         await type_text(pilot, "02785551234")  # digits in a field never switch screens
         assert app.current_mode == "list" and app.screen is card
-        await pilot.press("shift+tab", "up")
+        await pilot.press("shift+tab", "up", "up")
         assert focused_id(pilot) == "f-nature"  # Shift+Tab and ↑ go back
+        assert card.query_one("#f-credit_code", Input).value == "91350100M000100Y43"
         assert card.query_one("#f-name", Input).value == NAME
         assert card.query_one("#f-contact--phone", Input).value == "02785551234"
 
@@ -171,6 +175,7 @@ def test_a_whole_customer_is_created_and_found_again_without_the_mouse(tui: Any,
         saved = stored(tui.folder, ids["new"])
         assert saved["name"] == NAME
         assert saved["nature"] == "developer"
+        assert saved["credit_code"] == "91350100M000100Y43"
         assert saved["contact"]["phone"] == "02785551234"
         assert [(x["contract"], x["amount"]) for x in saved["leases"]] == [
             ("K2026-001", 500000),

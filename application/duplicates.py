@@ -1,0 +1,186 @@
+"""The same company twice: refused when its credit code is already on file, warned about when
+its name matches another customer's, and listed for review (``creditfile duplicates``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from creditfile.document.identity import comparable_name
+from creditfile.engine.validation import RecordProblem
+from creditfile.policy import CreditfileError
+from creditfile.store import ArchiveStore
+
+Reason = Literal["credit_code", "name"]
+
+
+class DuplicateCreditCodeError(CreditfileError):
+    """A customer's credit code is already another customer's; nothing was written."""
+
+    def __init__(self, customer_id: str, code: str, existing: str, existing_name: str) -> None:
+        self.customer_id = customer_id
+        self.code = code
+        self.existing = existing
+        super().__init__(code_taken(customer_id, code, existing, existing_name))
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """Two customers that look like one company.
+
+    Attributes:
+        first: The id of the one on file first (the one to keep, unless people know better).
+        second: The other's id.
+        reason: ``credit_code`` (the same code: certainly one company) or ``name`` (the same
+            name once spaces, widths, brackets and 有限责任公司/有限公司 are set aside).
+        first_name: The first's name.
+        second_name: The second's name.
+    """
+
+    first: str
+    second: str
+    reason: Reason
+    first_name: str
+    second_name: str
+
+    def as_json(self) -> dict[str, str]:
+        """The pair as ``duplicates --json`` prints it."""
+        return {
+            "keep": self.first,
+            "drop": self.second,
+            "reason": self.reason,
+            "keep_name": self.first_name,
+            "drop_name": self.second_name,
+        }
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """What an import or a save would duplicate.
+
+    Attributes:
+        problems: Records whose credit code is another customer's (the import is refused).
+        warnings: Records whose name matches another customer's (written, but said).
+    """
+
+    problems: list[RecordProblem]
+    warnings: list[str]
+
+
+def code_taken(customer_id: str, code: str, existing: str, existing_name: str) -> str:
+    """The message refusing ``customer_id`` the credit code ``existing`` already has."""
+    return (
+        f"credit_code {code!r} is already {existing} ({existing_name}); one company is one "
+        f"customer: write this one under {existing}, or correct the code"
+    )
+
+
+def name_warning(customer_id: str, name: str, existing: str, existing_name: str) -> str:
+    """The warning that ``customer_id`` looks like ``existing`` by name."""
+    return (
+        f"{customer_id} {name} has the name of {existing} {existing_name}; if they are one "
+        f"company, `creditfile merge {existing} {customer_id}` unites them"
+    )
+
+
+def check_duplicates(
+    records: Mapping[str, Mapping[str, Any]], docs: Sequence[Mapping[str, Any]]
+) -> DuplicateCheck:
+    """The credit codes ``docs`` would duplicate, and the names they would repeat.
+
+    Args:
+        records: The customers on file, by id.
+        docs: The documents to write (an import's, in order; or the one being saved).
+    """
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for cid, record in records.items():
+        if isinstance(record.get("credit_code"), str):
+            codes.setdefault(record["credit_code"], cid)
+        if isinstance(record.get("name"), str):
+            names.setdefault(comparable_name(record["name"]), cid)
+    incoming = {str(doc.get("id")) for doc in docs}
+    problems: list[RecordProblem] = []
+    warnings: list[str] = []
+    for index, doc in enumerate(docs):
+        cid = str(doc.get("id"))
+        code = doc.get("credit_code")
+        if isinstance(code, str) and code:
+            owner = codes.setdefault(code, cid)
+            # The owner is on file and keeps its code in this import, or came earlier in it.
+            if owner != cid and (owner not in incoming or _still_has(docs, owner, code)):
+                owner_name = _name_of(records, docs, owner)
+                message = code_taken(cid, code, owner, owner_name)
+                problems.append(RecordProblem("credit_code", message, index=index, customer_id=cid))
+        name = doc.get("name")
+        if isinstance(name, str) and name:
+            other = names.setdefault(comparable_name(name), cid)
+            if other != cid:
+                warnings.append(name_warning(cid, name, other, _name_of(records, docs, other)))
+    return DuplicateCheck(problems, warnings)
+
+
+def refuse_duplicate_code(store: ArchiveStore, doc: Mapping[str, Any]) -> list[str]:
+    """Check one customer about to be saved.
+
+    Returns:
+        Warnings of customers with the same name (the save goes ahead).
+
+    Raises:
+        DuplicateCreditCodeError: another customer has its credit code.
+    """
+    found = check_duplicates(store.records(), [doc])
+    if found.problems:
+        code = str(doc.get("credit_code"))
+        owner = next(
+            cid
+            for cid, record in store.records().items()
+            if record.get("credit_code") == code and cid != doc.get("id")
+        )
+        name = str(store.records()[owner].get("name", ""))
+        raise DuplicateCreditCodeError(str(doc.get("id")), code, owner, name)
+    return found.warnings
+
+
+def suspected_pairs(documents: Iterable[Mapping[str, Any]]) -> list[Suspect]:
+    """Every pair of customers that look like one company, same credit code first.
+
+    A group of three with one name gives two pairs: each later one with the first on file.
+    """
+    by_code: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    by_name: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for doc in documents:
+        if isinstance(doc.get("credit_code"), str) and doc["credit_code"]:
+            by_code[doc["credit_code"]].append(doc)
+        if isinstance(doc.get("name"), str):
+            by_name[comparable_name(doc["name"])].append(doc)
+    pairs = _pairs(by_code.values(), "credit_code")
+    seen = {(p.first, p.second) for p in pairs}
+    pairs += [p for p in _pairs(by_name.values(), "name") if (p.first, p.second) not in seen]
+    return pairs
+
+
+def _pairs(groups: Iterable[list[Mapping[str, Any]]], reason: Reason) -> list[Suspect]:
+    out = []
+    for group in groups:
+        first, *rest = group
+        out += [
+            Suspect(str(first["id"]), str(d["id"]), reason, str(first["name"]), str(d["name"]))
+            for d in rest
+        ]
+    return out
+
+
+def _still_has(docs: Sequence[Mapping[str, Any]], cid: str, code: str) -> bool:
+    return any(str(d.get("id")) == cid and d.get("credit_code") == code for d in docs)
+
+
+def _name_of(
+    records: Mapping[str, Mapping[str, Any]], docs: Sequence[Mapping[str, Any]], cid: str
+) -> str:
+    for doc in docs:
+        if str(doc.get("id")) == cid:
+            return str(doc.get("name", ""))
+    return str(records.get(cid, {}).get("name", ""))
