@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.history",
     "creditfile.cli.commands.runs",
     "creditfile.cli.commands.duplicates",
+    "creditfile.cli.commands.merge",
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",

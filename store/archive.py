@@ -254,6 +254,70 @@ class Archive:
             event = {"kind": "customer_deleted", "customer_id": customer_id, "actor": actor}
             self._commit([{**event, "at": now_text(), "rev": base_rev}])
 
+    def aliases(self) -> dict[str, str]:
+        """Ids of customers merged into others: ``{dropped id: the id kept}``."""
+        return dict(self._meta_fresh().get("aliases") or {})
+
+    def merge_customers(
+        self,
+        keep: Mapping[str, Any],
+        *,
+        keep_rev: int,
+        drop_id: str,
+        drop_rev: int,
+        actor: str,
+    ) -> dict[str, Any]:
+        """Store ``keep`` (two customers united) and remove ``drop_id``, in one transaction.
+
+        ``drop_id`` becomes an alias of the kept customer (``aliases``), so that what is later
+        written under it lands on the kept one; aliases that pointed at ``drop_id`` follow.
+
+        Raises:
+            StaleRevisionError: someone saved either customer after the revision given.
+            CustomerMissingError: either customer is not in the archive.
+        """
+        cid = str(keep["id"])
+        with self._changing():
+            current = self._snap.records.get(cid)
+            dropped = self._snap.records.get(drop_id)
+            if current is None:
+                raise CustomerMissingError(self.path, cid)
+            if dropped is None:
+                raise CustomerMissingError(self.path, drop_id)
+            check_revision(self.path, cid, current, keep_rev)
+            check_revision(self.path, drop_id, dropped, drop_rev)
+            at = now_text()
+            record = build_record(keep, current, actor, at)
+            aliases = {
+                old: (cid if new == drop_id else new)
+                for old, new in (self._snap.meta.get("aliases") or {}).items()
+            }
+            aliases[drop_id] = cid
+            self._snap.meta["aliases"] = aliases
+            self._snap.put(cid, record)
+            self._snap.remove(drop_id)
+            base = {"actor": actor, "at": at}
+            self._commit(
+                [
+                    {
+                        **base,
+                        "kind": "customer_merged",
+                        "customer_id": cid,
+                        "rev": record["_meta"]["rev"],
+                        "merged_from": drop_id,
+                        **change_detail(current, keep),
+                    },
+                    {
+                        **base,
+                        "kind": "customer_merged_away",
+                        "customer_id": drop_id,
+                        "rev": drop_rev,
+                        "into": cid,
+                    },
+                ]
+            )
+            return copy_record(record)
+
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one write: all of them or, on any error, none.
 

@@ -108,6 +108,26 @@ class ArchiveStore(Protocol):
             CustomerMissingError: changing a customer that no longer exists.
         """
 
+    def aliases(self) -> dict[str, str]:
+        """Ids of customers merged into others: ``{dropped id: the id kept}``."""
+
+    def merge_customers(
+        self,
+        keep: Mapping[str, Any],
+        *,
+        keep_rev: int,
+        drop_id: str,
+        drop_rev: int,
+        actor: str,
+    ) -> JSONObject:
+        """Store ``keep`` and remove ``drop_id`` in one transaction; ``drop_id`` becomes an
+        alias of the kept customer.
+
+        Raises:
+            StaleRevisionError: someone saved either customer after the revision given.
+            CustomerMissingError: either customer is not in the archive.
+        """
+
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past."""
 

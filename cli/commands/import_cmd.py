@@ -20,6 +20,7 @@ from creditfile.application.importing import (
     check_import,
     write_import,
 )
+from creditfile.application.merging import merged_ids
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
 from creditfile.document import field_catalogue
@@ -106,6 +107,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if check.plan.refused and not args.force:
             _refused(env, check.plan.refused, policy, check.records)
             return 1
+        if env.has_archive():
+            merged = merged_ids(env.archive(), check.documents)
+            for message in merged:
+                env.warn(f"creditfile: {message}")
+            if merged:
+                return 1
         duplicates = check_duplicates(stored, check.documents)
         if duplicates.problems:  # a credit code already on file: one company, one customer
             _report(env, replace(check, problems=duplicates.problems))
