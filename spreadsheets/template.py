@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.document.values import AMOUNT_CELL_FORMAT
 from creditfile.policy.model import Policy
 from creditfile.spreadsheets.columns import (
     LEASE_FIELDS,
@@ -136,7 +137,7 @@ def _data_sheet(book: Any, name: str, fields: Sequence[Field], codes: dict[str, 
 _TEMPLATE_FORMATS = {
     "date": "yyyy-mm-dd",
     "id": "@",
-    "money": "#,##0.00",
+    "money": AMOUNT_CELL_FORMAT,
     "number": "0.00",
 }
 
