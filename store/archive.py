@@ -397,7 +397,7 @@ class Archive:
                         "at": at,
                         "rev": record["_meta"]["rev"],
                         "created": current is None,
-                        "fields": changed_paths(customer_document(current), write.doc),
+                        **change_detail(current, write.doc),
                     }
                 )
             graded, followed = self._follow(grade, [w.customer_id for w in writes], actor)

@@ -4,7 +4,7 @@ replace) the customers in one write, graded in it; ``--dry-run`` shows what woul
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -107,18 +107,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if check.plan.refused and not args.force:
             _refused(env, check.plan.refused, policy, check.records)
             return 1
-        if env.has_archive():
-            merged = merged_ids(env.archive(), check.documents)
-            for message in merged:
-                env.warn(f"creditfile: {message}")
-            if merged:
-                return 1
-        duplicates = check_duplicates(stored, check.documents)
-        if duplicates.problems:  # a credit code already on file: one company, one customer
-            _report(env, replace(check, problems=duplicates.problems))
+        if not _one_company_one_customer(env, check, stored):
             return 1
-        for warning in duplicates.warnings:
-            env.warn(f"creditfile: note: {warning}")
         progress.phase("writing the archive")
         store = env.archive(create=True)
         try:
@@ -128,6 +118,24 @@ def run(args: argparse.Namespace, env: Env) -> int:
             return 1
     _written(env, args, done)
     return 0
+
+
+def _one_company_one_customer(
+    env: Env, check: ImportCheck, stored: Mapping[str, Mapping[str, Any]]
+) -> bool:
+    """Refuse rows under a merged id or with a credit code on file; note matching names."""
+    merged = merged_ids(env.archive(), check.documents) if env.has_archive() else []
+    for message in merged:
+        env.warn(f"creditfile: {message}")
+    if merged:
+        return False
+    duplicates = check_duplicates(stored, check.documents)
+    if duplicates.problems:  # a credit code already on file: one company, one customer
+        _report(env, replace(check, problems=duplicates.problems))
+        return False
+    for warning in duplicates.warnings:
+        env.warn(f"creditfile: note: {warning}")
+    return True
 
 
 def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Policy) -> None:

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         f"merged {result.dropped} into {args.keep} (revision {result.record['_meta']['rev']}): "
         f"{leases}, {sources} and {len(result.filled)} empty field(s) taken over; "
         f"{result.dropped} is now an alias of {args.keep} — its history shows with "
-        f"`creditfile history {args.keep}`, and an import of a row under {result.dropped} is refused, "
-        f"naming {args.keep}. Run `creditfile regrade` to grade {args.keep} on its leases."
+        f"`creditfile history {args.keep}`, and an import of a row under {result.dropped} "
+        f"is refused, naming {args.keep}. Run `creditfile regrade` to grade {args.keep} "
+        "on its leases."
     )
     return 0
