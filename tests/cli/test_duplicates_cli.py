@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,13 @@ from cli_support import Run
 
 from creditfile.application.customers import save_customer
 from creditfile.application.duplicates import DuplicateCreditCodeError
+from creditfile.policy import load_policy
 from creditfile.store import Archive
 
+SAVE: dict[str, Any] = {
+    "policy": load_policy(Path(__file__).parents[2] / "policy" / "default.yaml"),
+    "as_of": date(2026, 11, 30),
+}
 CODE = "91350100M000100Y43"
 OTHER_CODE = "9144030071526726XG"
 
@@ -108,8 +114,10 @@ def test_a_save_with_another_customers_code_is_refused(on_file: Path) -> None:
     archive.import_customers([_customer("C2", "乙公司")], actor="setup")
     before = on_file.read_bytes()
     with pytest.raises(DuplicateCreditCodeError) as caught:
-        save_customer(archive, _customer("C2", "乙公司", CODE), base_rev=1, actor="wang")
+        save_customer(archive, _customer("C2", "乙公司", CODE), base_rev=1, actor="wang", **SAVE)
     assert "is already C1 (武汉宏达建设工程有限公司)" in str(caught.value)
     assert on_file.read_bytes() == before
-    saved = save_customer(archive, _customer("C2", "乙公司", OTHER_CODE), base_rev=1, actor="w")
+    saved = save_customer(
+        archive, _customer("C2", "乙公司", OTHER_CODE), base_rev=1, actor="w", **SAVE
+    )
     assert saved["credit_code"] == OTHER_CODE
