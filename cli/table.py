@@ -97,7 +97,8 @@ def render_table(
 
     Args:
         headers: Column headings.
-        rows: Cell values (``None`` shows as ``-``, numbers with thousands separators).
+        rows: Cell values (``None`` shows as ``-``, numbers with thousands separators, a list
+            as one line per item).
         numeric: Which columns are numbers (default: guessed from the values).
         priority: One number per column, 0 the most important; on a terminal too narrow for
             every column, the highest numbers are dropped first (the table then says which).
@@ -236,6 +237,9 @@ def _text(value: object) -> str:
         return f"{value:,.2f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    if isinstance(value, list | tuple):
+        # A cell of several lines (one per changed field): each line made inert on its own.
+        return "\n".join(terminal_text(str(line)) for line in value) or "-"
     return terminal_text(str(value))
 
 

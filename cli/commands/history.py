@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _when(e.get("at")),
             e.get("customer_id") or "",
             str(e.get("kind", "")),
-            "\n".join(line.text() for line in change_lines(e, "zh", policy)) or _detail(e),
+            [line.text() for line in change_lines(e, "zh", policy)] or _detail(e),
             clean_actor(e.get("actor", "")),
             _account(e),
         ]

@@ -101,13 +101,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if check.problems:
             _report(env, check)
             return 1
+        if not _one_company_one_customer(env, check, stored):
+            return 1
         if args.dry_run:
             _dry_run(env, args, check.plan, policy)
             return 0
         if check.plan.refused and not args.force:
             _refused(env, check.plan.refused, policy, check.records)
-            return 1
-        if not _one_company_one_customer(env, check, stored):
             return 1
         progress.phase("writing the archive")
         store = env.archive(create=True)

@@ -56,6 +56,7 @@ def test_history_shows_each_changed_field_by_label_with_old_and_new(edited: Path
     assert "电话: " in result.stdout and "→ 027-8888" in result.stdout
     assert "注册资本: " in result.stdout and "→ 50,000,000.00" in result.stdout
     assert "contact.phone" not in result.stdout
+    assert "\\n" not in result.stdout  # one line per change, never an escaped line break
     assert "年龄: ••• → •••" in result.stdout
     assert "家庭: ••• → •••" in result.stdout
     assert "爱好: — → •••" in result.stdout  # there was none before
