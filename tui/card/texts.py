@@ -146,6 +146,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.customer_deleted": ("删除档案", "deleted"),
     "event.personal_data_revealed": ("查看个人信息", "personal data revealed"),
     "event.source_verified": ("资料核实", "source verified"),
+    "event.customer_merged": ("合并档案", "merged"),
+    "event.customer_merged_away": ("并入其他档案", "merged into another"),
     # buttons and modals
     "button.save": ("保存", "Save"),
     "button.cancel": ("取消", "Cancel"),
