@@ -1,10 +1,9 @@
-"""Compliance's use cases on an archive: compare two policies, and activate one."""
+"""Compliance's use cases on an archive: compare two policies (activation: ``activation``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from creditfile.engine.policy_diff import policy_changes, what_if
@@ -40,20 +39,3 @@ def diff_policies(
     old, new = load_policy(old_file), load_policy(new_file)
     impact = None if store is None else what_if(store.documents(), old, new, as_of)
     return PolicyDiff(old, new, policy_changes(old, new), impact)
-
-
-def activate_policy_file(store: ArchiveStore, file: str, actor: str) -> Policy:
-    """Record the policy in ``file`` (full text, hash, version, who, when) as the archive's.
-
-    Raises:
-        PolicyError: the file is not a valid policy; nothing is recorded.
-    """
-    policy = load_policy(file)
-    store.activate_policy(
-        policy.source,
-        sha256=policy.sha256,
-        version=policy.version,
-        path=str(Path(file).resolve()),
-        actor=actor,
-    )
-    return policy

@@ -25,6 +25,7 @@ from creditfile.store.errors import (
     StoreError,
 )
 from creditfile.store.interface import (
+    AmendFn,
     ArchiveStore,
     GradeAfter,
     GradeFn,
@@ -45,6 +46,7 @@ from creditfile.store.snapshot import OnBatch, ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
 
 __all__ = [
+    "AmendFn",
     "Archive",
     "ArchiveDamagedError",
     "ArchiveLockedError",

@@ -53,7 +53,7 @@ from creditfile.store.errors import (
     RegradeCancelledError,
     StoreError,
 )
-from creditfile.store.interface import GradeAfter, GradeFn
+from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import ArchiveLock, Waiting
 from creditfile.store.paths import real_archive_path
@@ -571,22 +571,51 @@ class Archive:
             return RegradeOutcome(done.gradings, changes, run_id)
 
     def activate_policy(
-        self, text: str, *, sha256: str, version: str, path: str | None, actor: str
+        self,
+        text: str,
+        *,
+        sha256: str,
+        version: str,
+        path: str | None,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+        amend: AmendFn | None = None,
     ) -> None:
-        """Make ``text`` the archive's active policy and log it, full text, in the history."""
+        """Make ``text`` the archive's active policy and log it, full text, in the history.
+
+        Documents changed by ``amend`` (called under the lock with every stored document)
+        are stored in the same write, each with its event: all of it or, on any error
+        (``amend`` may raise), none.
+        """
         with self._changing():
+            at = now_text()
+            changed = []
+            for doc, event in amend(self.documents()) if amend is not None else []:
+                cid = str(doc["id"])
+                current = self._snap.records.get(cid)
+                if current is None:
+                    raise CustomerMissingError(self.path, cid)
+                record = build_record(doc, current, actor, at)
+                self._snap.put(cid, record)
+                changed.append(
+                    {**event, "customer_id": cid, "actor": actor, "at": at,
+                     "rev": record["_meta"]["rev"]}
+                )  # fmt: skip
             active = {
                 "text": text,
                 "sha256": sha256,
                 "version": version,
                 "path": path,
                 "activated_by": clean_actor(actor),
-                "activated_at": now_text(),
+                "activated_at": at,
             }
             self._snap.meta["active_policy"] = active
-            event = {"kind": "policy_activated", "actor": actor, "at": active["activated_at"]}
+            event = {**(detail or {}), "kind": "policy_activated", "actor": actor, "at": at}
             self._commit(
-                [{**event, "version": version, "sha256": sha256, "path": path, "text": text}]
+                [
+                    {**event, "version": version, "sha256": sha256, "path": path, "text": text},
+                    *changed,
+                ]
             )
 
     def record_event(

@@ -44,6 +44,9 @@ with every record as it is about to be written (read-only) and the ids just chan
 the changed customers, or every customer when the change moved the archive-wide top; the store
 writes those gradings in the same transaction."""
 
+AmendFn = Callable[[list[JSONObject]], list[tuple[JSONObject, JSONObject]]]
+"""``documents -> [(changed document, its history event)]``: changes made with an activation."""
+
 
 @runtime_checkable
 class ArchiveStore(Protocol):
@@ -181,9 +184,29 @@ class ArchiveStore(Protocol):
         """
 
     def activate_policy(
-        self, text: str, *, sha256: str, version: str, path: str | None, actor: str
+        self,
+        text: str,
+        *,
+        sha256: str,
+        version: str,
+        path: str | None,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+        amend: AmendFn | None = None,
     ) -> None:
-        """Make ``text`` the archive's active policy and record it, full text, in the history."""
+        """Make ``text`` the archive's active policy and record it, full text, in the history.
+
+        Args:
+            text: The policy file's text.
+            sha256: Its hash.
+            version: Its ``policy_version``.
+            path: The file it was read from.
+            actor: Who activates it.
+            detail: More to record on the activation event (checks run, forced…).
+            amend: Called under the lock with every document as stored; the documents it
+                returns, each with its history event, are stored in the same transaction
+                (e.g. entries rescaled to new weights). It may raise to write nothing.
+        """
 
     def record_event(
         self,

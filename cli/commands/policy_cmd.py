@@ -1,4 +1,5 @@
-"""``creditfile policy check|test|diff|activate``: compliance's commands."""
+"""``creditfile policy check|test|diff`` (and, from ``policy_record``, ``activate|show|history``):
+compliance's commands."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from creditfile.application.policy_admin import activate_policy_file, diff_policies
+from creditfile.application.policy_admin import diff_policies
 from creditfile.application.policy_tests import companion_path, run_policy_tests
+from creditfile.cli.commands import policy_record
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import check_policy, load_policy
@@ -38,11 +40,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "--as-of", metavar="DATE", help="grading date for the what-if (default: today)"
     )
     diff.set_defaults(handler=run_diff)
-    activate = actions.add_parser(
-        "activate", parents=[parent], help="make a policy the archive's active policy"
-    )
-    activate.add_argument("file", metavar="FILE")
-    activate.set_defaults(handler=run_activate)
+    policy_record.register(actions, parent)
 
 
 def run_check(args: argparse.Namespace, env: Env) -> int:
@@ -219,24 +217,3 @@ def _show_total(value: Any) -> str:
 
 def _show(value: Any) -> str:
     return "(absent)" if value is None else str(value)
-
-
-def run_activate(args: argparse.Namespace, env: Env) -> int:
-    """Record the policy file (content, hash, version, who, when) as the archive's policy."""
-    policy = activate_policy_file(env.archive(), args.file, env.actor)
-    message = (
-        f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
-        f"for {env.db_path}; run `creditfile regrade` to apply it"
-    )
-    if env.json:
-        env.emit_json(
-            {
-                "activated": args.file,
-                "version": policy.version,
-                "sha256": policy.sha256,
-                "archive": str(env.db_path),
-            }
-        )
-    else:
-        env.say(message)
-    return 0
