@@ -62,7 +62,7 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
     store = env.archive()
     check = check_activation(store, args.file, env.as_of, args.tests)
     if not env.json:
-        _say_check(env, check)
+        _say_check(env, check, rescale=args.rescale)
     try:
         if not _confirmed(env, check, args):
             env.warn("creditfile: not activated; nothing was written")
@@ -103,7 +103,7 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
     return 0
 
 
-def _say_check(env: Env, check: ActivationCheck) -> None:
+def _say_check(env: Env, check: ActivationCheck, *, rescale: bool) -> None:
     old, new = check.diff.old, check.policy
     env.say(
         f"{check.file} (version {new.version}) to replace the policy in force "
@@ -128,6 +128,11 @@ def _say_check(env: Env, check: ActivationCheck) -> None:
             f"{item.new_weight:g} (was {item.old_weight:g})"
             if item.old_weight is not None
             else f"stranded: {len(item.customers):,} {item.label} entries above {item.new_weight:g}"
+        )
+    if rescale and check.rescalable:
+        env.say(
+            f"--rescale: the entries of {', '.join(check.rescalable)} are rescaled to their new "
+            "weights in the same write (the what-if above is before rescaling)"
         )
 
 
