@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from creditfile.engine.casecheck import SuiteResult, run_suite
+from creditfile.engine.casecheck import Mismatch, SuiteResult, run_suite
 from creditfile.policy import Policy, PolicyError, PolicyProblem
+from creditfile.policy.schema_check import TESTS_SCHEMA, schema_problems
 from creditfile.policy.yamlsource import parse_yaml
 
 
@@ -44,20 +45,120 @@ def run_policy_tests(policy: Policy, tests_path: Path) -> list[SuiteResult]:
     doc, problems = parse_yaml(text, file)
     if doc is None:
         raise PolicyError(problems)
-    suites = doc.data.get("suites") if isinstance(doc.data, Mapping) else None
-    if not isinstance(suites, list):
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    file,
-                    1,
-                    1,
-                    "suites",
-                    "expected a list of suites, each with name, as_of, customers and expect",
-                )
-            ]
-        )
+    problems = schema_problems(doc, file, TESTS_SCHEMA)
+    if problems:
+        raise PolicyError(problems)
+    suites = doc.data["suites"]
     return [_run(index, suite, policy, file, doc.locate) for index, suite in enumerate(suites)]
+
+
+@dataclass(frozen=True)
+class FailureWords:
+    """One failed expectation in words: what was checked, expected and got, and why."""
+
+    suite: str
+    customer: str
+    checked: str
+    expected: str
+    actual: str
+    why: str
+
+    def line(self) -> str:
+        """``suite › customer: checked expected X, got Y — why``."""
+        why = f" — {self.why}" if self.why else ""
+        return (
+            f"{self.suite} › {self.customer}: {self.checked} expected {self.expected}, "
+            f"got {self.actual}{why}"
+        )
+
+
+def describe_failure(mismatch: Mismatch, policy: Policy) -> FailureWords:
+    """A failed expectation in the policy's own words: labels for grades, tiers and items,
+    ``ungraded`` for null, and the grading's reasons (why it is ungraded, an override)."""
+    customer = f"{mismatch.customer_id} {mismatch.name}" if mismatch.name else mismatch.customer_id
+    if mismatch.field == "id":
+        return FailureWords(
+            mismatch.suite, customer, "customer", "in the suite", "no such customer",
+            "add it under customers, or correct the id under expect",
+        )  # fmt: skip
+    return FailureWords(
+        suite=mismatch.suite,
+        customer=customer,
+        checked=_field_words(mismatch.field, policy),
+        expected=_value_words(mismatch.field, mismatch.expected, policy),
+        actual=_value_words(mismatch.field, mismatch.actual, policy),
+        why="; ".join(
+            [
+                *mismatch.reasons,
+                *(f"override {o}" for o in mismatch.overrides),
+                *_band_words(mismatch, policy),
+            ]
+        ),
+    )
+
+
+def _band_words(mismatch: Mismatch, policy: Policy) -> list[str]:
+    """For a grade that differs by its total alone: the total against the expected band."""
+    if mismatch.field != "grade" or mismatch.total is None or mismatch.overrides:
+        return []
+    try:
+        wanted = policy.grade_named(str(mismatch.expected))
+    except KeyError:
+        return []
+    if wanted.min_score is None:
+        return [f"total {mismatch.total:g} reaches a higher grade"]
+    if mismatch.total < wanted.min_score:
+        return [f"total {mismatch.total:g} is below {wanted.name}'s {wanted.min_score:g}"]
+    return [f"total {mismatch.total:g} reaches a grade above {wanted.name}"]
+
+
+_FIELDS = {
+    "status": "status",
+    "grade": "grade",
+    "total": "total",
+    "lifecycle": "lifecycle",
+    "stage": "stage",
+    "tier": "tier",
+    "flags": "review flags",
+}
+_VALUES = {
+    "graded": "graded",
+    "ungraded": "ungraded",
+    "established": "established 老客户",
+    "new": "new 新客户",
+    "prospective": "prospective 未来客户",
+    "past": "past 曾经交易",
+    "current": "current 正在交易",
+    "upcoming": "upcoming 即将交易",
+}
+
+
+def _field_words(field: str, policy: Policy) -> str:
+    if field.startswith("items."):
+        key = field.removeprefix("items.")
+        item = next((i for i in policy.scoring if i.key == key), None)
+        return f"{item.label} ({key}) points" if item else f"points of unknown item {key}"
+    return _FIELDS.get(field, field)
+
+
+def _value_words(field: str, value: Any, policy: Policy) -> str:
+    if value is None:
+        return "none (ungraded)" if field in ("grade", "total") else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    if field == "grade":
+        try:
+            return f"{value} {policy.grade_named(str(value)).label}"
+        except KeyError:
+            return f"{value} (not a grade of this policy)"
+    if field == "tier":
+        tier = next((t for t in policy.tiers if t.key == value), None)
+        return f"{tier.label} ({value})" if tier else f"{value} (not a tier of this policy)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return _VALUES.get(str(value), str(value))
 
 
 def _run(index: int, suite: Any, policy: Policy, file: str, locate: Any) -> SuiteResult:
@@ -82,3 +183,13 @@ def _run(index: int, suite: Any, policy: Policy, file: str, locate: Any) -> Suit
     return run_suite(
         str(suite.get("name") or f"suite {index + 1}"), customers, expect, policy, as_of
     )
+
+
+__all__ = [
+    "FailureWords",
+    "Mismatch",
+    "SuiteResult",
+    "companion_path",
+    "describe_failure",
+    "run_policy_tests",
+]

@@ -15,13 +15,29 @@ CHECKED_FIELDS = ("status", "grade", "total", "lifecycle", "stage", "tier", "fla
 
 @dataclass(frozen=True)
 class Mismatch:
-    """One expectation that did not hold."""
+    """One expectation that did not hold.
+
+    Attributes:
+        suite: The suite's name.
+        customer_id: The customer's id.
+        field: What was checked: ``grade``, ``items.payment``…
+        expected: The value the test file gives.
+        actual: The value graded.
+        name: The customer's name in the suite.
+        reasons: The grading's reasons (why ungraded, overrides that could not be evaluated).
+        overrides: The overrides that held, as ``id: reason``.
+        total: The total graded (None: ungraded).
+    """
 
     suite: str
     customer_id: str
     field: str
     expected: Any
     actual: Any
+    name: str | None = None
+    reasons: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()
+    total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,7 @@ def run_suite(
     ``items`` (points per item key); absent fields are not checked.
     """
     gradings = grade_archive(customers, policy, as_of)
+    names = {str(c.get("id")): c.get("name") for c in customers}
     mismatches: list[Mismatch] = []
     checked = 0
     for cid, expected in expectations.items():
@@ -57,8 +74,24 @@ def run_suite(
             checked += 1
             got = _lookup(actual, key)
             if not _same(want, got):
-                mismatches.append(Mismatch(name, str(cid), key, want, got))
+                mismatches.append(
+                    Mismatch(
+                        name,
+                        str(cid),
+                        key,
+                        want,
+                        got,
+                        _text(names.get(str(cid))),
+                        tuple(str(r) for r in actual.get("reasons", ())),
+                        tuple(f"{o['id']}: {o['reason']}" for o in actual.get("overrides", ())),
+                        actual.get("total"),
+                    )
+                )
     return SuiteResult(name, checked, tuple(mismatches))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _flatten(expected: Mapping[str, Any]) -> list[tuple[str, Any]]:

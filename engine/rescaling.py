@@ -110,7 +110,8 @@ def rescaled_entries(
     new: Policy,
     earlier: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
 ) -> list[Rescaled]:
-    """Every entry of an item whose weight changes, scaled to the new weight.
+    """Every entry of an item whose weight changes, scaled to the new weight (each listed, even
+    one whose value rounding keeps).
 
     An entry ``v`` of weight ``w`` becomes ``v × w' / w``, rounded half-up to the policy's
     places. An entry that an earlier rescale set, from the very weight now coming back, gets
@@ -141,9 +142,10 @@ def rescaled_entries(
             else:
                 ratio = to_decimal(value) * to_decimal(after.weight) / to_decimal(before.weight)
                 new_value, restored = as_number(round_half_up(ratio, new.rounding)), False
-            if new_value != value or left:
-                weights = (before.weight, after.weight)
-                out.append(Rescaled(cid, after.key, value, new_value, *weights, restored, left))
+            # Recorded even when rounding keeps the value (0.01 of 20 is 0.01 of 10): the way
+            # back must restore it, not scale it again.
+            weights = (before.weight, after.weight)
+            out.append(Rescaled(cid, after.key, value, new_value, *weights, restored, left))
     return out
 
 

@@ -13,27 +13,33 @@ import jsonschema
 from creditfile.policy.errors import PolicyProblem, format_path
 from creditfile.policy.yamlsource import YamlDocument
 
+POLICY_SCHEMA = "policy.schema.json"
+TESTS_SCHEMA = "policy-tests.schema.json"
+"""The schema of a policy's companion test file (``<policy>.tests.yaml``)."""
+
 
 @cache
-def policy_schema() -> dict[str, Any]:
-    """The policy JSON Schema shipped in ``policy/schema``."""
-    source = resources.files("creditfile.policy").joinpath("schema/policy.schema.json")
+def policy_schema(name: str = POLICY_SCHEMA) -> dict[str, Any]:
+    """A JSON Schema shipped in ``policy/schema``: the policy's, or ``TESTS_SCHEMA``."""
+    source = resources.files("creditfile.policy").joinpath(f"schema/{name}")
     text = source.read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator(name: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(
-        policy_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        policy_schema(name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
 
 
-def schema_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
-    """Every schema violation of ``doc``, in file order."""
+def schema_problems(
+    doc: YamlDocument, file: str, schema: str = POLICY_SCHEMA
+) -> list[PolicyProblem]:
+    """Every violation of ``schema`` (default: the policy's) in ``doc``, in file order."""
     problems = []
-    for error in _validator().iter_errors(doc.data):
+    for error in _validator(schema).iter_errors(doc.data):
         problems.extend(_explain(error, doc, file))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 

@@ -8,11 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.application.policy_admin import diff_policies
-from creditfile.application.policy_tests import companion_path, run_policy_tests
+from creditfile.application.policy_tests import (
+    FailureWords,
+    Mismatch,
+    companion_path,
+    describe_failure,
+    run_policy_tests,
+)
 from creditfile.cli.commands import policy_record
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
-from creditfile.policy import check_policy, load_policy
+from creditfile.policy import Policy, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
 
 
@@ -79,21 +85,25 @@ def _warned(count: int) -> str:
 
 
 def run_test(args: argparse.Namespace, env: Env) -> int:
-    """Run the policy's example customers; show expected vs actual for each failure."""
+    """Run the policy's example customers; say what each failure expected, got, and why."""
     policy = load_policy(args.file)
     tests = Path(args.tests) if args.tests else companion_path(args.file)
     results = run_policy_tests(policy, tests)
     failures = [m for r in results for m in r.mismatches]
+    checked = sum(r.checked for r in results)
     if env.json:
         env.emit_json(
             {
                 "policy": args.file,
                 "tests": str(tests),
+                "checks": checked,
+                "passed": checked - len(failures),
+                "failed": len(failures),
                 "suites": [
                     {
                         "name": r.name,
                         "checked": r.checked,
-                        "failures": [m.__dict__ for m in r.mismatches],
+                        "failures": [_failure_json(m, policy) for m in r.mismatches],
                     }
                     for r in results
                 ],
@@ -103,19 +113,41 @@ def run_test(args: argparse.Namespace, env: Env) -> int:
     for result in results:
         mark = "ok" if not result.mismatches else f"{len(result.mismatches)} FAILED"
         env.say(f"{result.name}: {result.checked} checks, {mark}")
-    if failures:
-        env.say()
-        env.say(
-            render_table(
-                ["suite", "customer", "field", "expected", "actual"],
-                [
-                    [m.suite, m.customer_id, m.field, repr(m.expected), repr(m.actual)]
-                    for m in failures
-                ],
-            )
-        )
-    env.say(f"\n{sum(r.checked for r in results) - len(failures)} passed, {len(failures)} failed")
+        _say_failures(env, [describe_failure(m, policy) for m in result.mismatches])
+    env.say(f"\n{checked - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
+
+
+def _say_failures(env: Env, failures: list[FailureWords]) -> None:
+    """Each failing customer once, with its reason, then what it expected and got."""
+    by_customer: dict[str, list[FailureWords]] = {}
+    for words in failures:
+        by_customer.setdefault(words.customer, []).append(words)
+    for customer, checks in by_customer.items():
+        env.say(f"  {customer}")
+        if checks[0].why:
+            env.say(f"    why: {checks[0].why}")
+        for words in checks:
+            env.say(f"    {words.checked}: expected {words.expected}, got {words.actual}")
+
+
+def _failure_json(mismatch: Mismatch, policy: Policy) -> dict[str, Any]:
+    words = describe_failure(mismatch, policy)
+    return {
+        "customer_id": mismatch.customer_id,
+        "name": mismatch.name,
+        "field": mismatch.field,
+        "expected": mismatch.expected,
+        "actual": mismatch.actual,
+        "reasons": list(mismatch.reasons),
+        "overrides": list(mismatch.overrides),
+        "text": {
+            "checked": words.checked,
+            "expected": words.expected,
+            "actual": words.actual,
+            "why": words.why,
+        },
+    }
 
 
 def run_diff(args: argparse.Namespace, env: Env) -> int:

@@ -116,7 +116,10 @@ def test_failing_policy_test_shows_expected_and_actual(run: Run, tmp_path: Path)
     tests = default_policy_path().with_name("default.tests.yaml")
     result = run("policy", "test", str(changed), "--tests", str(tests))
     assert result.returncode == 1
-    assert re.search(r"A90\s+grade\s+'A'\s+'B'", result.stdout)
+    # In words, with labels and the reason, never Python reprs.
+    assert "  A90 恰好A级\n    why: total 90 is below A's 91\n" in result.stdout
+    assert "    grade: expected A 优质客户, got B 良好客户\n" in result.stdout
+    assert "'A'" not in result.stdout
 
 
 def test_policy_diff_shows_changes_and_what_if(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from cli_support import Run, no_traceback
-from conftest import ROOT
 from test_regrade_guards import _archive_files, _reweighted
 
 from creditfile.policy import default_policy_path
@@ -21,6 +20,7 @@ from creditfile.store import Archive
 
 DEFAULT = str(default_policy_path())
 TESTS = str(default_policy_path().with_name("default.tests.yaml"))
+ROOT = Path(__file__).parents[2]
 
 
 def _assessments(archive_path: Path) -> dict[str, dict[str, object]]:

@@ -66,6 +66,7 @@ def test_an_entry_outside_the_old_weight_is_left_and_left_again_on_the_way_back(
     [left] = rescaled_entries(_docs([21]), old, new)
     assert (left.old, left.new, left.left) == (21, 21, True)
     # Back to 20: 21 fits 25, but it is the entry the way out left, so it stays 21.
-    assert rescaled_entries(_docs([21]), new, old, {("C0", "reputation"): left.event()}) == []
+    [again] = rescaled_entries(_docs([21]), new, old, {("C0", "reputation"): left.event()})
+    assert (again.new, again.restored) == (21, True)
     [scaled] = rescaled_entries(_docs([21]), new, old)
     assert scaled.new == 16.8  # without that record it would be rescaled as any other
