@@ -16,6 +16,7 @@ from creditfile.application.activation import (
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.presentation.inert import terminal_text
 
 
 def register(actions: Any, parent: argparse.ArgumentParser) -> None:
@@ -142,7 +143,8 @@ def _confirmed(env: Env, check: ActivationCheck, args: argparse.Namespace) -> bo
         return True
     if check.stranded and not args.rescale:
         return True
-    env.stderr.write(f"Activate version {check.policy.version} for {env.db_path}? [y/N] ")
+    question = f"Activate version {check.policy.version} for {env.db_path}? [y/N] "
+    env.stderr.write(terminal_text(question))
     env.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes")
@@ -201,7 +203,9 @@ def run_show(args: argparse.Namespace, env: Env) -> int:
         env.emit_json({"active": bool(active), **about, "text": text})
         return 0
     env.warn(header)
-    env.stdout.write(text if text.endswith("\n") else text + "\n")
+    # As stored into a pipe or a file (`> 2027.yaml` is the text byte for byte), escaped on
+    # a terminal.
+    env.data_stream().write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

@@ -66,6 +66,8 @@ def test_bash_completes_commands(bash_script: Path, tmp_path: Path) -> None:
         "activate",
         "check",
         "diff",
+        "history",
+        "show",
         "test",
     ]
 
