@@ -9,8 +9,9 @@ rescale recorded per customer with its old value), and records the activation.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class ActivationCheck:
         suites: The results of its suites.
         stranded: Per manual item, the entries within the current weight but above the new.
         rescalable: Manual items whose weight changes (what ``--rescale`` would rescale).
+        unknown_natures: Natures of stored customers that the new policy does not list,
+            with how many customers have each.
     """
 
     file: str
@@ -60,6 +63,7 @@ class ActivationCheck:
     suites: tuple[SuiteResult, ...]
     stranded: tuple[Stranded, ...]
     rescalable: tuple[str, ...]
+    unknown_natures: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def policy(self) -> Policy:
@@ -127,6 +131,9 @@ def check_activation(
         suites=suites,
         stranded=tuple(stranded_entries(docs, current, new)),
         rescalable=tuple(after.key for _, after in changed_weights(current, new)),
+        unknown_natures=dict(
+            Counter(str(d.get("nature")) for d in docs if d.get("nature") not in new.natures)
+        ),
     )
 
 

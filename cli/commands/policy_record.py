@@ -130,6 +130,12 @@ def _say_check(env: Env, check: ActivationCheck, *, rescale: bool) -> None:
             if item.old_weight is not None
             else f"stranded: {len(item.customers):,} {item.label} entries above {item.new_weight:g}"
         )
+    for nature, count in check.unknown_natures.items():
+        env.say(
+            f"natures: {count:,} {'customer is' if count == 1 else 'customers are'} of nature "
+            f"{nature!r}, which the new policy does not list: they are still graded as "
+            "before; correct their nature"
+        )
     if rescale and check.rescalable:
         env.say(
             f"--rescale: the entries of {', '.join(check.rescalable)} are rescaled to their new "
@@ -163,6 +169,7 @@ def _check_json(check: ActivationCheck) -> dict[str, Any]:
         },
         "what_if": (check.diff.impact or {}).get("summary", []),
         "stranded": [_stranded_json(s) for s in check.stranded],
+        "unknown_natures": dict(check.unknown_natures),
     }
 
 

@@ -176,3 +176,17 @@ def test_on_a_terminal_activation_asks_first(
 
 
 DEFAULT_TEXT = default_policy_path().read_text("utf-8")
+
+
+def test_customers_of_a_nature_the_new_policy_drops_are_named_before_activation(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "no-individuals.yaml"
+    new.write_text(DEFAULT_TEXT.replace("  individual: 个人\n", ""), "utf-8")
+    individuals = sum(d["nature"] == "individual" for d in Archive.open(archive_path).documents())
+    assert individuals
+    result = run("policy", "activate", str(new), "--yes", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["unknown_natures"] == {"individual": individuals}
+    shown = run("policy", "activate", str(new), "--yes")
+    assert f"{individuals:,} customers are of nature 'individual'" in shown.stdout
