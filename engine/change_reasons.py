@@ -215,10 +215,12 @@ def _points_cause(
         if top_old != top_new and new.get("lifecycle") == "established":
             causes.append(f"archive-wide top {_money(top_old)} → {_money(top_new)}")
         not_established = "established" not in (old.get("lifecycle"), new.get("lifecycle"))
-        if before.new_customer_points != after.new_customer_points and not_established:
+        lifecycle = str(new.get("lifecycle"))
+        if before.fixed_points(lifecycle) != after.fixed_points(lifecycle) and not_established:
+            whose = "prospective" if lifecycle == "prospective" else "new"
             causes.append(
-                f"new-customer points {_points(before.new_customer_points)} → "
-                f"{_points(after.new_customer_points)}"
+                f"{whose}-customer points {_points(before.fixed_points(lifecycle))} → "
+                f"{_points(after.fixed_points(lifecycle))}"
             )
     if before.method != after.method:
         causes.append(f"method {before.method} → {after.method}")

@@ -79,6 +79,7 @@ def _item_row(
         if item.method == "manual"
         else as_number(tops.get(item.fact or "", Decimal(0))),
         "new_customer_points": item.new_customer_points,
+        "prospective_customer_points": item.prospective_customer_points,
         "lifecycle": grading["lifecycle"],
     }
 
@@ -89,7 +90,7 @@ def _clause(item: ScoringItem, tops: Mapping[str, Decimal], lifecycle: str) -> s
     top = tops.get(item.fact or "", Decimal(0))
     if lifecycle != "established":
         return (
-            f"{lifecycle} customer: a fixed {item.new_customer_points or 0:g} points "
+            f"{lifecycle} customer: a fixed {item.fixed_points(lifecycle):g} points "
             f"(established customers get {item.weight:g} × {item.fact} / the highest)"
         )
     if top <= 0:

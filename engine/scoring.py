@@ -80,7 +80,8 @@ def _relative(
     if amount is None:
         amount = to_decimal(facts.values.get(fact) or 0)
     if facts.values["lifecycle"] != "established":
-        return ItemScore(item, float(amount), _fixed_points(item.new_customer_points or 0, places))
+        fixed = item.fixed_points(facts.values["lifecycle"])
+        return ItemScore(item, float(amount), _fixed_points(fixed, places))
     top = tops.get(fact, _ZERO)
     if top <= 0:
         return ItemScore(item, float(amount), _fixed_points(0, places))

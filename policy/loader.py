@@ -158,6 +158,7 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
 
 def _item(item: Mapping[str, Any]) -> ScoringItem:
     points = item.get("new_customer_points")
+    prospective = item.get("prospective_customer_points")
     return ScoringItem(
         item["key"],
         item["label"],
@@ -165,4 +166,5 @@ def _item(item: Mapping[str, Any]) -> ScoringItem:
         item["method"],
         item.get("fact"),
         None if points is None else float(points),
+        None if prospective is None else float(prospective),
     )

@@ -61,11 +61,12 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
             ]
             hint = _suggest(item["fact"], numeric)
             report(("scoring", index, "fact"), f"{item['fact']!r} is not a numeric fact{hint}")
-        if item["new_customer_points"] > item["weight"]:
-            report(
-                ("scoring", index, "new_customer_points"),
-                f"{item['new_customer_points']:g} is above the item's weight {item['weight']:g}",
-            )
+        for key in ("new_customer_points", "prospective_customer_points"):
+            if item.get(key) is not None and item[key] > item["weight"]:
+                report(
+                    ("scoring", index, key),
+                    f"{item[key]:g} is above the item's weight {item['weight']:g}",
+                )
 
 
 def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: Report) -> list[str]:

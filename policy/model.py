@@ -22,6 +22,13 @@ class ScoringItem:
     method: Method
     fact: str | None = None
     new_customer_points: float | None = None
+    prospective_customer_points: float | None = None
+
+    def fixed_points(self, lifecycle: str) -> float:
+        """The points of a relative_to_max item for a customer who is not established."""
+        if lifecycle == "prospective" and self.prospective_customer_points is not None:
+            return self.prospective_customer_points
+        return self.new_customer_points or 0.0
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,10 @@ def _message(error: jsonschema.ValidationError) -> str:
     if kind == "oneOf" and isinstance(value, dict):
         return "give exactly one of cap_grade or flag"
     if kind in {"else", "not"} or (kind == "not" and isinstance(value, dict)):
-        return "fact and new_customer_points belong only to relative_to_max items"
+        return (
+            "fact, new_customer_points and prospective_customer_points belong only to "
+            "relative_to_max items"
+        )
     return error.message
 
 
