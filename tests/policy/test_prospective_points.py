@@ -31,7 +31,7 @@ def _customers() -> list[dict[str, object]]:
             "nature": "developer",
             "profile": {"trading_since": "2026-09-01"},
             "assessment": full,
-        },  # fmt: skip
+        },
         {"id": "PROS", "name": "未来", "nature": "developer", "assessment": full},
     ]
 
