@@ -11,7 +11,6 @@ archive holds, that would change the customer, refuses the whole import unless `
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -178,12 +177,16 @@ class ImportOptions:
         force: Write rows exported before the archive's revision (``--force``).
         actor: Who imports (``assessed_by`` when the file changes a score but not it).
         today: The date stamped as ``assessed_on`` in that case.
+        describe_added: List every field of a new customer as a change (a dry run shows
+            them); a real import only writes new customers, and listing the fields of 100,000
+            of them would take longer than the rest of the import.
     """
 
     replace: bool = False
     force: bool = False
     actor: str = ""
     today: date = field(default_factory=date.today)
+    describe_added: bool = True
 
 
 @dataclass(frozen=True)
@@ -381,11 +384,12 @@ def plan_import(
         record = stored.get(cid)
         current = customer_document(record) if record is not None else None
         # A new customer is stored as the file gives it.
-        new = copy.deepcopy(dict(doc)) if current is None else _merged(current, doc, options).doc
+        new = _json_copy(doc) if current is None else _merged(current, doc, options).doc
         new = stamp_assessment(current, new, policy, options.actor, options.today)
         name = str(new.get("name", ""))
         if current is None:
-            outcomes.append(Outcome(cid, name, "added", field_changes({}, new), new, index=index))
+            described = field_changes({}, new) if options.describe_added else []
+            outcomes.append(Outcome(cid, name, "added", described, new, index=index))
             continue
         changes = field_changes(current, new)
         if not changes:
@@ -396,6 +400,16 @@ def plan_import(
         forced = stale is not None and options.force
         outcomes.append(Outcome(cid, name, status, changes, new, stale, forced, index))
     return ImportPlan(outcomes)
+
+
+def _json_copy(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists and immutable scalars), several times faster
+    than ``copy.deepcopy``, which a 100,000-customer import would otherwise spend seconds in."""
+    if type(value) is dict or isinstance(value, Mapping):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_json_copy(item) for item in value]
+    return value
 
 
 def _stale(record: Mapping[str, Any] | None, revision: int | None) -> Stale | None:

@@ -81,7 +81,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
     from creditfile.spreadsheets.reading import SpreadsheetError
 
     policy = env.policy()
-    options = ImportOptions(replace=args.replace, force=args.force, actor=env.actor)
+    options = ImportOptions(
+        replace=args.replace, force=args.force, actor=env.actor, describe_added=args.dry_run
+    )
     if args.replace:
         env.warn(REPLACE_WARNING)
     # A refused import must not leave a new, empty archive behind: created only to write.
@@ -133,9 +135,19 @@ def _one_company_one_customer(
     if duplicates.problems:  # a credit code already on file: one company, one customer
         _report(env, replace(check, problems=duplicates.problems))
         return False
-    for warning in duplicates.warnings:
+    for warning in duplicates.warnings[:NAME_NOTES_SHOWN]:
         env.warn(f"creditfile: note: {warning}")
+    more = len(duplicates.warnings) - NAME_NOTES_SHOWN
+    if more > 0:
+        env.warn(
+            f"creditfile: note: {more:,} more customers share a name with another; "
+            "`creditfile duplicates` lists every pair"
+        )
     return True
+
+
+NAME_NOTES_SHOWN = 10
+"""Name notes printed one by one; more are counted (a sheet may repeat thousands)."""
 
 
 def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Policy) -> None:

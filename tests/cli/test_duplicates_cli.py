@@ -121,3 +121,13 @@ def test_a_save_with_another_customers_code_is_refused(on_file: Path) -> None:
         archive, _customer("C2", "乙公司", OTHER_CODE), base_rev=1, actor="w", **SAVE
     )
     assert saved["credit_code"] == OTHER_CODE
+
+
+def test_many_repeated_names_are_counted_not_listed_one_by_one(run: Run, tmp_path: Path) -> None:
+    docs = [_customer(f"N{i:03d}", "武汉华兴建筑劳务有限公司") for i in range(25)]
+    result = _import(run, tmp_path, docs)
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "note:" in line]
+    assert len(notes) == 11
+    assert "14 more customers share a name with another" in notes[-1]
+    assert "creditfile duplicates" in notes[-1]
