@@ -237,6 +237,8 @@ def policy_variant(
         item["weight"] = weight
     rel = data["scoring"][3]
     rel["new_customer_points"] = rng.choice((0, rel["weight"], rng.randint(0, rel["weight"])))
+    if rng.random() < 0.5:  # customers with no trade at all scored apart from new ones
+        rel["prospective_customer_points"] = rng.choice((0, rng.randint(0, rel["weight"])))
     rel["fact"] = rng.choice(RELATIVE_FACTS) if fact is None else fact
     if rng.random() < 0.5:  # a second relative item on another fact
         manual = data["scoring"][0]

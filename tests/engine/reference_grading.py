@@ -146,8 +146,11 @@ def _manual(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> tup
 def _relative(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> tuple[Any, Any, Any]:
     amount = f[item["fact"]] or Fraction(0)
     top = ctx["tops"][item["fact"]]
-    if f["lifecycle"] != "established":
-        points = exact(item["new_customer_points"])
+    prospective = item.get("prospective_customer_points")
+    if f["lifecycle"] == "prospective" and prospective is not None:
+        points = exact(prospective)
+    elif f["lifecycle"] != "established":
+        points = exact(item.get("new_customer_points") or 0)
     elif top <= 0:
         points = Fraction(0)
     else:
