@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from creditfile.application.policy_choice import needs_archive, resolve_policy
 from creditfile.cli.table import colour_allowed, fit_line
 from creditfile.policy import Policy
 from creditfile.presentation.inert import json_text, terminal_text
-from creditfile.store import ArchiveStore, default_actor, default_archive_path
+from creditfile.store import ArchiveStore, default_actor, default_archive_path, is_database_url
 
 
 class UsageError(Exception):
@@ -74,17 +75,31 @@ class Env:
             raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
 
     @property
-    def db_path(self) -> Path:
-        """``--db``, else ``$CREDITFILE_DB``, else the user's data directory."""
+    def db_location(self) -> str:
+        """``--db``, else ``$CREDITFILE_DB``, else the user's data directory: an archive file's
+        path or a ``postgresql://`` URL, as given."""
         given = getattr(self.args, "db", None)
-        return Path(given) if given else default_archive_path()
+        if given:
+            return str(given)
+        from_env = os.environ.get("CREDITFILE_DB", "")
+        return from_env if is_database_url(from_env) else str(default_archive_path())
+
+    @property
+    def in_database(self) -> bool:
+        """Whether the archive is in a PostgreSQL database rather than a file."""
+        return is_database_url(self.db_location)
+
+    @property
+    def db_path(self) -> Path:
+        """The archive file (``db_location`` as a path; of a database URL, only for messages)."""
+        return Path(self.db_location)
 
     def archive(self, *, create: bool = False, read: bool = True) -> ArchiveStore:
         """The archive at ``db_path``, opened once (``read=False``: its records are parsed
         on first use, see ``store.Archive.open``)."""
         if self._archive is None:
             self._archive = open_archive(
-                self.db_path, create=create, on_wait=self._waiting, read=read
+                self.db_location, create=create, on_wait=self._waiting, read=read
             )
         return self._archive
 
@@ -95,8 +110,8 @@ class Env:
         )
 
     def has_archive(self) -> bool:
-        """Whether an archive file exists at ``db_path``."""
-        return self.db_path.exists()
+        """Whether an archive file exists at ``db_path`` (a database is asked when opened)."""
+        return self.in_database or self.db_path.exists()
 
     def policy(self) -> Policy:
         """``--policy``, else ``$CREDITFILE_POLICY``, else the archive's active policy, else

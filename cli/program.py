@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",
     "creditfile.cli.commands.doctor",
+    "creditfile.cli.commands.db",
     "creditfile.cli.commands.completion",
 )
 

@@ -1,4 +1,5 @@
-"""The archive store: a TinyDB JSON file, atomic writes, a process lock, revisions, history."""
+"""The archive store: a TinyDB JSON file (atomic writes, a process lock, revisions, history),
+or the same archive in a PostgreSQL database (``store.postgres``, a ``postgresql://`` URL)."""
 
 from creditfile.store.archive import Archive
 from creditfile.store.bookkeeping import (
@@ -9,6 +10,14 @@ from creditfile.store.bookkeeping import (
     ImportResult,
     RegradeOutcome,
     customer_document,
+)
+from creditfile.store.content import ArchiveContent
+from creditfile.store.database import (
+    copy_archive,
+    initialise_database,
+    is_database_url,
+    open_database,
+    upgrade_database,
 )
 from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
 from creditfile.store.errors import (
@@ -48,6 +57,7 @@ from creditfile.store.storage import AtomicJSONStorage
 __all__ = [
     "AmendFn",
     "Archive",
+    "ArchiveContent",
     "ArchiveDamagedError",
     "ArchiveLockedError",
     "ArchiveNotFoundError",
@@ -82,12 +92,17 @@ __all__ = [
     "Waiting",
     "archive_files",
     "check_archive",
+    "copy_archive",
     "customer_document",
     "default_actor",
     "default_archive_path",
     "diagnose",
+    "initialise_database",
     "is_archive_file",
     "is_archive_sidecar",
+    "is_database_url",
+    "open_database",
     "real_archive_path",
     "restore_backup",
+    "upgrade_database",
 ]

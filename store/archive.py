@@ -46,6 +46,7 @@ from creditfile.store.bookkeeping import (
     regrade_events,
 )
 from creditfile.store.changes import change_detail
+from creditfile.store.content import ArchiveContent
 from creditfile.store.errors import (
     ArchiveNotFoundError,
     CustomerMissingError,
@@ -633,6 +634,46 @@ class Archive:
         event = {**(detail or {}), "kind": kind, "customer_id": customer_id, "actor": actor}
         with self._lock.held():
             history.append_events(self.path, [{**event, "at": now_text()}])
+
+    def content(self) -> ArchiveContent:
+        """Everything the archive holds, read under the lock (``creditfile db copy``)."""
+        with self._lock.held():
+            self._snap.refresh()
+            return ArchiveContent(
+                records={cid: copy_record(r) for cid, r in self._snap.records.items()},
+                events=self.history(),
+                active_policy=self.active_policy(),
+                aliases=self.aliases(),
+            )
+
+    @classmethod
+    def create_from(cls, path: str | Path, content: ArchiveContent) -> Archive:
+        """A new archive file at ``path`` holding ``content`` as it is: records with their
+        revisions and gradings, the history event by event, the active policy, aliases.
+
+        Raises:
+            StoreError: a file (or its history) is already there; nothing was written.
+        """
+        archive = cls(real_archive_path(path), 30.0, None)
+        if archive.path.exists() or history.history_path(archive.path).exists():
+            raise StoreError(
+                archive.path,
+                "a file is already there; an archive is copied only into a new file — "
+                "nothing was written (choose another path, or move that file away)",
+            )
+        archive.path.parent.mkdir(parents=True, exist_ok=True)
+        with archive._lock.held():
+            archive._snap.start_empty(new_meta())
+            for cid, record in content.records.items():
+                archive._snap.put(cid, copy_record(record))
+            meta = archive._snap.meta
+            meta["active_policy"] = content.active_policy
+            if content.aliases:
+                meta["aliases"] = dict(content.aliases)
+            size = history.append_verbatim(archive.path, content.events)
+            meta.update({"last_txn": content.last_txn, "history_size": size})
+            archive._snap.write()
+        return archive
 
     # Internals ---------------------------------------------------------------------------
 

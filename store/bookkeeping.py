@@ -187,7 +187,7 @@ def index_customers(
 
 
 def check_revision(
-    path: Path, cid: str, current: Mapping[str, Any] | None, base_rev: int | None
+    path: Path | str, cid: str, current: Mapping[str, Any] | None, base_rev: int | None
 ) -> None:
     """Refuse a change made on a revision other than the stored one.
 

@@ -47,3 +47,39 @@ def default_policy() -> Policy:
 def default_policy_text() -> str:
     """The text of policy/default.yaml, for tests that edit it."""
     return default_policy_path().read_text("utf-8")
+
+
+# PostgreSQL: one throwaway server per test process (each pytest-xdist worker starts its own),
+# and a fresh database per test that asks for one.
+sys.path.insert(0, str(Path(__file__).parent))
+from pgcluster import Cluster, start_cluster  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A running PostgreSQL server of this test process, stopped at the end of the session.
+
+    Fails (never skips) when the machine has no PostgreSQL server or it does not start.
+    """
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty database on the test server, dropped after the test."""
+    import psycopg
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"t_{worker}_{len(pg_cluster.databases)}"
+    pg_cluster.databases.append(name)
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_cluster.url(name)
+    finally:
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

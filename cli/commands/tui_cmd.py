@@ -29,6 +29,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
             "commands (creditfile --help) in scripts"
         )
         return 2
+    if env.in_database:
+        env.warn(
+            "creditfile: the terminal UI opens archive files only, not yet a PostgreSQL "
+            "archive; use the commands (creditfile --help) on it, or copy it into a file with "
+            "`creditfile db copy URL FILE`"
+        )
+        return 2
     if not env.has_archive():
         env.warn(
             f"creditfile: no archive at {env.db_path}; create one with `creditfile demo` "

@@ -1,0 +1,110 @@
+"""Which store an archive location names: a ``postgresql://`` URL, or a file.
+
+PostgreSQL's driver is imported only when a database is opened, so that the commands on a file
+archive start as fast as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from creditfile.store.content import ArchiveContent
+from creditfile.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from creditfile.store.locking import Waiting
+    from creditfile.store.postgres import PostgresArchive
+
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: str | Path) -> bool:
+    """Whether ``location`` is a PostgreSQL URL rather than an archive file's path."""
+    return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
+
+
+def open_database(
+    url: str, *, create: bool = False, on_wait: Waiting | None = None
+) -> PostgresArchive:
+    """The archive in the PostgreSQL database at ``url`` (see ``PostgresArchive.open``)."""
+    from creditfile.store.postgres import PostgresArchive
+
+    return PostgresArchive.open(url, create=create, on_wait=on_wait)
+
+
+def initialise_database(url: str) -> list[str]:
+    """Create the archive's tables in the empty database at ``url`` (``db init``).
+
+    Returns:
+        What each migration applied did.
+
+    Raises:
+        StoreError: no connection, or the database already holds an archive.
+    """
+    return _migrate(url, fresh=True)
+
+
+def upgrade_database(url: str) -> list[str]:
+    """Apply the migrations the database at ``url`` lacks (``db upgrade``); none if current.
+
+    Raises:
+        StoreError: no connection, no archive there, or a schema newer than this program's.
+    """
+    return _migrate(url, fresh=False)
+
+
+def _migrate(url: str, *, fresh: bool) -> list[str]:
+    from creditfile.store import pg_schema
+    from creditfile.store.postgres import connect, safe_location
+
+    location = safe_location(url)
+    with connect(location) as conn:
+        if not fresh:
+            version = pg_schema.schema_version(conn)
+            if version is None:
+                pg_schema.check_known(location, None)
+        done = pg_schema.migrate(conn, location, fresh=fresh)
+    return [f"{m.version}: {m.summary}" for m in done]
+
+
+def copy_archive(source: str | Path, target: str | Path) -> ArchiveContent:
+    """Copy everything the archive at ``source`` holds into a new archive at ``target``.
+
+    Either may be a file or a PostgreSQL URL. The records keep their revisions, gradings and
+    bookkeeping, the history its events as written (who, when, transaction), the active
+    policy and every activation, the merged-away ids. The source is only read.
+
+    Args:
+        source: The archive to copy (it must exist).
+        target: A path where no file is, or a database with no archive or an empty one
+            (its tables are created when it has none).
+
+    Returns:
+        What was copied.
+
+    Raises:
+        StoreError: no source archive, a target that is not new or empty, or a failed write;
+            the target is then left without the copy.
+    """
+    from creditfile.store.archive import Archive
+
+    if str(source) == str(target):
+        raise StoreError(str(target), "the source and the target are the same archive")
+    if is_database_url(source):
+        reader = open_database(str(source))
+        try:
+            content = reader.content()
+        finally:
+            reader.close()
+    else:
+        content = Archive.open(source).content()
+    if is_database_url(target):
+        writer = open_database(str(target), create=True)
+        try:
+            writer.load_content(content)
+        finally:
+            writer.close()
+    else:
+        Archive.create_from(target, content)
+    return content

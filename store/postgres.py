@@ -1,0 +1,789 @@
+"""The customer archive in a PostgreSQL database: the same ``ArchiveStore`` as the file.
+
+Every write is one database transaction. It starts by taking the row lock of the one row of
+``archive_state`` and numbering itself (``last_txn + 1``): writers are serialised as the file
+archive's lock serialises them, and each write's history events carry its number. A save
+checks the revision it was made on (``UPDATE … WHERE rev = …``): one made on an older revision
+is refused with the file archive's ``StaleRevisionError``, never lost. A regrade reads every
+customer, grades and writes all gradings in that one transaction, so a save made meanwhile
+waits for it and is then checked against the regraded revision. Readers take no lock.
+
+The history is append-only in the server itself: a trigger refuses every UPDATE, DELETE and
+TRUNCATE of its rows, whoever asks.
+
+Records read are cached, keyed by ``last_txn`` read in the same snapshot: ``records()`` asks
+the server only for that number while nobody writes.
+
+Credentials come from libpq's usual places (``~/.pgpass`` or ``$PGPASSFILE``, a service file,
+``$PGUSER``…); a URL holding a password is refused, so that none is ever on a command line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import orjson
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import set_json_loads
+
+from creditfile.store import pg_schema
+from creditfile.store.audit import clean_actor, os_identity
+from creditfile.store.bookkeeping import (
+    CustomerWrite,
+    FollowedGrades,
+    GeneratedOutcome,
+    ImportResult,
+    RegradeOutcome,
+    build_record,
+    check_revision,
+    copy_record,
+    customer_document,
+    followed_events,
+    grade_changes,
+    marked_origin,
+    now_text,
+    regrade_events,
+)
+from creditfile.store.changes import change_detail
+from creditfile.store.content import ArchiveContent
+from creditfile.store.errors import (
+    ArchiveLockedError,
+    ArchiveWriteError,
+    CustomerMissingError,
+    ForeignCustomersError,
+    RegradeCancelledError,
+    StaleRevisionError,
+    StoreError,
+)
+from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
+from creditfile.store.locking import Waiting
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+Records = dict[str, dict[str, Any]]
+
+_COLUMNS = "id, doc, meta, grading"
+
+
+def _encode(value: Any) -> str:
+    """JSON text of ``value``, as the file archive encodes it."""
+    return orjson.dumps(value).decode("utf-8")
+
+
+def _record(doc: dict[str, Any], meta: dict[str, Any], grading: Any) -> dict[str, Any]:
+    doc["_meta"], doc["_grading"] = meta, grading
+    return doc
+
+
+def _stamped(event: Mapping[str, Any], txn: int | None) -> dict[str, Any]:
+    """A history event as the file archive writes it: its transaction, then who ran it where."""
+    out = dict(event)
+    if txn is not None:
+        out["txn"] = txn
+    if "actor" in out:
+        out["actor"] = clean_actor(out["actor"])
+    out.update(os_identity())
+    return out
+
+
+def safe_location(url: str) -> str:
+    """``url`` for messages; refuses one holding a password.
+
+    Raises:
+        StoreError: the URL holds a password, or is not a connection string libpq reads.
+    """
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise StoreError(url, f"not a PostgreSQL URL libpq can read ({exc})") from None
+    if params.get("password"):
+        shown = url.split("@", 1)[-1] if "@" in url else "the database"
+        raise StoreError(
+            f"postgresql://…@{shown}",
+            "a password in the database URL would be seen by everyone on this machine "
+            "(ps, shell history); nothing was opened — put it in ~/.pgpass (or $PGPASSFILE) "
+            "or a pg_service.conf service, and leave it out of the URL",
+        )
+    return url
+
+
+class PostgresArchive:
+    """One archive in a PostgreSQL database (a ``store.ArchiveStore``). Open with ``open``."""
+
+    def __init__(self, url: str, conn: Conn, lock_timeout: float, on_wait: Waiting | None):
+        """Prefer ``PostgresArchive.open``, which checks the schema."""
+        self._url = url
+        self._conn = conn
+        self._lock_timeout = lock_timeout
+        self._on_wait = on_wait
+        self._mutex = threading.RLock()
+        self._cached: tuple[int, Records] | None = None
+        self._audit: Conn | None = None
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        create: bool = False,
+        lock_timeout: float = 30.0,
+        on_wait: Waiting | None = None,
+    ) -> PostgresArchive:
+        """Open the archive in the database at ``url``.
+
+        Args:
+            url: A ``postgresql://`` URL (no password: libpq finds it).
+            create: Create the archive's tables when the database has none (as ``db init``).
+            lock_timeout: Seconds a write waits for another writer before giving up.
+            on_wait: Called (with None) when another writer holds the archive.
+
+        Raises:
+            StoreError: no connection, no creditfile schema (and not ``create``), or a schema
+                this program does not know.
+        """
+        location = safe_location(url)
+        conn = connect(location)
+        try:
+            version = pg_schema.schema_version(conn)
+            if version is None and create:
+                pg_schema.migrate(conn, location, fresh=True)
+                version = pg_schema.LATEST
+            pg_schema.check_known(location, version)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(location, conn, lock_timeout, on_wait)
+
+    def close(self) -> None:
+        """Close the connections to the server."""
+        self._conn.close()
+        if self._audit is not None:
+            self._audit.close()
+
+    # Reading -----------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        """The database URL, for messages."""
+        return self._url
+
+    def stamp(self) -> object:
+        """The number of the last write: it changes with every write."""
+        with self._mutex, self._errors("read"):
+            row = self._conn.execute("SELECT last_txn FROM archive_state").fetchone()
+        return None if row is None else int(row[0])
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """Every record by customer id, in stored order (read-only: cached between writes)."""
+        with self._mutex, self._errors("read"), self._snapshot():
+            row = self._conn.execute("SELECT last_txn FROM archive_state").fetchone()
+            last = int(row[0]) if row else 0
+            if self._cached is None or self._cached[0] != last:
+                self._cached = (last, self._load(self._conn))
+            return self._cached[1]
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
+        return [customer_document(record) for record in self.records().values()]
+
+    def get(self, customer_id: str) -> dict[str, Any] | None:
+        """A private copy of one record, or None when there is no such customer."""
+        with self._mutex, self._errors("read"):
+            found = self._load(self._conn, [customer_id])
+        return found.get(customer_id)
+
+    def history(
+        self, customer_id: str | None = None, *, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Committed history events, oldest first, of one customer or kind, or all."""
+        query = "SELECT event FROM history WHERE true"
+        params: list[Any] = []
+        if customer_id is not None:
+            query += " AND customer_id = %s"
+            params.append(customer_id)
+        if kind is not None:
+            query += " AND kind = %s"
+            params.append(kind)
+        with self._mutex, self._errors("read"):
+            rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
+        return [row[0] for row in rows]
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every recorded regrade run, oldest first."""
+        with self._mutex, self._errors("read"):
+            rows = self._conn.execute("SELECT event FROM regrade_runs ORDER BY run_id").fetchall()
+        return [row[0] for row in rows]
+
+    def active_policy(self) -> dict[str, Any] | None:
+        """The activated policy (text, sha256, version, path, activated_by/at), or None."""
+        with self._mutex, self._errors("read"):
+            row = self._conn.execute(
+                "SELECT text, sha256, version, path, activated_by, activated_at "
+                "FROM policy_activations ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        keys = ("text", "sha256", "version", "path", "activated_by", "activated_at")
+        return dict(zip(keys, row, strict=True))
+
+    def aliases(self) -> dict[str, str]:
+        """Ids of customers merged into others: ``{dropped id: the id kept}``."""
+        with self._mutex, self._errors("read"):
+            rows = self._conn.execute("SELECT dropped_id, kept_id FROM aliases ORDER BY seq")
+            return {str(a): str(b) for a, b in rows.fetchall()}
+
+    def content(self) -> ArchiveContent:
+        """Everything the archive holds, read in one snapshot (for ``db copy``)."""
+        with self._mutex, self._errors("read"), self._snapshot():
+            return ArchiveContent(
+                records=self._load(self._conn),
+                events=self.history(),
+                active_policy=self.active_policy(),
+                aliases=self.aliases(),
+            )
+
+    # Writing -----------------------------------------------------------------------------
+
+    def save_customer(
+        self,
+        doc: Mapping[str, Any],
+        *,
+        base_rev: int | None,
+        actor: str,
+        events: Sequence[Mapping[str, Any]] = (),
+        grade: GradeAfter | None = None,
+    ) -> dict[str, Any]:
+        """Create (``base_rev=None``) or change one customer, refusing a stale revision.
+
+        See ``store.ArchiveStore.save_customer``.
+        """
+        cid = str(doc["id"])
+        with self._writing() as (conn, txn):
+            records = self._load(conn) if grade is not None else self._load(conn, [cid])
+            current = records.get(cid)
+            check_revision(self._where, cid, current, base_rev)
+            at = now_text()
+            record = build_record(doc, current, actor, at)
+            self._put(conn, [record], {cid: current})
+            event = {
+                "kind": "customer_created" if current is None else "customer_changed",
+                "customer_id": cid,
+                "actor": actor,
+                "at": at,
+                "rev": record["_meta"]["rev"],
+                **change_detail(current, doc),
+            }
+            side = [
+                {**extra, "customer_id": cid, "actor": actor, "at": at, "rev": event["rev"]}
+                for extra in events
+            ]
+            records[cid] = record
+            graded, _followed = self._follow(conn, txn, grade, records, [cid], actor)
+            self._append(conn, txn, [event, *side, *graded])
+            return copy_record(record)
+
+    def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
+        """Remove one customer, refusing a stale revision; the history keeps its past."""
+        with self._writing() as (conn, txn):
+            current = self._load(conn, [customer_id]).get(customer_id)
+            if current is None:
+                raise CustomerMissingError(self._where, customer_id)
+            check_revision(self._where, customer_id, current, base_rev)
+            deleted = conn.execute(
+                "DELETE FROM customers WHERE id = %s AND rev = %s", (customer_id, base_rev)
+            )
+            if deleted.rowcount != 1:
+                raise CustomerMissingError(self._where, customer_id)
+            event = {"kind": "customer_deleted", "customer_id": customer_id, "actor": actor}
+            self._append(conn, txn, [{**event, "at": now_text(), "rev": base_rev}])
+
+    def merge_customers(
+        self,
+        keep: Mapping[str, Any],
+        *,
+        keep_rev: int,
+        drop_id: str,
+        drop_rev: int,
+        actor: str,
+    ) -> dict[str, Any]:
+        """Store ``keep`` and remove ``drop_id`` in one transaction; ``drop_id`` becomes an
+        alias of the kept customer (see ``store.ArchiveStore.merge_customers``)."""
+        cid = str(keep["id"])
+        with self._writing() as (conn, txn):
+            found = self._load(conn, [cid, drop_id])
+            current, dropped = found.get(cid), found.get(drop_id)
+            if current is None:
+                raise CustomerMissingError(self._where, cid)
+            if dropped is None:
+                raise CustomerMissingError(self._where, drop_id)
+            check_revision(self._where, cid, current, keep_rev)
+            check_revision(self._where, drop_id, dropped, drop_rev)
+            at = now_text()
+            record = build_record(keep, current, actor, at)
+            self._put(conn, [record], {cid: current})
+            conn.execute("DELETE FROM customers WHERE id = %s", (drop_id,))
+            conn.execute("UPDATE aliases SET kept_id = %s WHERE kept_id = %s", (cid, drop_id))
+            conn.execute(
+                "INSERT INTO aliases (dropped_id, kept_id) VALUES (%s, %s) "
+                "ON CONFLICT (dropped_id) DO UPDATE SET kept_id = EXCLUDED.kept_id",
+                (drop_id, cid),
+            )
+            base = {"actor": actor, "at": at}
+            self._append(
+                conn,
+                txn,
+                [
+                    {**base, "kind": "customer_merged", "customer_id": cid,
+                     "rev": record["_meta"]["rev"], "merged_from": drop_id,
+                     **change_detail(current, keep)},
+                    {**base, "kind": "customer_merged_away", "customer_id": drop_id,
+                     "rev": drop_rev, "into": cid},
+                ],
+            )  # fmt: skip
+            return copy_record(record)
+
+    def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
+        """Add or replace many customers in one transaction: all of them or none."""
+        with self._writing() as (conn, txn):
+            stored = self._load(conn, list({str(doc["id"]) for doc in docs}))
+            before = dict(stored)
+            at, events, added = now_text(), [], 0
+            for doc in docs:
+                cid = str(doc["id"])
+                current = stored.get(cid)
+                added += current is None
+                record = build_record(doc, current, actor, at)
+                stored[cid] = record
+                events.append(
+                    {"kind": "customer_imported", "customer_id": cid, "actor": actor, "at": at,
+                     "rev": record["_meta"]["rev"], "created": current is None,
+                     **(change_detail(current, doc) if current is not None else {})}
+                )  # fmt: skip
+            self._put(conn, _written(stored, docs), before)
+            self._append(conn, txn, events)
+            return ImportResult(added=added, replaced=len(docs) - added)
+
+    def write_customers(
+        self,
+        plan: Callable[[Mapping[str, dict[str, Any]]], Sequence[CustomerWrite]],
+        *,
+        actor: str,
+        grade: GradeAfter | None = None,
+    ) -> FollowedGrades:
+        """Store the customers ``plan`` decides on, reading the records under the lock, in
+        one transaction (see ``store.ArchiveStore.write_customers``)."""
+        with self._writing() as (conn, txn):
+            records = self._load(conn)
+            writes = plan(records)
+            if not writes:
+                return FollowedGrades()
+            before = dict(records)
+            at, events = now_text(), []
+            for write in writes:
+                cid = write.customer_id
+                current = records.get(cid)
+                record = build_record(write.doc, current, actor, at)
+                records[cid] = record
+                events.append(
+                    {"kind": "customer_imported", **write.detail, "customer_id": cid,
+                     "actor": actor, "at": at, "rev": record["_meta"]["rev"],
+                     "created": current is None, **change_detail(current, write.doc)}
+                )  # fmt: skip
+            self._put(conn, _written(records, [w.doc for w in writes]), before)
+            changed = [w.customer_id for w in writes]
+            graded, followed = self._follow(conn, txn, grade, records, changed, actor)
+            self._append(conn, txn, events + graded)
+            return followed
+
+    def regrade(
+        self,
+        grade_fn: GradeFn,
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+        dry_run: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> RegradeOutcome:
+        """Grade every customer as stored, under the write lock, and store it in the same
+        transaction (see ``store.ArchiveStore.regrade``)."""
+        with self._writing(keep=not dry_run) as (conn, txn):
+            records = self._load(conn)
+            gradings = grade_fn([customer_document(r) for r in records.values()])
+            changes = grade_changes(records, gradings)
+            if dry_run:
+                return RegradeOutcome(gradings, changes)
+            if cancelled is not None and cancelled():
+                raise RegradeCancelledError(self._where, "regrade cancelled; nothing was written")
+            self._set_gradings(conn, gradings)
+            self._append(conn, txn, regrade_events(run, txn, actor, gradings, changes))
+            return RegradeOutcome(gradings, changes, txn)
+
+    def refresh_generated(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        grade_fn: GradeFn,
+        *,
+        origin: str,
+        run: Mapping[str, Any],
+        actor: str,
+        force: bool = False,
+    ) -> GeneratedOutcome:
+        """Store generated customers and grade the whole archive in one transaction (see
+        ``store.ArchiveStore.refresh_generated``)."""
+        with self._writing() as (conn, txn):
+            records = self._load(conn)
+            foreign = [cid for cid, rec in records.items() if marked_origin(rec) != origin]
+            if foreign and not force:
+                raise ForeignCustomersError(self._where, foreign)
+            unmarked = set(foreign)
+            before = dict(records)
+            at, events, added, overwritten = now_text(), [], 0, []
+            for doc in docs:
+                cid = str(doc["id"])
+                current = records.get(cid)
+                added += current is None
+                if cid in unmarked:
+                    overwritten.append(cid)
+                record = build_record(doc, current, actor, at)
+                record["_meta"]["origin"] = origin
+                records[cid] = record
+                events.append(
+                    {"kind": "customer_imported", "customer_id": cid, "actor": actor, "at": at,
+                     "rev": record["_meta"]["rev"], "created": current is None, "origin": origin,
+                     **({"replaced_unmarked": True} if cid in unmarked else {})}
+                )  # fmt: skip
+            self._put(conn, _written(records, docs), before)
+            gradings = grade_fn([customer_document(r) for r in records.values()])
+            changes = grade_changes(records, gradings)
+            self._set_gradings(conn, gradings)
+            self._append(conn, txn, events + regrade_events(run, txn, actor, gradings, changes))
+            outcome = RegradeOutcome(gradings, changes, txn)
+            return GeneratedOutcome(added, len(docs) - added, overwritten, outcome)
+
+    def activate_policy(
+        self,
+        text: str,
+        *,
+        sha256: str,
+        version: str,
+        path: str | None,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+        amend: AmendFn | None = None,
+    ) -> None:
+        """Make ``text`` the active policy and record it, full text, in the history; the
+        documents ``amend`` changes are stored in the same transaction."""
+        with self._writing() as (conn, txn):
+            at = now_text()
+            changed: list[dict[str, Any]] = []
+            if amend is not None:
+                records = self._load(conn)
+                before = dict(records)
+                amended = amend([customer_document(r) for r in records.values()])
+                for doc, event in amended:
+                    cid = str(doc["id"])
+                    current = records.get(cid)
+                    if current is None:
+                        raise CustomerMissingError(self._where, cid)
+                    record = build_record(doc, current, actor, at)
+                    records[cid] = record
+                    changed.append(
+                        {**event, "customer_id": cid, "actor": actor, "at": at,
+                         "rev": record["_meta"]["rev"]}
+                    )  # fmt: skip
+                self._put(conn, _written(records, [d for d, _ in amended]), before)
+            conn.execute(
+                "INSERT INTO policy_activations (txn, version, sha256, path, text, "
+                "activated_by, activated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (txn, version, sha256, path, text, clean_actor(actor), at),
+            )
+            event = {**(detail or {}), "kind": "policy_activated", "actor": actor, "at": at}
+            self._append(
+                conn,
+                txn,
+                [
+                    {**event, "version": version, "sha256": sha256, "path": path, "text": text},
+                    *changed,
+                ],
+            )
+
+    def record_event(
+        self,
+        customer_id: str | None,
+        kind: str,
+        actor: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Append an audit event (e.g. ``personal_data_revealed``) to the history at once,
+        on a connection of its own: it stands even when a write in progress is undone."""
+        event = {**(detail or {}), "kind": kind, "customer_id": customer_id, "actor": actor}
+        with self._mutex, self._errors("write"):
+            if self._audit is None or self._audit.closed:
+                self._audit = connect(self._url)
+            self._append(self._audit, None, [{**event, "at": now_text()}])
+
+    def load_content(self, content: ArchiveContent) -> None:
+        """Fill an empty archive with ``content`` as it is: records with their revisions and
+        gradings, the history event by event, policies, aliases (``db copy``).
+
+        Raises:
+            StoreError: the archive is not empty; nothing was written.
+        """
+        with self._writing() as (conn, _txn):
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM history)"
+            ).fetchone()
+            if row is None or int(row[0]) != 0:
+                raise StoreError(
+                    self._where,
+                    "this archive is not empty; db copy writes only into an empty one — "
+                    "nothing was written (create a new database and `db init` it)",
+                )
+            self._put(conn, list(content.records.values()), {})
+            with conn.cursor().copy(
+                "COPY history (txn, customer_id, kind, event) FROM STDIN"
+            ) as copy:
+                for event in content.events:
+                    copy.write_row(
+                        (event.get("txn"), event.get("customer_id"), event.get("kind"),
+                         _encode(event))
+                    )  # fmt: skip
+            policies = [e for e in content.events if e.get("kind") == "policy_activated"]
+            rows = [
+                (e.get("txn"), e["version"], e["sha256"], e.get("path"), e["text"],
+                 clean_actor(e.get("actor")), e["at"])
+                for e in policies
+            ]  # fmt: skip
+            active = content.active_policy
+            if active is not None and (
+                not rows or rows[-1][2] != active["sha256"] or rows[-1][6] != active["activated_at"]
+            ):
+                rows.append(
+                    (None, active["version"], active["sha256"], active.get("path"),
+                     active["text"], active["activated_by"], active["activated_at"])
+                )  # fmt: skip
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO policy_activations (txn, version, sha256, path, text, "
+                    "activated_by, activated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    rows,
+                )
+                cur.executemany(
+                    "INSERT INTO regrade_runs (run_id, at, actor, event) VALUES (%s, %s, %s, %s)",
+                    [
+                        (e["run_id"], e["at"], e["actor"], _encode(e))
+                        for e in content.events
+                        if e.get("kind") == "regrade_run"
+                    ],
+                )
+                cur.executemany(
+                    "INSERT INTO aliases (dropped_id, kept_id) VALUES (%s, %s)",
+                    list(content.aliases.items()),
+                )
+            conn.execute("UPDATE archive_state SET last_txn = %s", (content.last_txn,))
+
+    # Internals ---------------------------------------------------------------------------
+
+    @property
+    def _where(self) -> str:
+        return self._url
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Server errors as ``StoreError``: each names the database and what to do."""
+        try:
+            yield
+        except pg_errors.LockNotAvailable:
+            raise ArchiveLockedError(
+                self._url,
+                f"another writer held the archive for {self._lock_timeout:g} s (a regrade or an "
+                "import in progress?); nothing was written — try again when it has finished",
+            ) from None
+        except pg_errors.InsufficientPrivilege as exc:
+            raise StoreError(
+                self._url,
+                f"the database refused this {doing} ({_first_line(exc)}); nothing was written "
+                "— ask the database administrator for the privilege",
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise ArchiveWriteError(
+                self._url,
+                f"the database connection failed during a {doing} ({_first_line(exc)}); "
+                "nothing was written by the unfinished step — check the server and try again",
+            ) from None
+        except orjson.JSONEncodeError as exc:
+            raise ArchiveWriteError(
+                self._url, f"a value cannot be stored as JSON ({exc}); nothing was written"
+            ) from None
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Read in one snapshot (a repeatable-read transaction), unless inside a write."""
+        if self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            yield
+            return
+        with self._conn.transaction():
+            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+
+    @contextmanager
+    def _writing(self, *, keep: bool = True) -> Iterator[tuple[Conn, int]]:
+        """One write transaction holding the archive's write lock, numbered; undone on any
+        error (and when not ``keep``)."""
+        conn = self._conn
+        with self._mutex, self._errors("write"):
+            self._cached = None
+            with conn.transaction() as tx:
+                conn.execute(
+                    "SELECT set_config('lock_timeout', %s, true)",
+                    (f"{int(self._lock_timeout * 1000)}ms",),
+                )
+                try:
+                    with conn.transaction():
+                        conn.execute("SELECT 1 FROM archive_state FOR UPDATE NOWAIT")
+                except pg_errors.LockNotAvailable:
+                    if self._on_wait is not None:
+                        self._on_wait(None)
+                row = conn.execute(
+                    "UPDATE archive_state SET last_txn = last_txn + 1 RETURNING last_txn"
+                ).fetchone()
+                assert row is not None  # the one row the schema inserts
+                yield conn, int(row[0])
+                if not keep:
+                    raise psycopg.Rollback(tx)
+
+    def _load(self, conn: Conn, ids: Sequence[str] | None = None) -> Records:
+        """Records by id in stored order: all, or those of ``ids`` that exist."""
+        if ids is None:
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM customers ORDER BY pos")
+        else:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM customers WHERE id = ANY(%s) ORDER BY pos",
+                (list(ids),),
+            )
+        return {str(cid): _record(doc, meta, grading) for cid, doc, meta, grading in rows}
+
+    def _put(
+        self,
+        conn: Conn,
+        records: Sequence[Mapping[str, Any]],
+        current: Mapping[str, Mapping[str, Any] | None],
+    ) -> None:
+        """Write ``records``: new ones inserted, the others updated on the revision read.
+
+        Raises:
+            StaleRevisionError: a row changed under us (the write lock makes this a bug).
+        """
+        fresh = [r for r in records if current.get(str(r["id"])) is None]
+        if fresh:
+            columns = [list(c) for c in zip(*(_row(r) for r in fresh), strict=True)]
+            conn.execute(
+                "INSERT INTO customers (id, rev, doc, meta, grading) SELECT id, rev, doc::json, "
+                "meta::json, grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
+                "%s::text[], %s::text[]) AS t(id, rev, doc, meta, grading)",
+                columns,
+            )
+        old = [r for r in records if current.get(str(r["id"])) is not None]
+        if old:
+            columns = [list(c) for c in zip(*(_row(r) for r in old), strict=True)]
+            base = [int((current[str(r["id"])] or {})["_meta"]["rev"]) for r in old]
+            updated = conn.execute(
+                "UPDATE customers AS c SET rev = t.rev, doc = t.doc::json, meta = t.meta::json, "
+                "grading = t.grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
+                "%s::text[], %s::text[], %s::int[]) AS t(id, rev, doc, meta, grading, base) "
+                "WHERE c.id = t.id AND c.rev = t.base",
+                [*columns, base],
+            )
+            if updated.rowcount != len(old):
+                # The write lock makes this impossible unless someone wrote around it.
+                raise StaleRevisionError(self._where, str(old[0]["id"]), None, None, None, None)
+
+    def _set_gradings(self, conn: Conn, gradings: Mapping[str, Mapping[str, Any]]) -> None:
+        if not gradings:
+            return
+        conn.execute(
+            "UPDATE customers AS c SET grading = t.grading::json "
+            "FROM unnest(%s::text[], %s::text[]) AS t(id, grading) WHERE c.id = t.id",
+            (list(gradings), [_encode(g) for g in gradings.values()]),
+        )
+
+    def _follow(
+        self,
+        conn: Conn,
+        txn: int,
+        grade: GradeAfter | None,
+        records: Records,
+        changed: list[str],
+        actor: str,
+    ) -> tuple[list[dict[str, Any]], FollowedGrades]:
+        """Grade the changed customers (or all) with ``grade``; their events and outcome."""
+        if grade is None:
+            return [], FollowedGrades()
+        follow = grade(records, changed)
+        changes = grade_changes(records, follow.gradings)
+        self._set_gradings(conn, follow.gradings)
+        if follow.run is None:
+            return followed_events(follow, actor, changes), FollowedGrades(
+                changes, None, len(follow.gradings)
+            )
+        run = {**follow.run, "trigger": follow.cause}
+        events = regrade_events(run, txn, actor, follow.gradings, changes)
+        return events, FollowedGrades(changes, txn, len(follow.gradings))
+
+    def _append(self, conn: Conn, txn: int | None, events: Sequence[Mapping[str, Any]]) -> None:
+        """Append ``events`` to the history (and each run to ``regrade_runs``), in bulk."""
+        if not events:
+            return
+        stamped = [_stamped(event, txn) for event in events]
+        with conn.cursor().copy("COPY history (txn, customer_id, kind, event) FROM STDIN") as copy:
+            for event in stamped:
+                copy.write_row((txn, event.get("customer_id"), event.get("kind"), _encode(event)))
+        for event in stamped:
+            if event.get("kind") == "regrade_run":
+                conn.execute(
+                    "INSERT INTO regrade_runs (run_id, at, actor, event) VALUES (%s, %s, %s, %s)",
+                    (event["run_id"], event["at"], event["actor"], _encode(event)),
+                )
+
+
+def _row(record: Mapping[str, Any]) -> tuple[str, int, str, str, str]:
+    meta = record["_meta"]
+    return (
+        str(record["id"]),
+        int(meta["rev"]),
+        _encode(customer_document(record)),
+        _encode(meta),
+        _encode(record.get("_grading")),
+    )
+
+
+def _written(records: Records, docs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The final record of each customer written (once, however often ``docs`` names it)."""
+    ids = dict.fromkeys(str(doc["id"]) for doc in docs)
+    return [records[cid] for cid in ids]
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def connect(location: str) -> Conn:
+    """A connection to the database at ``location`` (autocommit; JSON read by orjson).
+
+    Raises:
+        StoreError: the server cannot be reached, or refuses the login.
+    """
+    try:
+        conn = psycopg.connect(location, autocommit=True, application_name="creditfile")
+    except psycopg.OperationalError as exc:
+        raise StoreError(
+            location,
+            f"cannot connect to the database ({_first_line(exc)}); check the URL, that the "
+            "server runs, and your ~/.pgpass, service file or $PGUSER",
+        ) from None
+    set_json_loads(orjson.loads, conn)
+    return conn
