@@ -174,16 +174,16 @@ class PostgresArchive:
     def stamp(self) -> object:
         """The number of the last write: it changes with every write."""
         with self._mutex, self._errors("read"):
-            row = self._conn.execute("SELECT last_txn FROM archive_state").fetchone()
+            row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
         return None if row is None else int(row[0])
 
     def records(self) -> dict[str, dict[str, Any]]:
         """Every record by customer id, in stored order (read-only: cached between writes)."""
         with self._mutex, self._errors("read"), self._snapshot():
-            row = self._conn.execute("SELECT last_txn FROM archive_state").fetchone()
+            row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
             last = int(row[0]) if row else 0
             if self._cached is None or self._cached[0] != last:
-                self._cached = (last, self._load(self._conn))
+                self._cached = (last, self._load(self._live()))
             return self._cached[1]
 
     def documents(self) -> list[dict[str, Any]]:
@@ -193,7 +193,7 @@ class PostgresArchive:
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""
         with self._mutex, self._errors("read"):
-            found = self._load(self._conn, [customer_id])
+            found = self._load(self._live(), [customer_id])
         return found.get(customer_id)
 
     def history(
@@ -209,22 +209,23 @@ class PostgresArchive:
             query += " AND kind = %s"
             params.append(kind)
         with self._mutex, self._errors("read"):
-            rows = self._conn.execute(query + " ORDER BY seq", params).fetchall()
+            rows = self._live().execute(query + " ORDER BY seq", params).fetchall()
         return [row[0] for row in rows]
 
     def runs(self) -> list[dict[str, Any]]:
         """Every recorded regrade run, oldest first."""
         with self._mutex, self._errors("read"):
-            rows = self._conn.execute("SELECT event FROM regrade_runs ORDER BY run_id").fetchall()
+            rows = self._live().execute("SELECT event FROM regrade_runs ORDER BY run_id").fetchall()
         return [row[0] for row in rows]
 
     def active_policy(self) -> dict[str, Any] | None:
         """The activated policy (text, sha256, version, path, activated_by/at), or None."""
         with self._mutex, self._errors("read"):
-            row = self._conn.execute(
+            query = (
                 "SELECT text, sha256, version, path, activated_by, activated_at "
                 "FROM policy_activations ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
+            )
+            row = self._live().execute(query).fetchone()
         if row is None:
             return None
         keys = ("text", "sha256", "version", "path", "activated_by", "activated_at")
@@ -233,14 +234,14 @@ class PostgresArchive:
     def aliases(self) -> dict[str, str]:
         """Ids of customers merged into others: ``{dropped id: the id kept}``."""
         with self._mutex, self._errors("read"):
-            rows = self._conn.execute("SELECT dropped_id, kept_id FROM aliases ORDER BY seq")
+            rows = self._live().execute("SELECT dropped_id, kept_id FROM aliases ORDER BY seq")
             return {str(a): str(b) for a, b in rows.fetchall()}
 
     def content(self) -> ArchiveContent:
         """Everything the archive holds, read in one snapshot (for ``db copy``)."""
         with self._mutex, self._errors("read"), self._snapshot():
             return ArchiveContent(
-                records=self._load(self._conn),
+                records=self._load(self._live()),
                 events=self.history(),
                 active_policy=self.active_policy(),
                 aliases=self.aliases(),
@@ -284,7 +285,7 @@ class PostgresArchive:
             records[cid] = record
             graded, _followed = self._follow(conn, txn, grade, records, [cid], actor)
             self._append(conn, txn, [event, *side, *graded])
-            return copy_record(record)
+            return copy_record(records[cid])
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past."""
@@ -592,6 +593,14 @@ class PostgresArchive:
     def _where(self) -> str:
         return self._url
 
+    def _live(self) -> Conn:
+        """The connection, opened again when the last one was lost (the server restarted, the
+        network dropped): a lost connection fails one call, not every later one."""
+        if self._conn.closed or self._conn.broken:
+            self._cached = None
+            self._conn = connect(self._url)
+        return self._conn
+
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
         """Server errors as ``StoreError``: each names the database and what to do."""
@@ -623,18 +632,19 @@ class PostgresArchive:
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
         """Read in one snapshot (a repeatable-read transaction), unless inside a write."""
-        if self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn = self._live()
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             yield
             return
-        with self._conn.transaction():
-            self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield
 
     @contextmanager
     def _writing(self, *, keep: bool = True) -> Iterator[tuple[Conn, int]]:
         """One write transaction holding the archive's write lock, numbered; undone on any
         error (and when not ``keep``)."""
-        conn = self._conn
+        conn = self._live()
         with self._mutex, self._errors("write"):
             self._cached = None
             with conn.transaction() as tx:
@@ -726,6 +736,9 @@ class PostgresArchive:
         follow = grade(records, changed)
         changes = grade_changes(records, follow.gradings)
         self._set_gradings(conn, follow.gradings)
+        for cid, grading in follow.gradings.items():
+            if cid in records:  # the records handed back show the gradings stored with them
+                records[cid]["_grading"] = grading
         if follow.run is None:
             return followed_events(follow, actor, changes), FollowedGrades(
                 changes, None, len(follow.gradings)

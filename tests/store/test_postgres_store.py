@@ -149,3 +149,53 @@ def test_an_unreachable_server_is_named_with_what_to_check(tmp_path: Any) -> Non
     url = f"postgresql://nobody@{str(tmp_path).replace('/', '%2F')}:5432/none"
     with pytest.raises(StoreError, match="cannot connect"):
         open_database(url)
+
+
+def _drop_other_connections(url: str) -> None:
+    """What a server restart or a cut network does to every connection but this one."""
+    with psycopg.connect(url, autocommit=True) as killer:
+        killer.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+def test_a_connection_dropped_mid_save_writes_nothing_and_the_next_save_works(
+    pg_url: str,
+) -> None:
+    from creditfile.store import ArchiveWriteError, GradeFollow
+
+    store = open_database(pg_url, create=True)
+    store.save_customer(_doc("C1"), base_rev=None, actor="wang")
+
+    def grade_and_drop(records: Any, changed: Any) -> GradeFollow:
+        _drop_other_connections(pg_url)
+        return GradeFollow({"C1": {"grade": "A"}})
+
+    with pytest.raises(ArchiveWriteError, match="connection failed") as caught:
+        store.save_customer(_doc("C1", "改"), base_rev=1, actor="wang", grade=grade_and_drop)
+    assert "nothing was written" in str(caught.value)
+    fresh = open_database(pg_url)
+    assert fresh.get("C1")["name"] == "武汉宏达建设工程有限公司"  # type: ignore[index]
+    assert [e["kind"] for e in fresh.history("C1")] == ["customer_created"]
+    saved = store.save_customer(_doc("C1", "改"), base_rev=1, actor="wang")  # reconnects
+    assert saved["_meta"]["rev"] == 2
+
+
+def test_a_regrade_cut_off_mid_way_leaves_no_half_written_grades(pg_url: str) -> None:
+    from creditfile.store import ArchiveWriteError
+
+    store = open_database(pg_url, create=True)
+    store.import_customers([_doc(f"C{i}") for i in range(50)], actor="ops")
+
+    def grade_and_drop(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        _drop_other_connections(pg_url)
+        return {d["id"]: {"grade": "A"} for d in docs}
+
+    with pytest.raises(ArchiveWriteError):
+        store.regrade(grade_and_drop, run={}, actor="ops")
+    fresh = open_database(pg_url)
+    assert all(r["_grading"] is None for r in fresh.records().values())
+    assert fresh.runs() == [] and fresh.history(kind="grade_changed") == []
+    outcome = store.regrade(lambda docs: {d["id"]: {"grade": "B"} for d in docs}, run={}, actor="o")
+    assert len(outcome.changes) == 50 and len(fresh.runs()) == 1
