@@ -342,6 +342,8 @@ class CustomerValidator:
         self.weights = {item.key: float(item.weight) for item in policy.manual_items}
         self.computed = {item.key for item in policy.scoring if item.method != "manual"}
         self._labels = {label: key for key, label in self.natures.items()}
+        self.items = dict(policy.item_categories)
+        self._item_labels = {label: key for key, label in self.items.items()}
         self._schema_ok = _fast_check()
         self._real_dates: set[str] = set()
 
@@ -415,6 +417,13 @@ class CustomerValidator:
         hint = _suggest(key, allowed) or f"; the policy's items are {', '.join(self.weights)}"
         return f"{_shown(key)} is not a scoring item of the policy{hint}"
 
+    def _unknown_category(self, item: str) -> str:
+        if item in self._item_labels:
+            return f"{_shown(item)}: write the key {self._item_labels[item]!r} for {item}"
+        listed = ", ".join(f"{key} ({label})" for key, label in self.items.items())
+        hint = _suggest(item, self.items) or f"; use one of {listed}"
+        return f"{_shown(item)} is not a leased-item category of the policy{hint}"
+
     def _check_profile(self, profile: object, out: list[Problem]) -> None:
         if type(profile) is not dict:
             return
@@ -431,6 +440,9 @@ class CustomerValidator:
             if self._date(end, f"leases[{i}].end", out) and real and _iso_before(end, start):
                 out.append(Problem(f"leases[{i}].end", f"{end} is before the start {start}; "
                                    "correct the dates"))  # fmt: skip
+            item = lease.get("item")
+            if type(item) is str and item and self.items and item not in self.items:
+                out.append(Problem(f"leases[{i}].item", self._unknown_category(item)))
             _nan(lease.get("amount"), f"leases[{i}].amount", out)
             _nan(lease.get("outstanding"), f"leases[{i}].outstanding", out)
             contract = lease.get("contract")
@@ -470,6 +482,7 @@ def validator_for(policy: Policy) -> CustomerValidator:
     key = (
         policy.sha256,
         tuple(policy.natures),
+        tuple(policy.item_categories),
         tuple((i.key, i.weight, i.method) for i in policy.scoring),
     )
     found = _VALIDATORS.get(key)

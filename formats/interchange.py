@@ -23,6 +23,13 @@ from typing import IO, Any
 import orjson
 
 from creditfile.document import field_catalogue, without_personal
+from creditfile.document.limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_RECORDS,
+    file_problem,
+)
 from creditfile.document.merging import REVISION_KEY, is_clear_marker
 from creditfile.document.values import AmountError, date_or_text, parse_amount
 from creditfile.policy import CreditfileError
@@ -108,6 +115,9 @@ def read_records(path: str | Path) -> list[SourceRecord]:
 
 def _text(path: str | Path) -> str:
     file = str(path)
+    problem = file_problem(path, MAX_FILE_BYTES)
+    if problem:
+        raise FormatError(file, None, None, problem)
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -210,6 +220,9 @@ def _place(text: str, pos: int) -> tuple[int, int]:
 
 
 def _record(file: str, index: int, line: int | None, doc: Any) -> SourceRecord:
+    if index >= MAX_RECORDS:
+        raise FormatError(file, line, None, f"more than {MAX_RECORDS:,} customers in one file; "
+                          "split it into several files and import them together")  # fmt: skip
     if type(doc) is dict and DERIVED in doc:
         doc = {key: value for key, value in doc.items() if key != DERIVED}
     return SourceRecord(file, index, line, doc)
@@ -299,9 +312,13 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
     (from an export) is read as the row's revision; ``grading`` columns are ignored.
     """
     file, cols = str(path), _columns()
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(_text(path), newline=""))
     try:
         header = [uncell_text(h.strip()) for h in next(reader, [])]
+        if len(header) > MAX_COLUMNS:
+            raise FormatError(file, 1, MAX_COLUMNS + 1, f"{len(header):,} columns; a file may "
+                              f"have at most {MAX_COLUMNS:,}")  # fmt: skip
         for number, name in enumerate(header, start=1):
             problem = _header_problem(name, cols) if name else None  # blank: must stay empty
             if problem or (name and name in header[: number - 1]):
@@ -313,9 +330,12 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
             line, last = last + 1, reader.line_num
             if any(cell.strip() for cell in row):
                 doc = _row_document(row, plan, file, line)
-                records.append(SourceRecord(file, len(records), line, doc))
+                records.append(_record(file, len(records), line, doc))
     except csv.Error as exc:
-        raise FormatError(file, reader.line_num or 1, None, f"not readable as CSV: {exc}") from None
+        message = f"not readable as CSV: {exc}"
+        if "field limit" in str(exc):
+            message = f"a cell longer than {MAX_CELL_CHARS:,} characters, the limit for one cell"
+        raise FormatError(file, reader.line_num or 1, None, message) from None
     return records
 
 

@@ -16,6 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.document.limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_SHEET_ROWS,
+    MAX_UNPACKED_BYTES,
+    MAX_XLSX_BYTES,
+    file_problem,
+)
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY, is_clear_marker
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.inert import uncell_text
@@ -140,18 +149,47 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
     from openpyxl import load_workbook
 
     file = str(path)
-    if not Path(file).is_file():
-        raise SpreadsheetError([SheetProblem(file, "", "", "no such file; check the path")])
+    problem = file_problem(file, MAX_XLSX_BYTES) or _unpacked_problem(file)
+    if problem:
+        raise SpreadsheetError([SheetProblem(file, "", "", problem)])
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         message = f"not a readable .xlsx workbook ({type(exc).__name__}); save it as .xlsx"
         raise SpreadsheetError([SheetProblem(file, "", "", message)]) from None
     try:
-        grids = [_grid(file, ws.title, ws.iter_rows(values_only=True)) for ws in book.worksheets]
+        grids = [_grid(file, ws.title, _sheet_rows(ws)) for ws in book.worksheets]
     finally:
         book.close()
     return _records(file, _sheet_roles(grids), policy)
+
+
+def _unpacked_problem(file: str) -> str | None:
+    """A workbook whose parts would unpack to more than the limit (a zip bomb), unopened."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(file) as packed:
+            size = sum(info.file_size for info in packed.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # openpyxl says what is wrong with it
+    if size > MAX_UNPACKED_BYTES:
+        return (
+            f"unpacks to {size:,} bytes, over the limit of {MAX_UNPACKED_BYTES:,}; "
+            "split the workbook"
+        )
+    return None
+
+
+def _sheet_rows(sheet: Any) -> Iterator[Sequence[Any]]:
+    """The rows a sheet really holds, whatever size its header claims.
+
+    A sheet's stored dimension (``A1:XFD1048576``) is a claim: trusting it makes every row
+    16,384 cells wide and every missing row one more to walk. Without it only the cells that
+    exist are read.
+    """
+    sheet.reset_dimensions()
+    return iter(sheet.iter_rows(values_only=True))
 
 
 def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRecord]:
@@ -164,6 +202,7 @@ def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRe
         SpreadsheetError: as ``read_xlsx``.
     """
     roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
+    csv.field_size_limit(MAX_CELL_CHARS)
     for path in paths:
         # A cell our CSV writers neutralised (the leading apostrophe) reads back as written.
         rows = ([uncell_text(c) for c in row] for row in csv.reader(_csv_lines(Path(path))))
@@ -190,6 +229,9 @@ def is_sheet_csv(path: str | Path) -> bool:
 
 
 def _csv_lines(path: Path) -> list[str]:
+    problem = file_problem(path, MAX_FILE_BYTES)
+    if problem:
+        raise SpreadsheetError([SheetProblem(str(path), "", "", problem)])
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -249,13 +291,43 @@ def _sheet_roles(grids: Sequence[_Grid]) -> dict[str, list[_Grid]]:
 
 def _grid(file: str, name: str, rows: Iterable[Sequence[Any]]) -> _Grid:
     iterator: Iterator[Sequence[Any]] = iter(rows)
-    header = list(next(iterator, ()))
-    body = [
-        (number, row)
-        for number, row in enumerate(iterator, start=2)
-        if any(clean(v) is not None for v in row)
-    ]
+    try:
+        header = list(next(iterator, ()))
+        _check_width(file, name, 1, header)
+        body: list[tuple[int, Sequence[Any]]] = []
+        for number, row in enumerate(iterator, start=2):
+            # Missing rows come as empty ones: past Excel's last row nothing real is left.
+            if number > EXCEL_ROWS:
+                raise _limit(file, name, f"A{number}", f"a row after Excel's last ({EXCEL_ROWS:,})")
+            if row and any(clean(v) is not None for v in row):
+                _check_width(file, name, number, row)
+                if len(body) >= MAX_SHEET_ROWS - 1:
+                    message = f"more than {MAX_SHEET_ROWS - 1:,} customer rows; split the file"
+                    raise _limit(
+                        file, name, f"A{number}", f"{message} and import the parts together"
+                    )
+                body.append((number, row))
+    except csv.Error as exc:
+        message = f"not readable as CSV: {exc}"
+        if "field limit" in str(exc):
+            message = f"a cell longer than {MAX_CELL_CHARS:,} characters, the limit for one cell"
+        raise SpreadsheetError([SheetProblem(file, name, "", message)]) from None
     return _Grid(file, name, header, body)
+
+
+EXCEL_ROWS = 1_048_576
+
+
+def _check_width(file: str, name: str, number: int, row: Sequence[Any]) -> None:
+    if len(row) > MAX_COLUMNS:
+        # The last cell is the one that makes the row too wide.
+        where = f"{_letter(len(row) - 1)}{number}"
+        most = f"at most {MAX_COLUMNS:,} columns (up to {_letter(MAX_COLUMNS - 1)})"
+        raise _limit(file, name, where, f"a cell in column {len(row):,}; a sheet may use {most}")
+
+
+def _limit(file: str, sheet: str, cell: str, message: str) -> SpreadsheetError:
+    return SpreadsheetError([SheetProblem(file, sheet, cell, message)])
 
 
 def _records(where: str, roles: Mapping[str, list[_Grid]], policy: Policy) -> list[SheetRecord]:

@@ -734,8 +734,13 @@ class Archive:
         aborted = self._uncommitted(meta)
         txn = max([meta["last_txn"], *aborted]) + 1
         size = meta.get("history_size", 0)
+        before = history.history_size(self.path)
         if events:
-            size = history.append_events(self.path, [{**e, "txn": txn} for e in events])
+            try:
+                size = history.append_events(self.path, [{**e, "txn": txn} for e in events])
+            except BaseException:
+                history.drop_after(self.path, before)  # half a line of a full disk
+                raise
         meta.update(
             {
                 "last_txn": txn,
@@ -744,4 +749,19 @@ class Archive:
             }
         )
         # On failure ``_changing`` drops the cache, so the meta changed above is re-read.
-        (write or self._snap.write)()
+        try:
+            (write or self._snap.write)()
+        except BaseException:
+            # A refused write leaves no events behind (they would only be skipped as aborted);
+            # unless the file was replaced after all and only a later step failed.
+            if self._on_disk_txn() != txn:
+                history.drop_after(self.path, before)
+            raise
+
+    def _on_disk_txn(self) -> int | None:
+        """The last transaction the archive file on disk holds, read afresh."""
+        self._snap.invalidate()
+        try:
+            return int(self._snap.peek_meta()["last_txn"])
+        except Exception:
+            return None

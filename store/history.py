@@ -89,6 +89,34 @@ def append_verbatim(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
         os.close(fd)
 
 
+def history_size(archive: Path) -> int:
+    """The history file's size now (0 when there is none yet)."""
+    try:
+        return history_path(archive).lstat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def drop_after(archive: Path, size: int) -> None:
+    """Cut the history back to ``size`` bytes: the events of a write that was refused.
+
+    Only called under the archive's lock, right after the append it undoes. A failure here is
+    harmless: the lines stay as an aborted transaction, never shown.
+    """
+    try:
+        fd = _open(history_path(archive), os.O_WRONLY)
+    except (OSError, ArchiveWriteError):
+        return
+    try:
+        if os.fstat(fd).st_size > size:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _open(path: Path, flags: int) -> int:
     """Open the history without following a symbolic link (one planted in a shared folder
     would make us append to, or read, any file it points at).

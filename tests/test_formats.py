@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from creditfile.demodata.customers import generate_customers
+from creditfile.document.limits import MAX_CELL_CHARS
 from creditfile.engine import grade_archive
 from creditfile.engine.validation import validate_customers
 from creditfile.formats.interchange import (
@@ -163,7 +164,8 @@ def test_csv_records_know_their_lines_even_with_multiline_cells(tmp_path: Path) 
         ("id,name,nature\nC1,甲,individual,extra\n", 2, 4, "quote cells with commas"),
         ("id,name,nature,leases\nC1,甲,individual,[{\n", 2, 4, "leases: not valid JSON"),
         ("id,name,nature,\nC1,甲,individual,x\n", 2, 4, "without a header"),
-        ('id,name\nC1,"' + "长" * 200_000 + '"\n', 2, None, "not readable as CSV"),
+        # One limit for a cell, far above any note (SECURITY.md, Import limits).
+        ('id,name\nC1,"' + "x" * (MAX_CELL_CHARS + 1) + '"\n', 2, None, "a cell longer than"),
     ],
 )
 def test_csv_layout_errors_are_located(

@@ -94,6 +94,8 @@ def test_a_failed_write_leaves_the_archive_whole_and_says_so(
 ) -> None:
     before = archive.path.read_bytes()
     history_before = archive.history()
+    history_file = archive.path.with_name("archive.json.history.jsonl")
+    history_bytes = history_file.read_bytes()
     name, make = FAULTS[fault]
     monkeypatch.setattr(os, name, make(getattr(os, name)))
     with pytest.raises(ArchiveWriteError) as caught:
@@ -102,6 +104,7 @@ def test_a_failed_write_leaves_the_archive_whole_and_says_so(
     assert str(archive.path.name) in str(caught.value)
     assert "try again" in str(caught.value)
     assert archive.path.read_bytes() == before
+    assert history_file.read_bytes() == history_bytes  # no aborted events left behind
     assert not list(archive.path.parent.glob(".archive.json.tmp-*"))
     assert archive.history() == history_before
     assert archive.records()["C1"]["name"] == "中建三局"
