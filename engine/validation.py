@@ -25,6 +25,7 @@ from creditfile.document.characters import (
     surrogate_path,
 )
 from creditfile.document.fields import catalogue_key
+from creditfile.document.id_number import id_number_problem
 from creditfile.document.identity import CODE_PATTERN, credit_code_problem
 from creditfile.document.values import amount_problem
 from creditfile.policy.errors import format_path
@@ -223,6 +224,10 @@ def _word(error: jsonschema.ValidationError) -> list[Problem]:
         missing = [key for key in wanted if key not in value]
         return [Problem(format_path([*path, k]), f"{k} is required; add it") for k in missing]
     where = format_path(path)
+    if where.startswith(PERSONAL_PREFIX):
+        # Personal data is never repeated in a message, a log line or the history.
+        text = _message(kind, _NOT_SHOWN, wanted, schema) or "is not valid here"
+        return [Problem(where, text)]
     if kind == "type" and isinstance(value, str) and _is_amount(where):
         return [Problem(where, amount_problem(value) or f"{_shown(value)} should be a number")]
     text = _message(kind, value, wanted, schema) or error.message
@@ -232,6 +237,17 @@ def _word(error: jsonschema.ValidationError) -> list[Problem]:
 def _is_amount(path: str) -> bool:
     found = field_catalogue().get(catalogue_key(path))
     return found is not None and found.format == "amount"
+
+
+class _NotShown:
+    """Stands for a personal value in a message: its ``repr`` says it is not shown."""
+
+    def __repr__(self) -> str:
+        return "the value (personal data, not shown)"
+
+
+_NOT_SHOWN = _NotShown()
+PERSONAL_PREFIX = "profile.person"
 
 
 def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> str | None:
@@ -427,6 +443,11 @@ class CustomerValidator:
     def _check_profile(self, profile: object, out: list[Problem]) -> None:
         if type(profile) is not dict:
             return
+        person = profile.get("person")
+        if type(person) is dict:
+            number = person.get("id_number")
+            if type(number) is str and number and (problem := id_number_problem(number)):
+                out.append(Problem("profile.person.id_number", problem))
         self._date(profile.get("founded_on"), "profile.founded_on", out)
         self._date(profile.get("trading_since"), "profile.trading_since", out)
         _nan(profile.get("registered_capital"), "profile.registered_capital", out)

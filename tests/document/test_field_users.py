@@ -112,7 +112,13 @@ FULL_DOC: dict[str, Any] = {
         "trading_since": "2010-01-01",
         "registered_capital": 1,
         "total_assets": 2,
-        "person": {"age": 40, "personality": "x", "hobbies": "y", "family": "z"},
+        "person": {
+            "age": 40,
+            "personality": "x",
+            "hobbies": "y",
+            "family": "z",
+            "id_number": "11010519491231002X",
+        },
     },
     "characteristics": {
         "development_potential": "a",

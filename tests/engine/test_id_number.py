@@ -1,0 +1,86 @@
+"""The ID number of an individual (身份证号, GB 11643-1999): checked, never quoted, personal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from creditfile.document.id_number import check_digit, id_number_problem, mask_id_number
+from creditfile.engine.validation import validate_customer
+from creditfile.policy import default_policy_path, load_policy
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "faults"))
+from faultkit import cli
+
+POLICY = load_policy(default_policy_path())
+GOOD = "11010519491231002X"  # the standard's own example
+
+
+def _doc(**person: Any) -> dict[str, Any]:
+    return {"id": "P1", "name": "张三", "nature": "individual", "profile": {"person": person}}
+
+
+def test_the_standards_example_is_accepted_in_either_case() -> None:
+    assert validate_customer(_doc(id_number=GOOD), POLICY) == []
+    assert validate_customer(_doc(id_number=GOOD.lower()), POLICY) == []
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_only_the_right_check_digit_is_accepted(first17: str) -> None:
+    right = check_digit(first17)
+    assert id_number_problem(first17 + right) is None
+    for wrong in "0123456789X":
+        if wrong != right:
+            assert "check digit" in str(id_number_problem(first17 + wrong))
+
+
+def test_a_wrong_number_is_refused_without_repeating_it() -> None:
+    bad = GOOD[:-1] + "1"
+    problems = [str(p) for p in validate_customer(_doc(id_number=bad), POLICY)]
+    assert problems == [
+        "profile.person.id_number: its check digit (the last character) does not match the "
+        "other 17 (GB 11643); check the number"
+    ]
+    for text in ("4201", "12345678901234567890", "4201-0619"):
+        problems = [str(p) for p in validate_customer(_doc(id_number=text), POLICY)]
+        assert problems and all(text not in p for p in problems), problems
+
+
+def test_no_message_repeats_a_personal_value() -> None:
+    problems = validate_customer(_doc(age="SECRET-AGE", family=["SECRET"]), POLICY)
+    assert [p.path for p in problems] == ["profile.person.age", "profile.person.family"]
+    assert all("SECRET" not in str(p) for p in problems)
+
+
+def test_the_mask_keeps_four_and_four() -> None:
+    assert mask_id_number("420106199001011234") == "4201**********1234"
+
+
+def _cells(path: Path) -> set[object]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return {value for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+            for value in row}  # fmt: skip
+
+
+def test_exports_and_show_leave_the_number_out_unless_asked(tmp_path: Path) -> None:
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps(_doc(id_number=GOOD, age=30), ensure_ascii=False) + "\n")
+    db = ["--db", str(tmp_path / "archive.json")]
+    assert cli([*db, "import", str(source)]).code == 0
+    for argv in (["show", "P1"], ["export"], ["export", "--format", "csv"]):
+        assert GOOD not in cli([*db, *argv]).out, argv
+    for flags, shown in (([], False), (["--include-personal"], True)):
+        out = tmp_path / f"e{len(flags)}.xlsx"
+        assert cli([*db, "export", *flags, "--out", str(out)]).code == 0
+        assert (GOOD in _cells(out)) is shown
+    asked = cli([*db, "show", "P1", "--include-personal"])
+    assert GOOD in asked.out
+    history = cli([*db, "history", "P1"]).out
+    assert "personal_data_revealed" in history and GOOD not in history
