@@ -26,6 +26,10 @@ def run_policy_tests(policy: Policy, tests_path: Path) -> list[SuiteResult]:
         PolicyError: the test file is missing or malformed (located problems).
     """
     file = str(tests_path)
+    if tests_path.exists() and not tests_path.is_file() and not tests_path.is_dir():
+        # A device or a pipe (/dev/zero) might never end: refused unread.
+        message = "not a regular file (a device or a pipe); name a tests file"
+        raise PolicyError([PolicyProblem(file, None, None, "", message)])
     try:
         text = tests_path.read_text("utf-8")
     except OSError as exc:

@@ -31,6 +31,10 @@ def load_policy(path: str | Path) -> Policy:
     """
     file = str(path)
     try:
+        if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
+            # A device or a pipe (/dev/zero) might never end: refused unread.
+            message = "not a regular file (a device or a pipe); name a policy file"
+            raise PolicyError([PolicyProblem(file, None, None, "", message)])
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise PolicyError(

@@ -85,6 +85,10 @@ def read_bytes(path: Path) -> bytes:
         ArchiveDamagedError: empty, or an input/output error; the message names the file.
     """
     try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            # A device or a pipe (/dev/zero) might never end: refused unread.
+            raise ArchiveUnreadableError(path, "not a regular file (a device or a pipe); "
+                                         "--db names an archive file")  # fmt: skip
         raw = path.read_bytes()
     except OSError as exc:
         raise unreadable(path, exc) from None

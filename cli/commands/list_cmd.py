@@ -108,8 +108,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.csv == "-":
         from creditfile.spreadsheets.reading import write_table_csv
 
-        env.stdout.write("\ufeff")
-        write_table_csv(env.stdout, [table])
+        stream = env.data_stream()  # escaped on a terminal, exact into a pipe
+        if stream is env.stdout:
+            stream.write("\ufeff")
+        write_table_csv(stream, [table])
     elif args.csv:
         export_list(table, args.csv, archive=env.db_path, option="--csv")
         env.warn(f"wrote {count} to {args.csv}")

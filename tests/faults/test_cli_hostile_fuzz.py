@@ -159,7 +159,8 @@ def test_every_command_with_hostile_arguments(place: dict[str, str], data: st.Da
     said = outcome.out + outcome.err
     assert TRACEBACK not in said, (argv, outcome.err[-2000:])
     assert outcome.code in EXIT_CODES, (argv, outcome.code, outcome.err[-500:])
-    assert RAW.search(said) is None, (argv, RAW.findall(said))
+    # CSV on stdout ends its lines in CR LF, as the format says; nothing else may be raw.
+    assert RAW.search(said.replace("\r\n", "\n")) is None, (argv, RAW.findall(said))
     assert took < 20, (argv, took)
     if outcome.code != 0:
         assert outcome.err.strip() or ("--json" in argv and outcome.out.strip()), argv
@@ -182,6 +183,9 @@ HOSTILE_CASES = [
     (["import", "@surrogate.json"], "surrogate"),
     (["import", "@wide.csv"], "columns"),
     (["import", "@zero"], "not a regular file"),
+    (["policy", "check", "@zero"], "not a regular file"),
+    (["--policy", "@zero", "explain", "C000001"], "not a regular file"),
+    (["--db", "@zero", "history"], "not a regular file"),
     (["import", "@formula.jsonl"], ""),
     (["policy", "check", "@regex.yaml"], "=~"),
     (["policy", "check", "@nan.yaml"], "nan.yaml"),
