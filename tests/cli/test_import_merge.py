@@ -207,7 +207,7 @@ def test_leases_merge_by_contract_and_a_source_is_not_added_twice(
         "id": "C3",
         "leases": [
             {"contract": "L-C3", "amount": 1_200_000},
-            {"contract": "L-C3b", "item": "formwork", "start": "2026-02-01", "amount": 50_000,
+            {"contract": "L-C3b", "item": "steel_formwork", "start": "2026-02-01", "amount": 50_000,
              "status": "active"},
         ],
         "sources": [{"kind": "customer_form", "on": "2026-01-01", "by": "王敏",
