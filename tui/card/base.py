@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -260,7 +260,13 @@ class CardBase(Screen[None]):
     def load_tops(self) -> None:
         """Work out the archive-wide top in the background, then show the live preview."""
         tops = self.backend.tops()
-        self.app.call_from_thread(self._tops_ready, tops)
+        self.app.call_from_thread(self._while_open, self._tops_ready, tops)
+
+    def _while_open(self, show: Callable[..., None], *args: Any) -> None:
+        """Call ``show`` with what a background job found, unless the card was closed while
+        it ran (its widgets are gone then: nothing is left to show it in)."""
+        if self in self.app.screen_stack:
+            show(*args)
 
     def _tops_ready(self, tops: Mapping[str, Decimal]) -> None:
         self._tops = tops
@@ -310,7 +316,7 @@ class CardBase(Screen[None]):
         if self.draft.is_new:
             return
         events = self.backend.history(self.draft.customer_id)
-        self.app.call_from_thread(self._show_history, events)
+        self.app.call_from_thread(self._while_open, self._show_history, events)
 
     def _show_history(self, events: Sequence[Mapping[str, Any]]) -> None:
         table = self.query_one("#history-table", DataTable)
@@ -395,7 +401,7 @@ class CardBase(Screen[None]):
             "personal_data_revealed",
             {"via": "creditfile tui", "section": "profile.person"},
         )
-        self.app.call_from_thread(self.history_changed)
+        self.app.call_from_thread(self._while_open, self.history_changed)
 
     def first_invalid(self) -> Widget | None:
         """The editor of the first invalid field, after showing its tab."""
