@@ -81,8 +81,8 @@ def follow_grades(
         facts = dict(zip(docs, facts_of(list(docs.values()), policy, when), strict=True))
         tops = _kept_tops(reference, records, facts, policy, when)
         if tops is None:  # moved, or nothing graded yet: the tops of every customer
-            every = [customer_document(record) for record in records.values()]
-            every_facts = facts_of(every, policy, when)
+            every = [docs.get(cid) or customer_document(record) for cid, record in records.items()]
+            every_facts = _every_facts(records, every, facts, policy, when)
             tops = archive_tops(every_facts, policy)
             shown = {fact: as_number(top) for fact, top in tops.items()}
             if reference is not None:
@@ -98,6 +98,20 @@ def follow_grades(
         return GradeFollow(report.gradings, None, cause)
 
     return follow
+
+
+def _every_facts(
+    records: Mapping[str, JSONObject],
+    every: list[JSONObject],
+    known: Mapping[str, CustomerFacts],
+    policy: Policy,
+    when: date,
+) -> list[CustomerFacts]:
+    """The facts of every document of ``every`` (in ``records`` order), computing only those
+    not ``known`` already: an import of many new customers would otherwise compute them twice."""
+    missing = [doc for cid, doc in zip(records, every, strict=True) if cid not in known]
+    computed = iter(facts_of(missing, policy, when))
+    return [known[cid] if cid in known else next(computed) for cid in records]
 
 
 def _reference_grading(

@@ -17,6 +17,7 @@ from creditfile.store import (
     ArchiveNotFoundError,
     ArchiveWriteError,
     AtomicJSONStorage,
+    CustomerWrite,
     DuplicateCustomerError,
     RegradeCancelledError,
     StaleRevisionError,
@@ -408,3 +409,18 @@ def test_a_damaged_customers_table_is_refused_untouched(
     (problem,) = check_archive(archive.path)
     assert str(archive.path) in problem
     assert "last good copy" in problem
+
+
+def test_a_created_customer_lists_the_fields_it_was_created_with(archive: Archive) -> None:
+    doc = {
+        **_doc("C1"),
+        "contact": {"phone": "027-1234567", "address": None},
+        "profile": {},
+        "leases": [{"contract_no": "L1"}],
+        "note": None,
+    }
+    archive.write_customers(lambda _records: [CustomerWrite("C1", doc, {})], actor="wang")
+    created = Archive.open(archive.path).history("C1")[0]
+    assert created["created"] is True
+    assert created["fields"] == ["contact.phone", "id", "leases", "name", "nature"]
+    assert "changes" not in created  # a new customer's values are its first revision
