@@ -12,9 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.constants import PHRASES_DICT
-
 COLUMNS = (
     "id",
     "name",
@@ -95,6 +92,12 @@ class PinyinKeys:
     """
 
     def __init__(self) -> None:
+        # Loading pypinyin takes 0.7 s of CPU: only a search pays it, not every command.
+        from pypinyin import Style, lazy_pinyin, pinyin
+        from pypinyin.constants import PHRASES_DICT
+
+        self._pinyin, self._lazy_pinyin, self._phrases = pinyin, lazy_pinyin, PHRASES_DICT
+        self._normal, self._first_letter = Style.NORMAL, Style.FIRST_LETTER
         self._chars: dict[str, tuple[str, str, bool]] = {}
         self._pairs: dict[str, tuple[str, str]] = {}
 
@@ -103,19 +106,19 @@ class PinyinKeys:
             low = char.lower()
             entry = (low, low, False)
         else:
-            readings = pinyin(char, heteronym=True, style=Style.NORMAL)[0]
-            first = pinyin(char, style=Style.FIRST_LETTER)[0][0]
+            readings = self._pinyin(char, heteronym=True, style=self._normal)[0]
+            first = self._pinyin(char, style=self._first_letter)[0][0]
             entry = (readings[0], first, len(set(readings)) > 1)
         self._chars[char] = entry
         return entry
 
     def _pair(self, pair: str) -> tuple[str, str] | None:
         """The readings of a known two-character word, or None."""
-        if pair not in PHRASES_DICT:
+        if pair not in self._phrases:
             return None
         found = self._pairs.get(pair)
         if found is None:
-            first, second = lazy_pinyin(pair)[:2]
+            first, second = self._lazy_pinyin(pair)[:2]
             found = self._pairs[pair] = (first, second)
         return found
 

@@ -7,8 +7,6 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import shtab
-
 from creditfile.presentation.inert import terminal_text
 
 if TYPE_CHECKING:
@@ -16,18 +14,8 @@ if TYPE_CHECKING:
 
 SHELLS = ("bash", "zsh", "fish")
 
-# What each file-taking argument completes to, by its ``dest``; everything else that names a
-# file (metavar FILE or PATH) completes to any file.
-POLICY_FILES = shtab.glob("*.yaml", "*.yml")
-ARCHIVE_FILES = shtab.glob("*.json")
-DATA_FILES = shtab.glob("*.json", "*.jsonl", "*.csv", "*.xlsx")
-BY_DEST: dict[str, Any] = {
-    "policy": POLICY_FILES,
-    "old": POLICY_FILES,
-    "new": POLICY_FILES,
-    "tests": POLICY_FILES,
-    "db": ARCHIVE_FILES,
-}
+# Every other command imports this module to build its parser; shtab (0.4 s to load) is loaded
+# only when a completion script is asked for.
 FILE_METAVARS = {"FILE", "PATH", "TESTFILE"}
 
 
@@ -71,12 +59,20 @@ def _actions(
 
 
 def _completion_of(path: tuple[str, ...], action: argparse.Action) -> Any:
-    if action.dest in BY_DEST:
-        return BY_DEST[action.dest]
+    """What a file-taking argument completes to, by its ``dest``; anything else that names a
+    file (metavar FILE or PATH) completes to any file."""
+    import shtab
+
+    policy_files = shtab.glob("*.yaml", "*.yml")
+    by_dest = {"policy", "old", "new", "tests"}
+    if action.dest in by_dest:
+        return policy_files
+    if action.dest == "db":
+        return shtab.glob("*.json")
     if action.dest in ("file", "files") and path[:1] == ("policy",):
-        return POLICY_FILES
+        return policy_files
     if action.dest == "files" and path[:1] == ("import",):
-        return DATA_FILES
+        return shtab.glob("*.json", "*.jsonl", "*.csv", "*.xlsx")
     if action.metavar in FILE_METAVARS:
         return shtab.FILE
     return None
@@ -92,6 +88,8 @@ def mark_files(parser: argparse.ArgumentParser) -> None:
 
 def script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script of ``parser`` for ``shell`` (one of :data:`SHELLS`)."""
+    import shtab
+
     mark_files(parser)
     text: str = shtab.complete(parser, shell=shell)
     return text
