@@ -328,29 +328,16 @@ class Archive:
         Raises:
             ArchiveWriteError: the write failed; the archive is unchanged.
         """
-        with self._changing(), gc_paused():
-            at = now_text()
-            events = []
-            added = 0
-            for doc in docs:
-                cid = str(doc["id"])
-                current = self._snap.records.get(cid)
-                added += current is None
-                record = build_record(doc, current, actor, at)
-                self._snap.put(cid, record)
-                events.append(
-                    {
-                        "kind": "customer_imported",
-                        "customer_id": cid,
-                        "actor": actor,
-                        "at": at,
-                        "rev": record["_meta"]["rev"],
-                        "created": current is None,
-                        **(change_detail(current, doc) if current is not None else {}),
-                    }
-                )
-            self._commit(events)
-            return ImportResult(added=added, replaced=len(docs) - added)
+        added: list[int] = []
+
+        def every_document(records: Mapping[str, dict[str, Any]]) -> list[CustomerWrite]:
+            new = {str(doc["id"]) for doc in docs} - set(records)
+            added.append(len(new))
+            return [CustomerWrite(str(doc["id"]), doc, {}) for doc in docs]
+
+        self.write_customers(every_document, actor=actor)
+        count = added[-1] if added else 0
+        return ImportResult(added=count, replaced=len(docs) - count)
 
     def write_customers(
         self,
