@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from creditfile.document.fields import field_catalogue
+from creditfile.document.paths import value_at
 
 
 @cache
@@ -22,7 +23,7 @@ def personal_sections() -> tuple[tuple[str, ...], ...]:
 
 def has_personal(doc: Mapping[str, Any]) -> bool:
     """Whether ``doc`` carries any personal information."""
-    return any(_get(doc, path) is not None for path in personal_sections())
+    return any(value_at(doc, path) is not None for path in personal_sections())
 
 
 def without_personal(doc: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -33,15 +34,6 @@ def without_personal(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     for path in personal_sections():
         doc = _drop(doc, path)
     return doc
-
-
-def _get(doc: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = doc
-    for step in path:
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(step)
-    return node
 
 
 def _drop(node: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:

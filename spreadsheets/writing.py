@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from creditfile.document import has_personal
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY
+from creditfile.document.paths import value_at
 from creditfile.document.values import AMOUNT_CELL_FORMAT, format_amount
 from creditfile.policy.model import Policy
 from creditfile.presentation.inert import cell_text, is_formula_like
@@ -276,15 +277,6 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-def _get(doc: Mapping[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
-
-
 def _labelled(fld: Field, value: Any, policy: Policy) -> Any:
     # Keys are written as the Chinese labels people read; the import reads either back.
     if value is None:
@@ -354,7 +346,7 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
     headers.append(REVISION_HEADERS[0])
     kinds.append("int")
     rows = [
-        [_labelled(f, _get(d, f.path), policy) for f in fields]
+        [_labelled(f, value_at(d, f.path), policy) for f in fields]
         + _grading_values(d.get("grading"), policy)
         + [d.get(REVISION_KEY)]
         for d in docs

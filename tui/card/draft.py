@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from creditfile.document.paths import value_at
 from creditfile.store import customer_document
-from creditfile.tui.card.fields import FieldKind, FieldSpec, get_path, parse_value, set_path
+from creditfile.tui.card.fields import FieldKind, FieldSpec, parse_value, set_path
 
 PERSON_PATH = "profile.person"
 
@@ -75,7 +76,7 @@ class Draft:
 
     def value(self, path: str) -> Any:
         """The working value at a dotted ``path``."""
-        return get_path(self.doc, path)
+        return value_at(self.doc, path)
 
     def set_text(self, spec: FieldSpec, text: str) -> None:
         """Store what was typed into ``spec``'s input (empty text removes the value)."""

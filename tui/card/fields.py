@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -141,16 +141,6 @@ def format_value(value: Any, kind: FieldKind = "text") -> str:
     if isinstance(value, float) and value.is_integer() and kind == "int":
         return str(int(value))
     return str(value)
-
-
-def get_path(doc: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted ``path`` of ``doc``, or None when any step is missing."""
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(part)
-    return node
 
 
 def set_path(doc: dict[str, Any], path: str, value: Any) -> None:
