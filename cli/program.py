@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.runs",
     "creditfile.cli.commands.duplicates",
     "creditfile.cli.commands.merge",
+    "creditfile.cli.commands.quote",
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",

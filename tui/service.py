@@ -39,9 +39,11 @@ from creditfile.application.policy_choice import (
     check_disk,
     resolve_policy,
 )
+from creditfile.application.quotes import issue_quote, price_for_customer, quote_request
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
 from creditfile.application.reporting import ArchiveView
+from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
 from creditfile.store import (
     ArchiveStore,
@@ -264,6 +266,35 @@ class ArchiveService:
             if self._tops is None:
                 self._tops = archive_tops(self.documents(), self.policy, self._as_of)
             return self._tops
+
+    def price_quote(
+        self, customer_id: str, item: str, list_price: str, quantity: int, months: int
+    ) -> Quote:
+        """The quote under the customer's stored grading; nothing is recorded."""
+        request = quote_request(self.policy, item, list_price, quantity, months)
+        return price_for_customer(self._open(), customer_id, request, self.policy)
+
+    def issue_quote(
+        self,
+        customer_id: str,
+        item: str,
+        list_price: str,
+        quantity: int,
+        months: int,
+        *,
+        allow_over_limit: bool,
+    ) -> Quote:
+        """Price the quote and record it in the customer's history (``quote_issued``)."""
+        request = quote_request(self.policy, item, list_price, quantity, months)
+        return issue_quote(
+            self._open(),
+            customer_id,
+            request,
+            self.policy,
+            actor=self.actor,
+            allow_over_limit=allow_over_limit,
+            via="creditfile tui",
+        )
 
     def new_id(self) -> str:
         """An unused id to propose for a new customer: the one after the highest."""

@@ -11,9 +11,11 @@ from typing import Any
 from creditfile.application.changes import change_lines, field_label
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.merging import history_ids
+from creditfile.application.quotes import QUOTE_EVENT, quote_summary
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
+from creditfile.policy import Policy
 from creditfile.store.audit import clean_actor
 
 DEFAULT_LIMIT = 200
@@ -37,7 +39,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "--event",
         metavar="KIND",
         help="only events of this kind (customer_changed, customer_imported, grade_changed, "
-        "regrade_run, policy_activated, personal_data_revealed …)",
+        "regrade_run, policy_activated, personal_data_revealed, quote_issued …)",
     )
     parser.add_argument(
         "--limit",
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _when(e.get("at")),
             e.get("customer_id") or "",
             str(e.get("kind", "")),
-            [line.text() for line in change_lines(e, "zh", policy)] or _detail(e),
+            [line.text() for line in change_lines(e, "zh", policy)] or _detail(e, policy),
             clean_actor(e.get("actor", "")),
             _account(e),
         ]
@@ -127,7 +129,9 @@ def _account(event: dict[str, Any]) -> str:
     return clean_actor(f"{event['os_user']}@{event.get('host', '?')}")
 
 
-def _detail(event: dict[str, Any]) -> str:
+def _detail(event: dict[str, Any], policy: Policy) -> str:
+    if event.get("kind") == QUOTE_EVENT:
+        return quote_summary(event, "zh", policy)
     if event.get("kind") == "grade_changed":
         return (
             f"{event.get('from') or '—'} → {event.get('to') or '—'} {event.get('total') or ''}"

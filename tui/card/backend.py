@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from creditfile.application.card import draft_breakdown
+from creditfile.engine.quotes import Quote
 from creditfile.policy.model import Policy
 from creditfile.tui.card.draft import ProblemLike
 
@@ -66,6 +67,32 @@ class CardBackend(Protocol):
 
     def new_id(self) -> str:
         """An unused customer id to propose for a new customer."""
+
+    def price_quote(
+        self, customer_id: str, item: str, list_price: str, quantity: int, months: int
+    ) -> Quote:
+        """The quote under the customer's stored grading; nothing is recorded.
+
+        Raises:
+            QuoteError: the request cannot be priced (the message says what to change).
+        """
+
+    def issue_quote(
+        self,
+        customer_id: str,
+        item: str,
+        list_price: str,
+        quantity: int,
+        months: int,
+        *,
+        allow_over_limit: bool,
+    ) -> Quote:
+        """Price the quote and record it in the customer's history.
+
+        Raises:
+            QuoteError: the request cannot be priced.
+            OverLimitError: over the credit limit and not allowed; nothing was recorded.
+        """
 
 
 def explain_draft(

@@ -9,6 +9,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Select, TabbedContent
 
+from creditfile.engine.quotes import Quote
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.row_actions import RecordActions
 from creditfile.tui.card.saving import SaveActions
@@ -27,6 +28,7 @@ CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
     ("c", "close_lease", "key.lease_close", "card.lease_close", True, False),
     ("x", "cancel_lease", "key.lease_cancel", "card.lease_cancel", True, False),
     ("v", "verify", "key.verify", "card.verify_source", True, False),
+    ("q", "quote", "key.quote", "card.quote", True, False),
 )
 
 # Actions that only mean something on one tab; elsewhere they are hidden from the footer.
@@ -39,7 +41,17 @@ TAB_ACTIONS = {
 
 # Keys that are also text: while a field has the focus they are typed, never acted on.
 LETTER_ACTIONS = frozenset(
-    {"edit", "next_tab", "prev_tab", "reveal", "add", "close_lease", "cancel_lease", "verify"}
+    {
+        "edit",
+        "next_tab",
+        "prev_tab",
+        "reveal",
+        "add",
+        "close_lease",
+        "cancel_lease",
+        "verify",
+        "quote",
+    }
 )
 
 
@@ -72,7 +84,9 @@ class CustomerScreen(SaveActions, RecordActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide tab-specific actions on other tabs, and editing actions on a missing card;
         while a field has the focus, letters are the field's, not the card's."""
-        if self.missing and action in ("edit", "save", "reveal", *TAB_ACTIONS):
+        if self.missing and action in ("edit", "save", "reveal", "quote", *TAB_ACTIONS):
+            return False
+        if action == "quote" and self.draft.is_new:
             return False
         if action in LETTER_ACTIONS and isinstance(self.focused, Input | Select):
             return False
@@ -80,6 +94,22 @@ class CustomerScreen(SaveActions, RecordActions):
         if tabs is None or not self.is_mounted:
             return True
         return str(self.query_one(TabbedContent).active).removeprefix("tab-") in tabs
+
+    def action_quote(self) -> None:
+        """``q``: price a lease for this customer under its grade's terms; record it."""
+        from creditfile.tui.card.quote_dialog import QuoteDialog
+
+        if self.missing or self.draft.is_new:
+            return
+        cid = self.draft.customer_id
+        name = str(self.draft.doc.get("name") or "")
+        self.app.push_screen(QuoteDialog(self.backend, cid, name), self._quoted)
+
+    def _quoted(self, quote: Quote | None) -> None:
+        if quote is None:
+            return
+        self.notify(tr(self.lang, "quote.recorded", id=self.draft.customer_id))
+        self.history_changed()
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:

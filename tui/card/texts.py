@@ -148,6 +148,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.source_verified": ("资料核实", "source verified"),
     "event.customer_merged": ("合并档案", "merged"),
     "event.customer_merged_away": ("并入其他档案", "merged into another"),
+    "event.quote_issued": ("报价", "quote"),
     # buttons and modals
     "button.save": ("保存", "Save"),
     "button.cancel": ("取消", "Cancel"),
@@ -198,6 +199,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "key.lease_close": ("结束租赁", "Close lease"),
     "key.lease_cancel": ("取消租赁", "Cancel lease"),
     "key.verify": ("核实", "Verify"),
+    "key.quote": ("报价", "Quote"),
+    # the quote dialog
+    "quote.title": ("报价 · {id} {name}", "Quote · {id} {name}"),
+    "quote.list_price": ("单价(元/件·月)", "Price/unit/month"),
+    "quote.quantity": ("数量", "Quantity"),
+    "quote.months": ("租期(月)", "Months"),
+    "quote.allow": ("超出信用额度仍记录", "Record even over the credit limit"),
+    "quote.record": ("记录报价", "Record quote"),
+    "quote.fill": ("填写单价后显示报价", "Enter the list price to see the quote"),
+    "quote.grade": ("等级 {grade}{label}", "Grade {grade}{label}"),
+    "quote.ungraded": ("未评级:按 {grade} 级条件", "Ungraded: grade {grade}'s terms apply"),
+    "quote.list_amount": ("标价金额 {amount}", "List amount {amount}"),
+    "quote.discount": ("优惠 {pct}% = {amount}", "Discount {pct}% = {amount}"),
+    "quote.amount": ("报价金额 {amount}", "Amount {amount}"),
+    "quote.deposit": ("押金 {pct}% = {amount}", "Deposit {pct}% = {amount}"),
+    "quote.payment": ("回款 {method},{days} 天", "Payment {method}, {days} days"),
+    "quote.headroom": (
+        "信用额度 {limit} − 应收 {owed} = 余量 {headroom}",
+        "Credit limit {limit} − outstanding {owed} = headroom {headroom}",
+    ),
+    "quote.within": ("在信用额度内", "Within the credit limit"),
+    "quote.over": ("超出信用额度 {excess}", "Over the credit limit by {excess}"),
+    "quote.need_allow": (
+        "报价超出信用额度 {excess};勾选「超出信用额度仍记录」后再记录,或减少数量",
+        "The quote is over the credit limit by {excess}: tick "
+        "'Record even over the credit limit' to record it, or quote less",
+    ),
+    "quote.recorded": ("报价已记入 {id} 的历史", "Quote recorded in {id}'s history"),
 }
 
 
@@ -211,6 +240,8 @@ TAB_SECTIONS = {
     "assessment": "assessment",
     "sources": "sources",
 }
+TEXTS["quote.item"] = (field_catalogue()["leases[].item"].label.zh,
+                      field_catalogue()["leases[].item"].label.en)  # fmt: skip
 TEXTS.update(
     {
         f"tab.{tab}": (label.zh, label.en)

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from creditfile.application.changes import change_lines
+from creditfile.application.quotes import QUOTE_EVENT, quote_summary
 from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.tui.card.fields import format_money
@@ -359,7 +360,9 @@ def history_row(
     if label == f"event.{kind}":
         label = kind
     changes = change_lines(event, lang, policy)
-    if kind == "grade_changed" or ("from" in event and "to" in event):
+    if kind == QUOTE_EVENT:
+        detail = quote_summary(event, lang, policy)
+    elif kind == "grade_changed" or ("from" in event and "to" in event):
         detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"
     elif changes:
         # One line per changed field: label, old value, new value (personal values masked).

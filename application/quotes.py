@@ -1,0 +1,255 @@
+"""Quoting a lease to a customer: the terms of its current grading, the amount, the credit
+headroom, and the quote recorded in the customer's history.
+
+The pricing itself is ``engine.quotes`` (pure); the terms come from ``engine.terms``. A quote
+over the credit limit is refused unless the caller allows it, and an allowed one is recorded
+as such (``allowed_over_limit``). A refused quote writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from creditfile.application.lookup import find_customer
+from creditfile.document.values import AmountError, format_amount, parse_amount
+from creditfile.engine.quotes import Quote, QuoteRequest, outstanding_of, price_quote
+from creditfile.engine.terms import terms_that_apply
+from creditfile.policy import CreditfileError, Policy
+from creditfile.store import ArchiveStore
+
+QUOTE_EVENT = "quote_issued"
+"""The history event of a recorded quote."""
+
+MAX_QUANTITY = 1_000_000
+MAX_MONTHS = 1200
+MAX_LIST_PRICE = Decimal(1_000_000_000_000)
+
+
+class QuoteError(CreditfileError):
+    """A quote that cannot be made as asked; the message says what to change."""
+
+
+class OverLimitError(QuoteError):
+    """The quote's amount exceeds the customer's credit headroom; nothing was recorded.
+
+    Attributes:
+        quote: The priced quote, to show.
+    """
+
+    def __init__(self, message: str, quote: Quote) -> None:
+        super().__init__(message)
+        self.quote = quote
+
+
+def quote_request(
+    policy: Policy, item: str, list_price: str, quantity: int = 1, months: int = 1
+) -> QuoteRequest:
+    """A checked quote request from what a person typed.
+
+    Args:
+        policy: Names the leased-item categories (a label such as 盘扣式脚手架 is accepted).
+        item: The leased-item category key or label.
+        list_price: The list price per unit and month, as an amount (``1,200``, ``1.2万``).
+        quantity: How many units (1 or more).
+        months: How many months (1 or more).
+
+    Raises:
+        QuoteError: naming the value and how to write it.
+    """
+    key = _item_key(policy, item.strip())
+    try:
+        price = Decimal(str(parse_amount(list_price)))
+    except AmountError as exc:
+        raise QuoteError(f"--list-price: {exc}") from None
+    if price.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise QuoteError(
+            f"--list-price {list_price!r}: a price is in CNY to the cent (at most two decimals)"
+        )
+    if price <= 0 or price > MAX_LIST_PRICE:
+        raise QuoteError(
+            f"--list-price {list_price!r}: give the list price per unit and month, "
+            f"more than 0 and at most {format_amount(MAX_LIST_PRICE)}"
+        )
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise QuoteError(f"--quantity {quantity}: give a whole number from 1 to {MAX_QUANTITY:,}")
+    if not 1 <= months <= MAX_MONTHS:
+        raise QuoteError(f"--months {months}: give a whole number of months from 1 to {MAX_MONTHS}")
+    return QuoteRequest(item=key, list_price=price, quantity=quantity, months=months)
+
+
+def _item_key(policy: Policy, item: str) -> str:
+    categories = policy.item_categories
+    if not categories or item in categories:
+        if not item:
+            raise QuoteError("--item: name the leased item (a category key of the policy)")
+        return item
+    by_label = {label: key for key, label in categories.items()}
+    if item in by_label:
+        return by_label[item]
+    close = difflib.get_close_matches(item, [*categories, *by_label], n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    listed = ", ".join(f"{key} ({label})" for key, label in categories.items())
+    raise QuoteError(
+        f"--item {item!r} is not a leased-item category of the policy; {hint}one of: {listed}"
+    )
+
+
+def price_for_customer(
+    archive: ArchiveStore, customer_id: str, request: QuoteRequest, policy: Policy
+) -> Quote:
+    """The quote for one customer under its current (stored) grading; nothing is written.
+
+    Raises:
+        CustomerNotFoundError: no such customer (close ids suggested).
+    """
+    doc = find_customer(archive, customer_id)
+    record = archive.get(customer_id) or {}
+    grading = record.get("_grading")
+    grade = grading.get("grade") if isinstance(grading, Mapping) else None
+    grade = grade if isinstance(grade, str) else None
+    nature = doc.get("nature") if isinstance(doc.get("nature"), str) else None
+    terms_grade = grade if grade is not None else policy.below_lowest.name
+    return price_quote(
+        request,
+        terms_that_apply(policy, grade, nature),
+        grade=grade,
+        terms_grade=terms_grade,
+        outstanding=outstanding_of(doc),
+    )
+
+
+def issue_quote(
+    archive: ArchiveStore,
+    customer_id: str,
+    request: QuoteRequest,
+    policy: Policy,
+    *,
+    actor: str,
+    allow_over_limit: bool = False,
+    via: str = "creditfile quote",
+) -> Quote:
+    """Price the quote and record it in the customer's history (``quote_issued``).
+
+    Args:
+        archive: The archive.
+        customer_id: The customer.
+        request: What is quoted.
+        policy: The policy in force (its terms and version are recorded).
+        actor: Who quotes.
+        allow_over_limit: Record a quote over the credit limit anyway (recorded as such).
+        via: What issued it (``creditfile quote``, the card).
+
+    Raises:
+        CustomerNotFoundError: no such customer.
+        OverLimitError: over the limit and not allowed; nothing was recorded.
+    """
+    quote = price_for_customer(archive, customer_id, request, policy)
+    if quote.over_limit and not allow_over_limit:
+        raise OverLimitError(over_limit_message(customer_id, quote), quote)
+    detail = {
+        **quote_record(quote),
+        "allowed_over_limit": quote.over_limit,
+        "policy_version": policy.version,
+        "via": via,
+    }
+    archive.record_event(customer_id, QUOTE_EVENT, actor, detail)
+    return quote
+
+
+def over_limit_message(customer_id: str, quote: Quote) -> str:
+    """Why the quote is refused, and what to do."""
+    return (
+        f"{customer_id}: the quote's amount {format_amount(quote.amount)} exceeds the credit "
+        f"headroom {format_amount(quote.headroom)} (limit {format_amount(quote.credit_limit)} "
+        f"of grade {quote.terms_grade} − outstanding {format_amount(quote.outstanding)}) by "
+        f"{format_amount(quote.excess)}; nothing was recorded. Quote less, or give "
+        "--allow-over-limit to record it over the limit"
+    )
+
+
+def quote_record(quote: Quote) -> dict[str, Any]:
+    """The quote as JSON: what was asked, the terms, the amounts (numbers, to the cent)."""
+    request = quote.request
+    return {
+        "item": request.item,
+        "list_price": _money(request.list_price),
+        "quantity": request.quantity,
+        "months": request.months,
+        "grade": quote.grade,
+        "terms_grade": quote.terms_grade,
+        "list_amount": _money(quote.list_amount),
+        "discount_pct": float(quote.discount_pct),
+        "discount": _money(quote.discount),
+        "amount": _money(quote.amount),
+        "deposit_pct": float(quote.deposit_pct),
+        "deposit": _money(quote.deposit),
+        "payment_method": quote.payment_method,
+        "payment_cycle_days": quote.payment_cycle_days,
+        "credit_limit": None if quote.credit_limit is None else _money(quote.credit_limit),
+        "outstanding": _money(quote.outstanding),
+        "headroom": None if quote.headroom is None else _money(quote.headroom),
+        "over_limit": quote.over_limit,
+        "excess": _money(quote.excess),
+    }
+
+
+def _money(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.01")))
+
+
+_WORDS = {
+    "zh": {
+        "title": "报价",
+        "months": "个月",
+        "amount": "报价金额",
+        "discount": "优惠",
+        "deposit": "押金",
+        "headroom": "额度余量",
+        "over": "超出信用额度",
+        "allowed": "经确认超额度报价",
+        "ungraded": "未评级,按{grade}级条件",
+    },
+    "en": {
+        "title": "quote",
+        "months": " months",
+        "amount": "amount",
+        "discount": "discount",
+        "deposit": "deposit",
+        "headroom": "headroom",
+        "over": "over the credit limit",
+        "allowed": "quoted over the limit, as allowed",
+        "ungraded": "ungraded: grade {grade}'s terms",
+    },
+}
+
+
+def quote_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = None) -> str:
+    """A recorded quote in one line of ``lang``, as the history shows it.
+
+    ``盘扣式脚手架 ×10 · 6个月 · 报价金额 68,400.00(优惠 5%)· 押金 0.00 · 月结 90天 · 额度余量 …``
+    """
+    words = _WORDS.get(lang, _WORDS["en"])
+    item = str(event.get("item", ""))
+    label = policy.item_label(item) if policy is not None else item
+    grade = event.get("grade")
+    parts = [
+        f"{label} ×{event.get('quantity')}",
+        f"{event.get('months')}{words['months']}",
+        f"{words['amount']} {format_amount(event.get('amount'))}"
+        f" ({words['discount']} {event.get('discount_pct', 0):g}%)",
+        f"{words['deposit']} {format_amount(event.get('deposit'))}",
+        f"{event.get('payment_method', '')} {event.get('payment_cycle_days', 0)}"
+        + ("天" if lang == "zh" else " days"),
+    ]
+    if grade is None:
+        parts.insert(0, words["ungraded"].format(grade=event.get("terms_grade")))
+    if event.get("headroom") is not None:
+        parts.append(f"{words['headroom']} {format_amount(event.get('headroom'))}")
+    if event.get("allowed_over_limit"):
+        parts.append(words["allowed"])
+    elif event.get("over_limit"):
+        parts.append(words["over"])
+    return " · ".join(parts)

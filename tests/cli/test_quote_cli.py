@@ -1,0 +1,67 @@
+"""``creditfile quote`` run as a program: the table, --json, the over-limit exit and history."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import Run
+
+from creditfile.store import Archive
+
+# A new customer (10 cumulative-lease points) with 85 points: grade B (2% off, 10% deposit,
+# limit 2,000,000), owing 1,999,000.
+CUSTOMER = {
+    "id": "C1", "name": "武汉宏达建设工程有限公司", "nature": "ordinary_company",
+    "profile": {"trading_since": "2026-06-01"},
+    "leases": [{"contract": "L1", "item": "tower_crane", "start": "2026-06-01",
+                "amount": 2500000, "status": "active", "outstanding": 1999000}],
+    "assessment": {"strength": 10, "potential": 15, "reputation": 20, "payment": 20, "other": 10},
+}  # fmt: skip
+
+
+@pytest.fixture
+def graded(tmp_path: Path, run: Run) -> Path:
+    path = tmp_path / "archive.json"
+    Archive.open(path, create=True).import_customers([CUSTOMER], actor="seed")
+    assert run("regrade", "--as-of", "2026-11-29").returncode == 0
+    return path
+
+
+def test_a_quote_within_the_headroom_is_shown_and_recorded(graded: Path, run: Run) -> None:
+    # 250 × 2 × 2 = 1,000.00; 2% off = 20.00; amount 980.00; deposit 98.00; headroom 1,000.00.
+    done = run("quote", "C1", "--item", "塔式起重机", "--list-price", "250", "--quantity", "2",
+               "--months", "2")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for text in ("B 良好客户", "980.00", "2% = 20.00", "10% = 98.00", "1,000.00", "月结, 60 days"):
+        assert text in done.stdout
+    history = run("history", "C1", "--event", "quote_issued")
+    assert "quote_issued" in history.stdout
+    assert "塔式起重机 ×2 · 2个月 · 报价金额 980.00" in history.stdout
+
+
+def test_over_the_headroom_it_says_so_exits_1_and_records_nothing(graded: Path, run: Run) -> None:
+    # 1,100.00 at B: 22.00 off → 1,078.00 against a headroom of 1,000.00: over by 78.00.
+    args = ("quote", "C1", "--item", "tower_crane", "--list-price", "1100")
+    done = run(*args)
+    assert done.returncode == 1
+    assert "exceeds the credit headroom 1,000.00" in done.stderr
+    assert "by 78.00" in done.stderr and "--allow-over-limit" in done.stderr
+    assert "NO — over by 78.00" in done.stdout
+    assert "quote_issued" not in run("history", "C1").stdout
+    allowed = run(*args, "--allow-over-limit", "--json")
+    assert allowed.returncode == 0, allowed.stderr
+    body = json.loads(allowed.stdout)
+    assert body["amount"] == 1078.0 and body["over_limit"] is True and body["recorded"] is True
+    [event] = json.loads(run("history", "C1", "--event", "quote_issued", "--json").stdout)
+    assert event["allowed_over_limit"] is True and event["excess"] == 78.0
+
+
+def test_mistakes_are_named(graded: Path, run: Run) -> None:
+    unknown = run("quote", "C9", "--item", "tower_crane", "--list-price", "1")
+    assert unknown.returncode == 1 and "no customer 'C9'" in unknown.stderr
+    bad = run("quote", "C1", "--item", "tower_crane", "--list-price", "=HYPERLINK(1)")
+    assert bad.returncode == 1 and "is not an amount" in bad.stderr
+    missing = run("quote", "C1", "--list-price", "1")
+    assert missing.returncode == 2 and "--item" in missing.stderr
