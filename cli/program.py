@@ -31,6 +31,8 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.duplicates",
     "creditfile.cli.commands.merge",
     "creditfile.cli.commands.quote",
+    "creditfile.cli.commands.demand",
+    "creditfile.cli.commands.allocate",
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",

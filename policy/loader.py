@@ -153,6 +153,7 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
         ),
         item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
         review=MappingProxyType(dict(data.get("review") or {})),
+        supply_order=tuple((data.get("supply") or {}).get("order") or ("tier", "requested_on")),
         sha256=sha256,
         source=text,
         path=file,

@@ -80,6 +80,7 @@ class Policy:
     overrides: tuple[Override, ...]
     item_categories: Mapping[str, str] = field(default_factory=dict)
     review: Mapping[str, Any] = field(default_factory=dict)
+    supply_order: tuple[str, ...] = ("tier", "requested_on")
     sha256: str = ""
     source: str = ""
     path: str | None = None

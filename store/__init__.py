@@ -36,6 +36,7 @@ from creditfile.store.errors import (
 from creditfile.store.interface import (
     AmendFn,
     ArchiveStore,
+    DemandStore,
     GradeAfter,
     GradeFn,
     JSONObject,
@@ -68,6 +69,7 @@ __all__ = [
     "CustomerLines",
     "CustomerMissingError",
     "CustomerWrite",
+    "DemandStore",
     "Diagnosis",
     "DuplicateCustomerError",
     "FollowedGrades",

@@ -63,8 +63,8 @@ from creditfile.store.storage import gc_paused, read_bytes, remove_stray_temps, 
 
 
 class Archive:
-    """One archive file (a ``store.ArchiveStore`` and ``store.LineRegradingStore``). Open
-    with ``Archive.open``."""
+    """One archive file (a ``store.ArchiveStore``, ``store.LineRegradingStore`` and
+    ``store.DemandStore``). Open with ``Archive.open``."""
 
     def __init__(self, path: Path, lock_timeout: float, on_wait: Waiting | None) -> None:
         """Prefer ``Archive.open``, which checks the file."""
@@ -186,7 +186,50 @@ class Archive:
         active = self._meta_fresh().get("active_policy")
         return dict(active) if active else None
 
+    def demands(self) -> list[dict[str, Any]]:
+        """Every demand request kept in the archive, oldest first (private copies)."""
+        return [dict(demand) for demand in self._meta_fresh().get("demands") or ()]
+
     # Writing -----------------------------------------------------------------------------
+
+    def add_demands(
+        self, demands: Sequence[Mapping[str, Any]], *, actor: str
+    ) -> list[dict[str, Any]]:
+        """Keep demand requests in the archive, all of them or none, in one transaction.
+
+        Each gets the next id (``R000001`` …, never reused), who added it and when; the history
+        records each one (``demand_added``) on its customer.
+
+        Raises:
+            CustomerMissingError: a request names a customer not in the archive; nothing is
+                written.
+        """
+        with self._changing():
+            at = now_text()
+            meta = self._snap.meta
+            serial = int(meta.get("demand_serial", 0))
+            added = []
+            for demand in demands:
+                cid = str(demand["customer_id"])
+                if cid not in self._snap.records:
+                    raise CustomerMissingError(self.path, cid)
+                serial += 1
+                added.append(
+                    {**demand, "id": f"R{serial:06d}", "added_by": clean_actor(actor),
+                     "added_at": at}
+                )  # fmt: skip
+            if not added:
+                return []
+            meta["demands"] = [*(meta.get("demands") or ()), *added]
+            meta["demand_serial"] = serial
+            self._commit(
+                [
+                    {**{k: v for k, v in d.items() if k not in ("id", "added_by", "added_at")},
+                     "kind": "demand_added", "demand_id": d["id"], "actor": actor, "at": at}
+                    for d in added
+                ]
+            )  # fmt: skip
+            return [dict(d) for d in added]
 
     def save_customer(
         self,

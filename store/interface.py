@@ -231,3 +231,24 @@ class LineRegradingStore(ArchiveStore, Protocol):
     ) -> RegradeOutcome | None:
         """Regrade with ``grade_lines`` over the stored customers, or None (nothing written)
         when the store cannot: the caller then uses ``regrade``."""
+
+
+@runtime_checkable
+class DemandStore(ArchiveStore, Protocol):
+    """A store that also keeps demand requests for priority supply (``store.Archive`` does).
+
+    A request is ``{customer_id, item, quantity, wanted_on, requested_on, note}``; the store
+    adds ``id`` (``R000001`` …, never reused), ``added_by`` and ``added_at``.
+    """
+
+    def demands(self) -> list[JSONObject]:
+        """Every demand request kept, oldest first (private copies)."""
+
+    def add_demands(self, demands: Sequence[Mapping[str, Any]], *, actor: str) -> list[JSONObject]:
+        """Keep demand requests, all or none, in one transaction; each gets the next id and a
+        ``demand_added`` history event on its customer.
+
+        Raises:
+            CustomerMissingError: a request names a customer not in the archive; nothing is
+                written.
+        """

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from creditfile.application.allocation import DEMAND_EVENT, demand_summary
 from creditfile.application.changes import change_lines, field_label
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.merging import history_ids
@@ -132,6 +133,8 @@ def _account(event: dict[str, Any]) -> str:
 def _detail(event: dict[str, Any], policy: Policy) -> str:
     if event.get("kind") == QUOTE_EVENT:
         return quote_summary(event, "zh", policy)
+    if event.get("kind") == DEMAND_EVENT:
+        return demand_summary(event, "zh", policy)
     if event.get("kind") == "grade_changed":
         return (
             f"{event.get('from') or '—'} → {event.get('to') or '—'} {event.get('total') or ''}"

@@ -149,6 +149,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event.customer_merged": ("合并档案", "merged"),
     "event.customer_merged_away": ("并入其他档案", "merged into another"),
     "event.quote_issued": ("报价", "quote"),
+    "event.demand_added": ("需求登记", "demand request"),
     # buttons and modals
     "button.save": ("保存", "Save"),
     "button.cancel": ("取消", "Cancel"),

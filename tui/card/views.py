@@ -11,6 +11,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
+from creditfile.application.allocation import DEMAND_EVENT, demand_summary
 from creditfile.application.changes import change_lines
 from creditfile.application.quotes import QUOTE_EVENT, quote_summary
 from creditfile.document import field_catalogue
@@ -362,6 +363,8 @@ def history_row(
     changes = change_lines(event, lang, policy)
     if kind == QUOTE_EVENT:
         detail = quote_summary(event, lang, policy)
+    elif kind == DEMAND_EVENT:
+        detail = demand_summary(event, lang, policy)
     elif kind == "grade_changed" or ("from" in event and "to" in event):
         detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"
     elif changes:

@@ -1,0 +1,368 @@
+"""Priority supply: demand requests entered or imported, kept in the archive, and the
+allocation plan when an item is short (``reports.allocation`` ranks and shares, purely).
+
+A demand request is ``{customer_id, item, quantity, wanted_on, requested_on, note}``; the
+store adds its id (``R000001`` …), who added it and when, and records each in the customer's
+history (``demand_added``). An import of a CSV or XLSX file checks every row first and keeps
+all of them or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from creditfile.application.outputs import write_output
+from creditfile.document import field_catalogue
+from creditfile.document.values import parse_date
+from creditfile.engine.quotes import outstanding_of
+from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.tables import Column, Table
+from creditfile.reports.allocation import Standing, allocation_plan
+from creditfile.store import ArchiveStore, DemandStore, JSONObject, customer_document
+
+MAX_QUANTITY = 1_000_000
+MAX_NOTE = 500
+MAX_ROWS = 100_000
+
+
+def _label(key: str) -> str:
+    """A customer field's Chinese label, from the one field catalogue."""
+    return field_catalogue()[key].label.zh
+
+
+# Column headers a demand sheet may use, Chinese or English, for each field.
+HEADERS = {
+    "customer_id": (_label("id"), "customer_id", "customer", "id"),
+    "item": (_label("leases[].item"), "租赁物类别", "item"),
+    "quantity": ("数量", "quantity"),
+    "wanted_on": ("需求日期", "wanted_on", "wanted"),
+    "requested_on": ("申请日期", "requested_on", "requested"),
+    "note": (_label("sources[].note"), "note"),
+}
+REQUIRED = ("customer_id", "item", "quantity", "wanted_on")
+
+
+class DemandError(CreditfileError):
+    """Demand requests that cannot be kept; every problem is listed, nothing was written."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class DemandInput:
+    """One request as typed or read, before it is checked (values are text)."""
+
+    customer_id: str
+    item: str
+    quantity: str
+    wanted_on: str
+    requested_on: str = ""
+    note: str = ""
+    where: str = ""
+
+
+def check_demand(
+    entry: DemandInput, policy: Policy, customers: Mapping[str, Any], today: date
+) -> tuple[JSONObject | None, list[str]]:
+    """The request to keep, or the problems that refuse it (each naming where and what).
+
+    Args:
+        entry: The request as typed.
+        policy: Names the leased-item categories (key or label).
+        customers: The archive's records by id.
+        today: The request date when none is given.
+    """
+    at = f"{entry.where}: " if entry.where else ""
+    problems = []
+    cid = entry.customer_id.strip()
+    if cid not in customers:
+        close = difflib.get_close_matches(cid, list(customers), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        problems.append(f"{at}customer {cid!r} is not in the archive{hint}")
+    item = _item(entry.item.strip(), policy)
+    if item is None:
+        problems.append(
+            f"{at}item {entry.item!r} is not a leased-item category of the policy; one of: "
+            + ", ".join(f"{k} ({v})" for k, v in policy.item_categories.items())
+        )
+    quantity = entry.quantity.strip()
+    if not (quantity.isascii() and quantity.isdigit() and 1 <= int(quantity) <= MAX_QUANTITY):
+        problems.append(f"{at}quantity {entry.quantity!r}: give a whole number from 1 to 1,000,000")
+    wanted = parse_date(entry.wanted_on.strip())
+    if wanted is None:
+        problems.append(f"{at}wanted date {entry.wanted_on!r}: write it as YYYY-MM-DD")
+    requested = parse_date(entry.requested_on.strip()) if entry.requested_on.strip() else None
+    if entry.requested_on.strip() and requested is None:
+        problems.append(f"{at}request date {entry.requested_on!r}: write it as YYYY-MM-DD")
+    if len(entry.note) > MAX_NOTE:
+        problems.append(f"{at}note: at most {MAX_NOTE} characters")
+    if problems or item is None or wanted is None:
+        return None, problems
+    demand: JSONObject = {
+        "customer_id": cid,
+        "item": item,
+        "quantity": int(quantity),
+        "wanted_on": wanted,
+        "requested_on": requested or today.isoformat(),
+    }
+    if entry.note.strip():
+        demand["note"] = entry.note.strip()
+    return demand, []
+
+
+def _item(text: str, policy: Policy) -> str | None:
+    categories = policy.item_categories
+    if text in categories or (not categories and text):
+        return text
+    by_label = {label: key for key, label in categories.items()}
+    return by_label.get(text)
+
+
+def add_demands(
+    archive: ArchiveStore,
+    entries: Sequence[DemandInput],
+    policy: Policy,
+    *,
+    actor: str,
+    today: date,
+) -> list[JSONObject]:
+    """Check every request, then keep them all in one write (or none).
+
+    Raises:
+        DemandError: every problem, each naming its row or field; nothing was written.
+    """
+    customers = archive.records()
+    kept, problems = [], []
+    for entry in entries:
+        demand, found = check_demand(entry, policy, customers, today)
+        problems.extend(found)
+        if demand is not None:
+            kept.append(demand)
+    if problems:
+        raise DemandError(problems)
+    return demand_store(archive).add_demands(kept, actor=actor)
+
+
+def demand_store(archive: ArchiveStore) -> DemandStore:
+    """The archive as a store of demand requests.
+
+    Raises:
+        DemandError: this kind of store does not keep demand requests.
+    """
+    if not isinstance(archive, DemandStore):
+        raise DemandError(
+            [f"{archive.location}: this archive's store does not keep demand requests; "
+             "keep them in an archive file (--db FILE)"]
+        )  # fmt: skip
+    return archive
+
+
+def kept_demands(archive: ArchiveStore) -> list[JSONObject]:
+    """Every demand request kept, oldest first; none for a store that keeps none."""
+    return archive.demands() if isinstance(archive, DemandStore) else []
+
+
+DEMAND_EVENT = "demand_added"
+"""The history event of a demand request kept."""
+
+_DEMAND_WORDS = {
+    "zh": ("需求", "需求日期", "申请日期"),
+    "en": ("demand", "wanted", "requested"),
+}
+
+
+def demand_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = None) -> str:
+    """A kept demand request in one line of ``lang``, as the history shows it:
+    ``需求 R000001 · 塔式起重机 ×2 · 需求日期 2026-12-20 · 申请日期 2026-11-20``."""
+    word, wanted, requested = _DEMAND_WORDS.get(lang, _DEMAND_WORDS["en"])
+    item = str(event.get("item", ""))
+    label = policy.item_label(item) if policy is not None else item
+    parts = [
+        f"{word} {event.get('demand_id', '')}",
+        f"{label} ×{event.get('quantity')}",
+        f"{wanted} {event.get('wanted_on', '')}",
+        f"{requested} {event.get('requested_on', '')}",
+    ]
+    if event.get("note"):
+        parts.append(str(event["note"]))
+    return " · ".join(parts)
+
+
+def read_demand_file(path: str | Path) -> list[DemandInput]:
+    """The rows of a demand sheet (CSV, UTF-8 with or without BOM, or the first sheet of an
+    XLSX workbook), located as ``FILE:ROW``; headers in Chinese or English (``HEADERS``).
+
+    Raises:
+        DemandError: the file cannot be read, or a required column is missing.
+    """
+    file = Path(path)
+    try:
+        rows = _xlsx_rows(file) if file.suffix.lower() == ".xlsx" else _csv_rows(file)
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
+        raise DemandError([f"{file}: cannot be read as a demand sheet ({exc})"]) from None
+    if not rows:
+        raise DemandError([f"{file}: empty; the first row names the columns"])
+    if len(rows) > MAX_ROWS + 1:
+        raise DemandError([f"{file}: more than {MAX_ROWS:,} rows; split the file"])
+    columns = _columns(file, rows[0])
+    entries = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {key: _text(row[i]) if i < len(row) else "" for key, i in columns.items()}
+        if not any(values.values()):
+            continue
+        entries.append(DemandInput(**values, where=f"{file.name}:{number}"))
+    return entries
+
+
+def _columns(file: Path, header: Sequence[Any]) -> dict[str, int]:
+    names = {alias.lower(): key for key, aliases in HEADERS.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = names.get(_text(cell).strip().lower())
+        if key is not None and key not in columns:
+            columns[key] = index
+    missing = [HEADERS[key][0] for key in REQUIRED if key not in columns]
+    if missing:
+        raise DemandError(
+            [f"{file}: no column {', '.join(missing)}; the first row names the columns: "
+             + ", ".join(f"{aliases[0]} ({aliases[1]})" for aliases in HEADERS.values())]
+        )  # fmt: skip
+    return columns
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_rows(file: Path) -> list[list[str]]:
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        return [list(row) for row in csv.reader(stream, strict=True)]
+
+
+def _xlsx_rows(file: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(file, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def standings(archive: ArchiveStore) -> dict[str, Standing]:
+    """Every customer's standing for allocation: name, nature, stored grade, tier, total,
+    what it owes now."""
+    found = {}
+    for cid, record in archive.records().items():
+        grading = record.get("_grading") or {}
+        doc = customer_document(record)
+        nature = doc.get("nature")
+        found[cid] = Standing(
+            name=str(doc.get("name") or ""),
+            nature=nature if isinstance(nature, str) else None,
+            grade=grading.get("grade"),
+            tier=grading.get("tier"),
+            total=grading.get("total"),
+            outstanding=outstanding_of(doc),
+        )
+    return found
+
+
+def allocate(archive: ArchiveStore, policy: Policy, item: str, available: int) -> dict[str, Any]:
+    """The allocation plan of ``available`` units of ``item`` over the demand kept.
+
+    Raises:
+        DemandError: an unknown item or a negative quantity.
+    """
+    key = _item(item.strip(), policy)
+    if key is None:
+        raise DemandError(
+            [f"--item {item!r} is not a leased-item category of the policy; one of: "
+             + ", ".join(f"{k} ({v})" for k, v in policy.item_categories.items())]
+        )  # fmt: skip
+    if not 0 <= available <= MAX_QUANTITY * 1000:
+        raise DemandError([f"--available {available}: give the units there are, 0 or more"])
+    return allocation_plan(
+        kept_demands(archive), standings(archive), policy, item=key, available=available
+    )
+
+
+def allocation_tables(plan: Mapping[str, Any], policy: Policy) -> list[Table]:
+    """The plan as two tables (分配方案, 暂缓供货) with Chinese headers, for sheets."""
+    grade_labels = {grade.name: grade.label for grade in policy.all_grades}
+    tier_labels = {tier.key: tier.label for tier in policy.tiers}
+    rows = [
+        {**row, "grade": f"{row['grade']} {grade_labels.get(row['grade'], '')}".strip(),
+         "tier": tier_labels.get(row["tier"], row["tier"])}
+        for row in plan["rows"]
+    ]  # fmt: skip
+    item = policy.item_label(plan["item"])
+    return [
+        Table(
+            "分配方案",
+            f"{item} 分配方案(可供 {plan['available']})",
+            (
+                Column("rank", "顺位", "int"),
+                Column("demand_id", "需求编号", "id"),
+                Column("customer_id", _label("id"), "id"),
+                Column("name", _label("name")),
+                Column("grade", "等级"),
+                Column("tier", "客户层级"),
+                Column("requested_on", "申请日期", "date"),
+                Column("wanted_on", "需求日期", "date"),
+                Column("quantity", "需求数量", "int"),
+                Column("allocated", "分配数量", "int"),
+                Column("short", "缺口", "int"),
+            ),
+            rows,
+        ),
+        Table(
+            "暂缓供货",
+            f"{item} 暂缓供货",
+            (
+                Column("demand_id", "需求编号", "id"),
+                Column("customer_id", _label("id"), "id"),
+                Column("name", _label("name")),
+                Column("grade", "等级"),
+                Column("quantity", "需求数量", "int"),
+                Column("reason", "原因"),
+            ),
+            [dict(row) for row in plan["held"]],
+        ),
+    ]
+
+
+def write_allocation_xlsx(
+    target: str | Path, plan: Mapping[str, Any], policy: Policy, *, archive: Path | None
+) -> Path:
+    """Write the plan as a workbook (inert cells, 0600), never over the archive.
+
+    Raises:
+        OutputError: the target was refused or could not be written.
+    """
+    from creditfile.spreadsheets.writing import write_tables_xlsx
+
+    tables = allocation_tables(plan, policy)
+    out = write_output(
+        target,
+        lambda path: write_tables_xlsx(path, tables),
+        archive=archive,
+        private=True,
+        option="--xlsx",
+    )
+    return out.real

@@ -1,0 +1,96 @@
+"""``creditfile demand add|import|list``: demand requests kept in the archive for allocation."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from creditfile.application.allocation import (
+    DemandError,
+    DemandInput,
+    add_demands,
+    kept_demands,
+    read_demand_file,
+)
+from creditfile.cli.env import Env
+from creditfile.cli.table import render_table
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    """Add the ``demand`` command and its actions."""
+    parser = sub.add_parser(
+        "demand", parents=[parent], help="demand requests kept for priority supply"
+    )
+    actions = parser.add_subparsers(dest="demand_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", parents=[parent], help="keep one demand request")
+    add.add_argument("id", metavar="ID", help="the customer")
+    add.add_argument("--item", required=True, metavar="KEY", help="leased-item category")
+    add.add_argument("--quantity", required=True, metavar="N", help="units wanted")
+    add.add_argument("--wanted", required=True, metavar="DATE", help="date wanted (YYYY-MM-DD)")
+    add.add_argument(
+        "--requested", metavar="DATE", default="", help="date of the request (default today)"
+    )
+    add.add_argument("--note", default="", metavar="TEXT")
+    add.set_defaults(handler=run_add)
+    load = actions.add_parser(
+        "import",
+        parents=[parent],
+        help="keep the requests of a CSV or XLSX sheet (客户编号, 租赁物, 数量, 需求日期, "
+        "申请日期, 备注), all or none",
+    )
+    load.add_argument("file", metavar="FILE")
+    load.set_defaults(handler=run_import)
+    show = actions.add_parser("list", parents=[parent], help="the demand requests kept")
+    show.add_argument("--item", metavar="KEY", help="only this leased item")
+    show.set_defaults(handler=run_list)
+
+
+def run_add(args: argparse.Namespace, env: Env) -> int:
+    """Check and keep one request."""
+    entry = DemandInput(
+        args.id, args.item, args.quantity, args.wanted, args.requested, args.note, "demand add"
+    )
+    return _keep(env, [entry])
+
+
+def run_import(args: argparse.Namespace, env: Env) -> int:
+    """Check every row of the sheet, then keep them all or none."""
+    return _keep(env, read_demand_file(args.file))
+
+
+def _keep(env: Env, entries: list[DemandInput]) -> int:
+    try:
+        added = add_demands(env.archive(), entries, env.policy(), actor=env.actor, today=env.as_of)
+    except DemandError as exc:
+        for problem in exc.problems:
+            env.warn(f"creditfile: {problem}")
+        env.warn("nothing was kept; correct the requests and run it again")
+        return 1
+    if env.json:
+        env.emit_json(added)
+        return 0
+    count = f"{len(added)} demand request{'s' if len(added) != 1 else ''}"
+    env.say(f"kept {count}: " + ", ".join(str(d["id"]) for d in added))
+    return 0
+
+
+def run_list(args: argparse.Namespace, env: Env) -> int:
+    """Every request kept, oldest first."""
+    demands = [
+        d for d in kept_demands(env.archive()) if args.item is None or d.get("item") == args.item
+    ]
+    if env.json:
+        env.emit_json(demands)
+        return 0
+    if not demands:
+        env.say("no demand requests kept")
+        return 0
+    policy = env.policy()
+    headers = ["id", "customer", "item", "quantity", "wanted", "requested", "note"]
+    rows = [
+        [d.get("id"), d.get("customer_id"), policy.item_label(str(d.get("item"))),
+         d.get("quantity"), d.get("wanted_on"), d.get("requested_on"), d.get("note") or ""]
+        for d in demands
+    ]  # fmt: skip
+    env.say(render_table(headers, rows, [False, False, False, True, False, False, False]))
+    return 0
