@@ -3,7 +3,8 @@
 A change is recorded by document path with its old and new value (``document.changes``); it
 is shown with the field's label from the catalogue (``电话``, not ``contact.phone``), a lease
 by its contract number, values as every view shows them (amounts by ``format_amount``, keys by
-their labels), and a personal field as ``•••`` (the history never holds its value).
+their labels), and a personal field as ``•••`` (the history never holds its value; an ID
+number is kept masked, ``4201**********1234``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from creditfile.document.changes import MASK
 from creditfile.document.fields import catalogue_key, field_catalogue
+from creditfile.document.id_number import is_masked_id_number
 from creditfile.document.values import format_amount
 from creditfile.policy import Policy
 
@@ -64,14 +66,20 @@ def _line(change: Mapping[str, Any], lang: str, policy: Policy | None) -> Change
     path = str(change.get("path", ""))
     label = field_label(path, lang, policy, change.get("ref"))
     if change.get("personal"):
-        # The history holds no personal value, only whether there was one.
-        old, new = change.get("old"), change.get("new")
-        return ChangeLine(label, MASK if old else NOTHING, MASK if new else NOTHING)
+        # The history holds no personal value, only whether there was one (an ID number
+        # masked, 4201**********1234).
+        return ChangeLine(label, _personal(change.get("old")), _personal(change.get("new")))
     return ChangeLine(
         label,
         shown_value(path, change.get("old"), lang, policy),
         shown_value(path, change.get("new"), lang, policy),
     )
+
+
+def _personal(value: object) -> str:
+    if not value:
+        return NOTHING
+    return value if isinstance(value, str) and is_masked_id_number(value) else MASK
 
 
 def field_label(path: str, lang: str, policy: Policy | None = None, ref: object = None) -> str:

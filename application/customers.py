@@ -21,8 +21,26 @@ from creditfile.application.regrade import run_record
 from creditfile.engine import CustomerFacts, facts_of, grade_customer, grade_with_tops
 from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
-from creditfile.policy import Policy
+from creditfile.engine.validation import Problem, validator_for
+from creditfile.policy import CreditfileError, Policy
 from creditfile.store import ArchiveStore, GradeAfter, GradeFollow, JSONObject, customer_document
+
+
+class InvalidCustomerError(CreditfileError):
+    """A saved document the policy refuses (an unknown nature or leased item, a bad value).
+
+    Attributes:
+        customer_id: The customer.
+        problems: Every problem, each at its field; no personal value is repeated.
+    """
+
+    def __init__(self, customer_id: str, problems: Sequence[Problem]) -> None:
+        self.customer_id = customer_id
+        self.problems = tuple(problems)
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"customer {customer_id}: {listed}{more}; nothing was saved")
+
 
 VERIFIED_SOURCE_KEYS = ("index", "kind", "on", "by", "note")
 """What a ``source_verified`` event records of the source (each prefixed ``source_``)."""
@@ -258,7 +276,12 @@ def save_customer(
         StaleRevisionError: someone else saved the customer since ``base_rev``.
         DuplicateCustomerError: a new customer's id is taken.
         DuplicateCreditCodeError: another customer has its credit code.
+        InvalidCustomerError: the policy refuses the document (its nature, a leased item,
+            any value), each problem at its field; nothing is written.
     """
+    problems = validator_for(policy).problems(doc)
+    if problems:
+        raise InvalidCustomerError(str(doc.get("id")), problems)
     refuse_duplicate_code(store, doc)
     events = [verified_source_event(source) for source in verified_sources]
     stored = store.get(str(doc.get("id"))) if base_rev is not None else None

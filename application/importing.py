@@ -339,7 +339,7 @@ def _problems(
         if current is None or not isinstance(doc, dict):
             problems += validator.problems(doc)
         else:
-            merged = _merged(customer_document(current), doc, options)
+            merged = _merged(customer_document(current), doc, options, policy)
             problems += _located(validator.problems(merged.doc), merged, doc)
         found += [
             RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
@@ -348,8 +348,12 @@ def _problems(
     return found
 
 
-def _merged(current: Mapping[str, Any], doc: Mapping[str, Any], options: ImportOptions) -> Merged:
-    return (replace_customer if options.replace else merge_customer)(current, doc)
+def _merged(
+    current: Mapping[str, Any], doc: Mapping[str, Any], options: ImportOptions, policy: Policy
+) -> Merged:
+    if options.replace:
+        return replace_customer(current, doc, policy.personal_natures)
+    return merge_customer(current, doc)
 
 
 def _located(problems: Sequence[Problem], merged: Merged, doc: Mapping[str, Any]) -> list[Problem]:
@@ -397,14 +401,16 @@ def plan_import(
         current = customer_document(record) if record is not None else None
         # A new customer is stored as the file gives it. The readers give plain JSON data that
         # nothing else changes, so its sections are shared with the store, not copied.
-        new = dict(doc) if current is None else _merged(current, doc, options).doc
+        new = dict(doc) if current is None else _merged(current, doc, options, policy).doc
         new = stamp_assessment(current, new, policy, options.actor, options.today)
         name = str(new.get("name", ""))
         if current is None:
-            described = field_changes({}, new) if options.describe_added else []
+            described = (
+                field_changes({}, new, policy.personal_natures) if options.describe_added else []
+            )
             outcomes.append(Outcome(cid, name, "added", described, new, index=index))
             continue
-        changes = field_changes(current, new)
+        changes = field_changes(current, new, policy.personal_natures)
         if not changes:
             outcomes.append(Outcome(cid, name, "unchanged", index=index))
             continue

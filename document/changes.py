@@ -1,19 +1,27 @@
 """What an edit changed in a customer document, field by field, with old and new values.
 
 The history keeps these changes. Personal information (every field the catalogue marks
-``x-personal``) is recorded by its path only: the history is read by everyone who may read the
-archive, so it never keeps a personal value, old or new. Long texts are kept shortened.
+``x-personal``, and a person's phone and address, ``x-personal-nature``) is recorded by its
+path only (an ID number masked, ``4201**********1234``): the history is read by everyone who
+may read the archive, so it never keeps a personal value, old or new. Long texts are kept
+shortened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from creditfile.document.fields import catalogue_key, field_catalogue
+from creditfile.document.personal import (
+    DEFAULT_PERSONAL_NATURES,
+    is_personal_value,
+    masked_personal,
+)
+from creditfile.document.personal import MASK as PERSONAL_MASK
 
-MASK = "•••"
+MASK = PERSONAL_MASK
 """What the history records for a personal value, before or after: that there was one."""
 
 MAX_TEXT = 200
@@ -53,7 +61,11 @@ class FieldChange:
         return out
 
 
-def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[FieldChange]:
+def field_changes(
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any],
+    personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES,
+) -> list[FieldChange]:
     """Every field whose value differs between two versions of a customer document.
 
     Sections are compared field by field; the records of a list are matched by their key
@@ -63,13 +75,20 @@ def field_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list
     Args:
         old: The document before (None: a new customer).
         new: The document after.
+        personal_natures: The natures whose customers are people: their phone and address
+            are recorded masked too.
 
     Returns:
         The changes, in the documents' key order (sorted within a section).
     """
     out: list[FieldChange] = []
     _compare(old or {}, new, "", None, out)
-    return out
+    return [
+        replace(c, old=masked_personal(c.path, c.old), new=masked_personal(c.path, c.new),
+                personal=True)
+        if is_personal_value(c.path, old, new, personal_natures) else c
+        for c in out
+    ]  # fmt: skip
 
 
 def is_personal_path(path: str) -> bool:
@@ -154,7 +173,7 @@ def _section(value: Any) -> bool:
 
 def _change(path: str, old: Any, new: Any, ref: str | None) -> FieldChange:
     if is_personal_path(path):
-        masked = (None if old is None else MASK, None if new is None else MASK)
+        masked = (masked_personal(path, old), masked_personal(path, new))
         return FieldChange(path, *masked, personal=True, ref=ref)
     return FieldChange(path, _bounded(old), _bounded(new), ref=ref)
 

@@ -9,6 +9,8 @@ rest of the program shows and reads it by (JSON Schema validators ignore ``x-`` 
 - ``x-aliases``: other headers an import accepts for it;
 - ``x-format``: how its value is written and read (see ``CATALOGUE_FORMATS``);
 - ``x-personal``: personal information, for it and everything under it;
+- ``x-personal-nature``: personal information of a customer whose nature the policy lists
+  under ``personal_natures`` (an individual's phone and address);
 - ``x-hint``: a note for the people filling in an import template;
 - ``x-choices``: the labels of an ``enum``'s values.
 
@@ -45,7 +47,17 @@ Format = Literal[
 CATALOGUE_FORMATS: frozenset[str] = frozenset(Format.__args__)  # type: ignore[attr-defined]
 _CONTAINERS = frozenset({"section", "list"})
 _ANNOTATIONS = frozenset(
-    {"x-label", "x-short", "x-header", "x-aliases", "x-format", "x-personal", "x-hint", "x-choices"}
+    {
+        "x-label",
+        "x-short",
+        "x-header",
+        "x-aliases",
+        "x-format",
+        "x-personal",
+        "x-personal-nature",
+        "x-hint",
+        "x-choices",
+    }
 )
 
 
@@ -98,6 +110,8 @@ class CustomerField:
         hint: A note for the people filling in an import template.
         choices: The allowed values of a ``choice`` field, labelled.
         description: The schema's description, for compliance staff.
+        personal_by_nature: Personal information when the customer's nature is one the policy
+            lists under ``personal_natures`` (an individual's phone and address).
     """
 
     key: str
@@ -113,6 +127,7 @@ class CustomerField:
     hint: str
     choices: tuple[Choice, ...]
     description: str
+    personal_by_nature: bool = False
 
     @property
     def name(self) -> str:
@@ -375,4 +390,5 @@ def _field(
         hint=str(prop.get("x-hint", "")),
         choices=choices,
         description=str(prop.get("description", "")),
+        personal_by_nature=prop.get("x-personal-nature") is True,
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["check_digit", "id_number_problem", "mask_id_number"]
+__all__ = ["check_digit", "id_number_problem", "is_masked_id_number", "mask_id_number"]
 
 _SHAPE = re.compile(r"[0-9]{17}[0-9Xx]\Z")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_MASKED = re.compile(r"[0-9]{4}\*{10}[0-9]{3}[0-9Xx]\Z")
 
 
 def check_digit(first17: str) -> str:
@@ -20,6 +21,11 @@ def check_digit(first17: str) -> str:
 
 def id_number_problem(value: str) -> str | None:
     """What is wrong with an ID number, in words that never repeat it; None when it is right."""
+    if is_masked_id_number(value):
+        return (
+            "is a masked number (as an export without personal data shows it), not the "
+            "customer's: export with --include-personal to change ID numbers, or leave it out"
+        )
     if not _SHAPE.match(value):
         return (
             f"is not a resident ID number ({len(value)} characters): write the 18 characters, "
@@ -38,3 +44,8 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def is_masked_id_number(value: str) -> bool:
+    """Whether ``value`` is an ID number in its masked form (``4201**********1234``)."""
+    return _MASKED.match(value) is not None

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from creditfile.document.fields import field_catalogue
-from creditfile.document.personal import personal_sections
+from creditfile.document.personal import (
+    DEFAULT_PERSONAL_NATURES,
+    is_personal_value,
+    masked_personal,
+    personal_sections,
+    withheld_paths,
+    without_masked_id,
+)
+from creditfile.document.personal import MASK as PERSONAL_MASK
 
 CLEAR_MARKERS = frozenset({"[清空]", "[clear]"})
 """What a spreadsheet or CSV cell holds to clear a stored value (an empty cell changes nothing)."""
@@ -66,6 +74,7 @@ def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> M
         The merged document and where its list records came from.
     """
     places: dict[str, str] = {}
+    incoming = without_masked_id(current, incoming)
     doc = _merge_mapping(current, incoming)
     for key, identity in (("leases", _lease_identity), ("sources", _source_identity)):
         if isinstance(incoming.get(key), list):
@@ -73,12 +82,18 @@ def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> M
     return Merged(doc, places)
 
 
-def replace_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> Merged:
+def replace_customer(
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES,
+) -> Merged:
     """``incoming`` whole (``--replace``), keeping only the stored personal data the imported
-    document leaves out: an export withholds it, so importing that export must not remove it.
+    document leaves out: an export withholds it (a person's phone and address too, and shows
+    the ID number masked), so importing that export must not remove it.
     """
+    incoming = without_masked_id(current, incoming)
     doc = copy.deepcopy(dict(incoming))
-    for path in personal_sections():
+    for path in withheld_paths(current, personal_natures):
         kept = _get(current, path)
         if kept is not None and _get(incoming, path, missing=True) is _MISSING:
             _put(doc, path, kept)
@@ -173,15 +188,29 @@ class FieldChange:
         return {"path": self.path, "field": self.key, "old": self.old, "new": self.new}
 
 
-def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
-    """Every value that differs between two customer documents, personal values masked.
+def field_changes(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES,
+) -> list[FieldChange]:
+    """Every value that differs between two customer documents, personal values masked (a
+    person's phone and address too; the ID number as ``4201**********1234``).
 
     Leases are named by contract number (their position when they have none); a source added
     or removed is one change.
     """
     out: list[FieldChange] = []
     _diff(old, new, "", "", out)
-    return out
+    return [
+        FieldChange(c.path, c.key, _masked(c.path, c.old), _masked(c.path, c.new))
+        if is_personal_value(c.path, old, new, personal_natures) else c
+        for c in out
+    ]  # fmt: skip
+
+
+def _masked(path: str, value: Any) -> Any:
+    shown = masked_personal(path, value)
+    return MASK if shown == PERSONAL_MASK else shown
 
 
 def _diff(old: Any, new: Any, path: str, key: str, out: list[FieldChange]) -> None:
@@ -228,8 +257,7 @@ def _lease_name(record: object, index: int) -> str:
 
 def _change(path: str, key: str, old: Any, new: Any) -> FieldChange:
     if _is_personal(key):
-        old = None if old is None else MASK
-        new = None if new is None else MASK
+        old, new = _masked(path, old), _masked(path, new)
     return FieldChange(path, key, old, new)
 
 

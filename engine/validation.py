@@ -6,7 +6,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -27,6 +27,7 @@ from creditfile.document.characters import (
 from creditfile.document.fields import catalogue_key
 from creditfile.document.id_number import id_number_problem
 from creditfile.document.identity import CODE_PATTERN, credit_code_problem
+from creditfile.document.personal import nature_personal_paths
 from creditfile.document.values import amount_problem
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
@@ -200,18 +201,20 @@ def _suggest(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _schema_problems(doc: object) -> list[Problem]:
+def _schema_problems(doc: object, hidden: Collection[str] = ()) -> list[Problem]:
+    """The schema's errors in words; no value at a personal path or one of ``hidden`` (a
+    person's phone and address) is repeated."""
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in _schema_validator().iter_errors(doc):
-        for problem in _word(error):
+        for problem in _word(error, hidden):
             if (problem.path, problem.message) not in seen:
                 seen.add((problem.path, problem.message))
                 problems.append(problem)
     return problems
 
 
-def _word(error: jsonschema.ValidationError) -> list[Problem]:
+def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> list[Problem]:
     path = list(error.absolute_path)
     kind, value, wanted = str(error.validator), error.instance, cast(Any, error.validator_value)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -224,7 +227,7 @@ def _word(error: jsonschema.ValidationError) -> list[Problem]:
         missing = [key for key in wanted if key not in value]
         return [Problem(format_path([*path, k]), f"{k} is required; add it") for k in missing]
     where = format_path(path)
-    if where.startswith(PERSONAL_PREFIX):
+    if where.startswith(PERSONAL_PREFIX) or where in hidden:
         # Personal data is never repeated in a message, a log line or the history.
         text = _message(kind, _NOT_SHOWN, wanted, schema) or "is not valid here"
         return [Problem(where, text)]
@@ -247,6 +250,7 @@ class _NotShown:
 
 
 _NOT_SHOWN = _NotShown()
+_NATURE_PERSONAL = frozenset(".".join(path) for path in nature_personal_paths())
 PERSONAL_PREFIX = "profile.person"
 
 
@@ -359,13 +363,21 @@ class CustomerValidator:
         self.computed = {item.key for item in policy.scoring if item.method != "manual"}
         self._labels = {label: key for key, label in self.natures.items()}
         self.items = dict(policy.item_categories)
+        self.personal_natures = policy.personal_natures
         self._item_labels = {label: key for key, label in self.items.items()}
         self._schema_ok = _fast_check()
         self._real_dates: set[str] = set()
 
+    def _hidden(self, doc: object) -> frozenset[str]:
+        """The paths whose values no message may repeat beyond ``profile.person``: a person's
+        phone and address (the policy's ``personal_natures``)."""
+        if type(doc) is dict and doc.get("nature") in self.personal_natures:
+            return _NATURE_PERSONAL
+        return frozenset()
+
     def problems(self, doc: object) -> list[Problem]:
         """Every problem of one document, in document order; empty when it is valid."""
-        found = [] if self._schema_ok(doc) else _schema_problems(doc)
+        found = [] if self._schema_ok(doc) else _schema_problems(doc, self._hidden(doc))
         _surrogate_problem(doc, found)
         if type(doc) is dict:
             _name_problem(doc.get("name"), found)
@@ -504,6 +516,7 @@ def validator_for(policy: Policy) -> CustomerValidator:
         policy.sha256,
         tuple(policy.natures),
         tuple(policy.item_categories),
+        tuple(sorted(policy.personal_natures)),
         tuple((i.key, i.weight, i.method) for i in policy.scoring),
     )
     found = _VALIDATORS.get(key)

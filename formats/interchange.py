@@ -14,7 +14,7 @@ import gc
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from creditfile.document.limits import (
     file_problem,
 )
 from creditfile.document.merging import REVISION_KEY, is_clear_marker
+from creditfile.document.personal import DEFAULT_PERSONAL_NATURES
 from creditfile.document.values import AmountError, date_or_text, parse_amount
 from creditfile.policy import CreditfileError
 from creditfile.presentation.inert import cell_text, json_text, uncell_text
@@ -403,8 +404,10 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
 # --- writers ---------------------------------------------------------------------------------
 
 
-def _exported(doc: Mapping[str, Any], include_personal: bool) -> Mapping[str, Any]:
-    return doc if include_personal else without_personal(doc)
+def _exported(
+    doc: Mapping[str, Any], include_personal: bool, natures: Collection[str]
+) -> Mapping[str, Any]:
+    return doc if include_personal else without_personal(doc, natures)
 
 
 @contextlib.contextmanager
@@ -417,20 +420,24 @@ def _opened(target: Target, encoding: str) -> Iterator[IO[str]]:
 
 
 def write_json(target: Target, docs: Iterable[Mapping[str, Any]], *,
-               include_personal: bool = False) -> None:  # fmt: skip
+               include_personal: bool = False,
+               personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES) -> None:  # fmt: skip
     """Write a JSON array, one customer per line, UTF-8.
 
     Args:
         target: A path, or an open text stream (the caller chose its encoding).
         docs: Documents, each with its ``grading`` when exporting an archive.
-        include_personal: Keep ``profile.person``; dropped unless asked for explicitly.
+        include_personal: Keep the personal data; dropped unless asked for explicitly (the
+            ID number then masked).
+        personal_natures: The natures whose customers are people: their phone and address
+            are personal data too.
     """
     with _opened(target, "utf-8") as stream:
         first = True
         stream.write("[")
         for doc in docs:
             stream.write("\n" if first else ",\n")
-            stream.write(_encoded(_exported(doc, include_personal)))
+            stream.write(_encoded(_exported(doc, include_personal, personal_natures)))
             first = False
         stream.write("\n]\n" if not first else "]\n")
 
@@ -442,22 +449,24 @@ def _encoded(doc: Mapping[str, Any]) -> str:
 
 
 def write_jsonl(target: Target, docs: Iterable[Mapping[str, Any]], *,
-                include_personal: bool = False) -> None:  # fmt: skip
+                include_personal: bool = False,
+                personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES) -> None:  # fmt: skip
     """Write JSON Lines: one customer per line, UTF-8 (arguments as for ``write_json``)."""
     with _opened(target, "utf-8") as stream:
         for doc in docs:
-            stream.write(_encoded(_exported(doc, include_personal)) + "\n")
+            stream.write(_encoded(_exported(doc, include_personal, personal_natures)) + "\n")
 
 
 def write_csv(target: Target, docs: Iterable[Mapping[str, Any]], *,
-              include_personal: bool = False) -> None:  # fmt: skip
+              include_personal: bool = False,
+              personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES) -> None:  # fmt: skip
     """Write one row per customer with dotted headers; lists as JSON text.
 
     A path is written UTF-8 with a byte-order mark, so Excel shows Chinese correctly; for a
     stream the caller chooses the encoding (open it with ``utf-8-sig`` for Excel).
     Arguments as for ``write_json``.
     """
-    rows = [_flat(_exported(doc, include_personal)) for doc in docs]
+    rows = [_flat(_exported(doc, include_personal, personal_natures)) for doc in docs]
     seen: dict[str, None] = {}
     for row in rows:
         seen.update(dict.fromkeys(row))

@@ -152,6 +152,7 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
             for o in data.get("overrides") or ()
         ),
         item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
+        personal_natures=_personal_natures(data),
         review=MappingProxyType(dict(data.get("review") or {})),
         supply_order=tuple((data.get("supply") or {}).get("order") or ("tier", "requested_on")),
         sha256=sha256,
@@ -173,3 +174,12 @@ def _item(item: Mapping[str, Any]) -> ScoringItem:
         None if points is None else float(points),
         None if prospective is None else float(prospective),
     )
+
+
+def _personal_natures(data: Mapping[str, Any]) -> frozenset[str]:
+    """The natures whose customers are people; ``individual`` when the policy says nothing,
+    so that a policy written before the key existed still protects individuals."""
+    listed = data.get("personal_natures")
+    if listed is None:
+        return frozenset({"individual"} & set(data["natures"]))
+    return frozenset(str(nature) for nature in listed)

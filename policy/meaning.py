@@ -29,6 +29,9 @@ def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
     _guarded(lambda: _check_scoring(data["scoring"], report))
     grade_names = _guarded(lambda: _check_grades(data["grades"], data["below_lowest"], report))
     natures = _guarded(lambda: tuple(str(k) for k in data["natures"]))
+    if natures is not None:
+        listed = data.get("personal_natures") or []
+        _guarded(lambda: _check_personal_natures(listed, natures, report))
     if grade_names is not None:
         _guarded(lambda: _check_privileges(data["privileges"], grade_names, report))
     if grade_names is not None and natures is not None:
@@ -43,6 +46,13 @@ def _guarded(check: Callable[[], T]) -> T | None:
         return check()
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
+
+
+def _check_personal_natures(listed: list[str], natures: tuple[str, ...], report: Report) -> None:
+    for index, nature in enumerate(listed):
+        if nature not in natures:
+            hint = _suggest(nature, list(natures)) or f"; the natures are {', '.join(natures)}"
+            report(("personal_natures", index), f"{nature!r} is not one of the natures{hint}")
 
 
 def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:

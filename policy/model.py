@@ -79,6 +79,7 @@ class Policy:
     tiers: tuple[Tier, ...]
     overrides: tuple[Override, ...]
     item_categories: Mapping[str, str] = field(default_factory=dict)
+    personal_natures: frozenset[str] = frozenset()
     review: Mapping[str, Any] = field(default_factory=dict)
     supply_order: tuple[str, ...] = ("tier", "requested_on")
     sha256: str = ""

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from creditfile.document import has_personal
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY
 from creditfile.document.paths import value_at
 from creditfile.document.values import AMOUNT_CELL_FORMAT, format_amount
@@ -324,12 +323,13 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
     Args:
         path: The ``.xlsx`` file to write.
         docs: Exported documents, each with its ``grading`` (SPEC §6) or None; personal data
-            (``profile.person``) is written only when the documents carry it.
+            (``profile.person``) is written only when the documents carry it (an export
+            without it carries the ID number masked, in its column).
         policy: For the Chinese labels of natures, items, tiers and the scoring items.
     """
     from openpyxl import Workbook
 
-    personal = any(has_personal(d) for d in docs)
+    personal = any(_person(d) for d in docs)
     fields = customer_fields(policy, personal=personal)
     book = Workbook(write_only=True)
     headers = [f.header for f in fields] + [h for _, h in GRADING_HEADERS]
@@ -418,3 +418,8 @@ __all__ = [
     "write_tables_xlsx",
     "write_template_xlsx",
 ]
+
+
+def _person(doc: Mapping[str, Any]) -> bool:
+    profile = doc.get("profile")
+    return isinstance(profile, Mapping) and bool(profile.get("person"))

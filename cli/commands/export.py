@@ -27,7 +27,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-personal",
         action="store_true",
-        help="include profile.person (personal data: only when truly needed)",
+        help="include the personal data: profile.person (ID numbers whole, not masked) and, "
+        "for an individual, the phone and address (only when truly needed; recorded)",
     )
     parser.set_defaults(handler=run)
 
@@ -44,7 +45,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if args.out:
         check_output(args.out, archive=env.db_path)  # before the archive is read
     archive = env.archive()
-    docs = exported_documents(archive.records(), include_personal=args.include_personal)
+    natures = env.policy().personal_natures
+    docs = exported_documents(
+        archive.records(), include_personal=args.include_personal, personal_natures=natures
+    )
     if args.include_personal:
         archive.record_event(
             None,
@@ -67,13 +71,20 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if args.out:
             write_text_output(
                 args.out,
-                lambda stream: writer(stream, docs, include_personal=args.include_personal),
+                lambda stream: writer(
+                    stream, docs, include_personal=args.include_personal, personal_natures=natures
+                ),
                 archive=env.db_path,
                 private=True,
                 encoding="utf-8-sig" if fmt == "csv" else "utf-8",
             )
         else:
-            writer(env.data_stream(), docs, include_personal=args.include_personal)
+            writer(
+                env.data_stream(),
+                docs,
+                include_personal=args.include_personal,
+                personal_natures=natures,
+            )
     if args.out:
         env.warn(f"exported {len(docs):,} customers to {args.out} ({fmt})")
     return 0

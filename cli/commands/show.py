@@ -16,7 +16,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--include-personal",
         action="store_true",
-        help="include profile.person (personal data; the access is recorded)",
+        help="include the personal data: profile.person and, for an individual, the phone "
+        "and address (the access is recorded)",
     )
     parser.set_defaults(handler=run)
 
@@ -29,8 +30,16 @@ def run(args: argparse.Namespace, env: Env) -> int:
         include_personal=args.include_personal,
         actor=env.actor,
         via="creditfile show",
+        personal_natures=env.policy().personal_natures,
     )
     env.emit_json(shown)
     if hidden and not env.json:
-        env.warn("(profile.person hidden: personal data; add --include-personal to show it)")
+        profile = shown.get("profile")
+        person = profile.get("person") if isinstance(profile, dict) else None
+        masked = isinstance(person, dict) and bool(person.get("id_number"))
+        env.warn(
+            f"({', '.join(hidden)} hidden: personal data"
+            + ("; the ID number shown masked" if masked else "")
+            + "; add --include-personal to show it)"
+        )
     return 0

@@ -24,6 +24,8 @@ from textual.widgets import (
     TabPane,
 )
 
+from creditfile.document.id_number import mask_id_number
+from creditfile.document.personal import is_person, nature_personal_paths
 from creditfile.tui.card.backend import CardBackend, explain_draft
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
 from creditfile.tui.card.form import (
@@ -52,6 +54,8 @@ NARROW_BELOW = 110
 """Screens narrower than this many columns get the card's narrow layout."""
 
 # In the order they appear on screen.
+_PERSONAL_BY_NATURE = frozenset(".".join(path) for path in nature_personal_paths())
+
 TABS = (
     "basic",
     "characteristics",
@@ -173,20 +177,35 @@ class CardBase(Screen[None]):
         self.revalidate()
 
     def _apply_mode(self) -> None:
+        person_customer = is_person(self.draft.doc, self.backend.policy.personal_natures)
         for row in self.field_rows():
             editor = self.query_one(f"#{row.editor_id}")
             locked = row.spec.path == "id" and not self.draft.is_new
             editor.disabled = not self.editing or locked or self._saving
+            if row.spec.path in _PERSONAL_BY_NATURE:
+                # An individual's phone and address are personal data: shown on request.
+                row.display = self.revealed or not person_customer
         person = self.query_one("#form-person", SectionForm)
         person.display = self.revealed
         self.query_one("#person-reveal", Button).display = not self.revealed
         notice = self.query_one("#person-notice", Static)
         if not self.revealed:
-            notice.update(tr(self.lang, "person.hidden", shortcut="p"))
+            notice.update(self._hidden_notice())
         elif not self.draft.is_new and self.draft.value("profile.person") is None:
             notice.update(tr(self.lang, "person.none"))
         else:
             notice.update("")
+
+    def _hidden_notice(self) -> str:
+        """What the personal data tab says while it is hidden: how to show it, and for an
+        individual that the phone and address are hidden too; the ID number masked."""
+        lines = [tr(self.lang, "person.hidden", shortcut="p")]
+        if is_person(self.draft.doc, self.backend.policy.personal_natures):
+            lines.append(tr(self.lang, "person.hidden_contact"))
+        number = self.draft.value("profile.person.id_number")
+        if isinstance(number, str) and number:
+            lines.append(tr(self.lang, "person.masked_id", number=mask_id_number(number)))
+        return "\n".join(lines)
 
     def revalidate(self) -> None:
         """Validate the draft; show each problem at its field, the rest at its tab."""

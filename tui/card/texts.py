@@ -98,6 +98,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Personal data is hidden. Press {shortcut} to show it; every reveal is recorded in "
         "the history.",
     ),
+    "person.hidden_contact": (
+        "个人客户的电话和地址也属个人信息,同样隐藏。",
+        "An individual's phone and address are personal data too, and hidden as well.",
+    ),
+    "person.masked_id": ("身份证号 {number}", "ID number {number}"),
     "person.reveal": ("显示个人信息", "Show personal data"),
     "person.revealed": ("已显示个人信息(已记录)", "Personal data shown (recorded)"),
     "person.none": ("没有个人信息", "No personal data on file"),
