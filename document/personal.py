@@ -44,7 +44,8 @@ def nature_personal_paths() -> tuple[tuple[str, ...], ...]:
 
 def is_person(doc: Mapping[str, Any] | None, personal_natures: Collection[str]) -> bool:
     """Whether the customer is a person: its nature is one of ``personal_natures``."""
-    return doc is not None and doc.get("nature") in personal_natures
+    nature = doc.get("nature") if isinstance(doc, Mapping) else None
+    return isinstance(nature, str) and nature in personal_natures
 
 
 def withheld_paths(

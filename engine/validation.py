@@ -371,7 +371,8 @@ class CustomerValidator:
     def _hidden(self, doc: object) -> frozenset[str]:
         """The paths whose values no message may repeat beyond ``profile.person``: a person's
         phone and address (the policy's ``personal_natures``)."""
-        if type(doc) is dict and doc.get("nature") in self.personal_natures:
+        nature = doc.get("nature") if type(doc) is dict else None
+        if type(nature) is str and nature in self.personal_natures:
             return _NATURE_PERSONAL
         return frozenset()
 
