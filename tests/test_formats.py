@@ -241,7 +241,7 @@ def test_csv_round_trip_keeps_the_spaces_around_text(tmp_path: Path) -> None:
     doc = {
         "id": "C1",
         "name": "甲公司",
-        "nature": "individual",
+        "nature": "ordinary_company",  # a company's address is exported (an individual's not)
         "contact": {"address": "  武汉市 解放大道100号  "},
         "trading": {"problems": "\t待核实 "},
         "assessment": {"note": " 备注 "},
