@@ -18,6 +18,7 @@ from creditfile.application.policy_choice import needs_archive, resolve_policy
 from creditfile.cli.table import colour_allowed, fit_line
 from creditfile.policy import Policy
 from creditfile.presentation.inert import json_text, terminal_text
+from creditfile.presentation.translation import _
 from creditfile.store import ArchiveStore, default_actor, default_archive_path, is_database_url
 
 
@@ -72,7 +73,11 @@ class Env:
             return date.fromisoformat(text)
         except ValueError:
             option = option or "--" + name.replace("_", "-")
-            raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
+            raise UsageError(
+                _("{option} {text!r} is not a date; write it as YYYY-MM-DD").format(
+                    option=option, text=text
+                )
+            ) from None
 
     @property
     def db_location(self) -> str:
@@ -104,10 +109,14 @@ class Env:
         return self._archive
 
     def _waiting(self, holder: int | None) -> None:
-        who = f" held by process {holder}" if holder else ""
-        self.warn(
-            f"creditfile: waiting for the archive lock{who} (a save or a regrade in progress)…"
-        )
+        if holder:
+            text = _(
+                "creditfile: waiting for the archive lock held by process {pid} "
+                "(a save or a regrade in progress)…"
+            ).format(pid=holder)
+        else:
+            text = _("creditfile: waiting for the archive lock (a save or a regrade in progress)…")
+        self.warn(text)
 
     def has_archive(self) -> bool:
         """Whether an archive file exists at ``db_path`` (a database is asked when opened)."""

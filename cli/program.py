@@ -15,6 +15,30 @@ from creditfile.cli.completion import Parser
 from creditfile.cli.env import Env, UiLauncher, UsageError
 from creditfile.cli.table import configure as configure_tables
 from creditfile.policy import CreditfileError, PolicyError
+from creditfile.presentation.language import LANGS
+from creditfile.presentation.translation import N_, _, set_language
+
+# argparse's own words that people see, translated through our catalogue: Python ships no
+# Chinese for them, and argparse looks its ``_`` up at each call (see ``speak_argparse``).
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
+def speak_argparse() -> None:
+    """Have argparse's usage, headings and errors speak the language in force."""
+    setattr(argparse, "_", _)  # noqa: B010 - argparse has no hook; its stubs do not declare _
+
 
 # Each module registers its own subcommand; the TUI is imported only when it is run.
 COMMAND_MODULES = (
@@ -50,34 +74,61 @@ def global_options(*, suppress: bool) -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=default,
-        help="the archive file (default: $CREDITFILE_DB, else the user data dir)",
+        help=_("the archive file (default: $CREDITFILE_DB, else the user data dir)"),
     )
     parent.add_argument(
         "--policy",
         metavar="PATH",
         default=default,
-        help="the policy file (default: $CREDITFILE_POLICY, else the archive's "
-        "active policy, else the shipped default)",
+        help=_(
+            "the policy file (default: $CREDITFILE_POLICY, else the archive's "
+            "active policy, else the shipped default)"
+        ),
     )
     parent.add_argument(
         "--actor",
         metavar="NAME",
         default=default,
-        help="who is acting, for the history (default: the OS user)",
+        help=_("who is acting, for the history (default: the OS user)"),
     )
     parent.add_argument(
         "--wide",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="tables at full width on a terminal: never drop or fold a column",
+        help=_("tables at full width on a terminal: never drop or fold a column"),
     )
     parent.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="print one JSON document on stdout",
+        help=_("print one JSON document on stdout"),
+    )
+    parent.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=default,
+        help=_(
+            "language of messages, help, tables and the terminal UI "
+            "(default: the locale: LANGUAGE, LC_ALL, LC_MESSAGES, LANG)"
+        ),
     )
     return parent
+
+
+def language_asked(argv: Sequence[str]) -> str | None:
+    """The ``--lang`` given on the command line, read before the parser is built (its help is
+    in that language); None when absent or not ``zh``/``en``."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        else:
+            continue
+        return value if value in LANGS else None
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,10 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="creditfile",
         parents=[global_options(suppress=False)],
-        description="Customer credit archives graded A/B/C under a YAML credit policy.",
+        description=_("Customer credit archives graded A/B/C under a YAML credit policy."),
     )
-    parser.add_argument("--version", action="version", version=f"creditfile {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"creditfile {__version__}",
+        help=_("show the version and exit"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     parent = global_options(suppress=True)
     for name in COMMAND_MODULES:
         try:
@@ -109,10 +165,13 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
         open_ui: Starts the terminal UI for ``creditfile tui``; the program at the namespace
             root (``creditfile.launch``) passes it, so the command line never imports the UI.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_asked(arguments))
+    speak_argparse()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command is None:
-        args = parser.parse_args([*(argv or sys.argv[1:]), "tui"])
+        args = parser.parse_args([*arguments, "tui"])
     env = Env(args, open_ui=open_ui)
     configure_tables(env.stdout, wide=bool(getattr(args, "wide", False)))
     if args.command != "tui":
@@ -132,7 +191,7 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
         env.warn(f"creditfile: {exc}")
         return 1
     except KeyboardInterrupt:
-        env.warn("creditfile: interrupted; nothing was written by the unfinished step")
+        env.warn(_("creditfile: interrupted; nothing was written by the unfinished step"))
         return 130
     except BrokenPipeError:
         return 0

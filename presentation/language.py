@@ -8,14 +8,31 @@ from collections.abc import Mapping
 LANGS = ("zh", "en")
 
 
+def _language_of(value: str) -> str | None:
+    """``zh`` or ``en`` for a locale name such as ``zh_CN.UTF-8``; None for ``C``/``POSIX``."""
+    name = value.strip().lower()
+    if not name or name in ("c", "posix") or name.startswith(("c.", "posix.")):
+        return None
+    return "zh" if name.startswith("zh") else "en"
+
+
 def default_lang(environ: Mapping[str, str] | None = None) -> str:
-    """``zh`` when the locale is Chinese (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else ``en``."""
+    """The locale's language, as gettext reads it: ``zh`` for a Chinese locale, else ``en``.
+
+    ``LANGUAGE`` (a colon-separated preference list) comes first, then ``LC_ALL``,
+    ``LC_MESSAGES`` and ``LANG``; the first entry that is ``zh`` or ``en`` decides. A ``C`` or
+    ``POSIX`` locale is English, and under it ``LANGUAGE`` is ignored, as gettext does.
+    """
     env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    locale_name = next(
+        (env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), ""
+    )
+    if locale_name and _language_of(locale_name) is None:
+        return "en"
+    for entry in env.get("LANGUAGE", "").split(":"):
+        if entry and entry.lower()[:2] in LANGS:
+            return entry.lower()[:2]
+    return _language_of(locale_name) or "en"
 
 
 def resolve_lang(lang: str | None, environ: Mapping[str, str] | None = None) -> str:

@@ -13,11 +13,12 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from creditfile.application.customer_index import ListRow, PinyinKeys, SearchIndex, row_of
 from creditfile.policy import CreditfileError
-from creditfile.tui.i18n import resolve_lang, t
+from creditfile.presentation.language import resolve_lang
+from creditfile.presentation.translation import _, set_language
 from creditfile.tui.keys import KEYS, KeymapError, bindings, described, keymap_path, load_keymap
 from creditfile.tui.service import (
     ArchiveService,
@@ -54,7 +55,7 @@ class CreditfileApp(App[None]):
         guard_terminal()  # customer data never reaches the terminal raw
         super().__init__()
         self.service = service
-        self.lang = service.lang
+        self.lang = set_language(service.lang)
         self._bindings = described(self._bindings, self.lang)
         self.keymap_file = Path(keymap_file) if keymap_file is not None else keymap_path()
         self.keymap_problem: KeymapError | None = None
@@ -63,7 +64,7 @@ class CreditfileApp(App[None]):
         self.loading = False
         """Whether a read of the archive is going on (in the loading worker)."""
         self._pinyin = PinyinKeys()
-        self.title = t(self.lang, "app.title")
+        self.title = _("Customer credit archive")
 
     async def on_mount(self) -> None:
         """Apply the keymap, open the list and read the archive in the background."""
@@ -71,7 +72,11 @@ class CreditfileApp(App[None]):
             self.set_keymap(load_keymap(self.keymap_file))
         except KeymapError as exc:
             self.keymap_problem = exc
-            self.notify(t(self.lang, "keymap.bad", error=str(exc)), severity="warning", timeout=10)
+            self.notify(
+                _("Key configuration ignored: {error}").format(error=str(exc)),
+                severity="warning",
+                timeout=10,
+            )
         from creditfile.tui.screens.list_screen import ListScreen
         from creditfile.tui.screens.policy_screen import PolicyScreen
         from creditfile.tui.screens.portfolio import PortfolioScreen
@@ -119,7 +124,9 @@ class CreditfileApp(App[None]):
         self._index_rows(so_far)
         self.call_from_thread(
             self.notify,
-            t(self.lang, "loaded", n=f"{result.customers:,}", s=f"{result.seconds:.1f}"),
+            _("Read {n} customers in {s} s").format(
+                n=f"{result.customers:,}", s=f"{result.seconds:.1f}"
+            ),
             timeout=3,
         )
 
@@ -191,7 +198,11 @@ class CreditfileApp(App[None]):
             screen.apply_query()
 
     def _load_failed(self, exc: Exception) -> None:
-        self.notify(t(self.lang, "load.failed", error=str(exc)), severity="error", timeout=30)
+        self.notify(
+            _("Cannot open the archive: {error}").format(error=str(exc)),
+            severity="error",
+            timeout=30,
+        )
         screen = self.list_screen()
         if screen is not None:
             screen.load_failed(str(exc))
@@ -202,7 +213,11 @@ class CreditfileApp(App[None]):
             return
         if self.service.changed_on_disk():
             self._told_changed = True
-            self.notify(t(self.lang, "archive.changed"), severity="warning", timeout=15)
+            self.notify(
+                _("The archive was changed elsewhere; press ctrl+r to reload it"),
+                severity="warning",
+                timeout=15,
+            )
 
     def action_reload_archive(self) -> None:
         """Read the archive again (what others changed shows up); the list stays meanwhile."""
@@ -229,9 +244,69 @@ class CreditfileApp(App[None]):
         if isinstance(self.focused, Input | Select | TextArea):
             return
         if any(_unsaved(screen) for screen in self.screen_stack):
-            self.notify(t(self.lang, "switch.unsaved"), severity="warning", timeout=4)
+            self.notify(
+                _(
+                    "The card has unsaved changes: save (Ctrl+S) or leave it "
+                    "(Esc) before switching screens"
+                ),
+                severity="warning",
+                timeout=4,
+            )
             return
         self.switch_mode(mode)
+
+    async def action_switch_language(self) -> None:
+        """F2: speak the other language; the screen shown is drawn again in it at once, the
+        others when they are next shown.
+
+        Never while a card has unsaved edits or a dialog is open (its choices would be lost):
+        say so instead. A card open on top is opened again, on the same tab.
+        """
+        from creditfile.tui.card.screen import CustomerScreen
+        from creditfile.tui.screens.help import HelpScreen
+
+        if any(_unsaved(screen) for screen in self.screen_stack):
+            self.notify(
+                _(
+                    "The card has unsaved changes: save (Ctrl+S) or leave it (Esc) before "
+                    "switching the language"
+                ),
+                severity="warning",
+                timeout=4,
+            )
+            return
+        on_top = self.screen_stack[1:]
+        if any(not isinstance(screen, CustomerScreen | HelpScreen) for screen in on_top):
+            self.notify(_("Close the dialog first (Esc), then switch the language"), timeout=4)
+            return
+        reopen: list[tuple[str | None, str] | None] = []
+        for screen in on_top:
+            if isinstance(screen, CustomerScreen):
+                customer = None if screen.draft.is_new else str(screen.draft.customer_id)
+                reopen.append((customer, str(screen.query_one(TabbedContent).active)))
+            else:
+                reopen.append(None)  # the key list
+        for _screen in on_top:
+            await self.pop_screen()
+        self.lang = self.service.switch_language("en" if self.lang == "zh" else "zh")
+        self._bindings = described(self._bindings, self.lang)
+        self.title = _("Customer credit archive")
+        base = self.screen
+        speak = getattr(base, "speak", None)
+        if speak is not None:
+            spoken = speak()
+            if spoken is not None:
+                await spoken
+        self.refresh_bindings()
+        for card in reopen:
+            if card is None:
+                await self.push_screen(
+                    HelpScreen(self.lang, self.effective_keys(), self.keymap_file)
+                )
+                continue
+            screen = CustomerScreen(self.service, card[0])
+            await self.push_screen(screen)
+            screen.query_one(TabbedContent).active = card[1]
 
     async def action_quit(self) -> None:
         """Quit; a customer card with unsaved edits asks first (save, discard or keep)."""
@@ -251,7 +326,7 @@ class CreditfileApp(App[None]):
     def effective_keys(self) -> list[tuple[str, str, str]]:
         """``(binding id, keys, description)`` of every binding, remapped keys applied."""
         keymap = getattr(self, "_keymap", {})
-        rows = [(spec.id, keymap.get(spec.id, spec.keys), t(self.lang, spec.text)) for spec in KEYS]
+        rows = [(spec.id, keymap.get(spec.id, spec.keys), _(spec.text)) for spec in KEYS]
         try:
             from creditfile.tui.card.screen import card_bindings
         except ImportError:

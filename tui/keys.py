@@ -21,7 +21,7 @@ from pathlib import Path
 from textual.binding import Binding, BindingsMap
 
 from creditfile.policy import CreditfileError
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import N_, _
 
 
 @dataclass(frozen=True)
@@ -38,49 +38,59 @@ class KeySpec:
 
 KEYS: tuple[KeySpec, ...] = (
     # everywhere
-    KeySpec("app.screen_list", "1", "switch('list')", "key.screen_list", show=False),
-    KeySpec("app.screen_portfolio", "2", "switch('portfolio')", "key.screen_portfolio", False),
-    KeySpec("app.screen_policy", "3", "switch('policy')", "key.screen_policy", show=False),
-    KeySpec("app.screen_review", "4", "switch('review')", "key.screen_review", show=False),
-    KeySpec("app.help", "f1,question_mark", "help", "key.help"),
-    KeySpec("app.palette", "ctrl+p", "command_palette", "key.palette", show=False),
-    KeySpec("app.quit", "ctrl+q", "quit", "key.quit", priority=True),
-    KeySpec("app.reload", "ctrl+r", "reload_archive", "key.reload_archive", show=False),
+    KeySpec("app.screen_list", "1", "switch('list')", N_("Customers"), show=False),
+    KeySpec("app.screen_portfolio", "2", "switch('portfolio')", N_("Portfolio"), False),
+    KeySpec("app.screen_policy", "3", "switch('policy')", N_("Policy"), show=False),
+    KeySpec("app.screen_review", "4", "switch('review')", N_("Review"), show=False),
+    KeySpec("app.help", "f1,question_mark", "help", N_("Keys")),
+    KeySpec("app.palette", "ctrl+p", "command_palette", N_("Commands"), show=False),
+    KeySpec("app.quit", "ctrl+q", "quit", N_("Quit"), priority=True),
+    KeySpec("app.reload", "ctrl+r", "reload_archive", N_("Reload the archive"), show=False),
+    # Priority: the key works in dialogs too (which say to close them first).
+    KeySpec(
+        "app.language",
+        "f2",
+        "switch_language",
+        # Translators: the key speaks the other language; in Chinese it switches to English.
+        N_("Switch to Chinese"),
+        show=False,
+        priority=True,
+    ),
     # the customer list
-    KeySpec("list.search", "slash", "search", "key.search"),
-    KeySpec("list.filters", "f", "filters", "key.filters"),
-    KeySpec("list.sort", "s", "sort", "key.sort"),
-    KeySpec("list.sort_reverse", "S", "sort_reverse", "key.sort_reverse", show=False),
-    KeySpec("list.open", "enter", "open", "key.open"),
-    KeySpec("list.edit", "e", "edit", "key.edit"),
-    KeySpec("list.new", "n", "new", "key.new"),
-    KeySpec("list.regrade", "r", "regrade", "key.regrade"),
-    KeySpec("list.export", "x", "export", "key.export"),
-    KeySpec("list.back", "escape", "back", "key.back", show=False),
+    KeySpec("list.search", "slash", "search", N_("Search")),
+    KeySpec("list.filters", "f", "filters", N_("Filters")),
+    KeySpec("list.sort", "s", "sort", N_("Sort column")),
+    KeySpec("list.sort_reverse", "S", "sort_reverse", N_("Reverse sort"), show=False),
+    KeySpec("list.open", "enter", "open", N_("Open")),
+    KeySpec("list.edit", "e", "edit", N_("Edit")),
+    KeySpec("list.new", "n", "new", N_("New customer")),
+    KeySpec("list.regrade", "r", "regrade", N_("Regrade")),
+    KeySpec("list.export", "x", "export", N_("Export list")),
+    KeySpec("list.back", "escape", "back", N_("Back"), show=False),
     # moving in the list (the table widget)
-    KeySpec("table.down", "j,down", "cursor_down", "key.down", show=False),
-    KeySpec("table.up", "k,up", "cursor_up", "key.up", show=False),
-    KeySpec("table.top", "g,home", "cursor_top", "key.top", show=False),
-    KeySpec("table.bottom", "G,end", "cursor_bottom", "key.bottom", show=False),
-    KeySpec("table.page_up", "pageup", "page_up", "key.page_up", show=False),
-    KeySpec("table.page_down", "pagedown", "page_down", "key.page_down", show=False),
+    KeySpec("table.down", "j,down", "cursor_down", N_("Down"), show=False),
+    KeySpec("table.up", "k,up", "cursor_up", N_("Up"), show=False),
+    KeySpec("table.top", "g,home", "cursor_top", N_("Top"), show=False),
+    KeySpec("table.bottom", "G,end", "cursor_bottom", N_("Bottom"), show=False),
+    KeySpec("table.page_up", "pageup", "page_up", N_("Page up"), show=False),
+    KeySpec("table.page_down", "pagedown", "page_down", N_("Page down"), show=False),
     # the regrade preview
     # Enter opens the highlighted change (or presses the focused button), never applies.
-    KeySpec("regrade.confirm", "y", "confirm", "key.confirm"),
-    KeySpec("regrade.cancel", "escape,n", "cancel", "key.cancel"),
+    KeySpec("regrade.confirm", "y", "confirm", N_("Confirm")),
+    KeySpec("regrade.cancel", "escape,n", "cancel", N_("Cancel")),
     # the portfolio
-    KeySpec("portfolio.next", "b,right", "next_view", "key.by"),
-    KeySpec("portfolio.prev", "B,left", "prev_view", "key.prev_view", show=False),
+    KeySpec("portfolio.next", "b,right", "next_view", N_("Next view")),
+    KeySpec("portfolio.prev", "B,left", "prev_view", N_("Previous view"), show=False),
     # the policy screen
-    KeySpec("policy.reload", "r", "reload", "key.reload"),
+    KeySpec("policy.reload", "r", "reload", N_("Reload")),
     # screens pushed on top (help, review, portfolio, policy)
-    KeySpec("screen.back", "escape", "back", "key.back"),
+    KeySpec("screen.back", "escape", "back", N_("Back")),
     # the filter dialog
-    KeySpec("filters.apply", "ctrl+s", "apply", "filters.apply", priority=True),
-    KeySpec("filters.enter", "enter", "enter", "filters.apply", show=False, priority=True),
-    KeySpec("filters.cancel", "escape", "cancel", "filters.cancel"),
+    KeySpec("filters.apply", "ctrl+s", "apply", N_("Apply"), priority=True),
+    KeySpec("filters.enter", "enter", "enter", N_("Apply"), show=False, priority=True),
+    KeySpec("filters.cancel", "escape", "cancel", N_("Cancel")),
     # the help screen
-    KeySpec("help.close", "escape,f1,question_mark,q", "close", "key.back"),
+    KeySpec("help.close", "escape,f1,question_mark,q", "close", N_("Back")),
 )
 
 KEY_NAMES = {
@@ -139,7 +149,7 @@ def bindings(scope: str, lang: str) -> list[Binding]:
         Binding(
             spec.keys,
             spec.action,
-            t(lang, spec.text),
+            _(spec.text),
             show=spec.show,
             priority=spec.priority,
             id=spec.id,
@@ -151,7 +161,7 @@ def bindings(scope: str, lang: str) -> list[Binding]:
 
 def descriptions(lang: str) -> dict[str, str]:
     """Every binding id of ``KEYS`` with its description in ``lang``."""
-    return {spec.id: t(lang, spec.text) for spec in KEYS}
+    return {spec.id: _(spec.text) for spec in KEYS}
 
 
 def described(

@@ -45,6 +45,7 @@ from creditfile.application.regrade_preview import RegradePreview, preview_of
 from creditfile.application.reporting import ArchiveView
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
+from creditfile.presentation.translation import set_language
 from creditfile.store import (
     ArchiveStore,
     ReadBatch,
@@ -120,7 +121,8 @@ class ArchiveService:
         db_path: The archive file.
         policy_path: ``--policy``; None resolves as the command line does
             (``$CREDITFILE_POLICY``, else the archive's active policy, else the default).
-        lang: ``zh`` or ``en``.
+        lang: ``zh`` or ``en``: the language put in force for the interface's messages
+            (``presentation.translation``) and the one policy and field labels are shown in.
         actor: Who is working (default: the OS user, as the store names it).
         as_of: The grading date (default: today).
     """
@@ -136,7 +138,7 @@ class ArchiveService:
     ) -> None:
         self.db_path = Path(db_path)
         self._policy_option = str(policy_path) if policy_path else None
-        self._lang = lang
+        self._lang = set_language(lang)
         self._actor = actor
         self._as_of = as_of or date.today()
         self._lock = threading.RLock()
@@ -176,6 +178,11 @@ class ArchiveService:
     @property
     def lang(self) -> str:
         """The interface language, ``zh`` or ``en``."""
+        return self._lang
+
+    def switch_language(self, lang: str) -> str:
+        """Speak ``lang`` (``zh`` or ``en``) from now on; screens drawn later show it."""
+        self._lang = set_language(lang)
         return self._lang
 
     @property

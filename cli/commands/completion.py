@@ -7,6 +7,7 @@ from typing import Any
 
 from creditfile.cli.completion import SHELLS, script
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 INSTALL = {
     "bash": 'eval "$(creditfile completion bash)"   # in ~/.bashrc',
@@ -19,7 +20,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``completion`` command."""
     parser = sub.add_parser(
         "completion",
-        help="print a shell completion script",
+        help=_("print a shell completion script"),
         description="Print the completion script for a shell. Install it with:\n  "
         + "\n  ".join(INSTALL.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -10,6 +10,7 @@ from creditfile.application.batch import grade_all
 from creditfile.application.regrade import RegradeResult, run_record
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
+from creditfile.presentation.translation import _
 
 DEMO_ORIGIN = "demo"  # the mark on every customer demo generated (``_meta.origin``)
 
@@ -17,24 +18,34 @@ DEMO_ORIGIN = "demo"  # the mark on every customer demo generated (``_meta.origi
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``demo`` command."""
     parser = sub.add_parser(
-        "demo", parents=[parent], help="create (or refresh) a demo archive of generated customers"
+        "demo",
+        parents=[parent],
+        help=_("create (or refresh) a demo archive of generated customers"),
     )
     parser.add_argument(
-        "--customers", type=int, default=200, metavar="N", help="how many customers (default 200)"
+        "--customers",
+        type=int,
+        default=200,
+        metavar="N",
+        help=_("how many customers (default 200)"),
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=1,
         metavar="S",
-        help="random seed; the same seed gives the same archive (default 1)",
+        help=_("random seed; the same seed gives the same archive (default 1)"),
     )
-    parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--as-of", metavar="DATE", help=_("grading date YYYY-MM-DD (default: today)")
+    )
     parser.add_argument(
         "--force",
         action="store_true",
-        help="write into an archive holding customers demo did not generate: those with a "
-        "generated id (C000001…) are replaced, the archive as it was is kept as ARCHIVE.bak",
+        help=_(
+            "write into an archive holding customers demo did not generate: those with a "
+            "generated id (C000001…) are replaced, the archive as it was is kept as ARCHIVE.bak"
+        ),
     )
     parser.set_defaults(handler=run)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 from creditfile.store import (
     ArchiveLockedError,
     Diagnosis,
@@ -22,20 +23,24 @@ from creditfile.store import (
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``doctor`` command."""
     parser = sub.add_parser(
-        "doctor", parents=[parent], help="check the archive file; restore the last good copy"
+        "doctor", parents=[parent], help=_("check the archive file; restore the last good copy")
     )
     parser.add_argument(
         "--restore",
         action="store_true",
-        help="if the archive is damaged, put back a copy of the last good one (the "
-        "damaged file is kept as ARCHIVE.damaged); checked again under the archive's lock",
+        help=_(
+            "if the archive is damaged, put back a copy of the last good one (the "
+            "damaged file is kept as ARCHIVE.damaged); checked again under the archive's lock"
+        ),
     )
     parser.add_argument(
         "--wait",
         type=_seconds,
         default=30.0,
         metavar="SECONDS",
-        help="with --restore: how long to wait for another process using the archive (default 30)",
+        help=_(
+            "with --restore: how long to wait for another process using the archive (default 30)"
+        ),
     )
     parser.set_defaults(handler=run)
 

@@ -8,6 +8,7 @@ from typing import Any
 from creditfile.application.duplicates import suspected_pairs
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.presentation.translation import _
 
 HEADERS = ["keep", "name", "drop", "name", "why"]
 WHY = {"credit_code": "same 统一社会信用代码", "name": "same name"}
@@ -18,8 +19,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "duplicates",
         parents=[parent],
-        help="pairs of customers that look like one company: the same credit code, or the "
-        "same name once spaces, widths, brackets and 有限责任公司/有限公司 are set aside",
+        help=_(
+            "pairs of customers that look like one company: the same credit code, or the "
+            "same name once spaces, widths, brackets and 有限责任公司/有限公司 are set aside"
+        ),
     )
     parser.set_defaults(handler=run)
 

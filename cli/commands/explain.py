@@ -8,13 +8,18 @@ from typing import Any
 from creditfile.application.lookup import explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.presentation.explanation import computed_clause
+from creditfile.presentation.translation import _
+from creditfile.presentation.vocabulary import LIFECYCLES, PRIVILEGES, STAGES, named
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``explain`` command."""
-    parser = sub.add_parser("explain", parents=[parent], help="why a customer has its grade")
+    parser = sub.add_parser("explain", parents=[parent], help=_("why a customer has its grade"))
     parser.add_argument("id", metavar="ID")
-    parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
+    parser.add_argument(
+        "--as-of", metavar="DATE", help=_("grading date YYYY-MM-DD (default: today)")
+    )
     parser.set_defaults(handler=run)
 
 
@@ -28,13 +33,19 @@ def run(args: argparse.Namespace, env: Env) -> int:
     grading = detail["grading"]
     env.say(f"{detail['id']}  {detail['name']}  ({detail['nature_label']})")
     env.say(
-        f"as of {grading['as_of']}, policy {policy.version} ({policy.sha256[:12]}…); "
-        f"{grading['lifecycle']}, {grading['stage']}, tier {detail['tier_label'] or '-'}"
+        _("as of {as_of}, policy {version} ({sha}…); {lifecycle}, {stage}, tier {tier}").format(
+            as_of=grading["as_of"],
+            version=policy.version,
+            sha=policy.sha256[:12],
+            lifecycle=named(LIFECYCLES, grading["lifecycle"]),
+            stage=named(STAGES, grading["stage"]),
+            tier=detail["tier_label"] or "-",
+        )
     )
     env.say()
     env.say(
         render_table(
-            ["item", "input", "points", "weight", "lost", "clause"],
+            [_("item"), _("input"), _("points"), _("weight"), _("lost"), _("clause")],
             [
                 [
                     f"{r['label']} {r['key']}",
@@ -42,7 +53,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
                     r["points"],
                     r["weight"],
                     r["lost"],
-                    r["clause"],
+                    computed_clause(r),
                 ]
                 for r in detail["items"]
             ],
@@ -51,34 +62,41 @@ def run(args: argparse.Namespace, env: Env) -> int:
     )
     env.say()
     if grading["status"] == "ungraded":
-        env.say("UNGRADED — " + "; ".join(grading["reasons"]))
+        env.say(_("UNGRADED — {reasons}").format(reasons="; ".join(grading["reasons"])))
         return 0
     band = detail["band"]
     env.say(
-        f"total {grading['total']:.2f} → grade {grading['grade']} {detail['grade_label'] or ''}"
+        _("total {total} → grade {grade} {label}").format(
+            total=f"{grading['total']:.2f}",
+            grade=grading["grade"],
+            label=detail["grade_label"] or "",
+        )
     )
     if band["next_grade"]:
         env.say(
-            f"{band['gap_to_next']:.2f} points short of {band['next_grade']} "
-            f"(needs {band['next_min_score']:g})"
+            _("{gap} points short of {grade} (needs {minimum})").format(
+                gap=f"{band['gap_to_next']:.2f}",
+                grade=band["next_grade"],
+                minimum=f"{band['next_min_score']:g}",
+            )
         )
     for override in grading["overrides"]:
+        change = f" ({override['from']} → {override['to']})" if "to" in override else ""
         env.say(
-            f"override {override['id']}: {override['reason']}"
-            + (f" ({override['from']} → {override['to']})" if "to" in override else "")
+            _("override {id}: {reason}").format(id=override["id"], reason=override["reason"])
+            + change
         )
     for reason in grading["reasons"]:
-        env.say(f"note: {reason}")
-    env.say(
-        "\nprivileges: " + ", ".join(f"{k} {_term(v)}" for k, v in detail["privileges"].items())
-    )
+        env.say(_("note: {reason}").format(reason=reason))
+    terms = ", ".join(f"{named(PRIVILEGES, k)} {_term(v)}" for k, v in detail["privileges"].items())
+    env.say("\n" + _("privileges: {terms}").format(terms=terms))
     return 0
 
 
 def _term(value: Any) -> str:
     """A privilege as a reader takes it in: yes/no, not Python's True/False; amounts grouped."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float) and value >= 10000:
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
     return str(value)

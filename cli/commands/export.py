@@ -8,6 +8,7 @@ from typing import Any
 
 from creditfile.application.exporting import exported_documents
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 FORMATS = ("json", "jsonl", "csv", "xlsx")
 
@@ -15,20 +16,22 @@ FORMATS = ("json", "jsonl", "csv", "xlsx")
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``export`` command."""
     parser = sub.add_parser(
-        "export", parents=[parent], help="every customer with its latest grading"
+        "export", parents=[parent], help=_("every customer with its latest grading")
     )
     parser.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
-        help="json, jsonl, csv or xlsx (default: --out's extension, else json)",
+        help=_("json, jsonl, csv or xlsx (default: --out's extension, else json)"),
     )
-    parser.add_argument("--out", metavar="FILE", help="write here (default: stdout)")
+    parser.add_argument("--out", metavar="FILE", help=_("write here (default: stdout)"))
     parser.add_argument(
         "--include-personal",
         action="store_true",
-        help="include the personal data: profile.person (ID numbers whole, not masked) and, "
-        "for an individual, the phone and address (only when truly needed; recorded)",
+        help=_(
+            "include the personal data: profile.person (ID numbers whole, not masked) and, "
+            "for an individual, the phone and address (only when truly needed; recorded)"
+        ),
     )
     parser.set_defaults(handler=run)
 

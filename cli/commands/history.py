@@ -17,6 +17,7 @@ from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
 from creditfile.policy import Policy
+from creditfile.presentation.translation import _
 from creditfile.store.audit import clean_actor
 
 DEFAULT_LIMIT = 200
@@ -31,16 +32,22 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "history",
         parents=[parent],
-        help="the append-only history of the archive or one customer: every change with its "
-        "old and new value",
+        help=_(
+            "the append-only history of the archive or one customer: every change with its "
+            "old and new value"
+        ),
     )
     parser.add_argument("id", nargs="?", metavar="ID")
-    parser.add_argument("--since", metavar="DATE", help="only events on or after DATE (YYYY-MM-DD)")
+    parser.add_argument(
+        "--since", metavar="DATE", help=_("only events on or after DATE (YYYY-MM-DD)")
+    )
     parser.add_argument(
         "--event",
         metavar="KIND",
-        help="only events of this kind (customer_changed, customer_imported, grade_changed, "
-        "regrade_run, policy_activated, personal_data_revealed, quote_issued …)",
+        help=_(
+            "only events of this kind (customer_changed, customer_imported, grade_changed, "
+            "regrade_run, policy_activated, personal_data_revealed, quote_issued …)"
+        ),
     )
     parser.add_argument(
         "--limit",

@@ -26,6 +26,7 @@ from creditfile.cli.progress import Progress
 from creditfile.document import field_catalogue
 from creditfile.document.merging import FieldChange, field_label
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.translation import _
 
 MAX_SHOWN = 200
 SHOWN_CHARS = 40
@@ -48,29 +49,33 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "import",
         parents=[parent],
-        help="add customers and update existing ones from JSON, JSON Lines, CSV or XLSX",
+        help=_("add customers and update existing ones from JSON, JSON Lines, CSV or XLSX"),
         description=(
-            "Add new customers and update existing ones: only the fields the file carries "
-            "change (an empty cell changes nothing; [清空] or JSON null clears a value). "
-            "Rows exported before someone else changed the customer refuse the import."
+            _(
+                "Add new customers and update existing ones: only the fields the file carries "
+                "change (an empty cell changes nothing; [清空] or JSON null clears a value). "
+                "Rows exported before someone else changed the customer refuse the import."
+            )
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="write nothing; show per customer what would be added, changed or refused",
+        help=_("write nothing; show per customer what would be added, changed or refused"),
     )
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="replace each customer whole instead of updating the fields the file carries",
+        help=_("replace each customer whole instead of updating the fields the file carries"),
     )
     parser.add_argument(
         "--force",
         action="store_true",
-        help="import rows exported before the archive's latest change of their customer "
-        "(overwrites that change; recorded in the history)",
+        help=_(
+            "import rows exported before the archive's latest change of their customer "
+            "(overwrites that change; recorded in the history)"
+        ),
     )
     parser.set_defaults(handler=run)
 

@@ -17,7 +17,7 @@ from creditfile.application.customer_list import (
 )
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
-from creditfile.presentation.language import resolve_lang
+from creditfile.presentation.translation import _, language
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -25,10 +25,12 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "list",
         parents=[parent],
-        help="customers found, filtered and sorted as in the UI's list; table, JSON, CSV, XLSX",
-        description="Each filter takes keys or the policy's labels, several separated by "
-        "commas (--grade A,B); a customer must match every filter given. No personal data "
-        "and no contact details are ever listed.",
+        help=_("customers found, filtered and sorted as in the UI's list; table, JSON, CSV, XLSX"),
+        description=_(
+            "Each filter takes keys or the policy's labels, several separated by "
+            "commas (--grade A,B); a customer must match every filter given. No personal data "
+            "and no contact details are ever listed."
+        ),
     )
     for option, what in (
         ("--grade", "grades (A, B, …, or ungraded)"),
@@ -39,30 +41,27 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     ):
         parser.add_argument(option, action="append", default=[], metavar="NAMES", help=what)
     parser.add_argument(
-        "--attention", action="store_true", help="only customers that need attention"
+        "--attention", action="store_true", help=_("only customers that need attention")
     )
     parser.add_argument(
         "--search",
         metavar="TEXT",
         default="",
-        help="id, name, phone or contact person; pinyin full or initials (whhd, hongda)",
+        help=_("id, name, phone or contact person; pinyin full or initials (whhd, hongda)"),
     )
     parser.add_argument(
         "--sort", choices=COLUMNS, default="id", metavar="COL", help=f"one of {', '.join(COLUMNS)}"
     )
-    parser.add_argument("--reverse", action="store_true", help="sort descending")
+    parser.add_argument("--reverse", action="store_true", help=_("sort descending"))
     parser.add_argument(
         "--csv",
         metavar="FILE",
         nargs="?",
         const="-",
-        help="CSV (UTF-8 with BOM, for Excel) to FILE, or to stdout without FILE",
+        help=_("CSV (UTF-8 with BOM, for Excel) to FILE, or to stdout without FILE"),
     )
-    parser.add_argument("--xlsx", metavar="FILE", help="an Excel workbook")
-    parser.add_argument(
-        "--lang", choices=["zh", "en"], default=None, help="headers and labels (default: locale)"
-    )
-    parser.add_argument("--as-of", metavar="DATE", help="attention as of DATE (default: today)")
+    parser.add_argument("--xlsx", metavar="FILE", help=_("an Excel workbook"))
+    parser.add_argument("--as-of", metavar="DATE", help=_("attention as of DATE (default: today)"))
     parser.set_defaults(handler=run)
 
 
@@ -80,8 +79,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
             check_output(target, archive=env.db_path, option=f"--{option}")
     if not env.has_archive():
         raise ListError(
-            f"{env.db_path}: no archive here; create one with `creditfile import FILE` or "
-            "`creditfile demo`, or pass --db PATH"
+            _(
+                "{path}: no archive here; create one with `creditfile import FILE` or "
+                "`creditfile demo`, or pass --db PATH"
+            ).format(path=env.db_path)
         )
     policy = env.policy()
     request = ListRequest(
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     except ListError as exc:
         raise UsageError(str(exc)) from None
     rows = list_rows(env.archive().records(), policy, env.as_of, query)
-    table = list_table(rows, policy, resolve_lang(args.lang))
+    table = list_table(rows, policy, language())
     count = f"{len(rows):,} customer{'' if len(rows) == 1 else 's'}"
     if args.xlsx:
         export_list(table, args.xlsx, archive=env.db_path, option="--xlsx")

@@ -7,6 +7,7 @@ from typing import Any
 
 from creditfile.application.merging import merge_customers
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -14,11 +15,13 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "merge",
         parents=[parent],
-        help="unite two customers that are one company: KEEP takes DROP's leases, sources and "
-        "the fields it lacks; DROP's history stays with it and DROP becomes its alias",
+        help=_(
+            "unite two customers that are one company: KEEP takes DROP's leases, sources and "
+            "the fields it lacks; DROP's history stays with it and DROP becomes its alias"
+        ),
     )
-    parser.add_argument("keep", metavar="KEEP", help="the customer to keep")
-    parser.add_argument("drop", metavar="DROP", help="the customer merged into it")
+    parser.add_argument("keep", metavar="KEEP", help=_("the customer to keep"))
+    parser.add_argument("drop", metavar="DROP", help=_("the customer merged into it"))
     parser.set_defaults(handler=run)
 
 

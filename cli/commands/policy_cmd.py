@@ -20,30 +20,31 @@ from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add ``policy`` and its subcommands."""
-    parser = sub.add_parser("policy", parents=[parent], help="check, test, compare, activate")
+    parser = sub.add_parser("policy", parents=[parent], help=_("check, test, compare, activate"))
     actions = parser.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
-    check = actions.add_parser("check", parents=[parent], help="validate policy files")
+    check = actions.add_parser("check", parents=[parent], help=_("validate policy files"))
     check.add_argument("files", nargs="+", metavar="FILE")
     check.set_defaults(handler=run_check)
-    test = actions.add_parser("test", parents=[parent], help="run a policy's example customers")
+    test = actions.add_parser("test", parents=[parent], help=_("run a policy's example customers"))
     test.add_argument("file", metavar="FILE")
     test.add_argument(
         "--tests",
         metavar="TESTFILE",
-        help="the test file (default: FILE's stem + .tests.yaml beside it)",
+        help=_("the test file (default: FILE's stem + .tests.yaml beside it)"),
     )
     test.set_defaults(handler=run_test)
     diff = actions.add_parser(
-        "diff", parents=[parent], help="what changed, and whose grade would change"
+        "diff", parents=[parent], help=_("what changed, and whose grade would change")
     )
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
     diff.add_argument(
-        "--as-of", metavar="DATE", help="grading date for the what-if (default: today)"
+        "--as-of", metavar="DATE", help=_("grading date for the what-if (default: today)")
     )
     diff.set_defaults(handler=run_diff)
     policy_record.register(actions, parent)

@@ -17,6 +17,7 @@ from creditfile.application.activation import (
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.inert import terminal_text
+from creditfile.presentation.translation import _
 
 
 def register(actions: Any, parent: argparse.ArgumentParser) -> None:
@@ -24,37 +25,39 @@ def register(actions: Any, parent: argparse.ArgumentParser) -> None:
     activate = actions.add_parser(
         "activate",
         parents=[parent],
-        help="test a policy, show its effect on the archive, and make it the archive's policy",
+        help=_("test a policy, show its effect on the archive, and make it the archive's policy"),
     )
     activate.add_argument("file", metavar="FILE")
     activate.add_argument(
-        "--tests", metavar="TESTFILE", help="the test file (default: FILE's stem + .tests.yaml)"
+        "--tests", metavar="TESTFILE", help=_("the test file (default: FILE's stem + .tests.yaml)")
     )
-    activate.add_argument("--as-of", metavar="DATE", help="grading date of the what-if")
+    activate.add_argument("--as-of", metavar="DATE", help=_("grading date of the what-if"))
     activate.add_argument(
-        "--force", action="store_true", help="activate although tests fail (recorded)"
+        "--force", action="store_true", help=_("activate although tests fail (recorded)")
     )
     activate.add_argument(
-        "--yes", action="store_true", help="do not ask for confirmation (for scripts)"
+        "--yes", action="store_true", help=_("do not ask for confirmation (for scripts)")
     )
     activate.add_argument(
         "--rescale",
         action="store_true",
-        help="rescale stored entries of every manual item whose weight changes, "
-        "proportionally (each recorded in the customer's history with its old value)",
+        help=_(
+            "rescale stored entries of every manual item whose weight changes, "
+            "proportionally (each recorded in the customer's history with its old value)"
+        ),
     )
     activate.set_defaults(handler=run_activate)
     show = actions.add_parser(
-        "show", parents=[parent], help="print the text of the policy in force"
+        "show", parents=[parent], help=_("print the text of the policy in force")
     )
     show.add_argument(
         "--active",
         action="store_true",
         required=True,
-        help="the archive's active policy (else the shipped default in force)",
+        help=_("the archive's active policy (else the shipped default in force)"),
     )
     show.set_defaults(handler=run_show)
-    history = actions.add_parser("history", parents=[parent], help="every policy activation")
+    history = actions.add_parser("history", parents=[parent], help=_("every policy activation"))
     history.set_defaults(handler=run_history)
 
 

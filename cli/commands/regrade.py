@@ -18,6 +18,7 @@ from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy
+from creditfile.presentation.translation import _
 
 PHASES = {
     "reading": "reading and grading the archive",
@@ -28,24 +29,29 @@ PHASES = {
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``regrade`` command."""
-    parser = sub.add_parser("regrade", parents=[parent], help="grade the whole archive")
-    parser.add_argument("--as-of", metavar="DATE", help="grading date YYYY-MM-DD (default: today)")
+    parser = sub.add_parser("regrade", parents=[parent], help=_("grade the whole archive"))
     parser.add_argument(
-        "--dry-run", action="store_true", help="show what would change; write nothing"
+        "--as-of", metavar="DATE", help=_("grading date YYYY-MM-DD (default: today)")
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help=_("show what would change; write nothing")
     )
     parser.add_argument(
         "--max-changes",
         metavar="N|P%",
         type=_limit,
-        help="write nothing and exit 3 if more than N customers (or P%% of them) would "
-        "change grade",
+        help=_(
+            "write nothing and exit 3 if more than N customers (or P%% of them) would change grade"
+        ),
     )
     parser.add_argument(
         "--max-ungraded",
         metavar="N|P%",
         type=_limit,
-        help="write nothing and exit 3 if more than N customers (or P%% of them) would be "
-        "ungraded after the regrade",
+        help=_(
+            "write nothing and exit 3 if more than N customers (or P%% of them) would be "
+            "ungraded after the regrade"
+        ),
     )
     parser.set_defaults(handler=run)
 

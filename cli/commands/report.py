@@ -18,6 +18,7 @@ from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy
 from creditfile.presentation.tables import Table
+from creditfile.presentation.translation import _
 from creditfile.reports.composition import CustomerLine
 from creditfile.reports.periods import Period
 
@@ -65,24 +66,24 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add ``report`` and its subcommands."""
     from creditfile.reports.composition import CROSS_DIMENSIONS, DIMENSIONS
 
-    parser = sub.add_parser("report", parents=[parent], help="portfolio analysis and reviews")
+    parser = sub.add_parser("report", parents=[parent], help=_("portfolio analysis and reviews"))
     kinds = parser.add_subparsers(dest="report_command", metavar="REPORT", required=True)
     outputs = _output_options(parent)
     comp = kinds.add_parser(
         "composition",
         parents=[outputs],
-        help="customers and lease amount by a dimension, or by leased item",
+        help=_("customers and lease amount by a dimension, or by leased item"),
     )
     comp.add_argument(
         "--by",
         choices=(*DIMENSIONS, "item"),
         default="grade",
-        help="group by grade, item, nature, tier, lifecycle or stage (default grade)",
+        help=_("group by grade, item, nature, tier, lifecycle or stage (default grade)"),
     )
     comp.add_argument(
         "--cross",
         choices=CROSS_DIMENSIONS,
-        help="with --by item: split each item by grade or nature",
+        help=_("with --by item: split each item by grade or nature"),
     )
     _period_options(comp)
     comp.set_defaults(handler=_handler(_composition))
@@ -97,12 +98,16 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         if periodic:
             _period_options(kind)
         kind.set_defaults(handler=_handler(builder))
-    mig = kinds.add_parser("migration", parents=[outputs], help="from→to grade matrix of two runs")
-    mig.add_argument("runs", nargs="*", metavar="RUN", help="RUN_A RUN_B (default: the last two)")
+    mig = kinds.add_parser(
+        "migration", parents=[outputs], help=_("from→to grade matrix of two runs")
+    )
+    mig.add_argument(
+        "runs", nargs="*", metavar="RUN", help=_("RUN_A RUN_B (default: the last two)")
+    )
     mig.set_defaults(handler=_handler(_migration))
-    html = kinds.add_parser("html", parents=[parent], help="one self-contained HTML page")
-    html.add_argument("--out", metavar="FILE", required=True, help="the .html file to write")
-    html.add_argument("--as-of", metavar="DATE", help="review date YYYY-MM-DD (default: today)")
+    html = kinds.add_parser("html", parents=[parent], help=_("one self-contained HTML page"))
+    html.add_argument("--out", metavar="FILE", required=True, help=_("the .html file to write"))
+    html.add_argument("--as-of", metavar="DATE", help=_("review date YYYY-MM-DD (default: today)"))
     html.set_defaults(handler=run_html)
 
 
@@ -111,27 +116,29 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
         "--from",
         dest="period_from",
         metavar="DATE",
-        help="count only leases running on some day from DATE (default: every lease)",
+        help=_("count only leases running on some day from DATE (default: every lease)"),
     )
     parser.add_argument(
         "--to",
         dest="period_to",
         metavar="DATE",
-        help="count only leases begun by DATE (default and latest: --as-of)",
+        help=_("count only leases begun by DATE (default and latest: --as-of)"),
     )
 
 
 def _output_options(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
     outputs = argparse.ArgumentParser(add_help=False, parents=[parent])
-    outputs.add_argument("--as-of", metavar="DATE", help="review date YYYY-MM-DD (default: today)")
+    outputs.add_argument(
+        "--as-of", metavar="DATE", help=_("review date YYYY-MM-DD (default: today)")
+    )
     outputs.add_argument(
         "--csv",
         metavar="FILE",
         nargs="?",
         const="-",
-        help="CSV (UTF-8 with BOM) to FILE, or to stdout without FILE",
+        help=_("CSV (UTF-8 with BOM) to FILE, or to stdout without FILE"),
     )
-    outputs.add_argument("--xlsx", metavar="FILE", help="an Excel workbook, one sheet per table")
+    outputs.add_argument("--xlsx", metavar="FILE", help=_("an Excel workbook, one sheet per table"))
     return outputs
 
 
@@ -159,8 +166,10 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
     """Read the archive once: documents without bookkeeping and their latest gradings."""
     if not env.has_archive():
         raise ReportError(
-            f"{env.db_path}: no archive here; create one with `creditfile import "
-            "FILE` or `creditfile demo`, or pass --db PATH"
+            _(
+                "{path}: no archive here; create one with `creditfile import FILE` or "
+                "`creditfile demo`, or pass --db PATH"
+            ).format(path=env.db_path)
         )
     from creditfile.application.reporting import report_period
 

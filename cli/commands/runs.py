@@ -8,6 +8,7 @@ from typing import Any
 from creditfile.application.changes import grade_counts, run_summary
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.presentation.translation import _
 from creditfile.store.audit import clean_actor
 
 HEADERS = ["run", "when (UTC)", "who", "policy", "as of", "customers", "by grade", "changes"]
@@ -19,7 +20,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "runs",
         parents=[parent],
-        help="the recorded regrade runs: id, when, who, policy version, as-of, counts per grade",
+        help=_("the recorded regrade runs: id, when, who, policy version, as-of, counts per grade"),
     )
     parser.set_defaults(handler=run)
 

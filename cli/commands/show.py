@@ -7,17 +7,20 @@ from typing import Any
 
 from creditfile.application.lookup import show_customer
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``show`` command."""
-    parser = sub.add_parser("show", parents=[parent], help="one customer's document and grading")
+    parser = sub.add_parser("show", parents=[parent], help=_("one customer's document and grading"))
     parser.add_argument("id", metavar="ID")
     parser.add_argument(
         "--include-personal",
         action="store_true",
-        help="include the personal data: profile.person and, for an individual, the phone "
-        "and address (the access is recorded)",
+        help=_(
+            "include the personal data: profile.person and, for an individual, the phone "
+            "and address (the access is recorded)"
+        ),
     )
     parser.set_defaults(handler=run)
 

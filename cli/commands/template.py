@@ -7,17 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``template`` command."""
     parser = sub.add_parser(
-        "template", parents=[parent], help="write an empty workbook staff fill in and import"
+        "template", parents=[parent], help=_("write an empty workbook staff fill in and import")
     )
     parser.add_argument(
-        "--format", choices=("xlsx",), default="xlsx", help="the template format (xlsx)"
+        "--format", choices=("xlsx",), default="xlsx", help=_("the template format (xlsx)")
     )
-    parser.add_argument("--out", metavar="FILE", required=True, help="the file to write")
+    parser.add_argument("--out", metavar="FILE", required=True, help=_("the file to write"))
     parser.set_defaults(handler=run)
 
 

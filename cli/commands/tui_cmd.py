@@ -7,17 +7,12 @@ import sys
 from typing import Any
 
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``tui`` command."""
-    parser = sub.add_parser("tui", parents=[parent], help="open the terminal UI (the default)")
-    parser.add_argument(
-        "--lang",
-        choices=["zh", "en"],
-        default=None,
-        help="interface language (default: from the locale)",
-    )
+    parser = sub.add_parser("tui", parents=[parent], help=_("open the terminal UI (the default)"))
     parser.set_defaults(handler=run)
 
 
@@ -25,8 +20,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
     """Start the terminal UI through the launcher the program was given (``Env.open_ui``)."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         env.warn(
-            "creditfile: the terminal UI needs an interactive terminal; use the other "
-            "commands (creditfile --help) in scripts"
+            _(
+                "creditfile: the terminal UI needs an interactive terminal; use the other "
+                "commands (creditfile --help) in scripts"
+            )
         )
         return 2
     if env.in_database:
@@ -38,14 +35,18 @@ def run(args: argparse.Namespace, env: Env) -> int:
         return 2
     if not env.has_archive():
         env.warn(
-            f"creditfile: no archive at {env.db_path}; create one with `creditfile demo` "
-            "or `creditfile import FILE`, or point --db at one"
+            _(
+                "creditfile: no archive at {path}; create one with `creditfile demo` "
+                "or `creditfile import FILE`, or point --db at one"
+            ).format(path=env.db_path)
         )
         return 1
     if env.open_ui is None:
         env.warn(
-            "creditfile: this program was started without the terminal UI; run the "
-            "`creditfile` program (or `python -m creditfile`) to open it"
+            _(
+                "creditfile: this program was started without the terminal UI; run the "
+                "`creditfile` program (or `python -m creditfile`) to open it"
+            )
         )
         return 2
     return env.open_ui(env.db_path, getattr(args, "policy", None), getattr(args, "lang", None))

@@ -16,11 +16,12 @@ from creditfile.document.merging import REVISION_HEADERS
 from creditfile.formats.interchange import write_csv
 from creditfile.policy import Policy
 from creditfile.presentation.report_tables import EXPOSURE_COLUMNS, review_table
+from creditfile.presentation.translation import LOCALE_DIR, set_language, translation
 from creditfile.spreadsheets import columns as sheet_columns
 from creditfile.spreadsheets.writing import write_customers_xlsx
 from creditfile.tui.card import fields as card_fields
-from creditfile.tui.card.texts import TEXTS as CARD_TEXTS
 from creditfile.tui.card.views import LEASE_COLUMNS, SOURCE_COLUMNS, column_titles
+from creditfile.tui.vocabulary import tab_label
 
 CATALOGUE = field_catalogue()
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +77,8 @@ def test_the_card_edits_every_field_once_under_the_catalogue_label() -> None:
         assert spec.path == field.record_key
         for lang in ("zh", "en"):
             assert spec.label(lang) == field.titled(lang)
-    # The card's own texts hold interface words, not field labels.
-    assert not [key for key in CARD_TEXTS if key.startswith("field.")]
+    # The interface's catalogue holds interface words, not field labels.
+    assert not [m for m in _catalogue_messages() if m.startswith("field.")]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -96,9 +97,13 @@ def test_card_tabs_are_the_catalogue_sections() -> None:
         "assessment": "assessment",
         "sources": "sources",
     }
-    for tab, key in tabs.items():
-        label = CATALOGUE[key].label
-        assert CARD_TEXTS[f"tab.{tab}"] == (label.zh, label.en)
+    try:
+        for lang in ("zh", "en"):
+            set_language(lang)
+            for tab, key in tabs.items():
+                assert tab_label(tab) == CATALOGUE[key].label.text(lang)
+    finally:
+        set_language("en")
 
 
 FULL_DOC: dict[str, Any] = {
@@ -218,6 +223,14 @@ def test_report_tables_head_customers_as_the_catalogue() -> None:
     ]
 
 
+def _catalogue_messages() -> dict[str, str]:
+    """The interface catalogue's English messages and their Chinese translations."""
+    return dict(translation("zh")._catalog)  # type: ignore[attr-defined]
+
+
+ZH_CATALOGUE = LOCALE_DIR.relative_to(ROOT) / "zh_CN" / "LC_MESSAGES" / "creditfile.po"
+
+
 def _literals(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text("utf-8"))
     return [
@@ -243,9 +256,9 @@ ELSEWHERE = {
     ("presentation/report_tables.py", "应收余额(元)"): "a sum over leases, not one lease's field",
     ("htmlreport/page.py", "应收余额"): "a sum over leases, not one lease's field",
     ("htmlreport/page.py", "租赁物"): "the leased-item dimension of a report",
-    ("tui/i18n.py", "客户性质"): "the nature dimension of the portfolio screen",
-    ("tui/i18n.py", "来源"): "where the policy in force comes from",
-    ("tui/card/texts.py", "个人信息"): "the key that reveals personal data",
+    (str(ZH_CATALOGUE), "客户性质"): "the nature dimension of the portfolio screen",
+    (str(ZH_CATALOGUE), "来源"): "where the policy in force comes from",
+    (str(ZH_CATALOGUE), "个人信息"): "the key that reveals personal data",
     ("tui/screens/help.py", "End"): "the End key",
 }
 
@@ -263,6 +276,9 @@ def test_no_module_writes_a_field_label_by_hand() -> None:
         for line, text in _literals(path):
             if text in labels and (str(path.relative_to(ROOT)), text) not in ELSEWHERE:
                 found.append(f"{path.relative_to(ROOT)}:{line}: {text!r} ({labels[text]})")
+    for english, chinese in _catalogue_messages().items():
+        if chinese in labels and (str(ZH_CATALOGUE), chinese) not in ELSEWHERE:
+            found.append(f"{ZH_CATALOGUE}: {english!r} → {chinese!r} ({labels[chinese]})")
     assert not found, "take these labels from creditfile.document.field_catalogue():\n" + "\n".join(
         found
     )

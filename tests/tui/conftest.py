@@ -149,3 +149,13 @@ class TuiKit:
 def tui(seeded_dir: Path) -> TuiKit:
     """The seeded archive copy plus helpers to start and drive the app on it."""
     return TuiKit(seeded_dir)
+
+
+@pytest.fixture(autouse=True)
+def _english_again_after_each_test() -> Any:
+    """The interface language is the process's (gettext's): a test that speaks Chinese must
+    not leave it in force for the next one."""
+    yield
+    from creditfile.presentation.translation import set_language
+
+    set_language("en")

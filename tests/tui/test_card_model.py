@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from creditfile.policy import Policy
+from creditfile.presentation.translation import set_language
 from creditfile.tui.card.backend import next_free_id
 from creditfile.tui.card.draft import Draft, problems_by_section, problems_for, section_of
 from creditfile.tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
@@ -110,7 +111,10 @@ def test_closing_a_lease_ends_it_today_unless_it_ended_earlier() -> None:
     assert draft.close_lease(0, date(2026, 11, 29)) is None
     assert draft.leases[0]["status"] == "closed" and draft.leases[0]["end"] == "2026-11-29"
     refused = draft.close_lease(1, date(2026, 11, 29))
-    assert refused is not None and refused.key == "lease.not_active"
+    assert (
+        refused is not None
+        and refused.key == "Lease {contract} is not active; only an active lease can be closed"
+    )
     assert draft.leases[1]["end"] == "2024-06-30"
 
 
@@ -119,18 +123,18 @@ def test_cancelling_keeps_the_lease_on_file() -> None:
     assert draft.cancel_lease(1) is None
     assert [lease["status"] for lease in draft.leases] == ["active", "cancelled"]
     refused = draft.cancel_lease(1)
-    assert refused is not None and refused.key == "lease.already_cancelled"
+    assert refused is not None and refused.key == "Lease {contract} is already cancelled"
 
 
 def test_only_customer_forms_are_verified_and_each_only_once() -> None:
     draft = Draft(record())
     assert draft.pending_forms() == 1
     refused = draft.verify_source(1)
-    assert refused is not None and refused.key == "source.only_forms"
+    assert refused is not None and refused.key == "Only customer forms need an audit"
     assert draft.verify_source(0) is None
     assert draft.pending_forms() == 0
     again = draft.verify_source(0)
-    assert again is not None and again.key == "source.already"
+    assert again is not None and again.key == "This source is already verified"
     assert [s["index"] for s in draft.newly_verified()] == [0]
     draft.reset(record())
     assert draft.newly_verified() == []
@@ -183,6 +187,7 @@ def test_the_proposed_id_follows_the_highest(ids: list[str], expected: str) -> N
 
 
 def test_an_unaudited_customer_form_stands_out() -> None:
+    set_language("zh")
     pending = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": False}, "zh")
     audited = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": True}, "zh")
     assert "待审核" in str(pending[3]) and "red" in str(pending[3].style)
@@ -202,6 +207,7 @@ def test_history_rows_say_who_did_what_when() -> None:
         "en",
     )
     assert row == ("2026-11-29 10:15", "wang", "grade changed", "B → A  91")
+    set_language("zh")
     revealed = history_row(
         {
             "at": "2026-11-29T10:16:00",
@@ -224,6 +230,7 @@ def test_history_rows_say_who_did_what_when() -> None:
 def test_history_names_changed_fields_by_their_labels(
     lang: str, shown: str, default_policy: Policy
 ) -> None:
+    set_language(lang)
     row = history_row(
         {
             "at": "2026-11-29T10:15:00",
@@ -256,6 +263,7 @@ def test_history_rows_show_each_change_labelled_with_old_and_new(default_policy:
             {"path": "nature", "old": "developer", "new": "central_soe"},
         ],
     }
+    set_language("zh")
     row = history_row(event, "zh", default_policy)
     assert row[3].split("\n") == [
         "电话: 027-1 → 027-2",

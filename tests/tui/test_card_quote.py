@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
 from creditfile.policy import Policy
+from creditfile.presentation.translation import set_language
 from creditfile.tui.card.quote_dialog import QuoteDialog
 from creditfile.tui.card.views import history_row
 
@@ -56,6 +57,7 @@ def test_q_prices_live_and_ctrl_s_records_the_quote(archive_path: Path, policy: 
     row = history_row(quote, "en", policy)
     assert row[2] == "quote"
     assert row[3].startswith("盘扣式脚手架 ×3 · 2 months · amount 5,880.00 (discount 2%)")
+    set_language("zh")  # the card speaks the language in force
     assert history_row(quote, "zh", policy)[2] == "报价"
     assert quote["via"] == "creditfile tui" and quote["actor"] == "wang"
 

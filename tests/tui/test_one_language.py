@@ -12,6 +12,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from creditfile.presentation.translation import set_language
 from creditfile.tui.card.views import history_row
 from creditfile.tui.screens.portfolio import PortfolioScreen
 
@@ -31,6 +32,7 @@ IMPORTED = {"kind": "customer_imported", "customer_id": "C1", "actor": "王敏",
 def test_history_details_are_words_of_the_card_language(
     lang: str, event: dict[str, Any], expected: str
 ) -> None:
+    set_language(lang)  # the card speaks the language in force
     _when, _who, what, detail = history_row(event, lang)
     assert detail == expected
     assert what == ("导入档案" if lang == "zh" else "imported")
@@ -38,6 +40,7 @@ def test_history_details_are_words_of_the_card_language(
 
 
 def test_unknown_bookkeeping_booleans_are_yes_or_no_in_the_card_language() -> None:
+    set_language("zh")
     _w, _a, _k, detail = history_row({**IMPORTED, "checked": False}, "zh")
     assert detail.endswith("checked=否")
 

@@ -26,6 +26,7 @@ from textual.widgets import (
 
 from creditfile.document.id_number import mask_id_number
 from creditfile.document.personal import is_person, nature_personal_paths
+from creditfile.presentation.translation import _
 from creditfile.tui.card.backend import CardBackend, explain_draft
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
 from creditfile.tui.card.form import (
@@ -36,7 +37,6 @@ from creditfile.tui.card.form import (
     section_form,
 )
 from creditfile.tui.card.header import HeaderState, card_header
-from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
@@ -49,6 +49,7 @@ from creditfile.tui.card.views import (
     source_row,
     sources_summary,
 )
+from creditfile.tui.vocabulary import tab_label
 
 NARROW_BELOW = 110
 """Screens narrower than this many columns get the card's narrow layout."""
@@ -107,26 +108,26 @@ class CardBase(Screen[None]):
         yield Static("", id="card-header")
         with TabbedContent(id="card-tabs"):
             for section in ("basic", "characteristics", "business", "trading"):
-                with TabPane(tr(self.lang, f"tab.{section}"), id=f"tab-{section}"):
+                with TabPane(tab_label(section), id=f"tab-{section}"):
                     yield section_form(section, self.draft.value, self.lang, self.backend.policy)
-            with TabPane(tr(self.lang, "tab.person"), id="tab-person"):
+            with TabPane(tab_label("person"), id="tab-person"):
                 yield Static(id="person-notice")
-                yield Button(tr(self.lang, "person.reveal"), id="person-reveal")
+                yield Button(_("Show personal data"), id="person-reveal")
                 yield section_form("person", self.draft.value, self.lang, self.backend.policy)
-            with TabPane(tr(self.lang, "tab.leases"), id="tab-leases"):
+            with TabPane(tab_label("leases"), id="tab-leases"):
                 yield Static(id="leases-summary")
                 yield self._table("leases-table", LEASE_COLUMNS)
                 yield Static(classes="section-problems", id="leases-problems")
-            with TabPane(tr(self.lang, "tab.assessment"), id="tab-assessment"), Horizontal():
+            with TabPane(tab_label("assessment"), id="tab-assessment"), Horizontal():
                 yield assessment_form(self.draft.value, self.lang, self.backend.policy)
                 with VerticalScroll(id="breakdown-scroll"):
                     yield Static(id="breakdown-heading")
                     yield Static(id="breakdown")
-            with TabPane(tr(self.lang, "tab.sources"), id="tab-sources"):
+            with TabPane(tab_label("sources"), id="tab-sources"):
                 yield Static(id="sources-summary")
                 yield self._table("sources-table", SOURCE_COLUMNS)
                 yield Static(classes="section-problems", id="sources-problems")
-            with TabPane(tr(self.lang, "tab.history"), id="tab-history"):
+            with TabPane(_("History"), id="tab-history"):
                 yield self._table("history-table", HISTORY_COLUMNS)
         yield Footer()
 
@@ -142,7 +143,8 @@ class CardBase(Screen[None]):
         self.call_after_refresh(self.load_tops)
         if self.missing:
             self.notify(
-                tr(self.lang, "card.not_found", id=self.draft.customer_id or "?"), severity="error"
+                _("No customer {id} in the archive").format(id=self.draft.customer_id or "?"),
+                severity="error",
             )
         if self.editing:
             self._focus_first_editor()
@@ -192,19 +194,26 @@ class CardBase(Screen[None]):
         if not self.revealed:
             notice.update(self._hidden_notice())
         elif not self.draft.is_new and self.draft.value("profile.person") is None:
-            notice.update(tr(self.lang, "person.none"))
+            notice.update(_("No personal data on file"))
         else:
             notice.update("")
 
     def _hidden_notice(self) -> str:
         """What the personal data tab says while it is hidden: how to show it, and for an
         individual that the phone and address are hidden too; the ID number masked."""
-        lines = [tr(self.lang, "person.hidden", shortcut="p")]
+        lines = [
+            _(
+                "Personal data is hidden. Press {shortcut} to show it; every "
+                "reveal is recorded in the history."
+            ).format(shortcut="p")
+        ]
         if is_person(self.draft.doc, self.backend.policy.personal_natures):
-            lines.append(tr(self.lang, "person.hidden_contact"))
+            lines.append(
+                _("An individual's phone and address are personal data too, and hidden as well.")
+            )
         number = self.draft.value("profile.person.id_number")
         if isinstance(number, str) and number:
-            lines.append(tr(self.lang, "person.masked_id", number=mask_id_number(number)))
+            lines.append(_("ID number {number}").format(number=mask_id_number(number)))
         return "\n".join(lines)
 
     def revalidate(self) -> None:
@@ -233,7 +242,7 @@ class CardBase(Screen[None]):
             if row.has_class("-invalid"):
                 bad.add(self._section_of_row[row.editor_id])
         for section in TABS:
-            label = tr(self.lang, f"tab.{section}")
+            label = tab_label(section)
             label = f"{label} ✗" if section in bad else label
             tab = tabs.get_tab(f"tab-{section}")
             # Relabelling re-lays out the tab bar: only when the mark actually changes.
@@ -249,22 +258,20 @@ class CardBase(Screen[None]):
         heading = self.query_one("#breakdown-heading", Static)
         grading = self.draft.grading
         if grading and grading.get("as_of") and grading.get("grade") is None:
-            stored = tr(self.lang, "assess.stored_ungraded", as_of=grading["as_of"])
+            stored = _("Stored grading: ungraded, as of {as_of}").format(as_of=grading["as_of"])
         elif grading and grading.get("as_of"):
-            stored = tr(
-                self.lang,
-                "assess.stored",
+            stored = _("Stored grading: {grade} {total} points, as of {as_of}").format(
                 grade=grading.get("grade") or "—",
                 total=grading.get("total") if grading.get("total") is not None else "—",
                 as_of=grading["as_of"],
             )
         else:
-            stored = tr(self.lang, "assess.stored_none")
-        heading_text = f"{tr(self.lang, 'assess.preview')}\n{stored}"
+            stored = _("No stored grading yet (a regrade produces one)")
+        heading_text = _("Live preview (against the archive-wide top lease amount)") + f"\n{stored}"
         self._update_if_changed(heading, Text(heading_text, style="dim"), heading_text)
         if self._tops is None:
             self._preview = None
-            computing = tr(self.lang, "assess.computing")
+            computing = _("Working out the archive-wide top lease amount…")
             self._update_if_changed(self.query_one("#breakdown", Static), computing, computing)
             return
         detail = explain_draft(self.backend, self.draft.doc, self._tops)
@@ -344,7 +351,7 @@ class CardBase(Screen[None]):
             row = history_row(event, self.lang, self.backend.policy)
             table.add_row(*row, height=row[-1].count("\n") + 1)
         if not events:
-            table.add_row(tr(self.lang, "history.none"), "", "", "")
+            table.add_row(_("No history yet"), "", "", "")
 
     # editing ------------------------------------------------------------------------------
 
@@ -364,7 +371,7 @@ class CardBase(Screen[None]):
             return
         self.editing = True
         self.refresh_card()
-        self.notify(tr(self.lang, "edit.started"))
+        self.notify(_("Editing: Ctrl+S saves, Esc leaves"))
         self._focus_first_editor()
 
     def _focus_first_editor(self) -> None:
@@ -411,7 +418,7 @@ class CardBase(Screen[None]):
         self.show_tab("person")
         self._apply_mode()
         self._record_reveal()
-        self.notify(tr(self.lang, "person.revealed"))
+        self.notify(_("Personal data shown (recorded)"))
 
     @work(thread=True, group="card-audit")
     def _record_reveal(self) -> None:

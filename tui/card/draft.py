@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from creditfile.document.paths import value_at
+from creditfile.presentation.translation import N_
 from creditfile.store import customer_document
 from creditfile.tui.card.fields import FieldKind, FieldSpec, parse_value, set_path
 
@@ -29,7 +30,8 @@ class ProblemLike(Protocol):
 
 @dataclass(frozen=True)
 class CardProblem:
-    """An action the card refused: where, and the text key saying why."""
+    """An action the card refused: where, and the message saying why (English source text,
+    translated where it is shown)."""
 
     path: str
     key: str
@@ -114,7 +116,10 @@ class Draft:
         """Close an active lease; its end becomes ``on`` unless an earlier end was entered."""
         lease = self.leases[index]
         if lease.get("status") != "active":
-            return CardProblem(f"leases[{index}].status", "lease.not_active")
+            return CardProblem(
+                f"leases[{index}].status",
+                N_("Lease {contract} is not active; only an active lease can be closed"),
+            )
         end = lease.get("end")
         changed = dict(lease, status="closed")
         if not isinstance(end, str) or end > on.isoformat():
@@ -126,7 +131,9 @@ class Draft:
         """Mark a lease cancelled (it then counts for nothing); it stays on file."""
         lease = self.leases[index]
         if lease.get("status") == "cancelled":
-            return CardProblem(f"leases[{index}].status", "lease.already_cancelled")
+            return CardProblem(
+                f"leases[{index}].status", N_("Lease {contract} is already cancelled")
+            )
         self.put_lease(dict(lease, status="cancelled"), index)
         return None
 
@@ -146,9 +153,11 @@ class Draft:
         """Mark a customer form as audited; the audit is recorded in the history on save."""
         source = self.sources[index]
         if source.get("kind") != "customer_form":
-            return CardProblem(f"sources[{index}].verified", "source.only_forms")
+            return CardProblem(
+                f"sources[{index}].verified", N_("Only customer forms need an audit")
+            )
         if source.get("verified") is True:
-            return CardProblem(f"sources[{index}].verified", "source.already")
+            return CardProblem(f"sources[{index}].verified", N_("This source is already verified"))
         sources = list(self.sources)
         sources[index] = dict(source, verified=True)
         self.doc["sources"] = sources

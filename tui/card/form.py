@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
 from creditfile.policy.model import Policy
+from creditfile.presentation.translation import _
 from creditfile.tui.card.fields import (
     ASSESSMENT_EXTRA,
     SECTIONS,
@@ -20,7 +21,6 @@ from creditfile.tui.card.fields import (
     format_value,
     widget_id_for,
 )
-from creditfile.tui.card.texts import tr
 
 Choices = Sequence[tuple[str, str]]
 
@@ -310,7 +310,7 @@ def assessment_form(value_of: ValueOf, lang: str, policy: Policy) -> SectionForm
         lang,
         labels={f"assessment.{i.key}": i.label for i in items},
         suffixes={
-            f"assessment.{i.key}": tr(lang, "assess.max", weight=f"{i.weight:g}") for i in items
+            f"assessment.{i.key}": _("/ {weight}").format(weight=f"{i.weight:g}") for i in items
         },
         id="form-assessment",
     )

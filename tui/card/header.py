@@ -11,8 +11,8 @@ from rich.text import Text
 
 from creditfile.policy.model import Policy
 from creditfile.presentation.inert import terminal_text
+from creditfile.presentation.translation import N_, _
 from creditfile.tui.card.draft import Draft
-from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import grade_badge, local_time
 
 
@@ -42,8 +42,8 @@ def card_header(
         The header text.
     """
     text = Text()
-    title = "card.new_title" if draft.is_new else "card.title"
-    text.append(tr(lang, title, id=terminal_text(str(draft.customer_id))), style="bold")
+    title = N_("New customer file") if draft.is_new else N_("Customer file {id}")
+    text.append(_(title).format(id=terminal_text(str(draft.customer_id))), style="bold")
     text.append(f"  {terminal_text(str(draft.doc.get('name') or ''))}", style="bold")
     nature = draft.doc.get("nature")
     if nature:
@@ -56,18 +56,21 @@ def card_header(
         stored.get("total"),
     ):
         # The document no longer grades as stored (edited since the last regrade).
-        text.append(f"  → {tr(lang, 'card.preview')} ", style="dim")
+        text.append("  → " + _("preview") + " ", style="dim")
         text.append_text(grade_badge(preview, policy, lang))
     text.append("\n")
     meta = draft.meta
     if meta.get("rev") is not None:
         by = meta.get("updated_by") or "?"
         at = local_time(meta.get("updated_at")) or "?"
-        text.append(tr(lang, "card.revision", rev=meta["rev"], by=by, at=at), style="dim")
+        text.append(
+            _("revision {rev} · {by} at {at}").format(rev=meta["rev"], by=by, at=at), style="dim"
+        )
     if state.editing:
-        text.append(f"  [{tr(lang, 'card.editing')}]", style="bold blue")
+        text.append("  [" + _("editing") + "]", style="bold blue")
     if state.dirty:
-        text.append(f"  [{tr(lang, 'card.unsaved')}]", style="bold yellow")
+        text.append("  [" + _("unsaved") + "]", style="bold yellow")
     if state.problems:
-        text.append(f"  [{tr(lang, 'card.problems', n=state.problems)}]", style="bold red")
+        problems = _("{n} to correct").format(n=state.problems)
+        text.append(f"  [{problems}]", style="bold red")
     return text

@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from creditfile.presentation.translation import _
 from creditfile.tui.card.draft import ProblemLike, problems_for
 from creditfile.tui.card.fields import FieldSpec, parse_value
 from creditfile.tui.card.form import Choices, FieldRow, SectionForm, editor_text
-from creditfile.tui.card.texts import tr
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -87,12 +87,14 @@ class ChoiceDialog(ModalScreen[str]):
 def unsaved_dialog(lang: str, customer_id: str) -> ChoiceDialog:
     """Asks whether to save, discard or keep editing; returns ``save``/``discard``/``keep``."""
     return ChoiceDialog(
-        tr(lang, "unsaved.title"),
-        tr(lang, "unsaved.body", id=customer_id or "—"),
+        _("Unsaved changes"),
+        _("Your changes to {id} are not saved. Save them, discard them, or keep editing?").format(
+            id=customer_id or "—"
+        ),
         [
-            ("keep", tr(lang, "button.keep"), "primary"),
-            ("save", tr(lang, "button.save"), "success"),
-            ("discard", tr(lang, "button.discard"), "error"),
+            ("keep", _("Keep editing"), "primary"),
+            ("save", _("Save"), "success"),
+            ("discard", _("Discard changes"), "error"),
         ],
         escape="keep",
         dialog_id="unsaved-dialog",
@@ -104,19 +106,17 @@ def stale_dialog(
 ) -> ChoiceDialog:
     """Says who changed the customer and when; returns ``reload`` or ``keep``."""
     return ChoiceDialog(
-        tr(lang, "stale.title"),
-        tr(
-            lang,
-            "stale.body",
-            id=customer_id,
-            by=by or "?",
-            at=at or "?",
-            current=current,
-            base=base,
-        ),
+        _("Someone else changed this customer"),
+        _(
+            "{id} was changed by {by} at {at} (revision {current}; you "
+            "were editing revision {base}). Your changes were NOT saved "
+            "and did not overwrite theirs. Reload the latest version "
+            "(your changes are dropped), or keep editing to copy your "
+            "changes first."
+        ).format(id=customer_id, by=by or "?", at=at or "?", current=current, base=base),
         [
-            ("keep", tr(lang, "button.keep"), "primary"),
-            ("reload", tr(lang, "button.reload"), "warning"),
+            ("keep", _("Keep editing"), "primary"),
+            ("reload", _("Reload"), "warning"),
         ],
         escape="keep",
         dialog_id="stale-dialog",
@@ -172,8 +172,8 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
                 self._specs, self._values, self._lang, choices=self._choices, prefix="dlg-"
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button(tr(self._lang, "button.ok"), id="dialog-ok", variant="primary")
-                yield Button(tr(self._lang, "button.cancel"), id="dialog-cancel")
+                yield Button(_("OK"), id="dialog-ok", variant="primary")
+                yield Button(_("Cancel"), id="dialog-cancel")
 
     def on_mount(self) -> None:
         """Focus the first field."""

@@ -12,12 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from creditfile.document import field_catalogue
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import N_, _, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.modals import DIALOG_CSS
-from creditfile.tui.card.texts import tr
 
 QUOTE_CSS = (
     DIALOG_CSS.format(name="QuoteDialog")
@@ -32,6 +33,14 @@ QuoteDialog #quote-result.-over { color: $error; }
 QuoteDialog .dialog-buttons { height: 1; }
 """
 )
+
+
+# The dialog's own fields (the leased item is the field catalogue's).
+QUOTE_FIELDS = {
+    "list_price": N_("Price/unit/month"),
+    "quantity": N_("Quantity"),
+    "months": N_("Months"),
+}
 
 
 class QuoteDialog(ModalScreen[Quote | None]):
@@ -63,29 +72,26 @@ class QuoteDialog(ModalScreen[Quote | None]):
 
     def compose(self) -> ComposeResult:
         """The four inputs, the live result, the over-limit box and the buttons."""
-        lang = self.lang
         items = [
             (f"{label} {key}", key) for key, label in self._backend.policy.item_categories.items()
         ]
         with Vertical():
             yield Label(
-                tr(lang, "quote.title", id=self._customer_id, name=self._name),
+                _("Quote · {id} {name}").format(id=self._customer_id, name=self._name),
                 classes="dialog-title",
             )
             with Horizontal(classes="quote-row"):
-                yield Label(tr(lang, "quote.item"))
+                yield Label(field_catalogue()["leases[].item"].label.text(language()))
                 yield Select(items, id="quote-item", allow_blank=False, compact=True)
             for key, default in (("list_price", ""), ("quantity", "1"), ("months", "1")):
                 with Horizontal(classes="quote-row"):
-                    yield Label(tr(lang, f"quote.{key}"))
+                    yield Label(_(QUOTE_FIELDS[key]))
                     yield Input(default, id=f"quote-{key.replace('_', '-')}", compact=True)
-            yield Static(tr(lang, "quote.fill"), id="quote-result")
-            yield Checkbox(tr(lang, "quote.allow"), id="quote-allow", compact=True)
+            yield Static(_("Enter the list price to see the quote"), id="quote-result")
+            yield Checkbox(_("Record even over the credit limit"), id="quote-allow", compact=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    tr(lang, "quote.record"), id="quote-ok", variant="primary", compact=True
-                )
-                yield Button(tr(lang, "button.cancel"), id="quote-cancel", compact=True)
+                yield Button(_("Record quote"), id="quote-ok", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="quote-cancel", compact=True)
 
     def on_mount(self) -> None:
         """Start at the list price: the item is chosen already."""
@@ -100,7 +106,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
         """The quote as asked now, or what is wrong with the request."""
         item, price, quantity, months = self._asked()
         if not price.strip():
-            return tr(self.lang, "quote.fill")
+            return _("Enter the list price to see the quote")
         try:
             return self._backend.price_quote(self._customer_id, item, price, quantity, months)
         except CreditfileError as exc:
@@ -130,7 +136,14 @@ class QuoteDialog(ModalScreen[Quote | None]):
         allowed = self.query_one("#quote-allow", Checkbox).value
         if quote.over_limit and not allowed:
             excess = format_amount(quote.excess)
-            self.notify(tr(self.lang, "quote.need_allow", excess=excess), severity="error")
+            self.notify(
+                _(
+                    "The quote is over the credit limit by {excess}: tick "
+                    "'Record even over the credit limit' to record it, or quote "
+                    "less"
+                ).format(excess=excess),
+                severity="error",
+            )
             self.query_one("#quote-allow", Checkbox).focus()
             return
         if not self._recording:
@@ -168,33 +181,33 @@ def quote_lines(quote: Quote, lang: str, backend: CardBackend) -> list[str]:
     """The quote as the dialog shows it, one fact a line."""
     policy = backend.policy
     if quote.grade is None:
-        grade = tr(lang, "quote.ungraded", grade=quote.terms_grade)
+        grade = _("Ungraded: grade {grade}'s terms apply").format(grade=quote.terms_grade)
     else:
         label = policy.grade_named(quote.grade).label
-        grade = tr(lang, "quote.grade", grade=quote.grade, label=f" {label}")
-    headroom = tr(
-        lang,
-        "quote.headroom",
+        grade = _("Grade {grade}{label}").format(grade=quote.grade, label=f" {label}")
+    headroom = _("Credit limit {limit} − outstanding {owed} = headroom {headroom}").format(
         limit=format_amount(quote.credit_limit),
         owed=format_amount(quote.outstanding),
         headroom=format_amount(quote.headroom),
     )
     limit = (
-        tr(lang, "quote.over", excess=format_amount(quote.excess))
+        _("Over the credit limit by {excess}").format(excess=format_amount(quote.excess))
         if quote.over_limit
-        else tr(lang, "quote.within")
+        else _("Within the credit limit")
     )
-    discount = tr(
-        lang, "quote.discount", pct=f"{quote.discount_pct:g}", amount=format_amount(quote.discount)
+    discount = _("Discount {pct}% = {amount}").format(
+        pct=f"{quote.discount_pct:g}", amount=format_amount(quote.discount)
     )
-    deposit = tr(
-        lang, "quote.deposit", pct=f"{quote.deposit_pct:g}", amount=format_amount(quote.deposit)
+    deposit = _("Deposit {pct}% = {amount}").format(
+        pct=f"{quote.deposit_pct:g}", amount=format_amount(quote.deposit)
     )
-    payment = tr(lang, "quote.payment", method=quote.payment_method, days=quote.payment_cycle_days)
+    payment = _("Payment {method}, {days} days").format(
+        method=quote.payment_method, days=quote.payment_cycle_days
+    )
     return [
         f"{grade} · {payment}",
-        f"{tr(lang, 'quote.list_amount', amount=format_amount(quote.list_amount))} · {discount}",
-        f"{tr(lang, 'quote.amount', amount=format_amount(quote.amount))} · {deposit}",
+        f"{_('List amount {amount}').format(amount=format_amount(quote.list_amount))} · {discount}",
+        f"{_('Amount {amount}').format(amount=format_amount(quote.amount))} · {deposit}",
         headroom,
         limit,
     ]

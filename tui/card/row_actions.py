@@ -9,11 +9,11 @@ from typing import Any
 from textual import on
 from textual.widgets import DataTable, TabbedContent
 
+from creditfile.presentation.translation import _
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.draft import CardProblem, ProblemLike
 from creditfile.tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
 from creditfile.tui.card.form import Choices
-from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import choice_label
 
 
@@ -51,7 +51,7 @@ class RecordActions(CardBase):
     def _refused(self, problem: CardProblem | None, **values: Any) -> bool:
         if problem is None:
             return False
-        self.notify(tr(self.lang, problem.key, **values), severity="warning")
+        self.notify(_(problem.key).format(**values), severity="warning")
         return True
 
     def action_add(self) -> None:
@@ -79,10 +79,10 @@ class RecordActions(CardBase):
         leases = self.draft.leases
         if index is None:
             values: dict[str, Any] = {"status": "active", "start": self.backend.as_of.isoformat()}
-            title = tr(self.lang, "lease.add_title")
+            title = _("Add a lease")
         else:
             values = dict(leases[index])
-            title = tr(self.lang, "lease.edit_title", contract=values.get("contract", ""))
+            title = _("Edit lease {contract}").format(contract=values.get("contract", ""))
         position = len(leases) if index is None else index
 
         def check(lease: Mapping[str, Any]) -> Sequence[ProblemLike]:
@@ -143,14 +143,18 @@ class RecordActions(CardBase):
         lease = self.draft.leases[index]
         contract = lease.get("contract", "")
         if lease.get("status") == "cancelled":
-            self.notify(tr(self.lang, "lease.already_cancelled", contract=contract))
+            self.notify(_("Lease {contract} is already cancelled").format(contract=contract))
             return
         dialog = ChoiceDialog(
-            tr(self.lang, "lease.cancel_title", contract=contract),
-            tr(self.lang, "lease.cancel_body", contract=contract),
+            _("Cancel lease {contract}?").format(contract=contract),
+            _(
+                "Lease {contract} will be marked cancelled: it stays on file "
+                "but no longer counts towards the cumulative lease amount. "
+                "It takes effect when the card is saved."
+            ).format(contract=contract),
             [
-                ("keep", tr(self.lang, "lease.cancel_keep"), "primary"),
-                ("cancel", tr(self.lang, "lease.cancel_yes"), "error"),
+                ("keep", _("Keep the lease"), "primary"),
+                ("cancel", _("Cancel the lease"), "error"),
             ],
             escape="keep",
             dialog_id="cancel-lease-dialog",
@@ -180,7 +184,7 @@ class RecordActions(CardBase):
             return relative_problems(self.backend.validate(doc), f"sources[{position}]")
 
         kinds = [(choice_label("sources[].kind", k, self.lang), k) for k in SOURCE_KINDS]
-        yes_no = [(tr(self.lang, "yes"), "true"), (tr(self.lang, "no"), "false")]
+        yes_no = [(_("yes"), "true"), (_("no"), "false")]
         values = {
             "kind": "salesperson_visit",
             "on": self.backend.as_of.isoformat(),
@@ -188,7 +192,7 @@ class RecordActions(CardBase):
             "verified": False,
         }
         dialog = RecordDialog(
-            tr(self.lang, "source.add_title"),
+            _("Add a source"),
             SOURCE_FIELDS,
             values,
             self.lang,
@@ -214,4 +218,4 @@ class RecordActions(CardBase):
             return
         self.begin_editing()
         self.refresh_card()
-        self.notify(tr(self.lang, "verify.done"))
+        self.notify(_("Marked verified; recorded when saved"))

@@ -9,9 +9,9 @@ from typing import Any
 
 from textual import work
 
+from creditfile.presentation.translation import _
 from creditfile.store import StaleRevisionError
 from creditfile.tui.card.base import CardBase
-from creditfile.tui.card.texts import tr
 from creditfile.tui.card.views import local_time
 
 SLOW_NOTICE_SECONDS = 0.6
@@ -29,18 +29,15 @@ class SaveActions(CardBase):
         if self._saving or self.missing:
             return
         if not self.draft.dirty:
-            self.notify(tr(self.lang, "save.nothing"))
+            self.notify(_("Nothing to save"))
             self._leave_after_save = False
             return
         self.revalidate()
         if self.problems:
             first = self.problems[0]
             self.notify(
-                tr(
-                    self.lang,
-                    "save.blocked",
-                    n=len(self.problems),
-                    first=f"{first.path}: {first.message}",
+                _("Not saved: {n} problem(s) to correct first: {first}").format(
+                    n=len(self.problems), first=f"{first.path}: {first.message}"
                 ),
                 severity="error",
                 timeout=8,
@@ -53,7 +50,7 @@ class SaveActions(CardBase):
         self._saving = True
         self._save_started = time.monotonic()
         self._apply_mode()
-        self.notify(tr(self.lang, "save.saving"), timeout=2)
+        self.notify(_("Saving…"), timeout=2)
         self.set_timer(SLOW_NOTICE_SECONDS, self._slow_notice)
         self._save_worker(
             copy.deepcopy(self.draft.doc), self.draft.base_rev, self.draft.newly_verified()
@@ -61,7 +58,14 @@ class SaveActions(CardBase):
 
     def _slow_notice(self) -> None:
         if self._saving:
-            self.notify(tr(self.lang, "save.slow"), severity="warning", timeout=6)
+            self.notify(
+                _(
+                    "Still saving (a large archive, or someone else is writing "
+                    "it); you can keep working…"
+                ),
+                severity="warning",
+                timeout=6,
+            )
 
     @work(thread=True, exclusive=True, group="card-save")
     def _save_worker(
@@ -96,7 +100,11 @@ class SaveActions(CardBase):
         self.refresh_card(values=not typed_meanwhile)
         self.history_changed()
         self.load_tops()  # this customer's amounts may have moved the archive-wide top
-        self.notify(tr(self.lang, "save.done", id=self.draft.customer_id, rev=self.draft.base_rev))
+        self.notify(
+            _("Saved {id} (revision {rev})").format(
+                id=self.draft.customer_id, rev=self.draft.base_rev
+            )
+        )
         if self._leave_after_save and not self.draft.dirty:
             self._leave_after_save = False
             if self._proceed is not None:
@@ -131,20 +139,24 @@ class SaveActions(CardBase):
         self.editing = False
         self.refresh_card(values=True)
         self.history_changed()
-        self.notify(tr(self.lang, "reload.done", id=self.draft.customer_id))
+        self.notify(_("Reloaded the latest version of {id}").format(id=self.draft.customer_id))
 
     def _refused_duplicate(self, customer_id: str) -> None:
         self._saving = False
         self._leave_after_save = False
         self._apply_mode()
         self.show_tab("basic")
-        self.notify(tr(self.lang, "duplicate.body", id=customer_id), severity="error", timeout=8)
+        self.notify(
+            _("Customer id {id} already exists; choose another id.").format(id=customer_id),
+            severity="error",
+            timeout=8,
+        )
 
     def _save_failed(self, message: str) -> None:
         self._saving = False
         self._leave_after_save = False
         self._apply_mode()
-        self.notify(tr(self.lang, "save.failed", error=message), severity="error", timeout=12)
+        self.notify(_("Saving failed: {error}").format(error=message), severity="error", timeout=12)
 
     def action_back(self) -> None:
         """Leave the card; with unsaved changes, ask first."""

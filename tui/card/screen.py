@@ -10,25 +10,25 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, Select, TabbedContent
 
 from creditfile.engine.quotes import Quote
+from creditfile.presentation.translation import N_, _
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.row_actions import RecordActions
 from creditfile.tui.card.saving import SaveActions
-from creditfile.tui.card.texts import tr
 from creditfile.tui.keys import described
 
 # (key, action, text key of the description, binding id, shown in the footer, priority)
 CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
-    ("e", "edit", "key.edit", "card.edit", True, False),
-    ("ctrl+s", "save", "key.save", "card.save", True, True),
-    ("escape", "back", "key.back", "card.back", True, False),
-    ("right_square_bracket", "next_tab", "key.next_tab", "card.next_tab", True, False),
-    ("left_square_bracket", "prev_tab", "key.prev_tab", "card.prev_tab", False, False),
-    ("p", "reveal", "key.reveal", "card.reveal", True, False),
-    ("a", "add", "key.lease_add", "card.add", True, False),
-    ("c", "close_lease", "key.lease_close", "card.lease_close", True, False),
-    ("x", "cancel_lease", "key.lease_cancel", "card.lease_cancel", True, False),
-    ("v", "verify", "key.verify", "card.verify_source", True, False),
-    ("q", "quote", "key.quote", "card.quote", True, False),
+    ("e", "edit", N_("Edit"), "card.edit", True, False),
+    ("ctrl+s", "save", N_("Save"), "card.save", True, True),
+    ("escape", "back", N_("Back"), "card.back", True, False),
+    ("right_square_bracket", "next_tab", N_("Next tab"), "card.next_tab", True, False),
+    ("left_square_bracket", "prev_tab", N_("Previous tab"), "card.prev_tab", False, False),
+    ("p", "reveal", N_("Personal data"), "card.reveal", True, False),
+    ("a", "add", N_("Add"), "card.add", True, False),
+    ("c", "close_lease", N_("Close lease"), "card.lease_close", True, False),
+    ("x", "cancel_lease", N_("Cancel lease"), "card.lease_cancel", True, False),
+    ("v", "verify", N_("Verify"), "card.verify_source", True, False),
+    ("q", "quote", N_("Quote"), "card.quote", True, False),
 )
 
 # Actions that only mean something on one tab; elsewhere they are hidden from the footer.
@@ -58,7 +58,7 @@ LETTER_ACTIONS = frozenset(
 def card_bindings(lang: str) -> list[BindingType]:
     """The card's key bindings, described in ``lang``; each has an id for remapping."""
     return [
-        Binding(key, action, tr(lang, text), show=show, priority=priority, id=bid)
+        Binding(key, action, _(text), show=show, priority=priority, id=bid)
         for key, action, text, bid, show, priority in CARD_KEYS
     ]
 
@@ -78,7 +78,7 @@ class CustomerScreen(SaveActions, RecordActions):
     def __init__(self, service: CardBackend, customer_id: str | None) -> None:
         super().__init__(service, customer_id)
         # Descriptions in the interface language; the ids stay, so keymaps still apply.
-        own = {bid: tr(self.lang, text) for _k, _a, text, bid, _s, _p in CARD_KEYS}
+        own = {bid: _(text) for _k, _a, text, bid, _s, _p in CARD_KEYS}
         self._bindings = described(self._bindings, self.lang, own)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -108,7 +108,7 @@ class CustomerScreen(SaveActions, RecordActions):
     def _quoted(self, quote: Quote | None) -> None:
         if quote is None:
             return
-        self.notify(tr(self.lang, "quote.recorded", id=self.draft.customer_id))
+        self.notify(_("Quote recorded in {id}'s history").format(id=self.draft.customer_id))
         self.history_changed()
 
     @on(TabbedContent.TabActivated)

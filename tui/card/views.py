@@ -16,8 +16,10 @@ from creditfile.application.changes import change_lines
 from creditfile.application.quotes import QUOTE_EVENT, quote_summary
 from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
+from creditfile.presentation.explanation import computed_clause, number_text
+from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.card.fields import format_money
-from creditfile.tui.card.texts import tr
+from creditfile.tui.vocabulary import EVENTS, LIFECYCLES, PRIVILEGES, STAGES, named
 
 GRADE_STYLES = {"A": "bold green", "B": "bold cyan", "C": "bold yellow"}
 UNGRADED_STYLE = "bold magenta"
@@ -36,25 +38,17 @@ def grade_style(grade: str | None, policy: Policy) -> str:
 def grade_badge(grading: Mapping[str, Any] | None, policy: Policy, lang: str) -> Text:
     """``A 92.5`` (coloured) or ``ungraded``."""
     if not grading or grading.get("grade") is None:
-        return Text(tr(lang, "grade.ungraded"), style=UNGRADED_STYLE)
+        return Text(_("ungraded"), style=UNGRADED_STYLE)
     grade = str(grading["grade"])
     label = policy.grade_named(grade).label if grade in _names(policy) else ""
     return Text.assemble(
         (f" {grade} ", f"reverse {grade_style(grade, policy)}"),
-        f" {_num(grading.get('total'))} {label}",
+        f" {number_text(grading.get('total'))} {label}",
     )
 
 
 def _names(policy: Policy) -> set[str]:
     return {g.name for g in policy.all_grades}
-
-
-def _num(value: Any) -> str:
-    if value is None:
-        return tr("en", "none")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> RenderableType:
@@ -96,7 +90,7 @@ class ItemsTable:
 
     def full_width(self) -> int:
         """The cells the full layout needs (five columns, their padding and rules)."""
-        heads = [tr(self.lang, k) for k in _HEADS]
+        heads = [_(k) for k in _HEADS]
         widths = [
             max([cell_len(head), *(cell_len(row[i]) for row in self.rows)])
             for i, head in enumerate(heads)
@@ -112,18 +106,18 @@ class ItemsTable:
 
     def _full(self) -> Table:
         table = Table(show_edge=False, pad_edge=False)
-        table.add_column(tr(self.lang, _HEADS[0]), no_wrap=True)
+        table.add_column(_(_HEADS[0]), no_wrap=True)
         for key in _HEADS[1:]:
-            table.add_column(tr(self.lang, key), justify="right", no_wrap=True)
+            table.add_column(_(key), justify="right", no_wrap=True)
         for label, shown, points, weight, lost in self.rows:
             table.add_row(label, shown, _points_text(points), weight, _lost_text(lost))
         return table
 
     def _compact(self) -> Table:
         table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1, 0, 0))
-        table.add_column(tr(self.lang, "assess.item"), no_wrap=False)
-        table.add_column(tr(self.lang, "assess.points_of"), justify="right", no_wrap=True)
-        table.add_column(tr(self.lang, "assess.lost"), justify="right", no_wrap=True)
+        table.add_column(_("Item"), no_wrap=False)
+        table.add_column(_("Points / of"), justify="right", no_wrap=True)
+        table.add_column(_("Lost"), justify="right", no_wrap=True)
         table.header_style = "bold"
         for label, _shown, points, weight, lost in self.rows:
             table.add_row(
@@ -132,7 +126,7 @@ class ItemsTable:
         return table
 
 
-_HEADS = ("assess.item", "assess.input", "assess.points", "assess.weight", "assess.lost")
+_HEADS = (N_("Item"), N_("Input"), N_("Points"), N_("Weight"), N_("Lost"))
 
 
 def _item_cells(row: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
@@ -140,22 +134,22 @@ def _item_cells(row: Mapping[str, Any]) -> tuple[str, str, str, str, str]:
     if row["method"] != "manual" and isinstance(given, int | float):
         shown = f"{given:,.0f}"
     else:
-        shown = _num(given)
+        shown = number_text(given)
     return (
         str(row["label"]),
         shown,
-        _num(row.get("points")),
-        _num(row["weight"]),
-        _num(row.get("lost")),
+        number_text(row.get("points")),
+        number_text(row["weight"]),
+        number_text(row.get("lost")),
     )
 
 
 def _points_text(points: str) -> Text:
-    return Text(points, style="red" if points == tr("en", "none") else "")
+    return Text(points, style="red" if points == _("—") else "")
 
 
 def _lost_text(lost: str) -> Text:
-    return Text(lost, style="" if lost in ("0", tr("en", "none")) else "red")
+    return Text(lost, style="" if lost in ("0", _("—")) else "red")
 
 
 def _clauses(detail: Mapping[str, Any], lang: str) -> Text:
@@ -164,90 +158,59 @@ def _clauses(detail: Mapping[str, Any], lang: str) -> Text:
     text = Text(style="dim")
     for row in detail["items"]:
         if row["method"] != "manual":
-            text.append(f"{row['label']}{tr(lang, 'colon')}{computed_clause(row, lang)}\n")
+            text.append(str(row["label"]) + _(": ") + computed_clause(row) + "\n")
     return text
-
-
-def computed_clause(row: Mapping[str, Any], lang: str) -> str:
-    """How a computed item's points were worked out, in ``lang``.
-
-    Args:
-        row: One item row of ``engine.explain`` (its input, points, weight, top, lifecycle).
-        lang: ``zh`` or ``en``.
-
-    Returns:
-        The clause; for a scoring method the card does not know, the engine's own words.
-    """
-    if row.get("method") != "relative_to_max":
-        return str(row.get("clause", ""))
-    weight = _num(row["weight"])
-    lifecycle = row.get("lifecycle")
-    if lifecycle != "established":
-        return tr(
-            lang,
-            "clause.relative_fixed",
-            lifecycle=tr(lang, f"lifecycle.{lifecycle}"),
-            points=_num(row.get("new_customer_points") or 0),
-            weight=weight,
-        )
-    top = row.get("top")
-    if not isinstance(top, int | float) or top <= 0:
-        return tr(lang, "clause.relative_no_top")
-    amount = row.get("input")
-    return tr(
-        lang,
-        "clause.relative",
-        amount=f"{amount:,.2f}" if isinstance(amount, int | float) else _num(amount),
-        top=f"{top:,.2f}",
-        weight=weight,
-        points=_num(row.get("points")),
-    )
 
 
 def _summary(detail: Mapping[str, Any], policy: Policy, lang: str) -> Text:
     grading = detail["grading"]
     band = detail.get("band") or {}
     text = Text()
-    text.append(tr(lang, "assess.total") + tr(lang, "colon"), style="bold")
-    text.append(_num(grading.get("total")))
-    text.append("   " + tr(lang, "assess.grade") + tr(lang, "colon"), style="bold")
+    text.append(_("Total") + _(": "), style="bold")
+    text.append(number_text(grading.get("total")))
+    text.append("   " + _("Grade") + _(": "), style="bold")
     text.append_text(grade_badge(grading, policy, lang))
     if band.get("grade"):
         if band.get("min_score") is None:
-            text.append("\n" + tr(lang, "assess.band_lowest", grade=band["grade"]))
+            text.append(
+                "\n" + _("Grade {grade}: below the lowest band").format(grade=band["grade"])
+            )
         else:
             text.append(
-                "\n" + tr(lang, "assess.band", grade=band["grade"], min=_num(band["min_score"]))
+                "\n"
+                + _("Grade {grade} band: {min} points or more").format(
+                    grade=band["grade"], min=number_text(band["min_score"])
+                )
             )
         if band.get("next_grade"):
             text.append(
                 "   "
-                + tr(
-                    lang, "assess.gap", grade=band["next_grade"], gap=_num(band.get("gap_to_next"))
+                + _("{gap} points short of grade {grade}").format(
+                    grade=band["next_grade"], gap=number_text(band.get("gap_to_next"))
                 ),
                 style="yellow",
             )
         else:
-            text.append("   " + tr(lang, "assess.top"), style="green")
-    tier = detail.get("tier_label") or tr(lang, "none")
+            text.append("   " + _("Already the best grade"), style="green")
+    tier = detail.get("tier_label") or _("—")
     text.append(
         "\n"
-        + tr(
-            lang,
-            "assess.lifecycle",
-            lifecycle=tr(lang, f"lifecycle.{grading.get('lifecycle')}"),
-            stage=tr(lang, f"stage.{grading.get('stage')}"),
+        + _("Customer: {lifecycle} · {stage} · {tier}").format(
+            lifecycle=named(LIFECYCLES, grading.get("lifecycle")),
+            stage=named(STAGES, grading.get("stage")),
             tier=tier,
         )
     )
     sha = str(detail.get("policy", {}).get("sha256", ""))[:12]
-    text.append("\n" + tr(lang, "assess.policy", version=policy.version, sha=sha), style="dim")
+    text.append(
+        "\n" + _("Policy {version} ({sha})").format(version=policy.version, sha=sha), style="dim"
+    )
     return text
 
 
 def _privileges(privileges: Mapping[str, Any], lang: str) -> Table:
     table = Table(
-        title=tr(lang, "assess.privileges"),
+        title=_("Privileges of the grade"),
         title_justify="left",
         show_header=False,
         show_edge=False,
@@ -257,29 +220,29 @@ def _privileges(privileges: Mapping[str, Any], lang: str) -> Table:
     table.add_column()
     for key, value in privileges.items():
         if isinstance(value, bool):
-            shown = tr(lang, "yes" if value else "no")
+            shown = _("yes") if value else _("no")
         elif key == "credit_limit":
             shown = format_money(value)
         else:
             shown = str(value)
-        label = tr(lang, f"priv.{key}")
+        label = named(PRIVILEGES, key)
         table.add_row(key if label == f"priv.{key}" else label, shown)
     return table
 
 
 def _overrides(grading: Mapping[str, Any], lang: str) -> Text:
     text = Text()
-    text.append(tr(lang, "assess.overrides") + tr(lang, "colon"), style="bold")
+    text.append(_("Overrides") + _(": "), style="bold")
     overrides = grading.get("overrides") or []
     if not overrides:
-        text.append(tr(lang, "assess.no_overrides"))
+        text.append(pgettext("assess.no_overrides", "none"))
     for rule in overrides:
         change = f" {rule['from']}→{rule['to']}" if "cap_grade" in rule else ""
         flag = f" [{rule['flag']}]" if rule.get("flag") else ""
         text.append(f"\n  {rule['id']}{change}{flag}: {rule['reason']}")
     reasons = grading.get("reasons") or []
     if reasons:
-        text.append(f"\n{tr(lang, 'assess.reasons')}:", style="bold")
+        text.append("\n" + _("Reasons") + ":", style="bold")
         for reason in reasons:
             text.append(f"\n  • {reason}", style="magenta")
     return text
@@ -307,14 +270,14 @@ LEASE_COLUMNS = tuple(
 SOURCE_COLUMNS = tuple(
     f"sources[].{name}" for name in ("kind", "on", "by", "verified", "cost", "note")
 )
-HISTORY_COLUMNS = ("history.at", "history.actor", "history.kind", "history.detail")
+HISTORY_COLUMNS = (N_("When"), N_("Who"), N_("Event"), N_("Detail"))
 
 
 def column_titles(keys: Sequence[str], lang: str) -> list[str]:
     """Column titles: a customer field's label (with its unit) from the field catalogue, else
-    the card's text for the key."""
+    the interface's own (English) title, translated."""
     catalogue = field_catalogue()
-    return [catalogue[key].titled(lang) if key in catalogue else tr(lang, key) for key in keys]
+    return [catalogue[key].titled(lang) if key in catalogue else _(key) for key in keys]
 
 
 def choice_label(key: str, value: str, lang: str) -> str:
@@ -328,11 +291,11 @@ def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
     verified = source.get("verified")
     pending = kind == "customer_form" and verified is False
     if pending:
-        mark = Text(f"✗ {tr(lang, 'awaiting_audit')}", style="bold red")
+        mark = Text("✗ " + _("awaiting audit"), style="bold red")
     elif verified is True:
-        mark = Text(f"✓ {tr(lang, 'yes')}", style="green")
+        mark = Text("✓ " + _("yes"), style="green")
     else:
-        mark = Text(tr(lang, "no"))
+        mark = Text(_("no"))
     return (
         Text(choice_label("sources[].kind", kind, lang), style="bold red" if pending else ""),
         str(source.get("on") or ""),
@@ -357,7 +320,7 @@ def history_row(
         policy: Names the scoring items among the changed fields, as compliance wrote them.
     """
     kind = str(event.get("kind", ""))
-    label = tr(lang, f"event.{kind}")
+    label = named(EVENTS, kind)
     if label == f"event.{kind}":
         label = kind
     changes = change_lines(event, lang, policy)
@@ -392,14 +355,14 @@ def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) ->
             continue
         if key == "fields" and isinstance(value, list):
             changed = changed_fields(value, lang, policy)
-            parts.append(f"{tr(lang, 'history.fields')}: {changed}")
+            parts.append(pgettext("history.fields", "changed") + f": {changed}")
             continue
         worded = _worded(key, value, lang)
         if worded is not None:
             parts.append(worded)
             continue
         if isinstance(value, bool):
-            shown = tr(lang, "yes" if value else "no")
+            shown = _("yes") if value else _("no")
         else:
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}={shown}")
@@ -409,13 +372,13 @@ def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) ->
 def _worded(key: str, value: object, lang: str) -> str | None:
     """The store's bookkeeping in an event (``rev=1 created=True``) as words of ``lang``."""
     if key == "rev":
-        return tr(lang, "history.rev", rev=value)
+        return _("revision {rev}").format(rev=value)
     if key == "created" and isinstance(value, bool):
-        return tr(lang, "history.created" if value else "history.replaced")
+        return _("new customer") if value else _("replaced the customer's file")
     if key == "origin" and value == "demo":
-        return tr(lang, "history.demo")
+        return _("demo data")
     if key == "replaced_unmarked" and value is True:
-        return tr(lang, "history.replaced_unmarked")
+        return _("overwrote a customer demo had not generated")
     return None
 
 
@@ -440,10 +403,10 @@ def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
         and isinstance(x.get("amount"), int | float)
         and not isinstance(x.get("amount"), bool)
     )
-    text = Text(tr(lang, "lease.total", amount=f"{total:,.2f}"))
-    text.append("   " + tr(lang, "lease.hint"), style="dim")
+    text = Text(_("Cumulative amount (not cancelled): {amount}").format(amount=f"{total:,.2f}"))
+    text.append("   " + _("a add · Enter edit · c close · x cancel"), style="dim")
     if not leases:
-        text.append("\n" + tr(lang, "lease.none"))
+        text.append("\n" + _("No leases"))
     return text
 
 
@@ -451,11 +414,11 @@ def sources_summary(sources: Sequence[Mapping[str, Any]], pending: int, lang: st
     """How many customer forms await an audit (in red) and the keys of the sources tab."""
     text = Text()
     if pending:
-        text.append(tr(lang, "source.pending", n=pending), style="bold red")
+        text.append(_("{n} customer form(s) awaiting audit").format(n=pending), style="bold red")
         text.append("   ")
-    text.append(tr(lang, "source.hint"), style="dim")
+    text.append(_("a add · v mark verified"), style="dim")
     if not sources:
-        text.append("\n" + tr(lang, "source.none"))
+        text.append("\n" + _("No sources"))
     return text
 
 

@@ -9,7 +9,7 @@ from textual import work
 from textual.screen import Screen
 from textual.widgets import Static
 
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import _
 from creditfile.tui.keys import described
 
 if TYPE_CHECKING:
@@ -35,13 +35,30 @@ class DataScreen(Screen[None]):
         self._seen = -1
         self.ready = False
 
-    def title_line(self, key: str) -> Static:
+    def title_line(self, title: str) -> Static:
         """The screen's title line."""
-        return Static(Text(t(self.lang, key), style="bold"), classes="screen-title")
+        return Static(Text(_(title), style="bold"), classes="screen-title")
 
     def on_screen_resume(self) -> None:
-        """Recompute when the archive changed while the screen was away."""
+        """Recompute when the archive changed while the screen was away; speak the language
+        switched to meanwhile."""
+        if self.lang != self.service.lang:
+            self.run_worker(self.speak(), exclusive=True, group="speak")
+            return
         self.refresh_data()
+
+    async def speak(self) -> None:
+        """Draw the screen again in the language now in force."""
+        self.lang = self.service.lang
+        self._bindings = described(self._bindings, self.lang)
+        await self.recompose()
+        self.refresh_bindings()
+        self.spoken()
+        self.refresh_data(force=True)
+
+    def spoken(self) -> None:
+        """After ``speak`` composed the screen again: put back what the screen's own state
+        shows (its view, its focus)."""
 
     def refresh_data(self, *, force: bool = False) -> None:
         """Recompute in a worker if the archive is loaded and changed (or ``force``)."""

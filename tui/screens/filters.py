@@ -13,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 
 from creditfile.application.customer_index import FILTERABLE
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import _
 from creditfile.tui.keys import bindings, described
+from creditfile.tui.vocabulary import column_title
 
 Filters = dict[str, frozenset[str]]
 
@@ -45,7 +46,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
     def compose(self) -> ComposeResult:
         """One ticked list per column, and the buttons."""
         with Vertical(id="filters-box"):
-            yield Static(t(self.lang, "filters.title"), id="filters-title")
+            yield Static(_("Filter customers"), id="filters-title")
             with VerticalScroll(id="filters-groups"), Horizontal(id="filters-row"):
                 for column in FILTERABLE:
                     options = self.choices.get(column, ())
@@ -53,16 +54,19 @@ class FiltersScreen(ModalScreen[Filters | None]):
                         continue
                     chosen = self.current.get(column, frozenset())
                     with Vertical(classes="filter-group"):
-                        yield Label(t(self.lang, f"col.{column}"), classes="filter-title")
+                        yield Label(column_title(column), classes="filter-title")
                         yield SelectionList[str](
                             *((label, value, value in chosen) for value, label in options),
                             id=f"filter-{column}",
                         )
-            yield Static(t(self.lang, "filters.hint"), id="filters-hint")
+            yield Static(
+                _("Space ticks, Tab moves between groups, Enter applies, Esc cancels"),
+                id="filters-hint",
+            )
             with Horizontal(id="filters-buttons"):
-                yield Button(t(self.lang, "filters.apply"), id="filters-apply", variant="primary")
-                yield Button(t(self.lang, "filters.clear"), id="filters-clear")
-                yield Button(t(self.lang, "filters.cancel"), id="filters-cancel")
+                yield Button(_("Apply"), id="filters-apply", variant="primary")
+                yield Button(_("Clear all"), id="filters-clear")
+                yield Button(_("Cancel"), id="filters-cancel")
 
     def on_mount(self) -> None:
         """Start in the first list, on its first value."""

@@ -13,8 +13,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import N_, _
 from creditfile.tui.keys import bindings, described, key_text
+from creditfile.tui.vocabulary import HELP_PLACES, named
 
 # Where each binding id's keys work, by the id's first part.
 SCOPES = (
@@ -32,10 +33,10 @@ SCOPES = (
 
 # Keys Textual gives every screen (not remappable): said once, so nobody has to guess them.
 FOCUS_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("", "tab", "help.focus_next"),
-    ("", "shift+tab", "help.focus_previous"),
-    ("", "down,enter", "help.field_next"),
-    ("", "up", "help.field_previous"),
+    ("", "tab", N_("Next field or button")),
+    ("", "shift+tab", N_("Previous field or button")),
+    ("", "down,enter", N_("In a form: next field")),
+    ("", "up", N_("In a form: previous field")),
 )
 
 
@@ -48,7 +49,7 @@ def help_rows(lang: str, keys: Sequence[tuple[str, str, str]]) -> list[tuple[str
         keys: ``(binding id, keys, description)`` of every binding, remapped keys applied.
     """
     groups: dict[str, list[tuple[str, str, str]]] = {scope: [] for scope in SCOPES}
-    groups["focus"] = [(bid, k, t(lang, text)) for bid, k, text in FOCUS_ROWS]
+    groups["focus"] = [(bid, k, _(text)) for bid, k, text in FOCUS_ROWS]
     for binding_id, keyset, description in keys:
         scope = binding_id.split(".", 1)[0]
         groups.setdefault(scope, []).append((binding_id, keyset, description))
@@ -61,7 +62,7 @@ def help_rows(lang: str, keys: Sequence[tuple[str, str, str]]) -> list[tuple[str
             if (shown, description) in seen:
                 continue
             seen.add((shown, description))
-            where = t(lang, f"help.where.{scope}") if first else ""
+            where = named(HELP_PLACES, scope) if first else ""
             rows.append((where, shown, description, binding_id))
             first = False
     return rows
@@ -88,18 +89,26 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """The heading, the table, the mouse hint."""
         with Vertical(id="help-box"):
-            yield Static(Text(t(self.lang, "help.heading", path=self.keymap_file), style="bold"))
+            yield Static(
+                Text(_("Keys (change them in {path})").format(path=self.keymap_file), style="bold")
+            )
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(t(self.lang, "help.mouse"), classes="hint")
+            yield Static(
+                _(
+                    "Esc, F1, ? or q closes this list. The mouse works too: "
+                    "click selects, double-click opens, the wheel scrolls."
+                ),
+                classes="hint",
+            )
 
     def on_mount(self) -> None:
         """Fill the table."""
         table = self.query_one(DataTable)
         table.add_columns(
-            t(self.lang, "help.col.where"),
-            t(self.lang, "help.col.key"),
-            t(self.lang, "help.col.action"),
-            t(self.lang, "help.col.id"),
+            _("Where"),
+            _("Key"),
+            _("Action"),
+            _("Binding id"),
         )
         for where, keys, description, binding_id in help_rows(self.lang, self.keys):
             table.add_row(

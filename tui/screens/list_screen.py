@@ -23,8 +23,9 @@ from creditfile.application.customer_index import (
     row_of,
 )
 from creditfile.policy import CreditfileError
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import _, pgettext
 from creditfile.tui.keys import bindings, described
+from creditfile.tui.vocabulary import LIFECYCLES, STAGES, column_title
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
     return {
         "nature": dict(policy.natures),
         "tier": {tier.key: tier.label for tier in policy.tiers},
-        "grade": {"": t(lang, "grade.short_none")},
-        "lifecycle": {k: t(lang, f"lifecycle.{k}") for k in ("established", "new", "prospective")},
-        "stage": {k: t(lang, f"stage.{k}") for k in ("current", "past", "upcoming")},
-        "attention": {"yes": t(lang, "attention.yes"), "no": t(lang, "attention.no")},
+        "grade": {"": pgettext("grade.short_none", "none")},
+        "lifecycle": {k: _(v) for k, v in LIFECYCLES.items()},
+        "stage": {k: _(v) for k, v in STAGES.items()},
+        "attention": {"yes": _("needs attention"), "no": _("no attention needed")},
     }
 
 
@@ -71,9 +72,12 @@ class ListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, search box, header, the list, the status line and the footer."""
-        yield Static(t(self.lang, "app.title"), id="list-title")
-        yield Input(placeholder=t(self.lang, "search.placeholder"), id="search")
-        titles = {c: t(self.lang, f"col.{c}") for c in COLUMNS}
+        yield Static(_("Customer credit archive"), id="list-title")
+        yield Input(
+            placeholder=_("Search id, name, phone, contact or pinyin (e.g. whhd, hongda)"),
+            id="search",
+        )
+        titles = {c: column_title(c) for c in COLUMNS}
         yield TableHeader(COLUMNS, titles, id="list-header")
         yield LoadingIndicator(id="list-loading")
         yield CustomerTable(COLUMNS, {}, (), id="customers")
@@ -85,8 +89,29 @@ class ListScreen(Screen[None]):
         self.query_one(CustomerTable).display = False
         self.query_one("#search", Input).disabled = True  # nothing to search yet
         self.query_one("#list-title", Static).update(
-            t(self.lang, "loading", path=self.service.db_path)
+            _("Reading the archive {path} …").format(path=self.service.db_path)
         )
+
+    def speak(self) -> None:
+        """Draw everything again in the language now in force; search, filters, sort and the
+        highlighted row stay."""
+        self.lang = self.service.lang
+        self._bindings = described(self._bindings, self.lang)
+        self.query_one("#search", Input).placeholder = _(
+            "Search id, name, phone, contact or pinyin (e.g. whhd, hongda)"
+        )
+        header = self.query_one(TableHeader)
+        header.titles = {c: column_title(c) for c in COLUMNS}
+        header.refresh()
+        if self.index is not None:
+            self.table.labels = column_labels(self.service.policy, self.lang)
+            self._update_title()
+            self.apply_query()
+        elif self.reading is None:
+            self.query_one("#list-title", Static).update(
+                _("Reading the archive {path} …").format(path=self.service.db_path)
+            )
+        self.refresh_bindings()
 
     def load_failed(self, message: str) -> None:
         """Say why the archive could not be opened, in place of the list (and of any rows
@@ -98,7 +123,7 @@ class ListScreen(Screen[None]):
         self.query_one("#list-status", Static).update("")
         self.query_one("#list-loading").display = False
         self.query_one("#list-title", Static).update(
-            Text(t(self.lang, "load.failed", error=message), style="bold red")
+            Text(_("Cannot open the archive: {error}").format(error=message), style="bold red")
         )
 
     # -- data ---------------------------------------------------------------------------------
@@ -141,12 +166,8 @@ class ListScreen(Screen[None]):
         self.query_one("#list-loading").display = False
         table.display = True
         self.query_one("#list-title", Static).update(
-            t(
-                self.lang,
-                "load.progress",
-                path=self.service.db_path,
-                done=f"{done:,}",
-                total=f"{total:,}",
+            _("Reading the archive {path}: {done} / {total} customers read").format(
+                path=self.service.db_path, done=f"{done:,}", total=f"{total:,}"
             )
         )
         self.apply_query()
@@ -160,15 +181,21 @@ class ListScreen(Screen[None]):
             return self.index is None
         done, total = self.reading
         percent = done * 100 // total if total else 100
-        self.notify(t(self.lang, "load.wait", percent=percent), timeout=3)
+        self.notify(
+            _(
+                "Still reading the archive ({percent}%): search, filters and "
+                "cards open once it is read"
+            ).format(percent=percent),
+            timeout=3,
+        )
         return True
 
     def _update_title(self) -> None:
         policy = self.service.policy
         title = Text.assemble(
-            (t(self.lang, "app.title"), "bold"),
+            (_("Customer credit archive"), "bold"),
             f"  {self.service.db_path}  ",
-            (f"{t(self.lang, 'screen.policy')} {policy.version}", "dim"),
+            (_("Policy") + f" {policy.version}", "dim"),
         )
         self.query_one("#list-title", Static).update(title)
 
@@ -190,19 +217,28 @@ class ListScreen(Screen[None]):
         """The status line: shown / total, search text, filters, sort order."""
         if self.index is None:
             return
-        q, lang = self.query_state, self.lang
+        q = self.query_state
         parts = [
-            t(lang, "status.shown", shown=f"{len(self.shown):,}", total=f"{len(self.index):,}")
+            _("{shown} / {total} shown").format(
+                shown=f"{len(self.shown):,}", total=f"{len(self.index):,}"
+            )
         ]
         if q.text.strip():
-            parts.append(t(lang, "status.search", text=q.text.strip()))
+            parts.append(_("search “{text}”").format(text=q.text.strip()))
         if any(q.filters.values()):
-            parts.append(t(lang, "status.filters", filters=self.describe_filters()))
-        direction = t(lang, "status.desc" if q.reverse else "status.asc")
-        parts.append(t(lang, "status.sorted", column=t(lang, f"col.{q.sort}"), direction=direction))
+            parts.append(_("filters: {filters}").format(filters=self.describe_filters()))
+        direction = _("descending") if q.reverse else _("ascending")
+        parts.append(
+            _("sorted by {column} {direction}").format(
+                column=column_title(q.sort), direction=direction
+            )
+        )
         text = Text(" · ".join(parts))
         if not self.shown:
-            text.append("   " + t(lang, "status.nothing"), style="bold yellow")
+            text.append(
+                "   " + _("No customer matches (Esc clears the search, f changes the filters)"),
+                style="bold yellow",
+            )
         self.query_one("#list-status", Static).update(text)
 
     def describe_filters(self) -> str:
@@ -213,7 +249,7 @@ class ListScreen(Screen[None]):
             values = self.query_state.filters.get(column)
             if values:
                 shown = [labels.get(column, {}).get(v, v) for v in sorted(values)]
-                groups.append(f"{t(self.lang, f'col.{column}')} {', '.join(shown)}")
+                groups.append(f"{column_title(column)} {', '.join(shown)}")
         return "; ".join(groups)
 
     def with_query(self, **changes: Any) -> None:
@@ -339,7 +375,7 @@ class ListScreen(Screen[None]):
             return
         screen = card_screen(self.service, customer_id)
         if screen is None:
-            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            self.notify(_("The customer card is not available"), severity="warning")
             return
         self.app.push_screen(screen)
         if edit and hasattr(screen, "action_edit"):
@@ -362,7 +398,7 @@ class ListScreen(Screen[None]):
         try:
             from creditfile.tui.card import new_customer_screen
         except ImportError:
-            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            self.notify(_("The customer card is not available"), severity="warning")
             return
         self.app.push_screen(new_customer_screen(self.service))
 
@@ -383,7 +419,7 @@ class ListScreen(Screen[None]):
             return
         rows = [self.index.rows[i] for i in self.shown]
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = Path.cwd() / f"{t(self.lang, 'export.name')}-{stamp}.xlsx"
+        target = Path.cwd() / (_("customers") + f"-{stamp}.xlsx")
         self._export(rows, target)
 
     @work(thread=True, exclusive=True, group="list-export", exit_on_error=False)
@@ -391,14 +427,19 @@ class ListScreen(Screen[None]):
         try:
             written = self.service.export_list(rows, target)
         except (CreditfileError, OSError) as exc:
-            message = t(self.lang, "export.failed", error=str(exc))
+            message = _("Export failed: {error}").format(error=str(exc))
             self.app.call_from_thread(self.notify, message, severity="error", timeout=12)
             return
-        done = t(self.lang, "export.done", n=f"{len(rows):,}", path=str(written))
+        done = _(
+            "Exported {n} customers (as filtered and sorted, no personal data) to {path}"
+        ).format(n=f"{len(rows):,}", path=str(written))
         self.app.call_from_thread(self.notify, done, timeout=12)
 
     def on_screen_resume(self) -> None:
-        """Back from a card or a regrade: show what changed meanwhile."""
+        """Back from a card or a regrade: show what changed meanwhile (in the language now
+        in force)."""
+        if self.lang != self.service.lang:
+            self.speak()
         if self.index is None or self.service.generation == self._seen_generation:
             return
         changed = self.service.changed_since(self._seen_generation)

@@ -8,8 +8,9 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from creditfile.tui.i18n import TEXTS, t
+from creditfile.presentation.translation import _
 from creditfile.tui.keys import KEYS, key_text
+from creditfile.tui.vocabulary import BUILTIN_COMMANDS, SCREENS, named
 
 # Actions of the list screen reachable from anywhere (the list is shown first).
 LIST_ACTIONS = ("search", "filters", "sort", "sort_reverse", "open", "edit", "new", "regrade")
@@ -45,10 +46,10 @@ def commands_for(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
         if run is None:
             continue
         seen.add(spec.id)
-        yield SystemCommand(t(lang, spec.text), _keys_help(app, spec.id, spec.keys, lang), run)
+        yield SystemCommand(_(spec.text), _keys_help(app, spec.id, spec.keys, lang), run)
     if screen.id != "policy":
         yield SystemCommand(
-            t(lang, "palette.policy_reload"),
+            _("Reload the policy"),
             _keys_help(app, "policy.reload", "r", lang, where="policy"),
             _in_mode(app, "policy", "reload"),
         )
@@ -59,8 +60,8 @@ def _keys_help(app: App[Any], binding_id: str, keys: str, lang: str, where: str 
     keymap: dict[str, str] = getattr(app, "_keymap", {})
     shown = key_text(keymap.get(binding_id, keys))
     if where:
-        return t(lang, "palette.keys_in", keys=shown, where=t(lang, f"screen.{where}"))
-    return t(lang, "palette.keys", keys=shown)
+        return _("{keys} on the {where} screen").format(keys=shown, where=named(SCREENS, where))
+    return _("keys {keys}").format(keys=shown)
 
 
 def builtin_commands(
@@ -78,14 +79,8 @@ def builtin_commands(
     for command in commands:
         if command.title in REPEATS or command.title in taken:
             continue
-        key = f"palette.builtin.{command.title.lower()}"
-        title = t(lang, key) if key in TEXTS else command.title
-        yield SystemCommand(
-            title,
-            t(lang, key + ".help") if key in TEXTS else command.help,
-            command.callback,
-            command.discover,
-        )
+        title, help_text = BUILTIN_COMMANDS.get(command.title, (command.title, command.help))
+        yield SystemCommand(_(title), _(help_text), command.callback, command.discover)
 
 
 def _runner(

@@ -14,10 +14,10 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from creditfile.tui.card.texts import tr
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
+from creditfile.tui.vocabulary import POLICY_ORIGINS, PRIVILEGES, named
 
 if TYPE_CHECKING:
     from creditfile.policy import Policy
@@ -38,52 +38,63 @@ def summary(status: PolicyStatus, lang: str) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")  # a hash or a path folds at 80 columns, never cut
     rows = [
-        ("policy.version", policy.version),
-        ("policy.name", policy.name),
-        ("policy.effective", str(policy.effective_from or "—")),
-        ("policy.hash", policy.sha256),
-        ("policy.file", source.path or policy.path or "—"),
-        ("policy.origin", t(lang, f"policy.origin.{source.origin}")),
+        (N_("Version"), policy.version),
+        (N_("Name"), policy.name),
+        (N_("Effective from"), str(policy.effective_from or "—")),
+        (N_("SHA-256"), policy.sha256),
+        (N_("File"), source.path or policy.path or "—"),
+        (N_("Source"), named(POLICY_ORIGINS, source.origin)),
     ]
     for key, value in rows:
-        table.add_row(t(lang, key), value)
+        table.add_row(_(key), value)
     return table
 
 
 def disk_state(status: PolicyStatus, lang: str) -> Text:
     """Whether the file on disk validates, and its problems if not."""
     if not status.disk_checked:
-        return Text(t(lang, "policy.disk_none"), style="dim")
+        return Text(
+            _("The policy is stored in the archive; there is no file to check"), style="dim"
+        )
     if status.disk_problems:
-        text = Text(t(lang, "policy.disk_bad", n=len(status.disk_problems)), style="bold red")
+        text = Text(
+            _(
+                "The file on disk does not validate ({n} problems); the "
+                "loaded policy stays in force:"
+            ).format(n=len(status.disk_problems)),
+            style="bold red",
+        )
         for problem in status.disk_problems:
             text.append("\n  " + str(problem), style="red")
         return text
     if status.disk_changed:
         # Reloading re-reads the archive's activated copy, so an edited file needs activating.
         key = (
-            "policy.disk_changed_archive"
+            N_(
+                "The file on disk differs from the archive's activated "
+                "policy: run creditfile policy activate {path} to use it"
+            )
             if status.source.origin == "archive"
-            else "policy.disk_changed"
+            else N_("The file on disk validates but was changed: press r to reload")
         )
-        return Text(t(lang, key, path=status.source.path), style="bold yellow")
-    return Text(t(lang, "policy.disk_ok"), style="green")
+        return Text(_(key).format(path=status.source.path), style="bold yellow")
+    return Text(_("The file on disk validates and is the policy in force"), style="green")
 
 
 def items_table(policy: Policy, lang: str) -> Table:
     """Scoring items with their weights and methods."""
     table = _table(
-        t(lang, "policy.col.key"),
-        t(lang, "policy.col.item"),
-        t(lang, "policy.col.weight"),
-        t(lang, "policy.col.method"),
+        _("key"),
+        _("Item"),
+        _("Weight"),
+        _("Method"),
     )
     for item in policy.scoring:
         if item.method == "manual":
-            method = t(lang, "policy.method.manual")
+            method = _("entered by sales")
         else:
-            method = t(
-                lang, "policy.method.relative_to_max", points=f"{item.new_customer_points:g}"
+            method = _("relative to the highest (new customers {points})").format(
+                points=f"{item.new_customer_points:g}"
             )
             method += f" · {item.fact}"
         table.add_row(item.key, item.label, f"{item.weight:g}", method)
@@ -91,23 +102,21 @@ def items_table(policy: Policy, lang: str) -> Table:
         "",
         "",
         Text(f"{sum(i.weight for i in policy.scoring):g}", style="bold"),
-        t(lang, "policy.rounding", n=policy.rounding),
+        _("{n} decimal places, rounded half-up").format(n=policy.rounding),
     )
     return table
 
 
 def thresholds_table(policy: Policy, lang: str) -> Table:
     """Grades, their labels and minimum totals."""
-    table = _table(
-        t(lang, "policy.col.grade"), t(lang, "policy.col.label"), t(lang, "policy.col.min")
-    )
+    table = _table(_("Grade"), _("Label"), _("Minimum"))
     for grade in policy.grades:
         table.add_row(
-            grade.name, grade.label, t(lang, "policy.at_least", score=f"{grade.min_score:g}")
+            grade.name, grade.label, _("{score} or more").format(score=f"{grade.min_score:g}")
         )
     lowest = policy.grades[-1].min_score if policy.grades else 0
     below = policy.below_lowest
-    table.add_row(below.name, below.label, t(lang, "policy.below", score=f"{lowest:g}"))
+    table.add_row(below.name, below.label, _("below {score}").format(score=f"{lowest:g}"))
     return table
 
 
@@ -120,9 +129,9 @@ def privileges_table(policy: Policy, lang: str) -> Table:
             if key not in keys:
                 keys.append(key)
     # The key as the YAML names it (for compliance, who edit it), then what it means.
-    table = _table(t(lang, "policy.col.key"), "", *grades)
+    table = _table(_("key"), "", *grades)
     for key in keys:
-        label = tr(lang, f"priv.{key}")
+        label = named(PRIVILEGES, key)
         table.add_row(
             key,
             "" if label == f"priv.{key}" else label,
@@ -147,19 +156,17 @@ def _value(value: Any) -> str:
 
 def tiers_table(policy: Policy, lang: str) -> Table:
     """Tiers in order with their conditions (first match wins)."""
-    table = _table(
-        t(lang, "policy.col.key"), t(lang, "policy.col.label"), t(lang, "policy.col.when")
-    )
+    table = _table(_("key"), _("Label"), pgettext("policy.col.when", "When"))
     for tier in policy.tiers:
-        table.add_row(tier.key, tier.label, tier.when or t(lang, "policy.otherwise"))
+        table.add_row(tier.key, tier.label, tier.when or _("otherwise"))
     return table
 
 
 def overrides_table(policy: Policy, lang: str) -> RenderableType:
     """Overrides in order: id, condition, effect and reason."""
     if not policy.overrides:
-        return Text(t(lang, "policy.no_overrides"), style="dim")
-    table = _table("id", t(lang, "policy.col.when"), t(lang, "policy.col.effect"), "")
+        return Text(_("(none)"), style="dim")
+    table = _table("id", pgettext("policy.col.when", "When"), _("Effect"), "")
     for rule in policy.overrides:
         effect = f"cap_grade: {rule.cap_grade}" if rule.cap_grade else f"flag: {rule.flag}"
         table.add_row(rule.id, rule.when, effect, rule.reason)
@@ -171,14 +178,14 @@ def policy_view(status: PolicyStatus, lang: str) -> Group:
     policy = status.policy
     sections: list[RenderableType] = [summary(status, lang), Text(""), disk_state(status, lang)]
     parts: Sequence[tuple[str, RenderableType]] = (
-        ("policy.items", items_table(policy, lang)),
-        ("policy.thresholds", thresholds_table(policy, lang)),
-        ("policy.privileges", privileges_table(policy, lang)),
-        ("policy.tiers", tiers_table(policy, lang)),
-        ("policy.overrides", overrides_table(policy, lang)),
+        (N_("Scoring items and weights"), items_table(policy, lang)),
+        (N_("Grade thresholds"), thresholds_table(policy, lang)),
+        (N_("Privileges per grade"), privileges_table(policy, lang)),
+        (N_("Tiers"), tiers_table(policy, lang)),
+        (N_("Overrides"), overrides_table(policy, lang)),
     )
     for key, body in parts:
-        sections.extend([Text(""), Text(t(lang, key), style="bold underline"), body])
+        sections.extend([Text(""), Text(_(key), style="bold underline"), body])
     return Group(*sections)
 
 
@@ -200,10 +207,14 @@ class PolicyScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         """Title and the policy."""
-        yield self.title_line("screen.policy")
+        yield self.title_line(N_("Policy"))
         with VerticalScroll(id="policy-body"):
             yield Static("", id="policy-view")
-        yield Static(t(self.lang, "policy.hint"), classes="hint", id="policy-hint")
+        yield Static(
+            _("↑↓ PgUp PgDn scroll · r reloads the policy file · Esc back to the list"),
+            classes="hint",
+            id="policy-hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -213,7 +224,14 @@ class PolicyScreen(DataScreen):
 
     def on_screen_resume(self) -> None:
         """Re-check the file on disk every time the screen is shown."""
+        if self.lang != self.service.lang:
+            self.run_worker(self.speak(), exclusive=True, group="speak")
+            return
         self.refresh_data(force=True)
+
+    def spoken(self) -> None:
+        """The page takes the keys that scroll it again."""
+        self.query_one("#policy-body").focus()
 
     def compute(self) -> Any:
         """The status, the file on disk checked afresh."""
@@ -236,8 +254,8 @@ class PolicyScreen(DataScreen):
     def _reloaded(self, status: PolicyStatus) -> None:
         self.present(status)
         if status.disk_problems:
-            self.notify(t(self.lang, "policy.reload_failed"), severity="error")
+            self.notify(_("The policy file has errors; not reloaded"), severity="error")
         else:
-            self.notify(t(self.lang, "policy.reloaded", version=status.policy.version))
+            self.notify(_("Policy {version} reloaded").format(version=status.policy.version))
         self._seen = self.service.generation
         self.app.call_later(self.app.run_action, "reindex")

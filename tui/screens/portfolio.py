@@ -13,10 +13,11 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, LoadingIndicator, Static, Tab, Tabs
 
+from creditfile.presentation.translation import N_, _
 from creditfile.reports.shares import UNGRADED, UNKNOWN_LABEL
-from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
+from creditfile.tui.vocabulary import PORTFOLIO_VIEWS, named
 from creditfile.tui.widgets.customer_table import fit
 
 if TYPE_CHECKING:
@@ -39,9 +40,9 @@ def _label(row: Mapping[str, Any], lang: str, by: str) -> str:
     label, key = str(row.get("label") or ""), str(row.get("key") or "")
     # The reports word what they add themselves in Chinese; in English say it in English.
     if key == UNGRADED:
-        return t(lang, "grade.none")
+        return _("ungraded")
     if not key or label == UNKNOWN_LABEL:
-        return t(lang, "portfolio.unknown")
+        return _("unknown")
     if by == "grade":
         return f"{key} {label}"
     return label if lang == "zh" or label == key else f"{label} ({key})"
@@ -50,10 +51,10 @@ def _label(row: Mapping[str, Any], lang: str, by: str) -> str:
 def composition_table(report: Mapping[str, Any], lang: str) -> Table:
     """Customers and cumulative lease amount per group, each with its share and bar."""
     table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
-    table.add_column(t(lang, "col.grade") if report.get("by") == "grade" else "", no_wrap=True)
-    table.add_column(t(lang, "portfolio.customers"), no_wrap=True)
+    table.add_column(_("Grade") if report.get("by") == "grade" else "", no_wrap=True)
+    table.add_column(_("Share of customers"), no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
-    table.add_column(t(lang, "portfolio.amount"), no_wrap=True)
+    table.add_column(_("Share of cumulative lease amount"), no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
     for row in report["rows"]:
         table.add_row(
@@ -70,9 +71,9 @@ def item_table(report: Mapping[str, Any], lang: str) -> Table:
     """Leases and lease amount per leased-item category, each with its share and bar."""
     table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
     table.add_column("", no_wrap=True)
-    table.add_column(t(lang, "portfolio.leases"), no_wrap=True)
+    table.add_column(_("Share of leases"), no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
-    table.add_column(t(lang, "portfolio.item_amount"), no_wrap=True)
+    table.add_column(_("Share of lease amount"), no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
     for row in report["rows"]:
         table.add_row(
@@ -89,17 +90,11 @@ def total_line(report: Mapping[str, Any], lang: str) -> str:
     """The report's totals, in words."""
     total = report["total"]
     if "leases" in total:
-        return t(
-            lang,
-            "portfolio.item_total",
-            leases=f"{total['leases']:,}",
-            amount=f"{total['amount']:,.2f}",
+        return _("Total: {leases} leases, amount CNY {amount}").format(
+            leases=f"{total['leases']:,}", amount=f"{total['amount']:,.2f}"
         )
-    return t(
-        lang,
-        "portfolio.total",
-        customers=f"{total['customers']:,}",
-        amount=f"{total['cumulative_amount']:,.2f}",
+    return _("Total: {customers} customers, cumulative lease amount CNY {amount}").format(
+        customers=f"{total['customers']:,}", amount=f"{total['cumulative_amount']:,.2f}"
     )
 
 
@@ -122,21 +117,28 @@ class PortfolioScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         """Title, one tab per view, the bars and the totals."""
-        yield self.title_line("screen.portfolio")
+        yield self.title_line(N_("Portfolio"))
         yield Tabs(
-            *(Tab(t(self.lang, f"portfolio.by.{v}"), id=f"by-{v}") for v in VIEWS),
+            *(Tab(named(PORTFOLIO_VIEWS, v), id=f"by-{v}") for v in VIEWS),
             id="portfolio-tabs",
         )
         yield LoadingIndicator(id="portfolio-loading")
         with VerticalScroll(id="portfolio-body"):
             yield Static("", id="portfolio-chart")
             yield Static("", id="portfolio-total")
-        yield Static(t(self.lang, "portfolio.hint"), classes="hint")
+        yield Static(
+            _("b or → shows the next view, B or ← the previous: grade, leased item, nature, tier"),
+            classes="hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
         """Compute once the archive is there."""
         self.refresh_data()
+
+    def spoken(self) -> None:
+        """The view shown before the language changed stays shown."""
+        self.query_one(Tabs).active = f"by-{self.view}"
 
     def compute(self) -> Any:
         """Every view at once (one pass over the archive)."""

@@ -17,9 +17,10 @@ from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
 from creditfile.application.regrade import RegradeResult
 from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, RegradePreview
 from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import _, pgettext
 from creditfile.store import RegradeCancelledError
-from creditfile.tui.i18n import t
 from creditfile.tui.keys import bindings, described
+from creditfile.tui.vocabulary import REGRADE_PHASES, column_title, named
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -55,7 +56,10 @@ class RegradeScreen(Screen[None]):
         """Heading, counts and matrix side by side, the changes, progress and hints."""
         policy = self.service.policy
         yield Static(
-            t(self.lang, "regrade.computing", n="…", version=policy.version), id="regrade-heading"
+            _("Grading {n} customers under policy {version} (nothing is written) …").format(
+                n="…", version=policy.version
+            ),
+            id="regrade-heading",
         )
         yield ProgressBar(total=1.0, show_eta=False, id="regrade-progress")
         with Horizontal(id="regrade-tables"):
@@ -70,14 +74,20 @@ class RegradeScreen(Screen[None]):
         yield DataTable(id="regrade-changes", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="regrade-buttons"):
             yield Button(
-                t(self.lang, "regrade.apply_key"),
+                _("Regrade now (y)"),
                 id="regrade-apply",
                 variant="primary",
                 compact=True,
                 disabled=True,
             )
-            yield Button(t(self.lang, "regrade.cancel_key"), id="regrade-cancel", compact=True)
-        yield Static(t(self.lang, "regrade.confirm_hint"), id="regrade-hint")
+            yield Button(_("Cancel (Esc)"), id="regrade-cancel", compact=True)
+        yield Static(
+            _(
+                "y regrades and writes the archive · Esc cancels (nothing "
+                "written) · Enter opens the customer · Tab to the buttons"
+            ),
+            id="regrade-hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -101,9 +111,9 @@ class RegradeScreen(Screen[None]):
     def _progress(self, fraction: float, phase: str) -> None:
         self.query_one(ProgressBar).update(progress=min(max(fraction, 0.0), 1.0))
         if self.state == "applying":
-            name = t(self.lang, f"regrade.phase.{phase}")
+            name = named(REGRADE_PHASES, phase)
             self.query_one("#regrade-hint", Static).update(
-                Text(t(self.lang, "regrade.applying", phase=name), style="bold")
+                Text(_("Regrading … ({phase})").format(phase=name), style="bold")
             )
 
     def show_preview(self, preview: RegradePreview) -> None:
@@ -115,9 +125,7 @@ class RegradeScreen(Screen[None]):
         self.query_one(ProgressBar).display = False
         self.query_one("#regrade-heading", Static).update(
             Text(
-                t(
-                    self.lang,
-                    "regrade.heading",
+                _("Regrade of {n} customers under policy {version} ({sha}) as of {as_of}").format(
                     n=f"{preview.customers:,}",
                     version=preview.policy_version,
                     sha=preview.policy_sha256[:12] + "…",
@@ -138,19 +146,19 @@ class RegradeScreen(Screen[None]):
 
     def _grade_name(self, key: str | None) -> str:
         if key is None or key == UNGRADED:
-            return t(self.lang, "grade.none")
+            return _("ungraded")
         if key == NOT_GRADED:
-            return t(self.lang, "regrade.never")
+            return _("never graded")
         if key == "new":
-            return t(self.lang, "regrade.new_row")
+            return pgettext("regrade.new_row", "new")
         return key
 
     def _fill_counts(self, preview: RegradePreview) -> None:
         table = self.query_one("#regrade-counts", DataTable)
         table.add_columns(
-            t(self.lang, "col.grade"),
-            t(self.lang, "regrade.before"),
-            t(self.lang, "regrade.after"),
+            _("Grade"),
+            _("now"),
+            _("after"),
             "±",
         )
         for key in preview.before:
@@ -187,18 +195,22 @@ class RegradeScreen(Screen[None]):
         changes = preview.changes
         title = self.query_one("#regrade-changes-title", Static)
         if not changes:
-            title.update(Text(t(self.lang, "regrade.no_changes"), style="bold"))
+            title.update(Text(_("No customer's grade would change."), style="bold"))
             self.query_one("#regrade-changes").display = False
             return
-        title.update(Text(t(self.lang, "regrade.changes", n=f"{len(changes):,}"), style="bold"))
+        title.update(
+            Text(
+                _("Customers whose grade changes ({n})").format(n=f"{len(changes):,}"), style="bold"
+            )
+        )
         table = self.query_one("#regrade-changes", DataTable)
         # Grade and total together on each side, so the row fits 80 columns.
         table.add_columns(
-            t(self.lang, "col.id"),
-            t(self.lang, "col.name"),
-            t(self.lang, "regrade.before"),
+            column_title("id"),
+            column_title("name"),
+            _("now"),
             "→",
-            t(self.lang, "regrade.after"),
+            _("after"),
         )
         for change in changes[:CHANGES_SHOWN]:
             table.add_row(
@@ -210,7 +222,7 @@ class RegradeScreen(Screen[None]):
                 key=str(change["id"]),
             )
         if len(changes) > CHANGES_SHOWN:
-            more = t(self.lang, "regrade.more", n=f"{len(changes) - CHANGES_SHOWN:,}")
+            more = _("{n} more not listed").format(n=f"{len(changes) - CHANGES_SHOWN:,}")
             table.add_row("", more, "", "", "", key="")
 
     def _graded(self, grade: str | None, total: object) -> str:
@@ -227,7 +239,7 @@ class RegradeScreen(Screen[None]):
             return
         screen = card_screen(self.service, customer_id)
         if screen is None:
-            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            self.notify(_("The customer card is not available"), severity="warning")
         else:
             self.app.push_screen(screen)
 
@@ -243,7 +255,11 @@ class RegradeScreen(Screen[None]):
         if self.state == "left":
             return
         self.state = "ready" if self.preview else "failed"
-        self.notify(t(self.lang, "regrade.failed", error=message), severity="error", timeout=12)
+        self.notify(
+            _("The regrade failed; the archive is unchanged: {error}").format(error=message),
+            severity="error",
+            timeout=12,
+        )
         if self.preview is None:
             self.dismiss(None)
 
@@ -277,14 +293,16 @@ class RegradeScreen(Screen[None]):
         self.state = "done"
         changes, gradings = outcome.changes, outcome.gradings
         self.notify(
-            t(self.lang, "regrade.done", n=f"{len(gradings):,}", changes=f"{len(changes):,}")
+            _("Regrade done: {n} customers, {changes} grade changes").format(
+                n=f"{len(gradings):,}", changes=f"{len(changes):,}"
+            )
         )
         self.app.call_later(self.app.run_action, "reindex")
         self.dismiss(None)
 
     def _cancelled(self) -> None:
         self.state = "done"
-        self.notify(t(self.lang, "regrade.cancelled"))
+        self.notify(_("Regrade cancelled; the archive is unchanged"))
         self.dismiss(None)
 
     def action_cancel(self) -> None:
@@ -295,5 +313,5 @@ class RegradeScreen(Screen[None]):
         if self.state in ("computing", "ready", "failed"):
             self.state = "left"
             self.workers.cancel_group(self, "regrade")
-            self.notify(t(self.lang, "regrade.cancelled"))
+            self.notify(_("Regrade cancelled; the archive is unchanged"))
             self.dismiss(None)

@@ -17,9 +17,10 @@ from textual.binding import BindingType
 from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
 from creditfile.document import field_catalogue
-from creditfile.tui.i18n import t
+from creditfile.presentation.translation import N_, _
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
+from creditfile.tui.vocabulary import REVIEW_COLUMNS, named
 from creditfile.tui.widgets.customer_table import fit
 
 if TYPE_CHECKING:
@@ -42,9 +43,9 @@ def how_much(reason: Mapping[str, Any], lang: str) -> str:
     if not weight:
         return ""
     if reason.get("code") in MONEY_REASONS:
-        return t(lang, "review.over", amount=f"{weight:,.2f}")
+        return _("CNY {amount} over").format(amount=f"{weight:,.2f}")
     if reason.get("code") in DAY_REASONS:
-        return t(lang, "review.days", days=f"{int(weight):,}")
+        return _("{days} days late").format(days=f"{int(weight):,}")
     return ""
 
 
@@ -92,12 +93,19 @@ class ReviewScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         """Title, the list, the reasons of the highlighted customer, the hint and footer."""
-        yield self.title_line("screen.review")
+        yield self.title_line(N_("Review"))
         yield Static("", id="review-heading")
         yield LoadingIndicator(id="review-loading")
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-detail")
-        yield Static(t(self.lang, "review.hint"), classes="hint", id="review-hint")
+        yield Static(
+            _(
+                "↑↓ choose (every reason is listed below) · Enter opens the "
+                "customer's card · Esc back to the list"
+            ),
+            classes="hint",
+            id="review-hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,14 +123,11 @@ class ReviewScreen(DataScreen):
         heading = self.query_one("#review-heading", Static)
         heading.update(
             Text(
-                t(
-                    self.lang,
-                    "review.heading",
-                    n=f"{len(data):,}",
-                    shown=f"{min(len(data), SHOWN):,}",
+                _("{n} customers due for review, most urgent first").format(
+                    n=f"{len(data):,}", shown=f"{min(len(data), SHOWN):,}"
                 )
                 if data
-                else t(self.lang, "review.none"),
+                else _("No customer is due for review"),
                 style="bold",
             )
         )
@@ -139,7 +144,7 @@ class ReviewScreen(DataScreen):
             title = (
                 field_catalogue()["name"].titled(self.lang)
                 if key == "name"
-                else t(self.lang, f"review.col.{key}")
+                else named(REVIEW_COLUMNS, key)
             )
             table.add_column(title, width=widths[key], key=key)
         for rank, row in enumerate(self.due[:SHOWN], start=1):
@@ -150,7 +155,7 @@ class ReviewScreen(DataScreen):
                 f"{rank:>{WIDTHS['rank']}}",
                 row["id"],
                 fit(str(row["name"]), widths["name"]),
-                row["grade"] or t(self.lang, "grade.none"),
+                row["grade"] or _("ungraded"),
                 fit(reason, widths["reason"]),
                 Text(how_much(first, self.lang), justify="right"),
                 key=row["id"],
@@ -183,7 +188,7 @@ class ReviewScreen(DataScreen):
         customer_id = str(event.row_key.value)
         screen = card_screen(self.service, customer_id)
         if screen is None:
-            self.notify(t(self.lang, "card.unavailable"), severity="warning")
+            self.notify(_("The customer card is not available"), severity="warning")
         else:
             self.app.push_screen(screen)
 

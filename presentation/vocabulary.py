@@ -1,0 +1,55 @@
+"""Names the front ends give to the values of the archive the engine computes (lifecycles,
+stages, privileges, history events), marked for the gettext catalogue and translated where they
+are shown: ``named(LIFECYCLES, "new")``.
+
+Policy labels (grades, natures, tiers, items) are not here: the policy file names them.
+"""
+
+from __future__ import annotations
+
+from creditfile.presentation.translation import N_, _
+
+# A customer's lifecycle (the engine's words).
+LIFECYCLES: dict[str, str] = {
+    "established": N_("established"),
+    "new": N_("new"),
+    "prospective": N_("prospective"),
+}
+
+# A customer's trading stage.
+STAGES: dict[str, str] = {
+    "current": N_("current"),
+    "past": N_("past"),
+    "upcoming": N_("upcoming"),
+}
+
+# The privilege names of a grade.
+PRIVILEGES: dict[str, str] = {
+    "price_discount_pct": N_("Price discount (%)"),
+    "payment_method": N_("Payment method"),
+    "payment_cycle_days": N_("Payment cycle (days)"),
+    "deposit_pct": N_("Deposit (%)"),
+    "credit_limit": N_("Credit limit (CNY)"),
+    "priority_supply": N_("Priority supply"),
+}
+
+# History event kinds.
+EVENTS: dict[str, str] = {
+    "customer_created": N_("created"),
+    "customer_changed": N_("changed"),
+    "grade_changed": N_("grade changed"),
+    "customer_imported": N_("imported"),
+    "customer_deleted": N_("deleted"),
+    "personal_data_revealed": N_("personal data revealed"),
+    "source_verified": N_("source verified"),
+    "customer_merged": N_("merged"),
+    "customer_merged_away": N_("merged into another"),
+    "quote_issued": N_("quote"),
+    "demand_added": N_("demand request"),
+}
+
+
+def named(names: dict[str, str], value: object) -> str:
+    """``value``'s name from one of the tables above, translated; the value itself if unnamed."""
+    key = str(value)
+    return _(names[key]) if key in names else key
