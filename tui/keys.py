@@ -52,7 +52,7 @@ KEYS: tuple[KeySpec, ...] = (
         "f2",
         "switch_language",
         # Translators: the key speaks the other language; in Chinese it switches to English.
-        N_("Switch to Chinese"),
+        N_("Language: switch to Chinese"),
         show=False,
         priority=True,
     ),
