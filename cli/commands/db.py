@@ -9,6 +9,7 @@ from typing import Any
 
 from creditfile.application.database_admin import copy_between, init_database, upgrade_schema
 from creditfile.cli.env import Env
+from creditfile.presentation.translation import _
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -16,31 +17,35 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "db",
         parents=[parent],
-        help="an archive in PostgreSQL: create its tables, upgrade them, copy an archive "
-        "between a file and a database",
+        help=_(
+            "an archive in PostgreSQL: create its tables, upgrade them, copy an archive "
+            "between a file and a database"
+        ),
     )
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     init = actions.add_parser(
         "init",
         parents=[parent],
-        help="create the archive's tables in the empty database --db postgresql://… names",
+        help=_("create the archive's tables in the empty database --db postgresql://… names"),
     )
     init.set_defaults(handler=run_init)
     upgrade = actions.add_parser(
         "upgrade",
         parents=[parent],
-        help="apply the schema migrations the --db database lacks (back it up first)",
+        help=_("apply the schema migrations the --db database lacks (back it up first)"),
     )
     upgrade.set_defaults(handler=run_upgrade)
     copy = actions.add_parser(
         "copy",
         parents=[parent],
-        help="copy a whole archive — customers, revisions, gradings, policies, history — "
-        "from FROM into TO: an archive file and a postgresql:// URL, either way",
+        help=_(
+            "copy a whole archive — customers, revisions, gradings, policies, history — "
+            "from FROM into TO: an archive file and a postgresql:// URL, either way"
+        ),
     )
-    copy.add_argument("source", metavar="FROM", help="the archive to copy (file or URL)")
+    copy.add_argument("source", metavar="FROM", help=_("the archive to copy (file or URL)"))
     copy.add_argument(
-        "target", metavar="TO", help="a new file, or a database with no archive or an empty one"
+        "target", metavar="TO", help=_("a new file, or a database with no archive or an empty one")
     )
     copy.set_defaults(handler=run_copy)
 

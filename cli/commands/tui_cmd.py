@@ -28,9 +28,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         return 2
     if env.in_database:
         env.warn(
-            "creditfile: the terminal UI opens archive files only, not yet a PostgreSQL "
-            "archive; use the commands (creditfile --help) on it, or copy it into a file with "
-            "`creditfile db copy URL FILE`"
+            _(
+                "creditfile: the terminal UI opens archive files only, not yet a PostgreSQL "
+                "archive; use the commands (creditfile --help) on it, or copy it into a file "
+                "with `creditfile db copy URL FILE`"
+            )
         )
         return 2
     if not env.has_archive():
