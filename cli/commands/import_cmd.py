@@ -26,6 +26,7 @@ from creditfile.cli.progress import Progress
 from creditfile.document import field_catalogue
 from creditfile.document.merging import FieldChange, field_label
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.inert import terminal_text
 from creditfile.presentation.translation import _
 
 MAX_SHOWN = 200
@@ -342,7 +343,7 @@ def _where(record: Any, path: str) -> str:
     if hasattr(record, "where"):  # spreadsheets know the cell of every value
         cid = record.doc.get("id") if isinstance(record.doc, dict) else None
         # The cell says where; a record number beside it would only be a second, 0-based place.
-        return f"{record.where(path)}{f' (id {cid})' if cid else ''}"
+        return f"{record.where(path)}{f' (id {terminal_text(str(cid))})' if cid else ''}"
     place = str(record.file)
     line = getattr(record, "line", None)
     if line:
@@ -352,5 +353,6 @@ def _where(record: Any, path: str) -> str:
         place += f" ({location})"
     doc = record.doc
     cid = doc.get("id") if isinstance(doc, dict) else None
-    ident = f" id {cid}" if cid is not None else ""
+    # A line break in an id would start a line of its own: shown escaped, like every control.
+    ident = f" id {terminal_text(str(cid))}" if cid is not None else ""
     return f"{place}: record {record.index + 1}{ident}"

@@ -127,3 +127,18 @@ def test_json_text_is_the_same_json() -> None:
     encoded = json_text(json.dumps(value, ensure_ascii=False))
     assert RAW.search(encoded) is None
     assert json.loads(encoded) == value
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_refused_id_cannot_forge_a_line_of_the_import_report(tmp_path: Path, suffix: str) -> None:
+    forged = "V1\ncreditfile: imported 1 customer"
+    source = tmp_path / f"rows{suffix}"
+    if suffix == ".jsonl":
+        source.write_text(json.dumps({"id": forged, "name": "某公司", "nature": "developer"}))
+    else:
+        source.write_text(f'客户编号,客户名称,客户性质\n"{forged}",某公司,developer\n', "utf-8")
+    done = cli_process(["--db", str(tmp_path / "a.json"), "import", str(source)])
+    assert done.returncode == 1
+    # Every line of the report is the program's: a location, or its own summary.
+    assert not [line for line in done.stderr.splitlines() if line.startswith("creditfile: imp")]
+    assert "V1" in done.stderr
