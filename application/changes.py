@@ -59,7 +59,25 @@ def change_lines(
     recorded = event.get("changes")
     if not isinstance(recorded, list):
         return []
-    return [_line(change, lang, policy) for change in recorded if isinstance(change, Mapping)]
+    lines = [_line(change, lang, policy) for change in recorded if isinstance(change, Mapping)]
+    graded = event.get("grade")
+    if isinstance(graded, Mapping):  # a merge graded the kept customer in its own write
+        lines.append(_grade_line(graded, lang))
+    return lines
+
+
+GRADE_LABEL = {"zh": "评级", "en": "Grade"}
+"""The label of the grading line a merge's event shows."""
+
+
+def _grade_line(graded: Mapping[str, Any], lang: str) -> ChangeLine:
+    total = graded.get("total")
+    points = f" ({total:.2f})" if isinstance(total, int | float) else ""
+    return ChangeLine(
+        GRADE_LABEL.get(lang, GRADE_LABEL["en"]),
+        str(graded.get("from") or NOTHING),
+        f"{graded.get('to') or NOTHING}{points}",
+    )
 
 
 def _line(change: Mapping[str, Any], lang: str, policy: Policy | None) -> ChangeLine:

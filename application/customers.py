@@ -72,7 +72,12 @@ class GradingDone:
 
 
 def follow_grades(
-    policy: Policy, as_of: date, cause: str, done: GradingDone | None = None
+    policy: Policy,
+    as_of: date,
+    cause: str,
+    done: GradingDone | None = None,
+    *,
+    removed: Sequence[Mapping[str, Any]] = (),
 ) -> GradeAfter:
     """The grading a save or an import does in its own write (``store.GradeAfter``).
 
@@ -86,8 +91,10 @@ def follow_grades(
     Args:
         policy: The policy in force.
         as_of: The grading date when no customer is graded yet.
-        cause: ``save`` or ``import``: recorded on every grade change.
+        cause: ``save``, ``import`` or ``merge``: recorded on every grade change.
         done: Told what was graded (so a screen knows to re-read every customer).
+        removed: The records the write removes (a merge's dropped customer): one that may
+            have held a top moves it, like a changed customer that held one.
     """
     report = done if done is not None else GradingDone()
 
@@ -98,6 +105,8 @@ def follow_grades(
         docs = {cid: customer_document(records[cid]) for cid in changed_ids}
         facts = dict(zip(docs, facts_of(list(docs.values()), policy, when), strict=True))
         tops = _kept_tops(reference, records, facts, policy, when)
+        if tops is not None and any(_held_any(r, tops, policy, when) for r in removed):
+            tops = None
         if tops is None:  # moved, or nothing graded yet: the tops of every customer
             every = [docs.get(cid) or customer_document(record) for cid, record in records.items()]
             every_facts = _every_facts(records, every, facts, policy, when)
@@ -182,6 +191,19 @@ def _kept_tops(
             if _held_top(records[cid].get("_grading"), item.key, tops[fact], when):
                 return None  # it may have held the top; who holds it now needs everyone
     return tops
+
+
+def _held_any(
+    record: Mapping[str, Any], tops: Mapping[str, Decimal], policy: Policy, when: date
+) -> bool:
+    """Whether a record's grading may have counted towards any of ``tops``."""
+    return any(
+        _held_top(
+            record.get("_grading"), item.key, tops[item.fact or "cumulative_lease_amount"], when
+        )
+        for item in policy.scoring
+        if item.method == "relative_to_max"
+    )
 
 
 def _created(record: Mapping[str, Any]) -> bool:
@@ -282,10 +304,20 @@ def save_customer(
     problems = validator_for(policy).problems(doc)
     if problems:
         raise InvalidCustomerError(str(doc.get("id")), problems)
-    refuse_duplicate_code(store, doc)
     events = [verified_source_event(source) for source in verified_sources]
     stored = store.get(str(doc.get("id"))) if base_rev is not None else None
     before = customer_document(stored) if stored is not None else None
     doc = stamp_assessment(before, doc, policy, actor, today or date.today())
     grade = follow_grades(policy, as_of, "save", done)
-    return store.save_customer(doc, base_rev=base_rev, actor=actor, events=events, grade=grade)
+
+    def checked_then_graded(
+        records: Mapping[str, JSONObject], changed: Sequence[str]
+    ) -> GradeFollow:
+        # Under the store's lock, on the records as stored now: of two writers giving one
+        # credit code to two customers at once, the second finds the first's and is refused.
+        refuse_duplicate_code(records, doc)
+        return grade(records, changed)
+
+    return store.save_customer(
+        doc, base_rev=base_rev, actor=actor, events=events, grade=checked_then_graded
+    )

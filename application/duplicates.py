@@ -11,7 +11,6 @@ from typing import Any, Literal
 from creditfile.document.identity import comparable_name
 from creditfile.engine.validation import RecordProblem
 from creditfile.policy import CreditfileError
-from creditfile.store import ArchiveStore
 
 Reason = Literal["credit_code", "name"]
 
@@ -129,26 +128,56 @@ def check_duplicates(
     return DuplicateCheck(problems, warnings)
 
 
-def refuse_duplicate_code(store: ArchiveStore, doc: Mapping[str, Any]) -> list[str]:
-    """Check one customer about to be saved.
+def codes_taken(
+    records: Mapping[str, Mapping[str, Any]], docs: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """The credit codes ``docs`` would give a second customer, as messages naming the owner.
 
-    Returns:
-        Warnings of customers with the same name (the save goes ahead).
+    Only codes: cheap enough to run inside a write, under the store's lock, on the records as
+    stored then, so two writers giving one code to two customers at once cannot both pass.
+
+    Args:
+        records: The customers on file, by id, as before the write.
+        docs: The documents the write stores.
+    """
+    writing = {str(doc.get("id")): doc for doc in docs}
+    owners: dict[str, str] = {}
+    for cid, record in records.items():
+        code = writing[cid].get("credit_code") if cid in writing else record.get("credit_code")
+        if isinstance(code, str) and code:
+            owners.setdefault(code, cid)
+    out = []
+    for cid, doc in writing.items():
+        code = doc.get("credit_code")
+        if not (isinstance(code, str) and code):
+            continue
+        owner = owners.setdefault(code, cid)
+        if owner != cid:
+            name = str((writing.get(owner) or records[owner]).get("name", ""))
+            out.append(code_taken(cid, code, owner, name))
+    return out
+
+
+def refuse_duplicate_code(records: Mapping[str, Mapping[str, Any]], doc: Mapping[str, Any]) -> None:
+    """Refuse one customer about to be saved whose credit code another customer has.
+
+    A save calls it inside its write, under the store's lock (``GradeAfter``), on the records
+    as stored then.
+
+    Args:
+        records: The customers on file, by id (the one being saved may be among them).
+        doc: The customer about to be saved.
 
     Raises:
         DuplicateCreditCodeError: another customer has its credit code.
     """
-    found = check_duplicates(store.records(), [doc])
-    if found.problems:
-        code = str(doc.get("credit_code"))
-        owner = next(
-            cid
-            for cid, record in store.records().items()
-            if record.get("credit_code") == code and cid != doc.get("id")
-        )
-        name = str(store.records()[owner].get("name", ""))
-        raise DuplicateCreditCodeError(str(doc.get("id")), code, owner, name)
-    return found.warnings
+    code = doc.get("credit_code")
+    if not (isinstance(code, str) and code):
+        return
+    cid = str(doc.get("id"))
+    for owner, record in records.items():
+        if owner != cid and record.get("credit_code") == code:
+            raise DuplicateCreditCodeError(cid, code, owner, str(record.get("name", "")))
 
 
 def suspected_pairs(documents: Iterable[Mapping[str, Any]]) -> list[Suspect]:

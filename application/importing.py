@@ -7,6 +7,12 @@ change (``document.merging``); ``replace`` stores each document whole instead. A
 from the archive carries each customer's revision; a row made on an older revision than the
 archive holds, that would change the customer, refuses the whole import unless ``force``
 (recorded on the customer's history event).
+
+A row under an id merged into another customer (``creditfile merge``) lands on that customer,
+and its outcome says so. Such a row from an export was exported before the merge: when it
+would change the customer it is refused as stale like any older row (``force`` writes it).
+Whether a credit code is another customer's is decided again under the store's lock, on the
+records as stored then, so two imports at once cannot both give one code to two customers.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from typing import Any, Literal, Protocol
 
 from creditfile.application.batch import validate_all
 from creditfile.application.customers import GradingDone, follow_grades, stamp_assessment
+from creditfile.application.duplicates import codes_taken
+from creditfile.application.lookup import kept_id
+from creditfile.application.merging import merged_document
 from creditfile.document.merging import (
     REVISION_KEY,
     FieldChange,
@@ -61,10 +70,23 @@ class ReadRecord(Protocol):
 
 @dataclass(frozen=True)
 class Incoming:
-    """One imported customer: its document (without the export's revision) and revision."""
+    """One imported customer: its document (without the export's revision) and revision.
+
+    Attributes:
+        doc: The document, under the id it is stored under.
+        revision: The revision the file was exported at (None: not from an export).
+        written_as: The id the file gave, when that id was merged into ``doc``'s.
+        combined: Ids merged into ``doc``'s whose rows in the file were combined into this
+            one, as ``creditfile merge`` combined the customers.
+        absorbed: This row was combined into another row of the file (see ``combined``);
+            it is neither checked nor planned on its own.
+    """
 
     doc: Any
     revision: int | None
+    written_as: str | None = None
+    combined: tuple[str, ...] = ()
+    absorbed: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +119,8 @@ class Outcome:
         stale: Set when the file's row is older than the archive's revision.
         forced: A stale row written because ``force`` was given.
         index: Its record's position among the records read (``ImportCheck.records``).
+        written_as: The id the file gave, when it was merged into ``customer_id``.
+        combined: Ids merged into ``customer_id`` whose rows were combined into this one.
     """
 
     customer_id: str
@@ -107,6 +131,22 @@ class Outcome:
     stale: Stale | None = None
     forced: bool = False
     index: int = 0
+    written_as: str | None = None
+    combined: tuple[str, ...] = ()
+
+    def landed_notes(self) -> list[str]:
+        """What became of the file's rows under merged ids, one line each (none for a row
+        under its own id): ``C2 was merged into C1: its row lands on C1``."""
+        cid = self.customer_id
+        notes = []
+        if self.written_as is not None:
+            notes.append(f"{self.written_as} was merged into {cid}: its row lands on {cid}")
+        notes += [
+            f"{old} was merged into {cid}: its row is combined with {cid}'s as the merge "
+            f"combined them ({cid}'s values stay; it adds what {cid} lacks)"
+            for old in self.combined
+        ]
+        return notes
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome as JSON data (``import --dry-run --json``)."""
@@ -116,6 +156,10 @@ class Outcome:
             "status": self.status,
             "changes": [c.as_dict() for c in self.changes],
         }
+        if self.written_as is not None:
+            data["id_in_file"] = self.written_as
+        if self.combined:
+            data["combined"] = list(self.combined)
         if self.stale is not None:
             data["stale"] = {
                 "file_revision": self.stale.file_revision,
@@ -163,6 +207,10 @@ class ImportPlan:
 
 def _detail(outcome: Outcome) -> dict[str, Any]:
     detail: dict[str, Any] = {"kind": "customer_imported"}
+    if outcome.written_as is not None:
+        detail["id_in_file"] = outcome.written_as
+    if outcome.combined:
+        detail["combined"] = list(outcome.combined)
     if outcome.forced and outcome.stale is not None:
         detail.update(
             forced=True,
@@ -184,6 +232,8 @@ class ImportOptions:
         describe_added: List every field of a new customer as a change (a dry run shows
             them); a real import only writes new customers, and listing the fields of 100,000
             of them would take longer than the rest of the import.
+        aliases: The ids merged into other customers (``ArchiveStore.aliases``): a row under
+            one lands on the customer it was merged into.
     """
 
     replace: bool = False
@@ -191,6 +241,7 @@ class ImportOptions:
     actor: str = ""
     today: date = field(default_factory=date.today)
     describe_added: bool = True
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -210,8 +261,9 @@ class ImportCheck:
 
     @property
     def documents(self) -> list[dict[str, Any]]:
-        """The imported documents as the files give them (without revisions)."""
-        return [item.doc for item in self.incoming]
+        """The imported documents as they land (without revisions; rows under a merged id
+        under the id they land on, rows combined into another row left out)."""
+        return [item.doc for item in self.incoming if not item.absorbed]
 
 
 class ImportStaleError(CreditfileError):
@@ -230,6 +282,20 @@ class ImportStaleError(CreditfileError):
             "nothing was imported. Export again and redo the edits, or import with --force "
             "to overwrite them"
         )
+
+
+class ImportDuplicateCodeError(CreditfileError):
+    """Credit codes other customers have, found under the lock; nothing was imported.
+
+    Attributes:
+        messages: One per customer refused, naming the customer that has the code.
+    """
+
+    def __init__(self, location: str, messages: Sequence[str]) -> None:
+        self.messages = list(messages)
+        shown = "; ".join(self.messages[:5])
+        more = f" (and {len(self.messages) - 5} more)" if len(self.messages) > 5 else ""
+        super().__init__(f"{location}: {shown}{more}; nothing was imported")
 
 
 def read_files(paths: Sequence[str], policy: Policy) -> list[ReadRecord]:
@@ -284,6 +350,7 @@ def check_import(
     records = read_files(paths, policy)
     tell("validating")
     incoming, problems = _split_revisions(records)
+    incoming = landed(incoming, options.aliases, stored)
     problems += _problems(incoming, stored, policy, options)
     problems.sort(key=lambda p: p.index)
     plan = plan_import(stored, incoming, policy, options) if not problems else ImportPlan([])
@@ -312,6 +379,54 @@ def _split_revisions(records: Sequence[ReadRecord]) -> tuple[list[Incoming], lis
     return incoming, problems
 
 
+def landed(
+    incoming: Sequence[Incoming],
+    aliases: Mapping[str, str],
+    stored: Mapping[str, Mapping[str, Any]],
+) -> list[Incoming]:
+    """``incoming`` with every row under a merged id moved to the customer it was merged into
+    (followed to the end of a chain of merges); the id the file gave is kept.
+
+    When the file also has a row for that customer (an export made before the merge has
+    both), the row under the merged id is combined into it as ``creditfile merge`` combined
+    the customers (``merged_document``: the customer's own row's values stay), and is marked
+    ``absorbed``. Every row keeps its place, so problems and outcomes keep their line.
+    """
+    if not aliases:
+        return list(incoming)
+    moved = {}
+    for at, item in enumerate(incoming):
+        cid = _id_of(item.doc)
+        if cid is not None and cid in aliases and cid not in stored:
+            moved[at] = kept_id(aliases, cid)
+    if not moved:
+        return list(incoming)
+    out = list(incoming)
+    owner: dict[str, int] = {}  # kept id -> the row that stands for it
+    for at, item in enumerate(incoming):
+        cid = _id_of(item.doc)
+        if at not in moved and cid is not None:
+            owner.setdefault(cid, at)
+    for at, kept in moved.items():
+        item = incoming[at]
+        doc = {**item.doc, "id": kept}
+        if kept not in owner:
+            owner[kept] = at
+            out[at] = Incoming(doc, item.revision, _id_of(item.doc))
+            continue
+        host = out[owner[kept]]
+        united = merged_document(host.doc, doc) if isinstance(host.doc, dict) else host.doc
+        combined = (*host.combined, str(_id_of(item.doc)))
+        out[owner[kept]] = Incoming(united, host.revision, host.written_as, combined)
+        out[at] = Incoming(doc, item.revision, _id_of(item.doc), absorbed=True)
+    return out
+
+
+def _id_of(doc: Any) -> str | None:
+    cid = doc.get("id") if isinstance(doc, dict) else None
+    return cid if isinstance(cid, str) else None
+
+
 def _problems(
     incoming: Sequence[Incoming],
     stored: Mapping[str, Mapping[str, Any]],
@@ -326,6 +441,8 @@ def _problems(
     first: dict[str, int] = {}
     found: list[RecordProblem] = []
     for index, item in enumerate(incoming):
+        if item.absorbed:
+            continue  # combined into another row, checked there
         doc = item.doc
         cid = doc.get("id") if isinstance(doc, dict) else None
         cid = cid if isinstance(cid, str) else None
@@ -392,6 +509,8 @@ def plan_import(
     added_before = {} if earlier is None else earlier.added_by_index()
     outcomes = []
     for index, item in enumerate(incoming):
+        if item.absorbed:
+            continue
         doc: Mapping[str, Any] = item.doc
         cid = str(doc["id"])
         record = stored.get(cid)
@@ -404,27 +523,35 @@ def plan_import(
         new = dict(doc) if current is None else _merged(current, doc, options, policy).doc
         new = stamp_assessment(current, new, policy, options.actor, options.today)
         name = str(new.get("name", ""))
+        landing = (item.written_as, item.combined)
         if current is None:
             described = (
                 field_changes({}, new, policy.personal_natures) if options.describe_added else []
             )
-            outcomes.append(Outcome(cid, name, "added", described, new, index=index))
+            outcomes.append(
+                Outcome(cid, name, "added", described, new, None, False, index, *landing)
+            )
             continue
         changes = field_changes(current, new, policy.personal_natures)
         if not changes:
-            outcomes.append(Outcome(cid, name, "unchanged", index=index))
+            outcomes.append(Outcome(cid, name, "unchanged", [], {}, None, False, index, *landing))
             continue
-        stale = _stale(record, item.revision)
+        stale = _stale(record, item.revision, merged=item.written_as is not None)
         status: Status = "refused" if stale is not None and not options.force else "changed"
         forced = stale is not None and options.force
-        outcomes.append(Outcome(cid, name, status, changes, new, stale, forced, index))
+        outcomes.append(Outcome(cid, name, status, changes, new, stale, forced, index, *landing))
     return ImportPlan(outcomes)
 
 
-def _stale(record: Mapping[str, Any] | None, revision: int | None) -> Stale | None:
+def _stale(
+    record: Mapping[str, Any] | None, revision: int | None, *, merged: bool = False
+) -> Stale | None:
+    """Whether a row exported at ``revision`` is older than ``record``. A row under an id
+    merged into ``record`` was exported before the merge (the id has no customer since), so
+    its revision, of the other customer, is older whatever its number."""
     meta = (record or {}).get("_meta") or {}
     rev = meta.get("rev")
-    if revision is None or not isinstance(rev, int) or revision >= rev:
+    if revision is None or not isinstance(rev, int) or (revision >= rev and not merged):
         return None
     return Stale(revision, rev, meta.get("updated_by"), meta.get("updated_at"))
 
@@ -466,6 +593,8 @@ def write_import(
     Raises:
         ValueError: ``check`` found problems (nothing is written).
         ImportStaleError: rows older than the archive's revisions, without ``force``.
+        ImportDuplicateCodeError: a credit code another customer has (perhaps saved by
+            someone else after the check); nothing is written.
         StoreError: the write failed; the archive is unchanged.
     """
     if check.problems:
@@ -473,11 +602,17 @@ def write_import(
     decided: list[ImportPlan] = []
 
     def plan(records: Mapping[str, JSONObject]) -> list[CustomerWrite]:
-        found = plan_import(records, check.incoming, policy, options, earlier=check.plan)
+        # Under the lock: merges and codes as stored now, whatever the check saw before it.
+        incoming = landed(check.incoming, store.aliases(), records)
+        found = plan_import(records, incoming, policy, options, earlier=check.plan)
         if found.refused:
             raise ImportStaleError(store.location, found.refused)
+        writes = found.writes
+        taken = codes_taken(records, [write.doc for write in writes])
+        if taken:
+            raise ImportDuplicateCodeError(store.location, taken)
         decided.append(found)
-        return found.writes
+        return writes
 
     done = GradingDone()
     grades = store.write_customers(
@@ -487,9 +622,16 @@ def write_import(
 
 
 def changed_since(store: ArchiveStore, outcome: Outcome) -> list[JSONObject]:
-    """The history events of the edits a stale row would overwrite (after its revision)."""
+    """The history events of the edits a stale row would overwrite (after its revision; for
+    a row under a merged id, the merge)."""
     if outcome.stale is None:
         return []
+    if outcome.written_as is not None:
+        return [
+            event
+            for event in store.history(outcome.customer_id, kind="customer_merged")
+            if event.get("merged_from") == outcome.written_as
+        ]
     since = outcome.stale.file_revision
     return [
         event

@@ -1,10 +1,15 @@
 """Finding one customer in an archive (with a helpful error when it is not there), and the
-breakdown of its grading."""
+breakdown of its grading.
+
+An id merged into another customer (``creditfile merge KEEP DROP``) finds the customer it was
+merged into, and says so (``MergedId``): what was filed under the old id lives on there.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,6 +26,86 @@ from creditfile.store import ArchiveStore, JSONObject, customer_document
 
 class CustomerNotFoundError(CreditfileError):
     """No customer with the given id."""
+
+
+@dataclass(frozen=True)
+class MergedId:
+    """An id asked for that was merged into another customer.
+
+    Attributes:
+        given: The id asked for (no customer has it any more).
+        kept: The customer it was merged into, at the end of any chain of merges.
+        at: When it was merged (ISO 8601; empty when the history does not say).
+        by: Who merged it (empty when the history does not say).
+        into: The customer it was merged into then, when that one was merged in turn.
+    """
+
+    given: str
+    kept: str
+    at: str = ""
+    by: str = ""
+    into: str = ""
+
+    def note(self) -> str:
+        """``C2 was merged into C1 (2026-12-01 by 王敏); C1 is shown``."""
+        when = " ".join(part for part in (self.at[:10], f"by {self.by}" if self.by else "") if part)
+        first = self.into or self.kept
+        text = f"{self.given} was merged into {first}{f' ({when})' if when else ''}"
+        if self.into:
+            text += f", which was merged into {self.kept}"
+        return f"{text}; {self.kept} is shown"
+
+    def as_json(self) -> dict[str, str]:
+        """The alias as ``--json`` outputs carry it."""
+        return {
+            "given": self.given,
+            "merged_into": self.kept,
+            "at": self.at,
+            "by": self.by,
+            "via": self.into,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MergedId:
+        """The alias ``as_json`` gave."""
+        fields = ("given", "merged_into", "at", "by", "via")
+        return cls(*(str(data.get(name) or "") for name in fields))
+
+
+def kept_id(aliases: Mapping[str, str], customer_id: str) -> str:
+    """The id ``customer_id`` lives under now: itself, or the customer it was merged into,
+    followed to the end when that one was merged in turn (A into B, B into C: C)."""
+    seen = {customer_id}
+    while customer_id in aliases:
+        customer_id = aliases[customer_id]
+        if customer_id in seen:  # a loop cannot be written by a merge; stop rather than spin
+            break
+        seen.add(customer_id)
+    return customer_id
+
+
+def resolve_id(archive: ArchiveStore, customer_id: str) -> tuple[str, MergedId | None]:
+    """The customer id to read for ``customer_id``, and the merge that moved it (or None).
+
+    An id that is a customer's is its own, even if it was once merged away and used again.
+    """
+    if customer_id in archive.records():
+        return customer_id, None
+    aliases = archive.aliases()
+    if customer_id not in aliases:
+        return customer_id, None
+    kept = kept_id(aliases, customer_id)
+    merged = archive.history(customer_id, kind="customer_merged_away")
+    last = merged[-1] if merged else {}
+    into = str(last.get("into") or "")
+    found = MergedId(
+        customer_id,
+        kept,
+        str(last.get("at") or ""),
+        str(last.get("actor") or ""),
+        into if into and into != kept else "",
+    )
+    return kept, found
 
 
 def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
@@ -43,11 +128,18 @@ def explain_customer(
     """The breakdown of one customer's grading now, against the whole archive's tops: each
     item's input, points, weight, lost points and clause; total, grade, gap, privileges.
 
+    An id merged into another customer explains that customer; the result then carries
+    ``merged`` (``MergedId.as_json``).
+
     Raises:
         CustomerNotFoundError: naming the archive and suggesting close ids.
     """
+    customer_id, merged = resolve_id(archive, customer_id)
     doc = find_customer(archive, customer_id)
-    return explain(doc, policy, as_of, docs=archive.documents())
+    detail = explain(doc, policy, as_of, docs=archive.documents())
+    if merged is not None:
+        detail["merged"] = merged.as_json()
+    return detail
 
 
 def show_customer(
@@ -60,7 +152,8 @@ def show_customer(
     personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES,
 ) -> tuple[JSONObject, list[str]]:
     """One customer's document with its latest grading and revision, personal data only when
-    asked (and then the reveal is recorded in the history).
+    asked (and then the reveal is recorded in the history). An id merged into another customer
+    shows that customer; the result then carries ``merged`` (``MergedId.as_json``).
 
     Args:
         archive: The archive.
@@ -78,6 +171,7 @@ def show_customer(
     Raises:
         CustomerNotFoundError: naming the archive and suggesting close ids.
     """
+    customer_id, merged = resolve_id(archive, customer_id)
     doc = find_customer(archive, customer_id)
     record = archive.get(customer_id) or {}
     hidden: list[str] = []
@@ -89,7 +183,10 @@ def show_customer(
                 ".".join(path) for path in withheld_paths(doc, personal_natures) if _held(doc, path)
             ]
             doc = dict(without_personal(doc, personal_natures))
-    return {**doc, "grading": record.get("_grading"), "revision": record.get("_meta")}, hidden
+    shown = {**doc, "grading": record.get("_grading"), "revision": record.get("_meta")}
+    if merged is not None:
+        shown["merged"] = merged.as_json()
+    return shown, hidden
 
 
 def _held(doc: Mapping[str, Any], path: tuple[str, ...]) -> bool:

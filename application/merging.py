@@ -4,18 +4,21 @@ The kept customer takes the other's leases (by contract number: a lease it alrea
 added twice), its sources (an identical one is not added twice) and every field it lacks; where
 both have a value, the kept customer's stays. The dropped id becomes an alias: its history is
 read with the kept customer's, and a later import of a record under it lands on the kept one.
+The kept customer's leases changed, so it is graded again in the merge's own write.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from creditfile.application.lookup import find_customer
+from creditfile.application.customers import GradingDone, follow_grades
+from creditfile.application.lookup import MergedId, find_customer, kept_id, resolve_id
 from creditfile.document.changes import field_changes
-from creditfile.policy import CreditfileError
+from creditfile.policy import CreditfileError, Policy
 from creditfile.store import ArchiveStore, JSONObject
 
 
@@ -33,6 +36,8 @@ class MergeResult:
         leases: Contract numbers (or ``#n``) of the leases it took over.
         sources: How many sources it took over.
         filled: Paths of the fields it lacked and took from the dropped customer.
+        before: The kept customer's grading before the merge (after: ``record``'s).
+        whole: The merge moved the archive-wide top, so every customer was graded again.
     """
 
     record: JSONObject
@@ -40,6 +45,8 @@ class MergeResult:
     leases: list[str]
     sources: int
     filled: list[str]
+    before: JSONObject | None = None
+    whole: bool = False
 
 
 def merged_document(keep: Mapping[str, Any], drop: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,15 +73,36 @@ def _filled(keep: dict[str, Any], drop: Mapping[str, Any]) -> dict[str, Any]:
         if key in ("id", "leases", "sources") or value is None:
             continue
         mine = keep.get(key)
-        if mine is None:
+        if mine is None or mine == "":  # an empty text is no value (a sheet's empty cell)
             keep[key] = copy.deepcopy(value)
         elif isinstance(mine, dict) and isinstance(value, Mapping):
             keep[key] = _filled(mine, value)
     return keep
 
 
-def merge_customers(store: ArchiveStore, keep_id: str, drop_id: str, actor: str) -> MergeResult:
-    """Unite ``drop_id`` into ``keep_id`` in one transaction.
+def merge_customers(
+    store: ArchiveStore,
+    keep_id: str,
+    drop_id: str,
+    actor: str,
+    *,
+    policy: Policy,
+    as_of: date,
+) -> MergeResult:
+    """Unite ``drop_id`` into ``keep_id`` in one transaction, graded in it.
+
+    The kept customer's leases changed, so it is graded again in the same write, as a save
+    is (``customers.follow_grades``): when the merge moves the archive-wide top (the kept
+    customer now above it, or either customer held it), every customer is graded again in that
+    write, recorded as a regrade run.
+
+    Args:
+        store: The archive.
+        keep_id: The customer kept.
+        drop_id: The customer merged into it (its id becomes an alias).
+        actor: Who merges.
+        policy: The policy the kept customer is graded under.
+        as_of: The grading date when the archive holds no grading yet.
 
     Raises:
         MergeRefusedError: the two ids are the same.
@@ -86,12 +114,14 @@ def merge_customers(store: ArchiveStore, keep_id: str, drop_id: str, actor: str)
     before, other = find_customer(store, keep_id), find_customer(store, drop_id)
     keep, drop = store.get(keep_id) or {}, store.get(drop_id) or {}
     united = merged_document(before, other)
+    done = GradingDone()
     record = store.merge_customers(
         united,
         keep_rev=int(keep["_meta"]["rev"]),
         drop_id=drop_id,
         drop_rev=int(drop["_meta"]["rev"]),
         actor=actor,
+        grade=follow_grades(policy, as_of, "merge", done, removed=[drop]),
     )
     taken = [
         lease for lease in united.get("leases") or () if lease not in (before.get("leases") or ())
@@ -104,41 +134,23 @@ def merge_customers(store: ArchiveStore, keep_id: str, drop_id: str, actor: str)
         leases=[str(lease.get("contract") or "#") for lease in taken],
         sources=len(united.get("sources") or ()) - len(before.get("sources") or ()),
         filled=filled,
+        before=keep.get("_grading"),
+        whole=done.whole,
     )
 
 
-def history_ids(store: ArchiveStore, customer_id: str) -> list[str]:
-    """``customer_id`` and every id merged into it (directly or through another), whose
-    history is the customer's too."""
-    aliases = store.aliases()
-    return [customer_id, *sorted(old for old, new in aliases.items() if new == customer_id)]
+def history_ids(store: ArchiveStore, customer_id: str) -> tuple[list[str], MergedId | None]:
+    """The ids whose history is a customer's: its own and every id merged into it (directly or
+    through another), each event labelled with the id it was recorded under.
 
-
-def merged_ids(store: ArchiveStore, docs: Sequence[Mapping[str, Any]]) -> list[str]:
-    """A message for every record written under an id merged into another customer."""
-    aliases = store.aliases()
-    records = store.records()
-    return [
-        f"{doc['id']} was merged into {aliases[doc['id']]}: write this record under "
-        f"{aliases[doc['id']]} (nothing was imported)"
-        for doc in docs
-        if isinstance(doc.get("id"), str) and doc["id"] in aliases and doc["id"] not in records
-    ]
-
-
-def land_on_aliases(store: ArchiveStore, docs: Sequence[dict[str, Any]]) -> list[str]:
-    """Give every record written under a merged id the id it was merged into.
+    Args:
+        store: The archive.
+        customer_id: A customer's id, or an id merged into one (then that customer's ids).
 
     Returns:
-        One note per record moved: ``C9 was merged into C1: its row lands on C1``.
+        The ids, the customer's own first; and the merge that moved ``customer_id``, if any.
     """
+    kept, merged = resolve_id(store, customer_id)
     aliases = store.aliases()
-    if not aliases:
-        return []
-    notes = []
-    for doc in docs:
-        old = doc.get("id")
-        if isinstance(old, str) and old in aliases and old not in store.records():
-            doc["id"] = aliases[old]
-            notes.append(f"{old} was merged into {aliases[old]}: its record lands on {doc['id']}")
-    return notes
+    merged_in = sorted(old for old in aliases if old != kept and kept_id(aliases, old) == kept)
+    return [kept, *merged_in], merged

@@ -22,7 +22,9 @@ from creditfile.document.personal import (
 from creditfile.document.personal import MASK as PERSONAL_MASK
 
 MASK = PERSONAL_MASK
-"""What the history records for a personal value, before or after: that there was one."""
+"""What a personal value is shown as wherever a change is shown or kept (the history, an
+import's dry run and summary, the card's History tab): only that there was one. The one mask
+of the product (``document.personal.MASK``); every other module takes it from there."""
 
 MAX_TEXT = 200
 """Characters of a text value the history keeps; a longer one is cut and ends with ``…``."""

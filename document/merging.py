@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from creditfile.document.changes import MASK
 from creditfile.document.fields import field_catalogue
 from creditfile.document.personal import (
     DEFAULT_PERSONAL_NATURES,
@@ -39,9 +40,6 @@ REVISION_HEADERS = ("档案版本", "revision")
 
 SOURCE_IDENTITY = ("kind", "on", "by", "note")
 """The fields that make two sources the same source (the rest may be updated)."""
-
-MASK = "***"
-"""What a personal value is shown as in a list of changes."""
 
 
 def is_clear_marker(value: object) -> bool:

@@ -310,11 +310,14 @@ class Archive:
         drop_id: str,
         drop_rev: int,
         actor: str,
+        grade: GradeAfter | None = None,
     ) -> dict[str, Any]:
         """Store ``keep`` (two customers united) and remove ``drop_id``, in one transaction.
 
         ``drop_id`` becomes an alias of the kept customer (``aliases``), so that what is later
         written under it lands on the kept one; aliases that pointed at ``drop_id`` follow.
+        ``grade`` grades the kept customer (or every customer) in the same write; the merge's
+        history event records the kept customer's grade before and after (``grade``).
 
         Raises:
             StaleRevisionError: someone saved either customer after the revision given.
@@ -340,6 +343,7 @@ class Archive:
             self._snap.meta["aliases"] = aliases
             self._snap.put(cid, record)
             self._snap.remove(drop_id)
+            graded, followed = self._follow(grade, [cid], actor)
             base = {"actor": actor, "at": at}
             self._commit(
                 [
@@ -350,6 +354,7 @@ class Archive:
                         "rev": record["_meta"]["rev"],
                         "merged_from": drop_id,
                         **change_detail(current, keep),
+                        **_grade_detail(current, self._snap.records[cid], followed, grade),
                     },
                     {
                         **base,
@@ -358,9 +363,10 @@ class Archive:
                         "rev": drop_rev,
                         "into": cid,
                     },
+                    *graded,
                 ]
             )
-            return copy_record(record)
+            return copy_record(self._snap.records[cid])
 
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one write: all of them or, on any error, none.
@@ -795,3 +801,24 @@ class Archive:
             return int(self._snap.peek_meta()["last_txn"])
         except Exception:
             return None
+
+
+def _grade_detail(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    followed: FollowedGrades,
+    grade: GradeAfter | None,
+) -> dict[str, Any]:
+    """What a merge's event records of the kept customer's grading: ``{"grade": {"from",
+    "to", "total", "run_id"}}`` (``run_id``: the whole archive was graded in that run)."""
+    if grade is None:
+        return {}
+    old, new = before.get("_grading") or {}, after.get("_grading") or {}
+    return {
+        "grade": {
+            "from": old.get("grade"),
+            "to": new.get("grade"),
+            "total": new.get("total"),
+            "run_id": followed.run_id,
+        }
+    }

@@ -42,7 +42,9 @@ GradeAfter = Callable[[Mapping[str, JSONObject], Sequence[str]], GradeFollow]
 """``(records, changed ids) -> GradeFollow``: called inside a save or an import, under the lock,
 with every record as it is about to be written (read-only) and the ids just changed. It grades
 the changed customers, or every customer when the change moved the archive-wide top; the store
-writes those gradings in the same transaction."""
+writes those gradings in the same transaction. An exception from it abandons the write, so it is
+also where a check of the records as stored (a credit code another customer took meanwhile)
+is made: under the lock, where no other writer can pass the same check at the same time."""
 
 AmendFn = Callable[[list[JSONObject]], list[tuple[JSONObject, JSONObject]]]
 """``documents -> [(changed document, its history event)]``: changes made with an activation."""
@@ -122,9 +124,12 @@ class ArchiveStore(Protocol):
         drop_id: str,
         drop_rev: int,
         actor: str,
+        grade: GradeAfter | None = None,
     ) -> JSONObject:
         """Store ``keep`` and remove ``drop_id`` in one transaction; ``drop_id`` becomes an
-        alias of the kept customer.
+        alias of the kept customer, and ``grade`` grades it (or, when the archive-wide top
+        moved, every customer) in the same transaction. The merge's history event records the
+        kept customer's grade before and after under ``grade``.
 
         Raises:
             StaleRevisionError: someone saved either customer after the revision given.

@@ -32,6 +32,7 @@ from creditfile.application.customer_index import ListRow
 from creditfile.application.customer_list import export_list, list_table
 from creditfile.application.customers import GradingDone, save_customer
 from creditfile.application.history import HistoryQuery, read_history
+from creditfile.application.lookup import MergedId, resolve_id
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import (
     PolicySource,
@@ -254,8 +255,13 @@ class ArchiveService:
             self._disk_stamp = store.stamp()
         return saved
 
+    def resolve(self, customer_id: str) -> tuple[str, MergedId | None]:
+        """The id to open for ``customer_id``, and the merge that moved it there (or None)."""
+        return resolve_id(self._open(), customer_id)
+
     def history(self, customer_id: str) -> list[dict[str, Any]]:
-        """The customer's history events (edits, grade changes, reveals), oldest first."""
+        """The customer's history events (edits, grade changes, reveals), oldest first, with
+        those of every id merged into it."""
         return [dict(e) for e in read_history(self._open(), HistoryQuery(customer_id=customer_id))]
 
     def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:

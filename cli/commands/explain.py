@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import explain_customer
+from creditfile.application.lookup import MergedId, explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.explanation import computed_clause
@@ -31,6 +31,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.emit_json(detail)
         return 0
     grading = detail["grading"]
+    if "merged" in detail:
+        env.say(MergedId.from_json(detail["merged"]).note())
     env.say(f"{detail['id']}  {detail['name']}  ({detail['nature_label']})")
     env.say(
         _("as of {as_of}, policy {version} ({sha}…); {lifecycle}, {stage}, tier {tier}").format(

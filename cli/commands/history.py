@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -65,12 +64,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(f"--limit {args.limit}: give a number of events, 0 for all")
     since = _since(args.since)
     archive = env.archive()
-    ids = history_ids(archive, args.id) if args.id else [None]
-    every = _oldest_first(
-        event
-        for cid in ids
-        for event in read_history(archive, HistoryQuery(cid, args.event, since, 0))
-    )
+    if args.id:
+        _ids, merged = history_ids(archive, args.id)
+        if merged is not None:
+            env.warn(f"creditfile: note: {merged.note()}, with every id merged into it")
+    every = read_history(archive, HistoryQuery(args.id, args.event, since, 0))
     if not every and args.event:
         _unknown_kind(args.event, read_history(archive, HistoryQuery(args.id)))
     events = every[-args.limit :] if args.limit else every
@@ -96,11 +94,6 @@ def run(args: argparse.Namespace, env: Env) -> int:
     ]
     env.say(render_table(HEADERS, rows, [False] * 6, priority=PRIORITY, unbroken=UNBROKEN))
     return 0
-
-
-def _oldest_first(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    # A merged customer's events are read per id; the history's order is its time order.
-    return sorted(events, key=lambda e: (str(e.get("at", "")), e.get("txn") or 0))
 
 
 def _since(text: str | None) -> date | None:

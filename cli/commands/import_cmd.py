@@ -20,7 +20,6 @@ from creditfile.application.importing import (
     check_import,
     write_import,
 )
-from creditfile.application.merging import merged_ids
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
 from creditfile.document import field_catalogue
@@ -87,13 +86,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
     from creditfile.spreadsheets.reading import SpreadsheetError
 
     policy = env.policy()
+    # A refused import must not leave a new, empty archive behind: created only to write.
+    stored = env.archive().records() if env.has_archive() else {}
     options = ImportOptions(
-        replace=args.replace, force=args.force, actor=env.actor, describe_added=args.dry_run
+        replace=args.replace,
+        force=args.force,
+        actor=env.actor,
+        describe_added=args.dry_run,
+        aliases=env.archive().aliases() if env.has_archive() else {},
     )
     if args.replace:
         env.warn(REPLACE_WARNING)
-    # A refused import must not leave a new, empty archive behind: created only to write.
-    stored = env.archive().records() if env.has_archive() else {}
     with Progress(env.stderr) as progress:
         try:
             check = check_import(args.files, policy, progress.phase, stored=stored, options=options)
@@ -131,12 +134,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
 def _one_company_one_customer(
     env: Env, check: ImportCheck, stored: Mapping[str, Mapping[str, Any]]
 ) -> bool:
-    """Refuse rows under a merged id or with a credit code on file; note matching names."""
-    merged = merged_ids(env.archive(), check.documents) if env.has_archive() else []
-    for message in merged:
-        env.warn(f"creditfile: {message}")
-    if merged:
-        return False
+    """Refuse rows with a credit code on file; note matching names."""
     duplicates = check_duplicates(stored, check.documents)
     if duplicates.problems:  # a credit code already on file: one company, one customer
         _report(env, replace(check, problems=duplicates.problems))
@@ -173,7 +171,7 @@ def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Polic
     env.say(f"import --dry-run into {env.db_path}: nothing was written.")
     shown = 0
     for outcome in plan.outcomes:
-        if outcome.status == "unchanged":
+        if outcome.status == "unchanged" and not outcome.landed_notes():
             continue
         if shown >= MAX_SHOWN:
             env.say(f"… and {_changed_count(plan) - shown:,} more customers (see --json)")
@@ -200,8 +198,11 @@ def _changed_count(plan: ImportPlan) -> int:
 
 def _describe(env: Env, outcome: Outcome, policy: Policy) -> None:
     head = f"  {outcome.customer_id} {_text(outcome.name)}: {outcome.status}"
+    notes = outcome.landed_notes()
     if outcome.status == "added":
         env.say(f"{head} ({_plural(len(outcome.changes), 'field')})")
+        for note in notes:
+            env.say(f"      {note}")
         return
     if outcome.stale is not None:
         stale = outcome.stale
@@ -212,6 +213,8 @@ def _describe(env: Env, outcome: Outcome, policy: Policy) -> None:
             f"{stale.file_revision}"
         )
     env.say(head)
+    for note in notes:
+        env.say(f"      {note}")
     labels = _items(policy)
     for change in outcome.changes:
         env.say(f"      {field_label(change, LANG, labels)}: {_change(change)}")
@@ -251,12 +254,21 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
         fields = dict.fromkeys(_path_label(f, labels) for e in edits for f in e.get("fields") or ())
         what = f" ({', '.join(fields)})" if fields else ""
         place = _where(records[outcome.index], "revision")
-        env.warn(
-            f"{place}: {outcome.customer_id} {_text(outcome.name)}: changed in {env.db_path} by "
-            f"{stale.updated_by} at {stale.updated_at}{what} after the file was exported "
-            f"(file revision {stale.file_revision}, archive revision {stale.archive_revision}); "
-            "the file would set:"
-        )
+        if outcome.written_as is not None:
+            env.warn(
+                f"{place}: {outcome.written_as} was merged into {outcome.customer_id} "
+                f"{_text(outcome.name)} in {env.db_path} after the file was exported{what} "
+                f"(file revision {stale.file_revision} of {outcome.written_as}, archive "
+                f"revision {stale.archive_revision} of {outcome.customer_id}); its row would "
+                f"set on {outcome.customer_id}:"
+            )
+        else:
+            env.warn(
+                f"{place}: {outcome.customer_id} {_text(outcome.name)}: changed in "
+                f"{env.db_path} by {stale.updated_by} at {stale.updated_at}{what} after the "
+                f"file was exported (file revision {stale.file_revision}, archive revision "
+                f"{stale.archive_revision}); the file would set:"
+            )
         for change in outcome.changes[:20]:
             env.warn(f"      {field_label(change, LANG, labels)}: {_change(change)}")
     env.warn(
@@ -285,6 +297,11 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
                 "mode": "replace" if args.replace else "update",
                 **counts,
                 "forced": [o.customer_id for o in done.plan.outcomes if o.forced],
+                "landed": [
+                    {"id": o.customer_id, "notes": o.landed_notes(), "status": o.status}
+                    for o in done.plan.outcomes
+                    if o.landed_notes()
+                ],
                 "grade_changes": grades.changes,
                 "regraded_archive": done.whole,
                 "run_id": grades.run_id,
@@ -296,8 +313,10 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
             f"nothing changed: the {_plural(len(done.plan.outcomes), 'customer')} in the file "
             f"already hold these values in {env.db_path}; nothing was written."
         )
+        _landed(env, done.plan)
         return
     env.say(f"imported into {env.db_path}: {_summary(counts)}.")
+    _landed(env, done.plan)
     forced = [o.customer_id for o in done.plan.outcomes if o.forced]
     if forced:
         env.say(f"forced over later changes (recorded in the history): {', '.join(forced)}")
@@ -314,6 +333,19 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
         )
     for change in grades.changes[:20]:
         env.say(f"  {change['id']}: {change['from'] or '-'} → {change['to'] or '-'}")
+
+
+def _landed(env: Env, plan: ImportPlan) -> None:
+    """One line per row filed under a merged id: where it went."""
+    notes = [
+        f"  {note} ({outcome.status})"
+        for outcome in plan.outcomes
+        for note in outcome.landed_notes()
+    ]
+    for note in notes[:MAX_SHOWN]:
+        env.say(note)
+    if len(notes) > MAX_SHOWN:
+        env.say(f"  … and {len(notes) - MAX_SHOWN:,} more rows under merged ids (see --json)")
 
 
 def _summary(counts: dict[str, int]) -> str:

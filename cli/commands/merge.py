@@ -27,7 +27,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Merge, in one write, and say what moved."""
-    result = merge_customers(env.archive(), args.keep, args.drop, env.actor)
+    result = merge_customers(
+        env.archive(), args.keep, args.drop, env.actor, policy=env.policy(), as_of=env.as_of
+    )
+    grading = result.record.get("_grading") or {}
     if env.json:
         env.emit_json(
             {
@@ -37,6 +40,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 "leases": result.leases,
                 "sources": result.sources,
                 "filled": result.filled,
+                "grade_before": (result.before or {}).get("grade"),
+                "grade": grading.get("grade"),
+                "total": grading.get("total"),
+                "regraded_archive": result.whole,
             }
         )
         return 0
@@ -46,8 +53,27 @@ def run(args: argparse.Namespace, env: Env) -> int:
         f"merged {result.dropped} into {args.keep} (revision {result.record['_meta']['rev']}): "
         f"{leases}, {sources} and {len(result.filled)} empty field(s) taken over; "
         f"{result.dropped} is now an alias of {args.keep} — its history shows with "
-        f"`creditfile history {args.keep}`, and an import of a row under {result.dropped} "
-        f"is refused, naming {args.keep}. Run `creditfile regrade` to grade {args.keep} "
-        "on its leases."
+        f"`creditfile history {args.keep}`, and a row imported under {result.dropped} "
+        f"lands on {args.keep}."
     )
+    env.say(_graded(args.keep, result.before or {}, grading, whole=result.whole))
     return 0
+
+
+def _graded(keep: str, before: dict[str, Any], grading: dict[str, Any], *, whole: bool) -> str:
+    """How the merge's write graded the kept customer (and, if the top moved, everyone)."""
+    change = f"{_grade(before)} → {_grade(grading)}"
+    if whole:
+        return (
+            f"graded in the same write: {keep} {change}; the merge moved the archive-wide top "
+            "of the cumulative lease amount, so every customer was graded again "
+            "(`creditfile runs` lists the run)."
+        )
+    return f"graded in the same write: {keep} {change}."
+
+
+def _grade(grading: dict[str, Any]) -> str:
+    """``C 77.97``, or ``ungraded``."""
+    total = grading.get("total")
+    points = f" {total:.2f}" if isinstance(total, int | float) else ""
+    return f"{grading.get('grade') or 'ungraded'}{points}"

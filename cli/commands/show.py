@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import show_customer
+from creditfile.application.lookup import MergedId, show_customer
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
 
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         via="creditfile show",
         personal_natures=env.policy().personal_natures,
     )
+    if "merged" in shown:
+        env.warn(f"creditfile: note: {MergedId.from_json(shown['merged']).note()}")
     env.emit_json(shown)
     if hidden and not env.json:
         profile = shown.get("profile")

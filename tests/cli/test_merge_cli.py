@@ -67,17 +67,21 @@ def test_the_kept_customers_history_holds_both(twins: Path, run: Run) -> None:
     assert "电话: 027-2 → 027-3" in text  # C2's own change, now part of C1's story
 
 
-def test_an_import_under_the_dropped_id_is_refused_naming_the_kept_customer(
+def test_an_import_under_the_dropped_id_lands_on_the_kept_customer(
     twins: Path, run: Run, tmp_path: Path
 ) -> None:
     assert run("merge", "C1", "C2").returncode == 0
-    before = twins.read_bytes()
-    late = {"id": "C2", "name": "武汉宏达建设工程有限公司", "nature": "developer"}
+    late = {"id": "C2", "name": "武汉宏达建设工程有限公司", "nature": "developer",
+            "contact": {"phone": "027-9"}}  # fmt: skip
     (tmp_path / "late.jsonl").write_text(json.dumps(late, ensure_ascii=False) + "\n", "utf-8")
     result = run("import", "late.jsonl")
-    assert result.returncode == 1
-    assert "C2 was merged into C1: write this record under C1" in result.stderr
-    assert twins.read_bytes() == before
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 1 changed" in result.stdout
+    assert "C2 was merged into C1: its row lands on C1 (changed)" in result.stdout
+    records = Archive.open(twins).records()
+    assert "C2" not in records and records["C1"]["contact"]["phone"] == "027-9"
+    event = Archive.open(twins).history("C1", kind="customer_imported")[-1]
+    assert event["id_in_file"] == "C2" and event["fields"] == ["contact.phone"]
 
 
 def test_merge_refuses_the_same_id_and_unknown_ids(twins: Path, run: Run) -> None:

@@ -348,7 +348,7 @@ class CardBase(Screen[None]):
         table = self.query_one("#history-table", DataTable)
         table.clear()
         for event in reversed(events):
-            row = history_row(event, self.lang, self.backend.policy)
+            row = history_row(event, self.lang, self.backend.policy, self.draft.customer_id)
             table.add_row(*row, height=row[-1].count("\n") + 1)
         if not events:
             table.add_row(_("No history yet"), "", "", "")

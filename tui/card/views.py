@@ -310,7 +310,10 @@ _SKIP = {"at", "actor", "customer_id", "kind", "txn", "text"}
 
 
 def history_row(
-    event: Mapping[str, Any], lang: str, policy: Policy | None = None
+    event: Mapping[str, Any],
+    lang: str,
+    policy: Policy | None = None,
+    own_id: str | None = None,
 ) -> tuple[str, str, str, str]:
     """One history event as a row: when, who, what, details.
 
@@ -318,11 +321,16 @@ def history_row(
         event: The history event.
         lang: ``zh`` or ``en``.
         policy: Names the scoring items among the changed fields, as compliance wrote them.
+        own_id: The card's customer: an event recorded under another id (one merged into
+            it) names that id beside what happened.
     """
     kind = str(event.get("kind", ""))
     label = named(EVENTS, kind)
     if label == f"event.{kind}":
         label = kind
+    recorded_under = event.get("customer_id")
+    if own_id is not None and recorded_under and recorded_under != own_id:
+        label = f"{label} ({recorded_under})"
     changes = change_lines(event, lang, policy)
     if kind == QUOTE_EVENT:
         detail = quote_summary(event, lang, policy)

@@ -272,6 +272,19 @@ class ListScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
+        """Enter in the search box: an id merged into another customer opens that customer's
+        card, saying so (people keep old ids on paper); anything else goes to the list."""
+        text = self.query_one("#search", Input).value.strip()
+        if text and not self.still_reading() and self.service.record(text) is None:
+            kept, merged = self.service.resolve(text)
+            if merged is not None:
+                when, by = merged.at[:10] or "?", merged.by or "?"
+                note = _("{given} was merged into {kept} on {at} by {by}: {kept} is shown").format(
+                    given=text, kept=kept, at=when, by=by
+                )
+                self.notify(note, timeout=8)
+                self.open_customer(kept)
+                return
         self.table.focus()
 
     def action_search(self) -> None:
