@@ -41,6 +41,7 @@ from creditfile.store.bookkeeping import (
     followed_events,
     grade_changes,
     marked_origin,
+    merge_grade_detail,
     new_meta,
     now_text,
     regrade_events,
@@ -354,7 +355,9 @@ class Archive:
                         "rev": record["_meta"]["rev"],
                         "merged_from": drop_id,
                         **change_detail(current, keep),
-                        **_grade_detail(current, self._snap.records[cid], followed, grade),
+                        **merge_grade_detail(
+                            current, self._snap.records[cid], followed, graded=grade is not None
+                        ),
                     },
                     {
                         **base,
@@ -801,24 +804,3 @@ class Archive:
             return int(self._snap.peek_meta()["last_txn"])
         except Exception:
             return None
-
-
-def _grade_detail(
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
-    followed: FollowedGrades,
-    grade: GradeAfter | None,
-) -> dict[str, Any]:
-    """What a merge's event records of the kept customer's grading: ``{"grade": {"from",
-    "to", "total", "run_id"}}`` (``run_id``: the whole archive was graded in that run)."""
-    if grade is None:
-        return {}
-    old, new = before.get("_grading") or {}, after.get("_grading") or {}
-    return {
-        "grade": {
-            "from": old.get("grade"),
-            "to": new.get("grade"),
-            "total": new.get("total"),
-            "run_id": followed.run_id,
-        }
-    }

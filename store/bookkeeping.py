@@ -335,3 +335,26 @@ def regrade_events(
         for change in changes
     ]
     return events
+
+
+def merge_grade_detail(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    followed: FollowedGrades,
+    *,
+    graded: bool,
+) -> dict[str, Any]:
+    """What a merge's event records of the kept customer's grading: ``{"grade": {"from",
+    "to", "total", "run_id"}}`` (``run_id``: the whole archive was graded in that run);
+    nothing when the merge was not graded."""
+    if not graded:
+        return {}
+    old, new = before.get("_grading") or {}, after.get("_grading") or {}
+    return {
+        "grade": {
+            "from": old.get("grade"),
+            "to": new.get("grade"),
+            "total": new.get("total"),
+            "run_id": followed.run_id,
+        }
+    }

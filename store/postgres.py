@@ -46,6 +46,7 @@ from creditfile.store.bookkeeping import (
     followed_events,
     grade_changes,
     marked_origin,
+    merge_grade_detail,
     now_text,
     regrade_events,
 )
@@ -310,12 +311,14 @@ class PostgresArchive:
         drop_id: str,
         drop_rev: int,
         actor: str,
+        grade: GradeAfter | None = None,
     ) -> dict[str, Any]:
-        """Store ``keep`` and remove ``drop_id`` in one transaction; ``drop_id`` becomes an
-        alias of the kept customer (see ``store.ArchiveStore.merge_customers``)."""
+        """Store ``keep`` and remove ``drop_id`` in one transaction, graded in it (``grade``);
+        ``drop_id`` becomes an alias of the kept customer (see
+        ``store.ArchiveStore.merge_customers``)."""
         cid = str(keep["id"])
         with self._writing() as (conn, txn):
-            found = self._load(conn, [cid, drop_id])
+            found = self._load(conn) if grade is not None else self._load(conn, [cid, drop_id])
             current, dropped = found.get(cid), found.get(drop_id)
             if current is None:
                 raise CustomerMissingError(self._where, cid)
@@ -333,6 +336,10 @@ class PostgresArchive:
                 "ON CONFLICT (dropped_id) DO UPDATE SET kept_id = EXCLUDED.kept_id",
                 (drop_id, cid),
             )
+            found[cid] = record
+            del found[drop_id]
+            graded, followed = self._follow(conn, txn, grade, found, [cid], actor)
+            detail = merge_grade_detail(current, found[cid], followed, graded=grade is not None)
             base = {"actor": actor, "at": at}
             self._append(
                 conn,
@@ -340,12 +347,13 @@ class PostgresArchive:
                 [
                     {**base, "kind": "customer_merged", "customer_id": cid,
                      "rev": record["_meta"]["rev"], "merged_from": drop_id,
-                     **change_detail(current, keep)},
+                     **change_detail(current, keep), **detail},
                     {**base, "kind": "customer_merged_away", "customer_id": drop_id,
                      "rev": drop_rev, "into": cid},
+                    *graded,
                 ],
             )  # fmt: skip
-            return copy_record(record)
+            return copy_record(found[cid])
 
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one transaction: all of them or none."""

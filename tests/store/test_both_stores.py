@@ -20,6 +20,7 @@ from creditfile.store import (
     CustomerMissingError,
     CustomerWrite,
     DuplicateCustomerError,
+    GradeFollow,
     RegradeCancelledError,
     StaleRevisionError,
     customer_document,
@@ -278,3 +279,49 @@ def test_generated_customers_refuse_a_foreign_archive_unless_forced(store: Archi
     assert store.records()["G1"]["_meta"]["origin"] == "demo"
     assert store.records()["G1"]["_grading"]["grade"] == "C"
     assert result.regrade.run_id == store.runs()[-1]["run_id"]
+
+
+def test_a_merge_grades_the_kept_customer_in_its_own_transaction(
+    store: ArchiveStore, reopen: Reopen
+) -> None:
+    store.import_customers([_doc("K"), _doc("D")], actor="a")
+    seen: list[tuple[list[str], list[str]]] = []
+
+    def grade(records: Any, changed: Any) -> GradeFollow:
+        seen.append((sorted(records), list(changed)))
+        return GradeFollow({"K": {"status": "graded", "grade": "B", "total": 81.5}}, None, "merge")
+
+    kept = store.merge_customers(
+        _doc("K", "合并"), keep_rev=1, drop_id="D", drop_rev=1, actor="a", grade=grade
+    )
+    assert seen == [(["K"], ["K"])]  # graded on the records as they are written: D is gone
+    assert kept["_grading"]["grade"] == "B"
+    other = reopen()
+    assert other.records()["K"]["_grading"]["total"] == 81.5
+    [merged] = other.history("K", kind="customer_merged")
+    assert merged["grade"] == {"from": None, "to": "B", "total": 81.5, "run_id": None}
+    assert [e["kind"] for e in other.history("K")][-1] == "grade_changed"
+
+
+def test_a_grade_hook_that_refuses_leaves_the_archive_as_it_was(
+    store: ArchiveStore, reopen: Reopen
+) -> None:
+    """The hook is where a check of the records as stored is made under the lock (a credit
+    code another writer took meanwhile): raising from it writes nothing."""
+    store.import_customers([_doc("K"), _doc("D")], actor="a")
+
+    def refuse(records: Any, changed: Any) -> GradeFollow:
+        raise DuplicateCustomerError("archive", "K")
+
+    with pytest.raises(DuplicateCustomerError):
+        store.save_customer(_doc("K", "改名"), base_rev=1, actor="a", grade=refuse)
+    with pytest.raises(DuplicateCustomerError):
+        store.merge_customers(
+            _doc("K"), keep_rev=1, drop_id="D", drop_rev=1, actor="a", grade=refuse
+        )
+    other = reopen()
+    assert sorted(other.records()) == ["D", "K"] and other.aliases() == {}
+    assert {customer_document(r)["name"] for r in other.records().values()} == {
+        "武汉宏达建设工程有限公司"
+    }
+    assert [e["kind"] for e in other.history()] == ["customer_imported", "customer_imported"]
