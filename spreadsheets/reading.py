@@ -206,7 +206,7 @@ def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRe
     for path in paths:
         # A cell our CSV writers neutralised (the leading apostrophe) reads back as written.
         rows = ([uncell_text(c) for c in row] for row in csv.reader(_csv_lines(Path(path))))
-        grid = _grid(str(path), "", rows)
+        grid = _grid(str(path), "", rows, beyond_header=False)
         roles[_csv_role(grid)].append(grid)
     return _records(", ".join(map(str, paths)), roles, policy)
 
@@ -289,7 +289,15 @@ def _sheet_roles(grids: Sequence[_Grid]) -> dict[str, list[_Grid]]:
     return roles
 
 
-def _grid(file: str, name: str, rows: Iterable[Sequence[Any]]) -> _Grid:
+def _grid(
+    file: str, name: str, rows: Iterable[Sequence[Any]], *, beyond_header: bool = True
+) -> _Grid:
+    """The header and the data rows of one sheet.
+
+    ``beyond_header=False`` refuses a value in a column without a header: in a CSV file that is
+    a comma inside an unquoted cell (``5,000万`` typed without quotes), and reading the cells
+    as they fall would import ``5`` in place of fifty million.
+    """
     iterator: Iterator[Sequence[Any]] = iter(rows)
     try:
         header = list(next(iterator, ()))
@@ -301,6 +309,8 @@ def _grid(file: str, name: str, rows: Iterable[Sequence[Any]]) -> _Grid:
                 raise _limit(file, name, f"A{number}", f"a row after Excel's last ({EXCEL_ROWS:,})")
             if row and any(clean(v) is not None for v in row):
                 _check_width(file, name, number, row)
+                if not beyond_header:
+                    _check_headed(file, name, number, header, row)
                 if len(body) >= MAX_SHEET_ROWS - 1:
                     message = f"more than {MAX_SHEET_ROWS - 1:,} customer rows; split the file"
                     raise _limit(
@@ -324,6 +334,20 @@ def _check_width(file: str, name: str, number: int, row: Sequence[Any]) -> None:
         where = f"{_letter(len(row) - 1)}{number}"
         most = f"at most {MAX_COLUMNS:,} columns (up to {_letter(MAX_COLUMNS - 1)})"
         raise _limit(file, name, where, f"a cell in column {len(row):,}; a sheet may use {most}")
+
+
+def _check_headed(
+    file: str, name: str, number: int, header: Sequence[Any], row: Sequence[Any]
+) -> None:
+    extra = [i for i in range(len(header), len(row)) if clean(row[i]) is not None]
+    if extra:
+        where = f"{_letter(extra[0])}{number}"
+        message = (
+            f"row {number} has {len(row)} cells but the header names {len(header)} columns; "
+            "a comma inside a value splits it (5,000万): put that value in double quotes "
+            '("5,000万"), or save the sheet as CSV from Excel'
+        )
+        raise _limit(file, name, where, message)
 
 
 def _limit(file: str, sheet: str, cell: str, message: str) -> SpreadsheetError:

@@ -487,3 +487,18 @@ def test_import_command_refuses_a_bad_workbook_and_takes_a_good_one(
     good = _book(tmp_path / "good.xlsx", {"客户": rows})
     assert main(["import", str(good)]) == 0
     assert Archive.open(archive).get("C1")["nature"] == "developer"  # type: ignore[index]
+
+
+def test_a_comma_in_an_unquoted_csv_amount_is_refused_not_read_as_a_smaller_number(
+    tmp_path: Path, default_policy: Policy
+) -> None:
+    sheet = tmp_path / "capital.csv"
+    sheet.write_text("客户编号,客户名称,客户性质,注册资本\nC1,甲公司,开发商,5,000万\n", "utf-8")
+    with pytest.raises(SpreadsheetError) as refused:
+        read_csv_tables([sheet], default_policy)
+    (problem,) = refused.value.problems
+    assert problem.cell == "E2"
+    assert "double quotes" in problem.message
+    sheet.write_text('客户编号,客户名称,客户性质,注册资本\nC1,甲公司,开发商,"5,000万"\n', "utf-8")
+    (record,) = read_csv_tables([sheet], default_policy)
+    assert record.doc["profile"]["registered_capital"] == 50_000_000
