@@ -295,3 +295,19 @@ def test_times_are_shown_to_the_minute_in_local_time(
     assert local_time("2026-11-01T09:00:00") == "2026-11-01 09:00"
     assert local_time("yesterday") == "yesterday"
     assert local_time(None) == ""
+
+
+def test_a_merged_away_event_reads_as_words_without_the_os_account() -> None:
+    event = {
+        "kind": "customer_merged_away",
+        "customer_id": "C2",
+        "actor": "王敏",
+        "os_user": "wangmin",
+        "host": "desk-3",
+        "at": "2026-12-01T04:51:00+00:00",
+        "rev": 1,
+        "into": "C1",
+    }
+    detail = history_row(event, "en", None, own_id="C1")[3]
+    assert "merged into C1" in detail
+    assert "=" not in detail and "wangmin" not in detail and "desk-3" not in detail

@@ -306,7 +306,8 @@ def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
     )
 
 
-_SKIP = {"at", "actor", "customer_id", "kind", "txn", "text"}
+# Who and where are the row's own column (os_user, host: the OS account behind the actor).
+_SKIP = {"at", "actor", "customer_id", "kind", "txn", "text", "os_user", "host"}
 
 
 def history_row(
@@ -383,6 +384,8 @@ def _worded(key: str, value: object, lang: str) -> str | None:
         return _("revision {rev}").format(rev=value)
     if key == "created" and isinstance(value, bool):
         return _("new customer") if value else _("replaced the customer's file")
+    if key == "into" and isinstance(value, str):
+        return _("merged into {id}").format(id=value)
     if key == "origin" and value == "demo":
         return _("demo data")
     if key == "replaced_unmarked" and value is True:
