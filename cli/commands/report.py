@@ -22,7 +22,7 @@ from creditfile.presentation.translation import _
 from creditfile.reports.composition import CustomerLine
 from creditfile.reports.periods import Period
 
-PERIODIC = ("composition", "credit", "exposure")
+PERIODIC = ("composition", "credit", "exposure", "trend")
 """The reports that count the leases of a period (``--from``/``--to``)."""
 
 
@@ -98,6 +98,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         if periodic:
             _period_options(kind)
         kind.set_defaults(handler=_handler(builder))
+    _register_trend(kinds, outputs)
     mig = kinds.add_parser(
         "migration", parents=[outputs], help=_("from→to grade matrix of two runs")
     )
@@ -109,6 +110,59 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     html.add_argument("--out", metavar="FILE", required=True, help=_("the .html file to write"))
     html.add_argument("--as-of", metavar="DATE", help=_("review date YYYY-MM-DD (default: today)"))
     html.set_defaults(handler=run_html)
+
+
+def _register_trend(kinds: Any, outputs: argparse.ArgumentParser) -> None:
+    from creditfile.application.trend import GRADE_SOURCES
+    from creditfile.reports.trend import PERIOD_KINDS, TREND_DIMENSIONS
+
+    trend = kinds.add_parser(
+        "trend",
+        parents=[outputs],
+        help=_("lease amount booked per year or quarter, with the change on the period before"),
+    )
+    trend.add_argument(
+        "--by",
+        choices=TREND_DIMENSIONS,
+        default="grade",
+        help=_("group by grade, item or nature (default grade)"),
+    )
+    trend.add_argument(
+        "--period",
+        choices=PERIOD_KINDS,
+        default="year",
+        help=_("one row per year or per quarter (default year)"),
+    )
+    trend.add_argument(
+        "--grades",
+        choices=GRADE_SOURCES,
+        default="then",
+        help=_(
+            "by grade: the grade each customer held at each period's end, as the regrade "
+            "runs recorded it (then, default), or its grade today (now)"
+        ),
+    )
+    _period_options(trend)
+    trend.set_defaults(handler=_handler(_trend))
+
+
+def _trend(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.application.trend import earliest_grade, trend_report
+    from creditfile.presentation.trend_tables import trend_table
+
+    args = ctx.args
+    report = trend_report(ctx.env.archive(), ctx.view, args.by, args.period, args.grades)
+    if args.by == "grade" and args.grades == "then" and report["periods"]:
+        first = earliest_grade(ctx.env.archive())
+        if first is None or first.isoformat() > report["periods"][0]["to"]:
+            ctx.env.warn(
+                _(
+                    "the history records no grade before {day}: customers count as ungraded "
+                    "in earlier periods; `creditfile regrade --as-of DATE` at past period ends "
+                    "records them, or --grades now groups by today's grade"
+                ).format(day=first.isoformat() if first else ctx.as_of.isoformat())
+            )
+    return report, [trend_table(report)]
 
 
 def _period_options(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,299 @@
+"""The business over time: lease amount booked per year or quarter, by grade, leased item or
+nature, with the change on the previous period.
+
+A lease is booked in the period its ``start`` falls in (its whole amount: lease amounts are
+booked per contract), so the periods of a series add up to the cumulative lease amount of the
+leases they cover; cancelled leases and leases starting after the report's date never count.
+By grade, a customer is grouped under the grade it held at each period's end as the history
+records it (``grade_history``): a grade is the one of the last grading made for a date on or
+before that day, so a regrade run ``--as-of`` a past date fills that past in. A customer with
+no grading by then is ungraded in that period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from creditfile.engine.facts import money
+from creditfile.engine.grading import customer_id
+from creditfile.engine.timeline import counted_leases, parse_date
+from creditfile.policy.model import Policy
+from creditfile.reports.composition import group_order, policy_labels
+from creditfile.reports.shares import UNGRADED, group_label, money_value, percent_shares
+
+TREND_DIMENSIONS = ("grade", "item", "nature")
+PERIOD_KINDS = ("year", "quarter")
+MAX_PERIODS = 400
+"""The longest series a report gives (a century of quarters); an earlier start is refused."""
+_ZERO = Decimal(0)
+
+
+class TrendRangeError(ValueError):
+    """A series longer than ``MAX_PERIODS``: the caller asks for a later start."""
+
+    def __init__(self, first: date, last: date, kind: str, count: int) -> None:
+        super().__init__(
+            f"{count} {kind}s from {first.isoformat()} to {last.isoformat()} is more than "
+            f"{MAX_PERIODS}; give a later --from"
+        )
+        self.first = first
+        self.count = count
+
+
+@dataclass(frozen=True)
+class GradeMark:
+    """A grading a customer received: for which date, the grade (None: ungraded), the total."""
+
+    as_of: date
+    grade: str | None
+    total: float | None = None
+
+
+@dataclass(frozen=True)
+class PeriodSpan:
+    """One period of a series: its key (``2024``, ``2024-Q3``) and its first and last day."""
+
+    key: str
+    start: date
+    end: date
+
+
+def period_of(day: date, kind: str) -> PeriodSpan:
+    """The year or quarter ``day`` falls in."""
+    if kind == "year":
+        return PeriodSpan(str(day.year), date(day.year, 1, 1), date(day.year, 12, 31))
+    if kind != "quarter":
+        raise ValueError(f"unknown period {kind!r}; use one of {', '.join(PERIOD_KINDS)}")
+    quarter = (day.month - 1) // 3
+    start = date(day.year, quarter * 3 + 1, 1)
+    following = date(day.year + 1, 1, 1) if quarter == 3 else date(day.year, quarter * 3 + 4, 1)
+    return PeriodSpan(f"{day.year}-Q{quarter + 1}", start, following - timedelta(days=1))
+
+
+def periods_between(first: date, last: date, kind: str) -> list[PeriodSpan]:
+    """Every year or quarter from the one holding ``first`` to the one holding ``last``.
+
+    Raises:
+        TrendRangeError: more than ``MAX_PERIODS`` of them.
+    """
+    count = (
+        last.year - first.year + 1
+        if kind == "year"
+        else (last.year - first.year) * 4 + (last.month - 1) // 3 - (first.month - 1) // 3 + 1
+    )
+    if count > MAX_PERIODS:
+        raise TrendRangeError(first, last, kind, count)
+    spans = []
+    day = first
+    while day <= last:
+        span = period_of(day, kind)
+        spans.append(span)
+        day = span.end + timedelta(days=1)
+    return spans
+
+
+def grade_at(marks: Sequence[GradeMark], day: date) -> str:
+    """The grade held on ``day``: the mark for the latest date on or before it (marks are
+    sorted by date, those for one date in the order they were made), else ungraded."""
+    held: str | None = None
+    for mark in marks:
+        if mark.as_of <= day:
+            held = mark.grade
+    return held or UNGRADED
+
+
+@dataclass(frozen=True)
+class _Booking:
+    customer: str
+    start: date
+    item: str
+    amount: Decimal
+
+
+def _bookings(
+    docs: Iterable[Mapping[str, Any]], last: date
+) -> tuple[list[_Booking], dict[str, str]]:
+    bookings = []
+    natures: dict[str, str] = {}
+    for doc in docs:
+        cid = customer_id(doc)
+        nature = doc.get("nature")
+        natures[cid] = nature if isinstance(nature, str) else ""
+        for lease in counted_leases(doc):
+            start = parse_date(lease.get("start"))
+            if start is None or start > last:
+                continue
+            item = lease.get("item")
+            bookings.append(
+                _Booking(cid, start, item if isinstance(item, str) else "", money(lease["amount"]))
+            )
+    return bookings, natures
+
+
+def trend(
+    docs: Sequence[Mapping[str, Any]],
+    grade_history: Mapping[str, Sequence[GradeMark]],
+    policy: Policy,
+    by: str,
+    kind: str,
+    last: date,
+    first: date | None = None,
+) -> dict[str, Any]:
+    """The lease amount booked in each period, per group of ``by``, and its change.
+
+    Args:
+        docs: The customer documents.
+        grade_history: ``{customer id: its gradings, oldest first}`` (used by grade only).
+        policy: For group order and labels.
+        by: One of ``TREND_DIMENSIONS``.
+        kind: ``year`` or ``quarter``.
+        last: The report's last day: a lease starting later never counts.
+        first: The first day; by default the start of the earliest counted lease.
+
+    Returns:
+        ``{"by", "kind", "from", "to", "groups": [{key, label}], "periods": [{key, from, to,
+        leases, amount, customers, change, change_pct, rows: [{key, label, leases, amount,
+        amount_pct, customers, change, change_pct[, graded]}]}], "before": {leases, amount}}``.
+        ``change`` is the amount less the previous period's (None for the first period);
+        ``change_pct`` is that change in percent of the previous amount (None when it was 0);
+        ``graded`` (by grade) counts the customers holding the grade at the period's end;
+        only groups with a booking or a holder in some period are listed;
+        ``before`` is what was booked before ``first``.
+
+    Raises:
+        ValueError: unknown ``by`` or ``kind``.
+        TrendRangeError: a series longer than ``MAX_PERIODS``.
+    """
+    if by not in TREND_DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}; use one of {', '.join(TREND_DIMENSIONS)}")
+    bookings, natures = _bookings(docs, last)
+    start = first or min((b.start for b in bookings), default=last)
+    start = min(start, last)
+    spans = [
+        PeriodSpan(span.key, max(span.start, start), min(span.end, last))
+        for span in periods_between(start, last, kind)
+    ]
+    ends = {span.key: span.end for span in spans}
+    before = [b for b in bookings if b.start < start]
+    cells: dict[tuple[str, str], list[_Booking]] = defaultdict(list)
+    seen: set[str] = set()
+    for booking in bookings:
+        if booking.start < start:
+            continue
+        key = period_of(booking.start, kind).key
+        group = _group_of(booking, by, ends[key], natures, grade_history)
+        cells[key, group].append(booking)
+        seen.add(group)
+    holders = _holders(grade_history, natures, spans) if by == "grade" else {}
+    seen.update(group for counts in holders.values() for group in counts if group != UNGRADED)
+    keys = [key for key in group_order(by, policy, seen) if key in seen]
+    labels = policy_labels(by, policy)
+    return {
+        "by": by,
+        "kind": kind,
+        "from": start.isoformat(),
+        "to": last.isoformat(),
+        "groups": [{"key": key, "label": group_label(by, key, labels)} for key in keys],
+        "periods": _series(spans, keys, labels, by, cells, holders),
+        "before": {
+            "leases": len(before),
+            "amount": money_value(sum((b.amount for b in before), _ZERO)),
+        },
+    }
+
+
+def _group_of(
+    booking: _Booking,
+    by: str,
+    period_end: date,
+    natures: Mapping[str, str],
+    grade_history: Mapping[str, Sequence[GradeMark]],
+) -> str:
+    if by == "item":
+        return booking.item
+    if by == "nature":
+        return natures.get(booking.customer, "")
+    return grade_at(grade_history.get(booking.customer, ()), period_end)
+
+
+def _holders(
+    grade_history: Mapping[str, Sequence[GradeMark]],
+    customers: Iterable[str],
+    spans: Sequence[PeriodSpan],
+) -> dict[str, dict[str, int]]:
+    """Per period, how many customers of the archive held each grade at its end."""
+    counts: dict[str, dict[str, int]] = {}
+    for span in spans:
+        held: dict[str, int] = defaultdict(int)
+        for cid in customers:
+            grade = grade_at(grade_history.get(cid, ()), span.end)
+            if grade != UNGRADED:  # customers not yet on file then are no one's concern
+                held[grade] += 1
+        counts[span.key] = dict(held)
+    return counts
+
+
+def _change(amount: Decimal, previous: Decimal | None) -> tuple[float | None, float | None]:
+    if previous is None:
+        return None, None
+    delta = amount - previous
+    if previous == 0:
+        return money_value(delta), None
+    return money_value(delta), float((delta * 100 / previous).quantize(Decimal("0.01")))
+
+
+def _series(
+    spans: Sequence[PeriodSpan],
+    keys: Sequence[str],
+    labels: Mapping[str, str],
+    by: str,
+    cells: Mapping[tuple[str, str], Sequence[_Booking]],
+    holders: Mapping[str, Mapping[str, int]],
+) -> list[dict[str, Any]]:
+    periods: list[dict[str, Any]] = []
+    previous: dict[str, Decimal] | None = None
+    previous_total: Decimal | None = None
+    for span in spans:
+        booked = [cells.get((span.key, key), ()) for key in keys]
+        amounts = [sum((b.amount for b in group), _ZERO) for group in booked]
+        rows = []
+        for key, group, amount, share in zip(
+            keys, booked, amounts, percent_shares(amounts), strict=True
+        ):
+            change, change_pct = _change(amount, None if previous is None else previous[key])
+            row: dict[str, Any] = {
+                "key": key,
+                "label": group_label(by, key, labels),
+                "leases": len(group),
+                "amount": money_value(amount),
+                "amount_pct": share,
+                "customers": len({b.customer for b in group}),
+                "change": change,
+                "change_pct": change_pct,
+            }
+            if by == "grade" and key != UNGRADED:
+                row["graded"] = holders.get(span.key, {}).get(key, 0)
+            rows.append(row)
+        total = sum(amounts, _ZERO)
+        change, change_pct = _change(total, previous_total)
+        periods.append(
+            {
+                "key": span.key,
+                "from": span.start.isoformat(),
+                "to": span.end.isoformat(),
+                "leases": sum(len(group) for group in booked),
+                "amount": money_value(total),
+                "customers": len({b.customer for group in booked for b in group}),
+                "change": change,
+                "change_pct": change_pct,
+                "rows": rows,
+            }
+        )
+        previous = dict(zip(keys, amounts, strict=True))
+        previous_total = total
+    return periods
