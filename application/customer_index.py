@@ -8,9 +8,11 @@ changes, so filtering and sorting 100,000 customers stays well under 100 ms.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from creditfile.document.personal import is_person
 
 COLUMNS = (
     "id",
@@ -33,7 +35,8 @@ UNGRADED = ""
 class ListRow:
     """One customer as the list shows it; no personal data (``profile.person``) ever.
 
-    ``phone`` and ``contact`` are searched but not shown.
+    ``phone`` and ``contact`` are searched but not shown; a person's phone is personal data
+    and not even searched (``row_of``).
     """
 
     id: str
@@ -54,12 +57,21 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def row_of(record: Mapping[str, Any], attention: Iterable[str] = ()) -> ListRow:
+def row_of(
+    record: Mapping[str, Any],
+    attention: Iterable[str] = (),
+    *,
+    personal_natures: Collection[str],
+) -> ListRow:
     """The list row of a store record (document + ``_grading``).
+
+    A person's phone (the customer is of one of ``personal_natures``) is left out of the row,
+    so that no search finds whose number it is: a search is not a recorded reveal.
 
     Args:
         record: The record; its ``_grading`` is the stored grading (SPEC §6), if any.
         attention: Codes of the reasons it needs attention (``engine.review``).
+        personal_natures: The natures the policy in force marks personal.
     """
     grading = record.get("_grading") or {}
     graded = grading.get("status") == "graded" and grading.get("grade")
@@ -77,7 +89,9 @@ def row_of(record: Mapping[str, Any], attention: Iterable[str] = ()) -> ListRow:
         stage=_text(grading.get("stage")),
         assessed=_text(assessment.get("assessed_on") if isinstance(assessment, dict) else None),
         attention=tuple(attention),
-        phone=_text(contact.get("phone") if isinstance(contact, dict) else None),
+        phone=""
+        if is_person(record, personal_natures)
+        else _text(contact.get("phone") if isinstance(contact, dict) else None),
         contact=_text(contact.get("person") if isinstance(contact, dict) else None),
     )
 
@@ -152,7 +166,7 @@ def _is_han(char: str) -> bool:
 def search_keys(row: ListRow, keys: PinyinKeys) -> tuple[str, str]:
     """The row's haystack (every searchable text, lowercased, separated so that a query cannot
     span two) and the pinyin of its name (its sort key)."""
-    parts = [row.id.lower(), row.name.lower(), row.phone, row.contact.lower()]
+    parts = [row.id.lower(), row.name.lower(), row.phone.lower(), row.contact.lower()]
     name_key = row.name.lower()
     if row.name and not row.name.isascii():
         name_keys = keys.keys(row.name)

@@ -158,7 +158,11 @@ def list_rows(
         The rows, as the terminal UI's list would show them.
     """
     rows = [
-        row_of(record, (r["code"] for r in attention_reasons(record, policy, as_of)))
+        row_of(
+            record,
+            (r["code"] for r in attention_reasons(record, policy, as_of)),
+            personal_natures=policy.personal_natures,
+        )
         for record in records.values()
     ]
     return shown_rows(SearchIndex(rows, [g.name for g in policy.all_grades], keys), query)

@@ -143,7 +143,8 @@ class CreditfileApp(App[None]):
             if read is not None and read.made_from(records.values()):
                 rows = read.rows
             else:
-                rows = [row_of(record) for record in records.values()]
+                natures = self.service.policy.personal_natures
+                rows = [row_of(r, personal_natures=natures) for r in records.values()]
             index = SearchIndex(rows, grades, self._pinyin, searchable=False)
             index.order("id")
         self.call_from_thread(self._show_index, index)
@@ -384,7 +385,8 @@ class RowsSoFar:
             self._records.clear()
         self._records += batch.records
         with gc_paused_then_frozen():
-            self.rows.extend(row_of(record) for record in batch.records)
+            natures = batch.policy.policy.personal_natures
+            self.rows.extend(row_of(r, personal_natures=natures) for r in batch.records)
         now = time.perf_counter()
         if batch.done >= batch.total or (
             self._shown_at is not None and now - self._shown_at < self.EVERY

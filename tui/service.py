@@ -261,8 +261,10 @@ class ArchiveService:
 
     def history(self, customer_id: str) -> list[dict[str, Any]]:
         """The customer's history events (edits, grade changes, reveals), oldest first, with
-        those of every id merged into it."""
-        return [dict(e) for e in read_history(self._open(), HistoryQuery(customer_id=customer_id))]
+        those of every id merged into it; personal values masked under the policy in force."""
+        query = HistoryQuery(customer_id=customer_id)
+        natures = self.policy.personal_natures
+        return [dict(e) for e in read_history(self._open(), query, personal_natures=natures)]
 
     def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:
         """Append an audit event (e.g. ``personal_data_revealed``) to the customer's history."""

@@ -68,9 +68,14 @@ def run(args: argparse.Namespace, env: Env) -> int:
         _ids, merged = history_ids(archive, args.id)
         if merged is not None:
             env.warn(f"creditfile: note: {merged.note()}, with every id merged into it")
-    every = read_history(archive, HistoryQuery(args.id, args.event, since, 0))
+    natures = env.policy().personal_natures
+    every = read_history(
+        archive, HistoryQuery(args.id, args.event, since, 0), personal_natures=natures
+    )
     if not every and args.event:
-        _unknown_kind(args.event, read_history(archive, HistoryQuery(args.id)))
+        _unknown_kind(
+            args.event, read_history(archive, HistoryQuery(args.id), personal_natures=natures)
+        )
     events = every[-args.limit :] if args.limit else every
     if len(events) < len(every):
         env.warn(f"(the newest {len(events):,} of {len(every):,} events; --limit 0 shows all)")

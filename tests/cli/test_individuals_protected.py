@@ -196,3 +196,89 @@ def test_no_validation_message_repeats_an_individuals_phone_or_address(
     assert "contact.phone: the value (personal data, not shown)" in done.stderr
     assert "contact.address: the value (personal data, not shown)" in done.stderr
     assert _leaks(done.stdout + done.stderr) == []
+
+
+def test_every_history_entry_honours_the_policys_personal_natures(tmp_path: Path, run: Run) -> None:
+    _archive(tmp_path, run)
+    text = default_policy_path().read_text(encoding="utf-8")
+    companies = tmp_path / "companies.yaml"
+    companies.write_text(text + "\npersonal_natures: [ordinary_company]\n", encoding="utf-8")
+    nobody = tmp_path / "nobody.yaml"
+    nobody.write_text(text + "\npersonal_natures: []\n", encoding="utf-8")
+    old_phone, old_address = COMPANY["contact"]["phone"], COMPANY["contact"]["address"]
+    changed = [
+        {**COMPANY, "contact": {"phone": "SECRET-CO-PHONE", "address": "SECRET-CO-ADDR"}},
+        {**PERSON, "contact": {"phone": "SECRET-NEW-PHONE", "address": "SECRET-NEW-ADDR"}},
+    ]
+    source = tmp_path / "changed.json"
+    source.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    assert run("--policy", str(nobody), "import", str(source)).returncode == 0
+    secrets = ("SECRET", old_phone, old_address)
+    # Under a policy marking companies personal, no reading of the history shows their values,
+    # whichever way it is asked for.
+    for argv in (
+        ("history",),
+        ("history", "--json"),
+        ("history", "C1"),
+        ("history", "C1", "--json"),
+        ("history", "--event", "customer_imported", "--json"),
+        ("history", "--limit", "1", "--json"),
+        ("history", "--since", "2000-01-01"),
+    ):
+        done = run("--policy", str(companies), *argv)
+        assert done.returncode == 0, (argv, done.stderr)
+        shown = done.stdout + done.stderr
+        assert [s for s in secrets if s in shown] == [], argv
+    assert "电话: ••• → •••" in run("--policy", str(companies), "history", "C1").stdout
+    # The company's values are business data under the default policy; an individual's values
+    # were masked when they were written, whatever the policy in force said then or says now.
+    default = run("history", "C1").stdout
+    assert "SECRET-CO-PHONE" in default and old_phone in default
+    for policy in (companies, nobody, default_policy_path()):
+        every = run("--policy", str(policy), "history", "--json").stdout
+        assert "SECRET-NEW" not in every and SECRETS[0] not in every, policy
+    raw = (tmp_path / "archive.json.history.jsonl").read_text(encoding="utf-8")
+    assert "SECRET-NEW" not in raw
+
+
+def test_a_customer_that_was_a_person_keeps_its_past_values_masked(
+    tmp_path: Path, run: Run
+) -> None:
+    text = default_policy_path().read_text(encoding="utf-8")
+    traders = tmp_path / "traders.yaml"
+    traders.write_text(text + "\npersonal_natures: [trading_partner]\n", encoding="utf-8")
+    steps = [
+        {"id": "T1", "name": "个体户王五", "nature": "trading_partner",
+         "contact": {"phone": "PHONE-AS-TRADER"}},
+        {"id": "T1", "name": "个体户王五", "nature": "trading_partner",
+         "contact": {"phone": "PHONE-LATER"}},
+        {"id": "T1", "name": "王五建材有限公司", "nature": "ordinary_company",
+         "contact": {"phone": "PHONE-AS-COMPANY"}},
+    ]  # fmt: skip
+    for number, doc in enumerate(steps):
+        source = tmp_path / f"step{number}.json"
+        source.write_text(json.dumps([doc], ensure_ascii=False), encoding="utf-8")
+        assert run("import", str(source)).returncode == 0
+    shown = run("--policy", str(traders), "history", "T1", "--json").stdout
+    assert "PHONE-AS-TRADER" not in shown and "PHONE-LATER" not in shown
+    assert "PHONE-AS-COMPANY" not in shown  # the same customer: it was a person in this history
+    assert "PHONE-LATER" in run("history", "T1", "--json").stdout
+
+
+def test_no_search_finds_a_person_by_phone(tmp_path: Path, run: Run) -> None:
+    _archive(tmp_path, run)
+    company_phone = COMPANY["contact"]["phone"]
+    for term in (SECRETS[0], SECRETS[0][-4:], SECRETS[1], ID_NUMBER, ID_NUMBER[:6], MASKED):
+        listed = json.loads(run("list", "--search", term, "--json").stdout)["rows"]
+        assert "P1" not in [row["id"] for row in listed], term
+    found = json.loads(run("list", "--search", company_phone, "--json").stdout)["rows"]
+    assert [row["id"] for row in found] == ["C1"]  # a company's phone is business data
+    text = default_policy_path().read_text(encoding="utf-8")
+    companies = tmp_path / "companies.yaml"
+    companies.write_text(text + "\npersonal_natures: [ordinary_company]\n", encoding="utf-8")
+    hidden = run("--policy", str(companies), "list", "--search", company_phone, "--json")
+    assert json.loads(hidden.stdout)["rows"] == []
+    nobody = tmp_path / "nobody.yaml"
+    nobody.write_text(text + "\npersonal_natures: []\n", encoding="utf-8")
+    shown = run("--policy", str(nobody), "list", "--search", SECRETS[0], "--json")
+    assert [row["id"] for row in json.loads(shown.stdout)["rows"]] == ["P1"]

@@ -244,3 +244,25 @@ def test_rows_read_so_far_start_over_when_the_preview_is_withdrawn() -> None:
     rows.add(LoadingBatch(final, 2, 2, status, restart=True))  # type: ignore[arg-type]
     assert shown == [2]  # the preview was shown; the whole list follows from the app
     assert [(r.id, r.name) for r in rows.rows] == [("C1", "乙"), ("C2", "丙")]
+
+
+def test_the_cards_history_masks_a_phone_under_the_policys_personal_natures(tui: Any) -> None:
+    from creditfile.tui.card.views import history_row
+
+    service = service_on(tui)
+    record = service.record("C000004")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    service.save({**doc, "contact": {**(doc.get("contact") or {}), "phone": "13912345678"}},
+                 record["_meta"]["rev"])  # fmt: skip
+    nature = doc["nature"]
+    shown = [history_row(e, "en", service.policy) for e in service.history("C000004")]
+    assert "13912345678" in str(shown)  # not a person under this policy: business data
+    path = tui.folder / "policy.yaml"
+    path.write_text(path.read_text("utf-8") + f"\npersonal_natures: [{nature}]\n", "utf-8")
+    strict = service_on(tui)
+    assert strict.policy.personal_natures == {nature}
+    events = strict.history("C000004")
+    rows = [history_row(e, "en", strict.policy) for e in events]
+    assert "13912345678" not in str(events) + str(rows)
+    assert any("••• → •••" in row[-1] for row in rows)

@@ -189,11 +189,13 @@ def test_a_list_row_never_carries_personal_data() -> None:
         "_grading": {"status": "graded", "grade": "B", "total": 81, "tier": "general",
                      "lifecycle": "new", "stage": "current"},
     }  # fmt: skip
-    listed = row_of(record)
+    listed = row_of(record, personal_natures={"individual"})
     assert (listed.grade, listed.total, listed.assessed) == ("B", 81.0, "2026-01-02")
     text = repr(listed)
-    for private in ("45", "谨慎", "钓鱼"):
+    for private in ("45", "谨慎", "钓鱼", "139"):
         assert private not in text
+    # The policy decides who is a person: a nature it does not mark keeps its phone searchable.
+    assert row_of(record, personal_natures=set()).phone == "139"
 
 
 def test_an_ungraded_or_never_graded_record_has_no_grade_or_total() -> None:
@@ -202,9 +204,10 @@ def test_an_ungraded_or_never_graded_record_has_no_grade_or_total() -> None:
             "id": "C2",
             "name": "x",
             "_grading": {"status": "ungraded", "grade": None, "total": None, "reasons": ["…"]},
-        }
+        },
+        personal_natures=(),
     )
-    never = row_of({"id": "C3", "name": "y"})
+    never = row_of({"id": "C3", "name": "y"}, personal_natures=())
     assert (ungraded.grade, ungraded.total) == ("", None)
     assert (never.grade, never.total, never.stage) == ("", None, "")
 

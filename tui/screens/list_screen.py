@@ -465,11 +465,13 @@ class ListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="list-rows")
     def _refresh_rows(self, ids: Sequence[str]) -> None:
         records = self.service.records()
+        natures = self.service.policy.personal_natures
         rows = []
         for cid in ids:
             record = records.get(cid)
             if record is not None:
-                rows.append(row_of(record, _codes(self.service.attention(record))))
+                codes = _codes(self.service.attention(record))
+                rows.append(row_of(record, codes, personal_natures=natures))
         self.app.call_from_thread(self._put_rows, rows)
 
     def _put_rows(self, rows: Sequence[Any]) -> None:
