@@ -192,7 +192,9 @@ def activate_checked(
         policy.source,
         sha256=policy.sha256,
         version=policy.version,
-        path=str(Path(check.file).resolve()),
+        # A file name that is not UTF-8 is recorded by its escapes (``p\\udcff.yaml``): the
+        # archive and its history are UTF-8 JSON.
+        path=str(Path(check.file).resolve()).encode("utf-8", "backslashreplace").decode(),
         actor=actor,
         detail=detail,
         amend=amend,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,11 +19,20 @@ from typing import Any
 
 from creditfile.application.outputs import write_output
 from creditfile.document import field_catalogue
+from creditfile.document.characters import has_lone_surrogate
+from creditfile.document.limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_XLSX_BYTES,
+    file_problem,
+)
 from creditfile.document.values import parse_date
 from creditfile.engine.quotes import outstanding_of
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.tables import Column, Table
 from creditfile.reports.allocation import Standing, allocation_plan
+from creditfile.spreadsheets.reading import unpacked_problem
 from creditfile.store import ArchiveStore, DemandStore, JSONObject, customer_document
 
 MAX_QUANTITY = 1_000_000
@@ -104,6 +113,8 @@ def check_demand(
         problems.append(f"{at}request date {entry.requested_on!r}: write it as YYYY-MM-DD")
     if len(entry.note) > MAX_NOTE:
         problems.append(f"{at}note: at most {MAX_NOTE} characters")
+    elif has_lone_surrogate(entry.note):
+        problems.append(f"{at}note: holds a lone surrogate, not a character: the text was damaged")
     if problems or item is None or wanted is None:
         return None, problems
     demand: JSONObject = {
@@ -204,14 +215,23 @@ def read_demand_file(path: str | Path) -> list[DemandInput]:
         DemandError: the file cannot be read, or a required column is missing.
     """
     file = Path(path)
+    workbook = file.suffix.lower() == ".xlsx"
+    problem = file_problem(file, MAX_XLSX_BYTES if workbook else MAX_FILE_BYTES)
+    if problem is None and workbook:
+        problem = unpacked_problem(str(file))
+    if problem is not None:
+        raise DemandError([f"{file}: {problem}"])
     try:
-        rows = _xlsx_rows(file) if file.suffix.lower() == ".xlsx" else _csv_rows(file)
+        rows = _bounded(file, _xlsx_rows(file) if workbook else _csv_rows(file))
+    except DemandError:
+        raise
     except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         raise DemandError([f"{file}: cannot be read as a demand sheet ({exc})"]) from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign workbook
+        message = f"not a readable .xlsx workbook ({type(exc).__name__}); save it as .xlsx"
+        raise DemandError([f"{file}: {message}"]) from None
     if not rows:
         raise DemandError([f"{file}: empty; the first row names the columns"])
-    if len(rows) > MAX_ROWS + 1:
-        raise DemandError([f"{file}: more than {MAX_ROWS:,} rows; split the file"])
     columns = _columns(file, rows[0])
     entries = []
     for number, row in enumerate(rows[1:], start=2):
@@ -248,18 +268,46 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _csv_rows(file: Path) -> list[list[str]]:
+def _bounded(file: Path, rows: Iterator[Sequence[Any]]) -> list[list[Any]]:
+    """The rows read until a limit is passed: ``MAX_ROWS`` rows, ``MAX_COLUMNS`` columns, a
+    cell of ``MAX_CELL_CHARS`` characters (a demand sheet has six short columns)."""
+    kept: list[list[Any]] = []
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:
+            raise DemandError([f"{file}: more than {MAX_ROWS:,} rows; split the file"])
+        cells = list(row)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()  # the empty cells a spreadsheet keeps after the last value
+        if len(cells) > MAX_COLUMNS:
+            raise DemandError(
+                [f"{file}:{number}: {len(cells):,} columns; a sheet may use at most "
+                 f"{MAX_COLUMNS:,}"]
+            )  # fmt: skip
+        long = next((c for c in cells if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
+        if long is not None:
+            raise DemandError(
+                [f"{file}:{number}: a cell of {len(long):,} characters; a cell may hold at "
+                 f"most {MAX_CELL_CHARS:,}"]
+            )  # fmt: skip
+        kept.append(cells)
+    return kept
+
+
+def _csv_rows(file: Path) -> Iterator[list[str]]:
+    csv.field_size_limit(MAX_CELL_CHARS)
     with file.open(encoding="utf-8-sig", newline="") as stream:
-        return [list(row) for row in csv.reader(stream, strict=True)]
+        yield from csv.reader(stream, strict=True)
 
 
-def _xlsx_rows(file: Path) -> list[list[Any]]:
+def _xlsx_rows(file: Path) -> Iterator[Sequence[Any]]:
     from openpyxl import load_workbook
 
     book = load_workbook(file, read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # The stored dimension (A1:XFD1048576) is a claim: read only the cells that exist.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
     finally:
         book.close()
 

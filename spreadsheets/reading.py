@@ -149,7 +149,7 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
     from openpyxl import load_workbook
 
     file = str(path)
-    problem = file_problem(file, MAX_XLSX_BYTES) or _unpacked_problem(file)
+    problem = file_problem(file, MAX_XLSX_BYTES) or unpacked_problem(file)
     if problem:
         raise SpreadsheetError([SheetProblem(file, "", "", problem)])
     try:
@@ -164,7 +164,7 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
     return _records(file, _sheet_roles(grids), policy)
 
 
-def _unpacked_problem(file: str) -> str | None:
+def unpacked_problem(file: str) -> str | None:
     """A workbook whose parts would unpack to more than the limit (a zip bomb), unopened."""
     import zipfile
 

@@ -149,6 +149,27 @@ def _read(path: Path, start: int = 0) -> bytes:
 
 def _line(event: Mapping[str, Any]) -> bytes:
     """One history line: ``event`` with its actor cleaned and the OS user and host added."""
+    try:
+        return _encoded_line(event)
+    except orjson.JSONEncodeError:
+        # A lone surrogate (a file name that is not UTF-8, given on the command line) cannot
+        # be UTF-8: it is kept as its visible escape (``\udcff``), so the event is written.
+        return _encoded_line(without_surrogates(event))
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its texts (keys too) written as its escape
+    (``\\udcff``)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_surrogates(v) for v in value]
+    return value
+
+
+def _encoded_line(event: Mapping[str, Any]) -> bytes:
     identity = os_identity()
     actor = event.get("actor")
     if not event or "os_user" in event or "host" in event or clean_actor(actor) != actor:
@@ -204,7 +225,10 @@ def read_events(
     except FileNotFoundError:
         return []
     # Cheap byte tests first: most lines of a long history are skipped without parsing.
-    needles = [orjson.dumps(v) for v in (customer_id, kind) if v is not None]
+    try:
+        needles = [orjson.dumps(v) for v in (customer_id, kind) if v is not None]
+    except orjson.JSONEncodeError:
+        return []  # a lone surrogate (a damaged argument) is in no event: the file is UTF-8
     events = []
     for line in raw.splitlines():
         if not line or not all(needle in line for needle in needles):

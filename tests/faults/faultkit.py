@@ -116,6 +116,22 @@ def located(line: str, file: str) -> re.Match[str] | None:
 
 
 @contextlib.contextmanager
+def working_in(folder: Path, archive: Path) -> Iterator[None]:
+    """Run in-process commands from ``folder`` on ``archive`` (``$CREDITFILE_DB``, no
+    ``$CREDITFILE_POLICY``); the working directory and the environment are put back after."""
+    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
+    os.chdir(folder)
+    os.environ["CREDITFILE_DB"] = str(archive)
+    os.environ.pop("CREDITFILE_POLICY", None)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+@contextlib.contextmanager
 def no_traceback(outcome: Outcome) -> Iterator[Outcome]:
     """Assert that neither stream shows a traceback."""
     assert TRACEBACK not in outcome.out + outcome.err, outcome.err[-2000:]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from faultkit import TRACEBACK, cli, customers, examples, make_archive_file
+from faultkit import TRACEBACK, cli, customers, examples, make_archive_file, working_in
 
 from creditfile.policy import default_policy_path
 
@@ -110,16 +109,8 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "missing": str(root / "missing.json"),
         "out": str(root / "out.dat"),
     }
-    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
-    os.chdir(root)
-    os.environ["CREDITFILE_DB"] = str(archive)
-    os.environ.pop("CREDITFILE_POLICY", None)
-    try:
+    with working_in(root, archive):
         yield names
-    finally:
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
 
 
 def argv_strategy(paths: list[str]) -> st.SearchStrategy[list[str]]:

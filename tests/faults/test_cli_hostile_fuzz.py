@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from faultkit import TRACEBACK, cli, customers, examples, make_archive_file
+from faultkit import TRACEBACK, cli, customers, examples, make_archive_file, working_in
 
 from creditfile.cli.program import build_parser
 from creditfile.policy import default_policy_path
@@ -116,16 +116,8 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "full": "/dev/full",
         "zero": str(root / "zero.jsonl"),
     }
-    saved_cwd, saved_env = Path.cwd(), dict(os.environ)
-    os.chdir(root)
-    os.environ["CREDITFILE_DB"] = str(archive)
-    os.environ.pop("CREDITFILE_POLICY", None)
-    try:
+    with working_in(root, archive):
         yield names
-    finally:
-        os.chdir(saved_cwd)
-        os.environ.clear()
-        os.environ.update(saved_env)
 
 
 def _safe(argv: list[str]) -> bool:
@@ -197,7 +189,14 @@ HOSTILE_CASES = [
     (["report", "all", "--xlsx", "@full"], "/dev/full"),
     (["report", "all", "--csv", "@missing-dir"], "out.csv"),
     (["template", "--format", "xlsx", "--out", "@dir"], "folder"),
-]
+    (["demand", "import", "@far.xlsx"], "more than 100,000 rows"),
+    (["demand", "import", "@zero"], "not a regular file"),
+    (["demand", "import", "@wide.csv"], "columns"),
+    (["history", "a\udcffb"], ""),
+    (["history", "--event", "a\udcffb"], "no event of that kind"),
+    (["demand", "add", "C000001", "--item", "tower_crane", "--quantity", "1",
+      "--wanted", "2026-12-20", "--note", "a\udcffb"], "lone surrogate"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("argv", "said"), HOSTILE_CASES, ids=lambda v: ascii(v)[:40])
@@ -216,3 +215,24 @@ def test_hostile_files_and_paths_are_refused_with_a_message(
     assert outcome.code in (1, 2), (argv, outcome.code, outcome.out[-300:])
     assert said.lower() in outcome.err.lower(), outcome.err
     assert not Path(place["missing-dir"]).parent.exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded_by_its_escapes(place: dict[str, str]) -> None:
+    # A name of bytes that are not UTF-8 reaches the program with lone surrogates in it.
+    name = os.fsdecode(b"p\xff")
+    Path(f"{name}.yaml").write_bytes(Path(place["policy"]).read_bytes())
+    for argv in (
+        ["policy", "activate", f"{name}.yaml", "--yes"],
+        ["export", "--include-personal", "--out", f"{name}.json"],
+        ["policy", "history"],
+        ["history", "--json"],
+    ):
+        outcome = cli(argv)
+        assert TRACEBACK not in outcome.out + outcome.err
+        assert outcome.code == 0, (argv, outcome.err)
+        assert RAW.search(outcome.out + outcome.err) is None
+    assert "p\\udcff.yaml" in cli(["policy", "history"]).out
+    lines = Path(place["archive"] + ".history.jsonl").read_bytes().splitlines()
+    last = json.loads(lines[-1])
+    assert last["kind"] == "personal_data_exported"
+    assert last["out"] == "p\\udcff.json"

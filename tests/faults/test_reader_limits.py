@@ -171,3 +171,53 @@ def test_limits_leave_a_real_export_alone(tmp_path: Path) -> None:
     path.write_text(buffer.getvalue(), "utf-8")
     code, err, _ = _import(tmp_path, path)
     assert code == 0, err
+
+
+DEMAND_HEADERS = ["客户编号", "租赁物", "数量", "需求日期"]
+
+
+def _demand_file(tmp_path: Path, kind: str) -> Path:
+    """A demand sheet past one limit: a far cell, a pipe, too wide, too many rows."""
+    import os
+
+    from openpyxl import Workbook
+
+    if kind == "far.xlsx":
+        book = Workbook()
+        book.active.append(DEMAND_HEADERS)
+        book.active["XFD1048576"] = "x"
+        book.save(tmp_path / kind)
+    elif kind == "pipe.csv":
+        os.mkfifo(tmp_path / kind)  # opening it to read would wait for a writer forever
+    elif kind == "device.csv":
+        (tmp_path / kind).symlink_to("/dev/zero")
+    elif kind == "wide.csv":
+        (tmp_path / kind).write_text(",".join(DEMAND_HEADERS + ["x"] * 1_200) + "\n", "utf-8")
+    else:
+        row = "C1,tower_crane,1,2026-12-20\n"
+        (tmp_path / kind).write_text(",".join(DEMAND_HEADERS) + "\n" + row * 100_001, "utf-8")
+    return tmp_path / kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("far.xlsx", "more than 100,000 rows"),
+        ("pipe.csv", "not a regular file"),
+        ("device.csv", "not a regular file"),
+        ("wide.csv", "wide.csv:1: 1,204 columns; a sheet may use at most 1,000"),
+        ("rows.csv", "more than 100,000 rows"),
+    ],
+)
+def test_a_demand_sheet_past_a_limit_is_refused_in_seconds(
+    tmp_path: Path, kind: str, said: str
+) -> None:
+    path = _demand_file(tmp_path, kind)
+    started = time.perf_counter()
+    done = cli_process(
+        ["--db", str(tmp_path / "a.json"), "demand", "import", str(path)], timeout=20
+    )
+    assert time.perf_counter() - started < 10
+    assert TRACEBACK not in done.stderr
+    assert done.returncode == 1, done.stderr
+    assert f"{path}" in done.stderr and said in done.stderr, done.stderr
