@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date
 from importlib import resources
@@ -13,7 +14,14 @@ from typing import Any
 from creditfile.policy.conditions import compile_condition
 from creditfile.policy.errors import PolicyError, PolicyProblem
 from creditfile.policy.meaning import meaning_problems
-from creditfile.policy.model import Grade, Override, Policy, ScoringItem, Tier
+from creditfile.policy.model import (
+    Grade,
+    Investigation,
+    Override,
+    Policy,
+    ScoringItem,
+    Tier,
+)
 from creditfile.policy.schema_check import schema_problems
 from creditfile.policy.yamlsource import parse_yaml
 
@@ -155,10 +163,34 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
         personal_natures=_personal_natures(data),
         review=MappingProxyType(dict(data.get("review") or {})),
         supply_order=tuple((data.get("supply") or {}).get("order") or ("tier", "requested_on")),
+        investigation=_investigation(data.get("investigation") or {}, below["name"], values),
         sha256=sha256,
         source=text,
         path=file,
         raw=MappingProxyType(dict(data)),
+    )
+
+
+DEFAULT_INVESTIGATION_REASON = "风险客户,一年内无专业机构调查报告,建议委托调查"
+
+
+def default_investigation_when(below_lowest: str) -> str:
+    """The regime's risky customers when a policy says nothing: graded below the lowest grade
+    or overdue over 90 days, with no agency report in a year."""
+    return (
+        f"(grade == {json.dumps(below_lowest)} or max_overdue_days > 90) and "
+        "(days_since_agency_report == null or days_since_agency_report > 365)"
+    )
+
+
+def _investigation(
+    section: Mapping[str, Any], below_lowest: str, values: Mapping[str, tuple[str, ...]]
+) -> Investigation:
+    when = str(section.get("when") or default_investigation_when(below_lowest))
+    return Investigation(
+        when,
+        str(section.get("reason") or DEFAULT_INVESTIGATION_REASON),
+        compile_condition(when, "override", values),
     )
 
 

@@ -38,6 +38,10 @@ def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
         values = {"nature": natures, "grade": tuple(grade_names)}
         _guarded(lambda: _check_tiers(data["tiers"], values, report))
         _guarded(lambda: _check_overrides(data.get("overrides") or [], values, grade_names, report))
+        when = (data.get("investigation") or {}).get("when")
+        if when is not None:
+            path = ("investigation", "when")
+            _guarded(lambda: _check_condition(when, "override", values, path, report))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 

@@ -63,6 +63,15 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Investigation:
+    """Which customers to suggest for a paid agency investigation (专业机构调查), and why."""
+
+    when: str
+    reason: str
+    condition: Condition
+
+
+@dataclass(frozen=True)
 class Policy:
     """A checked policy: everything the engine needs, plus where it came from."""
 
@@ -82,6 +91,7 @@ class Policy:
     personal_natures: frozenset[str] = frozenset()
     review: Mapping[str, Any] = field(default_factory=dict)
     supply_order: tuple[str, ...] = ("tier", "requested_on")
+    investigation: Investigation | None = None
     sha256: str = ""
     source: str = ""
     path: str | None = None

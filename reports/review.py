@@ -11,6 +11,7 @@ from creditfile.engine.timeline import parse_date
 from creditfile.policy.model import Policy
 from creditfile.reports.composition import CustomerLine, customer_lines
 from creditfile.reports.exposure import customer_exposure
+from creditfile.reports.investigation import investigation_suggested
 from creditfile.reports.shares import UNGRADED
 
 
@@ -34,6 +35,7 @@ REASON_KINDS: dict[str, ReasonKind] = {
         ReasonKind("policy_flag", 4, "政策规则要求复评", "flagged by a policy rule"),
         ReasonKind("unaudited_form", 5, "客户自填资料未审核", "customer form not audited"),
         ReasonKind("agency_report_stale", 6, "机构调查报告过期", "agency report out of date"),
+        ReasonKind("investigation", 7, "建议委托专业机构调查", "agency investigation suggested"),
     )
 }
 
@@ -78,6 +80,7 @@ def _reasons_of(
 ) -> list[dict[str, Any]]:
     reasons = _money_reasons(line, policy) + _grading_reasons(line, doc, grading, policy, as_of)
     reasons += _source_reasons(doc, policy, as_of)
+    reasons += _investigation_reasons(doc, grading, policy, as_of)
     reasons.sort(key=lambda r: (REASON_KINDS[r["code"]].rank, -r["weight"]))
     return reasons
 
@@ -170,6 +173,22 @@ def _source_reasons(doc: Mapping[str, Any], policy: Policy, as_of: date) -> list
     return reasons
 
 
+def _investigation_reasons(
+    doc: Mapping[str, Any], grading: Mapping[str, Any], policy: Policy, as_of: date
+) -> list[dict[str, Any]]:
+    suggestion = investigation_suggested(doc, grading, policy, as_of)
+    if suggestion is None:
+        return []
+    if "error" in suggestion:
+        return [_reason("investigation", f"调查条件无法判断: {suggestion['error']}")]
+    facts = [f"{suggestion['grade']} 级"] if suggestion["grade"] else []
+    if suggestion["max_overdue_days"]:
+        facts.append(f"最长逾期 {suggestion['max_overdue_days']} 天")
+    age = suggestion["days_since_agency_report"]
+    facts.append("没有机构调查报告" if age is None else f"最近机构调查 {age} 天前")
+    return [_reason("investigation", f"{suggestion['reason']} ({'; '.join(facts)})")]
+
+
 def due_for_review(
     docs: Sequence[Mapping[str, Any]],
     gradings: Mapping[str, Mapping[str, Any]],
@@ -180,8 +199,8 @@ def due_for_review(
     """Every customer due for review, with its reasons, most urgent first.
 
     Urgency: the most urgent kind of reason (over limit, ungraded, never assessed, review overdue,
-    policy flag, unaudited form, stale agency report), then the larger excess or the more days
-    past due, then the more reasons, then the id.
+    policy flag, unaudited form, stale agency report, agency investigation suggested), then the
+    larger excess or the more days past due, then the more reasons, then the id.
 
     Args:
         docs: Every customer document.

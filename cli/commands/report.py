@@ -99,6 +99,12 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
             _period_options(kind)
         kind.set_defaults(handler=_handler(builder))
     _register_trend(kinds, outputs)
+    agency = kinds.add_parser(
+        "agency",
+        parents=[outputs],
+        help=_("what the agency investigations cost, by year and by grade"),
+    )
+    agency.set_defaults(handler=_handler(_agency))
     mig = kinds.add_parser(
         "migration", parents=[outputs], help=_("from→to grade matrix of two runs")
     )
@@ -163,6 +169,14 @@ def _trend(ctx: Context) -> tuple[Any, list[Table]]:
                 ).format(day=first.isoformat() if first else ctx.as_of.isoformat())
             )
     return report, [trend_table(report)]
+
+
+def _agency(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.application.agency import agency_report
+    from creditfile.presentation.agency_tables import agency_tables
+
+    report = agency_report(ctx.view)
+    return report, agency_tables(report)
 
 
 def _period_options(parser: argparse.ArgumentParser) -> None:

@@ -164,6 +164,7 @@ def test_credit_exposure_and_review_agree(graded: Path, cli: Any) -> None:
         "policy_flag",
         "unaudited_form",
         "agency_report_stale",
+        "investigation",
     ]
     assert [ranks.index(c) for c in first_codes] == sorted(ranks.index(c) for c in first_codes)
     assert {"R000", "R007"} <= {r["id"] for r in review["due"] if "ungraded" in r["reason_codes"]}
