@@ -44,6 +44,7 @@ from creditfile.application.quotes import issue_quote, price_for_customer, quote
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
 from creditfile.application.reporting import ArchiveView
+from creditfile.application.trend import trend_report
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
@@ -456,6 +457,11 @@ class ArchiveService:
             ``{dimension: report}`` from ``engine.reports.composition`` / ``item_composition``.
         """
         return self._view().compositions(dimensions)
+
+    def trend(self, by: str = "grade", kind: str = "year") -> dict[str, Any]:
+        """The lease amount booked per year (or quarter) by ``by``, as ``creditfile report
+        trend`` computes it: by grade, the grades the history held at each period's end."""
+        return trend_report(self._open(), self._view(), by, kind)
 
     def due_for_review(self) -> list[dict[str, Any]]:
         """Every customer due for review with its reasons, most urgent first (as the CLI)."""

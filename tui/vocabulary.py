@@ -54,6 +54,7 @@ PORTFOLIO_VIEWS: dict[str, str] = {
     "item": N_("leased-item category"),
     "nature": N_("nature"),
     "tier": N_("tier"),
+    "trend": N_("trend by year"),
 }
 
 # Phases of a regrade being applied.

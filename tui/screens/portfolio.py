@@ -23,7 +23,8 @@ from creditfile.tui.widgets.customer_table import fit
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
 
-VIEWS = ("grade", "item", "nature", "tier")
+VIEWS = ("grade", "item", "nature", "tier", "trend")
+COMPOSITIONS = VIEWS[:-1]
 BAR_CELLS = 30
 
 
@@ -98,6 +99,40 @@ def total_line(report: Mapping[str, Any], lang: str) -> str:
     )
 
 
+def trend_table(report: Mapping[str, Any], lang: str) -> Table:
+    """Per year: the lease amount booked (in 10,000 CNY, 万元), its change on the year before,
+    and each grade's share (the grade each customer held at the year's end, as the regrade
+    runs recorded it; ``none``: not graded by then)."""
+    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
+    table.add_column(_("Year"), no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column(_("10k CNY"), justify="right", no_wrap=True)
+    table.add_column(_("Change"), justify="right", no_wrap=True)
+    groups = report["groups"]
+    for group in groups:
+        name = _("none") if group["key"] == UNGRADED else group["key"]
+        table.add_column(f"{name}%", justify="right", no_wrap=True)
+    largest = max((p["amount"] for p in report["periods"]), default=0) or 1
+    for period in report["periods"]:
+        change = period["change_pct"]
+        shares = {row["key"]: row["amount_pct"] for row in period["rows"]}
+        table.add_row(
+            period["key"],
+            bar(period["amount"] * 100 / largest, 10),
+            f"{period['amount'] / 10000:,.1f}",
+            "-" if change is None else f"{change:+.1f}%",
+            *(f"{shares.get(g['key'], 0):.1f}" for g in groups),
+        )
+    return table
+
+
+def trend_line(report: Mapping[str, Any]) -> str:
+    """What the trend counts, in words."""
+    return _("Leases by the year they start; grades as held at each year's end, to {day}").format(
+        day=report["to"]
+    )
+
+
 class PortfolioScreen(DataScreen):
     """The composition of the archive, one view at a time (b / ← → or a click on a tab).
 
@@ -127,7 +162,10 @@ class PortfolioScreen(DataScreen):
             yield Static("", id="portfolio-chart")
             yield Static("", id="portfolio-total")
         yield Static(
-            _("b or → shows the next view, B or ← the previous: grade, leased item, nature, tier"),
+            _(
+                "b or → shows the next view, B or ← the previous: grade, leased item, nature, "
+                "tier, trend"
+            ),
             classes="hint",
         )
         yield Footer()
@@ -142,7 +180,9 @@ class PortfolioScreen(DataScreen):
 
     def compute(self) -> Any:
         """Every view at once (one pass over the archive)."""
-        return self.service.portfolio(VIEWS)
+        reports: dict[str, Any] = self.service.portfolio(COMPOSITIONS)
+        reports["trend"] = self.service.trend("grade", "year")
+        return reports
 
     def present(self, data: Any) -> None:
         """Keep the reports; draw the current view."""
@@ -154,6 +194,12 @@ class PortfolioScreen(DataScreen):
         """Draw the current view's bars."""
         report = self.reports.get(self.view)
         if report is None:
+            return
+        if self.view == "trend":
+            self.query_one("#portfolio-chart", Static).update(trend_table(report, self.lang))
+            self.query_one("#portfolio-total", Static).update(
+                Text(trend_line(report), style="bold")
+            )
             return
         table = (
             item_table(report, self.lang)
@@ -176,7 +222,7 @@ class PortfolioScreen(DataScreen):
         self.query_one(Tabs).active = f"by-{VIEWS[(at + step) % len(VIEWS)]}"
 
     def action_next_view(self) -> None:
-        """The next view (grade → item → nature → tier)."""
+        """The next view (grade → item → nature → tier → trend)."""
         self._step(1)
 
     def action_prev_view(self) -> None:
@@ -184,5 +230,6 @@ class PortfolioScreen(DataScreen):
         self._step(-1)
 
     def rows(self, view: str) -> Sequence[Mapping[str, Any]]:
-        """The rows of a view's report (for tests)."""
-        return list(self.reports.get(view, {}).get("rows", []))
+        """The rows of a view's report (for tests); the trend's are its periods."""
+        report = self.reports.get(view, {})
+        return list(report.get("periods" if view == "trend" else "rows", []))
