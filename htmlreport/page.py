@@ -12,6 +12,7 @@ from creditfile.htmlreport import sections
 from creditfile.htmlreport.charts import Bar, Chart, Stack, bar_chart, grade_colour, stacked_chart
 from creditfile.htmlreport.sections import Table, table
 from creditfile.htmlreport.templating import environment, wan
+from creditfile.htmlreport.trend import trend_section
 from creditfile.policy.model import Policy
 from creditfile.presentation.report_tables import DIMENSION_LABELS
 
@@ -138,7 +139,8 @@ def render_report(report: Mapping[str, Any], policy: Policy) -> str:
     """The whole page for a ``portfolio`` report (with ``migration`` and ``meta`` added).
 
     Args:
-        report: From ``reports.portfolio.portfolio`` plus ``migration`` and ``meta``.
+        report: From ``reports.portfolio.portfolio`` plus ``migration`` and ``meta``, and
+            optionally ``trend`` (``report trend --by grade --period year``).
         policy: The policy in force, named in the header.
 
     Returns:
@@ -160,6 +162,7 @@ def render_report(report: Mapping[str, Any], policy: Policy) -> str:
             grades=_grades(report),
             dimensions=_dimension_charts(report),
             items=_items(report),
+            trend=trend_section(report.get("trend")),
             credit=sections.credit_table(report),
             migration=sections.migration(report),
             exposure=sections.exposure(report),

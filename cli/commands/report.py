@@ -403,7 +403,10 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
 
     _check_outputs(args, env)
     ctx = load_context(args, env)
+    from creditfile.application.trend import trend_report
+
     report = ctx.view.portfolio(env.archive())
+    report["trend"] = trend_report(env.archive(), ctx.view, "grade", "year")
     report["meta"] = _meta(ctx)
     page = render_report(report, ctx.policy)
     write_text_output(

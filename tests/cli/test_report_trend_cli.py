@@ -77,3 +77,16 @@ def test_trend_in_chinese_and_a_too_long_series(graded: Path, cli: Any) -> None:
     refused = cli("report", "trend", "--period", "quarter", "--from", "1800-01-01")
     assert refused.returncode == 1
     assert "later --from" in refused.stderr
+
+
+def test_the_html_report_shows_the_trend(graded: Path, cli: Any, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "report.html"
+    assert cli("report", "html", "--out", str(out), "--as-of", AS_OF).returncode == 0
+    page = out.read_text("utf-8")
+    data = _trend(cli)
+    section = page[page.index("各年业务走势") :]
+    for period in data["periods"]:
+        assert f"<td>{period['key']}</td>" in section or period["key"] in section
+    last = data["periods"][-1]
+    assert f"{last['amount'] / 10000:,.1f}" in section
+    assert "<script" not in page
