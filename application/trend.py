@@ -36,8 +36,13 @@ def grade_history(events: Iterable[Mapping[str, Any]]) -> dict[str, list[GradeMa
         if day is None:
             continue
         if event.get("kind") == "regrade_run":
-            for known, (held_grade, held_total) in held.items():
-                marks[known].append(GradeMark(day, held_grade, held_total))
+            shared: dict[tuple[str | None, float | None], GradeMark] = {}
+            for known, state in held.items():
+                # One mark object per grade and total of a run: a run marks every customer.
+                mark = shared.get(state)
+                if mark is None:
+                    mark = shared[state] = GradeMark(day, *state)
+                marks[known].append(mark)
             continue
         if not event.get("customer_id"):
             continue
