@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -206,6 +207,12 @@ def entry(open_ui: UiLauncher | None = None) -> NoReturn:
     second and did nothing useful. Every file the commands write is closed and synced by then,
     so only the standard streams need flushing.
     """
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe whose encoding has no Chinese (PYTHONIOENCODING=ascii, a latin-1
+        # locale) shows what it cannot encode as escapes (\u5b8f) instead of ending in a
+        # traceback at the first Chinese word.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     code = main(open_ui=open_ui)
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -1,7 +1,7 @@
 """What an edit changed in a customer document, field by field, with old and new values.
 
 The history keeps these changes. Personal information (every field the catalogue marks
-``x-personal``, and a person's phone and address, ``x-personal-nature``) is recorded by its
+``x-personal``, and a person's phone, address and e-mail, ``x-personal-nature``) is recorded by its
 path only (an ID number masked, ``4201**********1234``): the history is read by everyone who
 may read the archive, so it never keeps a personal value, old or new. Long texts are kept
 shortened.
@@ -77,7 +77,7 @@ def field_changes(
     Args:
         old: The document before (None: a new customer).
         new: The document after.
-        personal_natures: The natures whose customers are people: their phone and address
+        personal_natures: The natures whose customers are people: their phone, address and e-mail
             are recorded masked too.
 
     Returns:

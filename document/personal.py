@@ -1,10 +1,11 @@
 """Personal information in a customer document: finding it, leaving it out, masking it.
 
 Two kinds of field are personal. ``profile.person`` (age, personality, hobbies, family, the
-ID number) is personal for every customer. A field marked ``x-personal-nature`` (the phone and
-the address) is personal when the customer is a person: its nature is one the policy lists
-under ``personal_natures`` (by default ``individual``). Where personal data is left out, the
-ID number is still shown masked (``4201**********1234``) so that a person can be recognised.
+ID number) is personal for every customer. A field marked ``x-personal-nature`` (the phone,
+the address and the e-mail) is personal when the customer is a person: its nature is one the
+policy lists under ``personal_natures`` (by default ``individual``). Where personal data is
+left out, the ID number is still shown masked (``4201**********1234``) so that a person can be
+recognised.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def personal_sections() -> tuple[tuple[str, ...], ...]:
 
 @cache
 def nature_personal_paths() -> tuple[tuple[str, ...], ...]:
-    """The paths personal for a person only: the phone and the address."""
+    """The paths personal for a person only: the phone, the address and the e-mail."""
     return tuple(tuple(f.key.split(".")) for f in field_catalogue() if f.personal_by_nature)
 
 

@@ -191,6 +191,16 @@ def _arithmetic(node: Any) -> Typed:
                 f"type mismatch: {shown} — {operator} works on numbers, but {side.shown} is "
                 f"{_WORDS[side.kind]}"
             )
+    right_node = node.right
+    if (
+        operator == "/"
+        and isinstance(right_node, rule_engine.ast.FloatExpression)
+        and right_node.value == 0
+    ):
+        # Every customer's grading would report it: refused here, where it is written.
+        raise ConditionCompileError(
+            f"{shown} divides by zero for every customer; divide by a number other than 0"
+        )
     return Typed("number", left.nullable or right.nullable, shown)
 
 

@@ -10,6 +10,7 @@ import yaml
 
 from creditfile.policy.errors import PolicyProblem, format_path
 from creditfile.policy.yamlnumbers import number_problems
+from creditfile.policy.yamltext import text_problems
 
 Path = tuple[str | int, ...]
 
@@ -173,9 +174,9 @@ def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem
                 "anchors and aliases expand to too many values; write it out",
             )
         ]
-    numbers = number_problems(node, file)
+    numbers = number_problems(node, file) + text_problems(node, file)
     if numbers:
-        return numbers
+        return sorted(numbers, key=lambda p: (p.line or 0, p.column or 0))
     for path, key_node, first_line in _duplicate_keys(node, ()):
         problems.append(
             PolicyProblem(

@@ -700,7 +700,12 @@ class Archive:
                 "a file is already there; an archive is copied only into a new file — "
                 "nothing was written (choose another path, or move that file away)",
             )
-        archive.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            archive.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, a folder not writable
+            raise StoreError(
+                archive.path, f"cannot create its folder ({exc.strerror}); choose another path"
+            ) from None
         with archive._lock.held():
             archive._snap.start_empty(new_meta())
             for cid, record in content.records.items():

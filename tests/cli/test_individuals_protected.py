@@ -18,12 +18,18 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 ID_NUMBER = "11010519491231002X"  # the standard's own example
 MASKED = "1101**********002X"
-SECRETS = ("SECRET-PHONE-77", "SECRET-ADDR-88", "SECRET-HOBBY-99", ID_NUMBER)
+SECRETS = (
+    "SECRET-PHONE-77",
+    "SECRET-ADDR-88",
+    "SECRET-HOBBY-99",
+    ID_NUMBER,
+    "secret-mail@55.example",
+)
 PERSON = {
     "id": "P1",
     "name": "张三",
     "nature": "individual",
-    "contact": {"phone": SECRETS[0], "address": SECRETS[1], "person": "李四"},
+    "contact": {"phone": SECRETS[0], "address": SECRETS[1], "person": "李四", "email": SECRETS[4]},
     "profile": {"person": {"id_number": ID_NUMBER, "age": 40, "hobbies": SECRETS[2]}},
     "leases": [
         {"contract": "LP1", "item": "tower_crane", "start": "2025-01-01", "amount": 100000,

@@ -115,6 +115,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "out-csv": str(root / "new.csv"),
         "full": "/dev/full",
         "zero": str(root / "zero.jsonl"),
+        "under-file": str(root / "formula.jsonl" / "x.json"),
     }
     with working_in(root, archive):
         yield names
@@ -189,6 +190,8 @@ HOSTILE_CASES = [
     (["report", "all", "--xlsx", "@full"], "/dev/full"),
     (["report", "all", "--csv", "@missing-dir"], "out.csv"),
     (["template", "--format", "xlsx", "--out", "@dir"], "folder"),
+    (["db", "copy", "@archive", "@under-file"], "cannot create its folder"),
+    (["export", "--out", "@under-file"], "not a directory"),
     (["demand", "import", "@far.xlsx"], "more than 100,000 rows"),
     (["demand", "import", "@zero"], "not a regular file"),
     (["demand", "import", "@wide.csv"], "columns"),

@@ -260,6 +260,12 @@ HOSTILE: dict[str, tuple[tuple[str, str], str]] = {
     "power": (_tier("lease_count ** 999999999 > 1"), "'**' is not allowed"),
     "nested 900 deep": (("overrides: []", "overrides: " + "[" * 900 + "]" * 900), "nested more"),
     "nan in condition": (_tier("lease_count > nan"), "'nan' is not a finite"),
+    "division by zero": (_tier("cumulative_lease_amount / 0 > 1"), "divides by zero"),
+    "division by 1 - 1": (_tier("lease_count / (1 - 1) > 1"), "divides by zero"),
+    "policy label escapes": (
+        ("label: 优质客户", 'label: "优质\\e]0;x\\a"'),
+        "U+001B (a control, invisible or direction character)",
+    ),
 }
 COMMANDS = ("check", "activate", "regrade", "explain")
 FIRST_ID = customers(3)[0]["id"]

@@ -142,3 +142,14 @@ def test_a_refused_id_cannot_forge_a_line_of_the_import_report(tmp_path: Path, s
     # Every line of the report is the program's: a location, or its own summary.
     assert not [line for line in done.stderr.splitlines() if line.startswith("creditfile: imp")]
     assert "V1" in done.stderr
+
+
+def test_an_output_without_chinese_shows_escapes_not_a_traceback(archive: Path) -> None:
+    # PYTHONIOENCODING=ascii stands for a terminal or pipe whose encoding has no Chinese.
+    env = {**env_for(), "PYTHONIOENCODING": "ascii"}
+    for argv in (["explain", "C000001"], ["--lang", "zh", "history"], ["no-such-command"]):
+        done = cli_process(["--db", str(archive), *argv], env=env)
+        assert TRACEBACK not in done.stderr, (argv, done.stderr[-500:])
+        assert done.returncode in (0, 2), (argv, done.stderr[-500:])
+    shown = cli_process(["--db", str(archive), "explain", "C000001"], env=env).stdout
+    assert "\\u5b8f\\u8fbe" in shown  # 宏达, as escapes the terminal can show

@@ -134,3 +134,10 @@ def test_nesting_through_aliases_is_refused_not_a_crash() -> None:
 
 def test_the_shipped_policy_stays_within_every_limit() -> None:
     assert parse_policy(DEFAULT, "default.yaml").version
+
+
+def test_a_policy_refuses_in_its_texts_what_a_customer_name_refuses() -> None:
+    from creditfile.document.characters import UNSAFE_CLASS
+    from creditfile.policy.yamltext import UNSAFE_IN_POLICY
+
+    assert UNSAFE_IN_POLICY.pattern == f"[{UNSAFE_CLASS}]"
