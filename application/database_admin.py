@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from creditfile.store import copy_archive, initialise_database, is_database_url, upgrade_database
+from creditfile.store import (
+    copy_archive,
+    duty_members,
+    grant_duties,
+    initialise_database,
+    is_database_url,
+    revoke_duties,
+    upgrade_database,
+)
+from creditfile.store.duties import DUTIES, duty_named
 from creditfile.store.errors import StoreError
 
 
@@ -63,3 +72,75 @@ def copy_between(source: str | Path, target: str | Path) -> Copied:
         policies=kinds.count("policy_activated"),
         aliases=len(content.aliases),
     )
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What ``db grant`` or ``db revoke`` did."""
+
+    user: str
+    duties: tuple[str, ...]
+    roles: tuple[str, ...]  # the group role of each duty, in order
+    created: bool  # the login role was created (it has no password yet)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A database user and its duties in the archive (``db roles``)."""
+
+    user: str
+    duties: tuple[str, ...]
+
+
+def duties_named(names: list[str], location: str) -> tuple[str, ...]:
+    """The duties ``names`` mean (aliases such as ``salesperson`` too), each once, in order.
+
+    Raises:
+        StoreError: a name that is no duty, listing those there are.
+    """
+    found: list[str] = []
+    for name in names:
+        duty = duty_named(name)
+        if duty is None:
+            raise StoreError(
+                location,
+                f"{name!r} is not a duty; choose one of {', '.join(DUTIES)} "
+                "(salesperson means clerk, operations means operator)",
+            )
+        if duty not in found:
+            found.append(duty)
+    if not found:
+        raise StoreError(location, f"name a duty with --as: one of {', '.join(DUTIES)}")
+    return tuple(found)
+
+
+def grant(location: str, user: str, names: list[str]) -> Granted:
+    """Give the database user ``user`` duties in the archive, as the server enforces them.
+
+    Raises:
+        StoreError: not a database URL, an unknown duty, no archive, or no right to grant.
+    """
+    duties = duties_named(names, location)
+    roles, created = grant_duties(_database(location, "db grant"), user, list(duties))
+    return Granted(user, duties, tuple(roles[d] for d in duties), created)
+
+
+def revoke(location: str, user: str, names: list[str]) -> Granted:
+    """Take duties in the archive from the database user ``user``.
+
+    Raises:
+        StoreError: not a database URL, an unknown duty, no such user, or no right to revoke.
+    """
+    duties = duties_named(names, location)
+    roles = revoke_duties(_database(location, "db revoke"), user, list(duties))
+    return Granted(user, duties, tuple(roles[d] for d in duties), created=False)
+
+
+def holders(location: str) -> list[Holder]:
+    """Every database user holding a duty in the archive, with its duties.
+
+    Raises:
+        StoreError: not a database URL, or no archive there.
+    """
+    members = duty_members(_database(location, "db roles"))
+    return [Holder(m.user, m.duties) for m in members]

@@ -14,9 +14,12 @@ from creditfile.store.bookkeeping import (
 from creditfile.store.content import ArchiveContent
 from creditfile.store.database import (
     copy_archive,
+    duty_members,
+    grant_duties,
     initialise_database,
     is_database_url,
     open_database,
+    revoke_duties,
     upgrade_database,
 )
 from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
@@ -29,6 +32,7 @@ from creditfile.store.errors import (
     CustomerMissingError,
     DuplicateCustomerError,
     ForeignCustomersError,
+    PrivilegeRefusedError,
     RegradeCancelledError,
     StaleRevisionError,
     StoreError,
@@ -85,6 +89,7 @@ __all__ = [
     "LinesRegrade",
     "LinesUnreadable",
     "OnBatch",
+    "PrivilegeRefusedError",
     "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",
@@ -99,6 +104,8 @@ __all__ = [
     "default_actor",
     "default_archive_path",
     "diagnose",
+    "duty_members",
+    "grant_duties",
     "initialise_database",
     "is_archive_file",
     "is_archive_sidecar",
@@ -106,5 +113,6 @@ __all__ = [
     "open_database",
     "real_archive_path",
     "restore_backup",
+    "revoke_duties",
     "upgrade_database",
 ]

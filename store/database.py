@@ -6,14 +6,19 @@ archive start as fast as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from creditfile.store.content import ArchiveContent
 from creditfile.store.errors import StoreError
 
 if TYPE_CHECKING:
+    from psycopg import Connection
+
     from creditfile.store.locking import Waiting
+    from creditfile.store.pg_roles import Member
     from creditfile.store.postgres import PostgresArchive
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
@@ -52,6 +57,64 @@ def upgrade_database(url: str) -> list[str]:
         StoreError: no connection, no archive there, or a schema newer than this program's.
     """
     return _migrate(url, fresh=False)
+
+
+def grant_duties(url: str, user: str, duties: list[str]) -> tuple[dict[str, str], bool]:
+    """Give the database user ``user`` the archive's ``duties`` (``db grant``), creating its
+    login role (no password) and the duties' group roles when missing.
+
+    Returns:
+        ``{duty: group role}`` of the archive, and whether ``user`` was created.
+
+    Raises:
+        StoreError: no connection, no archive, or a database user that may not grant roles.
+    """
+    from creditfile.store import pg_roles
+
+    with _admin(url, "db grant") as (conn, location):
+        return pg_roles.grant_duties(conn, location, user, duties)
+
+
+def revoke_duties(url: str, user: str, duties: list[str]) -> dict[str, str]:
+    """Take ``duties`` from the database user ``user`` (``db revoke``).
+
+    Raises:
+        StoreError: no connection, no archive, no such user, or no right to revoke.
+    """
+    from creditfile.store import pg_roles
+
+    with _admin(url, "db revoke") as (conn, location):
+        return pg_roles.revoke_duties(conn, location, user, duties)
+
+
+def duty_members(url: str) -> list[Member]:
+    """Every database user holding a duty in the archive at ``url`` (``db roles``).
+
+    Raises:
+        StoreError: no connection, or no archive there.
+    """
+    from creditfile.store import pg_roles
+
+    with _admin(url, "db roles") as (conn, _location):
+        return pg_roles.members(conn)
+
+
+@contextmanager
+def _admin(url: str, command: str) -> Iterator[tuple[Connection[tuple[Any, ...]], str]]:
+    """A connection to an archive of the current schema, for its administration."""
+    from psycopg import errors as pg_errors
+
+    from creditfile.store import pg_roles, pg_schema
+    from creditfile.store.postgres import connect, safe_location
+
+    location = safe_location(url)
+    with connect(location) as conn:
+        try:
+            version = pg_schema.schema_version(conn)
+        except pg_errors.InsufficientPrivilege as exc:
+            raise pg_roles.not_an_administrator(location, command, exc) from None
+        pg_schema.check_known(location, version)
+        yield conn, location
 
 
 def _migrate(url: str, *, fresh: bool) -> list[str]:

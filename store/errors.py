@@ -110,3 +110,14 @@ class ForeignCustomersError(StoreError):
 
 class RegradeCancelledError(StoreError):
     """A regrade was cancelled before its write; the archive is unchanged."""
+
+
+class PrivilegeRefusedError(StoreError):
+    """The database server refused an action the user's duties do not allow."""
+
+    def __init__(
+        self, path: Path | str, message: str, *, user: str, duties: tuple[str, ...]
+    ) -> None:
+        self.user = user  # the database user refused
+        self.duties = duties  # the duties that would allow it, first the usual one
+        super().__init__(path, message)

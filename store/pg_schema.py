@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from creditfile.store import pg_roles
 from creditfile.store.errors import StoreError
 
 
@@ -98,6 +99,11 @@ MIGRATIONS: tuple[Migration, ...] = (
                 seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE
             )""",
         ),
+    ),
+    Migration(
+        2,
+        "duties the server enforces (clerk, assessor, compliance, operator, auditor, reveal)",
+        pg_roles.MIGRATION_STATEMENTS,
     ),
 )
 
@@ -196,4 +202,16 @@ def migrate(
                 "INSERT INTO creditfile_schema (version, summary) VALUES (%s, %s)",
                 (migration.version, migration.summary),
             )
+        if todo and _has_duty_roles(conn):
+            pg_roles.apply_privileges(conn)  # what a migration added is granted too
         return todo
+
+
+def _has_duty_roles(conn: psycopg.Connection[tuple[object, ...]]) -> bool:
+    """Whether ``db grant`` has created the duties' roles of this archive."""
+    if conn.execute("SELECT to_regclass('creditfile_roles') IS NULL").fetchone() == (True,):
+        return False
+    row = conn.execute(
+        "SELECT count(*) FROM creditfile_roles r JOIN pg_roles g ON g.rolname = r.role_name"
+    ).fetchone()
+    return row is not None and int(str(row[0])) > 0

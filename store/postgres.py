@@ -31,7 +31,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
-from creditfile.store import pg_schema
+from creditfile.store import pg_roles, pg_schema
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -68,6 +68,11 @@ Conn = psycopg.Connection[tuple[Any, ...]]
 Records = dict[str, dict[str, Any]]
 
 _COLUMNS = "id, doc, meta, grading"
+_READING = ("auditor", "clerk", "assessor", "compliance", "operator")
+_SAVING = ("clerk", "assessor", "operator")
+_MERGING = ("clerk", "operator")
+_OPERATING = ("operator",)
+_REVEALS = ("personal_data_revealed", "personal_data_exported")
 
 
 def _encode(value: Any) -> str:
@@ -149,7 +154,13 @@ class PostgresArchive:
         location = safe_location(url)
         conn = connect(location)
         try:
-            version = pg_schema.schema_version(conn)
+            try:
+                version = pg_schema.schema_version(conn)
+            except pg_errors.InsufficientPrivilege as exc:
+                user = str(conn.info.user)
+                raise pg_roles.refusal(
+                    location, user, "read of the archive", _READING, exc
+                ) from None
             if version is None and create:
                 pg_schema.migrate(conn, location, fresh=True)
                 version = pg_schema.LATEST
@@ -264,7 +275,7 @@ class PostgresArchive:
         See ``store.ArchiveStore.save_customer``.
         """
         cid = str(doc["id"])
-        with self._writing() as (conn, txn):
+        with self._writing("save of a customer", _SAVING) as (conn, txn):
             records = self._load(conn) if grade is not None else self._load(conn, [cid])
             current = records.get(cid)
             check_revision(self._where, cid, current, base_rev)
@@ -290,7 +301,7 @@ class PostgresArchive:
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past."""
-        with self._writing() as (conn, txn):
+        with self._writing("removal of a customer", _MERGING) as (conn, txn):
             current = self._load(conn, [customer_id]).get(customer_id)
             if current is None:
                 raise CustomerMissingError(self._where, customer_id)
@@ -317,7 +328,7 @@ class PostgresArchive:
         ``drop_id`` becomes an alias of the kept customer (see
         ``store.ArchiveStore.merge_customers``)."""
         cid = str(keep["id"])
-        with self._writing() as (conn, txn):
+        with self._writing("merge of two customers", _MERGING) as (conn, txn):
             found = self._load(conn) if grade is not None else self._load(conn, [cid, drop_id])
             current, dropped = found.get(cid), found.get(drop_id)
             if current is None:
@@ -357,7 +368,7 @@ class PostgresArchive:
 
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one transaction: all of them or none."""
-        with self._writing() as (conn, txn):
+        with self._writing("import", _OPERATING) as (conn, txn):
             stored = self._load(conn, list({str(doc["id"]) for doc in docs}))
             before = dict(stored)
             at, events, added = now_text(), [], 0
@@ -385,7 +396,7 @@ class PostgresArchive:
     ) -> FollowedGrades:
         """Store the customers ``plan`` decides on, reading the records under the lock, in
         one transaction (see ``store.ArchiveStore.write_customers``)."""
-        with self._writing() as (conn, txn):
+        with self._writing("import", _OPERATING) as (conn, txn):
             records = self._load(conn)
             writes = plan(records)
             if not writes:
@@ -419,7 +430,7 @@ class PostgresArchive:
     ) -> RegradeOutcome:
         """Grade every customer as stored, under the write lock, and store it in the same
         transaction (see ``store.ArchiveStore.regrade``)."""
-        with self._writing(keep=not dry_run) as (conn, txn):
+        with self._writing("regrade", _OPERATING, keep=not dry_run) as (conn, txn):
             records = self._load(conn)
             gradings = grade_fn([customer_document(r) for r in records.values()])
             changes = grade_changes(records, gradings)
@@ -443,7 +454,7 @@ class PostgresArchive:
     ) -> GeneratedOutcome:
         """Store generated customers and grade the whole archive in one transaction (see
         ``store.ArchiveStore.refresh_generated``)."""
-        with self._writing() as (conn, txn):
+        with self._writing("demo refresh", _OPERATING) as (conn, txn):
             records = self._load(conn)
             foreign = [cid for cid, rec in records.items() if marked_origin(rec) != origin]
             if foreign and not force:
@@ -486,7 +497,7 @@ class PostgresArchive:
     ) -> None:
         """Make ``text`` the active policy and record it, full text, in the history; the
         documents ``amend`` changes are stored in the same transaction."""
-        with self._writing() as (conn, txn):
+        with self._writing("policy activation", ("compliance",)) as (conn, txn):
             at = now_text()
             changed: list[dict[str, Any]] = []
             if amend is not None:
@@ -530,7 +541,8 @@ class PostgresArchive:
         """Append an audit event (e.g. ``personal_data_revealed``) to the history at once,
         on a connection of its own: it stands even when a write in progress is undone."""
         event = {**(detail or {}), "kind": kind, "customer_id": customer_id, "actor": actor}
-        with self._mutex, self._errors("write"):
+        duties = ("reveal",) if kind in _REVEALS else ("clerk", "operator")
+        with self._mutex, self._errors(f"record of {kind}", duties):
             if self._audit is None or self._audit.closed:
                 self._audit = connect(self._url)
             self._append(self._audit, None, [{**event, "at": now_text()}])
@@ -542,7 +554,7 @@ class PostgresArchive:
         Raises:
             StoreError: the archive is not empty; nothing was written.
         """
-        with self._writing() as (conn, _txn):
+        with self._writing("copy into the archive", ()) as (conn, _txn):
             row = conn.execute(
                 "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM history)"
             ).fetchone()
@@ -610,8 +622,9 @@ class PostgresArchive:
         return self._conn
 
     @contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        """Server errors as ``StoreError``: each names the database and what to do."""
+    def _errors(self, doing: str, duties: Sequence[str] = _READING) -> Iterator[None]:
+        """Server errors as ``StoreError``: each names the database and what to do; a refusal
+        names the duties that allow ``doing``."""
         try:
             yield
         except pg_errors.LockNotAvailable:
@@ -621,11 +634,8 @@ class PostgresArchive:
                 "import in progress?); nothing was written — try again when it has finished",
             ) from None
         except pg_errors.InsufficientPrivilege as exc:
-            raise StoreError(
-                self._url,
-                f"the database refused this {doing} ({_first_line(exc)}); nothing was written "
-                "— ask the database administrator for the privilege",
-            ) from None
+            user = str(self._conn.info.user)
+            raise pg_roles.refusal(self._url, user, doing, duties, exc) from None
         except psycopg.OperationalError as exc:
             raise ArchiveWriteError(
                 self._url,
@@ -649,11 +659,13 @@ class PostgresArchive:
             yield
 
     @contextmanager
-    def _writing(self, *, keep: bool = True) -> Iterator[tuple[Conn, int]]:
+    def _writing(
+        self, doing: str, duties: Sequence[str], *, keep: bool = True
+    ) -> Iterator[tuple[Conn, int]]:
         """One write transaction holding the archive's write lock, numbered; undone on any
-        error (and when not ``keep``)."""
+        error (and when not ``keep``). ``doing`` and the ``duties`` allowing it name a refusal."""
         conn = self._live()
-        with self._mutex, self._errors("write"):
+        with self._mutex, self._errors(doing, duties):
             self._cached = None
             with conn.transaction() as tx:
                 conn.execute(

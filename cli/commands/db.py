@@ -7,7 +7,14 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from creditfile.application.database_admin import copy_between, init_database, upgrade_schema
+from creditfile.application.database_admin import (
+    copy_between,
+    grant,
+    holders,
+    init_database,
+    revoke,
+    upgrade_schema,
+)
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
 
@@ -48,6 +55,35 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "target", metavar="TO", help=_("a new file, or a database with no archive or an empty one")
     )
     copy.set_defaults(handler=run_copy)
+    duties = "clerk, assessor, compliance, operator, auditor, reveal"
+    for name, handler, summary in (
+        (
+            "grant",
+            run_grant,
+            _("give a database user duties in the --db archive, enforced by the server"),
+        ),
+        ("revoke", run_revoke, _("take duties in the --db archive from a database user")),
+    ):
+        action = actions.add_parser(name, parents=[parent], help=summary)
+        action.add_argument("user", metavar="USER", help=_("the database user (login role)"))
+        action.add_argument(
+            "duty", metavar="DUTY", nargs="*", help=_("a duty, as with --as (several allowed)")
+        )
+        action.add_argument(
+            "--as",
+            dest="duties",
+            metavar="DUTY",
+            action="append",
+            default=[],
+            help=_("the duty: one of {duties} (repeat for several)").format(duties=duties),
+        )
+        action.set_defaults(handler=handler)
+    roles = actions.add_parser(
+        "roles",
+        parents=[parent],
+        help=_("list the database users holding duties in the --db archive"),
+    )
+    roles.set_defaults(handler=run_roles)
 
 
 def run_init(args: argparse.Namespace, env: Env) -> int:
@@ -89,4 +125,60 @@ def run_copy(args: argparse.Namespace, env: Env) -> int:
         f"{copied.events:,} history events ({copied.runs} regrade runs, {copied.policies} "
         f"policy activations), {copied.aliases} merged-away ids"
     )
+    return 0
+
+
+def run_grant(args: argparse.Namespace, env: Env) -> int:
+    """Give a user duties."""
+    done = grant(env.db_location, args.user, [*args.duty, *args.duties])
+    if env.json:
+        env.emit_json(asdict(done))
+        return 0
+    if done.created:
+        env.say(
+            _(
+                "created the database user {user} (it has no password yet: set one with "
+                "ALTER ROLE, or let it log in as the server's authentication allows)"
+            ).format(user=done.user)
+        )
+    for duty, role in zip(done.duties, done.roles, strict=True):
+        env.say(
+            _("{user} now holds the duty {duty} (role {role})").format(
+                user=done.user, duty=duty, role=role
+            )
+        )
+    return 0
+
+
+def run_revoke(args: argparse.Namespace, env: Env) -> int:
+    """Take duties from a user."""
+    done = revoke(env.db_location, args.user, [*args.duty, *args.duties])
+    if env.json:
+        env.emit_json(asdict(done))
+        return 0
+    for duty, role in zip(done.duties, done.roles, strict=True):
+        env.say(
+            _("{user} no longer holds the duty {duty} (role {role})").format(
+                user=done.user, duty=duty, role=role
+            )
+        )
+    return 0
+
+
+def run_roles(args: argparse.Namespace, env: Env) -> int:
+    """List who holds which duty."""
+    del args
+    found = holders(env.db_location)
+    if env.json:
+        env.emit_json([asdict(h) for h in found])
+        return 0
+    if not found:
+        env.say(
+            _(
+                "nobody holds a duty in this archive yet; give one with "
+                "`creditfile db grant USER --as DUTY`"
+            )
+        )
+    for holder in found:
+        env.say(f"{holder.user}: {', '.join(holder.duties)}")
     return 0

@@ -105,7 +105,9 @@ def test_a_row_changed_behind_the_store_is_refused_as_stale(pg_url: str) -> None
 def test_an_uninitialised_database_says_to_run_db_init(pg_url: str) -> None:
     with pytest.raises(StoreError, match="db init"):
         open_database(pg_url)
-    assert initialise_database(pg_url) == [f"1: {pg_schema.MIGRATIONS[0].summary}"]
+    assert initialise_database(pg_url) == [
+        f"{m.version}: {m.summary}" for m in pg_schema.MIGRATIONS
+    ]
     with pytest.raises(StoreError, match="already holds"):
         initialise_database(pg_url)
     assert upgrade_database(pg_url) == []
@@ -123,20 +125,29 @@ def test_a_newer_schema_is_refused_and_left_untouched(pg_url: str) -> None:
 
 
 def test_an_older_schema_is_upgraded_step_by_step(pg_url: str) -> None:
-    initialise_database(pg_url)
-    step = pg_schema.Migration(2, "a note per customer", ("ALTER TABLE customers ADD note text",))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        pg_schema.migrate(conn, pg_url, fresh=True, migrations=pg_schema.MIGRATIONS[:1])
+    with pytest.raises(StoreError, match="db upgrade"):
+        open_database(pg_url)
+    assert upgrade_database(pg_url) == [
+        f"{m.version}: {m.summary}" for m in pg_schema.MIGRATIONS[1:]
+    ]
+    open_database(pg_url).save_customer(_doc("C1"), base_rev=None, actor="wang")
+    step = pg_schema.Migration(
+        pg_schema.LATEST + 1, "a note per customer", ("ALTER TABLE customers ADD note text",)
+    )
     with psycopg.connect(pg_url, autocommit=True) as conn:
         done = pg_schema.migrate(
             conn, pg_url, fresh=False, migrations=[*pg_schema.MIGRATIONS, step]
         )
-        assert [m.version for m in done] == [2]
-        assert pg_schema.schema_version(conn) == 2
+        assert [m.version for m in done] == [step.version]
+        assert pg_schema.schema_version(conn) == step.version
         assert (
             pg_schema.migrate(conn, pg_url, fresh=False, migrations=[*pg_schema.MIGRATIONS, step])
             == []
         )
     with pytest.raises(StoreError, match="newer"):
-        open_database(pg_url)  # this program knows version 1 only
+        open_database(pg_url)  # this program does not know the step's version
 
 
 def test_a_password_in_the_url_is_refused(pg_url: str) -> None:

@@ -1,0 +1,367 @@
+"""Who may do what in a PostgreSQL archive: duties mapped to roles the server enforces.
+
+Each archive database has one group role (``NOLOGIN``) per duty, named after the database
+(``creditfile_clerk`` for a database ``creditfile``) and listed in ``creditfile_roles``:
+
+- ``clerk`` (a salesperson): create and edit cards, add sources, merge customers;
+- ``assessor``: enter scores (a card's ``assessment``);
+- ``compliance``: activate policies (and rescale scores with an activation);
+- ``operator`` (operations): regrade, import, and everything a clerk or an assessor may do to
+  customers;
+- ``auditor``: read everything, history included; change nothing;
+- ``reveal``: read personal data (a privilege of its own, given beside another duty).
+
+Table privileges (``GRANT``) say which tables each duty may touch; what a ``GRANT`` cannot say
+— that a clerk may change a card but not its scores, that only an operator may import or run
+a regrade, that only compliance activates a policy — is checked by statement triggers in the
+server (``creditfile_require``), which refuse with a message naming the duty needed. The owner
+of the archive's tables (whoever ran ``db init``) and superusers pass every check.
+
+``creditfile db grant USER --as DUTY`` creates the group roles when they are missing, gives
+them their privileges, creates ``USER`` (a login role, no password) when missing, and makes it
+a member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+
+from creditfile.store.duties import DUTIES, READERS, WRITERS
+from creditfile.store.errors import PrivilegeRefusedError, StoreError
+
+_READ_TABLES = (
+    "archive_state",
+    "history",
+    "policy_activations",
+    "regrade_runs",
+    "aliases",
+    "creditfile_schema",
+    "creditfile_roles",
+)
+_CUSTOMER_COLUMNS = "id, pos, rev, doc, meta, grading"
+
+_MAY = """
+CREATE FUNCTION creditfile_may(duties text[]) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT pg_has_role(current_user,
+                       (SELECT relowner FROM pg_class WHERE oid = 'archive_state'::regclass),
+                       'USAGE')
+        OR EXISTS (SELECT 1 FROM creditfile_roles r JOIN pg_roles g ON g.rolname = r.role_name
+                   WHERE r.duty = ANY (duties) AND pg_has_role(current_user, g.oid, 'USAGE'))
+$$
+"""
+
+_REQUIRE = """
+CREATE FUNCTION creditfile_require(duties text[], doing text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    wanted text;
+BEGIN
+    IF creditfile_may(duties) THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(format('%s (role %s)', r.duty, r.role_name), ' or '
+                      ORDER BY array_position(duties, r.duty))
+        INTO wanted FROM creditfile_roles r WHERE r.duty = ANY (duties);
+    RAISE EXCEPTION 'creditfile: % needs the duty %; the database user % has no such role',
+            doing, wanted, session_user
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = format('ask the database administrator to run '
+                            '`creditfile db grant %s --as %s`', session_user, duties[1]);
+END
+$$
+"""
+
+_CUSTOMERS_ADDED = """
+CREATE FUNCTION creditfile_check_customers_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF creditfile_may(ARRAY['operator']) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM creditfile_require(ARRAY['clerk', 'operator'], 'adding a customer');
+    IF EXISTS (SELECT 1 FROM added
+               WHERE coalesce(doc::jsonb -> 'assessment', '{}') NOT IN ('{}', 'null')) THEN
+        PERFORM creditfile_require(ARRAY['assessor', 'operator'], 'entering scores');
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+_CUSTOMERS_CHANGED = """
+CREATE FUNCTION creditfile_check_customers_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF creditfile_may(ARRAY['operator']) THEN
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT 1 FROM before_rows o JOIN after_rows n ON n.id = o.id
+               WHERE o.doc::text IS DISTINCT FROM n.doc::text
+                 AND (o.doc::jsonb - 'assessment') IS DISTINCT FROM (n.doc::jsonb - 'assessment'))
+    THEN
+        PERFORM creditfile_require(ARRAY['clerk', 'operator'], 'changing a customer''s card');
+    END IF;
+    IF EXISTS (SELECT 1 FROM before_rows o JOIN after_rows n ON n.id = o.id
+               WHERE o.doc::text IS DISTINCT FROM n.doc::text
+                 AND (o.doc::jsonb -> 'assessment') IS DISTINCT FROM (n.doc::jsonb -> 'assessment'))
+    THEN
+        PERFORM creditfile_require(ARRAY['assessor', 'compliance', 'operator'],
+                                   'changing a customer''s scores');
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+_CUSTOMERS_REMOVED = """
+CREATE FUNCTION creditfile_check_customers_removed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM creditfile_require(ARRAY['clerk', 'operator'], 'removing a customer');
+    RETURN NULL;
+END
+$$
+"""
+
+_HISTORY_ADDED = """
+CREATE FUNCTION creditfile_check_history_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM added WHERE kind IS DISTINCT FROM event ->> 'kind') THEN
+        RAISE EXCEPTION 'creditfile: a history event''s kind must be the kind its record names'
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF EXISTS (SELECT 1 FROM added WHERE kind = 'customer_imported') THEN
+        PERFORM creditfile_require(ARRAY['operator'], 'importing customers');
+    END IF;
+    IF EXISTS (SELECT 1 FROM added WHERE kind = 'regrade_run' AND event ->> 'trigger' IS NULL)
+    THEN
+        PERFORM creditfile_require(ARRAY['operator'], 'a regrade of the archive');
+    END IF;
+    IF EXISTS (SELECT 1 FROM added WHERE kind = 'policy_activated') THEN
+        PERFORM creditfile_require(ARRAY['compliance'], 'activating a policy');
+    END IF;
+    IF EXISTS (SELECT 1 FROM added
+               WHERE kind IN ('personal_data_revealed', 'personal_data_exported')) THEN
+        PERFORM creditfile_require(ARRAY['reveal'], 'revealing personal data');
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+MIGRATION_STATEMENTS: tuple[str, ...] = (
+    """CREATE TABLE creditfile_roles (
+        duty text PRIMARY KEY,
+        role_name text NOT NULL UNIQUE
+    )""",
+    """INSERT INTO creditfile_roles (duty, role_name)
+        SELECT duty, left(current_database(), 48) || '_' || duty
+        FROM unnest(ARRAY['clerk', 'assessor', 'compliance', 'operator', 'auditor', 'reveal'])
+            AS duty""",
+    # The login that wrote an event, not a name the client declares (or a SET ROLE).
+    "ALTER TABLE history ALTER COLUMN db_user SET DEFAULT session_user",
+    _MAY,
+    _REQUIRE,
+    _CUSTOMERS_ADDED,
+    _CUSTOMERS_CHANGED,
+    _CUSTOMERS_REMOVED,
+    _HISTORY_ADDED,
+    """CREATE TRIGGER customers_added_by_duty AFTER INSERT ON customers
+        REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION creditfile_check_customers_added()""",
+    """CREATE TRIGGER customers_changed_by_duty AFTER UPDATE ON customers
+        REFERENCING OLD TABLE AS before_rows NEW TABLE AS after_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION creditfile_check_customers_changed()""",
+    """CREATE TRIGGER customers_removed_by_duty BEFORE DELETE ON customers
+        FOR EACH STATEMENT EXECUTE FUNCTION creditfile_check_customers_removed()""",
+    """CREATE TRIGGER history_added_by_duty AFTER INSERT ON history
+        REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION creditfile_check_history_added()""",
+)
+"""Migration 2: the duties' checks in the server (the roles themselves come with ``db grant``)."""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A database user and the duties it holds in the archive."""
+
+    user: str
+    duties: tuple[str, ...]
+
+
+def role_names(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, str]:
+    """The group role of each duty in this archive: ``{duty: role name}``."""
+    rows = conn.execute("SELECT duty, role_name FROM creditfile_roles").fetchall()
+    return {str(duty): str(role) for duty, role in rows}
+
+
+def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, str]:
+    """Create the duties' group roles that are missing and grant each its privileges.
+
+    Run again by ``db grant`` and after every migration, so that a table a migration adds is
+    granted too. The caller holds a transaction.
+
+    Returns:
+        ``{duty: role name}``.
+    """
+    roles = role_names(conn)
+    existing = {
+        str(row[0])
+        for row in conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(roles.values()),)
+        ).fetchall()
+    }
+    for role in roles.values():
+        if role not in existing:
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+
+    def to(duties: Sequence[str]) -> sql.Composable:
+        return sql.SQL(", ").join(sql.Identifier(roles[d]) for d in duties)
+
+    grants = [
+        ("GRANT CONNECT ON DATABASE {db} TO {to}", READERS),
+        ("GRANT USAGE ON SCHEMA public TO {to}", READERS),
+        (f"GRANT SELECT ON {', '.join(_READ_TABLES)} TO {{to}}", READERS),
+        (f"GRANT SELECT ({_CUSTOMER_COLUMNS}) ON customers TO {{to}}", READERS),
+        ("GRANT UPDATE ON archive_state TO {to}", WRITERS),
+        ("GRANT INSERT (txn, customer_id, kind, event) ON history TO {to}", WRITERS),
+        ("GRANT INSERT ON regrade_runs TO {to}", WRITERS),
+        ("GRANT UPDATE (rev, doc, meta, grading) ON customers TO {to}", WRITERS),
+        ("GRANT INSERT (id, rev, doc, meta, grading) ON customers TO {to}", ("clerk", "operator")),
+        ("GRANT DELETE ON customers TO {to}", ("clerk", "operator")),
+        ("GRANT INSERT, UPDATE ON aliases TO {to}", ("clerk", "operator")),
+        ("GRANT INSERT ON policy_activations TO {to}", ("compliance",)),
+    ]
+    database = conn.execute("SELECT current_database()").fetchone()
+    assert database is not None
+    for statement, duties in grants:
+        conn.execute(sql.SQL(statement).format(db=sql.Identifier(str(database[0])), to=to(duties)))
+    return roles
+
+
+def grant_duties(
+    conn: psycopg.Connection[tuple[object, ...]], location: str, user: str, duties: Sequence[str]
+) -> tuple[dict[str, str], bool]:
+    """Give ``user`` the ``duties`` (creating the login role when missing), in one transaction.
+
+    Returns:
+        ``{duty: role name}`` of the archive, and whether the user was created.
+
+    Raises:
+        StoreError: the database user running it may not create roles or grant them.
+    """
+    try:
+        with conn.transaction():
+            roles = apply_privileges(conn)
+            found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone()
+            if found is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(user)))
+            for duty in duties:
+                conn.execute(
+                    sql.SQL("GRANT {} TO {}").format(
+                        sql.Identifier(roles[duty]), sql.Identifier(user)
+                    )
+                )
+    except pg_errors.InsufficientPrivilege as exc:
+        raise not_an_administrator(location, "db grant", exc) from None
+    return roles, found is None
+
+
+def revoke_duties(
+    conn: psycopg.Connection[tuple[object, ...]], location: str, user: str, duties: Sequence[str]
+) -> dict[str, str]:
+    """Take the ``duties`` from ``user`` (the login role itself is kept).
+
+    Raises:
+        StoreError: no such user, or the database user running it may not revoke roles.
+    """
+    try:
+        with conn.transaction():
+            roles = role_names(conn)
+            found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone()
+            if found is None:
+                raise StoreError(location, f"there is no database user {user!r}; nothing changed")
+            for duty in duties:
+                conn.execute(
+                    sql.SQL("REVOKE {} FROM {}").format(
+                        sql.Identifier(roles[duty]), sql.Identifier(user)
+                    )
+                )
+    except (pg_errors.InsufficientPrivilege, pg_errors.UndefinedObject) as exc:
+        raise not_an_administrator(location, "db revoke", exc) from None
+    return roles
+
+
+def members(conn: psycopg.Connection[tuple[object, ...]]) -> list[Member]:
+    """Every database user holding a duty in this archive, with its duties (``db roles``)."""
+    rows = conn.execute(
+        """SELECT u.rolname, r.duty
+           FROM creditfile_roles r
+           JOIN pg_roles g ON g.rolname = r.role_name
+           JOIN pg_auth_members m ON m.roleid = g.oid
+           JOIN pg_roles u ON u.oid = m.member
+           ORDER BY u.rolname"""
+    ).fetchall()
+    found: dict[str, list[str]] = {}
+    for user, duty in rows:
+        found.setdefault(str(user), []).append(str(duty))
+    return [Member(user, tuple(d for d in DUTIES if d in duties)) for user, duties in found.items()]
+
+
+def refusal(
+    location: str, user: str, doing: str, duties: Sequence[str], exc: pg_errors.Error
+) -> PrivilegeRefusedError:
+    """The server's refusal of ``doing`` as a message naming the duty needed and who to ask.
+
+    A refusal from a duty check (``creditfile_require``) names the duty itself; a plain
+    ``GRANT``'s ("permission denied for table …") is named by what was being done.
+    """
+    primary = exc.diag.message_primary or _first_line(exc)
+    if primary.startswith("creditfile: "):
+        hint = exc.diag.message_hint or "ask the database administrator for the duty"
+        found = [d for d in DUTIES if f" {d} (role " in primary]
+        return PrivilegeRefusedError(
+            location,
+            f"the server refused it: {primary.removeprefix('creditfile: ')}; nothing was "
+            f"written — {hint}",
+            user=user,
+            duties=tuple(found),
+        )
+    if not duties:
+        return PrivilegeRefusedError(
+            location,
+            f"the server refused {user} this {doing} ({primary}): only the archive's owner "
+            "(the database user that ran `db init`) or a superuser may; nothing was written",
+            user=user,
+            duties=(),
+        )
+    return PrivilegeRefusedError(
+        location,
+        f"the server refused {user} this {doing} ({primary}): it needs the duty "
+        f"{' or '.join(duties)}; nothing was written — ask the database administrator to run "
+        f"`creditfile db grant {user} --as {duties[0]}`",
+        user=user,
+        duties=tuple(duties),
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def not_an_administrator(location: str, command: str, exc: BaseException) -> StoreError:
+    """The refusal of an administration command to a user who may not run it."""
+    first = _first_line(exc)
+    return StoreError(
+        location,
+        f"{command} needs a database user that may create and grant roles (CREATEROLE) and "
+        f"owns the archive's tables — the one that ran `db init`, or a superuser; the server "
+        f"said: {first}; nothing was changed",
+    )
