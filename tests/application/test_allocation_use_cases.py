@@ -15,6 +15,7 @@ from creditfile.application.allocation import (
     allocate,
     demand_summary,
     kept_demands,
+    read_demand_file,
 )
 from creditfile.application.opening import open_archive
 from creditfile.policy import Policy
@@ -86,3 +87,9 @@ def test_a_store_without_demand_requests_says_so(default_policy: Policy) -> None
     assert kept_demands(store) == []  # type: ignore[arg-type]
     plan = allocate(store, default_policy, "tower_crane", 5)  # type: ignore[arg-type]
     assert plan["rows"] == [] and plan["left"] == 5
+
+
+@pytest.mark.parametrize("device", ["/dev/full", "/dev/zero"])
+def test_a_demand_sheet_that_is_a_device_is_refused_unread(device: str) -> None:
+    with pytest.raises(DemandError, match="not a regular file"):
+        read_demand_file(device)
