@@ -7,7 +7,7 @@ from typing import Any
 
 from creditfile.document.merging import REVISION_KEY
 from creditfile.document.personal import DEFAULT_PERSONAL_NATURES, without_personal
-from creditfile.store import JSONObject, customer_document
+from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
 
 
 def exported_documents(
@@ -33,3 +33,19 @@ def exported_documents(
         doc[REVISION_KEY] = meta.get("rev") if isinstance(meta, Mapping) else None
         out.append(doc)
     return out
+
+
+def revealed_records(
+    archive: ArchiveStore, actor: str, *, kind: str, detail: Mapping[str, Any]
+) -> Mapping[str, JSONObject]:
+    """Every record with its personal data, the reveal recorded in the history as ``kind``
+    with ``detail``: by the server in the same transaction as the read when the store reveals
+    (PostgreSQL), else by the program before anything is written out.
+
+    Raises:
+        StoreError: the store refused the reveal (the user may not reveal personal data).
+    """
+    if isinstance(archive, RevealingStore):
+        return archive.reveal(None, actor=actor, kind=kind, detail=detail)
+    archive.record_event(None, kind, actor, detail)
+    return archive.records()

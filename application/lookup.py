@@ -21,7 +21,7 @@ from creditfile.document.personal import (
 )
 from creditfile.engine import explain
 from creditfile.policy import CreditfileError, Policy
-from creditfile.store import ArchiveStore, JSONObject, customer_document
+from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
 
 
 class CustomerNotFoundError(CreditfileError):
@@ -175,7 +175,14 @@ def show_customer(
     doc = find_customer(archive, customer_id)
     record = archive.get(customer_id) or {}
     hidden: list[str] = []
-    if has_personal(doc, personal_natures):
+    if include_personal and isinstance(archive, RevealingStore):
+        # Read whole by the server, which records the reveal in the same transaction.
+        revealed = archive.reveal(
+            [customer_id], actor=actor, kind="personal_data_revealed", detail={"via": via}
+        )
+        record = revealed.get(customer_id, record)
+        doc = customer_document(record) if record else doc
+    elif has_personal(doc, personal_natures):
         if include_personal:
             archive.record_event(customer_id, "personal_data_revealed", actor, {"via": via})
         else:

@@ -45,6 +45,7 @@ from creditfile.store.interface import (
     GradeFn,
     JSONObject,
     LineRegradingStore,
+    RevealingStore,
 )
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import Waiting
@@ -94,6 +95,7 @@ __all__ = [
     "RegradeCancelledError",
     "RegradeOutcome",
     "Restored",
+    "RevealingStore",
     "StaleRevisionError",
     "StoreError",
     "Waiting",

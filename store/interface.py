@@ -239,6 +239,27 @@ class LineRegradingStore(ArchiveStore, Protocol):
 
 
 @runtime_checkable
+class RevealingStore(ArchiveStore, Protocol):
+    """A store whose readers get customers without personal data, and the whole records only
+    through a reveal the store itself records (the PostgreSQL archive)."""
+
+    def reveal(
+        self,
+        customer_ids: Sequence[str] | None,
+        *,
+        actor: str,
+        kind: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> dict[str, JSONObject]:
+        """The whole records of ``customer_ids`` (every customer: None), the reveal recorded
+        as ``kind`` with ``detail`` in the same transaction as the read.
+
+        Raises:
+            PrivilegeRefusedError: the user may not reveal personal data.
+        """
+
+
+@runtime_checkable
 class DemandStore(ArchiveStore, Protocol):
     """A store that also keeps demand requests for priority supply (``store.Archive`` does).
 

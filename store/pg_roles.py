@@ -9,7 +9,8 @@ Each archive database has one group role (``NOLOGIN``) per duty, named after the
 - ``operator`` (operations): regrade, import, and everything a clerk or an assessor may do to
   customers;
 - ``auditor``: read everything, history included; change nothing;
-- ``reveal``: read personal data (a privilege of its own, given beside another duty).
+- ``reveal``: read personal data (a privilege of its own, given beside another duty), through
+  ``creditfile_reveal``, which records each reveal (``store.pg_personal``).
 
 Table privileges (``GRANT``) say which tables each duty may touch; what a ``GRANT`` cannot say
 — that a clerk may change a card but not its scores, that only an operator may import or run
@@ -43,7 +44,8 @@ _READ_TABLES = (
     "creditfile_schema",
     "creditfile_roles",
 )
-_CUSTOMER_COLUMNS = "id, pos, rev, doc, meta, grading"
+_READ_TABLES_ADDED = ("customer_cards",)  # migration 3: customers without personal data
+_CUSTOMER_COLUMNS = "id, pos, rev, meta, grading"  # ``doc`` only through ``creditfile_reveal``
 
 _MAY = """
 CREATE FUNCTION creditfile_may(duties text[]) RETURNS boolean
@@ -226,10 +228,13 @@ def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, 
         return sql.SQL(", ").join(sql.Identifier(roles[d]) for d in duties)
 
     grants = [
+        ("REVOKE SELECT (doc) ON customers FROM {to}", READERS),  # granted by schema 2
         ("GRANT CONNECT ON DATABASE {db} TO {to}", READERS),
         ("GRANT USAGE ON SCHEMA public TO {to}", READERS),
         (f"GRANT SELECT ON {', '.join(_READ_TABLES)} TO {{to}}", READERS),
         (f"GRANT SELECT ({_CUSTOMER_COLUMNS}) ON customers TO {{to}}", READERS),
+        (f"GRANT SELECT ON {', '.join(_READ_TABLES_ADDED)} TO {{to}}", READERS),
+        ("GRANT EXECUTE ON FUNCTION creditfile_reveal(text[], json) TO {to}", ("reveal",)),
         ("GRANT UPDATE ON archive_state TO {to}", WRITERS),
         ("GRANT INSERT (txn, customer_id, kind, event) ON history TO {to}", WRITERS),
         ("GRANT INSERT ON regrade_runs TO {to}", WRITERS),

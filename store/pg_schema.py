@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from creditfile.store import pg_roles
+from creditfile.store import pg_personal, pg_roles
 from creditfile.store.errors import StoreError
 
 
@@ -104,6 +104,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         2,
         "duties the server enforces (clerk, assessor, compliance, operator, auditor, reveal)",
         pg_roles.MIGRATION_STATEMENTS,
+    ),
+    Migration(
+        3,
+        "personal data read only through a reveal the server records",
+        pg_personal.MIGRATION_STATEMENTS,
     ),
 )
 

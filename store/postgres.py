@@ -57,6 +57,7 @@ from creditfile.store.errors import (
     ArchiveWriteError,
     CustomerMissingError,
     ForeignCustomersError,
+    PrivilegeRefusedError,
     RegradeCancelledError,
     StaleRevisionError,
     StoreError,
@@ -129,6 +130,10 @@ class PostgresArchive:
         self._mutex = threading.RLock()
         self._cached: tuple[int, Records] | None = None
         self._audit: Conn | None = None
+        row = conn.execute("SELECT has_column_privilege('customers', 'doc', 'SELECT')").fetchone()
+        # Whoever may not read whole documents reads them without personal data (the view).
+        self._whole = bool(row and row[0])
+        self._table = "customers" if self._whole else "customer_cards"
 
     @classmethod
     def open(
@@ -250,7 +255,22 @@ class PostgresArchive:
             return {str(a): str(b) for a, b in rows.fetchall()}
 
     def content(self) -> ArchiveContent:
-        """Everything the archive holds, read in one snapshot (for ``db copy``)."""
+        """Everything the archive holds, read in one snapshot (for ``db copy``).
+
+        Raises:
+            PrivilegeRefusedError: the user may not read personal data whole (only the owner
+                copies an archive).
+        """
+        if not self._whole:
+            user = str(self._conn.info.user)
+            raise PrivilegeRefusedError(
+                self._url,
+                f"db copy reads every customer whole, personal data included; the database "
+                f"user {user} may read them only through a reveal — copy as the archive's "
+                "owner (the user that ran `db init`); nothing was copied",
+                user=user,
+                duties=(),
+            )
         with self._mutex, self._errors("read"), self._snapshot():
             return ArchiveContent(
                 records=self._load(self._live()),
@@ -547,6 +567,36 @@ class PostgresArchive:
                 self._audit = connect(self._url)
             self._append(self._audit, None, [{**event, "at": now_text()}])
 
+    def reveal(
+        self,
+        customer_ids: Sequence[str] | None,
+        *,
+        actor: str,
+        kind: str,
+        detail: Mapping[str, Any] | None = None,
+    ) -> dict[str, dict[str, Any]]:
+        """The records of ``customer_ids`` (every customer: None) with their personal data,
+        read by the server's ``creditfile_reveal``, which records the reveal (``kind``:
+        ``personal_data_revealed`` or ``personal_data_exported``, with ``detail``) in the
+        history in the same transaction, under the database login, when any of them holds
+        personal data.
+
+        Raises:
+            PrivilegeRefusedError: the user does not hold the ``reveal`` duty; nothing was read.
+        """
+        one = customer_ids[0] if customer_ids is not None and len(customer_ids) == 1 else None
+        event = _stamped(
+            {**(detail or {}), "kind": kind, "customer_id": one, "actor": actor, "at": now_text()},
+            None,
+        )
+        ids = None if customer_ids is None else list(customer_ids)
+        with self._mutex, self._errors("reveal of personal data", ("reveal",)):
+            rows = self._live().execute(
+                "SELECT id, doc, meta, grading FROM creditfile_reveal(%s, %s)",
+                (ids, _encode(event)),
+            )
+            return {str(cid): _record(doc, meta, grading) for cid, doc, meta, grading in rows}
+
     def load_content(self, content: ArchiveContent) -> None:
         """Fill an empty archive with ``content`` as it is: records with their revisions and
         gradings, the history event by event, policies, aliases (``db copy``).
@@ -689,10 +739,10 @@ class PostgresArchive:
     def _load(self, conn: Conn, ids: Sequence[str] | None = None) -> Records:
         """Records by id in stored order: all, or those of ``ids`` that exist."""
         if ids is None:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM customers ORDER BY pos")
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM {self._table} ORDER BY pos")
         else:
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM customers WHERE id = ANY(%s) ORDER BY pos",
+                f"SELECT {_COLUMNS} FROM {self._table} WHERE id = ANY(%s) ORDER BY pos",
                 (list(ids),),
             )
         return {str(cid): _record(doc, meta, grading) for cid, doc, meta, grading in rows}

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from creditfile.application.exporting import exported_documents
+from creditfile.application.exporting import exported_documents, revealed_records
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
 
@@ -49,16 +49,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
         check_output(args.out, archive=env.db_path)  # before the archive is read
     archive = env.archive()
     natures = env.policy().personal_natures
-    docs = exported_documents(
-        archive.records(), include_personal=args.include_personal, personal_natures=natures
-    )
+    records = archive.records()
     if args.include_personal:
-        archive.record_event(
-            None,
-            "personal_data_exported",
+        records = revealed_records(
+            archive,
             env.actor,
-            {"customers": len(docs), "out": args.out or "stdout"},
+            kind="personal_data_exported",
+            detail={"customers": len(records), "out": args.out or "stdout"},
         )
+    docs = exported_documents(
+        records, include_personal=args.include_personal, personal_natures=natures
+    )
     if fmt == "xlsx":
         from creditfile.spreadsheets.reading import write_customers_xlsx
 

@@ -97,3 +97,35 @@ def test_grant_revoke_and_roles_from_the_command_line(
     stranger = run("list", env=_as(pg_url, "nobody_at_all"))
     assert stranger.returncode == 1 and no_traceback(stranger)
     assert "cannot connect" in stranger.stderr or "creditfile db grant" in stranger.stderr
+
+
+def test_personal_data_is_shown_only_through_a_reveal_the_server_records(
+    run: Run, pg_url: str, tmp_path: Path
+) -> None:
+    owner = {"CREDITFILE_DB": pg_url}
+    _ok(run("db", "init", env=owner))
+    person = {
+        "id": "P1", "name": "王敏", "nature": "individual",
+        "contact": {"phone": "13800000000", "address": "武汉市解放大道100号"},
+        "profile": {"person": {"age": 45, "id_number": "11010519491231002X"}},
+    }  # fmt: skip
+    source = tmp_path / "person.jsonl"
+    source.write_text(json.dumps(person, ensure_ascii=False), "utf-8")
+    _ok(run("import", str(source), env=owner))
+    database = pg_url.rsplit("/", 1)[-1]
+    _ok(run("db", "grant", f"{database}_c", "--as", "clerk", env=owner))
+    _ok(run("db", "grant", f"{database}_r", "--as", "clerk", "--as", "reveal", env=owner))
+    clerk, revealer = _as(pg_url, f"{database}_c"), _as(pg_url, f"{database}_r")
+    shown = _ok(run("show", "P1", env=clerk))
+    assert "13800000000" not in shown and "1101**********002X" in shown
+    _refused(run("show", "P1", "--include-personal", env=clerk), "reveal")
+    out = tmp_path / "all.json"
+    _refused(run("export", "--include-personal", "--out", str(out), env=clerk), "reveal")
+    assert not out.exists()
+    assert "13800000000" in _ok(run("show", "P1", "--include-personal", env=revealer))
+    _ok(run("export", "--include-personal", "--out", str(out), env=revealer))
+    assert "11010519491231002X" in out.read_text("utf-8")
+    events = json.loads(_ok(run("history", "P1", "--json", env=clerk)))
+    assert [e["kind"] for e in events][-1] == "personal_data_revealed"
+    everything = json.loads(_ok(run("history", "--json", env=clerk)))
+    assert [e["kind"] for e in everything][-1] == "personal_data_exported"
