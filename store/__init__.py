@@ -40,11 +40,13 @@ from creditfile.store.errors import (
 from creditfile.store.interface import (
     AmendFn,
     ArchiveStore,
+    Changes,
     DemandStore,
     GradeAfter,
     GradeFn,
     JSONObject,
     LineRegradingStore,
+    ListeningStore,
     RevealingStore,
 )
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
@@ -71,6 +73,7 @@ __all__ = [
     "ArchiveUnreadableError",
     "ArchiveWriteError",
     "AtomicJSONStorage",
+    "Changes",
     "CustomerLines",
     "CustomerMissingError",
     "CustomerWrite",
@@ -89,6 +92,7 @@ __all__ = [
     "LineShare",
     "LinesRegrade",
     "LinesUnreadable",
+    "ListeningStore",
     "OnBatch",
     "PrivilegeRefusedError",
     "ReadBatch",

@@ -238,6 +238,26 @@ class LineRegradingStore(ArchiveStore, Protocol):
         when the store cannot: the caller then uses ``regrade``."""
 
 
+class Changes(Protocol):
+    """A feed of the writes committed to an archive (see ``ListeningStore.listen``)."""
+
+    def wait(self, timeout: float) -> list[JSONObject]:
+        """The writes committed since the last call (``{"txn", "kinds", "customers",
+        "events"}``; ``customers`` None when too many to list), waiting up to ``timeout``
+        seconds for the first; empty when there was none."""
+
+    def close(self) -> None:
+        """Stop listening."""
+
+
+@runtime_checkable
+class ListeningStore(ArchiveStore, Protocol):
+    """A store that tells of other people's writes as they commit (PostgreSQL's NOTIFY)."""
+
+    def listen(self) -> Changes:
+        """A feed of the writes anyone commits from now on."""
+
+
 @runtime_checkable
 class RevealingStore(ArchiveStore, Protocol):
     """A store whose readers get customers without personal data, and the whole records only

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from creditfile.store import pg_personal, pg_roles
+from creditfile.store import pg_notify, pg_personal, pg_roles
 from creditfile.store.errors import StoreError
 
 
@@ -109,6 +109,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "personal data read only through a reveal the server records",
         pg_personal.MIGRATION_STATEMENTS,
+    ),
+    Migration(
+        4,
+        "every committed write notifies listeners (LISTEN creditfile_changes)",
+        pg_notify.MIGRATION_STATEMENTS,
     ),
 )
 

@@ -64,6 +64,7 @@ from creditfile.store.errors import (
 )
 from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
 from creditfile.store.locking import Waiting
+from creditfile.store.pg_notify import ChangeFeed
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 Records = dict[str, dict[str, Any]]
@@ -566,6 +567,15 @@ class PostgresArchive:
             if self._audit is None or self._audit.closed:
                 self._audit = connect(self._url)
             self._append(self._audit, None, [{**event, "at": now_text()}])
+
+    def listen(self) -> ChangeFeed:
+        """A feed of the writes anyone commits to the archive from now on (LISTEN/NOTIFY), on
+        a connection of its own; close it when done.
+
+        Raises:
+            StoreError: no connection to the server.
+        """
+        return ChangeFeed(connect(self._url))
 
     def reveal(
         self,
