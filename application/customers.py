@@ -250,7 +250,7 @@ def stamp_assessment(
     old = old if isinstance(old, Mapping) else {}
     if not isinstance(new, Mapping):
         return dict(after)
-    items = [item.key for item in policy.manual_items]
+    items = [item.key for item in policy.entered_items]
     if all(old.get(key) == new.get(key) for key in items):
         return dict(after)
     stamped = dict(new)

@@ -10,7 +10,7 @@ from typing import Any
 from creditfile.engine.grading import grade_archive
 from creditfile.policy.model import Policy
 
-CHECKED_FIELDS = ("status", "grade", "total", "lifecycle", "stage", "tier", "flags")
+CHECKED_FIELDS = ("status", "grade", "total", "lifecycle", "stage", "tier", "flags", "overrides")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,9 @@ def run_suite(
 ) -> SuiteResult:
     """Grade ``customers`` as one archive and compare with ``expectations`` by customer id.
 
-    An expectation may give any of status, grade, total, lifecycle, stage, tier, flags, and
-    ``items`` (points per item key); absent fields are not checked.
+    An expectation may give any of status, grade, total, lifecycle, stage, tier, flags,
+    ``overrides`` (the ids of the overrides that held, in order) and ``items`` (points per item
+    key); absent fields are not checked.
     """
     gradings = grade_archive(customers, policy, as_of)
     names = {str(c.get("id")): c.get("name") for c in customers}
@@ -107,6 +108,8 @@ def _flatten(expected: Mapping[str, Any]) -> list[tuple[str, Any]]:
 def _lookup(grading: Mapping[str, Any], key: str) -> Any:
     if key.startswith("items."):
         return grading["items"].get(key.removeprefix("items."))
+    if key == "overrides":
+        return [record["id"] for record in grading.get("overrides", ())]
     return grading.get(key)
 
 

@@ -116,7 +116,7 @@ def _entry_reasons(
     policy, other = (new_policy, old_policy) if stranded else (old_policy, new_policy)
     failing, passing = (new, old) if stranded else (old, new)
     reasons = []
-    for item in policy.manual_items:
+    for item in policy.entered_items:
         if failing["items"].get(item.key) is not None:
             continue
         if passing["items"].get(item.key) is None and item.key in passing["items"]:
@@ -183,12 +183,17 @@ def _points_reasons(
                 cause += f": new customers {months[0]} → {months[1]} months"
         rise = before is None or (after is not None and after > before)
         group = f"{label} points {'rise' if rise else 'fall'}"
+        # A bands item says which band: with the customer's value, and grouped by band alone.
+        grouped = cause
+        if item_new is not None and item_new.method == "bands":
+            cause = ", ".join(filter(None, (cause, _band_cause(new, item_new, True))))
+            grouped = ", ".join(filter(None, (grouped, _band_cause(new, item_new, False))))
         reasons.append(
             _reason(
                 "points",
                 key,
                 f"{change} ({cause})" if cause else change,
-                f"{group} ({cause})" if cause else group,
+                f"{group} ({grouped})" if grouped else group,
             )
         )
     return reasons
@@ -210,8 +215,14 @@ def _points_cause(
     if old.get("lifecycle") != new.get("lifecycle"):
         causes.append(f"now {new.get('lifecycle')}, was {old.get('lifecycle')}")
     if after.method == "relative_to_max":
-        fact = after.fact or "cumulative_lease_amount"
-        top_old, top_new = old.get("tops", {}).get(fact), new.get("tops", {}).get(fact)
+        if before.window_months != after.window_months:
+            causes.append(
+                f"window {_months(before.window_months)} → {_months(after.window_months)}"
+            )
+        if before.scale != after.scale:
+            causes.append(f"scale {before.scale} → {after.scale}")
+        top_old = old.get("tops", {}).get(before.amount_key)
+        top_new = new.get("tops", {}).get(after.amount_key)
         if top_old != top_new and new.get("lifecycle") == "established":
             causes.append(f"archive-wide top {_money(top_old)} → {_money(top_new)}")
         not_established = "established" not in (old.get("lifecycle"), new.get("lifecycle"))
@@ -225,6 +236,22 @@ def _points_cause(
     if before.method != after.method:
         causes.append(f"method {before.method} → {after.method}")
     return ", ".join(causes)
+
+
+def _band_cause(grading: Mapping[str, Any], item: ScoringItem, with_value: bool) -> str:
+    """Why a bands item has its points: the entry that took their place, or the band."""
+    entry = next((o for o in grading.get("overrides", []) if o.get("item") == item.key), None)
+    if entry is not None:
+        entered, computed = _points(entry["entered"]), _points(entry["computed"])
+        if with_value:
+            return f"{entered} entered in place of the bands' {computed}"
+        return "entered in place of the bands"
+    value = grading.get("inputs", {}).get(item.key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"bands of {item.fact}"
+    band = next((b for b in reversed(item.bands) if value >= b.min), item.bands[0])
+    shown = f" {value:,g}" if with_value else ""
+    return f"{item.fact}{shown} → band {band.range_text()}: {band.points:g}"
 
 
 def _threshold_reason(
@@ -330,6 +357,10 @@ def _points(value: Any) -> str:
     if value is None:
         return "—"
     return f"{float(value):g}"
+
+
+def _months(window: int | None) -> str:
+    return "all leases" if window is None else f"last {window} months"
 
 
 def _money(value: Any) -> str:

@@ -36,7 +36,7 @@ def explain(
     """
     if tops is None:
         tops = archive_tops_for(docs if docs is not None else [doc], policy, as_of)
-    facts = compute_facts(doc, as_of, policy.new_customer_months)
+    facts = compute_facts(doc, as_of, policy.new_customer_months, policy.windows)
     grading = grade_customer(doc, policy, as_of, tops, facts)
     grade = grading["grade"]
     tier = next((t for t in policy.tiers if t.key == grading["tier"]), None)
@@ -47,17 +47,30 @@ def explain(
         "nature_label": policy.nature_label(str(doc.get("nature"))),
         "policy": {"version": policy.version, "sha256": policy.sha256, "name": policy.name},
         "grading": grading,
-        "items": [_item_row(item, grading, tops, policy) for item in policy.scoring],
+        "items": [
+            _item_row(item, grading, tops, policy, doc.get("assessment")) for item in policy.scoring
+        ],
         "band": _band(grading["total"], grade, policy),
         "grade_label": policy.grade_named(grade).label if grade else None,
         "tier_label": tier.label if tier else None,
-        "privileges": dict(policy.privileges.get(grade, {})) if grade else {},
+        "privileges": policy.terms(grade, str(doc.get("nature"))) if grade else {},
+        # The nature whose refined terms apply (None: the grade's own terms).
+        "terms_nature": _refined(policy, grade, doc.get("nature")),
         "facts": facts.values,
     }
 
 
+def _refined(policy: Policy, grade: str | None, nature: object) -> str | None:
+    refined = policy.nature_privileges.get(grade or "", {})
+    return nature if isinstance(nature, str) and nature in refined else None
+
+
 def _item_row(
-    item: ScoringItem, grading: Mapping[str, Any], tops: Mapping[str, Decimal], policy: Policy
+    item: ScoringItem,
+    grading: Mapping[str, Any],
+    tops: Mapping[str, Decimal],
+    policy: Policy,
+    entered: Any,
 ) -> dict[str, Any]:
     points = grading["items"].get(item.key)
     lost = (
@@ -73,11 +86,21 @@ def _item_row(
         "input": grading["inputs"].get(item.key),
         "points": points,
         "lost": lost,
-        "clause": _clause(item, tops, grading["lifecycle"]),
+        "clause": _banded_clause(item, grading, entered)
+        if item.method == "bands"
+        else _clause(item, tops, grading["lifecycle"]),
         # What a computed item is measured against, so a reader can word the clause itself.
         "top": None
         if item.method == "manual"
-        else as_number(tops.get(item.fact or "", Decimal(0))),
+        else as_number(tops.get(item.amount_key, Decimal(0))),
+        "fact": item.fact,
+        "bands": [{"range": b.range_text(), "points": b.points} for b in item.bands],
+        "band": _band_of(item, grading),
+        "manual_override": item.manual_override,
+        "guidance": [{"points": g.points, "text": g.text} for g in item.guidance],
+        "guidance_level": _level(item, entered),
+        "window_months": item.window_months,
+        "scale": item.scale,
         "new_customer_points": item.new_customer_points,
         "prospective_customer_points": item.prospective_customer_points,
         "lifecycle": grading["lifecycle"],
@@ -87,15 +110,64 @@ def _item_row(
 def _clause(item: ScoringItem, tops: Mapping[str, Decimal], lifecycle: str) -> str:
     if item.method == "manual":
         return f"entered by the assessor, 0–{item.weight:g} points"
-    top = tops.get(item.fact or "", Decimal(0))
+    top = tops.get(item.amount_key, Decimal(0))
+    fact = str(item.fact)
+    if item.window_months is not None:
+        fact += f" over the last {item.window_months} months"
     if lifecycle != "established":
         return (
             f"{lifecycle} customer: a fixed {item.fixed_points(lifecycle):g} points "
-            f"(established customers get {item.weight:g} × {item.fact} / the highest)"
+            f"(established customers get {item.weight:g} × {_scaled(item.scale, fact)} / "
+            "the highest)"
         )
     if top <= 0:
-        return f"no established customer has any {item.fact}: 0 points"
-    return f"{item.weight:g} × {item.fact} / {as_number(top):,.2f} (the highest among established)"
+        return f"no established customer has any {fact}: 0 points"
+    shown = _scaled(item.scale, f"{as_number(top):,.2f}")
+    return (
+        f"{item.weight:g} × {_scaled(item.scale, fact)} / {shown} (the highest among established)"
+    )
+
+
+def _scaled(scale: str, what: str) -> str:
+    return {"sqrt": f"√({what})", "log": f"ln(1 + {what})"}.get(scale, what)
+
+
+def _level(item: ScoringItem, entered: Any) -> float | None:
+    """The points of the guidance level the assessor's entry reaches, if any."""
+    entry = entered.get(item.key) if isinstance(entered, Mapping) else None
+    level = item.guidance_level(entry)
+    return None if level is None else level.points
+
+
+def _band_of(item: ScoringItem, grading: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The band a bands item's value fell in, and the entry that took its place if any."""
+    value = grading["inputs"].get(item.key)
+    if item.method != "bands" or not isinstance(value, int | float):
+        return None
+    band = next(b for b in reversed(item.bands) if value >= b.min)
+    entry = next((o for o in grading["overrides"] if o.get("item") == item.key), None)
+    return {
+        "range": band.range_text(),
+        "points": band.points,
+        "entered": None if entry is None else entry["entered"],
+    }
+
+
+def _banded_clause(item: ScoringItem, grading: Mapping[str, Any], entered: Any) -> str:
+    value = grading["inputs"].get(item.key)
+    table = "; ".join(f"{b.range_text()} → {b.points:g}" for b in item.bands)
+    band = next(b for b in reversed(item.bands) if value >= b.min)
+    found = f"{item.fact} {value:,g} → band {band.range_text()}: {band.points:g} points"
+    entry = next((o for o in grading["overrides"] if o.get("item") == item.key), None)
+    if entry is not None:
+        found = f"entered by the assessor: {entry['entered']:g} in place of the bands' ({found})"
+    elif item.manual_override:
+        found += "; an assessor's entry may take its place"
+    elif isinstance(entered, Mapping) and entered.get(item.key) is not None:
+        entry = entered[item.key]
+        shown = f"{entry:g}" if type(entry) in (int, float) else repr(entry)
+        found += f"; the entry {shown} is not used (the policy allows no override)"
+    return f"{found} (bands: {table})"
 
 
 def _band(total: float | None, grade: str | None, policy: Policy) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,8 +44,11 @@ def money(value: object) -> Decimal:
 _ZERO = Decimal(0)
 
 
-def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int) -> CustomerFacts:
-    """Every documented fact of ``doc`` at ``as_of`` (see ``policy.fact_catalogue.FACTS``)."""
+def compute_facts(
+    doc: Mapping[str, Any], as_of: date, new_customer_months: int, windows: Iterable[int] = ()
+) -> CustomerFacts:
+    """Every documented fact of ``doc`` at ``as_of`` (see ``policy.fact_catalogue.FACTS``),
+    and for each of ``windows`` (months) the cumulative lease amount over that window."""
     every = leases_of(doc)
     leases = counted_leases(doc, every)
     cumulative = outstanding = _ZERO
@@ -73,7 +76,20 @@ def compute_facts(doc: Mapping[str, Any], as_of: date, new_customer_months: int)
         "max_overdue_days": _max_overdue(leases) if outstanding else 0,
     }
     amounts = {"cumulative_lease_amount": cumulative, "outstanding_amount": outstanding}
+    for months in windows:
+        amounts[f"cumulative_lease_amount_last_{months}_months"] = _within(leases, as_of, months)
     return CustomerFacts(values, amounts, first)
+
+
+def _within(leases: list[Mapping[str, Any]], as_of: date, months: int) -> Decimal:
+    """The amounts of the leases started less than ``months`` whole months before ``as_of``
+    (months counted as for new customers), and not after it."""
+    total = _ZERO
+    for lease in leases:
+        start = parse_date(lease.get("start"))
+        if start is not None and start <= as_of and whole_months(start, as_of) < months:
+            total += money(lease.get("amount"))
+    return total
 
 
 def _sources(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:

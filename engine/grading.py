@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from creditfile.engine.facts import CustomerFacts, compute_facts
 from creditfile.engine.numbers import as_number
@@ -38,8 +38,8 @@ def grade_archive(
 
 def facts_of(docs: Sequence[Mapping[str, Any]], policy: Policy, as_of: date) -> list[CustomerFacts]:
     """The first round of grading: every document's facts (their tops are the archive's)."""
-    months = policy.new_customer_months
-    return [compute_facts(doc, as_of, months) for doc in docs]
+    months, windows = policy.new_customer_months, policy.windows
+    return [compute_facts(doc, as_of, months, windows) for doc in docs]
 
 
 def grade_with_tops(
@@ -77,7 +77,7 @@ def grade_customer(
 ) -> dict[str, Any]:
     """Grade one customer given the archive-wide ``tops`` (see ``archive_tops_for``)."""
     if facts is None:
-        facts = compute_facts(doc, as_of, policy.new_customer_months)
+        facts = compute_facts(doc, as_of, policy.new_customer_months, policy.windows)
     scores = score_items(doc, facts, policy, tops)
     reasons = [s.problem for s in scores if s.problem]
     grading: dict[str, Any] = {
@@ -90,7 +90,7 @@ def grade_customer(
         "lifecycle": facts.values["lifecycle"],
         "stage": facts.values["stage"],
         "tier": None,
-        "overrides": [],
+        "overrides": [_entry_override(s) for s in scores if s.replaced is not None],
         "flags": [],
         "reasons": reasons,
         "tops": {fact: as_number(top) for fact, top in tops.items()},
@@ -101,6 +101,24 @@ def grade_customer(
         _apply_grade(grading, scores, facts, policy)
     grading["tier"] = _tier(facts.values, policy, reasons)
     return grading
+
+
+def _entry_override(score: ItemScore) -> dict[str, Any]:
+    """The record of an assessor's entry that took the place of a bands item's points."""
+    # Only scores with both an entry and the bands' points they replaced come here; abs():
+    # an entry of -0.0 is the entry 0, and reads so.
+    entered = abs(as_number(cast(Decimal, score.points)))
+    computed = as_number(cast(Decimal, score.replaced))
+    return {
+        "id": f"entered:{score.item.key}",
+        "reason": (
+            f"{score.item.label}: {entered:g} points entered by the assessor in place of the "
+            f"bands' {computed:g}"
+        ),
+        "item": score.item.key,
+        "entered": entered,
+        "computed": computed,
+    }
 
 
 def _apply_grade(
@@ -147,7 +165,7 @@ def _apply_override(
 
 
 def _utilisation(facts: CustomerFacts, policy: Policy, grade: str) -> float | None:
-    limit = policy.privileges.get(grade, {}).get("credit_limit")
+    limit = policy.terms(grade, facts.values["nature"]).get("credit_limit")
     if not isinstance(limit, int | float) or limit <= 0:
         return None
     return float(facts.amounts["outstanding_amount"]) / float(limit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from creditfile.engine.facts import CustomerFacts
 from creditfile.engine.numbers import round_half_up, to_decimal
@@ -13,12 +13,14 @@ from creditfile.policy.model import Grade, Policy, ScoringItem
 
 
 class ItemScore(NamedTuple):
-    """One item's input and points; ``problem`` says why an entry could not be scored."""
+    """One item's input and points; ``problem`` says why an entry could not be scored;
+    ``replaced`` holds the bands' points when an assessor's entry overrode them."""
 
     item: ScoringItem
     input: Any
     points: Decimal | None
     problem: str | None = None
+    replaced: Decimal | None = None
 
 
 def score_items(
@@ -31,6 +33,8 @@ def score_items(
     for item in policy.scoring:
         if item.method == "manual":
             scores.append(_manual(item, entered.get(item.key), policy.rounding))
+        elif item.method == "bands":
+            scores.append(_banded(item, facts, entered, policy.rounding))
         else:
             scores.append(_relative(item, facts, tops, policy.rounding))
     return scores
@@ -75,21 +79,44 @@ def _entry_problem(item: ScoringItem, value: object) -> str:
 def _relative(
     item: ScoringItem, facts: CustomerFacts, tops: Mapping[str, Decimal], places: int
 ) -> ItemScore:
-    fact = item.fact or "cumulative_lease_amount"
-    amount = facts.amounts.get(fact)
-    if amount is None:
-        amount = to_decimal(facts.values.get(fact) or 0)
+    key = item.amount_key
+    amount = _fact_amount(facts, key)
     if facts.values["lifecycle"] != "established":
         fixed = item.fixed_points(facts.values["lifecycle"])
         return ItemScore(item, float(amount), _fixed_points(fixed, places))
-    top = tops.get(fact, _ZERO)
+    top = tops.get(key, _ZERO)
     if top <= 0:
         return ItemScore(item, float(amount), _fixed_points(0, places))
-    points = _weight(item.weight) * amount / top
+    points = _weight(item.weight) * _share(item.scale, amount, top)
     return ItemScore(item, float(amount), round_half_up(points, places))
 
 
+def _share(scale: str, amount: Decimal, top: Decimal) -> Decimal:
+    """The amount's share of the top on the item's scale: 0 for nothing, 1 for the top."""
+    if scale == "sqrt":
+        return amount.sqrt() / top.sqrt()
+    if scale == "log":
+        return (amount + 1).ln() / (top + 1).ln()
+    return amount / top
+
+
 _ZERO = Decimal(0)
+
+
+def _banded(
+    item: ScoringItem, facts: CustomerFacts, entered: Mapping[str, Any], places: int
+) -> ItemScore:
+    value = _fact_amount(facts, cast(str, item.fact))  # a bands item always names its fact
+    # The policy check makes the bands contiguous from 0, so the band is the last one starting
+    # at or below the value (facts are never negative).
+    band = next(b for b in reversed(item.bands) if value >= _weight(b.min))
+    points = _fixed_points(band.points, places)
+    if not item.manual_override or entered.get(item.key) is None:
+        return ItemScore(item, float(value), points)
+    entry = _manual(item, entered[item.key], places)
+    if entry.points is None:
+        return ItemScore(item, float(value), None, entry.problem)
+    return ItemScore(item, float(value), entry.points, None, points)
 
 
 def _exact_fixed_points(points: float, places: int) -> Decimal:
@@ -104,14 +131,11 @@ def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, De
     """For each relative_to_max fact, the highest value among established customers."""
     tops: dict[str, Decimal] = {}
     for item in policy.scoring:
-        if item.method != "relative_to_max" or item.fact is None or item.fact in tops:
+        key = item.amount_key
+        if item.method != "relative_to_max" or key in tops:
             continue
-        tops[item.fact] = max(
-            (
-                _fact_amount(f, item.fact)
-                for f in all_facts
-                if f.values["lifecycle"] == "established"
-            ),
+        tops[key] = max(
+            (_fact_amount(f, key) for f in all_facts if f.values["lifecycle"] == "established"),
             default=Decimal(0),
         )
     return tops

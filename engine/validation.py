@@ -359,8 +359,11 @@ class CustomerValidator:
 
     def __init__(self, policy: Policy) -> None:
         self.natures = dict(policy.natures)
-        self.weights = {item.key: float(item.weight) for item in policy.manual_items}
-        self.computed = {item.key for item in policy.scoring if item.method != "manual"}
+        # A bands item's entry is kept even where the policy lets no entry override the bands
+        # (an item that was manual before): it is checked, and explain says it is not used.
+        entered = [i for i in policy.scoring if i.method in ("manual", "bands")]
+        self.weights = {item.key: float(item.weight) for item in entered}
+        self.computed = {item.key for item in policy.scoring if item.key not in self.weights}
         self._labels = {label: key for key, label in self.natures.items()}
         self.items = dict(policy.item_categories)
         self.personal_natures = policy.personal_natures

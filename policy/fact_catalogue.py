@@ -19,6 +19,8 @@ class FactSpec:
     description: str
     scopes: tuple[Scope, ...] = ("tier", "override")
     values: tuple[str, ...] = ()
+    whole: bool = False
+    """True for whole-number facts (counts, days, months): a range may end at ``max``."""
 
 
 LIFECYCLES = ("established", "new", "prospective")
@@ -31,13 +33,20 @@ FACTS: tuple[FactSpec, ...] = (
         False,
         "Sum of `amount` over the customer's non-cancelled leases, CNY.",
     ),
-    FactSpec("lease_count", "number", False, "Number of non-cancelled leases."),
-    FactSpec("active_lease_count", "number", False, "Number of leases with status `active`."),
+    FactSpec("lease_count", "number", False, "Number of non-cancelled leases.", whole=True),
+    FactSpec(
+        "active_lease_count",
+        "number",
+        False,
+        "Number of leases with status `active`.",
+        whole=True,
+    ),
     FactSpec(
         "months_since_first_trade",
         "number",
         True,
         "Whole months from the first trade to the as-of date; null for a prospect.",
+        whole=True,
     ),
     FactSpec(
         "lifecycle",
@@ -65,12 +74,14 @@ FACTS: tuple[FactSpec, ...] = (
         "number",
         True,
         "Days from `assessment.assessed_on` to the as-of date; null if never assessed.",
+        whole=True,
     ),
     FactSpec(
         "days_since_agency_report",
         "number",
         True,
         "Days since the newest `agency_investigation` source; null if there is none.",
+        whole=True,
     ),
     FactSpec(
         "outstanding_amount",
@@ -83,6 +94,7 @@ FACTS: tuple[FactSpec, ...] = (
         "number",
         False,
         "The largest `overdue_days` of any lease with money outstanding; 0 if none.",
+        whole=True,
     ),
     FactSpec(
         "total_score",

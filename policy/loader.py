@@ -15,7 +15,9 @@ from creditfile.policy.conditions import compile_condition
 from creditfile.policy.errors import PolicyError, PolicyProblem
 from creditfile.policy.meaning import meaning_problems
 from creditfile.policy.model import (
+    Band,
     Grade,
+    Guidance,
     Investigation,
     Override,
     Policy,
@@ -137,7 +139,19 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
         grades=grades,
         below_lowest=Grade(below["name"], below.get("label", below["name"]), None),
         privileges=MappingProxyType(
-            {k: MappingProxyType(dict(v)) for k, v in data["privileges"].items()}
+            {
+                k: MappingProxyType({t: x for t, x in v.items() if t != "by_nature"})
+                for k, v in data["privileges"].items()
+            }
+        ),
+        nature_privileges=MappingProxyType(
+            {
+                k: MappingProxyType(
+                    {n: MappingProxyType(dict(t)) for n, t in v["by_nature"].items()}
+                )
+                for k, v in data["privileges"].items()
+                if v.get("by_nature")
+            }
         ),
         tiers=tuple(
             Tier(
@@ -205,6 +219,21 @@ def _item(item: Mapping[str, Any]) -> ScoringItem:
         item.get("fact"),
         None if points is None else float(points),
         None if prospective is None else float(prospective),
+        tuple(_band(band) for band in item.get("bands") or ()),
+        bool(item.get("manual_override", False)),
+        item.get("window_months"),
+        item.get("scale", "linear"),
+        tuple(Guidance(float(g["points"]), str(g["text"])) for g in item.get("guidance") or ()),
+    )
+
+
+def _band(band: Mapping[str, Any]) -> Band:
+    upper, below = band.get("max"), band.get("below")
+    return Band(
+        float(band["min"]),
+        float(band["points"]),
+        None if upper is None else float(upper),
+        None if below is None else float(below),
     )
 
 

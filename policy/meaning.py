@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from creditfile.policy.bands_check import check_bands_item
 from creditfile.policy.conditions import ConditionCompileError, compile_condition
 from creditfile.policy.errors import PolicyProblem, format_path
 from creditfile.policy.fact_catalogue import FACTS_BY_NAME, Scope
@@ -33,7 +34,7 @@ def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
         listed = data.get("personal_natures") or []
         _guarded(lambda: _check_personal_natures(listed, natures, report))
     if grade_names is not None:
-        _guarded(lambda: _check_privileges(data["privileges"], grade_names, report))
+        _guarded(lambda: _check_privileges(data["privileges"], grade_names, natures or (), report))
     if grade_names is not None and natures is not None:
         values = {"nature": natures, "grade": tuple(grade_names)}
         _guarded(lambda: _check_tiers(data["tiers"], values, report))
@@ -66,6 +67,9 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
         report(("scoring",), f"weights add up to {total:g} ({listed}); they must add up to 100")
     _check_unique(items, "key", ("scoring",), report)
     for index, item in enumerate(items):
+        _guarded(lambda: _check_guidance(item, ("scoring", index), report))  # noqa: B023
+        if item["method"] == "bands":
+            _guarded(lambda: check_bands_item(item, ("scoring", index), report))  # noqa: B023
         if item["method"] != "relative_to_max":
             continue
         fact = FACTS_BY_NAME.get(item["fact"])
@@ -75,12 +79,45 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
             ]
             hint = _suggest(item["fact"], numeric)
             report(("scoring", index, "fact"), f"{item['fact']!r} is not a numeric fact{hint}")
+        if item.get("window_months") is not None and item["fact"] != "cumulative_lease_amount":
+            report(
+                ("scoring", index, "window_months"),
+                f"window_months counts the leases started within the window, so it applies to "
+                f"cumulative_lease_amount only, not {item['fact']!r}",
+            )
+        scale = item.get("scale", "linear")
+        if scale != "linear" and fact is not None and fact.nullable:
+            report(
+                ("scoring", index, "scale"),
+                f"scale {scale} needs a fact that is never null nor negative; {item['fact']!r} "
+                "may be either: use scale linear, or another fact",
+            )
         for key in ("new_customer_points", "prospective_customer_points"):
             if item.get(key) is not None and item[key] > item["weight"]:
                 report(
                     ("scoring", index, key),
                     f"{item[key]:g} is above the item's weight {item['weight']:g}",
                 )
+
+
+def _check_guidance(item: Mapping[str, Any], where: Path, report: Report) -> None:
+    levels = item.get("guidance") or []
+    if levels and item["method"] == "bands" and not item.get("manual_override"):
+        report(
+            (*where, "guidance"),
+            "guidance is shown beside an assessor's entry, and this bands item takes none; "
+            "set manual_override: true or remove the guidance",
+        )
+    for index, level in enumerate(levels):
+        at = (*where, "guidance", index, "points")
+        if level["points"] > item["weight"]:
+            report(at, f"{level['points']:g} is above the item's weight {item['weight']:g}")
+        if index and level["points"] >= levels[index - 1]["points"]:
+            report(
+                at,
+                f"{level['points']:g} is not below the level before it "
+                f"({levels[index - 1]['points']:g}); list guidance from the most points down",
+            )
 
 
 def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: Report) -> list[str]:
@@ -102,7 +139,12 @@ def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: R
     return [*names, below["name"]]
 
 
-def _check_privileges(privileges: Mapping[str, Any], grades: list[str], report: Report) -> None:
+def _check_privileges(
+    privileges: Mapping[str, Any],
+    grades: list[str],
+    natures: tuple[str, ...],
+    report: Report,
+) -> None:
     for name in grades:
         if name not in privileges:
             report(
@@ -110,7 +152,13 @@ def _check_privileges(privileges: Mapping[str, Any], grades: list[str], report: 
                 f"grade {name!r} has no privileges; add privileges.{name} "
                 "(every grade, including below_lowest, needs its terms)",
             )
-    for name in privileges:
+    for name, terms in privileges.items():
+        for nature in (terms.get("by_nature") or {}) if isinstance(terms, dict) else ():
+            if nature not in natures:
+                report(
+                    ("privileges", name, "by_nature", nature),
+                    f"unknown nature {nature!r}{_suggest(nature, list(natures))}",
+                )
         if name not in grades:
             report(
                 ("privileges", name),

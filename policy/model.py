@@ -9,7 +9,35 @@ from typing import Any, Literal
 
 from creditfile.policy.conditions import Condition
 
-Method = Literal["manual", "relative_to_max"]
+Method = Literal["manual", "relative_to_max", "bands"]
+Scale = Literal["linear", "sqrt", "log"]
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """One level of an entered item's scoring guidance: what earns ``points``."""
+
+    points: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """One row of a bands item's decision table: the points for ``min`` ≤ fact ≤ ``max``
+    (or < ``below``); the last band has neither."""
+
+    min: float
+    points: float
+    max: float | None = None
+    below: float | None = None
+
+    def range_text(self) -> str:
+        """The range in words: ``0``, ``1–30``, ``500,000 to below 1,000,000``, ``91 and over``."""
+        if self.max is not None:
+            return f"{self.min:,g}" if self.max == self.min else f"{self.min:,g}–{self.max:,g}"
+        if self.below is not None:
+            return f"{self.min:,g} to below {self.below:,g}"
+        return f"{self.min:,g} and over"
 
 
 @dataclass(frozen=True)
@@ -23,6 +51,24 @@ class ScoringItem:
     fact: str | None = None
     new_customer_points: float | None = None
     prospective_customer_points: float | None = None
+    bands: tuple[Band, ...] = ()
+    manual_override: bool = False
+    window_months: int | None = None
+    scale: Scale = "linear"
+    guidance: tuple[Guidance, ...] = ()
+
+    def guidance_level(self, entry: object) -> Guidance | None:
+        """The highest guidance level an entry reaches (None: no guidance, or below all)."""
+        if isinstance(entry, bool) or not isinstance(entry, int | float):
+            return None
+        return next((g for g in self.guidance if g.points <= entry), None)
+
+    @property
+    def amount_key(self) -> str:
+        """The key of the amount a relative_to_max item compares: its fact, or the fact over
+        its window (``cumulative_lease_amount_last_24_months``)."""
+        fact = self.fact or "cumulative_lease_amount"
+        return fact if self.window_months is None else f"{fact}_last_{self.window_months}_months"
 
     def fixed_points(self, lifecycle: str) -> float:
         """The points of a relative_to_max item for a customer who is not established."""
@@ -89,6 +135,8 @@ class Policy:
     overrides: tuple[Override, ...]
     item_categories: Mapping[str, str] = field(default_factory=dict)
     personal_natures: frozenset[str] = frozenset()
+    nature_privileges: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    """Per grade, per nature: the terms that differ from the grade's (``by_nature``)."""
     review: Mapping[str, Any] = field(default_factory=dict)
     supply_order: tuple[str, ...] = ("tier", "requested_on")
     investigation: Investigation | None = None
@@ -96,6 +144,20 @@ class Policy:
     source: str = ""
     path: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def windows(self) -> tuple[int, ...]:
+        """The window lengths (months) of the policy's windowed items, each once, in order."""
+        found = (item.window_months for item in self.scoring if item.window_months is not None)
+        return tuple(sorted(set(found)))
+
+    @property
+    def entered_items(self) -> tuple[ScoringItem, ...]:
+        """Items whose points may be entered in ``assessment``: the manual ones, and bands
+        items whose policy lets an entry override the bands."""
+        return tuple(
+            item for item in self.scoring if item.method == "manual" or item.manual_override
+        )
 
     @property
     def manual_items(self) -> tuple[ScoringItem, ...]:
@@ -117,6 +179,12 @@ class Policy:
     def grade_rank(self, name: str) -> int:
         """0 for the best grade, increasing downwards; below-lowest is last."""
         return [g.name for g in self.all_grades].index(name)
+
+    def terms(self, grade: str, nature: str) -> dict[str, Any]:
+        """The terms a customer of ``nature`` gets in ``grade``: the grade's privileges, with
+        the policy's refinement for that nature over them."""
+        refined = self.nature_privileges.get(grade, {}).get(nature, {})
+        return {**self.privileges.get(grade, {}), **refined}
 
     def item_label(self, key: str) -> str:
         """The policy's label for a leased-item category, or the key itself."""

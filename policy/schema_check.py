@@ -111,12 +111,30 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"{value!r} is not valid here ({error.message.split(' ', 1)[-1]})"
     if kind == "oneOf" and isinstance(value, dict):
         return "give exactly one of cap_grade or flag"
-    if kind in {"else", "not"} or (kind == "not" and isinstance(value, dict)):
-        return (
-            "fact, new_customer_points and prospective_customer_points belong only to "
-            "relative_to_max items"
-        )
+    if kind == "not" and isinstance(error.validator_value, dict):
+        return _misplaced(error.validator_value)
     return error.message
+
+
+_ONLY_FOR = {
+    "max": "give either max (a whole-number fact) or below (an amount), not both",
+    "new_customer_points": (
+        "new_customer_points, prospective_customer_points, window_months and scale belong only "
+        "to relative_to_max items"
+    ),
+    "bands": "bands and manual_override belong only to bands items",
+    "fact": "fact belongs only to relative_to_max and bands items",
+    "guidance": (
+        "guidance belongs only to items an assessor enters (manual, or bands with manual_override)"
+    ),
+}
+
+
+def _misplaced(refused: dict[str, Any]) -> str:
+    """What a ``not`` rule of the schema refused, in words (the keys it names pick the words)."""
+    groups = refused.get("anyOf", [refused])
+    first = groups[0].get("required", [""])[0] if groups and isinstance(groups[0], dict) else ""
+    return _ONLY_FOR.get(first, "this combination of keys is not allowed here")
 
 
 def _type_words(wanted: object) -> str:

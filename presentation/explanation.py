@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from creditfile.presentation.translation import _
-from creditfile.presentation.vocabulary import LIFECYCLES, named
+from creditfile.presentation.translation import N_, _
+from creditfile.presentation.vocabulary import FACTS, LIFECYCLES, named
 
 
 def number_text(value: Any) -> str:
@@ -31,27 +31,65 @@ def computed_clause(row: Mapping[str, Any]) -> str:
     weight = number_text(row.get("weight"))
     if row.get("method") == "manual":
         return _("entered by the assessor, 0–{weight} points").format(weight=weight)
+    if row.get("method") == "bands" and row.get("band"):
+        return _bands_clause(row)
     if row.get("method") != "relative_to_max":
         return str(row.get("clause", ""))
     lifecycle = row.get("lifecycle")
     if lifecycle != "established":
-        fixed = row.get(f"{lifecycle}_customer_points")
-        if fixed is None:
-            fixed = row.get("new_customer_points") or 0
         return _(
             "a {lifecycle} customer gets a fixed {points} points "
             "(established customers get {weight} × their amount ÷ the "
             "highest among them)"
-        ).format(lifecycle=named(LIFECYCLES, lifecycle), points=number_text(fixed), weight=weight)
+        ).format(
+            lifecycle=named(LIFECYCLES, lifecycle),
+            points=number_text(row.get("points")),
+            weight=weight,
+        )
     top = row.get("top")
     if not isinstance(top, int | float) or top <= 0:
         return _("no established customer has any amount yet: 0 points")
     amount = row.get("input")
-    return _(
-        "{amount} ÷ {top} (the highest among established customers) × {weight} = {points}"
-    ).format(
+    clause = _RELATIVE[str(row.get("scale") or "linear")]
+    text = _(clause).format(
         amount=f"{amount:,.2f}" if isinstance(amount, int | float) else number_text(amount),
         top=f"{top:,.2f}",
         weight=weight,
         points=number_text(row.get("points")),
     )
+    months = row.get("window_months")
+    if months is None:
+        return text
+    return _("over the last {months} months: ").format(months=months) + text
+
+
+# The worked sum of a relative_to_max item, by scale; translated where shown.
+_RELATIVE: dict[str, str] = {
+    "linear": N_(
+        "{amount} ÷ {top} (the highest among established customers) × {weight} = {points}"
+    ),
+    "sqrt": N_(
+        "√{amount} ÷ √{top} (the highest among established customers) × {weight} = {points}"
+    ),
+    "log": N_(
+        "ln(1 + {amount}) ÷ ln(1 + {top}) (the highest among established customers) × "
+        "{weight} = {points}"
+    ),
+}
+
+
+def _bands_clause(row: Mapping[str, Any]) -> str:
+    """Which band of its fact an item's input fell in, and what an assessor entered instead."""
+    band = row["band"]
+    values = {
+        "fact": named(FACTS, row.get("fact")),
+        "value": number_text(row.get("input")),
+        "range": band["range"],
+        "points": number_text(band["points"]),
+    }
+    if band.get("entered") is not None:
+        return _(
+            "{entered} entered by the assessor in place of the bands' {points} "
+            "({fact} {value}, band {range})"
+        ).format(entered=number_text(band["entered"]), **values)
+    return _("{fact} {value}, in band {range}: {points} points").format(**values)

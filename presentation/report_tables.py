@@ -132,8 +132,9 @@ def credit_table(report: Mapping[str, Any]) -> Table:
         Column("outstanding_pct", "应收占比%", "pct"),
         Column("over_limit", "超额度客户数", "int"),
     )
+    # A grade's terms refined per nature follow it, one row a nature ("A · 个人").
     rows = [
-        *report["rows"],
+        *(part for row in report["rows"] for part in (row, *row.get("by_nature", ()))),
         {
             "key": TOTAL_LABEL,
             **report["total"],

@@ -33,6 +33,15 @@ PRIVILEGES: dict[str, str] = {
     "priority_supply": N_("Priority supply"),
 }
 
+# The documented facts a scoring item may be computed from (bands, relative_to_max).
+FACTS: dict[str, str] = {
+    "max_overdue_days": N_("days overdue (most)"),
+    "lease_count": N_("number of leases"),
+    "active_lease_count": N_("active leases"),
+    "cumulative_lease_amount": N_("cumulative lease amount"),
+    "outstanding_amount": N_("amount outstanding"),
+}
+
 # History event kinds.
 EVENTS: dict[str, str] = {
     "customer_created": N_("created"),

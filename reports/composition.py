@@ -316,6 +316,34 @@ TERMS = (
 )
 
 
+def _over_limit(line: CustomerLine, grade: str, policy: Policy) -> bool:
+    limit = policy.terms(grade, line.groups["nature"]).get("credit_limit")
+    return limit is not None and line.outstanding > Decimal(str(limit))
+
+
+def _nature_rows(
+    members: Sequence[CustomerLine], grade: str, policy: Policy
+) -> list[dict[str, Any]]:
+    """The grade's terms refined per nature: each refined nature's terms and customers."""
+    rows = []
+    for nature in policy.nature_privileges.get(grade, {}):
+        mine = [m for m in members if m.groups["nature"] == nature]
+        terms = policy.terms(grade, nature)
+        rows.append(
+            {
+                "key": f"{grade} · {policy.nature_label(nature)}",
+                "label": f"{policy.grade_named(grade).label} · {policy.nature_label(nature)}",
+                "nature": nature,
+                **{term: terms.get(term) for term in TERMS},
+                "customers": len(mine),
+                "cumulative_amount": money_value(sum((m.cumulative for m in mine), _ZERO)),
+                "outstanding": money_value(sum((m.outstanding for m in mine), _ZERO)),
+                "over_limit": sum(1 for m in mine if _over_limit(m, grade, policy)),
+            }
+        )
+    return rows
+
+
 def credit_analysis(lines: Sequence[CustomerLine], policy: Policy) -> dict[str, Any]:
     """Per grade: the terms the policy grants, the customers in it and their exposure.
 
@@ -336,7 +364,6 @@ def credit_analysis(lines: Sequence[CustomerLine], policy: Policy) -> dict[str, 
         keys, outstanding, percent_shares(outstanding), counts, percent_shares(counts), strict=True
     ):
         terms = policy.privileges.get(key, {})
-        limit = terms.get("credit_limit")
         rows.append(
             {
                 "key": key,
@@ -347,9 +374,8 @@ def credit_analysis(lines: Sequence[CustomerLine], policy: Policy) -> dict[str, 
                 "cumulative_amount": money_value(sum((m.cumulative for m in members[key]), _ZERO)),
                 "outstanding": money_value(owed),
                 "outstanding_pct": owed_pct,
-                "over_limit": 0
-                if limit is None
-                else sum(1 for m in members[key] if m.outstanding > Decimal(str(limit))),
+                "over_limit": sum(1 for m in members[key] if _over_limit(m, key, policy)),
+                "by_nature": _nature_rows(members[key], key, policy),
             }
         )
     total = {

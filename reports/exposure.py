@@ -21,11 +21,12 @@ OVERDUE_BUCKETS: tuple[tuple[int | None, str], ...] = (
 _ZERO = Decimal(0)
 
 
-def credit_limit(policy: Policy, grade: str) -> Decimal | None:
-    """The grade's credit limit in CNY; None for ungraded customers or a grade without one."""
+def credit_limit(policy: Policy, grade: str, nature: str = "") -> Decimal | None:
+    """The credit limit in CNY of a customer of ``nature`` in ``grade`` (the grade's, unless
+    the policy refines it for the nature); None for ungraded customers or no limit."""
     if grade == UNGRADED:
         return None
-    limit = policy.privileges.get(grade, {}).get("credit_limit")
+    limit = policy.terms(grade, nature).get("credit_limit")
     if not isinstance(limit, int | float) or isinstance(limit, bool):
         return None
     return Decimal(str(limit))
@@ -41,7 +42,7 @@ def customer_exposure(line: CustomerLine, policy: Policy) -> dict[str, Any]:
         exceeds a known limit, including any receivable at all under a limit of 0.
     """
     grade = line.groups["grade"]
-    limit = credit_limit(policy, grade)
+    limit = credit_limit(policy, grade, line.groups.get("nature", ""))
     owed = line.outstanding
     over = limit is not None and owed > limit
     utilisation = None

@@ -120,7 +120,8 @@ def _grading_reasons(
     if assessed_on is None:
         reasons.append(_reason("never_assessed", "没有评估日期 (assessment.assessed_on)"))
     elif grade != UNGRADED:
-        every = policy.privileges.get(grade, {}).get("review_every_days")
+        nature = line.groups.get("nature", "")
+        every = policy.terms(grade, nature).get("review_every_days")
         age = (as_of - assessed_on).days
         if isinstance(every, int) and age > every:
             message = (

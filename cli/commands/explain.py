@@ -62,6 +62,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             numeric=[False, True, True, True, True, False],
         )
     )
+    _guidance(env, detail["items"])
     env.say()
     if grading["status"] == "ungraded":
         env.say(_("UNGRADED — {reasons}").format(reasons="; ".join(grading["reasons"])))
@@ -91,8 +92,34 @@ def run(args: argparse.Namespace, env: Env) -> int:
     for reason in grading["reasons"]:
         env.say(_("note: {reason}").format(reason=reason))
     terms = ", ".join(f"{named(PRIVILEGES, k)} {_term(v)}" for k, v in detail["privileges"].items())
-    env.say("\n" + _("privileges: {terms}").format(terms=terms))
+    if detail.get("terms_nature"):
+        env.say(
+            "\n"
+            + _("privileges for {nature} (refined from grade {grade}): {terms}").format(
+                nature=detail["nature_label"], grade=grading["grade"], terms=terms
+            )
+        )
+    else:
+        env.say("\n" + _("privileges: {terms}").format(terms=terms))
     return 0
+
+
+def _guidance(env: Env, rows: list[dict[str, Any]]) -> None:
+    """Each entered item's scoring guidance, the level the entry reaches marked with ``>``."""
+    for row in rows:
+        if not row.get("guidance"):
+            continue
+        entry = (row.get("band") or {}).get("entered") if row["method"] == "bands" else row["input"]
+        shown = f"{entry:g}" if type(entry) in (int, float) else _input(entry)
+        env.say(
+            "\n"
+            + _("guidance for {label} {key} (entered {entry}):").format(
+                label=row["label"], key=row["key"], entry=shown
+            )
+        )
+        for level in row["guidance"]:
+            mark = ">" if level["points"] == row.get("guidance_level") else " "
+            env.say(f"  {mark} {level['points']:>5g}  {level['text']}")
 
 
 def _term(value: Any) -> str:

@@ -23,6 +23,7 @@ AS_OF_DATES = (
     date(2026, 1, 1),
 )
 STATUSES = ("active", "closed", "cancelled")
+NATURES = ("individual", "developer")
 ODD_ENTRIES = (None, "8", True, False, float("nan"), float("inf"), -0.0, [], {"points": 3})
 ODD_LEASES = (5, "L2023-001", None, 3.5, ["active"], True)
 
@@ -83,7 +84,7 @@ def _lease(rng: random.Random, index: int, n: int, as_of: date) -> Any:
     if rng.random() < 0.4:
         lease["outstanding"] = rng.choice((0, 0.5, 1, 1_000, 250_000.5, 2_600_000, "9", -3, None))
         lease["overdue_days"] = rng.choice(
-            (0, 1, 1.5, 30, 90, 91, 120.7, 0.5, -3, "60", True, float("inf"), float("nan"), None)
+            (0, 1, 1.5, 30, 31, 90, 91, 120.7, 0.5, -3, "60", True, float("inf"), float("nan"))
         )
     return lease
 
@@ -142,6 +143,10 @@ def customer(
             for item in manual
             if rng.random() > 0.03  # a key left out: missing
         }
+    banded = [item for item in pol["scoring"] if item["method"] == "bands"]
+    for item in banded:  # entries where the policy lets them override the bands, and where not
+        if isinstance(doc["assessment"], dict) and rng.random() < 0.4:
+            doc["assessment"][item["key"]] = _entry(rng, item["weight"])
     if isinstance(doc["assessment"], dict) and rng.random() < 0.7:
         doc["assessment"]["assessed_on"] = rng.choice(
             ((as_of - timedelta(days=rng.randint(-3, 800))).isoformat(), "2026-02-31", 7)
@@ -240,11 +245,21 @@ def policy_variant(
     if rng.random() < 0.5:  # customers with no trade at all scored apart from new ones
         rel["prospective_customer_points"] = rng.choice((0, rng.randint(0, rel["weight"])))
     rel["fact"] = rng.choice(RELATIVE_FACTS) if fact is None else fact
+    if rel["fact"] in BAND_FACTS and rng.random() < 0.6:  # facts never null nor negative
+        rel["scale"] = rng.choice(("linear", "sqrt", "log"))
+    if rel["fact"] == "cumulative_lease_amount" and rng.random() < 0.7:
+        rel["window_months"] = rng.choice((1, 6, 12, 24, 36))
     if rng.random() < 0.5:  # a second relative item on another fact
         manual = data["scoring"][0]
         manual.update(
             method="relative_to_max", fact="lease_count", new_customer_points=manual["weight"] / 2
         )
+    if rng.random() < 0.5:  # the payment item computed by bands of a fact
+        payment = data["scoring"][4]
+        payment.update(method="bands", fact=rng.choice(BAND_FACTS))
+        payment["bands"] = bands_table(rng, payment["weight"], payment["fact"])
+        if rng.random() < 0.6:
+            payment["manual_override"] = rng.random() < 0.8
     top = rng.randint(75, 95)
     data["grades"] = [
         {"name": "A", "min_score": top, "label": "a"},
@@ -254,6 +269,10 @@ def policy_variant(
     data["lifecycle"]["new_customer_months"] = rng.choice((0, 1, 6, 12, 24, 36))
     data["rounding"] = rng.choice((0, 1, 2, 2, 3))
     data["overrides"] = rng.sample(OVERRIDES, rng.randint(0, len(OVERRIDES)))
+    for grade in ("A", "B", "C"):  # credit limits refined per nature (credit_utilisation)
+        if rng.random() < 0.4:
+            limits = {n: {"credit_limit": rng.choice((0, 1_000, 500_000))} for n in NATURES[:2]}
+            data["privileges"][grade]["by_nature"] = limits
     data["tiers"] = rng.choice(TIER_SETS)
     return data
 
@@ -309,3 +328,56 @@ TIER_SETS = [
         {"key": "rest", "label": "其他"},
     ],
 ]
+
+
+# Facts a bands item may use (numeric and known for every customer), and where to cut them.
+BAND_FACTS = (
+    "max_overdue_days",
+    "lease_count",
+    "active_lease_count",
+    "cumulative_lease_amount",
+    "outstanding_amount",
+)
+WHOLE_CUTS = (1, 2, 3, 6, 11, 30, 31, 90, 91, 120)
+AMOUNT_CUTS = (0.5, 1, 1000, 250_000.5, 475_000, 500_000, 1_000_000, 2_600_000)
+
+
+def bands_table(rng: random.Random, weight: float, fact: str) -> list[dict[str, Any]]:
+    """A contiguous table from 0 up: ``max`` ends for whole-number facts, ``below`` for amounts."""
+    whole = fact not in ("cumulative_lease_amount", "outstanding_amount")
+    if fact == "max_overdue_days" and rng.random() < 0.4:
+        cuts = [1, 31, 91]  # the regime-like table: 0, 1–30, 31–90, over 90
+    else:
+        pool = WHOLE_CUTS if whole else AMOUNT_CUTS
+        cuts = sorted(rng.sample(pool, rng.randint(0, 4)))
+    starts = [0, *cuts]
+    table = []
+    for index, start in enumerate(starts):
+        points = rng.choice((weight, 0, round(rng.uniform(0, weight), rng.choice((0, 2, 3)))))
+        band: dict[str, Any] = {"min": start, "points": points}
+        if index < len(cuts):
+            if whole:
+                band["max"] = cuts[index] - 1
+            else:
+                band["below"] = cuts[index]
+        table.append(band)
+    return table
+
+
+def window_edges(
+    rng: random.Random, docs: list[dict[str, Any]], as_of: date, months: int
+) -> list[dict[str, Any]]:
+    """``docs`` with some lease starts moved onto a window's edges: exactly ``months`` before
+    the as-of date (out), a day later (in), the as-of date itself (in), the day after it (out),
+    and month ends (the 31st of a 30-day month)."""
+    for doc in docs:
+        leases = doc.get("leases")
+        if not isinstance(leases, list):
+            continue
+        for lease in leases:
+            if isinstance(lease, dict) and rng.random() < 0.6:
+                edge = shift_months(as_of, -months, rng.choice((as_of.day, 1, 28, 29, 30, 31)))
+                edge += timedelta(days=rng.choice((-1, 0, 0, 1)))
+                lease["start"] = rng.choice((edge, edge, as_of, as_of + timedelta(days=1)))
+                lease["start"] = lease["start"].isoformat()
+    return docs

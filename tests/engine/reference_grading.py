@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -111,6 +112,8 @@ def facts(doc: dict[str, Any], as_of: date, new_months: int) -> dict[str, Any]:
         "outstanding_amount": sum((money(x.get("outstanding")) for x in counted), Fraction(0)),
         "max_overdue_days": Fraction(max(overdue, default=0)),
         "_first_trade": first,
+        "_counted": counted,
+        "_as_of": as_of,
     }
 
 
@@ -143,9 +146,46 @@ def _manual(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> tup
     return v, half_up(exact(v), ctx["places"]), None
 
 
+def amount_key(item: dict[str, Any]) -> str:
+    months = item.get("window_months")
+    return item["fact"] if months is None else f"{item['fact']}_last_{months}_months"
+
+
+def amount_of(item: dict[str, Any], f: dict[str, Any]) -> Fraction:
+    """The item's fact, or over a window: the leases started less than N whole months before
+    the as-of date and not after it."""
+    months = item.get("window_months")
+    if months is None:
+        return f[item["fact"]] or Fraction(0)
+    as_of = f["_as_of"]
+    total = Fraction(0)
+    for lease in f["_counted"]:
+        start = parse_day(lease.get("start"))
+        if start is not None and start <= as_of and months_between(start, as_of) < months:
+            total += money(lease.get("amount"))
+    return total
+
+
+def _decimal(x: Fraction) -> Decimal:
+    return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+def share(scale: str, amount: Fraction, top: Fraction) -> Fraction:
+    """amount's share of top on the scale, worked in 60 digits (the engine works in 28)."""
+    if scale == "linear":
+        return amount / top
+    with localcontext() as ctx:
+        ctx.prec = 60
+        if scale == "sqrt":
+            value = (_decimal(amount) / _decimal(top)).sqrt()
+        else:
+            value = (_decimal(amount) + 1).ln() / (_decimal(top) + 1).ln()
+        return Fraction(value.quantize(Decimal(10) ** -40))
+
+
 def _relative(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> tuple[Any, Any, Any]:
-    amount = f[item["fact"]] or Fraction(0)
-    top = ctx["tops"][item["fact"]]
+    amount = amount_of(item, f)
+    top = ctx["tops"][amount_key(item)]
     prospective = item.get("prospective_customer_points")
     if f["lifecycle"] == "prospective" and prospective is not None:
         points = exact(prospective)
@@ -154,13 +194,50 @@ def _relative(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> t
     elif top <= 0:
         points = Fraction(0)
     else:
-        points = exact(item["weight"]) * amount / top
+        points = exact(item["weight"]) * share(item.get("scale", "linear"), amount, top)
     return float(amount), half_up(points, ctx["places"]), None
+
+
+def _in_range(band: dict[str, Any], value: Fraction) -> bool:
+    """The band's own words: min ≤ value, and value ≤ max or value < below (none: no end)."""
+    if value < exact(band["min"]):
+        return False
+    if "max" in band:
+        return value <= exact(band["max"])
+    if "below" in band:
+        return value < exact(band["below"])
+    return True
+
+
+def _bands(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> tuple[Any, Any, Any]:
+    value = f[item["fact"]]
+    matching = [band for band in item["bands"] if _in_range(band, value)]
+    assert len(matching) == 1, (item, value)  # a checked policy has no gap and no overlap
+    computed = half_up(exact(matching[0]["points"]), ctx["places"])
+    assessment = ctx["doc"].get("assessment")
+    entry = assessment.get(item["key"]) if isinstance(assessment, dict) else None
+    if not item.get("manual_override") or entry is None:
+        return float(value), computed, None
+    _, points, reason = _manual(item, f, ctx)
+    if reason:
+        return float(value), None, reason
+    ctx["entered"].append(
+        {
+            "id": f"entered:{item['key']}",
+            "reason": f"{item['label']}: {float(points):g} points entered by the assessor in "
+            f"place of the bands' {float(computed):g}",
+            "item": item["key"],
+            "entered": float(points),
+            "computed": float(computed),
+        }
+    )
+    return float(value), points, None
 
 
 SCORING_METHODS: dict[str, Callable[..., tuple[Any, Any, Any]]] = {
     "manual": _manual,
     "relative_to_max": _relative,
+    "bands": _bands,
 }
 
 
@@ -173,12 +250,8 @@ def reference(
     tops: dict[str, Fraction] = {}
     for item in pol["scoring"]:
         if item["method"] == "relative_to_max":
-            tops[item["fact"]] = max(
-                (
-                    f[item["fact"]] or Fraction(0)
-                    for f in every.values()
-                    if f["lifecycle"] == "established"
-                ),
+            tops[amount_key(item)] = max(
+                (amount_of(item, f) for f in every.values() if f["lifecycle"] == "established"),
                 default=Fraction(0),
             )
     return {str(d.get("id")): _grade_one(d, every[id(d)], pol, as_of, tops, sha256) for d in docs}
@@ -193,7 +266,7 @@ def _grade_one(
     sha256: str,
 ) -> dict[str, Any]:
     places = pol["rounding"]
-    ctx = {"doc": doc, "places": places, "tops": tops}
+    ctx: dict[str, Any] = {"doc": doc, "places": places, "tops": tops, "entered": []}
     items, inputs, reasons = {}, {}, []
     points = []
     for item in pol["scoring"]:
@@ -218,7 +291,7 @@ def _grade_one(
         "lifecycle": f["lifecycle"],
         "stage": f["stage"],
         "tier": None,
-        "overrides": [],
+        "overrides": ctx["entered"],
         "flags": [],
         "reasons": reasons,
         "tops": {fact: float(top) for fact, top in tops.items()},
@@ -241,7 +314,9 @@ def _overrides(
 ) -> None:
     order = [g["name"] for g in pol["grades"]] + [pol["below_lowest"]["name"]]
     for rule in pol.get("overrides") or []:
-        limit = (pol["privileges"].get(grading["grade"]) or {}).get("credit_limit")
+        terms = dict(pol["privileges"].get(grading["grade"]) or {})
+        terms.update((terms.pop("by_nature", None) or {}).get(f["nature"]) or {})
+        limit = terms.get("credit_limit")
         values = condition_values(f)
         values["total_score"] = float(total)
         values["grade"] = grading["grade"]

@@ -21,7 +21,7 @@ ROOT = Path(__file__).parents[2]
 
 def _customers() -> list[dict[str, object]]:
     full = {"strength": 10, "potential": 15, "reputation": 20, "payment": 25, "other": 10}
-    lease = {"contract": "L", "item": "tower_crane", "start": "2015-02-01", "amount": 800_000,
+    lease = {"contract": "L", "item": "tower_crane", "start": "2025-02-01", "amount": 800_000,
              "status": "closed"}  # fmt: skip
     return [
         {"id": "EST", "name": "老", "nature": "developer", "leases": [lease], "assessment": full},
@@ -59,21 +59,23 @@ def test_the_default_policy_stays_the_regime(default_policy: Policy) -> None:
 
 
 @pytest.mark.parametrize(
-    ("edit", "wrong", "where", "message"),
+    ("edit", "wrong", "column", "message"),
     [
-        ("prospective_customer_points: 5}", "prospective_customer_points: 16}", "38:91",
+        ("prospective_customer_points: 5,", "prospective_customer_points: 16,", 91,
          "scoring[3].prospective_customer_points: 16 is above the item's weight 15"),
         ("{key: other, label: 其他, weight: 10, method: manual}",
          "{key: other, label: 其他, weight: 10, method: manual, prospective_customer_points: 1}",
-         "40:5", "scoring[5]: fact, new_customer_points and prospective_customer_points belong "
-         "only to relative_to_max items"),
+         5, "scoring[5]: new_customer_points, prospective_customer_points, window_months "
+         "and scale belong only to relative_to_max items"),
     ],
 )  # fmt: skip
 def test_a_wrong_setting_is_refused_where_it_stands(
-    edit: str, wrong: str, where: str, message: str
+    edit: str, wrong: str, column: int, message: str
 ) -> None:
     text = EXAMPLE.read_text("utf-8")
     assert edit in text
+    line = text[: text.index(edit)].count("\n") + 1
+    where = f"{line}:{column}"
     with pytest.raises(PolicyError) as caught:
         parse_policy(text.replace(edit, wrong), "example.yaml")
     assert [str(p) for p in caught.value.problems] == [f"example.yaml:{where}: {message}"]

@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
 
-from creditfile.policy.model import Policy
+from creditfile.policy.model import Policy, ScoringItem
 from creditfile.presentation.translation import _
 from creditfile.tui.card.fields import (
     ASSESSMENT_EXTRA,
@@ -111,6 +111,7 @@ class FieldRow(Vertical):
         choices: ``(label, key)`` pairs for a choice field.
         prefix: Added to the widget id, so two forms on one screen do not collide.
         suffix: Shown after the editor, e.g. ``/ 15`` for a bounded score.
+        hint: Shown under the editor, e.g. the policy's scoring guidance for the item.
     """
 
     DEFAULT_CSS = """
@@ -119,6 +120,7 @@ class FieldRow(Vertical):
     FieldRow .field-label { width: 26; padding: 0 1 0 0; text-align: right; }
     FieldRow .field-editor { width: 1fr; }
     FieldRow .field-suffix { width: 6; padding: 0 0 0 1; color: $text-muted; }
+    FieldRow .field-hint { color: $text-muted; padding: 0 0 0 2; height: auto; }
     FieldRow .field-problem { color: $error; padding: 0 0 0 26; height: auto; display: none; }
     FieldRow.-invalid .field-label { color: $error; text-style: bold; }
     FieldRow.-invalid .field-editor { background: $error 15%; }
@@ -133,8 +135,10 @@ class FieldRow(Vertical):
         choices: Choices | None = None,
         prefix: str = "",
         suffix: str = "",
+        hint: str = "",
     ) -> None:
         super().__init__(id=f"row-{prefix}{widget_id_for(spec.path)}")
+        self._hint = hint
         self.spec = spec
         self.editor_id = f"{prefix}{spec.widget_id}"
         self._label = label + (" *" if spec.required else "")
@@ -150,6 +154,8 @@ class FieldRow(Vertical):
             yield self._editor()
             if self._suffix:
                 yield Label(self._suffix, classes="field-suffix")
+        if self._hint:
+            yield Static(self._hint, classes="field-hint", markup=False)
         yield Static("", classes="field-problem")
 
     def _editor(self) -> Widget:
@@ -232,6 +238,7 @@ class SectionForm(VerticalScroll, can_focus=False):
         prefix: DOM id prefix of the editors.
         labels: Labels replacing the text catalogue's, by path (policy labels).
         suffixes: Text after an editor, by path (e.g. ``/ 15``).
+        hints: Text under an editor, by path (e.g. scoring guidance).
         id: The widget's id.
     """
 
@@ -245,9 +252,11 @@ class SectionForm(VerticalScroll, can_focus=False):
         prefix: str = "",
         labels: Mapping[str, str] | None = None,
         suffixes: Mapping[str, str] | None = None,
+        hints: Mapping[str, str] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id, classes="section-form")
+        self._hints = hints or {}
         self._labels = labels or {}
         self._suffixes = suffixes or {}
         self.specs = tuple(specs)
@@ -267,6 +276,7 @@ class SectionForm(VerticalScroll, can_focus=False):
                 choices=self._choices.get(spec.path),
                 prefix=self._prefix,
                 suffix=self._suffixes.get(spec.path, ""),
+                hint=self._hints.get(spec.path, ""),
             )
         yield Static("", classes="section-problems")
 
@@ -298,10 +308,19 @@ def section_form(section: str, value_of: ValueOf, lang: str, policy: Policy) -> 
     )
 
 
+def guidance_text(item: ScoringItem, lang: str) -> str:
+    """The policy's scoring guidance for an entered item, one level a line, most points first."""
+    lines = [
+        _("{points} points: {text}").format(points=f"{level.points:g}", text=level.text)
+        for level in item.guidance
+    ]
+    return "\n".join([_("Guidance"), *lines])
+
+
 def assessment_form(value_of: ValueOf, lang: str, policy: Policy) -> SectionForm:
-    """One field per manual item of the policy (its label, ``/ weight`` after it), then who
+    """One field per item an assessor enters (its label, ``/ weight`` after it), then who
     assessed, when, and a note."""
-    items = policy.manual_items
+    items = policy.entered_items
     specs = [FieldSpec(f"assessment.{i.key}", "score") for i in items]
     specs.extend(ASSESSMENT_EXTRA)
     return SectionForm(
@@ -312,5 +331,6 @@ def assessment_form(value_of: ValueOf, lang: str, policy: Policy) -> SectionForm
         suffixes={
             f"assessment.{i.key}": _("/ {weight}").format(weight=f"{i.weight:g}") for i in items
         },
+        hints={f"assessment.{i.key}": guidance_text(i, lang) for i in items if i.guidance},
         id="form-assessment",
     )

@@ -70,7 +70,11 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
     ]
     privileges = detail.get("privileges") or {}
     if privileges:
-        parts.append(_privileges(privileges, lang))
+        title = _("Privileges of the grade")
+        if detail.get("terms_nature"):
+            nature = policy.nature_label(str(detail["terms_nature"]))
+            title = _("Privileges of the grade for {nature}").format(nature=nature)
+        parts.append(_privileges(privileges, lang, title))
     parts.append(_overrides(grading, lang))
     return Group(*parts)
 
@@ -208,9 +212,9 @@ def _summary(detail: Mapping[str, Any], policy: Policy, lang: str) -> Text:
     return text
 
 
-def _privileges(privileges: Mapping[str, Any], lang: str) -> Table:
+def _privileges(privileges: Mapping[str, Any], lang: str, title: str) -> Table:
     table = Table(
-        title=_("Privileges of the grade"),
+        title=title,
         title_justify="left",
         show_header=False,
         show_edge=False,

@@ -92,6 +92,8 @@ def items_table(policy: Policy, lang: str) -> Table:
     for item in policy.scoring:
         if item.method == "manual":
             method = _("entered by sales")
+        elif item.method == "bands":
+            method = _("by bands") + f" · {item.fact}"
         else:
             method = _("relative to the highest (new customers {points})").format(
                 points=f"{item.new_customer_points:g}"

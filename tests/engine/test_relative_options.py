@@ -1,0 +1,211 @@
+"""relative_to_max options: a window (the leases of the last N months as of the grading date)
+and a scale (linear, square root, logarithmic), graded as the independent reference reads the
+policy, on the window's edges."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date
+from typing import Any
+
+import pytest
+import yaml
+from boundary_archives import AS_OF_DATES, archive, policy_variant, window_edges
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference_grading import engine_reason_signature, reference
+
+from creditfile.engine import explain, grade_archive
+from creditfile.policy import PolicyError, default_policy_path, parse_policy
+
+EXAMPLE = default_policy_path().with_name("example-options.yaml")
+ENTRIES = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
+
+
+def _text(**options: Any) -> str:
+    data = yaml.safe_load(default_policy_path().read_text("utf-8"))
+    data["effective_from"] = "2026-01-01"
+    data["scoring"][3].update(options)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def _customer(cid: str, *leases: tuple[str, float]) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "name": cid,
+        "nature": "developer",
+        "profile": {"trading_since": "2010-01-01"},
+        "leases": [
+            {
+                "contract": f"{cid}-{n}",
+                "item": "tower_crane",
+                "start": start,
+                "amount": amount,
+                "status": "closed",
+            }
+            for n, (start, amount) in enumerate(leases)
+        ],
+        "assessment": dict(ENTRIES),
+    }
+
+
+def _both(docs: list[dict[str, Any]], text: str, as_of: date) -> dict[str, dict[str, Any]]:
+    ours = grade_archive(docs, parse_policy(text, "p.yaml"), as_of)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    theirs = reference(docs, yaml.safe_load(text), as_of, sha)
+    for cid, expected in theirs.items():
+        actual = dict(ours[cid], reasons=[engine_reason_signature(r) for r in ours[cid]["reasons"]])
+        assert actual == expected, cid
+    return ours
+
+
+@pytest.mark.parametrize(
+    ("as_of", "months", "start", "counted"),
+    [
+        (date(2026, 11, 29), 24, "2024-11-29", False),  # exactly 24 months before: out
+        (date(2026, 11, 29), 24, "2024-11-30", True),  # a day later: in
+        (date(2026, 11, 29), 24, "2026-11-29", True),  # the grading date itself: in
+        (date(2026, 11, 29), 24, "2026-11-30", False),  # after the grading date: out
+        (date(2026, 3, 31), 1, "2026-02-28", False),  # a whole month before the 31st
+        (date(2026, 3, 31), 1, "2026-03-01", True),
+        (date(2026, 2, 28), 1, "2026-01-28", False),
+        (date(2026, 2, 28), 1, "2026-01-29", True),  # the 29th is not reached on the 28th
+        (date(2024, 2, 29), 12, "2023-02-28", False),
+        (date(2024, 2, 29), 12, "2023-03-01", True),
+    ],
+)
+def test_a_lease_counts_in_the_window_up_to_its_edge(
+    as_of: date, months: int, start: str, counted: bool
+) -> None:
+    text = _text(window_months=months)
+    docs = [
+        _customer("TOP", (as_of.isoformat(), 1_000_000)),
+        _customer("EDGE", (start, 500_000), ("2015-06-01", 9e6)),
+    ]
+    gradings = _both(docs, text, as_of)
+    key = f"cumulative_lease_amount_last_{months}_months"
+    assert gradings["EDGE"]["tops"] == {key: 1_000_000}
+    assert gradings["EDGE"]["inputs"]["cumulative_lease"] == (500_000 if counted else 0)
+    assert gradings["EDGE"]["items"]["cumulative_lease"] == (7.5 if counted else 0)
+
+
+@pytest.mark.parametrize(
+    ("scale", "points"),
+    # 250,000 against a top of 1,000,000, weight 15: linear 15 × 0.25; sqrt 15 × 0.5;
+    # log 15 × ln(250,001) / ln(1,000,001) = 15 × 12.429220 / 13.815512 = 13.4949…
+    [("linear", 3.75), ("sqrt", 7.5), ("log", 13.49)],
+)
+def test_each_scale_turns_the_amount_into_points(scale: str, points: float) -> None:
+    docs = [_customer("TOP", ("2020-01-01", 1_000_000)), _customer("QUARTER", ("2020-01-01", 250_000)),
+            _customer("NONE")]  # fmt: skip
+    gradings = _both(docs, _text(scale=scale), date(2026, 11, 29))
+    assert gradings["QUARTER"]["items"]["cumulative_lease"] == points
+    assert gradings["TOP"]["items"]["cumulative_lease"] == 15
+    assert gradings["NONE"]["items"]["cumulative_lease"] == 0
+
+
+def test_explain_says_the_window_and_the_scale() -> None:
+    docs = [_customer("TOP", ("2026-01-01", 1_000_000)), _customer("Q", ("2026-01-01", 250_000))]
+    policy = parse_policy(_text(window_months=24, scale="sqrt"), "p.yaml")
+    row = next(
+        r for r in explain(docs[1], policy, date(2026, 11, 29), docs=docs)["items"]
+        if r["key"] == "cumulative_lease"
+    )  # fmt: skip
+    assert row["clause"] == (
+        "15 × √(cumulative_lease_amount over the last 24 months) / √(1,000,000.00) "
+        "(the highest among established)"
+    )
+    assert (row["window_months"], row["scale"], row["points"]) == (24, "sqrt", 7.5)
+
+
+@st.composite
+def _archive(draw: st.DrawFn) -> list[dict[str, Any]]:
+    amounts = st.sampled_from([0, 1, 2_500, 250_000.5, 475_000, 1_000_000, 3e6])
+    days = st.integers(-40, 1200)
+    docs = []
+    for n in range(draw(st.integers(1, 6))):
+        leases = draw(st.lists(st.tuples(days, amounts), max_size=3))
+        docs.append(
+            _customer(
+                f"C{n}",
+                *[((date(2026, 11, 29).toordinal() - d), a) for d, a in leases],
+            )
+        )
+    for doc in docs:
+        for lease in doc["leases"]:
+            lease["start"] = date.fromordinal(lease["start"]).isoformat()
+    return docs
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    docs=_archive(),
+    scale=st.sampled_from(["linear", "sqrt", "log"]),
+    months=st.one_of(st.none(), st.sampled_from([1, 3, 12, 24, 36])),
+)
+def test_any_archive_grades_as_the_reference_reads_it(
+    docs: list[dict[str, Any]], scale: str, months: int | None
+) -> None:
+    options: dict[str, Any] = {"scale": scale}
+    if months is not None:
+        options["window_months"] = months
+    gradings = _both(docs, _text(**options), date(2026, 11, 29))
+    points = [g["items"]["cumulative_lease"] for g in gradings.values()]
+    assert all(0 <= p <= 15 for p in points)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_boundary_archives_on_window_edges_agree(default_policy_text: str, seed: int) -> None:
+    rng = random.Random(500 + seed)
+    data = policy_variant(yaml.safe_load(default_policy_text), rng, "cumulative_lease_amount")
+    data["scoring"][3]["window_months"] = (1, 6, 12, 24)[seed % 4]
+    data["scoring"][3]["scale"] = ("linear", "sqrt", "log")[seed % 3]
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    as_of = AS_OF_DATES[seed % len(AS_OF_DATES)]
+    docs = window_edges(
+        rng, archive(rng, data, as_of, 100), as_of, data["scoring"][3]["window_months"]
+    )
+    gradings = _both(docs, text, as_of)
+    assert len({g["items"]["cumulative_lease"] for g in gradings.values()}) > 2
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fact": "lease_count", "window_months": 12},
+         "scoring[3].window_months: window_months counts the leases started within the window, so "
+         "it applies to cumulative_lease_amount only, not 'lease_count'"),
+        ({"fact": "days_since_assessment", "scale": "log"},
+         "scoring[3].scale: scale log needs a fact that is never null nor negative; "
+         "'days_since_assessment' may be either: use scale linear, or another fact"),
+        ({"scale": "cubic"}, "scoring[3].scale: 'cubic' is not allowed; use one of linear, sqrt, log"),
+        ({"window_months": 0}, "scoring[3].window_months: 0 is out of range: less than the minimum of 1"),
+    ],
+)  # fmt: skip
+def test_a_wrong_option_is_refused_at_its_place(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(_text(**options), "p.yaml")
+    assert [p.path + ": " + p.message for p in caught.value.problems] == [message]
+
+
+def test_the_options_on_a_manual_item_are_refused() -> None:
+    data = yaml.safe_load(_text())
+    data["scoring"][0]["window_months"] = 12
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(yaml.safe_dump(data, allow_unicode=True), "p.yaml")
+    assert [p.message for p in caught.value.problems] == [
+        "new_customer_points, prospective_customer_points, window_months and scale belong only "
+        "to relative_to_max items"
+    ]
+
+
+def test_the_log_scale_on_a_small_fact_uses_one_plus_the_top() -> None:
+    # ln(1 + 1) / ln(1 + 3) = ln 2 / ln 4 = 1/2: 7.5 of 15 for one lease against three.
+    docs = [
+        _customer("THREE", ("2020-01-01", 1), ("2020-02-01", 1), ("2020-03-01", 1)),
+        _customer("ONE", ("2020-01-01", 1)),
+    ]
+    gradings = _both(docs, _text(fact="lease_count", scale="log"), date(2026, 11, 29))
+    assert gradings["ONE"]["items"]["cumulative_lease"] == 7.5
+    assert gradings["THREE"]["items"]["cumulative_lease"] == 15
