@@ -56,6 +56,8 @@ TARGETS = (
     "policy/conditions.py",
 )
 TEST_DIRS = ("tests/engine", "tests/policy")
+# The files of tests/ itself that those tests load (the conftest and what it imports).
+TEST_SUPPORT = ("conftest.py", "pgcluster.py")
 PYTEST_ARGS = ("-p", "no:cacheprovider", "--hypothesis-profile=mutation", "-m", "not slow")
 STATUS_BY_EXIT_CODE = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"}
 TIMEOUT_CODES = {36, -24, 24, 152, 255}
@@ -131,7 +133,8 @@ def build_workspace(fresh: bool) -> None:
         shutil.copytree(ROOT / folder, package / folder, ignore=ignore)
     tests = WORKSPACE / "tests"
     tests.mkdir()
-    shutil.copy2(ROOT / "tests" / "conftest.py", tests / "conftest.py")
+    for name in TEST_SUPPORT:
+        shutil.copy2(ROOT / "tests" / name, tests / name)
     for folder in TEST_DIRS:
         shutil.copytree(ROOT / folder, WORKSPACE / folder, ignore=ignore)
     (WORKSPACE / "pyproject.toml").write_text(_pyproject(), "utf-8")
@@ -169,7 +172,8 @@ def refresh_tests() -> None:
             raise SystemExit(f"{target} changed since the last run: run the whole thing again")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for base in (WORKSPACE, WORKSPACE / "mutants"):
-        shutil.copy2(ROOT / "tests" / "conftest.py", base / "tests" / "conftest.py")
+        for name in TEST_SUPPORT:
+            shutil.copy2(ROOT / "tests" / name, base / "tests" / name)
         for folder in TEST_DIRS:
             shutil.rmtree(base / folder, ignore_errors=True)
             shutil.copytree(ROOT / folder, base / folder, ignore=ignore)
