@@ -58,9 +58,16 @@ def grade_all(
         count < 2
         or len(docs) < PARALLEL_FROM
         or "fork" not in multiprocessing.get_all_start_methods()
+        or _ranks(policy)
     ):
         return grade_archive(docs, policy, as_of)
     return _grade_forked(docs, policy, as_of, count)
+
+
+def _ranks(policy: Policy) -> bool:
+    """Whether an item places customers by rank: it needs every established customer's amount
+    in one place, which the workers' tops exchange does not carry, so such a policy grades here."""
+    return any(item.scale == "rank" for item in policy.scoring)
 
 
 def _grade_forked(
@@ -289,6 +296,7 @@ def grade_lines(
         count < 2
         or lines.count < PARALLEL_FROM
         or "fork" not in multiprocessing.get_all_start_methods()
+        or _ranks(policy)
     ):
         return _grade_span(lines, (lines.start, lines.end), policy, as_of, lambda tops: tops)
     return _grade_lines_forked(lines, policy, as_of, count)

@@ -34,7 +34,7 @@ def archive_tops(
     documents: Iterable[Mapping[str, Any]], policy: Policy, as_of: date
 ) -> dict[str, Decimal]:
     """The archive-wide top of each relative item, which every customer is scored against."""
-    return dict(archive_tops_for(list(documents), policy, as_of))
+    return archive_tops_for(list(documents), policy, as_of)
 
 
 def draft_breakdown(

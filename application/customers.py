@@ -172,8 +172,8 @@ def _kept_tops(
     when: date,
 ) -> dict[str, Decimal] | None:
     """The stored tops when the changed customers leave them where they are, else None."""
-    if reference is None:
-        return None
+    if reference is None or any(item.scale == "rank" for item in policy.scoring):
+        return None  # a changed amount moves every established customer's rank
     stored = reference["tops"]
     relative = [item for item in policy.scoring if item.method == "relative_to_max"]
     facts_named = {item.fact or "cumulative_lease_amount" for item in relative}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any
 from creditfile.engine.facts import compute_facts
 from creditfile.engine.grading import archive_tops_for, grade_customer
 from creditfile.engine.numbers import as_number, round_half_up, to_decimal
+from creditfile.engine.scoring import Tops
 from creditfile.policy.model import Policy, ScoringItem
 
 
@@ -101,6 +103,8 @@ def _item_row(
         "guidance_level": _level(item, entered),
         "window_months": item.window_months,
         "scale": item.scale,
+        # On the rank scale: how many established customers have at most this amount, of how many.
+        **_rank_of(item, grading, tops),
         "new_customer_points": item.new_customer_points,
         "prospective_customer_points": item.prospective_customer_points,
         "lifecycle": grading["lifecycle"],
@@ -120,12 +124,28 @@ def _clause(item: ScoringItem, tops: Mapping[str, Decimal], lifecycle: str) -> s
             f"(established customers get {item.weight:g} × {_scaled(item.scale, fact)} / "
             "the highest)"
         )
+    if item.scale == "rank":
+        return (
+            f"{item.weight:g} × the share of established customers whose {fact} is at most "
+            "this customer's"
+        )
     if top <= 0:
         return f"no established customer has any {fact}: 0 points"
     shown = _scaled(item.scale, f"{as_number(top):,.2f}")
     return (
         f"{item.weight:g} × {_scaled(item.scale, fact)} / {shown} (the highest among established)"
     )
+
+
+def _rank_of(
+    item: ScoringItem, grading: Mapping[str, Any], tops: Mapping[str, Decimal]
+) -> dict[str, int | None]:
+    ranking = tops.rankings.get(item.amount_key) if isinstance(tops, Tops) else None
+    amount = grading["inputs"].get(item.key)
+    if item.scale != "rank" or ranking is None or grading["lifecycle"] != "established":
+        return {"at_most": None, "ranked": None}
+    at_most = bisect_right(ranking, to_decimal(amount)) if amount and amount > 0 else 0
+    return {"at_most": at_most, "ranked": len(ranking)}
 
 
 def _scaled(scale: str, what: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -10,6 +11,18 @@ from typing import Any, NamedTuple, cast
 from creditfile.engine.facts import CustomerFacts
 from creditfile.engine.numbers import round_half_up, to_decimal
 from creditfile.policy.model import Grade, Policy, ScoringItem
+
+
+class Tops(dict[str, Decimal]):
+    """The archive-wide top of each relative_to_max amount, and for an item on the rank scale
+    every established customer's amount in ascending order (``rankings``, by amount key): what
+    grading one customer needs to know of all the others."""
+
+    def __init__(
+        self, tops: Mapping[str, Decimal], rankings: Mapping[str, tuple[Decimal, ...]]
+    ) -> None:
+        super().__init__(tops)
+        self.rankings = dict(rankings)
 
 
 class ItemScore(NamedTuple):
@@ -84,11 +97,31 @@ def _relative(
     if facts.values["lifecycle"] != "established":
         fixed = item.fixed_points(facts.values["lifecycle"])
         return ItemScore(item, float(amount), _fixed_points(fixed, places))
-    top = tops.get(key, _ZERO)
-    if top <= 0:
-        return ItemScore(item, float(amount), _fixed_points(0, places))
-    points = _weight(item.weight) * _share(item.scale, amount, top)
+    if item.scale == "rank":
+        share = rank_share(amount, _ranking(tops, key))
+    else:
+        top = tops.get(key, _ZERO)
+        if top <= 0:
+            return ItemScore(item, float(amount), _fixed_points(0, places))
+        share = _share(item.scale, amount, top)
+    points = _weight(item.weight) * share
     return ItemScore(item, float(amount), round_half_up(points, places))
+
+
+def rank_share(amount: Decimal, ranking: tuple[Decimal, ...]) -> Decimal:
+    """The share of established customers whose amount is at most ``amount`` (1 for the top,
+    the same for equal amounts); 0 for no amount, as on every other scale."""
+    if amount <= 0 or not ranking:
+        return _ZERO
+    return Decimal(bisect_right(ranking, amount)) / len(ranking)
+
+
+def _ranking(tops: Mapping[str, Decimal], key: str) -> tuple[Decimal, ...]:
+    rankings = tops.rankings if isinstance(tops, Tops) else {}
+    if key not in rankings:
+        # Grading against the tops alone would give every customer wrong points: refuse.
+        raise ValueError(f"scale rank on {key} needs every established customer's amount")
+    return rankings[key]
 
 
 def _share(scale: str, amount: Decimal, top: Decimal) -> Decimal:
@@ -127,18 +160,29 @@ _fixed_points = lru_cache(maxsize=256)(_exact_fixed_points)
 _weight = lru_cache(maxsize=256)(to_decimal)
 
 
-def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> dict[str, Decimal]:
-    """For each relative_to_max fact, the highest value among established customers."""
+def archive_tops(all_facts: list[CustomerFacts], policy: Policy) -> Tops:
+    """For each relative_to_max fact, the highest value among established customers; for one
+    on the rank scale, also every established customer's value in ascending order."""
     tops: dict[str, Decimal] = {}
+    rankings: dict[str, tuple[Decimal, ...]] = {}
     for item in policy.scoring:
         key = item.amount_key
-        if item.method != "relative_to_max" or key in tops:
+        if item.method != "relative_to_max":
             continue
-        tops[key] = max(
-            (_fact_amount(f, key) for f in all_facts if f.values["lifecycle"] == "established"),
-            default=Decimal(0),
-        )
-    return tops
+        if key not in tops:
+            tops[key] = max(
+                (_fact_amount(f, key) for f in all_facts if f.values["lifecycle"] == "established"),
+                default=Decimal(0),
+            )
+        if item.scale == "rank" and key not in rankings:
+            rankings[key] = tuple(
+                sorted(
+                    _fact_amount(f, key)
+                    for f in all_facts
+                    if f.values["lifecycle"] == "established"
+                )
+            )
+    return Tops(tops, rankings)
 
 
 def _fact_amount(facts: CustomerFacts, fact: str) -> Decimal:

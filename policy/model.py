@@ -10,7 +10,7 @@ from typing import Any, Literal
 from creditfile.policy.conditions import Condition
 
 Method = Literal["manual", "relative_to_max", "bands"]
-Scale = Literal["linear", "sqrt", "log"]
+Scale = Literal["linear", "sqrt", "log", "rank"]
 
 
 @dataclass(frozen=True)

@@ -47,16 +47,27 @@ def computed_clause(row: Mapping[str, Any]) -> str:
             weight=weight,
         )
     top = row.get("top")
-    if not isinstance(top, int | float) or top <= 0:
-        return _("no established customer has any amount yet: 0 points")
     amount = row.get("input")
-    clause = _RELATIVE[str(row.get("scale") or "linear")]
-    text = _(clause).format(
-        amount=f"{amount:,.2f}" if isinstance(amount, int | float) else number_text(amount),
-        top=f"{top:,.2f}",
-        weight=weight,
-        points=number_text(row.get("points")),
-    )
+    if row.get("scale") == "rank":
+        text = _(
+            "{amount}: {at_most} of {ranked} established customers have at most this amount, "
+            "{at_most} ÷ {ranked} × {weight} = {points}"
+        ).format(
+            amount=f"{amount:,.2f}" if isinstance(amount, int | float) else number_text(amount),
+            at_most=row.get("at_most"),
+            ranked=row.get("ranked"),
+            weight=weight,
+            points=number_text(row.get("points")),
+        )
+    elif not isinstance(top, int | float) or top <= 0:
+        return _("no established customer has any amount yet: 0 points")
+    else:
+        text = _(_RELATIVE[str(row.get("scale") or "linear")]).format(
+            amount=f"{amount:,.2f}" if isinstance(amount, int | float) else number_text(amount),
+            top=f"{top:,.2f}",
+            weight=weight,
+            points=number_text(row.get("points")),
+        )
     months = row.get("window_months")
     if months is None:
         return text

@@ -214,3 +214,40 @@ def test_migration_between_two_runs_counts_a_grade_a_save_changed_between_them(
     after = archive.get("C012")["_grading"]["grade"]  # type: ignore[index]
     assert after != before
     assert matrix["count"][before][after] >= 1
+
+
+def _ranked(policy: Policy) -> Policy:
+    from dataclasses import replace
+
+    scoring = tuple(
+        replace(item, scale="rank") if item.method == "relative_to_max" else item
+        for item in policy.scoring
+    )
+    return replace(policy, scoring=scoring)
+
+
+def test_under_a_rank_scale_a_small_change_regrades_everyone_it_moves(
+    tmp_path: Path, default_policy: Policy
+) -> None:
+    # On the rank scale a customer's points depend on every established customer's amount, so
+    # a save that moves one amount past others regrades the archive (a run is recorded).
+    ranked = _ranked(default_policy)
+    store = Archive.open(tmp_path / "ranked.json", create=True)
+    store.import_customers([_doc(i, (i + 1) * 1000) for i in range(10)], actor="a")
+    regrade(store, ranked, AS_OF, "night")
+    before = {cid: r["_grading"]["items"]["cumulative_lease"] for cid, r in store.records().items()}
+    assert before["C000"] == 1.5 and before["C009"] == 15  # 1 of 10, 10 of 10
+    record = store.get("C000")
+    assert record is not None
+    doc = customer_document(record)
+    doc["leases"] = [{**doc["leases"][0], "amount": 5500}]  # now past C001 … C004
+    done = GradingDone()
+    save_customer(store, doc, base_rev=record["_meta"]["rev"], actor="li", policy=ranked,
+                  as_of=AS_OF, done=done)  # fmt: skip
+    assert done.whole
+    after = {cid: r["_grading"]["items"]["cumulative_lease"] for cid, r in store.records().items()}
+    assert after["C000"] == 7.5 and after["C001"] == 1.5  # 5 of 10; C001 is now the lowest
+    assert {cid for cid in after if after[cid] != before[cid]} == {f"C00{i}" for i in range(5)}
+    assert store.runs()[-1]["trigger"] == "save"
+    expected = grade_archive(store.documents(), ranked, AS_OF)
+    assert {cid: r["_grading"] for cid, r in store.records().items()} == expected

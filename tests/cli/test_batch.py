@@ -189,3 +189,29 @@ def test_forked_validation_finds_exactly_the_serial_problems(default_policy) -> 
     for workers in (2, 3):
         found = validate_all(docs, default_policy, workers=workers, parallel_from=0)
         assert found == expected
+
+
+def test_a_rank_scale_grades_in_one_process_and_equals_serial(
+    default_policy: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers trade tops, not whole rankings: a policy with a rank scale must not fork,
+    # or every worker would rank its customers among its own share only.
+    from dataclasses import replace
+
+    from creditfile.application import batch
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    ranked = replace(
+        default_policy,
+        scoring=tuple(
+            replace(i, scale="rank") if i.method == "relative_to_max" else i
+            for i in default_policy.scoring
+        ),
+    )
+    rng = random.Random(12)
+    weights = {i.key: i.weight for i in ranked.scoring}
+    docs = [_doc(rng, i, weights) for i in range(300)]
+    expected = grade_archive(docs, ranked, AS_OF)
+    assert batch.grade_all(docs, ranked, AS_OF, workers=3) == expected
+    with pytest.raises(RuntimeError, match="needs every established customer's amount"):
+        _grade_forked(docs, ranked, AS_OF, 3)

@@ -246,7 +246,7 @@ def policy_variant(
         rel["prospective_customer_points"] = rng.choice((0, rng.randint(0, rel["weight"])))
     rel["fact"] = rng.choice(RELATIVE_FACTS) if fact is None else fact
     if rel["fact"] in BAND_FACTS and rng.random() < 0.6:  # facts never null nor negative
-        rel["scale"] = rng.choice(("linear", "sqrt", "log"))
+        rel["scale"] = rng.choice(("linear", "sqrt", "log", "rank"))
     if rel["fact"] == "cumulative_lease_amount" and rng.random() < 0.7:
         rel["window_months"] = rng.choice((1, 6, 12, 24, 36))
     if rng.random() < 0.5:  # a second relative item on another fact

@@ -191,6 +191,11 @@ def _relative(item: dict[str, Any], f: dict[str, Any], ctx: dict[str, Any]) -> t
         points = exact(prospective)
     elif f["lifecycle"] != "established":
         points = exact(item.get("new_customer_points") or 0)
+    elif item.get("scale") == "rank":
+        # rank: the share of established customers with at most this amount; none for none.
+        others = ctx["established"][amount_key(item)]
+        at_most = sum(1 for other in others if other <= amount) if amount > 0 else 0
+        points = exact(item["weight"]) * Fraction(at_most, len(others)) if others else Fraction(0)
     elif top <= 0:
         points = Fraction(0)
     else:
@@ -248,13 +253,18 @@ def reference(
     months = pol["lifecycle"]["new_customer_months"]
     every = {id(d): facts(d, as_of, months) for d in docs}
     tops: dict[str, Fraction] = {}
+    established: dict[str, list[Fraction]] = {}
     for item in pol["scoring"]:
         if item["method"] == "relative_to_max":
-            tops[amount_key(item)] = max(
-                (amount_of(item, f) for f in every.values() if f["lifecycle"] == "established"),
-                default=Fraction(0),
-            )
-    return {str(d.get("id")): _grade_one(d, every[id(d)], pol, as_of, tops, sha256) for d in docs}
+            amounts = [
+                amount_of(item, f) for f in every.values() if f["lifecycle"] == "established"
+            ]
+            tops[amount_key(item)] = max(amounts, default=Fraction(0))
+            established[amount_key(item)] = amounts
+    return {
+        str(d.get("id")): _grade_one(d, every[id(d)], pol, as_of, tops, sha256, established)
+        for d in docs
+    }
 
 
 def _grade_one(
@@ -264,9 +274,16 @@ def _grade_one(
     as_of: date,
     tops: dict[str, Fraction],
     sha256: str,
+    established: dict[str, list[Fraction]],
 ) -> dict[str, Any]:
     places = pol["rounding"]
-    ctx: dict[str, Any] = {"doc": doc, "places": places, "tops": tops, "entered": []}
+    ctx: dict[str, Any] = {
+        "doc": doc,
+        "places": places,
+        "tops": tops,
+        "entered": [],
+        "established": established,
+    }
     items, inputs, reasons = {}, {}, []
     points = []
     for item in pol["scoring"]:

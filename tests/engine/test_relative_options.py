@@ -1,5 +1,5 @@
 """relative_to_max options: a window (the leases of the last N months as of the grading date)
-and a scale (linear, square root, logarithmic), graded as the independent reference reads the
+and a scale (linear, square root, logarithmic, rank), graded as the independent reference reads the
 policy, on the window's edges."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -94,11 +95,13 @@ def test_a_lease_counts_in_the_window_up_to_its_edge(
     ("scale", "points"),
     # 250,000 against a top of 1,000,000, weight 15: linear 15 × 0.25; sqrt 15 × 0.5;
     # log 15 × ln(250,001) / ln(1,000,001) = 15 × 12.429220 / 13.815512 = 13.4949…
-    [("linear", 3.75), ("sqrt", 7.5), ("log", 13.49)],
+    # rank: all four are established (trading since 2010); NONE, SMALL and QUARTER have at
+    # most 250,000: 15 × 3/4 = 11.25.
+    [("linear", 3.75), ("sqrt", 7.5), ("log", 13.49), ("rank", 11.25)],
 )
 def test_each_scale_turns_the_amount_into_points(scale: str, points: float) -> None:
     docs = [_customer("TOP", ("2020-01-01", 1_000_000)), _customer("QUARTER", ("2020-01-01", 250_000)),
-            _customer("NONE")]  # fmt: skip
+            _customer("SMALL", ("2020-01-01", 2_500)), _customer("NONE")]  # fmt: skip
     gradings = _both(docs, _text(scale=scale), date(2026, 11, 29))
     assert gradings["QUARTER"]["items"]["cumulative_lease"] == points
     assert gradings["TOP"]["items"]["cumulative_lease"] == 15
@@ -141,7 +144,7 @@ def _archive(draw: st.DrawFn) -> list[dict[str, Any]]:
 @settings(max_examples=60, deadline=None)
 @given(
     docs=_archive(),
-    scale=st.sampled_from(["linear", "sqrt", "log"]),
+    scale=st.sampled_from(["linear", "sqrt", "log", "rank"]),
     months=st.one_of(st.none(), st.sampled_from([1, 3, 12, 24, 36])),
 )
 def test_any_archive_grades_as_the_reference_reads_it(
@@ -160,7 +163,7 @@ def test_boundary_archives_on_window_edges_agree(default_policy_text: str, seed:
     rng = random.Random(500 + seed)
     data = policy_variant(yaml.safe_load(default_policy_text), rng, "cumulative_lease_amount")
     data["scoring"][3]["window_months"] = (1, 6, 12, 24)[seed % 4]
-    data["scoring"][3]["scale"] = ("linear", "sqrt", "log")[seed % 3]
+    data["scoring"][3]["scale"] = ("linear", "sqrt", "log", "rank")[seed % 4]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     as_of = AS_OF_DATES[seed % len(AS_OF_DATES)]
     docs = window_edges(
@@ -179,7 +182,7 @@ def test_boundary_archives_on_window_edges_agree(default_policy_text: str, seed:
         ({"fact": "days_since_assessment", "scale": "log"},
          "scoring[3].scale: scale log needs a fact that is never null nor negative; "
          "'days_since_assessment' may be either: use scale linear, or another fact"),
-        ({"scale": "cubic"}, "scoring[3].scale: 'cubic' is not allowed; use one of linear, sqrt, log"),
+        ({"scale": "cubic"}, "scoring[3].scale: 'cubic' is not allowed; use one of linear, sqrt, log, rank"),
         ({"window_months": 0}, "scoring[3].window_months: 0 is out of range: less than the minimum of 1"),
     ],
 )  # fmt: skip
@@ -209,3 +212,42 @@ def test_the_log_scale_on_a_small_fact_uses_one_plus_the_top() -> None:
     gradings = _both(docs, _text(fact="lease_count", scale="log"), date(2026, 11, 29))
     assert gradings["ONE"]["items"]["cumulative_lease"] == 7.5
     assert gradings["THREE"]["items"]["cumulative_lease"] == 15
+
+
+def test_rank_gives_equal_amounts_equal_points_and_the_top_the_whole_weight() -> None:
+    # Five established customers: 0, 100, 100, 400 and 1,000,000. The one with nothing gets 0;
+    # the two with 100 both get 15 × 3/5 = 9; 400 gets 15 × 4/5 = 12; the top 15. On the linear
+    # scale the same archive would give the middle three 0.
+    amounts = {"Z": 0, "A": 100, "B": 100, "C": 400, "TOP": 1_000_000}
+    docs = [_customer(cid, ("2020-01-01", amount)) for cid, amount in amounts.items()]
+    gradings = _both(docs, _text(scale="rank"), date(2026, 11, 29))
+    points = {cid: g["items"]["cumulative_lease"] for cid, g in gradings.items()}
+    assert points == {"Z": 0, "A": 9, "B": 9, "C": 12, "TOP": 15}
+
+
+def test_explain_counts_the_customers_a_rank_places_one_among() -> None:
+    docs = [_customer("TOP", ("2020-01-01", 1_000_000)), _customer("Q", ("2020-01-01", 250_000)),
+            _customer("S", ("2020-01-01", 2_500)), _customer("N")]  # fmt: skip
+    policy = parse_policy(_text(scale="rank"), "p.yaml")
+    rows = {
+        doc["id"]: next(
+            r for r in explain(doc, policy, date(2026, 11, 29), docs=docs)["items"]
+            if r["key"] == "cumulative_lease"
+        )
+        for doc in docs
+    }  # fmt: skip
+    assert (rows["Q"]["at_most"], rows["Q"]["ranked"], rows["Q"]["points"]) == (3, 4, 11.25)
+    assert rows["Q"]["clause"] == (
+        "15 × the share of established customers whose cumulative_lease_amount is at most "
+        "this customer's"
+    )
+    assert (rows["N"]["at_most"], rows["N"]["ranked"], rows["N"]["points"]) == (0, 4, 0)
+
+
+def test_a_rank_needs_the_whole_ranking_not_the_tops_alone() -> None:
+    from creditfile.engine import grade_customer
+
+    doc = _customer("Q", ("2020-01-01", 250_000))
+    policy = parse_policy(_text(scale="rank"), "p.yaml")
+    with pytest.raises(ValueError, match="needs every established customer's amount"):
+        grade_customer(doc, policy, date(2026, 11, 29), {"cumulative_lease_amount": Decimal(1)})
