@@ -94,11 +94,20 @@ def items_table(policy: Policy, lang: str) -> Table:
             method = _("entered by sales")
         elif item.method == "bands":
             method = _("by bands") + f" · {item.fact}"
+        elif item.scale == "rank":
+            method = _("by rank among established customers (new customers {points})").format(
+                points=f"{item.new_customer_points or 0:g}"
+            )
         else:
             method = _("relative to the highest (new customers {points})").format(
-                points=f"{item.new_customer_points:g}"
+                points=f"{item.new_customer_points or 0:g}"
             )
+            if item.scale != "linear":
+                method += f" · {item.scale}"
+        if item.method == "relative_to_max":
             method += f" · {item.fact}"
+        if item.window_months is not None:
+            method += " · " + _("last {months} months").format(months=item.window_months)
         table.add_row(item.key, item.label, f"{item.weight:g}", method)
     table.add_row(
         "",
