@@ -251,3 +251,15 @@ def test_a_rank_needs_the_whole_ranking_not_the_tops_alone() -> None:
     policy = parse_policy(_text(scale="rank"), "p.yaml")
     with pytest.raises(ValueError, match="needs every established customer's amount"):
         grade_customer(doc, policy, date(2026, 11, 29), {"cumulative_lease_amount": Decimal(1)})
+
+
+def test_with_no_top_known_an_established_customer_gets_no_points() -> None:
+    # A grading given tops that do not name the item's amount (no established customer had one
+    # when they were taken) scores it 0, as when the top is 0, rather than failing.
+    from creditfile.engine import grade_customer
+
+    doc = _customer("Q", ("2020-01-01", 250_000))
+    policy = parse_policy(_text(), "p.yaml")
+    grading = grade_customer(doc, policy, date(2026, 11, 29), {})
+    assert grading["items"]["cumulative_lease"] == 0
+    assert grading["status"] == "graded"
