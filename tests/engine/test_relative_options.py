@@ -263,3 +263,15 @@ def test_with_no_top_known_an_established_customer_gets_no_points() -> None:
     grading = grade_customer(doc, policy, date(2026, 11, 29), {})
     assert grading["items"]["cumulative_lease"] == 0
     assert grading["status"] == "graded"
+
+
+def test_a_customer_graded_alone_counts_only_the_window() -> None:
+    # grade_customer without precomputed facts must compute the windowed amount itself.
+    from creditfile.engine import grade_customer
+
+    doc = _customer("Q", ("2026-01-01", 250_000), ("2015-01-01", 9_000_000))
+    policy = parse_policy(_text(window_months=24), "p.yaml")
+    key = "cumulative_lease_amount_last_24_months"
+    grading = grade_customer(doc, policy, date(2026, 11, 29), {key: Decimal(1_000_000)})
+    assert grading["inputs"]["cumulative_lease"] == 250_000
+    assert grading["items"]["cumulative_lease"] == 3.75
