@@ -516,6 +516,9 @@ _VALIDATORS: dict[tuple[Any, ...], CustomerValidator] = {}
 
 def validator_for(policy: Policy) -> CustomerValidator:
     """The validator of ``policy``, built once per policy content and reused."""
+    last = _LAST.get("policy")
+    if last is not None and last[0] is policy:
+        return last[1]  # an import validates every document under one policy object
     key = (
         policy.sha256,
         tuple(policy.natures),
@@ -526,7 +529,13 @@ def validator_for(policy: Policy) -> CustomerValidator:
     found = _VALIDATORS.get(key)
     if found is None:
         found = _VALIDATORS[key] = CustomerValidator(policy)
+    _LAST["policy"] = (policy, found)
     return found
+
+
+# The policy object last asked for and its validator: building the content key costs more than
+# validating a small document.
+_LAST: dict[str, tuple[Policy, CustomerValidator]] = {}
 
 
 def validate_customer(doc: object, policy: Policy) -> list[Problem]:
