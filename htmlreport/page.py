@@ -8,13 +8,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.htmlreport import sections
 from creditfile.htmlreport.charts import Bar, Chart, Stack, bar_chart, grade_colour, stacked_chart
 from creditfile.htmlreport.sections import Table, table
 from creditfile.htmlreport.templating import environment, wan
 from creditfile.htmlreport.trend import trend_section
 from creditfile.policy.model import Policy
-from creditfile.presentation.report_tables import DIMENSION_LABELS
+
+# The page is written in Chinese, its readers' language, whatever the command line speaks.
+DIMENSION_LABELS = {
+    "nature": field_catalogue()["nature"].label.zh,
+    "tier": "客户层级",
+    "lifecycle": "新老客户",
+    "stage": "交易阶段",
+}
 
 
 def _kpis(report: Mapping[str, Any]) -> list[dict[str, Any]]:

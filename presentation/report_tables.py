@@ -1,4 +1,10 @@
-"""Reports laid out as tables with Chinese headers, shared by the terminal, CSV, XLSX and HTML."""
+"""Reports laid out as tables, shared by the terminal, CSV and XLSX.
+
+Headers, titles, sheet names and the words of fixed groups (lifecycles, stages, aging buckets,
+ungraded, total) are in the language in force when a table is built
+(``creditfile.presentation.translation``); customer fields are headed as the field catalogue
+labels them in that language. The values stay the report's own.
+"""
 
 from __future__ import annotations
 
@@ -7,41 +13,82 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.tables import Column, ColumnFormat, Table
+from creditfile.presentation.translation import N_, language, npgettext, pgettext
+from creditfile.presentation.vocabulary import LIFECYCLES, STAGES, WORDS, named
 from creditfile.reports.composition import DIMENSIONS
+from creditfile.reports.migration import NEW
+from creditfile.reports.shares import UNGRADED
 
-DIMENSION_LABELS = {
-    "grade": "信用等级",
-    "nature": field_catalogue()["nature"].header,
-    "tier": "客户层级",
-    "lifecycle": "新老客户",
-    "stage": "交易阶段",
-    "item": "租赁物品类",
+# The aging buckets of ``reports.exposure`` by key (the upper bound in days).
+AGING_LABELS = {
+    "0": N_("not overdue"),
+    "30": N_("overdue 1–30 days"),
+    "90": N_("overdue 31–90 days"),
+    "180": N_("overdue 91–180 days"),
+    "over": N_("overdue over 180 days"),
 }
-TOTAL_LABEL = "合计"
+
+
+def dimension_label(by: str) -> str:
+    """The name of a report dimension (``grade``, ``item``…) in the language in force."""
+    names = {
+        "grade": pgettext("report", "Credit grade"),
+        "nature": field_catalogue()["nature"].text(language()),
+        "tier": pgettext("report", "Tier"),
+        "lifecycle": pgettext("report", "Lifecycle"),
+        "stage": pgettext("report", "Trading stage"),
+        "item": pgettext("report", "Leased item"),
+    }
+    return names[by]
+
+
+def total_label() -> str:
+    """The label of a table's total row."""
+    return pgettext("report", "Total")
+
+
+def _group_name(by: str, row: Mapping[str, Any]) -> str:
+    """A group's label: fixed groups named in the language in force, policy groups as labelled."""
+    key = str(row.get("key", ""))
+    if key == UNGRADED:
+        return named(WORDS, "ungraded")
+    if by == "lifecycle":
+        return named(LIFECYCLES, key)
+    if by == "stage":
+        return named(STAGES, key)
+    if not key and by != "item":
+        return named(WORDS, "unknown")
+    return str(row["label"])
 
 
 def _field_column(key: str) -> Column:
     """A column showing a customer field, headed as the field catalogue labels it."""
-    return Column(key, field_catalogue()[key].header)
+    return Column(key, field_catalogue()[key].titled(language()))
 
 
 def composition_table(report: Mapping[str, Any]) -> Table:
     """Business composition by one dimension, with a total row."""
     by = report["by"]
-    name = DIMENSION_LABELS[by]
+    name = dimension_label(by)
     columns = (
-        Column("key", "代码"),
+        Column("key", pgettext("report", "Code")),
         Column("label", name),
-        Column("customers", "客户数", "int"),
-        Column("customers_pct", "客户占比%", "pct"),
-        Column("cumulative_amount", "累计租赁额(元)", "money"),
-        Column("cumulative_pct", "累计额占比%", "pct"),
-        Column("active_amount", "在租金额(元)", "money"),
-        Column("active_pct", "在租额占比%", "pct"),
+        Column("customers", pgettext("report", "Customers"), "int"),
+        Column("customers_pct", pgettext("report", "Customers %"), "pct"),
+        Column("cumulative_amount", pgettext("report", "Cumulative leases (CNY)"), "money"),
+        Column("cumulative_pct", pgettext("report", "Cumulative %"), "pct"),
+        Column("active_amount", pgettext("report", "Leased now (CNY)"), "money"),
+        Column("active_pct", pgettext("report", "Leased now %"), "pct"),
     )
     total = report["total"]
-    rows = [*report["rows"], {"key": "", "label": TOTAL_LABEL, **total, **_full(report["rows"])}]
-    return Table(f"构成-{name}", f"业务构成: 按{name}", columns, rows)
+    rows = [{**row, "label": _group_name(by, row)} for row in report["rows"]]
+    rows.append({"key": "", "label": total_label(), **total, **_full(report["rows"])})
+    return Table(
+        pgettext("report", "Composition-{dimension}").format(dimension=name),
+        pgettext("report", "Business composition by {dimension}").format(dimension=name),
+        columns,
+        rows,
+    )
 
 
 def _full(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
@@ -64,29 +111,48 @@ def _full(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
 def item_tables(report: Mapping[str, Any]) -> list[Table]:
     """Leased-item composition; crossed, also item×group tables of amount and of lease count."""
     columns = (
-        Column("key", "代码"),
-        Column("label", "租赁物品类"),
-        Column("leases", "租赁笔数", "int"),
-        Column("leases_pct", "笔数占比%", "pct"),
-        Column("amount", "租赁金额(元)", "money"),
-        Column("amount_pct", "金额占比%", "pct"),
-        Column("customers", "承租客户数", "int"),
+        Column("key", pgettext("report", "Code")),
+        Column("label", dimension_label("item")),
+        Column("leases", pgettext("report", "Leases"), "int"),
+        Column("leases_pct", pgettext("report", "Leases %"), "pct"),
+        Column("amount", pgettext("report", "Lease amount (CNY)"), "money"),
+        Column("amount_pct", pgettext("report", "Amount %"), "pct"),
+        Column("customers", pgettext("report", "Lessees"), "int"),
     )
     rows = [
         *report["rows"],
-        {"key": "", "label": TOTAL_LABEL, **report["total"], **_full(report["rows"])},
+        {"key": "", "label": total_label(), **report["total"], **_full(report["rows"])},
     ]
-    tables = [Table("构成-租赁物", "租赁物构成", columns, rows)]
+    tables = [
+        Table(
+            pgettext("report", "Composition-Items"),
+            pgettext("report", "Leased items"),
+            columns,
+            rows,
+        )
+    ]
     cross = report.get("cross")
     if cross:
-        name = DIMENSION_LABELS[cross]
+        name = dimension_label(cross)
         tables.append(
             _cross_table(
-                report, "amount", "money", f"租赁物×{name}-金额", f"租赁物金额(元) 按{name}"
+                report,
+                "amount",
+                "money",
+                pgettext("report", "Items×{dimension}-Amount").format(dimension=name),
+                pgettext("report", "Lease amount of items (CNY) by {dimension}").format(
+                    dimension=name
+                ),
             )
         )
         tables.append(
-            _cross_table(report, "leases", "int", f"租赁物×{name}-笔数", f"租赁物笔数 按{name}")
+            _cross_table(
+                report,
+                "leases",
+                "int",
+                pgettext("report", "Items×{dimension}-Leases").format(dimension=name),
+                pgettext("report", "Leases of items by {dimension}").format(dimension=name),
+            )
         )
     return tables
 
@@ -94,18 +160,19 @@ def item_tables(report: Mapping[str, Any]) -> list[Table]:
 def _cross_table(
     report: Mapping[str, Any], measure: str, kind: ColumnFormat, name: str, title: str
 ) -> Table:
-    groups = report["columns"]
+    cross = str(report.get("cross") or "")
+    groups = [{**g, "label": _group_name(cross, g)} for g in report["columns"]]
     columns = (
-        Column("label", "租赁物品类"),
+        Column("label", dimension_label("item")),
         *(Column(f"c:{g['key']}", _grade_header(g), kind) for g in groups),
-        Column(measure, TOTAL_LABEL, kind),
+        Column(measure, total_label(), kind),
     )
     rows = []
     for row in report["rows"]:
         line = {"label": row["label"], measure: row[measure]}
         line.update({f"c:{key}": cell[measure] for key, cell in row["cells"].items()})
         rows.append(line)
-    totals: dict[str, Any] = {"label": TOTAL_LABEL, measure: report["total"][measure]}
+    totals: dict[str, Any] = {"label": total_label(), measure: report["total"][measure]}
     for group in groups:
         totals[f"c:{group['key']}"] = sum(row[f"c:{group['key']}"] for row in rows)
     if kind == "money":
@@ -116,86 +183,116 @@ def _cross_table(
 def credit_table(report: Mapping[str, Any]) -> Table:
     """Credit analysis: terms, customers and exposure per grade."""
     columns = (
-        Column("key", "等级"),
-        Column("label", "等级名称"),
-        Column("price_discount_pct", "租价优惠%", "pct"),
-        Column("payment_method", "回款方式"),
-        Column("payment_cycle_days", "回款周期(天)", "int"),
-        Column("deposit_pct", "押金比例%", "pct"),
-        Column("credit_limit", "信用额度(元)", "money"),
-        Column("priority_supply", "优先供货", "bool"),
-        Column("review_every_days", "复评周期(天)", "int"),
-        Column("customers", "客户数", "int"),
-        Column("customers_pct", "客户占比%", "pct"),
-        Column("cumulative_amount", "累计租赁额(元)", "money"),
-        Column("outstanding", "应收余额(元)", "money"),
-        Column("outstanding_pct", "应收占比%", "pct"),
-        Column("over_limit", "超额度客户数", "int"),
+        Column("key", pgettext("report", "Grade")),
+        Column("label", pgettext("report", "Grade name")),
+        Column("price_discount_pct", pgettext("report", "Price discount %"), "pct"),
+        Column("payment_method", pgettext("report", "Payment method")),
+        Column("payment_cycle_days", pgettext("report", "Payment cycle (days)"), "int"),
+        Column("deposit_pct", pgettext("report", "Deposit %"), "pct"),
+        Column("credit_limit", pgettext("report", "Credit limit (CNY)"), "money"),
+        Column("priority_supply", pgettext("report", "Priority supply"), "bool"),
+        Column("review_every_days", pgettext("report", "Review every (days)"), "int"),
+        Column("customers", pgettext("report", "Customers"), "int"),
+        Column("customers_pct", pgettext("report", "Customers %"), "pct"),
+        Column("cumulative_amount", pgettext("report", "Cumulative leases (CNY)"), "money"),
+        Column("outstanding", pgettext("report", "Outstanding (CNY)"), "money"),
+        Column("outstanding_pct", pgettext("report", "Outstanding %"), "pct"),
+        Column("over_limit", pgettext("report", "Over limit"), "int"),
     )
     # A grade's terms refined per nature follow it, one row a nature ("A · 个人").
-    rows = [
-        *(part for row in report["rows"] for part in (row, *row.get("by_nature", ()))),
+    rows: list[dict[str, Any]] = [
+        part
+        for row in report["rows"]
+        for part in ({**row, "label": _group_name("grade", row)}, *row.get("by_nature", ()))
+    ]
+    rows.append(
         {
-            "key": TOTAL_LABEL,
+            "key": total_label(),
             **report["total"],
             "cumulative_amount": round(sum(r["cumulative_amount"] for r in report["rows"]), 2),
             **_full(report["rows"]),
-        },
-    ]
-    return Table("信用分析", "信用分析: 各等级的交易条件与敞口", columns, rows)
+        }
+    )
+    return Table(
+        pgettext("report", "Credit analysis"),
+        pgettext("report", "Credit analysis: terms and exposure per grade"),
+        columns,
+        rows,
+    )
 
 
-EXPOSURE_COLUMNS = (
-    _field_column("id"),
-    _field_column("name"),
-    Column("grade", "等级"),
-    Column("credit_limit", "信用额度(元)", "money"),
-    Column("outstanding", "应收余额(元)", "money"),
-    Column("utilisation_pct", "额度使用率%", "pct"),
-    Column("excess", "超出额度(元)", "money"),
-    Column("max_overdue_days", "最长逾期(天)", "days"),
-)
+def exposure_columns() -> tuple[Column, ...]:
+    """The columns of a list of customers with their credit exposure."""
+    return (
+        _field_column("id"),
+        _field_column("name"),
+        Column("grade", pgettext("report", "Grade")),
+        Column("credit_limit", pgettext("report", "Credit limit (CNY)"), "money"),
+        Column("outstanding", pgettext("report", "Outstanding (CNY)"), "money"),
+        Column("utilisation_pct", pgettext("report", "Limit used %"), "pct"),
+        Column("excess", pgettext("report", "Over the limit (CNY)"), "money"),
+        Column("max_overdue_days", pgettext("report", "Longest overdue (days)"), "days"),
+    )
 
 
 def exposure_tables(report: Mapping[str, Any]) -> list[Table]:
     """Over-limit customers, receivables aging and the largest receivables."""
     aging = (
-        Column("label", "账龄"),
-        Column("leases", "租赁笔数", "int"),
-        Column("outstanding", "应收余额(元)", "money"),
-        Column("outstanding_pct", "占比%", "pct"),
+        Column("label", pgettext("report", "Aging")),
+        Column("leases", pgettext("report", "Leases"), "int"),
+        Column("outstanding", pgettext("report", "Outstanding (CNY)"), "money"),
+        Column("outstanding_pct", pgettext("report", "Share %"), "pct"),
     )
     total = report["total"]
-    aging_rows = [
-        *report["aging"],
+    aging_rows: list[dict[str, Any]] = [
+        {**row, "label": named(AGING_LABELS, row.get("key")) if row.get("key") else row["label"]}
+        for row in report["aging"]
+    ]
+    aging_rows.append(
         {
-            "label": TOTAL_LABEL,
+            "label": total_label(),
             "outstanding": total["outstanding"],
             "leases": sum(r["leases"] for r in report["aging"]),
             **_full(report["aging"]),
-        },
-    ]
+        }
+    )
+    over = total["over_limit"]
     return [
         Table(
-            "超额度客户",
-            f"超出信用额度的客户 ({total['over_limit']} 户)",
-            EXPOSURE_COLUMNS,
+            pgettext("report", "Over-limit customers"),
+            npgettext(
+                "report",
+                "Customers over their credit limit ({count} customer)",
+                "Customers over their credit limit ({count} customers)",
+                over,
+            ).format(count=f"{over:,}"),
+            exposure_columns(),
             list(report["over_limit"]),
         ),
-        Table("账龄", "应收账款账龄", aging, aging_rows),
-        Table("应收前20", "应收余额最大的客户", EXPOSURE_COLUMNS, list(report["largest"])),
+        Table(
+            pgettext("report", "Aging"),
+            pgettext("report", "Receivables aging"),
+            aging,
+            aging_rows,
+        ),
+        Table(
+            pgettext("report", "Top 20 receivables"),
+            pgettext("report", "Customers with the largest receivables"),
+            exposure_columns(),
+            list(report["largest"]),
+        ),
     ]
 
 
 def review_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     """Customers due for review, most urgent first, one line each."""
     columns = (
-        Column("rank", "序号", "int"),
+        Column("rank", pgettext("report", "No."), "int"),
         _field_column("id"),
         _field_column("name"),
-        Column("grade", "等级"),
-        Column("reasons", "复评原因"),
-        Column("details", "说明"),
+        Column("grade", pgettext("report", "Grade")),
+        Column("reasons", pgettext("report", "Review because")),
+        Column("details", pgettext("report", "Details")),
     )
     lines = [
         {
@@ -203,39 +300,71 @@ def review_table(rows: Sequence[Mapping[str, Any]]) -> Table:
             "id": row["id"],
             "name": row["name"],
             "grade": row["grade"],
-            "reasons": "、".join(r["label"] for r in row["reasons"]),
+            "reasons": pgettext("report", ", ").join(r["label"] for r in row["reasons"]),
             "details": "; ".join(r["message"] for r in row["reasons"]),
         }
         for index, row in enumerate(rows, start=1)
     ]
-    return Table("待复评", f"待复评客户 ({len(lines)} 户, 最紧急在前)", columns, lines)
+    count = len(lines)
+    return Table(
+        pgettext("report", "Review due"),
+        npgettext(
+            "report",
+            "Customers due for review ({count} customer, most urgent first)",
+            "Customers due for review ({count} customers, most urgent first)",
+            count,
+        ).format(count=f"{count:,}"),
+        columns,
+        lines,
+    )
 
 
 def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
     """The from→to matrix by customer count and by cumulative lease amount."""
     tables = []
-    kinds: tuple[tuple[str, ColumnFormat, str], ...] = (
-        ("count", "int", "迁移-户数"),
-        ("amount", "money", "迁移-金额"),
+    kinds: tuple[tuple[str, ColumnFormat, str, str], ...] = (
+        (
+            "count",
+            "int",
+            pgettext("report", "Migration-Customers"),
+            pgettext("report", "Grade migration{runs}: customers"),
+        ),
+        (
+            "amount",
+            "money",
+            pgettext("report", "Migration-Amount"),
+            pgettext("report", "Grade migration{runs}: cumulative leases (CNY)"),
+        ),
     )
-    for measure, kind, name in kinds:
+    for measure, kind, name, heading in kinds:
         columns = (
-            Column("from", "原等级 \\ 新等级"),
-            *(Column(f"to:{c['key']}", _grade_header(c), kind) for c in matrix["columns"]),
-            Column("total", TOTAL_LABEL, kind),
+            Column("from", pgettext("report", "Old grade \\ new grade")),
+            *(
+                Column(f"to:{c['key']}", _grade_header(_migration_group(c)), kind)
+                for c in matrix["columns"]
+            ),
+            Column("total", total_label(), kind),
         )
         rows = []
         for row in matrix["rows"]:
             cells = matrix[measure][row["key"]]
-            line: dict[str, Any] = {"from": _grade_header(row), "total": _sum(cells.values())}
+            line: dict[str, Any] = {
+                "from": _grade_header(_migration_group(row)),
+                "total": _sum(cells.values()),
+            }
             line.update({f"to:{k}": v for k, v in cells.items()})
             rows.append(line)
-        totals: dict[str, Any] = {"from": TOTAL_LABEL}
+        totals: dict[str, Any] = {"from": total_label()}
         for column in (c.key for c in columns[1:]):
             totals[column] = _sum(line[column] for line in rows)
-        unit = "户数" if measure == "count" else "累计租赁额(元)"
-        tables.append(Table(name, f"等级迁移{title}: {unit}", columns, [*rows, totals]))
+        tables.append(Table(name, heading.format(runs=title), columns, [*rows, totals]))
     return tables
+
+
+def _migration_group(group: Mapping[str, str]) -> dict[str, str]:
+    if group["key"] == NEW:
+        return {**group, "label": pgettext("report", "new or not graded before")}
+    return {**group, "label": _group_name("grade", group)}
 
 
 def _grade_header(group: Mapping[str, str]) -> str:

@@ -62,3 +62,10 @@ def named(names: dict[str, str], value: object) -> str:
     """``value``'s name from one of the tables above, translated; the value itself if unnamed."""
     key = str(value)
     return _(names[key]) if key in names else key
+
+
+# Words for groups no policy names.
+WORDS: dict[str, str] = {
+    "ungraded": N_("ungraded"),
+    "unknown": N_("unknown"),
+}

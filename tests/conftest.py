@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,15 @@ def _cold_caches() -> Iterator[None]:
             if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
                 value.cache_clear()
     yield
+
+
+@pytest.fixture
+def speak() -> Iterator[Callable[[str], str]]:
+    """``speak("zh")`` puts a language in force for the test; English is back after it."""
+    from creditfile.presentation.translation import set_language
+
+    yield set_language
+    set_language("en")
 
 
 @pytest.fixture(scope="session")

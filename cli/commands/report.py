@@ -18,7 +18,7 @@ from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy
 from creditfile.presentation.tables import Table
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import N_, _, ngettext
 from creditfile.reports.composition import CustomerLine
 from creditfile.reports.periods import Period
 
@@ -88,13 +88,13 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     _period_options(comp)
     comp.set_defaults(handler=_handler(_composition))
     simple: tuple[tuple[str, str, Builder, bool], ...] = (
-        ("credit", "terms, customers and exposure per grade", _credit, True),
-        ("exposure", "receivables, over-limit customers, aging", _exposure, True),
-        ("review", "customers due for review, most urgent first", _review, False),
-        ("all", "every report (one sheet each with --xlsx)", _all, False),
+        ("credit", N_("terms, customers and exposure per grade"), _credit, True),
+        ("exposure", N_("receivables, over-limit customers, aging"), _exposure, True),
+        ("review", N_("customers due for review, most urgent first"), _review, False),
+        ("all", N_("every report (one sheet each with --xlsx)"), _all, False),
     )
     for name, help_text, builder, periodic in simple:
-        kind = kinds.add_parser(name, parents=[outputs], help=help_text)
+        kind = kinds.add_parser(name, parents=[outputs], help=_(help_text))
         if periodic:
             _period_options(kind)
         kind.set_defaults(handler=_handler(builder))
@@ -282,7 +282,9 @@ def _migration(ctx: Context) -> tuple[Any, list[Table]]:
     from creditfile.presentation.report_tables import migration_tables
 
     matrix = migration_report(ctx.env.archive(), ctx.view, list(ctx.args.runs))
-    title = f" (运行 {matrix['from_run'] or '—'} → {matrix['to_run']})"
+    title = _(" (runs {first} → {last})").format(
+        first=matrix["from_run"] or "—", last=matrix["to_run"]
+    )
     return matrix, migration_tables(matrix, title)
 
 
@@ -308,7 +310,11 @@ def emit(
             private=True,
             option="--xlsx",
         )
-        env.warn(f"wrote {len(tables)} sheet(s) to {args.xlsx}")
+        env.warn(
+            ngettext(
+                "wrote {count} sheet to {path}", "wrote {count} sheets to {path}", len(tables)
+            ).format(count=len(tables), path=args.xlsx)
+        )
     if getattr(args, "csv", None):
         if args.csv == "-":
             stream = env.data_stream()
@@ -324,7 +330,7 @@ def emit(
                 encoding="utf-8-sig",
                 option="--csv",
             )
-            env.warn(f"wrote {args.csv}")
+            env.warn(_("wrote {path}").format(path=args.csv))
     if env.json:
         env.emit_json({"report": args.report_command, "meta": _meta(ctx), "data": data})
     elif not (getattr(args, "csv", None) == "-" or args.xlsx):
@@ -349,17 +355,25 @@ def _meta(ctx: Context) -> dict[str, Any]:
 def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
     meta = _meta(ctx)
     env.say(
-        f"{meta['customers']:,} customers in {meta['archive']}; gradings as of "
-        f"{meta['gradings_as_of'] or '—'} (policy {meta['gradings_policy'] or '—'})"
+        ngettext(
+            "{count} customer in {archive}; gradings as of {as_of} (policy {version})",
+            "{count} customers in {archive}; gradings as of {as_of} (policy {version})",
+            meta["customers"],
+        ).format(
+            count=f"{meta['customers']:,}",
+            archive=meta["archive"],
+            as_of=meta["gradings_as_of"] or "—",
+            version=meta["gradings_policy"] or "—",
+        )
     )
     if isinstance(ctx.view.period, Period) and ctx.args.report_command in PERIODIC:
-        env.say(f"leases counted: {ctx.view.period.describe()}")
+        env.say(_period_words(ctx.view.period))
     if not ctx.gradings and ctx.docs:
-        env.warn("no customer is graded yet: run `creditfile regrade` first")
+        env.warn(_("no customer is graded yet: run `creditfile regrade` first"))
     for table in tables:
         env.say(f"\n{table.title}")
         if not table.rows:
-            env.say("  (none)")
+            env.say("  " + _("(none)"))
             continue
         numeric = [c.kind in ("int", "money", "pct", "days") for c in table.columns]
         rows = [
@@ -382,11 +396,19 @@ def _terminal_priority(key: str, kind: str) -> int:
     return _DROPPED_FIRST.get(key, _DROPPED_FIRST.get(kind, 1))
 
 
+def _period_words(period: Period) -> str:
+    if period.start is None:
+        return _("leases counted: leases begun by {end}").format(end=period.end.isoformat())
+    return _("leases counted: {start} – {end}").format(
+        start=period.start.isoformat(), end=period.end.isoformat()
+    )
+
+
 def _cell_text(value: Any, kind: str) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("yes") if value else _("no")
     if kind == "money" and isinstance(value, int | float):
         return f"{value:,.2f}"
     if kind == "pct" and isinstance(value, int | float):
@@ -415,5 +437,5 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
     if env.json:
         env.emit_json({"out": args.out, "bytes": len(page.encode("utf-8"))})
     else:
-        env.say(f"wrote the management report to {args.out}")
+        env.say(_("wrote the management report to {path}").format(path=args.out))
     return 0

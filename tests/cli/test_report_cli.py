@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ def test_composition_json_accounts_for_every_customer_and_amount(graded: Path, c
 
 
 def test_composition_table_is_readable_and_aligned(graded: Path, cli: Any) -> None:
-    result = cli("report", "composition")
+    result = cli("--lang", "zh", "report", "composition")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "业务构成: 按信用等级" in result.stdout
@@ -135,8 +136,10 @@ def test_item_composition_crossed_by_grade(graded: Path, cli: Any) -> None:
         cells = row["cells"].values()
         assert sum(c["leases"] for c in cells) == row["leases"]
     assert sum(Decimal(repr(r["amount"])) for r in data["rows"]) == _independent_total()
-    table = cli("report", "composition", "--by", "item", "--cross", "grade").stdout
+    table = cli("--lang", "zh", "report", "composition", "--by", "item", "--cross", "grade").stdout
     assert "租赁物金额(元) 按信用等级" in table and "塔式起重机" in table
+    table = cli("--lang", "en", "report", "composition", "--by", "item", "--cross", "grade").stdout
+    assert "Lease amount of items (CNY) by Credit grade" in table
 
 
 def test_cross_without_items_is_refused(graded: Path, cli: Any) -> None:
@@ -170,22 +173,62 @@ def test_credit_exposure_and_review_agree(graded: Path, cli: Any) -> None:
     assert {"R000", "R007"} <= {r["id"] for r in review["due"] if "ungraded" in r["reason_codes"]}
 
 
-def test_csv_output_has_bom_and_chinese_headers(graded: Path, cli: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "credit_headers", "total", "review_start"),
+    [
+        ("zh", ["等级", "等级名称", "租价优惠%"], "合计", "\ufeff序号,客户编号"),
+        ("en", ["Grade", "Grade name", "Price discount %"], "Total", "\ufeffNo.,Customer id"),
+    ],
+)
+def test_csv_output_has_bom_and_headers_in_the_language(
+    graded: Path,
+    cli: Any,
+    tmp_path: Path,
+    lang: str,
+    credit_headers: list[str],
+    total: str,
+    review_start: str,
+) -> None:
     out = tmp_path / "credit.csv"
-    result = cli("report", "credit", "--csv", str(out))
+    result = cli("--lang", lang, "report", "credit", "--csv", str(out))
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["等级", "等级名称", "租价优惠%"]
-    assert rows[1][0] == "A" and rows[-1][0] == "合计"
-    to_stdout = cli("report", "review", "--csv")
-    assert to_stdout.stdout.startswith("\ufeff序号,客户编号")
+    assert rows[0][:3] == credit_headers
+    assert rows[1][0] == "A" and rows[-1][0] == total
+    to_stdout = cli("--lang", lang, "report", "review", "--csv")
+    assert to_stdout.stdout.startswith(review_start)
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_report_headers_follow_the_language(graded: Path, cli: Any) -> None:
+    """``report credit`` and ``report review`` head their tables in the language asked for."""
+    heads = {
+        ("credit", "zh"): ["等级", "等级名称", "租价优惠%", "信用额度(元)", "超额度客户数"],
+        ("credit", "en"): ["Grade", "Grade name", "Price discount %", "Credit limit (CNY)"],
+        ("review", "zh"): ["序号", "客户编号", "客户名称", "等级", "复评原因", "说明"],
+        ("review", "en"): ["No.", "Customer id", "Name", "Grade", "Review because", "Details"],
+    }
+    for (report, lang), words in heads.items():
+        result = cli("--lang", lang, "report", report, "--as-of", AS_OF)
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        header = next(line for line in lines if line.startswith(words[0]))
+        assert all(word in header for word in words), header
+        if lang == "en":
+            # Chinese on an English report is customer data only: names and the policy's labels.
+            assert not HAN.search(header)
+            assert not HAN.search("\n".join(lines[: lines.index(header)]))
+        else:
+            assert "Grade" not in header and "customers" not in result.stdout
 
 
 def test_all_reports_to_one_workbook(graded: Path, cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "reports.xlsx"
-    result = cli("report", "all", "--xlsx", str(out))
+    result = cli("--lang", "zh", "report", "all", "--xlsx", str(out))
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(out)
     assert {"构成-信用等级", "构成-租赁物", "信用分析", "超额度客户", "待复评", "迁移-户数"} <= set(
@@ -194,6 +237,11 @@ def test_all_reports_to_one_workbook(graded: Path, cli: Any, tmp_path: Path) -> 
     sheet = book["构成-信用等级"]
     assert sheet.freeze_panes == "A2" and sheet["B1"].value == "信用等级"
     assert sheet["E2"].number_format == "#,##0.00"
+    english = tmp_path / "reports-en.xlsx"
+    assert cli("--lang", "en", "report", "all", "--xlsx", str(english)).returncode == 0
+    book = openpyxl.load_workbook(english)
+    assert {"Composition-Credit grade", "Credit analysis", "Review due"} <= set(book.sheetnames)
+    assert book["Composition-Credit grade"]["B1"].value == "Credit grade"
 
 
 def _stricter_policy(text: str, tmp_path: Path) -> Path:
@@ -228,8 +276,10 @@ def test_migration_between_two_runs(
     assert matrix["summary"]["upgraded"] == 0
     moved = sum(n for src, row in matrix["count"].items() for dst, n in row.items() if src != dst)
     assert moved == len(changes)
-    text = cli("report", "migration").stdout
+    text = cli("--lang", "zh", "report", "migration").stdout
     assert "原等级 \\ 新等级" in text
+    text = cli("--lang", "en", "report", "migration").stdout
+    assert "Old grade \\ new grade" in text and "Grade migration (runs" in text
     runs = [
         e["run_id"]
         for e in json.loads(cli("history", "--json").stdout)

@@ -209,7 +209,9 @@ def test_commands_fit_the_terminal(demo_archive: Path, args: list[str], columns:
 
 
 def test_piped_reports_are_complete(demo_archive: Path, run: Run) -> None:
-    result = run("--db", str(demo_archive), "report", "review", env={"COLUMNS": "80"})
+    result = run(
+        "--db", str(demo_archive), "--lang", "zh", "report", "review", env={"COLUMNS": "80"}
+    )
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     header = next(line for line in result.stdout.splitlines() if line.startswith("序号"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -73,7 +74,9 @@ def _grade_c(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_over_limit_customers_largest_excess_first(default_policy: Policy) -> None:
+def test_over_limit_customers_largest_excess_first(
+    default_policy: Policy, speak: Callable[[str], str]
+) -> None:
     docs = [
         _doc("A1", outstanding=600_000),
         _doc("A2", outstanding=2_000_000),
@@ -90,7 +93,14 @@ def test_over_limit_customers_largest_excess_first(default_policy: Policy) -> No
     assert report["total"]["outstanding"] == 3_100_000.0
     assert report["total"]["over_limit"] == 2
     assert report["total"]["over_limit_excess"] == 1_600_000.0
+    speak("zh")
     assert [t.name for t in exposure_tables(report)] == ["超额度客户", "账龄", "应收前20"]
+    speak("en")
+    assert [t.name for t in exposure_tables(report)] == [
+        "Over-limit customers",
+        "Aging",
+        "Top 20 receivables",
+    ]
 
 
 def test_grade_d_limit_zero_means_any_receivable_is_over(default_policy: Policy) -> None:

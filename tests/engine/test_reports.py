@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -132,7 +133,9 @@ def test_item_composition_accounts_for_every_lease(
             assert sum(_dec(c["amount"]) for c in row["cells"].values()) == _dec(row["amount"])
 
 
-def test_composition_by_grade_reads_as_a_manager_expects(default_policy: Policy) -> None:
+def test_composition_by_grade_reads_as_a_manager_expects(
+    default_policy: Policy, speak: Callable[[str], str]
+) -> None:
     docs, gradings = _archive(
         [
             {
@@ -168,10 +171,12 @@ def test_composition_by_grade_reads_as_a_manager_expects(default_policy: Policy)
     # a grading missing altogether counts as ungraded, and cancelled leases count nowhere
     assert by_key["ungraded"]["customers"] == 2
     assert by_key["ungraded"]["cumulative_amount"] == 1_000_000.0
-    table = composition_table(report)
-    assert table.headers()[2] == "客户数"
-    assert table.rows[-1]["label"] == "合计"
-    assert table.rows[-1]["cumulative_amount"] == 2_000_000.0
+    for lang, customers, total in (("zh", "客户数", "合计"), ("en", "Customers", "Total")):
+        speak(lang)
+        table = composition_table(report)
+        assert table.headers()[2] == customers
+        assert table.rows[-1]["label"] == total
+        assert table.rows[-1]["cumulative_amount"] == 2_000_000.0
 
 
 def test_lifecycle_and_stage_fall_back_to_the_document_when_never_graded(
