@@ -21,6 +21,7 @@ from creditfile.document.personal import (
 )
 from creditfile.engine import explain
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.translation import _
 from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
 
 
@@ -118,8 +119,15 @@ def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
     if record is not None:
         return customer_document(record)
     close = difflib.get_close_matches(customer_id, list(archive.records()), n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with `creditfile export`"
-    raise CustomerNotFoundError(f"{archive.location}: no customer {customer_id!r}{hint}")
+    if close:
+        hint = _("; did you mean {ids}?").format(ids=", ".join(close))
+    else:
+        hint = _("; list ids with `creditfile export`")
+    raise CustomerNotFoundError(
+        _("{archive}: no customer {id}{hint}").format(
+            archive=archive.location, id=repr(customer_id), hint=hint
+        )
+    )
 
 
 def explain_customer(

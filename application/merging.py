@@ -19,6 +19,7 @@ from creditfile.application.customers import GradingDone, follow_grades
 from creditfile.application.lookup import MergedId, find_customer, kept_id, resolve_id
 from creditfile.document.changes import field_changes
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.translation import _
 from creditfile.store import ArchiveStore, JSONObject
 
 
@@ -110,7 +111,11 @@ def merge_customers(
         StaleRevisionError: someone saved either customer meanwhile; nothing was written.
     """
     if keep_id == drop_id:
-        raise MergeRefusedError(f"{store.location}: {keep_id} cannot be merged into itself")
+        raise MergeRefusedError(
+            _("{archive}: {id} cannot be merged into itself").format(
+                archive=store.location, id=keep_id
+            )
+        )
     before, other = find_customer(store, keep_id), find_customer(store, drop_id)
     keep, drop = store.get(keep_id) or {}, store.get(drop_id) or {}
     united = merged_document(before, other)

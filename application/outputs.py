@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import _
 from creditfile.store import archive_files, is_archive_file, is_archive_sidecar
 
 PRIVATE_MODE = 0o600
@@ -70,43 +71,52 @@ def check_output(target: str | Path, *, archive: Path | None, option: str = "--o
     """
     given = Path(target).expanduser()
     if not str(target).strip():
-        raise OutputError(given, f"{option} needs a file name")
+        raise OutputError(given, _("{option} needs a file name").format(option=option))
     real = Path(os.path.realpath(given))
     try:
         info: os.stat_result | None = real.stat()
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise _refused(given, option, f"it cannot be examined ({exc.strerror})") from None
+        raise _refused(
+            given, option, _("it cannot be examined ({error})").format(error=exc.strerror)
+        ) from None
     if info is None:
         if not real.parent.is_dir():
             raise _refused(
                 given,
                 option,
-                f"its folder {real.parent} does not exist",
-                f"create the folder first, or choose another path for {option}",
+                _("its folder {folder} does not exist").format(folder=real.parent),
+                _("create the folder first, or choose another path for {option}").format(
+                    option=option
+                ),
             )
     elif stat.S_ISDIR(info.st_mode):
         raise _refused(
-            given, option, "it is a folder", f"name a file inside it, e.g. {given / 'out'}"
+            given,
+            option,
+            _("it is a folder"),
+            _("name a file inside it, e.g. {example}").format(example=given / "out"),
         )
     elif not stat.S_ISREG(info.st_mode):
         raise _refused(
             given,
             option,
-            "it is not a regular file (a device, a pipe or a socket)",
-            f"name a file on disk for {option}",
+            _("it is not a regular file (a device, a pipe or a socket)"),
+            _("name a file on disk for {option}").format(option=option),
         )
     if archive is not None:
         _check_not_archive(given, real, info, archive, option)
     if info is not None and is_archive_file(real):
-        raise _refused(given, option, "it is a creditfile archive, which an output never replaces")
+        raise _refused(
+            given, option, _("it is a creditfile archive, which an output never replaces")
+        )
     return Output(given, real, option)
 
 
 def _refused(given: Path, option: str, why: str, remedy: str = "") -> OutputError:
-    remedy = remedy or f"choose another file for {option}"
-    return OutputError(given, f"not written: {why}; {remedy}")
+    remedy = remedy or _("choose another file for {option}").format(option=option)
+    return OutputError(given, _("not written: {why}; {remedy}").format(why=why, remedy=remedy))
 
 
 def _check_not_archive(
@@ -126,8 +136,12 @@ def _check_not_archive(
             and (info.st_dev, info.st_ino) == (other.st_dev, other.st_ino)
         )
         if same_file or real == Path(os.path.realpath(path)):
-            how = "" if given.absolute() == path else ", reached through a link or another name"
-            raise _refused(given, option, f"it is {what} ({path}{how})")
+            how = "" if given.absolute() == path else _(", reached through a link or another name")
+            raise _refused(
+                given,
+                option,
+                _("it is {what} ({path}{how})").format(what=_(what), path=path, how=how),
+            )
     if is_archive_sidecar(resolved, real) or is_archive_sidecar(named, real):
         raise _refused(
             given,
@@ -234,11 +248,11 @@ def _existing_mode(real: Path) -> int | None:
 
 def _write_failure(out: Output, exc: OSError) -> str:
     reason = exc.strerror or str(exc)
-    kept = f", {out.given} is unchanged" if out.real.exists() else ""
-    return (
-        f"could not write it ({reason}); nothing was written{kept} — free some disk space, "
-        f"or choose a folder you can write to for {out.option}"
-    )
+    kept = _(", {path} is unchanged").format(path=out.given) if out.real.exists() else ""
+    return _(
+        "could not write it ({reason}); nothing was written{kept} — free some disk space, "
+        "or choose a folder you can write to for {option}"
+    ).format(reason=reason, kept=kept, option=out.option)
 
 
 def _sync(path: Path) -> None:

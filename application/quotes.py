@@ -18,6 +18,7 @@ from creditfile.document.values import AmountError, format_amount, parse_amount
 from creditfile.engine.quotes import Quote, QuoteRequest, outstanding_of, price_quote
 from creditfile.engine.terms import terms_that_apply
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.translation import _
 from creditfile.store import ArchiveStore
 
 QUOTE_EVENT = "quote_issued"
@@ -63,20 +64,32 @@ def quote_request(
     try:
         price = Decimal(str(parse_amount(list_price)))
     except AmountError as exc:
-        raise QuoteError(f"--list-price: {exc}") from None
+        raise QuoteError(_("--list-price: {error}").format(error=exc)) from None
     if price.as_tuple().exponent < -2:  # type: ignore[operator]
         raise QuoteError(
-            f"--list-price {list_price!r}: a price is in CNY to the cent (at most two decimals)"
+            _("--list-price {price}: a price is in CNY to the cent (at most two decimals)").format(
+                price=repr(list_price)
+            )
         )
     if price <= 0 or price > MAX_LIST_PRICE:
         raise QuoteError(
-            f"--list-price {list_price!r}: give the list price per unit and month, "
-            f"more than 0 and at most {format_amount(MAX_LIST_PRICE)}"
+            _(
+                "--list-price {price}: give the list price per unit and month, more than 0 and "
+                "at most {most}"
+            ).format(price=repr(list_price), most=format_amount(MAX_LIST_PRICE))
         )
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise QuoteError(f"--quantity {quantity}: give a whole number from 1 to {MAX_QUANTITY:,}")
+        raise QuoteError(
+            _("--quantity {quantity}: give a whole number from 1 to {most}").format(
+                quantity=quantity, most=f"{MAX_QUANTITY:,}"
+            )
+        )
     if not 1 <= months <= MAX_MONTHS:
-        raise QuoteError(f"--months {months}: give a whole number of months from 1 to {MAX_MONTHS}")
+        raise QuoteError(
+            _("--months {months}: give a whole number of months from 1 to {most}").format(
+                months=months, most=MAX_MONTHS
+            )
+        )
     return QuoteRequest(item=key, list_price=price, quantity=quantity, months=months)
 
 
@@ -84,16 +97,18 @@ def _item_key(policy: Policy, item: str) -> str:
     categories = policy.item_categories
     if not categories or item in categories:
         if not item:
-            raise QuoteError("--item: name the leased item (a category key of the policy)")
+            raise QuoteError(_("--item: name the leased item (a category key of the policy)"))
         return item
     by_label = {label: key for key, label in categories.items()}
     if item in by_label:
         return by_label[item]
     close = difflib.get_close_matches(item, [*categories, *by_label], n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = _("did you mean {item}? ").format(item=repr(close[0])) if close else ""
     listed = ", ".join(f"{key} ({label})" for key, label in categories.items())
     raise QuoteError(
-        f"--item {item!r} is not a leased-item category of the policy; {hint}one of: {listed}"
+        _(
+            "--item {item} is not a leased-item category of the policy; {hint}one of: {listed}"
+        ).format(item=repr(item), hint=hint, listed=listed)
     )
 
 

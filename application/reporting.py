@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.translation import _
 from creditfile.reports.composition import (
     CustomerLine,
     composition,
@@ -96,7 +97,7 @@ class ArchiveView:
             return self._dated(item_composition(self.lines(), self.policy, cross))
         if cross:
             raise ReportError(
-                "--cross goes with --by item (which grades or natures rent which items)"
+                _("--cross goes with --by item (which grades or natures rent which items)")
             )
         return self._dated(composition(self.lines(), self.policy, by))
 
@@ -126,11 +127,17 @@ def report_period(as_of: date, start: date | None, end: date | None) -> Period:
     last = end or as_of
     if last > as_of:
         raise ReportError(
-            f"--to {last.isoformat()} is after the report's date {as_of.isoformat()}; "
-            "leases after it never count: give --as-of a later date or an earlier --to"
+            _(
+                "--to {to} is after the report's date {as_of}; leases after it never count: "
+                "give --as-of a later date or an earlier --to"
+            ).format(to=last.isoformat(), as_of=as_of.isoformat())
         )
     if start is not None and start > last:
-        raise ReportError(f"--from {start.isoformat()} is after --to {last.isoformat()}; swap them")
+        raise ReportError(
+            _("--from {start} is after --to {to}; swap them").format(
+                start=start.isoformat(), to=last.isoformat()
+            )
+        )
     return Period(end=last, start=start)
 
 
@@ -150,7 +157,7 @@ def migration_report(
     history = store.history()
     runs = [str(e.get("run_id")) for e in history if e.get("kind") == "regrade_run"]
     if len(chosen) not in (0, 2):
-        raise ReportError("give two run ids (RUN_A RUN_B) or none for the last two runs")
+        raise ReportError(_("give two run ids (RUN_A RUN_B) or none for the last two runs"))
     missing = [r for r in chosen if r not in runs]
     if missing:
         known = ", ".join(runs[-10:]) or "none yet"

@@ -17,7 +17,7 @@ from creditfile.cli.env import Env, UiLauncher, UsageError
 from creditfile.cli.table import configure as configure_tables
 from creditfile.policy import CreditfileError, PolicyError
 from creditfile.presentation.language import LANGS
-from creditfile.presentation.translation import N_, _, set_language
+from creditfile.presentation.translation import N_, _, error_text, set_language
 
 # argparse's own words that people see, translated through our catalogue: Python ships no
 # Chinese for them, and argparse looks its ``_`` up at each call (see ``speak_argparse``).
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
             env.warn(str(problem))
         return 1
     except CreditfileError as exc:
-        env.warn(f"creditfile: {exc}")
+        env.warn(f"creditfile: {error_text(exc)}")
         return 1
     except KeyboardInterrupt:
         env.warn(_("creditfile: interrupted; nothing was written by the unfinished step"))

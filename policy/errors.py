@@ -2,12 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message kept as its English template and named values, worded by a front end.
+
+    The catalogues of the interface languages belong to the front ends, above every other
+    layer; a lower layer that has something to tell a person builds a ``Phrase`` (with
+    ``phrase``, which marks the template for the catalogue), and the command line or the UI
+    words it in the language in force with ``text(translate)``. ``str()`` is the English.
+    Named values let a translation put them in its own order; a value may itself be a phrase
+    (an optional part of a message).
+    """
+
+    template: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message, each template passed through ``translate`` (default: English)."""
+        if not self.template:
+            return ""
+        words = {
+            key: value.text(translate) if isinstance(value, Phrase) else value
+            for key, value in self.values.items()
+        }
+        template = translate(self.template) if translate else self.template
+        return template.format(**words)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the interface catalogue; a front end translates it where shown."""
+    return message
+
+
+def phrase(template: str, /, **values: object) -> Phrase:
+    """A ``Phrase`` of ``template`` (English, with ``{named}`` values) and its values."""
+    return Phrase(template, values)
+
+
+NOTHING = Phrase("")
+"""An optional part of a phrase that is left out."""
 
 
 class CreditfileError(Exception):
-    """Base of every error creditfile reports to a person."""
+    """Base of every error creditfile reports to a person.
+
+    ``said``, when set, is the message as a ``Phrase``, for a front end to word in the
+    language in force; ``str()`` of the error is always its English.
+    """
+
+    said: Phrase | None = None
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message in the language of ``translate`` (English without it)."""
+        return self.said.text(translate) if self.said is not None else str(self)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import gettext as _gettext
 from functools import cache
 from pathlib import Path
 
+from creditfile.policy.errors import CreditfileError
 from creditfile.presentation.language import LANGS, resolve_lang
 
 DOMAIN = "creditfile"
@@ -28,6 +29,7 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "_",
+    "error_text",
     "language",
     "ngettext",
     "npgettext",
@@ -88,6 +90,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     """``ngettext`` with a context, as ``pgettext``."""
     return translation(_state["lang"]).npgettext(context, singular, plural, n)
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message in the language in force.
+
+    Errors of the lower layers carry their message as a ``Phrase`` (``CreditfileError.said``),
+    worded here; any other error is shown as its own text.
+    """
+    return error.text(_) if isinstance(error, CreditfileError) else str(error)
 
 
 def N_(message: str) -> str:

@@ -29,8 +29,11 @@ LOCALE_DIR = ROOT / "presentation" / "locale"
 DOMAIN = "creditfile"
 LOCALES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-# The folders whose code shows text to people.
-SOURCES = ("presentation", "cli", "tui")
+# The folders whose code shows text to people: the front ends, and the application and the
+# store, whose messages (``_`` above the presentation floor, ``phrase`` and ``N_`` below it)
+# reach people through them.
+SOURCES = ("presentation", "cli", "tui", "application", "store")
+KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None}
 
 
 def extract() -> Catalog:
@@ -40,7 +43,7 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / folder,
             method_map=[("**.py", "python")],
-            keywords=DEFAULT_KEYWORDS,
+            keywords=KEYWORDS,
             comment_tags=("Translators:",),
             strip_comment_tags=True,
         ):

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from creditfile.policy.errors import phrase
 from creditfile.store import framing, history
 from creditfile.store.audit import clean_actor
 from creditfile.store.bookkeeping import (
@@ -111,8 +112,11 @@ class Archive:
             if not create:
                 raise ArchiveNotFoundError(
                     archive.path,
-                    "no archive here; create one with `creditfile demo` or "
-                    "`creditfile import FILE`, or point --db / $CREDITFILE_DB at an existing one",
+                    phrase(
+                        "no archive here; create one with `creditfile demo` or "
+                        "`creditfile import FILE`, or point --db / $CREDITFILE_DB at an "
+                        "existing one"
+                    ),
                 )
             try:
                 archive.path.parent.mkdir(parents=True, exist_ok=True)

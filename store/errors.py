@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from creditfile.policy.errors import CreditfileError
+from creditfile.policy.errors import NOTHING, CreditfileError, Phrase, phrase
 
 
 class StoreError(CreditfileError):
-    """Anything wrong with an archive file or a write to it."""
+    """Anything wrong with an archive file or a write to it.
 
-    def __init__(self, path: Path | str, message: str) -> None:
+    ``message`` is the English text; given as a ``Phrase``, a front end words it in the
+    language in force (``text``).
+    """
+
+    def __init__(self, path: Path | str, message: str | Phrase) -> None:
         self.path = Path(path)
-        self.message = message
+        self.message = str(message)
+        if isinstance(message, Phrase):
+            self.said = Phrase("{path}: {message}", {"path": path, "message": message})
         super().__init__(f"{path}: {message}")
 
 
@@ -31,7 +37,9 @@ class ArchiveUnreadableError(StoreError):
 class ArchiveLockedError(StoreError):
     """Another process held the archive lock for longer than the timeout."""
 
-    def __init__(self, path: Path | str, message: str, *, holder: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str, message: str | Phrase, *, holder: int | None = None
+    ) -> None:
         self.holder = holder  # the pid written in the lock file, when known
         super().__init__(path, message)
 
@@ -57,13 +65,18 @@ class StaleRevisionError(StoreError):
         self.current_rev = current_rev
         self.updated_by = updated_by
         self.updated_at = updated_at
-        who = f" by {updated_by}" if updated_by else ""
-        when = f" at {updated_at}" if updated_at else ""
         super().__init__(
             path,
-            f"customer {customer_id} was changed{who}{when} (revision "
-            f"{current_rev}) after you opened revision {base_rev}; nothing was "
-            "saved — reload the customer and apply your change again",
+            phrase(
+                "customer {id} was changed{by}{at} (revision {current}) after you opened "
+                "revision {base}; nothing was saved — reload the customer and apply your "
+                "change again",
+                id=customer_id,
+                by=phrase(" by {user}", user=updated_by) if updated_by else NOTHING,
+                at=phrase(" at {time}", time=updated_at) if updated_at else NOTHING,
+                current=current_rev,
+                base=base_rev,
+            ),
         )
 
 
@@ -74,8 +87,11 @@ class DuplicateCustomerError(StoreError):
         self.customer_id = customer_id
         super().__init__(
             path,
-            f"a customer with id {customer_id} already exists; choose "
-            "another id or open the existing customer",
+            phrase(
+                "a customer with id {id} already exists; choose another id or open the "
+                "existing customer",
+                id=customer_id,
+            ),
         )
 
 
@@ -86,7 +102,10 @@ class CustomerMissingError(StoreError):
         self.customer_id = customer_id
         super().__init__(
             path,
-            f"no customer {customer_id} in the archive (it may have been deleted); reload the list",
+            phrase(
+                "no customer {id} in the archive (it may have been deleted); reload the list",
+                id=customer_id,
+            ),
         )
 
 

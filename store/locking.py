@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from creditfile.policy.errors import NOTHING, phrase
 from creditfile.store.errors import ArchiveLockedError, StoreError
 
 Waiting = Callable[[int | None], None]
@@ -139,12 +140,14 @@ def _acquire(fd: int, archive: Path, timeout: float, on_wait: Waiting | None) ->
                 on_wait(holder)
                 told = True
             if time.monotonic() >= deadline:
-                who = f" by process {holder}" if holder else ""
                 raise ArchiveLockedError(
                     archive,
-                    f"the archive is locked{who} for more than "
-                    f"{timeout:g} s (a regrade or a save in progress); "
-                    "try again when it has finished",
+                    phrase(
+                        "the archive is locked{by} for more than {seconds} s (a regrade or a "
+                        "save in progress); try again when it has finished",
+                        by=phrase(" by process {pid}", pid=holder) if holder else NOTHING,
+                        seconds=f"{timeout:g}",
+                    ),
                     holder=holder,
                 ) from None
             time.sleep(0.05)

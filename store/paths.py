@@ -8,6 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
+from creditfile.policy.errors import N_
 from creditfile.store.errors import StoreError
 from creditfile.store.framing import HEAD
 from creditfile.store.history import history_path
@@ -58,11 +59,11 @@ def archive_files(archive: str | Path) -> dict[Path, str]:
     """
     path = Path(archive)
     return {
-        path: "the archive itself",
-        backup_path(path): "the archive's last good copy (.bak)",
-        lock_path(path): "the archive's lock file",
-        history_path(path): "the archive's history",
-        damaged_path(path): "a damaged archive kept by `creditfile doctor --restore`",
+        path: N_("the archive itself"),
+        backup_path(path): N_("the archive's last good copy (.bak)"),
+        lock_path(path): N_("the archive's lock file"),
+        history_path(path): N_("the archive's history"),
+        damaged_path(path): N_("a damaged archive kept by `creditfile doctor --restore`"),
     }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from creditfile.policy.errors import phrase
 from creditfile.store import framing
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -208,11 +209,14 @@ def write_bytes_atomic(
         with contextlib.suppress(OSError):
             temp.unlink()
         if isinstance(exc, orjson.JSONEncodeError):
-            reason = f"a value cannot be stored as JSON ({exc}); nothing was written"
+            reason = phrase(
+                "a value cannot be stored as JSON ({error}); nothing was written", error=exc
+            )
         else:
-            reason = (
-                f"could not write the archive ({exc.strerror or exc}); the archive on disk is "
-                "unchanged — free some disk space or check permissions, then try again"
+            reason = phrase(
+                "could not write the archive ({error}); the archive on disk is unchanged — "
+                "free some disk space or check permissions, then try again",
+                error=exc.strerror or exc,
             )
         raise ArchiveWriteError(path, reason) from None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import string
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -62,3 +63,24 @@ def test_both_languages_load_from_the_installed_package() -> None:
         assert translation(lang).gettext("Quit") == {"zh": "退出", "en": "Quit"}[lang]
     zh = translation("zh")
     assert zh.pgettext("regrade.new_row", "new") != zh.gettext("new")  # contexts kept apart
+
+
+def _names(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_translation_keeps_the_named_values_of_its_message() -> None:
+    """A translation may reorder ``{named}`` values but never lose, add or misspell one."""
+    script = _catalogues_script()
+    wrong = []
+    for locale in script.LOCALES:
+        for message in script.read(locale):
+            if not message.id or "python-brace-format" not in message.flags:
+                continue
+            sources = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            expected = set().union(*(_names(s) for s in sources))
+            for text in strings:
+                if _names(text) != expected:
+                    wrong.append(f"{locale}: {sources[0]!r} → {text!r}")
+    assert not wrong, "\n".join(wrong)

@@ -18,7 +18,7 @@ from textual.widgets import Input, Select, TabbedContent, TextArea
 from creditfile.application.customer_index import ListRow, PinyinKeys, SearchIndex, row_of
 from creditfile.policy import CreditfileError
 from creditfile.presentation.language import resolve_lang
-from creditfile.presentation.translation import _, set_language
+from creditfile.presentation.translation import _, error_text, set_language
 from creditfile.tui.keys import KEYS, KeymapError, bindings, described, keymap_path, load_keymap
 from creditfile.tui.service import (
     ArchiveService,
@@ -200,13 +200,13 @@ class CreditfileApp(App[None]):
 
     def _load_failed(self, exc: Exception) -> None:
         self.notify(
-            _("Cannot open the archive: {error}").format(error=str(exc)),
+            _("Cannot open the archive: {error}").format(error=error_text(exc)),
             severity="error",
             timeout=30,
         )
         screen = self.list_screen()
         if screen is not None:
-            screen.load_failed(str(exc))
+            screen.load_failed(error_text(exc))
 
     def _check_disk(self) -> None:
         """Say once when another program (a second TUI, a headless regrade) wrote the file."""

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     refused unless ``--force``.
     """
     if not 1 <= args.customers <= 1_000_000:
-        env.warn("creditfile: --customers must be between 1 and 1,000,000")
+        env.warn(_("creditfile: --customers must be between 1 and 1,000,000"))
         return 2
     from creditfile.demodata.customers import generate_customers
 
@@ -94,14 +94,22 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.emit_json(summary)
         return 0
     env.say(
-        f"demo archive {env.db_path}: {result.added:,} customers added, "
-        f"{result.replaced:,} refreshed; graded as of {as_of.isoformat()} under policy "
-        f"{policy.version}"
+        _(
+            "demo archive {path}: {added} customers added, {refreshed} refreshed; graded as "
+            "of {as_of} under policy {version}"
+        ).format(
+            path=env.db_path,
+            added=f"{result.added:,}",
+            refreshed=f"{result.replaced:,}",
+            as_of=as_of.isoformat(),
+            version=policy.version,
+        )
     )
     env.say(
         "  "
         + ", ".join(f"{grade} {count:,}" for grade, count in summary["by_grade"].items())
-        + f", ungraded {summary['ungraded']:,}"
+        + ", "
+        + _("ungraded {count}").format(count=f"{summary['ungraded']:,}")
     )
     return 0
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.emit_json([pair.as_json() for pair in pairs])
         return 0
     if not pairs:
-        env.say("no suspected duplicates")
+        env.say(_("no suspected duplicates"))
         return 0
     rows = [[p.first, p.first_name, p.second, p.second_name, WHY[p.reason]] for p in pairs]
     env.say(render_table(HEADERS, rows, [False] * 5, priority=[0, 1, 0, 1, 0]))

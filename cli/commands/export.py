@@ -8,7 +8,7 @@ from typing import Any
 
 from creditfile.application.exporting import exported_documents, revealed_records
 from creditfile.cli.env import Env
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, ngettext
 
 FORMATS = ("json", "jsonl", "csv", "xlsx")
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
     fmt = args.format or _format_from(args.out)
     if fmt == "xlsx" and not args.out:
-        env.warn("creditfile: --format xlsx needs --out FILE.xlsx")
+        env.warn(_("creditfile: --format xlsx needs --out FILE.xlsx"))
         return 2
     if args.out:
         check_output(args.out, archive=env.db_path)  # before the archive is read
@@ -90,7 +90,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 personal_natures=natures,
             )
     if args.out:
-        env.warn(f"exported {len(docs):,} customers to {args.out} ({fmt})")
+        env.warn(
+            ngettext(
+                "exported {count} customer to {path} ({format})",
+                "exported {count} customers to {path} ({format})",
+                len(docs),
+            ).format(count=f"{len(docs):,}", path=args.out, format=fmt)
+        )
     return 0
 
 

@@ -78,12 +78,18 @@ def run(args: argparse.Namespace, env: Env) -> int:
         )
     events = every[-args.limit :] if args.limit else every
     if len(events) < len(every):
-        env.warn(f"(the newest {len(events):,} of {len(every):,} events; --limit 0 shows all)")
+        env.warn(
+            _("(the newest {shown} of {count} events; --limit 0 shows all)").format(
+                shown=f"{len(events):,}", count=f"{len(every):,}"
+            )
+        )
     if env.json:
         env.emit_json(events)
         return 0
     if not events:
-        env.say("no history yet" if not (since or args.event or args.id) else "no such events")
+        env.say(
+            _("no history yet") if not (since or args.event or args.id) else _("no such events")
+        )
         return 0
     policy = env.policy()
     rows = [

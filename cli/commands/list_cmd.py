@@ -17,7 +17,7 @@ from creditfile.application.customer_list import (
 )
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
-from creditfile.presentation.translation import _, language
+from creditfile.presentation.translation import _, language, ngettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -102,10 +102,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(str(exc)) from None
     rows = list_rows(env.archive().records(), policy, env.as_of, query)
     table = list_table(rows, policy, language())
-    count = f"{len(rows):,} customer{'' if len(rows) == 1 else 's'}"
+    count = ngettext("{count} customer", "{count} customers", len(rows)).format(
+        count=f"{len(rows):,}"
+    )
     if args.xlsx:
         export_list(table, args.xlsx, archive=env.db_path, option="--xlsx")
-        env.warn(f"wrote {count} to {args.xlsx}")
+        env.warn(_("wrote {what} to {path}").format(what=count, path=args.xlsx))
     if args.csv == "-":
         from creditfile.spreadsheets.reading import write_table_csv
 
@@ -115,7 +117,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         write_table_csv(stream, [table])
     elif args.csv:
         export_list(table, args.csv, archive=env.db_path, option="--csv")
-        env.warn(f"wrote {count} to {args.csv}")
+        env.warn(_("wrote {what} to {path}").format(what=count, path=args.csv))
     if env.json:
         env.emit_json({"customers": len(rows), "rows": list_json(rows, policy)})
     elif not (args.csv or args.xlsx):

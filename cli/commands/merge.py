@@ -7,7 +7,7 @@ from typing import Any
 
 from creditfile.application.merging import merge_customers
 from creditfile.cli.env import Env
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, ngettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -47,14 +47,22 @@ def run(args: argparse.Namespace, env: Env) -> int:
             }
         )
         return 0
-    leases = f"{len(result.leases)} lease{'s' if len(result.leases) != 1 else ''}"
-    sources = f"{result.sources} source{'s' if result.sources != 1 else ''}"
+    leases = ngettext("{count} lease", "{count} leases", len(result.leases))
+    sources = ngettext("{count} source", "{count} sources", result.sources)
+    fields = ngettext("{count} empty field", "{count} empty fields", len(result.filled))
     env.say(
-        f"merged {result.dropped} into {args.keep} (revision {result.record['_meta']['rev']}): "
-        f"{leases}, {sources} and {len(result.filled)} empty field(s) taken over; "
-        f"{result.dropped} is now an alias of {args.keep} — its history shows with "
-        f"`creditfile history {args.keep}`, and a row imported under {result.dropped} "
-        f"lands on {args.keep}."
+        _(
+            "merged {dropped} into {kept} (revision {rev}): {leases}, {sources} and {fields} "
+            "taken over; {dropped} is now an alias of {kept} — its history shows with "
+            "`creditfile history {kept}`, and a row imported under {dropped} lands on {kept}."
+        ).format(
+            dropped=result.dropped,
+            kept=args.keep,
+            rev=result.record["_meta"]["rev"],
+            leases=leases.format(count=len(result.leases)),
+            sources=sources.format(count=result.sources),
+            fields=fields.format(count=len(result.filled)),
+        )
     )
     env.say(_graded(args.keep, result.before or {}, grading, whole=result.whole))
     return 0
@@ -64,12 +72,12 @@ def _graded(keep: str, before: dict[str, Any], grading: dict[str, Any], *, whole
     """How the merge's write graded the kept customer (and, if the top moved, everyone)."""
     change = f"{_grade(before)} → {_grade(grading)}"
     if whole:
-        return (
-            f"graded in the same write: {keep} {change}; the merge moved the archive-wide top "
+        return _(
+            "graded in the same write: {id} {change}; the merge moved the archive-wide top "
             "of the cumulative lease amount, so every customer was graded again "
             "(`creditfile runs` lists the run)."
-        )
-    return f"graded in the same write: {keep} {change}."
+        ).format(id=keep, change=change)
+    return _("graded in the same write: {id} {change}.").format(id=keep, change=change)
 
 
 def _grade(grading: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from creditfile.cli.table import render_table
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
+from creditfile.presentation.translation import _, error_text
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -65,14 +66,20 @@ def run(args: argparse.Namespace, env: Env) -> int:
             env.emit_json({"customer_id": args.id, **quote_record(exc.quote), "recorded": False})
         else:
             env.say(_table(args.id, exc.quote, policy))
-        env.warn(f"creditfile: {exc}")
+        env.warn(f"creditfile: {error_text(exc)}")
         return 1
     if env.json:
         env.emit_json({"customer_id": args.id, **quote_record(quote), "recorded": True})
         return 0
     env.say(_table(args.id, quote, policy))
-    note = " — OVER THE CREDIT LIMIT, recorded as allowed" if quote.over_limit else ""
-    env.say(f"recorded in {args.id}'s history{note}")
+    if quote.over_limit:
+        env.say(
+            _("recorded in {id}'s history — OVER THE CREDIT LIMIT, recorded as allowed").format(
+                id=args.id
+            )
+        )
+    else:
+        env.say(_("recorded in {id}'s history").format(id=args.id))
     return 0
 
 

@@ -17,8 +17,9 @@ from creditfile.application.regrade_guard import RegradeCounts
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
 from creditfile.cli.table import render_table
+from creditfile.document import field_catalogue
 from creditfile.policy import Policy
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, error_text, language, ngettext, pgettext
 
 PHASES = {
     "reading": "reading and grading the archive",
@@ -94,15 +95,16 @@ def run(args: argparse.Namespace, env: Env) -> int:
     _warn_of_ungraded(env, result)
     if result.breaches:  # a dry run past a guard: what the real run would do
         env.warn(
-            "creditfile: a regrade would be refused: "
-            + "; ".join(b.describe() for b in result.breaches)
+            _("creditfile: a regrade would be refused: {reasons}").format(
+                reasons="; ".join(b.describe() for b in result.breaches)
+            )
         )
         return REFUSED
     return 0
 
 
 def _refused(env: Env, exc: RegradeRefusedError) -> int:
-    env.warn(f"creditfile: {exc}")
+    env.warn(f"creditfile: {error_text(exc)}")
     if env.json:
         env.emit_json(
             {
@@ -111,7 +113,7 @@ def _refused(env: Env, exc: RegradeRefusedError) -> int:
                 **_counts_json(exc.counts),
             }
         )
-    _say_rise(env, exc.counts, "would be")
+    _say_rise(env, exc.counts, would=True)
     return REFUSED
 
 
@@ -127,46 +129,97 @@ def _counts_json(counts: RegradeCounts) -> dict[str, int]:
 
 def _warn_of_ungraded(env: Env, result: RegradeResult) -> None:
     if result.counts is not None:
-        _say_rise(env, result.counts, "would be" if result.dry_run else "are")
+        _say_rise(env, result.counts, would=result.dry_run)
 
 
-def _say_rise(env: Env, counts: RegradeCounts, verb: str) -> None:
+def _say_rise(env: Env, counts: RegradeCounts, *, would: bool) -> None:
     """Any rise in ungraded customers goes to stderr, so that an unattended job notices."""
     if counts.ungraded_rise == 0:
         return
     more = counts.ungraded_rise
+    if would:
+        template = ngettext(
+            "creditfile: warning: {more} more customer would be ungraded than before "
+            "({before} → {after}; {lost} lost the grade they had). See why with "
+            "`creditfile policy diff OLD NEW` or `creditfile explain ID`",
+            "creditfile: warning: {more} more customers would be ungraded than before "
+            "({before} → {after}; {lost} lost the grade they had). See why with "
+            "`creditfile policy diff OLD NEW` or `creditfile explain ID`",
+            more,
+        )
+    else:
+        template = ngettext(
+            "creditfile: warning: {more} more customer is ungraded than before "
+            "({before} → {after}; {lost} lost the grade they had). See why with "
+            "`creditfile policy diff OLD NEW` or `creditfile explain ID`",
+            "creditfile: warning: {more} more customers are ungraded than before "
+            "({before} → {after}; {lost} lost the grade they had). See why with "
+            "`creditfile policy diff OLD NEW` or `creditfile explain ID`",
+            more,
+        )
     env.warn(
-        f"creditfile: warning: {more:,} more {_customers(more)} {verb} ungraded than before "
-        f"({counts.ungraded_before:,} → {counts.ungraded_after:,}; "
-        f"{counts.newly_ungraded:,} lost the grade they had). "
-        "See why with `creditfile policy diff OLD NEW` or `creditfile explain ID`"
+        template.format(
+            more=f"{more:,}",
+            before=f"{counts.ungraded_before:,}",
+            after=f"{counts.ungraded_after:,}",
+            lost=f"{counts.newly_ungraded:,}",
+        )
     )
-
-
-def _customers(count: int) -> str:
-    return "customer" if count == 1 else "customers"
 
 
 def _print(env: Env, summary: Mapping[str, Any], policy: Policy) -> None:
-    verb = "would be" if summary["dry_run"] else "were"
+    count = summary["customers"]
+    if summary["dry_run"]:
+        head = ngettext(
+            "{count} customer would be graded as of {as_of} under policy {version} ({sha}…)",
+            "{count} customers would be graded as of {as_of} under policy {version} ({sha}…)",
+            count,
+        )
+    else:
+        head = ngettext(
+            "{count} customer was graded as of {as_of} under policy {version} ({sha}…)",
+            "{count} customers were graded as of {as_of} under policy {version} ({sha}…)",
+            count,
+        )
     env.say(
-        f"{summary['customers']:,} customers {verb} graded as of {summary['as_of']} under "
-        f"policy {policy.version} ({policy.sha256[:12]}…)"
+        head.format(
+            count=f"{count:,}",
+            as_of=summary["as_of"],
+            version=policy.version,
+            sha=policy.sha256[:12],
+        )
     )
     rows = [[g.name, g.label, summary["by_grade"][g.name]] for g in policy.all_grades]
-    rows.append(["—", "ungraded 未评级", summary["ungraded"]])
-    env.say(render_table(["grade", "label", "customers"], rows))
-    changes = summary["changes"]
+    rows.append(["—", _("ungraded"), summary["ungraded"]])
     env.say(
-        f"\n{len(changes):,} grade {'change' if len(changes) == 1 else 'changes'}"
-        + (" (dry run: nothing written)" if summary["dry_run"] else "")
+        render_table(
+            [
+                pgettext("report", "Grade"),
+                pgettext("report", "Grade name"),
+                pgettext("report", "Customers"),
+            ],
+            rows,
+        )
     )
+    changes = summary["changes"]
+    line = ngettext("{count} grade change", "{count} grade changes", len(changes)).format(
+        count=f"{len(changes):,}"
+    )
+    if summary["dry_run"]:
+        line = _("{changes} (dry run: nothing written)").format(changes=line)
+    env.say("\n" + line)
     if changes:
+        ungraded = _("ungraded")
         env.say(
             render_table(
-                ["id", "from", "to", "total"],
                 [
-                    [c["id"], c["from"] or "ungraded", c["to"] or "ungraded", c["total"]]
+                    field_catalogue()["id"].text(language()),
+                    pgettext("report", "From"),
+                    pgettext("report", "To"),
+                    _("Total"),
+                ],
+                [
+                    [c["id"], c["from"] or ungraded, c["to"] or ungraded, c["total"]]
                     for c in changes
                 ],
             )

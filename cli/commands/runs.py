@@ -33,7 +33,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.emit_json(runs)
         return 0
     if not runs:
-        env.say("no regrade runs yet; `creditfile regrade` grades the archive and records one")
+        env.say(_("no regrade runs yet; `creditfile regrade` grades the archive and records one"))
         return 0
     order = [grade.name for grade in env.policy().all_grades]
     rows = [
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     numeric = [False, False, False, False, False, True, False, True]
     unbroken = [True] * 5 + [False] * 3
     env.say(render_table(HEADERS, rows, numeric, priority=PRIORITY, unbroken=unbroken))
-    env.say("compare two of them with `creditfile report migration RUN_A RUN_B`")
+    env.say(_("compare two of them with `creditfile report migration RUN_A RUN_B`"))
     return 0
 
 

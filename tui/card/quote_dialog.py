@@ -16,7 +16,7 @@ from creditfile.document import field_catalogue
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import CreditfileError
-from creditfile.presentation.translation import N_, _, language
+from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.modals import DIALOG_CSS
 
@@ -110,7 +110,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
         try:
             return self._backend.price_quote(self._customer_id, item, price, quantity, months)
         except CreditfileError as exc:
-            return str(exc)
+            return error_text(exc)
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -157,7 +157,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
                 self._customer_id, item, price, quantity, months, allow_over_limit=allowed
             )
         except CreditfileError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            self.app.call_from_thread(self._refused, error_text(exc))
             return
         self.app.call_from_thread(self.dismiss, quote)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from textual import work
 
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, error_text
 from creditfile.store import StaleRevisionError
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.views import local_time
@@ -83,7 +83,7 @@ class SaveActions(CardBase):
             self.app.call_from_thread(self._refused_duplicate, str(doc.get("id")))
             return
         except (CreditfileError, OSError) as exc:
-            self.app.call_from_thread(self._save_failed, str(exc))
+            self.app.call_from_thread(self._save_failed, error_text(exc))
             return
         self.app.call_from_thread(self._saved, doc, record)
 

@@ -23,7 +23,7 @@ from creditfile.application.customer_index import (
     row_of,
 )
 from creditfile.policy import CreditfileError
-from creditfile.presentation.translation import _, pgettext
+from creditfile.presentation.translation import _, error_text, pgettext
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import LIFECYCLES, STAGES, column_title
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
@@ -440,7 +440,7 @@ class ListScreen(Screen[None]):
         try:
             written = self.service.export_list(rows, target)
         except (CreditfileError, OSError) as exc:
-            message = _("Export failed: {error}").format(error=str(exc))
+            message = _("Export failed: {error}").format(error=error_text(exc))
             self.app.call_from_thread(self.notify, message, severity="error", timeout=12)
             return
         done = _(

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
 from creditfile.application.regrade import RegradeResult
 from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, RegradePreview
 from creditfile.policy import CreditfileError
-from creditfile.presentation.translation import _, pgettext
+from creditfile.presentation.translation import _, error_text, pgettext
 from creditfile.store import RegradeCancelledError
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import REGRADE_PHASES, column_title, named
@@ -101,7 +101,7 @@ class RegradeScreen(Screen[None]):
         try:
             preview = self.service.preview_regrade(self._progress_from_thread)
         except CreditfileError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, error_text(exc))
             return
         self.app.call_from_thread(self.show_preview, preview)
 
@@ -285,7 +285,7 @@ class RegradeScreen(Screen[None]):
             self.app.call_from_thread(self._cancelled)
             return
         except (CreditfileError, OSError) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, error_text(exc))
             return
         self.app.call_from_thread(self._applied, outcome)
 
