@@ -28,26 +28,32 @@ from creditfile.application.customer_index import (
 from creditfile.document import field_catalogue
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.tables import Column, ColumnFormat, Table
-from creditfile.reports.review import REASON_KINDS
+from creditfile.presentation.translation import LOCALES, _, translation
+from creditfile.presentation.vocabulary import LIFECYCLES, STAGES, WORDS, reason_label
 
-LIFECYCLES = {"established": ("老客户", "established"), "new": ("新客户", "new"),
-              "prospective": ("未来客户", "prospective")}  # fmt: skip
-STAGES = {"current": ("正在交易", "current"), "past": ("曾经交易", "past"),
-          "upcoming": ("即将交易", "upcoming")}  # fmt: skip
-UNGRADED_WORDS = ("ungraded", "none", "未评级")
 
-# Column key → (zh header, en header), for the columns that are not customer fields.
-HEADERS = {
-    "grade": ("信用等级", "Grade"),
-    "grade_label": ("等级名称", "Grade label"),
-    "total": ("总分", "Total"),
-    "tier": ("客户层级", "Tier"),
-    "lifecycle": ("新老客户", "Lifecycle"),
-    "stage": ("交易阶段", "Stage"),
-    "assessed": ("最近评估", "Assessed on"),
-    "attention": ("需关注原因", "Needs attention because"),
-}
-TITLE = ("客户列表", "Customers")
+def _headers(lang: str) -> dict[str, str]:
+    """The headers of the columns that are not customer fields, in ``lang``."""
+    words = translation(lang)
+    return {
+        "grade": words.pgettext("list", "Grade"),
+        "grade_label": words.pgettext("list", "Grade label"),
+        "total": words.pgettext("list", "Total"),
+        "tier": words.pgettext("list", "Tier"),
+        "lifecycle": words.pgettext("list", "Lifecycle"),
+        "stage": words.pgettext("list", "Stage"),
+        "assessed": words.pgettext("list", "Assessed on"),
+        "attention": words.pgettext("list", "Needs attention because"),
+    }
+
+
+def _names(table: Mapping[str, str]) -> dict[str, str]:
+    """Every way a person may name a value of ``table``: its key, its name in each language."""
+    named = {key: key for key in table}
+    for lang in LOCALES:
+        named |= {translation(lang).gettext(word): key for key, word in table.items()}
+    return named
+
 
 # The exported columns, in order: the grade right beside the name.
 EXPORT_COLUMNS: tuple[tuple[str, ColumnFormat], ...] = (
@@ -77,8 +83,8 @@ class ListRequest:
         grades: Grade names (``A``) or labels (优质客户); ``ungraded`` for customers without one.
         natures: Nature keys (``developer``) or labels (开发商).
         tiers: Tier keys (``general``) or labels (一般客户).
-        lifecycles: ``established``, ``new``, ``prospective`` or their Chinese names.
-        stages: ``current``, ``past``, ``upcoming`` or their Chinese names.
+        lifecycles: ``established``, ``new``, ``prospective`` or their names (either language).
+        stages: ``current``, ``past``, ``upcoming`` or their names (either language).
         attention: Only customers that need attention (the review list's).
         text: Search words (id, name, phone, contact person; pinyin full or initials).
         sort: The column to sort by (one of ``COLUMNS``).
@@ -105,12 +111,12 @@ def list_query(request: ListRequest, policy: Policy) -> ListQuery:
     """
     grades = {g.name: g.name for g in policy.all_grades}
     grades |= {g.label: g.name for g in policy.all_grades}
-    grades |= dict.fromkeys(UNGRADED_WORDS, UNGRADED)
+    grades |= dict.fromkeys(("none", *_names({UNGRADED: WORDS["ungraded"]})), UNGRADED)
     tiers = {t.key: t.key for t in policy.tiers} | {t.label: t.key for t in policy.tiers}
     natures = dict(zip(policy.natures, policy.natures, strict=True))
     natures |= {label: key for key, label in policy.natures.items()}
-    lifecycles = {k: k for k in LIFECYCLES} | {zh: k for k, (zh, _) in LIFECYCLES.items()}
-    stages = {k: k for k in STAGES} | {zh: k for k, (zh, _) in STAGES.items()}
+    lifecycles = _names(LIFECYCLES)
+    stages = _names(STAGES)
     filters: dict[str, frozenset[str]] = {}
     for column, given, known in (
         ("grade", request.grades, grades),
@@ -124,7 +130,11 @@ def list_query(request: ListRequest, policy: Policy) -> ListQuery:
     if request.attention:
         filters["attention"] = frozenset({"yes"})
     if request.sort not in COLUMNS:
-        raise ListError(f"--sort {request.sort!r}: sort by one of {', '.join(COLUMNS)}")
+        raise ListError(
+            _("--sort {column}: sort by one of {choices}").format(
+                column=repr(request.sort), choices=", ".join(COLUMNS)
+            )
+        )
     return ListQuery(request.text, filters, request.sort, request.reverse)
 
 
@@ -134,7 +144,11 @@ def _resolve(column: str, name: str, known: Mapping[str, str]) -> str:
     )
     if found is None:
         choices = ", ".join(dict.fromkeys(known))
-        raise ListError(f"--{column} {name!r}: not a {column} of the policy; use one of {choices}")
+        raise ListError(
+            _("--{option} {name}: not one of the policy's; use one of {choices}").format(
+                option=column, name=repr(name), choices=choices
+            )
+        )
     return found
 
 
@@ -184,41 +198,41 @@ def list_table(rows: Iterable[ListRow], policy: Policy, lang: str) -> Table:
     Returns:
         A ``presentation.tables.Table`` for the report writers (CSV, XLSX) or the terminal.
     """
-    en = lang == "en"
     catalogue = field_catalogue()
+    headers = _headers(lang)
+    words = translation(lang)
     columns = tuple(
-        Column(
-            key,
-            catalogue[key].text(lang) if key in ("id", "name", "nature") else HEADERS[key][en],
-            kind,
-        )
+        Column(key, catalogue[key].text(lang) if key in catalogue else headers[key], kind)
         for key, kind in EXPORT_COLUMNS
     )
     tiers = {t.key: t.label for t in policy.tiers}
     grade_labels = {g.name: g.label for g in policy.all_grades}
-    table = Table("customers", TITLE[en], columns)
+    table = Table("customers", words.pgettext("list", "Customers"), columns)
     for row in rows:
         table.rows.append(
             {
                 "id": row.id,
                 "name": row.name,
-                "grade": row.grade or ("ungraded" if en else "未评级"),
+                "grade": row.grade or words.gettext(WORDS["ungraded"]),
                 "grade_label": grade_labels.get(row.grade, ""),
                 "total": row.total,
                 "nature": policy.nature_label(row.nature),
                 "tier": tiers.get(row.tier, row.tier),
-                "lifecycle": LIFECYCLES.get(row.lifecycle, (row.lifecycle,) * 2)[en],
-                "stage": STAGES.get(row.stage, (row.stage,) * 2)[en],
+                "lifecycle": _word(LIFECYCLES, row.lifecycle, lang),
+                "stage": _word(STAGES, row.stage, lang),
                 "assessed": row.assessed or None,
-                "attention": _reasons(row.attention, en),
+                "attention": _reasons(row.attention, lang),
             }
         )
     return table
 
 
-def _reasons(codes: Sequence[str], en: bool) -> str:
-    kinds = [REASON_KINDS[c] for c in codes if c in REASON_KINDS]
-    return ("; " if en else ";").join(k.label_en if en else k.label for k in kinds)
+def _word(table: Mapping[str, str], key: str, lang: str) -> str:
+    return translation(lang).gettext(table[key]) if key in table else key
+
+
+def _reasons(codes: Sequence[str], lang: str) -> str:
+    return ("; " if lang == "en" else ";").join(reason_label({"code": c}, lang) for c in codes)
 
 
 def list_json(rows: Iterable[ListRow], policy: Policy) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.translation import _
+from creditfile.presentation.vocabulary import reason_label, reason_message
 from creditfile.reports.composition import (
     CustomerLine,
     composition,
@@ -83,8 +84,14 @@ class ArchiveView:
         }
 
     def due_for_review(self) -> list[dict[str, Any]]:
-        """Every customer due for review with its reasons, most urgent first."""
-        return due_for_review(self.docs, self.gradings, self.policy, self.as_of)
+        """Every customer due for review with its reasons, most urgent first; each reason also
+        worded (``label``, ``message``) in the language in force, for the JSON's reader."""
+        due = due_for_review(self.docs, self.gradings, self.policy, self.as_of)
+        for row in due:
+            for reason in row["reasons"]:
+                reason["label"] = reason_label(reason)
+                reason["message"] = reason_message(reason)
+        return due
 
     def composition(self, by: str, cross: str | None = None) -> dict[str, Any]:
         """Shares of customers and lease amount by ``by``; ``item`` (leased items) may be

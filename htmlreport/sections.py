@@ -12,6 +12,7 @@ from typing import Any
 from creditfile.document import field_catalogue
 from creditfile.htmlreport.charts import Bar, Chart, bar_chart
 from creditfile.htmlreport.templating import wan
+from creditfile.presentation.vocabulary import reason_label, reason_message
 
 SHOWN_REVIEW = 40
 SHOWN_OVER_LIMIT = 30
@@ -165,7 +166,10 @@ def review(report: Mapping[str, Any]) -> dict[str, Any]:
     summary = [r for r in report["review_summary"] if r["customers"]]
     chart: Chart | None = (
         bar_chart(
-            [Bar(r["label"], r["customers"], f"{r['customers']:,} 户", "#5c6bc0") for r in summary],
+            [
+                Bar(reason_label(r, "zh"), r["customers"], f"{r['customers']:,} 户", "#5c6bc0")
+                for r in summary
+            ],
             width=520,
             title="待复评原因",
         )
@@ -179,8 +183,8 @@ def review(report: Mapping[str, Any]) -> dict[str, Any]:
             r["id"],
             r["name"],
             r["grade"] or "未评级",
-            "、".join(x["label"] for x in r["reasons"]),
-            r["reasons"][0]["message"],
+            "、".join(reason_label(x, "zh") for x in r["reasons"]),
+            reason_message(r["reasons"][0], "zh"),
         ]
         for i, r in enumerate(shown, start=1)
     ]

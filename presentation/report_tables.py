@@ -14,7 +14,14 @@ from typing import Any
 from creditfile.document import field_catalogue
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import N_, language, npgettext, pgettext
-from creditfile.presentation.vocabulary import LIFECYCLES, STAGES, WORDS, named
+from creditfile.presentation.vocabulary import (
+    LIFECYCLES,
+    STAGES,
+    WORDS,
+    named,
+    reason_label,
+    reason_message,
+)
 from creditfile.reports.composition import DIMENSIONS
 from creditfile.reports.migration import NEW
 from creditfile.reports.shares import UNGRADED
@@ -300,8 +307,8 @@ def review_table(rows: Sequence[Mapping[str, Any]]) -> Table:
             "id": row["id"],
             "name": row["name"],
             "grade": row["grade"],
-            "reasons": pgettext("report", ", ").join(r["label"] for r in row["reasons"]),
-            "details": "; ".join(r["message"] for r in row["reasons"]),
+            "reasons": pgettext("report", ", ").join(reason_label(r) for r in row["reasons"]),
+            "details": "; ".join(reason_message(r) for r in row["reasons"]),
         }
         for index, row in enumerate(rows, start=1)
     ]

@@ -3,11 +3,15 @@ stages, privileges, history events), marked for the gettext catalogue and transl
 are shown: ``named(LIFECYCLES, "new")``.
 
 Policy labels (grades, natures, tiers, items) are not here: the policy file names them.
+The kinds of review reason are, with ``reason_label`` and ``reason_message`` that word a reason.
 """
 
 from __future__ import annotations
 
-from creditfile.presentation.translation import N_, _
+from collections.abc import Mapping
+from typing import Any
+
+from creditfile.presentation.translation import N_, _, language, translation
 
 # A customer's lifecycle (the engine's words).
 LIFECYCLES: dict[str, str] = {
@@ -69,3 +73,38 @@ WORDS: dict[str, str] = {
     "ungraded": N_("ungraded"),
     "unknown": N_("unknown"),
 }
+
+# The kinds of review reason (``reports.review``), most urgent first.
+REVIEW_REASONS: dict[str, str] = {
+    "over_limit": N_("over credit limit"),
+    "ungraded": N_("ungraded"),
+    "never_assessed": N_("never assessed"),
+    "review_overdue": N_("review overdue"),
+    "policy_flag": N_("flagged by a policy rule"),
+    "unaudited_form": N_("customer form not audited"),
+    "agency_report_stale": N_("agency report out of date"),
+    "investigation": N_("agency investigation suggested"),
+}
+
+
+def reason_label(reason: Mapping[str, Any], lang: str | None = None) -> str:
+    """The name of a review reason's kind, in ``lang`` (default: the language in force)."""
+    code = str(reason.get("code"))
+    if code not in REVIEW_REASONS:
+        return code
+    return translation(lang or language()).gettext(REVIEW_REASONS[code])
+
+
+def reason_message(reason: Mapping[str, Any], lang: str | None = None) -> str:
+    """What a review reason says (``{template, values}``), in ``lang`` (default: in force).
+
+    A value ``x_en`` beside ``x`` is its English (names the policy gives in both languages).
+    """
+    chosen = lang or language()
+    template = str(reason.get("template") or "")
+    if not template:
+        return ""
+    values = dict(reason.get("values") or {})
+    if chosen == "en":
+        values.update({k[:-3]: v for k, v in values.items() if k.endswith("_en")})
+    return translation(chosen).gettext(template).format(**values)

@@ -1,54 +1,40 @@
-"""Who is due for credit review (复评), why, and in which order: the one list CLI and TUI share."""
+"""Who is due for credit review (复评), why, and in which order: the one list CLI and TUI share.
+
+A reason is ``{code, template, values, weight}``: its kind, what it says as an English template
+with named values (marked for the interface catalogue; ``presentation.vocabulary`` words it in
+the language in force) and how far past the line it is. The names of the kinds are in
+``presentation.vocabulary.REVIEW_REASONS``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from creditfile.engine.timeline import parse_date
+from creditfile.policy.errors import N_
 from creditfile.policy.model import Policy
 from creditfile.reports.composition import CustomerLine, customer_lines
 from creditfile.reports.exposure import customer_exposure
 from creditfile.reports.investigation import investigation_suggested
 from creditfile.reports.shares import UNGRADED
 
-
-@dataclass(frozen=True)
-class ReasonKind:
-    """A kind of review reason: its rank (0 most urgent) and labels."""
-
-    code: str
-    rank: int
-    label: str
-    label_en: str
-
-
-REASON_KINDS: dict[str, ReasonKind] = {
-    kind.code: kind
-    for kind in (
-        ReasonKind("over_limit", 0, "超出信用额度", "over credit limit"),
-        ReasonKind("ungraded", 1, "未评级", "ungraded"),
-        ReasonKind("never_assessed", 2, "从未评估", "never assessed"),
-        ReasonKind("review_overdue", 3, "超过复评周期", "review overdue"),
-        ReasonKind("policy_flag", 4, "政策规则要求复评", "flagged by a policy rule"),
-        ReasonKind("unaudited_form", 5, "客户自填资料未审核", "customer form not audited"),
-        ReasonKind("agency_report_stale", 6, "机构调查报告过期", "agency report out of date"),
-        ReasonKind("investigation", 7, "建议委托专业机构调查", "agency investigation suggested"),
-    )
+REASON_RANKS: dict[str, int] = {
+    "over_limit": 0,
+    "ungraded": 1,
+    "never_assessed": 2,
+    "review_overdue": 3,
+    "policy_flag": 4,
+    "unaudited_form": 5,
+    "agency_report_stale": 6,
+    "investigation": 7,
 }
+"""Each kind of review reason and its rank: 0 is the most urgent."""
 
 
-def _reason(code: str, message: str, weight: float = 0.0) -> dict[str, Any]:
-    kind = REASON_KINDS[code]
-    return {
-        "code": code,
-        "label": kind.label,
-        "label_en": kind.label_en,
-        "message": message,
-        "weight": weight,
-    }
+def _reason(code: str, template: str, weight: float = 0.0, **values: str) -> dict[str, Any]:
+    return {"code": code, "template": template, "values": values, "weight": weight}
 
 
 def review_reasons(
@@ -63,7 +49,7 @@ def review_reasons(
         as_of: The date ages are counted to.
 
     Returns:
-        ``[{code, label, label_en, message, weight}]``, most urgent first; ``weight`` orders
+        ``[{code, template, values, weight}]``, most urgent first; ``weight`` orders
         reasons of one kind (money over the limit, days past due).
     """
     gradings = {} if grading is None else {str(doc.get("id")): grading}
@@ -81,7 +67,7 @@ def _reasons_of(
     reasons = _money_reasons(line, policy) + _grading_reasons(line, doc, grading, policy, as_of)
     reasons += _source_reasons(doc, policy, as_of)
     reasons += _investigation_reasons(doc, grading, policy, as_of)
-    reasons.sort(key=lambda r: (REASON_KINDS[r["code"]].rank, -r["weight"]))
+    reasons.sort(key=lambda r: (REASON_RANKS[r["code"]], -r["weight"]))
     return reasons
 
 
@@ -91,13 +77,28 @@ def _money_reasons(line: CustomerLine, policy: Policy) -> list[dict[str, Any]]:
         return []
     owed, limit = exposure["outstanding"], exposure["credit_limit"]
     if limit:
-        message = (
-            f"应收 {owed:,.2f} 元, 超出 {exposure['grade']} 级信用额度 {limit:,.2f} 元 "
-            f"{exposure['excess']:,.2f} 元"
+        return [
+            _reason(
+                "over_limit",
+                N_(
+                    "owes CNY {owed}, CNY {excess} over grade {grade}'s credit limit of CNY {limit}"
+                ),
+                exposure["excess"],
+                owed=f"{owed:,.2f}",
+                excess=f"{exposure['excess']:,.2f}",
+                grade=str(exposure["grade"]),
+                limit=f"{limit:,.2f}",
+            )
+        ]
+    return [
+        _reason(
+            "over_limit",
+            N_("grade {grade} has no credit limit, but owes CNY {owed}"),
+            exposure["excess"],
+            grade=str(exposure["grade"]),
+            owed=f"{owed:,.2f}",
         )
-    else:
-        message = f"{exposure['grade']} 级没有信用额度, 但应收 {owed:,.2f} 元"
-    return [_reason("over_limit", message, exposure["excess"])]
+    ]
 
 
 def _grading_reasons(
@@ -110,39 +111,61 @@ def _grading_reasons(
     reasons = []
     grade = line.groups["grade"]
     if not grading:
-        reasons.append(_reason("ungraded", "尚未评级: 运行 creditfile regrade"))
+        reasons.append(_reason("ungraded", N_("not graded yet: run creditfile regrade")))
     elif grade == UNGRADED:
-        reasons.append(_reason("ungraded", _ungraded_message(grading, policy)))
+        reasons.append(_ungraded_reason(grading, policy))
     assessment = doc.get("assessment")
     assessed_on = (
         parse_date(assessment.get("assessed_on")) if isinstance(assessment, Mapping) else None
     )
     if assessed_on is None:
-        reasons.append(_reason("never_assessed", "没有评估日期 (assessment.assessed_on)"))
+        reasons.append(_reason("never_assessed", N_("no assessment date (assessment.assessed_on)")))
     elif grade != UNGRADED:
         nature = line.groups.get("nature", "")
         every = policy.terms(grade, nature).get("review_every_days")
         age = (as_of - assessed_on).days
         if isinstance(every, int) and age > every:
-            message = (
-                f"上次评估 {assessed_on.isoformat()}, 已 {age} 天, {grade} 级每 {every} 天复评"
+            template = N_(
+                "last assessed {date}, {age} days ago; grade {grade} is reviewed every {every} days"
             )
-            reasons.append(_reason("review_overdue", message, age - every))
+            reasons.append(
+                _reason(
+                    "review_overdue",
+                    template,
+                    age - every,
+                    date=assessed_on.isoformat(),
+                    age=f"{age:,}",
+                    grade=str(grade),
+                    every=f"{every:,}",
+                )
+            )
     for flag in grading.get("flags") or ():
         rules = [
             str(o.get("reason")) for o in grading.get("overrides") or () if o.get("flag") == flag
         ]
-        reasons.append(_reason("policy_flag", f"{flag}: {'; '.join(rules) or flag}"))
+        reasons.append(
+            _reason(
+                "policy_flag", "{flag}: {rules}", flag=str(flag), rules="; ".join(rules) or flag
+            )
+        )
     return reasons
 
 
-def _ungraded_message(grading: Mapping[str, Any], policy: Policy) -> str:
+def _ungraded_reason(grading: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
     items = grading.get("items") or {}
-    unscored = [i.label for i in policy.manual_items if items.get(i.key) is None]
+    unscored = [i for i in policy.manual_items if items.get(i.key) is None]
     if unscored:
-        return f"评分项缺失或超出范围: {'、'.join(unscored)}"
-    why = [str(r) for r in grading.get("reasons") or ()] or ["评分资料不全"]
-    return f"无法评级: {why[0]}"
+        # Named in both languages: a value ``x_en`` stands for ``x`` in English.
+        return _reason(
+            "ungraded",
+            N_("scoring items missing or out of range: {items}"),
+            items="、".join(i.label for i in unscored),
+            items_en=", ".join(i.label for i in unscored),
+        )
+    why = [str(r) for r in grading.get("reasons") or ()]
+    if not why:
+        return _reason("ungraded", N_("cannot be graded: scoring data incomplete"))
+    return _reason("ungraded", N_("cannot be graded: {why}"), why=why[0])
 
 
 def _source_reasons(doc: Mapping[str, Any], policy: Policy, as_of: date) -> list[dict[str, Any]]:
@@ -151,7 +174,9 @@ def _source_reasons(doc: Mapping[str, Any], policy: Policy, as_of: date) -> list
     forms = [s for s in sources if s.get("kind") == "customer_form" and s.get("verified") is False]
     if forms:
         dates = ", ".join(str(s.get("on") or "?") for s in forms)
-        reasons.append(_reason("unaudited_form", f"客户自填资料 ({dates}) 尚未审核"))
+        reasons.append(
+            _reason("unaudited_form", N_("customer form ({dates}) not audited yet"), dates=dates)
+        )
     max_age = policy.review.get("agency_report_max_age_days")
     reports = [
         d
@@ -167,8 +192,14 @@ def _source_reasons(doc: Mapping[str, Any], policy: Policy, as_of: date) -> list
             reasons.append(
                 _reason(
                     "agency_report_stale",
-                    f"最近机构调查报告 {newest.isoformat()}, 已 {age} 天 (政策上限 {max_age} 天)",
+                    N_(
+                        "latest agency report {date}, {age} days old (the policy allows "
+                        "{most} days)"
+                    ),
                     age - max_age,
+                    date=newest.isoformat(),
+                    age=f"{age:,}",
+                    most=f"{max_age:,}",
                 )
             )
     return reasons
@@ -181,13 +212,33 @@ def _investigation_reasons(
     if suggestion is None:
         return []
     if "error" in suggestion:
-        return [_reason("investigation", f"调查条件无法判断: {suggestion['error']}")]
-    facts = [f"{suggestion['grade']} 级"] if suggestion["grade"] else []
+        return [
+            _reason(
+                "investigation",
+                N_("cannot tell whether an investigation is due: {error}"),
+                error=str(suggestion["error"]),
+            )
+        ]
+    # The facts in both languages (a value ``x_en`` is ``x`` in English).
+    facts, facts_en = [], []
+    if suggestion["grade"]:
+        facts.append(f"{suggestion['grade']} 级")
+        facts_en.append(f"grade {suggestion['grade']}")
     if suggestion["max_overdue_days"]:
         facts.append(f"最长逾期 {suggestion['max_overdue_days']} 天")
+        facts_en.append(f"longest overdue {suggestion['max_overdue_days']} days")
     age = suggestion["days_since_agency_report"]
     facts.append("没有机构调查报告" if age is None else f"最近机构调查 {age} 天前")
-    return [_reason("investigation", f"{suggestion['reason']} ({'; '.join(facts)})")]
+    facts_en.append("no agency report" if age is None else f"last agency report {age} days ago")
+    return [
+        _reason(
+            "investigation",
+            "{reason} ({facts})",
+            reason=str(suggestion["reason"]),
+            facts="; ".join(facts),
+            facts_en="; ".join(facts_en),
+        )
+    ]
 
 
 def due_for_review(
@@ -234,16 +285,13 @@ def due_for_review(
 
 def _urgency(row: Mapping[str, Any]) -> tuple[int, float, int, str]:
     first = row["reasons"][0]
-    return (REASON_KINDS[first["code"]].rank, -first["weight"], -len(row["reasons"]), row["id"])
+    return (REASON_RANKS[first["code"]], -first["weight"], -len(row["reasons"]), row["id"])
 
 
 def reason_summary(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """How many due customers have each kind of reason, in order of urgency."""
-    counts = dict.fromkeys(REASON_KINDS, 0)
+    counts = dict.fromkeys(REASON_RANKS, 0)
     for row in rows:
         for code in set(row["reason_codes"]):
             counts[code] += 1
-    return [
-        {"code": code, "label": REASON_KINDS[code].label, "customers": count}
-        for code, count in counts.items()
-    ]
+    return [{"code": code, "customers": count} for code, count in counts.items()]

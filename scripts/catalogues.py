@@ -29,10 +29,10 @@ LOCALE_DIR = ROOT / "presentation" / "locale"
 DOMAIN = "creditfile"
 LOCALES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-# The folders whose code shows text to people: the front ends, and the application and the
-# store, whose messages (``_`` above the presentation floor, ``phrase`` and ``N_`` below it)
-# reach people through them.
-SOURCES = ("presentation", "cli", "tui", "application", "store")
+# The folders whose code shows text to people: the front ends, and the application, the store
+# and the reports, whose messages (``_`` above the presentation floor, ``phrase`` and ``N_``
+# below it) reach people through them.
+SOURCES = ("presentation", "cli", "tui", "application", "store", "reports")
 KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None}
 
 

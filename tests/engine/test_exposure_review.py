@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -13,10 +14,12 @@ import yaml
 from creditfile.engine import grade_archive
 from creditfile.policy import Policy, parse_policy
 from creditfile.presentation.report_tables import exposure_tables, review_table
+from creditfile.presentation.vocabulary import reason_message
 from creditfile.reports.composition import customer_lines
 from creditfile.reports.exposure import exposure_report, over_limit_customers
 from creditfile.reports.review import due_for_review, reason_summary, review_reasons
 
+HAN = re.compile(r"[\u3400-\u9fff]")
 AS_OF = date(2026, 11, 29)
 FULL_MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
 
@@ -190,7 +193,9 @@ def test_policy_override_on_credit_utilisation(default_policy_text: str) -> None
     assert due == {"U1": ["over_limit", "policy_flag"], "U2": ["policy_flag"]}
 
 
-def test_review_reasons_each_named_and_most_urgent_first(default_policy_text: str) -> None:
+def test_review_reasons_each_named_and_most_urgent_first(
+    default_policy_text: str, speak: Callable[[str], str]
+) -> None:
     data = yaml.safe_load(default_policy_text)
     privileges = data["privileges"]
     for grade, days in (("A", 365), ("B", 180), ("C", 90), ("D", 30)):
@@ -221,11 +226,23 @@ def test_review_reasons_each_named_and_most_urgent_first(default_policy_text: st
     assert codes["agency"] == ["agency_report_stale"]
     assert "ungraded" in codes["ungraded"]
     stale = next(row for row in due if row["id"] == "stale")["reasons"][0]
-    assert "2025-01-01" in stale["message"] and "365" in stale["message"]
+    assert reason_message(stale, "en") == (
+        "last assessed 2025-01-01, 697 days ago; grade A is reviewed every 365 days"
+    )
+    assert reason_message(stale, "zh") == "上次评估 2025-01-01, 已 697 天, A 级每 365 天复评"
     summary = {row["code"]: row["customers"] for row in reason_summary(due)}
     assert summary["review_overdue"] == 2
+    speak("zh")
     table = review_table(due)
     assert table.rows[0]["rank"] == 1 and table.rows[0]["reasons"] == "超出信用额度"
+    assert table.rows[0]["details"].startswith("应收 6,000,000.00 元, 超出 A 级信用额度")
+    speak("en")
+    table = review_table(due)
+    assert table.rows[0]["reasons"] == "over credit limit"
+    assert table.rows[0]["details"].startswith("owes CNY 6,000,000.00, CNY ")
+    # English words only; the Chinese left is data: names, and the policy's own item labels.
+    assert not any(HAN.search(row["reasons"]) for row in table.rows)
+    assert not any(HAN.search(row["details"]) for row in table.rows if row["id"] != "ungraded")
 
 
 def test_one_customer_reasons_match_the_list(default_policy: Policy) -> None:

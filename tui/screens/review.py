@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, LoadingIndicator, Static
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.translation import N_, _
+from creditfile.presentation.vocabulary import reason_label, reason_message
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
 from creditfile.tui.vocabulary import REVIEW_COLUMNS, named
@@ -49,12 +50,6 @@ def how_much(reason: Mapping[str, Any], lang: str) -> str:
     return ""
 
 
-def reason_label(reason: Mapping[str, Any], lang: str) -> str:
-    """The reason's name in ``lang``."""
-    key = "label" if lang == "zh" else "label_en"
-    return str(reason.get(key) or reason.get("code"))
-
-
 def detail_text(row: Mapping[str, Any], lang: str) -> Text:
     """Every reason of one customer, most urgent first, with what the rule says."""
     text = Text()
@@ -65,8 +60,9 @@ def detail_text(row: Mapping[str, Any], lang: str) -> Text:
         figure = how_much(reason, lang)
         if figure:
             text.append(f"  {figure}")
-        if lang == "zh" and reason.get("message"):  # the rule's own words are Chinese
-            text.append(f"  {reason['message']}", style="dim")
+        message = reason_message(reason, lang)
+        if message:
+            text.append(f"  {message}", style="dim")
     return text
 
 
