@@ -109,11 +109,14 @@ def list_query(request: ListRequest, policy: Policy) -> ListQuery:
         ListError: An unknown grade, nature, tier, lifecycle, stage or sort column, named
             with the choices.
     """
+    english = policy.in_language("en")
     grades = {g.name: g.name for g in policy.all_grades}
-    grades |= {g.label: g.name for g in policy.all_grades}
+    grades |= {g.label: g.name for g in (*english.all_grades, *policy.all_grades)}
     grades |= dict.fromkeys(("none", *_names({UNGRADED: WORDS["ungraded"]})), UNGRADED)
-    tiers = {t.key: t.key for t in policy.tiers} | {t.label: t.key for t in policy.tiers}
+    tiers = {t.key: t.key for t in policy.tiers}
+    tiers |= {t.label: t.key for t in (*english.tiers, *policy.tiers)}
     natures = dict(zip(policy.natures, policy.natures, strict=True))
+    natures |= {label: key for key, label in english.natures.items()}
     natures |= {label: key for key, label in policy.natures.items()}
     lifecycles = _names(LIFECYCLES)
     stages = _names(STAGES)
@@ -198,6 +201,7 @@ def list_table(rows: Iterable[ListRow], policy: Policy, lang: str) -> Table:
     Returns:
         A ``presentation.tables.Table`` for the report writers (CSV, XLSX) or the terminal.
     """
+    policy = policy.in_language(lang)
     catalogue = field_catalogue()
     headers = _headers(lang)
     words = translation(lang)

@@ -7,6 +7,7 @@ header saying ``C 73.6 一般客户`` beside a tier column saying 零散客户 f
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from pathlib import Path as FilePath
 from typing import Any
@@ -21,6 +22,16 @@ KIND_NAMES = {
     "item": "scoring item",
     "category": "leased-item category",
 }
+
+
+ENGLISH_KINDS = {
+    "grades": "grade",
+    "tiers": "tier",
+    "natures": "nature",
+    "scoring": "item",
+    "item_categories": "category",
+}
+"""The sections of ``labels_en`` and the kind of thing each names."""
 
 
 def label_clashes(path: str | FilePath) -> list[PolicyProblem]:
@@ -42,18 +53,74 @@ def label_clashes(path: str | FilePath) -> list[PolicyProblem]:
     doc, _problems = parse_yaml(text, str(path))
     if doc is None or not isinstance(doc.data, Mapping):
         return []
-    return clashes_in(doc, str(path))
+    return clashes_in(doc, str(path)) + unused_english(doc, str(path))
+
+
+# Each section of ``labels_en``: where its keys are, and the field naming an entry of a list.
+_ENGLISH_KEYS = {
+    "natures": ("natures", ""),
+    "item_categories": ("item_categories", ""),
+    "scoring": ("scoring", "key"),
+    "grades": ("grades", "name"),
+    "tiers": ("tiers", "key"),
+}
+
+
+def _keys_of(data: Mapping[str, Any], section: str) -> list[str]:
+    where, field = _ENGLISH_KEYS[section]
+    value = data.get(where)
+    if isinstance(value, Mapping):
+        return [str(k) for k in value]
+    keys = [str(e.get(field)) for e in _list(value) if isinstance(e, Mapping)]
+    below = data.get("below_lowest")
+    if section == "grades" and isinstance(below, Mapping):
+        keys.append(str(below.get("name")))
+    return keys
+
+
+def unused_english(doc: YamlDocument, file: str) -> list[PolicyProblem]:
+    """A warning for each ``labels_en`` entry naming a key its section does not have (a typo,
+    or an entry left behind when the key was removed): it is never shown."""
+    english = doc.data.get("labels_en")
+    warnings: list[PolicyProblem] = []
+    if not isinstance(english, Mapping):
+        return warnings
+    for section in _ENGLISH_KEYS:
+        entries = english.get(section)
+        if not isinstance(entries, Mapping):
+            continue
+        keys = _keys_of(doc.data, section)
+        for key in entries:
+            if str(key) in keys:
+                continue
+            where: Path = ("labels_en", section, str(key))
+            line, col = doc.locate(where)
+            close = difflib.get_close_matches(str(key), keys, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            warnings.append(
+                PolicyProblem(
+                    file,
+                    line,
+                    col,
+                    format_path(where),
+                    f"warning: {key!r} is not in {section}, so this English label is never "
+                    f"shown; {hint}name one of {', '.join(keys)}",
+                )
+            )
+    return warnings
 
 
 def clashes_in(doc: YamlDocument, file: str) -> list[PolicyProblem]:
     """The warnings of a parsed policy document (see ``label_clashes``)."""
-    first: dict[str, tuple[str, str, Path]] = {}
+    first: dict[tuple[str, str], tuple[str, str, Path]] = {}
     warnings: list[PolicyProblem] = []
     entries = sorted(_labels(doc.data), key=lambda e: tuple(n or 0 for n in doc.locate(e[2])))
     for kind, name, where, label in entries:
-        seen = first.get(label)
+        # Labels are compared with labels, English ones (labels_en) with English ones, any case.
+        seen_key = ("en", label.casefold()) if where[0] == "labels_en" else ("", label)
+        seen = first.get(seen_key)
         if seen is None:
-            first[label] = (kind, name, where)
+            first[seen_key] = (kind, name, where)
             continue
         other_kind, other_name, other_where = seen
         if other_kind == kind:
@@ -95,6 +162,19 @@ def _labels(data: Mapping[str, Any]) -> Iterator[tuple[str, str, Path, str]]:
             for key, label in entries.items():
                 if isinstance(label, str):
                     yield kind, str(key), (section, str(key)), label
+    yield from _english_labels(data.get("labels_en"))
+
+
+def _english_labels(english: object) -> Iterator[tuple[str, str, Path, str]]:
+    """The entries of ``labels_en``, as ``_labels`` gives the others."""
+    if not isinstance(english, Mapping):
+        return
+    for section, kind in ENGLISH_KINDS.items():
+        entries = english.get(section)
+        if isinstance(entries, Mapping):
+            for key, label in entries.items():
+                if isinstance(label, str):
+                    yield kind, str(key), ("labels_en", section, str(key)), label
 
 
 def _list(value: object) -> list[Any]:

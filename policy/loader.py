@@ -121,8 +121,14 @@ def parse_policy(raw: bytes | str, file: str = "<policy>") -> Policy:
 
 def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy:
     natures = tuple(data["natures"])
+    english = data.get("labels_en") or {}
+    grade_en = english.get("grades") or {}
+    tier_en = english.get("tiers") or {}
     grades = tuple(
-        Grade(g["name"], g.get("label", g["name"]), float(g["min_score"])) for g in data["grades"]
+        Grade(
+            g["name"], g.get("label", g["name"]), float(g["min_score"]), grade_en.get(g["name"], "")
+        )
+        for g in data["grades"]
     )
     below = data["below_lowest"]
     names = (*(g.name for g in grades), below["name"])
@@ -135,9 +141,11 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
         rounding=int(data["rounding"]),
         natures=MappingProxyType(dict(data["natures"])),
         new_customer_months=int(data["lifecycle"]["new_customer_months"]),
-        scoring=tuple(_item(item) for item in data["scoring"]),
+        scoring=tuple(_item(item, english.get("scoring") or {}) for item in data["scoring"]),
         grades=grades,
-        below_lowest=Grade(below["name"], below.get("label", below["name"]), None),
+        below_lowest=Grade(
+            below["name"], below.get("label", below["name"]), None, grade_en.get(below["name"], "")
+        ),
         privileges=MappingProxyType(
             {
                 k: MappingProxyType({t: x for t, x in v.items() if t != "by_nature"})
@@ -159,6 +167,7 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
                 t["label"],
                 t.get("when"),
                 compile_condition(t["when"], "tier", values) if t.get("when") else None,
+                tier_en.get(t["key"], ""),
             )
             for t in data["tiers"]
         ),
@@ -174,6 +183,8 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
             for o in data.get("overrides") or ()
         ),
         item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
+        natures_en=MappingProxyType(dict(english.get("natures") or {})),
+        item_categories_en=MappingProxyType(dict(english.get("item_categories") or {})),
         personal_natures=_personal_natures(data),
         review=MappingProxyType(dict(data.get("review") or {})),
         supply_order=tuple((data.get("supply") or {}).get("order") or ("tier", "requested_on")),
@@ -208,7 +219,7 @@ def _investigation(
     )
 
 
-def _item(item: Mapping[str, Any]) -> ScoringItem:
+def _item(item: Mapping[str, Any], english: Mapping[str, str]) -> ScoringItem:
     points = item.get("new_customer_points")
     prospective = item.get("prospective_customer_points")
     return ScoringItem(
@@ -224,6 +235,7 @@ def _item(item: Mapping[str, Any]) -> ScoringItem:
         item.get("window_months"),
         item.get("scale", "linear"),
         tuple(Guidance(float(g["points"]), str(g["text"])) for g in item.get("guidance") or ()),
+        english.get(item["key"], ""),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Literal
 
 from creditfile.policy.conditions import Condition
@@ -56,6 +57,7 @@ class ScoringItem:
     window_months: int | None = None
     scale: Scale = "linear"
     guidance: tuple[Guidance, ...] = ()
+    label_en: str = ""
 
     def guidance_level(self, entry: object) -> Guidance | None:
         """The highest guidance level an entry reaches (None: no guidance, or below all)."""
@@ -84,6 +86,7 @@ class Grade:
     name: str
     label: str
     min_score: float | None
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Tier:
     label: str
     when: str | None
     condition: Condition | None
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,8 @@ class Policy:
     tiers: tuple[Tier, ...]
     overrides: tuple[Override, ...]
     item_categories: Mapping[str, str] = field(default_factory=dict)
+    natures_en: Mapping[str, str] = field(default_factory=dict)
+    item_categories_en: Mapping[str, str] = field(default_factory=dict)
     personal_natures: frozenset[str] = frozenset()
     nature_privileges: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     """Per grade, per nature: the terms that differ from the grade's (``by_nature``)."""
@@ -193,3 +199,28 @@ class Policy:
     def nature_label(self, key: str) -> str:
         """The policy's label for a customer nature, or the key itself."""
         return self.natures.get(key, key)
+
+    def in_language(self, lang: str) -> Policy:
+        """This policy as staff of ``lang`` (``zh`` or ``en``) read it.
+
+        For ``en``, every label the policy gives in English (its ``labels_en`` section) stands
+        in for its label, and a label without one stays as written. The grading rules,
+        the version and the hash are the same: only the names shown differ.
+        """
+        if lang != "en":
+            return self
+
+        def english(labels: Mapping[str, str], given: Mapping[str, str]) -> Mapping[str, str]:
+            return MappingProxyType({k: given.get(k) or v for k, v in labels.items()})
+
+        return replace(
+            self,
+            natures=english(self.natures, self.natures_en),
+            item_categories=english(self.item_categories, self.item_categories_en),
+            scoring=tuple(replace(i, label=i.label_en or i.label) for i in self.scoring),
+            grades=tuple(replace(g, label=g.label_en or g.label) for g in self.grades),
+            below_lowest=replace(
+                self.below_lowest, label=self.below_lowest.label_en or self.below_lowest.label
+            ),
+            tiers=tuple(replace(t, label=t.label_en or t.label) for t in self.tiers),
+        )

@@ -26,8 +26,12 @@ class CellReader:
     """
 
     def __init__(self, policy: Policy) -> None:
-        self.natures = reverse_labels(policy.natures)
-        self.items = reverse_labels(policy.item_categories)
+        # A nature or item written by its English label reads as well as by its label.
+        english = policy.in_language("en")
+        self.natures = reverse_labels(english.natures) | reverse_labels(policy.natures)
+        self.items = reverse_labels(english.item_categories) | reverse_labels(
+            policy.item_categories
+        )
         self.kinds = reverse_labels(SOURCE_KIND_LABELS)
 
     def value(self, fld: Field, raw: Any) -> Any:

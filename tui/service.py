@@ -470,7 +470,8 @@ class ArchiveService:
     def _view(self) -> ArchiveView:
         with self._lock:
             records = dict(self._records)
-        return ArchiveView.of(records, self.policy, self._as_of)
+        # Reports name groups by the policy's labels in the language shown (nothing is graded).
+        return ArchiveView.of(records, self.policy.in_language(self.lang), self._as_of)
 
     # -- policy -------------------------------------------------------------------------------
 

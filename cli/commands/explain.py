@@ -9,7 +9,7 @@ from creditfile.application.lookup import MergedId, explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.explanation import computed_clause
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, language
 from creditfile.presentation.vocabulary import LIFECYCLES, PRIVILEGES, STAGES, named
 
 
@@ -25,7 +25,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Grade the customer against the whole archive now and show every step."""
-    policy = env.policy()
+    policy = env.policy().in_language(language())  # labels as the reader reads them
     detail = explain_customer(env.archive(), args.id, policy, env.as_of)
     if env.json:
         env.emit_json(detail)

@@ -18,7 +18,7 @@ from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.policy import Policy
 from creditfile.presentation.tables import Table
-from creditfile.presentation.translation import N_, _, ngettext
+from creditfile.presentation.translation import N_, _, language, ngettext
 from creditfile.reports.composition import CustomerLine
 from creditfile.reports.periods import Period
 
@@ -230,8 +230,9 @@ def _check_outputs(args: argparse.Namespace, env: Env) -> None:
             check_output(target, archive=env.db_path, option=f"--{option}")
 
 
-def load_context(args: argparse.Namespace, env: Env) -> Context:
-    """Read the archive once: documents without bookkeeping and their latest gradings."""
+def load_context(args: argparse.Namespace, env: Env, lang: str | None = None) -> Context:
+    """Read the archive once: documents without bookkeeping and their latest gradings; the
+    policy's labels in ``lang`` (default: the language in force)."""
     if not env.has_archive():
         raise ReportError(
             _(
@@ -246,7 +247,8 @@ def load_context(args: argparse.Namespace, env: Env) -> Context:
         env.date_option("period_from", "--from"),
         env.date_option("period_to", "--to"),
     )
-    view = ArchiveView.of(env.archive().records(), env.policy(), env.as_of, period)
+    policy = env.policy().in_language(lang or language())
+    view = ArchiveView.of(env.archive().records(), policy, env.as_of, period)
     return Context(view, env, args)
 
 
@@ -424,7 +426,7 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
     from creditfile.htmlreport.page import render_report
 
     _check_outputs(args, env)
-    ctx = load_context(args, env)
+    ctx = load_context(args, env, "zh")  # the page is written in Chinese
     from creditfile.application.trend import trend_report
 
     report = ctx.view.portfolio(env.archive())

@@ -57,10 +57,14 @@ def test_dry_run_writes_nothing(run: Run, archive_path: Path) -> None:
 
 
 def test_explain_shows_every_item_and_the_grade(run: Run, archive_path: Path) -> None:
-    result = run("explain", "C00003", "--as-of", "2026-11-29")
+    result = run("--lang", "zh", "explain", "C00003", "--as-of", "2026-11-29")
     assert result.returncode == 0, result.stderr
     for label in ("实力", "潜力", "社会口碑与信用", "累计租赁额", "付款情况", "其他"):
         assert label in result.stdout
+    english = run("--lang", "en", "explain", "C00003", "--as-of", "2026-11-29").stdout
+    for label in ("Strength", "Potential", "Reputation and credit", "Payment record", "Other"):
+        assert label in english  # the policy's English labels (labels_en)
+    assert "实力" not in english and "tier 一般客户" not in english
     detail = json.loads(run("explain", "C00003", "--as-of", "2026-11-29", "--json").stdout)
     assert detail["grading"]["as_of"] == "2026-11-29"
     assert len(detail["items"]) == 6

@@ -110,9 +110,10 @@ def check(path: Path) -> tuple[int, list[str]]:
 
 
 def assert_explained(path: Path, code: int, lines: list[str]) -> None:
-    """Exit 1 with every message starting with the file; exit 0 only with no messages."""
+    """Exit 1 with every message starting with the file; exit 0 only with no messages but
+    warnings (labels alike, an English label for a key the policy lacks), each located."""
     if code == 0:
-        assert lines == []
+        assert all(line.startswith(f"{path}:") and ": warning: " in line for line in lines), lines
         return
     assert lines, "exit 1 without saying why"
     assert all(line.startswith(f"{path}:") for line in lines), lines

@@ -89,3 +89,45 @@ def test_policy_check_prints_the_warning_and_still_succeeds(tmp_path: Path) -> N
     result = json.loads(as_json.stdout)[str(path)]
     assert result["valid"] is True and result["problems"] == []
     assert [w["path"] for w in result["warnings"]] == ["tiers[1].label"]
+
+
+def test_the_default_policy_names_everything_in_english_too() -> None:
+    policy = load_policy(default_policy_path())
+    english = policy.in_language("en")
+    shown = [
+        *(g.label for g in english.all_grades),
+        *(t.label for t in english.tiers),
+        *(i.label for i in english.scoring),
+        *english.natures.values(),
+        *english.item_categories.values(),
+    ]
+    assert all(label.isascii() for label in shown), shown
+    assert len({label.casefold() for label in shown}) == len(shown)
+    # The same policy: only the names differ.
+    assert english.sha256 == policy.sha256 and english.grades[0].min_score == 90
+    assert policy.in_language("zh") is policy and policy.natures["developer"] == "开发商"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "other"),
+    [
+        ("C: Qualified customer", "C: REGULAR", "labels_en.tiers.general", "grade C"),
+        ("    developer: Developer", "    developer: major", "labels_en.tiers.key_account",
+         "nature developer"),
+    ],
+)  # fmt: skip
+def test_english_labels_alike_are_warned_about_too(
+    tmp_path: Path, old: str, new: str, where: str, other: str
+) -> None:
+    [warning] = label_clashes(clashing(tmp_path, old, new))
+    assert warning.path == where and f"label of {other} " in warning.message
+
+
+def test_an_english_label_for_a_key_the_policy_lacks_is_warned_about(tmp_path: Path) -> None:
+    path = clashing(tmp_path, "general: Regular", "generl: Regular")
+    assert check_policy(path) == []  # still a valid policy: the label is only never shown
+    [warning] = label_clashes(path)
+    assert warning.path == "labels_en.tiers.generl"
+    assert "'generl' is not in tiers" in warning.message and "'general'" in warning.message
+    lines = path.read_text("utf-8").splitlines()
+    assert warning.line == next(i for i, line in enumerate(lines, 1) if "generl" in line)

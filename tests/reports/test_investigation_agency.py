@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from creditfile.policy import Policy, check_policy, load_policy
+from creditfile.presentation.vocabulary import reason_label, reason_message
 from creditfile.reports.agency import agency_costs
 from creditfile.reports.investigation import investigation_suggested
 from creditfile.reports.review import due_for_review
@@ -68,8 +69,12 @@ def test_the_default_suggests_risky_customers_without_a_recent_report(
 def test_the_review_list_shows_the_suggestion_with_its_facts(default_policy: Policy) -> None:
     [row] = due_for_review([_doc(120)], {"C1": _graded("C")}, default_policy, AS_OF)
     [reason] = [r for r in row["reasons"] if r["code"] == "investigation"]
-    assert reason["label_en"] == "agency investigation suggested"
-    assert "最长逾期 120 天" in reason["message"] and "没有机构调查报告" in reason["message"]
+    assert reason_label(reason, "en") == "agency investigation suggested"
+    assert reason_label(reason, "zh") == "建议委托专业机构调查"
+    message = reason_message(reason, "zh")
+    assert "最长逾期 120 天" in message and "没有机构调查报告" in message
+    english = reason_message(reason, "en")
+    assert "longest overdue 120 days" in english and "no agency report" in english
     calm = due_for_review([_doc()], {"C1": _graded("A")}, default_policy, AS_OF)
     assert all("investigation" not in row["reason_codes"] for row in calm)
 

@@ -118,12 +118,16 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def run_app(app: CreditfileApp, steps: Callable[[Pilot[None]], Awaitable[None]]) -> None:
-    """Drive ``app`` at 120×40 through ``steps`` once the archive is loaded."""
+def run_app(
+    app: CreditfileApp,
+    steps: Callable[[Pilot[None]], Awaitable[None]],
+    size: tuple[int, int] = (120, 40),
+) -> None:
+    """Drive ``app`` at ``size`` (120×40) through ``steps`` once the archive is loaded."""
     import asyncio
 
     async def main() -> None:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot)
             await steps(pilot)
 

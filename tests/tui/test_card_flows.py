@@ -209,7 +209,9 @@ def test_opening_a_card_shows_who_the_customer_is_and_its_grade(
     async def steps(pilot: Pilot[None]) -> None:
         header = text_of(pilot, "#card-header")
         assert "C000001" in header and "武汉宏达建设工程有限公司" in header
-        assert "普通公司" in header and "B" in header and "revision 1" in header
+        # The English card names the nature and the grade by the policy's English labels.
+        assert "Ordinary co." in header and "普通公司" not in header
+        assert "B" in header and "Good customer" in header and "revision 1" in header
         name = pilot.app.screen.query_one("#f-name", Input)
         assert name.value == "武汉宏达建设工程有限公司" and name.disabled
 

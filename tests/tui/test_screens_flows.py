@@ -163,9 +163,12 @@ def test_portfolio_shows_the_report_functions_own_numbers_in_each_view(tui: Any)
         assert isinstance(screen, PortfolioScreen)
         service = app_of(pilot).service
         lines = customer_lines(service.documents(), service.gradings(), service.policy, tui.as_of)
+        shown = service.policy.in_language(
+            "en"
+        )  # the groups named as the English screen names them
         for view in ("grade", "nature", "tier"):
-            assert screen.reports[view] == composition(lines, service.policy, view)
-        assert screen.reports["item"] == item_composition(lines, service.policy)
+            assert screen.reports[view] == composition(lines, shown, view)
+        assert screen.reports["item"] == item_composition(lines, shown)
         assert "Total: 151 customers" in text_of(pilot, "#portfolio-total")
         await pilot.press("b")
         assert screen.view == "item"
@@ -173,7 +176,7 @@ def test_portfolio_shows_the_report_functions_own_numbers_in_each_view(tui: Any)
         await pilot.press("b", "b")
         assert screen.view == "tier"
         chart = text_of(pilot, "#portfolio-chart")
-        assert "主力客户" in chart
+        assert "Major" in chart and "主力客户" not in chart  # the policy's English label
         assert "█" in chart
         await pilot.press("left")
         assert screen.view == "nature"
@@ -191,9 +194,10 @@ def test_policy_screen_shows_the_policy_and_reload_refuses_a_broken_file(tui: An
         assert isinstance(screen, PolicyScreen)
         shown = text_of(pilot, "#policy-view")
         policy = app_of(pilot).service.policy
-        for expected in ("2026.1", policy.sha256, "policy.yaml", "社会口碑与信用", "优质客户",
-                         "credit_limit", "Credit limit (CNY)", "5,000,000", "主力客户",
-                         "lease_count >= 10", "The file on disk validates"):  # fmt: skip
+        # In English, the policy's labels as its labels_en gives them.
+        for expected in ("2026.1", policy.sha256, "policy.yaml", "Reputation and credit",
+                         "Prime customer", "credit_limit", "Credit limit (CNY)", "5,000,000",
+                         "Major", "lease_count >= 10", "The file on disk validates"):  # fmt: skip
             assert expected in shown
         path = tui.folder / "policy.yaml"
         path.write_text(path.read_text("utf-8").replace("weight: 30", "weight: 35"), "utf-8")

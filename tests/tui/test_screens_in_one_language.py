@@ -2,9 +2,10 @@
 ``priv.credit_limit``) and no interface sentence of the other language: on a Chinese screen no
 English message of the catalogue left untranslated, on an English screen none of its Chinese.
 
-What is drawn is read widget by widget, as the terminal would show it. Customer data and the
-policy's labels are Chinese whatever the language (they are shown as staff and compliance wrote
-them), so the other-language check looks for the interface's own sentences only.
+What is drawn is read widget by widget, as the terminal would show it. Customer data is Chinese
+whatever the language (shown as staff wrote it); so are the policy's labels that have no English
+twin. A label the policy also gives in English (``label_en``, ``natures_en``,
+``item_categories_en``: the shipped policy gives all of them) must not show on an English screen.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from textual.geometry import Region
 from textual.pilot import Pilot
 
+from creditfile.policy.loader import DEFAULT_INVESTIGATION_REASON
 from creditfile.presentation.translation import translation
 from creditfile.tui.card.screen import CARD_KEYS
 from creditfile.tui.keys import KEYS
@@ -42,9 +45,56 @@ BINDING_IDS = {spec.id for spec in KEYS} | {bid for *_rest, bid, _show, _prio in
 CHINESE_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff01-\uff5e]+")
 
 
-def data_text(folder: Path) -> str:
-    """Every string of the archive's records and the policy file: the data a screen shows as
-    staff and compliance wrote it, whatever the interface language."""
+def _policy_strings(policy: Any, lang: str) -> list[str]:
+    """The policy's strings a screen in ``lang`` may show as written: in English, not the
+    labels its ``labels_en`` gives in English."""
+    english = (policy.get("labels_en") or {}) if lang == "en" else {}
+    twins = {
+        "natures": set(english.get("natures") or ()),
+        "item_categories": set(english.get("item_categories") or ()),
+    }
+    named = {
+        "scoring": ("key", set(english.get("scoring") or ())),
+        "grades": ("name", set(english.get("grades") or ())),
+        "tiers": ("key", set(english.get("tiers") or ())),
+    }
+    found: list[str] = []
+
+    def entry(section: str, value: dict[str, Any]) -> None:
+        key_field, given = named.get(section, ("", set()))
+        for key, item in value.items():
+            if key == "label" and value.get(key_field) in given:
+                continue
+            found.append(str(key))
+            walk(item, section)
+
+    def walk(value: Any, section: str) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            if section in named:
+                entry(section, value)
+                return
+            for key, item in value.items():
+                if key in twins.get(section, ()):
+                    continue
+                found.append(str(key))
+                walk(item, section)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, section)
+
+    for section, value in policy.items():
+        found.append(str(section))
+        if section == "below_lowest":
+            section = "grades"  # noqa: PLW2901 - named as the grades are
+        walk(value, section)
+    return found
+
+
+def data_text(folder: Path, lang: str = "zh") -> str:
+    """Every string of the archive's records and of the policy: the data a screen shows as
+    staff and compliance wrote it (in English, less the policy labels given in English)."""
     strings: list[str] = []
 
     def walk(value: Any) -> None:
@@ -59,7 +109,10 @@ def data_text(folder: Path) -> str:
                 walk(item)
 
     walk(json.loads((folder / "archive.json").read_text("utf-8")))
-    strings.append((folder / "policy.yaml").read_text("utf-8"))
+    policy = yaml.safe_load((folder / "policy.yaml").read_text("utf-8"))
+    strings.extend(_policy_strings(policy, lang))
+    # What the policy says when it says nothing: its default investigation reason.
+    strings.append(DEFAULT_INVESTIGATION_REASON)
     return "\n".join(strings)
 
 
@@ -157,7 +210,7 @@ async def back_to_the_list(tui: Any, pilot: Pilot[None]) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_screen_shows_a_raw_key_or_the_other_languages_sentences(tui: Any, lang: str) -> None:
     other = _sentences(1 if lang == "zh" else 0)
-    data = data_text(tui.folder)
+    data = data_text(tui.folder, lang)
     problems: list[str] = []
     reached: dict[str, str] = {}
 
@@ -196,7 +249,7 @@ SWITCH_WALK: Sequence[tuple[str, Sequence[str]]] = (
 
 @pytest.mark.parametrize("start", ["en", "zh"])
 def test_f2_draws_the_screen_shown_again_in_the_other_language(tui: Any, start: str) -> None:
-    data = data_text(tui.folder)
+    data = {lang: data_text(tui.folder, lang) for lang in ("zh", "en")}
     other = "zh" if start == "en" else "en"
     problems: list[str] = []
     seen: dict[str, tuple[str, str]] = {}
@@ -219,11 +272,13 @@ def test_f2_draws_the_screen_shown_again_in_the_other_language(tui: Any, start: 
             if tab:
                 assert str(pilot.app.screen.query_one("TabbedContent").active) == tab
             seen[name] = (before, after)
-            problems.extend(language_problems(f"{name} after F2", after, other, data))
-            problems.extend(language_problems(f"{name} before F2", before, start, data))
+            problems.extend(language_problems(f"{name} after F2", after, other, data[other]))
+            problems.extend(language_problems(f"{name} before F2", before, start, data[start]))
             await pilot.press("f2")  # and back
             await tui.settle(pilot)
-            problems.extend(language_problems(f"{name} after F2 twice", drawn(pilot), start, data))
+            problems.extend(
+                language_problems(f"{name} after F2 twice", drawn(pilot), start, data[start])
+            )
             await back_to_the_list(tui, pilot)
 
     tui.run(tui.make_app(start), steps)
@@ -245,6 +300,15 @@ def test_f2_waits_for_unsaved_edits(tui: Any) -> None:
         assert "unsaved" in " ".join(str(n.message) for n in pilot.app._notifications)
 
     tui.run(tui.make_app("en"), steps)
+
+
+def test_english_screens_leave_out_the_policy_labels_given_in_english(tui: Any) -> None:
+    english = data_text(tui.folder, "en")
+    chinese = data_text(tui.folder, "zh")
+    for label in ("普通公司", "一般客户", "优质客户", "塔式起重机"):
+        assert label in chinese and label not in english
+    assert language_problems("x", "Nature 普通公司", "en", english)
+    assert not language_problems("x", "Nature Ordinary company", "en", english)
 
 
 def test_the_checks_catch_what_they_look_for() -> None:

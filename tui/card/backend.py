@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from creditfile.application.card import draft_breakdown
 from creditfile.engine.quotes import Quote
 from creditfile.policy.model import Policy
+from creditfile.presentation.translation import language
 from creditfile.tui.card.draft import ProblemLike
 
 
@@ -99,7 +100,8 @@ def explain_draft(
     backend: CardBackend, doc: Mapping[str, Any], tops: Mapping[str, Decimal]
 ) -> dict[str, Any]:
     """The engine's breakdown of a (possibly unsaved) document against the archive-wide top."""
-    return draft_breakdown(doc, backend.policy, backend.as_of, tops)
+    # Labels in the language shown (the grading itself is the same whatever the labels).
+    return draft_breakdown(doc, backend.policy.in_language(language()), backend.as_of, tops)
 
 
 _ID_NUMBER = re.compile(r"^(?P<prefix>\D*)(?P<digits>\d+)$")

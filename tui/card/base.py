@@ -26,6 +26,7 @@ from textual.widgets import (
 
 from creditfile.document.id_number import mask_id_number
 from creditfile.document.personal import is_person, nature_personal_paths
+from creditfile.policy.model import Policy
 from creditfile.presentation.translation import _
 from creditfile.tui.card.backend import CardBackend, explain_draft
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
@@ -37,6 +38,7 @@ from creditfile.tui.card.form import (
     section_form,
 )
 from creditfile.tui.card.header import HeaderState, card_header
+from creditfile.tui.card.history_view import fit_history, row_height
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
@@ -100,6 +102,12 @@ class CardBase(Screen[None]):
         self._tops: Mapping[str, Decimal] | None = None
         self._preview: Mapping[str, Any] | None = None
         self._history_loaded = False
+        self._history_events: list[Mapping[str, Any]] | None = None
+
+    @property
+    def shown_policy(self) -> Policy:
+        """The policy as the card shows it: its labels in the card's language."""
+        return self.backend.policy.in_language(self.lang)
 
     # composition --------------------------------------------------------------------------
 
@@ -109,17 +117,17 @@ class CardBase(Screen[None]):
         with TabbedContent(id="card-tabs"):
             for section in ("basic", "characteristics", "business", "trading"):
                 with TabPane(tab_label(section), id=f"tab-{section}"):
-                    yield section_form(section, self.draft.value, self.lang, self.backend.policy)
+                    yield section_form(section, self.draft.value, self.lang, self.shown_policy)
             with TabPane(tab_label("person"), id="tab-person"):
                 yield Static(id="person-notice")
                 yield Button(_("Show personal data"), id="person-reveal")
-                yield section_form("person", self.draft.value, self.lang, self.backend.policy)
+                yield section_form("person", self.draft.value, self.lang, self.shown_policy)
             with TabPane(tab_label("leases"), id="tab-leases"):
                 yield Static(id="leases-summary")
                 yield self._table("leases-table", LEASE_COLUMNS)
                 yield Static(classes="section-problems", id="leases-problems")
             with TabPane(tab_label("assessment"), id="tab-assessment"), Horizontal():
-                yield assessment_form(self.draft.value, self.lang, self.backend.policy)
+                yield assessment_form(self.draft.value, self.lang, self.shown_policy)
                 with VerticalScroll(id="breakdown-scroll"):
                     yield Static(id="breakdown-heading")
                     yield Static(id="breakdown")
@@ -153,6 +161,8 @@ class CardBase(Screen[None]):
         """Below 110 columns the assessment form narrows, so the breakdown beside it keeps
         about 40 cells (at 80 columns it would otherwise get 24, and say ``项目 ┃ …``)."""
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+        if self._history_events is not None:
+            self._lay_out_history()
 
     # state → widgets ----------------------------------------------------------------------
 
@@ -251,7 +261,7 @@ class CardBase(Screen[None]):
 
     def _update_header(self) -> None:
         state = HeaderState(self.editing, self.draft.dirty, len(self.problems))
-        text = card_header(self.draft, self._preview, self.backend.policy, self.lang, state)
+        text = card_header(self.draft, self._preview, self.shown_policy, self.lang, state)
         self._update_if_changed(self.query_one("#card-header", Static), text, text.markup)
 
     def _update_breakdown(self) -> None:
@@ -278,7 +288,7 @@ class CardBase(Screen[None]):
         self._preview = detail["grading"]
         self._update_if_changed(
             self.query_one("#breakdown", Static),
-            breakdown(detail, self.backend.policy, self.lang),
+            breakdown(detail, self.shown_policy, self.lang),
             repr(detail),
         )
 
@@ -303,7 +313,7 @@ class CardBase(Screen[None]):
         table = self.query_one("#leases-table", DataTable)
         row = table.cursor_row
         table.clear()
-        policy = self.backend.policy
+        policy = self.shown_policy
         for lease in self.draft.leases:
             table.add_row(*lease_row(lease, policy, self.lang))
         if self.draft.leases:
@@ -345,11 +355,22 @@ class CardBase(Screen[None]):
         self.app.call_from_thread(self._while_open, self._show_history, events)
 
     def _show_history(self, events: Sequence[Mapping[str, Any]]) -> None:
+        self._history_events = list(events)  # kept to lay them out again at another width
+        self._lay_out_history()
+
+    def _lay_out_history(self) -> None:
+        """The history, newest first, its details wrapped to the terminal's width."""
+        events = self._history_events or []
         table = self.query_one("#history-table", DataTable)
-        table.clear()
-        for event in reversed(events):
-            row = history_row(event, self.lang, self.backend.policy, self.draft.customer_id)
-            table.add_row(*row, height=row[-1].count("\n") + 1)
+        headers = column_titles(HISTORY_COLUMNS, self.lang)
+        table.clear(columns=True)  # columns sized for another width would stay as wide
+        table.add_columns(*headers)
+        rows = [
+            history_row(event, self.lang, self.shown_policy, self.draft.customer_id)
+            for event in reversed(events)
+        ]
+        for row in fit_history(rows, headers, self.size.width):
+            table.add_row(*row, height=row_height(row))
         if not events:
             table.add_row(_("No history yet"), "", "", "")
 

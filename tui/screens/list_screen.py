@@ -37,6 +37,7 @@ SORTABLE = COLUMNS
 
 def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
     """Display text per column value: the policy's labels, translated lifecycle and stage."""
+    policy = policy.in_language(lang)
     return {
         "nature": dict(policy.natures),
         "tier": {tier.key: tier.label for tier in policy.tiers},

@@ -185,8 +185,8 @@ def overrides_table(policy: Policy, lang: str) -> RenderableType:
 
 
 def policy_view(status: PolicyStatus, lang: str) -> Group:
-    """The whole policy screen's content."""
-    policy = status.policy
+    """The whole policy screen's content (its labels in English where the policy gives them)."""
+    policy = status.policy.in_language(lang)
     sections: list[RenderableType] = [summary(status, lang), Text(""), disk_state(status, lang)]
     parts: Sequence[tuple[str, RenderableType]] = (
         (N_("Scoring items and weights"), items_table(policy, lang)),
