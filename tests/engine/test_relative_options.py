@@ -4,7 +4,6 @@ policy, on the window's edges."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 from datetime import date
 from decimal import Decimal
@@ -12,12 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
+from agreement import graded_as_reference
 from boundary_archives import AS_OF_DATES, archive, policy_variant, window_edges
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference_grading import engine_reason_signature, reference
 
-from creditfile.engine import explain, grade_archive
+from creditfile.engine import explain
 from creditfile.policy import PolicyError, default_policy_path, parse_policy
 
 EXAMPLE = default_policy_path().with_name("example-options.yaml")
@@ -51,16 +50,6 @@ def _customer(cid: str, *leases: tuple[str, float]) -> dict[str, Any]:
     }
 
 
-def _both(docs: list[dict[str, Any]], text: str, as_of: date) -> dict[str, dict[str, Any]]:
-    ours = grade_archive(docs, parse_policy(text, "p.yaml"), as_of)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    theirs = reference(docs, yaml.safe_load(text), as_of, sha)
-    for cid, expected in theirs.items():
-        actual = dict(ours[cid], reasons=[engine_reason_signature(r) for r in ours[cid]["reasons"]])
-        assert actual == expected, cid
-    return ours
-
-
 @pytest.mark.parametrize(
     ("as_of", "months", "start", "counted"),
     [
@@ -84,7 +73,7 @@ def test_a_lease_counts_in_the_window_up_to_its_edge(
         _customer("TOP", (as_of.isoformat(), 1_000_000)),
         _customer("EDGE", (start, 500_000), ("2015-06-01", 9e6)),
     ]
-    gradings = _both(docs, text, as_of)
+    gradings = graded_as_reference(docs, text, as_of)
     key = f"cumulative_lease_amount_last_{months}_months"
     assert gradings["EDGE"]["tops"] == {key: 1_000_000}
     assert gradings["EDGE"]["inputs"]["cumulative_lease"] == (500_000 if counted else 0)
@@ -102,7 +91,7 @@ def test_a_lease_counts_in_the_window_up_to_its_edge(
 def test_each_scale_turns_the_amount_into_points(scale: str, points: float) -> None:
     docs = [_customer("TOP", ("2020-01-01", 1_000_000)), _customer("QUARTER", ("2020-01-01", 250_000)),
             _customer("SMALL", ("2020-01-01", 2_500)), _customer("NONE")]  # fmt: skip
-    gradings = _both(docs, _text(scale=scale), date(2026, 11, 29))
+    gradings = graded_as_reference(docs, _text(scale=scale), date(2026, 11, 29))
     assert gradings["QUARTER"]["items"]["cumulative_lease"] == points
     assert gradings["TOP"]["items"]["cumulative_lease"] == 15
     assert gradings["NONE"]["items"]["cumulative_lease"] == 0
@@ -153,7 +142,7 @@ def test_any_archive_grades_as_the_reference_reads_it(
     options: dict[str, Any] = {"scale": scale}
     if months is not None:
         options["window_months"] = months
-    gradings = _both(docs, _text(**options), date(2026, 11, 29))
+    gradings = graded_as_reference(docs, _text(**options), date(2026, 11, 29))
     points = [g["items"]["cumulative_lease"] for g in gradings.values()]
     assert all(0 <= p <= 15 for p in points)
 
@@ -169,7 +158,7 @@ def test_boundary_archives_on_window_edges_agree(default_policy_text: str, seed:
     docs = window_edges(
         rng, archive(rng, data, as_of, 100), as_of, data["scoring"][3]["window_months"]
     )
-    gradings = _both(docs, text, as_of)
+    gradings = graded_as_reference(docs, text, as_of)
     assert len({g["items"]["cumulative_lease"] for g in gradings.values()}) > 2
 
 
@@ -209,7 +198,7 @@ def test_the_log_scale_on_a_small_fact_uses_one_plus_the_top() -> None:
         _customer("THREE", ("2020-01-01", 1), ("2020-02-01", 1), ("2020-03-01", 1)),
         _customer("ONE", ("2020-01-01", 1)),
     ]
-    gradings = _both(docs, _text(fact="lease_count", scale="log"), date(2026, 11, 29))
+    gradings = graded_as_reference(docs, _text(fact="lease_count", scale="log"), date(2026, 11, 29))
     assert gradings["ONE"]["items"]["cumulative_lease"] == 7.5
     assert gradings["THREE"]["items"]["cumulative_lease"] == 15
 
@@ -220,7 +209,7 @@ def test_rank_gives_equal_amounts_equal_points_and_the_top_the_whole_weight() ->
     # scale the same archive would give the middle three 0.
     amounts = {"Z": 0, "A": 100, "B": 100, "C": 400, "TOP": 1_000_000}
     docs = [_customer(cid, ("2020-01-01", amount)) for cid, amount in amounts.items()]
-    gradings = _both(docs, _text(scale="rank"), date(2026, 11, 29))
+    gradings = graded_as_reference(docs, _text(scale="rank"), date(2026, 11, 29))
     points = {cid: g["items"]["cumulative_lease"] for cid, g in gradings.items()}
     assert points == {"Z": 0, "A": 9, "B": 9, "C": 12, "TOP": 15}
 
