@@ -20,13 +20,13 @@ DOC = {
 
 def test_explain_on_the_command_line_marks_the_level_reached(tmp_path: Path, run: Run) -> None:
     Archive.open(tmp_path / "archive.json", create=True).import_customers([DOC], actor="t")
-    result = run("--policy", str(EXAMPLE), "explain", "C1", "--as-of", "2026-11-29")
+    result = run("--policy", str(EXAMPLE), "explain", "C1", "--as-of", "2026-11-29", "--lang", "en")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    start = lines.index("guidance for 实力 strength (entered 9):")
+    start = lines.index("guidance for Strength strength (entered 9):")
     assert lines[start + 1 : start + 4] == [
         "       10  央企、政府机构或政府投资公司，或注册资本一亿元以上且资质齐全",
         "  >     7  注册资本一千万元以上，近三年无重大诉讼",
         "        4  注册资本一千万元以下，或成立不足三年",
     ]
-    assert "guidance for 其他 other" not in result.stdout
+    assert "guidance for Other other" not in result.stdout
