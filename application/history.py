@@ -26,7 +26,7 @@ from creditfile.application.lookup import kept_id
 from creditfile.application.merging import history_ids
 from creditfile.document.fields import catalogue_key
 from creditfile.document.personal import masked_personal, nature_personal_paths
-from creditfile.store import ArchiveStore, JSONObject
+from creditfile.store import ArchiveStore, JSONObject, LoginRecordingStore
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ class HistoryQuery:
 
 
 def read_history(
-    archive: ArchiveStore, query: HistoryQuery, *, personal_natures: Collection[str]
+    archive: ArchiveStore,
+    query: HistoryQuery,
+    *,
+    personal_natures: Collection[str],
+    logins: bool = False,
 ) -> list[JSONObject]:
     """The committed events the query selects, oldest first, masked under the policy.
 
@@ -61,13 +65,15 @@ def read_history(
         personal_natures: The natures the policy in force marks personal
             (``Policy.personal_natures``): the phone and address changes of their customers
             are shown masked.
+        logins: Give each event the database login that wrote it (``db_user``), where the
+            store records one (a PostgreSQL archive).
     """
     ids: list[str] | None = None
     if query.customer_id is None:
-        events = archive.history(None, kind=query.kind)
+        events = _events(archive, None, query.kind, logins)
     else:
         ids, _merged = history_ids(archive, query.customer_id)
-        events = [e for cid in ids for e in archive.history(cid, kind=query.kind)]
+        events = [e for cid in ids for e in _events(archive, cid, query.kind, logins)]
         if len(ids) > 1:  # read id by id; the history's order is its time order
             events.sort(key=lambda e: (str(e.get("at", "")), e.get("txn") or 0))
     if query.since is not None:
@@ -86,6 +92,14 @@ def read_history(
         )
     persons = people(archive, every, personal_natures)
     return [masked_event(e, persons) for e in events]
+
+
+def _events(
+    archive: ArchiveStore, customer_id: str | None, kind: str | None, logins: bool
+) -> list[JSONObject]:
+    if logins and isinstance(archive, LoginRecordingStore):
+        return archive.history_with_logins(customer_id, kind=kind)
+    return archive.history(customer_id, kind=kind)
 
 
 def people(

@@ -19,7 +19,13 @@ from creditfile.cli.table import colour_allowed, fit_line
 from creditfile.policy import Policy
 from creditfile.presentation.inert import json_text, terminal_text
 from creditfile.presentation.translation import _
-from creditfile.store import ArchiveStore, default_actor, default_archive_path, is_database_url
+from creditfile.store import (
+    ArchiveStore,
+    default_actor,
+    default_archive_path,
+    is_database_url,
+    shown_location,
+)
 
 
 class UsageError(Exception):
@@ -93,6 +99,13 @@ class Env:
     def in_database(self) -> bool:
         """Whether the archive is in a PostgreSQL database rather than a file."""
         return is_database_url(self.db_location)
+
+    @property
+    def db_shown(self) -> str:
+        """The archive as messages name it: the file's path, or the database URL (never
+        with a password)."""
+        location = self.db_location
+        return shown_location(location) if is_database_url(location) else str(Path(location))
 
     @property
     def db_path(self) -> Path:

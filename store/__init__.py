@@ -20,6 +20,7 @@ from creditfile.store.database import (
     is_database_url,
     open_database,
     revoke_duties,
+    shown_location,
     upgrade_database,
 )
 from creditfile.store.doctor import Diagnosis, Restored, check_archive, diagnose, restore_backup
@@ -47,6 +48,7 @@ from creditfile.store.interface import (
     JSONObject,
     LineRegradingStore,
     ListeningStore,
+    LoginRecordingStore,
     RevealingStore,
 )
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
@@ -93,6 +95,7 @@ __all__ = [
     "LinesRegrade",
     "LinesUnreadable",
     "ListeningStore",
+    "LoginRecordingStore",
     "OnBatch",
     "PrivilegeRefusedError",
     "ReadBatch",
@@ -120,5 +123,6 @@ __all__ = [
     "real_archive_path",
     "restore_backup",
     "revoke_duties",
+    "shown_location",
     "upgrade_database",
 ]

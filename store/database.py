@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from creditfile.store.content import ArchiveContent
 from creditfile.store.errors import StoreError
@@ -27,6 +28,22 @@ DATABASE_SCHEMES = ("postgresql://", "postgres://")
 def is_database_url(location: str | Path) -> bool:
     """Whether ``location`` is a PostgreSQL URL rather than an archive file's path."""
     return isinstance(location, str) and location.startswith(DATABASE_SCHEMES)
+
+
+def shown_location(location: str | Path) -> str:
+    """``location`` as messages name it: a file's path, or a database URL as written, less any
+    password (in the user part or a ``password=`` parameter)."""
+    if not is_database_url(location):
+        return str(location)
+    parts = urlsplit(str(location))
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, host = netloc.rsplit("@", 1)
+        netloc = user.split(":", 1)[0] + "@" + host
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not pair.lower().startswith("password=")
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def open_database(

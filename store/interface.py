@@ -259,6 +259,17 @@ class ListeningStore(ArchiveStore, Protocol):
 
 
 @runtime_checkable
+class LoginRecordingStore(ArchiveStore, Protocol):
+    """A store that records, beside every history event, the database login that wrote it
+    (PostgreSQL's ``session_user``, which no client can set)."""
+
+    def history_with_logins(
+        self, customer_id: str | None = None, *, kind: str | None = None
+    ) -> list[JSONObject]:
+        """``history(customer_id, kind=kind)``, each event with the login as ``db_user``."""
+
+
+@runtime_checkable
 class RevealingStore(ArchiveStore, Protocol):
     """A store whose readers get customers without personal data, and the whole records only
     through a reveal the store itself records (the PostgreSQL archive)."""

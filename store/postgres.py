@@ -218,7 +218,16 @@ class PostgresArchive:
         self, customer_id: str | None = None, *, kind: str | None = None
     ) -> list[dict[str, Any]]:
         """Committed history events, oldest first, of one customer or kind, or all."""
-        query = "SELECT event FROM history WHERE true"
+        return [event for event, _login in self._events(customer_id, kind)]
+
+    def history_with_logins(
+        self, customer_id: str | None = None, *, kind: str | None = None
+    ) -> list[dict[str, Any]]:
+        """``history``, each event with the database login that wrote it as ``db_user``."""
+        return [{**event, "db_user": login} for event, login in self._events(customer_id, kind)]
+
+    def _events(self, customer_id: str | None, kind: str | None) -> list[tuple[Any, str]]:
+        query = "SELECT event, db_user FROM history WHERE true"
         params: list[Any] = []
         if customer_id is not None:
             query += " AND customer_id = %s"
@@ -228,7 +237,7 @@ class PostgresArchive:
             params.append(kind)
         with self._mutex, self._errors("read"):
             rows = self._live().execute(query + " ORDER BY seq", params).fetchall()
-        return [row[0] for row in rows]
+        return [(row[0], str(row[1])) for row in rows]
 
     def runs(self) -> list[dict[str, Any]]:
         """Every recorded regrade run, oldest first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from creditfile.application.batch import grade_all
@@ -82,14 +81,25 @@ def run(args: argparse.Namespace, env: Env) -> int:
     ).summary()
     summary.update(
         {
-            "archive": str(env.db_path),
+            "archive": env.db_shown,
             "added": result.added,
             "replaced": result.replaced,
             "replaced_unmarked": result.replaced_unmarked,
         }
     )
     if result.replaced_unmarked:
-        _warn_replaced(env, env.db_path, result.replaced_unmarked)
+        if env.in_database:
+            env.warn(
+                _(
+                    "creditfile: replaced {count} customers that demo had not generated: "
+                    "{ids}; a database keeps no .bak — their earlier content is only in the "
+                    "database's backups"
+                ).format(
+                    count=f"{len(result.replaced_unmarked):,}", ids=_ids(result.replaced_unmarked)
+                )
+            )
+        else:
+            _warn_replaced(env, env.db_shown, result.replaced_unmarked)
     if env.json:
         env.emit_json(summary)
         return 0
@@ -98,7 +108,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             "demo archive {path}: {added} customers added, {refreshed} refreshed; graded as "
             "of {as_of} under policy {version}"
         ).format(
-            path=env.db_path,
+            path=env.db_shown,
             added=f"{result.added:,}",
             refreshed=f"{result.replaced:,}",
             as_of=as_of.isoformat(),
@@ -114,8 +124,12 @@ def run(args: argparse.Namespace, env: Env) -> int:
     return 0
 
 
-def _warn_replaced(env: Env, archive: Path, ids: list[str]) -> None:
-    shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+
+
+def _warn_replaced(env: Env, archive: str, ids: list[str]) -> None:
+    shown = _ids(ids)
     what = "1 customer" if len(ids) == 1 else f"{len(ids):,} customers"
     env.warn(
         f"creditfile: replaced {what} that demo had not generated: {shown}; the archive as it "

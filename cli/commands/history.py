@@ -23,7 +23,7 @@ DEFAULT_LIMIT = 200
 HEADERS = ["when (UTC)", "customer", "event", "change", "who", "os user@host"]
 PRIORITY = [0, 0, 0, 0, 1, 2]  # on a narrow terminal the OS account goes first, then who
 UNBROKEN = [True, True, True, False, False, False]  # keys and times are never cut mid-word
-_SKIP = {"at", "actor", "os_user", "host", "customer_id", "kind", "txn", "text"}
+_SKIP = {"at", "actor", "os_user", "host", "db_user", "customer_id", "kind", "txn", "text"}
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -70,7 +70,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
             env.warn(f"creditfile: note: {merged.note()}, with every id merged into it")
     natures = env.policy().personal_natures
     every = read_history(
-        archive, HistoryQuery(args.id, args.event, since, 0), personal_natures=natures
+        archive,
+        HistoryQuery(args.id, args.event, since, 0),
+        personal_natures=natures,
+        logins=not env.json,
     )
     if not every and args.event:
         _unknown_kind(
@@ -103,7 +106,18 @@ def run(args: argparse.Namespace, env: Env) -> int:
         ]
         for e in events
     ]
-    env.say(render_table(HEADERS, rows, [False] * 6, priority=PRIORITY, unbroken=UNBROKEN))
+    headers, priority, unbroken = list(HEADERS), list(PRIORITY), list(UNBROKEN)
+    if any("db_user" in e for e in events):
+        # A database archive records the login that wrote each event, which no client can
+        # set: that column stays longest on a narrow terminal.
+        headers.insert(4, _("database user"))
+        priority.insert(4, 1)
+        unbroken.insert(4, False)
+        for row, event in zip(rows, events, strict=True):
+            row.insert(4, clean_actor(str(event.get("db_user") or "-")))
+    env.say(
+        render_table(headers, rows, [False] * len(headers), priority=priority, unbroken=unbroken)
+    )
     return 0
 
 

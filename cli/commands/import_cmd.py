@@ -159,7 +159,7 @@ def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Polic
     if env.json:
         env.emit_json(
             {
-                "archive": str(env.db_path),
+                "archive": env.db_shown,
                 "files": args.files,
                 "dry_run": True,
                 "mode": "replace" if args.replace else "update",
@@ -168,7 +168,7 @@ def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Polic
             }
         )
         return
-    env.say(f"import --dry-run into {env.db_path}: nothing was written.")
+    env.say(f"import --dry-run into {env.db_shown}: nothing was written.")
     shown = 0
     for outcome in plan.outcomes:
         if outcome.status == "unchanged" and not outcome.landed_notes():
@@ -257,7 +257,7 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
         if outcome.written_as is not None:
             env.warn(
                 f"{place}: {outcome.written_as} was merged into {outcome.customer_id} "
-                f"{_text(outcome.name)} in {env.db_path} after the file was exported{what} "
+                f"{_text(outcome.name)} in {env.db_shown} after the file was exported{what} "
                 f"(file revision {stale.file_revision} of {outcome.written_as}, archive "
                 f"revision {stale.archive_revision} of {outcome.customer_id}); its row would "
                 f"set on {outcome.customer_id}:"
@@ -265,7 +265,7 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
         else:
             env.warn(
                 f"{place}: {outcome.customer_id} {_text(outcome.name)}: changed in "
-                f"{env.db_path} by {stale.updated_by} at {stale.updated_at}{what} after the "
+                f"{env.db_shown} by {stale.updated_by} at {stale.updated_at}{what} after the "
                 f"file was exported (file revision {stale.file_revision}, archive revision "
                 f"{stale.archive_revision}); the file would set:"
             )
@@ -292,7 +292,7 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
     if env.json:
         env.emit_json(
             {
-                "archive": str(env.db_path),
+                "archive": env.db_shown,
                 "files": args.files,
                 "mode": "replace" if args.replace else "update",
                 **counts,
@@ -311,11 +311,11 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
     if counts["added"] + counts["changed"] == 0:
         env.say(
             f"nothing changed: the {_plural(len(done.plan.outcomes), 'customer')} in the file "
-            f"already hold these values in {env.db_path}; nothing was written."
+            f"already hold these values in {env.db_shown}; nothing was written."
         )
         _landed(env, done.plan)
         return
-    env.say(f"imported into {env.db_path}: {_summary(counts)}.")
+    env.say(f"imported into {env.db_shown}: {_summary(counts)}.")
     _landed(env, done.plan)
     forced = [o.customer_id for o in done.plan.outcomes if o.forced]
     if forced:

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _(
                 "{path}: no archive here; create one with `creditfile import FILE` or "
                 "`creditfile demo`, or pass --db PATH"
-            ).format(path=env.db_path)
+            ).format(path=env.db_shown)
         )
     policy = env.policy()
     request = ListRequest(

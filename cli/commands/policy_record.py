@@ -85,7 +85,7 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
                 **_check_json(check),
                 "forced": done.forced,
                 "rescaled": [r.__dict__ for r in done.rescaled],
-                "archive": str(env.db_path),
+                "archive": env.db_shown,
             }
         )
         return 0
@@ -101,7 +101,7 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
         env.say(f"left {left:,} entries outside their old weight as entered (recorded too)")
     env.say(
         f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
-        f"for {env.db_path}{' (forced: tests fail)' if done.forced else ''}; "
+        f"for {env.db_shown}{' (forced: tests fail)' if done.forced else ''}; "
         "run `creditfile regrade` to apply it"
     )
     return 0
@@ -152,7 +152,7 @@ def _confirmed(env: Env, check: ActivationCheck, args: argparse.Namespace) -> bo
         return True
     if check.stranded and not args.rescale:
         return True
-    question = f"Activate version {check.policy.version} for {env.db_path}? [y/N] "
+    question = f"Activate version {check.policy.version} for {env.db_shown}? [y/N] "
     env.stderr.write(terminal_text(question))
     env.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
@@ -196,7 +196,7 @@ def run_show(args: argparse.Namespace, env: Env) -> int:
         about = {k: active.get(k) for k in ("version", "sha256", "path")}
         about |= {"activated_by": active.get("activated_by"), "at": active.get("activated_at")}
         header = (
-            f"# active policy of {env.db_path}: version {about['version']}, sha256 "
+            f"# active policy of {env.db_shown}: version {about['version']}, sha256 "
             f"{about['sha256']}, activated by {about['activated_by']} at {about['at']} "
             f"from {about['path']}"
         )
@@ -206,7 +206,7 @@ def run_show(args: argparse.Namespace, env: Env) -> int:
         about = {"version": policy.version, "sha256": policy.sha256, "path": policy.path}
         about |= {"activated_by": None, "at": None}
         header = (
-            f"# no policy was ever activated in {env.db_path}: the shipped default is in force "
+            f"# no policy was ever activated in {env.db_shown}: the shipped default is in force "
             f"(version {policy.version}, sha256 {policy.sha256})"
         )
     if env.json:
@@ -238,7 +238,7 @@ def run_history(args: argparse.Namespace, env: Env) -> int:
         env.emit_json(rows)
         return 0
     if not rows:
-        env.say(f"no policy was ever activated in {env.db_path}; the shipped default is in force")
+        env.say(f"no policy was ever activated in {env.db_shown}; the shipped default is in force")
         return 0
     env.say(
         render_table(

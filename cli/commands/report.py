@@ -238,7 +238,7 @@ def load_context(args: argparse.Namespace, env: Env, lang: str | None = None) ->
             _(
                 "{path}: no archive here; create one with `creditfile import FILE` or "
                 "`creditfile demo`, or pass --db PATH"
-            ).format(path=env.db_path)
+            ).format(path=env.db_shown)
         )
     from creditfile.application.reporting import report_period
 
@@ -344,7 +344,7 @@ def _meta(ctx: Context) -> dict[str, Any]:
     as_of = Counter(str(g.get("as_of")) for g in ctx.gradings.values())
     versions = Counter(str((g.get("policy") or {}).get("version")) for g in ctx.gradings.values())
     return {
-        "archive": str(ctx.env.db_path),
+        "archive": ctx.env.db_shown,
         "customers": len(ctx.docs),
         "graded_records": len(ctx.gradings),
         "gradings_as_of": as_of.most_common(1)[0][0] if as_of else None,

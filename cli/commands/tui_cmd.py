@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _(
                 "creditfile: no archive at {path}; create one with `creditfile demo` "
                 "or `creditfile import FILE`, or point --db at one"
-            ).format(path=env.db_path)
+            ).format(path=env.db_shown)
         )
         return 1
     if env.open_ui is None:

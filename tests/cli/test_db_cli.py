@@ -112,3 +112,48 @@ def test_db_copy_file_to_postgresql_and_back_keeps_everything(
         _ok(run("export", "--out", str(out), env={"CREDITFILE_DB": where}))
         exports.append(out.read_bytes())
     assert exports[0] == exports[1] == exports[2]
+
+
+def test_demo_names_the_database_by_its_url_as_written(run: Run, pg_url: str) -> None:
+    db = {"CREDITFILE_DB": pg_url}
+    _ok(run("db", "init", env=db))
+    said = _ok(run("demo", "--customers", "5", env=db))
+    assert f"demo archive {pg_url}:" in said  # not postgresql:/… as a path would make it
+    summary = json.loads(_ok(run("demo", "--customers", "5", "--json", env=db)))
+    assert summary["archive"] == pg_url
+
+
+def test_history_on_a_database_shows_the_login_that_wrote_each_event(
+    run: Run, pg_url: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    db = {"CREDITFILE_DB": pg_url}
+    _ok(run("db", "init", env=db))
+    _ok(run("demo", "--customers", "3", env=db))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE ledger_operator LOGIN")
+    _ok(run("db", "grant", "ledger_operator", "--as", "operator", env=db))
+    as_operator = {"CREDITFILE_DB": pg_url.replace("postgres@", "ledger_operator@", 1)}
+    source = tmp_path / "one.jsonl"
+    source.write_text(
+        json.dumps({"id": "C000001", "name": "改名测试有限公司", "nature": "developer"},
+                   ensure_ascii=False) + "\n",
+        "utf-8",
+    )  # fmt: skip
+    _ok(run("import", str(source), env=as_operator))
+    table = _ok(run("history", "C000001", env={**db, "COLUMNS": "200"}))
+    header = table.splitlines()[0]
+    assert "database user" in header
+    lines = table.splitlines()
+    assert any("postgres" in line and "customer_imported" in line for line in lines)
+    assert any("ledger_operator" in line for line in lines)
+    # JSON stays the history as a file archive keeps it (db copy compares them).
+    events = json.loads(_ok(run("history", "C000001", "--json", env=db)))
+    assert events and all("db_user" not in e for e in events)
+
+
+def test_history_of_a_file_archive_has_no_database_user_column(run: Run) -> None:
+    _ok(run("demo", "--customers", "3"))
+    header = _ok(run("history", env={"COLUMNS": "200"})).splitlines()[0]
+    assert "database user" not in header and "who" in header
