@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import orjson
+
 __all__ = [
     "UNSAFE_CLASS",
     "describe_char",
@@ -35,7 +37,6 @@ UNSAFE_CLASS = (
 
 _UNSAFE = re.compile(f"[{UNSAFE_CLASS}\t\n]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_REPR = re.compile(r"\\ud[89a-f][0-9a-f]{2}")
 
 _NAMES = {
     "\t": "a tab",
@@ -79,12 +80,16 @@ def describe_char(char: str) -> str:
 def has_lone_surrogate(value: object) -> bool:
     """Whether any text in ``value`` (nested dicts and lists) holds a lone surrogate.
 
-    Cheap for the usual document: ``repr`` shows a surrogate as ``\\udxxx``, and only then is
-    the document searched properly.
+    Cheap for the usual document: orjson refuses to encode a surrogate (it is no character, so
+    has no UTF-8), and encodes a customer document in a few microseconds, a fifth of what its
+    ``repr`` takes. Only a value it refuses, for a surrogate or for anything else (a key that
+    is not text, an integer too large for it), is searched properly.
     """
-    if _SURROGATE_REPR.search(repr(value)) is None:
-        return False
-    return surrogate_path(value) is not None
+    try:
+        orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return surrogate_path(value) is not None
+    return False
 
 
 def surrogate_path(value: object, path: str = "") -> str | None:
