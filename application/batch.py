@@ -325,6 +325,7 @@ def _grade_span(
             "grade": grading.get("grade"),
             "total": grading.get("total"),
         }
+    del facts, gradings  # not needed to encode: their memory goes to the encoded lines
     done.parts.append(share.encode(in_order))
     return done
 

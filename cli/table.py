@@ -11,19 +11,21 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
-
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
+from functools import cache
+from typing import IO, TYPE_CHECKING
 
 from creditfile.presentation.inert import terminal_text
 
-# A header rule of dashes and nothing else, as the plain tables have.
-RULED = box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
+if TYPE_CHECKING:
+    from rich.box import Box
+    from rich.console import Console
+    from rich.table import Table
+
+# rich is imported where a table or a line is drawn, not with this module: every command
+# imports it, and a regrade's grading workers, forked before anything is printed, would each
+# carry rich's modules (4.5 MB) for nothing.
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colour codes take no cells
 RICH_ROWS = 500  # longer tables are lined up without rich (see render_table)
 
@@ -50,6 +52,8 @@ def configure(stream: IO[str], *, wide: bool = False) -> Output:
     if not bool(getattr(stream, "isatty", lambda: False)()):
         _output = Output()
     else:
+        from rich.console import Console
+
         width = None if wide else Console(file=stream).size.width
         _output = Output(width=width, colour="NO_COLOR" not in os.environ)
     return _output
@@ -72,6 +76,8 @@ def fit_line(text: str) -> str:
 
 
 def _wrapped(line: str, width: int) -> str:
+    from rich.cells import cell_len
+
     if cell_len(_ANSI.sub("", line)) <= width:
         return line
     console = _console(width)
@@ -82,6 +88,8 @@ def _wrapped(line: str, width: int) -> str:
 
 def cell_width(text: str) -> int:
     """Terminal cells ``text`` takes: wide and full-width characters count two."""
+    from rich.cells import cell_len
+
     return cell_len(text)
 
 
@@ -143,10 +151,12 @@ def _fitting(
 
     What still does not fit is folded by rich within its own column, never cut.
     """
+    from rich.cells import cell_len
+
     natural = [cell_len(h) for h in headers]
     for row in cells:
         for index, value in enumerate(row):
-            natural[index] = max(natural[index], _widest_line(value))
+            natural[index] = max(natural[index], _widest_line(value, cell_len))
     shown = list(range(len(headers)))
     while sum(natural[i] + 2 for i in shown) - 1 > width:
         droppable = [i for i in shown if ranks[i] > 0]
@@ -156,20 +166,26 @@ def _fitting(
     return shown
 
 
-def _widest_line(text: str) -> int:
+def _widest_line(text: str, cell_len: Callable[[str], int]) -> int:
     return max(cell_len(line) for line in text.split("\n"))
 
 
 def _plain(
     headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
 ) -> str:
+    from rich.cells import cell_len
+
     widths = {i: cell_len(headers[i]) for i in shown}
     for row in cells:
         for i in shown:
-            widths[i] = max(widths[i], _widest_line(row[i]))
+            widths[i] = max(widths[i], _widest_line(row[i], cell_len))
+
+    def pad(text: str, width: int, *, right: bool) -> str:
+        gap = " " * max(0, width - cell_len(text))
+        return gap + text if right else text + gap
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(_pad(values[i], widths[i], right=flags[i]) for i in shown).rstrip()
+        return "  ".join(pad(values[i], widths[i], right=flags[i]) for i in shown).rstrip()
 
     def lines(values: Sequence[str]) -> list[str]:
         # A cell of several lines (one per changed field) takes as many lines as it has.
@@ -185,12 +201,9 @@ def _plain(
     return "\n".join([line(headers), rule, *(text for row in cells for text in lines(row))])
 
 
-def _pad(text: str, width: int, *, right: bool) -> str:
-    gap = " " * max(0, width - cell_len(text))
-    return gap + text if right else text + gap
-
-
 def _console(width: int) -> Console:
+    from rich.console import Console
+
     return Console(
         file=io.StringIO(),
         width=width,
@@ -211,8 +224,10 @@ def _table(
     shown: list[int],
     whole: Sequence[bool],
 ) -> Table:
+    from rich.table import Table
+
     table = Table(
-        box=RULED,
+        box=_ruled(),
         show_edge=False,
         pad_edge=False,
         padding=(0, 1, 0, 0),
@@ -228,6 +243,14 @@ def _table(
     for row in cells:
         table.add_row(*(row[index] for index in shown))
     return table
+
+
+@cache
+def _ruled() -> Box:
+    """A header rule of dashes and nothing else, as the plain tables have."""
+    from rich import box
+
+    return box.Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 
 
 def _text(value: object) -> str:

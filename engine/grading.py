@@ -55,8 +55,9 @@ def grade_with_tops(
     Returns:
         ``{customer id: grading}``, in the order of ``docs``.
     """
+    same = _same_for_all(policy, as_of, tops)
     return {
-        customer_id(doc): grade_customer(doc, policy, as_of, tops, fact)
+        customer_id(doc): _graded(doc, policy, as_of, tops, fact, same)
         for doc, fact in zip(docs, facts, strict=True)
     }
 
@@ -78,13 +79,35 @@ def grade_customer(
     """Grade one customer given the archive-wide ``tops`` (see ``archive_tops_for``)."""
     if facts is None:
         facts = compute_facts(doc, as_of, policy.new_customer_months, policy.windows)
+    return _graded(doc, policy, as_of, tops, facts, _same_for_all(policy, as_of, tops))
+
+
+def _same_for_all(policy: Policy, as_of: date, tops: Mapping[str, Decimal]) -> dict[str, Any]:
+    """The parts of a grading that are the same for every customer graded together (its date,
+    the tops, the policy's version): built once and shared by all their gradings, which are
+    never changed in place (100,000 copies would take 50 MB)."""
+    return {
+        "as_of": as_of.isoformat(),
+        "tops": {fact: as_number(top) for fact, top in tops.items()},
+        "policy": {"version": policy.version, "sha256": policy.sha256},
+    }
+
+
+def _graded(
+    doc: Mapping[str, Any],
+    policy: Policy,
+    as_of: date,
+    tops: Mapping[str, Decimal],
+    facts: CustomerFacts,
+    same: Mapping[str, Any],
+) -> dict[str, Any]:
     scores = score_items(doc, facts, policy, tops)
     reasons = [s.problem for s in scores if s.problem]
     grading: dict[str, Any] = {
         "status": "ungraded" if reasons else "graded",
         "grade": None,
         "total": None,
-        "as_of": as_of.isoformat(),
+        "as_of": same["as_of"],
         "items": {s.item.key: None if s.points is None else as_number(s.points) for s in scores},
         "inputs": {s.item.key: s.input for s in scores},
         "lifecycle": facts.values["lifecycle"],
@@ -93,8 +116,8 @@ def grade_customer(
         "overrides": [_entry_override(s) for s in scores if s.replaced is not None],
         "flags": [],
         "reasons": reasons,
-        "tops": {fact: as_number(top) for fact, top in tops.items()},
-        "policy": {"version": policy.version, "sha256": policy.sha256},
+        "tops": same["tops"],
+        "policy": same["policy"],
     }
     reasons.extend(_timeline_notes(facts, as_of))
     if not any(s.problem for s in scores):

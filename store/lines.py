@@ -94,6 +94,10 @@ class LineShare:
     """One worker's share of the customer lines: its documents, their stored grades, and the
     lines re-encoded with new gradings. Only the store knows how a line is encoded.
 
+    Memory is what bounds a large regrade (a worker holds its whole share parsed), so a share
+    keeps only the grade of each stored grading, not the grading itself, and ``encode`` lets
+    each record go once its line is written.
+
     Attributes:
         documents: The customer documents, in file order (without the store's fields).
     """
@@ -102,23 +106,37 @@ class LineShare:
         """Prefer ``CustomerLines.share``."""
         self._entries = entries
         self.documents = [customer_document(record) for _, record in entries]
+        self._previous = []
+        for _, record in entries:
+            old = record.get("_grading")
+            self._previous.append(old.get("grade") if isinstance(old, dict) else None)
+            if "_grading" in record:
+                record["_grading"] = None  # replaced in ``encode``, in its place in the line
 
     def previous_grades(self) -> list[Any]:
         """The grade stored on each customer before (None: ungraded or never graded)."""
-        grades = []
-        for _, record in self._entries:
-            old = record.get("_grading")
-            grades.append(old.get("grade") if isinstance(old, dict) else None)
-        return grades
+        return list(self._previous)
 
     def encode(self, gradings: Iterable[dict[str, Any]]) -> bytes:
         """The share's lines again, each record with its new grading (one per document, in
-        order), as one run for ``LinesRegrade.parts``."""
+        order), as one run for ``LinesRegrade.parts``.
+
+        The share is used up: each record and its document are let go as soon as their line
+        is encoded, so the encoded lines take the place of the parsed ones.
+        """
         encoded = []
-        for (key, record), grading in zip(self._entries, gradings, strict=True):
+        entries, documents = self._entries, self.documents
+        for index, grading in zip(range(len(entries)), gradings, strict=True):
+            key, record = entries[index]
             record["_grading"] = grading
             encoded.append(framing.encode_entry(key, record))
+            entries[index] = _USED
+            documents[index] = _USED[1]
         return framing.SEPARATOR.join(encoded)
+
+
+_USED: tuple[str, dict[str, Any]] = ("", {})
+"""Stands in a used-up share for a record whose line was encoded."""
 
 
 @dataclass

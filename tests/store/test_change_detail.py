@@ -12,7 +12,8 @@ from creditfile.store.changes import change_detail, changed_paths
 _KEYS = st.one_of(st.sampled_from(["id", "name", "contact", "phone", "address"]), st.text())
 _LEAVES = st.one_of(st.none(), st.integers(), st.text(max_size=3), st.lists(st.integers()))
 _SECTIONS = st.dictionaries(
-    st.one_of(_KEYS, st.integers(), st.booleans()), st.one_of(_LEAVES, st.dictionaries(_KEYS, _LEAVES))
+    st.one_of(_KEYS, st.integers(), st.booleans()),
+    st.one_of(_LEAVES, st.dictionaries(_KEYS, _LEAVES)),
 )
 
 
