@@ -209,3 +209,32 @@ def _held(doc: Mapping[str, Any], path: tuple[str, ...]) -> bool:
     for step in path:
         node = node.get(step) if isinstance(node, Mapping) else None
     return node is not None
+
+
+def reveal_record(
+    archive: ArchiveStore, customer_id: str, *, actor: str, detail: Mapping[str, Any]
+) -> JSONObject | None:
+    """Record that a front end shows a customer's personal data, and read it whole where only
+    such a reveal reads it.
+
+    Args:
+        archive: The archive.
+        customer_id: The customer shown.
+        actor: Who looks.
+        detail: Recorded with the reveal (``via``, ``section``).
+
+    Returns:
+        The whole record, read by the server in the same transaction as it records the
+        reveal (a database, whose readers otherwise get customers without personal data);
+        None where the record held already has it (a file archive: the reveal is recorded).
+
+    Raises:
+        StoreError: the reveal was refused (the user may not reveal personal data).
+    """
+    if isinstance(archive, RevealingStore):
+        found = archive.reveal(
+            [customer_id], actor=actor, kind="personal_data_revealed", detail=dict(detail)
+        )
+        return found.get(customer_id)
+    archive.record_event(customer_id, "personal_data_revealed", actor, dict(detail))
+    return None

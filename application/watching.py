@@ -20,10 +20,13 @@ class ArchiveChange:
             empty when the store does not say.
         customers: The customers it touched; None when unknown or too many to list (a
             regrade): then everything shown may have changed.
+        own: Written through the very archive object watched (this program's own write,
+            which it knows of already); False when the store cannot tell.
     """
 
     kinds: tuple[str, ...]
     customers: tuple[str, ...] | None
+    own: bool = False
 
     def touches(self, customer_id: str) -> bool:
         """Whether the write may have changed ``customer_id``."""
@@ -75,4 +78,5 @@ def _change(found: dict[str, Any]) -> ArchiveChange:
     return ArchiveChange(
         kinds=tuple(str(k) for k in kinds) if isinstance(kinds, list) else (),
         customers=tuple(str(c) for c in customers) if isinstance(customers, list) else None,
+        own=found.get("own") is True,
     )

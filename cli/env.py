@@ -32,8 +32,9 @@ class UsageError(Exception):
     """A command used wrongly (exit 2), e.g. an unparseable --as-of date."""
 
 
-UiLauncher = Callable[[Path, str | None, str | None], int]
-"""Starts the terminal UI on an archive (path, ``--policy``, language) and returns the exit code."""
+UiLauncher = Callable[[str, str | None, str | None], int]
+"""Starts the terminal UI on an archive (a file's path or a database URL, ``--policy``,
+language) and returns the exit code."""
 
 
 @dataclass

@@ -7,17 +7,17 @@ every other command runs without importing Textual.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NoReturn
 
 from creditfile.cli.program import entry as run_command_line
 
 
-def open_ui(db_path: Path, policy_path: str | None, lang: str | None) -> int:
-    """Run the terminal UI on the archive at ``db_path`` until the user quits."""
+def open_ui(location: str, policy_path: str | None, lang: str | None) -> int:
+    """Run the terminal UI on the archive at ``location`` (a file, or a ``postgresql://``
+    URL) until the user quits."""
     from creditfile.tui.app import create_app
 
-    create_app(db_path, policy_path, lang).run()
+    create_app(location, policy_path, lang).run()
     return 0
 
 

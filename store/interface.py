@@ -243,8 +243,9 @@ class Changes(Protocol):
 
     def wait(self, timeout: float) -> list[JSONObject]:
         """The writes committed since the last call (``{"txn", "kinds", "customers",
-        "events"}``; ``customers`` None when too many to list), waiting up to ``timeout``
-        seconds for the first; empty when there was none."""
+        "events", "own"}``; ``customers`` None when too many to list; ``own`` True for a
+        write through the archive object listened to), waiting up to ``timeout`` seconds for
+        the first; empty when there was none."""
 
     def close(self) -> None:
         """Stop listening."""

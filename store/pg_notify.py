@@ -10,6 +10,7 @@ delivers it when the transaction commits, and never for one that is undone (a re
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 import orjson
@@ -53,24 +54,37 @@ MIGRATION_STATEMENTS: tuple[str, ...] = (
 class ChangeFeed:
     """The writes committed to one archive since the feed was opened, as the server tells them.
 
-    Each change is ``{"txn", "kinds", "customers", "events"}``; ``customers`` is None when the
-    write touched too many to list (then everything shown may have changed).
+    Each change is ``{"txn", "kinds", "customers", "events", "own"}``; ``customers`` is None
+    when the write touched too many to list (then everything shown may have changed); ``own``
+    says that the archive's own connection wrote it.
     """
 
-    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
-        """Listen on ``conn`` (autocommit, used for nothing else)."""
+    def __init__(
+        self,
+        conn: psycopg.Connection[tuple[Any, ...]],
+        own: Callable[[], Collection[int]] = frozenset,
+    ) -> None:
+        """Listen on ``conn`` (autocommit, used for nothing else).
+
+        Args:
+            conn: The listening connection.
+            own: The server processes of the archive's own connections: a change one of them
+                committed is marked ``"own": True`` (this program wrote it, and knows it).
+        """
         self._conn = conn
+        self._own = own
         conn.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> list[dict[str, Any]]:
         """The changes committed since the last call, waiting up to ``timeout`` seconds for the
         first; an empty list when there was none."""
-        found: list[dict[str, Any]] = []
-        for note in self._conn.notifies(timeout=timeout, stop_after=1):
-            found.append(_change(note.payload))
-        if found:  # and whatever came with it
-            found += [_change(note.payload) for note in self._conn.notifies(timeout=0.05)]
-        return found
+        notes = list(self._conn.notifies(timeout=timeout, stop_after=1))
+        if notes:  # and whatever came with it
+            notes += list(self._conn.notifies(timeout=0.05))
+        if not notes:
+            return []
+        own = self._own()
+        return [{**_change(note.payload), "own": note.pid in own} for note in notes]
 
     def close(self) -> None:
         """Stop listening."""

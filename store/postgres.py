@@ -197,6 +197,12 @@ class PostgresArchive:
 
     def records(self) -> dict[str, dict[str, Any]]:
         """Every record by customer id, in stored order (read-only: cached between writes)."""
+        with self._mutex, self._errors("read"):
+            conn = self._live()
+            if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                # Asked inside a write (a regrade's guard): what it sees, never kept, since
+                # the write numbered itself already and would be taken for what it leaves.
+                return self._load(conn)
         with self._mutex, self._errors("read"), self._snapshot():
             row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
             last = int(row[0]) if row else 0
@@ -584,7 +590,16 @@ class PostgresArchive:
         Raises:
             StoreError: no connection to the server.
         """
-        return ChangeFeed(connect(self._url))
+        return ChangeFeed(connect(self._url), own=self._sessions)
+
+    def _sessions(self) -> frozenset[int]:
+        """The server processes serving this archive's connections (news of their writes is
+        this program's own)."""
+        return frozenset(
+            conn.info.backend_pid
+            for conn in (self._conn, self._audit)
+            if conn is not None and not conn.closed
+        )
 
     def reveal(
         self,

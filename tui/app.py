@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from creditfile.application.customer_index import ListRow, PinyinKeys, SearchIndex, row_of
+from creditfile.application.watching import ArchiveChange
 from creditfile.policy import CreditfileError
 from creditfile.presentation.language import resolve_lang
 from creditfile.presentation.translation import _, error_text, set_language
@@ -30,6 +32,10 @@ from creditfile.tui.terminal_guard import guard_terminal
 
 SCREENS = ("list", "portfolio", "policy", "review")
 DISK_CHECK_SECONDS = 3.0
+WATCH_SECONDS = 0.5
+"""How long the watching thread waits for news before it looks whether the app still runs."""
+RETRY_SECONDS = 5.0
+"""How long the watching thread waits before it tries again after losing the archive."""
 
 
 class CreditfileApp(App[None]):
@@ -38,6 +44,9 @@ class CreditfileApp(App[None]):
     Args:
         service: The archive, policy and engine (loaded here, in a worker).
         keymap_file: The key remapping file (None: the default location).
+        live: Follow other people's writes as they commit and show them (a database tells
+            them at once, a file is watched by its change stamp); False: only say that the
+            file changed, and reload on ctrl+r.
     """
 
     CSS_PATH = "styles.tcss"
@@ -51,10 +60,21 @@ class CreditfileApp(App[None]):
     ]
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, service: ArchiveService, keymap_file: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        service: ArchiveService,
+        keymap_file: str | Path | None = None,
+        *,
+        live: bool = True,
+    ) -> None:
         guard_terminal()  # customer data never reaches the terminal raw
         super().__init__()
         self.service = service
+        self.live = live
+        self._watching: threading.Thread | None = None
+        self._stop_watching = threading.Event()
+        self.live_paused: str | None = None
+        """Why others' writes are not followed just now (the archive cannot be reached)."""
         self.lang = set_language(service.lang)
         self._bindings = described(self._bindings, self.lang)
         self.keymap_file = Path(keymap_file) if keymap_file is not None else keymap_path()
@@ -129,6 +149,13 @@ class CreditfileApp(App[None]):
             ),
             timeout=3,
         )
+        if self.live and self._watching is None:
+            # A plain thread, not a worker: it runs as long as the app, and workers are
+            # awaited as things that finish.
+            self._watching = threading.Thread(
+                target=self._watch, name="creditfile-watch", daemon=True
+            )
+            self._watching.start()
 
     def _index_rows(self, read: RowsSoFar | None = None) -> None:
         """Rows first (painted at once), then search keys, then the attention marks.
@@ -208,9 +235,99 @@ class CreditfileApp(App[None]):
         if screen is not None:
             screen.load_failed(error_text(exc))
 
+    # -- other people's writes ----------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Follow the writes others commit until the app ends (in the watching thread): the
+        records they touched are read again and the screens shown redrawn. When the archive
+        cannot be reached (the server restarted, the network dropped) say so once, try again
+        every few seconds, and once it is back read what was missed."""
+        watcher = None
+        while not self._stop_watching.is_set():
+            try:
+                if watcher is None:
+                    watcher = self.service.watcher()
+                    # Whatever was written before the watcher started (or while the
+                    # archive could not be reached) is read now.
+                    missed = self.service.follow([_EVERYTHING])
+                    if self.live_paused is not None:
+                        self._tell(self._live_back, missed)
+                    elif missed != []:
+                        self._tell(self._live_changed, missed)
+                changes = watcher.wait(WATCH_SECONDS)
+                followed = self.service.follow(changes) if changes else []
+            # Whatever the store's driver raises when its server goes away: the UI stays up.
+            except Exception as exc:
+                if watcher is not None:
+                    with contextlib.suppress(Exception):
+                        watcher.close()
+                watcher = None
+                if self.live_paused is None:
+                    self.live_paused = error_text(exc)
+                    self._tell(self._live_lost, self.live_paused)
+                self._stop_watching.wait(RETRY_SECONDS)
+                continue
+            if followed != []:
+                self._tell(self._live_changed, followed)
+        if watcher is not None:
+            with contextlib.suppress(Exception):
+                watcher.close()
+
+    def _tell(self, callback: Any, *args: Any) -> None:
+        """Run ``callback`` on the app's thread, unless the app has ended meanwhile."""
+        if self._stop_watching.is_set():
+            return
+        with contextlib.suppress(RuntimeError):  # the app is no longer running
+            self.call_from_thread(callback, *args)
+
+    def _live_changed(self, followed: list[str] | None) -> None:
+        """Others' writes were read: redraw the rows and screens shown, tell open cards."""
+        from creditfile.tui.card.screen import CustomerScreen
+
+        screen = self.list_screen()
+        shown = self.screen is screen
+        if screen is not None and shown:
+            screen.show_changes()
+        elif followed is None:
+            self.action_reindex()  # the list and the screen shown, from the records now held
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh) and self.screen is not screen and followed is not None:
+            refresh()
+        for card in self.screen_stack:
+            if isinstance(card, CustomerScreen) and (
+                followed is None or card.draft.customer_id in followed
+            ):
+                card.changed_elsewhere()
+
+    def _live_lost(self, reason: str) -> None:
+        self.notify(
+            _(
+                "Lost the archive: {error}. What others change is not shown until it is "
+                "back; trying again every few seconds"
+            ).format(error=reason),
+            severity="error",
+            timeout=20,
+        )
+
+    def _live_back(self, followed: list[str] | None) -> None:
+        self.live_paused = None
+        self.notify(_("The archive is back: what others changed meanwhile is shown"), timeout=8)
+        if followed != []:
+            self._live_changed(followed)
+
+    def on_unmount(self) -> None:
+        """Stop following the archive (the watching thread ends within a moment)."""
+        self._stop_watching.set()
+        if self._watching is not None:
+            # Bounded: the thread may be waiting for this very loop to take its news.
+            self._watching.join(timeout=2 * WATCH_SECONDS)
+
     def _check_disk(self) -> None:
-        """Say once when another program (a second TUI, a headless regrade) wrote the file."""
+        """Say once when another program (a second TUI, a headless regrade) wrote the file
+        (when its writes are not followed live)."""
         if not self.service.loaded or self._told_changed:
+            return
+        if self._watching is not None and self.live_paused is None:
             return
         if self.service.changed_on_disk():
             self._told_changed = True
@@ -349,6 +466,10 @@ class CreditfileApp(App[None]):
         )
 
 
+_EVERYTHING = ArchiveChange(kinds=(), customers=None)
+"""A change touching every customer: read the whole archive again."""
+
+
 def _unsaved(screen: Screen[Any]) -> bool:
     """Whether ``screen`` holds edits that leaving it would lose."""
     unsaved = getattr(screen, "has_unsaved_changes", None)
@@ -414,16 +535,18 @@ def create_app(
     as_of: date | None = None,
     actor: str | None = None,
     keymap_file: str | Path | None = None,
+    live: bool = True,
 ) -> CreditfileApp:
     """The terminal UI over an archive, as ``creditfile tui`` and the tests start it.
 
     Args:
-        db_path: The archive file.
+        db_path: The archive file, or a ``postgresql://`` URL.
         policy_path: ``--policy`` (None: as the command line resolves it).
         lang: ``zh`` or ``en`` (None: from the locale).
         as_of: The grading date (default: today).
         actor: Who is working (default: the OS user).
         keymap_file: The key remapping file (default: ``$XDG_CONFIG_HOME/creditfile/keys.toml``).
+        live: Follow and show others' writes as they commit (see ``CreditfileApp``).
 
     Returns:
         The app; ``run()`` it, or drive it with ``run_test()``.
@@ -431,4 +554,4 @@ def create_app(
     service = ArchiveService(
         db_path, policy_path, lang=resolve_lang(lang), actor=actor, as_of=as_of
     )
-    return CreditfileApp(service, keymap_file)
+    return CreditfileApp(service, keymap_file, live=live)

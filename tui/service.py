@@ -32,7 +32,7 @@ from creditfile.application.customer_index import ListRow
 from creditfile.application.customer_list import export_list, list_table
 from creditfile.application.customers import GradingDone, save_customer
 from creditfile.application.history import HistoryQuery, read_history
-from creditfile.application.lookup import MergedId, resolve_id
+from creditfile.application.lookup import MergedId, resolve_id, reveal_record
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import (
     PolicySource,
@@ -45,6 +45,7 @@ from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
 from creditfile.application.reporting import ArchiveView
 from creditfile.application.trend import trend_report
+from creditfile.application.watching import ArchiveChange, ChangeWatcher
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
@@ -53,6 +54,8 @@ from creditfile.store import (
     ReadBatch,
     RegradeCancelledError,
     customer_document,
+    is_database_url,
+    shown_location,
 )
 
 Progress = Callable[[float, str], None]
@@ -120,7 +123,7 @@ class ArchiveService:
     """The archive, the active policy and the engine, for every screen of the terminal UI.
 
     Args:
-        db_path: The archive file.
+        db_path: The archive file, or a ``postgresql://`` URL.
         policy_path: ``--policy``; None resolves as the command line does
             (``$CREDITFILE_POLICY``, else the archive's active policy, else the default).
         lang: ``zh`` or ``en``: the language put in force for the interface's messages
@@ -139,6 +142,10 @@ class ArchiveService:
         as_of: date | None = None,
     ) -> None:
         self.db_path = Path(db_path)
+        """The archive file (of a database URL, only for messages: see ``archive_name``)."""
+        self._location: str | Path = db_path if is_database_url(db_path) else self.db_path
+        self.archive_name = shown_location(self._location)
+        """The archive as the screens name it: the file, or the database URL (no password)."""
         self._policy_option = str(policy_path) if policy_path else None
         self._lang = set_language(lang)
         self._actor = actor
@@ -152,6 +159,9 @@ class ArchiveService:
         self.generation = 0
         """Bumped on every change of the records held; screens compare it to redraw."""
         self._changes: list[tuple[int, str | None]] = []
+        # Held by this program's writes and by taking in others' (``follow``): a record read
+        # for the list is never older than a write made here.
+        self._writes = threading.RLock()
         self._disk_stamp: object = None
 
     # -- what the card reads (tui.card.backend.CardBackend) -----------------------------------
@@ -233,6 +243,15 @@ class ArchiveService:
             store.StaleRevisionError: Someone else saved the customer since ``base_rev``.
             store.DuplicateCustomerError: A new customer's id is taken.
         """
+        with self._writes:
+            return self._save(doc, base_rev, verified)
+
+    def _save(
+        self,
+        doc: Mapping[str, Any],
+        base_rev: int | None,
+        verified: Sequence[Mapping[str, Any]],
+    ) -> dict[str, Any]:
         store = self._open()
         done = GradingDone()
         saved = save_customer(
@@ -269,7 +288,20 @@ class ArchiveService:
 
     def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:
         """Append an audit event (e.g. ``personal_data_revealed``) to the customer's history."""
-        self._open().record_event(customer_id, kind, self.actor, dict(detail))
+        with self._own_write() as store:
+            store.record_event(customer_id, kind, self.actor, dict(detail))
+
+    def reveal_personal(self, customer_id: str) -> dict[str, Any] | None:
+        """Record that the card shows the customer's personal data; the whole record when the
+        store reads it only through a reveal it records itself (a database), else None.
+
+        Raises:
+            store.StoreError: the reveal was refused (the user may not reveal personal data).
+        """
+        detail = {"via": "creditfile tui", "section": "profile.person"}
+        with self._own_write() as store:
+            found = reveal_record(store, customer_id, actor=self.actor, detail=detail)
+        return dict(found) if found is not None else None
 
     def validate(self, doc: Mapping[str, Any]) -> list[Problem]:
         """The problems of a document under the active policy, exactly as the command line
@@ -302,15 +334,16 @@ class ArchiveService:
     ) -> Quote:
         """Price the quote and record it in the customer's history (``quote_issued``)."""
         request = quote_request(self.policy, item, list_price, quantity, months)
-        return issue_quote(
-            self._open(),
-            customer_id,
-            request,
-            self.policy,
-            actor=self.actor,
-            allow_over_limit=allow_over_limit,
-            via="creditfile tui",
-        )
+        with self._own_write() as store:
+            return issue_quote(
+                store,
+                customer_id,
+                request,
+                self.policy,
+                actor=self.actor,
+                allow_over_limit=allow_over_limit,
+                via="creditfile tui",
+            )
 
     def new_id(self) -> str:
         """An unused id to propose for a new customer: the one after the highest."""
@@ -346,7 +379,7 @@ class ArchiveService:
             if early is None:
                 active = read.meta.get("active_policy")
                 early = resolve_policy(
-                    dict(active) if active else None, self.db_path, self._policy_option
+                    dict(active) if active else None, self.archive_name, self._policy_option
                 )
             if on_batch is not None:
                 on_batch(LoadingBatch(read.records, read.done, read.total, early, read.restart))
@@ -430,16 +463,17 @@ class ArchiveService:
             RegradeCancelledError: Cancelled before the write; nothing was written.
         """
         report = progress or (lambda _f, _p: None)
-        result = regrade(
-            self._open(),
-            self.policy,
-            self._as_of,
-            self.actor,
-            progress=report,
-            # Always cancellable: graded in chunks here, so the bar moves and Esc can stop it.
-            cancelled=cancelled or (lambda: False),
-        )
-        self.load()
+        with self._writes:
+            result = regrade(
+                self._open(),
+                self.policy,
+                self._as_of,
+                self.actor,
+                progress=report,
+                # Always cancellable: graded in chunks here, so the bar moves and Esc can stop.
+                cancelled=cancelled or (lambda: False),
+            )
+            self.load()
         report(1.0, "done")
         return result
 
@@ -519,7 +553,69 @@ class ArchiveService:
                         ids.append(cid)
             return ids
 
+    # -- other people's writes ----------------------------------------------------------------
+
+    def watcher(self) -> ChangeWatcher:
+        """A watcher of the writes anyone commits to the archive from now on (close it when
+        done): a database tells them as they commit, a file is watched by its change stamp.
+
+        Raises:
+            store.StoreError: the database cannot be reached.
+        """
+        return ChangeWatcher(self._open())
+
+    def follow(self, changes: Sequence[ArchiveChange]) -> list[str] | None:
+        """Take in writes others committed: re-read the customers they touched, or the whole
+        archive (and the policy in force) after a regrade, an activation, a large import or
+        any change of a file.
+
+        Args:
+            changes: What a ``watcher`` told.
+
+        Returns:
+            The ids whose records changed; None when everything was read again; empty when
+            nothing held changed (this program's own writes, known already).
+
+        Raises:
+            store.StoreError: the archive cannot be read.
+        """
+        theirs = [change for change in changes if not change.own]
+        if not theirs or not self.loaded:
+            return []
+        with self._writes:
+            store = self._open()
+            if any(change.customers is None for change in theirs):
+                if store.stamp() == self._disk_stamp:  # a file written from here, and read
+                    return []
+                self.load()
+                return None
+            changed: list[str] = []
+            for cid in sorted({cid for change in theirs for cid in change.customers or ()}):
+                found = store.get(cid)
+                with self._lock:
+                    if found == self._records.get(cid):
+                        continue
+                    if found is None:
+                        del self._records[cid]
+                    else:
+                        self._records[cid] = found
+                    self._tops = None
+                    self._changed(cid)
+                changed.append(cid)
+            return changed
+
     # -- internals ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _own_write(self) -> Iterator[ArchiveStore]:
+        """A write from here that changes no record held (an audit event): the archive as it
+        was read stays current, so that it is not read again as if someone else wrote."""
+        with self._writes:
+            store = self._open()
+            current = store.stamp() == self._disk_stamp
+            yield store
+            if current:
+                self._disk_stamp = store.stamp()
 
     def _changed(self, customer_id: str | None) -> None:
         """Record a change (None: everything) under a new generation; the lock is held."""
@@ -534,7 +630,7 @@ class ArchiveService:
                 return self._archive
         # Opened outside the lock: ``on_batch`` hands rows to the screen thread and waits
         # for it, and the screen thread may need the lock meanwhile.
-        archive = open_archive(self.db_path, on_batch=on_batch)
+        archive = open_archive(self._location, on_batch=on_batch)
         with self._lock:
             if self._archive is None:
                 self._archive = archive
@@ -544,7 +640,7 @@ class ArchiveService:
         self, archive: ArchiveStore, *, keep_on_error: bool = False
     ) -> PolicyStatus:
         keep = self._status if keep_on_error else None
-        return resolve_policy(archive.active_policy(), self.db_path, self._policy_option, keep)
+        return resolve_policy(archive.active_policy(), self.archive_name, self._policy_option, keep)
 
 
 __all__ = [

@@ -26,15 +26,6 @@ def run(args: argparse.Namespace, env: Env) -> int:
             )
         )
         return 2
-    if env.in_database:
-        env.warn(
-            _(
-                "creditfile: the terminal UI opens archive files only, not yet a PostgreSQL "
-                "archive; use the commands (creditfile --help) on it, or copy it into a file "
-                "with `creditfile db copy URL FILE`"
-            )
-        )
-        return 2
     if not env.has_archive():
         env.warn(
             _(
@@ -51,4 +42,4 @@ def run(args: argparse.Namespace, env: Env) -> int:
             )
         )
         return 2
-    return env.open_ui(env.db_path, getattr(args, "policy", None), getattr(args, "lang", None))
+    return env.open_ui(env.db_location, getattr(args, "policy", None), getattr(args, "lang", None))

@@ -76,3 +76,17 @@ def test_a_file_archive_is_watched_by_its_stamp(tmp_path: Any) -> None:
     (changed,) = watcher.wait(5)
     assert changed.touches("C1")
     watcher.close()
+
+
+def test_a_write_through_the_archive_watched_is_told_as_its_own(
+    two: tuple[PostgresArchive, PostgresArchive],
+) -> None:
+    mine, theirs = two
+    watcher = ChangeWatcher(mine)
+    mine.save_customer(_doc("C1"), base_rev=None, actor="wang")
+    (own,) = watcher.wait(5)
+    assert own.own and own.customers == ("C1",)
+    theirs.save_customer(_doc("C2"), base_rev=None, actor="li")
+    (other,) = watcher.wait(5)
+    assert not other.own and other.customers == ("C2",)
+    watcher.close()

@@ -210,3 +210,25 @@ def test_a_regrade_cut_off_mid_way_leaves_no_half_written_grades(pg_url: str) ->
     assert fresh.runs() == [] and fresh.history(kind="grade_changed") == []
     outcome = store.regrade(lambda docs: {d["id"]: {"grade": "B"} for d in docs}, run={}, actor="o")
     assert len(outcome.changes) == 50 and len(fresh.runs()) == 1
+
+
+def test_records_read_inside_a_regrade_are_not_kept_for_after_it(pg_url: str) -> None:
+    store = open_database(pg_url, create=True)
+    store.import_customers([_doc("C1"), _doc("C2")], actor="ops")
+    assert all(r["_grading"] is None for r in store.records().values())
+
+    def grade(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        # A regrade's guard compares with the grades stored, read inside the write.
+        assert all(r["_grading"] is None for r in store.records().values())
+        return {str(d["id"]): {"status": "graded", "grade": "B"} for d in docs}
+
+    store.regrade(grade, run={"as_of": "2026-11-01"}, actor="ops")
+    assert [r["_grading"]["grade"] for r in store.records().values()] == ["B", "B"]
+
+
+def test_the_history_with_logins_names_the_database_user_of_each_event(pg_url: str) -> None:
+    store = open_database(pg_url, create=True)
+    store.save_customer(_doc("C1"), base_rev=None, actor="wang")
+    (event,) = store.history_with_logins("C1")
+    assert event["db_user"] == "postgres" and event["actor"] == "wang"
+    assert store.history("C1") == [{k: v for k, v in event.items() if k != "db_user"}]

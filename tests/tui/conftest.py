@@ -82,8 +82,9 @@ def seeded_dir(seeded_template: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     return tmp_path
 
 
-def make_app(lang: str = "en", keymap: Path | None = None) -> CreditfileApp:
-    """The whole terminal UI on the seeded copy in the working directory."""
+def make_app(lang: str = "en", keymap: Path | None = None, *, live: bool = True) -> CreditfileApp:
+    """The whole terminal UI on the seeded copy in the working directory (``live``: following
+    other programs' writes as they happen)."""
     return create_app(
         Path("archive.json"),
         Path("policy.yaml"),
@@ -91,6 +92,7 @@ def make_app(lang: str = "en", keymap: Path | None = None) -> CreditfileApp:
         as_of=SEED_AS_OF,
         actor="tester",
         keymap_file=keymap or Path("keys.toml"),
+        live=live,
     )
 
 

@@ -60,6 +60,14 @@ class CardBackend(Protocol):
     def record_event(self, customer_id: str, kind: str, detail: Mapping[str, Any]) -> None:
         """Append an audit event (e.g. ``personal_data_revealed``) to the history."""
 
+    def reveal_personal(self, customer_id: str) -> dict[str, Any] | None:
+        """Record that the card shows the customer's personal data; the whole record when only
+        such a reveal reads it (a database), else None (the record held has it).
+
+        Raises:
+            StoreError: the reveal was refused.
+        """
+
     def validate(self, doc: Mapping[str, Any]) -> Sequence[ProblemLike]:
         """The problems of a document, exactly as the command line reports them."""
 

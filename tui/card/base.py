@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -25,9 +26,11 @@ from textual.widgets import (
 )
 
 from creditfile.document.id_number import mask_id_number
-from creditfile.document.personal import is_person, nature_personal_paths
+from creditfile.document.paths import value_at
+from creditfile.document.personal import is_person, nature_personal_paths, withheld_paths
 from creditfile.policy.model import Policy
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, error_text
+from creditfile.store import customer_document
 from creditfile.tui.card.backend import CardBackend, explain_draft
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
 from creditfile.tui.card.form import (
@@ -439,16 +442,41 @@ class CardBase(Screen[None]):
         self.show_tab("person")
         self._apply_mode()
         self._record_reveal()
-        self.notify(_("Personal data shown (recorded)"))
 
     @work(thread=True, group="card-audit")
     def _record_reveal(self) -> None:
-        self.backend.record_event(
-            self.draft.customer_id,
-            "personal_data_revealed",
-            {"via": "creditfile tui", "section": "profile.person"},
+        from creditfile.policy import CreditfileError
+
+        try:
+            record = self.backend.reveal_personal(self.draft.customer_id)
+        except CreditfileError as exc:
+            self.app.call_from_thread(self._while_open, self._reveal_refused, error_text(exc))
+            return
+        self.app.call_from_thread(self._while_open, self._show_revealed, record)
+
+    def _show_revealed(self, record: Mapping[str, Any] | None) -> None:
+        """The reveal is recorded: say so, and show the personal data a database read in it
+        (its readers get customers without it); edits made meanwhile stay."""
+        self.notify(_("Personal data shown (recorded)"))
+        self.history_changed()
+        if record is None:
+            return
+        whole = customer_document(record)
+        for path in withheld_paths(whole, self.backend.policy.personal_natures):
+            value = value_at(whole, path)
+            if value is not None:
+                for doc in (self.draft.original, self.draft.doc):
+                    _put_value(doc, path, copy.deepcopy(value))
+        self.refresh_card(values=True)
+
+    def _reveal_refused(self, message: str) -> None:
+        self.revealed = False
+        self._apply_mode()
+        self.notify(
+            _("Personal data not shown: {error}").format(error=message),
+            severity="error",
+            timeout=15,
         )
-        self.app.call_from_thread(self._while_open, self.history_changed)
 
     def first_invalid(self) -> Widget | None:
         """The editor of the first invalid field, after showing its tab."""
@@ -470,3 +498,14 @@ class CardBase(Screen[None]):
         if self._shown_keys.get(id(widget)) != key:
             self._shown_keys[id(widget)] = key
             widget.update(content)
+
+
+def _put_value(doc: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    """Set ``doc``'s value at ``path``, making the sections on the way."""
+    node = doc
+    for key in path[:-1]:
+        inner = node.get(key)
+        if not isinstance(inner, dict):
+            inner = node[key] = {}
+        node = inner
+    node[path[-1]] = value

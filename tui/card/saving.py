@@ -141,6 +141,51 @@ class SaveActions(CardBase):
         self.history_changed()
         self.notify(_("Reloaded the latest version of {id}").format(id=self.draft.customer_id))
 
+    def changed_elsewhere(self) -> None:
+        """Someone else's write reached this customer (the app follows the archive live).
+
+        A card with nothing unsaved shows the customer as it is now; one with unsaved edits
+        keeps them and says that saving them will be refused (the store's revision check),
+        so that the user can look at the other version first.
+        """
+        if self.missing or self.draft.is_new or self._saving:
+            return
+        record = self.backend.record(self.draft.customer_id)
+        cid = self.draft.customer_id
+        if record is None:
+            self.notify(
+                _("{id} was removed from the archive elsewhere").format(id=cid),
+                severity="warning",
+                timeout=20,
+            )
+            return
+        meta = record.get("_meta") or {}
+        rev, by = meta.get("rev"), str(meta.get("updated_by") or "?")
+        if self.draft.dirty:
+            if rev != self.draft.base_rev:
+                self.notify(
+                    _(
+                        "{id} was saved elsewhere by {by} (revision {rev}) while you edit it: "
+                        "saving your edits will be refused, and you may then reload theirs"
+                    ).format(id=cid, by=by, rev=rev),
+                    severity="warning",
+                    timeout=20,
+                )
+            return
+        before, editing = self.draft.base_rev, self.editing
+        self.draft.reset(record)
+        self.editing = editing
+        self.refresh_card(values=True)
+        self.history_changed()
+        self.load_tops()
+        if rev != before:
+            self.notify(
+                _("{id} was changed elsewhere by {by} (revision {rev}); shown as it is now").format(
+                    id=cid, by=by, rev=rev
+                ),
+                timeout=10,
+            )
+
     def _refused_duplicate(self, customer_id: str) -> None:
         self._saving = False
         self._leave_after_save = False

@@ -90,7 +90,7 @@ class ListScreen(Screen[None]):
         self.query_one(CustomerTable).display = False
         self.query_one("#search", Input).disabled = True  # nothing to search yet
         self.query_one("#list-title", Static).update(
-            _("Reading the archive {path} …").format(path=self.service.db_path)
+            _("Reading the archive {path} …").format(path=self.service.archive_name)
         )
 
     def speak(self) -> None:
@@ -110,7 +110,7 @@ class ListScreen(Screen[None]):
             self.apply_query()
         elif self.reading is None:
             self.query_one("#list-title", Static).update(
-                _("Reading the archive {path} …").format(path=self.service.db_path)
+                _("Reading the archive {path} …").format(path=self.service.archive_name)
             )
         self.refresh_bindings()
 
@@ -168,7 +168,7 @@ class ListScreen(Screen[None]):
         table.display = True
         self.query_one("#list-title", Static).update(
             _("Reading the archive {path}: {done} / {total} customers read").format(
-                path=self.service.db_path, done=f"{done:,}", total=f"{total:,}"
+                path=self.service.archive_name, done=f"{done:,}", total=f"{total:,}"
             )
         )
         self.apply_query()
@@ -195,7 +195,7 @@ class ListScreen(Screen[None]):
         policy = self.service.policy
         title = Text.assemble(
             (_("Customer credit archive"), "bold"),
-            f"  {self.service.db_path}  ",
+            f"  {self.service.archive_name}  ",
             (_("Policy") + f" {policy.version}", "dim"),
         )
         self.query_one("#list-title", Static).update(title)
@@ -454,6 +454,11 @@ class ListScreen(Screen[None]):
         in force)."""
         if self.lang != self.service.lang:
             self.speak()
+        self.show_changes()
+
+    def show_changes(self) -> None:
+        """Show the rows the service's records changed since this list last looked: those
+        rows alone, or the whole list again when everything was re-read."""
         if self.index is None or self.service.generation == self._seen_generation:
             return
         changed = self.service.changed_since(self._seen_generation)
