@@ -207,12 +207,34 @@ def read_jsonl(path: str | Path) -> list[SourceRecord]:
     records: list[SourceRecord] = []
     for number, line in enumerate(_text(path).split("\n"), start=1):
         if line.strip():
-            doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
-            if line[end:].strip():
-                message = "one customer per line: unexpected text after the JSON object"
-                raise FormatError(file, number, _skip(line, end) + 1, message)
+            doc = _compact(line)
+            if doc is _NOT_COMPACT:
+                doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
+                if line[end:].strip():
+                    message = "one customer per line: unexpected text after the JSON object"
+                    raise FormatError(file, number, _skip(line, end) + 1, message)
             records.append(_record(file, len(records), number, doc))
     return records
+
+
+_NOT_COMPACT = object()
+
+
+def _compact(line: str) -> Any:
+    """The value of a line written exactly as orjson writes it, else ``_NOT_COMPACT``.
+
+    JSON Lines files are mostly written by programs (an export, another system), compactly.
+    orjson reads such a line in half the time json takes with its duplicate-key check. A line
+    that orjson writes back byte for byte holds no key twice (one would be lost), no NaN, no
+    number too long and no escape the two could read apart, so its value is json's too. Any
+    other line is read by ``_decode``, which refuses and words what it refuses as before.
+    """
+    try:
+        doc = orjson.loads(line)
+        same = orjson.dumps(doc) == line.encode()
+    except (orjson.JSONDecodeError, TypeError, UnicodeEncodeError):
+        return _NOT_COMPACT
+    return doc if same else _NOT_COMPACT
 
 
 def _place(text: str, pos: int) -> tuple[int, int]:

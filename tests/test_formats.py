@@ -14,6 +14,7 @@ from creditfile.demodata.customers import generate_customers
 from creditfile.document.limits import MAX_CELL_CHARS
 from creditfile.engine import grade_archive
 from creditfile.engine.validation import validate_customers
+from creditfile.formats import interchange
 from creditfile.formats.interchange import (
     READERS,
     WRITERS,
@@ -224,6 +225,46 @@ def test_json_errors_are_located(
     error = caught.value
     assert (error.line, error.column) == (line, column), error
     assert words in error.message
+
+
+# Compact lines, as orjson writes them, that json and orjson must not read apart: each is
+# read (or refused, with the same words) exactly as the line-by-line JSON reader does.
+_COMPACT_LINES = [
+    '{"id":"C1","id":"C2"}',  # a key twice: refused, never the last one kept
+    '{"id":"C1","n":{"a":1,"a":2}}',
+    '{"id":"C1","amount":NaN}',
+    '{"id":"C1","amount":Infinity}',
+    '{"id":"C1","amount":-Infinity}',
+    '{"id":"C1","n":' + "9" * 30 + "}",  # beyond 64 bits
+    '{"id":"C1","n":' + "9" * 5000 + "}",  # beyond what json reads
+    '{"id":"C1","note":"\\ud800"}',  # a lone surrogate, escaped
+    '{"id":"C1","note":"\\u4e2d\\/"}',
+    '{"id":"C1","x":1e400,"y":-0,"z":1.0,"w":0.1,"v":1E5,"u":5e-324}',
+    '{"id":"C1","deep":' + "[" * 300 + "]" * 300 + "}",
+    '{"id":"C1","name":"成都宏达","leases":[{"amount":155300,"rate":22.5}]}',
+    "[1,2]",
+    '"text"',
+]
+
+
+@pytest.mark.parametrize("line", _COMPACT_LINES)
+def test_a_compact_line_is_read_as_json_reads_it(
+    tmp_path: Path, line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "in.jsonl", line + "\n")
+
+    def read() -> Any:
+        try:
+            return [r.doc for r in read_records(path)]
+        except FormatError as exc:
+            return exc.message
+
+    found = read()
+    with monkeypatch.context() as patched:  # every line through json's careful reading
+        patched.setattr(interchange, "_compact", lambda _line: interchange._NOT_COMPACT)
+        expected = read()
+    assert json.dumps(found, default=repr) == json.dumps(expected, default=repr)
+    assert type(found) is type(expected)
 
 
 def test_unreadable_files_are_refused_with_what_to_do(tmp_path: Path) -> None:
