@@ -16,9 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditfile.application.batch import grade_known
 from creditfile.application.duplicates import refuse_duplicate_code
 from creditfile.application.regrade import run_record
-from creditfile.engine import CustomerFacts, facts_of, grade_customer, grade_with_tops
+from creditfile.engine import CustomerFacts, customer_id, facts_of, grade_customer
 from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.engine.validation import Problem, validator_for
@@ -114,17 +115,29 @@ def follow_grades(
             shown = {fact: as_number(top) for fact, top in tops.items()}
             if reference is not None:
                 report.whole, report.tops = True, shown
-                report.gradings = grade_with_tops(every, every_facts, policy, when, tops)
+                report.gradings = grade_known(every, every_facts, policy, when, tops)
                 run = {**run_record(policy, when), "tops": shown}
                 return GradeFollow(report.gradings, run, cause)
         report.whole = False
         report.tops = {fact: as_number(top) for fact, top in tops.items()}
-        report.gradings = {
-            cid: grade_customer(docs[cid], policy, when, tops, facts[cid]) for cid in changed_ids
-        }
+        report.gradings = _graded(docs, facts, policy, when, tops)
         return GradeFollow(report.gradings, None, cause)
 
     return follow
+
+
+def _graded(
+    docs: Mapping[str, JSONObject],
+    facts: Mapping[str, CustomerFacts],
+    policy: Policy,
+    when: date,
+    tops: Mapping[str, Decimal],
+) -> dict[str, JSONObject]:
+    """The gradings of the changed customers, by id: on every core when they are many (an
+    import of 100,000 new customers), each graded as ``grade_customer`` grades it."""
+    if all(customer_id(doc) == cid for cid, doc in docs.items()):
+        return grade_known(list(docs.values()), list(facts.values()), policy, when, tops)
+    return {cid: grade_customer(docs[cid], policy, when, tops, facts[cid]) for cid in docs}
 
 
 def _every_facts(

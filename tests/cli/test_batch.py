@@ -215,3 +215,64 @@ def test_a_rank_scale_grades_in_one_process_and_equals_serial(
     assert batch.grade_all(docs, ranked, AS_OF, workers=3) == expected
     with pytest.raises(RuntimeError, match="needs every established customer's amount"):
         _grade_forked(docs, ranked, AS_OF, 3)
+
+
+@pytest.mark.parametrize("scale", [None, "rank"])
+def test_grading_with_known_tops_on_every_core_equals_serial(
+    default_policy: Any, monkeypatch: pytest.MonkeyPatch, scale: str | None
+) -> None:
+    # An import knows every customer's facts and the archive's tops before it grades the new
+    # customers: each worker grades its slice with them, a rank scale included (the workers
+    # are forked with the whole ranking).
+    from dataclasses import replace
+
+    from creditfile.application import batch
+    from creditfile.engine import facts_of, grade_with_tops
+    from creditfile.engine.scoring import archive_tops
+
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    policy = default_policy
+    if scale is not None:
+        policy = replace(
+            policy,
+            scoring=tuple(
+                replace(i, scale=scale) if i.method == "relative_to_max" else i
+                for i in policy.scoring
+            ),
+        )
+    rng = random.Random(13)
+    weights = {i.key: i.weight for i in policy.scoring}
+    docs = [_doc(rng, i, weights) for i in range(500)]
+    facts = facts_of(docs, policy, AS_OF)
+    tops = archive_tops(facts, policy)
+    expected = grade_with_tops(docs, facts, policy, AS_OF, tops)
+    assert expected == grade_archive(docs, policy, AS_OF)
+    for workers in (1, 2, 3):
+        found = batch.grade_known(docs, facts, policy, AS_OF, tops, workers=workers)
+        assert json.dumps(found) == json.dumps(expected)
+
+
+def test_an_import_of_many_new_customers_grades_them_on_every_core_as_one_process_does(
+    tmp_path: Path, default_policy: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creditfile.application import batch
+    from creditfile.application.importing import ImportOptions, check_import, write_import
+    from creditfile.demodata.customers import generate_customers
+    from creditfile.store import Archive
+
+    source = tmp_path / "new.jsonl"
+    customers = generate_customers(400, seed=14, as_of=AS_OF)
+    source.write_text("".join(json.dumps(doc) + "\n" for doc in customers), encoding="utf-8")
+    stored = {}
+    for name, parallel_from in (("serial", 10**9), ("forked", 0)):
+        monkeypatch.setattr(batch, "PARALLEL_FROM", parallel_from)
+        archive = Archive.open(tmp_path / f"{name}.json", create=True)
+        options = ImportOptions(actor="wang")
+        check = check_import([str(source)], default_policy, options=options)
+        assert not check.problems
+        write_import(archive, check, default_policy, as_of=AS_OF, options=options)
+        stored[name] = {
+            cid: r["_grading"] for cid, r in Archive.open(archive.path).records().items()
+        }
+    assert len(stored["forked"]) == 400
+    assert json.dumps(stored["forked"]) == json.dumps(stored["serial"])
