@@ -166,6 +166,23 @@ MUTATION_START = "<!-- mutation testing: written by scripts/mutation.py -->"
 MUTATION_END = "<!-- end of mutation testing -->"
 
 
+# The PostgreSQL section belongs to scripts/bench_postgres.py: a benchmark run keeps it too.
+POSTGRES_START = "<!-- postgresql: written by scripts/bench_postgres.py -->"
+POSTGRES_END = "<!-- end of postgresql -->"
+
+
+def kept_section(path: Path, start_marker: str, end_marker: str) -> str | None:
+    """The section of the report at ``path`` between two markers, markers included, if any."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        return None
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        return None
+    return text[start : end + len(end_marker)]
+
+
 def mutation_section(path: Path) -> str | None:
     """The mutation-testing section of the report at ``path``, markers included, if any."""
     try:
@@ -237,4 +254,7 @@ def write(
     kept = mutation_section(path)
     if kept:
         text += [kept, ""]
+    postgres = kept_section(path, POSTGRES_START, POSTGRES_END)
+    if postgres:
+        text += [postgres, ""]
     path.write_text("\n".join(text), encoding="utf-8")

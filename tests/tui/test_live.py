@@ -157,3 +157,54 @@ def test_an_open_card_shows_a_save_elsewhere_and_refuses_a_stale_save(
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert "又一次改名有限公司" in again.stdout and "13911112222" not in again.stdout
+
+
+def test_an_archive_out_of_reach_is_said_once_and_what_was_missed_is_shown_once_back(
+    tui: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from creditfile.store import StoreError
+    from creditfile.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "RETRY_SECONDS", 0.3)
+    app = _app(str(tui.archive), tui)
+    real_watcher = app.service.watcher
+    drop = threading.Event()
+    refusals = iter([True, True])  # the archive stays out of reach for two more tries
+
+    class Dropping:
+        """A watcher whose connection drops when the test says so."""
+
+        def __init__(self) -> None:
+            self.real = real_watcher()
+
+        def wait(self, timeout: float) -> Any:
+            if drop.is_set():
+                drop.clear()
+                raise StoreError(str(tui.archive), "the server closed the connection")
+            return self.real.wait(timeout)
+
+        def close(self) -> None:
+            self.real.close()
+
+    def watcher() -> Any:
+        if not drop.is_set() and app.live_paused is not None and next(refusals, False):
+            raise StoreError(str(tui.archive), "the server is not accepting connections")
+        return Dropping()
+
+    monkeypatch.setattr(app.service, "watcher", watcher)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        drop.set()
+        await _until(pilot, lambda: app.live_paused is not None)
+        _rename_elsewhere(str(tui.archive), tui.folder, "断线期间改名有限公司")
+        await pilot.press("slash", *CUSTOMER)
+        await pilot.press("escape")
+        await _until(pilot, lambda: "断线期间改名有限公司" in _row_of(app, CUSTOMER))
+        said = [str(n.message) for n in app._notifications]
+        assert sum("Lost the archive" in m for m in said) == 1  # said once, not per retry
+        assert any("The archive is back" in m for m in said)
+        assert app.live_paused is None
+
+    _run(app, tui, steps)

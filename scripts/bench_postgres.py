@@ -1,0 +1,155 @@
+"""The PostgreSQL archive measured beside the file archive, at 100,000 customers by default.
+
+Not part of the test run or of ``./run-bench`` (it takes minutes and a PostgreSQL server):
+
+    .venv/bin/python scripts/bench_postgres.py [--customers N] [--db postgresql://…]
+
+Without ``--db`` it starts a throwaway server of its own, as the tests do (tests/pgcluster.py;
+as root the server runs as ``nobody``). The same generated customers go into a new archive file
+and into the database; then, on each: the import, a whole-archive regrade (as ``creditfile
+regrade`` runs it), one save of a customer (median of several, graded in the same write, as
+the card saves), and the UI's first read of every record (what the list waits for before its
+rows). The results replace the PostgreSQL section of ``docs/benchmarks.md`` (kept there when
+``./run-bench`` rewrites the rest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_report import POSTGRES_END, POSTGRES_START  # noqa: E402
+
+AS_OF = date(2026, 11, 29)
+SAVES = 7
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def measure(location: str, docs: list[dict[str, Any]]) -> dict[str, float]:
+    """Seconds for the import, a regrade, one save and the UI's first read at ``location``."""
+    from creditfile.application.customers import save_customer
+    from creditfile.application.opening import open_archive
+    from creditfile.application.regrade import regrade
+    from creditfile.policy import default_policy_path, load_policy
+    from creditfile.store import customer_document
+    from creditfile.tui.service import ArchiveService
+
+    policy = load_policy(default_policy_path())
+    store = open_archive(location, create=True)
+    imported, _ = _timed(lambda: store.import_customers(docs, actor="bench"))
+    graded, _ = _timed(lambda: regrade(open_archive(location), policy, AS_OF, "bench"))
+    saver = open_archive(location)
+    cid = str(docs[len(docs) // 2]["id"])
+    saves = []
+    for n in range(SAVES):
+        record = saver.get(cid)
+        assert record is not None
+        doc = customer_document(record)
+        doc["trading"] = {**(doc.get("trading") or {}), "problems": f"bench {n}"}
+        seconds, _ = _timed(
+            lambda doc=doc, rev=record["_meta"]["rev"]: save_customer(
+                saver, doc, base_rev=rev, actor="bench", policy=policy, as_of=AS_OF
+            )
+        )
+        saves.append(seconds)
+    service = ArchiveService(location, None, as_of=AS_OF, actor="bench")
+    first_read, _ = _timed(service.load)
+    return {
+        "import": imported,
+        "regrade": graded,
+        "save": statistics.median(saves),
+        "first read": first_read,
+    }
+
+
+def report(count: int, results: dict[str, dict[str, float]], server: str) -> str:
+    """The PostgreSQL section of docs/benchmarks.md, markers included."""
+    rows = [
+        "| measure | file archive | PostgreSQL | PostgreSQL ÷ file |",
+        "|---|---:|---:|---:|",
+    ]
+    for measure in ("import", "regrade", "save", "first read"):
+        file_s, pg_s = results["file"][measure], results["postgresql"][measure]
+        rows.append(f"| {measure} | {file_s:.3f} s | {pg_s:.3f} s | {pg_s / file_s:.2f} |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return "\n".join(
+        [
+            POSTGRES_START,
+            "## PostgreSQL beside the file",
+            "",
+            f"Written by `scripts/bench_postgres.py --customers {count}` on "
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (not by `./run-bench`; "
+            "rerun it by hand). The same generated customers in a new archive file and in a "
+            f"new database ({server}); one run each, seconds of wall time:",
+            "",
+            *rows,
+            "",
+            "- import: every customer written (no grading); regrade: the whole archive graded "
+            "and written, as `creditfile regrade` runs it (the file: forked workers line by "
+            "line; the database: one process, one transaction, COPY); save: one customer "
+            f"changed and graded in the same write, median of {SAVES}; first read: every "
+            "record read as the UI does before its list is whole (the file shows its first "
+            "rows while it reads; the database hands them over at once).",
+            f"- peak RSS of the whole benchmark process: {peak:,.0f} MB.",
+            POSTGRES_END,
+        ]
+    )
+
+
+def main() -> int:
+    """Measure both stores and write the section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--db", help="an empty database to use (default: a throwaway server)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    from creditfile.demodata.customers import generate_customers
+
+    docs = generate_customers(args.customers, 20261129, AS_OF)
+    cluster = None
+    url = args.db
+    if url is None:
+        from pgcluster import start_cluster
+
+        cluster = start_cluster()
+        url = cluster.url()
+    try:
+        results = {}
+        with tempfile.TemporaryDirectory() as folder:
+            results["file"] = measure(str(Path(folder) / "archive.json"), docs)
+        results["postgresql"] = measure(url, docs)
+        server = "a throwaway PostgreSQL server, fsync off" if cluster else "the server given"
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    section = report(args.customers, results, server)
+    print(section)
+    text = args.out.read_text("utf-8") if args.out.exists() else "# Benchmarks\n"
+    start, end = text.find(POSTGRES_START), text.find(POSTGRES_END)
+    if 0 <= start < end:
+        text = text[:start] + section + text[end + len(POSTGRES_END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    args.out.write_text(text, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
