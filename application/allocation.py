@@ -30,7 +30,9 @@ from creditfile.document.limits import (
 from creditfile.document.values import parse_date
 from creditfile.engine.quotes import outstanding_of
 from creditfile.policy import CreditfileError, Policy
-from creditfile.presentation.tables import Column, Table
+from creditfile.policy.errors import Phrase
+from creditfile.presentation.tables import Column, ColumnFormat, Table
+from creditfile.presentation.translation import _, language, pgettext
 from creditfile.reports.allocation import Standing, allocation_plan
 from creditfile.spreadsheets.reading import unpacked_problem
 from creditfile.store import ArchiveStore, DemandStore, JSONObject, customer_document
@@ -94,27 +96,41 @@ def check_demand(
     cid = entry.customer_id.strip()
     if cid not in customers:
         close = difflib.get_close_matches(cid, list(customers), n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        problems.append(f"{at}customer {cid!r} is not in the archive{hint}")
+        hint = _("; did you mean {id}?").format(id=close[0]) if close else ""
+        problems.append(
+            at + _("customer {id} is not in the archive{hint}").format(id=repr(cid), hint=hint)
+        )
     item = _item(entry.item.strip(), policy)
     if item is None:
-        problems.append(
-            f"{at}item {entry.item!r} is not a leased-item category of the policy; one of: "
-            + ", ".join(f"{k} ({v})" for k, v in policy.item_categories.items())
-        )
+        problems.append(at + _unknown_item(repr(entry.item), policy))
     quantity = entry.quantity.strip()
     if not (quantity.isascii() and quantity.isdigit() and 1 <= int(quantity) <= MAX_QUANTITY):
-        problems.append(f"{at}quantity {entry.quantity!r}: give a whole number from 1 to 1,000,000")
+        problems.append(
+            at
+            + _("quantity {value}: give a whole number from 1 to {most}").format(
+                value=repr(entry.quantity), most=f"{MAX_QUANTITY:,}"
+            )
+        )
     wanted = parse_date(entry.wanted_on.strip())
     if wanted is None:
-        problems.append(f"{at}wanted date {entry.wanted_on!r}: write it as YYYY-MM-DD")
+        problems.append(
+            at
+            + _("wanted date {value}: write it as YYYY-MM-DD").format(value=repr(entry.wanted_on))
+        )
     requested = parse_date(entry.requested_on.strip()) if entry.requested_on.strip() else None
     if entry.requested_on.strip() and requested is None:
-        problems.append(f"{at}request date {entry.requested_on!r}: write it as YYYY-MM-DD")
+        problems.append(
+            at
+            + _("request date {value}: write it as YYYY-MM-DD").format(
+                value=repr(entry.requested_on)
+            )
+        )
     if len(entry.note) > MAX_NOTE:
-        problems.append(f"{at}note: at most {MAX_NOTE} characters")
+        problems.append(at + _("note: at most {most} characters").format(most=MAX_NOTE))
     elif has_lone_surrogate(entry.note):
-        problems.append(f"{at}note: holds a lone surrogate, not a character: the text was damaged")
+        problems.append(
+            at + _("note: holds a lone surrogate, not a character: the text was damaged")
+        )
     if problems or item is None or wanted is None:
         return None, problems
     demand: JSONObject = {
@@ -129,12 +145,25 @@ def check_demand(
     return demand, []
 
 
+def _unknown_item(given: str, policy: Policy, *, option: bool = False) -> str:
+    """An item the policy does not name (given as ``--item`` when ``option``), and the ones
+    it does."""
+    if option:
+        template = _("--item {item} is not a leased-item category of the policy; one of: {known}")
+    else:
+        template = _("item {item} is not a leased-item category of the policy; one of: {known}")
+    shown = policy.in_language(language()).item_categories
+    known = ", ".join(f"{k} ({v})" for k, v in shown.items())
+    return template.format(item=given, known=known)
+
+
 def _item(text: str, policy: Policy) -> str | None:
     categories = policy.item_categories
     if text in categories or (not categories and text):
         return text
     by_label = {label: key for key, label in categories.items()}
-    return by_label.get(text)
+    by_english = {label: key for key, label in policy.item_categories_en.items() if label}
+    return by_label.get(text) or by_english.get(text)
 
 
 def add_demands(
@@ -170,9 +199,13 @@ def demand_store(archive: ArchiveStore) -> DemandStore:
     """
     if not isinstance(archive, DemandStore):
         raise DemandError(
-            [f"{archive.location}: this archive's store does not keep demand requests; "
-             "keep them in an archive file (--db FILE)"]
-        )  # fmt: skip
+            [
+                _(
+                    "{archive}: this archive's store does not keep demand requests; keep them "
+                    "in an archive file (--db FILE)"
+                ).format(archive=archive.location)
+            ]
+        )
     return archive
 
 
@@ -226,12 +259,16 @@ def read_demand_file(path: str | Path) -> list[DemandInput]:
     except DemandError:
         raise
     except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
-        raise DemandError([f"{file}: cannot be read as a demand sheet ({exc})"]) from None
+        raise DemandError(
+            [_("{file}: cannot be read as a demand sheet ({error})").format(file=file, error=exc)]
+        ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign workbook
-        message = f"not a readable .xlsx workbook ({type(exc).__name__}); save it as .xlsx"
+        message = _("not a readable .xlsx workbook ({error}); save it as .xlsx").format(
+            error=type(exc).__name__
+        )
         raise DemandError([f"{file}: {message}"]) from None
     if not rows:
-        raise DemandError([f"{file}: empty; the first row names the columns"])
+        raise DemandError([_("{file}: empty; the first row names the columns").format(file=file)])
     columns = _columns(file, rows[0])
     entries = []
     for number, row in enumerate(rows[1:], start=2):
@@ -252,9 +289,14 @@ def _columns(file: Path, header: Sequence[Any]) -> dict[str, int]:
     missing = [HEADERS[key][0] for key in REQUIRED if key not in columns]
     if missing:
         raise DemandError(
-            [f"{file}: no column {', '.join(missing)}; the first row names the columns: "
-             + ", ".join(f"{aliases[0]} ({aliases[1]})" for aliases in HEADERS.values())]
-        )  # fmt: skip
+            [
+                _("{file}: no column {missing}; the first row names the columns: {known}").format(
+                    file=file,
+                    missing=", ".join(missing),
+                    known=", ".join(f"{aliases[0]} ({aliases[1]})" for aliases in HEADERS.values()),
+                )
+            ]
+        )
     return columns
 
 
@@ -274,21 +316,35 @@ def _bounded(file: Path, rows: Iterator[Sequence[Any]]) -> list[list[Any]]:
     kept: list[list[Any]] = []
     for number, row in enumerate(rows, start=1):
         if number > MAX_ROWS + 1:
-            raise DemandError([f"{file}: more than {MAX_ROWS:,} rows; split the file"])
+            raise DemandError(
+                [
+                    _("{file}: more than {most} rows; split the file").format(
+                        file=file, most=f"{MAX_ROWS:,}"
+                    )
+                ]
+            )
         cells = list(row)
         while cells and cells[-1] in (None, ""):
             cells.pop()  # the empty cells a spreadsheet keeps after the last value
         if len(cells) > MAX_COLUMNS:
             raise DemandError(
-                [f"{file}:{number}: {len(cells):,} columns; a sheet may use at most "
-                 f"{MAX_COLUMNS:,}"]
-            )  # fmt: skip
+                [
+                    _("{file}:{row}: {count} columns; a sheet may use at most {most}").format(
+                        file=file, row=number, count=f"{len(cells):,}", most=f"{MAX_COLUMNS:,}"
+                    )
+                ]
+            )
         long = next((c for c in cells if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
         if long is not None:
             raise DemandError(
-                [f"{file}:{number}: a cell of {len(long):,} characters; a cell may hold at "
-                 f"most {MAX_CELL_CHARS:,}"]
-            )  # fmt: skip
+                [
+                    _(
+                        "{file}:{row}: a cell of {count} characters; a cell may hold at most {most}"
+                    ).format(
+                        file=file, row=number, count=f"{len(long):,}", most=f"{MAX_CELL_CHARS:,}"
+                    )
+                ]
+            )
         kept.append(cells)
     return kept
 
@@ -339,19 +395,55 @@ def allocate(archive: ArchiveStore, policy: Policy, item: str, available: int) -
     """
     key = _item(item.strip(), policy)
     if key is None:
-        raise DemandError(
-            [f"--item {item!r} is not a leased-item category of the policy; one of: "
-             + ", ".join(f"{k} ({v})" for k, v in policy.item_categories.items())]
-        )  # fmt: skip
+        raise DemandError([_unknown_item(repr(item), policy, option=True)])
     if not 0 <= available <= MAX_QUANTITY * 1000:
-        raise DemandError([f"--available {available}: give the units there are, 0 or more"])
+        raise DemandError(
+            [
+                _("--available {value}: give the units there are, from 0 to {most}").format(
+                    value=available, most=f"{MAX_QUANTITY * 1000:,}"
+                )
+            ]
+        )
     return allocation_plan(
         kept_demands(archive), standings(archive), policy, item=key, available=available
     )
 
 
+def held_words(held: Mapping[str, Any], policy: Policy) -> str:
+    """Why a request is held back, in the language in force, a grade named as ``policy``
+    (given in that language) names it."""
+    said = held.get("said")
+    if not isinstance(said, Phrase):
+        return str(held.get("reason") or "")
+    if "label" in said.values:
+        grade = str(said.values.get("grade"))
+        labels = {g.name: g.label for g in policy.all_grades}
+        said = Phrase(said.template, {**said.values, "label": labels.get(grade, grade)})
+    return said.text(_)
+
+
+def allocation_headers() -> dict[str, str]:
+    """The plan's column headers in the language in force, by the key of the row."""
+    fields = field_catalogue()
+    return {
+        "rank": pgettext("allocation", "rank"),
+        "demand_id": pgettext("allocation", "demand"),
+        "customer_id": fields["id"].text(language()),
+        "name": fields["name"].text(language()),
+        "grade": pgettext("allocation", "grade"),
+        "tier": pgettext("allocation", "tier"),
+        "requested_on": pgettext("allocation", "requested"),
+        "wanted_on": pgettext("allocation", "wanted"),
+        "quantity": pgettext("allocation", "quantity"),
+        "allocated": pgettext("allocation", "allocated"),
+        "short": pgettext("allocation", "short"),
+        "reason": pgettext("allocation", "reason"),
+    }
+
+
 def allocation_tables(plan: Mapping[str, Any], policy: Policy) -> list[Table]:
-    """The plan as two tables (分配方案, 暂缓供货) with Chinese headers, for sheets."""
+    """The plan as two tables (the plan, the requests held back) for sheets, headed in the
+    language in force; grades and tiers named by ``policy`` (give it in that language)."""
     grade_labels = {grade.name: grade.label for grade in policy.all_grades}
     tier_labels = {tier.key: tier.label for tier in policy.tiers}
     rows = [
@@ -359,38 +451,55 @@ def allocation_tables(plan: Mapping[str, Any], policy: Policy) -> list[Table]:
          "tier": tier_labels.get(row["tier"], row["tier"])}
         for row in plan["rows"]
     ]  # fmt: skip
+    held = [
+        {key: value for key, value in row.items() if key != "said"}
+        | {"reason": held_words(row, policy)}
+        for row in plan["held"]
+    ]
     item = policy.item_label(plan["item"])
+    head = allocation_headers()
+    kinds: dict[str, ColumnFormat] = {
+        "rank": "int",
+        "demand_id": "id",
+        "customer_id": "id",
+        "requested_on": "date",
+        "wanted_on": "date",
+        "quantity": "int",
+        "allocated": "int",
+        "short": "int",
+    }
+
+    def columns(*keys: str) -> tuple[Column, ...]:
+        return tuple(Column(key, head[key], kinds.get(key, "text")) for key in keys)
+
+    plan_sheet = pgettext("allocation", "Allocation plan")
+    held_sheet = pgettext("allocation", "Held back")
     return [
         Table(
-            "分配方案",
-            f"{item} 分配方案(可供 {plan['available']})",
-            (
-                Column("rank", "顺位", "int"),
-                Column("demand_id", "需求编号", "id"),
-                Column("customer_id", _label("id"), "id"),
-                Column("name", _label("name")),
-                Column("grade", "等级"),
-                Column("tier", "客户层级"),
-                Column("requested_on", "申请日期", "date"),
-                Column("wanted_on", "需求日期", "date"),
-                Column("quantity", "需求数量", "int"),
-                Column("allocated", "分配数量", "int"),
-                Column("short", "缺口", "int"),
+            plan_sheet,
+            _("{item}: allocation plan ({available} available)").format(
+                item=item, available=plan["available"]
+            ),
+            columns(
+                "rank",
+                "demand_id",
+                "customer_id",
+                "name",
+                "grade",
+                "tier",
+                "requested_on",
+                "wanted_on",
+                "quantity",
+                "allocated",
+                "short",
             ),
             rows,
         ),
         Table(
-            "暂缓供货",
-            f"{item} 暂缓供货",
-            (
-                Column("demand_id", "需求编号", "id"),
-                Column("customer_id", _label("id"), "id"),
-                Column("name", _label("name")),
-                Column("grade", "等级"),
-                Column("quantity", "需求数量", "int"),
-                Column("reason", "原因"),
-            ),
-            [dict(row) for row in plan["held"]],
+            held_sheet,
+            _("{item}: held back").format(item=item),
+            columns("demand_id", "customer_id", "name", "grade", "quantity", "reason"),
+            held,
         ),
     ]
 

@@ -50,6 +50,11 @@ NOTHING = Phrase("")
 """An optional part of a phrase that is left out."""
 
 
+def verbatim(text: str) -> Phrase:
+    """A phrase of text that is shown as it is, in every language (a name, a system's words)."""
+    return Phrase("{text}", {"text": text})
+
+
 class CreditfileError(Exception):
     """Base of every error creditfile reports to a person.
 
@@ -62,6 +67,10 @@ class CreditfileError(Exception):
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """The message in the language of ``translate`` (English without it)."""
         return self.said.text(translate) if self.said is not None else str(self)
+
+    def as_phrase(self) -> Phrase:
+        """The message as a phrase, to be part of another (its English kept as is if unsaid)."""
+        return self.said if self.said is not None else verbatim(str(self))
 
 
 @dataclass(frozen=True)

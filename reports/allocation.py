@@ -18,6 +18,7 @@ from typing import Any
 
 from creditfile.engine.numbers import to_decimal
 from creditfile.engine.terms import terms_that_apply
+from creditfile.policy.errors import NOTHING, Phrase, phrase
 from creditfile.policy.model import Policy
 
 
@@ -42,21 +43,26 @@ class Standing:
     outstanding: Decimal
 
 
-def held_reason(standing: Standing | None, policy: Policy) -> str | None:
-    """Why a customer's demand is held back, or None when it may be served."""
+def held_reason(standing: Standing | None, policy: Policy) -> Phrase | None:
+    """Why a customer's demand is held back (a phrase a front end words), or None when it may
+    be served."""
     if standing is None:
-        return "customer no longer in the archive"
+        return phrase("customer no longer in the archive")
     if standing.grade is None:
-        return "ungraded"
+        return phrase("ungraded")
     if standing.grade == policy.below_lowest.name:
-        return f"graded {standing.grade} ({policy.below_lowest.label})"
+        return phrase(
+            "graded {grade} ({label})", grade=standing.grade, label=policy.below_lowest.label
+        )
     limit = terms_that_apply(policy, standing.grade, standing.nature).get("credit_limit")
     if isinstance(limit, int | float) and not isinstance(limit, bool):
         ceiling = to_decimal(limit)
         if standing.outstanding > ceiling:
-            return (
-                f"over its credit limit (outstanding {standing.outstanding:,.2f} > "
-                f"limit {ceiling:,.2f})"
+            owed, most = f"{standing.outstanding:,.2f}", f"{ceiling:,.2f}"
+            return phrase(
+                "over its credit limit (outstanding {outstanding} > limit {limit})",
+                outstanding=owed,
+                limit=most,
             )
     return None
 
@@ -100,7 +106,8 @@ def allocation_plan(
         ``{"item", "available", "order", "requested", "allocated", "left", "rows": [...],
         "held": [...]}``; each row ``{rank, demand_id, customer_id, name, grade, tier,
         requested_on, wanted_on, quantity, allocated, short}``; each held request
-        ``{demand_id, customer_id, name, grade, quantity, reason}``.
+        ``{demand_id, customer_id, name, grade, quantity, reason, said}``: ``reason`` in
+        English, ``said`` the same as a phrase for a front end to word.
     """
     ranked: list[tuple[tuple[Any, ...], Mapping[str, Any], Standing]] = []
     held: list[dict[str, Any]] = []
@@ -110,7 +117,7 @@ def allocation_plan(
         standing = standings.get(str(demand.get("customer_id")))
         reason = held_reason(standing, policy)
         if reason is not None or standing is None:
-            held.append(_held(demand, standing, reason or ""))
+            held.append(_held(demand, standing, reason or NOTHING))
             continue
         ranked.append((_rank_key(demand, entered, standing, policy), demand, standing))
     ranked.sort(key=lambda entry: entry[0])
@@ -147,12 +154,13 @@ def allocation_plan(
     }
 
 
-def _held(demand: Mapping[str, Any], standing: Standing | None, reason: str) -> dict[str, Any]:
+def _held(demand: Mapping[str, Any], standing: Standing | None, reason: Phrase) -> dict[str, Any]:
     return {
         "demand_id": demand.get("id"),
         "customer_id": demand.get("customer_id"),
         "name": standing.name if standing is not None else "",
         "grade": standing.grade if standing is not None else None,
         "quantity": int(demand.get("quantity") or 0),
-        "reason": reason,
+        "reason": str(reason),
+        "said": reason,
     }

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from creditfile.policy.errors import phrase
 from creditfile.store.audit import clean_actor
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -143,22 +144,28 @@ def checked_archive(path: Path, data: Any) -> dict[str, Any]:
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ArchiveDamagedError(
             path,
-            "this JSON file is not a creditfile archive (no creditfile marker); nothing was "
-            "changed — check that --db or $CREDITFILE_DB names your archive",
+            phrase(
+                "this JSON file is not a creditfile archive (no creditfile marker); nothing was "
+                "changed — check that --db or $CREDITFILE_DB names your archive"
+            ),
         )
     if not isinstance(meta.get("format_version"), int) or meta["format_version"] > FORMAT_VERSION:
         raise ArchiveDamagedError(
             path,
-            f"archive format {meta.get('format_version')!r} is not one this creditfile "
-            f"understands (it reads format {FORMAT_VERSION}); upgrade creditfile",
+            phrase(
+                "archive format {found} is not one this creditfile understands (it reads format "
+                "{known}); upgrade creditfile",
+                found=repr(meta.get("format_version")),
+                known=FORMAT_VERSION,
+            ),
         )
     if not isinstance(meta.get("last_txn"), int):
         raise ArchiveDamagedError(
-            path, "the meta record has no transaction number; run `creditfile doctor`"
+            path, phrase("the meta record has no transaction number; run `creditfile doctor`")
         )
     if not isinstance(data.setdefault("customers", {}), dict):
         raise ArchiveDamagedError(
-            path, "the customers table is not a table; run `creditfile doctor`"
+            path, phrase("the customers table is not a table; run `creditfile doctor`")
         )
     checked: dict[str, Any] = data
     return checked
@@ -180,8 +187,10 @@ def index_customers(
     except (TypeError, KeyError, ValueError):
         raise ArchiveDamagedError(
             path,
-            "the customers table holds an entry that is not a customer record; "
-            "run `creditfile doctor`",
+            phrase(
+                "the customers table holds an entry that is not a customer record; "
+                "run `creditfile doctor`"
+            ),
         ) from None
     return dict(zip(ids, table.values(), strict=True)), dict(zip(ids, table, strict=True)), last
 

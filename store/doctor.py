@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from creditfile.policy.errors import NOTHING, Phrase, phrase
 from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -41,7 +42,8 @@ class Diagnosis:
         state: ``ok``; ``missing`` or ``damaged`` (a restore can mend these); ``unreadable``
             (permissions, a folder, a lock file in the way: a restore would not help);
             ``busy`` (another process held the lock for the whole wait: not checked).
-        problems: One sentence per problem, each naming the file.
+        problems: One sentence per problem, each naming the file (a phrase, worded by the
+            front end; ``str()`` is the English).
         notes: Things worth knowing that are no damage (history lines cut short by a crash,
             another process using the archive now).
         customers: How many customers the file holds, when it reads.
@@ -50,8 +52,8 @@ class Diagnosis:
 
     path: Path
     state: State
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    problems: list[Phrase] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
     customers: int | None = None
     holder: int | None = None
 
@@ -90,8 +92,14 @@ def diagnose(path: str | Path, *, kept_copy: bool = False) -> Diagnosis:
     busy, holder = busy_holder(target)
     notes = [*found.notes, *_history_notes(target)]
     if busy:
-        who = f"process {holder}" if holder else "another process"
-        notes.append(f"{target}: in use now by {who} (a save or a regrade in progress)")
+        who = phrase("process {pid}", pid=holder) if holder else phrase("another process")
+        notes.append(
+            phrase(
+                "{path}: in use now by {who} (a save or a regrade in progress)",
+                path=target,
+                who=who,
+            )
+        )
     return Diagnosis(target, found.state, found.problems, notes, found.customers, holder)
 
 
@@ -105,48 +113,72 @@ def check_archive(path: str | Path) -> list[str]:
         One sentence per problem, each naming the file; empty when the archive is sound.
     """
     found = diagnose(path)
-    return [*found.problems, *(note for note in found.notes if "in use now" not in note)]
+    notes = (note for note in found.notes if "in use now" not in note.template)
+    return [str(problem) for problem in (*found.problems, *notes)]
 
 
 def _read_check(target: Path) -> Diagnosis:
     if not target.exists():
-        return Diagnosis(target, "missing", [f"{target}: no such file"])
+        return Diagnosis(target, "missing", [phrase("{path}: no such file", path=target)])
     try:
         data = checked_archive(target, read_json(target))
         records, _, _ = index_customers(target, data["customers"])
     except ArchiveUnreadableError as exc:
-        return Diagnosis(target, "unreadable", [str(exc)])
+        return Diagnosis(target, "unreadable", [exc.as_phrase()])
     except ArchiveNotFoundError:
-        return Diagnosis(target, "missing", [f"{target}: no such file"])
+        return Diagnosis(target, "missing", [phrase("{path}: no such file", path=target)])
     except StoreError as exc:
         restorable = backup_path(target).exists() and "--restore" not in str(exc)
-        hint = " A last good copy exists: restore it." if restorable else ""
-        return Diagnosis(target, "damaged", [str(exc) + hint])
-    problems = []
+        hint = phrase(" A last good copy exists: restore it.") if restorable else NOTHING
+        return Diagnosis(
+            target, "damaged", [phrase("{error}{hint}", error=exc.as_phrase(), hint=hint)]
+        )
+    problems: list[Phrase] = []
     # The raw table, not the index: only it shows one id stored twice.
     counts = Counter(str(record.get("id")) for record in data["customers"].values())
     for cid, count in counts.items():
         if count > 1:
-            problems.append(f"{target}: customer {cid} is stored {count} times")
+            problems.append(
+                phrase(
+                    "{path}: customer {id} is stored {count} times",
+                    path=target,
+                    id=cid,
+                    count=count,
+                )
+            )
     for cid, record in records.items():
         if not record.get("id"):
-            problems.append(f"{target}: a record has no id")
+            problems.append(phrase("{path}: a record has no id", path=target))
         elif not isinstance((record.get("_meta") or {}).get("rev"), int):
-            problems.append(f"{target}: customer {cid} has no revision number")
+            problems.append(
+                phrase("{path}: customer {id} has no revision number", path=target, id=cid)
+            )
     return Diagnosis(target, "damaged" if problems else "ok", problems, customers=len(records))
 
 
-def _history_notes(archive: Path) -> list[str]:
+def _history_notes(archive: Path) -> list[Phrase]:
     try:
         lines = history_path(archive).read_bytes().splitlines()
     except FileNotFoundError:
         return []
     except OSError as exc:
-        return [f"{history_path(archive)}: cannot read the history ({exc.strerror})"]
+        return [
+            phrase(
+                "{path}: cannot read the history ({error})",
+                path=history_path(archive),
+                error=exc.strerror,
+            )
+        ]
     cut = sum(1 for line in lines if line and not line.rstrip().endswith(b"}"))
     if not cut:
         return []
-    return [f"{history_path(archive)}: {cut} history line(s) cut short by a crash are ignored"]
+    return [
+        phrase(
+            "{path}: {count} history line(s) cut short by a crash are ignored",
+            path=history_path(archive),
+            count=cut,
+        )
+    ]
 
 
 def restore_backup(path: str | Path, lock_timeout: float = 30.0) -> Restored:
@@ -177,22 +209,32 @@ def restore_backup(path: str | Path, lock_timeout: float = 30.0) -> Restored:
         backup = backup_path(target)
         kept = _read_check(backup)
         if kept.state == "missing":
-            raise StoreError(target, "no backup copy (.bak) to restore from")
+            raise StoreError(target, phrase("no backup copy (.bak) to restore from"))
         if kept.state != "ok":
             raise ArchiveDamagedError(
-                backup, "the backup copy is damaged too: " + "; ".join(kept.problems)
+                backup,
+                phrase(
+                    "the backup copy is damaged too: {problems}", problems=_joined(kept.problems)
+                ),
             )
         damaged = _put_back(target, backup)
     return Restored(target, damaged, kept.customers or 0)
 
 
-def _not_restored(found: Diagnosis) -> str:
+def _not_restored(found: Diagnosis) -> Phrase:
     if found.state == "ok":
-        return "the archive is sound; nothing was restored"
-    return (
-        "nothing was restored: the file is not damaged but cannot be used ("
-        + "; ".join(found.problems)
-        + ")"
+        return phrase("the archive is sound; nothing was restored")
+    return phrase(
+        "nothing was restored: the file is not damaged but cannot be used ({problems})",
+        problems=_joined(found.problems),
+    )
+
+
+def _joined(problems: list[Phrase]) -> Phrase:
+    """Several problems as one phrase, ``; `` between them."""
+    return Phrase(
+        "; ".join(f"{{p{n}}}" for n in range(len(problems))),
+        {f"p{n}": problem for n, problem in enumerate(problems)},
     )
 
 

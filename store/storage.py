@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from creditfile.policy.errors import phrase
+from creditfile.policy.errors import NOTHING, Phrase, phrase
 from creditfile.store import framing
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -88,13 +88,16 @@ def read_bytes(path: Path) -> bytes:
     try:
         if path.exists() and not path.is_file() and not path.is_dir():
             # A device or a pipe (/dev/zero) might never end: refused unread.
-            raise ArchiveUnreadableError(path, "not a regular file (a device or a pipe); "
-                                         "--db names an archive file")  # fmt: skip
+            raise ArchiveUnreadableError(
+                path, phrase("not a regular file (a device or a pipe); --db names an archive file")
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise unreadable(path, exc) from None
     if not raw or raw.isspace():
-        raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
+        raise ArchiveDamagedError(
+            path, phrase("the file is empty; {hint}", hint=_restore_hint(path))
+        )
     return raw
 
 
@@ -113,7 +116,9 @@ def read_ends(path: Path, size: int) -> tuple[bytes, bytes]:
     except OSError as exc:
         raise unreadable(path, exc) from None
     if not head.strip():
-        raise ArchiveDamagedError(path, "the file is empty; " + _restore_hint(path))
+        raise ArchiveDamagedError(
+            path, phrase("the file is empty; {hint}", hint=_restore_hint(path))
+        )
     return head, tail
 
 
@@ -123,19 +128,25 @@ def unreadable(path: Path, exc: OSError) -> StoreError:
     if isinstance(exc, PermissionError):
         try:
             info = path.stat()
-            whose = f" (owner {owner_name(info.st_uid)}, mode {stat.S_IMODE(info.st_mode):04o})"
+            mode = f"{stat.S_IMODE(info.st_mode):04o}"
+            whose = phrase(
+                " (owner {owner}, mode {mode})", owner=owner_name(info.st_uid), mode=mode
+            )
         except OSError:
-            whose = ""
+            whose = NOTHING
         return ArchiveUnreadableError(
             path,
-            f"you may not read this file{whose}: a permission problem, not damage — have its "
-            "owner give you access, or work as its owner; nothing was changed",
+            phrase(
+                "you may not read this file{whose}: a permission problem, not damage — have its "
+                "owner give you access, or work as its owner; nothing was changed",
+                whose=whose,
+            ),
         )
     if isinstance(exc, IsADirectoryError):
         return ArchiveUnreadableError(
-            path, "this is a folder, not an archive file; point --db at the archive file"
+            path, phrase("this is a folder, not an archive file; point --db at the archive file")
         )
-    return ArchiveDamagedError(path, f"cannot read the file: {exc.strerror}")
+    return ArchiveDamagedError(path, phrase("cannot read the file: {error}", error=exc.strerror))
 
 
 def parse_whole(path: Path, raw: bytes) -> Any:
@@ -150,15 +161,18 @@ def parse_whole(path: Path, raw: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         raise ArchiveDamagedError(
             path,
-            f"not valid JSON ({exc}); it may be truncated or not an archive. "
-            + _restore_hint(path),
+            phrase(
+                "not valid JSON ({error}); it may be truncated or not an archive. {hint}",
+                error=exc,
+                hint=_restore_hint(path),
+            ),
         ) from None
 
 
-def _restore_hint(path: Path) -> str:
+def _restore_hint(path: Path) -> Phrase:
     if backup_path(path).exists():
-        return "run `creditfile doctor --restore` to go back to the last good copy"
-    return "nothing was changed; check that --db names the right file"
+        return phrase("run `creditfile doctor --restore` to go back to the last good copy")
+    return phrase("nothing was changed; check that --db names the right file")
 
 
 def write_json_atomic(

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from creditfile.application.allocation import (
+    HEADERS,
     DemandError,
     DemandInput,
     add_demands,
@@ -14,34 +15,37 @@ from creditfile.application.allocation import (
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.document import field_catalogue
+from creditfile.presentation.translation import _, language, ngettext, pgettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``demand`` command and its actions."""
     parser = sub.add_parser(
-        "demand", parents=[parent], help="demand requests kept for priority supply"
+        "demand", parents=[parent], help=_("demand requests kept for priority supply")
     )
     actions = parser.add_subparsers(dest="demand_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", parents=[parent], help="keep one demand request")
-    add.add_argument("id", metavar="ID", help="the customer")
-    add.add_argument("--item", required=True, metavar="KEY", help="leased-item category")
-    add.add_argument("--quantity", required=True, metavar="N", help="units wanted")
-    add.add_argument("--wanted", required=True, metavar="DATE", help="date wanted (YYYY-MM-DD)")
+    add = actions.add_parser("add", parents=[parent], help=_("keep one demand request"))
+    add.add_argument("id", metavar="ID", help=_("the customer"))
+    add.add_argument("--item", required=True, metavar="KEY", help=_("leased-item category"))
+    add.add_argument("--quantity", required=True, metavar="N", help=_("units wanted"))
+    add.add_argument("--wanted", required=True, metavar="DATE", help=_("date wanted (YYYY-MM-DD)"))
     add.add_argument(
-        "--requested", metavar="DATE", default="", help="date of the request (default today)"
+        "--requested", metavar="DATE", default="", help=_("date of the request (default today)")
     )
-    add.add_argument("--note", default="", metavar="TEXT")
+    add.add_argument("--note", default="", metavar="TEXT", help=_("a note kept with the request"))
     add.set_defaults(handler=run_add)
     load = actions.add_parser(
         "import",
         parents=[parent],
-        help="keep the requests of a CSV or XLSX sheet (客户编号, 租赁物, 数量, 需求日期, "
-        "申请日期, 备注), all or none",
+        help=_("keep the requests of a CSV or XLSX sheet (columns {columns}), all or none").format(
+            columns=", ".join(f"{names[0]} ({names[1]})" for names in HEADERS.values())
+        ),
     )
     load.add_argument("file", metavar="FILE")
     load.set_defaults(handler=run_import)
-    show = actions.add_parser("list", parents=[parent], help="the demand requests kept")
-    show.add_argument("--item", metavar="KEY", help="only this leased item")
+    show = actions.add_parser("list", parents=[parent], help=_("the demand requests kept"))
+    show.add_argument("--item", metavar="KEY", help=_("only this leased item"))
     show.set_defaults(handler=run_list)
 
 
@@ -64,13 +68,17 @@ def _keep(env: Env, entries: list[DemandInput]) -> int:
     except DemandError as exc:
         for problem in exc.problems:
             env.warn(f"creditfile: {problem}")
-        env.warn("nothing was kept; correct the requests and run it again")
+        env.warn(_("nothing was kept; correct the requests and run it again"))
         return 1
     if env.json:
         env.emit_json(added)
         return 0
-    count = f"{len(added)} demand request{'s' if len(added) != 1 else ''}"
-    env.say(f"kept {count}: " + ", ".join(str(d["id"]) for d in added))
+    count = len(added)
+    env.say(
+        ngettext("kept {n} demand request: {ids}", "kept {n} demand requests: {ids}", count).format(
+            n=count, ids=", ".join(str(d["id"]) for d in added)
+        )
+    )
     return 0
 
 
@@ -83,10 +91,20 @@ def run_list(args: argparse.Namespace, env: Env) -> int:
         env.emit_json(demands)
         return 0
     if not demands:
-        env.say("no demand requests kept")
+        env.say(_("no demand requests kept"))
         return 0
-    policy = env.policy()
-    headers = ["id", "customer", "item", "quantity", "wanted", "requested", "note"]
+    lang = language()
+    policy = env.policy().in_language(lang)
+    fields = field_catalogue()
+    headers = [
+        pgettext("allocation", "demand"),
+        fields["id"].text(lang),
+        fields["leases[].item"].text(lang),
+        pgettext("allocation", "quantity"),
+        pgettext("allocation", "wanted"),
+        pgettext("allocation", "requested"),
+        fields["sources[].note"].text(lang),
+    ]
     rows = [
         [d.get("id"), d.get("customer_id"), policy.item_label(str(d.get("item"))),
          d.get("quantity"), d.get("wanted_on"), d.get("requested_on"), d.get("note") or ""]

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from creditfile.cli.env import Env
+from creditfile.policy.errors import phrase
 from creditfile.presentation.translation import _
 from creditfile.store import (
     ArchiveLockedError,
@@ -52,7 +53,9 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 3600:  # also false for NaN
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a number of seconds from 0 to 3600").format(value=repr(text))
+        )
     return value
 
 
@@ -83,8 +86,8 @@ class FileState:
             "path": str(found.path),
             "exists": found.state != "missing",
             "state": found.state,
-            "problems": found.problems,
-            "notes": found.notes,
+            "problems": [str(problem) for problem in found.problems],
+            "notes": [str(note) for note in found.notes],
             "customers": found.customers,
             "modified": self.modified,
             "lock_holder": found.holder,
@@ -103,9 +106,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if not backup.ok:
             raise StoreError(
                 path,
-                "cannot restore: "
-                + _backup_verdict(backup)
-                + "; keep the damaged file and restore the archive from your own backups",
+                phrase(
+                    "cannot restore: {verdict}; keep the damaged file and restore the archive "
+                    "from your own backups",
+                    verdict=_backup_verdict(backup),
+                ),
             )
         try:
             restored = restore_backup(path, lock_timeout=args.wait)
@@ -130,12 +135,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
 def _backup_verdict(backup: FileState) -> str:
     found = backup.diagnosis
     if found.state == "missing":
-        return "there is no backup copy (ARCHIVE.bak is made by every write after the first)"
+        return _("there is no backup copy (ARCHIVE.bak is made by every write after the first)")
     if found.problems:
-        return f"the backup copy {found.path} is damaged too ({found.problems[0]})"
-    return (
-        f"the last good copy is {found.path}, saved {backup.modified}, "
-        f"{found.customers or 0:,} customers"
+        return _("the backup copy {path} is damaged too ({problem})").format(
+            path=found.path, problem=found.problems[0].text(_)
+        )
+    return _("the last good copy is {path}, saved {time}, {count} customers").format(
+        path=found.path, time=backup.modified, count=f"{found.customers or 0:,}"
     )
 
 
@@ -152,28 +158,43 @@ def _print(
     found = archive.diagnosis
     if archive.ok:
         env.say(
-            f"{found.path}: ok — {found.customers:,} customers, last written {archive.modified}"
+            _("{path}: ok — {count} customers, last written {time}").format(
+                path=found.path, count=f"{found.customers or 0:,}", time=archive.modified
+            )
         )
     else:
         for problem in found.problems:
-            env.warn(problem)
+            env.warn(problem.text(_))
     for note in found.notes:
-        env.warn(note)
+        env.warn(note.text(_))
     if restored is not None:
-        kept = f"; the damaged file is kept as {restored.damaged}" if restored.damaged else ""
+        kept = (
+            _("; the damaged file is kept as {path}").format(path=restored.damaged)
+            if restored.damaged
+            else ""
+        )
         env.say(
-            f"restored {found.path} from a copy of {backup.diagnosis.path} "
-            f"({restored.customers:,} customers, saved {backup.modified}){kept}. Changes made "
-            "by the last write before the damage are not in the restored copy: check "
-            "`creditfile history` and redo them."
+            _(
+                "restored {path} from a copy of {backup} ({count} customers, saved {time})"
+                "{kept}. Changes made by the last write before the damage are not in the "
+                "restored copy: check `creditfile history` and redo them."
+            ).format(
+                path=found.path,
+                backup=backup.diagnosis.path,
+                count=f"{restored.customers:,}",
+                time=backup.modified,
+                kept=kept,
+            )
         )
         return
     if busy is not None:
-        who = f"process {busy.holder}" if busy.holder else "another process"
+        who = _("process {pid}").format(pid=busy.holder) if busy.holder else _("another process")
         env.warn(
-            f"{found.path}: busy — {who} held the archive's lock for the whole {wait:g} s "
-            "(a save or a regrade in progress); nothing was restored — run "
-            "`creditfile doctor --restore` again when it has finished"
+            _(
+                "{path}: busy — {who} held the archive's lock for the whole {seconds} s (a save "
+                "or a regrade in progress); nothing was restored — run "
+                "`creditfile doctor --restore` again when it has finished"
+            ).format(path=found.path, who=who, seconds=f"{wait:g}")
         )
         return
     _print_advice(env, archive, backup, asked=asked)
@@ -184,14 +205,16 @@ def _print_advice(env: Env, archive: FileState, backup: FileState, *, asked: boo
     if archive.ok:
         env.say(_backup_verdict(backup))
         if asked:
-            env.say("nothing to restore: the archive is healthy")
+            env.say(_("nothing to restore: the archive is healthy"))
         return
     if found.state == "unreadable":
-        env.warn("a restore would not help and none was made; fix the cause named above")
+        env.warn(_("a restore would not help and none was made; fix the cause named above"))
         return
     env.warn(_backup_verdict(backup))
     if backup.ok:
         env.warn(
-            "run `creditfile doctor --restore` to put it back (the damaged file will be "
-            "kept as ARCHIVE.damaged)"
+            _(
+                "run `creditfile doctor --restore` to put it back (the damaged file will be "
+                "kept as ARCHIVE.damaged)"
+            )
         )

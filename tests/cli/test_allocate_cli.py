@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +103,51 @@ def test_demand_add_and_the_plan_as_a_workbook(graded: Path, tmp_path: Path, run
                 "--wanted", "2026-12-31", "--requested", "2026-11-02")  # fmt: skip
     assert added.returncode == 0, added.stderr
     out = tmp_path / "plan.xlsx"
-    done = run("allocate", "--item", "tower_crane", "--available", "1", "--xlsx", str(out))
+    done = run("--lang", "zh", "allocate", "--item", "tower_crane", "--available", "1",
+               "--xlsx", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
+    assert "已将分配方案写入" in done.stderr
     book = load_workbook(out)
     rows = list(book["分配方案"].iter_rows(values_only=True))
     assert rows[0][:3] == ("顺位", "需求编号", "客户编号")
+    assert rows[1][1:3] == ("R000001", "CB") and rows[1][8:11] == (2, 1, 1)
+    # In English the workbook is headed in English, the same plan in it.
+    english = tmp_path / "plan-en.xlsx"
+    done = run("--lang", "en", "allocate", "--item", "tower_crane", "--available", "1",
+               "--xlsx", str(english))  # fmt: skip
+    assert done.returncode == 0 and "wrote the allocation plan to" in done.stderr
+    rows = list(load_workbook(english)["Allocation plan"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("rank", "demand", "Customer id")
     assert rows[1][1:3] == ("R000001", "CB") and rows[1][8:11] == (2, 1, 1)
     onto_archive = run("allocate", "--item", "tower_crane", "--available", "1",
                        "--xlsx", str(graded))  # fmt: skip
     assert onto_archive.returncode == 1 and "not written" in onto_archive.stderr
     unknown = run("allocate", "--item", "crane", "--available", "1")
     assert unknown.returncode == 1 and "not a leased-item category" in unknown.stderr
+
+
+def test_demand_and_allocation_speak_the_language_asked_for(graded: Path, run: Run) -> None:
+    kept = run("--lang", "zh", "demand", "add", "CB", "--item", "塔式起重机", "--quantity", "2",
+               "--wanted", "2026-12-31")  # fmt: skip
+    assert kept.returncode == 0 and "已登记 1 条需求: R000001" in kept.stdout, kept.stderr
+    assert run("demand", "add", "CD", "--item", "Tower crane", "--quantity", "1",
+               "--wanted", "2026-12-31").returncode == 0  # fmt: skip
+    wrong = run("--lang", "zh", "demand", "add", "NOPE", "--item", "crane", "--quantity", "0",
+                "--wanted", "soon")  # fmt: skip
+    assert wrong.returncode == 1
+    for words in ("客户 'NOPE' 不在档案中", "不是政策中的租赁物类别", "塔式起重机",
+                  "请填写 1 到 1,000,000 之间的整数", "需求日期 'soon'", "未登记任何需求"):  # fmt: skip
+        assert words in wrong.stderr, wrong.stderr
+    assert "not in the archive" not in wrong.stderr and "Tower crane" not in wrong.stderr
+    listed = run("--lang", "zh", "demand", "list").stdout
+    assert "需求编号" in listed and "塔式起重机" in listed and "customer" not in listed
+    plan = run("--lang", "zh", "allocate", "--item", "tower_crane", "--available", "1").stdout
+    for words in ("可供 1", "排序依据: 信用等级", "顺位", "已分配 1, 剩余 0", "暂缓供货 (1):",
+                  "评为 D 级 (限制类客户)"):  # fmt: skip
+        assert words in plan, plan
+    assert not re.search(r"[a-z]{4,} [a-z]{3,}", plan), plan
+    english = run("--lang", "en", "allocate", "--item", "tower_crane", "--available", "1").stdout
+    assert "ranked by grade, then tier" in english and "held back (1):" in english
+    assert "graded D (Restricted" in english and "限制类客户" not in english
+    refused = run("--lang", "zh", "allocate", "--item", "crane", "--available", "1")
+    assert refused.returncode == 1 and "--item 'crane' 不是政策中的租赁物类别" in refused.stderr

@@ -98,3 +98,26 @@ def test_success_lines_follow_the_locale(run: Run, archive_path: Path, tmp_path:
     assert re.search(r"已导出 200 个客户到 .*all\.csv", exported.stderr), exported.stderr
     runs = run("runs", env=ZH)
     assert "用 `creditfile report migration RUN_A RUN_B` 比较其中两次" in runs.stdout
+
+
+def test_doctor_speaks_the_language_asked_for(run: Run, archive_path: Path) -> None:
+    healthy = run("doctor", env=ZH)
+    assert healthy.returncode == 0, healthy.stderr
+    assert re.search(r": 正常 — \d+ 个客户, 最后写入于 ", healthy.stdout), healthy.stdout
+    assert not re.search(r"[a-z]{4,} [a-z]{3,}", healthy.stdout + healthy.stderr)
+    assert "customers, last written" in run("doctor", env=EN).stdout
+    assert run("regrade", "--as-of", "2026-11-29").returncode == 0  # a last good copy kept
+    archive_path.write_bytes(archive_path.read_bytes()[:-40])  # cut short, as by a full disk
+    for env, words, absent in (
+        (ZH, ("不是有效的 JSON", "可能被截断"), "not valid JSON"),
+        (EN, ("not valid JSON", "it may be truncated"), "有效"),
+    ):
+        damaged = run("doctor", env=env)
+        assert damaged.returncode == 1
+        for word in words:
+            assert word in damaged.stderr, damaged.stderr
+        assert absent not in damaged.stderr
+    restored = run("doctor", "--restore", env=ZH)
+    assert restored.returncode == 0, restored.stderr
+    assert "已用" in restored.stdout and "损坏的文件保留为" in restored.stdout, restored.stdout
+    assert "restored" not in restored.stdout
