@@ -13,10 +13,35 @@ from creditfile.policy.model import Policy
 
 
 def policy_changes(old: Policy, new: Policy) -> list[dict[str, Any]]:
-    """Every changed, added or removed setting, as ``{"path", "old", "new"}`` rows."""
+    """Every changed, added or removed setting, as ``{"path", "old", "new"}`` rows.
+
+    The ``investigation`` section is compared by the condition and reason each policy applies
+    (a policy without the section applies the regime's default), one row per changed field.
+    """
     rows: list[dict[str, Any]] = []
-    _walk(dict(old.raw), dict(new.raw), "", rows)
+    _walk(_without_investigation(old), _without_investigation(new), "", rows)
+    was, now = _investigation(old), _investigation(new)
+    for field in ("when", "reason"):
+        if was.get(field) != now.get(field):
+            change = "added" if field not in was else "removed" if field not in now else "changed"
+            rows.append(
+                {
+                    "path": f"investigation.{field}",
+                    "old": was.get(field),
+                    "new": now.get(field),
+                    "change": change,
+                }
+            )
     return rows
+
+
+def _without_investigation(policy: Policy) -> dict[str, Any]:
+    return {k: v for k, v in policy.raw.items() if k != "investigation"}
+
+
+def _investigation(policy: Policy) -> dict[str, str]:
+    rule = policy.investigation
+    return {} if rule is None else {"when": rule.when, "reason": rule.reason}
 
 
 def _walk(old: Any, new: Any, path: str, rows: list[dict[str, Any]]) -> None:
@@ -65,9 +90,21 @@ def _by_key(items: list[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def what_if(
-    docs: Sequence[Mapping[str, Any]], old: Policy, new: Policy, as_of: date
+    docs: Sequence[Mapping[str, Any]],
+    old: Policy,
+    new: Policy,
+    as_of: date,
+    gradings: tuple[Mapping[str, Mapping[str, Any]], Mapping[str, Mapping[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Grade the archive under both policies; say whose grading would change and why.
+
+    Args:
+        docs: Every customer document.
+        old: The policy compared from.
+        new: The policy compared to.
+        as_of: The grading date.
+        gradings: The archive already graded under ``old`` and ``new`` (``grade_archive``),
+            or None to grade it here.
 
     Returns:
         ``customers``; ``by_grade`` (``old``/``new`` counts); ``summary`` (customers per
@@ -75,8 +112,7 @@ def what_if(
         ``tier_changes`` (``id``, ``name``, ``from``, ``to``, totals, ``effect`` and
         ``reasons``).
     """
-    before = grade_archive(docs, old, as_of)
-    after = grade_archive(docs, new, as_of)
+    before, after = gradings or (grade_archive(docs, old, as_of), grade_archive(docs, new, as_of))
     names = {str(d.get("id")): d.get("name") for d in docs}
     grade_changes, tier_changes = [], []
     for cid, was in before.items():

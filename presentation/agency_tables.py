@@ -7,7 +7,9 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.tables import Column, Table
-from creditfile.presentation.translation import _, language
+from creditfile.presentation.translation import _, language, pgettext
+from creditfile.presentation.vocabulary import WORDS, named
+from creditfile.reports.shares import UNGRADED
 
 
 def _measures() -> tuple[Column, ...]:
@@ -26,8 +28,8 @@ def agency_tables(report: Mapping[str, Any]) -> list[Table]:
     rows: list[dict[str, Any]] = []
     for year in report["years"]:
         shown = undated if year["year"] == "undated" else year["year"]
-        rows.extend({"year": shown, **row} for row in year["rows"])
-        rows.append({"year": shown, "key": "", "label": _("total"), **year})
+        rows.extend({"year": shown, **row} for row in _named_groups(year["rows"]))
+        rows.append({"year": shown, "key": "", "label": pgettext("report", "Total"), **year})
     by_year = Table(
         _("agency by year"),
         _("Agency investigations and their cost, by year and grade"),
@@ -43,6 +45,14 @@ def agency_tables(report: Mapping[str, Any]) -> list[Table]:
         _("agency by grade"),
         _("Agency investigations and their cost, by grade"),
         (Column("key", _("grade")), Column("label", _("credit grade")), *_measures()),
-        [*report["by_grade"], {"key": "", "label": _("total"), **report["total"]}],
+        [
+            *_named_groups(report["by_grade"]),
+            {"key": "", "label": pgettext("report", "Total"), **report["total"]},
+        ],
     )
     return [by_year, by_grade]
+
+
+def _named_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose ungraded group is named in the language in force (the policy names the rest)."""
+    return [{**r, "label": named(WORDS, UNGRADED)} if r.get("key") == UNGRADED else r for r in rows]

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.presentation.agency_tables import agency_tables
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import N_, language, npgettext, pgettext
+from creditfile.presentation.trend_tables import trend_table
 from creditfile.presentation.vocabulary import (
     LIFECYCLES,
     STAGES,
@@ -395,4 +397,8 @@ def portfolio_tables(report: Mapping[str, Any]) -> list[Table]:
     tables.append(review_table(report["review"]))
     if report.get("migration"):
         tables += migration_tables(report["migration"])
+    if report.get("trend"):
+        tables.append(trend_table(report["trend"]))
+    if report.get("agency"):
+        tables += agency_tables(report["agency"])
     return tables

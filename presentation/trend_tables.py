@@ -7,7 +7,9 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.tables import Column, Table
-from creditfile.presentation.translation import _, language
+from creditfile.presentation.translation import _, language, pgettext
+from creditfile.presentation.vocabulary import WORDS, named
+from creditfile.reports.shares import UNGRADED
 
 
 def _dimension_name(by: str) -> str:
@@ -36,13 +38,13 @@ def trend_table(report: Mapping[str, Any]) -> Table:
         columns.append(Column("graded", _("customers holding the grade"), "int"))
     rows: list[dict[str, Any]] = []
     for period in report["periods"]:
-        rows.extend({"period": period["key"], **row} for row in period["rows"])
+        rows.extend({"period": period["key"], **row} for row in _named_groups(period["rows"]))
         total = {k: period[k] for k in ("leases", "amount", "customers", "change", "change_pct")}
         rows.append(
             {
                 "period": period["key"],
                 "key": "",
-                "label": _("total"),
+                "label": pgettext("report", "Total"),
                 **total,
                 "amount_pct": 100.0 if period["amount"] else 0.0,
             }
@@ -52,3 +54,8 @@ def trend_table(report: Mapping[str, Any]) -> Table:
         kind=kind, name=name, start=report["from"], end=report["to"]
     )
     return Table(_("trend"), title, tuple(columns), rows)
+
+
+def _named_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose ungraded group is named in the language in force (the policy names the rest)."""
+    return [{**r, "label": named(WORDS, UNGRADED)} if r.get("key") == UNGRADED else r for r in rows]

@@ -228,6 +228,30 @@ def _say_impact(env: Env, impact: dict[str, Any]) -> None:
                 ],
             )
         )
+    _say_investigations(env, impact.get("investigation_changes") or [])
+
+
+def _say_investigations(env: Env, rows: list[dict[str, Any]]) -> None:
+    """Customers an agency investigation would newly be suggested for, or no longer."""
+    if not rows:
+        return
+    suggested = sum(1 for row in rows if row["change"] == "suggested")
+    env.say(
+        "\n"
+        + _(
+            "Agency investigation: {suggested} newly suggested, {withdrawn} no longer suggested"
+        ).format(suggested=f"{suggested:,}", withdrawn=f"{len(rows) - suggested:,}")
+    )
+    words = {"suggested": _("newly suggested"), "withdrawn": _("no longer suggested")}
+    env.say(
+        render_table(
+            [_("id"), _("name"), _("grade"), _("investigation"), _("reason")],
+            [
+                [r["id"], r["name"], r["grade"] or _("ungraded"), words[r["change"]], r["reason"]]
+                for r in rows
+            ],
+        )
+    )
 
 
 def say_reason_summary(env: Env, summary: list[dict[str, Any]]) -> None:

@@ -291,9 +291,12 @@ def _migration(ctx: Context) -> tuple[Any, list[Table]]:
 
 
 def _all(ctx: Context) -> tuple[Any, list[Table]]:
+    from creditfile.application.full_report import full_report
     from creditfile.presentation.report_tables import portfolio_tables
 
-    report = ctx.view.portfolio(ctx.env.archive())
+    report = full_report(ctx.env.archive(), ctx.view)
+    if report["trend_error"]:
+        ctx.env.warn(_("no trend report: {reason}").format(reason=report["trend_error"]))
     return report, portfolio_tables(report)
 
 
@@ -427,10 +430,11 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
 
     _check_outputs(args, env)
     ctx = load_context(args, env, "zh")  # the page is written in Chinese
-    from creditfile.application.trend import trend_report
+    from creditfile.application.full_report import full_report
 
-    report = ctx.view.portfolio(env.archive())
-    report["trend"] = trend_report(env.archive(), ctx.view, "grade", "year")
+    report = full_report(env.archive(), ctx.view)
+    if report["trend_error"]:
+        env.warn(_("no trend report: {reason}").format(reason=report["trend_error"]))
     report["meta"] = _meta(ctx)
     page = render_report(report, ctx.policy)
     write_text_output(
