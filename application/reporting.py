@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditfile.application.market import MARKET_DIMENSIONS, add_market
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.translation import _
 from creditfile.presentation.vocabulary import reason_label, reason_message
@@ -20,6 +21,7 @@ from creditfile.reports.composition import (
     item_composition,
 )
 from creditfile.reports.exposure import exposure_report
+from creditfile.reports.market import MarketData
 from creditfile.reports.periods import Period
 from creditfile.reports.portfolio import migration_between, portfolio
 from creditfile.reports.review import due_for_review
@@ -41,6 +43,9 @@ class ArchiveView:
         as_of: The date review ages are counted to; no lease starting later ever counts.
         period: The leases the composition, credit and exposure reports count (see
             ``reports.periods``); None: every lease begun by ``as_of``.
+        market: The market data compositions by grade and by item set the company against
+            (``application.market``), or None.
+        region: The market file's region to compare with; None adds up every region.
     """
 
     docs: list[JSONObject]
@@ -48,6 +53,8 @@ class ArchiveView:
     policy: Policy
     as_of: date
     period: Period | None = None
+    market: MarketData | None = None
+    region: str | None = None
 
     @classmethod
     def of(
@@ -56,11 +63,13 @@ class ArchiveView:
         policy: Policy,
         as_of: date,
         period: Period | None = None,
+        market: MarketData | None = None,
+        region: str | None = None,
     ) -> ArchiveView:
         """The view of store records (document + ``_grading``)."""
         docs = [customer_document(record) for record in records.values()]
         gradings = {cid: r["_grading"] for cid, r in records.items() if r.get("_grading")}
-        return cls(docs, gradings, policy, as_of, period)
+        return cls(docs, gradings, policy, as_of, period, market, region)
 
     def lines(self) -> list[CustomerLine]:
         """The customers as the report functions see them, with the leases of the period."""
@@ -100,13 +109,26 @@ class ArchiveView:
         Raises:
             ReportError: ``cross`` without ``by="item"``.
         """
+        lines = self.lines()
         if by == "item":
-            return self._dated(item_composition(self.lines(), self.policy, cross))
+            return self._marketed(item_composition(lines, self.policy, cross), by, lines)
         if cross:
             raise ReportError(
                 _("--cross goes with --by item (which grades or natures rent which items)")
             )
-        return self._dated(composition(self.lines(), self.policy, by))
+        return self._marketed(composition(lines, self.policy, by), by, lines)
+
+    def _marketed(
+        self, report: dict[str, Any], by: str, lines: Sequence[CustomerLine]
+    ) -> dict[str, Any]:
+        """``report`` dated, with the company's share of the market by grade or by item when
+        there is market data (``application.market``)."""
+        self._dated(report)
+        if self.market is None or by not in MARKET_DIMENSIONS:
+            return report
+        grades = {line.id: line.groups["grade"] for line in lines}
+        counted = self.period or Period(end=self.as_of)
+        return add_market(report, by, self.market, self.docs, grades, counted, self.region)
 
     def credit(self) -> dict[str, Any]:
         """Per grade: the terms the policy grants, its customers and their exposure."""
@@ -119,8 +141,14 @@ class ArchiveView:
     def portfolio(self, store: ArchiveStore) -> dict[str, Any]:
         """Every report at once (the workbook's sheets, the HTML page), with the migration
         between the last two runs recorded in ``store`` (None before the second run)."""
-        report = portfolio(self.docs, self.gradings, self.policy, self.as_of)
+        # The default period (every lease begun by as_of) needs no second reading.
+        period = None if self.period == Period(end=self.as_of) else self.period
+        report = portfolio(self.docs, self.gradings, self.policy, self.as_of, period)
         report["migration"] = optional_migration(store, self)
+        if self.market is not None:
+            lines = self.lines()
+            self._marketed(report["composition"]["grade"], "grade", lines)
+            self._marketed(report["items"], "item", lines)
         return report
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.agency_tables import agency_tables
+from creditfile.presentation.market_tables import market_columns, market_rows, market_title
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import N_, language, npgettext, pgettext
 from creditfile.presentation.trend_tables import trend_table
@@ -88,15 +89,17 @@ def composition_table(report: Mapping[str, Any]) -> Table:
         Column("cumulative_pct", pgettext("report", "Cumulative %"), "pct"),
         Column("active_amount", pgettext("report", "Leased now (CNY)"), "money"),
         Column("active_pct", pgettext("report", "Leased now %"), "pct"),
+        *market_columns(report),
     )
     total = report["total"]
     rows = [{**row, "label": _group_name(by, row)} for row in report["rows"]]
     rows.append({"key": "", "label": total_label(), **total, **_full(report["rows"])})
+    title = pgettext("report", "Business composition by {dimension}").format(dimension=name)
     return Table(
         pgettext("report", "Composition-{dimension}").format(dimension=name),
-        pgettext("report", "Business composition by {dimension}").format(dimension=name),
+        market_title(title, report),
         columns,
-        rows,
+        market_rows(rows),
     )
 
 
@@ -127,6 +130,7 @@ def item_tables(report: Mapping[str, Any]) -> list[Table]:
         Column("amount", pgettext("report", "Lease amount (CNY)"), "money"),
         Column("amount_pct", pgettext("report", "Amount %"), "pct"),
         Column("customers", pgettext("report", "Lessees"), "int"),
+        *market_columns(report),
     )
     rows = [
         *report["rows"],
@@ -135,9 +139,9 @@ def item_tables(report: Mapping[str, Any]) -> list[Table]:
     tables = [
         Table(
             pgettext("report", "Composition-Items"),
-            pgettext("report", "Leased items"),
+            market_title(pgettext("report", "Leased items"), report),
             columns,
-            rows,
+            market_rows(rows),
         )
     ]
     cross = report.get("cross")

@@ -17,6 +17,7 @@ from creditfile.reports.composition import (
 )
 from creditfile.reports.exposure import exposure_report
 from creditfile.reports.migration import grades_at, migration_matrix
+from creditfile.reports.periods import Period
 from creditfile.reports.review import due_for_review, reason_summary
 
 
@@ -25,6 +26,7 @@ def portfolio(
     gradings: Mapping[str, Mapping[str, Any]],
     policy: Policy,
     as_of: date,
+    period: Period | None = None,
 ) -> dict[str, Any]:
     """Composition by every dimension, leased items, credit terms, exposure and the review list.
 
@@ -33,13 +35,16 @@ def portfolio(
         gradings: ``{customer id: grading}`` (missing: ungraded).
         policy: The policy the gradings were made under.
         as_of: The date review ages are counted to.
+        period: The leases the compositions, credit and exposure count (``reports.periods``;
+            default: every lease begun by ``as_of``); the review list counts every lease.
 
     Returns:
         ``{"as_of", "customers", "composition": {dimension: …}, "items", "items_by_nature",
         "credit", "exposure", "review", "review_summary"}``.
     """
-    lines = customer_lines(docs, gradings, policy, as_of)
-    review = due_for_review(docs, gradings, policy, as_of, lines)
+    every = customer_lines(docs, gradings, policy, as_of)
+    review = due_for_review(docs, gradings, policy, as_of, every)
+    lines = every if period is None else customer_lines(docs, gradings, policy, as_of, period)
     return {
         "as_of": as_of.isoformat(),
         "customers": len(lines),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from creditfile.application.market import MARKET_DIMENSIONS, load_market
 from creditfile.application.reporting import (
     ArchiveView,
     ReportError,
@@ -20,9 +21,10 @@ from creditfile.policy import Policy
 from creditfile.presentation.tables import Table
 from creditfile.presentation.translation import N_, _, language, ngettext
 from creditfile.reports.composition import CustomerLine
+from creditfile.reports.market import MarketData
 from creditfile.reports.periods import Period
 
-PERIODIC = ("composition", "credit", "exposure", "trend")
+PERIODIC = ("composition", "credit", "exposure", "trend", "all")
 """The reports that count the leases of a period (``--from``/``--to``)."""
 
 
@@ -86,17 +88,20 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help=_("with --by item: split each item by grade or nature"),
     )
     _period_options(comp)
+    _market_options(comp)
     comp.set_defaults(handler=_handler(_composition))
     simple: tuple[tuple[str, str, Builder, bool], ...] = (
         ("credit", N_("terms, customers and exposure per grade"), _credit, True),
         ("exposure", N_("receivables, over-limit customers, aging"), _exposure, True),
         ("review", N_("customers due for review, most urgent first"), _review, False),
-        ("all", N_("every report (one sheet each with --xlsx)"), _all, False),
+        ("all", N_("every report (one sheet each with --xlsx)"), _all, True),
     )
     for name, help_text, builder, periodic in simple:
         kind = kinds.add_parser(name, parents=[outputs], help=_(help_text))
         if periodic:
             _period_options(kind)
+        if name == "all":
+            _market_options(kind)
         kind.set_defaults(handler=_handler(builder))
     _register_trend(kinds, outputs)
     agency = kinds.add_parser(
@@ -194,6 +199,22 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _market_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--market",
+        metavar="FILE",
+        help=_(
+            "market data (YAML or XLSX) for the company's share of the market by grade and by "
+            "item (default: ARCHIVE.market.yaml or .xlsx beside the archive)"
+        ),
+    )
+    parser.add_argument(
+        "--region",
+        metavar="NAME",
+        help=_("compare with this region of the market file (default: every region, added up)"),
+    )
+
+
 def _output_options(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
     outputs = argparse.ArgumentParser(add_help=False, parents=[parent])
     outputs.add_argument(
@@ -248,8 +269,22 @@ def load_context(args: argparse.Namespace, env: Env, lang: str | None = None) ->
         env.date_option("period_to", "--to"),
     )
     policy = env.policy().in_language(lang or language())
-    view = ArchiveView.of(env.archive().records(), policy, env.as_of, period)
+    market = _market(args, env, env.policy())  # items by their Chinese or English labels
+    region = getattr(args, "region", None)
+    view = ArchiveView.of(env.archive().records(), policy, env.as_of, period, market, region)
     return Context(view, env, args)
+
+
+def _market(args: argparse.Namespace, env: Env, policy: Policy) -> MarketData | None:
+    """The market data of a report that shows shares of the market, else None."""
+    if not hasattr(args, "market"):
+        return None
+    if args.report_command == "composition" and args.by not in MARKET_DIMENSIONS:
+        if args.market:
+            env.warn(_("--market: shares of the market are shown --by grade and --by item"))
+        return None
+    archive = None if env.in_database else env.db_path
+    return load_market(archive, args.market, policy)
 
 
 def _composition(ctx: Context) -> tuple[Any, list[Table]]:
