@@ -426,8 +426,9 @@ def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
 
 # What a narrow terminal keeps: who, which grade, the totals; shares and details go first.
 _ALWAYS_SHOWN = {"key", "label", "id", "name", "grade", "from", "reasons", "customers",
-                 "outstanding", "cumulative_amount", "amount", "total"}  # fmt: skip
-_DROPPED_FIRST = {"details": 3, "pct": 2, "bool": 2}
+                 "outstanding", "cumulative_amount", "amount", "total",
+                 "market_pct"}  # fmt: skip
+_DROPPED_FIRST = {"details": 3, "pct": 2, "bool": 2, "market_booked": 2, "market_size": 2}
 
 
 def _terminal_priority(key: str, kind: str) -> int:
