@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from creditfile.document import field_catalogue
 from creditfile.document.limits import MAX_XLSX_BYTES, file_problem
 from creditfile.policy import CreditfileError, Policy
 from creditfile.policy.errors import format_path
@@ -35,11 +36,11 @@ MAX_SIZE_CNY = Decimal(10) ** 15
 """A thousand trillion CNY: far beyond any leasing market; a larger figure is a typing slip."""
 UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 HEADERS = {
-    "item": ("租赁物", "租赁物类别", "item"),
+    "item": (field_catalogue()["leases[].item"].label.zh, "租赁物类别", "item"),
     "region": ("地区", "region"),
     "period": ("期间", "period"),
     "size": ("市场规模", "size", "market size"),
-    "note": ("备注", "note"),
+    "note": (field_catalogue()["sources[].note"].label.zh, "note"),
 }
 _SIZE_WITH_UNIT = re.compile(r"^(市场规模|size|market size)\s*[(（]\s*(元|万元|亿元)\s*[)）]$")
 _TEXTS = ("item", "region")

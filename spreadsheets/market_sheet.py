@@ -6,8 +6,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from creditfile.document import field_catalogue
+
 SHEET = "市场规模"
-HEADERS = ("租赁物", "地区", "期间", "市场规模(万元)", "备注")
+HEADERS = (
+    field_catalogue()["leases[].item"].label.zh,
+    "地区",
+    "期间",
+    "市场规模(万元)",
+    field_catalogue()["sources[].note"].label.zh,
+)
 
 
 def write_market_xlsx(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:

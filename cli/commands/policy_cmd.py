@@ -18,9 +18,10 @@ from creditfile.application.policy_tests import (
 from creditfile.cli.commands import policy_record
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.document import field_catalogue
 from creditfile.policy import Policy, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, language
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -245,7 +246,12 @@ def _say_investigations(env: Env, rows: list[dict[str, Any]]) -> None:
     words = {"suggested": _("newly suggested"), "withdrawn": _("no longer suggested")}
     env.say(
         render_table(
-            [_("id"), _("name"), _("grade"), _("investigation"), _("reason")],
+            [
+                *(field_catalogue()[key].text(language()) for key in ("id", "name")),
+                _("grade"),
+                _("investigation"),
+                _("reason"),
+            ],
             [
                 [r["id"], r["name"], r["grade"] or _("ungraded"), words[r["change"]], r["reason"]]
                 for r in rows
