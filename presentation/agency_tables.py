@@ -31,7 +31,7 @@ def agency_tables(report: Mapping[str, Any]) -> list[Table]:
         rows.extend({"year": shown, **row} for row in _named_groups(year["rows"]))
         rows.append({"year": shown, "key": "", "label": pgettext("report", "Total"), **year})
     by_year = Table(
-        _("agency by year"),
+        _("Agency by year"),
         _("Agency investigations and their cost, by year and grade"),
         (
             Column("year", _("year")),
@@ -42,7 +42,7 @@ def agency_tables(report: Mapping[str, Any]) -> list[Table]:
         rows,
     )
     by_grade = Table(
-        _("agency by grade"),
+        _("Agency by grade"),
         _("Agency investigations and their cost, by grade"),
         (Column("key", _("grade")), Column("label", _("credit grade")), *_measures()),
         [

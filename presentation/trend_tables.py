@@ -53,7 +53,7 @@ def trend_table(report: Mapping[str, Any]) -> Table:
     title = _("Lease amount booked {kind}, by {name}, {start} – {end}").format(
         kind=kind, name=name, start=report["from"], end=report["to"]
     )
-    return Table(_("trend"), title, tuple(columns), rows)
+    return Table(_("Trend"), title, tuple(columns), rows)
 
 
 def _named_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
