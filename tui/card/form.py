@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -288,6 +289,18 @@ class SectionForm(VerticalScroll, can_focus=False):
 ValueOf = Callable[[str], Any]
 
 
+def labelled_choices(labels: Mapping[str, str]) -> Choices:
+    """The ``(label, key)`` choices of a policy's labelled keys, shown by label alone.
+
+    The key is the archive's word, not the reader's, so it joins the label only where two
+    labels read the same and the reader could not otherwise tell them apart.
+    """
+    seen = Counter(labels.values())
+    return [
+        (label if seen[label] == 1 else f"{label} ({key})", key) for key, label in labels.items()
+    ]
+
+
 def section_form(section: str, value_of: ValueOf, lang: str, policy: Policy) -> SectionForm:
     """The form of one of the plain sections (basic, person, characteristics, …).
 
@@ -298,7 +311,7 @@ def section_form(section: str, value_of: ValueOf, lang: str, policy: Policy) -> 
         policy: For the natures to choose from (labels as compliance wrote them).
     """
     specs = SECTIONS[section]
-    natures = [(f"{label} {key}", key) for key, label in policy.natures.items()]
+    natures = labelled_choices(policy.natures)
     return SectionForm(
         specs,
         {s.path: value_of(s.path) for s in specs},

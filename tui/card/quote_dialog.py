@@ -18,6 +18,7 @@ from creditfile.engine.quotes import Quote
 from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
+from creditfile.tui.card.form import labelled_choices
 from creditfile.tui.card.modals import DIALOG_CSS
 
 QUOTE_CSS = (
@@ -72,9 +73,8 @@ class QuoteDialog(ModalScreen[Quote | None]):
 
     def compose(self) -> ComposeResult:
         """The four inputs, the live result, the over-limit box and the buttons."""
-        items = [
-            (f"{label} {key}", key) for key, label in self._backend.policy.item_categories.items()
-        ]
+        shown = self._backend.policy.in_language(self.lang)
+        items = labelled_choices(shown.item_categories)
         with Vertical():
             yield Label(
                 _("Quote · {id} {name}").format(id=self._customer_id, name=self._name),

@@ -13,7 +13,7 @@ from creditfile.presentation.translation import _
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.draft import CardProblem, ProblemLike
 from creditfile.tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
-from creditfile.tui.card.form import Choices
+from creditfile.tui.card.form import Choices, labelled_choices
 from creditfile.tui.card.views import choice_label
 
 
@@ -67,8 +67,7 @@ class RecordActions(CardBase):
     # leases -------------------------------------------------------------------------------
 
     def _lease_choices(self) -> Mapping[str, Choices]:
-        policy = self.backend.policy
-        items = [(f"{label} {key}", key) for key, label in policy.item_categories.items()]
+        items = labelled_choices(self.shown_policy.item_categories)
         statuses = [(choice_label("leases[].status", s, self.lang), s) for s in LEASE_STATUSES]
         return {"item": items, "status": statuses}
 
