@@ -21,8 +21,12 @@ from creditfile.document.personal import (
 )
 from creditfile.engine import explain
 from creditfile.policy import CreditfileError, Policy
+from creditfile.policy.errors import clipped
 from creditfile.presentation.translation import _
 from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
+
+# Ids are short codes; a longer one is quoted clipped and gets no suggestions.
+ID_LIMIT = 40
 
 
 class CustomerNotFoundError(CreditfileError):
@@ -118,14 +122,19 @@ def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
     record = archive.get(customer_id)
     if record is not None:
         return customer_document(record)
-    close = difflib.get_close_matches(customer_id, list(archive.records()), n=3)
+    # An id far longer than any id is a paste gone wrong: nothing in the archive is close.
+    close = (
+        difflib.get_close_matches(customer_id, list(archive.records()), n=3)
+        if len(customer_id) <= ID_LIMIT
+        else []
+    )
     if close:
         hint = _("; did you mean {ids}?").format(ids=", ".join(close))
     else:
         hint = _("; list ids with `creditfile export`")
     raise CustomerNotFoundError(
         _("{archive}: no customer {id}{hint}").format(
-            archive=archive.location, id=repr(customer_id), hint=hint
+            archive=archive.location, id=repr(clipped(customer_id, ID_LIMIT)), hint=hint
         )
     )
 

@@ -108,3 +108,10 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """``text`` as a message may quote it: whole up to ``limit`` characters, else its start
+    and an ellipsis, so a page pasted into an id field does not become a page of message.
+    """
+    return text if len(text) <= limit else f"{text[:limit]}…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from creditfile.policy.errors import NOTHING, CreditfileError, Phrase, phrase
+from creditfile.policy.errors import NOTHING, CreditfileError, Phrase, clipped, phrase
 
 
 class StoreError(CreditfileError):
@@ -104,7 +104,7 @@ class CustomerMissingError(StoreError):
             path,
             phrase(
                 "no customer {id} in the archive (it may have been deleted); reload the list",
-                id=customer_id,
+                id=clipped(customer_id),
             ),
         )
 

@@ -121,3 +121,16 @@ def test_doctor_speaks_the_language_asked_for(run: Run, archive_path: Path) -> N
     assert restored.returncode == 0, restored.stderr
     assert "已用" in restored.stdout and "损坏的文件保留为" in restored.stdout, restored.stdout
     assert "restored" not in restored.stdout
+
+
+def test_a_pasted_page_as_an_id_is_quoted_clipped(run: Run, archive_path: Path) -> None:
+    page = "C" + "宏达建设" * 10_000
+    result = run("show", page, env=EN)
+    assert result.returncode == 1
+    assert f"no customer '{page[:40]}…'" in result.stderr
+    assert len(result.stderr) < 400, result.stderr
+
+
+def test_a_customer_deleted_meanwhile_is_named_clipped() -> None:
+    message = str(CustomerMissingError("a.json", "X" * 5_000))
+    assert "X" * 40 + "…" in message and len(message) < 300
