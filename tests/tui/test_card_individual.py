@@ -17,7 +17,7 @@ from tests.tui.test_card_flows import HONGDA, card, drive, events, host, settle,
 POLICY = load_policy(default_policy_path())
 
 ID_NUMBER = "11010519491231002X"
-HIDDEN_ROWS = ("#row-f-contact--phone", "#row-f-contact--address")
+HIDDEN_ROWS = ("#row-f-contact--phone", "#row-f-contact--address", "#row-f-contact--email")
 
 
 @pytest.fixture
@@ -30,20 +30,22 @@ def person_archive(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("lang", "words"), [("zh", "电话和地址"), ("en", "phone and address")])
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh", "地址、电话、电子邮箱"), ("en", "address, phone, e-mail")]
+)
 def test_an_individuals_phone_and_address_wait_for_a_recorded_reveal(
     person_archive: Path, lang: str, words: str
 ) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         screen = card(pilot)
-        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [False, False]
+        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [False, False, False]
         screen.show_tab("person")
         await settle(pilot)
         notice = text_of(pilot, "#person-notice")
         assert words in notice and "1101**********002X" in notice and ID_NUMBER not in notice
         await pilot.press("p")
         await settle(pilot)
-        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [True, True]
+        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [True, True, True]
         assert screen.query_one("#f-contact--phone", Input).value == "13800000000"
         assert screen.query_one("#f-profile--person--id_number", Input).value == ID_NUMBER
         kinds = [e["kind"] for e in events(person_archive, "P1")]
@@ -55,7 +57,7 @@ def test_an_individuals_phone_and_address_wait_for_a_recorded_reveal(
 def test_a_companys_phone_and_address_are_shown_as_before(person_archive: Path) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         screen = card(pilot)
-        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [True, True]
-        assert "phone and address" not in text_of(pilot, "#person-notice")
+        assert [screen.query_one(row).display for row in HIDDEN_ROWS] == [True, True, True]
+        assert "address, phone" not in text_of(pilot, "#person-notice")
 
     drive(host(person_archive, POLICY, "C000001"), steps)

@@ -25,11 +25,12 @@ from textual.widgets import (
     TabPane,
 )
 
+from creditfile.document import field_catalogue
 from creditfile.document.id_number import mask_id_number
 from creditfile.document.paths import value_at
 from creditfile.document.personal import is_person, nature_personal_paths, withheld_paths
 from creditfile.policy.model import Policy
-from creditfile.presentation.translation import _, error_text
+from creditfile.presentation.translation import _, error_text, pgettext
 from creditfile.store import customer_document
 from creditfile.tui.card.backend import CardBackend, explain_draft
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
@@ -213,7 +214,7 @@ class CardBase(Screen[None]):
 
     def _hidden_notice(self) -> str:
         """What the personal data tab says while it is hidden: how to show it, and for an
-        individual that the phone and address are hidden too; the ID number masked."""
+        individual which contact fields are hidden too; the ID number masked."""
         lines = [
             _(
                 "Personal data is hidden. Press {shortcut} to show it; every "
@@ -221,8 +222,16 @@ class CardBase(Screen[None]):
             ).format(shortcut="p")
         ]
         if is_person(self.draft.doc, self.backend.policy.personal_natures):
+            catalogue = field_catalogue()
+            labels = [
+                catalogue[".".join(path)].label.text(self.lang) for path in nature_personal_paths()
+            ]
+            if self.lang == "en":
+                labels = [label.lower() for label in labels]  # inside a sentence
             lines.append(
-                _("An individual's phone and address are personal data too, and hidden as well.")
+                _("An individual's {fields} are personal data too, and hidden as well.").format(
+                    fields=pgettext("report", ", ").join(labels)
+                )
             )
         number = self.draft.value("profile.person.id_number")
         if isinstance(number, str) and number:
