@@ -242,7 +242,7 @@ class _Generator:
         district = d.pick(districts)
         name, domain = self.company_name(nature, city, district)
         # How good a customer it is: most are fair to good, a few excellent or poor.
-        quality = 1.0 - 0.45 * d.random() * (0.4 + d.random())
+        quality = 1.0 - 0.38 * d.random() * (0.4 + d.random())
         doc: dict[str, Any] = {"id": f"C{number:06d}", "name": name, "nature": nature}
         doc["contact"] = self.contact(nature, f"{city}市{district}", area, domain)
         first = self.first_trade()
@@ -257,7 +257,8 @@ class _Generator:
             doc["trading"]["problems"] = "尚未合作,资料收集中"
         if leases:
             doc["leases"] = leases
-        if d.chance(0.88):
+        # Customers already trading have been assessed; a prospect often not yet.
+        if d.chance(0.99 if stage != "upcoming" else 0.6):
             doc["assessment"] = self.assessment(quality)
         doc["sources"] = self.sources(quality)
         return doc
@@ -379,10 +380,11 @@ class _Generator:
         for key, weight in WEIGHTS.items():
             share = min(max(quality + (d.random() - 0.5) * 0.12, 0.0), 1.0)
             out[key] = round(weight * share * 2) / 2  # salespeople score in half points
-        if d.chance(0.06):
+        if d.chance(0.015):
             del out[d.pick(list(WEIGHTS))]  # an incomplete assessment: the customer is ungraded
         out["assessed_by"] = d.pick(self.staff)
-        out["assessed_on"] = self.iso(self.day(1, 420))
+        # Most assessments are kept within the shipped policy's review cycles; a few lapsed.
+        out["assessed_on"] = self.iso(self.day(1, 170) if d.chance(0.92) else self.day(170, 420))
         out["note"] = d.pick(NOTES)
         return out
 
@@ -390,15 +392,18 @@ class _Generator:
         d = self.dice
         sources = [self.source("salesperson_visit", True)]
         if d.chance(0.45):
-            sources.append(self.source("customer_form", d.chance(0.6)))
-        if d.chance(0.35 * (1.0 - quality)):
-            sources.append(self.source("agency_investigation", True))
+            # An office audits most forms soon after they come back; a few wait.
+            sources.append(self.source("customer_form", d.chance(0.9)))
+        risk = 1.0 - quality
+        if d.chance(min(3.0 * risk, 0.9)):
+            # The regime sends agencies after the risky customers, and keeps it up yearly.
+            sources.append(self.source("agency_investigation", True, recent=risk > 0.15))
         return sources
 
-    def source(self, kind: str, verified: bool) -> dict[str, Any]:
+    def source(self, kind: str, verified: bool, *, recent: bool = False) -> dict[str, Any]:
         d = self.dice
         agency = kind == "agency_investigation"
-        return {"kind": kind, "on": self.iso(self.day(1, 900)),
+        return {"kind": kind, "on": self.iso(self.day(1, 330 if recent else 900)),
                 "by": d.pick(INVESTIGATORS) if agency else d.pick(self.staff),
                 "verified": verified, "cost": 2000 + 500 * d.below(30) if agency else None,
                 "note": d.pick(SOURCE_NOTES)}  # fmt: skip
