@@ -259,7 +259,14 @@ def test_one_customer_reasons_match_the_list(default_policy: Policy) -> None:
     assert review_reasons(doc, None, default_policy, AS_OF)[0]["code"] == "ungraded"
 
 
-def test_default_policy_sets_no_interval_so_age_alone_is_not_due(default_policy: Policy) -> None:
-    doc = _doc("old", assessed_on="2010-01-01")
+@pytest.mark.parametrize(
+    ("assessed_on", "due"), [("2025-11-29", False), ("2025-11-28", True), ("2010-01-01", True)]
+)
+def test_default_policy_reviews_an_a_grade_yearly(
+    default_policy: Policy, assessed_on: str, due: bool
+) -> None:
+    doc = _doc("old", assessed_on=assessed_on)
     gradings = grade_archive([doc], default_policy, AS_OF)
-    assert review_reasons(doc, gradings["old"], default_policy, AS_OF) == []
+    assert gradings["old"]["grade"] == "A"
+    codes = [r["code"] for r in review_reasons(doc, gradings["old"], default_policy, AS_OF)]
+    assert codes == (["review_overdue"] if due else [])
