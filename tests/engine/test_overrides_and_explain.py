@@ -236,10 +236,9 @@ def test_the_top_for_one_customer_is_the_archive_top_at_that_date(default_policy
 
 def test_credit_utilisation_is_the_share_of_the_grade_limit_owed(default_policy_text: str) -> None:
     # D's limit set to 1 CNY: 5,000 owed is 5,000 times the limit; B's limit 2,000,000
-    text = default_policy_text.replace(
-        "      credit_limit: 0, priority_supply: false}",
-        "      credit_limit: 1, priority_supply: false}",
-    )
+    limit_d = "credit_limit: 0, priority_supply: false"
+    assert default_policy_text.count(limit_d) == 1
+    text = default_policy_text.replace(limit_d, "credit_limit: 1, priority_supply: false")
     policy = _policy(
         text,
         """  - {id: over, reason: r, when: credit_utilisation >= 0.0025, flag: over_limit}
