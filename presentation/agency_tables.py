@@ -6,53 +6,48 @@ from collections.abc import Mapping
 from typing import Any
 
 from creditfile.document import field_catalogue
+from creditfile.presentation.report_tables import group_name, total_label
 from creditfile.presentation.tables import Column, Table
-from creditfile.presentation.translation import _, language, pgettext
-from creditfile.presentation.vocabulary import WORDS, named
-from creditfile.reports.shares import UNGRADED
+from creditfile.presentation.translation import language, pgettext
 
 
-def _measures() -> tuple[Column, ...]:
+def _grade_columns() -> tuple[Column, ...]:
     return (
-        Column("investigations", _("investigations"), "int"),
+        Column("key", pgettext("report", "Grade")),
+        Column("label", pgettext("report", "Grade name")),
+        Column("investigations", pgettext("report", "Investigations"), "int"),
         Column("cost", field_catalogue()["sources[].cost"].titled(language()), "money"),
-        Column("unpriced", _("cost not recorded"), "int"),
-        Column("customers", _("customer count"), "int"),
+        Column("unpriced", pgettext("report", "Cost not recorded"), "int"),
+        Column("customers", pgettext("report", "Customers"), "int"),
     )
+
+
+def _graded(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {**row, "label": group_name("grade", row)}
 
 
 def agency_tables(report: Mapping[str, Any]) -> list[Table]:
     """Investigations and their cost per year and grade (with each year's total), then per
     grade over every year."""
-    undated = _("no date")
+    undated = pgettext("report", "No date")
     rows: list[dict[str, Any]] = []
     for year in report["years"]:
         shown = undated if year["year"] == "undated" else year["year"]
-        rows.extend({"year": shown, **row} for row in _named_groups(year["rows"]))
-        rows.append({"year": shown, "key": "", "label": pgettext("report", "Total"), **year})
+        rows.extend({"year": shown, **_graded(row)} for row in year["rows"])
+        rows.append({"year": shown, "key": "", **year, "label": total_label()})
     by_year = Table(
-        _("Agency by year"),
-        _("Agency investigations and their cost, by year and grade"),
-        (
-            Column("year", _("year")),
-            Column("key", _("grade")),
-            Column("label", _("credit grade")),
-            *_measures(),
-        ),
+        pgettext("report", "Agency by year"),
+        pgettext("report", "Agency investigations and their cost, by year and grade"),
+        (Column("year", pgettext("report", "Year")), *_grade_columns()),
         rows,
     )
     by_grade = Table(
-        _("Agency by grade"),
-        _("Agency investigations and their cost, by grade"),
-        (Column("key", _("grade")), Column("label", _("credit grade")), *_measures()),
+        pgettext("report", "Agency by grade"),
+        pgettext("report", "Agency investigations and their cost, by grade"),
+        _grade_columns(),
         [
-            *_named_groups(report["by_grade"]),
-            {"key": "", "label": pgettext("report", "Total"), **report["total"]},
+            *(_graded(row) for row in report["by_grade"]),
+            {"key": "", **report["total"], "label": total_label()},
         ],
     )
     return [by_year, by_grade]
-
-
-def _named_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows whose ungraded group is named in the language in force (the policy names the rest)."""
-    return [{**r, "label": named(WORDS, UNGRADED)} if r.get("key") == UNGRADED else r for r in rows]

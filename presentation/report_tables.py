@@ -57,8 +57,9 @@ def total_label() -> str:
     return pgettext("report", "Total")
 
 
-def _group_name(by: str, row: Mapping[str, Any]) -> str:
-    """A group's label: fixed groups named in the language in force, policy groups as labelled."""
+def group_name(by: str, row: Mapping[str, Any]) -> str:
+    """A report row's group label: fixed groups named in the language in force, policy groups
+    as labelled."""
     key = str(row.get("key", ""))
     if key == UNGRADED:
         return named(WORDS, "ungraded")
@@ -92,7 +93,7 @@ def composition_table(report: Mapping[str, Any]) -> Table:
         *market_columns(report),
     )
     total = report["total"]
-    rows = [{**row, "label": _group_name(by, row)} for row in report["rows"]]
+    rows = [{**row, "label": group_name(by, row)} for row in report["rows"]]
     rows.append({"key": "", "label": total_label(), **total, **_full(report["rows"])})
     title = pgettext("report", "Business composition by {dimension}").format(dimension=name)
     return Table(
@@ -174,7 +175,7 @@ def _cross_table(
     report: Mapping[str, Any], measure: str, kind: ColumnFormat, name: str, title: str
 ) -> Table:
     cross = str(report.get("cross") or "")
-    groups = [{**g, "label": _group_name(cross, g)} for g in report["columns"]]
+    groups = [{**g, "label": group_name(cross, g)} for g in report["columns"]]
     columns = (
         Column("label", dimension_label("item")),
         *(Column(f"c:{g['key']}", _grade_header(g), kind) for g in groups),
@@ -216,7 +217,7 @@ def credit_table(report: Mapping[str, Any]) -> Table:
     rows: list[dict[str, Any]] = [
         part
         for row in report["rows"]
-        for part in ({**row, "label": _group_name("grade", row)}, *row.get("by_nature", ()))
+        for part in ({**row, "label": group_name("grade", row)}, *row.get("by_nature", ()))
     ]
     rows.append(
         {
@@ -377,7 +378,7 @@ def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
 def _migration_group(group: Mapping[str, str]) -> dict[str, str]:
     if group["key"] == NEW:
         return {**group, "label": pgettext("report", "new or not graded before")}
-    return {**group, "label": _group_name("grade", group)}
+    return {**group, "label": group_name("grade", group)}
 
 
 def _grade_header(group: Mapping[str, str]) -> str:

@@ -5,57 +5,51 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from creditfile.document import field_catalogue
+from creditfile.presentation.report_tables import dimension_label, group_name, total_label
 from creditfile.presentation.tables import Column, Table
-from creditfile.presentation.translation import _, language, pgettext
-from creditfile.presentation.vocabulary import WORDS, named
-from creditfile.reports.shares import UNGRADED
-
-
-def _dimension_name(by: str) -> str:
-    if by == "grade":
-        return _("credit grade")
-    key = "leases[].item" if by == "item" else "nature"
-    return field_catalogue()[key].text(language())
+from creditfile.presentation.translation import language, pgettext
 
 
 def trend_table(report: Mapping[str, Any]) -> Table:
     """Lease amount booked per period and group, with the change on the previous period."""
     by = report["by"]
-    name = _dimension_name(by)
+    name = dimension_label(by)
     columns = [
-        Column("period", _("period")),
-        Column("key", _("code")),
+        Column("period", pgettext("report", "Period")),
+        Column("key", pgettext("report", "Code")),
         Column("label", name),
-        Column("leases", _("leases"), "int"),
-        Column("amount", _("lease amount (CNY)"), "money"),
-        Column("amount_pct", _("share %"), "pct"),
-        Column("change", _("change (CNY)"), "money"),
-        Column("change_pct", _("change %"), "pct"),
-        Column("customers", _("customer count"), "int"),
+        Column("leases", pgettext("report", "Leases"), "int"),
+        Column("amount", pgettext("report", "Lease amount (CNY)"), "money"),
+        Column("amount_pct", pgettext("report", "Share %"), "pct"),
+        Column("change", pgettext("report", "Change (CNY)"), "money"),
+        Column("change_pct", pgettext("report", "Change %"), "pct"),
+        Column("customers", pgettext("report", "Customers"), "int"),
     ]
     if by == "grade":
-        columns.append(Column("graded", _("customers holding the grade"), "int"))
+        columns.append(Column("graded", pgettext("report", "Customers holding the grade"), "int"))
     rows: list[dict[str, Any]] = []
     for period in report["periods"]:
-        rows.extend({"period": period["key"], **row} for row in _named_groups(period["rows"]))
+        rows.extend(
+            {"period": period["key"], **row, "label": group_name(by, row)} for row in period["rows"]
+        )
         total = {k: period[k] for k in ("leases", "amount", "customers", "change", "change_pct")}
         rows.append(
             {
                 "period": period["key"],
                 "key": "",
-                "label": pgettext("report", "Total"),
+                "label": total_label(),
                 **total,
                 "amount_pct": 100.0 if period["amount"] else 0.0,
             }
         )
-    kind = _("by year") if report["kind"] == "year" else _("by quarter")
-    title = _("Lease amount booked {kind}, by {name}, {start} – {end}").format(
-        kind=kind, name=name, start=report["from"], end=report["to"]
+    kind = (
+        pgettext("report", "by year")
+        if report["kind"] == "year"
+        else pgettext("report", "by quarter")
     )
-    return Table(_("Trend"), title, tuple(columns), rows)
-
-
-def _named_groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows whose ungraded group is named in the language in force (the policy names the rest)."""
-    return [{**r, "label": named(WORDS, UNGRADED)} if r.get("key") == UNGRADED else r for r in rows]
+    # Inside an English sentence the dimension's heading reads in lower case.
+    in_title = name.lower() if language() == "en" else name
+    title = pgettext("report", "Lease amount booked {kind}, by {name}, {start} – {end}").format(
+        kind=kind, name=in_title, start=report["from"], end=report["to"]
+    )
+    return Table(pgettext("report", "Trend"), title, tuple(columns), rows)

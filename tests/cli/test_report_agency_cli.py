@@ -37,3 +37,7 @@ def test_agency_report_totals_the_costs(tmp_path: Path, cli: Any) -> None:  # no
     assert "专业机构调查及其费用" in zh.stdout and "10,002.50" in zh.stdout
     en = cli("report", "agency", "--as-of", AS_OF, "--csv")
     assert "Cost (CNY)" in en.stdout and "2024,ungraded," in en.stdout
+    assert "未评级" not in en.stdout and "Grade name" in en.stdout  # one language at a time
+    headers = zh.stdout.splitlines()[3].split()
+    assert len(headers) == len(set(headers)), headers  # no two columns headed alike
+    assert "未评级" in zh.stdout
