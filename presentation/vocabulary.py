@@ -35,6 +35,7 @@ PRIVILEGES: dict[str, str] = {
     "deposit_pct": N_("Deposit (%)"),
     "credit_limit": N_("Credit limit (CNY)"),
     "priority_supply": N_("Priority supply"),
+    "review_every_days": N_("Review every (days)"),
 }
 
 # The documented facts a scoring item may be computed from (bands, relative_to_max).
