@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from creditfile.document import field_catalogue
-from creditfile.presentation.report_tables import group_name, total_label
+from creditfile.presentation.report_groups import group_name, total_label
 from creditfile.presentation.tables import Column, Table
 from creditfile.presentation.translation import language, pgettext
 

@@ -14,20 +14,17 @@ from typing import Any
 from creditfile.document import field_catalogue
 from creditfile.presentation.agency_tables import agency_tables
 from creditfile.presentation.market_tables import market_columns, market_rows, market_title
+from creditfile.presentation.report_groups import dimension_label, group_name, total_label
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import N_, language, npgettext, pgettext
 from creditfile.presentation.trend_tables import trend_table
 from creditfile.presentation.vocabulary import (
-    LIFECYCLES,
-    STAGES,
-    WORDS,
     named,
     reason_label,
     reason_message,
 )
 from creditfile.reports.composition import DIMENSIONS
 from creditfile.reports.migration import NEW
-from creditfile.reports.shares import UNGRADED
 
 # The aging buckets of ``reports.exposure`` by key (the upper bound in days).
 AGING_LABELS = {
@@ -37,39 +34,6 @@ AGING_LABELS = {
     "180": N_("overdue 91–180 days"),
     "over": N_("overdue over 180 days"),
 }
-
-
-def dimension_label(by: str) -> str:
-    """The name of a report dimension (``grade``, ``item``…) in the language in force."""
-    names = {
-        "grade": pgettext("report", "Credit grade"),
-        "nature": field_catalogue()["nature"].text(language()),
-        "tier": pgettext("report", "Tier"),
-        "lifecycle": pgettext("report", "Lifecycle"),
-        "stage": pgettext("report", "Trading stage"),
-        "item": pgettext("report", "Leased item"),
-    }
-    return names[by]
-
-
-def total_label() -> str:
-    """The label of a table's total row."""
-    return pgettext("report", "Total")
-
-
-def group_name(by: str, row: Mapping[str, Any]) -> str:
-    """A report row's group label: fixed groups named in the language in force, policy groups
-    as labelled."""
-    key = str(row.get("key", ""))
-    if key == UNGRADED:
-        return named(WORDS, "ungraded")
-    if by == "lifecycle":
-        return named(LIFECYCLES, key)
-    if by == "stage":
-        return named(STAGES, key)
-    if not key and by != "item":
-        return named(WORDS, "unknown")
-    return str(row["label"])
 
 
 def _field_column(key: str) -> Column:

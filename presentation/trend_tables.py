@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from creditfile.presentation.report_tables import dimension_label, group_name, total_label
+from creditfile.presentation.report_groups import dimension_label, group_name, total_label
 from creditfile.presentation.tables import Column, Table
 from creditfile.presentation.translation import language, pgettext
 
