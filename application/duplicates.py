@@ -11,6 +11,7 @@ from typing import Any, Literal
 from creditfile.document.identity import comparable_name
 from creditfile.engine.validation import RecordProblem
 from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import _
 
 Reason = Literal["credit_code", "name"]
 
@@ -70,18 +71,18 @@ class DuplicateCheck:
 
 def code_taken(customer_id: str, code: str, existing: str, existing_name: str) -> str:
     """The message refusing ``customer_id`` the credit code ``existing`` already has."""
-    return (
-        f"credit_code {code!r} is already {existing} ({existing_name}); one company is one "
-        f"customer: write this one under {existing}, or correct the code"
-    )
+    return _(
+        "credit_code {code} is already {existing} ({existing_name}); one company is one "
+        "customer: write this one under {existing}, or correct the code"
+    ).format(code=repr(code), existing=existing, existing_name=existing_name)
 
 
 def name_warning(customer_id: str, name: str, existing: str, existing_name: str) -> str:
     """The warning that ``customer_id`` looks like ``existing`` by name."""
-    return (
-        f"{customer_id} {name} has the name of {existing} {existing_name}; if they are one "
-        f"company, `creditfile merge {existing} {customer_id}` unites them"
-    )
+    return _(
+        "{id} {name} has the name of {existing} {existing_name}; if they are one "
+        "company, `creditfile merge {existing} {id}` unites them"
+    ).format(id=customer_id, name=name, existing=existing, existing_name=existing_name)
 
 
 def check_duplicates(

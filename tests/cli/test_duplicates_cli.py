@@ -131,3 +131,15 @@ def test_many_repeated_names_are_counted_not_listed_one_by_one(run: Run, tmp_pat
     assert len(notes) == 11
     assert "14 more customers share a name with another" in notes[-1]
     assert "creditfile duplicates" in notes[-1]
+
+
+def test_a_taken_code_is_refused_in_the_language_in_force(
+    on_file: Path, run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "again.jsonl").write_text(
+        json.dumps(_customer("C9", "宏达建设", CODE), ensure_ascii=False) + "\n", "utf-8"
+    )
+    result = run("--lang", "zh", "import", "again.jsonl")
+    assert result.returncode == 1
+    assert f"统一社会信用代码 {CODE!r} 已属于 C1(武汉宏达建设工程有限公司)" in result.stderr
+    assert "one company is one customer" not in result.stderr
