@@ -249,6 +249,9 @@ def quote_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = N
     words = _WORDS.get(lang, _WORDS["en"])
     item = str(event.get("item", ""))
     label = policy.item_label(item) if policy is not None else item
+    method = str(event.get("payment_method", ""))
+    if policy is not None:
+        method = policy.payment_method_label(method)
     grade = event.get("grade")
     parts = [
         f"{label} ×{event.get('quantity')}",
@@ -256,8 +259,7 @@ def quote_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = N
         f"{words['amount']} {format_amount(event.get('amount'))}"
         f" ({words['discount']} {event.get('discount_pct', 0):g}%)",
         f"{words['deposit']} {format_amount(event.get('deposit'))}",
-        f"{event.get('payment_method', '')} {event.get('payment_cycle_days', 0)}"
-        + ("天" if lang == "zh" else " days"),
+        f"{method} {event.get('payment_cycle_days', 0)}" + ("天" if lang == "zh" else " days"),
     ]
     if grade is None:
         parts.insert(0, words["ungraded"].format(grade=event.get("terms_grade")))

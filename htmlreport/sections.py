@@ -9,16 +9,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from creditfile.document import field_catalogue
 from creditfile.htmlreport.charts import Bar, Chart, bar_chart
-from creditfile.htmlreport.templating import wan
+from creditfile.htmlreport.templating import customers, in_wan, num, wan
+from creditfile.presentation.report_groups import group_name
+from creditfile.presentation.report_tables import aging_label, migration_group
+from creditfile.presentation.translation import _, language, pgettext
 from creditfile.presentation.vocabulary import reason_label, reason_message
 
 SHOWN_REVIEW = 40
 SHOWN_OVER_LIMIT = 30
 AGING_COLOURS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#7f0000")
-# The customer's id and name, headed as the field catalogue labels them.
-_CUSTOMER = tuple(field_catalogue()[key].header for key in ("id", "name"))
+
+
+def _customer_headers() -> tuple[str, str]:
+    """The customer's id and name, headed as the field catalogue labels them."""
+    lang = language()
+    id_, name = (field_catalogue()[key] for key in ("id", "name"))
+    return id_.titled(lang), name.titled(lang)
 
 
 @dataclass(frozen=True)
@@ -53,20 +63,26 @@ def credit_table(report: Mapping[str, Any]) -> Table:
             [
                 f"{r['price_discount_pct']:g}%",
                 f"{r['payment_method']}",
-                f"{r['payment_cycle_days']} 天",
+                pgettext("html", "{days} days").format(days=r["payment_cycle_days"]),
                 f"{r['deposit_pct']:g}%",
                 wan(r["credit_limit"]),
-                "是" if r["priority_supply"] else "否",
+                _("yes") if r["priority_supply"] else _("no"),
             ]
             if graded and r["credit_limit"] is not None
             else ["—"] * 6
         )
-        name = f"{r['key']} {r['label']}" if graded else r["label"]
+        label = group_name("grade", r)
+        name = f"{r['key']} {label}" if graded else label
         rows.append(
             [name, *terms, f"{r['customers']:,}", wan(r["outstanding"]), f"{r['over_limit']:,}"]
         )
-    headers = ["信用等级", "租价优惠", "回款方式", "回款周期", "押金比例", "信用额度(万元)",
-               "优先供货", "客户数", "应收余额(万元)", "超额度客户"]  # fmt: skip
+    # Short English headers: the ten columns fit the page's width.
+    headers = [pgettext("html", "Credit grade"), pgettext("html", "Discount"),
+               pgettext("html", "Payment"), pgettext("html", "Cycle"),
+               pgettext("html", "Deposit"), pgettext("html", "Limit (10k CNY)"),
+               pgettext("html", "Priority"), pgettext("html", "Customers"),
+               pgettext("html", "Outstanding (10k CNY)"),
+               pgettext("html", "Over limit")]  # fmt: skip
     return table(headers, rows, numeric=(1, 3, 4, 5, 7, 8, 9))
 
 
@@ -99,11 +115,34 @@ def migration(report: Mapping[str, Any]) -> dict[str, Any] | None:
         "rows": rows,
         "summary": matrix["summary"],
         "when": when,
+        "lead": _migration_lead(when, matrix["summary"]),
     }
 
 
+def _migration_lead(when: str, summary: Mapping[str, int]) -> Markup:
+    """The matrix's lead: the runs compared, the moves counted (ups green, downs red), and how
+    to read the cells."""
+    text = pgettext(
+        "html",
+        "{when}. {customers} in all: {up} upgraded, {down} downgraded, {same} unchanged, "
+        "{new} new or ungraded before. Green is an upgrade, red a downgrade; a cell holds the "
+        "number of customers and their cumulative lease amount; customers ungraded both times "
+        "are not in the table.",
+    )
+    bold = Markup("<b class='{}'>{}</b>")
+    return Markup(escape(text)).format(
+        when=when,
+        customers=customers(summary["customers"]),
+        up=bold.format("up", num(summary["upgraded"])),
+        down=bold.format("down", num(summary["downgraded"])),
+        same=num(summary["unchanged"]),
+        new=num(summary["new"]),
+    )
+
+
 def _name(group: Mapping[str, str]) -> str:
-    return group["label"] if len(group["key"]) > 2 else f"{group['key']} {group['label']}"
+    label = migration_group(group)["label"]
+    return label if len(group["key"]) > 2 else f"{group['key']} {label}"
 
 
 def _move_class(source: str, target: str, rank: Mapping[str, int]) -> str:
@@ -116,15 +155,23 @@ def _move_class(source: str, target: str, rank: Mapping[str, int]) -> str:
 
 def _run_text(run: Mapping[str, Any] | None, run_id: Any) -> str:
     if run_id is None:
-        return "首次评级前"
+        return pgettext("html", "before the first grading")
     if not run:
-        return f"运行 {run_id}"
-    at = str(run.get("at", ""))[:10]
-    return f"运行 {run_id} ({at}, 评级日 {run.get('as_of')}, 政策 {run.get('policy_version')})"
+        return pgettext("html", "run {run}").format(run=run_id)
+    return pgettext("html", "run {run} ({at}, graded as of {as_of}, policy {version})").format(
+        run=run_id,
+        at=str(run.get("at", ""))[:10],
+        as_of=run.get("as_of"),
+        version=run.get("policy_version"),
+    )
 
 
-OVER_LIMIT_HEADERS = (*_CUSTOMER, "等级", "信用额度(万元)", "应收余额(万元)",
-                      "超出(万元)", "额度使用率", "最长逾期(天)")  # fmt: skip
+def over_limit_headers() -> tuple[str, ...]:
+    """The headers of the table of customers over their limit."""
+    return (*_customer_headers(), pgettext("html", "Grade"),
+            pgettext("html", "Credit limit (10k CNY)"), pgettext("html", "Outstanding (10k CNY)"),
+            pgettext("html", "Over by (10k CNY)"), pgettext("html", "Limit used"),
+            pgettext("html", "Most days overdue"))  # fmt: skip
 
 
 def exposure(report: Mapping[str, Any]) -> dict[str, Any]:
@@ -133,45 +180,47 @@ def exposure(report: Mapping[str, Any]) -> dict[str, Any]:
     aging = bar_chart(
         [
             Bar(
-                r["label"],
+                aging_label(r),
                 r["outstanding"],
-                f"{wan(r['outstanding'])} 万元 · {r['outstanding_pct']:.1f}%",
+                f"{in_wan(r['outstanding'])} · {r['outstanding_pct']:.1f}%",
                 AGING_COLOURS[min(i, len(AGING_COLOURS) - 1)],
             )
             for i, r in enumerate(data["aging"])
         ],
         width=560,
-        title="应收账款账龄",
+        title=pgettext("html", "Receivables by age"),
     )
     over_limit = data["over_limit"]
     shown = over_limit[:SHOWN_OVER_LIMIT]
     rows = [
         [r["id"], r["name"], r["grade"] or "—", wan(r["credit_limit"] or 0),
          wan(r["outstanding"]), wan(r["excess"]),
-         "无额度" if r["utilisation_pct"] is None else f"{r['utilisation_pct']:.0f}%",
+         pgettext("html", "no limit") if r["utilisation_pct"] is None
+         else f"{r['utilisation_pct']:.0f}%",
          f"{r['max_overdue_days']:,}"]
         for r in shown
     ]  # fmt: skip
     return {
         "total": data["total"],
         "aging": aging,
-        "table": table(OVER_LIMIT_HEADERS, rows, numeric=range(3, 8)),
+        "table": table(over_limit_headers(), rows, numeric=range(3, 8)),
         "more": len(over_limit) - len(shown),
     }
 
 
 def review(report: Mapping[str, Any]) -> dict[str, Any]:
     """待复评: reasons counted in a chart and the most urgent customers listed."""
+    lang = language()
     due = report["review"]
     summary = [r for r in report["review_summary"] if r["customers"]]
     chart: Chart | None = (
         bar_chart(
             [
-                Bar(reason_label(r, "zh"), r["customers"], f"{r['customers']:,} 户", "#5c6bc0")
+                Bar(reason_label(r, lang), r["customers"], customers(r["customers"]), "#5c6bc0")
                 for r in summary
             ],
             width=520,
-            title="待复评原因",
+            title=pgettext("html", "Reasons for review"),
         )
         if summary
         else None
@@ -182,13 +231,15 @@ def review(report: Mapping[str, Any]) -> dict[str, Any]:
             i,
             r["id"],
             r["name"],
-            r["grade"] or "未评级",
-            "、".join(reason_label(x, "zh") for x in r["reasons"]),
-            reason_message(r["reasons"][0], "zh"),
+            r["grade"] or _("ungraded"),
+            pgettext("html", ", ").join(reason_label(x, lang) for x in r["reasons"]),
+            reason_message(r["reasons"][0], lang),
         ]
         for i, r in enumerate(shown, start=1)
     ]
-    headers = ["序号", *_CUSTOMER, "等级", "复评原因", "首要原因说明"]
+    headers = [pgettext("html", "No."), *_customer_headers(), pgettext("html", "Grade"),
+               pgettext("html", "Review because"),
+               pgettext("html", "What the first reason means")]  # fmt: skip
     return {
         "due": len(due),
         "chart": chart,

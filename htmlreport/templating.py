@@ -1,4 +1,5 @@
-"""The Jinja2 environment of the report: templates shipped in the package, escaping always on."""
+"""The Jinja2 environment of the report: templates shipped in the package, escaping always on,
+their words from the gettext catalogue (``pgettext("html", …)`` in a template, as in the code)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from creditfile.htmlreport.charts import FONT, ROW_HEIGHT
+from creditfile.presentation.translation import npgettext, pgettext
 
 # Bidirectional formatting characters (U+061C, U+200E/F, U+202A–E, U+2066–9) can make a
 # customer's name reorder the text around it; control characters have no place on a page.
@@ -35,6 +37,16 @@ def num(count: float) -> str:
     return f"{count:,}"
 
 
+def in_wan(amount: float) -> str:
+    """An amount in 万元 with its unit, in the language in force: ``1,234.5 万元``."""
+    return pgettext("html", "{amount} × 10k CNY").format(amount=wan(amount))
+
+
+def customers(count: int) -> str:
+    """A number of customers, in the language in force: ``12 户``, ``12 customers``."""
+    return npgettext("html", "{n} customer", "{n} customers", count).format(n=f"{count:,}")
+
+
 @cache
 def environment() -> Environment:
     """The one environment, built on first use: autoescape on for every template."""
@@ -49,9 +61,15 @@ def environment() -> Environment:
     )
     env.filters.update(
         wan=wan,
+        in_wan=in_wan,
+        customers=customers,
         num=num,
         px=lambda value: f"{value:.0f}",
         px1=lambda value: f"{value:.1f}",
     )
-    env.globals.update(font_size=FONT, row_height=ROW_HEIGHT)
+    # The translation functions read the language in force at each call, so the one cached
+    # environment serves both languages.
+    env.globals.update(
+        font_size=FONT, row_height=ROW_HEIGHT, pgettext=pgettext, npgettext=npgettext
+    )
     return env

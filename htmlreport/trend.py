@@ -8,14 +8,16 @@ from typing import Any
 
 from creditfile.htmlreport.charts import Stack, grade_colour, stacked_chart
 from creditfile.htmlreport.sections import table
-from creditfile.htmlreport.templating import wan
+from creditfile.htmlreport.templating import in_wan, wan
+from creditfile.presentation.report_groups import group_name
+from creditfile.presentation.translation import _, pgettext
 
 
 def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The chart and table of a by-grade, per-year trend report; None without one."""
     if not trend or not trend.get("periods"):
         return None
-    groups = trend["groups"]
+    groups = [{**g, "label": group_name("grade", g)} for g in trend["groups"]]
     legend = [
         (
             g["label"] if g["key"] == "ungraded" else f"{g['key']} {g['label']}",
@@ -28,7 +30,7 @@ def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
     for period in trend["periods"]:
         cells = {r["key"]: r for r in period["rows"]}
         change = period["change_pct"]
-        shown = f"{wan(period['amount'])} 万元" + ("" if change is None else f" · {change:+.1f}%")
+        shown = in_wan(period["amount"]) + ("" if change is None else f" · {change:+.1f}%")
         stacks.append(
             Stack(
                 period["key"],
@@ -50,14 +52,15 @@ def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
             ]
         )
     headers = [
-        "年份",
-        "合同笔数",
-        "租赁金额(万元)",
-        "较上年",
-        *(g["key"] if g["key"] != "ungraded" else "未评级" for g in groups),
+        pgettext("html", "Year"),
+        pgettext("html", "Leases"),
+        pgettext("html", "Lease amount (10k CNY)"),
+        pgettext("html", "On the year before"),
+        *(g["key"] if g["key"] != "ungraded" else _("ungraded") for g in groups),
     ]
+    title = pgettext("html", "Lease amount each year by credit grade at the year's end")
     return {
-        "chart": stacked_chart(stacks, legend, width=900, title="各年租赁金额 按年末信用等级"),
+        "chart": stacked_chart(stacks, legend, width=900, title=title),
         "table": table(headers, rows, numeric=range(1, len(headers))),
         "period": f"{trend['from']} – {trend['to']}",
     }

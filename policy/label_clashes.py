@@ -63,11 +63,18 @@ _ENGLISH_KEYS = {
     "scoring": ("scoring", "key"),
     "grades": ("grades", "name"),
     "tiers": ("tiers", "key"),
+    "payment_methods": ("privileges", "payment_method"),
+    "overrides": ("overrides", "id"),
 }
+
+
+_IN = {"payment_methods": "a payment_method of privileges"}
 
 
 def _keys_of(data: Mapping[str, Any], section: str) -> list[str]:
     where, field = _ENGLISH_KEYS[section]
+    if section == "payment_methods":
+        return _payment_methods(data.get(where))
     value = data.get(where)
     if isinstance(value, Mapping):
         return [str(k) for k in value]
@@ -103,7 +110,8 @@ def unused_english(doc: YamlDocument, file: str) -> list[PolicyProblem]:
                     line,
                     col,
                     format_path(where),
-                    f"warning: {key!r} is not in {section}, so this English label is never "
+                    f"warning: {key!r} is not {_IN.get(section, f'in {section}')}, so this "
+                    "English label is never "
                     f"shown; {hint}name one of {', '.join(keys)}",
                 )
             )
@@ -175,6 +183,22 @@ def _english_labels(english: object) -> Iterator[tuple[str, str, Path, str]]:
             for key, label in entries.items():
                 if isinstance(label, str):
                     yield kind, str(key), ("labels_en", section, str(key)), label
+
+
+def _payment_methods(privileges: object) -> list[str]:
+    """The payment methods the privileges write, each once, in file order (by_nature's too)."""
+    found: list[str] = []
+    grades = privileges.values() if isinstance(privileges, Mapping) else ()
+    for terms in grades:
+        if not isinstance(terms, Mapping):
+            continue
+        refined = terms.get("by_nature")
+        by_nature = refined.values() if isinstance(refined, Mapping) else ()
+        for given in (terms, *by_nature):
+            method = given.get("payment_method") if isinstance(given, Mapping) else None
+            if isinstance(method, str) and method not in found:
+                found.append(method)
+    return found
 
 
 def _list(value: object) -> list[Any]:

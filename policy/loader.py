@@ -179,16 +179,21 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
                 compile_condition(o["when"], "override", values),
                 o.get("cap_grade"),
                 o.get("flag"),
+                (english.get("overrides") or {}).get(o["id"], ""),
             )
             for o in data.get("overrides") or ()
         ),
         item_categories=MappingProxyType(dict(data.get("item_categories") or {})),
         natures_en=MappingProxyType(dict(english.get("natures") or {})),
         item_categories_en=MappingProxyType(dict(english.get("item_categories") or {})),
+        name_en=str(english.get("name") or ""),
+        payment_methods_en=MappingProxyType(dict(english.get("payment_methods") or {})),
         personal_natures=_personal_natures(data),
         review=MappingProxyType(dict(data.get("review") or {})),
         supply_order=tuple((data.get("supply") or {}).get("order") or ("tier", "requested_on")),
-        investigation=_investigation(data.get("investigation") or {}, below["name"], values),
+        investigation=_investigation(
+            data.get("investigation") or {}, below["name"], values, english.get("investigation")
+        ),
         sha256=sha256,
         source=text,
         path=file,
@@ -197,6 +202,9 @@ def _build(data: Mapping[str, Any], text: str, sha256: str, file: str) -> Policy
 
 
 DEFAULT_INVESTIGATION_REASON = "风险客户,一年内无专业机构调查报告,建议委托调查"
+DEFAULT_INVESTIGATION_REASON_EN = (
+    "a risk customer with no agency report within a year: commission an investigation"
+)
 
 
 def default_investigation_when(below_lowest: str) -> str:
@@ -209,13 +217,19 @@ def default_investigation_when(below_lowest: str) -> str:
 
 
 def _investigation(
-    section: Mapping[str, Any], below_lowest: str, values: Mapping[str, tuple[str, ...]]
+    section: Mapping[str, Any],
+    below_lowest: str,
+    values: Mapping[str, tuple[str, ...]],
+    english: str | None,
 ) -> Investigation:
     when = str(section.get("when") or default_investigation_when(below_lowest))
+    # The default reason has its English; a policy's own reason has what labels_en gives.
+    given = section.get("reason")
     return Investigation(
         when,
-        str(section.get("reason") or DEFAULT_INVESTIGATION_REASON),
+        str(given or DEFAULT_INVESTIGATION_REASON),
         compile_condition(when, "override", values),
+        english or ("" if given else DEFAULT_INVESTIGATION_REASON_EN),
     )
 
 

@@ -110,6 +110,7 @@ class Override:
     condition: Condition
     cap_grade: str | None = None
     flag: str | None = None
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Investigation:
     when: str
     reason: str
     condition: Condition
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,12 @@ class Policy:
     item_categories: Mapping[str, str] = field(default_factory=dict)
     natures_en: Mapping[str, str] = field(default_factory=dict)
     item_categories_en: Mapping[str, str] = field(default_factory=dict)
+    name_en: str = ""
+    payment_methods_en: Mapping[str, str] = field(default_factory=dict)
+    """Payment methods as the privileges write them (月结) → English (``labels_en``)."""
+    payment_methods: Mapping[str, str] = field(default_factory=dict)
+    """Payment methods as written → as shown: empty (shown as written) unless ``in_language``
+    gave this policy in English."""
     personal_natures: frozenset[str] = frozenset()
     nature_privileges: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     """Per grade, per nature: the terms that differ from the grade's (``by_nature``)."""
@@ -200,12 +208,19 @@ class Policy:
         """The policy's label for a customer nature, or the key itself."""
         return self.natures.get(key, key)
 
+    def payment_method_label(self, method: str) -> str:
+        """A payment method as staff of this policy's language read it (月结, or its English
+        in a policy ``in_language("en")``); one the policy does not name, as written."""
+        return self.payment_methods.get(method, method)
+
     def in_language(self, lang: str) -> Policy:
         """This policy as staff of ``lang`` (``zh`` or ``en``) read it.
 
         For ``en``, every label the policy gives in English (its ``labels_en`` section) stands
         in for its label, and a label without one stays as written. The grading rules,
-        the version and the hash are the same: only the names shown differ.
+        the version and the hash are the same: only the names shown differ. The policy's name,
+        the payment methods of its privileges and the reasons of its overrides and of its
+        investigation suggestion are given in English too.
         """
         if lang != "en":
             return self
@@ -213,8 +228,31 @@ class Policy:
         def english(labels: Mapping[str, str], given: Mapping[str, str]) -> Mapping[str, str]:
             return MappingProxyType({k: given.get(k) or v for k, v in labels.items()})
 
+        def terms(given: Mapping[str, Any]) -> Mapping[str, Any]:
+            method = given.get("payment_method")
+            if not isinstance(method, str):
+                return given
+            shown = self.payment_methods_en.get(method) or method
+            return MappingProxyType({**given, "payment_method": shown})
+
         return replace(
             self,
+            name=self.name_en or self.name,
+            privileges=MappingProxyType({g: terms(t) for g, t in self.privileges.items()}),
+            nature_privileges=MappingProxyType(
+                {
+                    g: MappingProxyType({n: terms(t) for n, t in by.items()})
+                    for g, by in self.nature_privileges.items()
+                }
+            ),
+            payment_methods=self.payment_methods_en,
+            overrides=tuple(replace(o, reason=o.reason_en or o.reason) for o in self.overrides),
+            investigation=None
+            if self.investigation is None
+            else replace(
+                self.investigation,
+                reason=self.investigation.reason_en or self.investigation.reason,
+            ),
             natures=english(self.natures, self.natures_en),
             item_categories=english(self.item_categories, self.item_categories_en),
             scoring=tuple(replace(i, label=i.label_en or i.label) for i in self.scoring),

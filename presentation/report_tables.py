@@ -213,6 +213,11 @@ def exposure_columns() -> tuple[Column, ...]:
     )
 
 
+def aging_label(row: Mapping[str, Any]) -> str:
+    """An aging bucket of ``reports.exposure`` named in the language in force."""
+    return named(AGING_LABELS, row.get("key")) if row.get("key") else str(row["label"])
+
+
 def exposure_tables(report: Mapping[str, Any]) -> list[Table]:
     """Over-limit customers, receivables aging and the largest receivables."""
     aging = (
@@ -223,8 +228,7 @@ def exposure_tables(report: Mapping[str, Any]) -> list[Table]:
     )
     total = report["total"]
     aging_rows: list[dict[str, Any]] = [
-        {**row, "label": named(AGING_LABELS, row.get("key")) if row.get("key") else row["label"]}
-        for row in report["aging"]
+        {**row, "label": aging_label(row)} for row in report["aging"]
     ]
     aging_rows.append(
         {
@@ -318,7 +322,7 @@ def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
         columns = (
             Column("from", pgettext("report", "Old grade \\ new grade")),
             *(
-                Column(f"to:{c['key']}", _grade_header(_migration_group(c)), kind)
+                Column(f"to:{c['key']}", _grade_header(migration_group(c)), kind)
                 for c in matrix["columns"]
             ),
             Column("total", total_label(), kind),
@@ -327,7 +331,7 @@ def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
         for row in matrix["rows"]:
             cells = matrix[measure][row["key"]]
             line: dict[str, Any] = {
-                "from": _grade_header(_migration_group(row)),
+                "from": _grade_header(migration_group(row)),
                 "total": _sum(cells.values()),
             }
             line.update({f"to:{k}": v for k, v in cells.items()})
@@ -339,7 +343,8 @@ def migration_tables(matrix: Mapping[str, Any], title: str = "") -> list[Table]:
     return tables
 
 
-def _migration_group(group: Mapping[str, str]) -> dict[str, str]:
+def migration_group(group: Mapping[str, str]) -> dict[str, str]:
+    """A row or column of the migration matrix, labelled in the language in force."""
     if group["key"] == NEW:
         return {**group, "label": pgettext("report", "new or not graded before")}
     return {**group, "label": group_name("grade", group)}

@@ -4,7 +4,8 @@
     python scripts/catalogues.py --check    # exit 1 when anything is missing, fuzzy or stale
 
 Source strings are English, marked in the code with ``_``, ``N_``, ``pgettext``, ``ngettext``
-and ``npgettext`` (``creditfile.presentation.translation``). The catalogue template goes to
+and ``npgettext`` (``creditfile.presentation.translation``), and in the HTML report's Jinja2
+templates (``htmlreport/templates/*.j2``) with the same functions. The catalogue template goes to
 ``presentation/locale/creditfile.pot``; each locale's ``.po`` is updated from it (new messages
 appear untranslated, vanished ones are dropped) and compiled to the ``.mo`` read at run time.
 A translator edits only the ``.po`` files, then runs this script.
@@ -29,11 +30,13 @@ LOCALE_DIR = ROOT / "presentation" / "locale"
 DOMAIN = "creditfile"
 LOCALES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-# The folders whose code shows text to people: the front ends, and the application, the store
-# and the reports, whose messages (``_`` above the presentation floor, ``phrase`` and ``N_``
-# below it) reach people through them.
-SOURCES = ("presentation", "cli", "tui", "application", "store", "reports")
+# The folders whose code shows text to people: the front ends (the HTML report's too), and the
+# application, the store and the reports, whose messages (``_`` above the presentation floor,
+# ``phrase`` and ``N_`` below it) reach people through them.
+SOURCES = ("presentation", "cli", "tui", "application", "store", "reports", "htmlreport")
 KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None}
+# Python modules, and the report's templates read by Jinja2's own extractor.
+METHODS = [("**.py", "python"), ("**.j2", "jinja2.ext:babel_extract")]
 
 
 def extract() -> Catalog:
@@ -42,7 +45,7 @@ def extract() -> Catalog:
     for folder in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / folder,
-            method_map=[("**.py", "python")],
+            method_map=METHODS,
             keywords=KEYWORDS,
             comment_tags=("Translators:",),
             strip_comment_tags=True,

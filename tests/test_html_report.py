@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ from creditfile.policy import Policy
 from creditfile.reports.portfolio import migration_between, portfolio
 
 AS_OF = date(2026, 11, 29)
+HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 MARKS = {"strength": 10, "potential": 15, "reputation": 20, "payment": 30, "other": 10}
 
 
@@ -59,6 +61,12 @@ class _Collector(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+
+
+@pytest.fixture(autouse=True)
+def _chinese(speak: Callable[[str], str]) -> None:
+    """The page in Chinese, its readers' usual language, unless a test speaks English."""
+    speak("zh")
 
 
 def _page(policy: Policy, *, with_migration: bool = True) -> tuple[str, dict[str, Any]]:
@@ -177,3 +185,53 @@ def test_migration_matrix_marks_moves(default_policy: Policy) -> None:
 def test_without_runs_the_page_says_how_to_get_them(default_policy: Policy) -> None:
     page, _ = _page(default_policy, with_migration=False)
     assert "尚无评级运行记录" in page
+
+
+def _english_page(policy: Policy, speak: Callable[[str], str]) -> tuple[str, dict[str, Any]]:
+    """The page as ``report html --lang en`` writes it: English words, the policy's English."""
+    speak("en")
+    return _page(policy.in_language("en"))
+
+
+def test_in_english_the_page_has_no_chinese_but_the_customers(
+    default_policy: Policy, speak: Callable[[str], str]
+) -> None:
+    page, report = _english_page(default_policy, speak)
+    parser = _Collector()
+    parser.feed(page)
+    names = {doc["name"] for doc in _docs()}
+    shown = [t for t in parser.text if HAN.search(t) and t not in names]
+    assert shown == [], shown
+    assert '<html lang="en">' in page
+    for title in (
+        "1. Business",
+        "2. Customers",
+        "3. Leased items",
+        "4. Credit analysis",
+        "5. Grade migration",
+        "6. Credit exposure",
+        "7. Customers due for review",
+    ):
+        assert title in page
+    over = report["exposure"]["total"]["over_limit"]
+    assert f"{over:,}<span>customers</span>" in page
+    assert f"{len(report['review']):,} customers in all." in page
+    assert "downgraded" in page and "<b class='down'>1</b>" in page
+
+
+def test_in_english_the_policy_speaks_english(
+    default_policy: Policy, speak: Callable[[str], str]
+) -> None:
+    page, _ = _english_page(default_policy, speak)
+    assert "credit policy Customer credit grading standard 2026.1" in page
+    assert ">Monthly</td>" in page and ">Prepaid</td>" in page
+    assert "A Prime customer" in page and "ungraded" in page
+    assert "Tower crane" in page
+
+
+def test_in_chinese_the_policy_is_as_written(default_policy: Policy) -> None:
+    page, _ = _page(default_policy)
+    assert '<html lang="zh-CN">' in page
+    assert "信用政策 客户信用分级标准 2026.1" in page
+    assert ">月结</td>" in page and ">预付</td>" in page
+    assert "Monthly" not in page and "customers" not in page

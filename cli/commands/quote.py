@@ -14,10 +14,11 @@ from creditfile.application.quotes import (
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.document import field_catalogue
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
-from creditfile.presentation.translation import _, error_text
+from creditfile.presentation.translation import _, error_text, language, pgettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -84,26 +85,39 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
 
 def _table(customer_id: str, quote: Quote, policy: Policy) -> str:
+    """The quote, one fact a row, in the language in force (the policy's labels too)."""
+    policy = policy.in_language(language())
     request = quote.request
-    grade = quote.grade or f"ungraded (grade {quote.terms_grade}'s terms apply)"
-    label = policy.grade_named(quote.terms_grade).label if quote.grade else ""
+    if quote.grade:
+        label = policy.grade_named(quote.terms_grade).label
+        grade = f"{quote.grade} {label}"
+    else:
+        grade = _("ungraded (grade {grade}'s terms apply)").format(grade=quote.terms_grade)
+    payment = _("{method}, {days} days").format(
+        method=policy.payment_method_label(quote.payment_method), days=quote.payment_cycle_days
+    )
+    within = (
+        _("NO — over by {excess}").format(excess=format_amount(quote.excess))
+        if quote.over_limit
+        else _("yes")
+    )
+    item_title = field_catalogue()["leases[].item"].titled(language())
     rows: list[list[object]] = [
-        ["customer", customer_id],
-        ["grade", f"{grade} {label}".strip()],
-        ["item", f"{policy.item_label(request.item)} ({request.item})"],
-        ["list price / unit / month", format_amount(request.list_price)],
-        ["quantity × months", f"{request.quantity} × {request.months}"],
-        ["list amount", format_amount(quote.list_amount)],
-        ["discount", f"{quote.discount_pct:g}% = {format_amount(quote.discount)}"],
-        ["amount", format_amount(quote.amount)],
-        ["deposit", f"{quote.deposit_pct:g}% = {format_amount(quote.deposit)}"],
-        ["payment", f"{quote.payment_method}, {quote.payment_cycle_days} days"],
-        ["credit limit", format_amount(quote.credit_limit) or "-"],
-        ["outstanding", format_amount(quote.outstanding)],
-        ["headroom", format_amount(quote.headroom) or "-"],
+        [pgettext("quote", "grade"), grade],
+        [item_title, f"{policy.item_label(request.item)} ({request.item})"],
+        [pgettext("quote", "list price / unit / month"), format_amount(request.list_price)],
+        [pgettext("quote", "quantity × months"), f"{request.quantity} × {request.months}"],
+        [pgettext("quote", "list amount"), format_amount(quote.list_amount)],
         [
-            "within limit",
-            f"NO — over by {format_amount(quote.excess)}" if quote.over_limit else "yes",
+            pgettext("quote", "discount"),
+            f"{quote.discount_pct:g}% = {format_amount(quote.discount)}",
         ],
+        [pgettext("quote", "amount"), format_amount(quote.amount)],
+        [pgettext("quote", "deposit"), f"{quote.deposit_pct:g}% = {format_amount(quote.deposit)}"],
+        [pgettext("quote", "payment"), payment],
+        [pgettext("quote", "credit limit"), format_amount(quote.credit_limit) or "-"],
+        [pgettext("quote", "outstanding"), format_amount(quote.outstanding)],
+        [pgettext("quote", "headroom"), format_amount(quote.headroom) or "-"],
+        [pgettext("quote", "within limit"), within],
     ]
-    return render_table(["quote", customer_id], rows[1:], [False, False])
+    return render_table([pgettext("quote", "quote"), customer_id], rows, [False, False])

@@ -465,7 +465,7 @@ def run_html(args: argparse.Namespace, env: Env) -> int:
     from creditfile.htmlreport.page import render_report
 
     _check_outputs(args, env)
-    ctx = load_context(args, env, "zh")  # the page is written in Chinese
+    ctx = load_context(args, env)  # the page is written in the language in force
     from creditfile.application.full_report import full_report
 
     report = full_report(env.archive(), ctx.view)

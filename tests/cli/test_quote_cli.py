@@ -32,10 +32,12 @@ def graded(tmp_path: Path, run: Run) -> Path:
 def test_a_quote_within_the_headroom_is_shown_and_recorded(graded: Path, run: Run) -> None:
     # 250 × 2 × 2 = 1,000.00; 2% off = 20.00; amount 980.00; deposit 98.00; headroom 1,000.00.
     done = run("quote", "C1", "--item", "塔式起重机", "--list-price", "250", "--quantity", "2",
-               "--months", "2")  # fmt: skip
+               "--months", "2", "--lang", "en")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    for text in ("B 良好客户", "980.00", "2% = 20.00", "10% = 98.00", "1,000.00", "月结, 60 days"):
+    for text in ("B Good customer", "Tower crane (tower_crane)", "980.00", "2% = 20.00",
+                 "10% = 98.00", "1,000.00", "Monthly, 60 days"):  # fmt: skip
         assert text in done.stdout
+    assert "良好" not in done.stdout and "月结" not in done.stdout
     history = run("history", "C1", "--event", "quote_issued")
     assert "quote_issued" in history.stdout
     assert "塔式起重机 ×2 · 2个月 · 报价金额 980.00" in history.stdout
@@ -65,3 +67,11 @@ def test_mistakes_are_named(graded: Path, run: Run) -> None:
     assert bad.returncode == 1 and "is not an amount" in bad.stderr
     missing = run("quote", "C1", "--list-price", "1")
     assert missing.returncode == 2 and "--item" in missing.stderr
+
+
+def test_in_chinese_the_quote_is_chinese_with_the_policy_as_written(graded: Path, run: Run) -> None:
+    done = run("quote", "C1", "--item", "tower_crane", "--list-price", "250", "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    for text in ("报价", "等级", "B 良好客户", "租赁物", "塔式起重机 (tower_crane)", "月结,60 天"):
+        assert text in done.stdout
+    assert "Monthly" not in done.stdout and "grade" not in done.stdout

@@ -131,3 +131,12 @@ def test_an_english_label_for_a_key_the_policy_lacks_is_warned_about(tmp_path: P
     assert "'generl' is not in tiers" in warning.message and "'general'" in warning.message
     lines = path.read_text("utf-8").splitlines()
     assert warning.line == next(i for i, line in enumerate(lines, 1) if "generl" in line)
+
+
+def test_an_english_payment_method_no_privilege_uses_is_warned(tmp_path: Path) -> None:
+    path = clashing(tmp_path, "{月结: Monthly,", "{月付: Monthly,")
+    assert check_policy(path) == []
+    [warning] = label_clashes(path)
+    assert warning.path == "labels_en.payment_methods.月付"
+    assert "'月付' is not a payment_method of privileges" in str(warning)
+    assert "name one of 月结, 预付" in str(warning)

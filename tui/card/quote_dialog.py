@@ -179,7 +179,7 @@ def _whole(dialog: QuoteDialog, selector: str) -> int:
 
 def quote_lines(quote: Quote, lang: str, backend: CardBackend) -> list[str]:
     """The quote as the dialog shows it, one fact a line."""
-    policy = backend.policy
+    policy = backend.policy.in_language(lang)
     if quote.grade is None:
         grade = _("Ungraded: grade {grade}'s terms apply").format(grade=quote.terms_grade)
     else:
@@ -202,7 +202,7 @@ def quote_lines(quote: Quote, lang: str, backend: CardBackend) -> list[str]:
         pct=f"{quote.deposit_pct:g}", amount=format_amount(quote.deposit)
     )
     payment = _("Payment {method}, {days} days").format(
-        method=quote.payment_method, days=quote.payment_cycle_days
+        method=policy.payment_method_label(quote.payment_method), days=quote.payment_cycle_days
     )
     return [
         f"{grade} · {payment}",

@@ -33,7 +33,7 @@ def _table(*headers: str) -> Table:
 
 def summary(status: PolicyStatus, lang: str) -> Table:
     """Version, name, effective date, hash, file and where it came from."""
-    policy, source = status.policy, status.source
+    policy, source = status.policy.in_language(lang), status.source
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")  # a hash or a path folds at 80 columns, never cut
