@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -30,9 +31,19 @@ if TYPE_CHECKING:
 SHOWN = 2000
 """At most this many rows (a DataTable measures every cell); the most urgent come first."""
 
-# Cell widths of the fixed columns; the name takes what is left, at least NAME_MIN.
-WIDTHS = {"rank": 4, "id": 8, "grade": 8, "reason": 18, "how_much": 20}
+# Cell widths of the columns at most (the content may need less); the name takes what is
+# left, at least NAME_MIN. When the terminal is too narrow for all of them, the columns in
+# DROPPED_FIRST go, in that order (the rank is the row's place, the grade is in the detail
+# below), then the reason narrows to REASON_MIN: the name and how far past the line stay whole.
+WIDTHS = {"rank": 4, "id": 8, "grade": 8, "reason": 18, "how_much": 22}
+COLUMNS = ("rank", "id", "name", "grade", "reason", "how_much")
+DROPPED_FIRST = ("rank", "grade")
 NAME_MIN = 12
+REASON_MIN = 10
+# With a name this wide, the reason may grow to its whole text (up to REASON_MAX) before the
+# name takes the rest.
+NAME_EASY = 30
+REASON_MAX = 30
 # Reasons whose weight is money over the limit, and those whose weight is days past due.
 MONEY_REASONS = frozenset({"over_limit"})
 DAY_REASONS = frozenset({"review_overdue", "agency_report_stale"})
@@ -66,11 +77,36 @@ def detail_text(row: Mapping[str, Any], lang: str) -> Text:
     return text
 
 
-def widths_for(total: int) -> dict[str, int]:
-    """Column widths for a table ``total`` cells wide (a space between columns)."""
+def widths_for(total: int, needed: Mapping[str, int] | None = None) -> dict[str, int]:
+    """The columns shown in a table ``total`` cells wide, in order, with their widths.
+
+    Args:
+        total: The table's width in cells.
+        needed: Per column, the cells its header and its widest cell need; absent: ``WIDTHS``.
+
+    Returns:
+        Column key → width, only for the columns that fit; the name gets what is left.
+    """
+    widths = {key: min(WIDTHS[key], (needed or WIDTHS).get(key, WIDTHS[key])) for key in WIDTHS}
     # A DataTable pads every cell by one on each side; and keep room for the scrollbar.
-    fixed = sum(WIDTHS.values()) + 2 * (len(WIDTHS) + 1) + 2
-    return {**WIDTHS, "name": max(NAME_MIN, total - fixed)}
+    room = total - 2
+    shown = [key for key in COLUMNS if key != "name"]
+
+    def left() -> int:
+        return room - sum(widths[key] + 2 for key in shown) - 2
+
+    for key in DROPPED_FIRST:
+        if left() < NAME_MIN:
+            shown.remove(key)
+    if left() < NAME_MIN:
+        widths["reason"] = max(REASON_MIN, widths["reason"] - (NAME_MIN - left()))
+    whole = min(REASON_MAX, (needed or WIDTHS).get("reason", 0))
+    if left() > NAME_EASY and whole > widths["reason"]:
+        widths["reason"] += min(left() - NAME_EASY, whole - widths["reason"])
+    name = max(NAME_MIN, left())
+    return {
+        key: name if key == "name" else widths[key] for key in COLUMNS if key in (*shown, "name")
+    }
 
 
 class ReviewScreen(DataScreen):
@@ -133,27 +169,30 @@ class ReviewScreen(DataScreen):
         table = self.query_one(DataTable)
         width = table.size.width or self.size.width or 80
         self._width = width
-        widths = widths_for(width)
+        rows = [self._cells(rank, row) for rank, row in enumerate(self.due[:SHOWN], start=1)]
+        titles = {
+            key: field_catalogue()["name"].titled(self.lang)
+            if key == "name"
+            else named(REVIEW_COLUMNS, key)
+            for key in COLUMNS
+        }
+        needed = {
+            key: max([cell_len(titles[key]), *(cell_len(str(r[key])) for r in rows)])
+            for key in COLUMNS
+        }
+        widths = widths_for(width, needed)
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        for key in ("rank", "id", "name", "grade", "reason", "how_much"):
-            title = (
-                field_catalogue()["name"].titled(self.lang)
-                if key == "name"
-                else named(REVIEW_COLUMNS, key)
-            )
-            table.add_column(title, width=widths[key], key=key)
-        for rank, row in enumerate(self.due[:SHOWN], start=1):
-            first = row["reasons"][0]
-            more = len(row["reasons"]) - 1
-            reason = reason_label(first, self.lang) + (f" +{more}" if more else "")
+        for key, size in widths.items():
+            table.add_column(titles[key], width=size, key=key)
+        for cells, row in zip(rows, self.due, strict=False):
             table.add_row(
-                f"{rank:>{WIDTHS['rank']}}",
-                row["id"],
-                fit(str(row["name"]), widths["name"]),
-                row["grade"] or _("ungraded"),
-                fit(reason, widths["reason"]),
-                Text(how_much(first, self.lang), justify="right"),
+                *(
+                    Text(str(cells[key]), justify="right")
+                    if key == "how_much"
+                    else fit(str(cells[key]), size)
+                    for key, size in widths.items()
+                ),
                 key=row["id"],
             )
         if self.due:
@@ -161,6 +200,19 @@ class ReviewScreen(DataScreen):
             self._show_detail(table.cursor_row)
         else:
             self.query_one("#review-detail", Static).update("")
+
+    def _cells(self, rank: int, row: Mapping[str, Any]) -> dict[str, str]:
+        """The text of each column of one customer's row, before fitting."""
+        first = row["reasons"][0]
+        more = len(row["reasons"]) - 1
+        return {
+            "rank": f"{rank:>{WIDTHS['rank']}}",
+            "id": str(row["id"]),
+            "name": str(row["name"]),
+            "grade": str(row["grade"] or _("ungraded")),
+            "reason": reason_label(first, self.lang) + (f" +{more}" if more else ""),
+            "how_much": how_much(first, self.lang),
+        }
 
     def on_resize(self, event: events.Resize) -> None:
         """The name column follows the width."""
