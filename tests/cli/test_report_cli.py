@@ -298,6 +298,10 @@ def test_html_report_is_written(graded: Path, run: Run, tmp_path: Path) -> None:
     page = out.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "<script" not in page
     assert "测试客户" in page
+    english = run("report", "html", "--out", str(out), "--as-of", AS_OF, "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    page = out.read_text("utf-8")
+    assert '<html lang="en">' in page and "Customer credit archive" in page
 
 
 def test_template_then_import_reads_back(cli: Any, tmp_path: Path) -> None:

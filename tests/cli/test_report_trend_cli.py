@@ -81,7 +81,9 @@ def test_trend_in_chinese_and_a_too_long_series(graded: Path, cli: Any) -> None:
 
 def test_the_html_report_shows_the_trend(graded: Path, cli: Any, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "report.html"
-    assert cli("report", "html", "--out", str(out), "--as-of", AS_OF).returncode == 0
+    assert (
+        cli("report", "html", "--out", str(out), "--as-of", AS_OF, "--lang", "zh").returncode == 0
+    )
     page = out.read_text("utf-8")
     data = _trend(cli)
     section = page[page.index("各年业务走势") :]
