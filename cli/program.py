@@ -62,6 +62,7 @@ COMMAND_MODULES = (
     "creditfile.cli.commands.policy_cmd",
     "creditfile.cli.commands.report",
     "creditfile.cli.commands.template",
+    "creditfile.cli.commands.form",
     "creditfile.cli.commands.doctor",
     "creditfile.cli.commands.db",
     "creditfile.cli.commands.completion",

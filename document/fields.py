@@ -12,7 +12,10 @@ rest of the program shows and reads it by (JSON Schema validators ignore ``x-`` 
 - ``x-personal-nature``: personal information of a customer whose nature the policy lists
   under ``personal_natures`` (an individual's phone and address);
 - ``x-hint``: a note for the people filling in an import template;
-- ``x-choices``: the labels of an ``enum``'s values.
+- ``x-choices``: the labels of an ``enum``'s values;
+- ``x-declarable``: a fact the customer may declare on the form it fills in (``creditfile
+  form``): its name, registration facts, contacts, declared capital and assets, projects —
+  never a score, a grade, a note, a source or our own assessment.
 
 A field's key is its dotted path, with ``[]`` for the records of a list and ``*`` for the
 open section whose keys the policy decides: ``contact.phone``, ``leases[].amount``,
@@ -57,6 +60,7 @@ _ANNOTATIONS = frozenset(
         "x-personal-nature",
         "x-hint",
         "x-choices",
+        "x-declarable",
     }
 )
 
@@ -112,6 +116,7 @@ class CustomerField:
         description: The schema's description, for compliance staff.
         personal_by_nature: Personal information when the customer's nature is one the policy
             lists under ``personal_natures`` (an individual's phone and address).
+        declarable: The customer may declare it on the form it fills in.
     """
 
     key: str
@@ -128,6 +133,7 @@ class CustomerField:
     choices: tuple[Choice, ...]
     description: str
     personal_by_nature: bool = False
+    declarable: bool = False
 
     @property
     def name(self) -> str:
@@ -231,6 +237,10 @@ class FieldCatalogue:
     def values(self) -> tuple[CustomerField, ...]:
         """The fields that hold a value (not sections or lists, not the open ``*`` entries)."""
         return tuple(f for f in self.fields if not f.is_container and f.name != "*")
+
+    def declarable(self) -> tuple[CustomerField, ...]:
+        """The fields a customer may declare on its form, in schema order."""
+        return tuple(f for f in self.values() if f.declarable)
 
     def label(self, key: str, lang: str) -> str:
         """The label of the field at ``key`` in ``lang``."""
@@ -391,4 +401,5 @@ def _field(
         choices=choices,
         description=str(prop.get("description", "")),
         personal_by_nature=prop.get("x-personal-nature") is True,
+        declarable=prop.get("x-declarable") is True,
     )

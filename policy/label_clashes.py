@@ -44,7 +44,7 @@ def label_clashes(path: str | FilePath) -> list[PolicyProblem]:
     Returns:
         One warning per repeated label, in file order; empty when every label is its own.
     """
-    if not FilePath(path).is_file():
+    if "\x00" in str(path) or not FilePath(path).is_file():
         return []  # a device such as /dev/zero might never end; check_policy says why
     try:
         text = FilePath(path).read_text("utf-8")

@@ -40,6 +40,9 @@ def load_policy(path: str | Path) -> Policy:
         PolicyError: every problem found, each with file, line, column and key.
     """
     file = str(path)
+    if "\x00" in file:  # no file has such a name; the OS would refuse it with a ValueError
+        message = "the path holds a NUL character; name a policy file"
+        raise PolicyError([PolicyProblem(file, None, None, "", message)])
     try:
         if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
             # A device or a pipe (/dev/zero) might never end: refused unread.

@@ -81,6 +81,11 @@ def _column(field: CustomerField) -> Field:
     )
 
 
+def field_column(field: CustomerField) -> Field:
+    """The sheet column of a catalogue field (how a cell of it is read)."""
+    return _column(field)
+
+
 def _sheet(predicate: Callable[[CustomerField], bool]) -> tuple[Field, ...]:
     return tuple(_column(f) for f in field_catalogue().values() if predicate(f))
 

@@ -141,3 +141,12 @@ def test_a_policy_refuses_in_its_texts_what_a_customer_name_refuses() -> None:
     from creditfile.policy.yamltext import UNSAFE_IN_POLICY
 
     assert UNSAFE_IN_POLICY.pattern == f"[{UNSAFE_CLASS}]"
+
+
+def test_a_path_with_a_nul_character_is_refused_with_a_message() -> None:
+    from creditfile.policy.label_clashes import label_clashes
+    from creditfile.policy.loader import check_policy
+
+    [problem] = check_policy("policy\x00.yaml")
+    assert "NUL character" in problem.message
+    assert label_clashes("policy\x00.yaml") == []
