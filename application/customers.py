@@ -285,6 +285,7 @@ def save_customer(
     verified_sources: Sequence[Mapping[str, Any]] = (),
     done: GradingDone | None = None,
     today: date | None = None,
+    events: Sequence[Mapping[str, Any]] = (),
 ) -> JSONObject:
     """Create or change one customer and grade it, in one transaction; the sources newly
     marked verified are recorded in it too, so the history never says a source was verified
@@ -303,6 +304,8 @@ def save_customer(
         verified_sources: The sources the edit marked verified (each with its ``index``).
         done: Told what was graded (a whole run when the archive-wide top moved).
         today: The date an assessment change is stamped with (default: today).
+        events: Further history events recorded in the same transaction (a returned form, an
+            audited declared value).
 
     Returns:
         The stored record with its new revision and grading.
@@ -317,7 +320,7 @@ def save_customer(
     problems = validator_for(policy).problems(doc)
     if problems:
         raise InvalidCustomerError(str(doc.get("id")), problems)
-    events = [verified_source_event(source) for source in verified_sources]
+    events = [*events, *(verified_source_event(source) for source in verified_sources)]
     stored = store.get(str(doc.get("id"))) if base_rev is not None else None
     before = customer_document(stored) if stored is not None else None
     doc = stamp_assessment(before, doc, policy, actor, today or date.today())

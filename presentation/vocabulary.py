@@ -60,6 +60,8 @@ EVENTS: dict[str, str] = {
     "customer_merged_away": N_("merged into another"),
     "quote_issued": N_("quote"),
     "demand_added": N_("demand request"),
+    "form_imported": N_("customer form recorded"),
+    "form_audited": N_("declared value audited"),
 }
 
 

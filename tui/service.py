@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from creditfile.application.allocation import DemandInput, add_demands
 from creditfile.application.card import (
     Problem,
     archive_tops,
@@ -31,6 +32,12 @@ from creditfile.application.card import (
 from creditfile.application.customer_index import ListRow
 from creditfile.application.customer_list import export_list, list_table
 from creditfile.application.customers import GradingDone, save_customer
+from creditfile.application.form_audit import (
+    AuditDone,
+    PendingValue,
+    audit_declared,
+    pending_values,
+)
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.lookup import MergedId, resolve_id, reveal_record
 from creditfile.application.opening import open_archive
@@ -344,6 +351,46 @@ class ArchiveService:
                 allow_over_limit=allow_over_limit,
                 via="creditfile tui",
             )
+
+    def pending_values(self, customer_id: str) -> list[PendingValue]:
+        """The declared values of the customer's forms awaiting audit, as on file now."""
+        record = self._open().get(customer_id)
+        return pending_values(customer_document(record)) if record is not None else []
+
+    def audit_declared(self, customer_id: str, field: str, decision: str, typed: str) -> AuditDone:
+        """Take one audit decision and save it, graded and recorded as every save is."""
+        store = self._open()
+        done = GradingDone()
+        result = audit_declared(
+            store,
+            customer_id,
+            field,
+            decision,
+            self.policy,
+            actor=self.actor,
+            as_of=self._as_of,
+            typed=typed,
+            done=done,
+        )
+        if done.whole:  # the archive-wide top moved: every customer was graded again
+            self.load()
+            return result
+        with self._lock:
+            self._records[customer_id] = dict(result.record)
+            self._tops = None
+            self._changed(customer_id)
+            self._disk_stamp = store.stamp()
+        return result
+
+    def add_demand(
+        self, customer_id: str, item: str, quantity: str, wanted: str, note: str
+    ) -> dict[str, Any]:
+        """Check and keep one demand request, as ``creditfile demand add`` does."""
+        entry = DemandInput(customer_id, item, quantity, wanted, "", note, "")
+        [kept] = add_demands(
+            self._open(), [entry], self.policy, actor=self.actor, today=date.today()
+        )
+        return dict(kept)
 
     def new_id(self) -> str:
         """An unused id to propose for a new customer: the one after the highest."""

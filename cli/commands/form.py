@@ -1,4 +1,10 @@
-"""``creditfile form ID --out FILE.xlsx`` (or ``--blank``): the form a customer fills in."""
+"""``creditfile form``: the form a customer fills in, written, read back and audited.
+
+- ``form ID --out FILE.xlsx`` (or ``--blank``): the form, prefilled from the archive;
+- ``form import FILE.xlsx``: a returned form recorded as a ``customer_form`` source, its
+  declared values kept beside the archive's for audit;
+- ``form audit ID [FIELD accept|reject|set VALUE]``: the values awaiting audit, or one decision.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.cli.env import Env, UsageError
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, ngettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -17,10 +23,16 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
         help=_(
             "write the form a customer fills in (客户资料表), in Chinese, prefilled with what "
-            "the archive holds: only what a customer declares, nothing internal"
+            "the archive holds: only what a customer declares, nothing internal; "
+            "`form import FILE` records a returned form, `form audit ID` audits what it declared"
         ),
     )
-    parser.add_argument("id", metavar="ID", nargs="?", help=_("the customer"))
+    parser.add_argument(
+        "words",
+        metavar="ID | import FILE | audit ID [FIELD accept|reject|set VALUE]",
+        nargs="*",
+        help=_("a customer's id (write its form), or import or audit and their arguments"),
+    )
     parser.add_argument("--out", metavar="FILE", help=_("the .xlsx file to write"))
     parser.add_argument(
         "--blank", action="store_true", help=_("a blank form, for no customer in particular")
@@ -29,26 +41,43 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
-    """Write the form of one customer, or a blank one."""
+    """Write a form, import a returned one, or audit what one declared."""
+    words: list[str] = list(args.words)
+    if words[:1] == ["import"]:
+        if len(words) != 2 or args.out or args.blank:
+            raise UsageError(_("form import: give one file, the returned form (FILE.xlsx)"))
+        return _import(words[1], env)
+    if words[:1] == ["audit"]:
+        if len(words) not in (2, 4, 5) or args.out or args.blank:
+            raise UsageError(
+                _("form audit: give ID, or ID FIELD accept|reject, or ID FIELD set VALUE")
+            )
+        return _audit(words[1:], env)
+    if len(words) > 1:
+        raise UsageError(
+            _("form: give one customer id (or import FILE, or audit ID …); got {words}").format(
+                words=" ".join(words)
+            )
+        )
     if not args.out:
         raise UsageError(_("form: give --out FILE.xlsx, the form to write"))
-    if args.blank == (args.id is not None):
+    if args.blank == bool(words):
         raise UsageError(_("form: give a customer's ID, or --blank for a blank form (not both)"))
-    return _write(args, env)
+    return _write(words[0] if words else None, args.out, env)
 
 
-def _write(args: argparse.Namespace, env: Env) -> int:
+def _write(customer_id: str | None, out_name: str, env: Env) -> int:
     from creditfile.application.forms import write_form
     from creditfile.application.outputs import check_output
 
-    out = Path(args.out)
+    out = Path(out_name)
     check_output(out, archive=env.db_path)  # the archive's own name says more than its suffix
     if out.suffix.lower() != ".xlsx":
         raise UsageError(
-            _("{out}: name the file .xlsx so Excel and WPS open it").format(out=args.out)
+            _("{out}: name the file .xlsx so Excel and WPS open it").format(out=out_name)
         )
-    archive = env.archive() if args.id is not None else None
-    written = write_form(archive, args.id, out, env.policy(), db_path=env.db_path)
+    archive = env.archive() if customer_id is not None else None
+    written = write_form(archive, customer_id, out, env.policy(), db_path=env.db_path)
     if env.json:
         env.emit_json(
             {"out": str(written.out), "customer_id": written.customer_id, "fields": written.fields}
@@ -66,4 +95,123 @@ def _write(args: argparse.Namespace, env: Env) -> int:
                 out=written.out, count=written.fields
             )
         )
+    return 0
+
+
+def _import(file: str, env: Env) -> int:
+    from creditfile.application.form_audit import shown_value
+    from creditfile.application.form_returns import FormError, import_form
+    from creditfile.document import field_catalogue
+    from creditfile.presentation.translation import language
+
+    try:
+        done = import_form(
+            env.archive(), file, env.policy(), actor=env.actor, as_of=env.as_of, today=env.as_of
+        )
+    except FormError as exc:
+        for problem in exc.problems:
+            env.warn(f"creditfile: {problem}")
+        env.warn(_("creditfile: nothing was recorded; correct the form and import it again"))
+        return 1
+    if env.json:
+        env.emit_json(
+            {
+                "customer_id": done.customer_id,
+                "declared": done.declared,
+                "same": done.same,
+                "recorded": done.source_index is not None,
+            }
+        )
+        return 0
+    if done.source_index is None:
+        env.say(
+            _("{file}: this form of {id} was recorded already; nothing was recorded").format(
+                file=file, id=done.customer_id
+            )
+        )
+        return 0
+    catalogue = field_catalogue()
+    if not done.declared:
+        env.say(
+            _("recorded the form of {id}: every answer is as on file; the form is verified").format(
+                id=done.customer_id
+            )
+        )
+        return 0
+    env.say(
+        ngettext(
+            "recorded the form of {id}: {count} declared value kept beside the archive's, "
+            "to audit (`creditfile form audit {id}`, or d on the card):",
+            "recorded the form of {id}: {count} declared values kept beside the archive's, "
+            "to audit (`creditfile form audit {id}`, or d on the card):",
+            len(done.declared),
+        ).format(id=done.customer_id, count=len(done.declared))
+    )
+    for key, value in done.declared.items():
+        env.say(f"  {catalogue[key].titled(language())}: {shown_value(key, value)}")
+    return 0
+
+
+def _audit(words: list[str], env: Env) -> int:
+    from creditfile.application.form_audit import (
+        AuditError,
+        audit_declared,
+        audit_summary,
+        pending_values,
+        shown_value,
+    )
+    from creditfile.application.lookup import find_customer
+
+    customer_id = words[0]
+    if len(words) == 1:
+        pending = pending_values(find_customer(env.archive(), customer_id))
+        if env.json:
+            env.emit_json(
+                [
+                    {
+                        "field": p.key,
+                        "declared": p.declared,
+                        "current": p.current,
+                        "on": p.on,
+                        "by": p.by,
+                    }
+                    for p in pending
+                ]
+            )
+        elif not pending:
+            env.say(_("{id}: no declared value awaits audit").format(id=customer_id))
+        for p in pending if not env.json else []:
+            env.say(
+                _("{field}: on file {current}, declared {declared} (form of {on})").format(
+                    field=p.label(),
+                    current=shown_value(p.key, p.current),
+                    declared=shown_value(p.key, p.declared),
+                    on=p.on or "-",
+                )
+            )
+        return 0
+    field, decision = words[1], words[2]
+    if (decision == "set") != (len(words) == 4):
+        raise UsageError(_("form audit: set takes the audited VALUE; accept and reject take none"))
+    try:
+        done = audit_declared(
+            env.archive(),
+            customer_id,
+            field,
+            decision,
+            env.policy(),
+            actor=env.actor,
+            as_of=env.as_of,
+            typed=words[3] if len(words) == 4 else "",
+            today=env.as_of,
+        )
+    except AuditError as exc:
+        env.warn(f"creditfile: {exc}")
+        return 1
+    if env.json:
+        env.emit_json({**done.event, "verified": done.verified})
+        return 0
+    env.say(audit_summary(done.event))
+    if done.verified:
+        env.say(_("every declared value of the form is audited: the form is verified"))
     return 0

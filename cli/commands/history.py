@@ -9,6 +9,8 @@ from typing import Any
 
 from creditfile.application.allocation import DEMAND_EVENT, demand_summary
 from creditfile.application.changes import change_lines, field_label
+from creditfile.application.form_audit import FORM_AUDITED, audit_summary
+from creditfile.application.form_returns import FORM_IMPORTED
 from creditfile.application.history import HistoryQuery, read_history
 from creditfile.application.merging import history_ids
 from creditfile.application.quotes import QUOTE_EVENT, quote_summary
@@ -160,6 +162,8 @@ def _detail(event: dict[str, Any], policy: Policy) -> str:
         return quote_summary(event, "zh", policy)
     if event.get("kind") == DEMAND_EVENT:
         return demand_summary(event, "zh", policy)
+    if event.get("kind") in (FORM_AUDITED, FORM_IMPORTED):
+        return audit_summary(event)
     if event.get("kind") == "grade_changed":
         return (
             f"{event.get('from') or '—'} → {event.get('to') or '—'} {event.get('total') or ''}"

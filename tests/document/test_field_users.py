@@ -157,6 +157,7 @@ FULL_DOC: dict[str, Any] = {
             "verified": False,
             "cost": 1,
             "note": "n",
+            "declared": {"profile.total_assets": 1},
         }
     ],
 }

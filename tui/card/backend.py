@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from creditfile.application.card import draft_breakdown
+from creditfile.application.form_audit import AuditDone, PendingValue
 from creditfile.engine.quotes import Quote
 from creditfile.policy.model import Policy
 from creditfile.presentation.translation import language
@@ -101,6 +102,28 @@ class CardBackend(Protocol):
         Raises:
             QuoteError: the request cannot be priced.
             OverLimitError: over the credit limit and not allowed; nothing was recorded.
+        """
+
+    def pending_values(self, customer_id: str) -> list[PendingValue]:
+        """The values the customer declared on its returned forms that await audit, as on
+        file now."""
+
+    def audit_declared(self, customer_id: str, field: str, decision: str, typed: str) -> AuditDone:
+        """Take one audit decision (``accept``, ``set`` with ``typed``, ``reject``) and save
+        it, recorded in the history.
+
+        Raises:
+            AuditError: nothing of that field awaits audit, or a typed value it cannot hold.
+            StaleRevisionError: the customer changed meanwhile.
+        """
+
+    def add_demand(
+        self, customer_id: str, item: str, quantity: str, wanted: str, note: str
+    ) -> dict[str, Any]:
+        """Check and keep one demand request of the customer (as ``creditfile demand add``).
+
+        Raises:
+            DemandError: every problem of the request; nothing was kept.
         """
 
 

