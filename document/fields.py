@@ -254,7 +254,14 @@ class FieldCatalogue:
         """
         key = catalogue_key(path)
         found = self.get(key)
+        declared = key.removeprefix(_DECLARED)
+        if found is None and declared != key and declared in self:
+            # A value a customer declared on a form: ``待审核申报值 · 注册资本``.
+            return f"{self[_DECLARED.removesuffix('.')].text(lang)} · {self[declared].text(lang)}"
         return path if found is None else found.text(lang)
+
+
+_DECLARED = "sources[].declared."
 
 
 def catalogue_key(path: str) -> str:

@@ -185,3 +185,12 @@ def test_a_misspelt_annotation_is_refused() -> None:
 def test_an_unknown_key_is_refused_with_a_suggestion() -> None:
     with pytest.raises(KeyError, match=re.escape("contact.phone")):
         CATALOGUE["contact.phon"]
+
+
+def test_a_declared_value_is_labelled_by_its_field() -> None:
+    path = "sources[1].declared.profile.total_assets"
+    assert CATALOGUE.label_of_path(path, "zh") == "待审核申报值 · 总资产"
+    assert CATALOGUE.label_of_path(path, "en") == "Declared, to audit · Total assets"
+    assert CATALOGUE.label_of_path("sources[1].declared.nothing", "en") == (
+        "sources[1].declared.nothing"
+    )
