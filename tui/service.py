@@ -387,9 +387,10 @@ class ArchiveService:
     ) -> dict[str, Any]:
         """Check and keep one demand request, as ``creditfile demand add`` does."""
         entry = DemandInput(customer_id, item, quantity, wanted, "", note, "")
-        [kept] = add_demands(
-            self._open(), [entry], self.policy, actor=self.actor, today=date.today()
-        )
+        store = self._open()
+        [kept] = add_demands(store, [entry], self.policy, actor=self.actor, today=date.today())
+        with self._lock:
+            self._disk_stamp = store.stamp()  # our own write, not one from elsewhere
         return dict(kept)
 
     def new_id(self) -> str:

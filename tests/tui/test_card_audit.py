@@ -72,6 +72,10 @@ def test_d_audits_each_declared_value_accept_correct_reject(
     with_declared(archive_path)
 
     async def steps(pilot: Pilot[None]) -> None:
+        # Each declared value shows under the archive's, on the card itself.
+        shown = [str(w.content) for w in pilot.app.screen.query(".field-declared") if w.display]
+        assert "Declared on a form: 027-85551234 (to audit: d)" in shown
+        assert "Declared on a form: 80,000,000.00 (to audit: d)" in shown
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AuditDialog)
@@ -101,6 +105,7 @@ def test_d_audits_each_declared_value_accept_correct_reject(
         assert screen.draft.value("contact.phone") == "027-8555 1234"
         assert screen.draft.value("profile.total_assets") == 120000000
         assert not screen.check_action("audit", ())  # nothing left: the key is gone
+        assert not [w for w in screen.query(".field-declared") if w.display]
 
     drive(host(archive_path, policy), steps)
     record = stored(archive_path)

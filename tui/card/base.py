@@ -25,6 +25,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from creditfile.application.form_audit import shown_value
 from creditfile.document import field_catalogue
 from creditfile.document.id_number import mask_id_number
 from creditfile.document.paths import value_at
@@ -188,6 +189,7 @@ class CardBase(Screen[None]):
             for row in self.field_rows():
                 row.set_value(self.draft.value(row.spec.path))
         self._apply_mode()
+        self._show_declared()
         self._fill_leases()
         self._fill_sources()
         self.revalidate()
@@ -211,6 +213,19 @@ class CardBase(Screen[None]):
             notice.update(_("No personal data on file"))
         else:
             notice.update("")
+
+    def _show_declared(self) -> None:
+        """Under each field a customer declared otherwise on a form: the declared value."""
+        declared = self.draft.declared_by_field()
+        for row in self.field_rows():
+            value = declared.get(row.spec.path)
+            row.show_declared(
+                ""
+                if value is None
+                else _("Declared on a form: {value} (to audit: d)").format(
+                    value=shown_value(row.spec.path, value)
+                )
+            )
 
     def _hidden_notice(self) -> str:
         """What the personal data tab says while it is hidden: how to show it, and for an

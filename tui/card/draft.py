@@ -177,6 +177,15 @@ class Draft:
             if i < len(self.sources) and self.sources[i].get("verified") is True
         ]
 
+    def declared_by_field(self) -> dict[str, Any]:
+        """The declared values awaiting audit by field key, the newest form's first."""
+        found: dict[str, Any] = {}
+        for source in self.sources:
+            declared = source.get("declared")
+            if source.get("kind") == "customer_form" and isinstance(declared, dict):
+                found.update(declared)
+        return found
+
     def declared_values(self) -> int:
         """How many declared values of returned forms await audit."""
         return sum(

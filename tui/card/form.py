@@ -123,6 +123,9 @@ class FieldRow(Vertical):
     FieldRow .field-suffix { width: 6; padding: 0 0 0 1; color: $text-muted; }
     FieldRow .field-hint { color: $text-muted; padding: 0 0 0 2; height: auto; }
     FieldRow .field-problem { color: $error; padding: 0 0 0 26; height: auto; display: none; }
+    FieldRow .field-declared {
+        color: $warning; padding: 0 0 0 26; height: auto; display: none;
+    }
     FieldRow.-invalid .field-label { color: $error; text-style: bold; }
     FieldRow.-invalid .field-editor { background: $error 15%; }
     """
@@ -158,6 +161,7 @@ class FieldRow(Vertical):
         if self._hint:
             yield Static(self._hint, classes="field-hint", markup=False)
         yield Static("", classes="field-problem")
+        yield Static("", classes="field-declared", markup=False)
 
     def _editor(self) -> Widget:
         if self.spec.kind == "choice":
@@ -203,6 +207,13 @@ class FieldRow(Vertical):
         line = self.query_one(".field-problem", Static)
         line.update("\n".join(messages))
         line.display = bool(messages)
+
+    def show_declared(self, text: str) -> None:
+        """Show what a customer declared for the field on a form, awaiting audit ("": none)."""
+        line = self.query_one(".field-declared", Static)
+        if str(line.content) != text:
+            line.update(text)
+            line.display = bool(text)
 
     def set_value(self, value: Any) -> None:
         """Replace the editor's content without reporting it as typed."""
