@@ -22,7 +22,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "form",
         parents=[parent],
         help=_(
-            "write the form a customer fills in (客户资料表), in Chinese, prefilled with what "
+            "write the form a customer fills in, in Chinese, prefilled with what "
             "the archive holds: only what a customer declares, nothing internal; "
             "`form import FILE` records a returned form, `form audit ID` audits what it declared"
         ),
