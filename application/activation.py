@@ -34,6 +34,7 @@ from creditfile.policy import (
     load_policy,
     parse_policy,
 )
+from creditfile.policy.errors import N_, Phrase, joined, phrase
 from creditfile.store import ArchiveStore, JSONObject
 
 
@@ -161,9 +162,15 @@ def activate_checked(
     """
     if check.failures and not force:
         raise ActivationRefusedError(
-            f"{check.file}: not activated: {check.failures} of {check.checks} policy test "
-            f"checks fail ({check.tests_file}); see them with `creditfile policy test "
-            f"{check.file}`, or add --force to activate anyway (recorded in the history)"
+            phrase(
+                "{file}: not activated: {failed} of {checks} policy test checks fail "
+                "({tests}); see them with `creditfile policy test {file}`, or add --force to "
+                "activate anyway (recorded in the history)",
+                file=check.file,
+                failed=check.failures,
+                checks=check.checks,
+                tests=check.tests_file,
+            )
         )
     if check.stranded and not rescale:
         raise ActivationRefusedError(stranded_message(check.file, check.stranded))
@@ -202,18 +209,41 @@ def activate_checked(
     return Activation(policy, bool(detail["forced"]), tuple(done))
 
 
-def stranded_message(file: str, stranded: tuple[Stranded, ...]) -> str:
+def stranded_message(file: str, stranded: tuple[Stranded, ...]) -> Phrase:
     """Why a policy is refused for the entries it would strand, and what to do."""
-    parts = [
-        f"{len(s.customers):,} customer{'s' if len(s.customers) != 1 else ''} "
-        f"{'have' if len(s.customers) != 1 else 'has'} a {s.label} ({s.key}) entry above the "
-        f"new weight {s.new_weight:g} (up to {s.highest:g}; e.g. {', '.join(s.customers[:3])})"
-        for s in stranded
-    ]
-    return (
-        f"{file}: not activated: " + "; ".join(parts) + ". They would become ungraded. "
-        "Add --rescale to scale the entries of every changed weight proportionally (each "
-        "recorded in the customer's history with its old value), or correct the entries first"
+    parts = [_stranded_part(s) for s in stranded]
+    return phrase(
+        "{file}: not activated: {parts}. They would become ungraded. Add --rescale to scale "
+        "the entries of every changed weight proportionally (each recorded in the customer's "
+        "history with its old value), or correct the entries first",
+        file=file,
+        parts=joined(parts),
+    )
+
+
+def _stranded_part(s: Stranded) -> Phrase:
+    values = {
+        "count": f"{len(s.customers):,}",
+        "label": s.label,
+        "key": s.key,
+        "weight": f"{s.new_weight:g}",
+        "highest": f"{s.highest:g}",
+        "ids": ", ".join(s.customers[:3]),
+    }
+    if len(s.customers) == 1:
+        return Phrase(
+            N_(
+                "{count} customer has a {label} ({key}) entry above the new weight {weight} "
+                "(up to {highest}; e.g. {ids})"
+            ),
+            values,
+        )
+    return Phrase(
+        N_(
+            "{count} customers have a {label} ({key}) entry above the new weight {weight} "
+            "(up to {highest}; e.g. {ids})"
+        ),
+        values,
     )
 
 

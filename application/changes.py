@@ -19,6 +19,7 @@ from creditfile.document.fields import catalogue_key, field_catalogue
 from creditfile.document.id_number import is_masked_id_number
 from creditfile.document.values import format_amount
 from creditfile.policy import Policy
+from creditfile.presentation.translation import _
 
 NOTHING = "—"
 """What an absent value (a field filled in for the first time, or cleared) is shown as."""
@@ -56,6 +57,8 @@ def change_lines(
         lang: ``zh`` or ``en``.
         policy: Labels the scoring items, natures and leased items as compliance wrote them.
     """
+    if event.get("kind") == RESCALE_EVENT:
+        return _rescale_lines(event, lang, policy)
     recorded = event.get("changes")
     if not isinstance(recorded, list):
         return []
@@ -64,6 +67,38 @@ def change_lines(
     if isinstance(graded, Mapping):  # a merge graded the kept customer in its own write
         lines.append(_grade_line(graded, lang))
     return lines
+
+
+RESCALE_EVENT = "assessment_rescaled"
+"""The history event of a customer's entries rescaled by a policy activation."""
+
+
+def _rescale_lines(event: Mapping[str, Any], lang: str, policy: Policy | None) -> list[ChangeLine]:
+    """Each rescaled entry: the item, its old and new value, and why (``--rescale``)."""
+    lines = []
+    for entry in event.get("entries") or ():
+        if not isinstance(entry, Mapping):
+            continue
+        label = field_label(f"assessment.{entry.get('item', '')}", lang, policy)
+        weights = {"old": _number(entry.get("from_weight")), "new": _number(entry.get("to_weight"))}
+        if entry.get("left"):
+            why = _("left as entered: outside the old weight {old}").format(**weights)
+        elif entry.get("restored"):
+            why = _("weight {old} → {new}: the value before an earlier rescale").format(**weights)
+        else:
+            why = _("weight {old} → {new}, rescaled in proportion").format(**weights)
+        new = f"{_number(entry.get('new'))} ({why})"
+        lines.append(ChangeLine(label, _number(entry.get("old")), new))
+    return lines
+
+
+def _number(value: object) -> str:
+    """A score or a weight as entered: ``12``, ``7.5``; ``—`` for none."""
+    if isinstance(value, bool) or value is None:
+        return NOTHING if value is None else str(value)
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return str(value)
 
 
 GRADE_LABEL = {"zh": "评级", "en": "Grade"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from creditfile.policy.errors import phrase
 from creditfile.store import (
     copy_archive,
     duty_members,
@@ -33,8 +34,11 @@ def _database(location: str, doing: str) -> str:
     if not is_database_url(location):
         raise StoreError(
             location,
-            f"{doing} works on a PostgreSQL database (--db postgresql://…); a file archive "
-            "needs no set-up — `creditfile import` or `creditfile demo` creates one",
+            phrase(
+                "{command} works on a PostgreSQL database (--db postgresql://…); a file "
+                "archive needs no set-up — `creditfile import` or `creditfile demo` creates one",
+                command=doing,
+            ),
         )
     return location
 
@@ -104,13 +108,19 @@ def duties_named(names: list[str], location: str) -> tuple[str, ...]:
         if duty is None:
             raise StoreError(
                 location,
-                f"{name!r} is not a duty; choose one of {', '.join(DUTIES)} "
-                "(salesperson means clerk, operations means operator)",
+                phrase(
+                    "{name} is not a duty; choose one of {duties} (salesperson means clerk, "
+                    "operations means operator)",
+                    name=repr(name),
+                    duties=", ".join(DUTIES),
+                ),
             )
         if duty not in found:
             found.append(duty)
     if not found:
-        raise StoreError(location, f"name a duty with --as: one of {', '.join(DUTIES)}")
+        raise StoreError(
+            location, phrase("name a duty with --as: one of {duties}", duties=", ".join(DUTIES))
+        )
     return tuple(found)
 
 

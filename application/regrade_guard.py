@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from creditfile.policy import CreditfileError
+from creditfile.policy.errors import N_, NOTHING, Phrase, joined, phrase
+from creditfile.presentation.translation import _
 
 _LIMIT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*")
 
@@ -36,8 +38,10 @@ class Limit:
         match = _LIMIT.fullmatch(text)
         if match is None or (not match.group(2) and "." in match.group(1)):
             raise ValueError(
-                f"{text!r} is not a limit: write a number of customers (40) or a share of "
-                "the archive (2.5%)"
+                _(
+                    "{value} is not a limit: write a number of customers (40) or a share of "
+                    "the archive (2.5%)"
+                ).format(value=repr(text))
             )
         number = match.group(1)
         if match.group(2):
@@ -94,12 +98,19 @@ class Breach:
 
     def describe(self) -> str:
         """The breach in words, e.g. ``1,418 customers ungraded, over --max-ungraded 5%``."""
-        what = "grade changes" if self.guard == "max_changes" else "customers ungraded"
-        option = "--max-changes" if self.guard == "max_changes" else "--max-ungraded"
-        share = ""
+        return str(self.said())
+
+    def said(self) -> Phrase:
+        """The breach as a phrase, for a front end to word in the language in force."""
+        share = NOTHING
         if self.customers:
-            share = f" ({self.actual * 100 / self.customers:.1f}% of {self.customers:,})"
-        return f"{self.actual:,} {what}{share}, over {option} {self.limit.text}"
+            percent = f"{self.actual * 100 / self.customers:.1f}"
+            customers = f"{self.customers:,}"
+            share = phrase(" ({percent}% of {customers})", percent=percent, customers=customers)
+        values = {"count": f"{self.actual:,}", "share": share, "limit": self.limit.text}
+        if self.guard == "max_changes":
+            return Phrase(N_("{count} grade changes{share}, over --max-changes {limit}"), values)
+        return Phrase(N_("{count} customers ungraded{share}, over --max-ungraded {limit}"), values)
 
     def as_json(self) -> dict[str, Any]:
         """The breach for ``--json``."""
@@ -119,10 +130,13 @@ class RegradeRefusedError(CreditfileError):
         self.counts = counts
         self.breaches = breaches
         super().__init__(
-            f"{location}: regrade refused, nothing was written: "
-            + "; ".join(b.describe() for b in breaches)
-            + ". See why with `creditfile regrade --dry-run` and `creditfile policy diff`; "
-            "raise the limit if the change is intended"
+            phrase(
+                "{location}: regrade refused, nothing was written: {breaches}. See why with "
+                "`creditfile regrade --dry-run` and `creditfile policy diff`; raise the limit "
+                "if the change is intended",
+                location=location,
+                breaches=joined([b.said() for b in breaches]),
+            )
         )
 
 

@@ -50,6 +50,14 @@ NOTHING = Phrase("")
 """An optional part of a phrase that is left out."""
 
 
+def joined(parts: Sequence[Phrase], separator: str = "; ") -> Phrase:
+    """Several phrases as one, ``separator`` between them (each worded on its own)."""
+    return Phrase(
+        separator.join(f"{{p{n}}}" for n in range(len(parts))),
+        {f"p{n}": part for n, part in enumerate(parts)},
+    )
+
+
 def verbatim(text: str) -> Phrase:
     """A phrase of text that is shown as it is, in every language (a name, a system's words)."""
     return Phrase("{text}", {"text": text})
@@ -59,10 +67,18 @@ class CreditfileError(Exception):
     """Base of every error creditfile reports to a person.
 
     ``said``, when set, is the message as a ``Phrase``, for a front end to word in the
-    language in force; ``str()`` of the error is always its English.
+    language in force (raise ``XError(phrase(...))`` to set it); ``str()`` of the error is
+    always its English.
     """
 
     said: Phrase | None = None
+
+    def __init__(self, *args: object) -> None:
+        # Raised with one phrase, the error keeps it to be worded by the front end.
+        if len(args) == 1 and isinstance(args[0], Phrase):
+            self.said = args[0]
+            args = (str(args[0]),)
+        super().__init__(*args)
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """The message in the language of ``translate`` (English without it)."""

@@ -62,6 +62,8 @@ EVENTS: dict[str, str] = {
     "demand_added": N_("demand request"),
     "form_imported": N_("customer form recorded"),
     "form_audited": N_("declared value audited"),
+    "assessment_rescaled": N_("entries rescaled"),
+    "policy_activated": N_("policy activated"),
 }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from creditfile.policy.errors import NOTHING, Phrase, phrase
+from creditfile.policy.errors import NOTHING, Phrase, joined, phrase
 from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -232,10 +232,7 @@ def _not_restored(found: Diagnosis) -> Phrase:
 
 def _joined(problems: list[Phrase]) -> Phrase:
     """Several problems as one phrase, ``; `` between them."""
-    return Phrase(
-        "; ".join(f"{{p{n}}}" for n in range(len(problems))),
-        {f"p{n}": problem for n, problem in enumerate(problems)},
-    )
+    return joined(problems)
 
 
 def _put_back(target: Path, backup: Path) -> Path | None:

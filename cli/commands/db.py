@@ -93,9 +93,13 @@ def run_init(args: argparse.Namespace, env: Env) -> int:
     if env.json:
         env.emit_json({"database": env.db_location, "migrations": done})
         return 0
-    env.say(f"created the creditfile archive in {env.db_location} (schema {done[-1]})")
     env.say(
-        "fill it with `creditfile db copy ARCHIVE.json URL` or `creditfile --db URL import FILE`"
+        _("created the creditfile archive in {database} (schema {schema})").format(
+            database=env.db_location, schema=done[-1]
+        )
+    )
+    env.say(
+        _("fill it with `creditfile db copy ARCHIVE.json URL` or `creditfile --db URL import FILE`")
     )
     return 0
 
@@ -108,9 +112,13 @@ def run_upgrade(args: argparse.Namespace, env: Env) -> int:
         env.emit_json({"database": env.db_location, "migrations": done})
         return 0
     if not done:
-        env.say(f"the archive in {env.db_location} is up to date; nothing was changed")
+        env.say(
+            _("the archive in {database} is up to date; nothing was changed").format(
+                database=env.db_location
+            )
+        )
     for step in done:
-        env.say(f"applied migration {step}")
+        env.say(_("applied migration {step}").format(step=step))
     return 0
 
 
@@ -121,9 +129,18 @@ def run_copy(args: argparse.Namespace, env: Env) -> int:
         env.emit_json({"from": args.source, "to": args.target, **asdict(copied)})
         return 0
     env.say(
-        f"copied {args.source} into {args.target}: {copied.customers:,} customers, "
-        f"{copied.events:,} history events ({copied.runs} regrade runs, {copied.policies} "
-        f"policy activations), {copied.aliases} merged-away ids"
+        _(
+            "copied {source} into {target}: {customers} customers, {events} history events "
+            "({runs} regrade runs, {policies} policy activations), {aliases} merged-away ids"
+        ).format(
+            source=args.source,
+            target=args.target,
+            customers=f"{copied.customers:,}",
+            events=f"{copied.events:,}",
+            runs=copied.runs,
+            policies=copied.policies,
+            aliases=copied.aliases,
+        )
     )
     return 0
 

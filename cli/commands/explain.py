@@ -9,6 +9,7 @@ from creditfile.application.lookup import MergedId, explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.explanation import computed_clause
+from creditfile.presentation.grading_words import override_text, reason_text
 from creditfile.presentation.translation import _, language
 from creditfile.presentation.vocabulary import LIFECYCLES, PRIVILEGES, STAGES, named
 
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     _guidance(env, detail["items"])
     env.say()
     if grading["status"] == "ungraded":
-        env.say(_("UNGRADED — {reasons}").format(reasons="; ".join(grading["reasons"])))
+        reasons = "; ".join(reason_text(r, policy) for r in grading["reasons"])
+        env.say(_("UNGRADED — {reasons}").format(reasons=reasons))
         return 0
     band = detail["band"]
     env.say(
@@ -86,11 +88,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
     for override in grading["overrides"]:
         change = f" ({override['from']} → {override['to']})" if "to" in override else ""
         env.say(
-            _("override {id}: {reason}").format(id=override["id"], reason=override["reason"])
+            _("override {id}: {reason}").format(
+                id=override["id"], reason=override_text(override, policy)
+            )
             + change
         )
     for reason in grading["reasons"]:
-        env.say(_("note: {reason}").format(reason=reason))
+        env.say(_("note: {reason}").format(reason=reason_text(reason, policy)))
     terms = ", ".join(f"{named(PRIVILEGES, k)} {_term(v)}" for k, v in detail["privileges"].items())
     if detail.get("terms_nature"):
         env.say(

@@ -18,7 +18,7 @@ from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
 from creditfile.policy import Policy
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, pgettext
 from creditfile.store.audit import clean_actor
 
 DEFAULT_LIMIT = 200
@@ -55,7 +55,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_LIMIT,
         metavar="N",
-        help=f"the newest N events (default {DEFAULT_LIMIT}; 0 for all)",
+        help=_("the newest N events (default {count}; 0 for all)").format(count=DEFAULT_LIMIT),
     )
     parser.set_defaults(handler=run)
 
@@ -63,13 +63,19 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, env: Env) -> int:
     """Print the selected events oldest first, and say when older ones were left out."""
     if args.limit < 0:
-        raise UsageError(f"--limit {args.limit}: give a number of events, 0 for all")
+        raise UsageError(
+            _("--limit {value}: give a number of events, 0 for all").format(value=args.limit)
+        )
     since = _since(args.since)
     archive = env.archive()
     if args.id:
         _ids, merged = history_ids(archive, args.id)
         if merged is not None:
-            env.warn(f"creditfile: note: {merged.note()}, with every id merged into it")
+            env.warn(
+                _("creditfile: note: {note}, with every id merged into it").format(
+                    note=merged.note()
+                )
+            )
     natures = env.policy().personal_natures
     every = read_history(
         archive,
@@ -96,19 +102,30 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _("no history yet") if not (since or args.event or args.id) else _("no such events")
         )
         return 0
+    # Field labels and event details as the archive's own sheets name them; the headers and
+    # the words around them follow the language in force.
+    lang = "zh"
     policy = env.policy()
     rows = [
         [
             _when(e.get("at")),
             e.get("customer_id") or "",
             str(e.get("kind", "")),
-            [line.text() for line in change_lines(e, "zh", policy)] or _detail(e, policy),
+            [line.text() for line in change_lines(e, lang, policy)] or _detail(e, lang, policy),
             clean_actor(e.get("actor", "")),
             _account(e),
         ]
         for e in events
     ]
-    headers, priority, unbroken = list(HEADERS), list(PRIORITY), list(UNBROKEN)
+    headers = [
+        _("when (UTC)"),
+        pgettext("history", "customer"),
+        pgettext("history", "event"),
+        pgettext("history", "change"),
+        pgettext("history", "who"),
+        _("os user@host"),
+    ]
+    priority, unbroken = list(PRIORITY), list(UNBROKEN)
     if any("db_user" in e for e in events):
         # A database archive records the login that wrote each event, which no client can
         # set: that column stays longest on a narrow terminal.
@@ -128,7 +145,11 @@ def _since(text: str | None) -> date | None:
         return None
     iso = parse_date(text)
     if iso is None:
-        raise UsageError(f"--since {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01")
+        raise UsageError(
+            _("--since {value} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-01").format(
+                value=repr(text)
+            )
+        )
     return date.fromisoformat(iso)
 
 
@@ -137,10 +158,11 @@ def _unknown_kind(kind: str, events: list[dict[str, Any]]) -> None:
     if kind in kinds or not kinds:
         return
     close = difflib.get_close_matches(kind, kinds, n=1)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = _("did you mean {kind}? ").format(kind=repr(close[0])) if close else ""
     raise UsageError(
-        f"--event {kind!r}: no event of that kind here; {hint}kinds in this history: "
-        + ", ".join(kinds)
+        _(
+            "--event {kind}: no event of that kind here; {hint}kinds in this history: {kinds}"
+        ).format(kind=repr(kind), hint=hint, kinds=", ".join(kinds))
     )
 
 
@@ -157,25 +179,29 @@ def _account(event: dict[str, Any]) -> str:
     return clean_actor(f"{event['os_user']}@{event.get('host', '?')}")
 
 
-def _detail(event: dict[str, Any], policy: Policy) -> str:
+def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
     if event.get("kind") == QUOTE_EVENT:
-        return quote_summary(event, "zh", policy)
+        return quote_summary(event, lang, policy)
     if event.get("kind") == DEMAND_EVENT:
-        return demand_summary(event, "zh", policy)
+        return demand_summary(event, lang, policy)
     if event.get("kind") in (FORM_AUDITED, FORM_IMPORTED):
         return audit_summary(event)
     if event.get("kind") == "grade_changed":
-        return (
-            f"{event.get('from') or '—'} → {event.get('to') or '—'} {event.get('total') or ''}"
-            f" (run {event.get('run_id')}, policy {event.get('policy_version')},"
-            f" as of {event.get('as_of')})"
+        return _("{old} → {new} {total} (run {run}, policy {version}, as of {as_of})").format(
+            old=event.get("from") or "—",
+            new=event.get("to") or "—",
+            total=event.get("total") or "",
+            run=event.get("run_id"),
+            version=event.get("policy_version"),
+            as_of=event.get("as_of"),
         )
     parts = []
     for key, value in event.items():
         if key in _SKIP or value in (None, "", [], {}):
             continue
         if key == "fields" and isinstance(value, list):
-            parts.append("fields=" + "、".join(field_label(str(path), "zh") for path in value))
+            fields = "、".join(field_label(str(path), lang) for path in value)
+            parts.append(_("fields={fields}").format(fields=fields))
         else:
             parts.append(f"{key}={value}")
     return " ".join(parts)[:120]

@@ -25,19 +25,20 @@ from creditfile.cli.progress import Progress
 from creditfile.document import field_catalogue
 from creditfile.document.merging import FieldChange, field_label
 from creditfile.policy import CreditfileError, Policy
+from creditfile.policy.errors import N_, phrase
 from creditfile.presentation.inert import terminal_text
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, ngettext, pgettext
 
 MAX_SHOWN = 200
-SHOWN_CHARS = 40
 LANG = "zh"  # field labels as the sheets and the card name them
+SHOWN_CHARS = 40
 
 
 class ImportRefusedError(CreditfileError):
     """Some records are invalid; nothing was written."""
 
 
-REPLACE_WARNING = (
+REPLACE_WARNING = N_(
     "creditfile: --replace: each customer in the file replaces the stored one whole; every "
     "field the file lacks (leases, assessment, sources…) is removed, except personal data "
     "the file does not carry. Try --dry-run first to see what would go."
@@ -96,17 +97,19 @@ def run(args: argparse.Namespace, env: Env) -> int:
         aliases=env.archive().aliases() if env.has_archive() else {},
     )
     if args.replace:
-        env.warn(REPLACE_WARNING)
+        env.warn(_(REPLACE_WARNING))
     with Progress(env.stderr) as progress:
         try:
             check = check_import(args.files, policy, progress.phase, stored=stored, options=options)
         except FormatError as exc:
-            raise ImportRefusedError(f"{exc}; nothing was imported") from None
+            raise ImportRefusedError(
+                phrase("{error}; nothing was imported", error=exc.as_phrase())
+            ) from None
         except SpreadsheetError as exc:
             for problem in exc.problems:
                 env.warn(str(problem))
             env.warn(
-                "creditfile: the spreadsheet cannot be read as customers; nothing was imported"
+                _("creditfile: the spreadsheet cannot be read as customers; nothing was imported")
             )
             return 1
         if check.problems:
@@ -120,7 +123,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         if check.plan.refused and not args.force:
             _refused(env, check.plan.refused, policy, check.records)
             return 1
-        progress.phase("writing the archive")
+        progress.phase(_("writing the archive"))
         store = env.archive(create=True)
         try:
             done = write_import(store, check, policy, as_of=env.as_of, options=options)
@@ -140,12 +143,14 @@ def _one_company_one_customer(
         _report(env, replace(check, problems=duplicates.problems))
         return False
     for warning in duplicates.warnings[:NAME_NOTES_SHOWN]:
-        env.warn(f"creditfile: note: {warning}")
+        env.warn(_("creditfile: note: {note}").format(note=warning))
     more = len(duplicates.warnings) - NAME_NOTES_SHOWN
     if more > 0:
         env.warn(
-            f"creditfile: note: {more:,} more customers share a name with another; "
-            "`creditfile duplicates` lists every pair"
+            _(
+                "creditfile: note: {count} more customers share a name with another; "
+                "`creditfile duplicates` lists every pair"
+            ).format(count=f"{more:,}")
         )
     return True
 
@@ -168,28 +173,39 @@ def _dry_run(env: Env, args: argparse.Namespace, plan: ImportPlan, policy: Polic
             }
         )
         return
-    env.say(f"import --dry-run into {env.db_shown}: nothing was written.")
+    env.say(_("import --dry-run into {archive}: nothing was written.").format(archive=env.db_shown))
     shown = 0
     for outcome in plan.outcomes:
         if outcome.status == "unchanged" and not outcome.landed_notes():
             continue
         if shown >= MAX_SHOWN:
-            env.say(f"… and {_changed_count(plan) - shown:,} more customers (see --json)")
+            env.say(
+                _("… and {count} more customers (see --json)").format(
+                    count=f"{_changed_count(plan) - shown:,}"
+                )
+            )
             break
         shown += 1
         _describe(env, outcome, policy)
     unchanged = [o.customer_id for o in plan.outcomes if o.status == "unchanged"]
     if unchanged:
-        more = f" … and {len(unchanged) - 10:,} more" if len(unchanged) > 10 else ""
-        env.say(f"  unchanged: {', '.join(unchanged[:10])}{more}")
-    env.say(f"would import: {_summary(counts)}.")
+        more = (
+            _(" … and {count} more").format(count=f"{len(unchanged) - 10:,}")
+            if len(unchanged) > 10
+            else ""
+        )
+        env.say("  " + _("unchanged: {ids}{more}").format(ids=", ".join(unchanged[:10]), more=more))
+    env.say(_("would import: {summary}.").format(summary=_summary(counts)))
     if counts["refused"]:
         env.say(
-            "the refused customers changed in the archive after the file was exported: export "
-            "again and redo the edits, or import with --force to overwrite those changes"
+            _(
+                "the refused customers changed in the archive after the file was exported: "
+                "export again and redo the edits, or import with --force to overwrite those "
+                "changes"
+            )
         )
     elif counts["added"] + counts["changed"] == 0:
-        env.say("importing this file would change nothing: the archive already holds it.")
+        env.say(_("importing this file would change nothing: the archive already holds it."))
 
 
 def _changed_count(plan: ImportPlan) -> int:
@@ -197,20 +213,32 @@ def _changed_count(plan: ImportPlan) -> int:
 
 
 def _describe(env: Env, outcome: Outcome, policy: Policy) -> None:
-    head = f"  {outcome.customer_id} {_text(outcome.name)}: {outcome.status}"
+    head = f"  {outcome.customer_id} {_text(outcome.name)}: {_status(outcome.status)}"
     notes = outcome.landed_notes()
     if outcome.status == "added":
-        env.say(f"{head} ({_plural(len(outcome.changes), 'field')})")
+        count = len(outcome.changes)
+        fields = ngettext("{n} field", "{n} fields", count).format(n=f"{count:,}")
+        env.say(f"{head} ({fields})")
         for note in notes:
             env.say(f"      {note}")
         return
     if outcome.stale is not None:
         stale = outcome.stale
-        who = f"by {stale.updated_by} at {stale.updated_at}"
-        verb = "forced over" if outcome.forced else "changed"
-        head += (
-            f" — {verb} revision {stale.archive_revision} ({who}); the file holds revision "
-            f"{stale.file_revision}"
+        if outcome.forced:
+            template = _(
+                " — forced over revision {archive} (by {user} at {time}); the file holds "
+                "revision {file}"
+            )
+        else:
+            template = _(
+                " — changed revision {archive} (by {user} at {time}); the file holds revision "
+                "{file}"
+            )
+        head += template.format(
+            archive=stale.archive_revision,
+            user=stale.updated_by,
+            time=stale.updated_at,
+            file=stale.file_revision,
         )
     env.say(head)
     for note in notes:
@@ -230,7 +258,7 @@ def _change(change: FieldChange) -> str:
 
 def _value(value: Any) -> str:
     if value is None:
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, dict):
         value = ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
     return _text(value)
@@ -256,25 +284,52 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
         place = _where(records[outcome.index], "revision")
         if outcome.written_as is not None:
             env.warn(
-                f"{place}: {outcome.written_as} was merged into {outcome.customer_id} "
-                f"{_text(outcome.name)} in {env.db_shown} after the file was exported{what} "
-                f"(file revision {stale.file_revision} of {outcome.written_as}, archive "
-                f"revision {stale.archive_revision} of {outcome.customer_id}); its row would "
-                f"set on {outcome.customer_id}:"
+                _(
+                    "{place}: {old_id} was merged into {id} {name} in {archive} after the file "
+                    "was exported{fields} (file revision {file} of {old_id}, archive revision "
+                    "{revision} of {id}); its row would set on {id}:"
+                ).format(
+                    place=place,
+                    old_id=outcome.written_as,
+                    id=outcome.customer_id,
+                    name=_text(outcome.name),
+                    archive=env.db_shown,
+                    fields=what,
+                    file=stale.file_revision,
+                    revision=stale.archive_revision,
+                )
             )
         else:
             env.warn(
-                f"{place}: {outcome.customer_id} {_text(outcome.name)}: changed in "
-                f"{env.db_shown} by {stale.updated_by} at {stale.updated_at}{what} after the "
-                f"file was exported (file revision {stale.file_revision}, archive revision "
-                f"{stale.archive_revision}); the file would set:"
+                _(
+                    "{place}: {id} {name}: changed in {archive} by {user} at {time}{fields} "
+                    "after the file was exported (file revision {file}, archive revision "
+                    "{revision}); the file would set:"
+                ).format(
+                    place=place,
+                    id=outcome.customer_id,
+                    name=_text(outcome.name),
+                    archive=env.db_shown,
+                    user=stale.updated_by,
+                    time=stale.updated_at,
+                    fields=what,
+                    file=stale.file_revision,
+                    revision=stale.archive_revision,
+                )
             )
         for change in outcome.changes[:20]:
             env.warn(f"      {field_label(change, LANG, labels)}: {_change(change)}")
+    count = len(refused)
     env.warn(
-        f"creditfile: {_plural(len(refused), 'customer')} changed in the archive after the file "
-        "was exported; nothing was imported. Export again and redo your edits, or import "
-        "with --force to overwrite those changes (recorded in the history)."
+        ngettext(
+            "creditfile: {n} customer changed in the archive after the file was exported; "
+            "nothing was imported. Export again and redo your edits, or import with --force to "
+            "overwrite those changes (recorded in the history).",
+            "creditfile: {n} customers changed in the archive after the file was exported; "
+            "nothing was imported. Export again and redo your edits, or import with --force to "
+            "overwrite those changes (recorded in the history).",
+            count,
+        ).format(n=f"{count:,}")
     )
 
 
@@ -309,27 +364,48 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
         )
         return
     if counts["added"] + counts["changed"] == 0:
+        count = len(done.plan.outcomes)
         env.say(
-            f"nothing changed: the {_plural(len(done.plan.outcomes), 'customer')} in the file "
-            f"already hold these values in {env.db_shown}; nothing was written."
+            ngettext(
+                "nothing changed: the {n} customer in the file already hold these values in "
+                "{archive}; nothing was written.",
+                "nothing changed: the {n} customers in the file already hold these values in "
+                "{archive}; nothing was written.",
+                count,
+            ).format(n=f"{count:,}", archive=env.db_shown)
         )
         _landed(env, done.plan)
         return
-    env.say(f"imported into {env.db_shown}: {_summary(counts)}.")
+    env.say(
+        _("imported into {archive}: {summary}.").format(
+            archive=env.db_shown, summary=_summary(counts)
+        )
+    )
     _landed(env, done.plan)
     forced = [o.customer_id for o in done.plan.outcomes if o.forced]
     if forced:
-        env.say(f"forced over later changes (recorded in the history): {', '.join(forced)}")
+        env.say(
+            _("forced over later changes (recorded in the history): {ids}").format(
+                ids=", ".join(forced)
+            )
+        )
+    changes = _count(
+        ngettext("{n} grade changed", "{n} grades changed", len(grades.changes)),
+        len(grades.changes),
+    )
     if done.whole:
         env.say(
-            "the import moved the archive-wide top of the cumulative lease amount: every "
-            f"customer was graded again in the same write (run {grades.run_id}); "
-            f"{_plural(len(grades.changes), 'grade')} changed."
+            _(
+                "the import moved the archive-wide top of the cumulative lease amount: every "
+                "customer was graded again in the same write (run {run}); {changes}."
+            ).format(run=grades.run_id, changes=changes)
         )
     else:
+        customers = _count(ngettext("{n} customer", "{n} customers", grades.graded), grades.graded)
         env.say(
-            f"graded in the same write: {_plural(grades.graded, 'customer')}, "
-            f"{_plural(len(grades.changes), 'grade')} changed."
+            _("graded in the same write: {customers}, {changes}.").format(
+                customers=customers, changes=changes
+            )
         )
     for change in grades.changes[:20]:
         env.say(f"  {change['id']}: {change['from'] or '-'} → {change['to'] or '-'}")
@@ -345,15 +421,31 @@ def _landed(env: Env, plan: ImportPlan) -> None:
     for note in notes[:MAX_SHOWN]:
         env.say(note)
     if len(notes) > MAX_SHOWN:
-        env.say(f"  … and {len(notes) - MAX_SHOWN:,} more rows under merged ids (see --json)")
+        env.say(
+            "  "
+            + _("… and {count} more rows under merged ids (see --json)").format(
+                count=f"{len(notes) - MAX_SHOWN:,}"
+            )
+        )
 
 
 def _summary(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n:,} {status}" for status, n in counts.items())
+    return ", ".join(f"{n:,} {_status(status)}" for status, n in counts.items())
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+def _status(status: str) -> str:
+    """What became of a customer of the file, as the reader reads it."""
+    words = {
+        "added": pgettext("import", "added"),
+        "changed": pgettext("import", "changed"),
+        "unchanged": pgettext("import", "unchanged"),
+        "refused": pgettext("import", "refused"),
+    }
+    return words.get(status, status)
+
+
+def _count(template: str, n: int) -> str:
+    return template.format(n=f"{n:,}")
 
 
 def _report(env: Env, check: ImportCheck) -> None:
@@ -362,12 +454,15 @@ def _report(env: Env, check: ImportCheck) -> None:
     bad = {p.index for p in problems}
     for problem in problems[:MAX_SHOWN]:
         record = records[problem.index]
-        env.warn(f"{_where(record, problem.path)}: {problem.path or '(record)'}: {problem.message}")
+        path = problem.path or _("(record)")
+        env.warn(f"{_where(record, problem.path)}: {path}: {problem.message}")
     if len(problems) > MAX_SHOWN:
-        env.warn(f"… and {len(problems) - MAX_SHOWN:,} more problems")
+        env.warn(_("… and {count} more problems").format(count=f"{len(problems) - MAX_SHOWN:,}"))
     env.warn(
-        f"creditfile: {len(bad):,} of {len(records):,} records are invalid; nothing was "
-        "imported. Correct them and import again."
+        _(
+            "creditfile: {bad} of {count} records are invalid; nothing was imported. Correct "
+            "them and import again."
+        ).format(bad=f"{len(bad):,}", count=f"{len(records):,}")
     )
 
 
@@ -375,7 +470,8 @@ def _where(record: Any, path: str) -> str:
     if hasattr(record, "where"):  # spreadsheets know the cell of every value
         cid = record.doc.get("id") if isinstance(record.doc, dict) else None
         # The cell says where; a record number beside it would only be a second, 0-based place.
-        return f"{record.where(path)}{f' (id {terminal_text(str(cid))})' if cid else ''}"
+        ident = _(" (id {id})").format(id=terminal_text(str(cid))) if cid else ""
+        return f"{record.where(path)}{ident}"
     place = str(record.file)
     line = getattr(record, "line", None)
     if line:
@@ -386,5 +482,7 @@ def _where(record: Any, path: str) -> str:
     doc = record.doc
     cid = doc.get("id") if isinstance(doc, dict) else None
     # A line break in an id would start a line of its own: shown escaped, like every control.
-    ident = f" id {terminal_text(str(cid))}" if cid is not None else ""
-    return f"{place}: record {record.index + 1}{ident}"
+    ident = _(" id {id}").format(id=terminal_text(str(cid))) if cid is not None else ""
+    return _("{place}: record {number}{ident}").format(
+        place=place, number=record.index + 1, ident=ident
+    )

@@ -17,7 +17,7 @@ from creditfile.application.activation import (
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.inert import terminal_text
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, error_text, ngettext
 
 
 def register(actions: Any, parent: argparse.ArgumentParser) -> None:
@@ -69,13 +69,13 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
         _say_check(env, check, rescale=args.rescale)
     try:
         if not _confirmed(env, check, args):
-            env.warn("creditfile: not activated; nothing was written")
+            env.warn(_("creditfile: not activated; nothing was written"))
             return 1
         done = activate_checked(store, check, env.actor, force=args.force, rescale=args.rescale)
     except ActivationRefusedError as exc:
         if env.json:
             env.emit_json({"activated": False, **_check_json(check), "refused": str(exc)})
-        env.warn(f"creditfile: {exc}")
+        env.warn(f"creditfile: {error_text(exc)}")
         return 1
     policy = done.policy
     if env.json:
@@ -93,16 +93,29 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
     if changed:
         customers = len({r.customer_id for r in changed})
         env.say(
-            f"rescaled {len(changed):,} entries of {customers:,} customers (each recorded in "
-            "its history with the old value: `creditfile history ID`)"
+            _(
+                "rescaled {entries} entries of {customers} customers (each recorded in its "
+                "history with the old value: `creditfile history ID`)"
+            ).format(entries=f"{len(changed):,}", customers=f"{customers:,}")
         )
     left = len(done.rescaled) - len(changed)
     if left:
-        env.say(f"left {left:,} entries outside their old weight as entered (recorded too)")
+        env.say(
+            _("left {count} entries outside their old weight as entered (recorded too)").format(
+                count=f"{left:,}"
+            )
+        )
     env.say(
-        f"activated {args.file}: version {policy.version}, sha256 {policy.sha256[:12]}… "
-        f"for {env.db_shown}{' (forced: tests fail)' if done.forced else ''}; "
-        "run `creditfile regrade` to apply it"
+        _(
+            "activated {file}: version {version}, sha256 {sha}… for {archive}{forced}; run "
+            "`creditfile regrade` to apply it"
+        ).format(
+            file=args.file,
+            version=policy.version,
+            sha=policy.sha256[:12],
+            archive=env.db_shown,
+            forced=_(" (forced: tests fail)") if done.forced else "",
+        )
     )
     return 0
 
@@ -110,39 +123,64 @@ def run_activate(args: argparse.Namespace, env: Env) -> int:
 def _say_check(env: Env, check: ActivationCheck, *, rescale: bool) -> None:
     old, new = check.diff.old, check.policy
     env.say(
-        f"{check.file} (version {new.version}) to replace the policy in force "
-        f"(version {old.version}, sha256 {old.sha256[:12]}…)"
+        _(
+            "{file} (version {version}) to replace the policy in force (version {old}, sha256 "
+            "{sha}…)"
+        ).format(file=check.file, version=new.version, old=old.version, sha=old.sha256[:12])
     )
-    env.say(f"{len(check.diff.changes)} settings differ (`creditfile policy diff` lists them)")
+    env.say(
+        _("{count} settings differ (`creditfile policy diff` lists them)").format(
+            count=len(check.diff.changes)
+        )
+    )
     if check.tests_file is None:
-        env.say("tests: no test file beside the policy; none run (--tests TESTFILE)")
+        env.say(_("tests: no test file beside the policy; none run (--tests TESTFILE)"))
     else:
-        mark = "all pass" if not check.failures else f"{check.failures} FAIL"
-        env.say(f"tests: {check.checks} checks in {check.tests_file}, {mark}")
+        mark = (
+            _("all pass") if not check.failures else _("{count} FAIL").format(count=check.failures)
+        )
+        env.say(
+            _("tests: {checks} checks in {file}, {mark}").format(
+                checks=check.checks, file=check.tests_file, mark=mark
+            )
+        )
     impact = check.diff.impact or {}
     summary = impact.get("summary", [])
-    env.say(f"what-if on {impact.get('customers', 0):,} customers:")
+    env.say(_("what-if on {count} customers:").format(count=f"{impact.get('customers', 0):,}"))
     for row in summary:
         env.say(f"  {row['customers']:,} {row['effect']}: {row['reason']}")
     if not summary:
-        env.say("  no customer's grade or tier would change")
+        env.say("  " + _("no customer's grade or tier would change"))
     for item in check.stranded:
-        env.say(
-            f"stranded: {len(item.customers):,} {item.label} entries above the new weight "
-            f"{item.new_weight:g} (was {item.old_weight:g})"
-            if item.old_weight is not None
-            else f"stranded: {len(item.customers):,} {item.label} entries above {item.new_weight:g}"
-        )
+        values = {
+            "count": f"{len(item.customers):,}",
+            "label": item.label,
+            "weight": f"{item.new_weight:g}",
+        }
+        if item.old_weight is not None:
+            env.say(
+                _(
+                    "stranded: {count} {label} entries above the new weight {weight} (was {old})"
+                ).format(**values, old=f"{item.old_weight:g}")
+            )
+        else:
+            env.say(_("stranded: {count} {label} entries above {weight}").format(**values))
     for nature, count in check.unknown_natures.items():
         env.say(
-            f"natures: {count:,} {'customer is' if count == 1 else 'customers are'} of nature "
-            f"{nature!r}, which the new policy does not list: they are still graded as "
-            "before; correct their nature"
+            ngettext(
+                "natures: {count} customer is of nature {nature}, which the new policy does not "
+                "list: they are still graded as before; correct their nature",
+                "natures: {count} customers are of nature {nature}, which the new policy does not "
+                "list: they are still graded as before; correct their nature",
+                count,
+            ).format(count=f"{count:,}", nature=repr(nature))
         )
     if rescale and check.rescalable:
         env.say(
-            f"--rescale: the entries of {', '.join(check.rescalable)} are rescaled to their new "
-            "weights in the same write (the what-if above is before rescaling)"
+            _(
+                "--rescale: the entries of {items} are rescaled to their new weights in the "
+                "same write (the what-if above is before rescaling)"
+            ).format(items=", ".join(check.rescalable))
         )
 
 
@@ -152,7 +190,9 @@ def _confirmed(env: Env, check: ActivationCheck, args: argparse.Namespace) -> bo
         return True
     if check.stranded and not args.rescale:
         return True
-    question = f"Activate version {check.policy.version} for {env.db_shown}? [y/N] "
+    question = _("Activate version {version} for {archive}? [y/N] ").format(
+        version=check.policy.version, archive=env.db_shown
+    )
     env.stderr.write(terminal_text(question))
     env.stderr.flush()
     answer = sys.stdin.readline().strip().lower()

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if result.breaches:  # a dry run past a guard: what the real run would do
         env.warn(
             _("creditfile: a regrade would be refused: {reasons}").format(
-                reasons="; ".join(b.describe() for b in result.breaches)
+                reasons="; ".join(b.said().text(_) for b in result.breaches)
             )
         )
         return REFUSED

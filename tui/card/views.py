@@ -19,6 +19,7 @@ from creditfile.application.quotes import QUOTE_EVENT, quote_summary
 from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.presentation.explanation import computed_clause, number_text
+from creditfile.presentation.grading_words import override_text, reason_text
 from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.card.fields import format_money
 from creditfile.tui.vocabulary import EVENTS, LIFECYCLES, PRIVILEGES, STAGES, named
@@ -77,7 +78,7 @@ def breakdown(detail: Mapping[str, Any], policy: Policy, lang: str) -> Renderabl
             nature = policy.nature_label(str(detail["terms_nature"]))
             title = _("Privileges of the grade for {nature}").format(nature=nature)
         parts.append(_privileges(privileges, lang, title))
-    parts.append(_overrides(grading, lang))
+    parts.append(_overrides(grading, lang, policy))
     return Group(*parts)
 
 
@@ -236,7 +237,7 @@ def _privileges(privileges: Mapping[str, Any], lang: str, title: str) -> Table:
     return table
 
 
-def _overrides(grading: Mapping[str, Any], lang: str) -> Text:
+def _overrides(grading: Mapping[str, Any], lang: str, policy: Policy | None = None) -> Text:
     text = Text()
     text.append(_("Overrides") + _(": "), style="bold")
     overrides = grading.get("overrides") or []
@@ -245,12 +246,12 @@ def _overrides(grading: Mapping[str, Any], lang: str) -> Text:
     for rule in overrides:
         change = f" {rule['from']}→{rule['to']}" if "cap_grade" in rule else ""
         flag = f" [{rule['flag']}]" if rule.get("flag") else ""
-        text.append(f"\n  {rule['id']}{change}{flag}: {rule['reason']}")
+        text.append(f"\n  {rule['id']}{change}{flag}: {override_text(rule, policy)}")
     reasons = grading.get("reasons") or []
     if reasons:
         text.append("\n" + _("Reasons") + ":", style="bold")
         for reason in reasons:
-            text.append(f"\n  • {reason}", style="magenta")
+            text.append(f"\n  • {reason_text(reason, policy)}", style="magenta")
     return text
 
 
