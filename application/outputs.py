@@ -146,8 +146,10 @@ def _check_not_archive(
         raise _refused(
             given,
             option,
-            f"the name is one the store keeps for files beside the archive {resolved}",
-            f"choose another name for {option}",
+            _("the name is one the store keeps for files beside the archive {archive}").format(
+                archive=resolved
+            ),
+            _("choose another name for {option}").format(option=option),
         )
 
 

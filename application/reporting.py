@@ -195,14 +195,18 @@ def migration_report(
         raise ReportError(_("give two run ids (RUN_A RUN_B) or none for the last two runs"))
     missing = [r for r in chosen if r not in runs]
     if missing:
-        known = ", ".join(runs[-10:]) or "none yet"
+        known = ", ".join(runs[-10:]) or _("none yet")
         raise ReportError(
-            f"{store.location}: no regrade run {', '.join(missing)}; recorded runs: "
-            f"{known} (see `creditfile history`)"
+            _(
+                "{archive}: no regrade run {runs}; recorded runs: {known} "
+                "(see `creditfile history`)"
+            ).format(archive=store.location, runs=", ".join(missing), known=known)
         )
     if not runs:
         raise ReportError(
-            f"{store.location}: no regrade run recorded yet; run `creditfile regrade`"
+            _("{archive}: no regrade run recorded yet; run `creditfile regrade`").format(
+                archive=store.location
+            )
         )
     run_a, run_b = (
         (chosen[0], chosen[1]) if chosen else (runs[-2] if len(runs) > 1 else None, runs[-1])

@@ -110,6 +110,11 @@ def test_a_template_named_like_the_archive_is_refused(run: Run, graded: Path) ->
     assert "archive.json.xlsx: not written" in result.stderr
     assert "beside the archive" in result.stderr
     assert _files(graded.parent) == before
+    chinese = run("--lang", "zh", "template", "--out", "archive.json.xlsx")
+    assert chinese.returncode == 1
+    assert "未写入: 该文件名是存储为档案" in chinese.stderr
+    assert "请为 --out 另选一个文件名" in chinese.stderr
+    assert _files(graded.parent) == before
 
 
 @pytest.mark.parametrize("how", ["symbolic link", "hard link", "symbolic link to .bak"])

@@ -289,6 +289,8 @@ def test_migration_between_two_runs(
     assert json.loads(explicit.stdout)["data"]["count"] == matrix["count"]
     unknown = cli("report", "migration", "999", str(runs[1]))
     assert unknown.returncode == 1 and "no regrade run 999" in unknown.stderr
+    unknown = cli("--lang", "zh", "report", "migration", "999", str(runs[1]))
+    assert unknown.returncode == 1 and "没有重评运行 999; 已记录的运行" in unknown.stderr
 
 
 def test_html_report_is_written(graded: Path, run: Run, tmp_path: Path) -> None:
