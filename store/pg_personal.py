@@ -3,10 +3,12 @@
 Only the archive's owner reads the ``doc`` column of ``customers``. Every duty reads customers
 through the view ``customer_cards``, whose documents are those of ``creditfile_public``: without
 ``profile.person`` (its ID number kept masked, ``4201**********1234``), and for an individual
-without the phone and the address — what ``document.personal.without_personal`` leaves with the
-default personal natures. The whole document comes only from ``creditfile_reveal``, a
-``SECURITY DEFINER`` function open to the ``reveal`` duty, which appends the reveal to the
-history (its database login, ``session_user``) in the same transaction as the read.
+without the phone and the address. Migration 5 (``store.pg_personal_rules``) replaces these
+functions and the view with ones following the policy in force's personal natures, so that they
+leave what ``document.personal.without_personal`` leaves. The whole document comes only from
+``creditfile_reveal``, a ``SECURITY DEFINER`` function open to the ``reveal`` duty, which
+appends the reveal to the history (its database login, ``session_user``) in the same
+transaction as the read.
 
 A writer that read the view saves documents without personal data: the trigger
 ``customers_keep_personal`` puts the stored personal values back into what it writes (a masked

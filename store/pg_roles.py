@@ -44,7 +44,10 @@ _READ_TABLES = (
     "creditfile_schema",
     "creditfile_roles",
 )
-_READ_TABLES_ADDED = ("customer_cards",)  # migration 3: customers without personal data
+_READ_TABLES_ADDED = (
+    "customer_cards",  # migration 3: customers without personal data
+    "personal_data_rules",  # migration 5: what is personal under the policy in force
+)
 _CUSTOMER_COLUMNS = "id, pos, rev, meta, grading"  # ``doc`` only through ``creditfile_reveal``
 
 _MAY = """
@@ -243,6 +246,7 @@ def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, 
         ("GRANT DELETE ON customers TO {to}", ("clerk", "operator")),
         ("GRANT INSERT, UPDATE ON aliases TO {to}", ("clerk", "operator")),
         ("GRANT INSERT ON policy_activations TO {to}", ("compliance",)),
+        ("GRANT UPDATE ON personal_data_rules TO {to}", ("compliance",)),
     ]
     database = conn.execute("SELECT current_database()").fetchone()
     assert database is not None

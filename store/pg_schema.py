@@ -13,23 +13,25 @@ indexes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
 
-from creditfile.store import pg_notify, pg_personal, pg_roles
+from creditfile.store import pg_notify, pg_personal, pg_personal_rules, pg_roles
 from creditfile.store.errors import StoreError
 
 
 @dataclass(frozen=True)
 class Migration:
-    """One step of the schema: its number, what it does, and its SQL."""
+    """One step of the schema: its number, what it does, its SQL, and what it fills in that
+    SQL alone cannot (``then``, run after the statements in the same transaction)."""
 
     version: int
     summary: str
     statements: tuple[str, ...]
+    then: Callable[[psycopg.Connection[tuple[object, ...]]], None] | None = None
 
 
 _APPEND_ONLY = """
@@ -114,6 +116,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "every committed write notifies listeners (LISTEN creditfile_changes)",
         pg_notify.MIGRATION_STATEMENTS,
+    ),
+    Migration(
+        5,
+        "personal data withheld as the policy in force says (its personal natures)",
+        pg_personal_rules.MIGRATION_STATEMENTS,
+        pg_personal_rules.fill_from_active_policy,
     ),
 )
 
@@ -208,6 +216,8 @@ def migrate(
         for migration in todo:
             for statement in migration.statements:
                 conn.execute(sql.SQL(statement))
+            if migration.then is not None:
+                migration.then(conn)
             conn.execute(
                 "INSERT INTO creditfile_schema (version, summary) VALUES (%s, %s)",
                 (migration.version, migration.summary),

@@ -31,7 +31,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
-from creditfile.store import pg_roles, pg_schema
+from creditfile.store import pg_personal_rules, pg_roles, pg_schema
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -533,6 +533,7 @@ class PostgresArchive:
     ) -> None:
         """Make ``text`` the active policy and record it, full text, in the history; the
         documents ``amend`` changes are stored in the same transaction."""
+        natures = pg_personal_rules.natures_of(text)
         with self._writing("policy activation", ("compliance",)) as (conn, txn):
             at = now_text()
             changed: list[dict[str, Any]] = []
@@ -557,6 +558,8 @@ class PostgresArchive:
                 "activated_by, activated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 (txn, version, sha256, path, text, clean_actor(actor), at),
             )
+            # What the server withholds changes with the policy, in the same transaction.
+            pg_personal_rules.write_rules(conn, natures)
             event = {**(detail or {}), "kind": "policy_activated", "actor": actor, "at": at}
             self._append(
                 conn,
@@ -689,6 +692,8 @@ class PostgresArchive:
                     "INSERT INTO aliases (dropped_id, kept_id) VALUES (%s, %s)",
                     list(content.aliases.items()),
                 )
+            active_text = None if active is None else str(active["text"])
+            pg_personal_rules.write_rules(conn, pg_personal_rules.natures_of(active_text))
             conn.execute("UPDATE archive_state SET last_txn = %s", (content.last_txn,))
 
     # Internals ---------------------------------------------------------------------------
