@@ -426,18 +426,18 @@ def allocation_headers() -> dict[str, str]:
     """The plan's column headers in the language in force, by the key of the row."""
     fields = field_catalogue()
     return {
-        "rank": pgettext("allocation", "rank"),
-        "demand_id": pgettext("allocation", "demand"),
+        "rank": pgettext("allocation", "Rank"),
+        "demand_id": pgettext("allocation", "Demand"),
         "customer_id": fields["id"].text(language()),
         "name": fields["name"].text(language()),
-        "grade": pgettext("allocation", "grade"),
-        "tier": pgettext("allocation", "tier"),
-        "requested_on": pgettext("allocation", "requested"),
-        "wanted_on": pgettext("allocation", "wanted"),
-        "quantity": pgettext("allocation", "quantity"),
-        "allocated": pgettext("allocation", "allocated"),
-        "short": pgettext("allocation", "short"),
-        "reason": pgettext("allocation", "reason"),
+        "grade": pgettext("allocation", "Grade"),
+        "tier": pgettext("allocation", "Tier"),
+        "requested_on": pgettext("allocation", "Requested"),
+        "wanted_on": pgettext("allocation", "Wanted"),
+        "quantity": pgettext("allocation", "Quantity"),
+        "allocated": pgettext("allocation", "Allocated"),
+        "short": pgettext("allocation", "Short"),
+        "reason": pgettext("allocation", "Reason"),
     }
 
 

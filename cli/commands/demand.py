@@ -10,13 +10,14 @@ from creditfile.application.allocation import (
     DemandError,
     DemandInput,
     add_demands,
+    allocation_headers,
     kept_demands,
     read_demand_file,
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.document import field_catalogue
-from creditfile.presentation.translation import _, language, ngettext, pgettext
+from creditfile.presentation.translation import _, language, ngettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -96,13 +97,14 @@ def run_list(args: argparse.Namespace, env: Env) -> int:
     lang = language()
     policy = env.policy().in_language(lang)
     fields = field_catalogue()
+    words = allocation_headers()
     headers = [
-        pgettext("allocation", "demand"),
-        fields["id"].text(lang),
+        words["demand_id"],
+        words["customer_id"],
         fields["leases[].item"].text(lang),
-        pgettext("allocation", "quantity"),
-        pgettext("allocation", "wanted"),
-        pgettext("allocation", "requested"),
+        words["quantity"],
+        words["wanted_on"],
+        words["requested_on"],
         fields["sources[].note"].text(lang),
     ]
     rows = [

@@ -67,6 +67,12 @@ def test_requests_imported_from_csv_then_allocated_grade_first(
     table = run("allocate", "--item", "塔式起重机", "--available", "5")
     assert "held back (2)" in table.stdout and "graded D" in table.stdout
     assert "allocated 5, left 0" in table.stdout
+    # English headers are capitalised like the catalogue's (Customer id), Chinese unchanged.
+    assert "Rank" in table.stdout and "Demand" in table.stdout and "Reason" in table.stdout
+    chinese = run("--lang", "zh", "allocate", "--item", "塔式起重机", "--available", "5").stdout
+    assert "顺位" in chinese and "需求编号" in chinese and "Rank" not in chinese
+    listed_text = run("--lang", "en", "demand", "list").stdout
+    assert "Demand" in listed_text and "Quantity" in listed_text and "Wanted" in listed_text
     # The requests survive a regrade of the whole archive, and the history has each.
     assert run("regrade", "--as-of", "2026-11-29").returncode == 0
     listed = json.loads(run("demand", "list", "--json").stdout)
@@ -117,7 +123,7 @@ def test_demand_add_and_the_plan_as_a_workbook(graded: Path, tmp_path: Path, run
                "--xlsx", str(english))  # fmt: skip
     assert done.returncode == 0 and "wrote the allocation plan to" in done.stderr
     rows = list(load_workbook(english)["Allocation plan"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("rank", "demand", "Customer id")
+    assert rows[0][:3] == ("Rank", "Demand", "Customer id")
     assert rows[1][1:3] == ("R000001", "CB") and rows[1][8:11] == (2, 1, 1)
     onto_archive = run("allocate", "--item", "tower_crane", "--available", "1",
                        "--xlsx", str(graded))  # fmt: skip
