@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from math import isnan
 from typing import Any, cast
 
-import fastjsonschema
 import jsonschema
 
 from creditfile.document import customer_schema as document_schema
@@ -21,7 +20,7 @@ from creditfile.document.characters import (
     UNSAFE_CLASS,
     describe_char,
     first_unsafe,
-    has_lone_surrogate,
+    json_size,
     surrogate_path,
 )
 from creditfile.document.fields import catalogue_key
@@ -29,6 +28,7 @@ from creditfile.document.id_number import id_number_problem
 from creditfile.document.identity import CODE_PATTERN, credit_code_problem
 from creditfile.document.personal import nature_personal_paths
 from creditfile.document.values import amount_problem
+from creditfile.engine.schema_check import compile_check, lean_schema
 from creditfile.policy.errors import format_path
 from creditfile.policy.model import Policy
 
@@ -92,103 +92,6 @@ def customer_schema() -> dict[str, Any]:
 @cache
 def _schema_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(customer_schema())
-
-
-def compile_check(schema: Mapping[str, Any]) -> Callable[[object], bool]:
-    """A yes/no predicate equal to ``Draft202012Validator(schema).is_valid``, compiled once.
-
-    jsonschema takes about 2 ms per customer document; validating 100,000 on import would take
-    minutes. fastjsonschema turns the schema into straight-line Python that answers in
-    microseconds; only the documents it refuses go through jsonschema, which collects and words
-    every error. Local ``$ref``s are inlined first: fastjsonschema calls a function per ``$ref``
-    (and builds its error-path text on each call), which made it twice as slow.
-
-    Args:
-        schema: A JSON Schema whose ``$ref``s all point into its own ``$defs``.
-
-    Returns:
-        The predicate; it never changes the document (defaults are not filled in).
-    """
-    flat = _inlined(schema, schema.get("$defs", {}))
-    _refuse_unchecked(flat)
-    check = fastjsonschema.compile(
-        flat,
-        handlers=_NO_REMOTE_REFS,
-        use_default=False,
-        use_formats=False,  # jsonschema treats "format" as an annotation: so must this
-        # detailed_exceptions=False would save nothing measurable on valid documents, and
-        # fastjsonschema 2.22.3 cannot compile "const" with it.
-    )
-
-    def valid(doc: object) -> bool:
-        try:
-            check(doc)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
-        return True
-
-    return valid
-
-
-def _refuse(uri: str) -> Any:
-    raise ValueError(f"{uri}: the customer schema refers only to its own $defs")
-
-
-_NO_REMOTE_REFS = dict.fromkeys(("http", "https", "file", "ftp", "data"), _refuse)
-
-
-def _inlined(node: Any, defs: Mapping[str, Any]) -> Any:
-    """``node`` with every ``{"$ref": "#/$defs/x"}`` replaced by ``x`` (the schema is not
-    recursive); ``$id`` and ``$defs`` dropped, as nothing refers to them any more."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            ref = str(node["$ref"])
-            if not ref.startswith("#/$defs/"):
-                raise ValueError(f"{ref}: only references to #/$defs/… can be compiled")
-            target = _inlined(defs[ref.removeprefix("#/$defs/")], defs)
-            rest = {k: _inlined(v, defs) for k, v in node.items() if k != "$ref"}
-            return (
-                {**target, **rest}
-                if not set(target) & set(rest) - _NOTES
-                else {**rest, "allOf": [target]}
-            )
-        return {k: _inlined(v, defs) for k, v in node.items() if k not in ("$defs", "$id")}
-    if isinstance(node, list):
-        return [_inlined(item, defs) for item in node]
-    return node
-
-
-_NOTES = frozenset(("title", "description", "$comment", "examples"))
-# fastjsonschema implements JSON Schema up to draft 7: these later keywords it would skip, and
-# "items" as a list or "dependencies" it would read as draft 7 does, unlike draft 2020-12.
-_LATER_KEYWORDS = frozenset((
-    "dependentRequired", "dependentSchemas", "prefixItems", "unevaluatedProperties",
-    "unevaluatedItems", "minContains", "maxContains", "$anchor", "$dynamicRef",
-    "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "dependencies",
-))  # fmt: skip
-
-
-def _refuse_unchecked(node: Any, path: str = "#") -> None:
-    """Raise ValueError where the schema uses what fastjsonschema would not check as draft
-    2020-12 means it, so that "valid" never silently ignores a constraint."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            _refuse_unchecked(item, f"{path}/{index}")
-        return
-    if not isinstance(node, dict):
-        return
-    later = sorted(_LATER_KEYWORDS & set(node))
-    if later or isinstance(node.get("items"), list):
-        what = ", ".join(later) or "items as a list"
-        raise ValueError(f"{path}: {what} cannot be compiled by fastjsonschema (draft 7)")
-    for key, value in node.items():
-        if key not in ("enum", "const", "required", "examples", "default"):
-            _refuse_unchecked(value, f"{path}/{key}")
-
-
-@cache
-def _fast_check() -> Callable[[object], bool]:
-    return compile_check(customer_schema())
 
 
 def _shown(value: object) -> str:
@@ -312,34 +215,54 @@ def _name_problem(name: object, out: list[Problem]) -> None:
 
 
 def _surrogate_problem(doc: object, out: list[Problem]) -> None:
-    if not has_lone_surrogate(doc):
-        return
-    path = surrogate_path(doc) or ""
-    if path not in ("id", "name"):  # those two are told by their own checks
+    # Only for a document orjson would not encode: searching every text costs 13 µs.
+    path = surrogate_path(doc)
+    if path is not None and path not in ("id", "name"):  # those two are told by their own checks
         out.append(Problem(path, "holds a lone surrogate (\\udxxx), which is no character: the "
                            "text was damaged on its way here; retype it"))  # fmt: skip
 
 
 # --- checks that need the policy or more than one field ----------------------------------
 # Written for speed (they run on every document of a 100,000-customer import): type() tests
-# instead of isinstance, and a memory of the date strings already found real.
+# instead of isinstance, a memory of the date strings already found real, and paths put into
+# words only for a problem.
 
 _DATE_RE = re.compile(DATE_PATTERN)
 _CODE_RE = re.compile(CODE_PATTERN)
 _REMEMBERED_DATES = 200_000
+DATE_PATHS = frozenset((
+    "profile.founded_on", "profile.trading_since", "leases[].start", "leases[].end",
+    "assessment.assessed_on", "sources[].on",
+))  # fmt: skip
+"""Where the validator matches dates against the schema's date pattern itself: the schema
+check it uses on most documents leaves that pattern out there (it cost 3 to 5 µs a document,
+and the calendar check reads every date anyway)."""
+LONG_TEXT = 1_000_000
+"""The lean schema check leaves out every ``maxLength`` of this or more: a document shorter
+than this as compact JSON cannot hold a text as long."""
+_SCHEMA_SAYS = Problem("", "the schema's check is needed")
+"""Put among a document's problems where it needs the whole schema check: a date at one of
+``DATE_PATHS`` that is not written YYYY-MM-DD, or a part the lean checks cannot read."""
+_NOT_A_NUMBER = "NaN is not a number; write the amount as digits"
 
 
-def _dicts(value: object) -> Iterable[tuple[int, dict[str, Any]]]:
+@cache
+def _checks() -> tuple[Callable[[object], bool], Callable[[object], bool]]:
+    """The schema check, whole and lean (see ``DATE_PATHS`` and ``LONG_TEXT``)."""
+    schema = customer_schema()
+    lean = lean_schema(schema, unchecked_patterns={DATE_PATTERN: DATE_PATHS}, long_text=LONG_TEXT)
+    return compile_check(schema), compile_check(lean)
+
+
+def _dicts(value: object, out: list[Problem]) -> Iterable[tuple[int, dict[str, Any]]]:
     if type(value) is list:
         for i, item in enumerate(value):
             if type(item) is dict:
                 yield i, item
-
-
-def _nan(value: object, path: str, out: list[Problem]) -> None:
-    # NaN passes both minimum and maximum (every comparison is false); infinities do not.
-    if type(value) is float and math.isnan(value):
-        out.append(Problem(path, "NaN is not a number; write the amount as digits"))
+            elif isinstance(item, dict):
+                out.append(_SCHEMA_SAYS)
+    elif isinstance(value, list | tuple):
+        out.append(_SCHEMA_SAYS)
 
 
 def _check_credit_code(code: object, out: list[Problem]) -> None:
@@ -368,7 +291,9 @@ class CustomerValidator:
         self.items = dict(policy.item_categories)
         self.personal_natures = policy.personal_natures
         self._item_labels = {label: key for key, label in self.items.items()}
-        self._schema_ok = _fast_check()
+        self._schema_ok, self._lean_schema_ok = _checks()
+        if "assessed_on" in self.weights:  # its date would be taken for points, not matched
+            self._lean_schema_ok = self._schema_ok
         self._real_dates: set[str] = set()
 
     def _hidden(self, doc: object) -> frozenset[str]:
@@ -381,31 +306,51 @@ class CustomerValidator:
 
     def problems(self, doc: object) -> list[Problem]:
         """Every problem of one document, in document order; empty when it is valid."""
-        found = [] if self._schema_ok(doc) else _schema_problems(doc, self._hidden(doc))
-        _surrogate_problem(doc, found)
-        if type(doc) is dict:
+        size = json_size(doc)
+        found: list[Problem] = []
+        if type(doc) is not dict:
+            schema_ok = self._schema_ok(doc)
+        else:
+            lean = size is not None and size < LONG_TEXT
+            schema_ok = (self._lean_schema_ok if lean else self._schema_ok)(doc)
+            if size is None:
+                _surrogate_problem(doc, found)
             _name_problem(doc.get("name"), found)
             self._check_nature(doc.get("nature"), found)
             _check_credit_code(doc.get("credit_code"), found)
             self._check_assessment(doc.get("assessment"), found)
             self._check_profile(doc.get("profile"), found)
             self._check_leases(doc.get("leases"), found)
-            for i, source in _dicts(doc.get("sources")):
-                self._date(source.get("on"), f"sources[{i}].on", found)
-                _nan(source.get("cost"), f"sources[{i}].cost", found)
+            self._check_sources(doc.get("sources"), found)
+        if found and _SCHEMA_SAYS in found:
+            found = [p for p in found if p is not _SCHEMA_SAYS]
+            schema_ok = False
+        if not schema_ok:
+            found = _schema_problems(doc, self._hidden(doc)) + found
+        if size is None and type(doc) is not dict:
+            _surrogate_problem(doc, found)
         return sorted(found, key=lambda p: _path_key(p.path)) if found else found
 
-    def _date(self, value: object, path: str, out: list[Problem]) -> bool:
-        """False (and a problem) for YYYY-MM-DD text that is no calendar date."""
-        if type(value) is not str or value in self._real_dates:
+    def _date(self, value: object, path: str, index: int, out: list[Problem]) -> bool:
+        """False (and a problem at ``path.format(index)``) for YYYY-MM-DD text that is no
+        calendar date; text not written so is left to the schema check."""
+        if type(value) is not str:
+            if isinstance(value, str):  # a subclass: the lean schema check passed it
+                out.append(_SCHEMA_SAYS)
+            return True
+        if value in self._real_dates:
             return True
         if len(value) != 10 or not _DATE_RE.match(value):
-            return True  # the schema's pattern reports it
+            out.append(_SCHEMA_SAYS)
+            return True
         try:
             date.fromisoformat(value)
         except ValueError:
             out.append(
-                Problem(path, f"{value!r} is not a real calendar date; check the day and the month")
+                Problem(
+                    path.format(index),
+                    f"{value!r} is not a real calendar date; check the day and the month",
+                )
             )
             return False
         if len(self._real_dates) < _REMEMBERED_DATES:
@@ -423,6 +368,8 @@ class CustomerValidator:
 
     def _check_assessment(self, assessment: object, out: list[Problem]) -> None:
         if type(assessment) is not dict:
+            if isinstance(assessment, dict):
+                out.append(_SCHEMA_SAYS)
             return
         weights = self.weights
         for key, value in assessment.items():
@@ -438,7 +385,7 @@ class CustomerValidator:
                         )
                     )
             elif key == "assessed_on":
-                self._date(value, "assessment.assessed_on", out)
+                self._date(value, "assessment.assessed_on", 0, out)
             elif key not in NOT_ITEMS:
                 out.append(Problem(f"assessment.{key}", self._unknown_item(key)))
 
@@ -458,30 +405,39 @@ class CustomerValidator:
 
     def _check_profile(self, profile: object, out: list[Problem]) -> None:
         if type(profile) is not dict:
+            if isinstance(profile, dict):
+                out.append(_SCHEMA_SAYS)
             return
         person = profile.get("person")
         if type(person) is dict:
             number = person.get("id_number")
             if type(number) is str and number and (problem := id_number_problem(number)):
                 out.append(Problem("profile.person.id_number", problem))
-        self._date(profile.get("founded_on"), "profile.founded_on", out)
-        self._date(profile.get("trading_since"), "profile.trading_since", out)
-        _nan(profile.get("registered_capital"), "profile.registered_capital", out)
-        _nan(profile.get("total_assets"), "profile.total_assets", out)
+        self._date(profile.get("founded_on"), "profile.founded_on", 0, out)
+        self._date(profile.get("trading_since"), "profile.trading_since", 0, out)
+        # NaN passes both minimum and maximum (every comparison is false); infinities do not.
+        for key in ("registered_capital", "total_assets"):
+            value = profile.get(key)
+            if type(value) is float and isnan(value):
+                out.append(Problem(f"profile.{key}", _NOT_A_NUMBER))
 
     def _check_leases(self, leases: object, out: list[Problem]) -> None:
         contracts: dict[str, int] = {}
-        for i, lease in _dicts(leases):
+        items = self.items
+        for i, lease in _dicts(leases, out):
             start, end = lease.get("start"), lease.get("end")
-            real = self._date(start, f"leases[{i}].start", out)
-            if self._date(end, f"leases[{i}].end", out) and real and _iso_before(end, start):
+            real = self._date(start, "leases[{}].start", i, out)
+            if self._date(end, "leases[{}].end", i, out) and real and _iso_before(end, start):
                 out.append(Problem(f"leases[{i}].end", f"{end} is before the start {start}; "
                                    "correct the dates"))  # fmt: skip
             item = lease.get("item")
-            if type(item) is str and item and self.items and item not in self.items:
+            if type(item) is str and item and items and item not in items:
                 out.append(Problem(f"leases[{i}].item", self._unknown_category(item)))
-            _nan(lease.get("amount"), f"leases[{i}].amount", out)
-            _nan(lease.get("outstanding"), f"leases[{i}].outstanding", out)
+            amount, outstanding = lease.get("amount"), lease.get("outstanding")
+            if type(amount) is float and isnan(amount):
+                out.append(Problem(f"leases[{i}].amount", _NOT_A_NUMBER))
+            if type(outstanding) is float and isnan(outstanding):
+                out.append(Problem(f"leases[{i}].outstanding", _NOT_A_NUMBER))
             contract = lease.get("contract")
             if type(contract) is str and contract:
                 if contract in contracts:
@@ -490,6 +446,13 @@ class CustomerValidator:
                                        "number appears once per customer"))  # fmt: skip
                 else:
                     contracts[contract] = i
+
+    def _check_sources(self, sources: object, out: list[Problem]) -> None:
+        for i, source in _dicts(sources, out):
+            self._date(source.get("on"), "sources[{}].on", i, out)
+            cost = source.get("cost")
+            if type(cost) is float and isnan(cost):
+                out.append(Problem(f"sources[{i}].cost", _NOT_A_NUMBER))
 
 
 def _iso_before(end: object, start: object) -> bool:

@@ -16,7 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditfile.demodata.customers import generate_customers
+from creditfile.engine.schema_check import lean_schema
 from creditfile.engine.validation import (
+    DATE_PATHS,
+    DATE_PATTERN,
+    LONG_TEXT,
+    CustomerValidator,
     Problem,
     RecordProblem,
     compile_check,
@@ -260,6 +265,101 @@ def test_a_document_is_valid_exactly_when_no_problem_is_reported(default_policy:
     if not REFERENCE.is_valid(doc):
         assert problems, "jsonschema refuses the document but no problem was reported"
     assert all(p.message for p in problems)
+
+
+def _whole_check_validator(policy: Policy) -> CustomerValidator:
+    """A validator that checks every document against the whole schema, as it did before it
+    left the date patterns and the longest lengths to its own checks."""
+    validator = CustomerValidator(policy)
+    validator._lean_schema_ok = validator._schema_ok
+    return validator
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(doc=mutated())
+def test_the_lean_check_reports_what_the_whole_check_reports(
+    default_policy: Policy, doc: Any
+) -> None:
+    assert CustomerValidator(default_policy).problems(doc) == _whole_check_validator(
+        default_policy
+    ).problems(doc)
+
+
+class _Text(str):
+    __slots__ = ()
+
+
+class _Fields(dict[str, Any]):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (lambda d: d["profile"].update(founded_on="2008-3-15"), "profile.founded_on", "YYYY-MM-DD"),
+        (lambda d: d["profile"].update(trading_since="今天"), "profile.trading_since", "YYYY-MM-DD"),
+        (lambda d: d["leases"][1].update(start="2024-03-01\n"), "leases[1].start", "YYYY-MM-DD"),
+        (lambda d: d["leases"][0].update(end="30/09/2023"), "leases[0].end", "YYYY-MM-DD"),
+        (lambda d: d["sources"][1].update(on="2026-09-2"), "sources[1].on", "YYYY-MM-DD"),
+        (lambda d: d["assessment"].update(assessed_on="2026-10-12T00:00"), "assessment.assessed_on", "YYYY-MM-DD"),
+        (lambda d: d["profile"].update(founded_on=_Text("2008/03/15")), "profile.founded_on", "YYYY-MM-DD"),
+        (lambda d: d.update(profile=_Fields(d["profile"], founded_on="2008/3/15")), "profile.founded_on", "YYYY-MM-DD"),
+        (lambda d: d["leases"].__setitem__(0, _Fields(d["leases"][0], start="1/5/2023")), "leases[0].start", "YYYY-MM-DD"),
+        (lambda d: d["trading"].update(problems="长" * LONG_TEXT + "x"), "trading.problems", "longer than 1000000"),
+        (lambda d: d["profile"].update(founded_on="2008/3/15", trading_since="\udc80"), "profile.founded_on", "YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_what_the_lean_check_leaves_out_is_still_refused(
+    default_policy: Policy, change: Callable[[dict[str, Any]], object], path: str, words: str
+) -> None:
+    """Dates not written YYYY-MM-DD (also in text or fields of a subclass, also beside a lone
+    surrogate) and texts over a million characters: refused with the schema's words."""
+    doc = changed(change)
+    problems = CustomerValidator(default_policy).problems(doc)
+    assert problems == _whole_check_validator(default_policy).problems(doc)
+    assert words in where(problems)[path]
+    assert not REFERENCE.is_valid(doc)
+
+
+def test_the_lean_check_leaves_out_exactly_the_date_patterns_the_validator_matches() -> None:
+    """Every date of the schema is matched by the validator (a new date field must be added to
+    DATE_PATHS), and nothing else is left out of the lean check."""
+    found: set[str] = set()
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            if node.get("pattern") == DATE_PATTERN:
+                found.add(path)
+            for name, sub in node.get("properties", {}).items():
+                walk(sub, f"{path}.{name}" if path else name)
+            walk(node.get("items"), f"{path}[]")
+            for sub in node.get("allOf", []):
+                walk(sub, path)
+
+    schema = customer_schema()
+    flat = lean_schema(schema, unchecked_patterns={}, long_text=LONG_TEXT + 1)
+    walk(flat, "")
+    assert found == DATE_PATHS
+    lean = lean_schema(schema, unchecked_patterns={DATE_PATTERN: DATE_PATHS}, long_text=LONG_TEXT)
+    kept = _keywords(lean)
+    assert kept == [(k, v) for k, v in _keywords(flat) if (k, v) not in LEFT_OUT]
+    assert ("maxLength", LONG_TEXT) in _keywords(flat)
+
+
+LEFT_OUT = {("pattern", DATE_PATTERN), ("maxLength", LONG_TEXT)}
+
+
+def _keywords(node: Any) -> list[tuple[str, Any]]:
+    """Every pattern and maxLength of a schema, in order."""
+    if isinstance(node, list):
+        return [found for item in node for found in _keywords(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [(k, v) for k, v in node.items() if k in ("pattern", "maxLength")]
+    return found + [
+        f for k, v in node.items() if k not in ("enum", "required") for f in _keywords(v)
+    ]
 
 
 @pytest.mark.parametrize(
