@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from creditfile.policy.errors import phrase
 from creditfile.store.content import ArchiveContent
 from creditfile.store.errors import StoreError
 
@@ -170,7 +171,7 @@ def copy_archive(source: str | Path, target: str | Path) -> ArchiveContent:
     from creditfile.store.archive import Archive
 
     if str(source) == str(target):
-        raise StoreError(str(target), "the source and the target are the same archive")
+        raise StoreError(str(target), phrase("the source and the target are the same archive"))
     if is_database_url(source):
         reader = open_database(str(source))
         try:

@@ -25,6 +25,7 @@ a member.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql
 
+from creditfile.policy.errors import NOTHING, Phrase, phrase, verbatim
 from creditfile.store.duties import DUTIES, READERS, WRITERS
 from creditfile.store.errors import PrivilegeRefusedError, StoreError
 
@@ -296,7 +298,10 @@ def revoke_duties(
             roles = role_names(conn)
             found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone()
             if found is None:
-                raise StoreError(location, f"there is no database user {user!r}; nothing changed")
+                raise StoreError(
+                    location,
+                    phrase("there is no database user {user}; nothing changed", user=repr(user)),
+                )
             for duty in duties:
                 conn.execute(
                     sql.SQL("REVOKE {} FROM {}").format(
@@ -324,38 +329,126 @@ def members(conn: psycopg.Connection[tuple[object, ...]]) -> list[Member]:
     return [Member(user, tuple(d for d in DUTIES if d in duties)) for user, duties in found.items()]
 
 
+# The server's own refusals (``creditfile_require``, ``creditfile_reveal``), as the schema's
+# migrations word them: read back into their values so the front end words them again.
+_SERVER_REFUSAL = re.compile(
+    r"creditfile: (?P<doing>.+) needs the duty (?P<wanted>.+); the database user (?P<user>.+) "
+    r"has no such role"
+)
+_SERVER_HINT = re.compile(
+    r"ask the database administrator to run `creditfile db grant (?P<user>\S+) --as "
+    r"(?P<duty>\S+)`"
+)
+_SERVER_WANTED = re.compile(r"(?P<duty>\w+) \(role (?P<role>[^)]+)\)")
+# What the server's duty checks say is being done.
+_SERVER_DOINGS = {
+    "adding a customer": phrase("adding a customer"),
+    "changing a customer's card": phrase("changing a customer's card"),
+    "changing a customer's scores": phrase("changing a customer's scores"),
+    "entering scores": phrase("entering scores"),
+    "removing a customer": phrase("removing a customer"),
+    "activating a policy": phrase("activating a policy"),
+    "a regrade of the archive": phrase("a regrade of the archive"),
+    "importing customers": phrase("importing customers"),
+    "revealing personal data": phrase("revealing personal data"),
+}
+
+
+def either(parts: Sequence[Phrase | str]) -> Phrase:
+    """``a``, ``a or b``, ``a or b or c``: each ``or`` worded in the language shown."""
+    said = [part if isinstance(part, Phrase) else verbatim(part) for part in parts]
+    if not said:
+        return NOTHING
+    whole = said[0]
+    for part in said[1:]:
+        whole = phrase("{first} or {second}", first=whole, second=part)
+    return whole
+
+
+def _wanted(text: str) -> Phrase:
+    found = [
+        phrase("{duty} (role {role})", duty=m["duty"], role=m["role"])
+        for m in _SERVER_WANTED.finditer(text)
+    ]
+    return either(found) if found else verbatim(text)
+
+
+def _server_said(primary: str) -> Phrase:
+    found = _SERVER_REFUSAL.fullmatch(primary)
+    if found is None:
+        return verbatim(primary.removeprefix("creditfile: "))
+    return phrase(
+        "{doing} needs the duty {wanted}; the database user {user} has no such role",
+        doing=_SERVER_DOINGS.get(found["doing"]) or verbatim(found["doing"]),
+        wanted=_wanted(found["wanted"]),
+        user=found["user"],
+    )
+
+
+def _server_hint(hint: str | None) -> Phrase:
+    if not hint:
+        return phrase("ask the database administrator for the duty")
+    found = _SERVER_HINT.fullmatch(hint)
+    if found is None:
+        return verbatim(hint)
+    return _grant_hint(found["user"], found["duty"])
+
+
+def _grant_hint(user: str, duty: str) -> Phrase:
+    return phrase(
+        "ask the database administrator to run `creditfile db grant {user} --as {duty}`",
+        user=user,
+        duty=duty,
+    )
+
+
 def refusal(
-    location: str, user: str, doing: str, duties: Sequence[str], exc: pg_errors.Error
+    location: str, user: str, doing: Phrase, duties: Sequence[str], exc: pg_errors.Error
 ) -> PrivilegeRefusedError:
     """The server's refusal of ``doing`` as a message naming the duty needed and who to ask.
 
     A refusal from a duty check (``creditfile_require``) names the duty itself; a plain
-    ``GRANT``'s ("permission denied for table …") is named by what was being done.
+    ``GRANT``'s ("permission denied for table …") is named by what was being done. The
+    server's English is read back into its values, so the message is worded in the
+    language shown; a sentence not recognised is kept as the server said it.
     """
     primary = exc.diag.message_primary or _first_line(exc)
     if primary.startswith("creditfile: "):
-        hint = exc.diag.message_hint or "ask the database administrator for the duty"
         found = [d for d in DUTIES if f" {d} (role " in primary]
         return PrivilegeRefusedError(
             location,
-            f"the server refused it: {primary.removeprefix('creditfile: ')}; nothing was "
-            f"written — {hint}",
+            phrase(
+                "the server refused it: {refusal}; nothing was written — {hint}",
+                refusal=_server_said(primary),
+                hint=_server_hint(exc.diag.message_hint),
+            ),
             user=user,
             duties=tuple(found),
         )
     if not duties:
         return PrivilegeRefusedError(
             location,
-            f"the server refused {user} this {doing} ({primary}): only the archive's owner "
-            "(the database user that ran `db init`) or a superuser may; nothing was written",
+            phrase(
+                "the server refused {user} this {doing} ({error}): only the archive's owner "
+                "(the database user that ran `db init`) or a superuser may; nothing was written",
+                user=user,
+                doing=doing,
+                error=primary,
+            ),
             user=user,
             duties=(),
         )
     return PrivilegeRefusedError(
         location,
-        f"the server refused {user} this {doing} ({primary}): it needs the duty "
-        f"{' or '.join(duties)}; nothing was written — ask the database administrator to run "
-        f"`creditfile db grant {user} --as {duties[0]}`",
+        phrase(
+            "the server refused {user} this {doing} ({error}): it needs the duty {duties}; "
+            "nothing was written — {hint}",
+            user=user,
+            doing=doing,
+            error=primary,
+            duties=either(duties),
+            hint=_grant_hint(user, duties[0]),
+        ),
         user=user,
         duties=tuple(duties),
     )
@@ -370,7 +463,11 @@ def not_an_administrator(location: str, command: str, exc: BaseException) -> Sto
     first = _first_line(exc)
     return StoreError(
         location,
-        f"{command} needs a database user that may create and grant roles (CREATEROLE) and "
-        f"owns the archive's tables — the one that ran `db init`, or a superuser; the server "
-        f"said: {first}; nothing was changed",
+        phrase(
+            "{command} needs a database user that may create and grant roles (CREATEROLE) and "
+            "owns the archive's tables — the one that ran `db init`, or a superuser; the "
+            "server said: {error}; nothing was changed",
+            command=command,
+            error=first,
+        ),
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
+from creditfile.policy.errors import N_, phrase
 from creditfile.store import pg_notify, pg_personal, pg_personal_rules, pg_roles
 from creditfile.store.errors import StoreError
 
@@ -47,7 +48,7 @@ $$
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
-        "customers, history (append-only), policy activations, regrade runs, aliases",
+        N_("customers, history (append-only), policy activations, regrade runs, aliases"),
         (
             """CREATE TABLE archive_state (
                 one boolean PRIMARY KEY DEFAULT true CHECK (one),
@@ -104,22 +105,22 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         2,
-        "duties the server enforces (clerk, assessor, compliance, operator, auditor, reveal)",
+        N_("duties the server enforces (clerk, assessor, compliance, operator, auditor, reveal)"),
         pg_roles.MIGRATION_STATEMENTS,
     ),
     Migration(
         3,
-        "personal data read only through a reveal the server records",
+        N_("personal data read only through a reveal the server records"),
         pg_personal.MIGRATION_STATEMENTS,
     ),
     Migration(
         4,
-        "every committed write notifies listeners (LISTEN creditfile_changes)",
+        N_("every committed write notifies listeners (LISTEN creditfile_changes)"),
         pg_notify.MIGRATION_STATEMENTS,
     ),
     Migration(
         5,
-        "personal data withheld as the policy in force says (its personal natures)",
+        N_("personal data withheld as the policy in force says (its personal natures)"),
         pg_personal_rules.MIGRATION_STATEMENTS,
         pg_personal_rules.fill_from_active_policy,
     ),
@@ -147,21 +148,31 @@ def check_known(location: str, version: int | None) -> None:
     if version is None:
         raise StoreError(
             location,
-            "this database holds no creditfile archive; create one with "
-            "`creditfile --db URL db init`, then fill it with `creditfile db copy FILE URL` "
-            "or `creditfile --db URL import FILE`",
+            phrase(
+                "this database holds no creditfile archive; create one with "
+                "`creditfile --db URL db init`, then fill it with `creditfile db copy FILE URL` "
+                "or `creditfile --db URL import FILE`"
+            ),
         )
     if version > LATEST:
         raise StoreError(
             location,
-            f"the archive's schema is version {version}, newer than this creditfile knows "
-            f"(version {LATEST}); nothing was read or written — upgrade creditfile",
+            phrase(
+                "the archive's schema is version {version}, newer than this creditfile knows "
+                "(version {latest}); nothing was read or written — upgrade creditfile",
+                version=version,
+                latest=LATEST,
+            ),
         )
     if version < LATEST:
         raise StoreError(
             location,
-            f"the archive's schema is version {version}; this creditfile needs version "
-            f"{LATEST} — run `creditfile --db URL db upgrade` (back the database up first)",
+            phrase(
+                "the archive's schema is version {version}; this creditfile needs version "
+                "{latest} — run `creditfile --db URL db upgrade` (back the database up first)",
+                version=version,
+                latest=LATEST,
+            ),
         )
 
 
@@ -194,14 +205,22 @@ def migrate(
         if fresh and current is not None:
             raise StoreError(
                 location,
-                f"this database already holds a creditfile archive (schema version {current}); "
-                "nothing was changed — use `creditfile db upgrade` to bring it up to date",
+                phrase(
+                    "this database already holds a creditfile archive (schema version "
+                    "{version}); nothing was changed — use `creditfile db upgrade` to bring it "
+                    "up to date",
+                    version=current,
+                ),
             )
         if current is not None and current > newest:
             raise StoreError(
                 location,
-                f"the archive's schema is version {current}, newer than this creditfile knows "
-                f"(version {newest}); nothing was changed — upgrade creditfile",
+                phrase(
+                    "the archive's schema is version {version}, newer than this creditfile "
+                    "knows (version {latest}); nothing was changed — upgrade creditfile",
+                    version=current,
+                    latest=newest,
+                ),
             )
         if current is None:
             conn.execute(

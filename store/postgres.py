@@ -31,6 +31,7 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
+from creditfile.policy.errors import Phrase, phrase
 from creditfile.store import pg_personal_rules, pg_roles, pg_schema
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
@@ -107,14 +108,18 @@ def safe_location(url: str) -> str:
     try:
         params = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
-        raise StoreError(url, f"not a PostgreSQL URL libpq can read ({exc})") from None
+        raise StoreError(
+            url, phrase("not a PostgreSQL URL libpq can read ({error})", error=exc)
+        ) from None
     if params.get("password"):
         shown = url.split("@", 1)[-1] if "@" in url else "the database"
         raise StoreError(
             f"postgresql://…@{shown}",
-            "a password in the database URL would be seen by everyone on this machine "
-            "(ps, shell history); nothing was opened — put it in ~/.pgpass (or $PGPASSFILE) "
-            "or a pg_service.conf service, and leave it out of the URL",
+            phrase(
+                "a password in the database URL would be seen by everyone on this machine "
+                "(ps, shell history); nothing was opened — put it in ~/.pgpass (or "
+                "$PGPASSFILE) or a pg_service.conf service, and leave it out of the URL"
+            ),
         )
     return url
 
@@ -165,7 +170,7 @@ class PostgresArchive:
             except pg_errors.InsufficientPrivilege as exc:
                 user = str(conn.info.user)
                 raise pg_roles.refusal(
-                    location, user, "read of the archive", _READING, exc
+                    location, user, phrase("read of the archive"), _READING, exc
                 ) from None
             if version is None and create:
                 pg_schema.migrate(conn, location, fresh=True)
@@ -191,19 +196,19 @@ class PostgresArchive:
 
     def stamp(self) -> object:
         """The number of the last write: it changes with every write."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
         return None if row is None else int(row[0])
 
     def records(self) -> dict[str, dict[str, Any]]:
         """Every record by customer id, in stored order (read-only: cached between writes)."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             conn = self._live()
             if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 # Asked inside a write (a regrade's guard): what it sees, never kept, since
                 # the write numbered itself already and would be taken for what it leaves.
                 return self._load(conn)
-        with self._mutex, self._errors("read"), self._snapshot():
+        with self._mutex, self._errors(phrase("read")), self._snapshot():
             row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
             last = int(row[0]) if row else 0
             if self._cached is None or self._cached[0] != last:
@@ -216,7 +221,7 @@ class PostgresArchive:
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             found = self._load(self._live(), [customer_id])
         return found.get(customer_id)
 
@@ -241,19 +246,19 @@ class PostgresArchive:
         if kind is not None:
             query += " AND kind = %s"
             params.append(kind)
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             rows = self._live().execute(query + " ORDER BY seq", params).fetchall()
         return [(row[0], str(row[1])) for row in rows]
 
     def runs(self) -> list[dict[str, Any]]:
         """Every recorded regrade run, oldest first."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             rows = self._live().execute("SELECT event FROM regrade_runs ORDER BY run_id").fetchall()
         return [row[0] for row in rows]
 
     def active_policy(self) -> dict[str, Any] | None:
         """The activated policy (text, sha256, version, path, activated_by/at), or None."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             query = (
                 "SELECT text, sha256, version, path, activated_by, activated_at "
                 "FROM policy_activations ORDER BY seq DESC LIMIT 1"
@@ -266,7 +271,7 @@ class PostgresArchive:
 
     def aliases(self) -> dict[str, str]:
         """Ids of customers merged into others: ``{dropped id: the id kept}``."""
-        with self._mutex, self._errors("read"):
+        with self._mutex, self._errors(phrase("read")):
             rows = self._live().execute("SELECT dropped_id, kept_id FROM aliases ORDER BY seq")
             return {str(a): str(b) for a, b in rows.fetchall()}
 
@@ -281,13 +286,16 @@ class PostgresArchive:
             user = str(self._conn.info.user)
             raise PrivilegeRefusedError(
                 self._url,
-                f"db copy reads every customer whole, personal data included; the database "
-                f"user {user} may read them only through a reveal — copy as the archive's "
-                "owner (the user that ran `db init`); nothing was copied",
+                phrase(
+                    "db copy reads every customer whole, personal data included; the database "
+                    "user {user} may read them only through a reveal — copy as the archive's "
+                    "owner (the user that ran `db init`); nothing was copied",
+                    user=user,
+                ),
                 user=user,
                 duties=(),
             )
-        with self._mutex, self._errors("read"), self._snapshot():
+        with self._mutex, self._errors(phrase("read")), self._snapshot():
             return ArchiveContent(
                 records=self._load(self._live()),
                 events=self.history(),
@@ -311,7 +319,7 @@ class PostgresArchive:
         See ``store.ArchiveStore.save_customer``.
         """
         cid = str(doc["id"])
-        with self._writing("save of a customer", _SAVING) as (conn, txn):
+        with self._writing(phrase("save of a customer"), _SAVING) as (conn, txn):
             records = self._load(conn) if grade is not None else self._load(conn, [cid])
             current = records.get(cid)
             check_revision(self._where, cid, current, base_rev)
@@ -337,7 +345,7 @@ class PostgresArchive:
 
     def delete_customer(self, customer_id: str, *, base_rev: int, actor: str) -> None:
         """Remove one customer, refusing a stale revision; the history keeps its past."""
-        with self._writing("removal of a customer", _MERGING) as (conn, txn):
+        with self._writing(phrase("removal of a customer"), _MERGING) as (conn, txn):
             current = self._load(conn, [customer_id]).get(customer_id)
             if current is None:
                 raise CustomerMissingError(self._where, customer_id)
@@ -364,7 +372,7 @@ class PostgresArchive:
         ``drop_id`` becomes an alias of the kept customer (see
         ``store.ArchiveStore.merge_customers``)."""
         cid = str(keep["id"])
-        with self._writing("merge of two customers", _MERGING) as (conn, txn):
+        with self._writing(phrase("merge of two customers"), _MERGING) as (conn, txn):
             found = self._load(conn) if grade is not None else self._load(conn, [cid, drop_id])
             current, dropped = found.get(cid), found.get(drop_id)
             if current is None:
@@ -404,7 +412,7 @@ class PostgresArchive:
 
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one transaction: all of them or none."""
-        with self._writing("import", _OPERATING) as (conn, txn):
+        with self._writing(phrase("import"), _OPERATING) as (conn, txn):
             stored = self._load(conn, list({str(doc["id"]) for doc in docs}))
             before = dict(stored)
             at, events, added = now_text(), [], 0
@@ -432,7 +440,7 @@ class PostgresArchive:
     ) -> FollowedGrades:
         """Store the customers ``plan`` decides on, reading the records under the lock, in
         one transaction (see ``store.ArchiveStore.write_customers``)."""
-        with self._writing("import", _OPERATING) as (conn, txn):
+        with self._writing(phrase("import"), _OPERATING) as (conn, txn):
             records = self._load(conn)
             writes = plan(records)
             if not writes:
@@ -466,14 +474,16 @@ class PostgresArchive:
     ) -> RegradeOutcome:
         """Grade every customer as stored, under the write lock, and store it in the same
         transaction (see ``store.ArchiveStore.regrade``)."""
-        with self._writing("regrade", _OPERATING, keep=not dry_run) as (conn, txn):
+        with self._writing(phrase("regrade"), _OPERATING, keep=not dry_run) as (conn, txn):
             records = self._load(conn)
             gradings = grade_fn([customer_document(r) for r in records.values()])
             changes = grade_changes(records, gradings)
             if dry_run:
                 return RegradeOutcome(gradings, changes)
             if cancelled is not None and cancelled():
-                raise RegradeCancelledError(self._where, "regrade cancelled; nothing was written")
+                raise RegradeCancelledError(
+                    self._where, phrase("regrade cancelled; nothing was written")
+                )
             self._set_gradings(conn, gradings)
             self._append(conn, txn, regrade_events(run, txn, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, txn)
@@ -490,7 +500,7 @@ class PostgresArchive:
     ) -> GeneratedOutcome:
         """Store generated customers and grade the whole archive in one transaction (see
         ``store.ArchiveStore.refresh_generated``)."""
-        with self._writing("demo refresh", _OPERATING) as (conn, txn):
+        with self._writing(phrase("demo refresh"), _OPERATING) as (conn, txn):
             records = self._load(conn)
             foreign = [cid for cid, rec in records.items() if marked_origin(rec) != origin]
             if foreign and not force:
@@ -534,7 +544,7 @@ class PostgresArchive:
         """Make ``text`` the active policy and record it, full text, in the history; the
         documents ``amend`` changes are stored in the same transaction."""
         natures = pg_personal_rules.natures_of(text)
-        with self._writing("policy activation", ("compliance",)) as (conn, txn):
+        with self._writing(phrase("policy activation"), ("compliance",)) as (conn, txn):
             at = now_text()
             changed: list[dict[str, Any]] = []
             if amend is not None:
@@ -581,7 +591,7 @@ class PostgresArchive:
         on a connection of its own: it stands even when a write in progress is undone."""
         event = {**(detail or {}), "kind": kind, "customer_id": customer_id, "actor": actor}
         duties = ("reveal",) if kind in _REVEALS else ("clerk", "operator")
-        with self._mutex, self._errors(f"record of {kind}", duties):
+        with self._mutex, self._errors(phrase("record of {kind}", kind=kind), duties):
             if self._audit is None or self._audit.closed:
                 self._audit = connect(self._url)
             self._append(self._audit, None, [{**event, "at": now_text()}])
@@ -627,7 +637,7 @@ class PostgresArchive:
             None,
         )
         ids = None if customer_ids is None else list(customer_ids)
-        with self._mutex, self._errors("reveal of personal data", ("reveal",)):
+        with self._mutex, self._errors(phrase("reveal of personal data"), ("reveal",)):
             rows = self._live().execute(
                 "SELECT id, doc, meta, grading FROM creditfile_reveal(%s, %s)",
                 (ids, _encode(event)),
@@ -641,15 +651,17 @@ class PostgresArchive:
         Raises:
             StoreError: the archive is not empty; nothing was written.
         """
-        with self._writing("copy into the archive", ()) as (conn, _txn):
+        with self._writing(phrase("copy into the archive"), ()) as (conn, _txn):
             row = conn.execute(
                 "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM history)"
             ).fetchone()
             if row is None or int(row[0]) != 0:
                 raise StoreError(
                     self._where,
-                    "this archive is not empty; db copy writes only into an empty one — "
-                    "nothing was written (create a new database and `db init` it)",
+                    phrase(
+                        "this archive is not empty; db copy writes only into an empty one — "
+                        "nothing was written (create a new database and `db init` it)"
+                    ),
                 )
             self._put(conn, list(content.records.values()), {})
             with conn.cursor().copy(
@@ -711,7 +723,7 @@ class PostgresArchive:
         return self._conn
 
     @contextmanager
-    def _errors(self, doing: str, duties: Sequence[str] = _READING) -> Iterator[None]:
+    def _errors(self, doing: Phrase, duties: Sequence[str] = _READING) -> Iterator[None]:
         """Server errors as ``StoreError``: each names the database and what to do; a refusal
         names the duties that allow ``doing``."""
         try:
@@ -719,8 +731,11 @@ class PostgresArchive:
         except pg_errors.LockNotAvailable:
             raise ArchiveLockedError(
                 self._url,
-                f"another writer held the archive for {self._lock_timeout:g} s (a regrade or an "
-                "import in progress?); nothing was written — try again when it has finished",
+                phrase(
+                    "another writer held the archive for {seconds} s (a regrade or an import "
+                    "in progress?); nothing was written — try again when it has finished",
+                    seconds=format(self._lock_timeout, "g"),
+                ),
             ) from None
         except pg_errors.InsufficientPrivilege as exc:
             user = str(self._conn.info.user)
@@ -728,12 +743,19 @@ class PostgresArchive:
         except psycopg.OperationalError as exc:
             raise ArchiveWriteError(
                 self._url,
-                f"the database connection failed during a {doing} ({_first_line(exc)}); "
-                "nothing was written by the unfinished step — check the server and try again",
+                phrase(
+                    "the database connection failed during a {doing} ({error}); nothing was "
+                    "written by the unfinished step — check the server and try again",
+                    doing=doing,
+                    error=_first_line(exc),
+                ),
             ) from None
         except orjson.JSONEncodeError as exc:
             raise ArchiveWriteError(
-                self._url, f"a value cannot be stored as JSON ({exc}); nothing was written"
+                self._url,
+                phrase(
+                    "a value cannot be stored as JSON ({error}); nothing was written", error=exc
+                ),
             ) from None
 
     @contextmanager
@@ -749,7 +771,7 @@ class PostgresArchive:
 
     @contextmanager
     def _writing(
-        self, doing: str, duties: Sequence[str], *, keep: bool = True
+        self, doing: Phrase, duties: Sequence[str], *, keep: bool = True
     ) -> Iterator[tuple[Conn, int]]:
         """One write transaction holding the archive's write lock, numbered; undone on any
         error (and when not ``keep``). ``doing`` and the ``duties`` allowing it name a refusal."""
@@ -904,8 +926,11 @@ def connect(location: str) -> Conn:
     except psycopg.OperationalError as exc:
         raise StoreError(
             location,
-            f"cannot connect to the database ({_first_line(exc)}); check the URL, that the "
-            "server runs, and your ~/.pgpass, service file or $PGUSER",
+            phrase(
+                "cannot connect to the database ({error}); check the URL, that the server "
+                "runs, and your ~/.pgpass, service file or $PGUSER",
+                error=_first_line(exc),
+            ),
         ) from None
     set_json_loads(orjson.loads, conn)
     return conn

@@ -24,6 +24,14 @@ CHECKED = (
     "cli/commands/allocate.py",
     "application/allocation.py",
     "reports/allocation.py",
+    "store/errors.py",
+    "store/database.py",
+    "store/postgres.py",
+    "store/pg_roles.py",
+    "store/pg_schema.py",
+    "store/pg_notify.py",
+    "store/pg_personal.py",
+    "store/pg_personal_rules.py",
 )
 MARKERS = {"_", "N_", "pgettext", "ngettext", "npgettext", "phrase", "verbatim"}
 # What people are told through: exceptions (a name ending in Error) and a command's lines.

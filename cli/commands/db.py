@@ -95,7 +95,7 @@ def run_init(args: argparse.Namespace, env: Env) -> int:
         return 0
     env.say(
         _("created the creditfile archive in {database} (schema {schema})").format(
-            database=env.db_location, schema=done[-1]
+            database=env.db_location, schema=_step(done[-1])
         )
     )
     env.say(
@@ -118,8 +118,14 @@ def run_upgrade(args: argparse.Namespace, env: Env) -> int:
             )
         )
     for step in done:
-        env.say(_("applied migration {step}").format(step=step))
+        env.say(_("applied migration {step}").format(step=_step(step)))
     return 0
+
+
+def _step(step: str) -> str:
+    """``4: every committed write notifies …`` with its summary in the language shown."""
+    version, _sep, summary = step.partition(": ")
+    return f"{version}: {_(summary)}" if summary else step
 
 
 def run_copy(args: argparse.Namespace, env: Env) -> int:
