@@ -188,7 +188,7 @@ def run_faults(quick: bool) -> list[str]:
     if not script.exists():
         return ["`scripts/bench_faults.py` not present: no long fault runs."]
     argv = [PY, str(script), "--json"] + (["--quick"] if quick else [])
-    result = measure(argv, cwd=ROOT, sample=False, timeout=1200)
+    result = measure(argv, cwd=ROOT, sample=False, timeout=3600)
     try:
         report = json.loads(result.stdout)
     except ValueError:

@@ -1,6 +1,6 @@
 """The long fault runs: 50+ kills at 20,000 customers, 4 writers x 200 edits, failing disks.
 
-    python scripts/bench_faults.py [--quick] [--json] [--work DIR]
+    python scripts/bench_faults.py [--quick] [--json] [--work DIR] [--fuzz-only]
 
 Prints a summary (or, with ``--json``, ``{"scenarios": [{"name", "ok", "detail"}]}``) and exits
 1 when any scenario found a fault. ``--quick`` runs each scenario small.
@@ -9,6 +9,7 @@ Prints a summary (or, with ``--json``, ``{"scenarios": [{"name", "ok", "detail"}
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import random
 import subprocess
@@ -152,31 +153,55 @@ FUZZ_FILES = ("test_hostile_policy.py", "test_hostile_import.py", "test_cli_fuzz
 FUZZ_CASES_PER_SCALE = 100 + 100 + 4 * 30 + 8 + 100
 
 
+FUZZ_TIMEOUT = 1800  # seconds; a run cut short says so
+
+
 def fuzz(scale: int) -> dict[str, object]:
     """The hypothesis fuzzing tests of tests/faults, ``scale`` times as many cases."""
     root = Path(__file__).resolve().parent.parent
+    cases = (
+        f"about {FUZZ_CASES_PER_SCALE * scale:,} generated policy files, imports and command lines"
+    )
+    missing = [name for name in ("pytest", "hypothesis") if importlib.util.find_spec(name) is None]
+    if missing:
+        return {
+            "name": "hostile input fuzzing",
+            "ok": False,
+            "detail": f"not run: {' and '.join(missing)} missing from {sys.executable}; the "
+            "fuzzing runs the tests of tests/faults: pip install -e '.[dev]'",
+        }
     tests = [str(root / "tests" / "faults" / name) for name in FUZZ_FILES]
     env = {**faults.child_env(), "CREDITFILE_FUZZ_SCALE": str(scale)}
-    log(f"fuzzing: about {FUZZ_CASES_PER_SCALE * scale:,} generated cases")
+    log(f"fuzzing: {cases}")
     started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *tests],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfE", *tests],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=FUZZ_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        detail = f"{cases}: stopped after {FUZZ_TIMEOUT} s, unfinished"
+        return {"name": "hostile input fuzzing", "ok": False, "detail": detail}
     took = time.perf_counter() - started
-    summary = (done.stdout.strip().splitlines() or ["no output"])[-1]
-    detail = (
-        f"about {FUZZ_CASES_PER_SCALE * scale:,} generated policy files, imports and "
-        f"command lines in {took:.0f} s: {summary}"
-    )
+    detail = f"{cases} in {took:.0f} s: {_last_line(done.stdout, done.stderr)}"
     if done.returncode != 0:
-        failed = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
-        detail += " — " + "; ".join(failed[:5])
+        failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+        detail += " — " + ("; ".join(failed[:5]) or f"pytest exited {done.returncode}")
     return {"name": "hostile input fuzzing", "ok": done.returncode == 0, "detail": detail}
+
+
+def _last_line(stdout: str, stderr: str) -> str:
+    """pytest's summary line; where it printed none, the last words of its error output."""
+    for text in (stdout, stderr):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if lines:
+            return lines[-1][:300]
+    return "no output at all"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--work", type=Path, help="work directory (default: a temporary one)")
+    parser.add_argument(
+        "--fuzz-only", action="store_true", help="only the hostile input fuzzing, as in a full run"
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
+    if args.fuzz_only:
+        return _report([fuzz(FULL.fuzz_scale)], as_json=args.json)
     rng = random.Random(20261129)
     with tempfile.TemporaryDirectory(dir=args.work) as tmp:
         work = Path(tmp)
@@ -198,7 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         scenarios.append(writers(work, plan))
     if plan.fuzz_scale:
         scenarios.append(fuzz(plan.fuzz_scale))
-    if args.json:
+    return _report(scenarios, as_json=args.json)
+
+
+def _report(scenarios: list[dict[str, object]], *, as_json: bool) -> int:
+    if as_json:
         print(json.dumps({"scenarios": scenarios}, ensure_ascii=False))
     else:
         for item in scenarios:
