@@ -33,11 +33,12 @@ def open_archive(
         read: Read the content now (False: on first use, so a command that needs only the
             meta, or regrades line by line, never parses every record).
         on_wait: Told the lock holder's pid while another process holds the lock.
-        on_batch: Handed the records batch by batch as a first read parses them.
+        on_batch: Handed the records batch by batch as a first read parses them (from a
+            database: the list's first page at once, then every record).
 
     Raises:
         StoreError: no archive (and not ``create``), a damaged file, or a lock held too long.
     """
     if is_database_url(path):
-        return open_database(str(path), create=create, on_wait=on_wait)
+        return open_database(str(path), create=create, on_wait=on_wait, on_batch=on_batch)
     return Archive.open(path, create=create, read=read, on_wait=on_wait, on_batch=on_batch)

@@ -16,6 +16,7 @@ rows). The results replace the PostgreSQL section of ``docs/benchmarks.md`` (kep
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
@@ -42,15 +43,61 @@ def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
+def _server_cpu(postmaster: int | None) -> float:
+    """CPU seconds the PostgreSQL server has used: the postmaster, the backends it has reaped,
+    and those running (0 without a server of our own)."""
+    if postmaster is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(entry.name) == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+class Meter:
+    """Wall and CPU seconds of each step (CPU: this process, its children and the server)."""
+
+    def __init__(self, label: str, postmaster: int | None) -> None:
+        self.label, self.postmaster = label, postmaster
+        self.cpu: dict[str, float] = {}
+
+    def _cpu(self) -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        return client + _server_cpu(self.postmaster)
+
+    def timed(self, name: str, action: Callable[[], Any]) -> tuple[float, Any]:
+        """Run ``action``; its wall seconds and result (its CPU seconds kept under ``name``)."""
+        cpu = self._cpu()
+        wall, result = _timed(action)
+        self.cpu[name] = self._cpu() - cpu
+        print(f"{self.label} {name}: {wall:.3f} s wall, {self.cpu[name]:.3f} s CPU", flush=True)
+        return wall, result
+
+
 KEYSTROKES = ("x", "xi", "xia", "xian", "xiang", "xiangy", "xiangya", "xiangyan", "xiangyang")
 """A search typed key by key in pinyin (襄阳, a city many generated names start with)."""
 PAGE = 40
 """Rows the list shows at 120×40: what a first page must hold."""
 
 
-def measure(location: str, docs: list[dict[str, Any]]) -> dict[str, float]:
+def measure(
+    location: str, docs: list[dict[str, Any]], postmaster: int | None = None
+) -> dict[str, float]:
     """Seconds for the import, a regrade, one save, the UI's first rows and whole read, and a
-    search keystroke (the slowest of a name typed in pinyin) at ``location``."""
+    search keystroke (the slowest of a name typed in pinyin) at ``location``; and the CPU
+    seconds of each (``"<measure> cpu"``)."""
     from creditfile.application.customer_index import SearchIndex, row_of
     from creditfile.application.customers import save_customer
     from creditfile.application.opening import open_archive
@@ -59,24 +106,29 @@ def measure(location: str, docs: list[dict[str, Any]]) -> dict[str, float]:
     from creditfile.store import customer_document
     from creditfile.tui.service import ArchiveService
 
+    meter = Meter("postgresql" if "://" in location else "file", postmaster)
     policy = load_policy(default_policy_path())
     store = open_archive(location, create=True)
-    imported, _ = _timed(lambda: store.import_customers(docs, actor="bench"))
-    graded, _ = _timed(lambda: regrade(open_archive(location), policy, AS_OF, "bench"))
+    imported, _ = meter.timed("import", lambda: store.import_customers(docs, actor="bench"))
+    graded, _ = meter.timed(
+        "regrade", lambda: regrade(open_archive(location), policy, AS_OF, "bench")
+    )
     saver = open_archive(location)
     cid = str(docs[len(docs) // 2]["id"])
-    saves = []
+    saves, save_cpu = [], []
     for n in range(SAVES):
         record = saver.get(cid)
         assert record is not None
         doc = customer_document(record)
         doc["trading"] = {**(doc.get("trading") or {}), "problems": f"bench {n}"}
-        seconds, _ = _timed(
+        seconds, _ = meter.timed(
+            "save",
             lambda doc=doc, rev=record["_meta"]["rev"]: save_customer(
                 saver, doc, base_rev=rev, actor="bench", policy=policy, as_of=AS_OF
-            )
+            ),
         )
         saves.append(seconds)
+        save_cpu.append(meter.cpu["save"])
     service = ArchiveService(location, None, as_of=AS_OF, actor="bench")
     first: list[float] = []
     started = time.perf_counter()
@@ -85,16 +137,20 @@ def measure(location: str, docs: list[dict[str, Any]]) -> dict[str, float]:
         if not first:
             first.append(time.perf_counter() - started)
 
-    whole, _ = _timed(lambda: service.load(on_batch))
+    whole, _ = meter.timed("whole read", lambda: service.load(on_batch))
+    print(f"{meter.label} first rows: {first[0] if first else whole:.3f} s wall", flush=True)
     natures = policy.personal_natures
     rows = [row_of(r, personal_natures=natures) for r in service.records().values()]
     index = SearchIndex(rows, [g.name for g in policy.all_grades], searchable=False)
-    keys, _ = _timed(index.build_search)
+    keys, _ = meter.timed("search keys", index.build_search)
     typed = [_timed(lambda text=text: index.matching(text))[0] for text in KEYSTROKES]
     found = len(index.matching(KEYSTROKES[-1]) or [])
     fresh = SearchIndex(rows, [g.name for g in policy.all_grades], keys=None)
     cold, _ = _timed(lambda: fresh.matching("xiangyang jianzhu"))
+    print(f"{meter.label} keystrokes: {', '.join(f'{t:.4f}' for t in typed)} s", flush=True)
     return {
+        **{f"{name} cpu": seconds for name, seconds in meter.cpu.items()},
+        "save cpu": statistics.median(save_cpu),
         "import": imported,
         "regrade": graded,
         "save": statistics.median(saves),
@@ -137,8 +193,9 @@ TARGETS = {
 def report(count: int, results: dict[str, dict[str, float]], server: str) -> str:
     """The PostgreSQL section of docs/benchmarks.md, markers included."""
     rows = [
-        "| measure | file archive | PostgreSQL | PostgreSQL ÷ file | target |",
-        "|---|---:|---:|---:|---|",
+        "| measure | file, wall | PostgreSQL, wall | PostgreSQL ÷ file | file, CPU "
+        "| PostgreSQL, CPU | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for measure in (
         "import",
@@ -152,9 +209,11 @@ def report(count: int, results: dict[str, dict[str, float]], server: str) -> str
         "two words, unnarrowed",
     ):
         file_s, pg_s = results["file"][measure], results["postgresql"][measure]
+        cpu = [results[store].get(f"{measure} cpu") for store in ("file", "postgresql")]
+        shown = ["" if c is None else f"{c:.3f} s" for c in cpu]
         rows.append(
             f"| {measure} | {file_s:.3f} s | {pg_s:.3f} s | {pg_s / file_s:.2f} "
-            f"| {TARGETS.get(measure, '')} |"
+            f"| {shown[0]} | {shown[1]} | {TARGETS.get(measure, '')} |"
         )
     page = results["postgresql"].get("page query")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -167,7 +226,8 @@ def report(count: int, results: dict[str, dict[str, float]], server: str) -> str
             f"Written by `scripts/bench_postgres.py --customers {count}` on "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (not by `./run-bench`; "
             "rerun it by hand). The same generated customers in a new archive file and in a "
-            f"new database ({server}); one run each, seconds of wall time:",
+            f"new database ({server}); one run each, seconds of wall time and of CPU (the "
+            "benchmark process, its workers and, for PostgreSQL, the server's processes):",
             "",
             *rows,
             "",
@@ -223,7 +283,8 @@ def main() -> int:
         results = {}
         with tempfile.TemporaryDirectory() as folder:
             results["file"] = measure(str(Path(folder) / "archive.json"), docs)
-        results["postgresql"] = measure(url, docs)
+        postmaster = cluster.process.pid if cluster and cluster.process else None
+        results["postgresql"] = measure(url, docs, postmaster)
         server = "a throwaway PostgreSQL server, fsync off" if cluster else "the server given"
     finally:
         if cluster is not None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from creditfile.store.locking import Waiting
     from creditfile.store.pg_roles import Member
     from creditfile.store.postgres import PostgresArchive
+    from creditfile.store.snapshot import OnBatch
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
@@ -48,12 +49,16 @@ def shown_location(location: str | Path) -> str:
 
 
 def open_database(
-    url: str, *, create: bool = False, on_wait: Waiting | None = None
+    url: str,
+    *,
+    create: bool = False,
+    on_wait: Waiting | None = None,
+    on_batch: OnBatch | None = None,
 ) -> PostgresArchive:
     """The archive in the PostgreSQL database at ``url`` (see ``PostgresArchive.open``)."""
     from creditfile.store.postgres import PostgresArchive
 
-    return PostgresArchive.open(url, create=create, on_wait=on_wait)
+    return PostgresArchive.open(url, create=create, on_wait=on_wait, on_batch=on_batch)
 
 
 def initialise_database(url: str) -> list[str]:

@@ -32,7 +32,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
 from creditfile.policy.errors import Phrase, phrase
-from creditfile.store import pg_personal_rules, pg_roles, pg_schema
+from creditfile.store import pg_first_read, pg_personal_rules, pg_roles, pg_schema
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -66,6 +66,7 @@ from creditfile.store.errors import (
 from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
 from creditfile.store.locking import Waiting
 from creditfile.store.pg_notify import ChangeFeed
+from creditfile.store.snapshot import OnBatch
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 Records = dict[str, dict[str, Any]]
@@ -127,9 +128,17 @@ def safe_location(url: str) -> str:
 class PostgresArchive:
     """One archive in a PostgreSQL database (a ``store.ArchiveStore``). Open with ``open``."""
 
-    def __init__(self, url: str, conn: Conn, lock_timeout: float, on_wait: Waiting | None):
+    def __init__(
+        self,
+        url: str,
+        conn: Conn,
+        lock_timeout: float,
+        on_wait: Waiting | None,
+        on_batch: OnBatch | None = None,
+    ):
         """Prefer ``PostgresArchive.open``, which checks the schema."""
         self._url = url
+        self._on_batch = on_batch
         self._conn = conn
         self._lock_timeout = lock_timeout
         self._on_wait = on_wait
@@ -149,6 +158,7 @@ class PostgresArchive:
         create: bool = False,
         lock_timeout: float = 30.0,
         on_wait: Waiting | None = None,
+        on_batch: OnBatch | None = None,
     ) -> PostgresArchive:
         """Open the archive in the database at ``url``.
 
@@ -157,6 +167,8 @@ class PostgresArchive:
             create: Create the archive's tables when the database has none (as ``db init``).
             lock_timeout: Seconds a write waits for another writer before giving up.
             on_wait: Called (with None) when another writer holds the archive.
+            on_batch: Handed the records batch by batch by the first read of every record:
+                the list's first page at once, then the rest (``store.pg_first_read``).
 
         Raises:
             StoreError: no connection, no creditfile schema (and not ``create``), or a schema
@@ -179,7 +191,7 @@ class PostgresArchive:
         except BaseException:
             conn.close()
             raise
-        return cls(location, conn, lock_timeout, on_wait)
+        return cls(location, conn, lock_timeout, on_wait, on_batch)
 
     def close(self) -> None:
         """Close the connections to the server."""
@@ -212,8 +224,18 @@ class PostgresArchive:
             row = self._live().execute("SELECT last_txn FROM archive_state").fetchone()
             last = int(row[0]) if row else 0
             if self._cached is None or self._cached[0] != last:
-                self._cached = (last, self._load(self._live()))
+                self._cached = (last, self._first_load() or self._load(self._live()))
             return self._cached[1]
+
+    def _first_load(self) -> Records | None:
+        """Every record, handed out batch by batch as they arrive, on the first read only when
+        opened with ``on_batch``; otherwise None."""
+        on_batch, self._on_batch = self._on_batch, None
+        if on_batch is None:
+            return None
+        active = self.active_policy()
+        meta = {"active_policy": active} if active else {}
+        return pg_first_read.read_streamed(self._live(), self._table, meta, _record, on_batch)
 
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
