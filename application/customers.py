@@ -19,6 +19,7 @@ from typing import Any
 from creditfile.application.batch import grade_known
 from creditfile.application.duplicates import refuse_duplicate_code
 from creditfile.application.regrade import run_record
+from creditfile.application.relations import relation_problems, relations_named
 from creditfile.engine import CustomerFacts, customer_id, facts_of, grade_customer
 from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
@@ -325,13 +326,18 @@ def save_customer(
     before = customer_document(stored) if stored is not None else None
     doc = stamp_assessment(before, doc, policy, actor, today or date.today())
     grade = follow_grades(policy, as_of, "save", done)
+    aliases = store.aliases() if relations_named(doc) else {}
 
     def checked_then_graded(
         records: Mapping[str, JSONObject], changed: Sequence[str]
     ) -> GradeFollow:
         # Under the store's lock, on the records as stored now: of two writers giving one
-        # credit code to two customers at once, the second finds the first's and is refused.
+        # credit code to two customers at once, the second finds the first's and is refused;
+        # a related customer deleted meanwhile is found missing.
         refuse_duplicate_code(records, doc)
+        missing = relation_problems(doc, records.keys(), aliases)
+        if missing:
+            raise InvalidCustomerError(str(doc.get("id")), missing)
         return grade(records, changed)
 
     return store.save_customer(

@@ -28,6 +28,7 @@ from creditfile.application.customers import GradingDone, follow_grades, stamp_a
 from creditfile.application.duplicates import codes_taken
 from creditfile.application.lookup import kept_id
 from creditfile.application.merging import merged_document
+from creditfile.application.relations import relation_problems
 from creditfile.document.merging import (
     REVISION_KEY,
     FieldChange,
@@ -352,6 +353,7 @@ def check_import(
     incoming, problems = _split_revisions(records)
     incoming = landed(incoming, options.aliases, stored)
     problems += _problems(incoming, stored, policy, options)
+    problems += _relation_problems(incoming, stored, options.aliases)
     problems.sort(key=lambda p: p.index)
     plan = plan_import(stored, incoming, policy, options) if not problems else ImportPlan([])
     return ImportCheck(records, problems, plan, incoming)
@@ -461,6 +463,33 @@ def _problems(
         found += [
             RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
             for p in problems
+        ]
+    return found
+
+
+def _relation_problems(
+    incoming: Sequence[Incoming],
+    stored: Mapping[str, Mapping[str, Any]],
+    aliases: Mapping[str, str] | None,
+) -> list[RecordProblem]:
+    """A problem for every related customer a record names that neither the archive nor the
+    import holds (the import's own customers may name each other, in any order)."""
+    if not any(isinstance(i.doc, dict) and i.doc.get("related") for i in incoming):
+        return []
+    known = set(stored) | {str(i.doc.get("id")) for i in incoming if isinstance(i.doc, dict)}
+    found = []
+    for index, item in enumerate(incoming):
+        if item.absorbed or not isinstance(item.doc, dict):
+            continue
+        cid = item.doc.get("id")
+        found += [
+            RecordProblem(
+                path=p.path,
+                message=p.message,
+                index=index,
+                customer_id=cid if isinstance(cid, str) else None,
+            )
+            for p in relation_problems(item.doc, known, aliases)
         ]
     return found
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from creditfile.application.customers import GradingDone, follow_grades
+from creditfile.application.customers import GradingDone, follow_grades, save_customer
 from creditfile.application.lookup import MergedId, find_customer, kept_id, resolve_id
+from creditfile.application.relations import relations_named, repointed, united_relations
 from creditfile.document.changes import field_changes
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.translation import _
-from creditfile.store import ArchiveStore, JSONObject
+from creditfile.store import ArchiveStore, JSONObject, customer_document
 
 
 class MergeRefusedError(CreditfileError):
@@ -39,6 +40,7 @@ class MergeResult:
         filled: Paths of the fields it lacked and took from the dropped customer.
         before: The kept customer's grading before the merge (after: ``record``'s).
         whole: The merge moved the archive-wide top, so every customer was graded again.
+        repointed: The customers whose relations named the dropped id and now name the kept.
     """
 
     record: JSONObject
@@ -48,6 +50,7 @@ class MergeResult:
     filled: list[str]
     before: JSONObject | None = None
     whole: bool = False
+    repointed: list[str] = field(default_factory=list)
 
 
 def merged_document(keep: Mapping[str, Any], drop: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,15 +66,20 @@ def merged_document(keep: Mapping[str, Any], drop: Mapping[str, Any]) -> dict[st
         leases.append(copy.deepcopy(lease))
     sources = list(out.get("sources") or ())
     sources += [copy.deepcopy(s) for s in drop.get("sources") or () if s not in sources]
-    for name, items in (("leases", leases), ("sources", sources)):
+    related = united_relations(
+        relations_named(keep), relations_named(drop), str(keep.get("id")), str(drop.get("id"))
+    )
+    for name, items in (("leases", leases), ("sources", sources), ("related", related)):
         if items:
             out[name] = items
+        elif name == "related":
+            out.pop(name, None)
     return out
 
 
 def _filled(keep: dict[str, Any], drop: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in drop.items():
-        if key in ("id", "leases", "sources") or value is None:
+        if key in ("id", "leases", "sources", "related") or value is None:
             continue
         mine = keep.get(key)
         if mine is None or mine == "":  # an empty text is no value (a sheet's empty cell)
@@ -128,6 +136,7 @@ def merge_customers(
         actor=actor,
         grade=follow_grades(policy, as_of, "merge", done, removed=[drop]),
     )
+    repointed = repoint_relations(store, drop_id, keep_id, actor, policy=policy, as_of=as_of)
     taken = [
         lease for lease in united.get("leases") or () if lease not in (before.get("leases") or ())
     ]
@@ -141,7 +150,28 @@ def merge_customers(
         filled=filled,
         before=keep.get("_grading"),
         whole=done.whole,
+        repointed=repointed,
     )
+
+
+def repoint_relations(
+    store: ArchiveStore, old: str, new: str, actor: str, *, policy: Policy, as_of: date
+) -> list[str]:
+    """Save every customer whose relations name ``old`` with ``new`` in its place (each a save
+    of its own, recorded in its history); the ids saved. A customer someone saved meanwhile
+    is read again and repointed on its new revision."""
+    saved = []
+    for record in store.records().values():
+        doc = customer_document(record)
+        moved = repointed(doc, old, new)
+        if moved is None or doc.get("id") == new:
+            continue
+        save_customer(
+            store, moved, base_rev=int(record["_meta"]["rev"]), actor=actor, policy=policy,
+            as_of=as_of,
+        )  # fmt: skip
+        saved.append(str(doc.get("id")))
+    return saved
 
 
 def history_ids(store: ArchiveStore, customer_id: str) -> tuple[list[str], MergedId | None]:

@@ -11,6 +11,7 @@ from creditfile.document.values import amount_or_text, parse_date
 from creditfile.policy.model import Policy
 from creditfile.spreadsheets.columns import (
     BOOL_WORDS,
+    RELATION_LABELS,
     SOURCE_KIND_LABELS,
     STATUS_WORDS,
     Field,
@@ -33,6 +34,7 @@ class CellReader:
             policy.item_categories
         )
         self.kinds = reverse_labels(SOURCE_KIND_LABELS)
+        self.relations = reverse_labels(RELATION_LABELS)
 
     def value(self, fld: Field, raw: Any) -> Any:
         """The document value of a cell for ``fld``; None for an empty cell."""
@@ -62,6 +64,7 @@ class CellReader:
             "item": self.items,
             "status": STATUS_WORDS,
             "source_kind": self.kinds,
+            "relation": self.relations,
         }[kind]
         return _keyed(labels, value)
 

@@ -22,6 +22,7 @@ CellKind = Literal[
     "status",
     "bool",
     "source_kind",
+    "relation",
 ]
 
 
@@ -63,7 +64,11 @@ _KINDS: dict[str, CellKind] = {
     "item": "item",
     "flag": "bool",
 }
-_CHOICE_KINDS: dict[str, CellKind] = {"leases[].status": "status", "sources[].kind": "source_kind"}
+_CHOICE_KINDS: dict[str, CellKind] = {
+    "leases[].status": "status",
+    "sources[].kind": "source_kind",
+    "related[].relation": "relation",
+}
 
 
 def _column(field: CustomerField) -> Field:
@@ -102,6 +107,7 @@ ASSESSMENT_TAIL = _sheet(lambda f: not f.in_list and f.section == "assessment")
 PERSON_FIELDS = _sheet(lambda f: f.personal)
 LEASE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "leases"))
 SOURCE_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "sources"))
+RELATED_FIELDS = (_customer_ref(), *_sheet(lambda f: f.in_list and f.section == "related"))
 # Text that looks like a number and must stay text in Excel (leading zeros, long digits).
 TEXT_CODES = frozenset({"contact.phone", "credit_code", "contract", "customer"})
 
@@ -136,6 +142,7 @@ STATUS_WORDS = {
 }
 STATUS_LABELS = field_catalogue()["leases[].status"].choice_labels("zh")
 SOURCE_KIND_LABELS = field_catalogue()["sources[].kind"].choice_labels("zh")
+RELATION_LABELS = field_catalogue()["related[].relation"].choice_labels("zh")
 BOOL_WORDS = {
     "是": True,
     "否": False,
@@ -155,6 +162,7 @@ BOOL_WORDS = {
 CUSTOMER_SHEETS = ("客户", "客户档案", "customers", "customer")
 LEASE_SHEETS = ("租赁", "租赁记录", "leases", "lease")
 SOURCE_SHEETS = ("来源", "资料来源", "sources", "source")
+RELATED_SHEETS = (field_catalogue()["related"].label.zh, "related")
 IGNORED_SHEETS = ("说明", "代码表", "instructions", "codes", "readme")
 
 

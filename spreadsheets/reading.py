@@ -35,6 +35,8 @@ from creditfile.spreadsheets.columns import (
     IGNORED_SHEETS,
     LEASE_FIELDS,
     LEASE_SHEETS,
+    RELATED_FIELDS,
+    RELATED_SHEETS,
     SOURCE_FIELDS,
     SOURCE_SHEETS,
     Field,
@@ -201,7 +203,7 @@ def read_csv_tables(paths: Sequence[str | Path], policy: Policy) -> list[SheetRe
     Raises:
         SpreadsheetError: as ``read_xlsx``.
     """
-    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
+    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": [], "related": []}
     csv.field_size_limit(MAX_CELL_CHARS)
     for path in paths:
         # A cell our CSV writers neutralised (the leading apostrophe) reads back as written.
@@ -247,7 +249,7 @@ def _csv_lines(path: Path) -> list[str]:
 
 
 @cache
-def _role_headers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _role_headers() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """Headers that mark a source file, a lease file, and a customer file, as people write them."""
     catalogue = field_catalogue()
 
@@ -258,12 +260,15 @@ def _role_headers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         names("sources[].kind"),
         names("leases[].contract", "leases[].item", "leases[].amount"),
         names("name"),
+        names("related[].relation"),
     )
 
 
 def _csv_role(grid: _Grid) -> str:
     headers = {normalise_header(str(h)) for h in grid.header if h is not None}
-    sources, leases, customers = _role_headers()
+    sources, leases, customers, related = _role_headers()
+    if headers & related:
+        return "related"
     if headers & sources:
         return "sources"
     if headers & leases and not headers & customers:
@@ -272,7 +277,7 @@ def _csv_role(grid: _Grid) -> str:
 
 
 def _sheet_roles(grids: Sequence[_Grid]) -> dict[str, list[_Grid]]:
-    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": []}
+    roles: dict[str, list[_Grid]] = {"customers": [], "leases": [], "sources": [], "related": []}
     others = []
     for grid in grids:
         name = grid.name.strip().lower()
@@ -280,6 +285,8 @@ def _sheet_roles(grids: Sequence[_Grid]) -> dict[str, list[_Grid]]:
             roles["leases"].append(grid)
         elif name in SOURCE_SHEETS:
             roles["sources"].append(grid)
+        elif name in RELATED_SHEETS:
+            roles["related"].append(grid)
         elif name in CUSTOMER_SHEETS:
             roles["customers"].append(grid)
         elif name not in IGNORED_SHEETS and grid.header:
@@ -371,6 +378,8 @@ def _records(where: str, roles: Mapping[str, list[_Grid]], policy: Policy) -> li
         reader.attach(grid, LEASE_FIELDS, "leases", by_id, problems)
     for grid in roles["sources"]:
         reader.attach(grid, SOURCE_FIELDS, "sources", by_id, problems)
+    for grid in roles["related"]:
+        reader.attach(grid, RELATED_FIELDS, "related", by_id, problems)
     if problems:
         raise SpreadsheetError(problems)
     return records

@@ -11,6 +11,9 @@ from creditfile.policy.model import Policy
 from creditfile.spreadsheets.columns import (
     LEASE_FIELDS,
     PERSON_FIELDS,
+    RELATED_FIELDS,
+    RELATED_SHEETS,
+    RELATION_LABELS,
     SOURCE_FIELDS,
     SOURCE_KIND_LABELS,
     STATUS_LABELS,
@@ -32,6 +35,7 @@ KIND_TEXT = {
     "status": "状态 (见代码表)",
     "bool": "是 / 否",
     "source_kind": "来源类型 (见代码表)",
+    "relation": "关联关系 (见代码表)",
 }
 DATA_ROWS = 2000  # drop-down lists cover this many rows
 INTRO = (
@@ -58,6 +62,7 @@ def build_template(policy: Policy) -> Any:
         ("客户", customer_fields(policy)),
         ("租赁", LEASE_FIELDS),
         ("来源", SOURCE_FIELDS),
+        (RELATED_SHEETS[0], RELATED_FIELDS),
     )
     for name, fields in sheets:
         _data_sheet(book, name, fields, codes)
@@ -80,6 +85,7 @@ def _codes_sheet(book: Any, policy: Policy) -> dict[str, str]:
         "item": (catalogue["leases[].item"].header, dict(policy.item_categories)),
         "status": (catalogue["leases[].status"].header, STATUS_LABELS),
         "source_kind": (catalogue["sources[].kind"].header, SOURCE_KIND_LABELS),
+        "relation": (catalogue["related[].relation"].header, RELATION_LABELS),
         "bool": ("是/否", {"true": "是", "false": "否"}),
     }
     ranges: dict[str, str] = {}

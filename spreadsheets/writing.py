@@ -20,6 +20,9 @@ from creditfile.spreadsheets.columns import (
     GRADING_HEADERS,
     LEASE_FIELDS,
     PERSON_FIELDS,
+    RELATED_FIELDS,
+    RELATED_SHEETS,
+    RELATION_LABELS,
     SOURCE_FIELDS,
     SOURCE_KIND_LABELS,
     STATUS_LABELS,
@@ -288,6 +291,8 @@ def _labelled(fld: Field, value: Any, policy: Policy) -> Any:
         return STATUS_LABELS.get(value, value)
     if fld.kind == "source_kind":
         return SOURCE_KIND_LABELS.get(value, value)
+    if fld.kind == "relation":
+        return RELATION_LABELS.get(value, value)
     return value
 
 
@@ -361,6 +366,7 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
         customers.row(row)
     _write_children(book, "租赁", "leases", LEASE_FIELDS, docs, policy)
     _write_children(book, "来源", "sources", SOURCE_FIELDS, docs, policy)
+    _write_children(book, RELATED_SHEETS[0], "related", RELATED_FIELDS, docs, policy)
     book.save(path)
 
 

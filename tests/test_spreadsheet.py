@@ -351,7 +351,7 @@ def test_export_reopens_with_chinese_intact_and_imports_again(
     out = tmp_path / "导出.xlsx"
     write_customers_xlsx(out, [_graded(d) for d in original], default_policy)
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["客户", "租赁", "来源"]
+    assert book.sheetnames == ["客户", "租赁", "来源", "关联客户"]
     sheet = book["客户"]
     assert sheet.freeze_panes == "A2"
     headers = [c.value for c in sheet[1]]
@@ -375,7 +375,7 @@ def test_the_template_documents_every_column_and_imports_when_filled(
     path = tmp_path / "template.xlsx"
     write_template_xlsx(path, default_policy)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["说明", "客户", "租赁", "来源", "代码表"]
+    assert book.sheetnames == ["说明", "客户", "租赁", "来源", "关联客户", "代码表"]
     customers = book["客户"]
     headers = [c.value for c in customers[1]]
     assert headers[:3] == ["客户编号*", "客户名称*", "客户性质*"]

@@ -50,6 +50,7 @@ from creditfile.application.policy_choice import (
 from creditfile.application.quotes import issue_quote, price_for_customer, quote_request
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
+from creditfile.application.relations import relation_problems, relations_of
 from creditfile.application.reporting import ArchiveView
 from creditfile.application.trend import trend_report
 from creditfile.application.watching import ArchiveChange, ChangeWatcher
@@ -313,7 +314,22 @@ class ArchiveService:
     def validate(self, doc: Mapping[str, Any]) -> list[Problem]:
         """The problems of a document under the active policy, exactly as the command line
         reports them (each with ``path`` and ``message``)."""
-        return draft_problems(doc, self.policy)
+        problems = draft_problems(doc, self.policy)
+        if doc.get("related"):
+            with self._lock:
+                known = set(self._records) | {str(doc.get("id"))}
+            problems += relation_problems(doc, known)
+        return problems
+
+    def relations(
+        self, customer_id: str, doc: Mapping[str, Any]
+    ) -> Mapping[str, list[dict[str, Any]]]:
+        """Both directions of a customer's relations, ``doc`` (the card's draft) standing for
+        the stored customer, as ``creditfile show`` gives them."""
+        with self._lock:
+            records: dict[str, Mapping[str, Any]] = dict(self._records)
+        records[customer_id] = doc
+        return relations_of(records, customer_id)
 
     def tops(self) -> Mapping[str, Decimal]:
         """The archive-wide top of each relative item, computed once per change of the archive."""

@@ -99,6 +99,7 @@ TAB_SECTIONS = {
     "leases": "leases",
     "assessment": "assessment",
     "sources": "sources",
+    "related": "related",
 }
 OWN_TABS = {"basic": N_("Basic data"), "history": N_("History")}
 

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
                 "grade": grading.get("grade"),
                 "total": grading.get("total"),
                 "regraded_archive": result.whole,
+                "relations_repointed": result.repointed,
             }
         )
         return 0
@@ -65,6 +66,19 @@ def run(args: argparse.Namespace, env: Env) -> int:
         )
     )
     env.say(_graded(args.keep, result.before or {}, grading, whole=result.whole))
+    if result.repointed:
+        env.say(
+            ngettext(
+                "{count} customer named {dropped} as related and now names {kept}: {ids}",
+                "{count} customers named {dropped} as related and now name {kept}: {ids}",
+                len(result.repointed),
+            ).format(
+                count=len(result.repointed),
+                dropped=result.dropped,
+                kept=args.keep,
+                ids=", ".join(result.repointed),
+            )
+        )
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from creditfile.application.lookup import MergedId, show_customer
+from creditfile.application.relations import relations_of
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
 
@@ -35,6 +36,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
         via="creditfile show",
         personal_natures=env.policy().personal_natures,
     )
+    relations = relations_of(env.archive().records(), str(shown.get("id")))
+    if relations["names"] or relations["named_by"]:
+        shown["relations"] = relations  # both ways: whom it names, who names it
     if "merged" in shown:
         env.warn(f"creditfile: note: {MergedId.from_json(shown['merged']).note()}")
     env.emit_json(shown)

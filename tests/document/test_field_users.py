@@ -41,6 +41,7 @@ def _sheet_columns() -> dict[str, sheet_columns.Field]:
         ("", sheet_columns.PERSON_FIELDS),
         ("leases", sheet_columns.LEASE_FIELDS[1:]),  # the first names the customer
         ("sources", sheet_columns.SOURCE_FIELDS[1:]),
+        ("related", sheet_columns.RELATED_FIELDS[1:]),
     )
     for sheet, columns in groups:
         for column in columns:
@@ -61,6 +62,7 @@ def test_spreadsheets_have_one_column_per_field_headed_by_the_catalogue() -> Non
     # The lease and source sheets name their customer as the customer sheet heads its id.
     assert sheet_columns.LEASE_FIELDS[0].header == CATALOGUE["id"].header
     assert sheet_columns.SOURCE_FIELDS[0].header == CATALOGUE["id"].header
+    assert sheet_columns.RELATED_FIELDS[0].header == CATALOGUE["id"].header
 
 
 def test_the_card_edits_every_field_once_under_the_catalogue_label() -> None:
@@ -69,6 +71,7 @@ def test_the_card_edits_every_field_once_under_the_catalogue_label() -> None:
         *card_fields.ASSESSMENT_EXTRA,
         *card_fields.LEASE_FIELDS,
         *card_fields.SOURCE_FIELDS,
+        *card_fields.RELATED_FIELDS,
     ]
     keys = [s.key for s in specs]
     assert sorted(keys) == sorted(f.key for f in VALUES)
@@ -96,6 +99,7 @@ def test_card_tabs_are_the_catalogue_sections() -> None:
         "leases": "leases",
         "assessment": "assessment",
         "sources": "sources",
+        "related": "related",
     }
     try:
         for lang in ("zh", "en"):
@@ -160,6 +164,7 @@ FULL_DOC: dict[str, Any] = {
             "declared": {"profile.total_assets": 1},
         }
     ],
+    "related": [{"id": "C2", "relation": "main_contractor", "note": "某项目"}],
 }
 
 

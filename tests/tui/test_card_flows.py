@@ -224,7 +224,7 @@ def test_every_tab_can_be_reached_by_keys_and_shows_its_section(
     async def steps(pilot: Pilot[None]) -> None:
         screen = card(pilot)
         seen = []
-        for _ in range(9):
+        for _ in range(10):
             seen.append(screen.query_one("TabbedContent").active)  # type: ignore[attr-defined]
             await pilot.press("right_square_bracket")
             await pilot.pause()
@@ -237,6 +237,7 @@ def test_every_tab_can_be_reached_by_keys_and_shows_its_section(
             "tab-leases",
             "tab-assessment",
             "tab-sources",
+            "tab-related",
             "tab-history",
         ]
         assert (

@@ -72,6 +72,12 @@ class CardBackend(Protocol):
     def validate(self, doc: Mapping[str, Any]) -> Sequence[ProblemLike]:
         """The problems of a document, exactly as the command line reports them."""
 
+    def relations(
+        self, customer_id: str, doc: Mapping[str, Any]
+    ) -> Mapping[str, list[dict[str, Any]]]:
+        """Both directions of the customer's relations, ``doc`` (the draft) standing for it:
+        ``application.relations.relations_of``."""
+
     def tops(self) -> Mapping[str, Decimal]:
         """The archive-wide top of each relative item (for live previews)."""
 

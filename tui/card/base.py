@@ -47,12 +47,15 @@ from creditfile.tui.card.history_view import fit_history, row_height
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
+    RELATED_COLUMNS,
     SOURCE_COLUMNS,
     breakdown,
     column_titles,
     history_row,
     lease_row,
     leases_summary,
+    related_rows,
+    related_summary,
     source_row,
     sources_summary,
 )
@@ -73,6 +76,7 @@ TABS = (
     "leases",
     "assessment",
     "sources",
+    "related",
     "history",
 )
 
@@ -140,6 +144,10 @@ class CardBase(Screen[None]):
                 yield Static(id="sources-summary")
                 yield self._table("sources-table", SOURCE_COLUMNS)
                 yield Static(classes="section-problems", id="sources-problems")
+            with TabPane(tab_label("related"), id="tab-related"):
+                yield Static(id="related-summary")
+                yield self._table("related-table", RELATED_COLUMNS)
+                yield Static(classes="section-problems", id="related-problems")
             with TabPane(_("History"), id="tab-history"):
                 yield self._table("history-table", HISTORY_COLUMNS)
         yield Footer()
@@ -192,6 +200,7 @@ class CardBase(Screen[None]):
         self._show_declared()
         self._fill_leases()
         self._fill_sources()
+        self._fill_related()
         self.revalidate()
 
     def _apply_mode(self) -> None:
@@ -264,7 +273,7 @@ class CardBase(Screen[None]):
         for form in self._forms:
             section = str(form.id).removeprefix("form-")
             self._show_lines(form.query_one(".section-problems", Static), grouped.get(section, []))
-        for section in ("leases", "sources"):
+        for section in ("leases", "sources", "related"):
             self._show_lines(
                 self.query_one(f"#{section}-problems", Static), grouped.get(section, [])
             )
@@ -360,6 +369,14 @@ class CardBase(Screen[None]):
         self.query_one("#sources-summary", Static).update(
             sources_summary(self.draft.sources, self.draft.pending_forms(), self.lang)
         )
+
+    def _fill_related(self) -> None:
+        relations = self.backend.relations(self.draft.customer_id or "", self.draft.doc)
+        table = self.query_one("#related-table", DataTable)
+        table.clear()
+        for row in related_rows(relations, self.lang):
+            table.add_row(*row)
+        self.query_one("#related-summary", Static).update(related_summary(relations))
 
     def tab_shown(self, section: str) -> None:
         """A tab came into view: the history is read only when first looked at (the history

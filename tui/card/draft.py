@@ -137,6 +137,19 @@ class Draft:
         self.put_lease(dict(lease, status="cancelled"), index)
         return None
 
+    # related customers -------------------------------------------------------------------
+
+    @property
+    def related(self) -> list[dict[str, Any]]:
+        """The working list of the customers this one names as related."""
+        related = self.doc.get("related")
+        return related if isinstance(related, list) else []
+
+    def add_related(self, relation: Mapping[str, Any]) -> None:
+        """Name one more related customer (empty values left out)."""
+        kept = {k: v for k, v in relation.items() if v not in (None, "")}
+        self.doc["related"] = [*self.related, kept]
+
     # sources ------------------------------------------------------------------------------
 
     @property

@@ -84,9 +84,11 @@ SECTIONS: dict[str, tuple[FieldSpec, ...]] = {
 ASSESSMENT_EXTRA = _specs(lambda f: f.section == "assessment")
 LEASE_FIELDS = _specs(lambda f: f.section == "leases")
 SOURCE_FIELDS = _specs(lambda f: f.section == "sources")
+RELATED_FIELDS = _specs(lambda f: f.section == "related")
 
 LEASE_STATUSES = tuple(c.value for c in field_catalogue()["leases[].status"].choices)
 SOURCE_KINDS = tuple(c.value for c in field_catalogue()["sources[].kind"].choices)
+RELATIONS = tuple(c.value for c in field_catalogue()["related[].relation"].choices)
 
 
 def parse_value(text: str, kind: FieldKind) -> Any:

@@ -12,7 +12,14 @@ from textual.widgets import DataTable, TabbedContent
 from creditfile.presentation.translation import _
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.draft import CardProblem, ProblemLike
-from creditfile.tui.card.fields import LEASE_FIELDS, LEASE_STATUSES, SOURCE_FIELDS, SOURCE_KINDS
+from creditfile.tui.card.fields import (
+    LEASE_FIELDS,
+    LEASE_STATUSES,
+    RELATED_FIELDS,
+    RELATIONS,
+    SOURCE_FIELDS,
+    SOURCE_KINDS,
+)
 from creditfile.tui.card.form import Choices, labelled_choices
 from creditfile.tui.card.views import choice_label
 
@@ -55,12 +62,15 @@ class RecordActions(CardBase):
         return True
 
     def action_add(self) -> None:
-        """``a``: add a lease on the leases tab, a source on the sources tab."""
+        """``a``: add a lease on the leases tab, a source on the sources tab, a related
+        customer on the related tab."""
         section = self._active_section()
-        if self.missing or section not in ("leases", "sources"):
+        if self.missing or section not in ("leases", "sources", "related"):
             return
         if section == "leases":
             self.open_lease(None)
+        elif section == "related":
+            self.open_related()
         else:
             self.open_source()
 
@@ -206,6 +216,38 @@ class RecordActions(CardBase):
             return
         self.begin_editing()
         self.draft.add_source(source)
+        self.refresh_card()
+
+    # related customers -------------------------------------------------------------------
+
+    def open_related(self) -> None:
+        """The form for a customer this one names as related (its id must be on file)."""
+        from creditfile.tui.card.modals import RecordDialog
+
+        position = len(self.draft.related)
+
+        def check(relation: Mapping[str, Any]) -> Sequence[ProblemLike]:
+            doc = copy.deepcopy(self.draft.doc)
+            doc["related"] = [*(doc.get("related") or []), dict(relation)]
+            return relative_problems(self.backend.validate(doc), f"related[{position}]")
+
+        kinds = [(choice_label("related[].relation", k, self.lang), k) for k in RELATIONS]
+        dialog = RecordDialog(
+            _("Add a related customer"),
+            RELATED_FIELDS,
+            {"relation": "main_contractor"},
+            self.lang,
+            choices={"relation": kinds},
+            check=check,
+            dialog_id="related-dialog",
+        )
+        self.app.push_screen(dialog, self._related_done)
+
+    def _related_done(self, relation: dict[str, Any] | None) -> None:
+        if relation is None:
+            return
+        self.begin_editing()
+        self.draft.add_related(relation)
         self.refresh_card()
 
     def action_verify(self) -> None:

@@ -35,7 +35,7 @@ CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
 
 # Actions that only mean something on one tab; elsewhere they are hidden from the footer.
 TAB_ACTIONS = {
-    "add": ("leases", "sources"),
+    "add": ("leases", "sources", "related"),
     "close_lease": ("leases",),
     "cancel_lease": ("leases",),
     "verify": ("sources",),

@@ -278,6 +278,54 @@ SOURCE_COLUMNS = tuple(
     f"sources[].{name}" for name in ("kind", "on", "by", "verified", "cost", "note")
 )
 HISTORY_COLUMNS = (N_("When"), N_("Who"), N_("Event"), N_("Detail"))
+RELATED_COLUMNS = (
+    N_("Direction"),
+    "related[].id",
+    "name",
+    "related[].relation",
+    "related[].note",
+)
+
+
+def related_rows(
+    relations: Mapping[str, Sequence[Mapping[str, Any]]], lang: str
+) -> list[tuple[Any, ...]]:
+    """Both directions of a customer's relations as table rows: the customers it names (one
+    not on file in red), then the customers that name it, with the relation as they state
+    it."""
+    rows: list[tuple[Any, ...]] = []
+    for relation in relations.get("names", ()):
+        name = relation.get("name")
+        rows.append(
+            (
+                _("names"),
+                str(relation.get("id") or ""),
+                Text(str(name)) if name else Text(_("not on file"), style="bold red"),
+                choice_label("related[].relation", str(relation.get("relation", "")), lang),
+                str(relation.get("note") or ""),
+            )
+        )
+    for relation in relations.get("named_by", ()):
+        rows.append(
+            (
+                _("named by"),
+                str(relation.get("id") or ""),
+                str(relation.get("name") or ""),
+                choice_label("related[].relation", str(relation.get("relation", "")), lang),
+                str(relation.get("note") or ""),
+            )
+        )
+    return rows
+
+
+def related_summary(relations: Mapping[str, Sequence[Mapping[str, Any]]]) -> Text:
+    """How many customers this one names, and how many name it."""
+    names, named_by = len(relations.get("names", ())), len(relations.get("named_by", ()))
+    return Text(
+        _("names {names} related customers; named by {named_by} (a: add one it names)").format(
+            names=names, named_by=named_by
+        )
+    )
 
 
 def column_titles(keys: Sequence[str], lang: str) -> list[str]:
