@@ -310,7 +310,14 @@ def test_template_then_import_reads_back(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "模板.xlsx"
     result = cli("template", "--format", "xlsx", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert openpyxl.load_workbook(out).sheetnames == ["说明", "客户", "租赁", "来源", "代码表"]
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "说明",
+        "客户",
+        "租赁",
+        "来源",
+        "关联客户",
+        "代码表",
+    ]
     bad = cli("template", "--out", str(tmp_path / "t.txt"))
     assert bad.returncode == 2 and ".xlsx" in bad.stderr
 
