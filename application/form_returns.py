@@ -135,6 +135,9 @@ def read_form(path: str | Path, policy: Policy) -> FormAnswers:
     return _answers(file, sheet.cells, policy)
 
 
+PHONE_KEY = "contact.phone"
+
+
 def _answers(file: str, cells: Sequence[FormCell], policy: Policy) -> FormAnswers:
     catalogue = field_catalogue()
     known = {f.key for f in catalogue.declarable()} | {ID_KEY, FILLED_BY, FILLED_ON}
@@ -160,6 +163,15 @@ def _answers(file: str, cells: Sequence[FormCell], policy: Policy) -> FormAnswer
         if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
             continue
         fld = catalogue.get(cell.key)
+        if cell.key == PHONE_KEY and isinstance(cell.value, (int, float)):
+            # A spreadsheet drops a phone's leading 0 when it is typed as a number.
+            problems.append(
+                _(
+                    "{place}: the phone is a number ({value}), which loses a leading 0; "
+                    "type it as text, e.g. '02785551234"
+                ).format(place=place, value=cell.value)
+            )
+            continue
         kind = "date" if cell.key == FILLED_ON else "text"
         column = field_column(fld) if fld is not None else None
         value = reader.value(column, cell.value) if column else _plain(cell.value, kind)
@@ -256,6 +268,16 @@ def import_form(
         raise FormError(problems)
     declared = {k: v for k, v in answers.values.items() if value_at(doc, k) != v}
     _check_declared(doc, declared, answers, str(path), policy)
+    if not answers.filled_by:
+        # An unsigned form is our own export sent back, not the customer's word.
+        raise FormError(
+            [
+                _(
+                    "{file}:{cell}: the form does not say who filled it in; ask the customer "
+                    "to write the name (and the date) there"
+                ).format(file=path, cell=answers.cells.get(FILLED_BY, FORM_SHEET))
+            ]
+        )
     source = _source(answers, declared, Path(path).name, today)
     if _recorded_already(doc, source):
         return FormImported(answers.customer_id, declared, len(answers.values) - len(declared))

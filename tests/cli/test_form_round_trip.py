@@ -195,4 +195,24 @@ def test_a_blank_form_needs_an_id(archive: Path, run: Run) -> None:
     assert done.returncode == 1 and "names no customer" in done.stderr
     fill(form, {"id": "C1"})
     done = run("form", "import", str(form))
+    # Unsigned, it is not the customer's word: refused at the signature's cell.
+    assert done.returncode == 1 and "does not say who filled it in" in done.stderr
+    assert f"{FORM_SHEET}!B" in done.stderr
+    fill(form, {"form.by": "李会计"})
+    done = run("form", "import", str(form))
     assert done.returncode == 0 and "1 declared value" in done.stdout
+
+
+def test_our_own_export_sent_back_unsigned_is_not_a_verified_form(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "mine.xlsx").returncode == 0
+    done = run("form", "import", "mine.xlsx")
+    assert done.returncode == 1 and "does not say who filled it in" in done.stderr
+    assert "verified" not in done.stdout
+
+
+def test_a_phone_typed_as_a_number_is_refused_at_its_cell(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "f.xlsx").returncode == 0
+    form = fill(archive.parent / "f.xlsx", {"contact.phone": 2785551234, "form.by": "李会计"})
+    done = run("form", "import", str(form))
+    assert done.returncode == 1 and "loses a leading 0" in done.stderr
+    assert f"{FORM_SHEET}!B" in done.stderr

@@ -192,3 +192,45 @@ def test_n_keeps_a_demand_request_with_the_same_checks(archive_path: Path, polic
         "2026-12-20",
     )
     assert kept["item"] in policy.item_categories
+
+
+def test_a_correction_typed_at_once_edits_the_value_and_one_of_several_lines_keeps_them(
+    archive_path: Path, policy: Policy
+) -> None:
+    archive = Archive.open(archive_path)
+    record = archive.get("C000001")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc["sources"][1]["declared"] = {
+        "contact.phone": "027-85551234",
+        "business.construction_business": "以住宅房建为主\n2023年 武汉某小区 3万平米",
+    }
+    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#audit-table", DataTable)
+        cells = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert "以住宅房建为主 ↵ 20…" in cells, cells
+        await _row(pilot, "Phone")
+        # Keys sent right after c, before anything settles, edit the value: they do not
+        # replace a selection made when the input took the focus.
+        await pilot.press("c", "end", "-", "0")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await _row(pilot, "Construction business")
+        await pilot.press("c", "end", "已", "核", "实")
+        await settle(pilot)
+        await pilot.press("enter", "x")  # a new line in the box, not a save
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Nothing awaits audit" in text_of(pilot, "#audit-status")
+
+    drive(host(archive_path, policy), steps)
+    record = stored(archive_path)
+    assert record["contact"]["phone"] == "027-85551234-0"
+    assert record["business"]["construction_business"] == (
+        "以住宅房建为主\n2023年 武汉某小区 3万平米已核实\nx"
+    )

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from creditfile.application.form_audit import AuditDone, PendingValue, shown_value
 from creditfile.policy import CreditfileError
@@ -28,6 +28,7 @@ AuditDialog .dialog-title { margin: 0; }
 AuditDialog #audit-table { height: auto; max-height: 12; margin: 1 0 0 0; }
 AuditDialog #audit-detail { height: auto; max-height: 6; margin: 1 0 0 0; }
 AuditDialog #audit-value { margin: 1 0 0 0; }
+AuditDialog #audit-text { margin: 1 0 0 0; height: 6; }
 AuditDialog #audit-status { height: auto; margin: 1 0 0 0; color: $text-muted; }
 """
 )
@@ -39,7 +40,8 @@ LABEL_WIDTH = 24
 
 
 def _cut(text: str, style: str = "", width: int = CELL_WIDTH) -> Text:
-    shown = Text(text, style=style, no_wrap=True)
+    # A value of several lines shows them all, joined, so that none looks dropped.
+    shown = Text(" ↵ ".join(text.splitlines()) or text, style=style, no_wrap=True)
     shown.truncate(width, overflow="ellipsis")
     return shown
 
@@ -48,7 +50,8 @@ class AuditDialog(ModalScreen[bool]):
     """Audit the values a customer declared on its forms; dismisses with whether anything was
     decided (the card then shows the customer as saved).
 
-    Keys: ``a`` accept, ``c`` correct (type the audited value, Enter), ``r`` reject, Esc
+    Keys: ``a`` accept, ``c`` correct (type the audited value, Enter; a value of several
+    lines is typed in a box where Enter starts a line and Ctrl+S saves), ``r`` reject, Esc
     closes (or leaves a correction unsaved).
 
     Args:
@@ -63,6 +66,7 @@ class AuditDialog(ModalScreen[bool]):
         Binding("c", "correct", show=False, id="card.audit.correct"),
         Binding("r", "decide('reject')", show=False, id="card.audit.reject"),
         Binding("escape", "close", show=False, id="card.audit.close"),
+        Binding("ctrl+s", "save_text", show=False, id="card.audit.save"),
     ]
 
     def __init__(self, backend: CardBackend, customer_id: str, name: str) -> None:
@@ -89,18 +93,25 @@ class AuditDialog(ModalScreen[bool]):
             table.add_columns(_("Field"), _("On file"), _("Declared"))
             yield table
             yield Static(id="audit-detail")
-            yield Input(id="audit-value", compact=True)
+            # Not selected on focus: keys typed right after ``c`` (End, then text) must
+            # edit the value, not replace it.
+            yield Input(id="audit-value", compact=True, select_on_focus=False)
+            yield TextArea(id="audit-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="audit-status")
 
     def on_mount(self) -> None:
         """Show what waits, the table focused."""
         self.query_one("#audit-value", Input).display = False
+        self.query_one("#audit-text", TextArea).display = False
         self._show(self._backend.pending_values(self._customer_id))
         self.query_one("#audit-table", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a correction is typed, letters are the input's."""
-        return not (action in ("decide", "correct") and isinstance(self.focused, Input))
+        return not (action in ("decide", "correct") and self._editing())
+
+    def _editing(self) -> bool:
+        return isinstance(self.focused, (Input, TextArea))
 
     def _show(self, pending: Sequence[PendingValue]) -> None:
         self._pending = list(pending)
@@ -160,16 +171,23 @@ class AuditDialog(ModalScreen[bool]):
         value = self._current()
         if value is None:
             return
-        editor = self.query_one("#audit-value", Input)
-        editor.value = "" if value.declared is None else str(value.declared)
-        editor.placeholder = _("Audited value of {field}").format(field=value.label())
-        editor.display = True
-        editor.focus()
-        self.query_one("#audit-status", Static).update(
-            _("Type the audited value of {field}; Enter saves it, Esc leaves it").format(
-                field=value.label()
-            )
-        )
+        typed = "" if value.declared is None else str(value.declared)
+        if "\n" in typed:
+            area = self.query_one("#audit-text", TextArea)
+            area.load_text(typed)
+            area.display = True
+            area.focus()
+            area.move_cursor(area.document.end)
+            hint = _("Type the audited value of {field}; Ctrl+S saves it, Esc leaves it")
+        else:
+            editor = self.query_one("#audit-value", Input)
+            editor.value = typed
+            editor.placeholder = _("Audited value of {field}").format(field=value.label())
+            editor.display = True
+            editor.focus()
+            editor.cursor_position = len(typed)
+            hint = _("Type the audited value of {field}; Enter saves it, Esc leaves it")
+        self.query_one("#audit-status", Static).update(hint.format(field=value.label()))
 
     @on(Input.Submitted, "#audit-value")
     def _corrected(self, event: Input.Submitted) -> None:
@@ -177,6 +195,14 @@ class AuditDialog(ModalScreen[bool]):
         if value is not None and not self._busy:
             self._busy = True
             self._save(value, "set", event.value)
+
+    def action_save_text(self) -> None:
+        """Save the value of several lines being typed."""
+        area = self.query_one("#audit-text", TextArea)
+        value = self._current()
+        if area.display and value is not None and not self._busy:
+            self._busy = True
+            self._save(value, "set", area.text)
 
     @work(thread=True, exclusive=True, group="card-audit-form")
     def _save(self, value: PendingValue, decision: str, typed: str) -> None:
@@ -201,13 +227,13 @@ class AuditDialog(ModalScreen[bool]):
         self.notify(message, severity="error", timeout=8)
 
     def _leave_editor(self) -> None:
-        editor = self.query_one("#audit-value", Input)
-        editor.display = False
+        self.query_one("#audit-value", Input).display = False
+        self.query_one("#audit-text", TextArea).display = False
         self.query_one("#audit-table", DataTable).focus()
 
     def action_close(self) -> None:
         """Leave a correction being typed, else close the dialog."""
-        if isinstance(self.focused, Input):
+        if self._editing():
             self._leave_editor()
             self._show(self._pending)
             return
