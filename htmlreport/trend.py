@@ -11,6 +11,7 @@ from creditfile.htmlreport.sections import table
 from creditfile.htmlreport.templating import in_wan, wan
 from creditfile.presentation.report_groups import group_name
 from creditfile.presentation.translation import _, pgettext
+from creditfile.presentation.trend_tables import period_name
 
 
 def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -33,7 +34,7 @@ def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
         shown = in_wan(period["amount"]) + ("" if change is None else f" · {change:+.1f}%")
         stacks.append(
             Stack(
-                period["key"],
+                period_name(period),
                 [
                     (cells[g["key"]]["amount"], grade_colour(g["key"]), g["label"])
                     for g in groups
@@ -44,7 +45,7 @@ def trend_section(trend: Mapping[str, Any] | None) -> dict[str, Any] | None:
         )
         rows.append(
             [
-                period["key"],
+                period_name(period),
                 f"{period['leases']:,}",
                 wan(period["amount"]),
                 "—" if change is None else f"{change:+.2f}%",

@@ -47,3 +47,19 @@ def market_title(title: str, report: Mapping[str, Any]) -> str:
     return _("{title} · market: {regions}{source}").format(
         title=title, regions=regions, source=source
     )
+
+
+def market_note(report: Mapping[str, Any]) -> str:
+    """The warning under a table whose market share is over 100%, or empty.
+
+    The company cannot book more than its whole market: the market file then covers less
+    than the company books (its regions only, while the bookings are the company's all).
+    """
+    market = report.get("market")
+    if not market or not market.get("shares_over_100"):
+        return ""
+    regions = "、".join(market["regions"]) or "—"
+    return _(
+        "share over 100%: the market data covers less than the company books "
+        "(regions {regions} only?); the booked amount counts every region"
+    ).format(regions=regions)

@@ -13,7 +13,12 @@ from typing import Any
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.agency_tables import agency_tables
-from creditfile.presentation.market_tables import market_columns, market_rows, market_title
+from creditfile.presentation.market_tables import (
+    market_columns,
+    market_note,
+    market_rows,
+    market_title,
+)
 from creditfile.presentation.report_groups import dimension_label, group_name, total_label
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import N_, language, npgettext, pgettext
@@ -65,6 +70,7 @@ def composition_table(report: Mapping[str, Any]) -> Table:
         market_title(title, report),
         columns,
         market_rows(rows),
+        market_note(report),
     )
 
 
@@ -107,6 +113,7 @@ def item_tables(report: Mapping[str, Any]) -> list[Table]:
             market_title(pgettext("report", "Leased items"), report),
             columns,
             market_rows(rows),
+            market_note(report),
         )
     ]
     cross = report.get("cross")

@@ -27,6 +27,8 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+    """What a reader must know to read the figures (shown under the table), or empty."""
 
     def headers(self) -> list[str]:
         """The column headers, in order."""

@@ -129,17 +129,18 @@ def booked_amounts(
     return dict(booked)
 
 
-def share_pct(amount: Decimal, size: Decimal | None) -> float | None:
-    """``amount`` as a percentage of ``size``, half-up to 2 places; None without a size or
-    with a market of 0 (a share of nothing is no share)."""
-    if size is None or size <= 0:
+def share_pct(amount: Decimal | None, size: Decimal | None) -> float | None:
+    """``amount`` as a percentage of ``size``, half-up to 2 places; None without an amount
+    (no period), without a size or with a market of 0 (a share of nothing is no share)."""
+    if amount is None or size is None or size <= 0:
         return None
     return float((amount * 100 / size).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP))
 
 
-def _cell(amount: Decimal, size: Decimal | None) -> dict[str, Any]:
+def _cell(amount: Decimal | None, size: Decimal | None) -> dict[str, Any]:
+    # Without a period nothing is "booked in period": the amount is None, never a 0.
     return {
-        "market_booked": money_value(amount),
+        "market_booked": None if amount is None else money_value(amount),
         "market_size": None if size is None else money_value(size),
         "market_pct": share_pct(amount, size),
     }
@@ -178,8 +179,8 @@ def market_shares(
     """
     regions = [asked.region] if asked.region else data.regions
     chunks = period_chunks(asked.start, asked.end)
-    start = asked.start or date.min
-    booked = booked_amounts(docs, grades, start, asked.end) if chunks else {}
+    dated = asked.start is not None
+    booked = booked_amounts(docs, grades, asked.start, asked.end) if asked.start else {}
     by_item: dict[str, Decimal] = defaultdict(Decimal)
     for (_grade, item), amount in booked.items():
         by_item[item] += amount
@@ -199,12 +200,16 @@ def market_shares(
         "regions": regions,
         "period_whole": chunks is not None,
         "covered": covered,
-        "items": {item: _cell(by_item.get(item, _ZERO), size) for item, size in sizes.items()},
+        "items": {
+            item: _cell(by_item.get(item, _ZERO) if dated else None, size)
+            for item, size in sizes.items()
+        },
+        # By grade only items with a market count: with none, there is no booked amount.
         "grades": {
-            grade: _cell(by_grade.get(grade, _ZERO), covered_size)
+            grade: _cell(by_grade.get(grade, _ZERO) if covered else None, covered_size)
             for grade in dict.fromkeys([*grades.values(), *by_grade])
         },
-        "total": _cell(sum(by_grade.values(), _ZERO), covered_size),
+        "total": _cell(sum(by_grade.values(), _ZERO) if covered else None, covered_size),
     }
 
 
@@ -213,11 +218,22 @@ def with_market(report: dict[str, Any], shares: Mapping[str, Any], by: str) -> d
     cells (``market_booked``, ``market_size``, ``market_pct``), and ``report["market"]``: the
     file, source, regions, whether the period is made of whole quarters, the items covered."""
     cells = shares["grades"] if by == "grade" else shares["items"]
-    empty = _cell(_ZERO, None)
+    empty = _cell(_ZERO if shares["period_whole"] else None, None)
     for row in report["rows"]:
         row.update(cells.get(row["key"], empty))
     report["total"].update(shares["total"])
     report["market"] = {
         k: shares[k] for k in ("file", "source", "regions", "period_whole", "covered")
     }
+    report["market"]["shares_over_100"] = shares_over_100(report)
     return report
+
+
+def shares_over_100(report: Mapping[str, Any]) -> list[str]:
+    """The keys of the rows (``total`` for the total) whose market share is over 100%.
+
+    A company cannot book more than its whole market: such a share says the market file
+    covers less than the company books (fewer regions, or items counted apart).
+    """
+    rows = [*report["rows"], {**report["total"], "key": "total"}]
+    return [str(row["key"]) for row in rows if (row.get("market_pct") or 0) > 100]

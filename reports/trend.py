@@ -157,8 +157,10 @@ def trend(
 
     Returns:
         ``{"by", "kind", "from", "to", "groups": [{key, label}], "periods": [{key, from, to,
-        leases, amount, customers, change, change_pct, rows: [{key, label, leases, amount,
+        leases, amount, customers, change, change_pct, partial, rows: [{key, label, leases, amount,
         amount_pct, customers, change, change_pct[, graded]}]}], "before": {leases, amount}}``.
+        ``partial`` says the period is cut short by ``first`` or ``last`` (its amount and
+        change are for part of a year or quarter only);
         ``change`` is the amount less the previous period's (None for the first period);
         ``change_pct`` is that change in percent of the previous amount (None when it was 0);
         ``graded`` (by grade) counts the customers holding the grade at the period's end;
@@ -174,10 +176,10 @@ def trend(
     bookings, natures = _bookings(docs, last)
     start = first or min((b.start for b in bookings), default=last)
     start = min(start, last)
-    spans = [
-        PeriodSpan(span.key, max(span.start, start), min(span.end, last))
-        for span in periods_between(start, last, kind)
-    ]
+    whole = periods_between(start, last, kind)
+    spans = [PeriodSpan(span.key, max(span.start, start), min(span.end, last)) for span in whole]
+    # A period cut by the report's first or last day is not comparable with a whole one.
+    partial = {cut.key for cut, span in zip(spans, whole, strict=True) if cut != span}
     ends = {span.key: span.end for span in spans}
     before = [b for b in bookings if b.start < start]
     cells: dict[tuple[str, str], list[_Booking]] = defaultdict(list)
@@ -199,7 +201,10 @@ def trend(
         "from": start.isoformat(),
         "to": last.isoformat(),
         "groups": [{"key": key, "label": group_label(by, key, labels)} for key in keys],
-        "periods": _series(spans, keys, labels, by, cells, holders),
+        "periods": [
+            {**period, "partial": period["key"] in partial}
+            for period in _series(spans, keys, labels, by, cells, holders)
+        ],
         "before": {
             "leases": len(before),
             "amount": money_value(sum((b.amount for b in before), _ZERO)),

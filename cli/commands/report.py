@@ -420,18 +420,39 @@ def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
             [_cell_text(v, c.kind) for v, c in zip(values, table.columns, strict=True)]
             for values in table.values()
         ]
-        priority = [_terminal_priority(c.key, c.kind) for c in table.columns]
+        keys = {c.key for c in table.columns}
+        if any(isinstance(row.get("market_pct"), float) for row in table.rows):
+            keys.add("market_shares")
+        priority = [_terminal_priority(c.key, c.kind, keys) for c in table.columns]
         env.say(render_table(table.headers(), rows, numeric, priority=priority))
+        if table.note:
+            env.say(table.note)
 
 
 # What a narrow terminal keeps: who, which grade, the totals; shares and details go first.
 _ALWAYS_SHOWN = {"key", "label", "id", "name", "grade", "from", "reasons", "customers",
-                 "outstanding", "cumulative_amount", "amount", "total",
-                 "market_pct"}  # fmt: skip
-_DROPPED_FIRST = {"details": 3, "pct": 2, "bool": 2, "market_booked": 2, "market_size": 2}
+                 "outstanding", "cumulative_amount", "amount", "total"}  # fmt: skip
+_DROPPED_FIRST = {"details": 3, "pct": 2, "bool": 2}
+# A share is read against the booked amount and the market size it divides: the three stay
+# together, and the lease amounts (all time, not the period's) give way before them.
+_MARKET = {"market_booked", "market_size", "market_pct"}
+_LEASE_AMOUNTS = {"amount", "cumulative_amount", "active_amount"}
+# A trend is read by its changes; the group's code repeats its label and goes first.
+_TREND_KEPT = {"period", "change", "change_pct", "amount"}
 
 
-def _terminal_priority(key: str, kind: str) -> int:
+def _terminal_priority(key: str, kind: str, keys: set[str]) -> int:
+    if key in _MARKET:
+        # Without a single share the three columns say only "no market data" (the title
+        # says why): they go first, together.
+        return 0 if "market_shares" in keys else 4
+    if "market_shares" in keys and key in _LEASE_AMOUNTS:
+        return 1
+    if "change_pct" in keys and "period" in keys:
+        if key == "key":
+            return 4
+        if key in _TREND_KEPT:
+            return 0
     if key in _ALWAYS_SHOWN or key.startswith(("c:", "to:")):
         return 0
     return _DROPPED_FIRST.get(key, _DROPPED_FIRST.get(kind, 1))

@@ -269,3 +269,89 @@ def test_a_hostile_workbook_is_refused_at_its_cell(archive: Path, cli: Any, tmp_
     other.save(missing)
     result = cli("market", "check", str(missing))
     assert result.returncode == 1 and "no column 地区, 市场规模" in result.stderr
+
+
+ONE_REGION = """\
+unit: 万元
+markets:
+  - {item: steel_formwork, region: 湖北省, period: 2025, size: 1}
+"""
+
+
+def test_a_share_over_100_percent_is_flagged(archive: Path, cli: Any) -> None:  # noqa: F811
+    # 300,000 booked (every region) against one province's 10,000: 3,000%.
+    (archive.parent / "archive.json.market.yaml").write_text(ONE_REGION, "utf-8")
+    data = _shares(cli, "--by", "item", *YEAR)
+    assert _cells(data)["steel_formwork"] == (300_000, 10_000, 3000.0)
+    assert data["market"]["shares_over_100"] == ["steel_formwork", "total"]
+    args = ("report", "composition", "--by", "item", "--as-of", AS_OF, *YEAR)
+    en = cli("--lang", "en", *args).stdout
+    assert "share over 100%: the market data covers less than the company books" in en
+    assert "(regions 湖北省 only?)" in en
+    zh = cli("--lang", "zh", *args).stdout
+    assert "市场份额超过 100%" in zh and "湖北省" in zh
+    fair = _shares(cli, "--by", "grade", "--from", "2025-04-01", "--to", "2025-06-30")
+    assert fair["market"]["shares_over_100"] == []
+    unflagged = cli("--lang", "en", "report", "composition", "--by", "grade", "--as-of", AS_OF)
+    assert "share over 100%" not in unflagged.stdout
+
+
+def test_without_a_period_nothing_is_booked_in_period(
+    archive: Path,
+    cli: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    (archive.parent / "archive.json.market.yaml").write_text(MARKET, "utf-8")
+    for by in ("item", "grade"):
+        cells = _cells(_shares(cli, "--by", by))
+        assert all(booked is None for booked, _size, _pct in cells.values()), cells
+    zh = cli("--lang", "zh", "report", "composition", "--by", "item", "--as-of", AS_OF).stdout
+    climbing = next(line for line in zh.splitlines() if "climbing_formwork" in line)
+    assert climbing.split()[-3:] == ["-", "-", "无市场数据"]
+    out = tmp_path / "all.xlsx"
+    args = ("--lang", "zh", "report", "all", "--as-of", AS_OF, "--xlsx", str(out))
+    assert cli(*args).returncode == 0
+    sheet = openpyxl.load_workbook(out)["构成-租赁物"]
+    header = [c.value for c in sheet[1]]
+    booked = header.index("本期新签租赁额(元)")
+    assert all(row[booked] is None for row in sheet.iter_rows(min_row=2, values_only=True))
+    # A period not on quarter bounds still has its bookings by item, only no market.
+    odd = _cells(_shares(cli, "--by", "item", "--from", "2025-01-15", "--to", "2025-12-31"))
+    assert odd["tower_crane"] == (1_500_000, None, None)
+
+
+def _hidden(shown: str) -> str:
+    """The columns a table says it left out, as one line."""
+    after = shown.partition("not shown at 80 columns:")[2]
+    return " ".join(after.partition("--wide")[0].split())
+
+
+def test_at_80_columns_the_share_keeps_what_it_divides(archive: Path, cli: Any) -> None:  # noqa: F811
+    from test_table import _under_terminal
+
+    (archive.parent / "archive.json.market.yaml").write_text(MARKET, "utf-8")
+    market = ["Booked in period (CNY)", "Market size (CNY)", "Market share %"]
+    for by in ("item", "grade"):
+        args = ["--lang", "en", "report", "composition", "--by", by, "--as-of", AS_OF, *YEAR]
+        shown = _under_terminal(args, 80, archive)
+        hidden = _hidden(shown)
+        assert not any(header in hidden for header in market), shown
+        amounts = "Lease amount (CNY)" if by == "item" else "Cumulative leases (CNY)"
+        assert amounts in hidden, shown
+    # Without a period there is no share: the three columns give way first, together.
+    args = ["--lang", "en", "report", "composition", "--by", "grade", "--as-of", AS_OF]
+    shown = _under_terminal(args, 80, archive)
+    assert all(header in _hidden(shown) for header in market), shown
+    assert "Cumulative leases (CNY)" in shown.split("not shown")[0]
+
+
+def test_at_80_columns_the_trend_drops_the_code_before_the_changes(
+    archive: Path,
+    cli: Any,  # noqa: F811
+) -> None:
+    from test_table import _under_terminal
+
+    args = ["--lang", "en", "report", "trend", "--by", "item", "--as-of", AS_OF]
+    shown = _under_terminal(args, 80, archive)
+    hidden = next(line for line in shown.splitlines() if "not shown at 80" in line)
+    assert "Code" in hidden and "Change" not in hidden, shown

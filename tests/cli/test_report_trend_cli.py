@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from test_report_cli import AS_OF, DOCS, cli, graded  # noqa: F401  (fixtures)
 
@@ -92,3 +93,25 @@ def test_the_html_report_shows_the_trend(graded: Path, cli: Any, tmp_path: Path)
     last = data["periods"][-1]
     assert f"{last['amount'] / 10000:,.1f}" in section
     assert "<script" not in page
+
+
+def test_the_last_period_cut_by_the_as_of_date_is_marked(
+    graded: Path,  # noqa: F811
+    cli: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    data = _trend(cli, "--period", "quarter")
+    assert [p["partial"] for p in data["periods"]][-2:] == [False, True]
+    assert data["periods"][-1]["to"] == AS_OF
+    shown = cli("--lang", "en", "report", "trend", "--period", "quarter", "--as-of", AS_OF)
+    assert "2026-Q4 (to 11-29)" in shown.stdout and "2026-Q3 (" not in shown.stdout
+    zh = cli("--lang", "zh", "report", "trend", "--period", "quarter", "--as-of", AS_OF).stdout
+    assert "2026-Q4(截至 11-29)" in zh
+    out = tmp_path / "report.html"
+    html = ("report", "html", "--out", str(out), "--as-of", AS_OF, "--lang", "en")
+    assert cli(*html).returncode == 0
+    assert "2026 (to 11-29)" in out.read_text("utf-8")
+    book = tmp_path / "trend.xlsx"
+    assert cli("report", "trend", "--as-of", AS_OF, "--xlsx", str(book)).returncode == 0
+    periods = [row[0] for row in openpyxl.load_workbook(book).active.iter_rows(values_only=True)]
+    assert "2026 (to 11-29)" in periods or "2026(截至 11-29)" in periods
