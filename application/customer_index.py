@@ -8,11 +8,12 @@ changes, so filtering and sorting 100,000 customers stays well under 100 ms.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from creditfile.document.personal import is_person
+from creditfile.document.pinyin import PinyinKeys
 
 COLUMNS = (
     "id",
@@ -96,73 +97,6 @@ def row_of(
     )
 
 
-class PinyinKeys:
-    """Full pinyin and initials of Chinese text, with a per-character cache.
-
-    Converting whole names with ``pypinyin`` costs ~150 µs each (15 s for 100,000); one
-    dictionary lookup per character costs well under 1 µs. A character with several readings
-    takes its default one, and also, when it forms a known two-character word with a
-    neighbour (重庆, 银行, 成都, 长沙), that word's reading: both are searchable.
-    """
-
-    def __init__(self) -> None:
-        # Loading pypinyin takes 0.7 s of CPU: only a search pays it, not every command.
-        from pypinyin import Style, lazy_pinyin, pinyin
-        from pypinyin.constants import PHRASES_DICT
-
-        self._pinyin, self._lazy_pinyin, self._phrases = pinyin, lazy_pinyin, PHRASES_DICT
-        self._normal, self._first_letter = Style.NORMAL, Style.FIRST_LETTER
-        self._chars: dict[str, tuple[str, str, bool]] = {}
-        self._pairs: dict[str, tuple[str, str]] = {}
-
-    def _char(self, char: str) -> tuple[str, str, bool]:
-        if not _is_han(char):
-            low = char.lower()
-            entry = (low, low, False)
-        else:
-            readings = self._pinyin(char, heteronym=True, style=self._normal)[0]
-            first = self._pinyin(char, style=self._first_letter)[0][0]
-            entry = (readings[0], first, len(set(readings)) > 1)
-        self._chars[char] = entry
-        return entry
-
-    def _pair(self, pair: str) -> tuple[str, str] | None:
-        """The readings of a known two-character word, or None."""
-        if pair not in self._phrases:
-            return None
-        found = self._pairs.get(pair)
-        if found is None:
-            first, second = self._lazy_pinyin(pair)[:2]
-            found = self._pairs[pair] = (first, second)
-        return found
-
-    def _in_context(self, text: str, i: int, default: str) -> str:
-        pair = self._pair(text[i : i + 2]) if i + 1 < len(text) else None
-        if pair is not None:
-            return pair[0]
-        pair = self._pair(text[i - 1 : i + 1]) if i > 0 else None
-        return pair[1] if pair is not None else default
-
-    def keys(self, text: str) -> tuple[str, ...]:
-        """``(full, initials)``, plus ``(full, initials)`` in context when a reading differs."""
-        text = "".join(text.split())
-        chars = self._chars
-        parts = [chars.get(c) or self._char(c) for c in text]
-        full = "".join(p[0] for p in parts)
-        initials = "".join(p[1] for p in parts)
-        if not any(p[2] for p in parts):
-            return (full, initials)
-        context = [self._in_context(text, i, p[0]) if p[2] else p[0] for i, p in enumerate(parts)]
-        alt = "".join(context)
-        if alt == full:
-            return (full, initials)
-        return (full, initials, alt, "".join(r[:1] for r in context))
-
-
-def _is_han(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
-
-
 def search_keys(row: ListRow, keys: PinyinKeys) -> tuple[str, str]:
     """The row's haystack (every searchable text, lowercased, separated so that a query cannot
     span two) and the pinyin of its name (its sort key)."""
@@ -206,6 +140,11 @@ def _sort_key(column: str, grade_rank: Mapping[str, int]) -> Any:
     return lambda r: getattr(r, column)
 
 
+ServerSearch = Callable[[Sequence[str]], Sequence[str] | None]
+"""``words -> ids`` of the customers whose search keys, kept by the store, hold every word;
+None when the store could not answer (the index then scans its own keys)."""
+
+
 class SearchIndex:
     """The rows of one archive with their search keys and cached sort orders.
 
@@ -213,6 +152,9 @@ class SearchIndex:
         rows: One row per customer.
         grade_order: Grade names best first (sorting by grade follows it).
         keys: A pinyin cache to share between indexes (one per archive is plenty).
+        searchable: Build the search keys now (else on the first search that needs them).
+        server: The store's own search (a database's indexed keys): a search asks it and
+            scans only the rows' phone numbers here, which the store's keys leave out.
     """
 
     def __init__(
@@ -222,8 +164,10 @@ class SearchIndex:
         keys: PinyinKeys | None = None,
         *,
         searchable: bool = True,
+        server: ServerSearch | None = None,
     ) -> None:
         self.rows: list[ListRow] = list(rows)
+        self._server = server
         self._keys = keys or PinyinKeys()
         self._hay: list[str] = []
         self._name_keys: list[str] = []
@@ -302,10 +246,14 @@ class SearchIndex:
         words = text.lower().split()
         if not words:
             return None
-        self.build_search()
         norm = " ".join(words)
         if self._last_text is not None and self._last_text[0] == norm:
             return self._last_text[1]
+        asked = self._asked(words)
+        if asked is not None:
+            self._last_text = (norm, asked)
+            return asked
+        self.build_search()
         scope: Iterable[int] = range(len(self.rows))
         last = self._last_text
         # Typing on extends the previous words: only the previous matches can still match.
@@ -318,6 +266,31 @@ class SearchIndex:
             found = [i for i in found if word in hay[i]]
         self._last_text = (norm, found)
         return found
+
+    def _asked(self, words: Sequence[str]) -> list[int] | None:
+        """Row numbers matching every word by the store's search, or None (no such search,
+        or it failed). A phone number is matched here: the store's keys hold none, since
+        whose phone is personal depends on the policy in force."""
+        if self._server is None:
+            return None
+        rows = self.rows
+        phones = [
+            {row.id for row in rows if row.phone and word in row.phone.lower()} for word in words
+        ]
+        if not any(phones):
+            found = self._server(words)
+            if found is None:
+                return None
+            hits = set(found)
+        else:
+            hits = set(self._position)
+            for word, by_phone in zip(words, phones, strict=True):
+                found = self._server([word])
+                if found is None:
+                    return None
+                hits &= set(found) | by_phone
+        position = self._position
+        return sorted(position[cid] for cid in hits if cid in position)
 
     def query(self, query: ListQuery) -> list[int]:
         """The row numbers to show, in order, for ``query``."""

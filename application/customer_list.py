@@ -21,15 +21,17 @@ from creditfile.application.customer_index import (
     UNGRADED,
     ListQuery,
     ListRow,
-    PinyinKeys,
     SearchIndex,
+    ServerSearch,
     row_of,
 )
 from creditfile.document import field_catalogue
+from creditfile.document.pinyin import PinyinKeys
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import LOCALES, _, translation
 from creditfile.presentation.vocabulary import LIFECYCLES, STAGES, WORDS, reason_label
+from creditfile.store import ArchiveStore, SearchingStore, StoreError
 
 
 def _headers(lang: str) -> dict[str, str]:
@@ -161,6 +163,7 @@ def list_rows(
     as_of: date,
     query: ListQuery,
     keys: PinyinKeys | None = None,
+    server: ServerSearch | None = None,
 ) -> list[ListRow]:
     """The customers a query shows, in its order, with their attention marks.
 
@@ -170,6 +173,7 @@ def list_rows(
         as_of: The date review ages are counted to.
         query: Search text, filters and sort.
         keys: A pinyin cache to reuse.
+        server: The store's own search (``server_search``), asked instead of scanning.
 
     Returns:
         The rows, as the terminal UI's list would show them.
@@ -182,7 +186,27 @@ def list_rows(
         )
         for record in records.values()
     ]
-    return shown_rows(SearchIndex(rows, [g.name for g in policy.all_grades], keys), query)
+    grades = [g.name for g in policy.all_grades]
+    index = SearchIndex(rows, grades, keys, searchable=server is None, server=server)
+    return shown_rows(index, query)
+
+
+def server_search(store: ArchiveStore) -> ServerSearch | None:
+    """The search a store answers itself over keys it keeps and indexes (a PostgreSQL
+    archive), for ``SearchIndex(server=…)``; None for a store without one (the file).
+
+    A failed search (the server out of reach) answers None, and the index scans its own keys.
+    """
+    if not isinstance(store, SearchingStore):
+        return None
+
+    def search(words: Sequence[str]) -> Sequence[str] | None:
+        try:
+            return store.search(words)
+        except StoreError:
+            return None
+
+    return search
 
 
 def shown_rows(index: SearchIndex, query: ListQuery) -> list[ListRow]:

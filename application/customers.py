@@ -25,7 +25,14 @@ from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.engine.validation import Problem, validator_for
 from creditfile.policy import CreditfileError, Policy
-from creditfile.store import ArchiveStore, GradeAfter, GradeFollow, JSONObject, customer_document
+from creditfile.store import (
+    ArchiveStore,
+    GradeAfter,
+    GradeFollow,
+    JSONObject,
+    customer_document,
+    first_with_tops,
+)
 
 
 class InvalidCustomerError(CreditfileError):
@@ -159,16 +166,11 @@ def _reference_grading(
     records: Mapping[str, JSONObject], skip: set[str]
 ) -> Mapping[str, Any] | None:
     """The stored grading of the first customer outside ``skip`` that has one: a whole run
-    graded every customer as of one date against one set of tops, and saves keep it so."""
-    for cid, record in records.items():
-        grading = record.get("_grading")
-        if (
-            cid not in skip
-            and isinstance(grading, Mapping)
-            and isinstance(grading.get("tops"), Mapping)
-        ):
-            return grading
-    return None
+    graded every customer as of one date against one set of tops, and saves keep it so.
+
+    A database answers it with one query (``store.IndexedRecords``), not a read of every
+    record."""
+    return first_with_tops(records, skip)
 
 
 def _graded_on(grading: Mapping[str, Any] | None) -> date | None:

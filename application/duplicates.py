@@ -12,6 +12,7 @@ from creditfile.document.identity import comparable_name
 from creditfile.engine.validation import RecordProblem
 from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import _
+from creditfile.store import credit_code_holder
 
 Reason = Literal["credit_code", "name"]
 
@@ -176,9 +177,9 @@ def refuse_duplicate_code(records: Mapping[str, Mapping[str, Any]], doc: Mapping
     if not (isinstance(code, str) and code):
         return
     cid = str(doc.get("id"))
-    for owner, record in records.items():
-        if owner != cid and record.get("credit_code") == code:
-            raise DuplicateCreditCodeError(cid, code, owner, str(record.get("name", "")))
+    owner = credit_code_holder(records, code, cid)
+    if owner is not None:
+        raise DuplicateCreditCodeError(cid, code, owner, str(records[owner].get("name", "")))
 
 
 def suspected_pairs(documents: Iterable[Mapping[str, Any]]) -> list[Suspect]:

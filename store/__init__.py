@@ -38,6 +38,7 @@ from creditfile.store.errors import (
     StaleRevisionError,
     StoreError,
 )
+from creditfile.store.indexed import IndexedRecords, credit_code_holder, first_with_tops
 from creditfile.store.interface import (
     AmendFn,
     ArchiveStore,
@@ -50,6 +51,7 @@ from creditfile.store.interface import (
     ListeningStore,
     LoginRecordingStore,
     RevealingStore,
+    SearchingStore,
 )
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import Waiting
@@ -89,6 +91,7 @@ __all__ = [
     "GradeFn",
     "GradeFollow",
     "ImportResult",
+    "IndexedRecords",
     "JSONObject",
     "LineRegradingStore",
     "LineShare",
@@ -103,17 +106,20 @@ __all__ = [
     "RegradeOutcome",
     "Restored",
     "RevealingStore",
+    "SearchingStore",
     "StaleRevisionError",
     "StoreError",
     "Waiting",
     "archive_files",
     "check_archive",
     "copy_archive",
+    "credit_code_holder",
     "customer_document",
     "default_actor",
     "default_archive_path",
     "diagnose",
     "duty_members",
+    "first_with_tops",
     "grant_duties",
     "initialise_database",
     "is_archive_file",

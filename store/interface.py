@@ -292,6 +292,20 @@ class RevealingStore(ArchiveStore, Protocol):
 
 
 @runtime_checkable
+class SearchingStore(ArchiveStore, Protocol):
+    """A store that finds customers by search words itself, over search keys it keeps and
+    indexes (the PostgreSQL archive): a keystroke asks it instead of scanning every row."""
+
+    def search(self, words: Sequence[str]) -> list[str]:
+        """The ids of the customers whose search text (``document.pinyin.search_text``)
+        holds every one of ``words`` (lowercase), in stored order.
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+
+@runtime_checkable
 class DemandStore(ArchiveStore, Protocol):
     """A store that also keeps demand requests for priority supply (``store.Archive`` does).
 

@@ -20,7 +20,7 @@ import psycopg
 from psycopg import sql
 
 from creditfile.policy.errors import N_, phrase
-from creditfile.store import pg_notify, pg_personal, pg_personal_rules, pg_roles
+from creditfile.store import pg_notify, pg_personal, pg_personal_rules, pg_roles, pg_search
 from creditfile.store.errors import StoreError
 
 
@@ -123,6 +123,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         N_("personal data withheld as the policy in force says (its personal natures)"),
         pg_personal_rules.MIGRATION_STATEMENTS,
         pg_personal_rules.fill_from_active_policy,
+    ),
+    Migration(
+        6,
+        N_("search keys (pinyin included) and credit codes kept and indexed by the server"),
+        pg_search.MIGRATION_STATEMENTS,
+        pg_search.fill,
     ),
 )
 

@@ -32,7 +32,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
 from creditfile.policy.errors import Phrase, phrase
-from creditfile.store import pg_first_read, pg_personal_rules, pg_roles, pg_schema
+from creditfile.store import pg_first_read, pg_personal_rules, pg_roles, pg_schema, pg_search
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -66,6 +66,7 @@ from creditfile.store.errors import (
 from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
 from creditfile.store.locking import Waiting
 from creditfile.store.pg_notify import ChangeFeed
+from creditfile.store.pg_records import ServerRecords
 from creditfile.store.snapshot import OnBatch
 
 Conn = psycopg.Connection[tuple[Any, ...]]
@@ -145,6 +146,8 @@ class PostgresArchive:
         self._mutex = threading.RLock()
         self._cached: tuple[int, Records] | None = None
         self._audit: Conn | None = None
+        self._searcher: Conn | None = None
+        self._search_lock = threading.Lock()
         row = conn.execute("SELECT has_column_privilege('customers', 'doc', 'SELECT')").fetchone()
         # Whoever may not read whole documents reads them without personal data (the view).
         self._whole = bool(row and row[0])
@@ -196,8 +199,9 @@ class PostgresArchive:
     def close(self) -> None:
         """Close the connections to the server."""
         self._conn.close()
-        if self._audit is not None:
-            self._audit.close()
+        for extra in (self._audit, self._searcher):
+            if extra is not None:
+                extra.close()
 
     # Reading -----------------------------------------------------------------------------
 
@@ -297,6 +301,16 @@ class PostgresArchive:
             rows = self._live().execute("SELECT dropped_id, kept_id FROM aliases ORDER BY seq")
             return {str(a): str(b) for a, b in rows.fetchall()}
 
+    def search(self, words: Sequence[str]) -> list[str]:
+        """The ids of the customers whose search keys hold every one of ``words`` (lowercase),
+        in stored order: asked of the server's indexed keys (``store.pg_search``)."""
+        # A connection of its own: a keystroke never waits behind a long read or a regrade
+        # holding the archive's connection.
+        with self._search_lock, self._errors(phrase("customer search")):
+            if self._searcher is None or self._searcher.closed or self._searcher.broken:
+                self._searcher = connect(self._url)
+            return pg_search.search_ids(self._searcher, words)
+
     def content(self) -> ArchiveContent:
         """Everything the archive holds, read in one snapshot (for ``db copy``).
 
@@ -342,7 +356,7 @@ class PostgresArchive:
         """
         cid = str(doc["id"])
         with self._writing(phrase("save of a customer"), _SAVING) as (conn, txn):
-            records = self._load(conn) if grade is not None else self._load(conn, [cid])
+            records = self._server_records(conn, self._load(conn, [cid]))
             current = records.get(cid)
             check_revision(self._where, cid, current, base_rev)
             at = now_text()
@@ -395,7 +409,7 @@ class PostgresArchive:
         ``store.ArchiveStore.merge_customers``)."""
         cid = str(keep["id"])
         with self._writing(phrase("merge of two customers"), _MERGING) as (conn, txn):
-            found = self._load(conn) if grade is not None else self._load(conn, [cid, drop_id])
+            found = self._server_records(conn, self._load(conn, [cid, drop_id]))
             current, dropped = found.get(cid), found.get(drop_id)
             if current is None:
                 raise CustomerMissingError(self._where, cid)
@@ -819,6 +833,10 @@ class PostgresArchive:
                 if not keep:
                     raise psycopg.Rollback(tx)
 
+    def _server_records(self, conn: Conn, known: Records) -> ServerRecords:
+        """The archive as this write sees it, read from the server as the grading asks."""
+        return ServerRecords(conn, self._table, _record, known)
+
     def _load(self, conn: Conn, ids: Sequence[str] | None = None) -> Records:
         """Records by id in stored order: all, or those of ``ids`` that exist."""
         if ids is None:
@@ -845,9 +863,10 @@ class PostgresArchive:
         if fresh:
             columns = [list(c) for c in zip(*(_row(r) for r in fresh), strict=True)]
             conn.execute(
-                "INSERT INTO customers (id, rev, doc, meta, grading) SELECT id, rev, doc::json, "
-                "meta::json, grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
-                "%s::text[], %s::text[]) AS t(id, rev, doc, meta, grading)",
+                "INSERT INTO customers (id, rev, doc, meta, grading, search_text) SELECT id, "
+                "rev, doc::json, meta::json, grading::json, search_text FROM unnest(%s::text[], "
+                "%s::int[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                "AS t(id, rev, doc, meta, grading, search_text)",
                 columns,
             )
         old = [r for r in records if current.get(str(r["id"])) is not None]
@@ -856,8 +875,9 @@ class PostgresArchive:
             base = [int((current[str(r["id"])] or {})["_meta"]["rev"]) for r in old]
             updated = conn.execute(
                 "UPDATE customers AS c SET rev = t.rev, doc = t.doc::json, meta = t.meta::json, "
-                "grading = t.grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
-                "%s::text[], %s::text[], %s::int[]) AS t(id, rev, doc, meta, grading, base) "
+                "grading = t.grading::json, search_text = t.search_text FROM unnest(%s::text[], "
+                "%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[]) "
+                "AS t(id, rev, doc, meta, grading, search_text, base) "
                 "WHERE c.id = t.id AND c.rev = t.base",
                 [*columns, base],
             )
@@ -879,7 +899,7 @@ class PostgresArchive:
         conn: Conn,
         txn: int,
         grade: GradeAfter | None,
-        records: Records,
+        records: Mapping[str, dict[str, Any]],
         changed: list[str],
         actor: str,
     ) -> tuple[list[dict[str, Any]], FollowedGrades]:
@@ -916,14 +936,16 @@ class PostgresArchive:
                 )
 
 
-def _row(record: Mapping[str, Any]) -> tuple[str, int, str, str, str]:
+def _row(record: Mapping[str, Any]) -> tuple[str, int, str, str, str, str]:
     meta = record["_meta"]
+    doc = customer_document(record)
     return (
         str(record["id"]),
         int(meta["rev"]),
-        _encode(customer_document(record)),
+        _encode(doc),
         _encode(meta),
         _encode(record.get("_grading")),
+        pg_search.text_of(doc),
     )
 
 

@@ -16,8 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
-from creditfile.application.customer_index import ListRow, PinyinKeys, SearchIndex, row_of
+from creditfile.application.customer_index import ListRow, SearchIndex, row_of
 from creditfile.application.watching import ArchiveChange
+from creditfile.document.pinyin import PinyinKeys
 from creditfile.policy import CreditfileError
 from creditfile.presentation.language import resolve_lang
 from creditfile.presentation.translation import _, error_text, set_language
@@ -172,7 +173,8 @@ class CreditfileApp(App[None]):
             else:
                 natures = self.service.policy.personal_natures
                 rows = [row_of(r, personal_natures=natures) for r in records.values()]
-            index = SearchIndex(rows, grades, self._pinyin, searchable=False)
+            server = self.service.server_search()
+            index = SearchIndex(rows, grades, self._pinyin, searchable=False, server=server)
             index.order("id")
         self.call_from_thread(self._show_index, index)
         with gc_paused_then_frozen():

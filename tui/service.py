@@ -29,8 +29,8 @@ from creditfile.application.card import (
     attention_reasons,
     draft_problems,
 )
-from creditfile.application.customer_index import ListRow
-from creditfile.application.customer_list import export_list, list_table
+from creditfile.application.customer_index import ListRow, ServerSearch
+from creditfile.application.customer_list import export_list, list_table, server_search
 from creditfile.application.customers import GradingDone, save_customer
 from creditfile.application.form_audit import (
     AuditDone,
@@ -463,6 +463,13 @@ class ArchiveService:
             self._disk_stamp = stamp
             self._changed(None)
         return LoadResult(len(records), time.perf_counter() - started, status)
+
+    def server_search(self) -> ServerSearch | None:
+        """The archive's own search over keys it keeps and indexes (a database), for the
+        list's index; None for a file archive or before it is open."""
+        with self._lock:
+            archive = self._archive
+        return None if archive is None else server_search(archive)
 
     def records(self) -> Mapping[str, Mapping[str, Any]]:
         """Every record held, by id (do not change them; save instead)."""

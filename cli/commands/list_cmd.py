@@ -14,6 +14,7 @@ from creditfile.application.customer_list import (
     list_query,
     list_rows,
     list_table,
+    server_search,
 )
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         query = list_query(request, policy)
     except ListError as exc:
         raise UsageError(str(exc)) from None
-    rows = list_rows(env.archive().records(), policy, env.as_of, query)
+    archive = env.archive()
+    rows = list_rows(archive.records(), policy, env.as_of, query, server=server_search(archive))
     table = list_table(rows, policy, language())
     count = ngettext("{count} customer", "{count} customers", len(rows)).format(
         count=f"{len(rows):,}"
