@@ -19,7 +19,12 @@ from typing import Any
 from creditfile.application.batch import grade_known
 from creditfile.application.duplicates import refuse_duplicate_code
 from creditfile.application.regrade import run_record
-from creditfile.application.relations import relation_problems, relations_named
+from creditfile.application.relations import (
+    group_parents,
+    names_group_parent,
+    relation_problems,
+    relations_named,
+)
 from creditfile.engine import CustomerFacts, customer_id, facts_of, grade_customer
 from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
@@ -335,9 +340,10 @@ def save_customer(
     ) -> GradeFollow:
         # Under the store's lock, on the records as stored now: of two writers giving one
         # credit code to two customers at once, the second finds the first's and is refused;
-        # a related customer deleted meanwhile is found missing.
+        # a related customer merged away, or a loop of group parents, is found as stored now.
         refuse_duplicate_code(records, doc)
-        missing = relation_problems(doc, records.keys(), aliases)
+        parents = group_parents(records) if names_group_parent(doc) else None
+        missing = relation_problems(doc, records.keys(), aliases, parents)
         if missing:
             raise InvalidCustomerError(str(doc.get("id")), missing)
         return grade(records, changed)

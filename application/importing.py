@@ -28,7 +28,7 @@ from creditfile.application.customers import GradingDone, follow_grades, stamp_a
 from creditfile.application.duplicates import codes_taken
 from creditfile.application.lookup import kept_id
 from creditfile.application.merging import merged_document
-from creditfile.application.relations import relation_problems
+from creditfile.application.relations import group_parents, relation_problems, relations_named
 from creditfile.document.merging import (
     REVISION_KEY,
     FieldChange,
@@ -353,7 +353,10 @@ def check_import(
     incoming, problems = _split_revisions(records)
     incoming = landed(incoming, options.aliases, stored)
     problems += _problems(incoming, stored, policy, options)
-    problems += _relation_problems(incoming, stored, options.aliases)
+    said = {(p.index, p.path) for p in problems}  # an id refused as written is not looked up
+    problems += [
+        p for p in _relation_problems(incoming, stored, options) if (p.index, p.path) not in said
+    ]
     problems.sort(key=lambda p: p.index)
     plan = plan_import(stored, incoming, policy, options) if not problems else ImportPlan([])
     return ImportCheck(records, problems, plan, incoming)
@@ -392,10 +395,43 @@ def landed(
     When the file also has a row for that customer (an export made before the merge has
     both), the row under the merged id is combined into it as ``creditfile merge`` combined
     the customers (``merged_document``: the customer's own row's values stay), and is marked
-    ``absorbed``. Every row keeps its place, so problems and outcomes keep their line.
+    ``absorbed``. Every row keeps its place, so problems and outcomes keep their line. A
+    related customer a row names under a merged id is named by the id kept, likewise.
     """
     if not aliases:
         return list(incoming)
+    return _rows_landed(
+        [_relations_landed(item, aliases, stored) for item in incoming], aliases, stored
+    )
+
+
+def _relations_landed(
+    item: Incoming, aliases: Mapping[str, str], stored: Mapping[str, Mapping[str, Any]]
+) -> Incoming:
+    """``item`` with every related customer it names under a merged id named by the id kept
+    (an export made before the merge names the old id)."""
+    doc = item.doc
+    named = relations_named(doc) if isinstance(doc, dict) else []
+    if not any(r.get("id") in aliases and r.get("id") not in stored for r in named):
+        return item
+    kept: list[dict[str, Any]] = []
+    for relation in named:
+        if relation.get("id") in aliases and relation.get("id") not in stored:
+            relation["id"] = kept_id(aliases, str(relation["id"]))
+        if not any(
+            k["id"] == relation["id"] and k.get("relation") == relation.get("relation")
+            for k in kept
+        ):
+            kept.append(relation)  # the old id and the kept one both named: one relation
+    doc = {**doc, "related": kept}
+    return Incoming(doc, item.revision, item.written_as, item.combined, item.absorbed)
+
+
+def _rows_landed(
+    incoming: Sequence[Incoming],
+    aliases: Mapping[str, str],
+    stored: Mapping[str, Mapping[str, Any]],
+) -> list[Incoming]:
     moved = {}
     for at, item in enumerate(incoming):
         cid = _id_of(item.doc)
@@ -470,13 +506,16 @@ def _problems(
 def _relation_problems(
     incoming: Sequence[Incoming],
     stored: Mapping[str, Mapping[str, Any]],
-    aliases: Mapping[str, str] | None,
+    options: ImportOptions,
 ) -> list[RecordProblem]:
     """A problem for every related customer a record names that neither the archive nor the
-    import holds (the import's own customers may name each other, in any order)."""
-    if not any(isinstance(i.doc, dict) and i.doc.get("related") for i in incoming):
+    import holds (the import's own customers may name each other, in any order), and for a
+    loop of group parents in the archive as the import would leave it."""
+    docs = [i.doc for i in incoming if isinstance(i.doc, dict) and not i.absorbed]
+    if not any(d.get("related") for d in docs):
         return []
-    known = set(stored) | {str(i.doc.get("id")) for i in incoming if isinstance(i.doc, dict)}
+    known = set(stored) | {str(d.get("id")) for d in docs}
+    parents = _parents_after(docs, stored, replace=options.replace)
     found = []
     for index, item in enumerate(incoming):
         if item.absorbed or not isinstance(item.doc, dict):
@@ -489,9 +528,23 @@ def _relation_problems(
                 index=index,
                 customer_id=cid if isinstance(cid, str) else None,
             )
-            for p in relation_problems(item.doc, known, aliases)
+            for p in relation_problems(item.doc, known, options.aliases, parents)
         ]
     return found
+
+
+def _parents_after(
+    docs: Sequence[Mapping[str, Any]], stored: Mapping[str, Mapping[str, Any]], *, replace: bool
+) -> dict[str, list[str]]:
+    """The group parents every customer would name after the import: a row carrying
+    ``related`` (or any row, with ``--replace``) sets its customer's list."""
+    parents = group_parents(stored)
+    for doc in docs:
+        if replace or "related" in doc:
+            cid = str(doc.get("id"))
+            parents.pop(cid, None)
+            parents.update(group_parents({cid: doc}))
+    return parents
 
 
 def _merged(

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from creditfile.application.customers import GradingDone, follow_grades, save_customer
+from creditfile.application.customers import GradingDone, follow_grades
 from creditfile.application.lookup import MergedId, find_customer, kept_id, resolve_id
 from creditfile.application.relations import relations_named, repointed, united_relations
 from creditfile.document.changes import field_changes
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.translation import _
-from creditfile.store import ArchiveStore, JSONObject, customer_document
+from creditfile.store import ArchiveStore, CustomerWrite, JSONObject, customer_document
 
 
 class MergeRefusedError(CreditfileError):
@@ -136,7 +136,7 @@ def merge_customers(
         actor=actor,
         grade=follow_grades(policy, as_of, "merge", done, removed=[drop]),
     )
-    repointed = repoint_relations(store, drop_id, keep_id, actor, policy=policy, as_of=as_of)
+    repointed = repoint_relations(store, drop_id, keep_id, actor)
     taken = [
         lease for lease in united.get("leases") or () if lease not in (before.get("leases") or ())
     ]
@@ -154,24 +154,26 @@ def merge_customers(
     )
 
 
-def repoint_relations(
-    store: ArchiveStore, old: str, new: str, actor: str, *, policy: Policy, as_of: date
-) -> list[str]:
-    """Save every customer whose relations name ``old`` with ``new`` in its place (each a save
-    of its own, recorded in its history); the ids saved. A customer someone saved meanwhile
-    is read again and repointed on its new revision."""
-    saved = []
-    for record in store.records().values():
-        doc = customer_document(record)
-        moved = repointed(doc, old, new)
-        if moved is None or doc.get("id") == new:
-            continue
-        save_customer(
-            store, moved, base_rev=int(record["_meta"]["rev"]), actor=actor, policy=policy,
-            as_of=as_of,
-        )  # fmt: skip
-        saved.append(str(doc.get("id")))
-    return saved
+def repoint_relations(store: ArchiveStore, old: str, new: str, actor: str) -> list[str]:
+    """Store every customer whose relations name ``old`` with ``new`` in its place, in one
+    transaction read under the lock (a customer saved meanwhile is repointed as it is then);
+    each gets a ``customer_changed`` event of its own. Relations never count in a grade, so
+    nothing is graded. The ids written.
+    """
+    written: list[str] = []
+
+    def plan(records: Mapping[str, JSONObject]) -> list[CustomerWrite]:
+        writes = []
+        for cid, record in records.items():
+            moved = repointed(customer_document(record), old, new)
+            if moved is not None and cid != new:
+                detail = {"kind": "customer_changed", "repointed": {"from": old, "to": new}}
+                writes.append(CustomerWrite(cid, moved, detail))
+        written[:] = [w.customer_id for w in writes]
+        return writes
+
+    store.write_customers(plan, actor=actor)
+    return written
 
 
 def history_ids(store: ArchiveStore, customer_id: str) -> tuple[list[str], MergedId | None]:

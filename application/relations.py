@@ -3,15 +3,22 @@ project owner) and those that name it, checked against the archive and repointed
 
 A relation is kept once, on the customer that names it (``related: [{id, relation, note}]``);
 the other customer sees it the other way round, found by reading every customer's list.
+
+Group parents form a hierarchy: no customer may be, through a chain of group parents, its own
+group parent (A's parent B whose parent is A). The other relations may run both ways (two
+contractors may each be the other's main contractor, on different projects).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from creditfile.engine.validation import Problem
 from creditfile.presentation.translation import _
+
+HIERARCHY = "group_parent"
+"""The relation that may not loop back to the customer that names it."""
 
 
 def relations_named(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -21,24 +28,32 @@ def relations_named(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def relations_of(
-    records: Mapping[str, Mapping[str, Any]], customer_id: str
+    records: Mapping[str, Mapping[str, Any]],
+    customer_id: str,
+    aliases: Mapping[str, str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Both directions of one customer's relations.
 
     Args:
         records: Every customer record (or document) by id.
         customer_id: The customer.
+        aliases: Ids merged into others (``{old: kept}``).
 
     Returns:
         ``{"names": [{id, name, relation, note, missing}], "named_by": [{id, name, relation,
-        note}]}``: the customers it names (``missing`` when the id is not on file), and the
-        customers naming it, with the relation as they state it.
+        note}]}``: the customers it names (``missing`` when the id is not on file, with
+        ``merged_into`` when it was merged into another customer), and the customers naming
+        it, with the relation as they state it.
     """
     own = records.get(customer_id) or {}
     names = []
     for relation in relations_named(own):
-        other = records.get(str(relation.get("id")))
-        names.append({**relation, "name": (other or {}).get("name"), "missing": other is None})
+        target = str(relation.get("id"))
+        other = records.get(target)
+        shown = {**relation, "name": (other or {}).get("name"), "missing": other is None}
+        if other is None and aliases and target in aliases:
+            shown["merged_into"] = aliases[target]
+        names.append(shown)
     named_by = [
         {**relation, "id": cid, "name": record.get("name")}
         for cid, record in records.items()
@@ -49,42 +64,90 @@ def relations_of(
     return {"names": names, "named_by": named_by}
 
 
+def names_group_parent(doc: Mapping[str, Any]) -> bool:
+    """Whether a document names a group parent (only then can it close a loop)."""
+    return any(r.get("relation") == HIERARCHY for r in relations_named(doc))
+
+
+def group_parents(records: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The group parents each customer names, by id (only the customers naming one)."""
+    out: dict[str, list[str]] = {}
+    for cid, record in records.items():
+        if not record.get("related"):  # most customers name none: skip them quickly
+            continue
+        named = relations_named(record)
+        parents = [str(r.get("id")) for r in named if r.get("relation") == HIERARCHY]
+        if parents:
+            out[cid] = parents
+    return out
+
+
 def relation_problems(
-    doc: Mapping[str, Any], known: Collection[str], aliases: Mapping[str, str] | None = None
+    doc: Mapping[str, Any],
+    known: Collection[str],
+    aliases: Mapping[str, str] | None = None,
+    parents: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Problem]:
-    """A problem for every relation naming no customer on file, or the customer itself.
+    """A problem for every relation naming no customer on file, the customer itself, a
+    customer it already names so, or a group parent that is (through others) its subsidiary.
 
     Args:
         doc: The customer document about to be stored.
         known: Every customer id the archive will hold (with those being imported).
         aliases: Ids merged into others (``{old: kept}``): such an id is named by its kept id.
+        parents: The group parents the other customers name (``group_parents``), as they
+            will be stored; none: loops are not looked for.
     """
     problems = []
     own = str(doc.get("id"))
+    seen: set[tuple[str, str]] = set()
     for index, relation in enumerate(relations_named(doc)):
+        if not isinstance(relation.get("id"), str) or not relation["id"]:
+            continue  # no id yet: the schema's problem says so
         target = str(relation.get("id"))
+        kind = str(relation.get("relation"))
         path = f"related[{index}].id"
         if target == own:
             problems.append(Problem(path, _("a customer cannot be related to itself")))
         elif aliases and target in aliases and target not in known:
-            problems.append(
-                Problem(
-                    path,
-                    _("{id} was merged into {kept}; name {kept}").format(
-                        id=target, kept=aliases[target]
-                    ),
-                )
-            )
+            message = _("{id} was merged into {kept}; name {kept}")
+            problems.append(Problem(path, message.format(id=target, kept=aliases[target])))
         elif target not in known:
-            problems.append(
-                Problem(
-                    path,
-                    _("no customer {id} on file; add that customer first or correct the id").format(
-                        id=target
-                    ),
+            message = _("no customer {id} on file; add that customer first or correct the id")
+            problems.append(Problem(path, message.format(id=target)))
+        elif (target, kind) in seen:
+            message = _("{id} is named twice with this relation; keep one")
+            problems.append(Problem(path, message.format(id=target)))
+        elif kind == HIERARCHY and parents is not None:
+            loop = _loop(own, target, parents)
+            if loop:
+                message = _(
+                    "{id} cannot be the group parent of {own}: {chain}; a group cannot be its "
+                    "own parent, remove one of these relations"
                 )
-            )
+                chain = " → ".join(loop)
+                problems.append(Problem(path, message.format(id=target, own=own, chain=chain)))
+        seen.add((target, kind))
     return problems
+
+
+def _loop(own: str, target: str, parents: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """The chain of group parents leading from ``target`` back to ``own`` (``own`` first, as
+    the relation would read: own → target → … → own), or None when there is none."""
+    came_from: dict[str, str] = {target: own}
+    todo = [target]
+    while todo:
+        at = todo.pop()
+        for parent in parents.get(at, ()):
+            if parent == own:
+                chain = [own, at]
+                while chain[-1] != target:
+                    chain.append(came_from[chain[-1]])
+                return [own, *reversed(chain[1:]), own]
+            if parent not in came_from:
+                came_from[parent] = at
+                todo.append(parent)
+    return None
 
 
 def repointed(doc: Mapping[str, Any], old: str, new: str) -> dict[str, Any] | None:

@@ -50,7 +50,12 @@ from creditfile.application.policy_choice import (
 from creditfile.application.quotes import issue_quote, price_for_customer, quote_request
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_of
-from creditfile.application.relations import relation_problems, relations_of
+from creditfile.application.relations import (
+    group_parents,
+    names_group_parent,
+    relation_problems,
+    relations_of,
+)
 from creditfile.application.reporting import ArchiveView
 from creditfile.application.trend import trend_report
 from creditfile.application.watching import ArchiveChange, ChangeWatcher
@@ -318,7 +323,10 @@ class ArchiveService:
         if doc.get("related"):
             with self._lock:
                 known = set(self._records) | {str(doc.get("id"))}
-            problems += relation_problems(doc, known)
+                parents = group_parents(self._records) if names_group_parent(doc) else None
+            said = {p.path for p in problems}  # an id refused as written is not looked up
+            found = relation_problems(doc, known, parents=parents)
+            problems += [p for p in found if p.path not in said]
         return problems
 
     def relations(

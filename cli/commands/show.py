@@ -36,7 +36,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
         via="creditfile show",
         personal_natures=env.policy().personal_natures,
     )
-    relations = relations_of(env.archive().records(), str(shown.get("id")))
+    archive = env.archive()
+    relations = relations_of(archive.records(), str(shown.get("id")), archive.aliases())
     if relations["names"] or relations["named_by"]:
         shown["relations"] = relations  # both ways: whom it names, who names it
     if "merged" in shown:

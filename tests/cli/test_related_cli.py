@@ -121,6 +121,68 @@ def test_a_merge_repoints_the_relations_naming_the_dropped_id(
     assert sorted(r["id"] for r in named_by) == ["S1", "S9"]
     history = json.loads(cli("history", "S9", "--json").stdout)
     assert any("related" in json.dumps(e, ensure_ascii=False) for e in history)
-    stale = _customer("S8", "旧编号公司", related=[{"id": "M2", "relation": "main_contractor"}])
-    refused = _import(cli, tmp_path, "stale.jsonl", [stale])
-    assert refused.returncode == 1 and "M2 was merged into M1; name M1" in refused.stderr
+    repointed = [e for e in history if e.get("kind") == "customer_changed"]
+    assert repointed[-1]["repointed"] == {"from": "M2", "to": "M1"}
+    # A file made before the merge names the old id: the relation lands on the kept one, as
+    # the rows under the old id do; naming both gives one relation.
+    old = _customer(
+        "S8",
+        "旧编号公司",
+        related=[
+            {"id": "M2", "relation": "main_contractor"},
+            {"id": "M1", "relation": "main_contractor"},
+        ],
+    )
+    assert _import(cli, tmp_path, "old.jsonl", [old]).returncode == 0
+    assert customer_document(Archive.open(tmp_path / "archive.json").get("S8") or {})[
+        "related"
+    ] == [{"id": "M1", "relation": "main_contractor"}]
+    # The card's save names the id to give instead.
+    store = Archive.open(tmp_path / "archive.json")
+    policy = load_policy(default_policy_path())
+    stale = _customer("S7", "旧编号公司二", related=[{"id": "M2", "relation": "main_contractor"}])
+    with pytest.raises(InvalidCustomerError, match="M2 was merged into M1; name M1"):
+        save_customer(store, stale, base_rev=None, actor="t", policy=policy, as_of=AS_OF)
+
+
+def test_a_loop_of_group_parents_is_refused_other_relations_may_run_both_ways(
+    tmp_path: Path,
+    cli: Any,  # noqa: F811
+) -> None:
+    a = _customer("A1", "甲集团", related=[{"id": "B1", "relation": "group_parent"}])
+    b = _customer("B1", "乙集团", related=[{"id": "C1", "relation": "group_parent"}])
+    c = _customer("C1", "丙集团", related=[{"id": "A1", "relation": "group_parent"}])
+    refused = _import(cli, tmp_path, "loop.jsonl", [a, b, c])
+    assert refused.returncode == 1
+    assert "A1 → B1 → C1 → A1" in refused.stderr and "remove one" in refused.stderr
+    assert not (tmp_path / "archive.json").exists()  # nothing written
+    # Without C1's relation the chain is a hierarchy; naming A1 later closes the loop.
+    assert _import(cli, tmp_path, "chain.jsonl", [a, b, {**c, "related": None}]).returncode == 0
+    later = _import(cli, tmp_path, "later.jsonl", [{"id": "C1", "related": c["related"]}])
+    assert later.returncode == 1 and "C1 → A1 → B1 → C1" in later.stderr
+    store = Archive.open(tmp_path / "archive.json")
+    policy = load_policy(default_policy_path())
+    current = customer_document(store.get("C1") or {})
+    with pytest.raises(InvalidCustomerError, match="C1 → A1 → B1 → C1"):
+        save_customer(
+            store,
+            {**current, "related": c["related"]},
+            base_rev=int((store.get("C1") or {})["_meta"]["rev"]),
+            actor="t",
+            policy=policy,
+            as_of=AS_OF,
+        )
+    # Two contractors may each be the other's main contractor (on different projects).
+    x = _customer("X1", "甲建设", related=[{"id": "Y1", "relation": "main_contractor"}])
+    y = _customer("Y1", "乙建设", related=[{"id": "X1", "relation": "main_contractor"}])
+    assert _import(cli, tmp_path, "both.jsonl", [x, y]).returncode == 0
+    twice = _customer(
+        "Z1",
+        "丙建设",
+        related=[
+            {"id": "X1", "relation": "main_contractor"},
+            {"id": "X1", "relation": "main_contractor", "note": "again"},
+        ],
+    )
+    result = _import(cli, tmp_path, "twice.jsonl", [twice])
+    assert result.returncode == 1 and "X1 is named twice" in result.stderr

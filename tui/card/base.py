@@ -112,6 +112,8 @@ class CardBase(Screen[None]):
         self._preview: Mapping[str, Any] | None = None
         self._history_loaded = False
         self._history_events: list[Mapping[str, Any]] | None = None
+        # The related tab's rows: (the other customer's id, named by this one, on file).
+        self.related_shown: list[tuple[str, bool, bool]] = []
 
     @property
     def shown_policy(self) -> Policy:
@@ -372,6 +374,9 @@ class CardBase(Screen[None]):
 
     def _fill_related(self) -> None:
         relations = self.backend.relations(self.draft.customer_id or "", self.draft.doc)
+        self.related_shown = [
+            (str(r.get("id")), True, not r.get("missing")) for r in relations.get("names", ())
+        ] + [(str(r.get("id")), False, True) for r in relations.get("named_by", ())]
         table = self.query_one("#related-table", DataTable)
         table.clear()
         for row in related_rows(relations, self.lang):

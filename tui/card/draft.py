@@ -150,6 +150,14 @@ class Draft:
         kept = {k: v for k, v in relation.items() if v not in (None, "")}
         self.doc["related"] = [*self.related, kept]
 
+    def remove_related(self, index: int) -> None:
+        """Stop naming the related customer at ``index`` (the list goes when it empties)."""
+        rest = [r for i, r in enumerate(self.related) if i != index]
+        if rest:
+            self.doc["related"] = rest
+        else:
+            self.doc.pop("related", None)
+
     # sources ------------------------------------------------------------------------------
 
     @property

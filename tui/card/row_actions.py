@@ -249,6 +249,36 @@ class RecordActions(CardBase):
         self.begin_editing()
         self.draft.add_related(relation)
         self.refresh_card()
+        table = self.query_one("#related-table", DataTable)
+        table.move_cursor(row=len(self.draft.related) - 1)
+
+    def action_remove_related(self) -> None:
+        """``x`` on the related tab: stop naming the customer under the cursor (on save). A
+        customer naming this one is changed on its own card."""
+        index = self._cursor("related-table", len(self.related_shown))
+        if self.missing or self._active_section() != "related" or index is None:
+            return
+        other, named_here, _on_file = self.related_shown[index]
+        if not named_here:
+            message = _("{id} names this customer: change that on {id}'s card (Enter opens it)")
+            self.notify(message.format(id=other), severity="warning")
+            return
+        self.begin_editing()
+        self.draft.remove_related(index)
+        self.refresh_card()
+
+    @on(DataTable.RowSelected, "#related-table")
+    def _related_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a related customer opens its card (Esc comes back here)."""
+        from creditfile.tui.card.screen import CustomerScreen
+
+        if event.cursor_row >= len(self.related_shown):
+            return
+        other, _named_here, on_file = self.related_shown[event.cursor_row]
+        if not on_file:
+            self.notify(_("No customer {id} in the archive").format(id=other), severity="error")
+            return
+        self.app.push_screen(CustomerScreen(self.backend, other))
 
     def action_verify(self) -> None:
         """``v``: mark the customer form under the cursor as audited (recorded on save)."""

@@ -27,6 +27,7 @@ CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
     ("a", "add", N_("Add"), "card.add", True, False),
     ("c", "close_lease", N_("Close lease"), "card.lease_close", True, False),
     ("x", "cancel_lease", N_("Cancel lease"), "card.lease_cancel", True, False),
+    ("x", "remove_related", N_("Remove relation"), "card.related_remove", True, False),
     ("v", "verify", N_("Verify"), "card.verify_source", True, False),
     ("q", "quote", N_("Quote"), "card.quote", True, False),
     ("d", "audit", N_("Audit form"), "card.audit_form", True, False),
@@ -39,6 +40,7 @@ TAB_ACTIONS = {
     "close_lease": ("leases",),
     "cancel_lease": ("leases",),
     "verify": ("sources",),
+    "remove_related": ("related",),
 }
 
 # Keys that are also text: while a field has the focus they are typed, never acted on.
@@ -51,6 +53,7 @@ LETTER_ACTIONS = frozenset(
         "add",
         "close_lease",
         "cancel_lease",
+        "remove_related",
         "verify",
         "quote",
         "audit",

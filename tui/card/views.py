@@ -322,9 +322,10 @@ def related_summary(relations: Mapping[str, Sequence[Mapping[str, Any]]]) -> Tex
     """How many customers this one names, and how many name it."""
     names, named_by = len(relations.get("names", ())), len(relations.get("named_by", ()))
     return Text(
-        _("names {names} related customers; named by {named_by} (a: add one it names)").format(
-            names=names, named_by=named_by
-        )
+        _(
+            "names {names} related customers; named by {named_by} "
+            "(a: add one it names, x: remove it, Enter: open its card)"
+        ).format(names=names, named_by=named_by)
     )
 
 
