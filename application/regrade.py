@@ -9,6 +9,9 @@ one transaction. Three ways lead there, chosen here and nowhere else:
 - a large write from the command line: when the store offers it (``store.LineRegradingStore``),
   the customers are graded share by share in forked workers (``application.batch``) over the
   store's own lines, never parsed whole in this process;
+- on a store that reads its customers in batches (``store.StreamRegradingStore``, the
+  PostgreSQL archive), cancellable or not: graded batch by batch as the store streams them
+  (``application.regrade_stream``), in memory bounded by a batch whatever the archive's size;
 - otherwise, and for a dry run: every document graded at once (in forked workers when the
   archive is large, ``batch.grade_all``).
 
@@ -36,6 +39,7 @@ from creditfile.application.regrade_guard import (
     stored_grades,
 )
 from creditfile.application.regrade_preview import grade_in_chunks
+from creditfile.application.regrade_stream import BatchGrader, streams
 from creditfile.engine.numbers import as_number
 from creditfile.policy import Policy
 from creditfile.store import (
@@ -46,6 +50,7 @@ from creditfile.store import (
     LinesRegrade,
     RegradeCancelledError,
     RegradeOutcome,
+    StreamRegradingStore,
 )
 
 Progress = Callable[[float, str], None]
@@ -144,7 +149,10 @@ def regrade(
     report(0.0, "reading")
     judge = _Judge(store.location, guard or RegradeGuard(), refuse=not dry_run)
     outcome = None
-    if cancelled is None and not dry_run and isinstance(store, LineRegradingStore):
+    if not dry_run and isinstance(store, StreamRegradingStore) and streams(policy):
+        grader = BatchGrader(policy, as_of, run, report, judge)
+        outcome = store.regrade_streamed(grader, run=run, actor=actor, cancelled=cancelled)
+    elif cancelled is None and not dry_run and isinstance(store, LineRegradingStore):
         grade_lines_fn = _lines_grader(policy, as_of, run, report, judge)
         outcome = store.regrade_lines(grade_lines_fn, run=run, actor=actor)
     if outcome is None:  # cancellable, a dry run, or a store that cannot regrade line by line

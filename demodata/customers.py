@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -206,6 +206,16 @@ def generate_customers(n: int, seed: int, as_of: date) -> list[dict[str, Any]]:
     finally:
         if paused:
             gc.enable()
+
+
+def customers_in_batches(
+    n: int, seed: int, as_of: date, size: int = 20_000
+) -> Iterator[list[dict[str, Any]]]:
+    """``generate_customers(n, seed, as_of)`` handed out ``size`` customers at a time, so
+    that a million of them never need to be held at once (the same customers, in order)."""
+    gen = _Generator(_Dice(seed), as_of)
+    for start in range(0, n, size):
+        yield [gen.customer(i + 1) for i in range(start, min(n, start + size))]
 
 
 class _Generator:

@@ -1,6 +1,7 @@
 """Measure creditfile at 1,000 / 10,000 / 100,000 customers against its floors; write the report.
 
     python scripts/bench.py [--quick] [--sizes 1000,10000] [--repeats N] [--no-faults]
+    python scripts/bench.py --pg-regrade [--pg-customers N] [--pg-million]
 
 Each regrade is a whole ``creditfile --db F regrade --as-of 2026-11-29`` process, timed from
 spawn to exit, interleaved with its floors (``scripts/bench_floor.py``) on the same file, so that
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -314,7 +316,25 @@ def main(argv: list[str] | None = None) -> int:
         help="measure on customer documents written by another program (JSON Lines, one "
         "customer a line) instead of the generated ones; repeat for several sizes",
     )
+    parser.add_argument(
+        "--pg-regrade",
+        action="store_true",
+        help="only the PostgreSQL regrade beside the file's (scripts/bench_pg_regrade.py; "
+        "starts a throwaway PostgreSQL server)",
+    )
+    parser.add_argument(
+        "--pg-customers", type=int, default=100_000, help="with --pg-regrade: archive size"
+    )
+    parser.add_argument(
+        "--pg-million",
+        action="store_true",
+        help="with --pg-regrade: also 1,000,000 customers in PostgreSQL (long)",
+    )
     args = parser.parse_args(argv)
+    if args.pg_regrade:
+        extra = ["--million"] if args.pg_million else []
+        command = [PY, str(SCRIPTS / "bench_pg_regrade.py"), "--customers", str(args.pg_customers)]
+        return subprocess.run([*command, *extra, "--out", str(args.out)], check=False).returncode
     default_sizes = "1000,10000" if args.quick else "1000,10000,100000"
     started = time.perf_counter()
     work = args.data / "work"

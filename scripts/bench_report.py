@@ -169,6 +169,9 @@ MUTATION_END = "<!-- end of mutation testing -->"
 # The PostgreSQL section belongs to scripts/bench_postgres.py: a benchmark run keeps it too.
 POSTGRES_START = "<!-- postgresql: written by scripts/bench_postgres.py -->"
 POSTGRES_END = "<!-- end of postgresql -->"
+# The PostgreSQL regrade section belongs to scripts/bench_pg_regrade.py: kept too.
+PG_REGRADE_START = "<!-- postgresql regrade: written by scripts/bench_pg_regrade.py -->"
+PG_REGRADE_END = "<!-- end of postgresql regrade -->"
 
 
 def kept_section(path: Path, start_marker: str, end_marker: str) -> str | None:
@@ -257,4 +260,7 @@ def write(
     postgres = kept_section(path, POSTGRES_START, POSTGRES_END)
     if postgres:
         text += [postgres, ""]
+    pg_regrade = kept_section(path, PG_REGRADE_START, PG_REGRADE_END)
+    if pg_regrade:
+        text += [pg_regrade, ""]
     path.write_text("\n".join(text), encoding="utf-8")

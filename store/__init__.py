@@ -52,6 +52,8 @@ from creditfile.store.interface import (
     LoginRecordingStore,
     RevealingStore,
     SearchingStore,
+    StreamGrader,
+    StreamRegradingStore,
 )
 from creditfile.store.lines import CustomerLines, LineShare, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import Waiting
@@ -109,6 +111,8 @@ __all__ = [
     "SearchingStore",
     "StaleRevisionError",
     "StoreError",
+    "StreamGrader",
+    "StreamRegradingStore",
     "Waiting",
     "archive_files",
     "check_archive",

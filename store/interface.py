@@ -11,6 +11,11 @@ grading runs in worker processes over the store's own encoded customers (``store
 never parsed whole in the process that holds the lock. The application uses it when the store
 has it, and the plain ``regrade`` otherwise.
 
+``StreamRegradingStore`` is the same for a store that cannot hold its archive in one process
+(a database of a million customers): the store reads its customers twice in batches and hands
+each batch to a ``StreamGrader`` (first their facts, for the archive-wide tops, then their
+gradings), writing the gradings as they come; no batch is kept after it is done.
+
 Records are plain JSON objects: the customer document plus the store's ``_meta`` (revision,
 created/updated by and at) and ``_grading`` (the latest grading); ``store.customer_document`` strips
 those.
@@ -236,6 +241,52 @@ class LineRegradingStore(ArchiveStore, Protocol):
     ) -> RegradeOutcome | None:
         """Regrade with ``grade_lines`` over the stored customers, or None (nothing written)
         when the store cannot: the caller then uses ``regrade``."""
+
+
+class StreamGrader(Protocol):
+    """Grades an archive read in batches, twice, for ``StreamRegradingStore.regrade_streamed``.
+
+    The store calls ``begin`` once, then ``measure`` with every batch of documents, then
+    ``grade`` with every batch again (in the same order, from the same snapshot), then
+    ``check`` before it writes anything. Any of them may raise: nothing is written then.
+    """
+
+    def begin(self, customers: int) -> None:
+        """The number of customers about to be read (for progress)."""
+
+    def measure(self, docs: Sequence[JSONObject]) -> None:
+        """The first pass: take in one batch's facts (the archive-wide tops)."""
+
+    def grade(self, docs: Sequence[JSONObject]) -> list[JSONObject]:
+        """The second pass: one batch's gradings, one per document, in their order."""
+
+    def check(self, previous: Mapping[str, Any], gradings: Mapping[str, JSONObject]) -> None:
+        """Called before the write with the grade stored on each customer before (None:
+        ungraded) and each new grading's ``status``, ``grade`` and ``total``; raises to refuse."""
+
+
+@runtime_checkable
+class StreamRegradingStore(ArchiveStore, Protocol):
+    """A store that regrades its customers batch by batch, in memory bounded by a batch."""
+
+    def regrade_streamed(
+        self,
+        grader: StreamGrader,
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> RegradeOutcome:
+        """Grade every customer as stored, under the write lock, batch by batch with
+        ``grader``, and store the gradings, the run and the grade changes in one transaction.
+
+        Returns:
+            The gradings (``status``, ``grade`` and ``total`` of each), the grade changes and
+            the run id.
+
+        Raises:
+            RegradeCancelledError: ``cancelled()`` was true before the write; nothing changed.
+        """
 
 
 class Changes(Protocol):

@@ -32,7 +32,14 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import set_json_loads
 
 from creditfile.policy.errors import Phrase, phrase
-from creditfile.store import pg_first_read, pg_personal_rules, pg_roles, pg_schema, pg_search
+from creditfile.store import (
+    pg_first_read,
+    pg_personal_rules,
+    pg_regrade,
+    pg_roles,
+    pg_schema,
+    pg_search,
+)
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -63,7 +70,7 @@ from creditfile.store.errors import (
     StaleRevisionError,
     StoreError,
 )
-from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
+from creditfile.store.interface import AmendFn, GradeAfter, GradeFn, StreamGrader
 from creditfile.store.locking import Waiting
 from creditfile.store.pg_notify import ChangeFeed
 from creditfile.store.pg_records import ServerRecords
@@ -521,6 +528,24 @@ class PostgresArchive:
                     self._where, phrase("regrade cancelled; nothing was written")
                 )
             self._set_gradings(conn, gradings)
+            self._append(conn, txn, regrade_events(run, txn, actor, gradings, changes))
+            return RegradeOutcome(gradings, changes, txn)
+
+    def regrade_streamed(
+        self,
+        grader: StreamGrader,
+        *,
+        run: Mapping[str, Any],
+        actor: str,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> RegradeOutcome:
+        """Grade every customer as stored, under the write lock, batch by batch, and store it
+        in the same transaction (see ``store.StreamRegradingStore``): the archive is never
+        held whole in this process (``store.pg_regrade``)."""
+        with self._writing(phrase("regrade"), _OPERATING) as (conn, txn):
+            gradings, changes = pg_regrade.regrade_streamed(
+                conn, self._table, grader, cancelled, self._where
+            )
             self._append(conn, txn, regrade_events(run, txn, actor, gradings, changes))
             return RegradeOutcome(gradings, changes, txn)
 

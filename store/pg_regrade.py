@@ -1,0 +1,109 @@
+"""A whole-archive regrade of a PostgreSQL archive, streamed: memory bounded by a batch.
+
+The archive-wide top needs every customer's facts before anyone can be scored, so the customers
+are read twice, in stored order, from a server-side cursor in batches of ``BATCH``: the first
+pass hands each batch to the grader for its facts (the tops), the second for its gradings. Each
+batch's gradings go to the server at once, by ``COPY`` into a temporary table, and one
+``UPDATE … FROM`` writes them all at the end; what stays in this process is the grade, status
+and total of each customer (the run's counts and grade changes), never a document or a whole
+grading past its batch.
+
+It all runs inside the caller's write transaction, which holds the archive's write lock: both
+passes see the same customers, a save made meanwhile waits for the regrade (and is then checked
+against the regraded revision), and a regrade that fails or is killed half way writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import orjson
+import psycopg
+
+from creditfile.policy.errors import phrase
+from creditfile.store.bookkeeping import changed_grades
+from creditfile.store.errors import RegradeCancelledError
+from creditfile.store.interface import StreamGrader
+
+BATCH = 2_000
+"""Customers fetched, graded and sent back per batch: large enough for few round trips, small
+enough that a batch of documents and their gradings weighs a few megabytes."""
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+
+_TEMPORARY = "creditfile_regrade"
+
+
+def regrade_streamed(
+    conn: Conn,
+    table: str,
+    grader: StreamGrader,
+    cancelled: Callable[[], bool] | None,
+    location: str,
+    *,
+    batch: int | None = None,
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """Grade every customer of ``table`` with ``grader`` and store the gradings, in the
+    transaction ``conn`` is in.
+
+    Args:
+        conn: A connection inside the regrade's write transaction.
+        table: ``customers``, or ``customer_cards`` for a user who reads no personal data.
+        grader: Measures, then grades, each batch; checks the outcome before the write.
+        cancelled: Asked between batches and before the write; True stops with nothing written.
+        location: The archive, for messages.
+        batch: Customers per batch (``BATCH`` when None).
+
+    Returns:
+        Each customer's new ``status``, ``grade`` and ``total`` by id, in stored order, and the
+        grade changes (``{"id", "from", "to", "total"}``).
+
+    Raises:
+        RegradeCancelledError: ``cancelled()`` answered True; nothing was written.
+    """
+    size = batch or BATCH
+    row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    grader.begin(int(row[0]) if row else 0)
+    for rows in _batches(conn, f"SELECT doc FROM {table} ORDER BY pos", size):
+        grader.measure([doc for (doc,) in rows])
+        _stop_if(cancelled, location)
+    conn.execute(
+        f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading json NOT NULL) "
+        "ON COMMIT DROP"
+    )
+    gradings: dict[str, dict[str, Any]] = {}
+    previous: dict[str, Any] = {}
+    query = f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos"
+    for rows in _batches(conn, query, size):
+        graded = grader.grade([doc for _id, doc, _old in rows])
+        with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
+            for (cid, _doc, old), grading in zip(rows, graded, strict=True):
+                copy.write_row((cid, orjson.dumps(grading).decode("utf-8")))
+                previous[cid] = old
+                gradings[cid] = {
+                    "status": grading["status"],
+                    "grade": grading.get("grade"),
+                    "total": grading.get("total"),
+                }
+        _stop_if(cancelled, location)
+    grader.check(previous, gradings)
+    _stop_if(cancelled, location)
+    conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
+    conn.execute(
+        f"UPDATE customers AS c SET grading = t.grading FROM {_TEMPORARY} AS t WHERE c.id = t.id"
+    )
+    return gradings, changed_grades(previous, gradings)
+
+
+def _batches(conn: Conn, query: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``query`` in lists of ``size``, from a server-side cursor."""
+    with conn.cursor(name="creditfile_regrade_read") as cursor:
+        cursor.execute(query)
+        while rows := cursor.fetchmany(size):
+            yield rows
+
+
+def _stop_if(cancelled: Callable[[], bool] | None, location: str) -> None:
+    if cancelled is not None and cancelled():
+        raise RegradeCancelledError(location, phrase("regrade cancelled; nothing was written"))

@@ -1,0 +1,194 @@
+"""A whole-archive regrade of a PostgreSQL archive, streamed batch by batch: the engine's
+gradings, the same run and changes as a regrade done at once, nothing written when it is
+refused, cancelled or cut off, and a save made meanwhile kept."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from typing import Any
+
+import psycopg
+import pytest
+
+from creditfile.application.opening import open_archive
+from creditfile.application.regrade import RegradeGuard, RegradeRefusedError, regrade
+from creditfile.application.regrade_guard import Limit
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine import grade_archive
+from creditfile.policy import Policy
+from creditfile.store import (
+    ArchiveWriteError,
+    RegradeCancelledError,
+    StreamRegradingStore,
+    pg_regrade,
+)
+
+AS_OF = date(2026, 11, 29)
+CUSTOMERS = 130
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Batches of 17 customers (many per archive); the sizes of those graded, as they come."""
+    monkeypatch.setattr(pg_regrade, "BATCH", 17)
+    return []
+
+
+@pytest.fixture
+def url(pg_url: str) -> str:
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(CUSTOMERS, 7, AS_OF), actor="seed")
+    return pg_url
+
+
+def _gradings(url: str) -> dict[str, Any]:
+    return {cid: r["_grading"] for cid, r in open_archive(url).records().items()}
+
+
+def test_a_streamed_regrade_stores_the_engines_gradings_of_the_whole_archive(
+    url: str, default_policy: Policy, small_batches: list[int]
+) -> None:
+    store = open_archive(url)
+    assert isinstance(store, StreamRegradingStore)
+    expected = grade_archive(store.documents(), default_policy, AS_OF)
+    phases: list[tuple[float, str]] = []
+    result = regrade(
+        store, default_policy, AS_OF, "ops", progress=lambda f, p: phases.append((f, p))
+    )
+    assert _gradings(url) == expected
+    assert list(result.gradings) == list(expected)  # every customer, in stored order
+    assert {cid: g["grade"] for cid, g in result.gradings.items()} == {
+        cid: g.get("grade") for cid, g in expected.items()
+    }
+    (run,) = store.runs()
+    assert run["tops"] == next(iter(expected.values()))["tops"]
+    assert run["customers"] == CUSTOMERS and run["run_id"] == result.run_id
+    changed = [e["customer_id"] for e in store.history(kind="grade_changed")]
+    assert changed == [c["id"] for c in result.changes] and len(changed) > 0
+    fractions = [f for f, _ in phases]
+    assert fractions == sorted(fractions) and phases[-1] == (0.9, "writing")
+    assert len({f for f, p in phases if p == "grading"}) > 2 * CUSTOMERS // 17  # batch by batch
+
+
+def test_a_second_streamed_regrade_changes_nothing_and_records_no_change(
+    url: str, default_policy: Policy, small_batches: list[int]
+) -> None:
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    before = _gradings(url)
+    again = regrade(open_archive(url), default_policy, AS_OF, "ops")
+    assert again.changes == [] and _gradings(url) == before
+    assert again.summary()["customers"] == CUSTOMERS
+
+
+def test_the_grader_never_holds_more_than_a_batch(
+    url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pg_regrade, "BATCH", 25)
+    from creditfile.application import regrade_stream
+
+    seen: list[int] = []
+    real_measure, real_grade = regrade_stream.BatchGrader.measure, regrade_stream.BatchGrader.grade
+
+    def measure(self: regrade_stream.BatchGrader, docs: Any) -> None:
+        seen.append(len(docs))
+        real_measure(self, docs)
+
+    def grade(self: regrade_stream.BatchGrader, docs: Any) -> list[dict[str, Any]]:
+        seen.append(len(docs))
+        return real_grade(self, docs)
+
+    monkeypatch.setattr(regrade_stream.BatchGrader, "measure", measure)
+    monkeypatch.setattr(regrade_stream.BatchGrader, "grade", grade)
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    assert max(seen) == 25 and sum(seen) == 2 * CUSTOMERS
+
+
+def test_a_refused_streamed_regrade_writes_nothing(
+    url: str, default_policy: Policy, small_batches: list[int]
+) -> None:
+    guard = RegradeGuard(max_changes=Limit.parse("3"))
+    with pytest.raises(RegradeRefusedError, match="regrade refused"):
+        regrade(open_archive(url), default_policy, AS_OF, "ops", guard=guard)
+    assert all(g is None for g in _gradings(url).values())
+    assert open_archive(url).runs() == []
+    with psycopg.connect(url) as conn:  # the temporary table went with the transaction
+        assert conn.execute("SELECT to_regclass('creditfile_regrade')").fetchone() == (None,)
+
+
+def test_a_streamed_regrade_cancelled_half_way_writes_nothing(
+    url: str, default_policy: Policy, small_batches: list[int]
+) -> None:
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 10  # within the second pass
+
+    with pytest.raises(RegradeCancelledError):
+        regrade(open_archive(url), default_policy, AS_OF, "ops", cancelled=cancelled)
+    assert all(g is None for g in _gradings(url).values())
+    assert open_archive(url).history(kind="regrade_run") == []
+
+
+def test_a_streamed_regrade_cut_off_mid_way_leaves_no_grade_written(
+    url: str, default_policy: Policy, small_batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_archive(url)
+    killer = psycopg.connect(url, autocommit=True)
+    calls: list[int] = []
+    from creditfile.application import regrade_stream
+
+    real_grade = regrade_stream.BatchGrader.grade
+
+    def grade_then_drop(self: regrade_stream.BatchGrader, docs: Any) -> list[dict[str, Any]]:
+        calls.append(1)
+        if len(calls) == 3:  # the server ends the regrade's session between two batches
+            pid = store._conn.info.backend_pid  # type: ignore[attr-defined]
+            killer.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        return real_grade(self, docs)
+
+    monkeypatch.setattr(regrade_stream.BatchGrader, "grade", grade_then_drop)
+    try:
+        with pytest.raises(ArchiveWriteError, match="connection failed during a regrade"):
+            regrade(store, default_policy, AS_OF, "ops")
+    finally:
+        monkeypatch.undo()
+        killer.close()
+    assert all(g is None for g in _gradings(url).values())
+    result = regrade(store, default_policy, AS_OF, "ops")  # the same store works again
+    assert len(result.gradings) == CUSTOMERS
+
+
+def test_a_save_during_a_streamed_regrade_waits_for_it_and_is_kept(
+    url: str, default_policy: Policy, small_batches: list[int]
+) -> None:
+    store, other = open_archive(url), open_archive(url)
+    cid = next(iter(other.records()))
+    record = other.get(cid)
+    assert record is not None
+    grading = threading.Event()
+    saved: list[dict[str, Any]] = []
+
+    def slow() -> bool:
+        if not grading.is_set():
+            grading.set()
+            time.sleep(1.0)  # the save below is made meanwhile
+        return False
+
+    def save() -> None:
+        grading.wait(10)
+        doc = {k: v for k, v in record.items() if not k.startswith("_")}
+        saved.append(other.save_customer({**doc, "name": "改名"}, base_rev=1, actor="li"))
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    started = time.monotonic()
+    result = regrade(store, default_policy, AS_OF, "ops", cancelled=slow)
+    saver.join(10)
+    assert saved and saved[0]["_meta"]["rev"] == 2
+    assert time.monotonic() - started >= 1.0
+    final = open_archive(url).get(cid)
+    assert final is not None and final["name"] == "改名"  # serialised behind it, not lost
+    assert final["_grading"]["grade"] == result.gradings[cid]["grade"]
