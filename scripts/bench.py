@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         "starts a throwaway PostgreSQL server)",
     )
     parser.add_argument(
-        "--pg-customers", type=int, default=100_000, help="with --pg-regrade: archive size"
+        "--pg-customers", default="100000", help="with --pg-regrade: sizes, comma-separated"
     )
     parser.add_argument(
         "--pg-million",
@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pg_regrade:
         extra = ["--million"] if args.pg_million else []
-        command = [PY, str(SCRIPTS / "bench_pg_regrade.py"), "--customers", str(args.pg_customers)]
+        command = [PY, str(SCRIPTS / "bench_pg_regrade.py"), "--customers", args.pg_customers]
         return subprocess.run([*command, *extra, "--out", str(args.out)], check=False).returncode
     default_sizes = "1000,10000" if args.quick else "1000,10000,100000"
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """A PostgreSQL regrade beside the file's, at scale: wall, CPU and peak memory of each.
 
-    .venv/bin/python scripts/bench_pg_regrade.py [--customers 100000] [--million] [--db URL]
+    .venv/bin/python scripts/bench_pg_regrade.py [--customers 100000[,300000…]] [--million]
     ./run-bench --pg-regrade [--pg-million]      (the same, after or instead of the rest)
 
 The same generated customers (``demodata``, seed 20261129) go into a new archive file and into
@@ -169,16 +169,16 @@ def section(runs: list[Run], sizes: list[int], server: str, load: str) -> str:
                     f"(target: no more than 10×); peak RSS {a.peak_mb:,.0f} → "
                     f"{b.peak_mb:,.0f} MB (target: under 1 GB whatever the size)."
                 )
-    command = "scripts/bench_pg_regrade.py " + " ".join(
-        ["--million"] if large >= 1_000_000 else [f"--customers {small}"]
+    others = [str(size) for size in sizes if size != 1_000_000]
+    command = f"scripts/bench_pg_regrade.py --customers {','.join(others)}" + (
+        " --million" if large >= 1_000_000 else ""
     )
     return "\n".join(
         [
             PG_REGRADE_START,
             "## PostgreSQL regrade beside the file, streamed",
             "",
-            f"Written by `{command}` (or `./run-bench --pg-regrade"
-            f"{' --pg-million' if large >= 1_000_000 else ''}`) on "
+            f"Written by `{command}` (`./run-bench --pg-regrade` runs it) on "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, 2 cores, {server}; "
             f"load average at the end {load}. One run each. `creditfile --db … regrade` in a "
             "child process: first with every customer ungraded (every grade new, one history "
@@ -205,14 +205,17 @@ def section(runs: list[Run], sizes: list[int], server: str, load: str) -> str:
 def main() -> int:
     """Fill, regrade and measure; write the section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument(
+        "--customers", default="100000", help="archive sizes, comma-separated (default 100000)"
+    )
     parser.add_argument(
         "--million", action="store_true", help="also regrade 1,000,000 customers (PostgreSQL)"
     )
     parser.add_argument("--db", help="an empty database to use (default: a throwaway server)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    sizes = [args.customers] + ([1_000_000] if args.million else [])
+    sizes = [int(size) for size in args.customers.split(",")]
+    sizes += [1_000_000] if args.million and 1_000_000 not in sizes else []
     cluster = None
     runs: list[Run] = []
     try:
