@@ -47,14 +47,20 @@ def _label(key: str) -> str:
     return field_catalogue()[key].label.zh
 
 
-# Column headers a demand sheet may use, Chinese or English, for each field.
+def _english(key: str) -> str:
+    """A customer field's English label, from the one field catalogue."""
+    return field_catalogue()[key].label.en
+
+
+# Column headers a demand sheet may use, Chinese or English, for each field: first the Chinese
+# header, then the key, then other names (the English ones messages in English give).
 HEADERS = {
-    "customer_id": (_label("id"), "customer_id", "customer", "id"),
-    "item": (_label("leases[].item"), "租赁物类别", "item"),
-    "quantity": ("数量", "quantity"),
+    "customer_id": (_label("id"), "customer_id", "customer", "id", _english("id")),
+    "item": (_label("leases[].item"), "item", "租赁物类别", _english("leases[].item")),
+    "quantity": ("数量", "quantity", "需求数量"),
     "wanted_on": ("需求日期", "wanted_on", "wanted"),
     "requested_on": ("申请日期", "requested_on", "requested"),
-    "note": (_label("sources[].note"), "note"),
+    "note": (_label("sources[].note"), "note", _english("sources[].note")),
 }
 REQUIRED = ("customer_id", "item", "quantity", "wanted_on")
 
@@ -269,6 +275,9 @@ def read_demand_file(path: str | Path) -> list[DemandInput]:
         raise DemandError([f"{file}: {message}"]) from None
     if not rows:
         raise DemandError([_("{file}: empty; the first row names the columns").format(file=file)])
+    formulas = _formula_problems(file, rows)
+    if formulas:
+        raise DemandError(formulas)
     columns = _columns(file, rows[0])
     entries = []
     for number, row in enumerate(rows[1:], start=2):
@@ -286,18 +295,36 @@ def _columns(file: Path, header: Sequence[Any]) -> dict[str, int]:
         key = names.get(_text(cell).strip().lower())
         if key is not None and key not in columns:
             columns[key] = index
-    missing = [HEADERS[key][0] for key in REQUIRED if key not in columns]
+    named = demand_columns()
+    missing = [named[key] for key in REQUIRED if key not in columns]
     if missing:
         raise DemandError(
             [
                 _("{file}: no column {missing}; the first row names the columns: {known}").format(
                     file=file,
                     missing=", ".join(missing),
-                    known=", ".join(f"{aliases[0]} ({aliases[1]})" for aliases in HEADERS.values()),
+                    known=", ".join(f"{name} ({key})" for key, name in named.items()),
                 )
             ]
         )
     return columns
+
+
+def demand_columns() -> dict[str, str]:
+    """Each column of a demand sheet as the language in force names it, by its key: the
+    Chinese headers, or the English labels of the field catalogue and the plan (each of which
+    a sheet may use)."""
+    if language() == "zh":
+        return {key: names[0] for key, names in HEADERS.items()}
+    plan = allocation_headers()
+    return {
+        "customer_id": _english("id"),
+        "item": _english("leases[].item"),
+        "quantity": plan["quantity"],
+        "wanted_on": plan["wanted_on"],
+        "requested_on": plan["requested_on"],
+        "note": _english("sources[].note"),
+    }
 
 
 def _text(value: Any) -> str:
@@ -355,17 +382,50 @@ def _csv_rows(file: Path) -> Iterator[list[str]]:
         yield from csv.reader(stream, strict=True)
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A workbook cell holding a formula, where a value is wanted.
+
+    Attributes:
+        place: ``需求!E2``: the sheet and the cell.
+        text: The formula as written (``=A2&"急"``).
+    """
+
+    place: str
+    text: str
+
+
 def _xlsx_rows(file: Path) -> Iterator[Sequence[Any]]:
     from openpyxl import load_workbook
 
-    book = load_workbook(file, read_only=True, data_only=True)
+    # Formulas read as written, not as the value a spreadsheet last computed (a workbook
+    # written by a program has none, and the value would be lost without a word).
+    book = load_workbook(file, read_only=True, data_only=False)
     try:
         sheet = book.worksheets[0]
         # The stored dimension (A1:XFD1048576) is a claim: read only the cells that exist.
         sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
+        for row in sheet.iter_rows():
+            yield [
+                Formula(f"{sheet.title}!{cell.coordinate}", str(cell.value))
+                if getattr(cell, "data_type", None) == "f"
+                else cell.value
+                for cell in row
+            ]
     finally:
         book.close()
+
+
+def _formula_problems(file: Path, rows: Sequence[Sequence[Any]]) -> list[str]:
+    """Each formula of a demand sheet, at its cell: a request is kept as typed values."""
+    return [
+        _("{file}:{cell}: a formula ({start}…) is not a value; write the value itself").format(
+            file=file, cell=value.place, start=value.text[:12]
+        )
+        for row in rows
+        for value in row
+        if isinstance(value, Formula)
+    ]
 
 
 def standings(archive: ArchiveStore) -> dict[str, Standing]:

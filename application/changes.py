@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from creditfile.document.changes import MASK
-from creditfile.document.fields import catalogue_key, field_catalogue
+from creditfile.document.fields import field_catalogue
 from creditfile.document.id_number import is_masked_id_number
 from creditfile.document.values import format_amount
 from creditfile.policy import Policy
+from creditfile.presentation.brief import one_line
 from creditfile.presentation.translation import _
 
+VALUE_CELLS = 40
+"""Terminal cells a value of a one-line history entry is cut to."""
 NOTHING = "—"
 """What an absent value (a field filled in for the first time, or cleared) is shown as."""
 
@@ -44,6 +47,11 @@ class ChangeLine:
     def text(self) -> str:
         """``label: old → new``."""
         return f"{self.label}: {self.old} → {self.new}"
+
+    def brief(self, width: int = VALUE_CELLS) -> str:
+        """``label: old → new`` on one line: a value of several lines shows its first and
+        ``…``, a long one is cut at ``width`` terminal cells (CJK counted double)."""
+        return f"{self.label}: {one_line(self.old, width)} → {one_line(self.new, width)}"
 
 
 def change_lines(
@@ -157,7 +165,8 @@ def shown_value(path: str, value: Any, lang: str, policy: Policy | None = None) 
     """A recorded value as the card and the tables show it."""
     if value is None or value == "":
         return NOTHING
-    found = field_catalogue().get(catalogue_key(path))
+    # A value declared on a form is shown as its field's own (an amount with separators).
+    found = field_catalogue().field_of_path(path)
     fmt = found.format if found is not None else None
     if fmt == "amount":
         return format_amount(value)

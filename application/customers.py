@@ -56,6 +56,8 @@ class InvalidCustomerError(CreditfileError):
         super().__init__(f"customer {customer_id}: {listed}{more}; nothing was saved")
 
 
+SOURCE_VERIFIED = "source_verified"
+"""The history event of a source audited and marked verified."""
 VERIFIED_SOURCE_KEYS = ("index", "kind", "on", "by", "note")
 """What a ``source_verified`` event records of the source (each prefixed ``source_``)."""
 
@@ -67,7 +69,7 @@ def verified_source_event(source: Mapping[str, Any]) -> JSONObject:
     the event's.
     """
     detail = {f"source_{key}": source.get(key) for key in VERIFIED_SOURCE_KEYS}
-    return {"kind": "source_verified", **detail}
+    return {"kind": SOURCE_VERIFIED, **detail}
 
 
 @dataclass

@@ -19,17 +19,19 @@ from datetime import date
 from typing import Any
 
 from creditfile.application.customers import (
+    SOURCE_VERIFIED,
     GradingDone,
     save_customer,
     verified_source_event,
 )
 from creditfile.application.form_returns import DECLARED, apply_values
 from creditfile.application.lookup import find_customer
-from creditfile.document import field_catalogue
+from creditfile.document import CustomerField, field_catalogue
 from creditfile.document.paths import value_at
 from creditfile.document.values import format_amount
 from creditfile.engine.validation import validator_for
 from creditfile.policy import CreditfileError, Policy
+from creditfile.presentation.brief import one_line
 from creditfile.presentation.translation import _, language, pgettext
 from creditfile.spreadsheets.cells import CellReader
 from creditfile.spreadsheets.columns import field_column
@@ -68,6 +70,16 @@ class PendingValue:
         """The field's label in the language in force, with its unit."""
         return field_catalogue()[self.key].titled(language())
 
+    @property
+    def source_number(self) -> int:
+        """Its source's number as the card and the history show it (``资料来源 #3``: 3)."""
+        return self.source_index + 1
+
+    def form(self) -> str:
+        """Which form declared it: ``#3, 2026-11-30, 李会计``."""
+        parts = [f"#{self.source_number}", self.on, self.by]
+        return ", ".join(part for part in parts if part)
+
 
 def pending_values(doc: Mapping[str, Any]) -> list[PendingValue]:
     """Every declared value awaiting audit: the newest form first, fields in form order."""
@@ -93,21 +105,75 @@ def pending_values(doc: Mapping[str, Any]) -> list[PendingValue]:
     return found
 
 
-def find_pending(doc: Mapping[str, Any], field: str) -> PendingValue:
-    """The newest pending value of ``field``: a key, its last step or its label in either
-    language (``registered_capital``, ``注册资本``).
+class AmbiguousDeclaredError(AuditError):
+    """A field answered on more than one returned form: which one to decide must be said.
+
+    Attributes:
+        customer_id: The customer.
+        field: The field's key.
+        choices: Each form's pending value, the newest form first.
+    """
+
+    def __init__(self, customer_id: str, field: str, choices: Sequence[PendingValue]) -> None:
+        self.customer_id = customer_id
+        self.field = field
+        self.choices = tuple(choices)
+        answers = "; ".join(
+            _("form {form}: {value}").format(form=c.form(), value=shown_value(c.key, c.declared))
+            for c in self.choices
+        )
+        super().__init__(
+            _(
+                "{id}: {field} was answered on {count} forms, each awaiting audit: {answers}; "
+                "say which form to decide (its source number, #N)"
+            ).format(
+                id=customer_id,
+                field=self.choices[0].label(),
+                count=len(self.choices),
+                answers=answers,
+            )
+        )
+
+
+def find_pending(doc: Mapping[str, Any], field: str, source: int | None = None) -> PendingValue:
+    """The pending value of ``field`` (a key, its last step or its label in either language:
+    ``registered_capital``, ``注册资本``) declared on the form of source number ``source``.
+
+    Args:
+        doc: The customer.
+        field: The field.
+        source: The form's source number as the card and history show it (``#3``: 3); None
+            when only one form answered the field.
 
     Raises:
-        AuditError: nothing of that field awaits audit (the fields that do are listed).
+        AmbiguousDeclaredError: ``source`` not given and several forms answered the field
+            (each is named).
+        AuditError: nothing of that field awaits audit (the fields that do are listed), or not
+            on the form of that number (the forms that answered it are named).
     """
     pending = pending_values(doc)
     catalogue = field_catalogue()
     wanted = field.strip()
-    for value in pending:
-        fld = catalogue[value.key]
-        names = {fld.key, fld.name, fld.label.zh, fld.label.en, fld.titled("zh"), fld.titled("en")}
-        if wanted in names or wanted.lower() in {n.lower() for n in names}:
-            return value
+    matching = [value for value in pending if _names_field(catalogue[value.key], wanted)]
+    if matching and source is None:
+        if len(matching) > 1:
+            raise AmbiguousDeclaredError(str(doc.get("id")), matching[0].key, matching)
+        return matching[0]
+    chosen = [value for value in matching if value.source_number == source]
+    if chosen:
+        return chosen[0]
+    if matching:
+        raise AuditError(
+            _(
+                "{id}: the form of source #{number} declared no {field} awaiting audit; "
+                "forms that did: {forms}"
+            ).format(
+                id=doc.get("id"),
+                number=source,
+                field=matching[0].label(),
+                forms="; ".join(value.form() for value in matching),
+            )
+        )
     if not pending:
         raise AuditError(_("{id}: no declared value awaits audit").format(id=doc.get("id")))
     keys = list(dict.fromkeys(p.key for p in pending))
@@ -118,6 +184,11 @@ def find_pending(doc: Mapping[str, Any], field: str) -> PendingValue:
             id=doc.get("id"), field=repr(wanted), hint=hint, fields=", ".join(keys)
         )
     )
+
+
+def _names_field(fld: CustomerField, wanted: str) -> bool:
+    names = {fld.key, fld.name, fld.label.zh, fld.label.en, fld.titled("zh"), fld.titled("en")}
+    return wanted in names or wanted.lower() in {n.lower() for n in names}
 
 
 @dataclass(frozen=True)
@@ -206,6 +277,7 @@ def audit_declared(
     actor: str,
     as_of: date,
     typed: str = "",
+    source: int | None = None,
     today: date | None = None,
     done: GradingDone | None = None,
 ) -> AuditDone:
@@ -220,18 +292,21 @@ def audit_declared(
         actor: Who decides (recorded).
         as_of: The grading date.
         typed: The audited value for ``set``, as typed.
+        source: The number of the form's source (``#3``: 3), needed when several forms
+            answered the field.
         today: The date an assessment change would be stamped with.
         done: Told what was graded (a whole run when the archive-wide top moved).
 
     Raises:
         CustomerNotFoundError: no such customer.
-        AuditError: nothing of that field awaits audit, an unknown decision, or a typed value
-            the field cannot hold; nothing was written.
+        AmbiguousDeclaredError: several forms answered the field and ``source`` names none.
+        AuditError: nothing of that field awaits audit (on that form), an unknown decision,
+            or a typed value the field cannot hold; nothing was written.
         StaleRevisionError: the customer changed while deciding (try again).
     """
     doc = find_customer(archive, customer_id)
     record = archive.get(customer_id) or {}
-    pending = find_pending(doc, field)
+    pending = find_pending(doc, field, source)
     after, event, verified = decide(doc, pending, decision, typed, policy)
     events = [event]
     if verified is not None:
@@ -270,17 +345,31 @@ def shown_value(key: str, value: Any) -> str:
     return str(value)
 
 
-def audit_summary(event: Mapping[str, Any]) -> str:
-    """A ``form_audited`` or ``form_imported`` event in one line of the language in force."""
+def audit_summary(event: Mapping[str, Any], width: int | None = None) -> str:
+    """A ``form_audited``, ``form_imported`` or ``source_verified`` event in one line of the
+    language in force.
+
+    Args:
+        event: The history event.
+        width: Cut each value shown to one line of this many terminal cells (a table of
+            one-line rows); None shows values whole.
+    """
     catalogue = field_catalogue()
+    if event.get("kind") == SOURCE_VERIFIED:
+        return verified_summary(event)
     if event.get("kind") == FORM_AUDITED:
         key = str(event.get("field", ""))
         fld = catalogue.get(key)
+
+        def shown(value: Any) -> str:
+            text = shown_value(key, value)
+            return text if width is None else one_line(text, width)
+
         return _("{field}: declared {declared}, {decision}: {decided}").format(
             field=fld.titled(language()) if fld else key,
-            declared=shown_value(key, event.get("declared")),
+            declared=shown(event.get("declared")),
             decision=decision_word(str(event.get("decision", ""))),
-            decided=shown_value(key, event.get("decided")),
+            decided=shown(event.get("decided")),
         )
     keys: Sequence[Any] = event.get("declared") or []
     labels = [catalogue[k].titled(language()) if k in catalogue else str(k) for k in keys]
@@ -288,4 +377,21 @@ def audit_summary(event: Mapping[str, Any]) -> str:
         return _("{file}: every answer as on file").format(file=event.get("file", ""))
     return _("{file}: declared values to audit: {fields}").format(
         file=event.get("file", ""), fields=", ".join(labels)
+    )
+
+
+def verified_summary(event: Mapping[str, Any]) -> str:
+    """A ``source_verified`` event: the source by the number the card shows (``资料来源 #3``),
+    its channel, date and who gave it."""
+    index = event.get("source_index")
+    number = index + 1 if isinstance(index, int) and not isinstance(index, bool) else "?"
+    kinds = field_catalogue()["sources[].kind"].choice_labels(language())
+    kind = event.get("source_kind")
+    about = [
+        kinds.get(str(kind), str(kind)) if kind else "",
+        event.get("source_on"),
+        event.get("source_by"),
+    ]
+    return _("source #{number} ({about}) marked verified").format(
+        number=number, about=", ".join(str(part) for part in about if part) or "—"
     )

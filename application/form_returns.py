@@ -23,18 +23,20 @@ from typing import Any
 from creditfile.application.customers import save_customer
 from creditfile.application.forms import form_fields
 from creditfile.application.lookup import find_customer
-from creditfile.document import field_catalogue
+from creditfile.document import CustomerField, field_catalogue
 from creditfile.document.characters import describe_char, first_unsafe
 from creditfile.document.limits import MAX_XLSX_BYTES, file_problem
 from creditfile.document.paths import value_at
+from creditfile.document.values import parse_date
 from creditfile.engine.validation import validator_for
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.translation import _
-from creditfile.spreadsheets.cells import CellReader
+from creditfile.spreadsheets.cells import CellReader, cell_date
 from creditfile.spreadsheets.columns import field_column
 from creditfile.spreadsheets.customer_form import (
     FILLED_BY,
     FILLED_ON,
+    FILLED_ON_LABEL,
     FORM_SHEET,
     ID_KEY,
     FormCell,
@@ -172,9 +174,15 @@ def _answers(file: str, cells: Sequence[FormCell], policy: Policy) -> FormAnswer
                 ).format(place=place, value=cell.value)
             )
             continue
-        kind = "date" if cell.key == FILLED_ON else "text"
+        if cell.key == FILLED_ON or (fld is not None and fld.format == "date"):
+            read = cell_date(cell.value)
+            if parse_date(str(read)) != read:
+                problems.append(_not_a_date(place, cell, fld))
+                continue
+            values[cell.key] = read
+            continue
         column = field_column(fld) if fld is not None else None
-        value = reader.value(column, cell.value) if column else _plain(cell.value, kind)
+        value = reader.value(column, cell.value) if column else _plain(cell.value)
         values[cell.key] = value.strip() if isinstance(value, str) else value
     if ID_KEY not in where:
         problems.append(
@@ -198,10 +206,30 @@ def _answers(file: str, cells: Sequence[FormCell], policy: Policy) -> FormAnswer
     return FormAnswers(customer_id, values, where, by, on if isinstance(on, str) else "")
 
 
-def _plain(value: Any, kind: str) -> Any:
-    if kind == "date" and isinstance(value, date):
-        return value.isoformat()[:10]
+def _not_asked(file: str, cell: str, key: str, doc: Mapping[str, Any]) -> str:
+    """Why an individual's form may not answer ``key`` (a form written for a company, or
+    before the customer's nature was known)."""
+    fld = field_catalogue()[key]
+    if fld.company_only:
+        return _(
+            "{file}:{cell}: {field}: {id} is an individual, who has none; leave it blank "
+            "(if {id} is a company, change its nature on the card first)"
+        ).format(file=file, cell=cell, field=fld.text("zh"), id=doc.get("id"))
+    return _("{file}:{cell}: personal data is not taken from a form; enter it on the card").format(
+        file=file, cell=cell
+    )
+
+
+def _plain(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
+
+
+def _not_a_date(place: str, cell: FormCell, fld: CustomerField | None) -> str:
+    label = fld.text("zh") if fld is not None else FILLED_ON_LABEL
+    return _(
+        "{place}: {field} {value} is not a date; write it as 2026-11-30 (or 2026/11/30, "
+        "2026年11月30日)"
+    ).format(place=place, field=label, value=repr(str(cell.value)[:40]))
 
 
 def _hostile(cell: FormCell) -> str | None:
@@ -258,9 +286,7 @@ def import_form(
     doc = find_customer(archive, answers.customer_id)
     allowed = {f.key for f in form_fields(doc, policy)}
     problems = [
-        _("{file}:{cell}: personal data is not taken from a form; enter it on the card").format(
-            file=path, cell=answers.cells[key]
-        )
+        _not_asked(str(path), answers.cells[key], key, doc)
         for key in answers.values
         if key not in allowed
     ]

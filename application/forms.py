@@ -3,7 +3,8 @@
 Which fields a form asks for is the field catalogue's ``x-declarable``: name, registration
 facts, contacts, declared capital and assets, projects; never a score, a grade, a note, a source
 or our own assessment. An individual's phone, address and e-mail (personal data,
-``x-personal-nature``) are never put on a form.
+``x-personal-nature``) are never put on a form, nor what only a company has (``x-company-only``:
+the unified social credit code, the registered capital).
 """
 
 from __future__ import annotations
@@ -33,9 +34,13 @@ class FormWritten:
 
 
 def form_fields(doc: Mapping[str, Any] | None, policy: Policy) -> tuple[CustomerField, ...]:
-    """The fields a form asks for: the declarable ones, without an individual's personal data."""
-    person = is_person(doc, policy.personal_natures)
-    return tuple(f for f in field_catalogue().declarable() if not (person and f.personal_by_nature))
+    """The fields a form asks for: the declarable ones; an individual's leaves out its personal
+    data and what only a company has (a credit code, a registered capital)."""
+    if not is_person(doc, policy.personal_natures):
+        return field_catalogue().declarable()
+    return tuple(
+        f for f in field_catalogue().declarable() if not (f.personal_by_nature or f.company_only)
+    )
 
 
 def cell_kind(fld: CustomerField) -> str:
@@ -50,6 +55,7 @@ def write_form(
     policy: Policy,
     *,
     db_path: Path | None,
+    nature: str | None = None,
 ) -> FormWritten:
     """Write the customer's form, prefilled with what the archive holds (blank: no customer).
 
@@ -59,6 +65,8 @@ def write_form(
         out: The ``.xlsx`` file to write (never the archive or a file beside it).
         policy: Says which natures are individuals.
         db_path: The archive's file, refused as ``out``.
+        nature: A blank form's customer nature (an individual's asks for less); None: every
+            declarable field.
 
     Raises:
         OutputError: ``out`` refused, or the write failed.
@@ -68,7 +76,7 @@ def write_form(
     doc: Mapping[str, Any] = {}
     if archive is not None and customer_id is not None:
         doc = find_customer(archive, customer_id)
-    fields = form_fields(doc or None, policy)
+    fields = form_fields(doc or ({"nature": nature} if nature else None), policy)
     values = {f.key: value_at(doc, f.key) for f in fields}
     kinds = {f.key: cell_kind(f) for f in fields}
     book = build_form(fields, values, str(doc.get("id") or ""), kinds)

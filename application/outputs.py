@@ -54,7 +54,9 @@ class Output:
     option: str
 
 
-def check_output(target: str | Path, *, archive: Path | None, option: str = "--out") -> Output:
+def check_output(
+    target: str | Path, *, archive: Path | None, option: str = "--out", replace: bool = True
+) -> Output:
     """Refuse an output path that must not be written; see the module's description.
 
     Args:
@@ -62,6 +64,9 @@ def check_output(target: str | Path, *, archive: Path | None, option: str = "--o
         archive: The archive the command works on (it need not exist): it and every file
             kept beside it are refused.
         option: The option that named the path, for the message.
+        replace: An existing file may be replaced; False refuses it (a command whose file
+            is worth keeping, such as a form being filled in, replaces one only on
+            ``--force``).
 
     Returns:
         The checked target.
@@ -110,6 +115,15 @@ def check_output(target: str | Path, *, archive: Path | None, option: str = "--o
     if info is not None and is_archive_file(real):
         raise _refused(
             given, option, _("it is a creditfile archive, which an output never replaces")
+        )
+    if info is not None and not replace:
+        raise _refused(
+            given,
+            option,
+            _("the file exists already"),
+            _("add --force to replace it, or choose another file for {option}").format(
+                option=option
+            ),
         )
     return Output(given, real, option)
 

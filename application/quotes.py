@@ -176,6 +176,17 @@ def issue_quote(
 
 def over_limit_message(customer_id: str, quote: Quote) -> str:
     """Why the quote is refused, and what to do."""
+    if quote.limit_used_up:
+        return _(
+            "{id}: the credit limit {limit} of grade {grade} is used up already (outstanding "
+            "{outstanding}): nothing can be quoted on credit; nothing was recorded. Collect "
+            "what is owed first, or give --allow-over-limit to record the quote over the limit"
+        ).format(
+            id=customer_id,
+            limit=format_amount(quote.credit_limit),
+            grade=quote.terms_grade,
+            outstanding=format_amount(quote.outstanding),
+        )
     return (
         f"{customer_id}: the quote's amount {format_amount(quote.amount)} exceeds the credit "
         f"headroom {format_amount(quote.headroom)} (limit {format_amount(quote.credit_limit)} "

@@ -15,7 +15,9 @@ rest of the program shows and reads it by (JSON Schema validators ignore ``x-`` 
 - ``x-choices``: the labels of an ``enum``'s values;
 - ``x-declarable``: a fact the customer may declare on the form it fills in (``creditfile
   form``): its name, registration facts, contacts, declared capital and assets, projects —
-  never a score, a grade, a note, a source or our own assessment.
+  never a score, a grade, a note, a source or our own assessment;
+- ``x-company-only``: a fact only a company has (its unified social credit code, its
+  registered capital): an individual's form does not ask for it.
 
 A field's key is its dotted path, with ``[]`` for the records of a list and ``*`` for the
 open section whose keys the policy decides: ``contact.phone``, ``leases[].amount``,
@@ -61,6 +63,7 @@ _ANNOTATIONS = frozenset(
         "x-hint",
         "x-choices",
         "x-declarable",
+        "x-company-only",
     }
 )
 
@@ -117,6 +120,7 @@ class CustomerField:
         personal_by_nature: Personal information when the customer's nature is one the policy
             lists under ``personal_natures`` (an individual's phone and address).
         declarable: The customer may declare it on the form it fills in.
+        company_only: Only a company has it; an individual's form does not ask for it.
     """
 
     key: str
@@ -134,6 +138,7 @@ class CustomerField:
     description: str
     personal_by_nature: bool = False
     declarable: bool = False
+    company_only: bool = False
 
     @property
     def name(self) -> str:
@@ -245,6 +250,17 @@ class FieldCatalogue:
     def label(self, key: str, lang: str) -> str:
         """The label of the field at ``key`` in ``lang``."""
         return self[key].text(lang)
+
+    def field_of_path(self, path: str) -> CustomerField | None:
+        """The field whose value lies at a document path: ``leases[2].amount`` gives
+        ``leases[].amount``, a value declared on a form (``sources[1].declared.
+        profile.registered_capital``) the declared field; None for a path it does not know."""
+        key = catalogue_key(path)
+        found = self.get(key)
+        declared = key.removeprefix(_DECLARED)
+        if found is None and declared != key:
+            return self.get(declared)
+        return found
 
     def label_of_path(self, path: str, lang: str) -> str:
         """The label for a document path as validation or the history names it.
@@ -409,4 +425,5 @@ def _field(
         description=str(prop.get("description", "")),
         personal_by_nature=prop.get("x-personal-nature") is True,
         declarable=prop.get("x-declarable") is True,
+        company_only=prop.get("x-company-only") is True,
     )

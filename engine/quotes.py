@@ -80,6 +80,12 @@ class Quote:
     over_limit: bool
     excess: Decimal
 
+    @property
+    def limit_used_up(self) -> bool:
+        """The credit limit is used up already (outstanding at or over it): nothing can be
+        quoted on credit, whatever the amount."""
+        return self.headroom is not None and self.headroom <= 0
+
 
 def outstanding_of(doc: Mapping[str, Any]) -> Decimal:
     """What a customer owes now: ``outstanding`` summed over its non-cancelled leases."""

@@ -85,6 +85,13 @@ def _text(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
+def cell_date(value: Any) -> Any:
+    """A date cell as an ISO date (a date, an Excel serial, or text as the card reads it:
+    ``2026-11-30``, ``2026/11/30``, ``2026.11.30``, ``2026年11月30日``); text that writes no
+    real date is returned as written, for validation to name."""
+    return _date(value)
+
+
 def _date(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date().isoformat()

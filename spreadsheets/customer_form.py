@@ -30,6 +30,8 @@ FORM_MARK = "creditfile customer form 1"
 ID_KEY = "id"
 FILLED_BY = "form.by"
 FILLED_ON = "form.on"
+FILLED_BY_LABEL = "填表人"
+FILLED_ON_LABEL = "填表日期"
 FIRST_ROW = 4
 """The row of the customer id; the fields follow it."""
 MAX_ROWS = 60
@@ -140,8 +142,8 @@ def build_form(
             (f.titled("zh"), f.key, values.get(f.key), _hint(f), kinds.get(f.key, "text"))
             for f in fields
         ),
-        ("填表人", FILLED_BY, None, "填表人姓名及职务", "text"),
-        ("填表日期", FILLED_ON, None, "如 2026-12-01", "date"),
+        (FILLED_BY_LABEL, FILLED_BY, None, "填表人姓名及职务", "text"),
+        (FILLED_ON_LABEL, FILLED_ON, None, "如 2026-12-01", "date"),
     ]
     for row, (label, key, value, hint, kind) in enumerate(rows, start=FIRST_ROW):
         sheet.cell(row=row, column=1, value=label).alignment = wrap

@@ -381,8 +381,11 @@ class ArchiveService:
         record = self._open().get(customer_id)
         return pending_values(customer_document(record)) if record is not None else []
 
-    def audit_declared(self, customer_id: str, field: str, decision: str, typed: str) -> AuditDone:
-        """Take one audit decision and save it, graded and recorded as every save is."""
+    def audit_declared(
+        self, customer_id: str, field: str, decision: str, typed: str, source: int | None = None
+    ) -> AuditDone:
+        """Take one audit decision on one form's value and save it, graded and recorded as
+        every save is."""
         store = self._open()
         done = GradingDone()
         result = audit_declared(
@@ -394,6 +397,7 @@ class ArchiveService:
             actor=self.actor,
             as_of=self._as_of,
             typed=typed,
+            source=source,
             done=done,
         )
         if done.whole:  # the archive-wide top moved: every customer was graded again

@@ -6,11 +6,11 @@ import argparse
 from typing import Any
 
 from creditfile.application.allocation import (
-    HEADERS,
     DemandError,
     DemandInput,
     add_demands,
     allocation_headers,
+    demand_columns,
     kept_demands,
     read_demand_file,
 )
@@ -40,7 +40,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "import",
         parents=[parent],
         help=_("keep the requests of a CSV or XLSX sheet (columns {columns}), all or none").format(
-            columns=", ".join(f"{names[0]} ({names[1]})" for names in HEADERS.values())
+            columns=", ".join(f"{name} ({key})" for key, name in demand_columns().items())
         ),
     )
     load.add_argument("file", metavar="FILE")

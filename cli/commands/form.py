@@ -3,7 +3,8 @@
 - ``form ID --out FILE.xlsx`` (or ``--blank``): the form, prefilled from the archive;
 - ``form import FILE.xlsx``: a returned form recorded as a ``customer_form`` source, its
   declared values kept beside the archive's for audit;
-- ``form audit ID [FIELD accept|reject|set VALUE]``: the values awaiting audit, or one decision.
+- ``form audit ID [FIELD accept|reject|set VALUE] [--source N]``: the values awaiting audit, or
+  one decision (``--source``: which form, when several answered the field).
 """
 
 from __future__ import annotations
@@ -37,12 +38,46 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--blank", action="store_true", help=_("a blank form, for no customer in particular")
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=_("replace the --out file if it exists (otherwise an existing file is refused)"),
+    )
+    parser.add_argument(
+        "--type",
+        metavar="NATURE",
+        dest="nature",
+        help=_(
+            "a blank form for a customer of this nature (key or label, e.g. individual or "
+            "个人): an individual's asks for no credit code, registered capital or personal data"
+        ),
+    )
+    parser.add_argument(
+        "--source",
+        type=int,
+        metavar="N",
+        help=_(
+            "form audit: the returned form to decide, by its source number (#N in "
+            "`form audit ID`, on the card and in the history), when several forms answered "
+            "the field"
+        ),
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, env: Env) -> int:
     """Write a form, import a returned one, or audit what one declared."""
     words: list[str] = list(args.words)
+    if args.source is not None and (words[:1] != ["audit"] or len(words) < 4):
+        raise UsageError(
+            _("--source N names the form of a decision: form audit ID FIELD … --source N")
+        )
+    if args.source is not None and args.source < 1:
+        raise UsageError(
+            _("--source {value}: give the form's source number, #1 or more").format(
+                value=args.source
+            )
+        )
     if words[:1] == ["import"]:
         if len(words) != 2 or args.out or args.blank:
             raise UsageError(_("form import: give one file, the returned form (FILE.xlsx)"))
@@ -52,7 +87,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             raise UsageError(
                 _("form audit: give ID, or ID FIELD accept|reject, or ID FIELD set VALUE")
             )
-        return _audit(words[1:], env)
+        return _audit(words[1:], args.source, env)
     if len(words) > 1:
         raise UsageError(
             _("form: give one customer id (or import FILE, or audit ID …); got {words}").format(
@@ -63,21 +98,50 @@ def run(args: argparse.Namespace, env: Env) -> int:
         raise UsageError(_("form: give --out FILE.xlsx, the form to write"))
     if args.blank == bool(words):
         raise UsageError(_("form: give a customer's ID, or --blank for a blank form (not both)"))
-    return _write(words[0] if words else None, args.out, env)
+    if args.nature is not None and not args.blank:
+        raise UsageError(
+            _("form: --type is for a blank form; a customer's form follows the customer's nature")
+        )
+    nature = _nature(args.nature, env) if args.nature is not None else None
+    return _write(words[0] if words else None, args.out, env, nature, replace=args.force)
 
 
-def _write(customer_id: str | None, out_name: str, env: Env) -> int:
+def _nature(written: str, env: Env) -> str:
+    """The nature key ``--type`` names, by key or label in either language."""
+    from creditfile.presentation.translation import language
+    from creditfile.spreadsheets.columns import reverse_labels
+
+    policy = env.policy()
+    names = reverse_labels(policy.natures) | reverse_labels(policy.in_language("en").natures)
+    found = names.get(written.strip().lower())
+    if found is None:
+        raise UsageError(
+            _("--type {value}: not a nature of the policy; give one of: {natures}").format(
+                value=repr(written),
+                natures=", ".join(policy.in_language(language()).natures.values()),
+            )
+        )
+    return found
+
+
+def _write(
+    customer_id: str | None, out_name: str, env: Env, nature: str | None, *, replace: bool
+) -> int:
     from creditfile.application.forms import write_form
     from creditfile.application.outputs import check_output
 
     out = Path(out_name)
-    check_output(out, archive=env.db_path)  # the archive's own name says more than its suffix
+    # The archive's own name says more than its suffix; a form already written may be one
+    # being filled in: replaced only when asked.
+    check_output(out, archive=env.db_path, replace=replace)
     if out.suffix.lower() != ".xlsx":
         raise UsageError(
             _("{out}: name the file .xlsx so Excel and WPS open it").format(out=out_name)
         )
     archive = env.archive() if customer_id is not None else None
-    written = write_form(archive, customer_id, out, env.policy(), db_path=env.db_path)
+    written = write_form(
+        archive, customer_id, out, env.policy(), db_path=env.db_path, nature=nature
+    )
     if env.json:
         env.emit_json(
             {"out": str(written.out), "customer_id": written.customer_id, "fields": written.fields}
@@ -152,8 +216,9 @@ def _import(file: str, env: Env) -> int:
     return 0
 
 
-def _audit(words: list[str], env: Env) -> int:
+def _audit(words: list[str], source: int | None, env: Env) -> int:
     from creditfile.application.form_audit import (
+        AmbiguousDeclaredError,
         AuditError,
         audit_declared,
         audit_summary,
@@ -172,6 +237,7 @@ def _audit(words: list[str], env: Env) -> int:
                         "field": p.key,
                         "declared": p.declared,
                         "current": p.current,
+                        "source": p.source_number,
                         "on": p.on,
                         "by": p.by,
                     }
@@ -182,11 +248,11 @@ def _audit(words: list[str], env: Env) -> int:
             env.say(_("{id}: no declared value awaits audit").format(id=customer_id))
         for p in pending if not env.json else []:
             env.say(
-                _("{field}: on file {current}, declared {declared} (form of {on})").format(
+                _("{field}: on file {current}, declared {declared} (form {form})").format(
                     field=p.label(),
                     current=shown_value(p.key, p.current),
                     declared=shown_value(p.key, p.declared),
-                    on=p.on or "-",
+                    form=p.form(),
                 )
             )
         return 0
@@ -203,8 +269,17 @@ def _audit(words: list[str], env: Env) -> int:
             actor=env.actor,
             as_of=env.as_of,
             typed=words[3] if len(words) == 4 else "",
+            source=source,
             today=env.as_of,
         )
+    except AmbiguousDeclaredError as exc:
+        env.warn(f"creditfile: {exc}")
+        env.warn(
+            _("creditfile: nothing was decided; give --source N, e.g. --source {number}").format(
+                number=exc.choices[0].source_number
+            )
+        )
+        return 1
     except AuditError as exc:
         env.warn(f"creditfile: {exc}")
         return 1

@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from creditfile.application.allocation import DEMAND_EVENT, demand_summary
-from creditfile.application.changes import change_lines, field_label
+from creditfile.application.changes import VALUE_CELLS, change_lines, field_label
+from creditfile.application.customers import SOURCE_VERIFIED
 from creditfile.application.form_audit import FORM_AUDITED, audit_summary
 from creditfile.application.form_returns import FORM_IMPORTED
 from creditfile.application.history import HistoryQuery, read_history
@@ -18,10 +19,13 @@ from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
 from creditfile.policy import Policy
+from creditfile.presentation.brief import one_line
 from creditfile.presentation.translation import _, pgettext
 from creditfile.store.audit import clean_actor
 
 DEFAULT_LIMIT = 200
+DETAIL_CELLS = 120
+"""Terminal cells an event's details are cut to (``--json`` has them whole)."""
 HEADERS = ["when (UTC)", "customer", "event", "change", "who", "os user@host"]
 PRIORITY = [0, 0, 0, 0, 1, 2]  # on a narrow terminal the OS account goes first, then who
 UNBROKEN = [True, True, True, False, False, False]  # keys and times are never cut mid-word
@@ -111,7 +115,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _when(e.get("at")),
             e.get("customer_id") or "",
             str(e.get("kind", "")),
-            [line.text() for line in change_lines(e, lang, policy)] or _detail(e, lang, policy),
+            # One line per change: a value of several lines shows its first, then …
+            [line.brief() for line in change_lines(e, lang, policy)] or _detail(e, lang, policy),
             clean_actor(e.get("actor", "")),
             _account(e),
         ]
@@ -184,8 +189,8 @@ def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
         return quote_summary(event, lang, policy)
     if event.get("kind") == DEMAND_EVENT:
         return demand_summary(event, lang, policy)
-    if event.get("kind") in (FORM_AUDITED, FORM_IMPORTED):
-        return audit_summary(event)
+    if event.get("kind") in (FORM_AUDITED, FORM_IMPORTED, SOURCE_VERIFIED):
+        return audit_summary(event, width=VALUE_CELLS)
     if event.get("kind") == "grade_changed":
         return _("{old} → {new} {total} (run {run}, policy {version}, as of {as_of})").format(
             old=event.get("from") or "—",
@@ -204,4 +209,4 @@ def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
             parts.append(_("fields={fields}").format(fields=fields))
         else:
             parts.append(f"{key}={value}")
-    return " ".join(parts)[:120]
+    return one_line(" ".join(parts), DETAIL_CELLS)

@@ -96,11 +96,12 @@ def _table(customer_id: str, quote: Quote, policy: Policy) -> str:
     payment = _("{method}, {days} days").format(
         method=policy.payment_method_label(quote.payment_method), days=quote.payment_cycle_days
     )
-    within = (
-        _("NO — over by {excess}").format(excess=format_amount(quote.excess))
-        if quote.over_limit
-        else _("yes")
-    )
+    if quote.limit_used_up:
+        within = _("NO — the credit limit is used up already: nothing can be quoted on credit")
+    elif quote.over_limit:
+        within = _("NO — over by {excess}").format(excess=format_amount(quote.excess))
+    else:
+        within = _("yes")
     item_title = field_catalogue()["leases[].item"].titled(language())
     rows: list[list[object]] = [
         [pgettext("quote", "grade"), grade],

@@ -157,3 +157,39 @@ def test_demand_and_allocation_speak_the_language_asked_for(graded: Path, run: R
     assert "graded D (Restricted" in english and "限制类客户" not in english
     refused = run("--lang", "zh", "allocate", "--item", "crane", "--available", "1")
     assert refused.returncode == 1 and "--item 'crane' 不是政策中的租赁物类别" in refused.stderr
+
+
+def test_a_formula_in_a_demand_workbook_is_refused_at_its_cell(
+    graded: Path, tmp_path: Path, run: Run
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "需求"
+    sheet.append(["客户编号", "租赁物", "数量", "需求日期", "备注"])
+    sheet.append(["CA", "tower_crane", 2, "2026-12-01", '=A2&"急需"'])
+    sheet.append(["CB", "tower_crane", "=1+1", "2026-12-01", "第二批"])
+    path = tmp_path / "demand.xlsx"
+    book.save(path)  # written by a program: no value computed for the formulas
+    done = run("demand", "import", str(path))
+    assert done.returncode == 1, done.stdout
+    assert f'{path}:需求!E2: a formula (=A2&"急需"…) is not a value' in done.stderr
+    assert f"{path}:需求!C3: a formula (=1+1…)" in done.stderr
+    assert json.loads(run("demand", "list", "--json").stdout) == []
+
+
+def test_a_missing_column_is_named_in_the_language_in_force(
+    graded: Path, tmp_path: Path, run: Run
+) -> None:
+    sheet = tmp_path / "demand.csv"
+    sheet.write_text("客户编号,数量\nCA,2\n", "utf-8")
+    english = run("--lang", "en", "demand", "import", str(sheet))
+    assert english.returncode == 1
+    assert "no column Leased item, Wanted;" in english.stderr
+    assert "Customer id (customer_id)" in english.stderr and "租赁物" not in english.stderr
+    chinese = run("--lang", "zh", "demand", "import", str(sheet))
+    assert chinese.returncode == 1 and "租赁物, 需求日期" in chinese.stderr
+    # The English names the message gives are headers a sheet may use.
+    sheet.write_text("Customer id,Leased item,Quantity,Wanted,Note\nCA,tower_crane,2,2026-12-01,\n")
+    done = run("--lang", "en", "demand", "import", str(sheet))
+    assert done.returncode == 0, done.stderr

@@ -119,6 +119,53 @@ def test_a_blank_form_and_an_individuals_form(archive: Path, run: Run) -> None:
     # An individual's phone, address and e-mail are personal data: never on a form.
     assert {"contact.phone", "contact.address", "contact.email"}.isdisjoint(person)
     assert "13912345678" not in _every_text(archive.parent / "p1.xlsx")
+    # Nor does it ask what only a company has.
+    assert {"credit_code", "profile.registered_capital"}.isdisjoint(person)
+    assert "统一社会信用代码" not in _every_text(archive.parent / "p1.xlsx")
+    assert "profile.total_assets" in person and "name" in person
+
+
+@pytest.mark.parametrize("nature", ["individual", "个人", "Individual"])
+def test_a_blank_form_for_an_individual_asks_what_a_person_has(
+    archive: Path, run: Run, nature: str
+) -> None:
+    done = run("form", "--blank", "--type", nature, "--out", "b.xlsx")
+    assert done.returncode == 0, done.stderr
+    blank = _answers(_sheet(archive.parent / "b.xlsx"))
+    left_out = {"credit_code", "profile.registered_capital", "contact.phone", "contact.email"}
+    assert left_out.isdisjoint(blank)
+    assert {"id", "name", "profile.total_assets", "form.by", "form.on"} <= set(blank)
+    company = run("form", "--blank", "--type", "普通公司", "--out", "c.xlsx")
+    assert company.returncode == 0, company.stderr
+    assert left_out <= set(_answers(_sheet(archive.parent / "c.xlsx")))
+
+
+def test_an_individuals_answer_to_a_companys_question_is_refused_a_blank_one_ignored(
+    archive: Path, run: Run
+) -> None:
+    from openpyxl import load_workbook as load
+
+    # A company's blank form filled in for an individual.
+    assert run("form", "--blank", "--out", "b.xlsx").returncode == 0
+    form = archive.parent / "b.xlsx"
+    book = load(form)
+    cells = _answers(book[FORM_SHEET])
+    cells["id"].value = "P1"
+    cells["name"].value = "刘个人"
+    cells["profile.total_assets"].value = 3000000
+    cells["form.by"].value = "刘个人"
+    book.save(form)
+    done = run("form", "import", "b.xlsx")
+    assert done.returncode == 0, done.stderr  # a blank credit code row is no answer
+    cells["profile.registered_capital"].value = 1000000
+    cells["form.on"].value = "2026-11-30"
+    book.save(form)
+    before = archive.read_bytes()
+    done = run("form", "import", "b.xlsx")
+    assert done.returncode == 1 and no_traceback(done)
+    cell = cells["profile.registered_capital"].coordinate
+    assert f"b.xlsx:{FORM_SHEET}!{cell}: 注册资本: P1 is an individual, who has none" in done.stderr
+    assert archive.read_bytes() == before
 
 
 def test_a_hostile_name_stays_text_in_the_form(tmp_path: Path, run: Run) -> None:
@@ -139,6 +186,8 @@ def test_a_hostile_name_stays_text_in_the_form(tmp_path: Path, run: Run) -> None
         (("C1", "--out", "x.csv"), 2, ".xlsx"),
         (("C1",), 2, "--out"),
         (("C1", "--blank", "--out", "x.xlsx"), 2, "--blank"),
+        (("C1", "--type", "individual", "--out", "x.xlsx"), 2, "blank form"),
+        (("--blank", "--type", "公司", "--out", "x.xlsx"), 2, "Individual"),
     ],
 )
 def test_refused(archive: Path, run: Run, args: tuple[str, ...], code: int, said: str) -> None:
@@ -147,3 +196,20 @@ def test_refused(archive: Path, run: Run, args: tuple[str, ...], code: int, said
     assert done.returncode == code and said in done.stderr and no_traceback(done)
     assert archive.read_bytes() == before
     assert not (archive.parent / "x.xlsx").exists()
+
+
+def test_an_existing_form_is_replaced_only_with_force(archive: Path, run: Run) -> None:
+    out = archive.parent / "c1.xlsx"
+    out.write_bytes(b"a form being filled in")
+    done = run("form", "C1", "--out", "c1.xlsx")
+    assert done.returncode == 1 and no_traceback(done)
+    assert "c1.xlsx" in done.stderr and "exists already" in done.stderr
+    assert "--force" in done.stderr
+    assert out.read_bytes() == b"a form being filled in"
+    done = run("form", "--blank", "--out", "c1.xlsx")
+    assert done.returncode == 1 and out.read_bytes() == b"a form being filled in"
+    done = run("form", "C1", "--out", "c1.xlsx", "--force")
+    assert done.returncode == 0, done.stderr
+    assert _answers(_sheet(out))["id"].value == "C1"
+    chinese = run("--lang", "zh", "form", "C1", "--out", "c1.xlsx")
+    assert chinese.returncode == 1 and "--force" in chinese.stderr and "c1.xlsx" in chinese.stderr

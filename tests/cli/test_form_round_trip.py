@@ -216,3 +216,119 @@ def test_a_phone_typed_as_a_number_is_refused_at_its_cell(archive: Path, run: Ru
     done = run("form", "import", str(form))
     assert done.returncode == 1 and "loses a leading 0" in done.stderr
     assert f"{FORM_SHEET}!B" in done.stderr
+
+
+def test_two_forms_answering_one_field_are_both_named_and_one_is_chosen(
+    archive: Path, run: Run
+) -> None:
+    assert run("form", "C1", "--out", "a.xlsx").returncode == 0
+    assert run("form", "C1", "--out", "b.xlsx").returncode == 0
+    first = {"profile.registered_capital": 80000000, "form.by": "李会计"}
+    fill(archive.parent / "a.xlsx", {**first, "form.on": datetime(2026, 10, 8)})
+    second = {"profile.registered_capital": 90000000, "form.by": "赵出纳"}
+    fill(archive.parent / "b.xlsx", {**second, "form.on": datetime(2026, 11, 30)})
+    assert run("form", "import", "a.xlsx").returncode == 0
+    assert run("form", "import", "b.xlsx").returncode == 0
+
+    listed = run("form", "audit", "C1").stdout
+    assert "declared 90,000,000.00 (form #2, 2026-11-30, 赵出纳)" in listed
+    assert "declared 80,000,000.00 (form #1, 2026-10-08, 李会计)" in listed
+    before = archive.read_bytes()
+    done = run("form", "audit", "C1", "注册资本", "accept")
+    # Both answers named with their form; nothing decided until one is chosen.
+    assert done.returncode == 1 and no_traceback(done)
+    assert "answered on 2 forms" in done.stderr
+    assert "form #2, 2026-11-30, 赵出纳: 90,000,000.00" in done.stderr
+    assert "form #1, 2026-10-08, 李会计: 80,000,000.00" in done.stderr
+    assert "--source N" in done.stderr
+    assert archive.read_bytes() == before
+    wrong = run("form", "audit", "C1", "注册资本", "accept", "--source", "3")
+    assert wrong.returncode == 1 and "source #3 declared no" in wrong.stderr
+    assert archive.read_bytes() == before
+
+    done = run("form", "audit", "C1", "注册资本", "accept", "--source", "1")
+    assert done.returncode == 0, done.stderr
+    record = doc_of(archive)
+    assert record["profile"]["registered_capital"] == 80000000  # the first form's answer
+    assert record["sources"][0]["verified"] is True
+    assert record["sources"][1]["declared"] == {"profile.registered_capital": 90000000}
+    # The one answer left is decided without naming its form.
+    done = run("form", "audit", "C1", "registered_capital", "reject")
+    assert done.returncode == 0, done.stderr
+    assert doc_of(archive)["profile"]["registered_capital"] == 80000000
+    audited = history(run, "form_audited")
+    assert [(e["source_index"], e["decision"], e["declared"]) for e in audited] == [
+        (0, "accept", 80000000),
+        (1, "reject", 90000000),
+    ]
+
+
+def test_source_is_only_for_an_audit_decision(archive: Path, run: Run) -> None:
+    done = run("form", "C1", "--out", "a.xlsx", "--source", "1")
+    assert done.returncode == 2 and "--source" in done.stderr
+    done = run("form", "audit", "C1", "name", "accept", "--source", "0")
+    assert done.returncode == 2 and "#1 or more" in done.stderr
+
+
+@pytest.mark.parametrize("written", ["2026年11月30日", "2026/11/30", "2026.11.30", " 2026-11-30 "])
+def test_dates_written_as_people_write_them_are_read(archive: Path, run: Run, written: str) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    answers = {"profile.founded_on": written, "form.by": "李会计", "form.on": written}
+    fill(archive.parent / "c1.xlsx", answers)
+    done = run("form", "import", "c1.xlsx")
+    assert done.returncode == 0, done.stderr
+    [source] = doc_of(archive)["sources"]
+    assert source["on"] == "2026-11-30"
+    assert source["declared"] == {"profile.founded_on": "2026-11-30"}
+
+
+def test_every_bad_date_is_named_at_its_cell_together(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    form = archive.parent / "c1.xlsx"
+    answers = {"profile.founded_on": "2008年13月5日", "form.by": "李会计", "form.on": "上周五"}
+    fill(form, answers)
+    rows = {
+        row[3].value: row[1].coordinate
+        for row in load_workbook(form)[FORM_SHEET].iter_rows(min_row=4)
+        if row[3].value
+    }
+    before = archive.read_bytes()
+    done = run("form", "import", "c1.xlsx")
+    assert done.returncode == 1 and no_traceback(done), done.stderr
+    founded = f"c1.xlsx:{FORM_SHEET}!{rows['profile.founded_on']}: 成立日期 '2008年13月5日'"
+    filled = f"c1.xlsx:{FORM_SHEET}!{rows['form.on']}: 填表日期 '上周五'"
+    lines = done.stderr.splitlines()
+    assert any(line.startswith(f"creditfile: {founded} is not a date") for line in lines)
+    assert any(line.startswith(f"creditfile: {filled} is not a date") for line in lines)
+    assert "2026年11月30日" in done.stderr  # how to write one
+    assert archive.read_bytes() == before
+
+
+def test_the_history_of_a_form_reads_as_the_card_numbers_and_formats_it(
+    archive: Path, run: Run
+) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    projects = "学校、医院\n2023年 武汉某小区 3万平米住宅楼工程总承包"
+    answers = {
+        "profile.registered_capital": 80000000,
+        "business.construction_business": projects,
+        "form.by": "李会计",
+        "form.on": "2026年11月30日",
+    }
+    fill(archive.parent / "c1.xlsx", answers)
+    assert run("form", "import", "c1.xlsx").returncode == 0
+    for field in ("registered_capital", "construction_business"):
+        assert run("form", "audit", "C1", field, "accept").returncode == 0
+    english = run("history", "C1").stdout
+    # The source as the card numbers it (资料来源 #1), not the stored 0-based index.
+    assert "source #1 (customer form, 2026-11-30, 李会计) marked verified" in english
+    assert "source_index" not in english
+    # A declared amount as every view shows amounts.
+    assert "待审核申报值 · 注册资本: — → 80,000,000.00" in english
+    assert "80000000" not in english
+    # A value of several lines: its first line and an ellipsis, never an escaped line break.
+    assert "建筑业务: 学校 → 学校、医院…" in english
+    assert "declared 学校、医院…, accepted: 学校、医院…" in english
+    assert "\\n" not in english
+    chinese = run("--lang", "zh", "history", "C1", "--event", "source_verified").stdout
+    assert "资料来源 #1 (客户自填, 2026-11-30, 李会计) 已核实" in chinese

@@ -75,3 +75,21 @@ def test_in_chinese_the_quote_is_chinese_with_the_policy_as_written(graded: Path
     for text in ("报价", "等级", "B 良好客户", "租赁物", "塔式起重机 (tower_crane)", "月结,60 天"):
         assert text in done.stdout
     assert "Monthly" not in done.stdout and "grade" not in done.stdout
+
+
+def test_a_customer_over_its_limit_already_is_told_nothing_can_be_quoted(
+    tmp_path: Path, run: Run
+) -> None:
+    owing = json.loads(json.dumps(CUSTOMER))
+    owing["leases"][0]["outstanding"] = 2500000  # 500,000.00 past grade B's 2,000,000.00
+    Archive.open(tmp_path / "archive.json", create=True).import_customers([owing], actor="s")
+    assert run("regrade", "--as-of", "2026-11-29").returncode == 0
+    done = run("quote", "C1", "--item", "tower_crane", "--list-price", "100")
+    assert done.returncode == 1
+    assert "the credit limit 2,000,000.00 of grade B is used up already" in done.stderr
+    assert "nothing can be quoted on credit" in done.stderr
+    assert "Quote less" not in done.stderr and "over by" not in done.stdout
+    assert "NO — the credit limit is used up already" in done.stdout
+    chinese = run("--lang", "zh", "quote", "C1", "--item", "tower_crane", "--list-price", "100")
+    assert chinese.returncode == 1 and "信用额度 2,000,000.00 已用完" in chinese.stderr
+    assert "信用额度已用完" in chinese.stdout

@@ -82,10 +82,11 @@ def test_d_audits_each_declared_value_accept_correct_reject(
         table = pilot.app.screen.query_one("#audit-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         # Declared beside the archive's value, field by field.
-        assert ["Phone", "13800000000", "027-85551234"] in rows
-        assert ["Registered capital (CNY)", "50,000,000.00", "80,000,000.00"] in rows
+        assert ["Phone", "#2", "13800000000", "027-85551234"] in rows
+        assert ["Registered capital (CNY)", "#2", "50,000,000.00", "80,000,000.00"] in rows
         detail = text_of(pilot, "#audit-detail")
         assert "declared: 027-85551234" in detail and "2026-09-01" in detail
+        assert "form #2" in detail
         await _row(pilot, "Registered capital")
         await pilot.press("r")  # overstated: rejected
         await settle(pilot)
@@ -211,8 +212,8 @@ def test_a_correction_typed_at_once_edits_the_value_and_one_of_several_lines_kee
         await pilot.press("d")
         await settle(pilot)
         table = pilot.app.screen.query_one("#audit-table", DataTable)
-        cells = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
-        assert "以住宅房建为主 ↵ 20…" in cells, cells
+        cells = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert "以住宅房建为主 ↵ …" in cells, cells
         await _row(pilot, "Phone")
         # Keys sent right after c, before anything settles, edit the value: they do not
         # replace a selection made when the input took the focus.
@@ -234,3 +235,50 @@ def test_a_correction_typed_at_once_edits_the_value_and_one_of_several_lines_kee
     assert record["business"]["construction_business"] == (
         "以住宅房建为主\n2023年 武汉某小区 3万平米已核实\nx"
     )
+
+
+def test_two_forms_answering_one_field_are_two_rows_each_decided_on_its_own(
+    archive_path: Path, policy: Policy
+) -> None:
+    archive = Archive.open(archive_path)
+    record = archive.get("C000001")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc["sources"][1]["declared"] = {"profile.registered_capital": 80000000}
+    later = {"kind": "customer_form", "on": "2026-11-30", "by": "赵出纳", "verified": False}
+    doc["sources"].append({**later, "declared": {"profile.registered_capital": 90000000}})
+    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+    newest = len(doc["sources"])
+
+    async def steps(pilot: Pilot[None]) -> None:
+        shown = [str(w.content) for w in pilot.app.screen.query(".field-declared") if w.display]
+        assert (
+            f"Declared on 2 forms: #{newest} 90,000,000.00; #2 80,000,000.00 (to audit: d)" in shown
+        )
+        await pilot.press("d")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#audit-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows == [
+            ["Registered capital (CNY)", f"#{newest}", "50,000,000.00", "90,000,000.00"],
+            ["Registered capital (CNY)", "#2", "50,000,000.00", "80,000,000.00"],
+        ]
+        await pilot.press("down")  # the older form's answer
+        await settle(pilot)
+        assert "form #2" in text_of(pilot, "#audit-detail")
+        await pilot.press("a")
+        await settle(pilot)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows == [
+            ["Registered capital (CNY)", f"#{newest}", "80,000,000.00", "90,000,000.00"]
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+
+    drive(host(archive_path, policy), steps)
+    record = stored(archive_path)
+    assert record["profile"]["registered_capital"] == 80000000
+    assert record["sources"][1]["verified"] is True
+    assert record["sources"][-1]["declared"] == {"profile.registered_capital": 90000000}
+    [audit] = _audits(archive_path)
+    assert (audit["source_index"], audit["decision"], audit["decided"]) == (1, "accept", 80000000)

@@ -100,3 +100,31 @@ def test_escape_leaves_without_recording(archive_path: Path, policy: Policy) -> 
 
     drive(host(archive_path, policy), steps)
     assert _quotes(archive_path) == []
+
+
+def test_a_customer_over_its_limit_already_is_told_nothing_can_be_quoted(
+    archive_path: Path, policy: Policy
+) -> None:
+    from creditfile.store import Archive
+
+    archive = Archive.open(archive_path)
+    record = archive.get("C000001")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc["leases"][0]["outstanding"] = 2_500_000  # past grade B's 2,000,000 already
+    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("q")
+        await settle(pilot)
+        await type_into(pilot, "quote-list-price", "100")
+        shown = text_of(pilot, "#quote-result")
+        assert "信用额度已用完" in shown and "超出信用额度" not in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, QuoteDialog)  # refused: still open
+        assert _quotes(archive_path) == []
+        await pilot.press("escape")
+        await settle(pilot)
+
+    drive(host(archive_path, policy, lang="zh"), steps)

@@ -407,3 +407,26 @@ def test_rows_shown_while_reading_go_when_the_archive_turns_out_damaged(
             assert not any("Still reading" in str(n.message) for n in app._notifications)
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_ungraded_customer_shows_a_dash_and_is_filtered_by_name(tui: Any, lang: str) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = listing(pilot)
+        assert screen.index is not None
+        ungraded = [row for row in screen.index.rows if not row.grade]
+        assert ungraded, "the seeded archive has ungraded customers"
+        screen.with_query(filters={"grade": frozenset({""})})
+        await pilot.pause()
+        assert len(screen.shown) == len(ungraded)
+        table = pilot.app.screen.query_one(CustomerTable)
+        row = screen.index.rows[screen.shown[0]]
+        # The same dash in both languages: never the English word "none".
+        assert table.cell(row, "grade") == "-"
+        assert not [line for line in painted(pilot) if "none" in line or "未评级" in line]
+        word = "ungraded" if lang == "en" else "未评级"
+        assert word in text_of(pilot, "#list-status")  # the filter named in words
+        choices = dict(screen.filter_choices()["grade"])
+        assert choices[""] == word
+
+    tui.run(tui.make_app(lang), steps)

@@ -34,7 +34,7 @@ AuditDialog #audit-status { height: auto; margin: 1 0 0 0; color: $text-muted; }
 )
 
 
-CELL_WIDTH = 20
+CELL_WIDTH = 18
 """Cells of a value in the table (Chinese counted double); the whole value shows below it."""
 LABEL_WIDTH = 24
 
@@ -90,7 +90,7 @@ class AuditDialog(ModalScreen[bool]):
             table: DataTable[str | Text] = DataTable(
                 id="audit-table", cursor_type="row", zebra_stripes=True
             )
-            table.add_columns(_("Field"), _("On file"), _("Declared"))
+            table.add_columns(_("Field"), _("Form"), _("On file"), _("Declared"))
             yield table
             yield Static(id="audit-detail")
             # Not selected on focus: keys typed right after ``c`` (End, then text) must
@@ -121,6 +121,9 @@ class AuditDialog(ModalScreen[bool]):
         for value in self._pending:
             table.add_row(
                 _cut(value.label(), width=LABEL_WIDTH),
+                # Several forms may answer one field: each answer is its own row, named by
+                # its source's number as the card's sources and the history number it.
+                f"#{value.source_number}",
                 _cut(shown_value(value.key, value.current)),
                 _cut(shown_value(value.key, value.declared), "bold"),
             )
@@ -143,9 +146,10 @@ class AuditDialog(ModalScreen[bool]):
         detail.update(
             _(
                 "{field} · on file: {current}\ndeclared: {declared}\n"
-                "(form filled in by {by} on {on})"
+                "(form #{number} filled in by {by} on {on})"
             ).format(
                 field=value.label(),
+                number=value.source_number,
                 current=shown_value(value.key, value.current),
                 declared=shown_value(value.key, value.declared),
                 by=value.by or "—",
@@ -207,7 +211,9 @@ class AuditDialog(ModalScreen[bool]):
     @work(thread=True, exclusive=True, group="card-audit-form")
     def _save(self, value: PendingValue, decision: str, typed: str) -> None:
         try:
-            done = self._backend.audit_declared(self._customer_id, value.key, decision, typed)
+            done = self._backend.audit_declared(
+                self._customer_id, value.key, decision, typed, value.source_number
+            )
         except CreditfileError as exc:
             self.app.call_from_thread(self._refused, error_text(exc))
             return

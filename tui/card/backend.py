@@ -114,9 +114,12 @@ class CardBackend(Protocol):
         """The values the customer declared on its returned forms that await audit, as on
         file now."""
 
-    def audit_declared(self, customer_id: str, field: str, decision: str, typed: str) -> AuditDone:
-        """Take one audit decision (``accept``, ``set`` with ``typed``, ``reject``) and save
-        it, recorded in the history.
+    def audit_declared(
+        self, customer_id: str, field: str, decision: str, typed: str, source: int | None = None
+    ) -> AuditDone:
+        """Take one audit decision (``accept``, ``set`` with ``typed``, ``reject``) on the
+        value the form of source number ``source`` (``#3``: 3) declared, and save it, recorded
+        in the history.
 
         Raises:
             AuditError: nothing of that field awaits audit, or a typed value it cannot hold.

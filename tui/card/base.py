@@ -226,17 +226,26 @@ class CardBase(Screen[None]):
             notice.update("")
 
     def _show_declared(self) -> None:
-        """Under each field a customer declared otherwise on a form: the declared value."""
+        """Under each field a customer declared otherwise on a form: the declared value (each
+        form's, numbered, when several answered it)."""
         declared = self.draft.declared_by_field()
         for row in self.field_rows():
-            value = declared.get(row.spec.path)
-            row.show_declared(
-                ""
-                if value is None
-                else _("Declared on a form: {value} (to audit: d)").format(
-                    value=shown_value(row.spec.path, value)
+            answers = declared.get(row.spec.path) or []
+            if len(answers) == 1:
+                text = _("Declared on a form: {value} (to audit: d)").format(
+                    value=shown_value(row.spec.path, answers[0][1])
                 )
-            )
+            elif answers:
+                text = _("Declared on {count} forms: {values} (to audit: d)").format(
+                    count=len(answers),
+                    values="; ".join(
+                        f"#{number} {shown_value(row.spec.path, value)}"
+                        for number, value in answers
+                    ),
+                )
+            else:
+                text = ""
+            row.show_declared(text)
 
     def _hidden_notice(self) -> str:
         """What the personal data tab says while it is hidden: how to show it, and for an

@@ -64,7 +64,8 @@ class DemandDialog(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         """The item, quantity, date wanted and note; the problems; the buttons."""
         shown = self._backend.policy.in_language(language())
-        items = [(f"{label} {key}", key) for key, label in shown.item_categories.items()]
+        # Staff pick a leased item by the name they know; the key stays behind the choice.
+        items = [(label or key, key) for key, label in shown.item_categories.items()]
         with Vertical():
             yield Label(
                 _("Demand request · {id} {name}").format(id=self._customer_id, name=self._name),

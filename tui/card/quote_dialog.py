@@ -136,14 +136,18 @@ class QuoteDialog(ModalScreen[Quote | None]):
         allowed = self.query_one("#quote-allow", Checkbox).value
         if quote.over_limit and not allowed:
             excess = format_amount(quote.excess)
-            self.notify(
-                _(
+            if quote.limit_used_up:
+                refused = _(
+                    "The credit limit is used up already: nothing can be quoted on credit. "
+                    "Tick 'Record even over the credit limit' to record it anyway"
+                )
+            else:
+                refused = _(
                     "The quote is over the credit limit by {excess}: tick "
                     "'Record even over the credit limit' to record it, or quote "
                     "less"
-                ).format(excess=excess),
-                severity="error",
-            )
+                ).format(excess=excess)
+            self.notify(refused, severity="error")
             self.query_one("#quote-allow", Checkbox).focus()
             return
         if not self._recording:
@@ -190,11 +194,12 @@ def quote_lines(quote: Quote, lang: str, backend: CardBackend) -> list[str]:
         owed=format_amount(quote.outstanding),
         headroom=format_amount(quote.headroom),
     )
-    limit = (
-        _("Over the credit limit by {excess}").format(excess=format_amount(quote.excess))
-        if quote.over_limit
-        else _("Within the credit limit")
-    )
+    if quote.limit_used_up:
+        limit = _("The credit limit is used up already: nothing can be quoted on credit")
+    elif quote.over_limit:
+        limit = _("Over the credit limit by {excess}").format(excess=format_amount(quote.excess))
+    else:
+        limit = _("Within the credit limit")
     discount = _("Discount {pct}% = {amount}").format(
         pct=f"{quote.discount_pct:g}", amount=format_amount(quote.discount)
     )

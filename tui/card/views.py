@@ -13,6 +13,7 @@ from rich.text import Text
 
 from creditfile.application.allocation import DEMAND_EVENT, demand_summary
 from creditfile.application.changes import change_lines
+from creditfile.application.customers import SOURCE_VERIFIED
 from creditfile.application.form_audit import FORM_AUDITED, audit_summary
 from creditfile.application.form_returns import FORM_IMPORTED
 from creditfile.application.quotes import QUOTE_EVENT, quote_summary
@@ -393,7 +394,7 @@ def history_row(
         detail = quote_summary(event, lang, policy)
     elif kind == DEMAND_EVENT:
         detail = demand_summary(event, lang, policy)
-    elif kind in (FORM_AUDITED, FORM_IMPORTED):
+    elif kind in (FORM_AUDITED, FORM_IMPORTED, SOURCE_VERIFIED):
         detail = audit_summary(event)
     elif kind == "grade_changed" or ("from" in event and "to" in event):
         detail = f"{event.get('from') or '—'} → {event.get('to') or '—'}  {event.get('total', '')}"

@@ -23,7 +23,7 @@ from creditfile.application.customer_index import (
     row_of,
 )
 from creditfile.policy import CreditfileError
-from creditfile.presentation.translation import _, error_text, pgettext
+from creditfile.presentation.translation import _, error_text
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import LIFECYCLES, STAGES, column_title
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
@@ -35,13 +35,19 @@ if TYPE_CHECKING:
 SORTABLE = COLUMNS
 
 
+UNGRADED_CELL = "-"
+"""The grade cell of an ungraded customer in the list."""
+
+
 def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
     """Display text per column value: the policy's labels, translated lifecycle and stage."""
     policy = policy.in_language(lang)
     return {
         "nature": dict(policy.natures),
         "tier": {tier.key: tier.label for tier in policy.tiers},
-        "grade": {"": pgettext("grade.short_none", "none")},
+        # An ungraded customer's cell is a dash in both languages (its six cells cannot hold
+        # "ungraded"); the filter dialog names it in words (``filter_choices``).
+        "grade": {"": UNGRADED_CELL},
         "lifecycle": {k: _(v) for k, v in LIFECYCLES.items()},
         "stage": {k: _(v) for k, v in STAGES.items()},
         "attention": {"yes": _("needs attention"), "no": _("no attention needed")},
@@ -242,9 +248,16 @@ class ListScreen(Screen[None]):
             )
         self.query_one("#list-status", Static).update(text)
 
+    def choice_labels(self) -> dict[str, Mapping[str, str]]:
+        """The words of each column's values in the filters: the list's labels, and an
+        ungraded customer named so (its list cell is a dash)."""
+        labels: dict[str, Mapping[str, str]] = dict(self.table.labels)
+        labels["grade"] = {**labels.get("grade", {}), "": _("ungraded")}
+        return labels
+
     def describe_filters(self) -> str:
         """The active filters, in words (``等级 A, B; 性质 开发商``)."""
-        labels = self.table.labels
+        labels = self.choice_labels()
         groups = []
         for column in FILTERABLE:
             values = self.query_state.filters.get(column)
@@ -309,7 +322,7 @@ class ListScreen(Screen[None]):
     def filter_choices(self) -> dict[str, list[tuple[str, str]]]:
         """Values offered per filterable column, in policy order, with their labels."""
         policy = self.service.policy
-        labels = self.table.labels
+        labels = self.choice_labels()
         order: Mapping[str, Sequence[str]] = {
             "grade": [*(g.name for g in policy.all_grades), ""],
             "nature": list(policy.natures),
