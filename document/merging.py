@@ -54,11 +54,12 @@ class Merged:
     Attributes:
         doc: The updated document (the stored one is never changed).
         places: Where each list record of ``doc`` came from in the imported document
-            (``{"leases[3]": "leases[0]"}``), so a problem can be shown at its cell.
+            (``{"leases[3]": ["leases[0]"]}``), so a problem can be shown at its cell. A file
+            may name one stored record twice (a contract on two rows): each row is listed.
     """
 
     doc: dict[str, Any]
-    places: dict[str, str] = field(default_factory=dict)
+    places: dict[str, list[str]] = field(default_factory=dict)
 
 
 def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> Merged:
@@ -71,7 +72,7 @@ def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> M
     Returns:
         The merged document and where its list records came from.
     """
-    places: dict[str, str] = {}
+    places: dict[str, list[str]] = {}
     incoming = without_masked_id(current, incoming)
     doc = _merge_mapping(current, incoming)
     for key, identity in (("leases", _lease_identity), ("sources", _source_identity)):
@@ -95,7 +96,7 @@ def replace_customer(
         kept = _get(current, path)
         if kept is not None and _get(incoming, path, missing=True) is _MISSING:
             _put(doc, path, kept)
-    places = {f"{k}[{i}]": f"{k}[{i}]" for k in ("leases", "sources") for i in _indexes(doc, k)}
+    places = {f"{k}[{i}]": [f"{k}[{i}]"] for k in ("leases", "sources") for i in _indexes(doc, k)}
     return Merged(doc, places)
 
 
@@ -133,7 +134,7 @@ def _merge_records(
     incoming: Sequence[Any],
     identity: Any,
     key: str,
-    places: dict[str, str],
+    places: dict[str, list[str]],
 ) -> list[Any]:
     out = list(stored) if isinstance(stored, list) else []
     for i, record in enumerate(incoming):
@@ -143,7 +144,7 @@ def _merge_records(
             found = len(out) - 1
         elif isinstance(out[found], Mapping):
             out[found] = _merge_mapping(out[found], record)
-        places[f"{key}[{found}]"] = f"{key}[{i}]"
+        places.setdefault(f"{key}[{found}]", []).append(f"{key}[{i}]")
     return out
 
 

@@ -342,6 +342,9 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
         if len(header) > MAX_COLUMNS:
             raise FormatError(file, 1, MAX_COLUMNS + 1, f"{len(header):,} columns; a file may "
                               f"have at most {MAX_COLUMNS:,}")  # fmt: skip
+        if header and not any(header):
+            raise FormatError(file, 1, 1, "the first row names no column; it must be the header "
+                              "row (id, name, …), as an export writes it")  # fmt: skip
         for number, name in enumerate(header, start=1):
             problem = _header_problem(name, cols) if name else None  # blank: must stay empty
             if problem or (name and name in header[: number - 1]):

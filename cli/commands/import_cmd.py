@@ -363,6 +363,13 @@ def _written(env: Env, args: argparse.Namespace, done: ImportDone) -> None:
             }
         )
         return
+    if not done.plan.outcomes:
+        env.say(
+            _("the files hold no customer; nothing was written to {archive}.").format(
+                archive=env.db_shown
+            )
+        )
+        return
     if counts["added"] + counts["changed"] == 0:
         count = len(done.plan.outcomes)
         env.say(

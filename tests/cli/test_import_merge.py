@@ -275,3 +275,44 @@ def test_an_import_that_moves_the_top_grades_the_whole_archive_in_the_same_write
     assert len(tops) == 1
     assert archive.runs()[-1]["trigger"] == "import"
     assert json.loads(run("regrade", "--dry-run", "--json").stdout)["changes"] == []
+
+
+def test_a_contract_named_twice_cannot_slip_an_invalid_lease_past_the_check(
+    run: Run, office: Path, tmp_path: Path
+) -> None:
+    """A file naming one stored lease on two rows, one clearing its status and the other
+    changing its amount, is refused at the row that clears it; nothing is stored."""
+    before = _files(office)
+    rows = [{"contract": "L-C1", "status": None}, {"contract": "L-C1", "amount": 9_100_000}]
+    file = tmp_path / "twice.json"
+    file.write_text(json.dumps([{"id": "C1", "leases": rows}]), "utf-8")
+    result = run("import", str(file))
+    assert result.returncode == 1, result.stdout
+    assert f"{file}:1: record 1 id C1: leases[0].status" in result.stderr
+    assert _files(office) == before
+    no_traceback(result)
+
+
+def test_a_csv_whose_first_row_names_no_column_is_refused_at_that_row(
+    run: Run, office: Path, tmp_path: Path
+) -> None:
+    before = _files(office)
+    file = tmp_path / "blank.csv"
+    file.write_text(",\n", "utf-8")
+    result = run("import", str(file))
+    assert result.returncode == 1
+    assert f"{file}:1:1: the first row names no column" in result.stderr
+    assert _files(office) == before
+    no_traceback(result)
+
+
+def test_a_file_with_a_header_and_no_row_says_it_holds_no_customer(
+    run: Run, office: Path, tmp_path: Path
+) -> None:
+    before = _files(office)
+    file = tmp_path / "header.csv"
+    file.write_text("id,name\n", "utf-8")
+    result = run("import", str(file))
+    assert result.returncode == 0, result.stderr
+    assert "the files hold no customer; nothing was written" in result.stdout
+    assert _files(office) == before
