@@ -168,6 +168,7 @@ class SearchIndex:
     ) -> None:
         self.rows: list[ListRow] = list(rows)
         self._server = server
+        self._phones: list[tuple[int, str]] | None = None
         self._keys = keys or PinyinKeys()
         self._hay: list[str] = []
         self._name_keys: list[str] = []
@@ -216,6 +217,7 @@ class SearchIndex:
             self._hay[index], self._name_keys[index] = search_keys(row, self._keys)
         self._orders.clear()
         self._last_text = None
+        self._phones = None
 
     def order(self, column: str, reverse: bool = False) -> list[int]:
         """Row numbers sorted by ``column`` (ties by id); missing values last either way."""
@@ -273,24 +275,33 @@ class SearchIndex:
         whose phone is personal depends on the policy in force."""
         if self._server is None:
             return None
-        rows = self.rows
-        phones = [
-            {row.id for row in rows if row.phone and word in row.phone.lower()} for word in words
-        ]
-        if not any(phones):
+        phones = self._phone_rows()
+        by_phone = [[i for i, phone in phones if word in phone] for word in words]
+        position = self._position.get
+        if not any(by_phone):
             found = self._server(words)
             if found is None:
                 return None
-            hits = set(found)
+            rows = [i for i in map(position, found) if i is not None]
         else:
-            hits = set(self._position)
-            for word, by_phone in zip(words, phones, strict=True):
+            kept: set[int] | None = None
+            for word, extra in zip(words, by_phone, strict=True):
                 found = self._server([word])
                 if found is None:
                     return None
-                hits &= set(found) | by_phone
-        position = self._position
-        return sorted(position[cid] for cid in hits if cid in position)
+                hits = {i for i in map(position, found) if i is not None}
+                hits.update(extra)
+                kept = hits if kept is None else kept & hits
+            rows = list(kept or ())
+        rows.sort()
+        return rows
+
+    def _phone_rows(self) -> list[tuple[int, str]]:
+        """``(row number, phone lowercased)`` of every row with a phone (kept until a row
+        changes)."""
+        if self._phones is None:
+            self._phones = [(i, row.phone.lower()) for i, row in enumerate(self.rows) if row.phone]
+        return self._phones
 
     def query(self, query: ListQuery) -> list[int]:
         """The row numbers to show, in order, for ``query``."""

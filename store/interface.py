@@ -349,7 +349,7 @@ class SearchingStore(ArchiveStore, Protocol):
 
     def search(self, words: Sequence[str]) -> list[str]:
         """The ids of the customers whose search text (``document.pinyin.search_text``)
-        holds every one of ``words`` (lowercase), in stored order.
+        holds every one of ``words`` (lowercase), in no given order.
 
         Raises:
             StoreError: the store could not be read.

@@ -49,9 +49,9 @@ _READ_TABLES = (
 _READ_TABLES_ADDED = (
     "customer_cards",  # migration 3: customers without personal data
     "personal_data_rules",  # migration 5: what is personal under the policy in force
+    "customer_search",  # migration 7: search keys, no personal data
 )
-# ``doc`` only through ``creditfile_reveal``; the search keys hold no personal data.
-_CUSTOMER_COLUMNS = "id, pos, rev, meta, grading, credit_code, search_text"
+_CUSTOMER_COLUMNS = "id, pos, rev, meta, grading, credit_code"  # ``doc``: ``creditfile_reveal``
 
 _MAY = """
 CREATE FUNCTION creditfile_may(duties text[]) RETURNS boolean
@@ -244,11 +244,9 @@ def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, 
         ("GRANT UPDATE ON archive_state TO {to}", WRITERS),
         ("GRANT INSERT (txn, customer_id, kind, event) ON history TO {to}", WRITERS),
         ("GRANT INSERT ON regrade_runs TO {to}", WRITERS),
-        ("GRANT UPDATE (rev, doc, meta, grading, search_text) ON customers TO {to}", WRITERS),
-        (
-            "GRANT INSERT (id, rev, doc, meta, grading, search_text) ON customers TO {to}",
-            ("clerk", "operator"),
-        ),
+        ("GRANT UPDATE (rev, doc, meta, grading) ON customers TO {to}", WRITERS),
+        ("GRANT INSERT (id, rev, doc, meta, grading) ON customers TO {to}", ("clerk", "operator")),
+        ("GRANT INSERT, UPDATE ON customer_search TO {to}", WRITERS),
         ("GRANT DELETE ON customers TO {to}", ("clerk", "operator")),
         ("GRANT INSERT, UPDATE ON aliases TO {to}", ("clerk", "operator")),
         ("GRANT INSERT ON policy_activations TO {to}", ("compliance",)),

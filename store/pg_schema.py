@@ -126,8 +126,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
-        N_("search keys (pinyin included) and credit codes kept and indexed by the server"),
+        N_("credit codes indexed by the server"),
         pg_search.MIGRATION_STATEMENTS,
+    ),
+    Migration(
+        7,
+        N_("search keys in a table of their own, indexed (a search reads only them)"),
+        pg_search.TABLE_STATEMENTS,
         pg_search.fill,
     ),
 )

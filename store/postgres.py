@@ -310,7 +310,7 @@ class PostgresArchive:
 
     def search(self, words: Sequence[str]) -> list[str]:
         """The ids of the customers whose search keys hold every one of ``words`` (lowercase),
-        in stored order: asked of the server's indexed keys (``store.pg_search``)."""
+        in no given order: asked of the server's indexed keys (``store.pg_search``)."""
         # A connection of its own: a keystroke never waits behind a long read or a regrade
         # holding the archive's connection.
         with self._search_lock, self._errors(phrase("customer search")):
@@ -879,7 +879,8 @@ class PostgresArchive:
         records: Sequence[Mapping[str, Any]],
         current: Mapping[str, Mapping[str, Any] | None],
     ) -> None:
-        """Write ``records``: new ones inserted, the others updated on the revision read.
+        """Write ``records``: new ones inserted, the others updated on the revision read, and
+        the search keys of each.
 
         Raises:
             StaleRevisionError: a row changed under us (the write lock makes this a bug).
@@ -888,10 +889,9 @@ class PostgresArchive:
         if fresh:
             columns = [list(c) for c in zip(*(_row(r) for r in fresh), strict=True)]
             conn.execute(
-                "INSERT INTO customers (id, rev, doc, meta, grading, search_text) SELECT id, "
-                "rev, doc::json, meta::json, grading::json, search_text FROM unnest(%s::text[], "
-                "%s::int[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-                "AS t(id, rev, doc, meta, grading, search_text)",
+                "INSERT INTO customers (id, rev, doc, meta, grading) SELECT id, rev, doc::json, "
+                "meta::json, grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
+                "%s::text[], %s::text[]) AS t(id, rev, doc, meta, grading)",
                 columns,
             )
         old = [r for r in records if current.get(str(r["id"])) is not None]
@@ -900,15 +900,16 @@ class PostgresArchive:
             base = [int((current[str(r["id"])] or {})["_meta"]["rev"]) for r in old]
             updated = conn.execute(
                 "UPDATE customers AS c SET rev = t.rev, doc = t.doc::json, meta = t.meta::json, "
-                "grading = t.grading::json, search_text = t.search_text FROM unnest(%s::text[], "
-                "%s::int[], %s::text[], %s::text[], %s::text[], %s::text[], %s::int[]) "
-                "AS t(id, rev, doc, meta, grading, search_text, base) "
+                "grading = t.grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
+                "%s::text[], %s::text[], %s::int[]) AS t(id, rev, doc, meta, grading, base) "
                 "WHERE c.id = t.id AND c.rev = t.base",
                 [*columns, base],
             )
             if updated.rowcount != len(old):
                 # The write lock makes this impossible unless someone wrote around it.
                 raise StaleRevisionError(self._where, str(old[0]["id"]), None, None, None, None)
+        # The search keys of every document written, in the same transaction.
+        pg_search.write(conn, [(str(r["id"]), customer_document(r)) for r in records])
 
     def _set_gradings(self, conn: Conn, gradings: Mapping[str, Mapping[str, Any]]) -> None:
         if not gradings:
@@ -961,16 +962,14 @@ class PostgresArchive:
                 )
 
 
-def _row(record: Mapping[str, Any]) -> tuple[str, int, str, str, str, str]:
+def _row(record: Mapping[str, Any]) -> tuple[str, int, str, str, str]:
     meta = record["_meta"]
-    doc = customer_document(record)
     return (
         str(record["id"]),
         int(meta["rev"]),
-        _encode(doc),
+        _encode(customer_document(record)),
         _encode(meta),
         _encode(record.get("_grading")),
-        pg_search.text_of(doc),
     )
 
 
