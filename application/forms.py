@@ -4,7 +4,7 @@ Which fields a form asks for is the field catalogue's ``x-declarable``: name, re
 facts, contacts, declared capital and assets, projects; never a score, a grade, a note, a source
 or our own assessment. An individual's phone, address and e-mail (personal data,
 ``x-personal-nature``) are never put on a form, nor what only a company has (``x-company-only``:
-the unified social credit code, the registered capital).
+the unified social credit code, the founding date, the registered capital).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class FormWritten:
 
 def form_fields(doc: Mapping[str, Any] | None, policy: Policy) -> tuple[CustomerField, ...]:
     """The fields a form asks for: the declarable ones; an individual's leaves out its personal
-    data and what only a company has (a credit code, a registered capital)."""
+    data and what only a company has (a credit code, a founding date, a registered capital)."""
     if not is_person(doc, policy.personal_natures):
         return field_catalogue().declarable()
     return tuple(

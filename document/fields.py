@@ -17,7 +17,7 @@ rest of the program shows and reads it by (JSON Schema validators ignore ``x-`` 
   form``): its name, registration facts, contacts, declared capital and assets, projects —
   never a score, a grade, a note, a source or our own assessment;
 - ``x-company-only``: a fact only a company has (its unified social credit code, its
-  registered capital): an individual's form does not ask for it.
+  founding date, its registered capital): an individual's form does not ask for it.
 
 A field's key is its dotted path, with ``[]`` for the records of a list and ``*`` for the
 open section whose keys the policy decides: ``contact.phone``, ``leases[].amount``,

@@ -49,7 +49,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         dest="nature",
         help=_(
             "a blank form for a customer of this nature (key or label, e.g. individual or "
-            "个人): an individual's asks for no credit code, registered capital or personal data"
+            "个人): an individual's asks for no credit code, founding date, registered capital "
+            "or personal data"
         ),
     )
     parser.add_argument(
@@ -163,9 +164,11 @@ def _write(
 
 
 def _import(file: str, env: Env) -> int:
+    from creditfile.application.changes import VALUE_CELLS
     from creditfile.application.form_audit import shown_value
     from creditfile.application.form_returns import FormError, import_form
     from creditfile.document import field_catalogue
+    from creditfile.presentation.brief import one_line
     from creditfile.presentation.translation import language
 
     try:
@@ -212,11 +215,13 @@ def _import(file: str, env: Env) -> int:
         ).format(id=done.customer_id, count=len(done.declared))
     )
     for key, value in done.declared.items():
-        env.say(f"  {catalogue[key].titled(language())}: {shown_value(key, value)}")
+        shown = one_line(shown_value(key, value), VALUE_CELLS)  # one line per value
+        env.say(f"  {catalogue[key].titled(language())}: {shown}")
     return 0
 
 
 def _audit(words: list[str], source: int | None, env: Env) -> int:
+    from creditfile.application.changes import VALUE_CELLS
     from creditfile.application.form_audit import (
         AmbiguousDeclaredError,
         AuditError,
@@ -226,6 +231,7 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
         shown_value,
     )
     from creditfile.application.lookup import find_customer
+    from creditfile.presentation.brief import one_line
 
     customer_id = words[0]
     if len(words) == 1:
@@ -250,8 +256,8 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
             env.say(
                 _("{field}: on file {current}, declared {declared} (form {form})").format(
                     field=p.label(),
-                    current=shown_value(p.key, p.current),
-                    declared=shown_value(p.key, p.declared),
+                    current=one_line(shown_value(p.key, p.current), VALUE_CELLS),
+                    declared=one_line(shown_value(p.key, p.declared), VALUE_CELLS),
                     form=p.form(),
                 )
             )

@@ -120,7 +120,7 @@ def test_a_blank_form_and_an_individuals_form(archive: Path, run: Run) -> None:
     assert {"contact.phone", "contact.address", "contact.email"}.isdisjoint(person)
     assert "13912345678" not in _every_text(archive.parent / "p1.xlsx")
     # Nor does it ask what only a company has.
-    assert {"credit_code", "profile.registered_capital"}.isdisjoint(person)
+    assert {"credit_code", "profile.founded_on", "profile.registered_capital"}.isdisjoint(person)
     assert "统一社会信用代码" not in _every_text(archive.parent / "p1.xlsx")
     assert "profile.total_assets" in person and "name" in person
 
@@ -132,7 +132,13 @@ def test_a_blank_form_for_an_individual_asks_what_a_person_has(
     done = run("form", "--blank", "--type", nature, "--out", "b.xlsx")
     assert done.returncode == 0, done.stderr
     blank = _answers(_sheet(archive.parent / "b.xlsx"))
-    left_out = {"credit_code", "profile.registered_capital", "contact.phone", "contact.email"}
+    left_out = {
+        "credit_code",
+        "profile.founded_on",
+        "profile.registered_capital",
+        "contact.phone",
+        "contact.email",
+    }
     assert left_out.isdisjoint(blank)
     assert {"id", "name", "profile.total_assets", "form.by", "form.on"} <= set(blank)
     company = run("form", "--blank", "--type", "普通公司", "--out", "c.xlsx")

@@ -332,3 +332,14 @@ def test_the_history_of_a_form_reads_as_the_card_numbers_and_formats_it(
     assert "\\n" not in english
     chinese = run("--lang", "zh", "history", "C1", "--event", "source_verified").stdout
     assert "资料来源 #1 (客户自填, 2026-11-30, 李会计) 已核实" in chinese
+
+
+def test_a_value_of_several_lines_is_listed_on_one_line(archive: Path, run: Run) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    projects = "学校、医院\n2023年 武汉某小区 3万平米住宅楼工程总承包"
+    fill(archive.parent / "c1.xlsx", {"business.construction_business": projects, "form.by": "李"})
+    done = run("form", "import", "c1.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert "  Construction business: 学校、医院…\n" in done.stdout
+    listed = run("form", "audit", "C1").stdout
+    assert "declared 学校、医院… (form #1" in listed and "2023年" not in listed
