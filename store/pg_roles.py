@@ -273,6 +273,7 @@ def grant_duties(
     try:
         with conn.transaction():
             roles = apply_privileges(conn)
+            _refuse_duty_role(location, user, roles)
             found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone()
             if found is None:
                 conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(user)))
@@ -284,7 +285,38 @@ def grant_duties(
                 )
     except pg_errors.InsufficientPrivilege as exc:
         raise not_an_administrator(location, "db grant", exc) from None
+    except pg_errors.InvalidGrantOperation as exc:
+        raise StoreError(
+            location,
+            phrase(
+                "the server refused to give {user} these duties ({error}); nothing changed",
+                user=repr(user),
+                error=_first_line(exc),
+            ),
+        ) from None
     return roles, found is None
+
+
+def _refuse_duty_role(location: str, user: str, roles: dict[str, str]) -> None:
+    """Refuse ``user`` when it is one of the archive's duty roles: a duty given to a duty's
+    role would pass to every holder of that duty, and a role cannot be a member of itself.
+
+    Raises:
+        StoreError: ``user`` is the role of a duty.
+    """
+    for duty, role in roles.items():
+        if role == user:
+            raise StoreError(
+                location,
+                phrase(
+                    "{user} is the role of the duty {duty} in this archive, not a database "
+                    "user; nothing changed — name the login of the person who is to hold the "
+                    "duty (`creditfile db grant LOGIN --as {duty}`; `creditfile db roles` lists "
+                    "who holds which)",
+                    user=repr(user),
+                    duty=duty,
+                ),
+            )
 
 
 def revoke_duties(
@@ -298,6 +330,7 @@ def revoke_duties(
     try:
         with conn.transaction():
             roles = role_names(conn)
+            _refuse_duty_role(location, user, roles)
             found = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone()
             if found is None:
                 raise StoreError(

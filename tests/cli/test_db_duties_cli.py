@@ -129,3 +129,24 @@ def test_personal_data_is_shown_only_through_a_reveal_the_server_records(
     assert [e["kind"] for e in events][-1] == "personal_data_revealed"
     everything = json.loads(_ok(run("history", "--json", env=clerk)))
     assert [e["kind"] for e in everything][-1] == "personal_data_exported"
+
+
+def test_a_duty_is_never_given_to_a_duty_role(run: Run, pg_url: str) -> None:
+    # A database named `walk` has the duty roles walk_clerk, walk_operator…: a login may not
+    # take such a name, and a duty given to one would pass to everyone holding that duty.
+    owner = {"CREDITFILE_DB": pg_url}
+    _ok(run("db", "init", env=owner))
+    database = pg_url.rsplit("/", 1)[-1]
+    for user, duty in ((f"{database}_clerk", "clerk"), (f"{database}_operator", "clerk")):
+        for lang in ("en", "zh"):
+            result = run("--lang", lang, "db", "grant", user, "--as", duty, env=owner)
+            assert result.returncode == 1 and no_traceback(result), result.stderr
+            assert user in result.stderr and "db grant" in result.stderr
+            if lang == "en":
+                assert "is the role of the duty" in result.stderr
+                assert "nothing changed" in result.stderr
+            else:
+                assert "职责" in result.stderr
+        refused = run("db", "revoke", user, "--as", duty, env=owner)
+        assert refused.returncode == 1 and no_traceback(refused), refused.stderr
+    assert "nobody holds a duty" in _ok(run("db", "roles", env=owner))
