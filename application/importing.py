@@ -561,14 +561,15 @@ def _located(problems: Sequence[Problem], merged: Merged, doc: Mapping[str, Any]
     out = []
     for problem in problems:
         path = problem.path
-        candidates = [path]
+        candidates, added = [path], False
         for stored_place, file_places in merged.places.items():
             if path == stored_place or path.startswith((stored_place + ".", stored_place + "[")):
                 candidates = [place + path[len(stored_place) :] for place in file_places]
+                added = stored_place in merged.added
                 break
         # A record the file names on two rows is shown at the row carrying the bad value; a
-        # problem no row carries is the stored data's.
-        located = next((c for c in candidates if not c or carried(doc, c)), None)
+        # problem no row carries is the stored data's, unless the file added the record whole.
+        located = next((c for c in candidates if not c or added or carried(doc, c)), None)
         if located is not None:
             out.append(Problem(located, problem.message))
     return out

@@ -56,10 +56,13 @@ class Merged:
         places: Where each list record of ``doc`` came from in the imported document
             (``{"leases[3]": ["leases[0]"]}``), so a problem can be shown at its cell. A file
             may name one stored record twice (a contract on two rows): each row is listed.
+        added: The places of ``doc`` holding a record the imported document added whole: any
+            problem inside one is the file's, a required value it leaves out included.
     """
 
     doc: dict[str, Any]
     places: dict[str, list[str]] = field(default_factory=dict)
+    added: frozenset[str] = frozenset()
 
 
 def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> Merged:
@@ -73,12 +76,15 @@ def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> M
         The merged document and where its list records came from.
     """
     places: dict[str, list[str]] = {}
+    added: set[str] = set()
     incoming = without_masked_id(current, incoming)
     doc = _merge_mapping(current, incoming)
     for key, identity in (("leases", _lease_identity), ("sources", _source_identity)):
         if isinstance(incoming.get(key), list):
-            doc[key] = _merge_records(current.get(key), incoming[key], identity, key, places)
-    return Merged(doc, places)
+            doc[key] = _merge_records(
+                current.get(key), incoming[key], identity, key, places, added
+            )
+    return Merged(doc, places, frozenset(added))
 
 
 def replace_customer(
@@ -97,7 +103,7 @@ def replace_customer(
         if kept is not None and _get(incoming, path, missing=True) is _MISSING:
             _put(doc, path, kept)
     places = {f"{k}[{i}]": [f"{k}[{i}]"] for k in ("leases", "sources") for i in _indexes(doc, k)}
-    return Merged(doc, places)
+    return Merged(doc, places, frozenset(places))
 
 
 def _merge_mapping(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,6 +141,7 @@ def _merge_records(
     identity: Any,
     key: str,
     places: dict[str, list[str]],
+    added: set[str],
 ) -> list[Any]:
     out = list(stored) if isinstance(stored, list) else []
     for i, record in enumerate(incoming):
@@ -142,6 +149,7 @@ def _merge_records(
         if found is None:
             out.append(_merge_mapping({}, record) if isinstance(record, Mapping) else record)
             found = len(out) - 1
+            added.add(f"{key}[{found}]")
         elif isinstance(out[found], Mapping):
             out[found] = _merge_mapping(out[found], record)
         places.setdefault(f"{key}[{found}]", []).append(f"{key}[{i}]")

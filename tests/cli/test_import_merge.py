@@ -316,3 +316,18 @@ def test_a_file_with_a_header_and_no_row_says_it_holds_no_customer(
     assert result.returncode == 0, result.stderr
     assert "the files hold no customer; nothing was written" in result.stdout
     assert _files(office) == before
+
+
+def test_a_lease_added_without_its_status_is_refused_at_the_row_adding_it(
+    run: Run, office: Path, tmp_path: Path
+) -> None:
+    """A lease the file adds to a stored customer is the file's whole: a required value it
+    leaves out is refused at its row, not left for the archive to hold."""
+    before = _files(office)
+    lease = {"contract": "L-NEW", "item": "tower_crane", "start": "2025-08-29", "amount": 277100}
+    file = tmp_path / "added.json"
+    file.write_text(json.dumps([{"id": "C2", "leases": [lease]}]), "utf-8")
+    result = run("import", str(file))
+    assert result.returncode == 1, result.stdout
+    assert f"{file}:1: record 1 id C2: leases[0].status: status is required" in result.stderr
+    assert _files(office) == before
