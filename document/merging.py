@@ -81,9 +81,7 @@ def merge_customer(current: Mapping[str, Any], incoming: Mapping[str, Any]) -> M
     doc = _merge_mapping(current, incoming)
     for key, identity in (("leases", _lease_identity), ("sources", _source_identity)):
         if isinstance(incoming.get(key), list):
-            doc[key] = _merge_records(
-                current.get(key), incoming[key], identity, key, places, added
-            )
+            doc[key] = _merge_records(current.get(key), incoming[key], identity, key, places, added)
     return Merged(doc, places, frozenset(added))
 
 
