@@ -24,10 +24,17 @@ from creditfile.application.customers import (
     save_customer,
     verified_source_event,
 )
+from creditfile.application.form_pending import (
+    PendingAnswer,
+    PendingValue,
+    pending_answers,
+    pending_values,
+    same_answers,
+    same_value,
+)
 from creditfile.application.form_returns import DECLARED, apply_values
 from creditfile.application.lookup import find_customer
 from creditfile.document import CustomerField, field_catalogue
-from creditfile.document.paths import value_at
 from creditfile.document.values import format_amount
 from creditfile.engine.validation import validator_for
 from creditfile.policy import CreditfileError, Policy
@@ -40,69 +47,16 @@ from creditfile.store import ArchiveStore, JSONObject
 FORM_AUDITED = "form_audited"
 """The history event of one audited declared value."""
 DECISIONS = ("accept", "set", "reject")
+__all__ = [  # the pending values are read here too, as they always were
+    "PendingAnswer",
+    "PendingValue",
+    "pending_answers",
+    "pending_values",
+]
 
 
 class AuditError(CreditfileError):
     """A decision that cannot be taken as asked; nothing was written."""
-
-
-@dataclass(frozen=True)
-class PendingValue:
-    """One declared value awaiting audit.
-
-    Attributes:
-        key: The field (``profile.registered_capital``).
-        declared: What the customer declared.
-        current: What the archive holds now (None: nothing).
-        source_index: The position of its ``customer_form`` source.
-        on: When the form was filled in.
-        by: Who filled it in.
-    """
-
-    key: str
-    declared: Any
-    current: Any
-    source_index: int
-    on: str
-    by: str
-
-    def label(self) -> str:
-        """The field's label in the language in force, with its unit."""
-        return field_catalogue()[self.key].titled(language())
-
-    @property
-    def source_number(self) -> int:
-        """Its source's number as the card and the history show it (``资料来源 #3``: 3)."""
-        return self.source_index + 1
-
-    def form(self) -> str:
-        """Which form declared it: ``#3, 2026-11-30, 李会计``."""
-        parts = [f"#{self.source_number}", self.on, self.by]
-        return ", ".join(part for part in parts if part)
-
-
-def pending_values(doc: Mapping[str, Any]) -> list[PendingValue]:
-    """Every declared value awaiting audit: the newest form first, fields in form order."""
-    order = {f.key: i for i, f in enumerate(field_catalogue().declarable())}
-    found: list[PendingValue] = []
-    sources = doc.get("sources") or []
-    for index in reversed(range(len(sources))):
-        source = sources[index]
-        declared = source.get(DECLARED) if isinstance(source, Mapping) else None
-        if source.get("kind") != "customer_form" or not isinstance(declared, Mapping):
-            continue
-        for key in sorted(declared, key=lambda k: order.get(k, len(order))):
-            found.append(
-                PendingValue(
-                    key,
-                    declared[key],
-                    value_at(doc, key),
-                    index,
-                    str(source.get("on") or ""),
-                    str(source.get("by") or ""),
-                )
-            )
-    return found
 
 
 class AmbiguousDeclaredError(AuditError):
@@ -135,19 +89,22 @@ class AmbiguousDeclaredError(AuditError):
         )
 
 
-def find_pending(doc: Mapping[str, Any], field: str, source: int | None = None) -> PendingValue:
-    """The pending value of ``field`` (a key, its last step or its label in either language:
-    ``registered_capital``, ``注册资本``) declared on the form of source number ``source``.
+def find_pending(
+    doc: Mapping[str, Any], field: str, source: int | None = None
+) -> list[PendingValue]:
+    """The pending values of ``field`` (a key, its last step or its label in either language:
+    ``registered_capital``, ``注册资本``) that one decision decides: the one declared on the
+    form of source number ``source``, with every other form's answer of the same value.
 
     Args:
         doc: The customer.
         field: The field.
         source: The form's source number as the card and history show it (``#3``: 3); None
-            when only one form answered the field.
+            when only one form answered the field, or every form that did gave one value.
 
     Raises:
-        AmbiguousDeclaredError: ``source`` not given and several forms answered the field
-            (each is named).
+        AmbiguousDeclaredError: ``source`` not given and forms answered the field with
+            different values (each is named).
         AuditError: nothing of that field awaits audit (the fields that do are listed), or not
             on the form of that number (the forms that answered it are named).
     """
@@ -156,12 +113,12 @@ def find_pending(doc: Mapping[str, Any], field: str, source: int | None = None) 
     wanted = field.strip()
     matching = [value for value in pending if _names_field(catalogue[value.key], wanted)]
     if matching and source is None:
-        if len(matching) > 1:
+        if len(same_answers(matching)) > 1:
             raise AmbiguousDeclaredError(str(doc.get("id")), matching[0].key, matching)
-        return matching[0]
+        return matching
     chosen = [value for value in matching if value.source_number == source]
     if chosen:
-        return chosen[0]
+        return [value for value in matching if same_value(value, chosen[0])]
     if matching:
         raise AuditError(
             _(
@@ -193,23 +150,33 @@ def _names_field(fld: CustomerField, wanted: str) -> bool:
 
 @dataclass(frozen=True)
 class AuditDone:
-    """One decision taken and saved.
+    """One decision taken and saved, on one form or on every form that gave the same value.
 
     Attributes:
-        event: The ``form_audited`` event recorded.
-        verified: The form has nothing left to audit and was marked verified.
+        events: The ``form_audited`` events recorded, one per form, the newest form first.
+        verified: A form has nothing left to audit and was marked verified.
         record: The customer's stored record after the save.
     """
 
-    event: JSONObject
+    events: tuple[JSONObject, ...]
     verified: bool
     record: JSONObject
 
+    @property
+    def event(self) -> JSONObject:
+        """The newest form's ``form_audited`` event (each names every form decided)."""
+        return self.events[0]
+
 
 def decide(
-    doc: Mapping[str, Any], pending: PendingValue, decision: str, typed: str, policy: Policy
-) -> tuple[dict[str, Any], JSONObject, Mapping[str, Any] | None]:
-    """The document after one decision, its event, and the source if it became verified.
+    doc: Mapping[str, Any],
+    pending: Sequence[PendingValue],
+    decision: str,
+    typed: str,
+    policy: Policy,
+) -> tuple[dict[str, Any], list[JSONObject], list[Mapping[str, Any]]]:
+    """The document after one decision on one field's answer on each of ``pending``'s forms
+    (one value), an event per form, and the sources that became verified.
 
     Raises:
         AuditError: an unknown decision, or a typed value the field cannot hold.
@@ -220,37 +187,45 @@ def decide(
                 decision=repr(decision)
             )
         )
+    first = pending[0]
     if decision == "accept":
-        decided = pending.declared
+        decided = first.declared
     elif decision == "set":
-        decided = _typed(pending.key, typed, policy)
+        decided = _typed(first.key, typed, policy)
     else:
-        decided = pending.current
-    after = apply_values(doc, {pending.key: decided}) if decision != "reject" else dict(doc)
+        decided = first.current
+    after = apply_values(doc, {first.key: decided}) if decision != "reject" else dict(doc)
     sources = [dict(s) for s in after.get("sources") or []]
-    source = sources[pending.source_index]
-    left = {k: v for k, v in source[DECLARED].items() if k != pending.key}
-    verified = None
-    if left:
-        source[DECLARED] = left
-    else:
-        source.pop(DECLARED)
-        source["verified"] = True
-        verified = {**source, "index": pending.source_index}
+    verified: list[Mapping[str, Any]] = []
+    for value in pending:
+        source = sources[value.source_index]
+        left = {k: v for k, v in source[DECLARED].items() if k != value.key}
+        if left:
+            source[DECLARED] = left
+        else:
+            source.pop(DECLARED)
+            source["verified"] = True
+            verified.append({**source, "index": value.source_index})
     after["sources"] = sources
     if decision != "reject":
-        _check(after, pending.key, policy)
-    event: JSONObject = {
-        "kind": FORM_AUDITED,
-        "field": pending.key,
-        "decision": decision,
-        "declared": pending.declared,
-        "decided": decided,
-        "before": pending.current,
-        "source_index": pending.source_index,
-        "source_on": pending.on,
-    }
-    return after, event, verified
+        _check(after, first.key, policy)
+    together = [value.source_index for value in pending]
+    events: list[JSONObject] = []
+    for value in pending:
+        event: JSONObject = {
+            "kind": FORM_AUDITED,
+            "field": value.key,
+            "decision": decision,
+            "declared": value.declared,
+            "decided": decided,
+            "before": value.current,
+            "source_index": value.source_index,
+            "source_on": value.on,
+        }
+        if len(together) > 1:  # one decision on the same answer of several forms
+            event["source_indexes"] = together
+        events.append(event)
+    return after, events, verified
 
 
 def _typed(key: str, typed: str, policy: Policy) -> Any:
@@ -281,7 +256,10 @@ def audit_declared(
     today: date | None = None,
     done: GradingDone | None = None,
 ) -> AuditDone:
-    """Take one decision on a declared value and save it, with its event, in one write.
+    """Take one decision on a declared value and save it, with its events, in one write.
+
+    Several forms that declared the same value of the field are decided together (an event
+    for each, naming them all); forms that declared different values need ``source``.
 
     Args:
         archive: The archive.
@@ -293,13 +271,14 @@ def audit_declared(
         as_of: The grading date.
         typed: The audited value for ``set``, as typed.
         source: The number of the form's source (``#3``: 3), needed when several forms
-            answered the field.
+            answered the field with different values.
         today: The date an assessment change would be stamped with.
         done: Told what was graded (a whole run when the archive-wide top moved).
 
     Raises:
         CustomerNotFoundError: no such customer.
-        AmbiguousDeclaredError: several forms answered the field and ``source`` names none.
+        AmbiguousDeclaredError: several forms answered the field with different values and
+            ``source`` names none.
         AuditError: nothing of that field awaits audit (on that form), an unknown decision,
             or a typed value the field cannot hold; nothing was written.
         StaleRevisionError: the customer changed while deciding (try again).
@@ -307,10 +286,8 @@ def audit_declared(
     doc = find_customer(archive, customer_id)
     record = archive.get(customer_id) or {}
     pending = find_pending(doc, field, source)
-    after, event, verified = decide(doc, pending, decision, typed, policy)
-    events = [event]
-    if verified is not None:
-        events.append(verified_source_event(verified))
+    after, audited, verified = decide(doc, pending, decision, typed, policy)
+    events = [*audited, *(verified_source_event(source) for source in verified)]
     stored = save_customer(
         archive,
         after,
@@ -322,7 +299,7 @@ def audit_declared(
         today=today,
         done=done,
     )
-    return AuditDone(event, verified is not None, stored)
+    return AuditDone(tuple(audited), bool(verified), stored)
 
 
 def decision_word(decision: str) -> str:
@@ -365,12 +342,13 @@ def audit_summary(event: Mapping[str, Any], width: int | None = None) -> str:
             text = shown_value(key, value)
             return text if width is None else one_line(text, width)
 
-        return _("{field}: declared {declared}, {decision}: {decided}").format(
+        summary = _("{field}: declared {declared}, {decision}: {decided}").format(
             field=fld.titled(language()) if fld else key,
             declared=shown(event.get("declared")),
             decision=decision_word(str(event.get("decision", ""))),
             decided=shown(event.get("decided")),
         )
+        return summary + _together(event.get("source_indexes"))
     keys: Sequence[Any] = event.get("declared") or []
     labels = [catalogue[k].titled(language()) if k in catalogue else str(k) for k in keys]
     if not labels:
@@ -378,6 +356,14 @@ def audit_summary(event: Mapping[str, Any], width: int | None = None) -> str:
     return _("{file}: declared values to audit: {fields}").format(
         file=event.get("file", ""), fields=", ".join(labels)
     )
+
+
+def _together(indexes: Any) -> str:
+    """`` (the same answer on forms #1, #2, decided together)``, or "" for one form."""
+    if not isinstance(indexes, list) or len(indexes) < 2:
+        return ""
+    numbers = ", ".join(f"#{i + 1}" for i in indexes if isinstance(i, int))
+    return " " + _("(the same answer on forms {forms}, decided together)").format(forms=numbers)
 
 
 def verified_summary(event: Mapping[str, Any]) -> str:

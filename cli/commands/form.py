@@ -60,7 +60,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help=_(
             "form audit: the returned form to decide, by its source number (#N in "
             "`form audit ID`, on the card and in the history), when several forms answered "
-            "the field"
+            "the field with different values"
         ),
     )
     parser.set_defaults(handler=run)
@@ -227,6 +227,7 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
         AuditError,
         audit_declared,
         audit_summary,
+        pending_answers,
         pending_values,
         shown_value,
     )
@@ -235,7 +236,7 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
 
     customer_id = words[0]
     if len(words) == 1:
-        pending = pending_values(find_customer(env.archive(), customer_id))
+        doc = find_customer(env.archive(), customer_id)
         if env.json:
             env.emit_json(
                 [
@@ -247,18 +248,26 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
                         "on": p.on,
                         "by": p.by,
                     }
-                    for p in pending
+                    for p in pending_values(doc)
                 ]
             )
-        elif not pending:
+            return 0
+        answers = pending_answers(doc)
+        if not answers:
             env.say(_("{id}: no declared value awaits audit").format(id=customer_id))
-        for p in pending if not env.json else []:
+        for answer in answers:
+            p = answer.first
+            line = (
+                _("{field}: on file {current}, declared {declared} (form {form})")
+                if len(answer.values) == 1
+                else _("{field}: on file {current}, declared {declared} (the same on forms {form})")
+            )
             env.say(
-                _("{field}: on file {current}, declared {declared} (form {form})").format(
+                line.format(
                     field=p.label(),
                     current=one_line(shown_value(p.key, p.current), VALUE_CELLS),
                     declared=one_line(shown_value(p.key, p.declared), VALUE_CELLS),
-                    form=p.form(),
+                    form=answer.forms(),
                 )
             )
         return 0

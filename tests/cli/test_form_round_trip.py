@@ -343,3 +343,59 @@ def test_a_value_of_several_lines_is_listed_on_one_line(archive: Path, run: Run)
     assert "  Construction business: 学校、医院…\n" in done.stdout
     listed = run("form", "audit", "C1").stdout
     assert "declared 学校、医院… (form #1" in listed and "2023年" not in listed
+
+
+def test_forms_declaring_the_same_value_are_decided_by_one_decision(
+    archive: Path, run: Run
+) -> None:
+    for name, by, on in (("a", "李会计", 10), ("b", "赵出纳", 20), ("c", "钱经理", 30)):
+        assert run("form", "C1", "--out", f"{name}.xlsx").returncode == 0
+        capital = 90000000 if name == "b" else 80000000
+        answers = {"profile.registered_capital": capital, "form.by": by}
+        fill(archive.parent / f"{name}.xlsx", {**answers, "form.on": datetime(2026, 11, on)})
+    for name in ("a", "c"):
+        assert run("form", "import", f"{name}.xlsx").returncode == 0
+    # Two forms, one value: listed once, naming both forms, and decided without --source.
+    listed = run("form", "audit", "C1").stdout
+    assert listed.count("80,000,000.00") == 1, listed
+    assert "(the same on forms #2, 2026-11-30, 钱经理; #1, 2026-11-10, 李会计)" in listed
+    done = run("--actor", "王敏", "form", "audit", "C1", "注册资本", "accept")
+    assert done.returncode == 0, done.stderr
+    assert "(the same answer on forms #2, #1, decided together)" in done.stdout
+    assert "the form is verified" in done.stdout
+    record = doc_of(archive)
+    assert record["profile"]["registered_capital"] == 80000000
+    assert [s["verified"] for s in record["sources"]] == [True, True]
+    audited = history(run, "form_audited")
+    assert [(e["source_index"], e["decision"], e["source_indexes"]) for e in audited] == [
+        (1, "accept", [1, 0]),
+        (0, "accept", [1, 0]),
+    ]
+    assert len(history(run, "source_verified")) == 2
+    shown = run("history", "C1", "--event", "form_audited").stdout
+    assert shown.count("decided together") == 2
+
+
+def test_a_different_value_still_asks_which_form_and_the_chosen_one_takes_its_equals(
+    archive: Path, run: Run
+) -> None:
+    for name, on in (("a", 10), ("b", 20), ("c", 30)):
+        assert run("form", "C1", "--out", f"{name}.xlsx").returncode == 0
+        capital = 90000000 if name == "b" else 80000000
+        answers = {"profile.registered_capital": capital, "form.by": "李会计"}
+        fill(archive.parent / f"{name}.xlsx", {**answers, "form.on": datetime(2026, 11, on)})
+        assert run("form", "import", f"{name}.xlsx").returncode == 0
+    before = archive.read_bytes()
+    done = run("form", "audit", "C1", "注册资本", "reject")
+    assert done.returncode == 1 and "answered on 3 forms" in done.stderr
+    assert "--source N" in done.stderr
+    assert archive.read_bytes() == before
+    done = run("form", "audit", "C1", "注册资本", "set", "8000万", "--source", "1")
+    assert done.returncode == 0, done.stderr
+    record = doc_of(archive)
+    assert record["profile"]["registered_capital"] == 80000000
+    # Forms #1 and #3 declared 80,000,000.00: both decided; #2's 90,000,000.00 still waits.
+    assert [s["verified"] for s in record["sources"]] == [True, False, True]
+    assert record["sources"][1]["declared"] == {"profile.registered_capital": 90000000}
+    audited = history(run, "form_audited")
+    assert sorted(e["source_index"] for e in audited) == [0, 2]

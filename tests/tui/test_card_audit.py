@@ -282,3 +282,54 @@ def test_two_forms_answering_one_field_are_two_rows_each_decided_on_its_own(
     assert record["sources"][-1]["declared"] == {"profile.registered_capital": 90000000}
     [audit] = _audits(archive_path)
     assert (audit["source_index"], audit["decision"], audit["decided"]) == (1, "accept", 80000000)
+
+
+def test_two_forms_declaring_the_same_value_are_one_row_decided_once(
+    archive_path: Path, policy: Policy
+) -> None:
+    archive = Archive.open(archive_path)
+    record = archive.get("C000001")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc["sources"][1]["declared"] = {"profile.registered_capital": 80000000}
+    later = {"kind": "customer_form", "on": "2026-11-30", "by": "赵出纳", "verified": False}
+    doc["sources"].append(
+        {**later, "declared": {"profile.registered_capital": 80000000, "contact.phone": "110"}}
+    )
+    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+    newest = len(doc["sources"])
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("d")
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#audit-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["Registered capital (CNY)", f"#{newest}, #2", "50,000,000.00", "80,000,000.00"] in (
+            rows
+        )
+        assert len(rows) == 2  # the capital once, the phone once
+        await _row(pilot, "Registered capital")
+        detail = text_of(pilot, "#audit-detail")
+        assert f"the same on forms #{newest}, 2026-11-30, 赵出纳; #2, 2026-09-01" in detail
+        await pilot.press("r")
+        await settle(pilot)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows == [["Phone", f"#{newest}", "13800000000", "110"]]
+        await pilot.press("escape")
+        await settle(pilot)
+
+    drive(host(archive_path, policy), steps)
+    record = stored(archive_path)
+    assert record["profile"]["registered_capital"] == 50000000
+    older, newer = record["sources"][1], record["sources"][-1]
+    assert older["verified"] is True and "declared" not in older  # its one answer decided
+    assert newer["declared"] == {"contact.phone": "110"}
+    decided = [
+        (e["source_index"], e["decision"], e["source_indexes"]) for e in _audits(archive_path)
+    ]
+    assert decided == [(newest - 1, "reject", [newest - 1, 1]), (1, "reject", [newest - 1, 1])]
+    row = history_row(_audits(archive_path)[1], "en", policy)
+    assert row[3] == (
+        "Registered capital (CNY): declared 80,000,000.00, rejected: 50,000,000.00 "
+        f"(the same answer on forms #{newest}, #2, decided together)"
+    )

@@ -14,7 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
-from creditfile.application.form_audit import AuditDone, PendingValue, shown_value
+from creditfile.application.form_audit import AuditDone, shown_value
+from creditfile.application.form_pending import PendingAnswer, PendingValue, same_answers
 from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import _, error_text
 from creditfile.tui.card.backend import CardBackend
@@ -74,7 +75,7 @@ class AuditDialog(ModalScreen[bool]):
         self._backend = backend
         self._customer_id = customer_id
         self._name = name
-        self._pending: list[PendingValue] = []
+        self._pending: list[PendingAnswer] = []
         self._decided = False
         self._busy = False
 
@@ -92,7 +93,7 @@ class AuditDialog(ModalScreen[bool]):
             )
             table.add_columns(_("Field"), _("Form"), _("On file"), _("Declared"))
             yield table
-            yield Static(id="audit-detail")
+            yield Static(id="audit-detail", markup=False)
             # Not selected on focus: keys typed right after ``c`` (End, then text) must
             # edit the value, not replace it.
             yield Input(id="audit-value", compact=True, select_on_focus=False)
@@ -114,16 +115,18 @@ class AuditDialog(ModalScreen[bool]):
         return isinstance(self.focused, (Input, TextArea))
 
     def _show(self, pending: Sequence[PendingValue]) -> None:
-        self._pending = list(pending)
+        # Forms that gave one field the same value are one row, decided by one key; forms
+        # that gave it different values are a row each, named by its source's number as the
+        # card's sources and the history number it.
+        self._pending = [PendingAnswer(tuple(same)) for same in same_answers(pending)]
         table = self.query_one("#audit-table", DataTable)
         row = table.cursor_row
         table.clear()
-        for value in self._pending:
+        for answer in self._pending:
+            value = answer.first
             table.add_row(
                 _cut(value.label(), width=LABEL_WIDTH),
-                # Several forms may answer one field: each answer is its own row, named by
-                # its source's number as the card's sources and the history number it.
-                f"#{value.source_number}",
+                answer.numbers(),
                 _cut(shown_value(value.key, value.current)),
                 _cut(shown_value(value.key, value.declared), "bold"),
             )
@@ -138,26 +141,31 @@ class AuditDialog(ModalScreen[bool]):
     @on(DataTable.RowHighlighted, "#audit-table")
     def _show_detail(self) -> None:
         """The value under the cursor whole, with the form it came from."""
-        value = self._current()
+        answer = self._current()
         detail = self.query_one("#audit-detail", Static)
-        if value is None:
+        if answer is None:
             detail.update("")
             return
+        value = answer.first
+        if len(answer.values) == 1:
+            origin = _("(form #{number} filled in by {by} on {on})").format(
+                number=value.source_number, by=value.by or "—", on=value.on or "—"
+            )
+        else:
+            origin = _("(the same on forms {forms}: one decision decides them all)").format(
+                forms=answer.forms()
+            )
         detail.update(
-            _(
-                "{field} · on file: {current}\ndeclared: {declared}\n"
-                "(form #{number} filled in by {by} on {on})"
-            ).format(
+            _("{field} · on file: {current}\ndeclared: {declared}").format(
                 field=value.label(),
-                number=value.source_number,
                 current=shown_value(value.key, value.current),
                 declared=shown_value(value.key, value.declared),
-                by=value.by or "—",
-                on=value.on or "—",
             )
+            + "\n"
+            + origin
         )
 
-    def _current(self) -> PendingValue | None:
+    def _current(self) -> PendingAnswer | None:
         table = self.query_one("#audit-table", DataTable)
         if not self._pending or table.cursor_row < 0:
             return None
@@ -165,16 +173,17 @@ class AuditDialog(ModalScreen[bool]):
 
     def action_decide(self, decision: str) -> None:
         """Accept or reject the value under the cursor."""
-        value = self._current()
-        if value is not None and not self._busy:
+        answer = self._current()
+        if answer is not None and not self._busy:
             self._busy = True
-            self._save(value, decision, "")
+            self._save(answer.first, decision, "")
 
     def action_correct(self) -> None:
         """Type the audited value of the field under the cursor (Enter saves it)."""
-        value = self._current()
-        if value is None:
+        answer = self._current()
+        if answer is None:
             return
+        value = answer.first
         typed = "" if value.declared is None else str(value.declared)
         if "\n" in typed:
             area = self.query_one("#audit-text", TextArea)
@@ -195,18 +204,18 @@ class AuditDialog(ModalScreen[bool]):
 
     @on(Input.Submitted, "#audit-value")
     def _corrected(self, event: Input.Submitted) -> None:
-        value = self._current()
-        if value is not None and not self._busy:
+        answer = self._current()
+        if answer is not None and not self._busy:
             self._busy = True
-            self._save(value, "set", event.value)
+            self._save(answer.first, "set", event.value)
 
     def action_save_text(self) -> None:
         """Save the value of several lines being typed."""
         area = self.query_one("#audit-text", TextArea)
-        value = self._current()
-        if area.display and value is not None and not self._busy:
+        answer = self._current()
+        if area.display and answer is not None and not self._busy:
             self._busy = True
-            self._save(value, "set", area.text)
+            self._save(answer.first, "set", area.text)
 
     @work(thread=True, exclusive=True, group="card-audit-form")
     def _save(self, value: PendingValue, decision: str, typed: str) -> None:
@@ -241,6 +250,6 @@ class AuditDialog(ModalScreen[bool]):
         """Leave a correction being typed, else close the dialog."""
         if self._editing():
             self._leave_editor()
-            self._show(self._pending)
+            self._show([value for answer in self._pending for value in answer.values])
             return
         self.dismiss(self._decided)
