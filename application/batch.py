@@ -15,7 +15,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -269,6 +269,55 @@ def _combine(partials: list[dict[str, str]]) -> Tops:
         for fact, value in partial.items():
             tops[fact] = max(tops.get(fact, Decimal(0)), Decimal(value))
     return tops
+
+
+def pipelined(
+    handle: Callable[[bytes], list[bytes]],
+    messages: Iterable[bytes],
+    *,
+    workers: int,
+) -> Iterator[list[bytes]]:
+    """``handle(message)`` for every message, in order, spread over ``workers`` forked
+    workers (here, one after another, when ``workers`` is below 2 or fork is missing).
+
+    Message ``k`` goes to worker ``k % workers``, which holds one message at a time: the next
+    message is taken from ``messages`` (a database read, say) while the workers handle theirs,
+    and each answer is handed out (written, say) before that worker gets another. A failure in
+    a worker is raised here.
+    """
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for message in messages:
+            yield handle(message)
+        return
+    with _forked(_serve, [(handle,)] * workers) as links:
+        sent = 0
+        for message in messages:
+            link = links[sent % workers]
+            if sent >= workers:  # this worker's last answer first
+                yield _answer(link)
+            link[1].send_bytes(message)
+            sent += 1
+        for k in range(max(sent - workers, 0), sent):  # the answers still out, oldest first
+            yield _answer(links[k % workers])
+
+
+def _answer(link: Link) -> list[bytes]:
+    return [_receive_bytes(link) for _ in range(_receive(link))]
+
+
+def _serve(handle: Callable[[bytes], list[bytes]], pipe: Any, parent: int) -> None:
+    def work(_exchange: Callable[[Tops], Tops]) -> None:
+        while True:
+            try:
+                message = pipe.recv_bytes()
+            except EOFError:  # the parent has nothing more
+                return
+            parts = handle(message)
+            _send(pipe, len(parts))
+            for part in parts:
+                pipe.send_bytes(part)
+
+    _worker(pipe, parent, work)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -6,19 +6,30 @@ maximum, so batch by batch gives the same tops as all at once); the second grade
 against those tops. The gradings are the engine's, identical to ``engine.grade_archive`` over
 the whole archive (tests hold them to that). A policy that places customers by rank needs every
 established customer's amount in one place: it is not graded this way (``streams``).
+
+The store hands each batch over as its documents' JSON text. On an archive large enough
+(``batch.PARALLEL_FROM``) and with cores to spare, the batches go to forked workers
+(``batch.pipelined``) that decode, measure or grade them and encode the gradings in the store's
+form, while this process reads the next batch and writes the last: the decoding, grading and
+encoding run on every core, as the file archive's line-by-line regrade does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
+from creditfile.application import batch as pool
 from creditfile.engine import facts_of, grade_with_tops
 from creditfile.engine.numbers import as_number
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
+from creditfile.store import DocumentTexts, Encoder, GradedBatch
 
 Report = Callable[[float, str], None]
 Check = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
@@ -39,6 +50,8 @@ class BatchGrader:
         run: dict[str, Any],
         report: Report,
         check: Check,
+        *,
+        workers: int | None = None,
     ) -> None:
         """Grade under ``policy`` at ``as_of``.
 
@@ -48,8 +61,11 @@ class BatchGrader:
             run: The run record: its ``tops`` are filled in before the write.
             report: Told the fraction done and the phase (``grading``, then ``writing``).
             check: Judges the grades before and after (raises to refuse the write).
+            workers: Forked workers to grade in (``batch.worker_count()`` when None); an
+                archive smaller than ``batch.PARALLEL_FROM`` is graded here.
         """
         self._policy, self._as_of, self._run = policy, as_of, run
+        self._workers = pool.worker_count() if workers is None else workers
         self._report, self._check = report, check
         self._tops: dict[str, Decimal] = {}
         self._customers = 0
@@ -60,21 +76,83 @@ class BatchGrader:
         self._customers = customers
         self._report(0.0, "grading")
 
+    def measure_texts(self, batches: Iterable[DocumentTexts]) -> None:
+        """The first pass over every batch (see ``store.StreamGrader``)."""
+        workers = self._parallel()
+        if workers < 2:
+            for texts in batches:
+                self.measure(_decoded(texts))
+            return
+        messages = (_joined(texts) for texts in batches)
+        for tops, count in pool.pipelined(self._measure_message, messages, workers=workers):
+            self._fold(_decode_tops(tops))
+            self._measured += int(count)
+            self._progress(0.0, self._measured)
+
+    def grade_texts(
+        self, batches: Iterable[DocumentTexts], encode: Encoder
+    ) -> Iterator[GradedBatch]:
+        """The second pass over every batch, against the tops of the first (see
+        ``store.StreamGrader``)."""
+        workers = self._parallel()
+        if workers < 2:
+            for texts in batches:
+                gradings = self.grade(_decoded(texts))
+                yield _graded([cid for cid, _ in texts], gradings, encode)
+            return
+
+        def handle(message: bytes) -> list[bytes]:  # in a worker, forked once the tops are known
+            ids, docs = orjson.loads(message)
+            facts = facts_of(docs, self._policy, self._as_of)
+            gradings = grade_with_tops(docs, facts, self._policy, self._as_of, self._tops)
+            done = _graded(ids, list(gradings.values()), encode)
+            return [done.encoded, orjson.dumps(done.gradings)]
+
+        messages = (_joined(texts, ids=True) for texts in batches)
+        for encoded, summaries in pool.pipelined(handle, messages, workers=workers):
+            kept: list[tuple[str, dict[str, Any]]] = [
+                (str(cid), summary) for cid, summary in orjson.loads(summaries)
+            ]
+            self._graded += len(kept)
+            self._progress(0.45, self._graded)
+            yield GradedBatch(encoded, kept)
+
     def measure(self, docs: Sequence[Mapping[str, Any]]) -> None:
-        """The first pass: the batch's tops folded into the archive's."""
-        facts = facts_of(docs, self._policy, self._as_of)
-        for fact, top in archive_tops(facts, self._policy).items():
-            self._tops[fact] = max(self._tops.get(fact, Decimal(0)), top)
+        """The first pass, one batch here: its tops folded into the archive's."""
+        self._fold(self._batch_tops(docs))
         self._measured += len(docs)
         self._progress(0.0, self._measured)
 
     def grade(self, docs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """The second pass: the batch's gradings against the archive's tops, in order."""
+        """The second pass, one batch here: its gradings against the archive's tops, in
+        order."""
         facts = facts_of(docs, self._policy, self._as_of)
         gradings = grade_with_tops(docs, facts, self._policy, self._as_of, self._tops)
         self._graded += len(docs)
         self._progress(0.45, self._graded)
         return list(gradings.values())
+
+    def _parallel(self) -> int:
+        """The workers to grade in: none (1) for a small archive or without fork."""
+        if (
+            self._customers < pool.PARALLEL_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return 1
+        return self._workers
+
+    def _batch_tops(self, docs: Sequence[Mapping[str, Any]]) -> dict[str, Decimal]:
+        return archive_tops(facts_of(docs, self._policy, self._as_of), self._policy)
+
+    def _measure_message(self, message: bytes) -> list[bytes]:
+        """A worker's first pass over one batch: its tops and its size."""
+        docs = orjson.loads(message)
+        tops = self._batch_tops(docs)
+        return [orjson.dumps({k: str(v) for k, v in tops.items()}), str(len(docs)).encode()]
+
+    def _fold(self, tops: Mapping[str, Decimal]) -> None:
+        for fact, top in tops.items():
+            self._tops[fact] = max(self._tops.get(fact, Decimal(0)), top)
 
     def check(self, previous: Mapping[str, Any], gradings: Mapping[str, Any]) -> None:
         """Record the tops on the run and judge the outcome, before the store writes it."""
@@ -85,3 +163,31 @@ class BatchGrader:
     def _progress(self, start: float, done: int) -> None:
         if self._customers:
             self._report(start + 0.45 * min(done / self._customers, 1.0), "grading")
+
+
+def _joined(texts: DocumentTexts, *, ids: bool = False) -> bytes:
+    """A batch as one JSON text, for a worker: its documents as read (``[doc, …]``), with their
+    ids first when ``ids`` (``[[id, …], [doc, …]]``); no document is decoded here."""
+    docs = b"[" + b",".join(text for _, text in texts) + b"]"
+    return b"[" + orjson.dumps([cid for cid, _ in texts]) + b"," + docs + b"]" if ids else docs
+
+
+def _decoded(texts: DocumentTexts) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = orjson.loads(_joined(texts))
+    return docs
+
+
+def _decode_tops(data: bytes) -> dict[str, Decimal]:
+    return {fact: Decimal(value) for fact, value in orjson.loads(data).items()}
+
+
+def _graded(
+    ids: Sequence[str], gradings: Sequence[Mapping[str, Any]], encode: Encoder
+) -> GradedBatch:
+    """A batch's gradings encoded for the store, and what the run keeps of each."""
+    encoded = encode([(cid, orjson.dumps(g)) for cid, g in zip(ids, gradings, strict=True)])
+    kept = [
+        (cid, {"status": g["status"], "grade": g.get("grade"), "total": g.get("total")})
+        for cid, g in zip(ids, gradings, strict=True)
+    ]
+    return GradedBatch(encoded, kept)

@@ -5,8 +5,9 @@ same database can be measured by two versions of creditfile (before and after a 
 
     scripts/bench_pg_save.py serve                # a throwaway server; prints its URL, runs
                                                   # until killed
-    scripts/bench_pg_save.py fill URL [--customers 100000]
-                                                  # generated customers imported and graded
+    scripts/bench_pg_save.py fill URL [--customers 100000] [--ungraded]
+                                                  # generated customers imported (a batch
+                                                  # at a time) and graded
     scripts/bench_pg_save.py measure URL [--saves 15]
 
 ``measure`` saves one customer whose change leaves the archive-wide tops (a note), graded in
@@ -48,25 +49,29 @@ def _serve() -> int:
         cluster.stop()
 
 
-def _fill(url: str, count: int) -> int:
+def _fill(url: str, count: int, graded: bool) -> int:
     import psycopg
 
     from creditfile.application.opening import open_archive
     from creditfile.application.regrade import regrade
-    from creditfile.demodata.customers import generate_customers
+    from creditfile.demodata.customers import customers_in_batches
     from creditfile.policy import default_policy_path, load_policy
 
     base, _, name = url.rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    docs = generate_customers(count, 20261129, AS_OF)
     store = open_archive(url, create=True)
-    started = time.perf_counter()
-    store.import_customers(docs, actor="bench")
+    started, done = time.perf_counter(), 0
+    # A batch at a time, so that a million customers are never held at once.
+    for batch in customers_in_batches(count, 20261129, AS_OF, 20_000):
+        store.import_customers(batch, actor="bench")
+        done += len(batch)
+        print(f"  {done:,} imported, {time.perf_counter() - started:.0f} s", flush=True)
     print(f"import: {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
-    regrade(store, load_policy(default_policy_path()), AS_OF, "bench")
-    print(f"regrade: {time.perf_counter() - started:.1f} s", flush=True)
+    if graded:
+        started = time.perf_counter()
+        regrade(store, load_policy(default_policy_path()), AS_OF, "bench")
+        print(f"regrade: {time.perf_counter() - started:.1f} s", flush=True)
     return 0
 
 
@@ -187,6 +192,9 @@ def main() -> int:
     fill = steps.add_parser("fill")
     fill.add_argument("url")
     fill.add_argument("--customers", type=int, default=100_000)
+    fill.add_argument(
+        "--ungraded", action="store_true", help="leave the customers ungraded (no regrade)"
+    )
     measure = steps.add_parser("measure")
     measure.add_argument("url")
     measure.add_argument("--saves", type=int, default=15)
@@ -195,7 +203,7 @@ def main() -> int:
     if args.step == "serve":
         return _serve()
     if args.step == "fill":
-        return _fill(args.url, args.customers)
+        return _fill(args.url, args.customers, not args.ungraded)
     return _measure(args.url, args.saves, args.customer)
 
 

@@ -23,8 +23,8 @@ those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from creditfile.store.bookkeeping import (
     CustomerWrite,
@@ -243,22 +243,44 @@ class LineRegradingStore(ArchiveStore, Protocol):
         when the store cannot: the caller then uses ``regrade``."""
 
 
+DocumentTexts = Sequence[tuple[str, bytes]]
+"""A batch of customers as a store reads them: each id with its document as JSON text (UTF-8),
+in stored order; decoded by the grader (in its workers when it has them)."""
+
+Encoder = Callable[[Sequence[tuple[str, bytes]]], bytes]
+"""``[(id, grading as JSON text)] -> bytes``: a batch's gradings in the store's own form (for
+PostgreSQL, rows of ``COPY``), made where they are graded."""
+
+
+class GradedBatch(NamedTuple):
+    """One batch graded by a ``StreamGrader``: its gradings encoded by the store's ``Encoder``,
+    and each customer's id with its new ``status``, ``grade`` and ``total``."""
+
+    encoded: bytes
+    gradings: list[tuple[str, JSONObject]]
+
+
 class StreamGrader(Protocol):
     """Grades an archive read in batches, twice, for ``StreamRegradingStore.regrade_streamed``.
 
-    The store calls ``begin`` once, then ``measure`` with every batch of documents, then
-    ``grade`` with every batch again (in the same order, from the same snapshot), then
-    ``check`` before it writes anything. Any of them may raise: nothing is written then.
+    The store calls ``begin`` once, then ``measure`` with every batch, then ``grade`` with
+    every batch again (in the same order, from the same snapshot), then ``check`` before it
+    writes anything. Any of them may raise: nothing is written then. The batches come as an
+    iterable that reads the next batch when asked, so that a grader with workers reads one
+    batch while they grade others; it never holds more than one batch per worker.
     """
 
     def begin(self, customers: int) -> None:
         """The number of customers about to be read (for progress)."""
 
-    def measure(self, docs: Sequence[JSONObject]) -> None:
-        """The first pass: take in one batch's facts (the archive-wide tops)."""
+    def measure_texts(self, batches: Iterable[DocumentTexts]) -> None:
+        """The first pass: take in every batch's facts (the archive-wide tops)."""
 
-    def grade(self, docs: Sequence[JSONObject]) -> list[JSONObject]:
-        """The second pass: one batch's gradings, one per document, in their order."""
+    def grade_texts(
+        self, batches: Iterable[DocumentTexts], encode: Encoder
+    ) -> Iterator[GradedBatch]:
+        """The second pass: each batch's gradings, in the batches' order, each handed out
+        before the next batch is asked for beyond those being graded."""
 
     def check(self, previous: Mapping[str, Any], gradings: Mapping[str, JSONObject]) -> None:
         """Called before the write with the grade stored on each customer before (None:

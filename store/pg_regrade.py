@@ -15,16 +15,17 @@ against the regraded revision), and a regrade that fails or is killed half way w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-import orjson
 import psycopg
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 
 from creditfile.policy.errors import phrase
 from creditfile.store.bookkeeping import changed_grades
 from creditfile.store.errors import RegradeCancelledError
-from creditfile.store.interface import StreamGrader
+from creditfile.store.interface import DocumentTexts, StreamGrader
 
 BATCH = 2_000
 """Customers fetched, graded and sent back per batch: large enough for few round trips, small
@@ -65,28 +66,30 @@ def regrade_streamed(
     size = batch or BATCH
     row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     grader.begin(int(row[0]) if row else 0)
-    for rows in _batches(conn, f"SELECT doc FROM {table} ORDER BY pos", size):
-        grader.measure([doc for (doc,) in rows])
-        _stop_if(cancelled, location)
+    grader.measure_texts(
+        _batches(conn, f"SELECT id, doc FROM {table} ORDER BY pos", size, cancelled, location)
+    )
+    _stop_if(cancelled, location)
     conn.execute(
         f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading json NOT NULL) "
         "ON COMMIT DROP"
     )
     gradings: dict[str, dict[str, Any]] = {}
     previous: dict[str, Any] = {}
-    query = f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos"
-    for rows in _batches(conn, query, size):
-        graded = grader.grade([doc for _id, doc, _old in rows])
+    read = _batches(
+        conn,
+        f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos",
+        size,
+        cancelled,
+        location,
+        previous,
+    )
+    for graded in grader.grade_texts(read, copy_rows):
+        # Written as each batch comes back, while the workers grade the next ones.
         with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
-            for (cid, _doc, old), grading in zip(rows, graded, strict=True):
-                copy.write_row((cid, orjson.dumps(grading).decode("utf-8")))
-                previous[cid] = old
-                gradings[cid] = {
-                    "status": grading["status"],
-                    "grade": grading.get("grade"),
-                    "total": grading.get("total"),
-                }
-        _stop_if(cancelled, location)
+            copy.write(graded.encoded)
+        gradings.update(graded.gradings)
+    _stop_if(cancelled, location)
     grader.check(previous, gradings)
     _stop_if(cancelled, location)
     conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
@@ -96,12 +99,51 @@ def regrade_streamed(
     return gradings, changed_grades(previous, gradings)
 
 
-def _batches(conn: Conn, query: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of ``query`` in lists of ``size``, from a server-side cursor."""
+def copy_rows(rows: Sequence[tuple[str, bytes]]) -> bytes:
+    """``(id, grading as JSON text)`` pairs as rows of ``COPY … FROM STDIN`` (text format)."""
+    return b"".join(
+        _copy_field(cid.encode()) + b"\t" + _copy_field(text) + b"\n" for cid, text in rows
+    )
+
+
+def _copy_field(value: bytes) -> bytes:
+    # COPY's text format gives a backslash, a tab and a line end a meaning of their own.
+    return (
+        value.replace(b"\\", b"\\\\")
+        .replace(b"\t", b"\\t")
+        .replace(b"\n", b"\\n")
+        .replace(b"\r", b"\\r")
+    )
+
+
+class _JsonText(Loader):
+    """Hands a JSON column over as the text the server sent, undecoded: the grader decodes
+    it (in its workers when it has them)."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
+
+
+def _batches(
+    conn: Conn,
+    query: str,
+    size: int,
+    cancelled: Callable[[], bool] | None,
+    location: str,
+    previous: dict[str, Any] | None = None,
+) -> Iterator[DocumentTexts]:
+    """The ``(id, document text)`` of each customer of ``query`` in lists of ``size``, from a
+    server-side cursor; each customer's stored grade kept in ``previous`` when given (the
+    query's third column). Asks ``cancelled`` before each batch after the first."""
     with conn.cursor(name="creditfile_regrade_read") as cursor:
+        cursor.adapters.register_loader("json", _JsonText)
+        cursor.adapters.register_loader("jsonb", _JsonText)
         cursor.execute(query)
         while rows := cursor.fetchmany(size):
-            yield rows
+            if previous is not None:
+                previous.update((str(row[0]), row[2]) for row in rows)
+            yield [(str(row[0]), row[1]) for row in rows]
+            _stop_if(cancelled, location)
 
 
 def _stop_if(cancelled: Callable[[], bool] | None, location: str) -> None:

@@ -192,3 +192,79 @@ def test_a_save_during_a_streamed_regrade_waits_for_it_and_is_kept(
     final = open_archive(url).get(cid)
     assert final is not None and final["name"] == "改名"  # serialised behind it, not lost
     assert final["_grading"]["grade"] == result.gradings[cid]["grade"]
+
+
+@pytest.fixture
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of 17 graded in three forked workers, however small the archive."""
+    from creditfile.application import batch
+
+    monkeypatch.setattr(pg_regrade, "BATCH", 17)
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(batch, "worker_count", lambda: 3)
+
+
+def test_a_streamed_regrade_in_workers_stores_the_engines_gradings(
+    url: str, default_policy: Policy, in_workers: None
+) -> None:
+    store = open_archive(url)
+    expected = grade_archive(store.documents(), default_policy, AS_OF)
+    phases: list[tuple[float, str]] = []
+    result = regrade(
+        store, default_policy, AS_OF, "ops", progress=lambda f, p: phases.append((f, p))
+    )
+    assert _gradings(url) == expected
+    assert list(result.gradings) == list(expected)  # every customer, in stored order
+    assert result.gradings == {
+        cid: {"status": g["status"], "grade": g.get("grade"), "total": g.get("total")}
+        for cid, g in expected.items()
+    }
+    (run,) = store.runs()
+    assert run["tops"] == next(iter(expected.values()))["tops"]
+    changed = [e["customer_id"] for e in store.history(kind="grade_changed")]
+    assert changed == [c["id"] for c in result.changes] and len(changed) > 0
+    fractions = [f for f, _ in phases]
+    assert fractions == sorted(fractions) and phases[-1] == (0.9, "writing")
+    assert len({f for f, p in phases if p == "grading"}) > 2 * CUSTOMERS // 17  # batch by batch
+    again = regrade(open_archive(url), default_policy, AS_OF, "ops")
+    assert again.changes == [] and _gradings(url) == expected
+
+
+def test_a_grading_worker_that_dies_mid_regrade_leaves_nothing_written(
+    url: str, default_policy: Policy, in_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from creditfile.application import regrade_stream
+
+    real_graded = regrade_stream._graded
+    parent = os.getpid()
+
+    def dies(*args: Any) -> Any:
+        if os.getpid() != parent:  # in a worker: killed outright, as the OOM killer does
+            os._exit(9)
+        return real_graded(*args)
+
+    monkeypatch.setattr(regrade_stream, "_graded", dies)
+    store = open_archive(url)
+    with pytest.raises(RuntimeError, match=r"grading worker \d+ stopped unexpectedly"):
+        regrade(store, default_policy, AS_OF, "ops")
+    monkeypatch.undo()
+    assert all(g is None for g in _gradings(url).values())
+    assert open_archive(url).runs() == []
+    assert len(regrade(store, default_policy, AS_OF, "ops").gradings) == CUSTOMERS
+
+
+def test_a_streamed_regrade_in_workers_cancelled_writes_nothing(
+    url: str, default_policy: Policy, in_workers: None
+) -> None:
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 10  # within the second pass
+
+    with pytest.raises(RegradeCancelledError):
+        regrade(open_archive(url), default_policy, AS_OF, "ops", cancelled=cancelled)
+    assert all(g is None for g in _gradings(url).values())
+    assert open_archive(url).history(kind="regrade_run") == []
