@@ -251,7 +251,10 @@ def _item(item: Mapping[str, Any], english: Mapping[str, str]) -> ScoringItem:
         bool(item.get("manual_override", False)),
         item.get("window_months"),
         item.get("scale", "linear"),
-        tuple(Guidance(float(g["points"]), str(g["text"])) for g in item.get("guidance") or ()),
+        tuple(
+            Guidance(float(g["points"]), str(g["text"]), str(g.get("text_en", "")))
+            for g in item.get("guidance") or ()
+        ),
         english.get(item["key"], ""),
     )
 

@@ -20,6 +20,7 @@ class Guidance:
 
     points: float
     text: str
+    text_en: str = ""  # the same in English (shown in an English interface), if given
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,14 @@ class Policy:
             ),
             natures=english(self.natures, self.natures_en),
             item_categories=english(self.item_categories, self.item_categories_en),
-            scoring=tuple(replace(i, label=i.label_en or i.label) for i in self.scoring),
+            scoring=tuple(
+                replace(
+                    i,
+                    label=i.label_en or i.label,
+                    guidance=tuple(replace(g, text=g.text_en or g.text) for g in i.guidance),
+                )
+                for i in self.scoring
+            ),
             grades=tuple(replace(g, label=g.label_en or g.label) for g in self.grades),
             below_lowest=replace(
                 self.below_lowest, label=self.below_lowest.label_en or self.below_lowest.label

@@ -3,6 +3,7 @@ level the entry reaches marked) and beside the input on the card."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -92,3 +93,36 @@ def test_guidance_on_an_item_no_one_enters_is_refused() -> None:
         "scoring[4].guidance: guidance is shown beside an assessor's entry, and this bands item "
         "takes none; set manual_override: true or remove the guidance"
     ]
+
+
+def test_every_level_of_the_example_reads_in_english_when_the_interface_is() -> None:
+    policy = parse_policy(EXAMPLE.read_text("utf-8"), "p.yaml")
+    english = policy.in_language("en")
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    levels = [g for item in english.scoring for g in item.guidance]
+    assert len(levels) == 9
+    assert not [g.text for g in levels if cjk.search(g.text)]
+    rows = {r["key"]: r for r in explain(_doc(), english, AS_OF)["items"]}
+    assert rows["strength"]["guidance"][1]["text"] == (
+        "Registered capital over CNY 10 million and no major lawsuit in the last three years"
+    )
+    try:
+        set_language("en")
+        assert guidance_text(english.scoring[0], "en").splitlines()[1] == (
+            "10 points: A central SOE, a government body or a state-funded company, or "
+            "registered capital over CNY 100 million with full qualifications"
+        )
+    finally:
+        set_language("en")
+    # Chinese staff read the Chinese, and the English changes no grading.
+    assert policy.in_language("zh").scoring[0].guidance[0].text.startswith("央企")
+    assert english.sha256 == policy.sha256
+
+
+def test_a_level_without_english_is_shown_as_written() -> None:
+    data = _example()
+    del data["scoring"][0]["guidance"][0]["text_en"]
+    policy = parse_policy(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "p.yaml")
+    shown = policy.in_language("en").scoring[0].guidance
+    assert shown[0].text == "央企、政府机构或政府投资公司，或注册资本一亿元以上且资质齐全"
+    assert shown[1].text.startswith("Registered capital over")
