@@ -32,7 +32,7 @@ from creditfile.engine.quotes import outstanding_of
 from creditfile.policy import CreditfileError, Policy
 from creditfile.policy.errors import Phrase
 from creditfile.presentation.tables import Column, ColumnFormat, Table
-from creditfile.presentation.translation import _, language, pgettext
+from creditfile.presentation.translation import _, language, pgettext, translation
 from creditfile.reports.allocation import Standing, allocation_plan
 from creditfile.spreadsheets.reading import unpacked_problem
 from creditfile.store import ArchiveStore, DemandStore, JSONObject, customer_document
@@ -223,23 +223,20 @@ def kept_demands(archive: ArchiveStore) -> list[JSONObject]:
 DEMAND_EVENT = "demand_added"
 """The history event of a demand request kept."""
 
-_DEMAND_WORDS = {
-    "zh": ("需求", "需求日期", "申请日期"),
-    "en": ("demand", "wanted", "requested"),
-}
-
 
 def demand_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = None) -> str:
     """A kept demand request in one line of ``lang``, as the history shows it:
     ``需求 R000001 · 塔式起重机 ×2 · 需求日期 2026-12-20 · 申请日期 2026-11-20``."""
-    word, wanted, requested = _DEMAND_WORDS.get(lang, _DEMAND_WORDS["en"])
+    said = translation(lang)
     item = str(event.get("item", ""))
     label = policy.item_label(item) if policy is not None else item
     parts = [
-        f"{word} {event.get('demand_id', '')}",
+        said.pgettext("history summary", "demand {id}").format(id=event.get("demand_id", "")),
         f"{label} ×{event.get('quantity')}",
-        f"{wanted} {event.get('wanted_on', '')}",
-        f"{requested} {event.get('requested_on', '')}",
+        said.pgettext("history summary", "wanted {date}").format(date=event.get("wanted_on", "")),
+        said.pgettext("history summary", "requested {date}").format(
+            date=event.get("requested_on", "")
+        ),
     ]
     if event.get("note"):
         parts.append(str(event["note"]))

@@ -18,7 +18,7 @@ from creditfile.document.values import AmountError, format_amount, parse_amount
 from creditfile.engine.quotes import Quote, QuoteRequest, outstanding_of, price_quote
 from creditfile.engine.terms import terms_that_apply
 from creditfile.policy import CreditfileError, Policy
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, translation
 from creditfile.store import ArchiveStore
 
 QUOTE_EVENT = "quote_issued"
@@ -226,38 +226,13 @@ def _money(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.01")))
 
 
-_WORDS = {
-    "zh": {
-        "title": "报价",
-        "months": "个月",
-        "amount": "报价金额",
-        "discount": "优惠",
-        "deposit": "押金",
-        "headroom": "额度余量",
-        "over": "超出信用额度",
-        "allowed": "经确认超额度报价",
-        "ungraded": "未评级,按{grade}级条件",
-    },
-    "en": {
-        "title": "quote",
-        "months": " months",
-        "amount": "amount",
-        "discount": "discount",
-        "deposit": "deposit",
-        "headroom": "headroom",
-        "over": "over the credit limit",
-        "allowed": "quoted over the limit, as allowed",
-        "ungraded": "ungraded: grade {grade}'s terms",
-    },
-}
-
-
 def quote_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = None) -> str:
     """A recorded quote in one line of ``lang``, as the history shows it.
 
-    ``盘扣式脚手架 ×10 · 6个月 · 报价金额 68,400.00(优惠 5%)· 押金 0.00 · 月结 90天 · 额度余量 …``
+    ``盘扣式脚手架 ×10 · 6个月 · 报价金额 68,400.00 (优惠 5%) · 押金 0.00 · 月结 90天 · …``;
+    give ``policy`` in ``lang`` (``Policy.in_language``) for the item and payment method.
     """
-    words = _WORDS.get(lang, _WORDS["en"])
+    said = translation(lang)
     item = str(event.get("item", ""))
     label = policy.item_label(item) if policy is not None else item
     method = str(event.get("payment_method", ""))
@@ -266,18 +241,32 @@ def quote_summary(event: Mapping[str, Any], lang: str, policy: Policy | None = N
     grade = event.get("grade")
     parts = [
         f"{label} ×{event.get('quantity')}",
-        f"{event.get('months')}{words['months']}",
-        f"{words['amount']} {format_amount(event.get('amount'))}"
-        f" ({words['discount']} {event.get('discount_pct', 0):g}%)",
-        f"{words['deposit']} {format_amount(event.get('deposit'))}",
-        f"{method} {event.get('payment_cycle_days', 0)}" + ("天" if lang == "zh" else " days"),
+        said.pgettext("history summary", "{months} months").format(months=event.get("months")),
+        said.pgettext("history summary", "amount {amount} (discount {pct}%)").format(
+            amount=format_amount(event.get("amount")), pct=f"{event.get('discount_pct', 0):g}"
+        ),
+        said.pgettext("history summary", "deposit {amount}").format(
+            amount=format_amount(event.get("deposit"))
+        ),
+        said.pgettext("history summary", "{method} {days} days").format(
+            method=method, days=event.get("payment_cycle_days", 0)
+        ),
     ]
     if grade is None:
-        parts.insert(0, words["ungraded"].format(grade=event.get("terms_grade")))
+        parts.insert(
+            0,
+            said.pgettext("history summary", "ungraded: grade {grade}'s terms").format(
+                grade=event.get("terms_grade")
+            ),
+        )
     if event.get("headroom") is not None:
-        parts.append(f"{words['headroom']} {format_amount(event.get('headroom'))}")
+        parts.append(
+            said.pgettext("history summary", "headroom {amount}").format(
+                amount=format_amount(event.get("headroom"))
+            )
+        )
     if event.get("allowed_over_limit"):
-        parts.append(words["allowed"])
+        parts.append(said.pgettext("history summary", "quoted over the limit, as allowed"))
     elif event.get("over_limit"):
-        parts.append(words["over"])
+        parts.append(said.pgettext("history summary", "over the credit limit"))
     return " · ".join(parts)

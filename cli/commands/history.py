@@ -20,7 +20,7 @@ from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
 from creditfile.policy import Policy
 from creditfile.presentation.brief import one_line
-from creditfile.presentation.translation import _, pgettext
+from creditfile.presentation.translation import _, language, pgettext
 from creditfile.store.audit import clean_actor
 
 DEFAULT_LIMIT = 200
@@ -106,10 +106,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
             _("no history yet") if not (since or args.event or args.id) else _("no such events")
         )
         return 0
-    # Field labels and event details as the archive's own sheets name them; the headers and
-    # the words around them follow the language in force.
-    lang = "zh"
-    policy = env.policy()
+    # Field labels, scoring items, leased items and payment methods in the language in force,
+    # as the card names them.
+    lang = language()
+    policy = env.policy().in_language(lang)
     rows = [
         [
             _when(e.get("at")),
@@ -205,7 +205,8 @@ def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
         if key in _SKIP or value in (None, "", [], {}):
             continue
         if key == "fields" and isinstance(value, list):
-            fields = "、".join(field_label(str(path), lang) for path in value)
+            separator = "、" if lang == "zh" else ", "
+            fields = separator.join(field_label(str(path), lang, policy) for path in value)
             parts.append(_("fields={fields}").format(fields=fields))
         else:
             parts.append(f"{key}={value}")

@@ -27,10 +27,9 @@ from creditfile.document.merging import FieldChange, field_label
 from creditfile.policy import CreditfileError, Policy
 from creditfile.policy.errors import N_, phrase
 from creditfile.presentation.inert import terminal_text
-from creditfile.presentation.translation import _, ngettext, pgettext
+from creditfile.presentation.translation import _, language, ngettext, pgettext
 
 MAX_SHOWN = 200
-LANG = "zh"  # field labels as the sheets and the card name them
 SHOWN_CHARS = 40
 
 
@@ -245,11 +244,12 @@ def _describe(env: Env, outcome: Outcome, policy: Policy) -> None:
         env.say(f"      {note}")
     labels = _items(policy)
     for change in outcome.changes:
-        env.say(f"      {field_label(change, LANG, labels)}: {_change(change)}")
+        env.say(f"      {field_label(change, language(), labels)}: {_change(change)}")
 
 
 def _items(policy: Policy) -> dict[str, str]:
-    return {item.key: item.label for item in policy.scoring}
+    """The scoring items' labels in the language shown (field labels follow it too)."""
+    return {item.key: item.label for item in policy.in_language(language()).scoring}
 
 
 def _change(change: FieldChange) -> str:
@@ -318,7 +318,7 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
                 )
             )
         for change in outcome.changes[:20]:
-            env.warn(f"      {field_label(change, LANG, labels)}: {_change(change)}")
+            env.warn(f"      {field_label(change, language(), labels)}: {_change(change)}")
     count = len(refused)
     env.warn(
         ngettext(
@@ -336,7 +336,7 @@ def _refused(env: Env, refused: list[Outcome], policy: Policy, records: Sequence
 def _path_label(path: str, items: dict[str, str]) -> str:
     found = field_catalogue().get(path)
     if found is not None:
-        return found.text(LANG)
+        return found.text(language())
     item = path.removeprefix("assessment.")
     return items.get(item, path)
 

@@ -46,6 +46,9 @@ def test_a_request_without_a_date_is_dated_today_and_recorded_in_words(
         "需求 R000001 · 塔式起重机 ×3 · 需求日期 2026-12-05 · 申请日期 2026-11-29 · 南昌项目"
     )
     assert demand_summary(event, "en", default_policy).startswith("demand R000001 · 塔式起重机 ×3")
+    assert demand_summary(event, "en", default_policy.in_language("en")) == (
+        "demand R000001 · Tower crane ×3 · wanted 2026-12-05 · requested 2026-11-29 · 南昌项目"
+    )
 
 
 def test_every_problem_is_named_and_nothing_is_kept(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -99,6 +100,10 @@ def test_a_quote_is_recorded_in_the_customers_history(
     assert "塔式起重机 ×10 · 6 months · amount 68,400.00" in quote_summary(
         event, "en", default_policy
     )
+    english = quote_summary(event, "en", default_policy.in_language("en"))
+    assert english.startswith("Tower crane ×10 · 6 months · amount 68,400.00 (discount 5%)")
+    assert "Monthly 90 days" in english
+    assert not re.search(r"[\u3400-\u9fff]", english), english
 
 
 def test_over_the_limit_nothing_is_recorded_unless_allowed(

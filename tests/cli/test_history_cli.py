@@ -4,6 +4,7 @@ a user runs them: the real program in a subprocess, on an archive in a temp fold
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ def edited(archive_path: Path, run: Run, tmp_path: Path) -> Path:
 
 
 def test_history_shows_each_changed_field_by_label_with_old_and_new(edited: Path, run: Run) -> None:
-    result = run("history", "C00000")
+    result = run("--lang", "zh", "history", "C00000")
     assert result.returncode == 0, result.stderr
     assert "电话: " in result.stdout and "→ 027-8888" in result.stdout
     assert "注册资本: " in result.stdout and "→ 50,000,000.00" in result.stdout
@@ -60,6 +61,17 @@ def test_history_shows_each_changed_field_by_label_with_old_and_new(edited: Path
     assert "年龄: ••• → •••" in result.stdout
     assert "家庭: ••• → •••" in result.stdout
     assert "爱好: — → •••" in result.stdout  # there was none before
+
+
+def test_history_names_the_fields_in_english_when_the_interface_is(edited: Path, run: Run) -> None:
+    result = run("--lang", "en", "history", "C00000")
+    assert result.returncode == 0, result.stderr
+    assert "Phone: " in result.stdout and "→ 027-8888" in result.stdout
+    assert "Registered capital: " in result.stdout and "→ 50,000,000.00" in result.stdout
+    assert "Age: ••• → •••" in result.stdout and "Hobbies: — → •••" in result.stdout
+    # Field labels and run details: no Chinese word but the name of who made the change.
+    changes = [line.replace("王敏", "") for line in result.stdout.splitlines() if "→" in line]
+    assert changes and not [line for line in changes if re.search(r"[\u3400-\u9fff]", line)]
 
 
 def test_the_history_never_holds_a_personal_value(edited: Path, run: Run) -> None:

@@ -184,9 +184,10 @@ def test_dry_run_shows_each_change_masks_personal_data_and_writes_nothing(
     text = run("import", "--dry-run", str(source))
     assert text.returncode == 0, text.stderr
     assert "nothing was written" in text.stdout
-    assert "租赁 L-C1 金额: 9000000 → 9100000" in text.stdout
+    zh = run("--lang", "zh", "import", "--dry-run", str(source)).stdout
+    assert "租赁 L-C1 金额: 9000000 → 9100000" in zh and "年龄: ••• → •••" in zh
     # The age never shows (the archive's temp path may hold the digits 46: left out).
-    assert "年龄: ••• → •••" in text.stdout and "46" not in text.stdout.replace(str(office), "")
+    assert "Age: ••• → •••" in text.stdout and "46" not in text.stdout.replace(str(office), "")
     assert "C7" in text.stdout and "1 added, 1 changed" in text.stdout
     data = json.loads(run("import", "--dry-run", "--json", str(source)).stdout)
     assert data["dry_run"] is True and data["added"] == 1 and data["changed"] == 1

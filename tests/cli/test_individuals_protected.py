@@ -133,7 +133,7 @@ def test_the_history_and_a_dry_run_never_hold_an_individuals_values(
     raw = (tmp_path / "archive.json.history.jsonl").read_text(encoding="utf-8")
     assert "SECRET" not in raw and ID_NUMBER not in raw and "110105194912310038" not in raw
     assert '"old":"1101**********002X","new":"1101**********0038"' in raw
-    shown = run("history", "P1").stdout
+    shown = run("--lang", "zh", "history", "P1").stdout
     assert "身份证号: 1101**********002X → 1101**********0038" in shown
     assert "电话: ••• → •••" in shown and "SECRET" not in shown
 

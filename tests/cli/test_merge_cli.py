@@ -63,7 +63,7 @@ def test_the_kept_customers_history_holds_both(twins: Path, run: Run) -> None:
     merged = next(e for e in events if e["kind"] == "customer_merged")
     assert merged["merged_from"] == "C2"
     assert {"path": "leases[1].amount", "old": None, "new": 250.0, "ref": "L2"} in merged["changes"]
-    text = run("history", "C1").stdout
+    text = run("--lang", "zh", "history", "C1").stdout
     assert "电话: 027-2 → 027-3" in text  # C2's own change, now part of C1's story
 
 

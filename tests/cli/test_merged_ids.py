@@ -98,7 +98,7 @@ def test_a_row_under_the_dropped_id_lands_on_the_kept_customer_in_every_format(
     dry = run("import", "--dry-run", str(sheet))
     assert dry.returncode == 0, dry.stderr
     assert "C2 was merged into C1: its row lands on C1" in dry.stdout
-    assert "电话: 027-C1 → 027-88886666" in dry.stdout
+    assert "Phone: 027-C1 → 027-88886666" in dry.stdout
     data = json.loads(run("import", "--dry-run", "--json", str(sheet)).stdout)
     [row] = data["customers"]
     assert (row["id"], row["id_in_file"], row["status"]) == ("C1", "C2", "changed")
