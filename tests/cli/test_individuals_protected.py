@@ -235,7 +235,7 @@ def test_every_history_entry_honours_the_policys_personal_natures(tmp_path: Path
         assert done.returncode == 0, (argv, done.stderr)
         shown = done.stdout + done.stderr
         assert [s for s in secrets if s in shown] == [], argv
-    assert "电话: ••• → •••" in run("--policy", str(companies), "history", "C1").stdout
+    assert "Phone: ••• → •••" in run("--policy", str(companies), "history", "C1").stdout
     # The company's values are business data under the default policy; an individual's values
     # were masked when they were written, whatever the policy in force said then or says now.
     default = run("history", "C1").stdout

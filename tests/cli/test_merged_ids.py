@@ -252,7 +252,7 @@ def test_a_merge_grades_the_kept_customer_in_its_own_write(run: Run, office: Pat
     [event] = Archive.open(office).history("C2", kind="customer_merged")
     assert event["grade"]["total"] == kept["total"] and event["grade"]["run_id"] is None
     grade = f"评级: {old['grade']} → {kept['grade']} ({kept['total']:.2f})"
-    assert grade in run("history", "C2").stdout
+    assert grade in run("--lang", "zh", "history", "C2").stdout
 
 
 def test_a_merge_above_the_top_grades_every_customer_in_its_own_write(
@@ -292,7 +292,7 @@ def test_an_import_dry_run_masks_personal_values_as_the_history_does(
     doc["profile"]["person"]["age"] = 83
     source = tmp_path / "age.json"
     source.write_text(json.dumps([doc], ensure_ascii=False), "utf-8")
-    dry = run("import", "--dry-run", str(source))
+    dry = run("--lang", "zh", "import", "--dry-run", str(source))
     assert dry.returncode == 0, dry.stderr
     # The first line names the archive's temporary path, which may hold the digits 83.
     changes = dry.stdout.split("\n", 1)[1]
@@ -300,7 +300,8 @@ def test_an_import_dry_run_masks_personal_values_as_the_history_does(
     plan = json.loads(run("import", "--dry-run", "--json", str(source)).stdout)
     assert plan["customers"][0]["changes"][0]["new"] == MASK
     assert run("import", str(source)).returncode == 0
-    history = [line for line in run("history", "C3").stdout.splitlines() if "年龄" in line]
+    shown = run("--lang", "zh", "history", "C3").stdout
+    history = [line for line in shown.splitlines() if "年龄" in line]
     assert history and all(
         f"年龄: {MASK} → {MASK}" in line and "83" not in line for line in history
     )
