@@ -38,7 +38,7 @@ def test_a_quote_within_the_headroom_is_shown_and_recorded(graded: Path, run: Ru
                  "10% = 98.00", "1,000.00", "Monthly, 60 days"):  # fmt: skip
         assert text in done.stdout
     assert "良好" not in done.stdout and "月结" not in done.stdout
-    history = run("history", "C1", "--event", "quote_issued")
+    history = run("--lang", "zh", "history", "C1", "--event", "quote_issued")
     assert "quote_issued" in history.stdout
     assert "塔式起重机 ×2 · 2个月 · 报价金额 980.00" in history.stdout
 
