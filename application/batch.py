@@ -39,6 +39,7 @@ from creditfile.engine.validation import (
     validate_customers,
 )
 from creditfile.policy import Policy
+from creditfile.policy.errors import phrase_from_data
 from creditfile.store import CustomerLines, LinesRegrade, LinesUnreadable
 
 Tops = dict[str, Decimal]
@@ -163,7 +164,10 @@ def validate_all(
     with _forked(_check, shares) as links:
         for link in links:
             for index, problems in _receive(link):
-                by_document[index] = [Problem(path, message) for path, message in problems]
+                by_document[index] = [
+                    Problem(path, message, None if data is None else phrase_from_data(data))
+                    for path, message, data in problems
+                ]
     return batch_problems(docs, by_document)
 
 
@@ -172,9 +176,14 @@ def _check(
 ) -> None:
     def work(_exchange: Callable[[Tops], Tops]) -> None:
         found = document_problems(docs, policy, start, end)
-        _send(pipe, [[i, [[p.path, p.message] for p in ps]] for i, ps in found.items()])
+        _send(pipe, [[i, [_problem_data(p) for p in ps]] for i, ps in found.items()])
 
     _worker(pipe, parent, work)
+
+
+def _problem_data(problem: Problem) -> list[object]:
+    said = problem.said
+    return [problem.path, problem.message, None if said is None else said.as_data()]
 
 
 Link = tuple[Any, Any]

@@ -30,6 +30,7 @@ from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.engine.validation import Problem, validator_for
 from creditfile.policy import CreditfileError, Policy
+from creditfile.policy.errors import NOTHING, joined, phrase
 from creditfile.store import (
     ArchiveStore,
     GradeAfter,
@@ -51,9 +52,20 @@ class InvalidCustomerError(CreditfileError):
     def __init__(self, customer_id: str, problems: Sequence[Problem]) -> None:
         self.customer_id = customer_id
         self.problems = tuple(problems)
-        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        super().__init__(f"customer {customer_id}: {listed}{more}; nothing was saved")
+        listed = joined(
+            [phrase("{path}: {problem}", path=p.path, problem=p.as_phrase()) for p in problems[:5]]
+        )
+        more = (
+            phrase(" (and {count} more)", count=len(problems) - 5) if len(problems) > 5 else NOTHING
+        )
+        super().__init__(
+            phrase(
+                "customer {id}: {problems}{more}; nothing was saved",
+                id=customer_id,
+                problems=listed,
+                more=more,
+            )
+        )
 
 
 SOURCE_VERIFIED = "source_verified"

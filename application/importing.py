@@ -38,8 +38,15 @@ from creditfile.document.merging import (
     merge_customer,
     replace_customer,
 )
-from creditfile.engine.validation import Problem, RecordProblem, validator_for
+from creditfile.engine.validation import (
+    Problem,
+    RecordProblem,
+    also_the_id,
+    said,
+    validator_for,
+)
 from creditfile.policy import CreditfileError, Policy
+from creditfile.policy.errors import phrase
 from creditfile.store import (
     ArchiveStore,
     CustomerWrite,
@@ -372,14 +379,13 @@ def _split_revisions(records: Sequence[ReadRecord]) -> tuple[list[Incoming], lis
             if type(raw) is int and raw >= 1:
                 revision = raw
             elif raw is not None:
-                message = (
-                    f"{raw!r} is not a revision an export writes (a whole number from 1); "
-                    "leave it as exported, or empty for a customer not from an export"
+                message = phrase(
+                    "{value} is not a revision an export writes (a whole number from 1); "
+                    "leave it as exported, or empty for a customer not from an export",
+                    value=repr(raw),
                 )
                 cid = doc.get("id") if isinstance(doc.get("id"), str) else None
-                problems.append(
-                    RecordProblem(path=REVISION_KEY, message=message, index=index, customer_id=cid)
-                )
+                problems.append(said(REVISION_KEY, message).of_record(index, cid))
         incoming.append(Incoming(doc, revision))
     return incoming, problems
 
@@ -486,8 +492,7 @@ def _problems(
         cid = cid if isinstance(cid, str) else None
         problems: list[Problem] = []
         if cid is not None and cid in first:
-            message = f"{cid!r} is also the id of record {first[cid] + 1}; each appears once"
-            problems.append(Problem("id", message))
+            problems.append(said("id", also_the_id(cid, first[cid])))
         elif cid is not None:
             first[cid] = index
         current = stored.get(cid) if cid is not None else None
@@ -496,10 +501,7 @@ def _problems(
         else:
             merged = _merged(customer_document(current), doc, options, policy)
             problems += _located(validator.problems(merged.doc), merged, doc)
-        found += [
-            RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
-            for p in problems
-        ]
+        found += [p.of_record(index, cid) for p in problems]
     return found
 
 
@@ -522,12 +524,7 @@ def _relation_problems(
             continue
         cid = item.doc.get("id")
         found += [
-            RecordProblem(
-                path=p.path,
-                message=p.message,
-                index=index,
-                customer_id=cid if isinstance(cid, str) else None,
-            )
+            p.of_record(index, cid if isinstance(cid, str) else None)
             for p in relation_problems(item.doc, known, options.aliases, parents)
         ]
     return found
@@ -571,7 +568,7 @@ def _located(problems: Sequence[Problem], merged: Merged, doc: Mapping[str, Any]
         # problem no row carries is the stored data's, unless the file added the record whole.
         located = next((c for c in candidates if not c or added or carried(doc, c)), None)
         if located is not None:
-            out.append(Problem(located, problem.message))
+            out.append(Problem(located, problem.message, problem.said))
     return out
 
 

@@ -11,6 +11,8 @@ import unicodedata
 
 import orjson
 
+from creditfile.policy.errors import N_, Phrase, phrase, verbatim
+
 __all__ = [
     "UNSAFE_CLASS",
     "describe_char",
@@ -40,18 +42,18 @@ _UNSAFE = re.compile(f"[{UNSAFE_CLASS}\t\n]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _NAMES = {
-    "\t": "a tab",
-    "\n": "a line break",
-    "\r": "a carriage return",
-    "\x1b": "an escape character",
-    "\x00": "a NUL",
-    "\u200b": "a zero-width space",
-    "\u200c": "a zero-width non-joiner",
-    "\u200d": "a zero-width joiner",
-    "\u2060": "a word joiner",
-    "\ufeff": "a zero-width no-break space",
-    "\u202e": "a right-to-left override",
-    "\u202d": "a left-to-right override",
+    "\t": N_("a tab"),
+    "\n": N_("a line break"),
+    "\r": N_("a carriage return"),
+    "\x1b": N_("an escape character"),
+    "\x00": N_("a NUL"),
+    "\u200b": N_("a zero-width space"),
+    "\u200c": N_("a zero-width non-joiner"),
+    "\u200d": N_("a zero-width joiner"),
+    "\u2060": N_("a word joiner"),
+    "\ufeff": N_("a zero-width no-break space"),
+    "\u202e": N_("a right-to-left override"),
+    "\u202d": N_("a left-to-right override"),
 }
 
 
@@ -66,16 +68,24 @@ def first_unsafe(text: str) -> tuple[int, str] | None:
 
 def describe_char(char: str) -> str:
     """``U+202E (a right-to-left override)``: a character named without printing it."""
+    return str(describe_char_said(char))
+
+
+def describe_char_said(char: str) -> Phrase:
+    """``describe_char`` for a front end to word: the code, and the name in the language in
+    force where it is one we give (a Unicode name otherwise, which has no translation)."""
     code = ord(char)
     if char in _NAMES:
-        what = _NAMES[char]
+        what = phrase(_NAMES[char])
     elif 0xD800 <= code <= 0xDFFF:
-        what = "a lone surrogate, not a character: the text was damaged"
+        what = phrase("a lone surrogate, not a character: the text was damaged")
     elif code < 0x20 or 0x7F <= code <= 0x9F:
-        what = "a control character"
+        what = phrase("a control character")
+    elif unicodedata.name(char, ""):
+        what = verbatim(unicodedata.name(char).lower())
     else:
-        what = unicodedata.name(char, "an invisible or format character").lower()
-    return f"U+{code:04X} ({what})"
+        what = phrase("an invisible or format character")
+    return phrase("U+{code} ({what})", code=format(code, "04X"), what=what)
 
 
 def has_lone_surrogate(value: object) -> bool:

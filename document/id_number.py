@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from creditfile.policy.errors import Phrase, phrase
+
 __all__ = ["check_digit", "id_number_problem", "is_masked_id_number", "mask_id_number"]
 
 _SHAPE = re.compile(r"[0-9]{17}[0-9Xx]\Z")
@@ -20,19 +22,28 @@ def check_digit(first17: str) -> str:
 
 
 def id_number_problem(value: str) -> str | None:
-    """What is wrong with an ID number, in words that never repeat it; None when it is right."""
+    """What is wrong with an ID number, in words that never repeat it (English); None when it
+    is right."""
+    found = id_number_said(value)
+    return None if found is None else str(found)
+
+
+def id_number_said(value: str) -> Phrase | None:
+    """What is wrong with an ID number, in words that never repeat it, for a front end to
+    word; None when it is right."""
     if is_masked_id_number(value):
-        return (
+        return phrase(
             "is a masked number (as an export without personal data shows it), not the "
             "customer's: export with --include-personal to change ID numbers, or leave it out"
         )
     if not _SHAPE.match(value):
-        return (
-            f"is not a resident ID number ({len(value)} characters): write the 18 characters, "
-            "17 digits and a check digit 0–9 or X"
+        return phrase(
+            "is not a resident ID number ({count} characters): write the 18 characters, "
+            "17 digits and a check digit 0–9 or X",
+            count=len(value),
         )
     if check_digit(value[:17]) != value[17].upper():
-        return (
+        return phrase(
             "its check digit (the last character) does not match the other 17 (GB 11643); "
             "check the number"
         )

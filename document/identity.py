@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from creditfile.policy.errors import Phrase, phrase
+
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 """The 31 characters of a credit code, in the order of their values."""
 CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -38,24 +40,35 @@ def normal_credit_code(text: str) -> str:
 
 
 def credit_code_problem(code: str) -> str | None:
-    """Why ``code`` is not a valid unified social credit code; None when it is.
+    """Why ``code`` is not a valid unified social credit code (English); None when it is."""
+    found = credit_code_said(code)
+    return None if found is None else str(found)
+
+
+def credit_code_said(code: str) -> Phrase | None:
+    """Why ``code`` is not a valid unified social credit code, for a front end to word; None
+    when it is.
 
     The message says what to write: the code in capitals, or that the last character does
     not match (a code copied wrongly).
     """
     if len(code) != 18 or any(char not in _VALUES for char in code):
         normal = normal_credit_code(code)
-        if normal != code and credit_code_problem(normal) is None:
-            return f"{code!r}: write the code as {normal!r} (18 capital letters and digits)"
-        return (
-            f"{_shown(code)} is not a unified social credit code: 18 digits and capital letters "
-            "(not I, O, Z, S or V), as on the business licence, e.g. 91350100M000100Y43"
+        if normal != code and credit_code_said(normal) is None:
+            return phrase("{code}: write the code as {normal} (18 capital letters and digits)",
+                          code=repr(code), normal=repr(normal))  # fmt: skip
+        return phrase(
+            "{code} is not a unified social credit code: 18 digits and capital letters (not I, "
+            "O, Z, S or V), as on the business licence, e.g. 91350100M000100Y43",
+            code=_shown(code),
         )
     expected = check_character(code[:17])
     if code[17] != expected:
-        return (
-            f"{code!r}: the last character should be {expected!r} for the 17 before it "
-            "(GB 32100-2015); check the code against the business licence"
+        return phrase(
+            "{code}: the last character should be {expected} for the 17 before it "
+            "(GB 32100-2015); check the code against the business licence",
+            code=repr(code),
+            expected=repr(expected),
         )
     return None
 

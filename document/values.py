@@ -18,13 +18,15 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from creditfile.policy.errors import N_, Phrase, phrase
+
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 """Chinese units of an amount, by how many CNY one of them is."""
 
 AMOUNT_CELL_FORMAT = "#,##0.00"
 """The workbook cell format showing an amount as ``format_amount`` writes it."""
 
-AMOUNT_EXAMPLES = "e.g. 50000000, 50,000,000, 5,000万 or 0.5亿"
+AMOUNT_EXAMPLES = N_("e.g. 50000000, 50,000,000, 5,000万 or 0.5亿")
 MAX_AMOUNT_CHARS = 40
 
 _AMOUNT = re.compile(
@@ -36,7 +38,12 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 
 
 class AmountError(ValueError):
-    """Text that is not an amount; the message says how to write one."""
+    """Text that is not an amount; the message says how to write one (``said``, for a front
+    end to word; ``str()`` is the English)."""
+
+    def __init__(self, said: Phrase) -> None:
+        self.said = said
+        super().__init__(str(said))
 
 
 def parse_amount(text: str) -> int | float:
@@ -65,19 +72,24 @@ def parse_amount(text: str) -> int | float:
     return float(number)
 
 
-def _amount_advice(text: str, plain: str) -> str:
+def _amount_advice(text: str, plain: str) -> Phrase:
     shown = text if len(text) <= MAX_AMOUNT_CHARS else text[: MAX_AMOUNT_CHARS - 1] + "…"
     if plain.startswith(("-", "−")):
-        why = "an amount is never negative"
+        why = phrase("an amount is never negative")
     elif re.fullmatch(r"[¥]?[\d,]+(\.\d+)?[万亿]?(元)?", plain):
-        why = "thousands separators go every three digits"
+        why = phrase("thousands separators go every three digits")
     elif re.search(r"[一二两三四五六七八九零壹贰叁肆伍陆柒捌玖拾]", plain):
-        why = "write the number in digits (5000万, not 五千万)"
+        why = phrase("write the number in digits (5000万, not 五千万)")
     elif re.search(r"[千百十佰仟兆]", plain):
-        why = "only 万 and 亿 are understood as units"
+        why = phrase("only 万 and 亿 are understood as units")
     else:
-        why = "it is not a number"
-    return f"{shown!r} is not an amount: {why}; write it as CNY, {AMOUNT_EXAMPLES}"
+        why = phrase("it is not a number")
+    return phrase(
+        "{value} is not an amount: {why}; write it as CNY, {examples}",
+        value=repr(shown),
+        why=why,
+        examples=phrase(AMOUNT_EXAMPLES),
+    )
 
 
 def amount_or_text(value: object) -> object:
@@ -92,17 +104,27 @@ def amount_or_text(value: object) -> object:
 
 
 def amount_problem(value: object) -> str | None:
-    """Why ``value`` (found where an amount belongs) is not one; None when it is a number."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return f"{value!r} is not an amount; write it as CNY, {AMOUNT_EXAMPLES}"
+    """Why ``value`` (found where an amount belongs) is not one (English); None when it is a
+    number."""
+    found = amount_said(value)
+    return None if found is None else str(found)
+
+
+def amount_said(value: object) -> Phrase | None:
+    """Why ``value`` (found where an amount belongs) is not one, for a front end to word; None
+    when it is a number."""
     if isinstance(value, str):
         try:
             parse_amount(value)
         except AmountError as exc:
-            return str(exc)
+            return exc.said
         return None
-    if not math.isfinite(value):
-        return f"{value!r} is not an amount; write it as CNY, {AMOUNT_EXAMPLES}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return phrase(
+            "{value} is not an amount; write it as CNY, {examples}",
+            value=repr(value),
+            examples=phrase(AMOUNT_EXAMPLES),
+        )
     return None
 
 

@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from math import isnan
@@ -18,28 +18,38 @@ from creditfile.document import customer_schema as document_schema
 from creditfile.document import field_catalogue
 from creditfile.document.characters import (
     UNSAFE_CLASS,
-    describe_char,
+    describe_char_said,
     first_unsafe,
     json_size,
     surrogate_path,
 )
 from creditfile.document.fields import catalogue_key
-from creditfile.document.id_number import id_number_problem
-from creditfile.document.identity import CODE_PATTERN, credit_code_problem
+from creditfile.document.id_number import id_number_said
+from creditfile.document.identity import CODE_PATTERN, credit_code_said
 from creditfile.document.personal import nature_personal_paths
-from creditfile.document.values import amount_problem
+from creditfile.document.values import amount_said
 from creditfile.engine.schema_check import compile_check, lean_schema
-from creditfile.policy.errors import format_path
+from creditfile.policy.errors import (
+    N_,
+    NOTHING,
+    Phrase,
+    format_path,
+    in_either,
+    phrase,
+    verbatim,
+)
 from creditfile.policy.model import Policy
 
 __all__ = [
     "CustomerValidator",
     "Problem",
     "RecordProblem",
+    "also_the_id",
     "batch_problems",
     "compile_check",
     "customer_schema",
     "document_problems",
+    "said",
     "validate_customer",
     "validate_customers",
     "validator_for",
@@ -48,13 +58,13 @@ __all__ = [
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"
 NOT_ITEMS = ("assessed_by", "assessed_on", "note")
 _TYPE_WORDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "object": "a group of fields {…}",
-    "array": "a list […]",
-    "boolean": "true or false",
-    "null": "empty",
+    "string": N_("text"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "object": N_("a group of fields {{…}}"),
+    "array": N_("a list […]"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
 }
 _SHOWN = 40  # characters of a bad value quoted in a message
 
@@ -65,14 +75,40 @@ class Problem:
 
     Attributes:
         path: Where, as a document path (``leases[2].amount``); empty for the whole document.
-        message: What is wrong and what to do, for people.
+        message: What is wrong and what to do, for people (English).
+        said: The message as a phrase, for a front end to word in the language in force
+            (``text``); None for a message that has no wording but its English.
     """
 
     path: str
     message: str
+    said: Phrase | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message in the language of ``translate`` (English without it)."""
+        return self.said.text(translate) if self.said is not None else self.message
+
+    def of_record(self, index: int, customer_id: str | None) -> RecordProblem:
+        """This problem as one of record ``index`` (0-based) of a batch, its wording kept."""
+        return RecordProblem(
+            path=self.path,
+            message=self.message,
+            said=self.said,
+            index=index,
+            customer_id=customer_id,
+        )
+
+    def as_phrase(self) -> Phrase:
+        """The message as a phrase, to be part of another or carried to another problem."""
+        return self.said if self.said is not None else Phrase("{text}", {"text": self.message})
+
+
+def said(path: str, message: Phrase) -> Problem:
+    """A problem at ``path`` whose message is ``message`` (worded by the front end)."""
+    return Problem(path, str(message), message)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,14 +130,16 @@ def _schema_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(customer_schema())
 
 
-def _shown(value: object) -> str:
+def _shown(value: object) -> str | Phrase:
+    if value is _NOT_SHOWN:
+        return phrase("the value (personal data, not shown)")
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
-def _suggest(word: str, candidates: Iterable[str]) -> str:
+def _suggest(word: str, candidates: Iterable[str]) -> Phrase:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return phrase("; did you mean {key}?", key=repr(close[0])) if close else NOTHING
 
 
 def _schema_problems(doc: object, hidden: Collection[str] = ()) -> list[Problem]:
@@ -123,21 +161,30 @@ def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> li
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))
-        hint = f"; allowed here: {', '.join(allowed)}"
-        return [Problem(format_path([*path, k]), f"unknown key {k!r}{_suggest(k, allowed) or hint}")
+        return [said(format_path([*path, k]), _unknown_key(k, allowed))
                 for k in value if k not in allowed]  # fmt: skip
     if kind == "required" and isinstance(value, dict):
         missing = [key for key in wanted if key not in value]
-        return [Problem(format_path([*path, k]), f"{k} is required; add it") for k in missing]
+        return [said(format_path([*path, k]), phrase("{key} is required; add it", key=k))
+                for k in missing]  # fmt: skip
     where = format_path(path)
     if where.startswith(PERSONAL_PREFIX) or where in hidden:
         # Personal data is never repeated in a message, a log line or the history.
-        text = _message(kind, _NOT_SHOWN, wanted, schema) or "is not valid here"
-        return [Problem(where, text)]
+        hidden_text = _message(kind, _NOT_SHOWN, wanted, schema) or phrase("is not valid here")
+        return [said(where, hidden_text)]
     if kind == "type" and isinstance(value, str) and _is_amount(where):
-        return [Problem(where, amount_problem(value) or f"{_shown(value)} should be a number")]
-    text = _message(kind, value, wanted, schema) or error.message
-    return [Problem(where, text)]
+        wrong = amount_said(value) or phrase("{value} should be a number", value=_shown(value))
+        return [said(where, wrong)]
+    text = _message(kind, value, wanted, schema)
+    # A check of the schema we have no words for is told in the schema library's English.
+    return [said(where, text) if text is not None else Problem(where, error.message)]
+
+
+def _unknown_key(key: str, allowed: Sequence[str]) -> Phrase:
+    hint = _suggest(key, allowed)
+    if hint is NOTHING:
+        hint = phrase("; allowed here: {keys}", keys=", ".join(allowed))
+    return phrase("unknown key {key}{hint}", key=repr(key), hint=hint)
 
 
 def _is_amount(path: str) -> bool:
@@ -146,10 +193,7 @@ def _is_amount(path: str) -> bool:
 
 
 class _NotShown:
-    """Stands for a personal value in a message: its ``repr`` says it is not shown."""
-
-    def __repr__(self) -> str:
-        return "the value (personal data, not shown)"
+    """Stands for a personal value in a message (``_shown`` says it is not shown)."""
 
 
 _NOT_SHOWN = _NotShown()
@@ -157,69 +201,100 @@ _NATURE_PERSONAL = frozenset(".".join(path) for path in nature_personal_paths())
 PERSONAL_PREFIX = "profile.person"
 
 
-def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> str | None:
+def _kinds(wanted: Any) -> Phrase:
+    kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+    words = [phrase(_TYPE_WORDS[k]) if k in _TYPE_WORDS else verbatim(k) for k in kinds]
+    words = [w for k, w in zip(kinds, words, strict=True) if k != "null"] or [verbatim("")]
+    either = words[0]
+    for other in words[1:]:
+        either = phrase("{one} or {other}", one=either, other=other)
+    if "null" in kinds:
+        return phrase("{kind} (or left empty)", kind=either)
+    return either
+
+
+def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> Phrase | None:
+    shown = _shown(value)
     if kind == "type":
-        kinds = [wanted] if isinstance(wanted, str) else list(wanted)
-        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds if k != "null")
-        tail = " (or left empty)" if "null" in kinds else ""
-        return f"{_shown(value)} should be {words}{tail}"
+        return phrase("{value} should be {kind}", value=shown, kind=_kinds(wanted))
     if kind == "enum":
-        choices = [str(c) for c in wanted]
-        hint = _suggest(value, choices) if isinstance(value, str) else ""
-        return f"{_shown(value)} is not allowed; use one of {', '.join(choices)}{hint}"
+        choices = ", ".join(str(c) for c in wanted)
+        hint = _suggest(value, choices.split(", ")) if isinstance(value, str) else NOTHING
+        return phrase(
+            "{value} is not allowed; use one of {choices}{hint}",
+            value=shown,
+            choices=choices,
+            hint=hint,
+        )
     if kind == "minimum":
-        return f"{_shown(value)} is below {wanted}; it can never be negative"
+        return phrase("{value} is below {minimum}; it can never be negative", value=shown,
+                      minimum=wanted)  # fmt: skip
     if kind == "maximum":
-        return f"{_shown(value)} is above {wanted:,.0f}; check the value"
+        return phrase("{value} is above {maximum}; check the value", value=shown,
+                      maximum=format(wanted, ",.0f"))  # fmt: skip
     if kind == "pattern" and schema.get("pattern") == DATE_PATTERN:
-        return f"{_shown(value)} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15"
+        return phrase("{value} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
+                      value=shown)  # fmt: skip
     if kind == "pattern" and schema.get("pattern") == CODE_PATTERN and isinstance(value, str):
-        return credit_code_problem(value)
+        return credit_code_said(value)
     if kind == "pattern" and "{1,64}" in str(schema.get("pattern")) and isinstance(value, str):
         return _id_message(value)
     if kind in {"pattern", "minLength"}:
-        return "must not be empty; fill it in"
+        return phrase("must not be empty; fill it in")
     if kind == "maxLength":
-        return f"is longer than {wanted} characters; shorten it"
+        return phrase("is longer than {count} characters; shorten it", count=wanted)
     return None
 
 
 # What an id may not hold: the schema's pattern, told character by character.
 _ID_BAD = re.compile(f"[\\s\uff01-\uff5e{UNSAFE_CLASS}]")
+_ID_RULE = N_("an id is 1 to 64 visible characters, no spaces, typed in half-width (e.g. C000123)")
 
 
-def _id_message(value: str) -> str:
-    rule = "an id is 1 to 64 visible characters, no spaces, typed in half-width (e.g. C000123)"
+def _id_message(value: str) -> Phrase:
+    rule = phrase(_ID_RULE)
     if not value:
-        return f"is empty; {rule}"
+        return phrase("is empty; {rule}", rule=rule)
     if len(value) > 64:
-        return f"is {len(value)} characters long; {rule}"
+        return phrase("is {count} characters long; {rule}", count=len(value), rule=rule)
     bad = _ID_BAD.search(value)
     if bad is None:
-        return f"{_shown(value)} is not a usable id; {rule}"
+        return phrase("{value} is not a usable id; {rule}", value=_shown(value), rule=rule)
     char = bad.group()
     what = (
-        f"U+{ord(char):04X} (the full-width {unicodedata.normalize('NFKC', char)!r})"
+        phrase(
+            "U+{code} (the full-width {char})",
+            code=format(ord(char), "04X"),
+            char=repr(unicodedata.normalize("NFKC", char)),
+        )
         if "\uff01" <= char <= "\uff5e"
-        else describe_char(char)
+        else describe_char_said(char)
     )
-    return f"{_shown(value)} holds {what} at character {bad.start() + 1}; {rule}"
+    return phrase(
+        "{value} holds {what} at character {position}; {rule}",
+        value=_shown(value),
+        what=what,
+        position=bad.start() + 1,
+        rule=rule,
+    )
 
 
 def _name_problem(name: object, out: list[Problem]) -> None:
     # The value is never quoted: for an individual the name is personal data.
     if type(name) is str and (bad := first_unsafe(name)) is not None:
         position, char = bad
-        out.append(Problem("name", f"holds {describe_char(char)} at character {position + 1}; "
-                           "a name is one line of visible characters: remove it"))  # fmt: skip
+        out.append(said("name", phrase(
+            "holds {what} at character {position}; a name is one line of visible characters: "
+            "remove it", what=describe_char_said(char), position=position + 1)))  # fmt: skip
 
 
 def _surrogate_problem(doc: object, out: list[Problem]) -> None:
     # Only for a document orjson would not encode: searching every text costs 13 µs.
     path = surrogate_path(doc)
     if path is not None and path not in ("id", "name"):  # those two are told by their own checks
-        out.append(Problem(path, "holds a lone surrogate (\\udxxx), which is no character: the "
-                           "text was damaged on its way here; retype it"))  # fmt: skip
+        damaged = phrase("holds a lone surrogate (\\udxxx), which is no character: the text was "
+                         "damaged on its way here; retype it")  # fmt: skip
+        out.append(said(path, damaged))
 
 
 # --- checks that need the policy or more than one field ----------------------------------
@@ -240,10 +315,11 @@ and the calendar check reads every date anyway)."""
 LONG_TEXT = 1_000_000
 """The lean schema check leaves out every ``maxLength`` of this or more: a document shorter
 than this as compact JSON cannot hold a text as long."""
-_SCHEMA_SAYS = Problem("", "the schema's check is needed")
+_SCHEMA_NEEDED = "the schema's check is needed"  # never shown: taken out before returning
+_SCHEMA_SAYS = Problem("", _SCHEMA_NEEDED)
 """Put among a document's problems where it needs the whole schema check: a date at one of
 ``DATE_PATHS`` that is not written YYYY-MM-DD, or a part the lean checks cannot read."""
-_NOT_A_NUMBER = "NaN is not a number; write the amount as digits"
+_NOT_A_NUMBER = phrase("NaN is not a number; write the amount as digits")
 
 
 @cache
@@ -268,9 +344,9 @@ def _dicts(value: object, out: list[Problem]) -> Iterable[tuple[int, dict[str, A
 def _check_credit_code(code: object, out: list[Problem]) -> None:
     # The schema's pattern takes the characters; the check character needs arithmetic.
     if type(code) is str and _CODE_RE.match(code):
-        problem = credit_code_problem(code)
+        problem = credit_code_said(code)
         if problem is not None:
-            out.append(Problem("credit_code", problem))
+            out.append(said("credit_code", problem))
 
 
 class CustomerValidator:
@@ -282,6 +358,7 @@ class CustomerValidator:
 
     def __init__(self, policy: Policy) -> None:
         self.natures = dict(policy.natures)
+        self.natures_en = {k: policy.natures_en.get(k) or v for k, v in self.natures.items()}
         # A bands item's entry is kept even where the policy lets no entry override the bands
         # (an item that was manual before): it is checked, and explain says it is not used.
         entered = [i for i in policy.scoring if i.method in ("manual", "bands")]
@@ -289,6 +366,7 @@ class CustomerValidator:
         self.computed = {item.key for item in policy.scoring if item.key not in self.weights}
         self._labels = {label: key for key, label in self.natures.items()}
         self.items = dict(policy.item_categories)
+        self.items_en = {k: policy.item_categories_en.get(k) or v for k, v in self.items.items()}
         self.personal_natures = policy.personal_natures
         self._item_labels = {label: key for key, label in self.items.items()}
         self._schema_ok, self._lean_schema_ok = _checks()
@@ -347,9 +425,12 @@ class CustomerValidator:
             date.fromisoformat(value)
         except ValueError:
             out.append(
-                Problem(
+                said(
                     path.format(index),
-                    f"{value!r} is not a real calendar date; check the day and the month",
+                    phrase(
+                        "{value} is not a real calendar date; check the day and the month",
+                        value=repr(value),
+                    ),
                 )
             )
             return False
@@ -361,10 +442,17 @@ class CustomerValidator:
         if type(nature) is not str or nature in self.natures:
             return
         if nature in self._labels:
-            hint = f"; write the key {self._labels[nature]!r} for {nature}"
+            hint = phrase(
+                "; write the key {key} for {label}", key=repr(self._labels[nature]), label=nature
+            )
         else:
-            hint = _suggest(nature, self.natures) or f"; use one of {', '.join(self.natures)}"
-        out.append(Problem("nature", f"{_shown(nature)} is not a nature of the policy{hint}"))
+            hint = _suggest(nature, self.natures)
+            if hint is NOTHING:
+                # Listed with their labels: a clerk types the label and may not know the key.
+                listed = _listed(self.natures, self.natures_en)
+                hint = phrase("; use one of {choices}", choices=listed)
+        out.append(said("nature", phrase("{value} is not a nature of the policy{hint}",
+                                         value=_shown(nature), hint=hint)))  # fmt: skip
 
     def _check_assessment(self, assessment: object, out: list[Problem]) -> None:
         if type(assessment) is not dict:
@@ -377,31 +465,40 @@ class CustomerValidator:
             if weight is not None:
                 if (type(value) is int or type(value) is float) and not 0 <= value <= weight:
                     out.append(
-                        Problem(
+                        said(
                             f"assessment.{key}",
-                            f"{_shown(value)} is outside "
-                            f"0–{weight:g}, this item's range in the policy; enter "
-                            f"0 to {weight:g}",
+                            phrase(
+                                "{value} is outside 0–{weight}, this item's range in the "
+                                "policy; enter 0 to {weight}",
+                                value=_shown(value),
+                                weight=format(weight, "g"),
+                            ),
                         )
                     )
             elif key == "assessed_on":
                 self._date(value, "assessment.assessed_on", 0, out)
             elif key not in NOT_ITEMS:
-                out.append(Problem(f"assessment.{key}", self._unknown_item(key)))
+                out.append(said(f"assessment.{key}", self._unknown_item(key)))
 
-    def _unknown_item(self, key: str) -> str:
+    def _unknown_item(self, key: str) -> Phrase:
         if key in self.computed:
-            return f"{key!r} is computed from the leases, not entered; remove it"
-        allowed = [*self.weights, *NOT_ITEMS]
-        hint = _suggest(key, allowed) or f"; the policy's items are {', '.join(self.weights)}"
-        return f"{_shown(key)} is not a scoring item of the policy{hint}"
+            return phrase("{key} is computed from the leases, not entered; remove it",
+                          key=repr(key))  # fmt: skip
+        hint = _suggest(key, [*self.weights, *NOT_ITEMS])
+        if hint is NOTHING:
+            hint = phrase("; the policy's items are {keys}", keys=", ".join(self.weights))
+        return phrase("{value} is not a scoring item of the policy{hint}", value=_shown(key),
+                      hint=hint)  # fmt: skip
 
-    def _unknown_category(self, item: str) -> str:
+    def _unknown_category(self, item: str) -> Phrase:
         if item in self._item_labels:
-            return f"{_shown(item)}: write the key {self._item_labels[item]!r} for {item}"
-        listed = ", ".join(f"{key} ({label})" for key, label in self.items.items())
-        hint = _suggest(item, self.items) or f"; use one of {listed}"
-        return f"{_shown(item)} is not a leased-item category of the policy{hint}"
+            return phrase("{value}: write the key {key} for {label}", value=_shown(item),
+                          key=repr(self._item_labels[item]), label=item)  # fmt: skip
+        hint = _suggest(item, self.items)
+        if hint is NOTHING:
+            hint = phrase("; use one of {choices}", choices=_listed(self.items, self.items_en))
+        return phrase("{value} is not a leased-item category of the policy{hint}",
+                      value=_shown(item), hint=hint)  # fmt: skip
 
     def _check_profile(self, profile: object, out: list[Problem]) -> None:
         if type(profile) is not dict:
@@ -411,15 +508,15 @@ class CustomerValidator:
         person = profile.get("person")
         if type(person) is dict:
             number = person.get("id_number")
-            if type(number) is str and number and (problem := id_number_problem(number)):
-                out.append(Problem("profile.person.id_number", problem))
+            if type(number) is str and number and (problem := id_number_said(number)):
+                out.append(said("profile.person.id_number", problem))
         self._date(profile.get("founded_on"), "profile.founded_on", 0, out)
         self._date(profile.get("trading_since"), "profile.trading_since", 0, out)
         # NaN passes both minimum and maximum (every comparison is false); infinities do not.
         for key in ("registered_capital", "total_assets"):
             value = profile.get(key)
             if type(value) is float and isnan(value):
-                out.append(Problem(f"profile.{key}", _NOT_A_NUMBER))
+                out.append(said(f"profile.{key}", _NOT_A_NUMBER))
 
     def _check_leases(self, leases: object, out: list[Problem]) -> None:
         contracts: dict[str, int] = {}
@@ -428,22 +525,24 @@ class CustomerValidator:
             start, end = lease.get("start"), lease.get("end")
             real = self._date(start, "leases[{}].start", i, out)
             if self._date(end, "leases[{}].end", i, out) and real and _iso_before(end, start):
-                out.append(Problem(f"leases[{i}].end", f"{end} is before the start {start}; "
-                                   "correct the dates"))  # fmt: skip
+                out.append(said(f"leases[{i}].end", phrase(
+                    "{end} is before the start {start}; correct the dates", end=end,
+                    start=start)))  # fmt: skip
             item = lease.get("item")
             if type(item) is str and item and items and item not in items:
-                out.append(Problem(f"leases[{i}].item", self._unknown_category(item)))
+                out.append(said(f"leases[{i}].item", self._unknown_category(item)))
             amount, outstanding = lease.get("amount"), lease.get("outstanding")
             if type(amount) is float and isnan(amount):
-                out.append(Problem(f"leases[{i}].amount", _NOT_A_NUMBER))
+                out.append(said(f"leases[{i}].amount", _NOT_A_NUMBER))
             if type(outstanding) is float and isnan(outstanding):
-                out.append(Problem(f"leases[{i}].outstanding", _NOT_A_NUMBER))
+                out.append(said(f"leases[{i}].outstanding", _NOT_A_NUMBER))
             contract = lease.get("contract")
             if type(contract) is str and contract:
                 if contract in contracts:
-                    out.append(Problem(f"leases[{i}].contract", f"{_shown(contract)} is also the "
-                                       f"contract of leases[{contracts[contract]}]; a contract "
-                                       "number appears once per customer"))  # fmt: skip
+                    out.append(said(f"leases[{i}].contract", phrase(
+                        "{value} is also the contract of leases[{other}]; a contract number "
+                        "appears once per customer", value=_shown(contract),
+                        other=contracts[contract])))  # fmt: skip
                 else:
                     contracts[contract] = i
 
@@ -452,7 +551,15 @@ class CustomerValidator:
             self._date(source.get("on"), "sources[{}].on", i, out)
             cost = source.get("cost")
             if type(cost) is float and isnan(cost):
-                out.append(Problem(f"sources[{i}].cost", _NOT_A_NUMBER))
+                out.append(said(f"sources[{i}].cost", _NOT_A_NUMBER))
+
+
+def _listed(chinese: Mapping[str, str], english: Mapping[str, str]) -> Phrase:
+    """``key (label), …`` with the policy's labels in the language of the reader."""
+    return in_either(
+        ", ".join(f"{key} ({label})" for key, label in chinese.items()),
+        ", ".join(f"{key} ({label})" for key, label in english.items()),
+    )
 
 
 def _iso_before(end: object, start: object) -> bool:
@@ -554,21 +661,20 @@ def batch_problems(
         problems = list(by_document.get(index, ()))
         if cid is not None:
             if cid in first_index:
-                problems.insert(
-                    0,
-                    Problem(
-                        "id",
-                        f"{cid!r} is also the id of record "
-                        f"{first_index[cid]}; each customer appears once",
-                    ),
-                )
+                problems.insert(0, said("id", also_the_id(cid, first_index[cid])))
             else:
                 first_index[cid] = index
-        found.extend(
-            RecordProblem(path=p.path, message=p.message, index=index, customer_id=cid)
-            for p in problems
-        )
+        found.extend(p.of_record(index, cid) for p in problems)
     return found
+
+
+def also_the_id(cid: str, first: int) -> Phrase:
+    """A record's id that an earlier record of the batch has (``first``, 0-based)."""
+    return phrase(
+        "{id} is also the id of record {record}; each customer appears once",
+        id=repr(cid),
+        record=first + 1,
+    )
 
 
 def _customer_id(doc: object) -> str | None:

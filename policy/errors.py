@@ -35,6 +35,35 @@ class Phrase:
     def __str__(self) -> str:
         return self.text()
 
+    def as_data(self) -> list[object]:
+        """The phrase as JSON data (``[template, {name: value}]``, a phrase value as its own
+        data), to be sent to another process and read back with ``phrase_from_data``."""
+        return [
+            self.template,
+            {
+                key: {"phrase": value.as_data()} if isinstance(value, Phrase) else value
+                for key, value in self.values.items()
+            },
+        ]
+
+
+def phrase_from_data(data: object) -> Phrase:
+    """The phrase that ``Phrase.as_data`` gave ``data`` for."""
+    if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str)):
+        raise ValueError(f"not a phrase's data: {data!r}")
+    template, values = data
+    if not isinstance(values, dict):
+        raise ValueError(f"not a phrase's values: {values!r}")
+    return Phrase(
+        template,
+        {
+            key: phrase_from_data(value["phrase"])
+            if isinstance(value, dict) and set(value) == {"phrase"}
+            else value
+            for key, value in values.items()
+        },
+    )
+
 
 def N_(message: str) -> str:
     """Mark ``message`` for the interface catalogue; a front end translates it where shown."""
@@ -48,6 +77,13 @@ def phrase(template: str, /, **values: object) -> Phrase:
 
 NOTHING = Phrase("")
 """An optional part of a phrase that is left out."""
+
+
+def in_either(chinese: str, english: str) -> Phrase:
+    """A phrase of data given in both languages (a policy's labels): the Chinese under a
+    Chinese catalogue, the English otherwise."""
+    # TRANSLATORS: not a sentence: the Chinese catalogue answers "{in_chinese}".
+    return Phrase(N_("{in_english}"), {"in_english": english, "in_chinese": chinese})
 
 
 def joined(parts: Sequence[Phrase], separator: str = "; ") -> Phrase:

@@ -31,9 +31,21 @@ DOMAIN = "creditfile"
 LOCALES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 # The folders whose code shows text to people: the front ends (the HTML report's too), and the
-# application, the store and the reports, whose messages (``_`` above the presentation floor,
-# ``phrase`` and ``N_`` below it) reach people through them.
-SOURCES = ("presentation", "cli", "tui", "application", "store", "reports", "htmlreport")
+# application, the store, the reports, the engine's validation, the document's checks and the
+# policy's own words, whose messages (``_`` above the presentation floor, ``phrase`` and ``N_``
+# below it) reach people through them.
+SOURCES = (
+    "presentation",
+    "cli",
+    "tui",
+    "application",
+    "store",
+    "reports",
+    "htmlreport",
+    "engine",
+    "document",
+    "policy",
+)
 KEYWORDS = {**DEFAULT_KEYWORDS, "phrase": None}
 # Python modules, and the report's templates read by Jinja2's own extractor.
 METHODS = [("**.py", "python"), ("**.j2", "jinja2.ext:babel_extract")]

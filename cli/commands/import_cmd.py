@@ -462,7 +462,7 @@ def _report(env: Env, check: ImportCheck) -> None:
     for problem in problems[:MAX_SHOWN]:
         record = records[problem.index]
         path = problem.path or _("(record)")
-        env.warn(f"{_where(record, problem.path)}: {path}: {problem.message}")
+        env.warn(f"{_where(record, problem.path)}: {path}: {problem.text(_)}")
     if len(problems) > MAX_SHOWN:
         env.warn(_("… and {count} more problems").format(count=f"{len(problems) - MAX_SHOWN:,}"))
     env.warn(

@@ -166,7 +166,8 @@ def test_a_batch_names_each_record_and_its_id(default_policy: Policy) -> None:
     problems = validate_customers(docs, default_policy)
     assert [(p.index, p.customer_id, p.path) for p in problems] == [
         (1, None, "id"), (2, "C1", "id"), (3, "C3", "nature")]  # fmt: skip
-    assert "also the id of record 0" in problems[1].message
+    # Records are counted as the import's lines name them: the first is record 1.
+    assert "also the id of record 1;" in problems[1].message
     assert all(isinstance(p, RecordProblem) for p in problems)
     assert str(problems[2]) == f"nature: {problems[2].message}"
 
