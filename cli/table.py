@@ -17,6 +17,7 @@ from functools import cache
 from typing import IO, TYPE_CHECKING
 
 from creditfile.presentation.inert import terminal_text
+from creditfile.presentation.translation import _, pgettext
 
 if TYPE_CHECKING:
     from rich.box import Box
@@ -139,7 +140,11 @@ def render_table(
     else:
         console.print(_table(headers, cells, flags, shown, whole))
     if hidden:
-        console.print(f"(not shown at {width} columns: {', '.join(hidden)}; --wide shows all)")
+        console.print(
+            _("(not shown at {width} columns: {columns}; --wide shows all)").format(
+                width=width, columns=pgettext("report", ", ").join(hidden)
+            )
+        )
     text: str = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join([*lines, *(line.rstrip() for line in text.splitlines())])
 

@@ -17,6 +17,7 @@ from rich.cells import cell_len
 
 from creditfile.cli import table as cli_table
 from creditfile.cli.table import configure, render_table
+from creditfile.presentation.translation import set_language
 
 ROOT = Path(__file__).parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -127,6 +128,23 @@ def test_a_narrow_terminal_drops_the_least_important_columns_and_says_so(
     lines = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))
     assert "说明" not in lines[0] and "客户名称" in lines[0]
     assert "说明" in lines[-1] and "--wide" in lines[-1]
+
+
+def test_the_note_of_dropped_columns_is_in_the_language_in_force(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    configure(_Terminal())
+    try:
+        set_language("zh")
+        chinese = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))[-1]
+        set_language("en")
+        english = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))[-1]
+    finally:
+        set_language("en")
+    assert chinese.startswith("（80 列宽下未显示：") and "说明" in chinese
+    assert chinese.endswith("--wide 显示全部）") and "columns" not in chinese
+    assert english.startswith("(not shown at 80 columns: ") and english.endswith("shows all)")
 
 
 def test_wide_shows_every_column_on_any_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
