@@ -323,13 +323,15 @@ def test_the_history_of_a_form_reads_as_the_card_numbers_and_formats_it(
     # The source as the card numbers it (资料来源 #1), not the stored 0-based index.
     assert "source #1 (customer form, 2026-11-30, 李会计) marked verified" in english
     assert "source_index" not in english
-    # A declared amount as every view shows amounts.
-    assert "待审核申报值 · 注册资本: — → 80,000,000.00" in english
-    assert "80000000" not in english
+    # A declared amount as every view shows amounts (field labels in the language in force).
+    every = run("--lang", "zh", "history", "C1").stdout
+    assert "待审核申报值 · 注册资本: — → 80,000,000.00" in every
+    assert "80,000,000.00" in english
+    assert "80000000" not in english + every
     # A value of several lines: its first line and an ellipsis, never an escaped line break.
-    assert "建筑业务: 学校 → 学校、医院…" in english
+    assert "建筑业务: 学校 → 学校、医院…" in every
     assert "declared 学校、医院…, accepted: 学校、医院…" in english
-    assert "\\n" not in english
+    assert "\\n" not in english + every
     chinese = run("--lang", "zh", "history", "C1", "--event", "source_verified").stdout
     assert "资料来源 #1 (客户自填, 2026-11-30, 李会计) 已核实" in chinese
 
