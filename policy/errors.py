@@ -54,6 +54,8 @@ def phrase_from_data(data: object) -> Phrase:
     template, values = data
     if not isinstance(values, dict):
         raise ValueError(f"not a phrase's values: {values!r}")
+    if template == _EITHER and set(values) == {"in_english", "in_chinese"}:
+        return in_either(str(values["in_chinese"]), str(values["in_english"]))
     return Phrase(
         template,
         {
@@ -79,11 +81,24 @@ NOTHING = Phrase("")
 """An optional part of a phrase that is left out."""
 
 
+# TRANSLATORS: not a sentence: the catalogue's language code, "zh" in the Chinese one.
+_LANGUAGE_CODE = N_("language code: en")
+_EITHER = "{in_english}"
+
+
+@dataclass(frozen=True)
+class _Either(Phrase):
+    """Data given in both languages: the catalogue picks the one it is written in."""
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        chinese = translate is not None and translate(_LANGUAGE_CODE).endswith("zh")
+        return str(self.values["in_chinese" if chinese else "in_english"])
+
+
 def in_either(chinese: str, english: str) -> Phrase:
     """A phrase of data given in both languages (a policy's labels): the Chinese under a
     Chinese catalogue, the English otherwise."""
-    # TRANSLATORS: not a sentence: the Chinese catalogue answers "{in_chinese}".
-    return Phrase(N_("{in_english}"), {"in_english": english, "in_chinese": chinese})
+    return _Either(_EITHER, {"in_english": english, "in_chinese": chinese})
 
 
 def joined(parts: Sequence[Phrase], separator: str = "; ") -> Phrase:
