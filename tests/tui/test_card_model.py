@@ -4,11 +4,11 @@ actions, and where each validation problem is shown."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
+from creditfile.engine.validation import Problem
 from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
 from creditfile.tui.card.backend import next_free_id
@@ -16,12 +16,6 @@ from creditfile.tui.card.draft import Draft, problems_by_section, problems_for, 
 from creditfile.tui.card.fields import SECTIONS, FieldSpec, format_value, parse_value, set_path
 from creditfile.tui.card.row_actions import relative_problems
 from creditfile.tui.card.views import history_row, local_time, source_row
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
 
 
 def record(**extra: object) -> dict[str, object]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
 from creditfile.document.paths import value_at
-from creditfile.presentation.translation import N_
+from creditfile.presentation.translation import N_, _
 from creditfile.store import customer_document
 from creditfile.tui.card.fields import FieldKind, FieldSpec, parse_value, set_path
 
@@ -25,7 +25,10 @@ class ProblemLike(Protocol):
 
     @property
     def message(self) -> str:
-        """What is wrong and what to do, for people."""
+        """What is wrong and what to do, in English."""
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message in the language of ``translate``."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,7 @@ def section_of(path: str) -> str:
 def problems_for(path: str, problems: Sequence[ProblemLike]) -> list[str]:
     """Messages of the problems at ``path`` or inside it."""
     return [
-        p.message for p in problems if p.path == path or p.path.startswith((path + ".", path + "["))
+        p.text(_) for p in problems if p.path == path or p.path.startswith((path + ".", path + "["))
     ]
 
 
@@ -251,6 +254,6 @@ def problems_by_section(problems: Sequence[ProblemLike], shown: set[str]) -> dic
     for problem in problems:
         if any(problem.path == s or problem.path.startswith((s + ".", s + "[")) for s in shown):
             continue
-        line = f"{problem.path}: {problem.message}" if problem.path else problem.message
+        line = f"{problem.path}: {problem.text(_)}" if problem.path else problem.text(_)
         grouped.setdefault(section_of(problem.path), []).append(line)
     return grouped

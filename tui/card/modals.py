@@ -191,7 +191,7 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
         for row in self.query(FieldRow):
             row.show_problems(problems_for(row.spec.path, problems))
         shown = {row.spec.path for row in self.query(FieldRow)}
-        rest = [p.message for p in problems if p.path.split(".")[0] not in shown]
+        rest = [p.text(_) for p in problems if p.path.split(".")[0] not in shown]
         self.query_one(".section-problems", Static).update("\n".join(rest))
         return not problems
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from textual import on
@@ -27,9 +27,14 @@ from creditfile.tui.card.views import choice_label
 class RelativeProblem:
     """A validation problem re-pathed relative to one lease or source."""
 
-    def __init__(self, path: str, message: str) -> None:
+    def __init__(self, path: str, problem: ProblemLike) -> None:
         self.path = path
-        self.message = message
+        self.message = problem.message
+        self._problem = problem
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message in the language of ``translate``."""
+        return self._problem.text(translate)
 
 
 def relative_problems(problems: Sequence[ProblemLike], prefix: str) -> list[ProblemLike]:
@@ -37,9 +42,9 @@ def relative_problems(problems: Sequence[ProblemLike], prefix: str) -> list[Prob
     found: list[ProblemLike] = []
     for problem in problems:
         if problem.path == prefix:
-            found.append(RelativeProblem("", problem.message))
+            found.append(RelativeProblem("", problem))
         elif problem.path.startswith(prefix + "."):
-            found.append(RelativeProblem(problem.path[len(prefix) + 1 :], problem.message))
+            found.append(RelativeProblem(problem.path[len(prefix) + 1 :], problem))
     return found
 
 
