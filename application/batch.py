@@ -37,6 +37,7 @@ from creditfile.engine.validation import (
     batch_problems,
     document_problems,
     validate_customers,
+    validator_for,
 )
 from creditfile.policy import Policy
 from creditfile.policy.errors import phrase_from_data
@@ -157,6 +158,7 @@ def validate_all(
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return validate_customers(docs, policy)
+    validator_for(policy)  # compiled here once: every worker inherits it instead of compiling
     shares = [
         (docs, len(docs) * i // count, len(docs) * (i + 1) // count, policy) for i in range(count)
     ]

@@ -282,11 +282,10 @@ def stamp_assessment(
     """
     old = (before or {}).get("assessment")
     new = after.get("assessment")
-    old = old if isinstance(old, Mapping) else {}
-    if not isinstance(new, Mapping):
+    old = old if type(old) is dict or isinstance(old, Mapping) else {}
+    if not (type(new) is dict or isinstance(new, Mapping)):
         return dict(after)
-    items = [item.key for item in policy.entered_items]
-    if all(old.get(key) == new.get(key) for key in items):
+    if all(old.get(key) == new.get(key) for key in _entered_keys(policy)):
         return dict(after)
     stamped = dict(new)
     if new.get("assessed_on") == old.get("assessed_on"):
@@ -294,6 +293,18 @@ def stamp_assessment(
     if new.get("assessed_by") == old.get("assessed_by"):
         stamped["assessed_by"] = actor
     return {**after, "assessment": stamped}
+
+
+def _entered_keys(policy: Policy) -> tuple[str, ...]:
+    """The keys of ``policy.entered_items``, worked out once per policy object: an import
+    stamps every one of its customers under one policy."""
+    last = _ENTERED.get("policy")
+    if last is None or last[0] is not policy:
+        last = _ENTERED["policy"] = (policy, tuple(item.key for item in policy.entered_items))
+    return last[1]
+
+
+_ENTERED: dict[str, tuple[Policy, tuple[str, ...]]] = {}
 
 
 def save_customer(

@@ -80,10 +80,18 @@ def code_taken(customer_id: str, code: str, existing: str, existing_name: str) -
 
 def name_warning(customer_id: str, name: str, existing: str, existing_name: str) -> str:
     """The warning that ``customer_id`` looks like ``existing`` by name."""
+    return _name_note().format(
+        id=customer_id, name=name, existing=existing, existing_name=existing_name
+    )
+
+
+def _name_note() -> str:
+    """The words of ``name_warning``, to be filled in (an import of many customers that share
+    names translates them once)."""
     return _(
         "{id} {name} has the name of {existing} {existing_name}; if they are one "
         "company, `creditfile merge {existing} {id}` unites them"
-    ).format(id=customer_id, name=name, existing=existing, existing_name=existing_name)
+    )
 
 
 def check_duplicates(
@@ -102,31 +110,39 @@ def check_duplicates(
             codes.setdefault(record["credit_code"], cid)
         if isinstance(record.get("name"), str):
             names.setdefault(comparable_name(record["name"]), cid)
-    incoming = {str(doc.get("id")) for doc in docs}
-    # Looked up once per repeated name or code: a scan of the import each time made a
-    # 20,000-customer import with many repeated names take minutes.
-    first_doc: dict[str, Mapping[str, Any]] = {}
-    codes_of: dict[str, set[object]] = defaultdict(set)
-    for doc in docs:
-        first_doc.setdefault(str(doc.get("id")), doc)
-        codes_of[str(doc.get("id"))].add(doc.get("credit_code"))
+    ids = [str(doc.get("id")) for doc in docs]
+    incoming = set(ids)
+    # The first document of each id (a dict built backwards keeps the first); which code each
+    # id carries is built only when a code's earlier owner is itself in the import.
+    first_doc = dict(zip(reversed(ids), reversed(docs), strict=True))
+    carries: set[tuple[str, object]] | None = None
+    # An import of many customers repeats names: each is reduced once.
+    reduced: dict[str, str] = {}
+    note = _name_note()
     problems: list[RecordProblem] = []
     warnings: list[str] = []
-    for index, doc in enumerate(docs):
-        cid = str(doc.get("id"))
+    for index, (cid, doc) in enumerate(zip(ids, docs, strict=True)):
         code = doc.get("credit_code")
         if isinstance(code, str) and code:
             owner = codes.setdefault(code, cid)
             # The owner is on file and keeps its code in this import, or came earlier in it.
-            if owner != cid and (owner not in incoming or code in codes_of[owner]):
+            if owner != cid and owner in incoming and carries is None:
+                carries = {(i, d.get("credit_code")) for i, d in zip(ids, docs, strict=True)}
+            if owner != cid and (owner not in incoming or (owner, code) in (carries or ())):
                 owner_name = _name_of(records, first_doc, owner)
                 message = code_taken(cid, code, owner, owner_name)
                 problems.append(RecordProblem("credit_code", message, index=index, customer_id=cid))
         name = doc.get("name")
         if isinstance(name, str) and name:
-            other = names.setdefault(comparable_name(name), cid)
+            key = reduced.get(name)
+            if key is None:
+                key = reduced[name] = comparable_name(name)
+            other = names.setdefault(key, cid)
             if other != cid:
-                warnings.append(name_warning(cid, name, other, _name_of(records, first_doc, other)))
+                existing_name = _name_of(records, first_doc, other)
+                warnings.append(
+                    note.format(id=cid, name=name, existing=other, existing_name=existing_name)
+                )
     return DuplicateCheck(problems, warnings)
 
 

@@ -603,8 +603,9 @@ def plan_import(
             continue
         current = customer_document(record) if record is not None else None
         # A new customer is stored as the file gives it. The readers give plain JSON data that
-        # nothing else changes, so its sections are shared with the store, not copied.
-        new = dict(doc) if current is None else _merged(current, doc, options, policy).doc
+        # nothing else changes, so its sections are shared with the store, not copied (the
+        # stamp gives a new document either way).
+        new = doc if current is None else _merged(current, doc, options, policy).doc
         new = stamp_assessment(current, new, policy, options.actor, options.today)
         name = str(new.get("name", ""))
         landing = (item.written_as, item.combined)

@@ -7,6 +7,7 @@ A ``grading`` that an export added is dropped on reading: the archive regrades.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import difflib
@@ -115,16 +116,23 @@ def read_records(path: str | Path) -> list[SourceRecord]:
 
 
 def _text(path: str | Path) -> str:
+    return _decoded(str(path), _data(path))
+
+
+def _data(path: str | Path) -> bytes:
     file = str(path)
     problem = file_problem(path, MAX_FILE_BYTES)
     if problem:
         raise FormatError(file, None, None, problem)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise FormatError(file, None, None, "no such file; check the path") from None
     except OSError as exc:
         raise FormatError(file, None, None, f"cannot read: {exc.strerror}") from None
+
+
+def _decoded(file: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")  # a byte-order mark from Excel is fine
     except UnicodeDecodeError as exc:
@@ -203,24 +211,36 @@ def read_json(path: str | Path) -> list[SourceRecord]:
 
 def read_jsonl(path: str | Path) -> list[SourceRecord]:
     """The customers of a JSON Lines file: one JSON object per line; blank lines are skipped."""
-    file = str(path)
+    file, data = str(path), _data(path)
+    # Each line is read from the file's bytes (orjson refuses bytes that are not UTF-8). The
+    # whole file is decoded only for a line orjson does not read as written: that decoding
+    # says where the file is not UTF-8, as it would before any line were read.
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    text: list[str] | None = None
     records: list[SourceRecord] = []
-    for number, line in enumerate(_text(path).split("\n"), start=1):
-        if line.strip():
-            doc = _compact(line)
-            if doc is _NOT_COMPACT:
-                doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
-                if line[end:].strip():
-                    message = "one customer per line: unexpected text after the JSON object"
-                    raise FormatError(file, number, _skip(line, end) + 1, message)
-            records.append(_record(file, len(records), number, doc))
+    for number, raw in enumerate(body.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        doc = _compact(raw)
+        if doc is _NOT_COMPACT:
+            text = _decoded(file, data).split("\n") if text is None else text
+            line = text[number - 1]
+            if not line.strip():
+                continue
+            doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
+            if line[end:].strip():
+                message = "one customer per line: unexpected text after the JSON object"
+                raise FormatError(file, number, _skip(line, end) + 1, message)
+        if len(records) >= MAX_RECORDS and text is None:
+            _decoded(file, data)  # a file that is not UTF-8 is told so first, as it always was
+        records.append(_record(file, len(records), number, doc))
     return records
 
 
 _NOT_COMPACT = object()
 
 
-def _compact(line: str) -> Any:
+def _compact(line: bytes) -> Any:
     """The value of a line written exactly as orjson writes it, else ``_NOT_COMPACT``.
 
     JSON Lines files are mostly written by programs (an export, another system), compactly.
@@ -231,8 +251,8 @@ def _compact(line: str) -> Any:
     """
     try:
         doc = orjson.loads(line)
-        same = orjson.dumps(doc) == line.encode()
-    except (orjson.JSONDecodeError, TypeError, UnicodeEncodeError):
+        same = orjson.dumps(doc) == line
+    except (orjson.JSONDecodeError, TypeError):
         return _NOT_COMPACT
     return doc if same else _NOT_COMPACT
 
