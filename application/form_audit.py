@@ -236,7 +236,7 @@ def _typed(key: str, typed: str, policy: Policy) -> Any:
 
 
 def _check(doc: Mapping[str, Any], key: str, policy: Policy) -> None:
-    problems = [p.message for p in validator_for(policy).problems(doc) if p.path.startswith(key)]
+    problems = [p.text(_) for p in validator_for(policy).problems(doc) if p.path.startswith(key)]
     if problems:
         label = field_catalogue()[key].titled(language())
         raise AuditError(f"{label}: " + "; ".join(problems))

@@ -16,7 +16,9 @@ from typing import Any, TypedDict
 
 from creditfile.engine.numbers import to_decimal
 from creditfile.engine.scoring import grade_for
-from creditfile.policy.model import Policy, ScoringItem
+from creditfile.policy.errors import N_, Phrase, in_either, phrase, verbatim
+from creditfile.policy.fact_catalogue import FACT_NAMES, LIFECYCLE_NAMES
+from creditfile.policy.model import Band, Policy, ScoringItem, Tier
 
 
 class Reason(TypedDict):
@@ -26,14 +28,19 @@ class Reason(TypedDict):
         kind: What kind of reason (``entry_above_weight``, ``points``, ``threshold``,
             ``total_crossed``, ``override``, ``tier``…), stable for scripts.
         item: The scoring item concerned, if any.
-        text: The reason in words, with this customer's numbers.
+        text: The reason in English, with this customer's numbers.
         group: The same without this customer's numbers: what the summary counts by.
+        said: ``text`` as a phrase's data (``Phrase.as_data``), for a front end to word in
+            the language in force.
+        group_said: ``group`` as a phrase's data.
     """
 
     kind: str
     item: str | None
     text: str
     group: str
+    said: list[object]
+    group_said: list[object]
 
 
 EFFECTS = ("become ungraded", "become graded", "move down", "move up", "change tier")
@@ -77,7 +84,7 @@ def change_reasons(
         reasons = _entry_reasons(old, new, old_policy, new_policy, effect)
     else:
         reasons = _graded_reasons(old, new, old_policy, new_policy)
-    return reasons or [_reason("other", None, "the grading rules differ")]
+    return reasons or [_reason("other", None, phrase("the grading rules differ"))]
 
 
 def summarise(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -87,19 +94,24 @@ def summarise(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         rows: Changed customers, each with ``effect`` and ``reasons`` (``change_reasons``).
 
     Returns:
-        ``{"effect", "reason", "kinds", "customers"}`` rows; ``reason`` joins the ``group``
-        of a customer's reasons with ``; `` so that every customer counts exactly once.
+        ``{"effect", "reason", "kinds", "said", "customers"}`` rows; ``reason`` joins the
+        ``group`` of a customer's reasons with ``; `` so that every customer counts exactly
+        once, and ``said`` lists their ``group_said`` in the same order.
     """
     counts: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+    said: dict[tuple[str, str, tuple[str, ...]], list[list[object]]] = {}
     for row in rows:
         reasons = row["reasons"]
-        text = "; ".join(r["group"] for r in reasons)
-        counts[(row["effect"], text, tuple(r["kind"] for r in reasons))] += 1
+        key = (row["effect"], "; ".join(r["group"] for r in reasons),
+               tuple(r["kind"] for r in reasons))  # fmt: skip
+        counts[key] += 1
+        said.setdefault(key, [r["group_said"] for r in reasons])
     ordered = sorted(counts.items(), key=lambda kv: (EFFECTS.index(kv[0][0]), -kv[1], kv[0][1]))
     return [
-        {"effect": effect, "reason": text, "kinds": list(kinds), "customers": n}
+        {"effect": effect, "reason": text, "kinds": list(kinds),
+         "said": said[(effect, text, kinds)], "customers": n}
         for (effect, text, kinds), n in ordered
-    ]
+    ]  # fmt: skip
 
 
 # Ungraded ↔ graded: the manual entries ------------------------------------------------------
@@ -123,27 +135,39 @@ def _entry_reasons(
             continue  # failing under both policies: not what changed
         reasons.append(_entry_reason(item, failing["inputs"].get(item.key), other, stranded))
     if not reasons:
+        # The grading's own reasons (English sentences a front end words again).
         reasons.extend(
-            _reason("rule", None, text) for text in failing.get("reasons", []) if stranded
+            _reason("rule", None, verbatim(str(text)))
+            for text in failing.get("reasons", [])
+            if stranded
         )
     return reasons
 
 
 def _entry_reason(item: ScoringItem, value: Any, other: Policy, stranded: bool) -> Reason:
-    label = item.label
+    label = _label(item)
     before = _item(other, item.key)
     if before is None:
-        text = f"new manual item {label} not entered" if stranded else f"item {label} removed"
-        return _reason("item_added" if stranded else "item_removed", item.key, text)
+        if stranded:
+            said = phrase("new manual item {item} not entered", item=label)
+            return _reason("item_added", item.key, said)
+        return _reason("item_removed", item.key, phrase("item {item} removed", item=label))
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return _reason("entry_missing", item.key, f"{label} not entered")
+        return _reason("entry_missing", item.key, phrase("{item} not entered", item=label))
     if stranded:
         if value > item.weight:
-            text = f"{label} score above the new weight {item.weight:g}"
-            return _reason("entry_above_weight", item.key, text)
-        return _reason("entry_outside_weight", item.key, f"{label} score outside 0–{item.weight:g}")
-    text = f"{label} score within the new weight {before.weight:g} (was {item.weight:g})"
-    return _reason("entry_within_weight", item.key, text)
+            said = phrase("{item} score above the new weight {weight}", item=label,
+                          weight=_number(item.weight))  # fmt: skip
+            return _reason("entry_above_weight", item.key, said)
+        said = phrase("{item} score outside 0–{weight}", item=label, weight=_number(item.weight))
+        return _reason("entry_outside_weight", item.key, said)
+    said = phrase(
+        "{item} score within the new weight {weight} (was {was})",
+        item=label,
+        weight=_number(before.weight),
+        was=_number(item.weight),
+    )
+    return _reason("entry_within_weight", item.key, said)
 
 
 # Both graded: points, thresholds, overrides --------------------------------------------------
@@ -174,84 +198,117 @@ def _points_reasons(
             continue
         item_old, item_new = _item(old_policy, key), _item(new_policy, key)
         known = item_new or item_old
-        label = known.label if known is not None else key
-        change = f"{label} {_points(before)} → {_points(after)}"
-        cause = _points_cause(old, new, item_old, item_new)
+        label = _label(known) if known is not None else verbatim(key)
+        change = phrase("{item} {old} → {new}", item=label, old=_points(before), new=_points(after))
+        causes = _points_causes(old, new, item_old, item_new)
         if old.get("lifecycle") != new.get("lifecycle"):
             months = (old_policy.new_customer_months, new_policy.new_customer_months)
-            if months[0] != months[1]:
-                cause += f": new customers {months[0]} → {months[1]} months"
+            if months[0] != months[1] and causes:
+                causes[-1] = phrase(
+                    "{cause}: new customers {old} → {new} months",
+                    cause=causes[-1],
+                    old=months[0],
+                    new=months[1],
+                )
         rise = before is None or (after is not None and after > before)
-        group = f"{label} points {'rise' if rise else 'fall'}"
+        group = (
+            phrase("{item} points rise", item=label)
+            if rise
+            else phrase("{item} points fall", item=label)
+        )
         # A bands item says which band: with the customer's value, and grouped by band alone.
-        grouped = cause
+        grouped = list(causes)
         if item_new is not None and item_new.method == "bands":
-            cause = ", ".join(filter(None, (cause, _band_cause(new, item_new, True))))
-            grouped = ", ".join(filter(None, (grouped, _band_cause(new, item_new, False))))
+            causes.append(_band_cause(new, item_new, True))
+            grouped.append(_band_cause(new, item_new, False))
         reasons.append(
             _reason(
                 "points",
                 key,
-                f"{change} ({cause})" if cause else change,
-                f"{group} ({grouped})" if grouped else group,
+                _with_causes(change, causes),
+                _with_causes(group, grouped),
             )
         )
     return reasons
 
 
-def _points_cause(
+def _with_causes(said: Phrase, causes: Sequence[Phrase]) -> Phrase:
+    if not causes:
+        return said
+    listed = causes[0]
+    for cause in causes[1:]:
+        listed = phrase("{causes}, {cause}", causes=listed, cause=cause)
+    return phrase("{change} ({causes})", change=said, causes=listed)
+
+
+def _points_causes(
     old: Mapping[str, Any],
     new: Mapping[str, Any],
     before: ScoringItem | None,
     after: ScoringItem | None,
-) -> str:
+) -> list[Phrase]:
     if before is None:
-        return "new item"
+        return [phrase("new item")]
     if after is None:
-        return "item removed"
+        return [phrase("item removed")]
     causes = []
     if before.weight != after.weight:
-        causes.append(f"weight {before.weight:g} → {after.weight:g}")
+        causes.append(phrase("weight {old} → {new}", old=_number(before.weight),
+                             new=_number(after.weight)))  # fmt: skip
     if old.get("lifecycle") != new.get("lifecycle"):
-        causes.append(f"now {new.get('lifecycle')}, was {old.get('lifecycle')}")
+        causes.append(phrase("now {now}, was {was}", now=_lifecycle(new.get("lifecycle")),
+                             was=_lifecycle(old.get("lifecycle"))))  # fmt: skip
     if after.method == "relative_to_max":
         if before.window_months != after.window_months:
-            causes.append(
-                f"window {_months(before.window_months)} → {_months(after.window_months)}"
-            )
+            causes.append(phrase("window {old} → {new}", old=_months(before.window_months),
+                                 new=_months(after.window_months)))  # fmt: skip
         if before.scale != after.scale:
-            causes.append(f"scale {before.scale} → {after.scale}")
+            causes.append(phrase("scale {old} → {new}", old=before.scale, new=after.scale))
         top_old = old.get("tops", {}).get(before.amount_key)
         top_new = new.get("tops", {}).get(after.amount_key)
         if top_old != top_new and new.get("lifecycle") == "established":
-            causes.append(f"archive-wide top {_money(top_old)} → {_money(top_new)}")
+            causes.append(phrase("archive-wide top {old} → {new}", old=_money(top_old),
+                                 new=_money(top_new)))  # fmt: skip
         not_established = "established" not in (old.get("lifecycle"), new.get("lifecycle"))
         lifecycle = str(new.get("lifecycle"))
         if before.fixed_points(lifecycle) != after.fixed_points(lifecycle) and not_established:
-            whose = "prospective" if lifecycle == "prospective" else "new"
+            template = (
+                N_("prospective-customer points {old} → {new}")
+                if lifecycle == "prospective"
+                else N_("new-customer points {old} → {new}")
+            )
             causes.append(
-                f"{whose}-customer points {_points(before.fixed_points(lifecycle))} → "
-                f"{_points(after.fixed_points(lifecycle))}"
+                phrase(
+                    template,
+                    old=_points(before.fixed_points(lifecycle)),
+                    new=_points(after.fixed_points(lifecycle)),
+                )
             )
     if before.method != after.method:
-        causes.append(f"method {before.method} → {after.method}")
-    return ", ".join(causes)
+        causes.append(phrase("method {old} → {new}", old=before.method, new=after.method))
+    return causes
 
 
-def _band_cause(grading: Mapping[str, Any], item: ScoringItem, with_value: bool) -> str:
+def _band_cause(grading: Mapping[str, Any], item: ScoringItem, with_value: bool) -> Phrase:
     """Why a bands item has its points: the entry that took their place, or the band."""
     entry = next((o for o in grading.get("overrides", []) if o.get("item") == item.key), None)
     if entry is not None:
-        entered, computed = _points(entry["entered"]), _points(entry["computed"])
         if with_value:
-            return f"{entered} entered in place of the bands' {computed}"
-        return "entered in place of the bands"
+            return phrase("{entered} entered in place of the bands' {computed}",
+                          entered=_points(entry["entered"]),
+                          computed=_points(entry["computed"]))  # fmt: skip
+        return phrase("entered in place of the bands")
+    fact = _fact(item.fact)
     value = grading.get("inputs", {}).get(item.key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"bands of {item.fact}"
+        return phrase("bands of {fact}", fact=fact)
     band = next((b for b in reversed(item.bands) if value >= b.min), item.bands[0])
-    shown = f" {value:,g}" if with_value else ""
-    return f"{item.fact}{shown} → band {band.range_text()}: {band.points:g}"
+    if with_value:
+        shown = f"{value:,g}"
+        return phrase("{fact} {value} → band {band}: {points}", fact=fact, value=shown,
+                      band=_band(band), points=_number(band.points))  # fmt: skip
+    return phrase("{fact} → band {band}: {points}", fact=fact, band=_band(band),
+                  points=_number(band.points))  # fmt: skip
 
 
 def _threshold_reason(
@@ -262,13 +319,18 @@ def _threshold_reason(
     name = old_band if went_down else new_band
     was, now = _min_score(old_policy, name), _min_score(new_policy, name)
     if now is None:
-        text = f"grade {name} removed; total {_points(total)} is {new_band}"
+        said = phrase("grade {grade} removed; total {total} is {now}", grade=name,
+                      total=_points(total), now=new_band)  # fmt: skip
     elif was is None:
-        text = f"new grade {name} from {now:g}; total {_points(total)}"
+        said = phrase("new grade {grade} from {score}; total {total}", grade=name,
+                      score=_number(now), total=_points(total))  # fmt: skip
     else:
-        group = f"{name} threshold {was:g} → {now:g}"
-        return _reason("threshold", None, f"{group} crossed by total {_points(total)}", group)
-    return _reason("threshold", None, text)
+        group = phrase("{grade} threshold {old} → {new}", grade=name, old=_number(was),
+                       new=_number(now))  # fmt: skip
+        said = phrase("{threshold} crossed by total {total}", threshold=group,
+                      total=_points(total))  # fmt: skip
+        return _reason("threshold", None, said, group)
+    return _reason("threshold", None, said)
 
 
 def _crossing(old_total: Decimal, new_total: Decimal, policy: Policy, band: str) -> Reason:
@@ -276,9 +338,15 @@ def _crossing(old_total: Decimal, new_total: Decimal, policy: Policy, band: str)
     up = new_total > old_total
     name = band if up else _next_better(policy, band)
     bound = _min_score(policy, name) if name else None
-    where = f" the {name} threshold {bound:g}" if bound is not None else " a threshold"
-    text = f"total {_points(old_total)} → {_points(new_total)} crosses{where}"
-    return _reason("total_crossed", None, text, f"total crosses{where}")
+    totals = {"old": _points(old_total), "new": _points(new_total)}
+    if bound is None:
+        said = phrase("total {old} → {new} crosses a threshold", **totals)
+        return _reason("total_crossed", None, said, phrase("total crosses a threshold"))
+    at = {"grade": name, "score": _number(bound)}
+    said = phrase("total {old} → {new} crosses the {grade} threshold {score}", **totals, **at)
+    return _reason(
+        "total_crossed", None, said, phrase("total crosses the {grade} threshold {score}", **at)
+    )
 
 
 def _override_reasons(
@@ -286,18 +354,22 @@ def _override_reasons(
 ) -> list[Reason]:
     before = {o["id"]: o for o in old.get("overrides", []) if "cap_grade" in o}
     after = {o["id"]: o for o in new.get("overrides", []) if "cap_grade" in o}
+    rules = {rule.id: rule for rule in policy.overrides}
     reasons = []
     for rule_id, record in after.items():
         if record.get("from") != record.get("to") and (
             rule_id not in before or before[rule_id].get("to") != record.get("to")
         ):
-            text = f"override {rule_id} now caps the grade at {record['cap_grade']}"
-            reasons.append(_reason("override", None, f"{text}: {record.get('reason', '')}"))
+            written = str(record.get("reason", ""))
+            rule = rules.get(rule_id)
+            why = in_either(written, rule.reason_en or written) if rule else verbatim(written)
+            said = phrase("override {id} now caps the grade at {grade}: {reason}", id=rule_id,
+                          grade=record["cap_grade"], reason=why)  # fmt: skip
+            reasons.append(_reason("override", None, said))
     for rule_id, record in before.items():
         if record.get("from") != record.get("to") and rule_id not in after:
-            reasons.append(
-                _reason("override", None, f"override {rule_id} no longer caps the grade")
-            )
+            said = phrase("override {id} no longer caps the grade", id=rule_id)
+            reasons.append(_reason("override", None, said))
     return reasons
 
 
@@ -306,23 +378,63 @@ def _tier_reasons(
 ) -> list[Reason]:
     key = new.get("tier")
     tier = next((t for t in new_policy.tiers if t.key == key), None)
-    label = tier.label if tier else str(key)
     was = next((t for t in old_policy.tiers if t.key == old.get("tier")), None)
-    text = f"tier now {label} (was {was.label if was else old.get('tier')})"
+    said = phrase(
+        "tier now {tier} (was {was})",
+        tier=_label(tier) if tier else verbatim(str(key)),
+        was=_label(was) if was else verbatim(str(old.get("tier"))),
+    )
     if tier is not None:
         before = next((t for t in old_policy.tiers if t.key == tier.key), None)
         if before is None:
-            text += f": new tier {tier.key}"
+            said = phrase("{change}: new tier {key}", change=said, key=tier.key)
         elif before.when != tier.when:
-            text += f": its condition is now `{tier.when or 'always'}`"
-    return [_reason("tier", None, text)]
+            condition = verbatim(tier.when) if tier.when else phrase("always")
+            said = phrase("{change}: its condition is now `{condition}`", change=said,
+                          condition=condition)  # fmt: skip
+    return [_reason("tier", None, said)]
 
 
 # Small helpers ------------------------------------------------------------------------------
 
 
-def _reason(kind: str, item: str | None, text: str, group: str | None = None) -> Reason:
-    return {"kind": kind, "item": item, "text": text, "group": text if group is None else group}
+def _reason(kind: str, item: str | None, said: Phrase, group: Phrase | None = None) -> Reason:
+    grouped = said if group is None else group
+    return {
+        "kind": kind,
+        "item": item,
+        "text": str(said),
+        "group": str(grouped),
+        "said": said.as_data(),
+        "group_said": grouped.as_data(),
+    }
+
+
+def _label(named: ScoringItem | Tier) -> Phrase:
+    """A scoring item's or a tier's label in the reader's language, as the policy gives it."""
+    return in_either(named.label, named.label_en or named.label)
+
+
+def _lifecycle(value: object) -> Phrase:
+    name = LIFECYCLE_NAMES.get(str(value))
+    return Phrase(name) if name else verbatim(str(value))
+
+
+def _fact(name: str | None) -> Phrase:
+    words = FACT_NAMES.get(str(name))
+    return Phrase(words) if words else verbatim(str(name))
+
+
+def _band(band: Band) -> Phrase:
+    """A band's range in words: ``0``, ``1–30``, ``500,000 to below 1,000,000``, ``91 and
+    over``."""
+    if band.max is not None:
+        return verbatim(band.range_text())
+    if band.below is not None:
+        low, high = f"{band.min:,g}", f"{band.below:,g}"
+        return phrase("{low} to below {high}", low=low, high=high)
+    low = f"{band.min:,g}"
+    return phrase("{low} and over", low=low)
 
 
 def _item(policy: Policy, key: str) -> ScoringItem | None:
@@ -353,14 +465,19 @@ def _next_better(policy: Policy, name: str) -> str | None:
     return names[index - 1] if index > 0 else None
 
 
-def _points(value: Any) -> str:
-    if value is None:
-        return "—"
+def _number(value: Any) -> str:
+    """A weight, a threshold or points as the policy writes them: ``15``, ``12.5``."""
     return f"{float(value):g}"
 
 
-def _months(window: int | None) -> str:
-    return "all leases" if window is None else f"last {window} months"
+def _points(value: Any) -> str:
+    return "—" if value is None else _number(value)
+
+
+def _months(window: int | None) -> Phrase:
+    if window is None:
+        return phrase("all leases")
+    return phrase("last {months} months", months=window)
 
 
 def _money(value: Any) -> str:

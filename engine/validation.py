@@ -175,7 +175,7 @@ def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> li
     if kind == "type" and isinstance(value, str) and _is_amount(where):
         wrong = amount_said(value) or phrase("{value} should be a number", value=_shown(value))
         return [said(where, wrong)]
-    text = _message(kind, value, wanted, schema)
+    text = _message(kind, value, wanted, schema, where)
     # A check of the schema we have no words for is told in the schema library's English.
     return [said(where, text) if text is not None else Problem(where, error.message)]
 
@@ -213,13 +213,22 @@ def _kinds(wanted: Any) -> Phrase:
     return either
 
 
-def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -> Phrase | None:
+def _message(
+    kind: str, value: object, wanted: Any, schema: Mapping[str, Any], where: str = ""
+) -> Phrase | None:
     shown = _shown(value)
+    if kind == "type" and value is None and where:
+        # A field left empty where a value is needed: said so, never as Python's ``None``.
+        return phrase("is empty; fill it in with {kind}", kind=_kinds(wanted))
+    if value is None:
+        shown = "null"  # a whole record that is JSON's null
     if kind == "type":
         return phrase("{value} should be {kind}", value=shown, kind=_kinds(wanted))
     if kind == "enum":
-        choices = ", ".join(str(c) for c in wanted)
-        hint = _suggest(value, choices.split(", ")) if isinstance(value, str) else NOTHING
+        choices = _choices(where, [str(c) for c in wanted])
+        if value is None:
+            return phrase("is empty; choose one of {choices}", choices=choices)
+        hint = _suggest(value, [str(c) for c in wanted]) if isinstance(value, str) else NOTHING
         return phrase(
             "{value} is not allowed; use one of {choices}{hint}",
             value=shown,
@@ -244,6 +253,19 @@ def _message(kind: str, value: object, wanted: Any, schema: Mapping[str, Any]) -
     if kind == "maxLength":
         return phrase("is longer than {count} characters; shorten it", count=wanted)
     return None
+
+
+def _choices(where: str, keys: Sequence[str]) -> Phrase:
+    """The allowed values of a choice field, with their labels in the reader's language
+    (``active (在租), …`` in Chinese) where the field catalogue names them."""
+    found = field_catalogue().field_of_path(where) if where else None
+    labels = {} if found is None else found.choice_labels("zh")
+    if not labels:
+        return verbatim(", ".join(keys))
+    return in_either(
+        ", ".join(f"{key} ({labels[key]})" if key in labels else key for key in keys),
+        ", ".join(keys),
+    )
 
 
 # What an id may not hold: the schema's pattern, told character by character.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from creditfile.policy.errors import N_
+
 Scope = Literal["tier", "override"]
 FactType = Literal["number", "text", "boolean"]
 
@@ -120,6 +122,21 @@ FACTS: tuple[FactSpec, ...] = (
         scopes=("override",),
     ),
 )
+
+# The names people read for a lifecycle and for the facts a bands or relative item is computed
+# from, marked for the interface catalogue (the engine's reasons and the front ends share them).
+LIFECYCLE_NAMES: dict[str, str] = {
+    "established": N_("established"),
+    "new": N_("new"),
+    "prospective": N_("prospective"),
+}
+FACT_NAMES: dict[str, str] = {
+    "max_overdue_days": N_("days overdue (most)"),
+    "lease_count": N_("number of leases"),
+    "active_lease_count": N_("active leases"),
+    "cumulative_lease_amount": N_("cumulative lease amount"),
+    "outstanding_amount": N_("amount outstanding"),
+}
 
 FACTS_BY_NAME: dict[str, FactSpec] = {fact.name: fact for fact in FACTS}
 

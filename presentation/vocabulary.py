@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from creditfile.policy.fact_catalogue import FACT_NAMES, LIFECYCLE_NAMES
 from creditfile.presentation.translation import N_, _, language, translation
 
 # A customer's lifecycle (the engine's words).
-LIFECYCLES: dict[str, str] = {
-    "established": N_("established"),
-    "new": N_("new"),
-    "prospective": N_("prospective"),
-}
+LIFECYCLES: dict[str, str] = LIFECYCLE_NAMES
 
 # A customer's trading stage.
 STAGES: dict[str, str] = {
@@ -39,13 +36,7 @@ PRIVILEGES: dict[str, str] = {
 }
 
 # The documented facts a scoring item may be computed from (bands, relative_to_max).
-FACTS: dict[str, str] = {
-    "max_overdue_days": N_("days overdue (most)"),
-    "lease_count": N_("number of leases"),
-    "active_lease_count": N_("active leases"),
-    "cumulative_lease_amount": N_("cumulative lease amount"),
-    "outstanding_amount": N_("amount outstanding"),
-}
+FACTS: dict[str, str] = FACT_NAMES
 
 # History event kinds.
 EVENTS: dict[str, str] = {

@@ -21,7 +21,13 @@ from creditfile.cli.table import render_table
 from creditfile.document import field_catalogue
 from creditfile.policy import Policy, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
-from creditfile.presentation.translation import _, language
+from creditfile.presentation.change_words import (
+    effect_words,
+    reasons_words,
+    setting_value,
+    summary_words,
+)
+from creditfile.presentation.translation import _, language, ngettext, pgettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -171,71 +177,96 @@ def run_diff(args: argparse.Namespace, env: Env) -> int:
     env.say(f"{args.old} ({old.version}) → {args.new} ({new.version})")
     env.say(
         render_table(
-            ["setting", "old", "new"],
-            [[c["path"], _show(c["old"]), _show(c["new"])] for c in changes],
+            [pgettext("policy diff", "setting"), pgettext("policy diff", "old"),
+             pgettext("policy diff", "new")],
+            [[c["path"], setting_value(c["old"]), setting_value(c["new"])] for c in changes],
         )
         if changes
-        else "no setting changed"
-    )
+        else _("no setting changed")
+    )  # fmt: skip
     if impact is None:
-        env.say("\n(no archive found; pass --db to see whose grade would change)")
+        env.say("\n" + _("(no archive found; pass --db to see whose grade would change)"))
         return 0
-    _say_impact(env, impact)
+    _say_impact(env, impact, new.in_language(language()), (old, new))
     return 0
 
 
-def _say_impact(env: Env, impact: dict[str, Any]) -> None:
-    env.say(f"\nWhat-if on {impact['customers']:,} customers (as of {env.as_of.isoformat()}):")
+def _say_impact(
+    env: Env, impact: dict[str, Any], policy: Policy, olds_and_news: tuple[Policy, Policy]
+) -> None:
+    env.say(
+        "\n"
+        + ngettext(
+            "What-if on {count} customer (as of {date}):",
+            "What-if on {count} customers (as of {date}):",
+            impact["customers"],
+        ).format(count=f"{impact['customers']:,}", date=env.as_of.isoformat())
+    )
     grades = sorted(set(impact["by_grade"]["old"]) | set(impact["by_grade"]["new"]))
     env.say(
         render_table(
-            ["grade", "now", "under new"],
+            [_("grade"), pgettext("policy diff", "now"), pgettext("policy diff", "under new")],
             [
-                [g, impact["by_grade"]["old"].get(g, 0), impact["by_grade"]["new"].get(g, 0)]
+                [
+                    _grade(None if g == "ungraded" else g),  # the what-if's key for no grade
+                    impact["by_grade"]["old"].get(g, 0),
+                    impact["by_grade"]["new"].get(g, 0),
+                ]
                 for g in grades
             ],
         )
     )
-    say_reason_summary(env, impact["summary"])
+    say_reason_summary(env, impact["summary"], policy)
     changes = impact["grade_changes"]
-    env.say(f"\n{_customers(len(changes))} would change grade")
+    env.say("\n" + _would_change(len(changes)))
+    ids = [field_catalogue()[key].text(language()) for key in ("id", "name")]
     if changes:
         env.say(
             render_table(
-                ["id", "name", "from", "to", "total now", "total new", "reason"],
+                [*ids, pgettext("policy diff", "from"), pgettext("policy diff", "to"),
+                 pgettext("policy diff", "total now"), pgettext("policy diff", "total new"),
+                 _("reason")],
                 [
                     [
                         c["id"],
                         c["name"],
-                        c["from"] or "ungraded",
-                        c["to"] or "ungraded",
+                        _grade(c["from"]),
+                        _grade(c["to"]),
                         _show_total(c["old_total"]),
                         _show_total(c["new_total"]),
-                        "; ".join(r["text"] for r in c["reasons"]),
+                        reasons_words(c["reasons"], policy),
                     ]
                     for c in changes
                 ],
             )
-        )
+        )  # fmt: skip
     tiers = impact["tier_changes"]
     if tiers:
-        env.say(f"\n{_customers(len(tiers))} would change tier only")
+        env.say("\n" + _tier_only(len(tiers)))
         env.say(
             render_table(
-                ["id", "name", "grade", "reason"],
+                [*ids, _("grade"), _("reason")],
                 [
-                    [c["id"], c["name"], c["to"] or "ungraded", c["reasons"][0]["text"]]
+                    [c["id"], c["name"], _grade(c["to"]), reasons_words(c["reasons"][:1], policy)]
                     for c in tiers
                 ],
             )
         )
-    _say_investigations(env, impact.get("investigation_changes") or [])
+    _say_investigations(env, impact.get("investigation_changes") or [], olds_and_news)
 
 
-def _say_investigations(env: Env, rows: list[dict[str, Any]]) -> None:
+def _say_investigations(
+    env: Env, rows: list[dict[str, Any]], policies: tuple[Policy, Policy]
+) -> None:
     """Customers an agency investigation would newly be suggested for, or no longer."""
     if not rows:
         return
+    # A suggestion's reason as the policy gives it in the language in force.
+    reasons: dict[str, str] = {}
+    for policy in policies:
+        shown = policy.in_language(language()).investigation
+        if policy.investigation is not None and shown is not None:
+            reasons[policy.investigation.reason] = shown.reason
     suggested = sum(1 for row in rows if row["change"] == "suggested")
     env.say(
         "\n"
@@ -253,30 +284,53 @@ def _say_investigations(env: Env, rows: list[dict[str, Any]]) -> None:
                 _("reason"),
             ],
             [
-                [r["id"], r["name"], r["grade"] or _("ungraded"), words[r["change"]], r["reason"]]
+                [
+                    r["id"],
+                    r["name"],
+                    r["grade"] or _("ungraded"),
+                    words[r["change"]],
+                    reasons.get(r["reason"], r["reason"]),
+                ]
                 for r in rows
             ],
         )
     )
 
 
-def say_reason_summary(env: Env, summary: list[dict[str, Any]]) -> None:
+def say_reason_summary(env: Env, summary: list[dict[str, Any]], policy: Policy) -> None:
     """Customers per effect and reason, before any per-customer line."""
     if not summary:
-        env.say("\nNo customer's grade or tier would change.")
+        env.say("\n" + _("No customer's grade or tier would change."))
         return
-    env.say("\nWhy, by reason:")
+    env.say("\n" + _("Why, by reason:"))
     for row in summary:
-        env.say(f"  {row['customers']:,} {row['effect']}: {row['reason']}")
+        env.say(
+            "  "
+            + _("{count} {effect}: {reason}").format(
+                count=f"{row['customers']:,}",
+                effect=effect_words(row["effect"]),
+                reason=summary_words(row, policy),
+            )
+        )
 
 
-def _customers(count: int) -> str:
-    return f"{count:,} customer" + ("" if count == 1 else "s")
+def _would_change(count: int) -> str:
+    return ngettext(
+        "{count} customer would change grade", "{count} customers would change grade", count
+    ).format(count=f"{count:,}")
+
+
+def _tier_only(count: int) -> str:
+    return ngettext(
+        "{count} customer would change tier only",
+        "{count} customers would change tier only",
+        count,
+    ).format(count=f"{count:,}")
+
+
+def _grade(grade: str | None) -> str:
+    return grade if grade else _("ungraded")
 
 
 def _show_total(value: Any) -> str:
     return "—" if value is None else f"{value:g}"
-
-
-def _show(value: Any) -> str:
-    return "(absent)" if value is None else str(value)

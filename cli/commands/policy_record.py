@@ -16,8 +16,9 @@ from creditfile.application.activation import (
 )
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
+from creditfile.presentation.change_words import effect_words, summary_words
 from creditfile.presentation.inert import terminal_text
-from creditfile.presentation.translation import _, error_text, ngettext
+from creditfile.presentation.translation import _, error_text, language, ngettext
 
 
 def register(actions: Any, parent: argparse.ArgumentParser) -> None:
@@ -146,15 +147,24 @@ def _say_check(env: Env, check: ActivationCheck, *, rescale: bool) -> None:
         )
     impact = check.diff.impact or {}
     summary = impact.get("summary", [])
+    policy = check.policy.in_language(language())  # labels as the reader reads them
+    labels = {item.key: item.label for item in policy.scoring}
     env.say(_("what-if on {count} customers:").format(count=f"{impact.get('customers', 0):,}"))
     for row in summary:
-        env.say(f"  {row['customers']:,} {row['effect']}: {row['reason']}")
+        env.say(
+            "  "
+            + _("{count} {effect}: {reason}").format(
+                count=f"{row['customers']:,}",
+                effect=effect_words(row["effect"]),
+                reason=summary_words(row, policy),
+            )
+        )
     if not summary:
         env.say("  " + _("no customer's grade or tier would change"))
     for item in check.stranded:
         values = {
             "count": f"{len(item.customers):,}",
-            "label": item.label,
+            "label": labels.get(item.key, item.label),
             "weight": f"{item.new_weight:g}",
         }
         if item.old_weight is not None:

@@ -52,7 +52,7 @@ def test_failing_tests_refuse_the_activation_and_write_nothing(
     assert "--force" in result.stderr
     # The summary came first: the tests and the what-if with its reasons.
     assert "FAIL" in result.stdout
-    assert "become ungraded: 社会口碑与信用 score above the new weight 15" in result.stdout
+    assert "become ungraded: Reputation and credit score above the new weight 15" in result.stdout
     assert _archive_files(archive_path) == before
 
 

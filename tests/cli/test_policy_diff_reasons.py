@@ -4,8 +4,10 @@ reason, and the same in ``--json``."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from cli_support import Run, no_traceback
 from test_regrade_guards import _reweighted
 
@@ -35,29 +37,48 @@ def _moved(archive_path: Path) -> tuple[set[str], set[str]]:
     return old - new, new - old
 
 
+@pytest.mark.parametrize(
+    ("lang", "above", "within", "then"),
+    [
+        ("en", "{n} become ungraded: Reputation and credit score above the new weight 15",
+         "{n} become graded: Payment record score within the new weight 35 (was 30)",
+         "would change grade"),
+        ("zh", "{n} 户变为未评级：社会口碑与信用得分超过新的权重 15",
+         "{n} 户变为已评级：付款情况得分在新的权重 35 以内（原为 30）",
+         "户客户的等级会变化"),
+    ],
+)  # fmt: skip
 def test_the_diff_says_why_first_in_a_summary_then_per_customer(
-    run: Run, archive_path: Path, tmp_path: Path
+    run: Run,
+    archive_path: Path,
+    tmp_path: Path,
+    lang: str,
+    above: str,
+    within: str,
+    then: str,
 ) -> None:
     new = str(_reweighted(tmp_path))
-    result = run("policy", "diff", str(default_policy_path()), new, "--as-of", "2026-11-29")
+    result = run(
+        "--lang", lang, "policy", "diff", str(default_policy_path()), new, "--as-of", "2026-11-29"
+    )
     assert result.returncode == 0, result.stderr
     assert no_traceback(result)
     stranded, rescued = _moved(archive_path)
     assert stranded
     assert rescued  # entered above 30 for 付款情况, now within 35
-    lines = [
-        f"{len(stranded):,} become ungraded: 社会口碑与信用 score above the new weight 15",
-        f"{len(rescued):,} become graded: 付款情况 score within the new weight 35 (was 30)",
-    ]
+    lines = [above.format(n=f"{len(stranded):,}"), within.format(n=f"{len(rescued):,}")]
     for line in lines:
         assert line in result.stdout
-        assert result.stdout.index(line) < result.stdout.index("would change grade")
+        assert result.stdout.index(line) < result.stdout.index(then)
     # The customers who change grade; the agency-investigation suggestions follow them.
-    grade_part = result.stdout.split("\nAgency investigation:")[0]
+    grade_part = result.stdout.split(
+        "\n" + ("机构调查" if lang == "zh" else "Agency investigation")
+    )[0]
     rows = {r.split()[0]: r for r in grade_part.splitlines() if r.startswith("C0")}
     assert set(rows) == stranded | rescued
-    assert all(rows[c].endswith("社会口碑与信用 score above the new weight 15") for c in stranded)
-    assert all(rows[c].endswith("(was 30)") for c in rescued)
+    reason = re.split(": |：", above)[-1]
+    assert all(rows[c].endswith(reason) for c in stranded)
+    assert all(rows[c].endswith("(was 30)" if lang == "en" else "（原为 30）") for c in rescued)
 
 
 def test_the_json_diff_carries_the_summary_and_each_reason(
@@ -78,3 +99,32 @@ def test_the_json_diff_carries_the_summary_and_each_reason(
     for change in what_if["grade_changes"]:
         item = "reputation" if change["id"] in stranded else "payment"
         assert change["reasons"][0]["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", ["labels_en.grades.A Prime customer (absent)",
+                "labels_en.payment_methods {月结: Monthly, 预付: Prepaid} (absent)"]),
+        ("zh", ["labels_en.grades.A Prime customer （无此项）",
+                "labels_en.payment_methods {月结: Monthly, 预付: Prepaid} （无此项）"]),
+    ],
+)  # fmt: skip
+def test_a_setting_one_policy_lacks_is_said_in_words(
+    run: Run, tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    text = default_policy_path().read_text("utf-8")
+    for old, new in [
+        ("grades: {A: Prime customer, ", "grades: {"),
+        ("  payment_methods: {月结: Monthly, 预付: Prepaid}\n", ""),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    changed = tmp_path / "new.yaml"
+    changed.write_text(text, "utf-8")
+    result = run("--lang", lang, "policy", "diff", str(default_policy_path()), str(changed))
+    assert result.returncode == 0, result.stderr
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    for line in said:
+        assert line in lines, result.stdout
+    assert "None" not in result.stdout and "{'" not in result.stdout

@@ -16,6 +16,8 @@ from reference_grading import engine_reason_signature
 from creditfile.engine import explain
 from creditfile.engine.policy_diff import what_if
 from creditfile.policy import Policy, default_policy_path, parse_policy
+from creditfile.policy.errors import phrase_from_data
+from creditfile.presentation.translation import translation
 
 AS_OF = date(2026, 11, 29)
 EXAMPLE = default_policy_path().with_name("example-options.yaml")
@@ -255,12 +257,16 @@ def test_policy_diff_names_the_band_of_each_customer_and_groups_by_band() -> Non
     impact = what_if(docs, old, new, AS_OF)
     by_id = {c["id"]: c for c in impact["grade_changes"]}
     assert set(by_id) == {"LATE", "LATER"}
-    assert by_id["LATE"]["reasons"][0]["text"] == (
-        "付款情况 30 → 15 (method manual → bands, max_overdue_days 45 → band 31–90: 15)"
+    reason = by_id["LATE"]["reasons"][0]
+    assert reason["text"] == (
+        "Payment record 30 → 15 (method manual → bands, days overdue (most) 45 → band 31–90: 15)"
+    )
+    assert phrase_from_data(reason["said"]).text(translation("zh").gettext) == (
+        "付款情况 30 → 15（计分方法 manual → bands，最长逾期天数 45 → 档位 31–90：15 分）"
     )
     assert impact["summary"][0]["customers"] == 2
     assert impact["summary"][0]["reason"].startswith(
-        "付款情况 points fall (method manual → bands, max_overdue_days → band 31–90: 15)"
+        "Payment record points fall (method manual → bands, days overdue (most) → band 31–90: 15)"
     )
 
 

@@ -13,6 +13,8 @@ import pytest
 from creditfile.engine.change_reasons import change_reasons, summarise
 from creditfile.engine.policy_diff import what_if
 from creditfile.policy import Policy, load_policy
+from creditfile.policy.errors import phrase_from_data
+from creditfile.presentation.translation import translation
 
 AS_OF = date(2026, 11, 29)
 
@@ -76,14 +78,17 @@ def test_the_reweighting_is_explained_by_the_stranded_entries(
         assert change["effect"] == "become ungraded"
         assert [r["kind"] for r in change["reasons"]] == ["entry_above_weight"]
         assert change["reasons"][0]["item"] == "reputation"
-    assert impact["summary"] == [
-        {
-            "effect": "become ungraded",
-            "reason": "社会口碑与信用 score above the new weight 15",
-            "kinds": ["entry_above_weight"],
-            "customers": len(stranded),
-        }
-    ]
+    [summary] = impact["summary"]
+    assert {k: v for k, v in summary.items() if k != "said"} == {
+        "effect": "become ungraded",
+        "reason": "Reputation and credit score above the new weight 15",
+        "kinds": ["entry_above_weight"],
+        "customers": len(stranded),
+    }
+    [said] = summary["said"]
+    assert phrase_from_data(said).text(translation("zh").gettext) == (
+        "社会口碑与信用得分超过新的权重 15"
+    )
 
 
 def test_the_way_back_names_the_entries_now_within_their_weight(
@@ -92,8 +97,8 @@ def test_the_way_back_names_the_entries_now_within_their_weight(
     new = _policy(tmp_path, default_policy_text, *REWEIGHT)
     impact = what_if(_archive(1, 50), new, default_policy, AS_OF)
     assert impact["summary"][0]["effect"] == "become graded"
-    assert (
-        impact["summary"][0]["reason"] == "社会口碑与信用 score within the new weight 20 (was 15)"
+    assert impact["summary"][0]["reason"] == (
+        "Reputation and credit score within the new weight 20 (was 15)"
     )
 
 
@@ -167,7 +172,7 @@ def test_an_override_that_now_caps_and_a_tier_that_now_holds(
     impact = what_if([top], default_policy, tiered, AS_OF)
     assert impact["grade_changes"] == []
     assert impact["tier_changes"][0]["reasons"][0]["text"].startswith(
-        "tier now 主力客户 (was 一般客户)"
+        "tier now Major (was Regular)"
     )
 
 
@@ -199,9 +204,13 @@ def test_reasons_of_one_customer_are_computed_from_its_two_gradings(
     now = {**was, "grade": None, "total": None, "status": "ungraded",
            "items": {**items, "reputation": None}}  # fmt: skip
     [reason] = change_reasons(was, now, default_policy, new)
-    assert reason == {
+    assert {k: v for k, v in reason.items() if k not in ("said", "group_said")} == {
         "kind": "entry_above_weight",
         "item": "reputation",
-        "text": "社会口碑与信用 score above the new weight 15",
-        "group": "社会口碑与信用 score above the new weight 15",
+        "text": "Reputation and credit score above the new weight 15",
+        "group": "Reputation and credit score above the new weight 15",
     }
+    chinese = translation("zh").gettext
+    for said in (reason["said"], reason["group_said"]):
+        assert phrase_from_data(said).text(chinese) == "社会口碑与信用得分超过新的权重 15"
+        assert str(phrase_from_data(said)) == reason["text"]

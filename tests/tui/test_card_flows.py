@@ -710,3 +710,38 @@ def test_an_amount_that_reads_two_ways_is_refused_at_its_field(
         assert archive_path.read_bytes() == bytes_before
 
     drive(host(archive_path, policy), steps)
+
+
+@pytest.mark.parametrize(
+    ("lang", "at_field", "in_dialog", "not_saved"),
+    [
+        ("zh", "不是真实存在的日期", "金额不能为负", "成立日期: '2008-02-30' 不是真实"),
+        ("en", "is not a real calendar date", "is not an amount",
+         "Founded on: '2008-02-30' is not a real"),
+    ],
+)  # fmt: skip
+def test_a_problem_reads_in_the_language_of_the_card(
+    archive_path: Path, policy: Policy, lang: str, at_field: str, in_dialog: str, not_saved: str
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        screen = card(pilot)
+        await pilot.press("e")
+        await type_into(pilot, "f-profile--founded_on", "2008-02-30")
+        row = screen.query_one("#row-f-profile--founded_on")
+        assert at_field in str(row.query_one(".field-problem", Static).content)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        said = [str(n.message) for n in pilot.app._notifications]
+        assert any(not_saved in message for message in said), said
+        await type_into(pilot, "f-profile--founded_on", "2008-02-28")
+        screen.query_one("TabbedContent").active = "tab-leases"  # type: ignore[attr-defined]
+        await pilot.pause()
+        screen.query_one("#leases-table", DataTable).focus()
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await type_into(pilot, "dlg-f-amount", "-5")
+        problem = str(dialog.query_one("#row-dlg-f-amount .field-problem", Static).content)
+        assert in_dialog in problem
+
+    drive(host(archive_path, policy, lang=lang), steps)

@@ -4,11 +4,12 @@ actions, and where each validation problem is shown."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 
-from creditfile.engine.validation import Problem
+from creditfile.engine.validation import Problem, validator_for
 from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
 from creditfile.tui.card.backend import next_free_id
@@ -145,9 +146,10 @@ def test_problems_go_to_their_field_or_else_to_their_tab() -> None:
     assert problems_for("contact.phone", problems) == ["phone must be text"]
     assert problems_for("contact", problems) == ["phone must be text"]
     grouped = problems_by_section(problems, {"contact.phone", "assessment.strength"})
+    # A field no row shows is named by its label, never by its document path.
     assert grouped == {
-        "leases": ["leases[1].amount: amount must be ≥ 0"],
-        "person": ["profile.person.age: age must be a whole number"],
+        "leases": ["Leases #2 · Amount: amount must be ≥ 0"],
+        "person": ["Age: age must be a whole number"],
         "basic": ["unknown key 'nmae'"],
     }
     assert section_of("sources[0].on") == "sources"
@@ -305,3 +307,36 @@ def test_a_merged_away_event_reads_as_words_without_the_os_account() -> None:
     detail = history_row(event, "en", None, own_id="C1")[3]
     assert "merged into C1" in detail
     assert "=" not in detail and "wangmin" not in detail and "desk-3" not in detail
+
+
+@pytest.mark.parametrize(
+    ("lang", "at_field", "in_tab"),
+    [
+        (
+            "zh",
+            "为空；请从以下选择一项：active (在租), closed (已结束), cancelled (已取消)",
+            "租赁 #1 · 金额: 为空；请填写数字",
+        ),
+        (
+            "en",
+            "is empty; choose one of active, closed, cancelled",
+            "Leases #1 · Amount: is empty; fill it in with a number",
+        ),
+    ],
+)
+def test_a_validation_problem_reads_in_the_language_in_force(
+    lang: str, at_field: str, in_tab: str, default_policy: Policy, speak: Callable[[str], str]
+) -> None:
+    speak(lang)
+    doc = {
+        "id": "C1",
+        "name": "x",
+        "nature": "ordinary_company",
+        "leases": [{"contract": "L1", "item": "tower_crane", "start": "2025-01-05",
+                    "amount": None, "status": None}],
+    }  # fmt: skip
+    problems = validator_for(default_policy).problems(doc)
+    relative = relative_problems(problems, "leases[0]")
+    assert problems_for("status", relative) == [at_field]
+    assert problems_by_section(problems, {"leases[0].status"}) == {"leases": [in_tab]}
+    assert "None" not in " ".join(p.text() for p in problems)  # no Python repr in English

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from creditfile.application.changes import field_label
 from creditfile.document.paths import value_at
-from creditfile.presentation.translation import N_, _
+from creditfile.presentation.translation import N_, _, language
 from creditfile.store import customer_document
 from creditfile.tui.card.fields import FieldKind, FieldSpec, parse_value, set_path
 
@@ -28,7 +29,7 @@ class ProblemLike(Protocol):
         """What is wrong and what to do, in English."""
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
-        """The message in the language of ``translate``."""
+        """What is wrong and what to do, in the language of ``translate``."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,7 @@ def section_of(path: str) -> str:
 
 
 def problems_for(path: str, problems: Sequence[ProblemLike]) -> list[str]:
-    """Messages of the problems at ``path`` or inside it."""
+    """Messages of the problems at ``path`` or inside it, in the language in force."""
     return [
         p.text(_) for p in problems if p.path == path or p.path.startswith((path + ".", path + "["))
     ]
@@ -249,11 +250,16 @@ def problems_for(path: str, problems: Sequence[ProblemLike]) -> list[str]:
 
 def problems_by_section(problems: Sequence[ProblemLike], shown: set[str]) -> dict[str, list[str]]:
     """Problems no field shows (``shown`` holds the field paths), grouped by tab, as
-    ``path: message`` lines."""
+    ``field: message`` lines in the language in force (the field by its label)."""
     grouped: dict[str, list[str]] = {}
     for problem in problems:
         if any(problem.path == s or problem.path.startswith((s + ".", s + "[")) for s in shown):
             continue
-        line = f"{problem.path}: {problem.text(_)}" if problem.path else problem.text(_)
-        grouped.setdefault(section_of(problem.path), []).append(line)
+        grouped.setdefault(section_of(problem.path), []).append(problem_line(problem))
     return grouped
+
+
+def problem_line(problem: ProblemLike) -> str:
+    """``field: message`` in the language in force, the field by its label (``租赁 #2 · 金额``)."""
+    message = problem.text(_)
+    return f"{field_label(problem.path, language())}: {message}" if problem.path else message

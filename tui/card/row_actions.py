@@ -25,7 +25,7 @@ from creditfile.tui.card.views import choice_label
 
 
 class RelativeProblem:
-    """A validation problem re-pathed relative to one lease or source."""
+    """A validation problem re-pathed relative to one lease or source, its wording kept."""
 
     def __init__(self, path: str, problem: ProblemLike) -> None:
         self.path = path
@@ -33,7 +33,7 @@ class RelativeProblem:
         self._problem = problem
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
-        """The message in the language of ``translate``."""
+        """The problem's message in the language of ``translate``."""
         return self._problem.text(translate)
 
 

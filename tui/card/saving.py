@@ -12,6 +12,7 @@ from textual import work
 from creditfile.presentation.translation import _, error_text
 from creditfile.store import StaleRevisionError
 from creditfile.tui.card.base import CardBase
+from creditfile.tui.card.draft import problem_line
 from creditfile.tui.card.views import local_time
 
 SLOW_NOTICE_SECONDS = 0.6
@@ -37,7 +38,7 @@ class SaveActions(CardBase):
             first = self.problems[0]
             self.notify(
                 _("Not saved: {n} problem(s) to correct first: {first}").format(
-                    n=len(self.problems), first=f"{first.path}: {first.message}"
+                    n=len(self.problems), first=problem_line(first)
                 ),
                 severity="error",
                 timeout=8,
