@@ -196,6 +196,38 @@ MIGRATION_STATEMENTS: tuple[str, ...] = (
 """Migration 2: the duties' checks in the server (the roles themselves come with ``db grant``)."""
 
 
+_CUSTOMER_CHANGED = """
+CREATE FUNCTION creditfile_check_customer_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF creditfile_may(ARRAY['operator']) THEN
+        RETURN NULL;
+    END IF;
+    IF (OLD.doc::jsonb - 'assessment') IS DISTINCT FROM (NEW.doc::jsonb - 'assessment') THEN
+        PERFORM creditfile_require(ARRAY['clerk', 'operator'], 'changing a customer''s card');
+    END IF;
+    IF (OLD.doc::jsonb -> 'assessment') IS DISTINCT FROM (NEW.doc::jsonb -> 'assessment') THEN
+        PERFORM creditfile_require(ARRAY['assessor', 'compliance', 'operator'],
+                                   'changing a customer''s scores');
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+ROW_CHECK_STATEMENTS: tuple[str, ...] = (
+    "DROP TRIGGER customers_changed_by_duty ON customers",
+    "DROP FUNCTION creditfile_check_customers_changed()",
+    _CUSTOMER_CHANGED,
+    # Only a write of the document is checked, row by row: a regrade, which writes gradings
+    # alone, no longer has every old and new row of the archive gathered for the check.
+    """CREATE TRIGGER customers_changed_by_duty AFTER UPDATE OF doc ON customers
+        FOR EACH ROW WHEN (OLD.doc::text IS DISTINCT FROM NEW.doc::text)
+        EXECUTE FUNCTION creditfile_check_customer_changed()""",
+)
+"""Migration 8's half: the duty check of a changed card, made only where the card changed."""
+
+
 @dataclass(frozen=True)
 class Member:
     """A database user and the duties it holds in the archive."""

@@ -135,6 +135,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         pg_search.TABLE_STATEMENTS,
         pg_search.fill,
     ),
+    Migration(
+        8,
+        N_(
+            "a regrade writes gradings only: the credit code and the duties' check follow "
+            "writes of the card"
+        ),
+        pg_search.CREDIT_CODE_STATEMENTS + pg_roles.ROW_CHECK_STATEMENTS,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -10,7 +10,9 @@ index (``pg_trgm``) answers a longer word found anywhere in it (``LIKE '%word%'`
 index where the server has no ``pg_trgm``.
 
 ``credit_code`` is a column the server computes from the document and indexes, so that a save
-finds who else holds a credit code with one lookup.
+finds who else holds a credit code with one lookup: generated from migration 6, set by a
+trigger on the document's writes from migration 8 (a regrade, which writes gradings alone,
+leaves it).
 """
 
 from __future__ import annotations
@@ -52,6 +54,30 @@ TABLE_STATEMENTS = (
     "ALTER TABLE customers DROP COLUMN search_text",
 )
 """Migration 7: the search keys in a table of their own (filled by ``fill``)."""
+
+_SET_CREDIT_CODE = """
+CREATE FUNCTION creditfile_set_credit_code() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.credit_code := CASE WHEN json_typeof(NEW.doc -> 'credit_code') = 'string'
+                            THEN NEW.doc ->> 'credit_code' END;
+    RETURN NEW;
+END
+$$
+"""
+
+CREDIT_CODE_STATEMENTS = (
+    # A generated column is computed again on every update of the row, a regrade's too (the
+    # whole document parsed per customer); a trigger on the document's writes computes it only
+    # when the document is written. Named to run after ``customers_keep_personal``, which may
+    # change the document written.
+    "ALTER TABLE customers ALTER COLUMN credit_code DROP EXPRESSION",
+    _SET_CREDIT_CODE,
+    """CREATE TRIGGER customers_set_credit_code BEFORE INSERT OR UPDATE OF doc ON customers
+        FOR EACH ROW EXECUTE FUNCTION creditfile_set_credit_code()""",
+)
+"""Migration 8's half: the credit code computed when the document is written, not on every
+update of its row."""
 
 _keys: PinyinKeys | None = None
 

@@ -135,6 +135,41 @@ def test_a_credit_code_held_by_another_customer_is_refused_by_the_server_lookup(
         _save(database, second, code, default_policy)
 
 
+def test_credit_codes_stored_before_schema_8_still_refuse_a_duplicate_and_follow_saves(
+    pg_url: str, default_policy: Policy
+) -> None:
+    code = "91420100MA4KXXXX1G"
+    docs = generate_customers(2, 7, AS_OF)
+    docs[0]["credit_code"] = code
+    docs[1].pop("credit_code", None)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        pg_schema.migrate(conn, pg_url, fresh=True, migrations=pg_schema.MIGRATIONS[:7])
+        for doc in docs:
+            conn.execute(
+                "INSERT INTO customers (id, rev, doc, meta) VALUES (%s, 1, %s, '{\"rev\": 1}')",
+                (doc["id"], psycopg.types.json.Json(doc)),
+            )
+        pg_schema.migrate(conn, pg_url, fresh=False)
+    first, second = (str(doc["id"]) for doc in docs)
+    store = open_archive(pg_url)
+    regrade(store, default_policy, AS_OF, "night")
+
+    def codes() -> dict[str, Any]:
+        with psycopg.connect(pg_url) as conn:
+            return dict(conn.execute("SELECT id, credit_code FROM customers").fetchall())
+
+    assert codes() == {first: code, second: None}
+
+    def take(doc: dict[str, Any]) -> None:
+        doc["credit_code"] = code
+
+    with pytest.raises(DuplicateCreditCodeError, match=first):
+        _save(store, second, take, default_policy)
+    _save(store, first, lambda doc: doc.pop("credit_code"), default_policy)
+    _save(store, second, take, default_policy)  # the code given up is free again
+    assert codes() == {first: None, second: code}
+
+
 def _person(cid: str, name: str) -> dict[str, Any]:
     return {
         "id": cid,
