@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 
 from creditfile.application import batch as pool
-from creditfile.engine import facts_of, grade_with_tops
-from creditfile.engine.numbers import as_number
+from creditfile.engine import CustomerFacts, facts_of, grade_with_tops
+from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
 from creditfile.store import DocumentTexts, Encoder, GradedBatch
@@ -68,6 +68,8 @@ class BatchGrader:
         self._workers = pool.worker_count() if workers is None else workers
         self._report, self._check = report, check
         self._tops: dict[str, Decimal] = {}
+        self._assumed = False
+        self._seen: dict[str, Decimal] = {}
         self._customers = 0
         self._measured = self._graded = 0
 
@@ -75,6 +77,22 @@ class BatchGrader:
         """The number of customers the store is about to read."""
         self._customers = customers
         self._report(0.0, "grading")
+
+    def assume(self, tops: Mapping[str, Any] | None) -> bool:
+        """Grade with the stored ``tops`` without a first pass (see ``store.StreamGrader``):
+        the same gradings whenever they are still the archive's, which ``settled`` checks."""
+        if not tops:
+            return False
+        self._tops = {fact: to_decimal(value) for fact, value in tops.items()}
+        self._assumed = True
+        return True
+
+    def settled(self) -> bool:
+        """Whether the tops graded with were the archive's; if not, take the archive's."""
+        if not self._assumed or self._seen == self._tops:
+            return True
+        self._tops, self._assumed, self._graded = dict(self._seen), False, 0
+        return False
 
     def measure_texts(self, batches: Iterable[DocumentTexts]) -> None:
         """The first pass over every batch (see ``store.StreamGrader``)."""
@@ -96,6 +114,7 @@ class BatchGrader:
         ``store.StreamGrader``)."""
         workers = self._parallel()
         if workers < 2:
+            self._seen = {}
             for texts in batches:
                 gradings = self.grade(_decoded(texts))
                 yield _graded([cid for cid, _ in texts], gradings, encode)
@@ -106,10 +125,12 @@ class BatchGrader:
             facts = facts_of(docs, self._policy, self._as_of)
             gradings = grade_with_tops(docs, facts, self._policy, self._as_of, self._tops)
             done = _graded(ids, list(gradings.values()), encode)
-            return [done.encoded, orjson.dumps(done.gradings)]
+            return [done.encoded, orjson.dumps(done.gradings), _encode_tops(facts, self._policy)]
 
         messages = (_joined(texts, ids=True) for texts in batches)
-        for encoded, summaries in pool.pipelined(handle, messages, workers=workers):
+        self._seen = {}
+        for encoded, summaries, tops in pool.pipelined(handle, messages, workers=workers):
+            self._fold(_decode_tops(tops), self._seen)
             kept: list[tuple[str, dict[str, Any]]] = [
                 (str(cid), summary) for cid, summary in orjson.loads(summaries)
             ]
@@ -128,6 +149,7 @@ class BatchGrader:
         order."""
         facts = facts_of(docs, self._policy, self._as_of)
         gradings = grade_with_tops(docs, facts, self._policy, self._as_of, self._tops)
+        self._fold(archive_tops(facts, self._policy), self._seen)
         self._graded += len(docs)
         self._progress(0.45, self._graded)
         return list(gradings.values())
@@ -147,12 +169,13 @@ class BatchGrader:
     def _measure_message(self, message: bytes) -> list[bytes]:
         """A worker's first pass over one batch: its tops and its size."""
         docs = orjson.loads(message)
-        tops = self._batch_tops(docs)
-        return [orjson.dumps({k: str(v) for k, v in tops.items()}), str(len(docs)).encode()]
+        facts = facts_of(docs, self._policy, self._as_of)
+        return [_encode_tops(facts, self._policy), str(len(docs)).encode()]
 
-    def _fold(self, tops: Mapping[str, Decimal]) -> None:
+    def _fold(self, tops: Mapping[str, Decimal], into: dict[str, Decimal] | None = None) -> None:
+        kept = self._tops if into is None else into
         for fact, top in tops.items():
-            self._tops[fact] = max(self._tops.get(fact, Decimal(0)), top)
+            kept[fact] = max(kept.get(fact, Decimal(0)), top)
 
     def check(self, previous: Mapping[str, Any], gradings: Mapping[str, Any]) -> None:
         """Record the tops on the run and judge the outcome, before the store writes it."""
@@ -175,6 +198,11 @@ def _joined(texts: DocumentTexts, *, ids: bool = False) -> bytes:
 def _decoded(texts: DocumentTexts) -> list[dict[str, Any]]:
     docs: list[dict[str, Any]] = orjson.loads(_joined(texts))
     return docs
+
+
+def _encode_tops(facts: list[CustomerFacts], policy: Policy) -> bytes:
+    """A batch's tops, for the parent (decimals as text, exact)."""
+    return orjson.dumps({k: str(v) for k, v in archive_tops(facts, policy).items()})
 
 
 def _decode_tops(data: bytes) -> dict[str, Decimal]:

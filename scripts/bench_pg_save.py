@@ -8,6 +8,11 @@ same database can be measured by two versions of creditfile (before and after a 
     scripts/bench_pg_save.py fill URL [--customers 100000] [--ungraded]
                                                   # generated customers imported (a batch
                                                   # at a time) and graded
+    scripts/bench_pg_save.py regrade URL [--ungraded]
+                                                  # `creditfile --db URL regrade` in a child
+                                                  # process: wall, CPU (with the server's),
+                                                  # peak RSS (scripts/bench_pg_regrade.py);
+                                                  # --ungraded clears every grading first
     scripts/bench_pg_save.py measure URL [--saves 15]
 
 ``measure`` saves one customer whose change leaves the archive-wide tops (a note), graded in
@@ -72,6 +77,25 @@ def _fill(url: str, count: int, graded: bool) -> int:
         started = time.perf_counter()
         regrade(store, load_policy(default_policy_path()), AS_OF, "bench")
         print(f"regrade: {time.perf_counter() - started:.1f} s", flush=True)
+    return 0
+
+
+def _regrade(url: str, ungraded: bool) -> int:
+    import psycopg
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_pg_regrade import regrade
+
+    if ungraded:  # as after an import: every grade new on the next regrade
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("UPDATE customers SET grading = NULL")
+            conn.execute("VACUUM ANALYZE customers")
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM customers").fetchone()
+    count = int(row[0]) if row else 0
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    regrade(url, count, "first" if ungraded else "again", _server_pid(url))
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 
@@ -195,6 +219,9 @@ def main() -> int:
     fill.add_argument(
         "--ungraded", action="store_true", help="leave the customers ungraded (no regrade)"
     )
+    again = steps.add_parser("regrade")
+    again.add_argument("url")
+    again.add_argument("--ungraded", action="store_true", help="clear every grading first")
     measure = steps.add_parser("measure")
     measure.add_argument("url")
     measure.add_argument("--saves", type=int, default=15)
@@ -204,6 +231,8 @@ def main() -> int:
         return _serve()
     if args.step == "fill":
         return _fill(args.url, args.customers, not args.ungraded)
+    if args.step == "regrade":
+        return _regrade(args.url, args.ungraded)
     return _measure(args.url, args.saves, args.customer)
 
 

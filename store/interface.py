@@ -263,15 +263,26 @@ class GradedBatch(NamedTuple):
 class StreamGrader(Protocol):
     """Grades an archive read in batches, twice, for ``StreamRegradingStore.regrade_streamed``.
 
-    The store calls ``begin`` once, then ``measure`` with every batch, then ``grade`` with
-    every batch again (in the same order, from the same snapshot), then ``check`` before it
-    writes anything. Any of them may raise: nothing is written then. The batches come as an
-    iterable that reads the next batch when asked, so that a grader with workers reads one
-    batch while they grade others; it never holds more than one batch per worker.
+    The store calls ``begin`` once, then ``measure_texts`` with every batch (unless the grader
+    ``assume``s the stored tops), then ``grade_texts`` with every batch again (in the same
+    order, from the same snapshot; once more when it is not ``settled``), then ``check``
+    before it writes anything. Any of them may raise: nothing is written then. The batches
+    come as an iterable that reads the next batch when asked, so that a grader with workers
+    reads one batch while they grade others; it never holds more than one batch per worker.
     """
 
     def begin(self, customers: int) -> None:
         """The number of customers about to be read (for progress)."""
+
+    def assume(self, tops: Mapping[str, Any] | None) -> bool:
+        """The archive-wide tops stored with the customers' gradings (None: none stored).
+        True: the grader grades with them and skips ``measure_texts``, checking them as it
+        grades (see ``settled``)."""
+
+    def settled(self) -> bool:
+        """After ``grade_texts``: whether the tops graded with were the archive's. False when
+        an assumed top has moved: the grader now holds the archive's tops, and the store
+        discards the gradings and calls ``grade_texts`` again."""
 
     def measure_texts(self, batches: Iterable[DocumentTexts]) -> None:
         """The first pass: take in every batch's facts (the archive-wide tops)."""

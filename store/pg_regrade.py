@@ -2,7 +2,9 @@
 
 The archive-wide top needs every customer's facts before anyone can be scored, so the customers
 are read twice, in stored order, from a server-side cursor in batches of ``BATCH``: the first
-pass hands each batch to the grader for its facts (the tops), the second for its gradings. Each
+pass hands each batch to the grader for its facts (the tops), the second for its gradings.
+When the stored gradings hold the tops of the last regrade, the grader may grade with them at
+once and check them as it goes: one pass, and a second only when a top has moved. Each
 batch's gradings go to the server at once, by ``COPY`` into a temporary table, and one
 ``UPDATE … FROM`` writes them all at the end; what stays in this process is the grade, status
 and total of each customer (the run's counts and grade changes), never a document or a whole
@@ -66,29 +68,38 @@ def regrade_streamed(
     size = batch or BATCH
     row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     grader.begin(int(row[0]) if row else 0)
-    grader.measure_texts(
-        _batches(conn, f"SELECT id, doc FROM {table} ORDER BY pos", size, cancelled, location)
-    )
+    stored = conn.execute(
+        f"SELECT grading->'tops' FROM {table} WHERE grading->'tops' IS NOT NULL ORDER BY pos "
+        "LIMIT 1"
+    ).fetchone()
+    if not grader.assume(None if stored is None else stored[0]):
+        grader.measure_texts(
+            _batches(conn, f"SELECT id, doc FROM {table} ORDER BY pos", size, cancelled, location)
+        )
     _stop_if(cancelled, location)
     conn.execute(
         f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading json NOT NULL) "
         "ON COMMIT DROP"
     )
-    gradings: dict[str, dict[str, Any]] = {}
-    previous: dict[str, Any] = {}
-    read = _batches(
-        conn,
-        f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos",
-        size,
-        cancelled,
-        location,
-        previous,
-    )
-    for graded in grader.grade_texts(read, copy_rows):
-        # Written as each batch comes back, while the workers grade the next ones.
-        with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
-            copy.write(graded.encoded)
-        gradings.update(graded.gradings)
+    while True:
+        gradings: dict[str, dict[str, Any]] = {}
+        previous: dict[str, Any] = {}
+        read = _batches(
+            conn,
+            f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos",
+            size,
+            cancelled,
+            location,
+            previous,
+        )
+        for graded in grader.grade_texts(read, copy_rows):
+            # Written as each batch comes back, while the workers grade the next ones.
+            with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
+                copy.write(graded.encoded)
+            gradings.update(graded.gradings)
+        if grader.settled():
+            break
+        conn.execute(f"TRUNCATE {_TEMPORARY}")  # graded with a top that has moved: again
     _stop_if(cancelled, location)
     grader.check(previous, gradings)
     _stop_if(cancelled, location)

@@ -268,3 +268,67 @@ def test_a_streamed_regrade_in_workers_cancelled_writes_nothing(
         regrade(open_archive(url), default_policy, AS_OF, "ops", cancelled=cancelled)
     assert all(g is None for g in _gradings(url).values())
     assert open_archive(url).history(kind="regrade_run") == []
+
+
+def _raise_top(url: str) -> str:
+    """A lease far above every other written straight into one customer's card: the stored
+    gradings' tops are no longer the archive's. Returns the customer's id."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT id, doc FROM customers ORDER BY pos LIMIT 1").fetchone()
+        assert row is not None
+        cid, doc = row
+        doc["leases"] = [*doc.get("leases", []), {"contract": "L-TOP", "item": "tower_crane",
+                         "start": "2020-03-01", "end": "2020-09-30", "amount": 9.9e9,
+                         "status": "closed"}]  # fmt: skip
+        conn.execute(
+            "UPDATE customers SET doc = %s WHERE id = %s", (psycopg.types.json.Json(doc), cid)
+        )
+    return str(cid)
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_regrade_after_a_top_moved_outside_a_regrade_grades_against_the_new_top(
+    url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    from creditfile.application import batch
+
+    monkeypatch.setattr(pg_regrade, "BATCH", 17)
+    if workers:
+        monkeypatch.setattr(batch, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(batch, "worker_count", lambda: 2)
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    before = open_archive(url).runs()[-1]["tops"]
+    _raise_top(url)
+    store = open_archive(url)
+    expected = grade_archive(store.documents(), default_policy, AS_OF)
+    result = regrade(store, default_policy, AS_OF, "ops")
+    assert _gradings(url) == expected
+    after = store.runs()[-1]["tops"]
+    assert after == next(iter(expected.values()))["tops"] and after != before
+    assert result.changes  # grades moved with the top
+
+
+def test_a_regrade_of_an_unchanged_archive_reads_it_once(
+    url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creditfile.application import regrade_stream
+
+    monkeypatch.setattr(pg_regrade, "BATCH", 17)
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    passes: list[str] = []
+    real_measure, real_grade = regrade_stream.BatchGrader.measure, regrade_stream.BatchGrader.grade
+
+    def measure(self: regrade_stream.BatchGrader, docs: Any) -> None:
+        passes.append("measure")
+        real_measure(self, docs)
+
+    def grade(self: regrade_stream.BatchGrader, docs: Any) -> list[dict[str, Any]]:
+        passes.append("grade")
+        return real_grade(self, docs)
+
+    monkeypatch.setattr(regrade_stream.BatchGrader, "measure", measure)
+    monkeypatch.setattr(regrade_stream.BatchGrader, "grade", grade)
+    before = _gradings(url)
+    result = regrade(open_archive(url), default_policy, AS_OF, "ops")
+    assert result.changes == [] and _gradings(url) == before
+    assert passes == ["grade"] * -(-CUSTOMERS // 17)  # the stored tops held: no first pass
