@@ -546,7 +546,11 @@ class PostgresArchive:
             gradings, changes = pg_regrade.regrade_streamed(
                 conn, self._table, grader, cancelled, self._where
             )
-            self._append(conn, txn, regrade_events(run, txn, actor, gradings, changes))
+            events = regrade_events(run, txn, actor, gradings, changes)
+            # Stamped and sent a slice at a time: a first regrade of a million customers has
+            # an event per customer, and a stamped copy of them all would double what is held.
+            for start in range(0, len(events), pg_regrade.BATCH):
+                self._append(conn, txn, events[start : start + pg_regrade.BATCH])
             return RegradeOutcome(gradings, changes, txn)
 
     def refresh_generated(
