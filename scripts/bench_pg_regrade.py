@@ -189,14 +189,18 @@ def section(runs: list[Run], sizes: list[int], server: str, load: str) -> str:
             *table(runs),
             "",
             *scaled,
-            "- How: the PostgreSQL regrade reads the customers twice from a server-side cursor "
-            "in batches of 2,000 (`store/pg_regrade.py`): the first pass keeps only the "
-            "archive-wide tops, the second grades each batch against them and sends its "
-            "gradings to the server at once by `COPY` into a temporary table; one "
-            "`UPDATE … FROM` writes them all, in the one transaction that holds the archive's "
-            "write lock. The process keeps each customer's grade, status and total (the "
-            "run's counts and changes), nothing else past its batch. The file archive reads "
-            "and rewrites its whole file, grading in forked workers.",
+            "- How: the PostgreSQL regrade reads the customers from a server-side cursor in "
+            "batches of 2,000 (`store/pg_regrade.py`) as JSON text and hands each batch to "
+            "forked workers (`application/batch.py` `pipelined`, two on 2 cores) that decode, "
+            "grade and encode its gradings as `COPY` rows, while the process reads the next "
+            "batch and copies the last into a temporary table; one `UPDATE … FROM` writes "
+            "them all, in the one transaction that holds the archive's write lock. A first "
+            "pass for the archive-wide tops runs only when no stored grading holds the tops "
+            "of a last regrade; otherwise the batches are graded against those and the tops "
+            "checked as they go (graded again if one moved). The process keeps each "
+            "customer's grade, status and total (the run's counts and changes) and one "
+            "history event per grade change, nothing else past its batch. The file archive "
+            "reads and rewrites its whole file, grading in forked workers.",
             PG_REGRADE_END,
         ]
     )
