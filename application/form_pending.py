@@ -92,6 +92,10 @@ class PendingAnswer:
         """The newest form's value (its key, declared and current values are the answer's)."""
         return self.values[0]
 
+    def indexes(self) -> list[int]:
+        """The positions of the sources of the forms that declared it."""
+        return [value.source_index for value in self.values]
+
     def numbers(self) -> str:
         """The forms by their source numbers: ``#3, #1``."""
         return ", ".join(f"#{value.source_number}" for value in self.values)

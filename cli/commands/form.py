@@ -10,11 +10,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from creditfile.cli.env import Env, UsageError
 from creditfile.presentation.translation import _, ngettext
+
+if TYPE_CHECKING:
+    from creditfile.application.form_pending import PendingAnswer
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -164,12 +168,9 @@ def _write(
 
 
 def _import(file: str, env: Env) -> int:
-    from creditfile.application.changes import VALUE_CELLS
-    from creditfile.application.form_audit import shown_value
+    from creditfile.application.form_audit import pending_answers
     from creditfile.application.form_returns import FormError, import_form
-    from creditfile.document import field_catalogue
-    from creditfile.presentation.brief import one_line
-    from creditfile.presentation.translation import language
+    from creditfile.application.lookup import find_customer
 
     try:
         done = import_form(
@@ -197,7 +198,6 @@ def _import(file: str, env: Env) -> int:
             )
         )
         return 0
-    catalogue = field_catalogue()
     if not done.declared:
         env.say(
             _("recorded the form of {id}: every answer is as on file; the form is verified").format(
@@ -214,14 +214,12 @@ def _import(file: str, env: Env) -> int:
             len(done.declared),
         ).format(id=done.customer_id, count=len(done.declared))
     )
-    for key, value in done.declared.items():
-        shown = one_line(shown_value(key, value), VALUE_CELLS)  # one line per value
-        env.say(f"  {catalogue[key].titled(language())}: {shown}")
+    answers = pending_answers(find_customer(env.archive(), done.customer_id))
+    env.say(_answers_table([a for a in answers if done.source_index in a.indexes()]))
     return 0
 
 
 def _audit(words: list[str], source: int | None, env: Env) -> int:
-    from creditfile.application.changes import VALUE_CELLS
     from creditfile.application.form_audit import (
         AmbiguousDeclaredError,
         AuditError,
@@ -229,10 +227,8 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
         audit_summary,
         pending_answers,
         pending_values,
-        shown_value,
     )
     from creditfile.application.lookup import find_customer
-    from creditfile.presentation.brief import one_line
 
     customer_id = words[0]
     if len(words) == 1:
@@ -255,21 +251,8 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
         answers = pending_answers(doc)
         if not answers:
             env.say(_("{id}: no declared value awaits audit").format(id=customer_id))
-        for answer in answers:
-            p = answer.first
-            line = (
-                _("{field}: on file {current}, declared {declared} (form {form})")
-                if len(answer.values) == 1
-                else _("{field}: on file {current}, declared {declared} (the same on forms {form})")
-            )
-            env.say(
-                line.format(
-                    field=p.label(),
-                    current=one_line(shown_value(p.key, p.current), VALUE_CELLS),
-                    declared=one_line(shown_value(p.key, p.declared), VALUE_CELLS),
-                    form=answer.forms(),
-                )
-            )
+        else:
+            env.say(_answers_table(answers))
         return 0
     field, decision = words[1], words[2]
     if (decision == "set") != (len(words) == 4):
@@ -305,3 +288,30 @@ def _audit(words: list[str], source: int | None, env: Env) -> int:
     if done.verified:
         env.say(_("every declared value of the form is audited: the form is verified"))
     return 0
+
+
+def _answers_table(answers: Sequence[PendingAnswer]) -> str:
+    """The declared values awaiting audit as a table, each value whole with its lines kept
+    (on a terminal fitted to its width, long values folded inside their cells), then the
+    forms the table names: who filled each in and when."""
+    from creditfile.application.form_audit import shown_value
+    from creditfile.cli.table import render_table
+
+    rows = [
+        [
+            answer.first.label(),
+            answer.numbers(),
+            shown_value(answer.first.key, answer.first.current).splitlines() or [""],
+            shown_value(answer.first.key, answer.first.declared).splitlines() or [""],
+        ]
+        for answer in answers
+    ]
+    headers = [_("Field"), _("Form"), _("On file"), _("Declared")]
+    forms = {value.source_number: value for answer in answers for value in answer.values}
+    legend = [
+        _("(form #{number} filled in by {by} on {on})").format(
+            number=number, by=value.by or "—", on=value.on or "—"
+        )
+        for number, value in sorted(forms.items(), reverse=True)
+    ]
+    return "\n".join([render_table(headers, rows, [False] * len(headers)), *legend])

@@ -4,17 +4,21 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Run, no_traceback
+from cli_support import Run, no_traceback, under_terminal
 from openpyxl import load_workbook
+from rich.cells import cell_len
 
 from creditfile.spreadsheets.customer_form import FORM_SHEET
 from creditfile.store import Archive
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 COMPANY: dict[str, Any] = {
     "id": "C1",
     "name": "武汉宏达建设工程有限公司",
@@ -90,8 +94,9 @@ def test_export_fill_import_and_audit_each_way(archive: Path, run: Run) -> None:
     again = run("form", "import", str(form))
     assert again.returncode == 0 and "recorded already" in again.stdout
     assert len(doc_of(archive)["sources"]) == 1
-    listed = run("form", "audit", "C1")
-    assert "declared 80,000,000.00" in listed.stdout and "on file 50,000,000.00" in listed.stdout
+    listed = run("--lang", "zh", "form", "audit", "C1").stdout
+    assert re.search(r"\n注册资本\(元\) +#1 +50,000,000.00 +80,000,000.00\n", listed), listed
+    assert "(资料表 #1, 由 李会计 于 2026-11-30 填写)" in listed
 
     steps = [
         ("profile.registered_capital", "reject"),
@@ -230,9 +235,11 @@ def test_two_forms_answering_one_field_are_both_named_and_one_is_chosen(
     assert run("form", "import", "a.xlsx").returncode == 0
     assert run("form", "import", "b.xlsx").returncode == 0
 
-    listed = run("form", "audit", "C1").stdout
-    assert "declared 90,000,000.00 (form #2, 2026-11-30, 赵出纳)" in listed
-    assert "declared 80,000,000.00 (form #1, 2026-10-08, 李会计)" in listed
+    listed = run("--lang", "en", "form", "audit", "C1").stdout
+    assert re.search(r"\nRegistered capital \(CNY\) +#2 +50,000,000.00 +90,000,000.00\n", listed)
+    assert re.search(r"\nRegistered capital \(CNY\) +#1 +50,000,000.00 +80,000,000.00\n", listed)
+    assert "(form #2 filled in by 赵出纳 on 2026-11-30)" in listed
+    assert "(form #1 filled in by 李会计 on 2026-10-08)" in listed
     before = archive.read_bytes()
     done = run("form", "audit", "C1", "注册资本", "accept")
     # Both answers named with their form; nothing decided until one is chosen.
@@ -336,15 +343,64 @@ def test_the_history_of_a_form_reads_as_the_card_numbers_and_formats_it(
     assert "资料来源 #1 (客户自填, 2026-11-30, 李会计) 已核实" in chinese
 
 
-def test_a_value_of_several_lines_is_listed_on_one_line(archive: Path, run: Run) -> None:
+ADDRESS = (
+    "湖北省武汉市汉阳区新华路80号锦辉大厦东塔17层1701-1705室"
+    "(近地铁4号线王家湾站C出口, 收件请写明财务部李会计收)"
+)
+PROJECTS = (
+    "以劳务分包为主, 配合总包单位施工; 2021年 武汉经开区某产业园二期厂房 劳务分包 合同额1,200万元\n"
+    "2023年 汉阳区某安置房项目 主体结构劳务分包 合同额2,850万元, 已竣工验收"
+)
+
+
+def _long_answers(archive: Path, run: Run) -> subprocess.CompletedProcess[str]:
     assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
-    projects = "学校、医院\n2023年 武汉某小区 3万平米住宅楼工程总承包"
-    fill(archive.parent / "c1.xlsx", {"business.construction_business": projects, "form.by": "李"})
-    done = run("form", "import", "c1.xlsx")
+    answers = {"contact.address": ADDRESS, "business.construction_business": PROJECTS}
+    fill(archive.parent / "c1.xlsx", {**answers, "form.by": "李会计"})
+    return run("--lang", "zh", "form", "import", "c1.xlsx")
+
+
+def test_long_values_are_listed_whole_with_their_lines(archive: Path, run: Run) -> None:
+    done = _long_answers(archive, run)
     assert done.returncode == 0, done.stderr
-    assert "  Construction business: 学校、医院…\n" in done.stdout
-    listed = run("form", "audit", "C1").stdout
-    assert "declared 学校、医院… (form #1" in listed and "2023年" not in listed
+    listed = run("--lang", "zh", "form", "audit", "C1").stdout
+    for shown in (done.stdout, listed):
+        # Piped, the table is plain and complete: each value whole, each of its lines kept.
+        assert re.search(rf"\n地址 +#1 +武汉市江汉路1号 +{re.escape(ADDRESS)}\n", shown), shown
+        first, second = PROJECTS.split("\n")
+        assert re.search(
+            rf"\n建筑业务 +#1 +学校 +{re.escape(first)}\n +{re.escape(second)}\n", shown
+        )
+        assert "…" not in shown
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_on_a_terminal_long_values_fold_inside_their_cells(
+    archive: Path, run: Run, columns: int
+) -> None:
+    assert _long_answers(archive, run).returncode == 0
+    # A second form with the same answers: its import lists them as the audit does.
+    fill(archive.parent / "c1.xlsx", {"form.by": "赵出纳"}, archive.parent / "c2.xlsx")
+    for args in (["form", "audit", "C1"], ["form", "import", "c2.xlsx"]):
+        shown = ANSI.sub("", under_terminal(["--lang", "zh", *args], columns, archive))
+        lines = shown.splitlines()
+        assert max(cell_len(line) for line in lines) <= columns, shown
+        # Nothing lost inside a cell: the declared column, read down, holds both values.
+        rule = next(i for i, line in enumerate(lines) if line.startswith("---"))
+        start = cell_len(lines[rule].rsplit(" ", 1)[0]) + 1
+        column = "".join(_cells_from(line, start).strip() for line in lines[rule + 1 :])
+        for value in (ADDRESS, PROJECTS):
+            assert value.replace(" ", "").replace("\n", "") in column.replace(" ", ""), shown
+
+
+def _cells_from(line: str, start: int) -> str:
+    """What ``line`` shows from terminal cell ``start`` on."""
+    at, out = 0, []
+    for char in line:
+        if at >= start:
+            out.append(char)
+        at += cell_len(char)
+    return "".join(out)
 
 
 def test_forms_declaring_the_same_value_are_decided_by_one_decision(
@@ -358,9 +414,13 @@ def test_forms_declaring_the_same_value_are_decided_by_one_decision(
     for name in ("a", "c"):
         assert run("form", "import", f"{name}.xlsx").returncode == 0
     # Two forms, one value: listed once, naming both forms, and decided without --source.
-    listed = run("form", "audit", "C1").stdout
+    listed = run("--lang", "en", "form", "audit", "C1").stdout
     assert listed.count("80,000,000.00") == 1, listed
-    assert "(the same on forms #2, 2026-11-30, 钱经理; #1, 2026-11-10, 李会计)" in listed
+    assert re.search(
+        r"\nRegistered capital \(CNY\) +#2, #1 +50,000,000.00 +80,000,000.00\n", listed
+    )
+    assert "(form #2 filled in by 钱经理 on 2026-11-30)" in listed
+    assert "(form #1 filled in by 李会计 on 2026-11-10)" in listed
     done = run("--actor", "王敏", "form", "audit", "C1", "注册资本", "accept")
     assert done.returncode == 0, done.stderr
     assert "(the same answer on forms #2, #1, decided together)" in done.stdout

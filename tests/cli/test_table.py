@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import Run
+from cli_support import Run, under_terminal
 from rich.cells import cell_len
 
 from creditfile.cli import table as cli_table
@@ -173,34 +172,6 @@ def test_unconfigured_tables_are_plain() -> None:
     assert "\x1b" not in render_table(HEADERS, ROWS)
 
 
-def _under_terminal(args: list[str], columns: int, db: Path) -> str:
-    """Run the program with its output on a pseudo-terminal ``columns`` wide."""
-    main, child = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "LINES": "40", "CREDITFILE_DB": str(db),
-           "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}  # fmt: skip
-    env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "creditfile", *args],
-        stdout=child,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    process.wait(timeout=120)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-
-
 @pytest.fixture(scope="module")
 def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("tables") / "demo.json"
@@ -219,7 +190,7 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "args", [["report", "review"], ["report", "credit"], ["explain", "C000001"], ["history"]]
 )
 def test_commands_fit_the_terminal(demo_archive: Path, args: list[str], columns: int) -> None:
-    out = _under_terminal(args, columns, demo_archive)
+    out = under_terminal(args, columns, demo_archive)
     lines = _lines(out)
     assert len(lines) > 3, out
     assert max(cell_len(line) for line in lines) <= columns, out

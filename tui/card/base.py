@@ -43,6 +43,7 @@ from creditfile.tui.card.form import (
     section_form,
 )
 from creditfile.tui.card.header import HeaderState, card_header
+from creditfile.tui.card.history_detail import HistoryDetail
 from creditfile.tui.card.history_view import fit_history, row_height
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
@@ -112,6 +113,7 @@ class CardBase(Screen[None]):
         self._preview: Mapping[str, Any] | None = None
         self._history_loaded = False
         self._history_events: list[Mapping[str, Any]] | None = None
+        self._history_rows: list[tuple[str, str, str, str]] = []  # whole, newest first
         # The related tab's rows: (the other customer's id, named by this one, on file).
         self.related_shown: list[tuple[str, bool, bool]] = []
 
@@ -427,10 +429,17 @@ class CardBase(Screen[None]):
             history_row(event, self.lang, self.shown_policy, self.draft.customer_id)
             for event in reversed(events)
         ]
+        self._history_rows = rows
         for row in fit_history(rows, headers, self.size.width):
             table.add_row(*row, height=row_height(row))
         if not events:
             table.add_row(_("No history yet"), "", "", "")
+
+    @on(DataTable.RowSelected, "#history-table")
+    def _history_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an event of the History tab: its detail whole, in a dialog."""
+        if 0 <= event.cursor_row < len(self._history_rows):
+            self.app.push_screen(HistoryDetail(*self._history_rows[event.cursor_row]))
 
     # editing ------------------------------------------------------------------------------
 

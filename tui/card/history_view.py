@@ -1,4 +1,5 @@
-"""The card's History tab laid out for the terminal's width: details wrapped, never cut."""
+"""The card's History tab laid out for the terminal's width: details wrapped, a long one shown
+in its first lines with a pointer to the whole, which Enter on its row opens."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from creditfile.presentation.translation import _
+
 # A DataTable pads each cell by one on both sides; the scrollbar and the borders take a few more.
 CELL_PADDING = 2
 FRAME = 4
@@ -16,6 +19,8 @@ DETAIL_MIN = 24
 """The detail column keeps at least this many cells; narrower, the other columns give way."""
 WHO_MAX = 12
 """Who acted is cut to this many cells when the detail would otherwise fall below its minimum."""
+DETAIL_LINES = 8
+"""Lines a row's detail takes at most; a longer one ends in a pointer to the whole (Enter)."""
 
 _CONSOLE = Console(file=io.StringIO(), width=1000, color_system=None)
 
@@ -54,8 +59,19 @@ def fit_history(rows: Sequence[HistoryRow], headers: Sequence[str], width: int) 
     fitted = []
     for at, actor, event, detail in rows:
         who_shown = wrapped(actor, WHO_MAX) if shorten_who else actor
-        fitted.append((at, who_shown, event, wrapped(detail, detail_width)))
+        fitted.append((at, who_shown, event, first_lines(detail, detail_width)))
     return fitted
+
+
+def first_lines(detail: str, width: int) -> str:
+    """``detail`` wrapped to ``width`` cells, in at most ``DETAIL_LINES`` lines: a longer one
+    keeps its first lines and says that Enter shows it whole."""
+    # Wrapped only as far as the row shows: a note of megabytes must not be laid out whole.
+    shown = wrapped(detail[: (DETAIL_LINES + 1) * width], width).split("\n")
+    if len(shown) <= DETAIL_LINES and len(detail) <= (DETAIL_LINES + 1) * width:
+        return "\n".join(shown)
+    more = _("… (Enter: the whole detail)")
+    return "\n".join([*shown[: DETAIL_LINES - 1], wrapped(more, width)])
 
 
 def row_height(row: HistoryRow) -> int:

@@ -404,7 +404,7 @@ def history_row(
             local_time(event.get("at")),
             str(event.get("actor", "")),
             label,
-            "\n".join(line.text()[:200] for line in changes),
+            "\n".join(line.text() for line in changes),
         )
     else:
         detail = " ".join(_detail_parts(event, lang, policy))
@@ -412,7 +412,7 @@ def history_row(
         local_time(event.get("at")),
         str(event.get("actor", "")),
         label,
-        detail[:200],
+        detail,
     )
 
 
