@@ -17,8 +17,9 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> bool:
     return "Traceback" not in result.stderr and "Traceback" not in result.stdout
 
 
-def under_terminal(args: list[str], columns: int, db: Path) -> str:
-    """Run the program with its output on a pseudo-terminal ``columns`` wide; what it showed."""
+def under_terminal(args: list[str], columns: int, db: Path, cwd: Path | None = None) -> str:
+    """Run the program with its output on a pseudo-terminal ``columns`` wide (in ``cwd``, if
+    given); what it showed."""
     main, child = pty.openpty()
     env = {**os.environ, "COLUMNS": str(columns), "LINES": "40", "CREDITFILE_DB": str(db),
            "PYTHONPATH": str(Path(__file__).parents[2]), "TERM": "xterm-256color"}  # fmt: skip
@@ -29,7 +30,7 @@ def under_terminal(args: list[str], columns: int, db: Path) -> str:
         stderr=subprocess.DEVNULL,
         stdin=subprocess.DEVNULL,
         env=env,
-        cwd=db.parent,
+        cwd=cwd,
     )
     os.close(child)
     chunks = []

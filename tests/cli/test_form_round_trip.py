@@ -382,7 +382,9 @@ def test_on_a_terminal_long_values_fold_inside_their_cells(
     # A second form with the same answers: its import lists them as the audit does.
     fill(archive.parent / "c1.xlsx", {"form.by": "赵出纳"}, archive.parent / "c2.xlsx")
     for args in (["form", "audit", "C1"], ["form", "import", "c2.xlsx"]):
-        shown = ANSI.sub("", under_terminal(["--lang", "zh", *args], columns, archive))
+        shown = ANSI.sub(
+            "", under_terminal(["--lang", "zh", *args], columns, archive, archive.parent)
+        )
         lines = shown.splitlines()
         assert max(cell_len(line) for line in lines) <= columns, shown
         # Nothing lost inside a cell: the declared column, read down, holds both values.

@@ -13,8 +13,8 @@ import pytest
 from rich.cells import cell_len
 
 sys.path.insert(0, str(Path(__file__).parent))
-from cli_support import Run
-from test_table import _lines, _under_terminal
+from cli_support import Run, under_terminal
+from test_table import _lines
 
 from creditfile.store import Archive
 
@@ -139,7 +139,7 @@ def test_runs_on_an_archive_never_regraded(archive_path: Path, run: Run) -> None
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_history_fits_the_terminal_and_never_cuts_an_event_key(edited: Path, columns: int) -> None:
-    out = _under_terminal(["history", "--limit", "0"], columns, edited)
+    out = under_terminal(["history", "--limit", "0"], columns, edited)
     lines = _lines(out)
     assert max(cell_len(line) for line in lines) <= columns, out
     kinds = {"customer_imported", "grade_changed", "regrade_run"}

@@ -327,20 +327,20 @@ def _hidden(shown: str) -> str:
 
 
 def test_at_80_columns_the_share_keeps_what_it_divides(archive: Path, cli: Any) -> None:  # noqa: F811
-    from test_table import _under_terminal
+    from cli_support import under_terminal
 
     (archive.parent / "archive.json.market.yaml").write_text(MARKET, "utf-8")
     market = ["Booked in period (CNY)", "Market size (CNY)", "Market share %"]
     for by in ("item", "grade"):
         args = ["--lang", "en", "report", "composition", "--by", by, "--as-of", AS_OF, *YEAR]
-        shown = _under_terminal(args, 80, archive)
+        shown = under_terminal(args, 80, archive)
         hidden = _hidden(shown)
         assert not any(header in hidden for header in market), shown
         amounts = "Lease amount (CNY)" if by == "item" else "Cumulative leases (CNY)"
         assert amounts in hidden, shown
     # Without a period there is no share: the three columns give way first, together.
     args = ["--lang", "en", "report", "composition", "--by", "grade", "--as-of", AS_OF]
-    shown = _under_terminal(args, 80, archive)
+    shown = under_terminal(args, 80, archive)
     assert all(header in _hidden(shown) for header in market), shown
     assert "Cumulative leases (CNY)" in shown.split("not shown")[0]
 
@@ -349,9 +349,9 @@ def test_at_80_columns_the_trend_drops_the_code_before_the_changes(
     archive: Path,
     cli: Any,  # noqa: F811
 ) -> None:
-    from test_table import _under_terminal
+    from cli_support import under_terminal
 
     args = ["--lang", "en", "report", "trend", "--by", "item", "--as-of", AS_OF]
-    shown = _under_terminal(args, 80, archive)
+    shown = under_terminal(args, 80, archive)
     hidden = next(line for line in shown.splitlines() if "not shown at 80" in line)
     assert "Code" in hidden and "Change" not in hidden, shown
