@@ -16,7 +16,7 @@ from textual.widgets import DataTable, TextArea
 from creditfile.policy import Policy
 from creditfile.store import Archive
 from creditfile.tui.card.history_detail import HistoryDetail
-from creditfile.tui.card.history_view import DETAIL_LINES, first_lines
+from creditfile.tui.card.history_view import DETAIL_LINES, PARAGRAPH_LINES, first_lines
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_card_flows import archive_path, host, policy, settle
@@ -25,7 +25,7 @@ __all__ = ["archive_path", "policy"]  # fixtures used by the tests below
 
 # A long change as a credit manager makes one: the visit note rewritten (the history keeps each
 # text up to its limit) and the address corrected in the same save.
-OLD_NOTE = "客户在武汉和襄阳各有一个项目开工, 需要塔吊两台和盘扣架约八千吨; " * 2
+OLD_NOTE = "客户在武汉和襄阳各有一个项目开工, 需要塔吊两台和盘扣架约八千吨; " * 5
 NOTE = (
     "第二次走访: 项目已开工, 塔吊两台已进场, 盘扣架分三批交付;\n"
     "the site manager asked for the deposit in two parts, after the second delivery.\n"
@@ -47,16 +47,23 @@ def with_long_change(path: Path) -> None:
 
 
 def test_a_detail_longer_than_a_row_keeps_its_first_lines_and_says_enter_shows_it() -> None:
-    shown = first_lines(OLD_NOTE * 3, 40).split("\n")
-    assert len(shown) == DETAIL_LINES
+    shown = first_lines(f"Note: — → {OLD_NOTE * 4}\nGrade: B → C", 40).split("\n")
+    # The long field in its first lines, every other field whole, and the pointer.
+    assert len(shown) == PARAGRAPH_LINES + 2
     assert all(cell_len(line) <= 40 for line in shown)
-    assert shown[-1] == "… (Enter: the whole detail)"
-    assert first_lines("a short change", 40) == "a short change"
+    assert shown[PARAGRAPH_LINES - 1].endswith("…")
+    assert shown[-2:] == ["Grade: B → C", "… (Enter: the whole detail)"]
+    assert first_lines("a short change\nGrade: B → C", 40) == "a short change\nGrade: B → C"
+    many = first_lines("\n".join(f"field {n}: 1 → 2" for n in range(DETAIL_LINES + 50)), 40).split(
+        "\n"
+    )
+    assert len(many) == DETAIL_LINES + 1 and many[-1] == "… (Enter: the whole detail)"
 
 
 def test_a_note_of_megabytes_is_shown_at_once() -> None:
     shown = first_lines("塔" * 5_000_000, 60)  # laid out only as far as the row shows
-    assert len(shown.split("\n")) == DETAIL_LINES
+    assert len(shown.split("\n")) == PARAGRAPH_LINES + 1
+    assert len(first_lines("塔\n" * 2_000_000, 60).split("\n")) == DETAIL_LINES + 1
 
 
 @pytest.mark.parametrize(("lang", "size"), [("en", (80, 24)), ("zh", (120, 40))])
@@ -86,10 +93,7 @@ def test_enter_on_a_long_change_opens_it_whole(
             assert pilot.app.screen.query_one("#history-table", DataTable) is table
 
     asyncio.run(main())
-    row = str(seen["row"]).split("\n")
-    assert len(row) == DETAIL_LINES
-    pointer = "… (Enter: the whole detail)" if lang == "en" else "… (回车: 查看全部)"
-    assert pointer in str(seen["row"]).replace("\n", "")
+    assert len(str(seen["row"]).split("\n")) <= DETAIL_LINES + 1
     whole = str(seen["whole"])
     for value in (OLD_NOTE.strip(), NOTE, ADDRESS):  # each value, every line of it
         assert value in whole, whole

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from creditfile.presentation.brief import one_line
 from creditfile.presentation.translation import _
 
 # A DataTable pads each cell by one on both sides; the scrollbar and the borders take a few more.
@@ -19,8 +20,11 @@ DETAIL_MIN = 24
 """The detail column keeps at least this many cells; narrower, the other columns give way."""
 WHO_MAX = 12
 """Who acted is cut to this many cells when the detail would otherwise fall below its minimum."""
-DETAIL_LINES = 8
-"""Lines a row's detail takes at most; a longer one ends in a pointer to the whole (Enter)."""
+PARAGRAPH_LINES = 12
+"""Lines one line of a detail (a changed field) takes at most; a longer one is shortened."""
+DETAIL_LINES = 1000
+"""Lines a row's detail takes at most (every changed field of a merge shows; only a detail of
+thousands of lines is shortened); a shortened one ends in a pointer to the whole (Enter)."""
 
 _CONSOLE = Console(file=io.StringIO(), width=1000, color_system=None)
 
@@ -64,14 +68,28 @@ def fit_history(rows: Sequence[HistoryRow], headers: Sequence[str], width: int) 
 
 
 def first_lines(detail: str, width: int) -> str:
-    """``detail`` wrapped to ``width`` cells, in at most ``DETAIL_LINES`` lines: a longer one
-    keeps its first lines and says that Enter shows it whole."""
-    # Wrapped only as far as the row shows: a note of megabytes must not be laid out whole.
-    shown = wrapped(detail[: (DETAIL_LINES + 1) * width], width).split("\n")
-    if len(shown) <= DETAIL_LINES and len(detail) <= (DETAIL_LINES + 1) * width:
-        return "\n".join(shown)
-    more = _("… (Enter: the whole detail)")
-    return "\n".join([*shown[: DETAIL_LINES - 1], wrapped(more, width)])
+    """``detail`` wrapped to ``width`` cells: each of its lines (a changed field) in at most
+    ``PARAGRAPH_LINES`` lines and the whole in at most ``DETAIL_LINES``; what is shortened
+    ends in ``…`` and the row says that Enter shows it whole."""
+    shown: list[str] = []
+    cut = False
+    # Split and wrapped only as far as the row shows: a note of megabytes is not laid out whole.
+    for paragraph in detail.split("\n", DETAIL_LINES):
+        if len(shown) >= DETAIL_LINES:
+            cut = True
+            break
+        head = paragraph[: (PARAGRAPH_LINES + 1) * width]
+        lines = wrapped(head, width).split("\n")
+        if len(lines) > PARAGRAPH_LINES or len(head) < len(paragraph):
+            cut = True
+            lines = [
+                *lines[: PARAGRAPH_LINES - 1],
+                one_line(lines[PARAGRAPH_LINES - 1] + " …", width),
+            ]
+        shown.extend(lines)
+    if cut:
+        shown = [*shown[:DETAIL_LINES], wrapped(_("… (Enter: the whole detail)"), width)]
+    return "\n".join(shown)
 
 
 def row_height(row: HistoryRow) -> int:
