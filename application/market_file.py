@@ -25,7 +25,7 @@ from creditfile.policy.schema_check import schema_problems
 from creditfile.policy.yamlsource import YamlDocument, parse_yaml
 from creditfile.policy.yamltext import UNSAFE_IN_POLICY
 from creditfile.presentation.inert import is_formula_like
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import _, language
 from creditfile.reports.market import QUARTERS, MarketData, MarketFigure
 from creditfile.spreadsheets.reading import unpacked_problem
 
@@ -206,8 +206,9 @@ def _item_names(policy: Policy) -> dict[str, str]:
 
 
 def _unknown_item(text: str, policy: Policy) -> str:
-    known = [f"{label} ({key})" for key, label in policy.item_categories.items()]
-    choices = [*policy.item_categories, *policy.item_categories.values()]
+    shown = policy.in_language(language()).item_categories
+    known = [f"{label} ({key})" for key, label in shown.items()]
+    choices = [*policy.item_categories, *policy.item_categories.values(), *shown.values()]
     close = difflib.get_close_matches(text, choices, n=1)
     hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
     return _("unknown leased item {text!r}{hint}; use one of the policy's: {known}").format(

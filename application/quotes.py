@@ -18,7 +18,7 @@ from creditfile.document.values import AmountError, format_amount, parse_amount
 from creditfile.engine.quotes import Quote, QuoteRequest, outstanding_of, price_quote
 from creditfile.engine.terms import terms_that_apply
 from creditfile.policy import CreditfileError, Policy
-from creditfile.presentation.translation import _, translation
+from creditfile.presentation.translation import _, language, translation
 from creditfile.store import ArchiveStore
 
 QUOTE_EVENT = "quote_issued"
@@ -99,12 +99,15 @@ def _item_key(policy: Policy, item: str) -> str:
         if not item:
             raise QuoteError(_("--item: name the leased item (a category key of the policy)"))
         return item
-    by_label = {label: key for key, label in categories.items()}
+    # A label is taken in either language; the choices are listed in the one in force.
+    shown = policy.in_language(language()).item_categories
+    english = policy.in_language("en").item_categories
+    by_label = {label: key for key, label in [*categories.items(), *english.items()]}
     if item in by_label:
         return by_label[item]
     close = difflib.get_close_matches(item, [*categories, *by_label], n=1)
     hint = _("did you mean {item}? ").format(item=repr(close[0])) if close else ""
-    listed = ", ".join(f"{key} ({label})" for key, label in categories.items())
+    listed = ", ".join(f"{key} ({label})" for key, label in shown.items())
     raise QuoteError(
         _(
             "--item {item} is not a leased-item category of the policy; {hint}one of: {listed}"
@@ -187,12 +190,18 @@ def over_limit_message(customer_id: str, quote: Quote) -> str:
             grade=quote.terms_grade,
             outstanding=format_amount(quote.outstanding),
         )
-    return (
-        f"{customer_id}: the quote's amount {format_amount(quote.amount)} exceeds the credit "
-        f"headroom {format_amount(quote.headroom)} (limit {format_amount(quote.credit_limit)} "
-        f"of grade {quote.terms_grade} − outstanding {format_amount(quote.outstanding)}) by "
-        f"{format_amount(quote.excess)}; nothing was recorded. Quote less, or give "
-        "--allow-over-limit to record it over the limit"
+    return _(
+        "{id}: the quote's amount {amount} exceeds the credit headroom {headroom} (limit "
+        "{limit} of grade {grade} − outstanding {outstanding}) by {excess}; nothing was "
+        "recorded. Quote less, or give --allow-over-limit to record it over the limit"
+    ).format(
+        id=customer_id,
+        amount=format_amount(quote.amount),
+        headroom=format_amount(quote.headroom),
+        limit=format_amount(quote.credit_limit),
+        grade=quote.terms_grade,
+        outstanding=format_amount(quote.outstanding),
+        excess=format_amount(quote.excess),
     )
 
 

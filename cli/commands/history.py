@@ -20,6 +20,7 @@ from creditfile.cli.table import render_table
 from creditfile.document.values import parse_date
 from creditfile.policy import Policy
 from creditfile.presentation.brief import one_line
+from creditfile.presentation.history_words import detail_words, event_name
 from creditfile.presentation.translation import _, language, pgettext
 from creditfile.store.audit import clean_actor
 
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         [
             _when(e.get("at")),
             e.get("customer_id") or "",
-            str(e.get("kind", "")),
+            event_name(e.get("kind", "")),
             # One line per change: a value of several lines shows its first, then …
             [line.brief() for line in change_lines(e, lang, policy)] or _detail(e, lang, policy),
             clean_actor(e.get("actor", "")),
@@ -201,13 +202,10 @@ def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
             as_of=event.get("as_of"),
         )
     parts = []
-    for key, value in event.items():
-        if key in _SKIP or value in (None, "", [], {}):
-            continue
-        if key == "fields" and isinstance(value, list):
-            separator = "、" if lang == "zh" else ", "
-            fields = separator.join(field_label(str(path), lang, policy) for path in value)
-            parts.append(_("fields={fields}").format(fields=fields))
-        else:
-            parts.append(f"{key}={value}")
-    return one_line(" ".join(parts), DETAIL_CELLS)
+    fields = event.get("fields")
+    if isinstance(fields, list) and fields:
+        separator = "、" if lang == "zh" else ", "
+        named = separator.join(field_label(str(path), lang, policy) for path in fields)
+        parts.append(_("fields={fields}").format(fields=named))
+    parts.extend(detail_words(event, skip=(*_SKIP, "fields")))
+    return one_line(" · ".join(parts), DETAIL_CELLS)

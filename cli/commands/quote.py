@@ -18,6 +18,7 @@ from creditfile.document import field_catalogue
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
+from creditfile.presentation.quote_words import limit_words
 from creditfile.presentation.translation import _, error_text, language, pgettext
 
 
@@ -96,12 +97,7 @@ def _table(customer_id: str, quote: Quote, policy: Policy) -> str:
     payment = _("{method}, {days} days").format(
         method=policy.payment_method_label(quote.payment_method), days=quote.payment_cycle_days
     )
-    if quote.limit_used_up:
-        within = _("NO — the credit limit is used up already: nothing can be quoted on credit")
-    elif quote.over_limit:
-        within = _("NO — over by {excess}").format(excess=format_amount(quote.excess))
-    else:
-        within = _("yes")
+    within = _("NO — {why}").format(why=limit_words(quote)) if quote.over_limit else _("yes")
     item_title = field_catalogue()["leases[].item"].titled(language())
     rows: list[list[object]] = [
         [pgettext("quote", "grade"), grade],

@@ -138,15 +138,36 @@ def test_runs_on_an_archive_never_regraded(archive_path: Path, run: Run) -> None
 
 
 @pytest.mark.parametrize("columns", [80, 120])
-def test_history_fits_the_terminal_and_never_cuts_an_event_key(edited: Path, columns: int) -> None:
-    out = under_terminal(["history", "--limit", "0"], columns, edited)
+def test_history_fits_the_terminal_and_never_cuts_an_event_name(edited: Path, columns: int) -> None:
+    out = under_terminal(["--lang", "en", "history", "--limit", "0"], columns, edited)
     lines = _lines(out)
     assert max(cell_len(line) for line in lines) <= columns, out
-    kinds = {"customer_imported", "grade_changed", "regrade_run"}
-    for line in lines[2:]:
-        words = set(line.split())
-        # A key is either whole on the line or absent: never its first part alone.
-        assert not any(w != k and k.startswith(w) and len(w) > 3 for w in words for k in kinds), (
-            line
-        )
-    assert all(any(k in line for line in lines) for k in kinds), out
+    names = {"imported", "grade changed", "regrade run", "changed"}
+    start, end = lines[0].index("event"), lines[0].index("change")
+    rows = [line for line in lines[2:] if not line.startswith("(")]  # the left-out note
+    cells = {line[start:end].strip() for line in rows}
+    # An event is named whole on its line, never cut after its first word.
+    assert cells - {""} <= names, out
+    assert {"imported", "grade changed", "regrade run"} <= cells, out
+
+
+@pytest.mark.parametrize(
+    ("lang", "imported", "details", "run_said"),
+    [
+        ("zh", "导入档案", "版本 1 · 新建档案", "重新评级"),
+        ("en", "imported", "revision 1 · new customer", "regrade run"),
+    ],
+)
+def test_history_names_events_and_their_details_in_words_at_80_columns(
+    tmp_path: Path, run: Run, lang: str, imported: str, details: str, run_said: str
+) -> None:
+    demo = tmp_path / "demo.json"
+    assert run("--db", str(demo), "demo", "--customers", "3").returncode == 0
+    out = under_terminal(["--lang", lang, "history", "--limit", "0"], 80, demo)
+    lines = _lines(out)
+    assert all(cell_len(line) <= 80 for line in lines), out
+    # The event named as people name it, whole, and the store's bookkeeping in words.
+    assert any(imported in line and details in line for line in lines), out
+    assert run_said in out
+    for raw in ("customer_imported", "regrade_run", "rev=", "created=", "True"):
+        assert raw not in out

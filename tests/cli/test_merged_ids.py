@@ -207,10 +207,10 @@ def test_the_kept_customers_history_labels_each_event_with_the_id_it_was_recorde
     run: Run, office: Path
 ) -> None:
     _merge(run, "C1", "C2")
-    text = run("history", "C1").stdout
-    lines = [line for line in text.splitlines() if "customer_imported" in line]
+    text = run("--lang", "en", "history", "C1").stdout
+    lines = [line for line in text.splitlines() if "  imported  " in line]
     assert any(" C2 " in line for line in lines) and any(" C1 " in line for line in lines)
-    merged = [line for line in text.splitlines() if "customer_merged" in line]
+    merged = [line for line in text.splitlines() if "  merged  " in line]
     assert merged and " C1 " in merged[0]
 
 

@@ -39,7 +39,7 @@ def test_a_quote_within_the_headroom_is_shown_and_recorded(graded: Path, run: Ru
         assert text in done.stdout
     assert "良好" not in done.stdout and "月结" not in done.stdout
     history = run("--lang", "zh", "history", "C1", "--event", "quote_issued")
-    assert "quote_issued" in history.stdout
+    assert "  报价  " in history.stdout and "quote_issued" not in history.stdout
     assert "塔式起重机 ×2 · 2个月 · 报价金额 980.00" in history.stdout
 
 
@@ -50,7 +50,7 @@ def test_over_the_headroom_it_says_so_exits_1_and_records_nothing(graded: Path, 
     assert done.returncode == 1
     assert "exceeds the credit headroom 1,000.00" in done.stderr
     assert "by 78.00" in done.stderr and "--allow-over-limit" in done.stderr
-    assert "NO — over by 78.00" in done.stdout
+    assert "NO — over the credit limit by 78.00" in done.stdout
     assert "quote_issued" not in run("history", "C1").stdout
     allowed = run(*args, "--allow-over-limit", "--json")
     assert allowed.returncode == 0, allowed.stderr
@@ -93,3 +93,29 @@ def test_a_customer_over_its_limit_already_is_told_nothing_can_be_quoted(
     chinese = run("--lang", "zh", "quote", "C1", "--item", "tower_crane", "--list-price", "100")
     assert chinese.returncode == 1 and "信用额度 2,000,000.00 已用完" in chinese.stderr
     assert "信用额度已用完" in chinese.stdout
+
+
+def test_over_the_headroom_in_chinese_it_is_said_in_chinese(graded: Path, run: Run) -> None:
+    done = run("--lang", "zh", "quote", "C1", "--item", "tower_crane", "--list-price", "1100")
+    assert done.returncode == 1
+    assert "超出信用余额 1,000.00" in done.stderr and "78.00" in done.stderr
+    assert "exceeds" not in done.stderr and "headroom" not in done.stderr
+    assert "否 — 超出信用额度 78.00" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "listed", "other"),
+    [
+        ("en", "tower_crane (Tower crane)", "塔式起重机"),
+        ("zh", "tower_crane (塔式起重机)", "Tower crane"),
+    ],
+)
+def test_an_unknown_item_lists_the_policy_items_in_the_language_in_force(
+    graded: Path, run: Run, lang: str, listed: str, other: str
+) -> None:
+    done = run("--lang", lang, "quote", "C1", "--item", "crane", "--list-price", "100")
+    assert done.returncode == 1
+    assert listed in done.stderr and other not in done.stderr
+    # A label in the other language is taken as well.
+    english = run("--lang", "zh", "quote", "C1", "--item", "Tower crane", "--list-price", "100")
+    assert english.returncode == 0, english.stderr

@@ -16,6 +16,7 @@ from creditfile.document import field_catalogue
 from creditfile.document.values import format_amount
 from creditfile.engine.quotes import Quote
 from creditfile.policy import CreditfileError
+from creditfile.presentation.quote_words import limit_words, sentence
 from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.form import labelled_choices
@@ -135,18 +136,9 @@ class QuoteDialog(ModalScreen[Quote | None]):
             return
         allowed = self.query_one("#quote-allow", Checkbox).value
         if quote.over_limit and not allowed:
-            excess = format_amount(quote.excess)
-            if quote.limit_used_up:
-                refused = _(
-                    "The credit limit is used up already: nothing can be quoted on credit. "
-                    "Tick 'Record even over the credit limit' to record it anyway"
-                )
-            else:
-                refused = _(
-                    "The quote is over the credit limit by {excess}: tick "
-                    "'Record even over the credit limit' to record it, or quote "
-                    "less"
-                ).format(excess=excess)
+            refused = _(
+                "{why}. Tick 'Record even over the credit limit' to record it anyway, or quote less"
+            ).format(why=sentence(limit_words(quote)))
             self.notify(refused, severity="error")
             self.query_one("#quote-allow", Checkbox).focus()
             return
@@ -194,12 +186,7 @@ def quote_lines(quote: Quote, lang: str, backend: CardBackend) -> list[str]:
         owed=format_amount(quote.outstanding),
         headroom=format_amount(quote.headroom),
     )
-    if quote.limit_used_up:
-        limit = _("The credit limit is used up already: nothing can be quoted on credit")
-    elif quote.over_limit:
-        limit = _("Over the credit limit by {excess}").format(excess=format_amount(quote.excess))
-    else:
-        limit = _("Within the credit limit")
+    limit = sentence(limit_words(quote))
     discount = _("Discount {pct}% = {amount}").format(
         pct=f"{quote.discount_pct:g}", amount=format_amount(quote.discount)
     )

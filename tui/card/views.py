@@ -21,6 +21,7 @@ from creditfile.document import field_catalogue
 from creditfile.policy.model import Policy
 from creditfile.presentation.explanation import computed_clause, number_text
 from creditfile.presentation.grading_words import override_text, reason_text
+from creditfile.presentation.history_words import worded as history_worded
 from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.card.fields import format_money
 from creditfile.tui.vocabulary import EVENTS, LIFECYCLES, PRIVILEGES, STAGES, named
@@ -425,7 +426,7 @@ def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) ->
             changed = changed_fields(value, lang, policy)
             parts.append(pgettext("history.fields", "changed") + f": {changed}")
             continue
-        worded = _worded(key, value, lang)
+        worded = history_worded(key, value)
         if worded is not None:
             parts.append(worded)
             continue
@@ -435,21 +436,6 @@ def _detail_parts(event: Mapping[str, Any], lang: str, policy: Policy | None) ->
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         parts.append(f"{key}={shown}")
     return parts
-
-
-def _worded(key: str, value: object, lang: str) -> str | None:
-    """The store's bookkeeping in an event (``rev=1 created=True``) as words of ``lang``."""
-    if key == "rev":
-        return _("revision {rev}").format(rev=value)
-    if key == "created" and isinstance(value, bool):
-        return _("new customer") if value else _("replaced the customer's file")
-    if key == "into" and isinstance(value, str):
-        return _("merged into {id}").format(id=value)
-    if key == "origin" and value == "demo":
-        return _("demo data")
-    if key == "replaced_unmarked" and value is True:
-        return _("overwrote a customer demo had not generated")
-    return None
 
 
 def changed_fields(paths: Sequence[object], lang: str, policy: Policy | None = None) -> str:
