@@ -40,4 +40,4 @@ def test_exports_and_show_leave_the_number_out_unless_asked(tmp_path: Path) -> N
     asked = cli([*db, "show", "P1", "--include-personal"])
     assert GOOD in asked.out
     history = cli([*db, "history", "P1"]).out
-    assert "personal_data_revealed" in history and GOOD not in history
+    assert "personal data revealed" in history and GOOD not in history

@@ -51,7 +51,7 @@ def test_over_the_headroom_it_says_so_exits_1_and_records_nothing(graded: Path, 
     assert "exceeds the credit headroom 1,000.00" in done.stderr
     assert "by 78.00" in done.stderr and "--allow-over-limit" in done.stderr
     assert "NO — over the credit limit by 78.00" in done.stdout
-    assert "quote_issued" not in run("history", "C1").stdout
+    assert "  quote  " not in run("--lang", "en", "history", "C1").stdout
     allowed = run(*args, "--allow-over-limit", "--json")
     assert allowed.returncode == 0, allowed.stderr
     body = json.loads(allowed.stdout)
