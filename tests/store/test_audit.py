@@ -124,7 +124,7 @@ def test_history_shows_the_os_account_and_a_spoofed_user_variable_changes_nothin
     shown = run_cli("history", env=env)
     assert shown.returncode == 0, shown.stderr
     assert "\x1b" not in shown.stdout
-    line = next(row for row in shown.stdout.splitlines() if "policy_activated" in row)
+    line = next(row for row in shown.stdout.splitlines() if "policy activated" in row)
     assert "someone-else\\x1b[2J" in line and f"{ME}@{HOST}" in line, line
     assert "mallory" not in shown.stdout
     events = orjson.loads(run_cli("--json", "history", env=env).stdout)
