@@ -104,16 +104,13 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         """Fill the table."""
         table = self.query_one(DataTable)
-        table.add_columns(
-            _("Where"),
-            _("Key"),
-            _("Action"),
-            _("Binding id"),
-        )
+        # Each place is a heading row of its own, not a column: at 80 columns a fourth
+        # column pushed the binding ids (what keys.toml needs) off the screen.
+        table.add_columns(_("Key"), _("Action"), _("Binding id"))
         for where, keys, description, binding_id in help_rows(self.lang, self.keys):
-            table.add_row(
-                Text(where, style="bold"), keys, description, Text(binding_id, style="dim")
-            )
+            if where:
+                table.add_row(Text(where, style="bold"), "", "")
+            table.add_row(keys, description, Text(binding_id, style="dim"))
         table.focus()
 
     def action_close(self) -> None:
