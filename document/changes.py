@@ -3,8 +3,8 @@
 The history keeps these changes. Personal information (every field the catalogue marks
 ``x-personal``, and a person's phone, address and e-mail, ``x-personal-nature``) is recorded by its
 path only (an ID number masked, ``4201**********1234``): the history is read by everyone who
-may read the archive, so it never keeps a personal value, old or new. Long texts are kept
-shortened.
+may read the archive, so it never keeps a personal value, old or new. A text is kept whole up
+to ``MAX_TEXT`` characters (an address, a company history, a note of several pages).
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ MASK = PERSONAL_MASK
 import's dry run and summary, the card's History tab): only that there was one. The one mask
 of the product (``document.personal.MASK``); every other module takes it from there."""
 
-MAX_TEXT = 200
-"""Characters of a text value the history keeps; a longer one is cut and ends with ``…``."""
+MAX_TEXT = 20_000
+"""Characters of a text value the history keeps whole: ten times the longest value a returned
+form may declare (2,000) and a hundred times a name's limit, so an auditor reads what a corrected
+address or company history was. Only a text longer than that (a field holds up to 1,000,000) is
+cut, ending with ``…``, which keeps one save's history line bounded."""
 
 LIST_KEYS = {"leases": "contract"}
 """The field that identifies a record of a list, so a lease is compared with itself even when

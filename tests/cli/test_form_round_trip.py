@@ -463,3 +463,44 @@ def test_a_different_value_still_asks_which_form_and_the_chosen_one_takes_its_eq
     assert record["sources"][1]["declared"] == {"profile.registered_capital": 90000000}
     audited = history(run, "form_audited")
     assert sorted(e["source_index"] for e in audited) == [0, 2]
+
+
+LONG_ADDRESS = "湖北省武汉市汉阳区新华路80号锦辉大厦东塔17层1701室; " + "; ".join(
+    f"第{n}号仓库: 武汉市东西湖区走马岭街道汇通大道{n}号" for n in range(1, 30)
+)
+
+
+def test_a_long_address_on_two_of_three_forms_is_decided_once_and_kept_whole(
+    archive: Path, run: Run
+) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    blank = archive.parent / "c1.xlsx"
+    returned = [
+        (datetime(2026, 9, 1), LONG_ADDRESS),
+        (datetime(2026, 10, 15), "武汉市沿江大道188号"),
+        (datetime(2026, 11, 30), LONG_ADDRESS),
+    ]
+    for n, (on, address) in enumerate(returned):
+        answers = {"contact.address": address, "form.by": "李会计", "form.on": on}
+        form = fill(blank, answers, archive.parent / f"returned-{n}.xlsx")
+        done = run("form", "import", str(form))
+        assert done.returncode == 0, done.stderr
+    done = run("--actor", "王敏", "form", "audit", "C1", "address", "accept", "--source", "3")
+    assert done.returncode == 0, done.stderr
+    assert doc_of(archive)["contact"]["address"] == LONG_ADDRESS
+    audited = history(run, "form_audited")
+    assert [(e["source_index"], e["declared"], e["decided"]) for e in audited] == [
+        (2, LONG_ADDRESS, LONG_ADDRESS),
+        (0, LONG_ADDRESS, LONG_ADDRESS),
+    ]
+    # --json holds the change whole; the table cuts it to a line ending in …
+    changed = [
+        c
+        for e in history(run, "customer_changed")
+        for c in e.get("changes") or []
+        if c["path"] == "contact.address"
+    ]
+    assert [(c["old"], c["new"]) for c in changed] == [("武汉市江汉路1号", LONG_ADDRESS)]
+    table = ANSI.sub("", under_terminal(["history", "C1"], 120, archive))
+    assert "武汉市江汉路1号 → 湖北省武汉市" in table and LONG_ADDRESS not in table
+    assert "…" in table

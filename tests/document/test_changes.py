@@ -101,10 +101,23 @@ def test_removing_the_whole_personal_section_records_no_value() -> None:
     assert "钓鱼" not in text and "45" not in text and '"personal": true' in text
 
 
-def test_long_texts_are_kept_shortened() -> None:
+def test_a_long_text_is_kept_whole_up_to_the_limit() -> None:
+    history = "2008年成立, 以住宅房建为主; " * 100  # a long company history, 2,000 characters
+    address = "湖北省武汉市江岸区解放大道" + "路" * (MAX_TEXT - 13)  # exactly at the limit
+    old, new = copy.deepcopy(BASE), _changed(contact__address=address)
+    old["business"] = {"construction_business": history[:-1]}
+    new["business"] = {"construction_business": history}
+    changes = {c.path: c for c in field_changes(old, new)}
+    assert changes["business.construction_business"].old == history[:-1]
+    assert changes["business.construction_business"].new == history
+    assert changes["contact.address"].new == address
+
+
+def test_a_text_over_the_limit_is_kept_to_it_and_says_so() -> None:
     new = _changed(contact__address="路" * 100_000)
     (change,) = field_changes(BASE, new)
     assert len(change.new) == MAX_TEXT and change.new.endswith("…")
+    assert change.new.startswith("路" * (MAX_TEXT - 1))
 
 
 def test_a_new_customer_is_every_field_from_nothing() -> None:

@@ -74,8 +74,14 @@ def test_d_audits_each_declared_value_accept_correct_reject(
     async def steps(pilot: Pilot[None]) -> None:
         # Each declared value shows under the archive's, on the card itself.
         shown = [str(w.content) for w in pilot.app.screen.query(".field-declared") if w.display]
-        assert "Declared on a form: 027-85551234 (to audit: d)" in shown
-        assert "Declared on a form: 80,000,000.00 (to audit: d)" in shown
+        assert (
+            "Declared on returned forms, to audit (d) · on file: 13800000000\n"
+            "  027-85551234 — form #2 2026-09-01" in shown
+        )
+        assert (
+            "Declared on returned forms, to audit (d) · on file: 50,000,000.00\n"
+            "  80,000,000.00 — form #2 2026-09-01" in shown
+        )
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AuditDialog)
@@ -86,6 +92,7 @@ def test_d_audits_each_declared_value_accept_correct_reject(
         assert ["Registered capital (CNY)", "#2", "50,000,000.00", "80,000,000.00"] in rows
         detail = text_of(pilot, "#audit-detail")
         assert "declared: 027-85551234" in detail and "2026-09-01" in detail
+        assert "on file: 13800000000" in detail
         assert "form #2" in detail
         await _row(pilot, "Registered capital")
         await pilot.press("r")  # overstated: rejected
@@ -252,8 +259,11 @@ def test_two_forms_answering_one_field_are_two_rows_each_decided_on_its_own(
 
     async def steps(pilot: Pilot[None]) -> None:
         shown = [str(w.content) for w in pilot.app.screen.query(".field-declared") if w.display]
+        # Two distinct answers: a line each, under the archive's value.
         assert (
-            f"Declared on 2 forms: #{newest} 90,000,000.00; #2 80,000,000.00 (to audit: d)" in shown
+            "Declared on returned forms, to audit (d) · on file: 50,000,000.00\n"
+            f"  90,000,000.00 — form #{newest} 2026-11-30\n"
+            "  80,000,000.00 — form #2 2026-09-01" in shown
         )
         await pilot.press("d")
         await settle(pilot)

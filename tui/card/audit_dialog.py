@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
@@ -26,8 +26,9 @@ AUDIT_CSS = (
     + """
 AuditDialog > Vertical { padding: 0 1; max-height: 100%; }
 AuditDialog .dialog-title { margin: 0; }
-AuditDialog #audit-table { height: auto; max-height: 12; margin: 1 0 0 0; }
-AuditDialog #audit-detail { height: auto; max-height: 6; margin: 1 0 0 0; }
+AuditDialog #audit-table { height: auto; max-height: 30vh; margin: 1 0 0 0; }
+AuditDialog #audit-detail-box { height: auto; max-height: 40vh; margin: 1 0 0 0; }
+AuditDialog #audit-detail-box:focus { background: $boost; }
 AuditDialog #audit-value { margin: 1 0 0 0; }
 AuditDialog #audit-text { margin: 1 0 0 0; height: 6; }
 AuditDialog #audit-status { height: auto; margin: 1 0 0 0; color: $text-muted; }
@@ -51,7 +52,8 @@ class AuditDialog(ModalScreen[bool]):
     """Audit the values a customer declared on its forms; dismisses with whether anything was
     decided (the card then shows the customer as saved).
 
-    Keys: ``a`` accept, ``c`` correct (type the audited value, Enter; a value of several
+    Keys: Tab moves between the table and the values whole (arrows scroll them), ``a``
+    accept, ``c`` correct (type the audited value, Enter; a value of several
     lines is typed in a box where Enter starts a line and Ctrl+S saves), ``r`` reject, Esc
     closes (or leaves a correction unsaved).
 
@@ -93,7 +95,10 @@ class AuditDialog(ModalScreen[bool]):
             )
             table.add_columns(_("Field"), _("Form"), _("On file"), _("Declared"))
             yield table
-            yield Static(id="audit-detail", markup=False)
+            # The values whole, however long (an address, a company history): Tab moves into
+            # the box, where the arrow keys and PgUp/PgDn scroll it.
+            with VerticalScroll(id="audit-detail-box"):
+                yield Static(id="audit-detail", markup=False)
             # Not selected on focus: keys typed right after ``c`` (End, then text) must
             # edit the value, not replace it.
             yield Input(id="audit-value", compact=True, select_on_focus=False)
@@ -132,7 +137,7 @@ class AuditDialog(ModalScreen[bool]):
             )
         if self._pending:
             table.move_cursor(row=min(row, len(self._pending) - 1))
-            status = _("a accept · c correct · r reject · Esc close")
+            status = _("a accept · c correct · r reject · Tab the whole values · Esc close")
         else:
             status = _("Nothing awaits audit. Esc closes.")
         self.query_one("#audit-status", Static).update(status)
@@ -156,14 +161,17 @@ class AuditDialog(ModalScreen[bool]):
                 forms=answer.forms()
             )
         detail.update(
-            _("{field} · on file: {current}\ndeclared: {declared}").format(
-                field=value.label(),
-                current=shown_value(value.key, value.current),
-                declared=shown_value(value.key, value.declared),
+            "\n".join(
+                (
+                    f"{value.label()} {origin}",
+                    _("on file: {current}").format(current=shown_value(value.key, value.current)),
+                    _("declared: {declared}").format(
+                        declared=shown_value(value.key, value.declared)
+                    ),
+                )
             )
-            + "\n"
-            + origin
         )
+        self.query_one("#audit-detail-box", VerticalScroll).scroll_home(animate=False)
 
     def _current(self) -> PendingAnswer | None:
         table = self.query_one("#audit-table", DataTable)

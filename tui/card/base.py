@@ -25,7 +25,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from creditfile.application.form_audit import shown_value
+from creditfile.application.form_pending import PendingAnswer, pending_answers
 from creditfile.document import field_catalogue
 from creditfile.document.id_number import mask_id_number
 from creditfile.document.paths import value_at
@@ -34,6 +34,7 @@ from creditfile.policy.model import Policy
 from creditfile.presentation.translation import _, error_text, pgettext
 from creditfile.store import customer_document
 from creditfile.tui.card.backend import CardBackend, explain_draft
+from creditfile.tui.card.declared import declared_text
 from creditfile.tui.card.draft import Draft, ProblemLike, problems_by_section, problems_for
 from creditfile.tui.card.form import (
     FieldRow,
@@ -228,26 +229,13 @@ class CardBase(Screen[None]):
             notice.update("")
 
     def _show_declared(self) -> None:
-        """Under each field a customer declared otherwise on a form: the declared value (each
-        form's, numbered, when several answered it)."""
-        declared = self.draft.declared_by_field()
+        """Under each field that returned forms declared otherwise: each distinct declared
+        value once, with the forms that declare it and the archive's value."""
+        by_field: dict[str, list[PendingAnswer]] = {}
+        for answer in pending_answers(self.draft.original):
+            by_field.setdefault(answer.first.key, []).append(answer)
         for row in self.field_rows():
-            answers = declared.get(row.spec.path) or []
-            if len(answers) == 1:
-                text = _("Declared on a form: {value} (to audit: d)").format(
-                    value=shown_value(row.spec.path, answers[0][1])
-                )
-            elif answers:
-                text = _("Declared on {count} forms: {values} (to audit: d)").format(
-                    count=len(answers),
-                    values="; ".join(
-                        f"#{number} {shown_value(row.spec.path, value)}"
-                        for number, value in answers
-                    ),
-                )
-            else:
-                text = ""
-            row.show_declared(text)
+            row.show_declared(declared_text(by_field.get(row.spec.path, [])))
 
     def _hidden_notice(self) -> str:
         """What the personal data tab says while it is hidden: how to show it, and for an

@@ -202,18 +202,6 @@ class Draft:
             if i < len(self.sources) and self.sources[i].get("verified") is True
         ]
 
-    def declared_by_field(self) -> dict[str, list[tuple[int, Any]]]:
-        """The declared values awaiting audit by field key: each form's, the newest first, with
-        its source's number (``#3``: 3) since several forms may answer one field."""
-        found: dict[str, list[tuple[int, Any]]] = {}
-        for index in reversed(range(len(self.sources))):
-            source = self.sources[index]
-            declared = source.get("declared")
-            if source.get("kind") == "customer_form" and isinstance(declared, dict):
-                for key, value in declared.items():
-                    found.setdefault(key, []).append((index + 1, value))
-        return found
-
     def declared_values(self) -> int:
         """How many declared values of returned forms await audit."""
         return sum(

@@ -17,7 +17,7 @@ DETAIL_CSS = (
     DIALOG_CSS.format(name="HistoryDetail")
     + """
 HistoryDetail > Vertical { width: 100; padding: 0 1; }
-HistoryDetail #history-detail-text { height: auto; max-height: 24; }
+HistoryDetail #history-detail-text { height: auto; max-height: 60vh; }
 HistoryDetail #history-detail-keys { height: auto; margin: 1 0 0 0; color: $text-muted; }
 """
 )
