@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+from creditfile.policy.errors import Phrase, phrase
+
 __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
@@ -20,7 +22,9 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "MAX_UNPACKED_BYTES",
     "MAX_XLSX_BYTES",
+    "NO_SUCH_FILE",
     "file_problem",
+    "file_said",
 ]
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -41,24 +45,36 @@ MAX_TEXT_CHARS = 1_000_000
 """Characters in one text field of a customer (a note), however it arrives."""
 
 
-def file_problem(path: str | Path, limit: int) -> str | None:
+NO_SUCH_FILE = phrase("no such file; check the path")
+
+
+def file_said(path: str | Path, limit: int) -> Phrase | None:
     """What keeps ``path`` from being read at all: not a regular file, or over ``limit`` bytes.
 
-    A device or a pipe (``/dev/zero``) is refused, since reading it might never end.
+    A device or a pipe (``/dev/zero``) is refused, since reading it might never end. The
+    answer is a phrase, for the front end to word in the language in force.
     """
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "no such file; check the path"
+        return NO_SUCH_FILE
     except OSError as exc:
-        return f"cannot read: {exc.strerror}"
+        return phrase("cannot read: {error}", error=exc.strerror)
     if stat.S_ISDIR(info.st_mode):
-        return "is a folder; name a file"
+        return phrase("is a folder; name a file")
     if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a device or a pipe); save the data to a file first"
+        return phrase("not a regular file (a device or a pipe); save the data to a file first")
     if info.st_size > limit:
-        return (
-            f"{info.st_size:,} bytes is over the limit of {limit:,} bytes for one file; "
-            "split it into several files and import them together"
+        return phrase(
+            "{size} bytes is over the limit of {limit} bytes for one file; split it into "
+            "several files and import them together",
+            size=format(info.st_size, ","),
+            limit=format(limit, ","),
         )
     return None
+
+
+def file_problem(path: str | Path, limit: int) -> str | None:
+    """``file_said`` in English."""
+    said = file_said(path, limit)
+    return None if said is None else str(said)

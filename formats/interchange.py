@@ -29,12 +29,14 @@ from creditfile.document.limits import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_RECORDS,
-    file_problem,
+    NO_SUCH_FILE,
+    file_said,
 )
 from creditfile.document.merging import REVISION_KEY, is_clear_marker
 from creditfile.document.personal import DEFAULT_PERSONAL_NATURES
 from creditfile.document.values import AmountError, date_or_text, parse_amount
 from creditfile.policy import CreditfileError
+from creditfile.policy.errors import Phrase, phrase, verbatim
 from creditfile.presentation.inert import cell_text, json_text, uncell_text
 
 __all__ = [
@@ -76,12 +78,27 @@ class SourceRecord:
 
 
 class FormatError(CreditfileError):
-    """A file that cannot be read as customers at all: where, and what to do."""
+    """A file that cannot be read as customers at all: where, and what to do.
 
-    def __init__(self, file: str, line: int | None, column: int | None, message: str) -> None:
-        self.file, self.line, self.column, self.message = file, line, column, message
+    The message is a ``Phrase`` worded by the front end in the language in force, after the
+    place (``FILE:LINE:COLUMN``) as it is; ``message`` is its English.
+    """
+
+    def __init__(
+        self, file: str, line: int | None, column: int | None, message: Phrase | str
+    ) -> None:
+        said = message if isinstance(message, Phrase) else verbatim(message)
+        self.file, self.line, self.column, self.message = file, line, column, str(said)
         where = file + (f":{line}" if line else "") + (f":{column}" if line and column else "")
-        super().__init__(f"{where}: {message}")
+        super().__init__(Phrase("{where}: {message}", {"where": where, "message": said}))
+
+
+class _Refused(ValueError):
+    """A JSON text the reader refuses though json would read it; ``said`` says why."""
+
+    def __init__(self, said: Phrase) -> None:
+        self.said = said
+        super().__init__(str(said))
 
 
 def format_of(path: str | Path) -> str:
@@ -93,7 +110,9 @@ def format_of(path: str | Path) -> str:
     found = EXTENSIONS.get(Path(path).suffix.lower())
     if found is None:
         known = ", ".join(EXTENSIONS)
-        raise FormatError(str(path), None, None, f"unknown kind of file; name it {known}")
+        raise FormatError(
+            str(path), None, None, phrase("unknown kind of file; name it {known}", known=known)
+        )
     return found
 
 
@@ -121,15 +140,17 @@ def _text(path: str | Path) -> str:
 
 def _data(path: str | Path) -> bytes:
     file = str(path)
-    problem = file_problem(path, MAX_FILE_BYTES)
+    problem = file_said(path, MAX_FILE_BYTES)
     if problem:
         raise FormatError(file, None, None, problem)
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
-        raise FormatError(file, None, None, "no such file; check the path") from None
+        raise FormatError(file, None, None, NO_SUCH_FILE) from None
     except OSError as exc:
-        raise FormatError(file, None, None, f"cannot read: {exc.strerror}") from None
+        raise FormatError(
+            file, None, None, phrase("cannot read: {error}", error=exc.strerror)
+        ) from None
 
 
 def _decoded(file: str, data: bytes) -> str:
@@ -137,15 +158,22 @@ def _decoded(file: str, data: bytes) -> str:
         return data.decode("utf-8-sig")  # a byte-order mark from Excel is fine
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(file, line, None, f"not UTF-8 text (byte {exc.start}); save the file "
-                          "as UTF-8 (in Excel: “CSV UTF-8”)") from None  # fmt: skip
+        raise FormatError(
+            file,
+            line,
+            None,
+            phrase(
+                "not UTF-8 text (byte {byte}); save the file as UTF-8 (in Excel: “CSV UTF-8”)",
+                byte=exc.start,
+            ),
+        ) from None
 
 
 # --- JSON and JSON Lines ---------------------------------------------------------------------
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON; write a number or null")
+    raise _Refused(phrase("{name} is not allowed in JSON; write a number or null", name=name))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -155,7 +183,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"key {key!r} appears twice in one object; keep one")
+                raise _Refused(
+                    phrase("key {key} appears twice in one object; keep one", key=repr(key))
+                )
             seen.add(key)
     return doc
 
@@ -175,10 +205,14 @@ def _decode(text: str, pos: int, file: str, line: int, first_line: int = 1) -> t
         return _DECODER.raw_decode(text, pos)
     except json.JSONDecodeError as exc:
         at = exc.lineno + first_line - 1
-        raise FormatError(file, at, exc.colno, f"not valid JSON: {exc.msg}") from None
+        raise FormatError(
+            file, at, exc.colno, phrase("not valid JSON: {reason}", reason=exc.msg)
+        ) from None
     except RecursionError:
-        raise FormatError(file, line, None, "nested too deeply to be a customer") from None
-    except ValueError as exc:  # a constant, a duplicate key, or a number too long to read
+        raise FormatError(file, line, None, phrase("nested too deeply to be a customer")) from None
+    except _Refused as exc:  # a constant or a duplicate key
+        raise FormatError(file, line, None, exc.said) from None
+    except ValueError as exc:  # a number too long to read: Python's own words
         raise FormatError(file, line, None, str(exc)) from None
 
 
@@ -188,8 +222,15 @@ def read_json(path: str | Path) -> list[SourceRecord]:
     pos = _skip(text, 0)
     if not text.startswith("[", pos):
         line, column = _place(text, pos)
-        raise FormatError(file, line, column, "a .json file holds an array of customers "
-                          "[{…}, {…}]; for one customer per line name it .jsonl")  # fmt: skip
+        raise FormatError(
+            file,
+            line,
+            column,
+            phrase(
+                "a .json file holds an array of customers [{{…}}, {{…}}]; for one customer per "
+                "line name it .jsonl"
+            ),
+        )
     records: list[SourceRecord] = []
     line, counted = 1, 0
     pos = _skip(text, pos + 1)
@@ -202,10 +243,10 @@ def read_json(path: str | Path) -> list[SourceRecord]:
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)
         elif not text.startswith("]", pos):
-            raise FormatError(file, *_place(text, pos), "expected , or ] after a customer")
+            raise FormatError(file, *_place(text, pos), phrase("expected , or ] after a customer"))
     pos = _skip(text, pos + 1)
     if pos < len(text):
-        raise FormatError(file, *_place(text, pos), "unexpected text after the closing ]")
+        raise FormatError(file, *_place(text, pos), phrase("unexpected text after the closing ]"))
     return records
 
 
@@ -229,7 +270,7 @@ def read_jsonl(path: str | Path) -> list[SourceRecord]:
                 continue
             doc, end = _decode(line, _skip(line, 0), file, number, first_line=number)
             if line[end:].strip():
-                message = "one customer per line: unexpected text after the JSON object"
+                message = phrase("one customer per line: unexpected text after the JSON object")
                 raise FormatError(file, number, _skip(line, end) + 1, message)
         if len(records) >= MAX_RECORDS and text is None:
             _decoded(file, data)  # a file that is not UTF-8 is told so first, as it always was
@@ -264,8 +305,16 @@ def _place(text: str, pos: int) -> tuple[int, int]:
 
 def _record(file: str, index: int, line: int | None, doc: Any) -> SourceRecord:
     if index >= MAX_RECORDS:
-        raise FormatError(file, line, None, f"more than {MAX_RECORDS:,} customers in one file; "
-                          "split it into several files and import them together")  # fmt: skip
+        raise FormatError(
+            file,
+            line,
+            None,
+            phrase(
+                "more than {limit} customers in one file; split it into several files and import "
+                "them together",
+                limit=format(MAX_RECORDS, ","),
+            ),
+        )
     if type(doc) is dict and DERIVED in doc:
         doc = {key: value for key, value in doc.items() if key != DERIVED}
     return SourceRecord(file, index, line, doc)
@@ -327,15 +376,20 @@ def _cell_amount(text: str) -> Any:
     return text
 
 
-def _header_problem(header: str, cols: _Columns) -> str | None:
+def _header_problem(header: str, cols: _Columns) -> Phrase | None:
     if header in cols.leaves or header.startswith(cols.open_prefixes):
         return None
     if header in (DERIVED, REVISION_KEY) or header.startswith(DERIVED + "."):
         return None
     named = _named_field(header)
     close = [named] if named else difflib.get_close_matches(header, cols.leaves, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else " (see an export for the columns)"
-    return f"unknown column {header!r}{hint}"
+    if close:
+        return phrase(
+            "unknown column {column}; did you mean {suggestion}?",
+            column=repr(header),
+            suggestion=repr(close[0]),
+        )
+    return phrase("unknown column {column} (see an export for the columns)", column=repr(header))
 
 
 def _named_field(header: str) -> str | None:
@@ -360,15 +414,31 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
     try:
         header = [uncell_text(h.strip()) for h in next(reader, [])]
         if len(header) > MAX_COLUMNS:
-            raise FormatError(file, 1, MAX_COLUMNS + 1, f"{len(header):,} columns; a file may "
-                              f"have at most {MAX_COLUMNS:,}")  # fmt: skip
+            raise FormatError(
+                file,
+                1,
+                MAX_COLUMNS + 1,
+                phrase(
+                    "{count} columns; a file may have at most {limit}",
+                    count=format(len(header), ","),
+                    limit=format(MAX_COLUMNS, ","),
+                ),
+            )
         if header and not any(header):
-            raise FormatError(file, 1, 1, "the first row names no column; it must be the header "
-                              "row (id, name, …), as an export writes it")  # fmt: skip
+            raise FormatError(
+                file,
+                1,
+                1,
+                phrase(
+                    "the first row names no column; it must be the header row (id, name, …), as "
+                    "an export writes it"
+                ),
+            )
         for number, name in enumerate(header, start=1):
             problem = _header_problem(name, cols) if name else None  # blank: must stay empty
             if problem or (name and name in header[: number - 1]):
-                raise FormatError(file, 1, number, problem or f"column {name!r} appears twice")
+                twice = phrase("column {column} appears twice", column=repr(name))
+                raise FormatError(file, 1, number, problem or twice)
         plan = [_column_plan(number, name, cols) for number, name in enumerate(header, start=1)]
         records: list[SourceRecord] = []
         last = reader.line_num
@@ -378,9 +448,12 @@ def read_csv(path: str | Path) -> list[SourceRecord]:
                 doc = _row_document(row, plan, file, line)
                 records.append(_record(file, len(records), line, doc))
     except csv.Error as exc:
-        message = f"not readable as CSV: {exc}"
+        message = phrase("not readable as CSV: {error}", error=str(exc))
         if "field limit" in str(exc):
-            message = f"a cell longer than {MAX_CELL_CHARS:,} characters, the limit for one cell"
+            message = phrase(
+                "a cell longer than {limit} characters, the limit for one cell",
+                limit=format(MAX_CELL_CHARS, ","),
+            )
         raise FormatError(file, reader.line_num or 1, None, message) from None
     return records
 
@@ -414,8 +487,12 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
 
 def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> dict[str, Any]:
     if len(row) > len(plan):
-        message = f"{len(row)} cells but the header has {len(plan)} columns"
-        raise FormatError(file, line, len(plan) + 1, f"{message}; quote cells with commas")
+        message = phrase(
+            "{cells} cells but the header has {columns} columns; quote cells with commas",
+            cells=len(row),
+            columns=len(plan),
+        )
+        raise FormatError(file, line, len(plan) + 1, message)
     doc: dict[str, Any] = {}
     for (column, name, parts, kind), raw in zip(plan, row, strict=False):
         cell = uncell_text(raw.strip())
@@ -428,8 +505,17 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
             try:
                 value = _DECODER.decode(cell)
             except (ValueError, RecursionError) as exc:
-                raise FormatError(file, line, column, f"{name}: not valid JSON ({exc}); write a "
-                                  'list like [{"item": …}]') from None  # fmt: skip
+                error = exc.said if isinstance(exc, _Refused) else verbatim(str(exc))
+                raise FormatError(
+                    file,
+                    line,
+                    column,
+                    phrase(
+                        '{column}: not valid JSON ({error}); write a list like [{{"item": …}}]',
+                        column=name,
+                        error=error,
+                    ),
+                ) from None
         elif kind == "number":
             value = _cell_number(cell)
         elif kind == "amount":
@@ -437,8 +523,12 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
         elif kind == "date":
             value = date_or_text(cell)
         elif kind == "blank":
-            raise FormatError(file, line, column, "a cell in a column without a header; add the "
-                              "header or clear the column")  # fmt: skip
+            raise FormatError(
+                file,
+                line,
+                column,
+                phrase("a cell in a column without a header; add the header or clear the column"),
+            )
         target = doc
         for part in parts[:-1]:
             target = target.setdefault(part, {})

@@ -122,7 +122,11 @@ class Archive:
                 archive.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(
-                    archive.path, f"cannot create its folder ({exc.strerror}); choose another --db"
+                    archive.path,
+                    phrase(
+                        "cannot create its folder ({error}); choose another --db",
+                        error=exc.strerror,
+                    ),
                 ) from None
         with archive._lock.held():
             remove_stray_temps(archive.path)
@@ -485,7 +489,9 @@ class Archive:
             if dry_run:
                 return RegradeOutcome(gradings, changes)
             if cancelled is not None and cancelled():
-                raise RegradeCancelledError(self.path, "regrade cancelled; nothing was written")
+                raise RegradeCancelledError(
+                    self.path, phrase("regrade cancelled; nothing was written")
+                )
             run_id = self._next_txn()
             for cid, grading in gradings.items():
                 self._snap.set_grading(cid, grading)
@@ -701,14 +707,19 @@ class Archive:
         if archive.path.exists() or history.history_path(archive.path).exists():
             raise StoreError(
                 archive.path,
-                "a file is already there; an archive is copied only into a new file — "
-                "nothing was written (choose another path, or move that file away)",
+                phrase(
+                    "a file is already there; an archive is copied only into a new file — "
+                    "nothing was written (choose another path, or move that file away)"
+                ),
             )
         try:
             archive.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # a file where a folder should be, a folder not writable
             raise StoreError(
-                archive.path, f"cannot create its folder ({exc.strerror}); choose another path"
+                archive.path,
+                phrase(
+                    "cannot create its folder ({error}); choose another path", error=exc.strerror
+                ),
             ) from None
         with archive._lock.held():
             archive._snap.start_empty(new_meta())

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from creditfile.policy.errors import phrase
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.errors import ArchiveWriteError
 
@@ -58,8 +59,11 @@ def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
     except OSError as exc:
         raise ArchiveWriteError(
             path,
-            f"could not append to the history ({exc.strerror}); "
-            "nothing was changed — free some disk space and try again",
+            phrase(
+                "could not append to the history ({error}); "
+                "nothing was changed — free some disk space and try again",
+                error=exc.strerror,
+            ),
         ) from None
     finally:
         os.close(fd)
@@ -83,7 +87,10 @@ def append_verbatim(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
         return os.fstat(fd).st_size
     except OSError as exc:
         raise ArchiveWriteError(
-            path, f"could not write the history ({exc.strerror}); free some disk space"
+            path,
+            phrase(
+                "could not write the history ({error}); free some disk space", error=exc.strerror
+            ),
         ) from None
     finally:
         os.close(fd)
@@ -131,12 +138,14 @@ def _open(path: Path, flags: int) -> int:
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            reason = (
+            reason = phrase(
                 "the history file is a symbolic link; creditfile does not follow links there "
                 "— put the real file in its place (`mv`) or remove the link, then try again"
             )
         else:
-            reason = f"cannot open the history ({exc.strerror}); check its permissions"
+            reason = phrase(
+                "cannot open the history ({error}); check its permissions", error=exc.strerror
+            )
         raise ArchiveWriteError(path, reason) from None
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from creditfile.policy.errors import NOTHING, phrase
+from creditfile.policy.errors import NOTHING, Phrase, phrase
 from creditfile.store.errors import ArchiveLockedError, StoreError
 
 Waiting = Callable[[int | None], None]
@@ -75,46 +75,60 @@ def open_lock_file(archive: Path) -> int:
         os.close(fd)
         raise StoreError(
             archive,
-            f"the lock file {path} is not a regular file (a pipe or a device?); remove it "
-            "while nobody uses the archive, then try again",
+            phrase(
+                "the lock file {lock} is not a regular file (a pipe or a device?); remove it "
+                "while nobody uses the archive, then try again",
+                lock=str(path),
+            ),
         )
     return fd
 
 
-def _lock_problem(path: Path, exc: OSError) -> str:
+def _lock_problem(path: Path, exc: OSError) -> Phrase:
     try:
         info = path.lstat()
     except OSError:
         info = None
+    lock = str(path)
     if exc.errno == errno.ELOOP or (info is not None and stat.S_ISLNK(info.st_mode)):
-        return (
-            f"the lock file {path} is a symbolic link; creditfile does not follow links there "
-            f"(one could point at any file) — remove the link (`rm {path}`) and try again"
+        return phrase(
+            "the lock file {lock} is a symbolic link; creditfile does not follow links there "
+            "(one could point at any file) — remove the link (`rm {lock}`) and try again",
+            lock=lock,
         )
     if exc.errno == errno.EISDIR or (info is not None and stat.S_ISDIR(info.st_mode)):
-        return (
-            f"the lock file {path} is a folder; remove it (`rmdir {path}`) while nobody uses "
-            "the archive, then try again"
+        return phrase(
+            "the lock file {lock} is a folder; remove it (`rmdir {lock}`) while nobody uses "
+            "the archive, then try again",
+            lock=lock,
         )
     if info is not None and exc.errno in (errno.EACCES, errno.EPERM):
         owner = owner_name(info.st_uid)
+        mode = f"{stat.S_IMODE(info.st_mode):04o}"
         if info.st_uid != os.geteuid():
-            return (
-                f"the lock file {path} belongs to user {owner} (mode "
-                f"{stat.S_IMODE(info.st_mode):04o}) and you may not write to it; work as "
-                f"{owner}, or have {owner} remove it while nobody uses the archive"
+            return phrase(
+                "the lock file {lock} belongs to user {owner} (mode {mode}) and you may not "
+                "write to it; work as {owner}, or have {owner} remove it while nobody uses the "
+                "archive",
+                lock=lock,
+                owner=owner,
+                mode=mode,
             )
-        return (
-            f"the lock file {path} is not writable (mode {stat.S_IMODE(info.st_mode):04o}); "
-            f"make it writable (`chmod u+w {path}`) and try again"
+        return phrase(
+            "the lock file {lock} is not writable (mode {mode}); make it writable "
+            "(`chmod u+w {lock}`) and try again",
+            lock=lock,
+            mode=mode,
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (
-            f"cannot create the lock file {path} ({exc.strerror}); the folder "
-            f"{path.parent} must be writable by you — check its permissions, or choose "
-            "another --db"
+        return phrase(
+            "cannot create the lock file {lock} ({error}); the folder {folder} must be "
+            "writable by you — check its permissions, or choose another --db",
+            lock=lock,
+            error=exc.strerror,
+            folder=str(path.parent),
         )
-    return f"cannot open the lock file {path} ({exc.strerror})"
+    return phrase("cannot open the lock file {lock} ({error})", lock=lock, error=exc.strerror)
 
 
 def owner_name(uid: int) -> str:

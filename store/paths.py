@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from creditfile.policy.errors import N_
+from creditfile.policy.errors import N_, phrase
 from creditfile.store.errors import StoreError
 from creditfile.store.framing import HEAD
 from creditfile.store.history import history_path
@@ -48,7 +48,9 @@ def real_archive_path(path: str | Path) -> Path:
     except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
         raise StoreError(
             given,
-            "the symbolic links to the archive go round in a loop; point --db at the real file",
+            phrase(
+                "the symbolic links to the archive go round in a loop; point --db at the real file"
+            ),
         ) from None
 
 

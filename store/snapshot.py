@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from creditfile.policy.errors import phrase
 from creditfile.store import framing, peek
 from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import ArchiveNotFoundError, StoreError
@@ -110,7 +111,8 @@ class Snapshot:
             info = self.path.stat()
         except FileNotFoundError:
             raise ArchiveNotFoundError(
-                self.path, "the archive file has disappeared; restore it or choose another --db"
+                self.path,
+                phrase("the archive file has disappeared; restore it or choose another --db"),
             ) from None
         stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
         if stamp == self.stamp:

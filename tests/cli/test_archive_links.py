@@ -109,7 +109,7 @@ def test_a_lock_file_of_another_user_is_named_as_such(archive_path: Path) -> Non
     elif lock.stat().st_uid == os.geteuid():
         pytest.skip("cannot give a file to another user without root")
     denied = PermissionError(errno.EACCES, "Permission denied")
-    message = _lock_problem(lock, denied)
+    message = str(_lock_problem(lock, denied))
     assert f"belongs to user {owner_name(other)}" in message
     assert "must be writable" not in message
 
