@@ -215,7 +215,12 @@ def entry(open_ui: UiLauncher | None = None) -> NoReturn:
         # traceback at the first Chinese word.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    code = main(open_ui=open_ui)
+    try:
+        code = main(open_ui=open_ui)
+    except KeyboardInterrupt:
+        # Before the command started (reading the arguments, loading its modules): nothing
+        # was done, so nothing is said; during the command ``main`` says what was kept.
+        code = 130
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

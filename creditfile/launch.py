@@ -7,9 +7,8 @@ every other command runs without importing Textual.
 
 from __future__ import annotations
 
+import os
 from typing import NoReturn
-
-from creditfile.cli.program import entry as run_command_line
 
 
 def open_ui(location: str, policy_path: str | None, lang: str | None) -> int:
@@ -22,5 +21,14 @@ def open_ui(location: str, policy_path: str | None, lang: str | None) -> int:
 
 
 def entry() -> NoReturn:
-    """The console script: the command line, able to open the terminal UI."""
+    """The console script: the command line, able to open the terminal UI.
+
+    Ctrl+C while the program is still loading (half a second of imports) ends it quietly, as
+    the shell ends any other program, instead of with a traceback of the import it stopped:
+    nothing has been read or written yet.
+    """
+    try:
+        from creditfile.cli.program import entry as run_command_line
+    except KeyboardInterrupt:
+        os._exit(130)
     run_command_line(open_ui=open_ui)
