@@ -7,6 +7,7 @@ import gc
 import importlib
 import io
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -182,6 +183,7 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
         # Without this, every batch of new gradings makes the collector walk the whole
         # archive again: a 100,000-customer regrade took five times as long.
         gc.disable()
+    _interrupt_as_usual()
     try:
         code: int = args.handler(args, env)
     except UsageError as exc:
@@ -199,6 +201,13 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
     except BrokenPipeError:
         return 0
     return code
+
+
+def _interrupt_as_usual() -> None:
+    """Ctrl+C raises KeyboardInterrupt again once a command runs (each command says what it
+    kept), where the program's launcher made it end the process quietly while loading."""
+    if getattr(signal.getsignal(signal.SIGINT), "while_loading", False):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def entry(open_ui: UiLauncher | None = None) -> NoReturn:

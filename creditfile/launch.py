@@ -8,6 +8,8 @@ every other command runs without importing Textual.
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 from typing import NoReturn
 
 
@@ -20,15 +22,22 @@ def open_ui(location: str, policy_path: str | None, lang: str | None) -> int:
     return 0
 
 
+def _interrupted_while_loading(_signum: int, _frame: FrameType | None) -> None:
+    os._exit(130)
+
+
+# The command line gives Ctrl+C back to Python (KeyboardInterrupt) when a command starts.
+_interrupted_while_loading.while_loading = True  # type: ignore[attr-defined]
+
+
 def entry() -> NoReturn:
     """The console script: the command line, able to open the terminal UI.
 
-    Ctrl+C while the program is still loading (half a second of imports) ends it quietly, as
-    the shell ends any other program, instead of with a traceback of the import it stopped:
-    nothing has been read or written yet.
+    Ctrl+C while the program is still loading (half a second of imports and reading the
+    arguments) ends it quietly, as the shell ends any other program, instead of with a
+    traceback of the import it stopped: nothing has been read or written yet.
     """
-    try:
-        from creditfile.cli.program import entry as run_command_line
-    except KeyboardInterrupt:
-        os._exit(130)
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+    from creditfile.cli.program import entry as run_command_line
+
     run_command_line(open_ui=open_ui)

@@ -26,7 +26,7 @@ def test_ctrl_c_while_the_program_loads_ends_it_without_a_traceback(tmp_path: Pa
     seen = []
     for line in process.stderr:
         seen.append(line)
-        if "creditfile." in line:
+        if "creditfile.policy" in line:
             process.send_signal(signal.SIGINT)
             break
     out, rest = process.communicate(timeout=60)
