@@ -31,9 +31,9 @@ DOMAIN = "creditfile"
 LOCALES = ("zh_CN", "en")
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 # The folders whose code shows text to people: the front ends (the HTML report's too), and the
-# application, the store, the file formats, the reports, the engine's validation, the document's
-# checks and the policy's own words, whose messages (``_`` above the presentation floor,
-# ``phrase`` and ``N_`` below it) reach people through them.
+# application, the store, the file formats and spreadsheets, the reports, the engine's
+# validation, the document's checks and the policy's own words, whose messages (``_`` above the
+# presentation floor, ``phrase`` and ``N_`` below it) reach people through them.
 SOURCES = (
     "presentation",
     "cli",
@@ -41,6 +41,7 @@ SOURCES = (
     "application",
     "store",
     "formats",
+    "spreadsheets",
     "reports",
     "htmlreport",
     "engine",

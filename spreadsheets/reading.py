@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,10 +23,11 @@ from creditfile.document.limits import (
     MAX_SHEET_ROWS,
     MAX_UNPACKED_BYTES,
     MAX_XLSX_BYTES,
-    file_problem,
+    file_said,
 )
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY, is_clear_marker
 from creditfile.policy import CreditfileError, Policy
+from creditfile.policy.errors import Phrase, joined, phrase
 from creditfile.presentation.inert import uncell_text
 from creditfile.spreadsheets.cells import CellReader, clean
 from creditfile.spreadsheets.columns import (
@@ -67,16 +68,35 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SheetProblem:
-    """Something wrong with the layout of a sheet (not with a customer's data)."""
+    """Something wrong with the layout of a sheet (not with a customer's data).
+
+    ``said`` is the message as a ``Phrase``, for a front end to word in the language in force
+    (``text``) after the place (``file:sheet!B7``) as it is; ``message`` and ``str()`` are
+    the English.
+    """
 
     file: str
     sheet: str
     cell: str
-    message: str
+    said: Phrase
+
+    @property
+    def message(self) -> str:
+        """The message in English, without its place."""
+        return str(self.said)
+
+    def as_phrase(self) -> Phrase:
+        """The problem, its place first, as one phrase."""
+        where = f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        place = f"{self.file}:{where}" if where else self.file
+        return Phrase("{place}: {message}", {"place": place, "message": self.said})
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The problem in the language of ``translate`` (English without it)."""
+        return self.as_phrase().text(translate)
 
     def __str__(self) -> str:
-        where = f"{self.sheet}!{self.cell}" if self.sheet else self.cell
-        return f"{self.file}:{where}: {self.message}" if where else f"{self.file}: {self.message}"
+        return self.text()
 
 
 class SpreadsheetError(CreditfileError):
@@ -84,7 +104,7 @@ class SpreadsheetError(CreditfileError):
 
     def __init__(self, problems: Sequence[SheetProblem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(joined([p.as_phrase() for p in self.problems], "\n"))
 
 
 @dataclass
@@ -151,13 +171,15 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
     from openpyxl import load_workbook
 
     file = str(path)
-    problem = file_problem(file, MAX_XLSX_BYTES) or unpacked_problem(file)
+    problem = file_said(file, MAX_XLSX_BYTES) or unpacked_said(file)
     if problem:
         raise SpreadsheetError([SheetProblem(file, "", "", problem)])
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        message = f"not a readable .xlsx workbook ({type(exc).__name__}); save it as .xlsx"
+        message = phrase(
+            "not a readable .xlsx workbook ({error}); save it as .xlsx", error=type(exc).__name__
+        )
         raise SpreadsheetError([SheetProblem(file, "", "", message)]) from None
     try:
         grids = [_grid(file, ws.title, _sheet_rows(ws)) for ws in book.worksheets]
@@ -167,6 +189,12 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
 
 
 def unpacked_problem(file: str) -> str | None:
+    """``unpacked_said`` in English."""
+    said = unpacked_said(file)
+    return None if said is None else str(said)
+
+
+def unpacked_said(file: str) -> Phrase | None:
     """A workbook whose parts would unpack to more than the limit (a zip bomb), unopened."""
     import zipfile
 
@@ -176,9 +204,10 @@ def unpacked_problem(file: str) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return None  # openpyxl says what is wrong with it
     if size > MAX_UNPACKED_BYTES:
-        return (
-            f"unpacks to {size:,} bytes, over the limit of {MAX_UNPACKED_BYTES:,}; "
-            "split the workbook"
+        return phrase(
+            "unpacks to {size} bytes, over the limit of {limit}; split the workbook",
+            size=format(size, ","),
+            limit=format(MAX_UNPACKED_BYTES, ","),
         )
     return None
 
@@ -231,20 +260,20 @@ def is_sheet_csv(path: str | Path) -> bool:
 
 
 def _csv_lines(path: Path) -> list[str]:
-    problem = file_problem(path, MAX_FILE_BYTES)
+    problem = file_said(path, MAX_FILE_BYTES)
     if problem:
         raise SpreadsheetError([SheetProblem(str(path), "", "", problem)])
     try:
         data = path.read_bytes()
     except OSError as exc:
-        message = f"cannot read: {exc.strerror}"
+        message = phrase("cannot read: {error}", error=exc.strerror)
         raise SpreadsheetError([SheetProblem(str(path), "", "", message)]) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding).splitlines()
         except UnicodeDecodeError:
             continue
-    message = "not UTF-8 or GB18030 text; save it as CSV UTF-8"
+    message = phrase("not UTF-8 or GB18030 text; save it as CSV UTF-8")
     raise SpreadsheetError([SheetProblem(str(path), "", "", message)])
 
 
@@ -313,21 +342,27 @@ def _grid(
         for number, row in enumerate(iterator, start=2):
             # Missing rows come as empty ones: past Excel's last row nothing real is left.
             if number > EXCEL_ROWS:
-                raise _limit(file, name, f"A{number}", f"a row after Excel's last ({EXCEL_ROWS:,})")
+                last = phrase("a row after Excel's last ({rows})", rows=format(EXCEL_ROWS, ","))
+                raise _limit(file, name, f"A{number}", last)
             if row and any(clean(v) is not None for v in row):
                 _check_width(file, name, number, row)
                 if not beyond_header:
                     _check_headed(file, name, number, header, row)
                 if len(body) >= MAX_SHEET_ROWS - 1:
-                    message = f"more than {MAX_SHEET_ROWS - 1:,} customer rows; split the file"
-                    raise _limit(
-                        file, name, f"A{number}", f"{message} and import the parts together"
+                    message = phrase(
+                        "more than {limit} customer rows; split the file and import the parts "
+                        "together",
+                        limit=format(MAX_SHEET_ROWS - 1, ","),
                     )
+                    raise _limit(file, name, f"A{number}", message)
                 body.append((number, row))
     except csv.Error as exc:
-        message = f"not readable as CSV: {exc}"
+        message = phrase("not readable as CSV: {error}", error=str(exc))
         if "field limit" in str(exc):
-            message = f"a cell longer than {MAX_CELL_CHARS:,} characters, the limit for one cell"
+            message = phrase(
+                "a cell longer than {limit} characters, the limit for one cell",
+                limit=format(MAX_CELL_CHARS, ","),
+            )
         raise SpreadsheetError([SheetProblem(file, name, "", message)]) from None
     return _Grid(file, name, header, body)
 
@@ -339,8 +374,13 @@ def _check_width(file: str, name: str, number: int, row: Sequence[Any]) -> None:
     if len(row) > MAX_COLUMNS:
         # The last cell is the one that makes the row too wide.
         where = f"{_letter(len(row) - 1)}{number}"
-        most = f"at most {MAX_COLUMNS:,} columns (up to {_letter(MAX_COLUMNS - 1)})"
-        raise _limit(file, name, where, f"a cell in column {len(row):,}; a sheet may use {most}")
+        message = phrase(
+            "a cell in column {column}; a sheet may use at most {limit} columns (up to {last})",
+            column=format(len(row), ","),
+            limit=format(MAX_COLUMNS, ","),
+            last=_letter(MAX_COLUMNS - 1),
+        )
+        raise _limit(file, name, where, message)
 
 
 def _check_headed(
@@ -349,21 +389,24 @@ def _check_headed(
     extra = [i for i in range(len(header), len(row)) if clean(row[i]) is not None]
     if extra:
         where = f"{_letter(extra[0])}{number}"
-        message = (
-            f"row {number} has {len(row)} cells but the header names {len(header)} columns; "
-            "a comma inside a value splits it (5,000万): put that value in double quotes "
-            '("5,000万"), or save the sheet as CSV from Excel'
+        message = phrase(
+            "row {row} has {cells} cells but the header names {columns} columns; a comma "
+            'inside a value splits it (5,000万): put that value in double quotes ("5,000万"), '
+            "or save the sheet as CSV from Excel",
+            row=number,
+            cells=len(row),
+            columns=len(header),
         )
         raise _limit(file, name, where, message)
 
 
-def _limit(file: str, sheet: str, cell: str, message: str) -> SpreadsheetError:
+def _limit(file: str, sheet: str, cell: str, message: Phrase) -> SpreadsheetError:
     return SpreadsheetError([SheetProblem(file, sheet, cell, message)])
 
 
 def _records(where: str, roles: Mapping[str, list[_Grid]], policy: Policy) -> list[SheetRecord]:
     if not roles["customers"]:
-        message = (
+        message = phrase(
             "no customer sheet: name it 客户 (or customers); "
             "`creditfile template --format xlsx --out FILE` writes one"
         )
@@ -406,7 +449,8 @@ class _Reader:
         skip = self.skipped | self.revision
         columns = self._columns(grid, self.customer_index, problems, skip=skip)
         if "id" not in {f.path for f in columns.values()}:
-            problems.append(SheetProblem(grid.file, grid.name, "A1", "no 客户编号 (id) column"))
+            missing = phrase("no 客户编号 (id) column")
+            problems.append(SheetProblem(grid.file, grid.name, "A1", missing))
         revision = next(
             (c for c, h in enumerate(grid.header) if normalise_header(str(h)) in self.revision),
             None,
@@ -444,7 +488,7 @@ class _Reader:
                     grid.file,
                     grid.name,
                     "A1",
-                    "no 客户编号 column: each row must name its customer",
+                    phrase("no 客户编号 column: each row must name its customer"),
                 )
             )
             return
@@ -457,8 +501,11 @@ class _Reader:
                         grid.file,
                         grid.name,
                         f"{_letter(key_col)}{number}",
-                        f"客户编号 {cid!r} is not on the customer sheet; "
-                        "add the customer or correct the id",
+                        phrase(
+                            "客户编号 {id} is not on the customer sheet; add the customer or "
+                            "correct the id",
+                            id=repr(cid),
+                        ),
                     )
                 )
                 continue
@@ -495,7 +542,7 @@ class _Reader:
                         grid.file,
                         grid.name,
                         cell,
-                        f"unknown column {text!r}; {_suggest(str(text), index)}",
+                        _unknown(str(text), index),
                     )
                 )
             elif fld.path in seen:
@@ -504,7 +551,11 @@ class _Reader:
                         grid.file,
                         grid.name,
                         cell,
-                        f"column {text!r} repeats column {_letter(seen[fld.path])}; keep one",
+                        phrase(
+                            "column {column} repeats column {other}; keep one",
+                            column=repr(text),
+                            other=_letter(seen[fld.path]),
+                        ),
                     )
                 )
             else:
@@ -516,13 +567,24 @@ class _Reader:
         return self.cells.value(fld, raw)
 
 
-def _suggest(text: str, index: Mapping[str, Field]) -> str:
+def _unknown(text: str, index: Mapping[str, Field]) -> Phrase:
     import difflib
 
     headers = sorted({f.header for f in index.values()})
     close = difflib.get_close_matches(text, headers, n=2, cutoff=0.5)
-    hint = f"did you mean {' or '.join(close)}? " if close else ""
-    return f"{hint}use the headers of `creditfile template --format xlsx`"
+    if close:
+        return phrase(
+            "unknown column {column}; did you mean {suggestion}? use the headers of "
+            "`creditfile template --format xlsx`",
+            column=repr(text),
+            suggestion=close[0]
+            if len(close) == 1
+            else phrase("{first} or {second}", first=close[0], second=close[1]),
+        )
+    return phrase(
+        "unknown column {column}; use the headers of `creditfile template --format xlsx`",
+        column=repr(text),
+    )
 
 
 @cache

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             ) from None
         except SpreadsheetError as exc:
             for problem in exc.problems:
-                env.warn(str(problem))
+                env.warn(problem.text(_))
             env.warn(
                 _("creditfile: the spreadsheet cannot be read as customers; nothing was imported")
             )

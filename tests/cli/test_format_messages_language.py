@@ -106,3 +106,55 @@ def test_a_bad_list_cell_keeps_the_readers_reason_and_the_column(tmp_path: Path)
         f"{sheet}:2:2: leases: 不是有效的 JSON (键 'item' 在同一个对象中出现了两次; 请只保留"
         '一个); 请写成这样的列表: [{"item": …}]'
     )
+
+
+SHEET_CASES = [
+    (
+        ["phone.csv"],
+        {"phone.csv": "客户编号,客户名称,电户\nC1,宏达建设,02785551234\n"},
+        "phone.csv:C1: 未知的列 '电户'; 您是指 电话 吗? 请使用 `creditfile template --format "
+        "xlsx` 的表头",
+        "phone.csv:C1: unknown column '电户'; did you mean 电话? use the headers of "
+        "`creditfile template --format xlsx`",
+    ),
+    (
+        ["customers.csv", "leases.csv"],
+        {
+            "customers.csv": "客户编号,客户名称\nC1,宏达建设\n",
+            "leases.csv": "合同编号,租赁物,金额,客户编号\nH1,挖掘机,100,C9\n",
+        },
+        "leases.csv:D2: 客户编号 'C9' 不在客户工作表中; 请添加该客户, 或更正编号",
+        "leases.csv:D2: 客户编号 'C9' is not on the customer sheet; add the customer or "
+        "correct the id",
+    ),
+    (
+        ["amounts.csv"],
+        {"amounts.csv": "客户编号,客户名称\nC1,宏达建设,5,000万\n"},
+        "amounts.csv:C2: 第 2 行有 4 个单元格, 但表头只有 2 列; 值中的逗号会把它拆开 (5,000万): "
+        '请给这个值加上双引号 ("5,000万"), 或从 Excel 另存为 CSV',
+        "amounts.csv:C2: row 2 has 4 cells but the header names 2 columns; a comma inside a "
+        'value splits it (5,000万): put that value in double quotes ("5,000万"), or save the '
+        "sheet as CSV from Excel",
+    ),
+]
+
+
+@pytest.mark.parametrize(("names", "files", "chinese", "english"), SHEET_CASES)
+def test_a_sheet_that_does_not_fit_is_refused_in_the_language_asked(
+    run: Run,
+    tmp_path: Path,
+    names: list[str],
+    files: dict[str, str],
+    chinese: str,
+    english: str,
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    said = run("--lang", "zh", "import", *names)
+    assert said.returncode == 1 and no_traceback(said), said.stderr
+    assert said.stderr.splitlines() == [chinese, "creditfile: 无法把该表格读作客户; 未导入任何内容"]
+    said = run("--lang", "en", "import", *names)
+    assert said.stderr.splitlines() == [
+        english,
+        "creditfile: the spreadsheet cannot be read as customers; nothing was imported",
+    ]
