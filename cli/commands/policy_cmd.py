@@ -17,15 +17,14 @@ from creditfile.application.policy_tests import (
 )
 from creditfile.cli.commands import policy_record
 from creditfile.cli.env import Env
+from creditfile.cli.reason_lines import reason_lines
 from creditfile.cli.table import render_table
 from creditfile.document import field_catalogue
 from creditfile.policy import Policy, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
 from creditfile.presentation.change_words import (
-    effect_words,
     reasons_words,
     setting_value,
-    summary_words,
 )
 from creditfile.presentation.translation import _, language, ngettext, pgettext
 
@@ -303,15 +302,8 @@ def say_reason_summary(env: Env, summary: list[dict[str, Any]], policy: Policy) 
         env.say("\n" + _("No customer's grade or tier would change."))
         return
     env.say("\n" + _("Why, by reason:"))
-    for row in summary:
-        env.say(
-            "  "
-            + _("{count} {effect}: {reason}").format(
-                count=f"{row['customers']:,}",
-                effect=effect_words(row["effect"]),
-                reason=summary_words(row, policy),
-            )
-        )
+    for line in reason_lines(summary, policy):
+        env.say(line)
 
 
 def _would_change(count: int) -> str:

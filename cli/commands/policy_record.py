@@ -15,8 +15,8 @@ from creditfile.application.activation import (
     policy_in_force,
 )
 from creditfile.cli.env import Env
+from creditfile.cli.reason_lines import reason_lines
 from creditfile.cli.table import render_table
-from creditfile.presentation.change_words import effect_words, summary_words
 from creditfile.presentation.inert import terminal_text
 from creditfile.presentation.translation import _, error_text, language, ngettext
 
@@ -150,15 +150,8 @@ def _say_check(env: Env, check: ActivationCheck, *, rescale: bool) -> None:
     policy = check.policy.in_language(language())  # labels as the reader reads them
     labels = {item.key: item.label for item in policy.scoring}
     env.say(_("what-if on {count} customers:").format(count=f"{impact.get('customers', 0):,}"))
-    for row in summary:
-        env.say(
-            "  "
-            + _("{count} {effect}: {reason}").format(
-                count=f"{row['customers']:,}",
-                effect=effect_words(row["effect"]),
-                reason=summary_words(row, policy),
-            )
-        )
+    for line in reason_lines(summary, policy):
+        env.say(line)
     if not summary:
         env.say("  " + _("no customer's grade or tier would change"))
     for item in check.stranded:

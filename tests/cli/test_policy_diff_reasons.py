@@ -128,3 +128,22 @@ def test_a_setting_one_policy_lacks_is_said_in_words(
     for line in said:
         assert line in lines, result.stdout
     assert "None" not in result.stdout and "{'" not in result.stdout
+
+
+def test_the_diff_and_the_activation_give_the_same_reasons_in_the_same_words(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
+    new = str(_reweighted(tmp_path))
+    diff = run("--lang", "zh", "policy", "diff", str(default_policy_path()), new)
+    tests = str(default_policy_path().with_name("default.tests.yaml"))
+    # Refused (its tests fail), but only after the what-if is shown.
+    activation = run("--lang", "zh", "policy", "activate", new, "--tests", tests, "--yes")
+    assert diff.returncode == 0 and activation.returncode == 1, activation.stderr
+    stranded, rescued = _moved(archive_path)
+    expected = [
+        f"  {len(stranded):,} 户变为未评级：社会口碑与信用得分超过新的权重 15",
+        f"  {len(rescued):,} 户变为已评级：付款情况得分在新的权重 35 以内（原为 30）",
+    ]
+    for output in (diff.stdout, activation.stdout):
+        reasons = [line for line in output.splitlines() if re.match(r"  [\d,]+ 户变为", line)]
+        assert reasons == expected, output

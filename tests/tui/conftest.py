@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -15,11 +16,13 @@ from textual.pilot import Pilot
 
 from creditfile.demodata.customers import generate_customers
 from creditfile.engine import grade_archive
-from creditfile.policy import default_policy_path, load_policy
+from creditfile.policy import Policy, default_policy_path, load_policy
 from creditfile.store import Archive
 from creditfile.tui.app import CreditfileApp, create_app
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
+sys.path.insert(0, str(Path(__file__).parent))  # the kits the tests share: card_kit
+from card_kit import graded_archive
 
 SEED_AS_OF = date(2026, 11, 29)
 SEED_CUSTOMERS = 150
@@ -165,3 +168,16 @@ def _english_again_after_each_test() -> Any:
     from creditfile.presentation.translation import set_language
 
     set_language("en")
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """The default policy, for the card's tests."""
+    return load_policy(default_policy_path())
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path, policy: Policy) -> Path:
+    """A graded two-customer archive (``card_kit.HONGDA`` and ``JIANGONG``) for the card's
+    tests."""
+    return graded_archive(tmp_path / "archive.json", policy)

@@ -4,10 +4,10 @@ declared value accepted, corrected or rejected, saved and in the history; a dema
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
+from card_kit import card, drive, edit_stored, events, host, settle, stored, text_of, type_into
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -18,22 +18,6 @@ from creditfile.tui.card.audit_dialog import AuditDialog
 from creditfile.tui.card.demand_dialog import DemandDialog
 from creditfile.tui.card.views import history_row
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_card_flows import (
-    archive_path,
-    card,
-    drive,
-    events,
-    host,
-    policy,
-    settle,
-    stored,
-    text_of,
-    type_into,
-)
-
-__all__ = ["archive_path", "policy"]  # fixtures used by the tests below
-
 DECLARED = {
     "profile.registered_capital": 80000000,
     "profile.total_assets": 120000000,
@@ -43,12 +27,15 @@ DECLARED = {
 
 def with_declared(path: Path) -> None:
     """C000001's form of 2026-09-01 came back declaring three values (as form import keeps)."""
-    archive = Archive.open(path)
-    record = archive.get("C000001")
-    assert record is not None
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
-    doc["sources"][1]["declared"] = dict(DECLARED)
-    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+    edit_stored(path, lambda doc: doc["sources"][1].update(declared=dict(DECLARED)))
+
+
+def _two_forms(doc: dict[str, Any], later: dict[str, Any]) -> None:
+    """The form of 2026-09-01 declares a registered capital of 80,000,000; a later form,
+    of 2026-11-30, declares ``later``."""
+    doc["sources"][1]["declared"] = {"profile.registered_capital": 80000000}
+    form = {"kind": "customer_form", "on": "2026-11-30", "by": "赵出纳", "verified": False}
+    doc["sources"].append({**form, "declared": later})
 
 
 def _audits(path: Path) -> list[dict[str, Any]]:
@@ -205,15 +192,11 @@ def test_n_keeps_a_demand_request_with_the_same_checks(archive_path: Path, polic
 def test_a_correction_typed_at_once_edits_the_value_and_one_of_several_lines_keeps_them(
     archive_path: Path, policy: Policy
 ) -> None:
-    archive = Archive.open(archive_path)
-    record = archive.get("C000001")
-    assert record is not None
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
-    doc["sources"][1]["declared"] = {
+    declared = {
         "contact.phone": "027-85551234",
         "business.construction_business": "以住宅房建为主\n2023年 武汉某小区 3万平米",
     }
-    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
+    edit_stored(archive_path, lambda doc: doc["sources"][1].update(declared=declared))
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("d")
@@ -247,15 +230,8 @@ def test_a_correction_typed_at_once_edits_the_value_and_one_of_several_lines_kee
 def test_two_forms_answering_one_field_are_two_rows_each_decided_on_its_own(
     archive_path: Path, policy: Policy
 ) -> None:
-    archive = Archive.open(archive_path)
-    record = archive.get("C000001")
-    assert record is not None
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
-    doc["sources"][1]["declared"] = {"profile.registered_capital": 80000000}
-    later = {"kind": "customer_form", "on": "2026-11-30", "by": "赵出纳", "verified": False}
-    doc["sources"].append({**later, "declared": {"profile.registered_capital": 90000000}})
-    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
-    newest = len(doc["sources"])
+    later = {"profile.registered_capital": 90000000}
+    newest = len(edit_stored(archive_path, lambda doc: _two_forms(doc, later))["sources"])
 
     async def steps(pilot: Pilot[None]) -> None:
         shown = [str(w.content) for w in pilot.app.screen.query(".field-declared") if w.display]
@@ -297,17 +273,8 @@ def test_two_forms_answering_one_field_are_two_rows_each_decided_on_its_own(
 def test_two_forms_declaring_the_same_value_are_one_row_decided_once(
     archive_path: Path, policy: Policy
 ) -> None:
-    archive = Archive.open(archive_path)
-    record = archive.get("C000001")
-    assert record is not None
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
-    doc["sources"][1]["declared"] = {"profile.registered_capital": 80000000}
-    later = {"kind": "customer_form", "on": "2026-11-30", "by": "赵出纳", "verified": False}
-    doc["sources"].append(
-        {**later, "declared": {"profile.registered_capital": 80000000, "contact.phone": "110"}}
-    )
-    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
-    newest = len(doc["sources"])
+    later = {"profile.registered_capital": 80000000, "contact.phone": "110"}
+    newest = len(edit_stored(archive_path, lambda doc: _two_forms(doc, later))["sources"])
 
     async def steps(pilot: Pilot[None]) -> None:
         await pilot.press("d")

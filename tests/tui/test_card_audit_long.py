@@ -5,24 +5,18 @@ decision recording an event per form, and the history keeping the address whole.
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from card_kit import edit_stored, events, host, settle, stored, text_of
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
 
 from creditfile.policy import Policy
-from creditfile.store import Archive
 from creditfile.tui.card.audit_dialog import AuditDialog
 from creditfile.tui.card.history_detail import HistoryDetail
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_card_flows import archive_path, events, host, policy, settle, stored, text_of
-
-__all__ = ["archive_path", "policy"]  # fixtures used by the tests below
 
 # An address as a customer writes it on the form: the office, then where each depot is.
 ADDRESS = (
@@ -37,16 +31,14 @@ OLD = "武汉市解放大道100号"
 def with_three_forms(path: Path) -> list[int]:
     """C000001's forms of 2026-09-01 and 2026-11-30 declare the long address, that of
     2026-10-15 another; returns the three forms' source numbers, oldest first."""
-    archive = Archive.open(path)
-    record = archive.get("C000001")
-    assert record is not None
-    doc = {k: v for k, v in record.items() if not k.startswith("_")}
-    doc["sources"][1]["declared"] = {"contact.address": ADDRESS}
-    for on, by, address in (("2026-10-15", "赵出纳", OTHER), ("2026-11-30", "李会计", ADDRESS)):
-        form = {"kind": "customer_form", "on": on, "by": by, "verified": False}
-        doc["sources"].append({**form, "declared": {"contact.address": address}})
-    archive.save_customer(doc, base_rev=record["_meta"]["rev"], actor="seed")
-    count = len(doc["sources"])
+
+    def three(doc: dict[str, Any]) -> None:
+        doc["sources"][1]["declared"] = {"contact.address": ADDRESS}
+        for on, by, address in (("2026-10-15", "赵出纳", OTHER), ("2026-11-30", "李会计", ADDRESS)):
+            form = {"kind": "customer_form", "on": on, "by": by, "verified": False}
+            doc["sources"].append({**form, "declared": {"contact.address": address}})
+
+    count = len(edit_stored(path, three)["sources"])
     return [2, count - 1, count]
 
 

@@ -11,14 +11,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from card_kit import card, host, settle
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from creditfile.policy import Policy
-from tests.tui.test_card_flows import archive_path, card, host, policy, settle
-
-__all__ = ["archive_path", "policy"]  # fixtures
 
 
 def drawn(pilot: Pilot[None], selector: str) -> list[str]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import sys
 from pathlib import Path
 
 import pytest
+from card_kit import host, settle
 from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import DataTable, TextArea
@@ -17,11 +17,6 @@ from creditfile.policy import Policy
 from creditfile.store import Archive
 from creditfile.tui.card.history_detail import HistoryDetail
 from creditfile.tui.card.history_view import DETAIL_LINES, PARAGRAPH_LINES, first_lines
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_card_flows import archive_path, host, policy, settle
-
-__all__ = ["archive_path", "policy"]  # fixtures used by the tests below
 
 # A long change as a credit manager makes one: the visit note rewritten (the history keeps each
 # text up to its limit) and the address corrected in the same save.

@@ -7,12 +7,12 @@ import copy
 from pathlib import Path
 
 import pytest
+from card_kit import HONGDA, card, drive, events, host, settle, text_of
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from creditfile.policy import default_policy_path, load_policy
 from creditfile.store import Archive
-from tests.tui.test_card_flows import HONGDA, card, drive, events, host, settle, text_of
 
 POLICY = load_policy(default_policy_path())
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from card_kit import drive, events, host, settle, text_of, type_into
 from textual.pilot import Pilot
 from textual.widgets import Checkbox
 
@@ -12,20 +12,6 @@ from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
 from creditfile.tui.card.quote_dialog import QuoteDialog
 from creditfile.tui.card.views import history_row
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_card_flows import (
-    archive_path,
-    drive,
-    events,
-    host,
-    policy,
-    settle,
-    text_of,
-    type_into,
-)
-
-__all__ = ["archive_path", "policy"]  # fixtures used by the tests below
 
 # C000001 is graded B (80.19): 2% off, 10% deposit, limit 2,000,000, nothing outstanding.
 

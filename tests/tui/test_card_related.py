@@ -3,27 +3,14 @@ checked as typed), see it both ways, open the other customer's card, stop naming
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from card_kit import card, drive, host, settle, stored, text_of, type_into
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from creditfile.policy import Policy
 from creditfile.tui.card import CustomerScreen
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_card_flows import (  # noqa: F401  (fixtures)
-    archive_path,
-    card,
-    drive,
-    host,
-    policy,
-    settle,
-    stored,
-    text_of,
-    type_into,
-)
 
 
 def _rows(pilot: Pilot[None]) -> list[list[str]]:
@@ -41,8 +28,8 @@ async def _name_related(pilot: Pilot[None], other: str) -> None:
 
 
 def test_a_relation_named_on_the_card_is_saved_and_shown_both_ways(
-    archive_path: Path,  # noqa: F811
-    policy: Policy,  # noqa: F811
+    archive_path: Path,
+    policy: Policy,
 ) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await _name_related(pilot, "C000009")  # not on file: said at the field, OK refused
@@ -91,8 +78,8 @@ def test_a_relation_named_on_the_card_is_saved_and_shown_both_ways(
 
 
 def test_a_loop_of_group_parents_is_refused_in_the_dialog(
-    archive_path: Path,  # noqa: F811
-    policy: Policy,  # noqa: F811
+    archive_path: Path,
+    policy: Policy,
 ) -> None:
     async def steps(pilot: Pilot[None]) -> None:
         await _name_related(pilot, "C000002")
