@@ -52,6 +52,7 @@ from creditfile.store.interface import (
     JSONObject,
     LineRegradingStore,
     ListeningStore,
+    ListingStore,
     LoginRecordingStore,
     RevealingStore,
     SearchingStore,
@@ -68,6 +69,7 @@ from creditfile.store.paths import (
     is_archive_sidecar,
     real_archive_path,
 )
+from creditfile.store.pg_list import ListView, PageStart
 from creditfile.store.snapshot import OnBatch, ReadBatch
 from creditfile.store.storage import AtomicJSONStorage
 
@@ -105,9 +107,12 @@ __all__ = [
     "LineShare",
     "LinesRegrade",
     "LinesUnreadable",
+    "ListView",
     "ListeningStore",
+    "ListingStore",
     "LoginRecordingStore",
     "OnBatch",
+    "PageStart",
     "PrivilegeRefusedError",
     "ReadBatch",
     "RegradeCancelledError",

@@ -36,6 +36,7 @@ from creditfile.store.bookkeeping import (
     RegradeOutcome,
 )
 from creditfile.store.lines import CustomerLines, LinesRegrade
+from creditfile.store.pg_list import ListView, PageStart
 
 JSONObject = dict[str, Any]
 """A JSON object as parsed: a customer document, a record, a grading or a history event."""
@@ -280,7 +281,7 @@ class StreamGrader(Protocol):
         grades (see ``settled``)."""
 
     def settled(self) -> bool:
-        """After ``grade_texts``: whether the tops graded with were the archive's. False when
+        """PageStart ``grade_texts``: whether the tops graded with were the archive's. False when
         an assumed top has moved: the grader now holds the archive's tops, and the store
         discards the gradings and calls ``grade_texts`` again."""
 
@@ -383,6 +384,28 @@ class SearchingStore(ArchiveStore, Protocol):
     def search(self, words: Sequence[str]) -> list[str]:
         """The ids of the customers whose search text (``document.pinyin.search_text``)
         holds every one of ``words`` (lowercase), in no given order.
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+
+@runtime_checkable
+class ListingStore(ArchiveStore, Protocol):
+    """A store that answers the customer list a page at a time, searched, filtered and sorted
+    by itself (the PostgreSQL archive): the list then holds a page, never the archive."""
+
+    def list_page(
+        self, view: ListView, after: PageStart | None, limit: int, *, backward: bool = False
+    ) -> list[dict[str, Any]]:
+        """The records of one page of ``view``, in its order (see ``store.pg_list.page``).
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+    def list_count(self, view: ListView) -> int:
+        """How many customers ``view`` shows.
 
         Raises:
             StoreError: the store could not be read.

@@ -20,7 +20,14 @@ import psycopg
 from psycopg import sql
 
 from creditfile.policy.errors import N_, phrase
-from creditfile.store import pg_notify, pg_personal, pg_personal_rules, pg_roles, pg_search
+from creditfile.store import (
+    pg_list,
+    pg_notify,
+    pg_personal,
+    pg_personal_rules,
+    pg_roles,
+    pg_search,
+)
 from creditfile.store.errors import StoreError
 
 
@@ -142,6 +149,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "writes of the card"
         ),
         pg_search.CREDIT_CODE_STATEMENTS + pg_roles.ROW_CHECK_STATEMENTS,
+    ),
+    Migration(
+        9,
+        N_("the customer list's sort keys indexed (the server answers each view a page at a time)"),
+        pg_list.MIGRATION_STATEMENTS,
     ),
 )
 

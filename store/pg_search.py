@@ -23,6 +23,7 @@ from typing import Any
 import psycopg
 
 from creditfile.document.pinyin import PinyinKeys, search_text
+from creditfile.store import pg_list
 
 _TRIGRAMS = """
 DO $$
@@ -96,7 +97,7 @@ def fill(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
     with conn.cursor(name="creditfile_search_fill") as rows:
         rows.execute("SELECT id, doc FROM customers ORDER BY pos")
         while batch := rows.fetchmany(5_000):
-            write(conn, [(str(cid), doc) for cid, doc in batch])
+            write(conn, [(str(cid), doc) for cid, doc in batch], list_columns=False)
     trigrams = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
     if trigrams is not None:
         conn.execute(
@@ -111,10 +112,31 @@ def fill(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
 
 
 def write(
-    conn: psycopg.Connection[tuple[Any, ...]], docs: Sequence[tuple[str, Mapping[str, Any]]]
+    conn: psycopg.Connection[tuple[Any, ...]],
+    docs: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    list_columns: bool = True,
 ) -> None:
-    """Store the search keys of ``docs`` (``(id, document)``), replacing those stored."""
+    """Store the search keys of ``docs`` (``(id, document)``), replacing those stored, with the
+    name, nature and assessment date the list sorts by (``store.pg_list``; ``list_columns``
+    False: a schema older than migration 9, which has no such columns)."""
     if not docs:
+        return
+    if list_columns:
+        kept = [pg_list.kept_columns(doc) for _, doc in docs]
+        conn.execute(
+            "INSERT INTO customer_search (id, search_text, name, nature, assessed) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+            "ON CONFLICT (id) DO UPDATE SET search_text = EXCLUDED.search_text, "
+            "name = EXCLUDED.name, nature = EXCLUDED.nature, assessed = EXCLUDED.assessed",
+            (
+                [cid for cid, _ in docs],
+                [text_of(doc) for _, doc in docs],
+                [k[0] for k in kept],
+                [k[1] for k in kept],
+                [k[2] for k in kept],
+            ),
+        )
         return
     conn.execute(
         "INSERT INTO customer_search (id, search_text) "

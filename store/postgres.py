@@ -34,6 +34,7 @@ from psycopg.types.json import set_json_loads
 from creditfile.policy.errors import Phrase, phrase
 from creditfile.store import (
     pg_first_read,
+    pg_list,
     pg_personal_rules,
     pg_regrade,
     pg_roles,
@@ -155,6 +156,8 @@ class PostgresArchive:
         self._audit: Conn | None = None
         self._searcher: Conn | None = None
         self._search_lock = threading.Lock()
+        self._counter: Conn | None = None
+        self._count_lock = threading.Lock()
         row = conn.execute("SELECT has_column_privilege('customers', 'doc', 'SELECT')").fetchone()
         # Whoever may not read whole documents reads them without personal data (the view).
         self._whole = bool(row and row[0])
@@ -206,7 +209,7 @@ class PostgresArchive:
     def close(self) -> None:
         """Close the connections to the server."""
         self._conn.close()
-        for extra in (self._audit, self._searcher):
+        for extra in (self._audit, self._searcher, self._counter):
             if extra is not None:
                 extra.close()
 
@@ -317,6 +320,31 @@ class PostgresArchive:
             if self._searcher is None or self._searcher.closed or self._searcher.broken:
                 self._searcher = connect(self._url)
             return pg_search.search_ids(self._searcher, words)
+
+    def list_page(
+        self,
+        view: pg_list.ListView,
+        after: pg_list.PageStart | None,
+        limit: int,
+        *,
+        backward: bool = False,
+    ) -> list[dict[str, Any]]:
+        """One page of the customer list as the server searches, filters and sorts it
+        (``store.pg_list.page``): the records of at most ``limit`` customers, in order."""
+        # The search's connection: a page never waits behind a long read or a regrade.
+        with self._search_lock, self._errors(phrase("customer search")):
+            if self._searcher is None or self._searcher.closed or self._searcher.broken:
+                self._searcher = connect(self._url)
+            rows = pg_list.page(self._searcher, self._table, view, after, limit, backward=backward)
+        return [_record(doc, meta, grading) for _id, doc, meta, grading in rows]
+
+    def list_count(self, view: pg_list.ListView) -> int:
+        """How many customers a view of the list shows (``store.pg_list.count``)."""
+        # A connection of its own: a count of a million rows never holds up the next page.
+        with self._count_lock, self._errors(phrase("customer search")):
+            if self._counter is None or self._counter.closed or self._counter.broken:
+                self._counter = connect(self._url)
+            return pg_list.count(self._counter, self._table, view)
 
     def content(self) -> ArchiveContent:
         """Everything the archive holds, read in one snapshot (for ``db copy``).

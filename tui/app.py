@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from creditfile.application.customer_index import ListRow, SearchIndex, row_of
+from creditfile.application.list_window import RowSource
 from creditfile.application.watching import ArchiveChange
 from creditfile.document.pinyin import PinyinKeys
 from creditfile.policy import CreditfileError
@@ -143,13 +144,14 @@ class CreditfileApp(App[None]):
         finally:
             self.loading = False
         self._index_rows(so_far)
-        self.call_from_thread(
-            self.notify,
-            _("Read {n} customers in {s} s").format(
-                n=f"{result.customers:,}", s=f"{result.seconds:.1f}"
-            ),
-            timeout=3,
-        )
+        if not result.paged:
+            self.call_from_thread(
+                self.notify,
+                _("Read {n} customers in {s} s").format(
+                    n=f"{result.customers:,}", s=f"{result.seconds:.1f}"
+                ),
+                timeout=3,
+            )
         if self.live and self._watching is None:
             # A plain thread, not a worker: it runs as long as the app, and workers are
             # awaited as things that finish.
@@ -165,6 +167,10 @@ class CreditfileApp(App[None]):
             read: The rows made while the records were read, reused when they were made from
                 the very records now held (not when ids collapsed or the file was re-read).
         """
+        source = self.service.list_rows()
+        if source is not None:  # the archive answers the list a page at a time
+            self.call_from_thread(self._show_pages, source)
+            return
         grades = [g.name for g in self.service.policy.all_grades]
         records = self.service.records()
         with gc_paused_then_frozen():
@@ -188,6 +194,14 @@ class CreditfileApp(App[None]):
         if screen is not None:
             screen.show_index(index)
             self._note_first_rows(screen)
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh) and self.screen is not screen:
+            refresh()
+
+    def _show_pages(self, source: RowSource) -> None:
+        screen = self.list_screen()
+        if screen is not None:
+            screen.show_pages(source)  # notes the first rows once its first page is drawn
         refresh = getattr(self.screen, "refresh_data", None)
         if callable(refresh) and self.screen is not screen:
             refresh()

@@ -2,8 +2,11 @@
 
 Screens never open the store or call the engine themselves. ``ArchiveService.load`` reads the
 archive once (call it from a worker); afterwards the service holds every record and its stored
-grading in memory for the list (generations tell screens what changed), answers the customer
-card (it satisfies ``tui.card.backend.CardBackend``), and hands every use case to
+grading in memory for the list (generations tell screens what changed). A database that answers
+the list a page at a time (``store.ListingStore``) is not read whole: the list asks it for
+pages (``list_rows``), a record is read when a screen asks for it, and the screens that need
+every record (Portfolio, Review, the regrade preview) read them when they are shown. It answers
+the customer card (it satisfies ``tui.card.backend.CardBackend``), and hands every use case to
 ``creditfile.application``: the policy in force, saving, the regrade preview and the regrade
 itself, the portfolio and review reports — the same code the command line runs.
 
@@ -39,6 +42,7 @@ from creditfile.application.form_audit import (
     pending_values,
 )
 from creditfile.application.history import HistoryQuery, read_history
+from creditfile.application.list_window import RowSource, ServerRows
 from creditfile.application.lookup import MergedId, resolve_id, reveal_record
 from creditfile.application.opening import open_archive
 from creditfile.application.policy_choice import (
@@ -64,6 +68,7 @@ from creditfile.policy import Policy
 from creditfile.presentation.translation import set_language
 from creditfile.store import (
     ArchiveStore,
+    ListingStore,
     ReadBatch,
     RegradeCancelledError,
     customer_document,
@@ -130,6 +135,8 @@ class LoadResult:
     seconds: float
     policy: PolicyStatus
     changed_ids: list[str] = field(default_factory=list)
+    paged: bool = False
+    """The archive was not read whole: the list asks it for pages (``customers`` is 0)."""
 
 
 class ArchiveService:
@@ -222,6 +229,11 @@ class ArchiveService:
             customer_id: The customer's id.
             fresh: Re-read it from the file (someone else may have saved it meanwhile).
         """
+        if fresh and self.windowed:
+            found = self._open().get(customer_id)
+            with self._lock:
+                self._changed(customer_id)
+            return dict(found) if found is not None else None
         if fresh:
             found = self._open().get(customer_id)
             with self._lock:
@@ -233,7 +245,26 @@ class ArchiveService:
                 self._changed(customer_id)
         with self._lock:
             held = self._records.get(customer_id)
-            return dict(held) if held is not None else None
+            if held is not None or not self.windowed:
+                return dict(held) if held is not None else None
+        found = self._open().get(customer_id)
+        return dict(found) if found is not None else None
+
+    @property
+    def windowed(self) -> bool:
+        """Whether the archive answers the list a page at a time and is never read whole here
+        (a database): ``records`` then reads every record when asked, and keeps none."""
+        with self._lock:
+            return isinstance(self._archive, ListingStore)
+
+    def list_rows(self) -> RowSource | None:
+        """The list's row source of an archive read a page at a time (``windowed``), else None
+        (the list indexes every record held)."""
+        with self._lock:
+            archive, policy = self._archive, self._policy
+        if not isinstance(archive, ListingStore) or policy is None:
+            return None
+        return ServerRows(archive, policy, self._as_of)
 
     def save(
         self,
@@ -282,7 +313,8 @@ class ArchiveService:
             return saved
         with self._lock:
             customer_id = str(saved.get("id", doc.get("id")))
-            self._records[customer_id] = saved
+            if not self.windowed:
+                self._records[customer_id] = saved
             self._tops = None
             self._changed(customer_id)
             self._disk_stamp = store.stamp()
@@ -321,9 +353,9 @@ class ArchiveService:
         reports them (each with ``path`` and ``message``)."""
         problems = draft_problems(doc, self.policy)
         if doc.get("related"):
-            with self._lock:
-                known = set(self._records) | {str(doc.get("id"))}
-                parents = group_parents(self._records) if names_group_parent(doc) else None
+            records = self.records()
+            known = set(records) | {str(doc.get("id"))}
+            parents = group_parents(records) if names_group_parent(doc) else None
             said = {p.path for p in problems}  # an id refused as written is not looked up
             found = relation_problems(doc, known, parents=parents)
             problems += [p for p in found if p.path not in said]
@@ -334,8 +366,7 @@ class ArchiveService:
     ) -> Mapping[str, list[dict[str, Any]]]:
         """Both directions of a customer's relations, ``doc`` (the card's draft) standing for
         the stored customer, as ``creditfile show`` gives them."""
-        with self._lock:
-            records: dict[str, Mapping[str, Any]] = dict(self._records)
+        records: dict[str, Mapping[str, Any]] = dict(self.records())
         records[customer_id] = doc
         return relations_of(records, customer_id)
 
@@ -404,7 +435,8 @@ class ArchiveService:
             self.load()
             return result
         with self._lock:
-            self._records[customer_id] = dict(result.record)
+            if not self.windowed:
+                self._records[customer_id] = dict(result.record)
             self._tops = None
             self._changed(customer_id)
             self._disk_stamp = store.stamp()
@@ -425,6 +457,13 @@ class ArchiveService:
         """An unused id to propose for a new customer: the one after the highest."""
         from creditfile.tui.card.backend import next_free_id
 
+        source = self.list_rows()
+        if source is not None:  # the highest id is the last by id: one row from the server
+            from creditfile.application.customer_index import ListQuery
+
+            return next_free_id(
+                [row.id for row in source.page(ListQuery(), None, 1, backward=True)]
+            )
         with self._lock:
             return next_free_id(list(self._records))
 
@@ -461,11 +500,15 @@ class ArchiveService:
                 on_batch(LoadingBatch(read.records, read.done, read.total, early, read.restart))
 
         with gc_paused_then_frozen():
-            archive = self._open(batch if on_batch is not None else None)
+            # A database is read a page at a time: never whole, so no batches either.
+            streamed = on_batch is not None and not is_database_url(self._location)
+            archive = self._open(batch if streamed else None)
             stamp = archive.stamp()
             # The store's own record objects, not copies: nothing here changes them, and
-            # copying 100,000 records would cost time and memory for nothing.
-            records = dict(archive.records())
+            # copying 100,000 records would cost time and memory for nothing. An archive
+            # that answers the list a page at a time is not read whole.
+            paged = isinstance(archive, ListingStore)
+            records = {} if paged else dict(archive.records())
         status = early if early is not None else self._resolve_policy(archive)
         with self._lock:
             self._records = records
@@ -474,7 +517,7 @@ class ArchiveService:
             self._tops = None
             self._disk_stamp = stamp
             self._changed(None)
-        return LoadResult(len(records), time.perf_counter() - started, status)
+        return LoadResult(len(records), time.perf_counter() - started, status, paged=paged)
 
     def server_search(self) -> ServerSearch | None:
         """The archive's own search over keys it keeps and indexes (a database), for the
@@ -484,19 +527,20 @@ class ArchiveService:
         return None if archive is None else server_search(archive)
 
     def records(self) -> Mapping[str, Mapping[str, Any]]:
-        """Every record held, by id (do not change them; save instead)."""
+        """Every record held, by id (do not change them; save instead); of an archive read a
+        page at a time, every record read now (nothing is kept here)."""
         with self._lock:
-            return dict(self._records)
+            if not self.windowed:
+                return dict(self._records)
+        return dict(self._open().records())
 
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document held (without the store's ``_`` fields)."""
-        with self._lock:
-            return [customer_document(r) for r in self._records.values()]
+        return [customer_document(r) for r in self.records().values()]
 
     def gradings(self) -> dict[str, Mapping[str, Any]]:
         """The stored grading of every customer that has one, by id."""
-        with self._lock:
-            return {cid: r["_grading"] for cid, r in self._records.items() if r.get("_grading")}
+        return {cid: r["_grading"] for cid, r in self.records().items() if r.get("_grading")}
 
     def export_list(self, rows: Sequence[ListRow], target: Path) -> Path:
         """Write list rows to ``target`` (XLSX or CSV by its extension), never the archive.
@@ -522,8 +566,7 @@ class ArchiveService:
         Returns:
             Counts per grade before and after, the from→to matrix and every change.
         """
-        with self._lock:
-            records = list(self._records.values())
+        records = list(self.records().values())
         return preview_of(records, self.policy, self._as_of, progress)
 
     def apply_regrade(
@@ -585,8 +628,7 @@ class ArchiveService:
         return self._view().due_for_review()
 
     def _view(self) -> ArchiveView:
-        with self._lock:
-            records = dict(self._records)
+        records = dict(self.records())
         # Reports name groups by the policy's labels in the language shown (nothing is graded).
         return ArchiveView.of(records, self.policy.in_language(self.lang), self._as_of)
 
@@ -674,6 +716,12 @@ class ArchiveService:
                 return None
             changed: list[str] = []
             for cid in sorted({cid for change in theirs for cid in change.customers or ()}):
+                if self.windowed:  # nothing held to compare: the list reads its rows again
+                    with self._lock:
+                        self._tops = None
+                        self._changed(cid)
+                    changed.append(cid)
+                    continue
                 found = store.get(cid)
                 with self._lock:
                     if found == self._records.get(cid):

@@ -100,13 +100,19 @@ def make_app(lang: str = "en", keymap: Path | None = None, *, live: bool = True)
 
 
 async def wait_loaded(pilot: Pilot[None]) -> None:
-    """Until the list shows rows, is searchable and has its attention marks; no toasts."""
+    """Until the list shows rows, is searchable and has its attention marks (a database's
+    list: its first page and its count); no toasts."""
     app = pilot.app
     assert isinstance(app, CreditfileApp)
     for _ in range(400):
         await pilot.pause(0.02)
         screen = app.list_screen()
-        if screen is not None and screen.index is not None and screen.attention_ready:
+        if screen is None:
+            continue
+        if screen.index is not None and screen.attention_ready:
+            break
+        window = screen.window
+        if window is not None and window.total is not None and screen.archive_total is not None:
             break
     else:
         raise AssertionError("the archive did not load within 8 s")

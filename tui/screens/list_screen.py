@@ -1,4 +1,11 @@
-"""The home screen: every customer, incremental search, filters, sort, and the way to the card."""
+"""The home screen: every customer, incremental search, filters, sort, and the way to the card.
+
+A file archive's list holds every row and searches, filters and sorts them here. A database's
+list (``ArchiveService.list_rows``) holds a window of a few pages that the server searches,
+filters and sorts (``application.list_window``): each keystroke, filter or sort asks for the
+first page in a worker, the next pages come as the cursor nears the window's end, and the count
+follows once the rows are shown.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, Static
 
+from creditfile.application import list_window
 from creditfile.application.customer_index import (
     COLUMNS,
     FILTERABLE,
@@ -22,6 +30,7 @@ from creditfile.application.customer_index import (
     SearchIndex,
     row_of,
 )
+from creditfile.application.list_window import SERVER_SORTABLE, RowSource, Window
 from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import _, error_text
 from creditfile.tui.keys import bindings, described
@@ -33,6 +42,8 @@ if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
 
 SORTABLE = COLUMNS
+COUNT_AFTER = 0.3
+"""Seconds without a keystroke before a database's list counts the view."""
 
 
 UNGRADED_CELL = "-"
@@ -76,6 +87,14 @@ class ListScreen(Screen[None]):
         self.attention_ready = False
         self.reading: tuple[int, int] | None = None
         """While the archive is read: records read so far and in all (rows shown meanwhile)."""
+        self.source: RowSource | None = None
+        """Where a database's list comes from, a page at a time (None: a file's index)."""
+        self.window: Window | None = None
+        """The rows of a database's list held now."""
+        self._fetching = False
+        self._count_timer: Any = None
+        self.archive_total: int | None = None
+        """How many customers a database's archive holds, once counted."""
 
     def compose(self) -> ComposeResult:
         """Title, search box, header, the list, the status line and the footer."""
@@ -110,7 +129,7 @@ class ListScreen(Screen[None]):
         header = self.query_one(TableHeader)
         header.titles = {c: column_title(c) for c in COLUMNS}
         header.refresh()
-        if self.index is not None:
+        if self.index is not None or self.source is not None:
             self.table.labels = column_labels(self.service.policy, self.lang)
             self._update_title()
             self.apply_query()
@@ -125,6 +144,8 @@ class ListScreen(Screen[None]):
         shown while it was read: they were not the archive)."""
         self.reading = None
         self.index = None
+        self.source = None
+        self.window = None
         self.table.display = False
         self.query_one("#search", Input).disabled = True
         self.query_one("#list-status", Static).update("")
@@ -158,6 +179,163 @@ class ListScreen(Screen[None]):
         if not (search.has_focus and search.value):
             table.focus()
 
+    def show_pages(self, source: RowSource) -> None:
+        """Show a database's list, a page at a time from ``source`` (after loading or a
+        regrade): the search, filters, sort and the customer under the cursor stay."""
+        table = self.table
+        keep = table.current.id if table.current else None
+        table.labels = column_labels(self.service.policy, self.lang)
+        table.set_grades([g.name for g in self.service.policy.all_grades])
+        self.reading = None
+        self.index = None
+        self.source = source
+        self.archive_total = None
+        self._seen_generation = self.service.generation
+        if self.query_state.sort not in SERVER_SORTABLE:
+            self.query_state = ListQuery(self.query_state.text, self.query_state.filters)
+        self._update_title()
+        self._fetch_first(source, self.query_state, keep)
+
+    def _ready(self) -> bool:
+        """Whether the list has rows to work on (every row, or a database's window)."""
+        return self.index is not None or self.source is not None
+
+    # Not exclusive: a thread cannot be stopped, and a page asked for a view left meanwhile is
+    # never fetched (or never shown), so each key's worker simply ends.
+    @work(thread=True, group="list-page", exit_on_error=False)
+    def _fetch_first(self, source: RowSource, query: ListQuery, keep: str | None) -> None:
+        if query != self.query_state:
+            return  # another key came before this one's turn
+        self._fetched(lambda: list_window.first(source, query), keep)
+
+    @work(thread=True, group="list-page", exit_on_error=False)
+    def _fetch_last(self, source: RowSource, window: Window) -> None:
+        self._fetched(lambda: list_window.last(source, window), None, at_end=True)
+
+    @work(thread=True, group="list-more", exit_on_error=False)
+    def _fetch_more(self, source: RowSource, window: Window, forward: bool) -> None:
+        step = list_window.further if forward else list_window.earlier
+        self._fetched(lambda: step(source, window), None, keep_cursor=True, base=window)
+
+    @work(thread=True, group="list-page", exit_on_error=False)
+    def _fetch_again(self, source: RowSource, window: Window) -> None:
+        self._fetched(
+            lambda: list_window.refreshed(source, window), None, keep_cursor=True, base=window
+        )
+
+    def _fetched(
+        self,
+        fetch: Any,
+        keep: str | None,
+        *,
+        at_end: bool = False,
+        keep_cursor: bool = False,
+        base: Window | None = None,
+    ) -> None:
+        """Run ``fetch`` (in a worker) and show the window it gives, or say why it failed;
+        a window grown from ``base`` is shown only if ``base`` is still the one shown."""
+        try:
+            window = fetch()
+        except CreditfileError as exc:
+            message = _("Cannot open the archive: {error}").format(error=error_text(exc))
+            self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        finally:
+            self._fetching = False
+        self.app.call_from_thread(self._show_window, window, keep, at_end, keep_cursor, base)
+
+    def _show_window(
+        self,
+        window: Window,
+        keep: str | None,
+        at_end: bool,
+        keep_cursor: bool,
+        base: Window | None = None,
+    ) -> None:
+        if self.source is None or window.query != self.query_state:
+            return  # the list moved on meanwhile (another key, another view)
+        if base is not None and base is not self.window:
+            return  # grown from a window shown no longer (End or Home came first)
+        table = self.table
+        first = self.window is None
+        if keep_cursor and table.current is not None:
+            keep = table.current.id
+        self.window = window
+        self.query_one("#list-loading").display = False
+        self.query_one("#search", Input).disabled = False
+        table.display = True
+        at = len(window) - 1 if at_end else (table.cursor if keep_cursor else None)
+        table.show_lines(window, keep, at=at)
+        header = self.query_one(TableHeader)
+        header.table = table
+        header.set_sort(self.query_state.sort, self.query_state.reverse)
+        self.update_status()
+        if window.total is None or self.archive_total is None:
+            self._count_later()
+        if first:
+            search = self.query_one("#search", Input)
+            if not (search.has_focus and search.value):
+                table.focus()
+            note = getattr(self.app, "_note_first_rows", None)
+            if callable(note):
+                note(self)
+
+    def _count_later(self) -> None:
+        """Count the view once the keys have stopped for a moment: a count of a million rows
+        is never asked per keystroke."""
+        if self._count_timer is not None:
+            self._count_timer.stop()
+        self._count_timer = self.set_timer(COUNT_AFTER, self._count_now)
+
+    def _count_now(self) -> None:
+        window, source = self.window, self.source
+        if source is not None and window is not None and None in (window.total, self.archive_total):
+            self._count(source, window.query, window.total, self.archive_total)
+
+    @work(thread=True, group="list-count", exit_on_error=False)
+    def _count(
+        self, source: RowSource, query: ListQuery, total: int | None, archive: int | None
+    ) -> None:
+        if query != self.query_state:
+            return  # the view was left before its count's turn
+        try:
+            if total is None:
+                total = source.count(query)
+            if archive is None:
+                whole = not query.text.split() and not any(query.filters.values())
+                archive = total if whole else source.count(ListQuery())
+        except CreditfileError:
+            return  # the status keeps saying it is not counted
+        self.app.call_from_thread(self._counted, query, total, archive)
+
+    def _counted(self, query: ListQuery, total: int, archive: int) -> None:
+        self.archive_total = archive
+        if self.window is not None and self.window.query == query == self.query_state:
+            self.window = list_window.counted(self.window, total)
+            self.table.lines = self.window
+        self.update_status()
+
+    @on(CustomerTable.Highlighted)
+    def _near_edge(self) -> None:
+        """Fetch the next (or previous) page as the cursor nears the end of the rows held."""
+        window, source = self.window, self.source
+        if window is None or source is None or self._fetching:
+            return
+        line = self.table.cursor
+        if window.wants_further(line) or window.wants_earlier(line):
+            self._fetching = True
+            self._fetch_more(source, window, window.wants_further(line))
+
+    @on(CustomerTable.EdgeRequested)
+    def _edge(self, event: CustomerTable.EdgeRequested) -> None:
+        if self.source is None or self.window is None:
+            return
+        if event.top:
+            if self.window.offset > 0:
+                self._fetch_first(self.source, self.query_state, None)
+        elif not self.window.at_end:
+            self._fetch_last(self.source, self.window)
+
     def show_so_far(self, index: SearchIndex, done: int, total: int, policy: Policy) -> None:
         """Show the rows read so far while the rest of the archive is read.
 
@@ -185,7 +363,7 @@ class ListScreen(Screen[None]):
         """Whether the archive is not read yet (and say so while it is being read): most
         actions wait for it."""
         if self.reading is None:
-            return self.index is None
+            return not self._ready()
         done, total = self.reading
         percent = done * 100 // total if total else 100
         self.notify(
@@ -207,12 +385,16 @@ class ListScreen(Screen[None]):
         self.query_one("#list-title", Static).update(title)
 
     def apply_query(self, keep: str | None = None) -> None:
-        """Search, filter and sort the index by ``query_state`` and show the result."""
-        if self.index is None:
-            return
+        """Search, filter and sort the index by ``query_state`` and show the result (a
+        database's list: ask for its first page)."""
         table = self.table
         if keep is None and table.current is not None:
             keep = table.current.id
+        if self.source is not None:
+            self._fetch_first(self.source, self.query_state, keep)
+            return
+        if self.index is None:
+            return
         self.shown = self.index.query(self.query_state)
         table.show(self.index, self.shown, keep=keep)
         header = self.query_one(TableHeader)
@@ -222,14 +404,25 @@ class ListScreen(Screen[None]):
 
     def update_status(self) -> None:
         """The status line: shown / total, search text, filters, sort order."""
-        if self.index is None:
-            return
         q = self.query_state
-        parts = [
-            _("{shown} / {total} shown").format(
-                shown=f"{len(self.shown):,}", total=f"{len(self.index):,}"
-            )
-        ]
+        if self.window is not None and self.source is not None:
+            # As the file's list says it: how many the view shows, of the whole archive.
+            held, total, archive = len(self.window), self.window.total, self.archive_total
+            parts = [
+                _("{shown} / {total} shown").format(shown=f"{total:,}", total=f"{archive:,}")
+                if total is not None and archive is not None
+                else _("{shown} shown, counting the rest…").format(shown=f"{held:,}")
+            ]
+            empty = not self.window.rows
+        elif self.index is not None:
+            parts = [
+                _("{shown} / {total} shown").format(
+                    shown=f"{len(self.shown):,}", total=f"{len(self.index):,}"
+                )
+            ]
+            empty = not self.shown
+        else:
+            return
         if q.text.strip():
             parts.append(_("search “{text}”").format(text=q.text.strip()))
         if any(q.filters.values()):
@@ -241,7 +434,7 @@ class ListScreen(Screen[None]):
             )
         )
         text = Text(" · ".join(parts))
-        if not self.shown:
+        if empty:
             text.append(
                 "   " + _("No customer matches (Esc clears the search, f changes the filters)"),
                 style="bold yellow",
@@ -341,8 +534,6 @@ class ListScreen(Screen[None]):
         """Open the filter dialog."""
         if self.still_reading():
             return
-        if self.index is None:
-            return
         from creditfile.tui.screens.filters import FiltersScreen
 
         def chosen(filters: dict[str, frozenset[str]] | None) -> None:
@@ -357,8 +548,13 @@ class ListScreen(Screen[None]):
         """Sort by the next column."""
         if self.still_reading():
             return
-        at = SORTABLE.index(self.query_state.sort)
-        self.with_query(sort=SORTABLE[(at + 1) % len(SORTABLE)], reverse=False)
+        sortable = self.sortable()
+        at = sortable.index(self.query_state.sort) if self.query_state.sort in sortable else -1
+        self.with_query(sort=sortable[(at + 1) % len(sortable)], reverse=False)
+
+    def sortable(self) -> Sequence[str]:
+        """The columns the list sorts by: every one, or those a database sorts by."""
+        return SERVER_SORTABLE if self.source is not None else SORTABLE
 
     def action_sort_reverse(self) -> None:
         """Reverse the sort order."""
@@ -372,6 +568,8 @@ class ListScreen(Screen[None]):
             return
         if event.column == self.query_state.sort:
             self.with_query(reverse=not self.query_state.reverse)
+        elif event.column not in self.sortable():
+            return
         else:
             self.with_query(sort=event.column, reverse=False)
 
@@ -420,7 +618,7 @@ class ListScreen(Screen[None]):
         """Create a customer."""
         if self.still_reading():
             return
-        if self.index is None or self.card_open():
+        if self.card_open():
             return
         try:
             from creditfile.tui.card import new_customer_screen
@@ -433,8 +631,6 @@ class ListScreen(Screen[None]):
         """Preview a regrade of the whole archive."""
         if self.still_reading():
             return
-        if self.index is None:
-            return
         from creditfile.tui.screens.regrade import RegradeScreen
 
         self.app.push_screen(RegradeScreen(self.service))
@@ -442,16 +638,20 @@ class ListScreen(Screen[None]):
     def action_export(self) -> None:
         """Write the rows shown — filtered and sorted as they are — to a workbook in the
         working folder, named by the time, and say where."""
-        if self.still_reading() or self.index is None:
+        if self.still_reading():
             return
-        rows = [self.index.rows[i] for i in self.shown]
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = Path.cwd() / (_("customers") + f"-{stamp}.xlsx")
-        self._export(rows, target)
+        if self.source is not None:
+            self._export(self.source, self.query_state, target)
+        elif self.index is not None:
+            self._export([self.index.rows[i] for i in self.shown], None, target)
 
     @work(thread=True, exclusive=True, group="list-export", exit_on_error=False)
-    def _export(self, rows: Sequence[ListRow], target: Path) -> None:
+    def _export(self, rows: Sequence[ListRow] | RowSource, query: Any, target: Path) -> None:
         try:
+            if not isinstance(rows, Sequence):  # a database's list: every page of the view
+                rows = list_window.every_row(rows, query)
             written = self.service.export_list(rows, target)
         except (CreditfileError, OSError) as exc:
             message = _("Export failed: {error}").format(error=error_text(exc))
@@ -472,12 +672,16 @@ class ListScreen(Screen[None]):
     def show_changes(self) -> None:
         """Show the rows the service's records changed since this list last looked: those
         rows alone, or the whole list again when everything was re-read."""
-        if self.index is None or self.service.generation == self._seen_generation:
+        if not self._ready() or self.service.generation == self._seen_generation:
             return
         changed = self.service.changed_since(self._seen_generation)
         self._seen_generation = self.service.generation
         if changed is None:
             self.app.call_later(self.app.run_action, "reindex")
+            return
+        if self.source is not None and self.window is not None:
+            self.archive_total = None  # a customer may have been added: counted again
+            self._fetch_again(self.source, self.window)  # the rows held, as stored now
             return
         self._refresh_rows(changed)
 

@@ -1,7 +1,9 @@
-"""The virtual customer list: draws only the visible lines over the index's row order.
+"""The virtual customer list: draws only the visible lines of the list's ``Lines``.
 
 A ``ScrollView`` with ``render_line`` (as Textualize/toolong does) costs the same for 100 or
-100,000 customers: nothing is measured or built per row until the row is on screen. Cell widths
+100,000 customers: nothing is measured or built per row until the row is on screen. A line whose
+row is not held (a database's list holds a window of it) is drawn dim until its page arrives; the
+screen fetches it when the cursor comes near (``EdgeRequested`` for Home and End). Cell widths
 are measured with ``rich.cells`` so Chinese (double-width) names line up.
 """
 
@@ -23,6 +25,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from creditfile.application.customer_index import ListRow, SearchIndex
+from creditfile.application.list_window import IndexLines, Lines
 from creditfile.presentation.inert import terminal_text
 from creditfile.tui.keys import bindings
 
@@ -108,6 +111,13 @@ class CustomerTable(ScrollView, can_focus=True):
             super().__init__()
             self.customer_id = customer_id
 
+    class EdgeRequested(Message):
+        """Home or End in a list not held whole: the screen fetches the first or last page."""
+
+        def __init__(self, top: bool) -> None:
+            super().__init__()
+            self.top = top
+
     class Highlighted(Message):
         """The cursor moved to another customer (or to none)."""
 
@@ -130,6 +140,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self.set_grades(grade_order)
         self.index: SearchIndex | None = None
         self.order: Sequence[int] = ()
+        self.lines: Lines | None = None
 
     def set_grades(self, grade_order: Sequence[str]) -> None:
         """Colour grades by rank: the best green, then cyan, yellow, red."""
@@ -144,22 +155,27 @@ class CustomerTable(ScrollView, can_focus=True):
         """Show the rows ``order`` of ``index``; keep the cursor on customer ``keep`` if shown."""
         self.index = index
         self.order = order
-        self.virtual_size = Size(self.size.width, len(order))
-        target = 0
+        self.show_lines(IndexLines(index, order), keep)
+
+    def show_lines(self, lines: Lines, keep: str | None = None, *, at: int | None = None) -> None:
+        """Show ``lines``; the cursor on customer ``keep`` if shown, else on line ``at``, else
+        on the first line."""
+        self.lines = lines
+        self.virtual_size = Size(self.size.width, len(lines))
+        target = at if at is not None else 0
         if keep is not None:
-            at = index.position(keep)
-            if at is not None and at in order:
-                # Linear, but once per search, filter or sort, never per cursor move.
-                target = order.index(at)
-        self.cursor = min(target, max(len(order) - 1, 0))
+            found = lines.line_of(keep)
+            if found is not None:
+                target = found
+        self.cursor = min(target, max(len(lines) - 1, 0))
         self.refresh()
 
     @property
     def current(self) -> ListRow | None:
         """The row under the cursor, if any."""
-        if self.index is None or not self.order or self.cursor >= len(self.order):
+        if self.lines is None or self.cursor >= len(self.lines):
             return None
-        return self.index.rows[self.order[self.cursor]]
+        return self.lines.row(self.cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor in view and tell the screen which customer it is on."""
@@ -178,7 +194,7 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """The name column follows the width."""
-        self.virtual_size = Size(event.size.width, len(self.order))
+        self.virtual_size = Size(event.size.width, len(self.lines or ()))
         self.refresh()
 
     # -- drawing ------------------------------------------------------------------------------
@@ -188,12 +204,14 @@ class CustomerTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         number = round(self.scroll_offset.y) + y
         base = self.rich_style
-        if self.index is None or number >= len(self.order):
+        if self.lines is None or number >= len(self.lines):
             return Strip.blank(width, base)
-        row = self.index.rows[self.order[number]]
+        row = self.lines.row(number)
         style = base
         if number == self.cursor:
             style = base + self.get_component_rich_style("customer-table--cursor")
+        if row is None:  # not held: its page is on its way
+            return Strip([Segment("…", style + Style(dim=True))]).adjust_cell_length(width, style)
         segments = []
         for i, (column, cells) in enumerate(layout(self.columns, width)):
             if i:
@@ -224,9 +242,13 @@ class CustomerTable(ScrollView, can_focus=True):
 
     # -- keys and mouse -----------------------------------------------------------------------
 
+    @property
+    def _count(self) -> int:
+        return len(self.lines) if self.lines is not None else 0
+
     def action_cursor_down(self) -> None:
         """Next customer."""
-        self.cursor = min(self.cursor + 1, max(len(self.order) - 1, 0))
+        self.cursor = min(self.cursor + 1, max(self._count - 1, 0))
 
     def action_cursor_up(self) -> None:
         """Previous customer."""
@@ -234,16 +256,20 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def action_cursor_top(self) -> None:
         """First customer."""
+        if self.lines is not None and not self.lines.complete:
+            self.post_message(self.EdgeRequested(top=True))
         self.cursor = 0
 
     def action_cursor_bottom(self) -> None:
         """Last customer."""
-        self.cursor = max(len(self.order) - 1, 0)
+        if self.lines is not None and not self.lines.complete:
+            self.post_message(self.EdgeRequested(top=False))
+        self.cursor = max(self._count - 1, 0)
 
     def action_page_down(self) -> None:
         """One screen further."""
         page = max(self.scrollable_content_region.height - 1, 1)
-        self.cursor = min(self.cursor + page, max(len(self.order) - 1, 0))
+        self.cursor = min(self.cursor + page, max(self._count - 1, 0))
 
     def action_page_up(self) -> None:
         """One screen back."""
@@ -253,7 +279,7 @@ class CustomerTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         """Click selects a customer; a double click opens it."""
         number = round(self.scroll_offset.y) + event.y
-        if 0 <= number < len(self.order):
+        if 0 <= number < self._count:
             self.cursor = number
             if event.chain >= 2:
                 self.open_current()
