@@ -22,7 +22,7 @@ policy version, hash and file, as-of date and the archive-wide tops the scores w
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +50,7 @@ from creditfile.store import (
     LinesRegrade,
     RegradeCancelledError,
     RegradeOutcome,
+    RegradeTally,
     StreamRegradingStore,
 )
 
@@ -62,8 +63,10 @@ class RegradeResult:
     """What a regrade did (or, dry, would do).
 
     Attributes:
-        gradings: Per customer id, its grading (at least ``status``, ``grade``, ``total``).
-        changes: ``{"id", "from", "to", "total"}`` of every customer whose grade changed.
+        gradings: Per customer id, its grading (at least ``status``, ``grade``, ``total``);
+            empty after a regrade batch by batch, which keeps counts instead (``tally``).
+        changes: ``{"id", "from", "to", "total"}`` of every customer whose grade changed; after
+            a regrade batch by batch, read from the store as they are iterated.
         run_id: The recorded run (None for a dry run).
         dry_run: Whether nothing was written.
         policy: The policy graded under.
@@ -71,10 +74,11 @@ class RegradeResult:
         run: The run record as stored (policy, as-of, tops).
         counts: Changes and ungraded customers before and after, as the guards judge them.
         breaches: The limits a guarded dry run went past (a real run past them is refused).
+        tally: After a regrade batch by batch, its counts (customers per grade among them).
     """
 
     gradings: Mapping[str, Mapping[str, Any]]
-    changes: Sequence[Mapping[str, Any]]
+    changes: Collection[Mapping[str, Any]]
     run_id: int | None
     dry_run: bool
     policy: Policy
@@ -82,18 +86,33 @@ class RegradeResult:
     run: Mapping[str, Any]
     counts: RegradeCounts | None = None
     breaches: tuple[Breach, ...] = ()
+    tally: RegradeTally | None = None
 
-    def summary(self) -> dict[str, Any]:
-        """The ``regrade --json`` document of SPEC §6 (with ``dry_run`` and ``run_id``)."""
-        counts = Counter(g["grade"] for g in self.gradings.values() if g["status"] == "graded")
+    @property
+    def customers(self) -> int:
+        """How many customers were graded."""
+        return len(self.gradings) if self.tally is None else self.tally.customers
+
+    def summary(self, *, changes: bool = True) -> dict[str, Any]:
+        """The ``regrade --json`` document of SPEC §6 (with ``dry_run`` and ``run_id``).
+
+        Args:
+            changes: List every grade change under ``changes``; when False it is None, and
+                the caller writes ``self.changes`` out itself, as it reads them (a regrade of
+                a million customers may have a million).
+        """
+        if self.tally is None:
+            counts = Counter(g["grade"] for g in self.gradings.values() if g["status"] == "graded")
+        else:
+            counts = self.tally.by_grade
         return {
             "as_of": self.as_of.isoformat(),
             "policy": {"version": self.policy.version, "sha256": self.policy.sha256},
-            "customers": len(self.gradings),
+            "customers": self.customers,
             "graded": sum(counts.values()),
-            "ungraded": len(self.gradings) - sum(counts.values()),
+            "ungraded": self.customers - sum(counts.values()),
             "by_grade": {g.name: counts.get(g.name, 0) for g in self.policy.all_grades},
-            "changes": [dict(c) for c in self.changes],
+            "changes": [dict(c) for c in self.changes] if changes else None,
             "dry_run": self.dry_run,
             "run_id": self.run_id,
             **({} if self.counts is None else {"ungraded_before": self.counts.ungraded_before}),
@@ -150,7 +169,7 @@ def regrade(
     judge = _Judge(store.location, guard or RegradeGuard(), refuse=not dry_run)
     outcome = None
     if not dry_run and isinstance(store, StreamRegradingStore) and streams(policy):
-        grader = BatchGrader(policy, as_of, run, report, judge)
+        grader = BatchGrader(policy, as_of, run, report, judge.tallied)
         outcome = store.regrade_streamed(grader, run=run, actor=actor, cancelled=cancelled)
     elif cancelled is None and not dry_run and isinstance(store, LineRegradingStore):
         grade_lines_fn = _lines_grader(policy, as_of, run, report, judge)
@@ -170,7 +189,23 @@ class _Judge:
         self.breaches: list[Breach] = []
 
     def __call__(self, previous: Mapping[str, Any], gradings: Mapping[str, Any]) -> None:
-        self.counts = count_regrade(previous, gradings)
+        self.judge(count_regrade(previous, gradings))
+
+    def tallied(self, tally: RegradeTally) -> None:
+        """Judge a regrade counted batch by batch."""
+        self.judge(
+            RegradeCounts(
+                tally.customers,
+                tally.changes,
+                tally.ungraded_before,
+                tally.ungraded_after,
+                tally.newly_ungraded,
+            )
+        )
+
+    def judge(self, counts: RegradeCounts) -> None:
+        """Keep ``counts`` and refuse the regrade past the guard's limits."""
+        self.counts = counts
         self.breaches = breaches(self.guard, self.counts)
         if self.breaches and self.refuse:
             # Raised inside the store's transaction: the store writes nothing.
@@ -239,6 +274,7 @@ def _result(
         run=dict(run),
         counts=judge.counts,
         breaches=tuple(judge.breaches),
+        tally=outcome.tally,
     )
 
 

@@ -29,10 +29,10 @@ from creditfile.engine import CustomerFacts, facts_of, grade_with_tops
 from creditfile.engine.numbers import as_number, to_decimal
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
-from creditfile.store import DocumentTexts, Encoder, GradedBatch
+from creditfile.store import DocumentTexts, Encoder, GradedBatch, RegradeTally
 
 Report = Callable[[float, str], None]
-Check = Callable[[Mapping[str, Any], Mapping[str, Any]], None]
+Check = Callable[[RegradeTally], None]
 
 
 def streams(policy: Policy) -> bool:
@@ -60,7 +60,7 @@ class BatchGrader:
             as_of: The grading date.
             run: The run record: its ``tops`` are filled in before the write.
             report: Told the fraction done and the phase (``grading``, then ``writing``).
-            check: Judges the grades before and after (raises to refuse the write).
+            check: Judges the run's counts (raises to refuse the write).
             workers: Forked workers to grade in (``batch.worker_count()`` when None); an
                 archive smaller than ``batch.PARALLEL_FROM`` is graded here.
         """
@@ -177,10 +177,10 @@ class BatchGrader:
         for fact, top in tops.items():
             kept[fact] = max(kept.get(fact, Decimal(0)), top)
 
-    def check(self, previous: Mapping[str, Any], gradings: Mapping[str, Any]) -> None:
+    def check(self, tally: RegradeTally) -> None:
         """Record the tops on the run and judge the outcome, before the store writes it."""
         self._run["tops"] = {fact: as_number(top) for fact, top in self._tops.items()}
-        self._check(previous, gradings)
+        self._check(tally)
         self._report(0.9, "writing")
 
     def _progress(self, start: float, done: int) -> None:

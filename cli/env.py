@@ -7,7 +7,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -150,11 +150,30 @@ class Env:
             active = self.archive().active_policy()
         return resolve_policy(active, self.db_path, option, check_file=False).policy
 
-    def emit_json(self, value: Any) -> None:
+    def emit_json(self, value: Any, *, streamed: tuple[str, Iterable[Any]] | None = None) -> None:
         """Write one JSON document to stdout (control, bidirectional and invisible characters
-        as ``\\uXXXX``: the same JSON, harmless on a terminal)."""
-        self.stdout.write(json_text(json.dumps(value, ensure_ascii=False, indent=2, default=str)))
-        self.stdout.write("\n")
+        as ``\\uXXXX``: the same JSON, harmless on a terminal).
+
+        Args:
+            value: The document.
+            streamed: A key of ``value`` (an object) and the items of the list it holds,
+                written a few at a time as they are read, never all held at once (a
+                regrade's million grade changes); the text is the same as for the whole list.
+        """
+        if streamed is None:
+            self.stdout.write(json_text(_json(value)))
+            self.stdout.write("\n")
+            return
+        key, items = streamed
+        head, tail = _json({**value, key: _PLACE}).split(f'"{_PLACE}"', 1)
+        self.stdout.write(json_text(head))
+        opened = False
+        for chunk in _chunks(items, 1_000):
+            # An item of a list held by a top-level key sits two levels deep.
+            text = ",".join("\n    " + _json(item).replace("\n", "\n    ") for item in chunk)
+            self.stdout.write(json_text(("," if opened else "[") + text))
+            opened = True
+        self.stdout.write(json_text("\n  ]" if opened else "[]") + json_text(tail) + "\n")
 
     def say(self, text: str = "") -> None:
         """Write a line of human-readable output (wrapped to the terminal's width, if any).
@@ -192,3 +211,23 @@ class TerminalStream(io.TextIOBase):
     def flush(self) -> None:
         """Flush the terminal's stream."""
         self._stream.flush()
+
+
+_PLACE = "\ue000creditfile-streamed\ue000"
+"""Stands for a streamed list while the rest of a JSON document is encoded (a private-use
+character, which no document of ours holds)."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

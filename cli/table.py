@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, TYPE_CHECKING
@@ -184,6 +184,19 @@ def _plain(
     for row in cells:
         for i in shown:
             widths[i] = max(widths[i], _widest_line(row[i], cell_len))
+    return "\n".join(_plain_lines(headers, cells, flags, widths))
+
+
+def _plain_lines(
+    headers: Sequence[str],
+    cells: Iterable[Sequence[str]],
+    flags: Sequence[bool],
+    widths: Mapping[int, int],
+) -> Iterator[str]:
+    """The lines of a table lined up directly: the columns ``widths`` names, each that wide."""
+    from rich.cells import cell_len
+
+    shown = list(widths)
 
     def pad(text: str, width: int, *, right: bool) -> str:
         gap = " " * max(0, width - cell_len(text))
@@ -202,8 +215,52 @@ def _plain(
             for n in range(depth)
         ]
 
-    rule = "  ".join("-" * widths[i] for i in shown)
-    return "\n".join([line(headers), rule, *(text for row in cells for text in lines(row))])
+    yield line(headers)
+    yield "  ".join("-" * widths[i] for i in shown)
+    for row in cells:
+        yield from lines(row)
+
+
+def long_table(
+    headers: Sequence[str],
+    rows: Callable[[], Iterable[Sequence[object]]],
+    *,
+    chunk: int = 2_000,
+) -> Iterator[str]:
+    """``render_table`` for a table too long to hold (a regrade's million grade changes): the
+    rows are read twice, ``rows()`` each time (for the columns' widths, then to write them), and
+    the table comes ``chunk`` lines at a time; joined by line ends, the text is
+    ``render_table``'s. Every column is shown (no priorities)."""
+    from rich.cells import cell_len
+
+    heads = [terminal_text(h) for h in headers]
+    widths = dict(enumerate(cell_len(h) for h in heads))
+    seen, numbers = [False] * len(heads), [True] * len(heads)
+    first: list[Sequence[object]] = []
+    count = 0
+    for row in rows():
+        count += 1
+        if count <= RICH_ROWS:
+            first.append(row)
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _widest_line(_text(value), cell_len))
+            if value is not None:  # as _guess_numeric: the values given say what a column is
+                seen[i] = True
+                numbers[i] = numbers[i] and isinstance(value, int | float)
+                numbers[i] = numbers[i] and not isinstance(value, bool)
+    if count <= RICH_ROWS:  # short enough for rich, as render_table draws it
+        yield render_table(headers, first)
+        return
+    flags = [s and n for s, n in zip(seen, numbers, strict=True)]
+    cells = ([_text(v) for v in row] for row in rows())
+    block: list[str] = []
+    for line in _plain_lines(heads, cells, flags, widths):
+        block.append(line)
+        if len(block) == chunk:
+            yield "\n".join(block)
+            block = []
+    if block:
+        yield "\n".join(block)
 
 
 def _console(width: int) -> Console:

@@ -9,6 +9,7 @@ from creditfile.store.bookkeeping import (
     GradeFollow,
     ImportResult,
     RegradeOutcome,
+    RegradeTally,
     customer_document,
 )
 from creditfile.store.content import ArchiveContent
@@ -117,6 +118,7 @@ __all__ = [
     "ReadBatch",
     "RegradeCancelledError",
     "RegradeOutcome",
+    "RegradeTally",
     "Restored",
     "RevealingStore",
     "SearchingStore",

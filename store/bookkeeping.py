@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,13 +75,55 @@ class FollowedGrades:
     graded: int = 0
 
 
+@dataclass
+class RegradeTally:
+    """What a regrade read batch by batch keeps of its customers: counts, never a customer each.
+
+    Attributes:
+        customers: Customers graded.
+        changes: Customers whose grade changed (ungraded counts as a grade).
+        ungraded_before: Customers without a stored grade before the regrade.
+        ungraded_after: Customers ungraded by the regrade.
+        newly_ungraded: Customers that had a grade and lost it.
+        by_grade: Customers graded, by grade.
+    """
+
+    customers: int = 0
+    changes: int = 0
+    ungraded_before: int = 0
+    ungraded_after: int = 0
+    newly_ungraded: int = 0
+    by_grade: Counter[str] = field(default_factory=Counter)
+
+    def add(self, before: Any, grading: Mapping[str, Any]) -> bool:
+        """Count one customer: the grade stored before (None: ungraded or never graded) and its
+        new grading (``status`` and ``grade``). True when its grade changed."""
+        new = grading.get("grade")
+        self.customers += 1
+        self.ungraded_before += before is None
+        if grading.get("status") == "ungraded" or new is None:
+            self.ungraded_after += 1
+            self.newly_ungraded += before is not None
+        else:
+            self.by_grade[str(new)] += 1
+        changed = bool(before != new)
+        self.changes += changed
+        return changed
+
+
 @dataclass(frozen=True)
 class RegradeOutcome:
-    """The gradings of a regrade and the grade changes it made (or, dry, would make)."""
+    """The gradings of a regrade and the grade changes it made (or, dry, would make).
+
+    A regrade read batch by batch keeps no grading: ``gradings`` is then empty, ``tally``
+    holds its counts and ``changes`` reads the grade changes back from the store as it is
+    iterated (``{"id", "from", "to", "total"}`` each, in stored order).
+    """
 
     gradings: Gradings
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes: Collection[Mapping[str, Any]] = field(default_factory=list)
     run_id: int | None = None
+    tally: RegradeTally | None = None
 
 
 @dataclass(frozen=True)
@@ -313,37 +355,55 @@ def regrade_events(
     at = now_text()
     by_grade = Counter(str(g.get("grade")) for g in gradings.values() if g.get("grade"))
     ungraded = sum(1 for g in gradings.values() if g.get("status") == "ungraded")
+    counts = {"customers": len(gradings), "ungraded": ungraded, "changes": len(changes)}
+    return [
+        run_event(run, run_id, actor, at, counts, by_grade),
+        *(change_event(run, run_id, actor, at, change) for change in changes),
+    ]
+
+
+def run_event(
+    run: Mapping[str, Any],
+    run_id: int,
+    actor: str,
+    at: str,
+    counts: Mapping[str, int],
+    by_grade: Mapping[str, int],
+) -> dict[str, Any]:
+    """A regrade's run event: ``run`` with its id, who, when, and its ``customers``,
+    ``ungraded`` and ``changes`` counts and customers per grade."""
     # The caller's run description comes first so it cannot overwrite the store's own keys.
-    events = [
-        {
-            **run,
-            "kind": "regrade_run",
-            "run_id": run_id,
-            "actor": actor,
-            "at": at,
-            "customers": len(gradings),
-            "ungraded": ungraded,
-            "by_grade": dict(sorted(by_grade.items())),
-            "changes": len(changes),
-        }
-    ]
-    events += [
-        {
-            "kind": "grade_changed",
-            "customer_id": change["id"],
-            "run_id": run_id,
-            "actor": actor,
-            "at": at,
-            "from": change["from"],
-            "to": change["to"],
-            "total": change["total"],
-            "as_of": run.get("as_of"),
-            "policy_version": run.get("policy_version"),
-            "policy_sha256": run.get("policy_sha256"),
-        }
-        for change in changes
-    ]
-    return events
+    return {
+        **run,
+        "kind": "regrade_run",
+        "run_id": run_id,
+        "actor": actor,
+        "at": at,
+        "customers": counts["customers"],
+        "ungraded": counts["ungraded"],
+        "by_grade": dict(sorted(by_grade.items())),
+        "changes": counts["changes"],
+    }
+
+
+def change_event(
+    run: Mapping[str, Any], run_id: int, actor: str, at: str, change: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The event of one grade change a regrade made (``change``: ``{"id", "from", "to",
+    "total"}``)."""
+    return {
+        "kind": "grade_changed",
+        "customer_id": change["id"],
+        "run_id": run_id,
+        "actor": actor,
+        "at": at,
+        "from": change["from"],
+        "to": change["to"],
+        "total": change["total"],
+        "as_of": run.get("as_of"),
+        "policy_version": run.get("policy_version"),
+        "policy_sha256": run.get("policy_sha256"),
+    }
 
 
 def merge_grade_detail(

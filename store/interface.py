@@ -34,6 +34,7 @@ from creditfile.store.bookkeeping import (
     Gradings,
     ImportResult,
     RegradeOutcome,
+    RegradeTally,
 )
 from creditfile.store.lines import CustomerLines, LinesRegrade
 from creditfile.store.pg_list import ListView, PageStart
@@ -294,9 +295,9 @@ class StreamGrader(Protocol):
         """The second pass: each batch's gradings, in the batches' order, each handed out
         before the next batch is asked for beyond those being graded."""
 
-    def check(self, previous: Mapping[str, Any], gradings: Mapping[str, JSONObject]) -> None:
-        """Called before the write with the grade stored on each customer before (None:
-        ungraded) and each new grading's ``status``, ``grade`` and ``total``; raises to refuse."""
+    def check(self, tally: RegradeTally) -> None:
+        """Called before the write with the run's counts (customers, changes, ungraded before
+        and after, customers per grade); raises to refuse."""
 
 
 @runtime_checkable
@@ -315,8 +316,8 @@ class StreamRegradingStore(ArchiveStore, Protocol):
         ``grader``, and store the gradings, the run and the grade changes in one transaction.
 
         Returns:
-            The gradings (``status``, ``grade`` and ``total`` of each), the grade changes and
-            the run id.
+            The run id, the run's counts (``tally``; no grading is kept) and the grade changes,
+            read back from the store as they are iterated.
 
         Raises:
             RegradeCancelledError: ``cancelled()`` was true before the write; nothing changed.

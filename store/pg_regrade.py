@@ -6,9 +6,12 @@ pass hands each batch to the grader for its facts (the tops), the second for its
 When the stored gradings hold the tops of the last regrade, the grader may grade with them at
 once and check them as it goes: one pass, and a second only when a top has moved. Each
 batch's gradings go to the server at once, by ``COPY`` into a temporary table, and one
-``UPDATE … FROM`` writes them all at the end; what stays in this process is the grade, status
-and total of each customer (the run's counts and grade changes), never a document or a whole
-grading past its batch.
+``UPDATE … FROM`` writes them all at the end. The history event of each grade change is made
+as its batch comes back and sent to the server at once too (a temporary table, appended to the
+history after the run's event): what stays in this process is the run's counts and the stored
+grade of the customers being graded, never a customer past its batch, whatever the archive's
+size or the number of changes. The changes are read back from the history when the caller
+iterates them (``StoredChanges``).
 
 It all runs inside the caller's write transaction, which holds the archive's write lock: both
 passes see the same customers, a save made meanwhile waits for the regrade (and is then checked
@@ -17,7 +20,7 @@ against the regraded revision), and a regrade that fails or is killed half way w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -25,7 +28,7 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 
 from creditfile.policy.errors import phrase
-from creditfile.store.bookkeeping import changed_grades
+from creditfile.store.bookkeeping import RegradeTally
 from creditfile.store.errors import RegradeCancelledError
 from creditfile.store.interface import DocumentTexts, StreamGrader
 
@@ -36,6 +39,7 @@ enough that a batch of documents and their gradings weighs a few megabytes."""
 Conn = psycopg.Connection[tuple[Any, ...]]
 
 _TEMPORARY = "creditfile_regrade"
+_CHANGES = "creditfile_regrade_changes"
 
 
 def regrade_streamed(
@@ -44,11 +48,13 @@ def regrade_streamed(
     grader: StreamGrader,
     cancelled: Callable[[], bool] | None,
     location: str,
+    change_row: Callable[[Mapping[str, Any]], tuple[str, str]],
     *,
     batch: int | None = None,
-) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+) -> RegradeTally:
     """Grade every customer of ``table`` with ``grader`` and store the gradings, in the
-    transaction ``conn`` is in.
+    transaction ``conn`` is in; the history event of each grade change is made as its batch
+    is graded and kept on the server until ``record_changes``.
 
     Args:
         conn: A connection inside the regrade's write transaction.
@@ -56,11 +62,12 @@ def regrade_streamed(
         grader: Measures, then grades, each batch; checks the outcome before the write.
         cancelled: Asked between batches and before the write; True stops with nothing written.
         location: The archive, for messages.
+        change_row: A grade change (``{"id", "from", "to", "total"}``) as the customer id and
+            the JSON text of its history event.
         batch: Customers per batch (``BATCH`` when None).
 
     Returns:
-        Each customer's new ``status``, ``grade`` and ``total`` by id, in stored order, and the
-        grade changes (``{"id", "from", "to", "total"}``).
+        The run's counts: customers, changes, ungraded before and after, customers per grade.
 
     Raises:
         RegradeCancelledError: ``cancelled()`` answered True; nothing was written.
@@ -81,8 +88,13 @@ def regrade_streamed(
         f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading json NOT NULL) "
         "ON COMMIT DROP"
     )
+    conn.execute(
+        f"CREATE TEMPORARY TABLE {_CHANGES} (n bigint GENERATED ALWAYS AS IDENTITY, "
+        "customer_id text NOT NULL, event json NOT NULL) ON COMMIT DROP"
+    )
     while True:
-        gradings: dict[str, dict[str, Any]] = {}
+        tally = RegradeTally()
+        # The stored grade of each customer read and not yet graded back: a few batches.
         previous: dict[str, Any] = {}
         read = _batches(
             conn,
@@ -96,18 +108,88 @@ def regrade_streamed(
             # Written as each batch comes back, while the workers grade the next ones.
             with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
                 copy.write(graded.encoded)
-            gradings.update(graded.gradings)
+            changes = []
+            for cid, grading in graded.gradings:
+                before = previous.pop(cid, None)
+                if tally.add(before, grading):
+                    changes.append(
+                        {"id": cid, "from": before, "to": grading.get("grade"),
+                         "total": grading.get("total")}
+                    )  # fmt: skip
+            if changes:
+                rows = [change_row(change) for change in changes]
+                encoded = copy_rows([(cid, text.encode()) for cid, text in rows])
+                with conn.cursor().copy(f"COPY {_CHANGES} (customer_id, event) FROM STDIN") as copy:
+                    copy.write(encoded)
         if grader.settled():
             break
-        conn.execute(f"TRUNCATE {_TEMPORARY}")  # graded with a top that has moved: again
+        conn.execute(f"TRUNCATE {_TEMPORARY}, {_CHANGES}")  # graded with a moved top: again
     _stop_if(cancelled, location)
-    grader.check(previous, gradings)
+    grader.check(tally)
     _stop_if(cancelled, location)
     conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
     conn.execute(
         f"UPDATE customers AS c SET grading = t.grading FROM {_TEMPORARY} AS t WHERE c.id = t.id"
     )
-    return gradings, changed_grades(previous, gradings)
+    return tally
+
+
+def record_changes(conn: Conn, txn: int) -> tuple[int, int] | None:
+    """Append the grade changes ``regrade_streamed`` made to the history (after the run's
+    event), in the transaction ``conn`` is in, in the order graded.
+
+    Returns:
+        The first and last history ``seq`` they were given, or None when there was none.
+    """
+    row = conn.execute(
+        "WITH added AS (INSERT INTO history (txn, customer_id, kind, event) "
+        f"SELECT %s, customer_id, 'grade_changed', event FROM {_CHANGES} ORDER BY n "
+        "RETURNING seq) SELECT min(seq), max(seq) FROM added",
+        (txn,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return int(row[0]), int(row[1])
+
+
+class StoredChanges(Collection[dict[str, Any]]):
+    """The grade changes of one streamed regrade, read back from the history as they are
+    iterated (``{"id", "from", "to", "total"}`` each, in the order graded): a million changes
+    are never held at once."""
+
+    def __init__(
+        self,
+        count: int,
+        read: Callable[[str, Sequence[Any]], Iterator[tuple[Any, ...]]],
+        txn: int,
+        seqs: tuple[int, int] | None,
+    ) -> None:
+        """``count`` changes, recorded in transaction ``txn`` at history ``seqs``; ``read``
+        runs a query (text, parameters) and yields its rows a batch at a time."""
+        self._count, self._read, self._txn, self._seqs = count, read, txn, seqs
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self._seqs is None:
+            return
+        query = (
+            "SELECT customer_id, event->>'from', event->>'to', event->'total' FROM history "
+            "WHERE seq BETWEEN %s AND %s AND txn = %s AND kind = 'grade_changed' ORDER BY seq"
+        )
+        for cid, old, new, total in self._read(query, (*self._seqs, self._txn)):
+            yield {"id": cid, "from": old, "to": new, "total": total}
+
+    def __contains__(self, item: object) -> bool:
+        return any(change == item for change in self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Collection) and not isinstance(other, str | bytes):
+            return len(other) == self._count and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def copy_rows(rows: Sequence[tuple[str, bytes]]) -> bytes:

@@ -49,6 +49,7 @@ from creditfile.store.bookkeeping import (
     ImportResult,
     RegradeOutcome,
     build_record,
+    change_event,
     check_revision,
     copy_record,
     customer_document,
@@ -58,6 +59,7 @@ from creditfile.store.bookkeeping import (
     merge_grade_detail,
     now_text,
     regrade_events,
+    run_event,
 )
 from creditfile.store.changes import change_detail
 from creditfile.store.content import ArchiveContent
@@ -569,17 +571,40 @@ class PostgresArchive:
     ) -> RegradeOutcome:
         """Grade every customer as stored, under the write lock, batch by batch, and store it
         in the same transaction (see ``store.StreamRegradingStore``): the archive is never
-        held whole in this process (``store.pg_regrade``)."""
+        held whole in this process (``store.pg_regrade``): the outcome holds counts, and
+        reads the grade changes back from the history when iterated."""
         with self._writing(phrase("regrade"), _OPERATING) as (conn, txn):
-            gradings, changes = pg_regrade.regrade_streamed(
-                conn, self._table, grader, cancelled, self._where
+            at = now_text()
+
+            def change_row(change: Mapping[str, Any]) -> tuple[str, str]:
+                event = change_event(run, txn, actor, at, change)
+                return str(change["id"]), _encode(_stamped(event, txn))
+
+            tally = pg_regrade.regrade_streamed(
+                conn, self._table, grader, cancelled, self._where, change_row
             )
-            events = regrade_events(run, txn, actor, gradings, changes)
-            # Stamped and sent a slice at a time: a first regrade of a million customers has
-            # an event per customer, and a stamped copy of them all would double what is held.
-            for start in range(0, len(events), pg_regrade.BATCH):
-                self._append(conn, txn, events[start : start + pg_regrade.BATCH])
-            return RegradeOutcome(gradings, changes, txn)
+            counts = {
+                "customers": tally.customers,
+                "ungraded": tally.ungraded_after,
+                "changes": tally.changes,
+            }
+            self._append(conn, txn, [run_event(run, txn, actor, at, counts, tally.by_grade)])
+            seqs = pg_regrade.record_changes(conn, txn)
+        changes = pg_regrade.StoredChanges(tally.changes, self._rows, txn, seqs)
+        return RegradeOutcome({}, changes, txn, tally)
+
+    def _rows(self, query: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query``, read a batch at a time over a connection of their own (so
+        that the archive's own stays free while a caller works through them)."""
+        with (
+            self._errors(phrase("read")),
+            connect(self._url) as conn,
+            conn.transaction(),
+            conn.cursor(name="creditfile_rows") as cursor,
+        ):
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(pg_regrade.BATCH):
+                yield from rows
 
     def refresh_generated(
         self,

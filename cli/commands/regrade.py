@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from creditfile.application.regrade import (
@@ -16,7 +16,7 @@ from creditfile.application.regrade import (
 from creditfile.application.regrade_guard import RegradeCounts
 from creditfile.cli.env import Env
 from creditfile.cli.progress import Progress
-from creditfile.cli.table import render_table
+from creditfile.cli.table import long_table, render_table
 from creditfile.document import field_catalogue
 from creditfile.policy import Policy
 from creditfile.presentation.translation import _, error_text, language, ngettext, pgettext
@@ -87,11 +87,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
             )
     except RegradeRefusedError as exc:
         return _refused(env, exc)
-    summary = result.summary()
     if env.json:
-        env.emit_json(summary)
+        # The changes written as they are read: a first regrade of a million customers has
+        # a million, which the store hands over a batch at a time.
+        summary = result.summary(changes=False)
+        env.emit_json(summary, streamed=("changes", (dict(c) for c in result.changes)))
     else:
-        _print(env, summary, policy)
+        _print(env, result.summary(changes=False), policy, result.changes)
     _warn_of_ungraded(env, result)
     if result.breaches:  # a dry run past a guard: what the real run would do
         env.warn(
@@ -167,7 +169,12 @@ def _say_rise(env: Env, counts: RegradeCounts, *, would: bool) -> None:
     )
 
 
-def _print(env: Env, summary: Mapping[str, Any], policy: Policy) -> None:
+def _print(
+    env: Env,
+    summary: Mapping[str, Any],
+    policy: Policy,
+    changes: Collection[Mapping[str, Any]],
+) -> None:
     count = summary["customers"]
     if summary["dry_run"]:
         head = ngettext(
@@ -201,26 +208,26 @@ def _print(env: Env, summary: Mapping[str, Any], policy: Policy) -> None:
             rows,
         )
     )
-    changes = summary["changes"]
     line = ngettext("{count} grade change", "{count} grade changes", len(changes)).format(
         count=f"{len(changes):,}"
     )
     if summary["dry_run"]:
         line = _("{changes} (dry run: nothing written)").format(changes=line)
     env.say("\n" + line)
-    if changes:
-        ungraded = _("ungraded")
-        env.say(
-            render_table(
-                [
-                    field_catalogue()["id"].text(language()),
-                    pgettext("report", "From"),
-                    pgettext("report", "To"),
-                    _("Total"),
-                ],
-                [
-                    [c["id"], c["from"] or ungraded, c["to"] or ungraded, c["total"]]
-                    for c in changes
-                ],
-            )
-        )
+    if not changes:
+        return
+    ungraded = _("ungraded")
+    headers = [
+        field_catalogue()["id"].text(language()),
+        pgettext("report", "From"),
+        pgettext("report", "To"),
+        _("Total"),
+    ]
+
+    def changed() -> Iterator[list[Any]]:
+        for c in changes:
+            yield [c["id"], c["from"] or ungraded, c["to"] or ungraded, c["total"]]
+
+    # Read twice and written a block at a time: a first regrade may change a million grades.
+    for block in long_table(headers, changed):
+        env.say(block)

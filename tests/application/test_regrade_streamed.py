@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tracemalloc
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,12 @@ import psycopg
 import pytest
 
 from creditfile.application.opening import open_archive
-from creditfile.application.regrade import RegradeGuard, RegradeRefusedError, regrade
+from creditfile.application.regrade import (
+    RegradeGuard,
+    RegradeRefusedError,
+    RegradeResult,
+    regrade,
+)
 from creditfile.application.regrade_guard import Limit
 from creditfile.demodata.customers import generate_customers
 from creditfile.engine import grade_archive
@@ -47,6 +53,23 @@ def _gradings(url: str) -> dict[str, Any]:
     return {cid: r["_grading"] for cid, r in open_archive(url).records().items()}
 
 
+def _assert_counted(result: RegradeResult, expected: dict[str, Any], policy: Policy) -> None:
+    """The run kept counts, not gradings, and they and its changes are the engine's."""
+    assert result.gradings == {}  # never a customer each: a million are never held
+    assert result.customers == CUSTOMERS
+    summary = result.summary()
+    graded = [g["grade"] for g in expected.values() if g["status"] == "graded"]
+    assert summary["by_grade"] == {g.name: graded.count(g.name) for g in policy.all_grades}
+    assert summary["graded"] == len(graded) and summary["ungraded"] == CUSTOMERS - len(graded)
+    # Every customer was ungraded: each one graded now is a change, in stored order.
+    assert summary["changes"] == [
+        {"id": cid, "from": None, "to": g["grade"], "total": g["total"]}
+        for cid, g in expected.items()
+        if g["grade"] is not None
+    ]
+    assert len(result.changes) == len(graded)
+
+
 def test_a_streamed_regrade_stores_the_engines_gradings_of_the_whole_archive(
     url: str, default_policy: Policy, small_batches: list[int]
 ) -> None:
@@ -58,13 +81,11 @@ def test_a_streamed_regrade_stores_the_engines_gradings_of_the_whole_archive(
         store, default_policy, AS_OF, "ops", progress=lambda f, p: phases.append((f, p))
     )
     assert _gradings(url) == expected
-    assert list(result.gradings) == list(expected)  # every customer, in stored order
-    assert {cid: g["grade"] for cid, g in result.gradings.items()} == {
-        cid: g.get("grade") for cid, g in expected.items()
-    }
+    _assert_counted(result, expected, default_policy)
     (run,) = store.runs()
     assert run["tops"] == next(iter(expected.values()))["tops"]
     assert run["customers"] == CUSTOMERS and run["run_id"] == result.run_id
+    assert run["by_grade"] == {k: v for k, v in result.summary()["by_grade"].items() if v}
     changed = [e["customer_id"] for e in store.history(kind="grade_changed")]
     assert changed == [c["id"] for c in result.changes] and len(changed) > 0
     fractions = [f for f, _ in phases]
@@ -158,7 +179,7 @@ def test_a_streamed_regrade_cut_off_mid_way_leaves_no_grade_written(
         killer.close()
     assert all(g is None for g in _gradings(url).values())
     result = regrade(store, default_policy, AS_OF, "ops")  # the same store works again
-    assert len(result.gradings) == CUSTOMERS
+    assert result.customers == CUSTOMERS
 
 
 def test_a_save_during_a_streamed_regrade_waits_for_it_and_is_kept(
@@ -191,7 +212,7 @@ def test_a_save_during_a_streamed_regrade_waits_for_it_and_is_kept(
     assert time.monotonic() - started >= 1.0
     final = open_archive(url).get(cid)
     assert final is not None and final["name"] == "改名"  # serialised behind it, not lost
-    assert final["_grading"]["grade"] == result.gradings[cid]["grade"]
+    assert final["_grading"]["grade"] == {c["id"]: c["to"] for c in result.changes}.get(cid)
 
 
 @pytest.fixture
@@ -214,11 +235,7 @@ def test_a_streamed_regrade_in_workers_stores_the_engines_gradings(
         store, default_policy, AS_OF, "ops", progress=lambda f, p: phases.append((f, p))
     )
     assert _gradings(url) == expected
-    assert list(result.gradings) == list(expected)  # every customer, in stored order
-    assert result.gradings == {
-        cid: {"status": g["status"], "grade": g.get("grade"), "total": g.get("total")}
-        for cid, g in expected.items()
-    }
+    _assert_counted(result, expected, default_policy)
     (run,) = store.runs()
     assert run["tops"] == next(iter(expected.values()))["tops"]
     changed = [e["customer_id"] for e in store.history(kind="grade_changed")]
@@ -252,7 +269,7 @@ def test_a_grading_worker_that_dies_mid_regrade_leaves_nothing_written(
     monkeypatch.undo()
     assert all(g is None for g in _gradings(url).values())
     assert open_archive(url).runs() == []
-    assert len(regrade(store, default_policy, AS_OF, "ops").gradings) == CUSTOMERS
+    assert regrade(store, default_policy, AS_OF, "ops").customers == CUSTOMERS
 
 
 def test_a_streamed_regrade_in_workers_cancelled_writes_nothing(
@@ -332,3 +349,38 @@ def test_a_regrade_of_an_unchanged_archive_reads_it_once(
     result = regrade(open_archive(url), default_policy, AS_OF, "ops")
     assert result.changes == [] and _gradings(url) == before
     assert passes == ["grade"] * -(-CUSTOMERS // 17)  # the stored tops held: no first pass
+
+
+def _first_regrade_peak(url: str, policy: Policy) -> tuple[int, int]:
+    """The peak memory (bytes, over what was held before) of a regrade that changes every
+    customer's grade, and the number of changes."""
+    with psycopg.connect(url, autocommit=True) as conn:  # ungraded, as after an import
+        conn.execute("UPDATE customers SET grading = NULL")
+    store = open_archive(url)
+    tracemalloc.start()
+    try:
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = regrade(store, policy, AS_OF, "ops")
+        peak = tracemalloc.get_traced_memory()[1] - held
+    finally:
+        tracemalloc.stop()
+    return peak, sum(1 for _ in result.changes)
+
+
+def test_a_streamed_regrade_holds_a_batch_however_many_grades_change(
+    pg_url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pg_regrade, "BATCH", 25)
+    store = open_archive(pg_url, create=True)
+    customers = generate_customers(2_000, 11, AS_OF)
+    store.import_customers(customers[:500], actor="seed")
+    _first_regrade_peak(pg_url, default_policy)  # what the first run leaves (caches) aside
+    few, few_changes = _first_regrade_peak(pg_url, default_policy)
+    store.import_customers(customers[500:], actor="seed")
+    many, many_changes = _first_regrade_peak(pg_url, default_policy)
+    assert many_changes > 3.5 * few_changes
+    # Four times the changes: the same batches in memory, not four times the memory.
+    assert many < 1.2 * few, (
+        f"peak {few:,} B for {few_changes} changes, {many:,} B for {many_changes}"
+    )

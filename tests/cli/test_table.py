@@ -206,3 +206,32 @@ def test_piped_reports_are_complete(demo_archive: Path, run: Run) -> None:
     header = next(line for line in result.stdout.splitlines() if line.startswith("序号"))
     assert all(h in header for h in HEADERS)
     assert "--wide" not in result.stdout
+
+
+def _changes(count: int) -> list[list[object]]:
+    grades = ["A", "B", "未评级", "\x1b[2J"]
+    return [
+        [f"C{n:06d}", grades[n % 4], grades[(n + 1) % 4], None if n % 7 == 0 else n * 1.5]
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [3, cli_table.RICH_ROWS, cli_table.RICH_ROWS + 1, 4_321])
+@pytest.mark.parametrize("terminal", [False, True])
+def test_a_long_table_written_a_block_at_a_time_is_the_table_written_at_once(
+    monkeypatch: pytest.MonkeyPatch, count: int, terminal: bool
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    configure(_Terminal() if terminal else io.StringIO())
+    rows = _changes(count)
+    headers = ["客户编号", "原等级", "新等级", "总分"]
+    reads: list[int] = []
+
+    def again() -> Iterator[list[object]]:
+        reads.append(1)
+        yield from rows
+
+    blocks = list(cli_table.long_table(headers, again, chunk=1_000))
+    assert "\n".join(blocks) == render_table(headers, rows)
+    assert len(reads) == (1 if count <= cli_table.RICH_ROWS else 2)
+    assert all(block.count("\n") < 1_000 for block in blocks)  # never the whole table at once

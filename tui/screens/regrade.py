@@ -291,10 +291,9 @@ class RegradeScreen(Screen[None]):
 
     def _applied(self, outcome: RegradeResult) -> None:
         self.state = "done"
-        changes, gradings = outcome.changes, outcome.gradings
         self.notify(
             _("Regrade done: {n} customers, {changes} grade changes").format(
-                n=f"{len(gradings):,}", changes=f"{len(changes):,}"
+                n=f"{outcome.customers:,}", changes=f"{len(outcome.changes):,}"
             )
         )
         self.app.call_later(self.app.run_action, "reindex")
