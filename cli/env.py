@@ -169,8 +169,10 @@ class Env:
         self.stdout.write(json_text(head))
         opened = False
         for chunk in _chunks(items, 1_000):
-            # An item of a list held by a top-level key sits two levels deep.
-            text = ",".join("\n    " + _json(item).replace("\n", "\n    ") for item in chunk)
+            # A chunk encoded as one list (one encoder per chunk: each leaves a reference cycle
+            # behind, which the command line's paused collector would keep), its brackets
+            # dropped and its items moved in a level: a top-level key's list sits two deep.
+            text = _json(chunk)[1:-2].replace("\n", "\n  ")
             self.stdout.write(json_text(("," if opened else "[") + text))
             opened = True
         self.stdout.write(json_text("\n  ]" if opened else "[]") + json_text(tail) + "\n")
