@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from creditfile.application.customer_index import SearchIndex, row_of
 from creditfile.document.personal import (
     DEFAULT_PERSONAL_NATURES,
     has_personal,
@@ -23,14 +24,59 @@ from creditfile.engine import explain
 from creditfile.policy import CreditfileError, Policy
 from creditfile.policy.errors import clipped
 from creditfile.presentation.translation import _
-from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
+from creditfile.store import (
+    ArchiveStore,
+    JSONObject,
+    RevealingStore,
+    SearchingStore,
+    StoreError,
+    customer_document,
+)
 
 # Ids are short codes; a longer one is quoted clipped and gets no suggestions.
 ID_LIMIT = 40
+# A name that several customers match: how many are listed, and how many are read to find
+# the one whose name is exactly the one given.
+LISTED_MATCHES = 8
+READ_MATCHES = 50
 
 
 class CustomerNotFoundError(CreditfileError):
     """No customer with the given id."""
+
+
+class SeveralCustomersError(CreditfileError):
+    """A name that several customers match; the message lists some, with their ids."""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A customer found by its name (or pinyin) rather than its id.
+
+    Attributes:
+        given: What was asked for.
+        id: The customer found.
+        name: Its name.
+    """
+
+    given: str
+    id: str
+    name: str
+
+    def note(self) -> str:
+        """``'whjg' is C0012 武汉建工集团``, in the reader's language."""
+        return _("{given} is {id} {name}").format(
+            given=repr(clipped(self.given, ID_LIMIT)), id=self.id, name=self.name
+        )
+
+    def as_json(self) -> dict[str, str]:
+        """The match as ``--json`` outputs carry it."""
+        return {"given": self.given, "id": self.id, "name": self.name}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NameMatch:
+        """The match ``as_json`` gave."""
+        return cls(*(str(data.get(name) or "") for name in ("given", "id", "name")))
 
 
 @dataclass(frozen=True)
@@ -52,13 +98,24 @@ class MergedId:
     into: str = ""
 
     def note(self) -> str:
-        """``C2 was merged into C1 (2026-12-01 by 王敏); C1 is shown``."""
-        when = " ".join(part for part in (self.at[:10], f"by {self.by}" if self.by else "") if part)
-        first = self.into or self.kept
-        text = f"{self.given} was merged into {first}{f' ({when})' if when else ''}"
+        """``C2 was merged into C1 (2026-12-01 by 王敏); C1 is shown``, in the reader's language."""
+        day = self.at[:10]
+        if day and self.by:
+            when = _(" ({date} by {actor})").format(date=day, actor=self.by)
+        elif day or self.by:
+            when = (
+                _(" ({date})").format(date=day) if day else _(" (by {actor})").format(actor=self.by)
+            )
+        else:
+            when = ""
         if self.into:
-            text += f", which was merged into {self.kept}"
-        return f"{text}; {self.kept} is shown"
+            return _(
+                "{given} was merged into {first}{when}, which was merged into {kept}; "
+                "{kept} is shown"
+            ).format(given=self.given, first=self.into, when=when, kept=self.kept)
+        return _("{given} was merged into {kept}{when}; {kept} is shown").format(
+            given=self.given, kept=self.kept, when=when
+        )
 
     def as_json(self) -> dict[str, str]:
         """The alias as ``--json`` outputs carry it."""
@@ -113,6 +170,85 @@ def resolve_id(archive: ArchiveStore, customer_id: str) -> tuple[str, MergedId |
     return kept, found
 
 
+def resolve_customer(
+    archive: ArchiveStore, given: str, personal_natures: Collection[str]
+) -> tuple[str, MergedId | None, NameMatch | None]:
+    """The customer id to read for what a person typed: an id, an id merged into another
+    customer, or else a name or part of one (pinyin too, as the list's search finds it).
+
+    Text that looks like an id (ASCII with a digit) is not searched as a name: a mistyped id
+    gets the not-found message with the close ids instead.
+
+    Returns:
+        The id (``given`` itself when nothing matched: reading it then says not found), the
+        merge that moved it, and the name match that found it.
+
+    Raises:
+        SeveralCustomersError: several customers match the name and none is named exactly
+            so; the message lists some of them with their ids.
+    """
+    customer_id, merged = resolve_id(archive, given)
+    if merged is not None or archive.get(customer_id) is not None or not _may_be_name(given):
+        return customer_id, merged, None
+    found, count = _named(archive, given, personal_natures)
+    wanted = given.strip().lower()
+    exact = [pair for pair in found if pair[1].strip().lower() == wanted]
+    if count == 1 or len(exact) == 1:
+        cid, name = found[0] if count == 1 else exact[0]
+        return cid, None, NameMatch(given, cid, name)
+    if count == 0:
+        return given, None, None
+    listed = ", ".join(f"{cid} {name}" for cid, name in found[:LISTED_MATCHES])
+    more = (
+        _(" and {count} more").format(count=count - LISTED_MATCHES)
+        if count > LISTED_MATCHES
+        else ""
+    )
+    raise SeveralCustomersError(
+        _(
+            "{archive}: {count} customers match {given}: {listed}{more}; "
+            "give one of their ids, or more of the name"
+        ).format(
+            archive=archive.location,
+            count=count,
+            given=repr(clipped(given, ID_LIMIT)),
+            listed=listed,
+            more=more,
+        )
+    )
+
+
+def _may_be_name(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > ID_LIMIT * 5:
+        return False
+    return not (stripped.isascii() and any(c.isdigit() for c in stripped))
+
+
+def _named(
+    archive: ArchiveStore, text: str, personal_natures: Collection[str]
+) -> tuple[list[tuple[str, str]], int]:
+    """``(id, name)`` of the customers the list's search finds for ``text`` (the first
+    ``READ_MATCHES``), and how many it finds in all."""
+    ids: list[str] | None = None
+    if isinstance(archive, SearchingStore):
+        try:
+            ids = list(archive.search(text.lower().split()))
+        except StoreError:
+            ids = None  # the server's search out of reach: scan as the file archive does
+    if ids is not None:
+        pairs = []
+        for cid in ids[:READ_MATCHES]:
+            record = archive.get(cid) or {}
+            pairs.append((cid, str(record.get("name") or "")))
+        return pairs, len(ids)
+    rows = [
+        row_of(record, personal_natures=personal_natures) for record in archive.records().values()
+    ]
+    hits = SearchIndex(rows).matching(text) or []
+    return [(rows[i].id, rows[i].name) for i in hits[:READ_MATCHES]], len(hits)
+
+
 def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
     """The customer document (without store bookkeeping) for ``customer_id``.
 
@@ -130,6 +266,8 @@ def find_customer(archive: ArchiveStore, customer_id: str) -> JSONObject:
     )
     if close:
         hint = _("; did you mean {ids}?").format(ids=", ".join(close))
+    elif _may_be_name(customer_id):
+        hint = _("; no customer's name matches it either: try `creditfile list --search TEXT`")
     else:
         hint = _("; list ids with `creditfile export`")
     raise CustomerNotFoundError(
@@ -146,16 +284,20 @@ def explain_customer(
     item's input, points, weight, lost points and clause; total, grade, gap, privileges.
 
     An id merged into another customer explains that customer; the result then carries
-    ``merged`` (``MergedId.as_json``).
+    ``merged`` (``MergedId.as_json``). A name (or pinyin) that one customer matches explains
+    that one; the result then carries ``matched`` (``NameMatch.as_json``).
 
     Raises:
         CustomerNotFoundError: naming the archive and suggesting close ids.
+        SeveralCustomersError: a name several customers match.
     """
-    customer_id, merged = resolve_id(archive, customer_id)
+    customer_id, merged, matched = resolve_customer(archive, customer_id, policy.personal_natures)
     doc = find_customer(archive, customer_id)
     detail = explain(doc, policy, as_of, docs=archive.documents())
     if merged is not None:
         detail["merged"] = merged.as_json()
+    if matched is not None:
+        detail["matched"] = matched.as_json()
     return detail
 
 
@@ -170,11 +312,12 @@ def show_customer(
 ) -> tuple[JSONObject, list[str]]:
     """One customer's document with its latest grading and revision, personal data only when
     asked (and then the reveal is recorded in the history). An id merged into another customer
-    shows that customer; the result then carries ``merged`` (``MergedId.as_json``).
+    shows that customer; the result then carries ``merged`` (``MergedId.as_json``); a name (or
+    pinyin) one customer matches shows that one, with ``matched`` (``NameMatch.as_json``).
 
     Args:
         archive: The archive.
-        customer_id: The customer's id.
+        customer_id: The customer's id, or its name or part of it.
         include_personal: Show the personal data; the reveal is recorded.
         actor: Who asks.
         via: What showed it (recorded with a reveal), e.g. ``creditfile show``.
@@ -187,8 +330,9 @@ def show_customer(
 
     Raises:
         CustomerNotFoundError: naming the archive and suggesting close ids.
+        SeveralCustomersError: a name several customers match.
     """
-    customer_id, merged = resolve_id(archive, customer_id)
+    customer_id, merged, matched = resolve_customer(archive, customer_id, personal_natures)
     doc = find_customer(archive, customer_id)
     record = archive.get(customer_id) or {}
     hidden: list[str] = []
@@ -210,6 +354,8 @@ def show_customer(
     shown = {**doc, "grading": record.get("_grading"), "revision": record.get("_meta")}
     if merged is not None:
         shown["merged"] = merged.as_json()
+    if matched is not None:
+        shown["matched"] = matched.as_json()
     return shown, hidden
 
 

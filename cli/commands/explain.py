@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import MergedId, explain_customer
+from creditfile.application.lookup import MergedId, NameMatch, explain_customer
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.explanation import computed_clause
@@ -17,7 +17,9 @@ from creditfile.presentation.vocabulary import LIFECYCLES, PRIVILEGES, STAGES, n
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``explain`` command."""
     parser = sub.add_parser("explain", parents=[parent], help=_("why a customer has its grade"))
-    parser.add_argument("id", metavar="ID")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the customer's id, or its name or part of it (pinyin too)")
+    )
     parser.add_argument(
         "--as-of", metavar="DATE", help=_("grading date YYYY-MM-DD (default: today)")
     )
@@ -34,6 +36,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     grading = detail["grading"]
     if "merged" in detail:
         env.say(MergedId.from_json(detail["merged"]).note())
+    if "matched" in detail:
+        env.say(NameMatch.from_json(detail["matched"]).note())
     env.say(f"{detail['id']}  {detail['name']}  ({detail['nature_label']})")
     env.say(
         _("as of {as_of}, policy {version} ({sha}…); {lifecycle}, {stage}, tier {tier}").format(

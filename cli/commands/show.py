@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.lookup import MergedId, show_customer
+from creditfile.application.lookup import MergedId, NameMatch, show_customer
 from creditfile.application.relations import relations_of
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
@@ -14,7 +14,9 @@ from creditfile.presentation.translation import _
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Add the ``show`` command."""
     parser = sub.add_parser("show", parents=[parent], help=_("one customer's document and grading"))
-    parser.add_argument("id", metavar="ID")
+    parser.add_argument(
+        "id", metavar="ID", help=_("the customer's id, or its name or part of it (pinyin too)")
+    )
     parser.add_argument(
         "--include-personal",
         action="store_true",
@@ -41,15 +43,25 @@ def run(args: argparse.Namespace, env: Env) -> int:
     if relations["names"] or relations["named_by"]:
         shown["relations"] = relations  # both ways: whom it names, who names it
     if "merged" in shown:
-        env.warn(f"creditfile: note: {MergedId.from_json(shown['merged']).note()}")
+        env.warn(
+            _("creditfile: note: {note}").format(note=MergedId.from_json(shown["merged"]).note())
+        )
+    if "matched" in shown:
+        env.warn(
+            _("creditfile: note: {note}").format(note=NameMatch.from_json(shown["matched"]).note())
+        )
     env.emit_json(shown)
     if hidden and not env.json:
         profile = shown.get("profile")
         person = profile.get("person") if isinstance(profile, dict) else None
         masked = isinstance(person, dict) and bool(person.get("id_number"))
-        env.warn(
-            f"({', '.join(hidden)} hidden: personal data"
-            + ("; the ID number shown masked" if masked else "")
-            + "; add --include-personal to show it)"
+        said = (
+            _(
+                "({paths} hidden: personal data; the ID number shown masked; "
+                "add --include-personal to show it)"
+            )
+            if masked
+            else _("({paths} hidden: personal data; add --include-personal to show it)")
         )
+        env.warn(said.format(paths=", ".join(hidden)))
     return 0
