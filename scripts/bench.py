@@ -2,6 +2,7 @@
 
     python scripts/bench.py [--quick] [--sizes 1000,10000] [--repeats N] [--no-faults]
     python scripts/bench.py --pg-regrade [--pg-customers N] [--pg-million]
+    python scripts/bench.py --pg-scale    (scripts/bench_pg_scale.py: 1,000,000 on PostgreSQL)
 
 Each regrade is a whole ``creditfile --db F regrade --as-of 2026-11-29`` process, timed from
 spawn to exit, interleaved with its floors (``scripts/bench_floor.py``) on the same file, so that
@@ -330,7 +331,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --pg-regrade: also 1,000,000 customers in PostgreSQL (long)",
     )
+    parser.add_argument(
+        "--pg-scale",
+        action="store_true",
+        help="only a save, a search keystroke and the regrade at 1,000,000 customers in "
+        "PostgreSQL, the regrade beside 100,000 (scripts/bench_pg_scale.py; about an hour)",
+    )
     args = parser.parse_args(argv)
+    if args.pg_scale:
+        return subprocess.run([PY, str(SCRIPTS / "bench_pg_scale.py")], check=False).returncode
     if args.pg_regrade:
         extra = ["--million"] if args.pg_million else []
         command = [PY, str(SCRIPTS / "bench_pg_regrade.py"), "--customers", args.pg_customers]
