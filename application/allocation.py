@@ -25,7 +25,7 @@ from creditfile.document.limits import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_XLSX_BYTES,
-    file_problem,
+    file_said,
 )
 from creditfile.document.values import parse_date
 from creditfile.engine.quotes import outstanding_of
@@ -34,7 +34,7 @@ from creditfile.policy.errors import Phrase
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import _, language, pgettext, translation
 from creditfile.reports.allocation import Standing, allocation_plan
-from creditfile.spreadsheets.reading import unpacked_problem
+from creditfile.spreadsheets.reading import unpacked_said
 from creditfile.store import ArchiveStore, DemandStore, JSONObject, customer_document
 
 MAX_QUANTITY = 1_000_000
@@ -252,11 +252,11 @@ def read_demand_file(path: str | Path) -> list[DemandInput]:
     """
     file = Path(path)
     workbook = file.suffix.lower() == ".xlsx"
-    problem = file_problem(file, MAX_XLSX_BYTES if workbook else MAX_FILE_BYTES)
+    problem = file_said(file, MAX_XLSX_BYTES if workbook else MAX_FILE_BYTES)
     if problem is None and workbook:
-        problem = unpacked_problem(str(file))
+        problem = unpacked_said(str(file))
     if problem is not None:
-        raise DemandError([f"{file}: {problem}"])
+        raise DemandError([f"{file}: {problem.text(_)}"])
     try:
         rows = _bounded(file, _xlsx_rows(file) if workbook else _csv_rows(file))
     except DemandError:

@@ -14,6 +14,7 @@ from typing import Any
 
 from creditfile.document.personal import is_person
 from creditfile.document.pinyin import PinyinKeys
+from creditfile.presentation.translation import _
 
 COLUMNS = (
     "id",
@@ -225,7 +226,11 @@ class SearchIndex:
         if cached is not None:
             return cached
         if column not in COLUMNS:
-            raise ValueError(f"cannot sort by {column!r}; use one of {', '.join(COLUMNS)}")
+            raise ValueError(
+                _("cannot sort by {column!r}; use one of {choices}").format(
+                    column=column, choices=", ".join(COLUMNS)
+                )
+            )
         if column == "name":
             self.build_search()
             # Chinese staff expect names in pinyin order, as in a phone book, not by code point.

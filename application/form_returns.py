@@ -25,7 +25,7 @@ from creditfile.application.forms import form_fields
 from creditfile.application.lookup import find_customer
 from creditfile.document import CustomerField, field_catalogue
 from creditfile.document.characters import describe_char, first_unsafe
-from creditfile.document.limits import MAX_XLSX_BYTES, file_problem
+from creditfile.document.limits import MAX_XLSX_BYTES, file_said
 from creditfile.document.paths import value_at
 from creditfile.document.values import parse_date
 from creditfile.engine.validation import validator_for
@@ -106,14 +106,11 @@ def read_form(path: str | Path, policy: Policy) -> FormAnswers:
             value that cannot be read as its field; nothing is returned then.
     """
     file = str(path)
-    problem = file_problem(file, MAX_XLSX_BYTES)
-    if problem:
-        raise FormError([f"{file}: {problem}"])
-    from creditfile.spreadsheets.reading import unpacked_problem
+    from creditfile.spreadsheets.reading import unpacked_said
 
-    unpacked = unpacked_problem(file)
-    if unpacked:
-        raise FormError([f"{file}: {unpacked}"])
+    problem = file_said(file, MAX_XLSX_BYTES) or unpacked_said(file)
+    if problem:
+        raise FormError([f"{file}: {problem.text(_)}"])
     try:
         sheet = read_form_sheet(Path(file))
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.document import field_catalogue
-from creditfile.document.limits import MAX_XLSX_BYTES, file_problem
+from creditfile.document.limits import MAX_XLSX_BYTES, file_said
 from creditfile.policy import CreditfileError, Policy
 from creditfile.policy.errors import format_path
 from creditfile.policy.schema_check import schema_problems
@@ -27,7 +27,7 @@ from creditfile.policy.yamltext import UNSAFE_IN_POLICY
 from creditfile.presentation.inert import is_formula_like
 from creditfile.presentation.translation import _, language
 from creditfile.reports.market import QUARTERS, MarketData, MarketFigure
-from creditfile.spreadsheets.reading import unpacked_problem
+from creditfile.spreadsheets.reading import unpacked_said
 
 MARKET_SCHEMA = "market.schema.json"
 MAX_YAML_BYTES = 2_000_000
@@ -90,11 +90,11 @@ def read_market(path: str | Path, policy: Policy) -> MarketData:
     """
     file = Path(path)
     workbook = file.suffix.lower() == ".xlsx"
-    problem = file_problem(file, MAX_XLSX_BYTES if workbook else MAX_YAML_BYTES)
+    problem = file_said(file, MAX_XLSX_BYTES if workbook else MAX_YAML_BYTES)
     if problem is None and workbook:
-        problem = unpacked_problem(str(file))
+        problem = unpacked_said(str(file))
     if problem is not None:
-        raise MarketError([f"{file}: {problem}"])
+        raise MarketError([f"{file}: {problem.text(_)}"])
     source = _xlsx_source(file) if workbook else _yaml_source(file)
     if not isinstance(source.doc.data, dict):
         raise MarketError(

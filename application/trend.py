@@ -9,7 +9,8 @@ from typing import Any
 
 from creditfile.application.reporting import ArchiveView, ReportError
 from creditfile.engine.timeline import parse_date
-from creditfile.reports.trend import GradeMark, TrendRangeError, trend
+from creditfile.presentation.translation import _
+from creditfile.reports.trend import MAX_PERIODS, GradeMark, TrendRangeError, trend
 from creditfile.store import ArchiveStore
 
 GRADE_SOURCES = ("then", "now")
@@ -89,7 +90,11 @@ def trend_report(
         ReportError: a series too long to show.
     """
     if grades not in GRADE_SOURCES:
-        raise ReportError(f"--grades {grades}: use one of {', '.join(GRADE_SOURCES)}")
+        raise ReportError(
+            _("--grades {given}: use one of {choices}").format(
+                given=grades, choices=", ".join(GRADE_SOURCES)
+            )
+        )
     marks: Mapping[str, list[GradeMark]] = {}
     if by == "grade":
         marks = (
@@ -100,9 +105,23 @@ def trend_report(
     try:
         report = trend(view.docs, marks, view.policy, by, kind, last, first)
     except TrendRangeError as error:
-        raise ReportError(str(error)) from error
+        raise ReportError(_range_said(error)) from error
     report["grades"] = grades if by == "grade" else None
     return report
+
+
+def _range_said(error: TrendRangeError) -> str:
+    template = (
+        _("{count} years from {first} to {last} is more than {limit}; give a later --from")
+        if error.kind == "year"
+        else _("{count} quarters from {first} to {last} is more than {limit}; give a later --from")
+    )
+    return template.format(
+        count=error.count,
+        first=error.first.isoformat(),
+        last=error.last.isoformat(),
+        limit=MAX_PERIODS,
+    )
 
 
 def earliest_grade(store: ArchiveStore) -> date | None:

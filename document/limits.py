@@ -23,7 +23,6 @@ __all__ = [
     "MAX_UNPACKED_BYTES",
     "MAX_XLSX_BYTES",
     "NO_SUCH_FILE",
-    "file_problem",
     "file_said",
 ]
 
@@ -72,9 +71,3 @@ def file_said(path: str | Path, limit: int) -> Phrase | None:
             limit=format(limit, ","),
         )
     return None
-
-
-def file_problem(path: str | Path, limit: int) -> str | None:
-    """``file_said`` in English."""
-    said = file_said(path, limit)
-    return None if said is None else str(said)

@@ -42,6 +42,8 @@ class TrendRangeError(ValueError):
             f"{MAX_PERIODS}; give a later --from"
         )
         self.first = first
+        self.last = last
+        self.kind = kind
         self.count = count
 
 

@@ -188,12 +188,6 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
     return _records(file, _sheet_roles(grids), policy)
 
 
-def unpacked_problem(file: str) -> str | None:
-    """``unpacked_said`` in English."""
-    said = unpacked_said(file)
-    return None if said is None else str(said)
-
-
 def unpacked_said(file: str) -> Phrase | None:
     """A workbook whose parts would unpack to more than the limit (a zip bomb), unopened."""
     import zipfile

@@ -18,7 +18,7 @@ from creditfile.application.customer_list import (
 )
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
-from creditfile.presentation.translation import _, language, ngettext
+from creditfile.presentation.translation import N_, _, language, ngettext
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -34,13 +34,13 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         ),
     )
     for option, what in (
-        ("--grade", "grades (A, B, …, or ungraded)"),
-        ("--nature", "natures (developer or 开发商, …)"),
-        ("--tier", "tiers (key_account or 主力客户, …)"),
-        ("--lifecycle", "established, new, prospective (老客户, 新客户, 未来客户)"),
-        ("--stage", "current, past, upcoming (正在交易, 曾经交易, 即将交易)"),
+        ("--grade", N_("grades (A, B, …, or ungraded)")),
+        ("--nature", N_("natures (developer or 开发商, …)")),
+        ("--tier", N_("tiers (key_account or 主力客户, …)")),
+        ("--lifecycle", N_("established, new, prospective (老客户, 新客户, 未来客户)")),
+        ("--stage", N_("current, past, upcoming (正在交易, 曾经交易, 即将交易)")),
     ):
-        parser.add_argument(option, action="append", default=[], metavar="NAMES", help=what)
+        parser.add_argument(option, action="append", default=[], metavar="NAMES", help=_(what))
     parser.add_argument(
         "--attention", action="store_true", help=_("only customers that need attention")
     )
@@ -51,7 +51,11 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help=_("id, name, phone or contact person; pinyin full or initials (whhd, hongda)"),
     )
     parser.add_argument(
-        "--sort", choices=COLUMNS, default="id", metavar="COL", help=f"one of {', '.join(COLUMNS)}"
+        "--sort",
+        choices=COLUMNS,
+        default="id",
+        metavar="COL",
+        help=_("one of {choices}").format(choices=", ".join(COLUMNS)),
     )
     parser.add_argument("--reverse", action="store_true", help=_("sort descending"))
     parser.add_argument(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,10 +12,30 @@ from pathlib import Path
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+"""A Chinese character: none may be left in a message worded in English."""
+# English words of four letters or more, as a sentence of the other language would show them.
+ENGLISH = re.compile(r"\b(?!json\b|jsonl\b|history\b|lock\b)[a-z]{4,}\b")
+
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> bool:
     """Whether the process showed the user no Python traceback."""
     return "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+def refused(result: subprocess.CompletedProcess[str]) -> str:
+    """What a command that refused (exit 1, no traceback) said on stderr."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert no_traceback(result), result.stderr
+    return result.stderr.strip()
+
+
+def no_english(text: str, *named: str) -> None:
+    """No English word left in ``text`` once the named paths and commands are taken out."""
+    for name in named:
+        text = text.replace(name, "")
+    text = re.sub(r"`[^`]*`|--[a-z]+|creditfile", "", text)
+    assert not ENGLISH.search(text.lower()), text
 
 
 def under_terminal(args: list[str], columns: int, db: Path, cwd: Path | None = None) -> str:

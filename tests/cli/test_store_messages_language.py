@@ -4,13 +4,12 @@ real program, under ``--lang zh`` and ``--lang en``."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cli_support import Run, no_traceback
+from cli_support import CJK, Run, no_english, refused
 
 from creditfile.presentation.translation import translation
 from creditfile.store import Archive
@@ -19,9 +18,6 @@ from creditfile.store.history import history_path
 from creditfile.store.locking import lock_path
 
 ROOT = Path(__file__).resolve().parents[2]
-CJK = re.compile(r"[\u3400-\u9fff]")
-# English words of four letters or more, as a sentence of the other language would show them.
-ENGLISH = re.compile(r"\b(?!json\b|jsonl\b|history\b|lock\b)[a-z]{4,}\b")
 
 HOLD_LOCK = """
 import sys, time
@@ -33,31 +29,17 @@ with archive_lock(Path(sys.argv[1]), 5):
 """
 
 
-def _said(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert no_traceback(result), result.stderr
-    return result.stderr.strip()
-
-
-def _no_english(text: str, *named: str) -> None:
-    """No English word left in ``text`` once the named paths and commands are taken out."""
-    for name in named:
-        text = text.replace(name, "")
-    text = re.sub(r"`[^`]*`|--[a-z]+|creditfile", "", text)
-    assert not ENGLISH.search(text.lower()), text
-
-
 def test_a_lock_file_that_is_a_folder_is_told_in_the_language_asked(
     run: Run, archive_path: Path
 ) -> None:
     lock = lock_path(archive_path)
     lock.unlink(missing_ok=True)
     lock.mkdir()
-    chinese = _said(run("--lang", "zh", "list"))
+    chinese = refused(run("--lang", "zh", "list"))
     assert chinese.startswith(f"creditfile: {archive_path}: 锁文件 {lock} 是一个文件夹")
     assert f"`rmdir {lock}`" in chinese and "没有人使用档案时" in chinese
-    _no_english(chinese, str(archive_path), str(lock))
-    english = _said(run("--lang", "en", "list"))
+    no_english(chinese, str(archive_path), str(lock))
+    english = refused(run("--lang", "en", "list"))
     assert english == (
         f"creditfile: {archive_path}: the lock file {lock} is a folder; remove it "
         f"(`rmdir {lock}`) while nobody uses the archive, then try again"
@@ -72,11 +54,11 @@ def test_a_lock_file_that_is_a_link_is_refused_in_the_language_asked(
     target = tmp_path / "elsewhere.txt"
     target.write_text("keep me\n")
     lock.symlink_to(target)
-    chinese = _said(run("list", env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LANGUAGE": ""}))
+    chinese = refused(run("list", env={"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LANGUAGE": ""}))
     assert chinese.startswith(f"creditfile: {archive_path}: 锁文件 {lock} 是一个符号链接")
     assert f"`rm {lock}`" in chinese
-    _no_english(chinese, str(archive_path), str(lock))
-    english = _said(run("--lang", "en", "list"))
+    no_english(chinese, str(archive_path), str(lock))
+    english = refused(run("--lang", "en", "list"))
     assert f"the lock file {lock} is a symbolic link" in english
     assert target.read_text() == "keep me\n"
 
@@ -89,11 +71,11 @@ def test_a_history_that_is_a_link_stops_a_write_in_the_language_asked(
     history.rename(real)
     history.symlink_to(real)
     before = archive_path.read_bytes()
-    chinese = _said(run("--lang", "zh", "regrade", "--as-of", "2026-11-29"))
+    chinese = refused(run("--lang", "zh", "regrade", "--as-of", "2026-11-29"))
     assert chinese.startswith(f"creditfile: {history}: 历史文件是一个符号链接")
     assert "(`mv`)" in chinese and "重试" in chinese
-    _no_english(chinese, str(history))
-    english = _said(run("--lang", "en", "regrade", "--as-of", "2026-11-29"))
+    no_english(chinese, str(history))
+    english = refused(run("--lang", "en", "regrade", "--as-of", "2026-11-29"))
     assert english.startswith(f"creditfile: {history}: the history file is a symbolic link")
     assert archive_path.read_bytes() == before
 
@@ -104,9 +86,9 @@ def test_links_going_round_in_a_loop_are_told_in_the_language_asked(
     first, second = tmp_path / "loop1.json", tmp_path / "loop2.json"
     first.symlink_to(second)
     second.symlink_to(first)
-    chinese = _said(run("--lang", "zh", "--db", str(first), "demo", "--customers", "1"))
+    chinese = refused(run("--lang", "zh", "--db", str(first), "demo", "--customers", "1"))
     assert chinese == (f"creditfile: {first}: 指向档案的符号链接形成了循环; 请让 --db 指向真实文件")
-    english = _said(run("--lang", "en", "--db", str(first), "demo", "--customers", "1"))
+    english = refused(run("--lang", "en", "--db", str(first), "demo", "--customers", "1"))
     assert english == (
         f"creditfile: {first}: the symbolic links to the archive go round in a loop; "
         "point --db at the real file"
@@ -118,10 +100,10 @@ def test_an_archive_that_is_not_json_is_told_in_the_language_asked(
 ) -> None:
     damaged = tmp_path / "notes.json"
     damaged.write_text("meeting notes, not an archive\n")
-    chinese = _said(run("--lang", "zh", "--db", str(damaged), "list"))
+    chinese = refused(run("--lang", "zh", "--db", str(damaged), "list"))
     assert chinese.startswith(f"creditfile: {damaged}: 不是有效的 JSON (")
     assert "可能被截断" in chinese and "请检查 --db 是否指向正确的文件" in chinese
-    english = _said(run("--lang", "en", "--db", str(damaged), "list"))
+    english = refused(run("--lang", "en", "--db", str(damaged), "list"))
     assert english.startswith(f"creditfile: {damaged}: not valid JSON (")
     assert "check that --db names the right file" in english and not CJK.search(english)
 
