@@ -186,8 +186,8 @@ def test_an_unaudited_customer_form_stands_out() -> None:
     set_language("zh")
     pending = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": False}, "zh")
     audited = source_row({"kind": "customer_form", "on": "2026-09-01", "verified": True}, "zh")
-    assert "待审核" in str(pending[3]) and "red" in str(pending[3].style)
-    assert "待审核" not in str(audited[3])
+    assert "待审核" in str(pending[2]) and "red" in str(pending[2].style)
+    assert "待审核" not in str(audited[2])
 
 
 def test_history_rows_say_who_did_what_when() -> None:

@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Select,
     Static,
@@ -62,6 +61,7 @@ from creditfile.tui.card.views import (
     sources_summary,
 )
 from creditfile.tui.vocabulary import tab_label
+from creditfile.tui.widgets.footer import KeyBar
 
 NARROW_BELOW = 110
 """Screens narrower than this many columns get the card's narrow layout."""
@@ -155,7 +155,7 @@ class CardBase(Screen[None]):
                 yield Static(classes="section-problems", id="related-problems")
             with TabPane(_("History"), id="tab-history"):
                 yield self._table("history-table", HISTORY_COLUMNS)
-        yield Footer()
+        yield KeyBar()
 
     def _table(self, table_id: str, columns: Sequence[str]) -> DataTable[Any]:
         table: DataTable[Any] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)

@@ -276,8 +276,10 @@ LEASE_COLUMNS = tuple(
     f"leases[].{name}"
     for name in ("contract", "item", "start", "end", "amount", "status", "outstanding")
 )
+# Who gathered it (an agency's name can be long) after the short columns, so that the cost
+# stays in sight on an 80-column terminal.
 SOURCE_COLUMNS = tuple(
-    f"sources[].{name}" for name in ("kind", "on", "by", "verified", "cost", "note")
+    f"sources[].{name}" for name in ("kind", "on", "verified", "cost", "by", "note")
 )
 HISTORY_COLUMNS = (N_("When"), N_("Who"), N_("Event"), N_("Detail"))
 RELATED_COLUMNS = (
@@ -357,9 +359,9 @@ def source_row(source: Mapping[str, Any], lang: str) -> tuple[Any, ...]:
     return (
         Text(choice_label("sources[].kind", kind, lang), style="bold red" if pending else ""),
         str(source.get("on") or ""),
-        str(source.get("by") or ""),
         mark,
         Text(format_money(source.get("cost")), justify="right"),
+        str(source.get("by") or ""),
         str(source.get("note") or ""),
     )
 

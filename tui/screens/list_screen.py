@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, LoadingIndicator, Static
+from textual.widgets import Input, LoadingIndicator, Static
 
 from creditfile.application import list_window
 from creditfile.application.customer_index import (
@@ -36,6 +36,7 @@ from creditfile.presentation.translation import _, error_text
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import LIFECYCLES, STAGES, column_title
 from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
+from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from creditfile.policy import Policy
@@ -108,7 +109,7 @@ class ListScreen(Screen[None]):
         yield LoadingIndicator(id="list-loading")
         yield CustomerTable(COLUMNS, {}, (), id="customers")
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Wait for the archive: the app loads it in a worker and calls ``show_index``."""

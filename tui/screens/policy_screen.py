@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
 from creditfile.tui.vocabulary import POLICY_ORIGINS, PRIVILEGES, named
+from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from creditfile.policy import Policy
@@ -226,7 +227,7 @@ class PolicyScreen(DataScreen):
             classes="hint",
             id="policy-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Show it once the archive is there; the page takes the keys that scroll it."""

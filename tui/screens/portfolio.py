@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, LoadingIndicator, Static, Tab, Tabs
+from textual.widgets import LoadingIndicator, Static, Tab, Tabs
 
 from creditfile.presentation.translation import N_, _
 from creditfile.reports.shares import UNGRADED, UNKNOWN_LABEL
@@ -19,6 +20,7 @@ from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
 from creditfile.tui.vocabulary import PORTFOLIO_VIEWS, named
 from creditfile.tui.widgets.customer_table import fit
+from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -49,42 +51,70 @@ def _label(row: Mapping[str, Any], lang: str, by: str) -> str:
     return label if lang == "zh" or label == key else f"{label} ({key})"
 
 
-def composition_table(report: Mapping[str, Any], lang: str) -> Table:
+LABEL_CELLS = 24
+NARROW_LABEL_CELLS = 16  # names keep at least 12 cells on an 80-column terminal
+# Between the label and the bars: a share and a count (``  6.00%       12``), then a share, and
+# one cell of padding either side of every inner column edge.
+_SHARE_COUNT, _SHARE, _GAPS = 17, 7, 8
+
+
+def bar_cells(width: int, widest_label: int) -> tuple[int, int]:
+    """The label's and each bar's cells so that a composition table fits ``width`` cells: the
+    labels whole where the bars keep ten cells, else cut to ``NARROW_LABEL_CELLS``."""
+    label = min(LABEL_CELLS, max(widest_label, 1))
+    fixed = _SHARE_COUNT + _SHARE + _GAPS
+    if (width - label - fixed) // 2 < 10:
+        label = min(label, NARROW_LABEL_CELLS)
+    bars = (width - label - fixed) // 2
+    return label, max(6, min(BAR_CELLS, bars))
+
+
+def _shares_table(
+    rows: Sequence[tuple[str, float, int, float]], headers: Sequence[str], width: int
+) -> Table:
+    """Label, a bar with its share and count, a second bar with its share; ``width`` wide."""
+    label_cells, bars = bar_cells(width, max((cell_len(row[0]) for row in rows), default=0))
+    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
+    table.add_column(headers[0], no_wrap=True)
+    # The bars' headers may wrap (a long English one) rather than widen the table past the
+    # terminal's edge, which cut every column short.
+    table.add_column(headers[1], min_width=bars)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column(headers[2], min_width=bars)
+    table.add_column("", justify="right", no_wrap=True)
+    for label, first_pct, count, second_pct in rows:
+        table.add_row(
+            fit(label, label_cells),
+            bar(first_pct, bars),
+            f"{first_pct:6.2f}% {count:>8,}",
+            bar(second_pct, bars),
+            f"{second_pct:6.2f}%",
+        )
+    return table
+
+
+def composition_table(report: Mapping[str, Any], lang: str, width: int = 120) -> Table:
     """Customers and cumulative lease amount per group, each with its share and bar."""
-    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
-    table.add_column(_("Grade") if report.get("by") == "grade" else "", no_wrap=True)
-    table.add_column(_("Share of customers"), no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    table.add_column(_("Share of cumulative lease amount"), no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    for row in report["rows"]:
-        table.add_row(
-            fit(_label(row, lang, str(report.get("by"))), 24),
-            bar(row["customers_pct"]),
-            f"{row['customers_pct']:6.2f}% {row['customers']:>8,}",
-            bar(row["cumulative_pct"]),
-            f"{row['cumulative_pct']:6.2f}%",
-        )
-    return table
+    by = str(report.get("by"))
+    rows = [
+        (_label(r, lang, by), r["customers_pct"], r["customers"], r["cumulative_pct"])
+        for r in report["rows"]
+    ]
+    headers = (
+        _("Grade") if by == "grade" else "",
+        _("Share of customers"),
+        _("Share of cumulative lease amount"),
+    )
+    return _shares_table(rows, headers, width)
 
 
-def item_table(report: Mapping[str, Any], lang: str) -> Table:
+def item_table(report: Mapping[str, Any], lang: str, width: int = 120) -> Table:
     """Leases and lease amount per leased-item category, each with its share and bar."""
-    table = Table(box=None, pad_edge=False, expand=False, show_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column(_("Share of leases"), no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    table.add_column(_("Share of lease amount"), no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    for row in report["rows"]:
-        table.add_row(
-            fit(_label(row, lang, "item"), 24),
-            bar(row["leases_pct"]),
-            f"{row['leases_pct']:6.2f}% {row['leases']:>8,}",
-            bar(row["amount_pct"]),
-            f"{row['amount_pct']:6.2f}%",
-        )
-    return table
+    rows = [
+        (_label(r, lang, "item"), r["leases_pct"], r["leases"], r["amount_pct"])
+        for r in report["rows"]
+    ]
+    return _shares_table(rows, ("", _("Share of leases"), _("Share of lease amount")), width)
 
 
 def total_line(report: Mapping[str, Any], lang: str) -> str:
@@ -168,7 +198,7 @@ class PortfolioScreen(DataScreen):
             ),
             classes="hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Compute once the archive is there."""
@@ -201,15 +231,21 @@ class PortfolioScreen(DataScreen):
                 Text(trend_line(report), style="bold")
             )
             return
+        width = self.query_one("#portfolio-chart", Static).size.width or self.app.size.width
         table = (
-            item_table(report, self.lang)
+            item_table(report, self.lang, width)
             if self.view == "item"
-            else composition_table(report, self.lang)
+            else composition_table(report, self.lang, width)
         )
         self.query_one("#portfolio-chart", Static).update(table)
         self.query_one("#portfolio-total", Static).update(
             Text(total_line(report, self.lang), style="bold")
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The bars take what the terminal's width leaves them."""
+        if self.reports:
+            self.call_after_refresh(self.draw)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         """A click (or key) on a tab shows that view."""

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, ProgressBar, Static
+from textual.widgets import Button, DataTable, ProgressBar, Static
 
 from creditfile.application.regrade import RegradeResult
 from creditfile.application.regrade_preview import NOT_GRADED, UNGRADED, RegradePreview
@@ -21,6 +21,7 @@ from creditfile.presentation.translation import _, error_text, pgettext
 from creditfile.store import RegradeCancelledError
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import REGRADE_PHASES, column_title, named
+from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -88,7 +89,7 @@ class RegradeScreen(Screen[None]):
             ),
             id="regrade-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Grade in the background; nothing is written."""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, LoadingIndicator, Static
 
 from creditfile.document import field_catalogue
 from creditfile.presentation.translation import N_, _
@@ -24,6 +24,7 @@ from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
 from creditfile.tui.vocabulary import REVIEW_COLUMNS, named
 from creditfile.tui.widgets.customer_table import fit
+from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
     from creditfile.tui.service import ArchiveService
@@ -138,7 +139,7 @@ class ReviewScreen(DataScreen):
             classes="hint",
             id="review-hint",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Rows once the archive is there."""
