@@ -102,13 +102,17 @@ TAB_SECTIONS = {
     "related": "related",
 }
 OWN_TABS = {"basic": N_("Basic data"), "history": N_("History")}
+# Where the whole tab bar does not fit the terminal's width.
+OWN_SHORT_TABS = {"basic": N_("Basic"), "history": N_("History")}
 
 
-def tab_label(tab: str) -> str:
-    """The title of one of the card's tabs, in the language in force."""
+def tab_label(tab: str, *, short: bool = False) -> str:
+    """The title of one of the card's tabs, in the language in force (``short``: the short
+    one the field catalogue gives, for a narrow terminal)."""
     if tab in OWN_TABS:
-        return _(OWN_TABS[tab])
-    return field_catalogue()[TAB_SECTIONS[tab]].label.text(language())
+        return _((OWN_SHORT_TABS if short else OWN_TABS)[tab])
+    field = field_catalogue()[TAB_SECTIONS[tab]]
+    return (field.short if short else field.label).text(language())
 
 
 def column_title(column: str) -> str:

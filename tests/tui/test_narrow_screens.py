@@ -1,17 +1,20 @@
-"""At 80×24 nothing on the key bar or the portfolio is cut mid-word: the bar shows whole keys
-(fewer of them, the command palette's always), the portfolio's bars shorten so that every share
-and count stays whole, and the card's sources keep their cost in sight."""
+"""At 80×24 nothing on the key bar, the card's tab bar or the portfolio is cut mid-word: the
+key bar shows whole keys (fewer of them, the command palette's always), the tab bar short
+titles, the portfolio's bars shorten so that every share and count stays whole, and the
+card's sources keep their cost in sight."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, Tab
 from textual.widgets._footer import FooterKey
 
+from creditfile.tui.card.base import TABS
 from creditfile.tui.screens.portfolio import PortfolioScreen, composition_table
 from creditfile.tui.widgets.footer import KeyBar
 
@@ -120,3 +123,39 @@ def test_at_80_columns_a_sources_cost_is_in_sight(tui: Any, lang: str) -> None:
         assert cost.get_render_width(table) > 0
 
     tui.run(tui.make_app(lang), steps, size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cards_tab_bar_shows_every_title_whole(
+    tui: Any, lang: str, size: tuple[int, int]
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("enter")
+        await tui.settle(pilot)
+        screen = pilot.app.screen
+        for _ in range(len(TABS)):  # to the last tab: the bar must not scroll to show it
+            tabs = screen.query(Tab)
+            assert all(t.region.right <= size[0] for t in tabs), [str(t.label) for t in tabs]
+            assert all(t.region.x >= 0 and t.region.width > 0 for t in tabs)
+            await pilot.press("]")
+            await pilot.pause()
+
+    tui.run(tui.make_app(lang), steps, size=size)
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_list_title_keeps_the_policy_version_on_its_one_line(
+    tui: Any, lang: str, width: int
+) -> None:
+    async def steps(pilot: Pilot[None]) -> None:
+        await tui.settle(pilot)
+        title = pilot.app.screen.query_one("#list-title", Static)
+        text = str(title.content)
+        version = pilot.app.service.policy.version  # type: ignore[attr-defined]
+        assert text.endswith(f" {version}"), text
+        assert cell_len(text) <= width - 2, text
+        assert text.rstrip().split("  ")[1].endswith(".json"), "the file's name stays"
+
+    tui.run(tui.make_app(lang), steps, size=(width, 24))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
@@ -83,6 +84,20 @@ TABS = (
 )
 
 
+def tab_fit(width: int, marked: Collection[str] = ()) -> tuple[bool, bool]:
+    """Whether the card's tab bar needs the short titles at ``width`` columns, and whether
+    it needs them one cell apart rather than two (the ✗ on each tab of ``marked`` counted)."""
+
+    def needed(short: bool, gap: int) -> int:
+        return sum(
+            cell_len(tab_label(t, short=short)) + gap + (2 if t in marked else 0) for t in TABS
+        )
+
+    if needed(False, 2) <= width:
+        return False, False
+    return True, needed(True, 2) > width
+
+
 class CardBase(Screen[None]):
     """One customer's card: the draft being edited and the widgets showing it.
 
@@ -114,6 +129,8 @@ class CardBase(Screen[None]):
         self._preview: Mapping[str, Any] | None = None
         self._history_loaded = False
         self._history_events: list[Mapping[str, Any]] | None = None
+        self._short_tabs = False
+        self._bad_tabs: set[str] = set()
         self._history_rows: list[tuple[str, str, str, str]] = []  # whole, newest first
         # The related tab's rows: (the other customer's id, named by this one, on file).
         self.related_shown: list[tuple[str, bool, bool]] = []
@@ -177,8 +194,11 @@ class CardBase(Screen[None]):
 
     def on_resize(self) -> None:
         """Below 110 columns the assessment form narrows, so the breakdown beside it keeps
-        about 40 cells (at 80 columns it would otherwise get 24, and say ``项目 ┃ …``)."""
+        about 40 cells (at 80 columns it would otherwise get 24, and say ``项目 ┃ …``). The
+        tab bar takes short titles, then less space between them, rather than scroll and
+        cut a title at the edge (``Assessme``)."""
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
+        self._fit_tabs()
         if self._history_events is not None:
             self._lay_out_history()
 
@@ -278,18 +298,30 @@ class CardBase(Screen[None]):
             self._show_lines(
                 self.query_one(f"#{section}-problems", Static), grouped.get(section, [])
             )
-        self._mark_tabs(grouped)
+        self._bad_tabs = self._tabs_with_problems(grouped)
+        self._mark_tabs(self._bad_tabs)
+        self._fit_tabs()
         self._update_breakdown()
         self._update_header()
 
-    def _mark_tabs(self, grouped: Mapping[str, list[str]]) -> None:
-        tabs = self.query_one(TabbedContent)
+    def _tabs_with_problems(self, grouped: Mapping[str, list[str]]) -> set[str]:
         bad = set(grouped)
         for row in self.field_rows():
             if row.has_class("-invalid"):
                 bad.add(self._section_of_row[row.editor_id])
+        return bad
+
+    def _fit_tabs(self) -> None:
+        short, tight = tab_fit(self.size.width, self._bad_tabs)
+        self.set_class(tight, "-tight-tabs")
+        if short != self._short_tabs:
+            self._short_tabs = short
+            self._mark_tabs(self._bad_tabs)
+
+    def _mark_tabs(self, bad: set[str]) -> None:
+        tabs = self.query_one(TabbedContent)
         for section in TABS:
-            label = tab_label(section)
+            label = tab_label(section, short=self._short_tabs)
             label = f"{label} ✗" if section in bad else label
             tab = tabs.get_tab(f"tab-{section}")
             # Relabelling re-lays out the tab bar: only when the mark actually changes.

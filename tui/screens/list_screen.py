@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -64,6 +65,19 @@ def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
         "stage": {k: _(v) for k, v in STAGES.items()},
         "attention": {"yes": _("needs attention"), "no": _("no attention needed")},
     }
+
+
+def middle_cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut in the middle with an ellipsis (its start and
+    end kept); nothing when fewer than 8 cells are left."""
+    if cell_len(text) <= width:
+        return text
+    if width < 8:
+        return ""
+    right = (width - 1) // 2
+    left = width - 1 - right
+    end = text[::-1]
+    return set_cell_size(text, left) + "…" + set_cell_size(end, right)[::-1]
 
 
 class ListScreen(Screen[None]):
@@ -353,7 +367,9 @@ class ListScreen(Screen[None]):
         table.display = True
         self.query_one("#list-title", Static).update(
             _("Reading the archive {path}: {done} / {total} customers read").format(
-                path=self.service.archive_name, done=f"{done:,}", total=f"{total:,}"
+                path=middle_cut(self.service.archive_name, self.app.size.width - 40),
+                done=f"{done:,}",
+                total=f"{total:,}",
             )
         )
         self.apply_query()
@@ -378,12 +394,21 @@ class ListScreen(Screen[None]):
 
     def _update_title(self) -> None:
         policy = self.service.policy
+        head, tail = _("Customer credit archive"), _("Policy") + f" {policy.version}"
+        # The title is one line: the archive's name gives way (cut in its middle, so that a
+        # database's name and a file's name, at the end, stay) before the policy's version.
+        room = self.app.size.width - cell_len(head) - cell_len(tail) - 6
         title = Text.assemble(
-            (_("Customer credit archive"), "bold"),
-            f"  {self.service.archive_name}  ",
-            (_("Policy") + f" {policy.version}", "dim"),
+            (head, "bold"),
+            f"  {middle_cut(self.service.archive_name, room)}  ",
+            (tail, "dim"),
         )
         self.query_one("#list-title", Static).update(title)
+
+    def on_resize(self) -> None:
+        """The title fits the width again."""
+        if self.index is not None or self.source is not None:
+            self._update_title()
 
     def apply_query(self, keep: str | None = None) -> None:
         """Search, filter and sort the index by ``query_state`` and show the result (a
