@@ -174,6 +174,9 @@ def on_tab(tab: str, *keys: str) -> Callable[[Pilot[None]], Any]:
         for editor in screen.query(Input):
             editor.cursor_blink = False
         await pilot.app.workers.wait_for_complete()
+        # A toast lasts seconds of wall time: whether it is still up depends on the machine's
+        # load, so none is kept in a picture of the card.
+        pilot.app.clear_notifications()
         await pilot.pause()
 
     return before
