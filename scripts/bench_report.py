@@ -172,6 +172,12 @@ POSTGRES_END = "<!-- end of postgresql -->"
 # The PostgreSQL regrade section belongs to scripts/bench_pg_regrade.py: kept too.
 PG_REGRADE_START = "<!-- postgresql regrade: written by scripts/bench_pg_regrade.py -->"
 PG_REGRADE_END = "<!-- end of postgresql regrade -->"
+# The PostgreSQL list and scale sections are measured by hand (scripts/bench_pg_list.py,
+# scripts/bench_pg_scale.py): kept too.
+PG_LIST_START = "<!-- postgresql list: measured by hand with scripts/bench_pg_list.py -->"
+PG_LIST_END = "<!-- end of postgresql list -->"
+PG_SCALE_START = "<!-- postgresql scale: measured by hand with scripts/bench_pg_scale.py -->"
+PG_SCALE_END = "<!-- end of postgresql scale -->"
 
 
 def kept_section(path: Path, start_marker: str, end_marker: str) -> str | None:
@@ -260,7 +266,12 @@ def write(
     postgres = kept_section(path, POSTGRES_START, POSTGRES_END)
     if postgres:
         text += [postgres, ""]
-    pg_regrade = kept_section(path, PG_REGRADE_START, PG_REGRADE_END)
-    if pg_regrade:
-        text += [pg_regrade, ""]
+    for start, end in (
+        (PG_REGRADE_START, PG_REGRADE_END),
+        (PG_LIST_START, PG_LIST_END),
+        (PG_SCALE_START, PG_SCALE_END),
+    ):
+        section = kept_section(path, start, end)
+        if section:
+            text += [section, ""]
     path.write_text("\n".join(text), encoding="utf-8")
