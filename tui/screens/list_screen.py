@@ -406,8 +406,9 @@ class ListScreen(Screen[None]):
         self.query_one("#list-title", Static).update(title)
 
     def on_resize(self) -> None:
-        """The title fits the width again."""
-        if self.index is not None or self.source is not None:
+        """The title fits the width again (once the archive is loaded: the title names its
+        policy, unknown while the first rows are shown during the reading)."""
+        if self.service.loaded and (self.index is not None or self.source is not None):
             self._update_title()
 
     def apply_query(self, keep: str | None = None) -> None:
