@@ -30,7 +30,7 @@ from creditfile.document.limits import (
 from creditfile.document.values import parse_date
 from creditfile.engine.quotes import outstanding_of
 from creditfile.policy import CreditfileError, Policy
-from creditfile.policy.errors import Phrase
+from creditfile.policy.errors import Phrase, os_said
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import _, language, pgettext, translation
 from creditfile.reports.allocation import Standing, allocation_plan
@@ -261,9 +261,13 @@ def read_demand_file(path: str | Path) -> list[DemandInput]:
         rows = _bounded(file, _xlsx_rows(file) if workbook else _csv_rows(file))
     except DemandError:
         raise
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        said = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
+        raise DemandError([f"{file}: {said}"]) from None
+    except (OSError, csv.Error, ValueError) as exc:
+        error = os_said(exc).text(_) if isinstance(exc, OSError) else str(exc)
         raise DemandError(
-            [_("{file}: cannot be read as a demand sheet ({error})").format(file=file, error=exc)]
+            [_("{file}: cannot be read as a demand sheet ({error})").format(file=file, error=error)]
         ) from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign workbook
         message = _("not a readable .xlsx workbook ({error}); save it as .xlsx").format(

@@ -148,7 +148,7 @@ def _resolve(column: str, name: str, known: Mapping[str, str]) -> str:
         name.strip().lower()
     )
     if found is None:
-        choices = ", ".join(dict.fromkeys(known))
+        choices = ", ".join(dict.fromkeys(name for name in known if name))
         raise ListError(
             _("--{option} {name}: not one of the policy's; use one of {choices}").format(
                 option=column, name=repr(name), choices=choices

@@ -15,6 +15,7 @@ from typing import Any
 
 from creditfile.application.market_file import MarketError, read_market
 from creditfile.policy import Policy
+from creditfile.policy.errors import os_said
 from creditfile.presentation.translation import _
 from creditfile.reports.market import MarketData, MarketQuestion, market_shares, with_market
 from creditfile.reports.periods import Period
@@ -148,6 +149,6 @@ def write_new_file(path: Path, text: str) -> None:
                 path=path)]
         ) from None  # fmt: skip
     except OSError as exc:
-        raise MarketError([f"{path}: {exc.strerror}"]) from None
+        raise MarketError([f"{path}: {os_said(exc).text(_)}"]) from None
     with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
         stream.write(text)

@@ -20,7 +20,7 @@ from typing import Any
 from creditfile.document import field_catalogue
 from creditfile.document.limits import MAX_XLSX_BYTES, file_said
 from creditfile.policy import CreditfileError, Policy
-from creditfile.policy.errors import format_path
+from creditfile.policy.errors import format_path, os_said
 from creditfile.policy.schema_check import schema_problems
 from creditfile.policy.yamlsource import YamlDocument, parse_yaml
 from creditfile.policy.yamltext import UNSAFE_IN_POLICY
@@ -120,9 +120,12 @@ def _unexample(message: str) -> str:
 def _yaml_source(file: Path) -> _Source:
     try:
         text = file.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MarketError([f"{file}: " + _("cannot be read as UTF-8 text ({error})").format(
-            error=exc)]) from None  # fmt: skip
+    except OSError as exc:
+        said = _("cannot be read: {error}").format(error=os_said(exc).text(_))
+        raise MarketError([f"{file}: {said}"]) from None
+    except UnicodeDecodeError as exc:
+        said = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
+        raise MarketError([f"{file}: {said}"]) from None
     if text.count("\n") > MAX_ROWS * 6:
         raise MarketError(
             [f"{file}: " + _("more than {count} lines; a market file holds at most {rows} "
@@ -131,7 +134,7 @@ def _yaml_source(file: Path) -> _Source:
         )  # fmt: skip
     doc, problems = parse_yaml(text, str(file))
     if doc is None or problems:
-        raise MarketError([str(p) for p in problems])
+        raise MarketError([p.text(_) for p in problems])
     return _Source(str(file), doc)
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from creditfile.policy import CreditfileError
+from creditfile.policy.errors import os_said
 from creditfile.presentation.translation import _
 from creditfile.store import archive_files, is_archive_file, is_archive_sidecar
 
@@ -84,7 +85,7 @@ def check_output(
         info = None
     except OSError as exc:
         raise _refused(
-            given, option, _("it cannot be examined ({error})").format(error=exc.strerror)
+            given, option, _("it cannot be examined ({error})").format(error=os_said(exc).text(_))
         ) from None
     if info is None:
         if not real.parent.is_dir():
@@ -263,7 +264,7 @@ def _existing_mode(real: Path) -> int | None:
 
 
 def _write_failure(out: Output, exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
+    reason = os_said(exc).text(_)
     kept = _(", {path} is unchanged").format(path=out.given) if out.real.exists() else ""
     return _(
         "could not write it ({reason}); nothing was written{kept} — free some disk space, "

@@ -21,6 +21,7 @@ from creditfile.policy import (
     load_policy,
     parse_policy,
 )
+from creditfile.policy.errors import os_said, phrase, policy_problem
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,15 @@ def _activated(active: Mapping[str, Any], label: str) -> Policy:
     try:
         return parse_policy(active["text"], label)
     except PolicyError as exc:
-        remedy = PolicyProblem(
+        remedy = policy_problem(
             label,
             None,
             None,
             "",
-            "the archive's active policy no longer loads; "
-            "activate a valid one with `creditfile policy activate FILE`",
+            phrase(
+                "the archive's active policy no longer loads; "
+                "activate a valid one with `creditfile policy activate FILE`"
+            ),
         )
         raise PolicyError([*exc.problems, remedy]) from None
 
@@ -145,6 +148,7 @@ def check_disk(policy: Policy, source: PolicySource) -> PolicyStatus:
     except PolicyError as exc:
         return PolicyStatus(policy, source, True, exc.problems)
     except OSError as exc:
-        problem = PolicyProblem(path, None, None, "", f"cannot be read: {exc.strerror}")
+        said = phrase("cannot be read: {error}", error=os_said(exc))
+        problem = policy_problem(path, None, None, "", said)
         return PolicyStatus(policy, source, True, (problem,))
     return PolicyStatus(policy, source, True, (), on_disk.sha256 != policy.sha256)

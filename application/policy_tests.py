@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.engine.casecheck import Mismatch, SuiteResult, run_suite
-from creditfile.policy import Policy, PolicyError, PolicyProblem
+from creditfile.policy import Policy, PolicyError
+from creditfile.policy.errors import os_said, phrase, policy_problem, verbatim
 from creditfile.policy.schema_check import TESTS_SCHEMA, schema_problems
 from creditfile.policy.yamlsource import parse_yaml
 
@@ -28,24 +29,18 @@ def run_policy_tests(policy: Policy, tests_path: Path) -> list[SuiteResult]:
     file = str(tests_path)
     if tests_path.exists() and not tests_path.is_file() and not tests_path.is_dir():
         # A device or a pipe (/dev/zero) might never end: refused unread.
-        message = "not a regular file (a device or a pipe); name a tests file"
-        raise PolicyError([PolicyProblem(file, None, None, "", message)])
+        message = phrase("not a regular file (a device or a pipe); name a tests file")
+        raise PolicyError([policy_problem(file, None, None, "", message)])
     try:
         text = tests_path.read_text("utf-8")
     except OSError as exc:
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    file,
-                    None,
-                    None,
-                    "",
-                    f"cannot read the test file: "
-                    f"{exc.strerror}; create {tests_path.name} beside the "
-                    "policy (see policy/default.tests.yaml)",
-                )
-            ]
-        ) from None
+        message = phrase(
+            "cannot read the test file: {error}; create {name} beside the policy (see "
+            "policy/default.tests.yaml)",
+            error=os_said(exc),
+            name=tests_path.name,
+        )
+        raise PolicyError([policy_problem(file, None, None, "", message)]) from None
     doc, problems = parse_yaml(text, file)
     if doc is None:
         raise PolicyError(problems)
@@ -175,12 +170,15 @@ def _run(index: int, suite: Any, policy: Policy, file: str, locate: Any) -> Suit
         line, col = locate(path)
         raise PolicyError(
             [
-                PolicyProblem(
+                policy_problem(
                     file,
                     line,
                     col,
                     f"suites[{index}]",
-                    f"a suite needs as_of (YYYY-MM-DD), customers and expect ({exc})",
+                    phrase(
+                        "a suite needs as_of (YYYY-MM-DD), customers and expect ({error})",
+                        error=verbatim(str(exc)),
+                    ),
                 )
             ]
         ) from None

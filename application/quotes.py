@@ -64,7 +64,7 @@ def quote_request(
     try:
         price = Decimal(str(parse_amount(list_price)))
     except AmountError as exc:
-        raise QuoteError(_("--list-price: {error}").format(error=exc)) from None
+        raise QuoteError(_("--list-price: {error}").format(error=exc.said.text(_))) from None
     if price.as_tuple().exponent < -2:  # type: ignore[operator]
         raise QuoteError(
             _("--list-price {price}: a price is in CNY to the cent (at most two decimals)").format(

@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None, *, open_ui: UiLauncher | None = None
         parser.exit(2, f"creditfile: {exc}\n")
     except PolicyError as exc:
         for problem in exc.problems:
-            env.warn(str(problem))
+            env.warn(problem.text(_))
         return 1
     except CreditfileError as exc:
         env.warn(f"creditfile: {error_text(exc)}")

@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from creditfile.policy.errors import Phrase, phrase
+from creditfile.policy.errors import Phrase, os_said, phrase
 
 __all__ = [
     "MAX_CELL_CHARS",
@@ -58,7 +58,7 @@ def file_said(path: str | Path, limit: int) -> Phrase | None:
     except FileNotFoundError:
         return NO_SUCH_FILE
     except OSError as exc:
-        return phrase("cannot read: {error}", error=exc.strerror)
+        return phrase("cannot read: {error}", error=os_said(exc))
     if stat.S_ISDIR(info.st_mode):
         return phrase("is a folder; name a file")
     if not stat.S_ISREG(info.st_mode):

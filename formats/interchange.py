@@ -36,7 +36,7 @@ from creditfile.document.merging import REVISION_KEY, is_clear_marker
 from creditfile.document.personal import DEFAULT_PERSONAL_NATURES
 from creditfile.document.values import AmountError, date_or_text, parse_amount
 from creditfile.policy import CreditfileError
-from creditfile.policy.errors import Phrase, phrase, verbatim
+from creditfile.policy.errors import Phrase, json_reason, os_said, phrase, verbatim
 from creditfile.presentation.inert import cell_text, json_text, uncell_text
 
 __all__ = [
@@ -149,7 +149,7 @@ def _data(path: str | Path) -> bytes:
         raise FormatError(file, None, None, NO_SUCH_FILE) from None
     except OSError as exc:
         raise FormatError(
-            file, None, None, phrase("cannot read: {error}", error=exc.strerror)
+            file, None, None, phrase("cannot read: {error}", error=os_said(exc))
         ) from None
 
 
@@ -206,7 +206,7 @@ def _decode(text: str, pos: int, file: str, line: int, first_line: int = 1) -> t
     except json.JSONDecodeError as exc:
         at = exc.lineno + first_line - 1
         raise FormatError(
-            file, at, exc.colno, phrase("not valid JSON: {reason}", reason=exc.msg)
+            file, at, exc.colno, phrase("not valid JSON: {reason}", reason=json_reason(exc))
         ) from None
     except RecursionError:
         raise FormatError(file, line, None, phrase("nested too deeply to be a customer")) from None
@@ -485,6 +485,29 @@ def _column_plan(number: int, name: str, cols: _Columns) -> _Plan:
     return number, name, name.split("."), kind
 
 
+def _cell_json(cell: str, name: str, file: str, line: int, column: int) -> Any:
+    """A list column's cell read as JSON (a customer's leases)."""
+    try:
+        return _DECODER.decode(cell)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, _Refused):
+            error = exc.said
+        elif isinstance(exc, json.JSONDecodeError):
+            error = json_reason(exc)
+        else:
+            error = verbatim(str(exc))
+        raise FormatError(
+            file,
+            line,
+            column,
+            phrase(
+                '{column}: not valid JSON ({error}); write a list like [{{"item": …}}]',
+                column=name,
+                error=error,
+            ),
+        ) from None
+
+
 def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> dict[str, Any]:
     if len(row) > len(plan):
         message = phrase(
@@ -502,20 +525,7 @@ def _row_document(row: list[str], plan: list[_Plan], file: str, line: int) -> di
         if is_clear_marker(cell) and kind != "blank":
             value = None  # clears the stored value; an empty cell leaves it
         elif kind == "json":
-            try:
-                value = _DECODER.decode(cell)
-            except (ValueError, RecursionError) as exc:
-                error = exc.said if isinstance(exc, _Refused) else verbatim(str(exc))
-                raise FormatError(
-                    file,
-                    line,
-                    column,
-                    phrase(
-                        '{column}: not valid JSON ({error}); write a list like [{{"item": …}}]',
-                        column=name,
-                        error=error,
-                    ),
-                ) from None
+            value = _cell_json(cell, name, file, line, column)
         elif kind == "number":
             value = _cell_number(cell)
         elif kind == "amount":

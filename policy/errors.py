@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -114,6 +116,80 @@ def verbatim(text: str) -> Phrase:
     return Phrase("{text}", {"text": text})
 
 
+# What the operating system's common refusals mean, worded for a person (its own words,
+# ``strerror``, are English whatever the language in force).
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EEXIST: N_("a file is already there"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("the symbolic links go round in a loop"),
+}
+
+
+def os_said(error: OSError) -> Phrase:
+    """Why the operating system refused, as a phrase: its common refusals (no such file,
+    permission denied, a folder, not a folder, disk full, already there) worded from the
+    catalogue, any other in the system's own words. Every message that quotes an ``OSError``
+    quotes it through here."""
+    reason = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    if reason is not None:
+        return Phrase(reason)
+    return verbatim(error.strerror or str(error) or type(error).__name__)
+
+
+# What JSON readers say (Python's ``json`` and orjson, by the start of their message), worded
+# for a person; the reader's own words are English.
+_JSON_REASONS = (
+    ("Expecting value", N_("a value is missing here, or is not JSON")),
+    ("unexpected character, expected a JSON value", N_("a value is missing here, or is not JSON")),
+    ("Expecting property name", N_("a key must be text in double quotes")),
+    ("unexpected character, expected a string key", N_("a key must be text in double quotes")),
+    ("Expecting ',' delimiter", N_("a comma is missing")),
+    ("unexpected character, expected ','", N_("a comma is missing")),
+    ("Expecting ':' delimiter", N_("a colon is missing after the key")),
+    ("unexpected character, expected ':'", N_("a colon is missing after the key")),
+    ("Unterminated string", N_("text in quotes is not closed")),
+    ("unexpected end of data", N_("the data ends too early")),
+    ("Input is a zero-length, empty document", N_("there is nothing in it")),
+    ("Extra data", N_("more text after the JSON value")),
+    ("unexpected content after document", N_("more text after the JSON value")),
+    ("trailing comma is not allowed", N_("a comma before a closing bracket")),
+    ("Invalid control character", N_("a control character (a tab, a line break) inside quotes")),
+    ("unexpected control character", N_("a control character (a tab, a line break) inside quotes")),
+    ("Invalid \\", N_("a backslash escape that JSON does not have")),
+    ("invalid escaped sequence", N_("a backslash escape that JSON does not have")),
+    ("number with leading zero", N_("a number begins with 0")),
+    ("no digit after sign", N_("a sign with no digits after it")),
+)
+
+
+def json_reason(error: json.JSONDecodeError) -> Phrase:
+    """Why a JSON reader refused, as a phrase: its common reasons worded from the catalogue,
+    any other in the reader's own words (the place is not part of it: ``error.lineno`` and
+    ``error.colno`` give it)."""
+    for start, reason in _JSON_REASONS:
+        if error.msg.startswith(start):
+            return Phrase(reason)
+    return verbatim(error.msg)
+
+
+def json_said(error: json.JSONDecodeError) -> Phrase:
+    """``json_reason`` with where it is: line and column."""
+    return phrase(
+        "line {line}, column {column}: {reason}",
+        line=error.lineno,
+        column=error.colno,
+        reason=json_reason(error),
+    )
+
+
 class CreditfileError(Exception):
     """Base of every error creditfile reports to a person.
 
@@ -149,13 +225,32 @@ class PolicyProblem:
     column: int | None
     path: str
     message: str
+    said: Phrase | None = None
+    """The message as a phrase, for a front end to word in the language in force (``message``
+    is its English); None when the message is English only."""
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The problem located, in the language of ``translate`` (English without it)."""
+        return self.as_phrase().text(translate)
+
+    def as_phrase(self) -> Phrase:
+        """The problem located, as a phrase (``FILE:LINE:COL: key: message``)."""
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         key = f" {self.path}:" if self.path else ""
-        return f"{where}:{key} {self.message}"
+        message = self.said if self.said is not None else verbatim(self.message)
+        return Phrase("{where}:{key} {message}", {"where": where, "key": key, "message": message})
+
+
+def policy_problem(
+    file: str, line: int | None, column: int | None, path: str, said: Phrase
+) -> PolicyProblem:
+    """A problem whose message is a phrase (its English kept as ``message``)."""
+    return PolicyProblem(file, line, column, path, str(said), said)
 
 
 class PolicyError(CreditfileError):
@@ -164,6 +259,14 @@ class PolicyError(CreditfileError):
     def __init__(self, problems: Sequence[PolicyProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """Every problem, one a line, in the language of ``translate``."""
+        return self.as_phrase().text(translate)
+
+    def as_phrase(self) -> Phrase:
+        """Every problem, one a line, as one phrase."""
+        return joined([p.as_phrase() for p in self.problems], "\n")
 
 
 def format_path(path: Sequence[str | int]) -> str:

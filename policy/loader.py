@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from creditfile.policy.conditions import compile_condition
-from creditfile.policy.errors import PolicyError, PolicyProblem
+from creditfile.policy.errors import PolicyError, PolicyProblem, os_said, phrase, policy_problem
 from creditfile.policy.meaning import meaning_problems
 from creditfile.policy.model import (
     Band,
@@ -41,30 +41,25 @@ def load_policy(path: str | Path) -> Policy:
     """
     file = str(path)
     if "\x00" in file:  # no file has such a name; the OS would refuse it with a ValueError
-        message = "the path holds a NUL character; name a policy file"
-        raise PolicyError([PolicyProblem(file, None, None, "", message)])
+        message = phrase("the path holds a NUL character; name a policy file")
+        raise PolicyError([policy_problem(file, None, None, "", message)])
     try:
         if Path(path).exists() and not Path(path).is_file() and not Path(path).is_dir():
             # A device or a pipe (/dev/zero) might never end: refused unread.
-            message = "not a regular file (a device or a pipe); name a policy file"
-            raise PolicyError([PolicyProblem(file, None, None, "", message)])
+            message = phrase("not a regular file (a device or a pipe); name a policy file")
+            raise PolicyError([policy_problem(file, None, None, "", message)])
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    file,
-                    None,
-                    None,
-                    "",
-                    "no such file; check the path (the shipped example is policy/default.yaml)",
-                )
-            ]
-        ) from None
+        message = phrase(
+            "no such file; check the path (the shipped example is policy/default.yaml)"
+        )
+        raise PolicyError([policy_problem(file, None, None, "", message)]) from None
+    except IsADirectoryError:
+        message = phrase("is a folder; name a policy file")
+        raise PolicyError([policy_problem(file, None, None, "", message)]) from None
     except OSError as exc:
-        raise PolicyError(
-            [PolicyProblem(file, None, None, "", f"cannot read: {exc.strerror}")]
-        ) from None
+        message = phrase("cannot read: {error}", error=os_said(exc))
+        raise PolicyError([policy_problem(file, None, None, "", message)]) from None
     return parse_policy(raw, file)
 
 
@@ -87,33 +82,17 @@ def parse_policy(raw: bytes | str, file: str = "<policy>") -> Policy:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    file,
-                    None,
-                    None,
-                    "",
-                    f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                )
-            ]
-        ) from None
+        message = phrase("not UTF-8 text (byte {byte}); save the file as UTF-8", byte=exc.start)
+        raise PolicyError([policy_problem(file, None, None, "", message)]) from None
     doc, problems = parse_yaml(text, file)
     if doc is None:
         raise PolicyError(problems)
     if not isinstance(doc.data, dict):
-        raise PolicyError(
-            [
-                PolicyProblem(
-                    file,
-                    1,
-                    1,
-                    "",
-                    "a policy is a mapping of keys "
-                    "(policy_version, scoring, grades, …); see default.yaml",
-                )
-            ]
+        message = phrase(
+            "a policy is a mapping of keys (`policy_version`, `scoring`, `grades`, …); see "
+            "policy/default.yaml"
         )
+        raise PolicyError([policy_problem(file, 1, 1, "", message)])
     problems = schema_problems(doc, file)
     reported = {(p.line, p.path) for p in problems}
     problems += [p for p in meaning_problems(doc, file) if (p.line, p.path) not in reported]

@@ -8,7 +8,15 @@ from typing import Any
 
 import yaml
 
-from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import (
+    N_,
+    Phrase,
+    PolicyProblem,
+    format_path,
+    phrase,
+    policy_problem,
+    verbatim,
+)
 from creditfile.policy.yamlnumbers import number_problems
 from creditfile.policy.yamltext import text_problems
 
@@ -75,26 +83,31 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None, [
-            PolicyProblem(
+            policy_problem(
                 file,
                 None,
                 None,
                 "",
-                f"file is larger than {MAX_BYTES} "
-                "bytes; a policy is a few kilobytes — is this the right file?",
+                phrase(
+                    "file is larger than {limit} bytes; a policy is a few kilobytes — is this "
+                    "the right file?",
+                    limit=MAX_BYTES,
+                ),
             )
         ]
     rough = text.count(",") + text.count("\n")
     if rough > MAX_VALUES:
         return None, [
-            PolicyProblem(
+            policy_problem(
                 file,
                 None,
                 None,
                 "",
-                f"the file holds about {rough:,} "
-                f"values; a policy holds a few hundred — is this the "
-                "right file?",
+                phrase(
+                    "the file holds about {count} values; a policy holds a few hundred — is "
+                    "this the right file?",
+                    count=format(rough, ","),
+                ),
             )
         ]
     try:
@@ -110,49 +123,91 @@ def parse_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[PolicyPr
     except _TooDeepError as exc:
         mark = exc.problem_mark
         return None, [
-            PolicyProblem(
+            policy_problem(
                 file,
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
                 "",
-                f"lists and mappings are nested more than {MAX_DEPTH} deep here; a policy "
-                "nests 4 deep (see policy/default.yaml)",
+                phrase(
+                    "lists and mappings are nested more than {limit} deep here; a policy "
+                    "nests 4 deep (see policy/default.yaml)",
+                    limit=MAX_DEPTH,
+                ),
             )
         ]
     except RecursionError:
         return None, [
-            PolicyProblem(
-                file, 1, 1, "", "anchors and aliases nest too deeply; write the values out"
+            policy_problem(
+                file, 1, 1, "", phrase("anchors and aliases nest too deeply; write the values out")
             )
         ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        return None, [
-            PolicyProblem(
-                file, line, col, "", message + "; check indentation and quoting around this point"
-            )
-        ]
+        message = phrase(
+            "YAML syntax error: {reason}; check indentation and quoting around this point",
+            reason=yaml_reason(exc.problem or exc.context or ""),
+        )
+        return None, [policy_problem(file, line, col, "", message)]
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
         return None, [
-            PolicyProblem(
+            policy_problem(
                 file,
                 line,
                 col,
                 "",
-                f"character {exc.character!r} is not "
-                "allowed in YAML; remove it or save the file as UTF-8 text",
+                phrase(
+                    "character {character} is not allowed in YAML; remove it or save the file "
+                    "as UTF-8 text",
+                    character=repr(exc.character),
+                ),
             )
         ]
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return None, [PolicyProblem(file, None, None, "", f"YAML error: {first}")]
+        message = phrase("YAML error: {reason}", reason=verbatim(first))
+        return None, [policy_problem(file, None, None, "", message)]
     doc = YamlDocument(data)
     if node is not None:
         _record_marks(node, (), doc)
     return doc, []
+
+
+# What PyYAML says of a file it cannot parse (by the start of its words), worded for a person;
+# PyYAML's own words are English.
+_YAML_REASONS = (
+    ("expected the node content", N_("a value is missing here (a bracket or quote not closed?)")),
+    ("mapping values are not allowed here", N_("a colon where none may stand: put text with "
+                                                "': ' in quotes")),
+    ("could not find expected ':'", N_("a colon (:) is missing after a key")),
+    ("found character '\\t' that cannot start any token", N_("a tab: indent with spaces")),
+    ("found a tab character", N_("a tab: indent with spaces")),
+    ("found character", N_("a character that cannot start a value here; put the value in "
+                           "quotes")),
+    ("expected <block end>", N_("this line's indentation does not match the lines above")),
+    ("did not find expected key", N_("this line's indentation does not match the lines above")),
+    ("did not find expected '-' indicator", N_("this list item's indentation does not match "
+                                               "the items above")),
+    ("found unexpected end of stream", N_("the file ends inside quotes; close them")),
+    ("expected ',' or ']'", N_("a comma or the closing ] is missing")),
+    ("expected ',' or '}'", N_("a comma or the closing }} is missing")),
+    ("found undefined alias", N_("an alias (*name) with no anchor (&name) before it")),
+    ("found unknown escape character", N_("a backslash escape YAML does not have; use single "
+                                          "quotes")),
+    ("expected a comment or a line break", N_("more text after a value on this line")),
+    ("found unhashable key", N_("a list or mapping used as a key")),
+    ("found unexpected ':'", N_("a colon where none may stand: put text with ': ' in quotes")),
+)  # fmt: skip
+
+
+def yaml_reason(said: str) -> Phrase:
+    """What PyYAML said (``problem`` of its error) as a phrase: its common reasons worded from
+    the catalogue, any other in its own words."""
+    for start, reason in _YAML_REASONS:
+        if said.startswith(start):
+            return Phrase(reason)
+    return verbatim(said)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -163,15 +218,16 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem]:
     problems: list[PolicyProblem] = []
     if node is None:
-        return [PolicyProblem(file, 1, 1, "", "the file is empty; start from policy/default.yaml")]
+        message = phrase("the file is empty; start from policy/default.yaml")
+        return [policy_problem(file, 1, 1, "", message)]
     if _expanded_size(node, {}) > MAX_NODES:
         return [
-            PolicyProblem(
+            policy_problem(
                 file,
                 node.start_mark.line + 1,
                 1,
                 "",
-                "anchors and aliases expand to too many values; write it out",
+                phrase("anchors and aliases expand to too many values; write it out"),
             )
         ]
     numbers = number_problems(node, file) + text_problems(node, file)
@@ -179,13 +235,16 @@ def _structure_problems(node: yaml.Node | None, file: str) -> list[PolicyProblem
         return sorted(numbers, key=lambda p: (p.line or 0, p.column or 0))
     for path, key_node, first_line in _duplicate_keys(node, ()):
         problems.append(
-            PolicyProblem(
+            policy_problem(
                 file,
                 key_node.start_mark.line + 1,
                 key_node.start_mark.column + 1,
                 format_path(path),
-                f"duplicate key (first given on line {first_line}); "
-                "YAML would silently keep only the last one — remove one of them",
+                phrase(
+                    "duplicate key (first given on line {line}); YAML would silently keep only "
+                    "the last one — remove one of them",
+                    line=first_line,
+                ),
             )
         )
     return problems

@@ -197,6 +197,17 @@ def _cell_value(value: Any, kind: str) -> Any:
     return value
 
 
+def is_form_book(book: Any) -> bool:
+    """Whether an open workbook (openpyxl's) is a customer form: its form sheet carries
+    ``FORM_MARK`` at the top of the key column."""
+    if FORM_SHEET not in book.sheetnames:
+        return False
+    sheet = book[FORM_SHEET]
+    for row in sheet.iter_rows(min_row=1, max_row=1, min_col=KEY_COLUMN, max_col=KEY_COLUMN):
+        return any(getattr(cell, "value", None) == FORM_MARK for cell in row)
+    return False
+
+
 def read_form_sheet(path: Path) -> FormSheet:
     """The answer cells of a workbook laid out as the form, read as stored (formulas as text).
 

@@ -27,7 +27,7 @@ from creditfile.document.limits import (
 )
 from creditfile.document.merging import REVISION_HEADERS, REVISION_KEY, is_clear_marker
 from creditfile.policy import CreditfileError, Policy
-from creditfile.policy.errors import Phrase, joined, phrase
+from creditfile.policy.errors import Phrase, joined, os_said, phrase
 from creditfile.presentation.inert import uncell_text
 from creditfile.spreadsheets.cells import CellReader, clean
 from creditfile.spreadsheets.columns import (
@@ -45,6 +45,7 @@ from creditfile.spreadsheets.columns import (
     header_index,
     normalise_header,
 )
+from creditfile.spreadsheets.customer_form import is_form_book
 from creditfile.spreadsheets.writing import (
     write_customers_xlsx,
     write_table_csv,
@@ -182,6 +183,13 @@ def read_xlsx(path: str | Path, policy: Policy) -> list[SheetRecord]:
         )
         raise SpreadsheetError([SheetProblem(file, "", "", message)]) from None
     try:
+        if is_form_book(book):
+            message = phrase(
+                "this is a customer form (made by `creditfile form`), not a sheet of customers; "
+                "record a returned form with `creditfile form import {file}`",
+                file=file,
+            )
+            raise SpreadsheetError([SheetProblem(file, "", "", message)])
         grids = [_grid(file, ws.title, _sheet_rows(ws)) for ws in book.worksheets]
     finally:
         book.close()
@@ -260,7 +268,7 @@ def _csv_lines(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        message = phrase("cannot read: {error}", error=exc.strerror)
+        message = phrase("cannot read: {error}", error=os_said(exc))
         raise SpreadsheetError([SheetProblem(str(path), "", "", message)]) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from creditfile.policy.errors import phrase
+from creditfile.policy.errors import os_said, phrase
 from creditfile.store import framing, history
 from creditfile.store.audit import clean_actor
 from creditfile.store.bookkeeping import (
@@ -125,7 +125,7 @@ class Archive:
                     archive.path,
                     phrase(
                         "cannot create its folder ({error}); choose another --db",
-                        error=exc.strerror,
+                        error=os_said(exc),
                     ),
                 ) from None
         with archive._lock.held():
@@ -718,7 +718,7 @@ class Archive:
             raise StoreError(
                 archive.path,
                 phrase(
-                    "cannot create its folder ({error}); choose another path", error=exc.strerror
+                    "cannot create its folder ({error}); choose another path", error=os_said(exc)
                 ),
             ) from None
         with archive._lock.held():

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from creditfile.policy.errors import NOTHING, Phrase, joined, phrase
+from creditfile.policy.errors import NOTHING, Phrase, joined, os_said, phrase
 from creditfile.store.bookkeeping import checked_archive, index_customers
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -166,7 +166,7 @@ def _history_notes(archive: Path) -> list[Phrase]:
             phrase(
                 "{path}: cannot read the history ({error})",
                 path=history_path(archive),
-                error=exc.strerror,
+                error=os_said(exc),
             )
         ]
     cut = sum(1 for line in lines if line and not line.rstrip().endswith(b"}"))

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from creditfile.policy.errors import phrase
+from creditfile.policy.errors import os_said, phrase
 from creditfile.store.audit import clean_actor, os_identity
 from creditfile.store.errors import ArchiveWriteError
 
@@ -62,7 +62,7 @@ def append_events(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
             phrase(
                 "could not append to the history ({error}); "
                 "nothing was changed — free some disk space and try again",
-                error=exc.strerror,
+                error=os_said(exc),
             ),
         ) from None
     finally:
@@ -89,7 +89,7 @@ def append_verbatim(archive: Path, events: Iterable[Mapping[str, Any]]) -> int:
         raise ArchiveWriteError(
             path,
             phrase(
-                "could not write the history ({error}); free some disk space", error=exc.strerror
+                "could not write the history ({error}); free some disk space", error=os_said(exc)
             ),
         ) from None
     finally:
@@ -144,7 +144,7 @@ def _open(path: Path, flags: int) -> int:
             )
         else:
             reason = phrase(
-                "cannot open the history ({error}); check its permissions", error=exc.strerror
+                "cannot open the history ({error}); check its permissions", error=os_said(exc)
             )
         raise ArchiveWriteError(path, reason) from None
 

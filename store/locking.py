@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from creditfile.policy.errors import NOTHING, Phrase, phrase
+from creditfile.policy.errors import NOTHING, Phrase, os_said, phrase
 from creditfile.store.errors import ArchiveLockedError, StoreError
 
 Waiting = Callable[[int | None], None]
@@ -125,10 +125,10 @@ def _lock_problem(path: Path, exc: OSError) -> Phrase:
             "cannot create the lock file {lock} ({error}); the folder {folder} must be "
             "writable by you — check its permissions, or choose another --db",
             lock=lock,
-            error=exc.strerror,
+            error=os_said(exc),
             folder=str(path.parent),
         )
-    return phrase("cannot open the lock file {lock} ({error})", lock=lock, error=exc.strerror)
+    return phrase("cannot open the lock file {lock} ({error})", lock=lock, error=os_said(exc))
 
 
 def owner_name(uid: int) -> str:

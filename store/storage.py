@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from creditfile.policy.errors import NOTHING, Phrase, phrase
+from creditfile.policy.errors import NOTHING, Phrase, json_said, os_said, phrase
 from creditfile.store import framing
 from creditfile.store.errors import (
     ArchiveDamagedError,
@@ -146,7 +146,7 @@ def unreadable(path: Path, exc: OSError) -> StoreError:
         return ArchiveUnreadableError(
             path, phrase("this is a folder, not an archive file; point --db at the archive file")
         )
-    return ArchiveDamagedError(path, phrase("cannot read the file: {error}", error=exc.strerror))
+    return ArchiveDamagedError(path, phrase("cannot read the file: {error}", error=os_said(exc)))
 
 
 def parse_whole(path: Path, raw: bytes) -> Any:
@@ -163,7 +163,7 @@ def parse_whole(path: Path, raw: bytes) -> Any:
             path,
             phrase(
                 "not valid JSON ({error}); it may be truncated or not an archive. {hint}",
-                error=exc,
+                error=json_said(exc),
                 hint=_restore_hint(path),
             ),
         ) from None
@@ -230,7 +230,7 @@ def write_bytes_atomic(
             reason = phrase(
                 "could not write the archive ({error}); the archive on disk is unchanged — "
                 "free some disk space or check permissions, then try again",
-                error=exc.strerror or exc,
+                error=os_said(exc),
             )
         raise ArchiveWriteError(path, reason) from None
 

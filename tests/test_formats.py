@@ -205,7 +205,13 @@ def test_json_lines_skip_blank_lines_and_count_records(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "line", "column", "words"),
     [
-        ("a.json", '[\n {"id": "C1",\n  "name" "甲"}\n]', 3, 10, "Expecting ':' delimiter"),
+        (
+            "a.json",
+            '[\n {"id": "C1",\n  "name" "甲"}\n]',
+            3,
+            10,
+            "a colon is missing after the key",
+        ),
         ("a.json", '{"id": "C1"}', 1, 1, "name it .jsonl"),
         ("a.json", '[{"id": "C1"} {"id": "C2"}]', 1, 15, "expected , or ]"),
         ("a.json", '[{"id": "C1"}] x', 1, 16, "after the closing ]"),

@@ -21,7 +21,8 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "completion",
         help=_("print a shell completion script"),
-        description="Print the completion script for a shell. Install it with:\n  "
+        description=_("Print the completion script for a shell. Install it with:")
+        + "\n  "
         + "\n  ".join(INSTALL.values()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -20,7 +20,7 @@ from creditfile.cli.env import Env
 from creditfile.cli.reason_lines import reason_lines
 from creditfile.cli.table import render_table
 from creditfile.document import field_catalogue
-from creditfile.policy import Policy, check_policy, load_policy
+from creditfile.policy import Policy, PolicyProblem, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
 from creditfile.presentation.change_words import (
     reasons_words,
@@ -66,8 +66,8 @@ def run_check(args: argparse.Namespace, env: Env) -> int:
             {
                 file: {
                     "valid": not problems,
-                    "problems": [p.__dict__ for p in problems],
-                    "warnings": [w.__dict__ for w in warnings[file]],
+                    "problems": [_problem_json(p) for p in problems],
+                    "warnings": [_problem_json(w) for w in warnings[file]],
                 }
                 for file, problems in results.items()
             }
@@ -75,20 +75,34 @@ def run_check(args: argparse.Namespace, env: Env) -> int:
     else:
         for file, problems in results.items():
             for problem in [*problems, *warnings[file]]:
-                env.warn(str(problem))
+                env.warn(problem.text(_))
             if not problems:
                 policy = load_policy(file)
-                note = _warned(len(warnings[file]))
-                env.say(
-                    f"{file}: ok{note} — version {policy.version}, sha256 {policy.sha256[:12]}…"
-                )
+                env.say(_checked(file, policy, len(warnings[file])))
     return 1 if any(results.values()) else 0
 
 
-def _warned(count: int) -> str:
-    if not count:
-        return ""
-    return f" with {count} warning{'' if count == 1 else 's'}"
+def _problem_json(problem: PolicyProblem) -> dict[str, Any]:
+    """A problem as ``policy check --json`` gives it (its message in English, as written)."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "path": problem.path,
+        "message": problem.message,
+    }
+
+
+def _checked(file: str, policy: Policy, warned: int) -> str:
+    if not warned:
+        return _("{file}: ok — version {version}, sha256 {sha}…").format(
+            file=file, version=policy.version, sha=policy.sha256[:12]
+        )
+    return ngettext(
+        "{file}: ok with {n} warning — version {version}, sha256 {sha}…",
+        "{file}: ok with {n} warnings — version {version}, sha256 {sha}…",
+        warned,
+    ).format(file=file, n=warned, version=policy.version, sha=policy.sha256[:12])
 
 
 def run_test(args: argparse.Namespace, env: Env) -> int:

@@ -27,25 +27,27 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
         "quote",
         parents=[parent],
-        help="price a lease under the terms of the customer's grade, check it against the "
-        "credit headroom (limit − outstanding) and record it in the customer's history",
+        help=_(
+            "price a lease under the terms of the customer's grade, check it against the "
+            "credit headroom (limit − outstanding) and record it in the customer's history"
+        ),
     )
     parser.add_argument("id", metavar="ID")
     parser.add_argument(
-        "--item", required=True, metavar="KEY", help="leased-item category (key or label)"
+        "--item", required=True, metavar="KEY", help=_("leased-item category (key or label)")
     )
     parser.add_argument(
         "--list-price",
         required=True,
         metavar="AMOUNT",
-        help="list price per unit and month, CNY (e.g. 1200, 1,200 or 1.2万)",
+        help=_("list price per unit and month, CNY (e.g. 1200, 1,200 or 1.2万)"),
     )
-    parser.add_argument("--quantity", type=int, default=1, metavar="N", help="units (default 1)")
-    parser.add_argument("--months", type=int, default=1, metavar="M", help="months (default 1)")
+    parser.add_argument("--quantity", type=int, default=1, metavar="N", help=_("units (default 1)"))
+    parser.add_argument("--months", type=int, default=1, metavar="M", help=_("months (default 1)"))
     parser.add_argument(
         "--allow-over-limit",
         action="store_true",
-        help="record the quote even when it exceeds the credit headroom (recorded as such)",
+        help=_("record the quote even when it exceeds the credit headroom (recorded as such)"),
     )
     parser.set_defaults(handler=run)
 

@@ -15,7 +15,7 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 CJK = re.compile(r"[\u3400-\u9fff]")
 """A Chinese character: none may be left in a message worded in English."""
 # English words of four letters or more, as a sentence of the other language would show them.
-ENGLISH = re.compile(r"\b(?!json\b|jsonl\b|history\b|lock\b)[a-z]{4,}\b")
+ENGLISH = re.compile(r"\b(?!json\b|jsonl\b|yaml\b|history\b|lock\b)[a-z]{4,}\b")
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> bool:
@@ -31,10 +31,12 @@ def refused(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def no_english(text: str, *named: str) -> None:
-    """No English word left in ``text`` once the named paths and commands are taken out."""
+    """No English word left in ``text`` once the named paths and commands are taken out (and
+    any path, file name or key it quotes: ``policy/default.yaml``, ``policy_version``)."""
     for name in named:
         text = text.replace(name, "")
-    text = re.sub(r"`[^`]*`|--[a-z]+|creditfile", "", text)
+    text = re.sub(r"`[^`]*`|--[a-z-]+|creditfile", "", text)
+    text = re.sub(r"[\w.-]*[/_][\w./-]*|[\w-]+\.(?:yaml|json|jsonl|csv|xlsx|txt)\b", "", text)
     assert not ENGLISH.search(text.lower()), text
 
 

@@ -66,7 +66,7 @@ def disk_state(status: PolicyStatus, lang: str) -> Text:
             style="bold red",
         )
         for problem in status.disk_problems:
-            text.append("\n  " + str(problem), style="red")
+            text.append("\n  " + problem.text(_), style="red")
         return text
     if status.disk_changed:
         # Reloading re-reads the archive's activated copy, so an edited file needs activating.
