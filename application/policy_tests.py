@@ -12,6 +12,8 @@ from creditfile.policy import Policy, PolicyError
 from creditfile.policy.errors import os_said, phrase, policy_problem, verbatim
 from creditfile.policy.schema_check import TESTS_SCHEMA, schema_problems
 from creditfile.policy.yamlsource import parse_yaml
+from creditfile.presentation.grading_words import reason_text
+from creditfile.presentation.translation import N_, _
 
 
 def companion_path(policy_path: str | Path) -> Path:
@@ -77,8 +79,8 @@ def describe_failure(mismatch: Mismatch, policy: Policy) -> FailureWords:
     customer = f"{mismatch.customer_id} {mismatch.name}" if mismatch.name else mismatch.customer_id
     if mismatch.field == "id":
         return FailureWords(
-            mismatch.suite, customer, "customer", "in the suite", "no such customer",
-            "add it under customers, or correct the id under expect",
+            mismatch.suite, customer, _("customer"), _("in the suite"), _("no such customer"),
+            _("add it under customers, or correct the id under expect"),
         )  # fmt: skip
     return FailureWords(
         suite=mismatch.suite,
@@ -88,8 +90,8 @@ def describe_failure(mismatch: Mismatch, policy: Policy) -> FailureWords:
         actual=_value_words(mismatch.field, mismatch.actual, policy),
         why="; ".join(
             [
-                *mismatch.reasons,
-                *(f"override {o}" for o in mismatch.overrides),
+                *(reason_text(r, policy) for r in mismatch.reasons),
+                *(_("override {id}").format(id=o) for o in mismatch.overrides),
                 *_band_words(mismatch, policy),
             ]
         ),
@@ -104,31 +106,36 @@ def _band_words(mismatch: Mismatch, policy: Policy) -> list[str]:
         wanted = policy.grade_named(str(mismatch.expected))
     except KeyError:
         return []
+    total = f"{mismatch.total:g}"
     if wanted.min_score is None:
-        return [f"total {mismatch.total:g} reaches a higher grade"]
+        return [_("total {total} reaches a higher grade").format(total=total)]
     if mismatch.total < wanted.min_score:
-        return [f"total {mismatch.total:g} is below {wanted.name}'s {wanted.min_score:g}"]
-    return [f"total {mismatch.total:g} reaches a grade above {wanted.name}"]
+        return [
+            _("total {total} is below {grade}'s {least}").format(
+                total=total, grade=wanted.name, least=f"{wanted.min_score:g}"
+            )
+        ]
+    return [_("total {total} reaches a grade above {grade}").format(total=total, grade=wanted.name)]
 
 
 _FIELDS = {
-    "status": "status",
-    "grade": "grade",
-    "total": "total",
-    "lifecycle": "lifecycle",
-    "stage": "stage",
-    "tier": "tier",
-    "flags": "review flags",
+    "status": N_("status"),
+    "grade": N_("grade"),
+    "total": N_("total"),
+    "lifecycle": N_("lifecycle"),
+    "stage": N_("stage"),
+    "tier": N_("tier"),
+    "flags": N_("review flags"),
 }
 _VALUES = {
-    "graded": "graded",
-    "ungraded": "ungraded",
-    "established": "established 老客户",
-    "new": "new 新客户",
-    "prospective": "prospective 未来客户",
-    "past": "past 曾经交易",
-    "current": "current 正在交易",
-    "upcoming": "upcoming 即将交易",
+    "graded": N_("graded"),
+    "ungraded": N_("ungraded"),
+    "established": N_("established 老客户"),
+    "new": N_("new 新客户"),
+    "prospective": N_("prospective 未来客户"),
+    "past": N_("past 曾经交易"),
+    "current": N_("current 正在交易"),
+    "upcoming": N_("upcoming 即将交易"),
 }
 
 
@@ -136,28 +143,32 @@ def _field_words(field: str, policy: Policy) -> str:
     if field.startswith("items."):
         key = field.removeprefix("items.")
         item = next((i for i in policy.scoring if i.key == key), None)
-        return f"{item.label} ({key}) points" if item else f"points of unknown item {key}"
-    return _FIELDS.get(field, field)
+        if item is None:
+            return _("points of unknown item {key}").format(key=key)
+        return _("{label} ({key}) points").format(label=item.label, key=key)
+    return _(_FIELDS[field]) if field in _FIELDS else field
 
 
 def _value_words(field: str, value: Any, policy: Policy) -> str:
     if value is None:
-        return "none (ungraded)" if field in ("grade", "total") else "none"
+        return _("none (ungraded)") if field in ("grade", "total") else _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float):
         return f"{value:g}"
     if field == "grade":
         try:
             return f"{value} {policy.grade_named(str(value)).label}"
         except KeyError:
-            return f"{value} (not a grade of this policy)"
+            return _("{value} (not a grade of this policy)").format(value=value)
     if field == "tier":
         tier = next((t for t in policy.tiers if t.key == value), None)
-        return f"{tier.label} ({value})" if tier else f"{value} (not a tier of this policy)"
+        if tier is None:
+            return _("{value} (not a tier of this policy)").format(value=value)
+        return f"{tier.label} ({value})"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return _VALUES.get(str(value), str(value))
+        return ", ".join(str(v) for v in value) or _("none")
+    return _(_VALUES[str(value)]) if str(value) in _VALUES else str(value)
 
 
 def _run(index: int, suite: Any, policy: Policy, file: str, locate: Any) -> SuiteResult:

@@ -132,10 +132,20 @@ def run_test(args: argparse.Namespace, env: Env) -> int:
         )
         return 1 if failures else 0
     for result in results:
-        mark = "ok" if not result.mismatches else f"{len(result.mismatches)} FAILED"
-        env.say(f"{result.name}: {result.checked} checks, {mark}")
+        if result.mismatches:
+            line = _("{suite}: {checks} checks, {failed} FAILED")
+        else:
+            line = _("{suite}: {checks} checks, ok")
+        env.say(
+            line.format(suite=result.name, checks=result.checked, failed=len(result.mismatches))
+        )
         _say_failures(env, [describe_failure(m, policy) for m in result.mismatches])
-    env.say(f"\n{checked - len(failures)} passed, {len(failures)} failed")
+    env.say("")
+    env.say(
+        _("{passed} passed, {failed} failed").format(
+            passed=checked - len(failures), failed=len(failures)
+        )
+    )
     return 1 if failures else 0
 
 
@@ -147,9 +157,14 @@ def _say_failures(env: Env, failures: list[FailureWords]) -> None:
     for customer, checks in by_customer.items():
         env.say(f"  {customer}")
         if checks[0].why:
-            env.say(f"    why: {checks[0].why}")
+            env.say("    " + _("why: {reason}").format(reason=checks[0].why))
         for words in checks:
-            env.say(f"    {words.checked}: expected {words.expected}, got {words.actual}")
+            env.say(
+                "    "
+                + _("{checked}: expected {expected}, got {actual}").format(
+                    checked=words.checked, expected=words.expected, actual=words.actual
+                )
+            )
 
 
 def _failure_json(mismatch: Mismatch, policy: Policy) -> dict[str, Any]:

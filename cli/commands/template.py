@@ -30,7 +30,11 @@ def run(args: argparse.Namespace, env: Env) -> int:
     out = Path(args.out)
     check_output(out, archive=env.db_path)  # the archive's own name says more than its suffix
     if out.suffix.lower() != ".xlsx":
-        env.warn(f"creditfile: {args.out}: name the file .xlsx so Excel and WPS open it")
+        env.warn(
+            _("creditfile: {path}: name the file .xlsx so Excel and WPS open it").format(
+                path=args.out
+            )
+        )
         return 2
     policy = env.policy()
     write_output(
@@ -40,7 +44,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.emit_json({"out": str(out), "policy": {"version": policy.version}})
     else:
         env.say(
-            f"wrote {out}: fill in the 客户 sheet (and 租赁, 来源), then "
-            f"`creditfile import {out}`; the 说明 sheet explains every column"
+            _(
+                "wrote {path}: fill in the 客户 sheet (and 租赁, 来源), then "
+                "`creditfile import {path}`; the 说明 sheet explains every column"
+            ).format(path=out)
         )
     return 0

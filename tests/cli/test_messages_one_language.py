@@ -167,3 +167,17 @@ def test_help_is_in_the_language_asked(run: Run) -> None:
     assert "list price per unit and month" in english.stdout and not CJK.search(
         english.stdout.replace("1.2万", "")
     )
+
+
+def test_the_template_is_announced_in_the_language_asked(run: Run, tmp_path: Path) -> None:
+    wrote = run("--lang", "zh", "template", "--format", "xlsx", "--out", "t.xlsx")
+    assert wrote.returncode == 0, wrote.stderr
+    assert wrote.stdout.startswith("已写入 t.xlsx: 请填写「客户」工作表")
+    no_english(wrote.stdout, "t.xlsx")
+    refused_name = run("--lang", "zh", "template", "--format", "xlsx", "--out", "t.csv")
+    assert refused_name.returncode == 2
+    assert refused_name.stderr.strip() == (
+        "creditfile: t.csv: 请把文件命名为 .xlsx, 以便 Excel 和 WPS 打开"
+    )
+    english = run("--lang", "en", "template", "--format", "xlsx", "--out", "t2.xlsx")
+    assert english.stdout.startswith("wrote t2.xlsx: fill in the 客户 sheet")

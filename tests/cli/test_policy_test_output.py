@@ -4,6 +4,7 @@ against its documented schema."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from cli_support import Run, no_traceback
@@ -68,3 +69,15 @@ def test_every_property_of_the_test_schema_is_described() -> None:
         return missing
 
     assert walk(policy_schema(TESTS_SCHEMA), "") == []
+
+
+def test_failures_are_told_in_the_language_asked(run: Run, tmp_path: Path) -> None:
+    result = run("--lang", "zh", "policy", "test", str(_reweighted(tmp_path)), "--tests", TESTS)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "    评级状态: 预期 已评级, 实际 未评级\n" in out
+    assert "    信用等级: 预期 A 优质客户, 实际 无 (未评级)\n" in out
+    assert "    原因: assessment.reputation 为 20, 超出 社会口碑与信用 (reputation) 的" in out
+    assert re.search(r"^\d+ 项通过, [1-9]\d* 项未通过$", out, re.MULTILINE), out
+    for english in ("why:", "expected", "got ", "passed", "checks"):
+        assert english not in out
