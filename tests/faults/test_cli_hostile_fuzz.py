@@ -191,7 +191,7 @@ HOSTILE_CASES = [
     (["report", "all", "--csv", "@missing-dir"], "out.csv"),
     (["template", "--format", "xlsx", "--out", "@dir"], "folder"),
     (["db", "copy", "@archive", "@under-file"], "cannot create its folder"),
-    (["export", "--out", "@under-file"], "not a directory"),
+    (["export", "--out", "@under-file"], "a part of the path is not a folder"),
     (["demand", "import", "@far.xlsx"], "more than 100,000 rows"),
     (["demand", "import", "@zero"], "not a regular file"),
     (["demand", "import", "@wide.csv"], "columns"),
