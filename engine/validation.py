@@ -165,7 +165,8 @@ def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> li
                 for k in value if k not in allowed]  # fmt: skip
     if kind == "required" and isinstance(value, dict):
         missing = [key for key in wanted if key not in value]
-        return [said(format_path([*path, k]), phrase("{key} is required; add it", key=k))
+        return [said(format_path([*path, k]), phrase("{key} is required; add it",
+                                                      key=_field_name([*path, k])))
                 for k in missing]  # fmt: skip
     where = format_path(path)
     if where.startswith(PERSONAL_PREFIX) or where in hidden:
@@ -178,6 +179,15 @@ def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> li
     text = _message(kind, value, wanted, schema, where)
     # A check of the schema we have no words for is told in the schema library's English.
     return [said(where, text) if text is not None else Problem(where, error.message)]
+
+
+def _field_name(path: Sequence[str | int]) -> Phrase:
+    """A field's name as its reader calls it: its label in the catalogue (客户名称, Name), in
+    either language; its key where the catalogue has no label for it (a policy's score)."""
+    found = field_catalogue().field_of_path(format_path(path))
+    if found is None:
+        return verbatim(str(path[-1]))
+    return in_either(found.label.text("zh"), found.label.text("en"))
 
 
 def _unknown_key(key: str, allowed: Sequence[str]) -> Phrase:

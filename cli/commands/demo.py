@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
+from pathlib import Path
 from typing import Any
 
 from creditfile.application.batch import grade_all
@@ -121,7 +124,17 @@ def run(args: argparse.Namespace, env: Env) -> int:
         + ", "
         + _("ungraded {count}").format(count=f"{summary['ungraded']:,}")
     )
+    _say_how_to_use(env)
     return 0
+
+
+def _say_how_to_use(env: Env) -> None:
+    """How to reach the demo archive from the next command: the program does not use it
+    unless told to."""
+    program = sys.argv[0] if Path(sys.argv[0]).name == "creditfile" else "creditfile"
+    env.say(_("To use it from the command line:"))
+    env.say(f"  export CREDITFILE_DB={shlex.quote(env.db_shown)}")
+    env.say(f"  {shlex.quote(program)} report review")
 
 
 def _ids(ids: list[str]) -> str:

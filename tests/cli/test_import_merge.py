@@ -330,5 +330,5 @@ def test_a_lease_added_without_its_status_is_refused_at_the_row_adding_it(
     file.write_text(json.dumps([{"id": "C2", "leases": [lease]}]), "utf-8")
     result = run("import", str(file))
     assert result.returncode == 1, result.stdout
-    assert f"{file}:1: record 1 id C2: leases[0].status: status is required" in result.stderr
+    assert f"{file}:1: record 1 id C2: leases[0].status: Status is required" in result.stderr
     assert _files(office) == before

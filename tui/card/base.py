@@ -487,8 +487,14 @@ class CardBase(Screen[None]):
         if pane is None:
             return
         editors = [w for w in pane.query(".field-editor") if not w.disabled]
-        if editors:
-            editors[0].focus()
+        if not editors:
+            return
+        first = editors[0]
+        if self.draft.is_new:
+            # A new card comes with the next free id filled in: the name, the first empty
+            # field, is what a clerk types first (typed into the id, it would lengthen it).
+            first = next((e for e in editors if isinstance(e, Input) and not e.value), first)
+        first.focus()
 
     def begin_editing(self) -> None:
         """Switch to editing without moving the focus (lease and source actions)."""

@@ -173,6 +173,7 @@ class FieldRow(Vertical):
             return FieldSelect(
                 options,
                 value=self._value if self._value else Select.NULL,
+                prompt=_("Choose…"),
                 compact=True,
                 id=self.editor_id,
                 classes="field-editor",
