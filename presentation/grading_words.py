@@ -43,8 +43,8 @@ def _item_label(policy: Policy | None, key: str) -> str:
 
 
 def _missing(found: re.Match[str], policy: Policy | None) -> str:
-    return _("assessment.{key} is missing: enter 0–{weight} points for {item}").format(
-        key=found["key"], weight=found["weight"], item=_item_label(policy, found["key"])
+    return _("{item} is missing from the assessment: enter 0–{weight} points").format(
+        weight=found["weight"], item=_item_label(policy, found["key"])
     )
 
 

@@ -40,7 +40,7 @@ def test_a_reason_stored_in_chinese_reads_in_english(
     assert stored == ["assessment.payment is missing: enter 0–30 points for 付款情况 (payment)"]
     speak("en")
     shown = reason_text(stored[0], default_policy.in_language("en"))
-    assert shown == "assessment.payment is missing: enter 0–30 points for Payment record (payment)"
+    assert shown == "Payment record (payment) is missing from the assessment: enter 0–30 points"
     assert not CJK.search(shown)
 
 
@@ -51,7 +51,7 @@ def test_a_reason_stored_in_english_reads_in_chinese(
     assert "Payment record (payment)" in stored[0]
     speak("zh")
     shown = reason_text(stored[0], default_policy)
-    assert shown == "assessment.payment 缺失: 请为 付款情况 (payment) 录入 0–30 分"
+    assert shown == "缺少 付款情况 (payment) 的评分: 请录入 0–30 分"
     assert "missing" not in shown and "Payment" not in shown
 
 
