@@ -98,8 +98,10 @@ file. Forked from this small process, not from the benchmark: a child's peak RSS
 parent's when it is forked, and Linux keeps it across exec."""
 
 
-def regrade(location: str, count: int, which: str, postmaster: int | None) -> Run:
-    """``creditfile --db LOCATION regrade`` in a child process, measured."""
+def regrade(
+    location: str, count: int, which: str, postmaster: int | None, as_of: date = AS_OF
+) -> Run:
+    """``creditfile --db LOCATION regrade --as-of AS_OF`` in a child process, measured."""
     import orjson
 
     command = [str(CREDITFILE), "--db", location, "--actor", "bench", "regrade", "--json"]
@@ -108,7 +110,7 @@ def regrade(location: str, count: int, which: str, postmaster: int | None) -> Ru
         usage = Path(folder) / "usage"
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", _MEASURED, str(usage), *command, "--as-of", str(AS_OF)],
+            [sys.executable, "-c", _MEASURED, str(usage), *command, "--as-of", str(as_of)],
             capture_output=True,
             check=False,
         )

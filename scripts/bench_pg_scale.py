@@ -16,8 +16,10 @@ For each size (``--against`` first, then ``--customers``):
 
 1. fill: N generated customers (``demodata``, seed 20261129) written by the store's bulk import
    (``import_customers``, 20,000 to a transaction), ungraded; wall time given;
-2. regrade, first (every grade new: gradings cleared beforehand when the database was reused)
-   and again (no change): ``creditfile --db URL regrade --json`` in a child process; wall, CPU
+2. regrade, first (every grade new: gradings cleared beforehand when the database was reused),
+   again (the same date: no grading changes, none is written) and the next day (every grading
+   says its date, so each is written, as in a nightly regrade):
+   ``creditfile --db URL regrade --json`` in a child process; wall, CPU
    (the child, its workers and the server's processes) and the child's peak RSS
    (``scripts/bench_pg_regrade.py``).
 
@@ -43,7 +45,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,9 @@ SAVE_LIMIT_MS = 50.0
 KEY_LIMIT_MS = 100.0
 REGRADE_RATIO = 10.0
 RSS_LIMIT_MB = 1024.0
+REGRADES = (("first", AS_OF), ("again", AS_OF), ("next day", AS_OF + timedelta(days=1)))
+"""The regrades timed at each size, in turn: every grade new; the same date again (no grading
+changes, none written); the next day (every grading says its date: all written, as nightly)."""
 
 
 def load() -> str:
@@ -210,9 +215,9 @@ def measure(
             log(f"{size:,} customers: filling")
             took = fill(url, size)
             figures.append(Figure(size, "fill (bulk import, ungraded)", f"{took:,.0f} s wall"))
-        for which in ("first", "again"):
+        for which, as_of in REGRADES:
             log(f"{size:,} customers: regrade, {which}")
-            run = regrade(url, size, which, postmaster)
+            run = regrade(url, size, which, postmaster, as_of)
             regrades[size, which] = run
             figures.append(
                 Figure(
@@ -233,7 +238,7 @@ def measure(
             )
     small, large = min(sizes), max(sizes)
     if small < large and with_regrade:
-        for which in ("first", "again"):
+        for which, _ in REGRADES:
             a, b = regrades[small, which], regrades[large, which]
             for what, x, y in (("wall", a.wall, b.wall), ("CPU", a.cpu, b.cpu)):
                 figures.append(

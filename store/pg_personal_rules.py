@@ -13,7 +13,7 @@ and change together with the policy.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 import psycopg
 
@@ -182,6 +182,24 @@ END
 $$
 """
 
+
+def _cards_view(more: str) -> str:
+    """The view ``customer_cards``, with ``more`` columns of ``customers`` after the grading."""
+    return f"""CREATE OR REPLACE VIEW customer_cards AS
+        SELECT c.id, c.pos, c.rev,
+               CASE WHEN c.doc -> 'profile' -> 'person' IS NULL
+                         AND NOT coalesce(c.doc ->> 'nature' = ANY (r.natures), false)
+                    THEN c.doc ELSE creditfile_public(c.doc, r.natures, r.paths) END AS doc,
+               c.meta, c.grading{more}
+        FROM customers c CROSS JOIN personal_data_rules r"""
+
+
+def cards_view_with(columns: Sequence[str]) -> str:
+    """The statement that adds ``columns`` of ``customers`` to ``customer_cards`` (at its end,
+    as ``CREATE OR REPLACE VIEW`` requires): none of them may be personal data."""
+    return _cards_view("".join(f", c.{column}" for column in columns))
+
+
 MIGRATION_STATEMENTS: tuple[str, ...] = (
     """CREATE TABLE personal_data_rules (
         one boolean PRIMARY KEY DEFAULT true CHECK (one),
@@ -197,13 +215,7 @@ MIGRATION_STATEMENTS: tuple[str, ...] = (
     _WITH_PERSONAL,
     _KEEP,
     _REVEAL,
-    """CREATE OR REPLACE VIEW customer_cards AS
-        SELECT c.id, c.pos, c.rev,
-               CASE WHEN c.doc -> 'profile' -> 'person' IS NULL
-                         AND NOT coalesce(c.doc ->> 'nature' = ANY (r.natures), false)
-                    THEN c.doc ELSE creditfile_public(c.doc, r.natures, r.paths) END AS doc,
-               c.meta, c.grading
-        FROM customers c CROSS JOIN personal_data_rules r""",
+    _cards_view(""),
 )
 """Migration 5: personal data withheld as the policy in force says (its ``personal_natures``)."""
 

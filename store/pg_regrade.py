@@ -129,7 +129,9 @@ def regrade_streamed(
     _stop_if(cancelled, location)
     conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
     conn.execute(
-        f"UPDATE customers AS c SET grading = t.grading FROM {_TEMPORARY} AS t WHERE c.id = t.id"
+        f"UPDATE customers AS c SET grading = t.grading FROM {_TEMPORARY} AS t "
+        # A grading that is already stored is not written again (a regrade run twice).
+        "WHERE c.id = t.id AND c.grading::text IS DISTINCT FROM t.grading::text"
     )
     return tally
 

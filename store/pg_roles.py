@@ -36,6 +36,7 @@ from psycopg import sql
 from creditfile.policy.errors import NOTHING, Phrase, phrase, verbatim
 from creditfile.store.duties import DUTIES, READERS, WRITERS
 from creditfile.store.errors import PrivilegeRefusedError, StoreError
+from creditfile.store.pg_list import LIST_KEY_COLUMNS
 
 _READ_TABLES = (
     "archive_state",
@@ -51,7 +52,8 @@ _READ_TABLES_ADDED = (
     "personal_data_rules",  # migration 5: what is personal under the policy in force
     "customer_search",  # migration 7: search keys, no personal data
 )
-_CUSTOMER_COLUMNS = "id, pos, rev, meta, grading, credit_code"  # ``doc``: ``creditfile_reveal``
+# ``doc``: through ``creditfile_reveal``; ``phone`` (migration 10): personal, never granted.
+_CUSTOMER_COLUMNS = ", ".join(("id, pos, rev, meta, grading, credit_code", *LIST_KEY_COLUMNS))
 
 _MAY = """
 CREATE FUNCTION creditfile_may(duties text[]) RETURNS boolean

@@ -155,6 +155,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         N_("the customer list's sort keys indexed (the server answers each view a page at a time)"),
         pg_list.MIGRATION_STATEMENTS,
     ),
+    Migration(
+        10,
+        N_(
+            "the list's keys and the phone kept as columns when written: a regrade no longer "
+            "parses every document and grading again for the indexes"
+        ),
+        pg_list.KEY_COLUMN_STATEMENTS,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

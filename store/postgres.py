@@ -973,7 +973,8 @@ class PostgresArchive:
             return
         conn.execute(
             "UPDATE customers AS c SET grading = t.grading::json "
-            "FROM unnest(%s::text[], %s::text[]) AS t(id, grading) WHERE c.id = t.id",
+            "FROM unnest(%s::text[], %s::text[]) AS t(id, grading) "
+            "WHERE c.id = t.id AND c.grading::text IS DISTINCT FROM t.grading",
             (list(gradings), [_encode(g) for g in gradings.values()]),
         )
 

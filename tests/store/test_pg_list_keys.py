@@ -1,0 +1,121 @@
+"""The list's keys a PostgreSQL archive keeps beside each grading (schema 10): always what the
+grading says, whichever write stored it, the same through `db upgrade` as the indexes of
+schema 9 computed them, and a regrade run twice writes no customer the second time."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import psycopg
+
+from creditfile.application.customers import save_customer
+from creditfile.application.opening import open_archive
+from creditfile.application.regrade import regrade
+from creditfile.demodata.customers import generate_customers
+from creditfile.engine import grade_archive
+from creditfile.policy import Policy
+from creditfile.store import pg_schema, upgrade_database
+
+AS_OF = date(2026, 11, 29)
+_KEYS = "id, grade, total, tier, lifecycle, stage, phone"
+_FROM_DOCUMENTS = """
+    SELECT id,
+           CASE WHEN grading ->> 'status' = 'graded' THEN NULLIF(grading ->> 'grade', '') END,
+           CASE WHEN grading ->> 'status' = 'graded' AND NULLIF(grading ->> 'grade', '') IS NOT NULL
+                     AND json_typeof(grading -> 'total') = 'number'
+                THEN (grading ->> 'total')::float8 END,
+           NULLIF(grading ->> 'tier', ''), NULLIF(grading ->> 'lifecycle', ''),
+           NULLIF(grading ->> 'stage', ''), (doc -> 'contact') ->> 'phone'
+    FROM customers ORDER BY id"""
+
+
+def _kept(url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(f"SELECT {_KEYS} FROM customers ORDER BY id").fetchall()
+
+
+def _from_documents(url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(_FROM_DOCUMENTS).fetchall()
+
+
+def test_the_keys_follow_every_write_of_a_grading_or_a_document(
+    pg_url: str, default_policy: Policy
+) -> None:
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(60, 11, AS_OF), actor="seed")
+    kept = _kept(pg_url)
+    assert all(row[1:6] == (None,) * 5 for row in kept)  # ungraded: no grade, tier, …
+    assert sum(row[6] is not None for row in kept) > 30  # phones kept from the documents
+
+    regrade(store, default_policy, AS_OF, "ops")
+    kept = _kept(pg_url)
+    assert kept == _from_documents(pg_url)
+    assert {row[1] for row in kept} >= {"B", "C"}
+    assert all(isinstance(row[2], float) for row in kept if row[1] is not None)
+
+    record = store.get("C000003")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    doc["contact"] = {**doc.get("contact", {}), "phone": "027-8888-0000"}
+    doc.pop("assessment", None)  # no scores: ungraded on its save
+    save_customer(
+        store, doc, base_rev=record["_meta"]["rev"], actor="wang", policy=default_policy,
+        as_of=AS_OF,
+    )  # fmt: skip
+    after = {row[0]: row for row in _kept(pg_url)}["C000003"]
+    assert after[1:3] == (None, None)
+    assert after[6] == "027-8888-0000"
+    assert _kept(pg_url) == _from_documents(pg_url)
+
+
+def test_a_regrade_run_twice_writes_no_customer_the_second_time(
+    pg_url: str, default_policy: Policy
+) -> None:
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(40, 5, AS_OF), actor="seed")
+    first = regrade(store, default_policy, AS_OF, "ops")
+    with psycopg.connect(pg_url) as conn:
+        versions = conn.execute("SELECT id, xmin::text FROM customers ORDER BY id").fetchall()
+    again = regrade(open_archive(pg_url), default_policy, AS_OF, "ops")
+    assert first.customers == again.customers == 40
+    assert len(again.changes) == 0
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT id, xmin::text FROM customers ORDER BY id").fetchall() == (
+            versions
+        )
+    # A day later every grading says its date: each is written.
+    regrade(open_archive(pg_url), default_policy, date(2026, 11, 30), "ops")
+    with psycopg.connect(pg_url) as conn:
+        later = dict(conn.execute("SELECT id, xmin::text FROM customers").fetchall())
+    assert all(later[cid] != xmin for cid, xmin in versions)
+
+
+def test_an_archive_of_schema_9_gets_the_keys_its_indexes_computed(
+    pg_url: str, default_policy: Policy
+) -> None:
+    docs = generate_customers(50, 3, AS_OF)
+    gradings = grade_archive(docs, default_policy, AS_OF)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        pg_schema.migrate(conn, pg_url, fresh=True, migrations=pg_schema.MIGRATIONS[:9])
+        for doc in docs:
+            conn.execute(
+                "INSERT INTO customers (id, rev, doc, meta, grading) "
+                "VALUES (%s, 1, %s::json, '{}'::json, %s::json)",
+                (doc["id"], json.dumps(doc, ensure_ascii=False), json.dumps(gradings[doc["id"]])),
+            )
+        conn.execute(
+            "INSERT INTO customers (id, rev, doc, meta, grading) "
+            "VALUES ('C999999', 1, '{\"id\": \"C999999\"}', '{}', NULL)"
+        )
+    expected = _from_documents(pg_url)  # what the indexes of schema 9 computed
+    assert upgrade_database(pg_url) == [f"10: {pg_schema.MIGRATIONS[9].summary}"]
+    assert _kept(pg_url) == expected
+    assert {row[1] for row in expected} >= {"B", "C", None}
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM customers WHERE grading::text <> %s::json::text",
+            ("{}",),
+        ).fetchone() == (51 - 1,)
