@@ -7,9 +7,10 @@ continues after the last row shown (keyset: ``(<key>, id) > (…)``), so that a 
 same at the top of the list and far down it. Every sort key has an index: the document's name,
 nature and assessment date are kept beside the search keys (``customer_search``, written with
 the document), the grading's grade, tier, total, lifecycle and stage in columns of their own
-beside the grading, which a trigger fills whenever a grading is written (migration 10). A customer without a value for the sort key comes after every one with
-a value, in either direction, as in the file archive's list: a view is read in two phases, the
-rows with a value, then those without (by id).
+beside the grading, which a trigger fills whenever a grading is written (migration 10). A
+customer without a value for the sort key comes after every one with a value, in either
+direction, as in the file archive's list: a view is read in two phases, the rows with a value,
+then those without (by id).
 
 The count of a view is a query of its own (``count``), asked after the page is shown.
 """
