@@ -14,11 +14,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, Tab
 from textual.widgets._footer import FooterKey
 
-from creditfile.tui.card.base import TABS
+from creditfile.tui.card.base import TAB_MARK, TABS, tab_fit
 from creditfile.tui.screens.portfolio import PortfolioScreen, composition_table
+from creditfile.tui.vocabulary import tab_label
+from creditfile.tui.widgets.customer_table import middle_cut
 from creditfile.tui.widgets.footer import KeyBar
 
-SIZES = [(80, 24), (120, 40)]
+SIZES = [(80, 24), (100, 30), (120, 40)]
 
 
 def keys_shown(pilot: Pilot[None]) -> list[FooterKey]:
@@ -159,3 +161,21 @@ def test_the_list_title_keeps_the_policy_version_on_its_one_line(
         assert text.rstrip().split("  ")[1].endswith(".json"), "the file's name stays"
 
     tui.run(tui.make_app(lang), steps, size=(width, 24))
+
+
+def test_a_long_archive_name_is_cut_in_its_middle_and_keeps_its_file_name() -> None:
+    name = "/srv/信用档案/二〇二六年/租赁客户/archive-2026.json"
+    cut = middle_cut(name, 24)
+    assert cell_len(cut) <= 24
+    assert cut.startswith("/srv/信用") and cut.endswith("archive-2026.json"[-8:]), cut
+    assert "…" in cut
+    assert middle_cut(name, 7) == "", "too little room: the title shows no name at all"
+    assert middle_cut("a.json", 24) == "a.json"
+
+
+def test_a_tab_marked_with_a_problem_needs_the_room_of_its_mark() -> None:
+    whole = sum(cell_len(tab_label(t, short=False)) + 2 for t in TABS)
+    assert tab_fit(whole) == (False, False)
+    short, _tight = tab_fit(whole, {"basic"})
+    assert short, "the ✗ on a tab no longer fits beside the full titles"
+    assert tab_fit(whole + cell_len(TAB_MARK), {"basic"}) == (False, False)

@@ -64,6 +64,9 @@ from creditfile.tui.card.views import (
 from creditfile.tui.vocabulary import tab_label
 from creditfile.tui.widgets.footer import KeyBar
 
+TAB_MARK = " ✗"
+"""Added to the title of a tab with a problem in it."""
+
 NARROW_BELOW = 110
 """Screens narrower than this many columns get the card's narrow layout."""
 
@@ -88,9 +91,11 @@ def tab_fit(width: int, marked: Collection[str] = ()) -> tuple[bool, bool]:
     """Whether the card's tab bar needs the short titles at ``width`` columns, and whether
     it needs them one cell apart rather than two (the ✗ on each tab of ``marked`` counted)."""
 
+    mark = cell_len(TAB_MARK)
+
     def needed(short: bool, gap: int) -> int:
         return sum(
-            cell_len(tab_label(t, short=short)) + gap + (2 if t in marked else 0) for t in TABS
+            cell_len(tab_label(t, short=short)) + gap + (mark if t in marked else 0) for t in TABS
         )
 
     if needed(False, 2) <= width:
@@ -322,7 +327,7 @@ class CardBase(Screen[None]):
         tabs = self.query_one(TabbedContent)
         for section in TABS:
             label = tab_label(section, short=self._short_tabs)
-            label = f"{label} ✗" if section in bad else label
+            label = label + TAB_MARK if section in bad else label
             tab = tabs.get_tab(f"tab-{section}")
             # Relabelling re-lays out the tab bar: only when the mark actually changes.
             if str(tab.label) != label:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -36,7 +36,7 @@ from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import _, error_text
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import LIFECYCLES, STAGES, column_title
-from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader
+from creditfile.tui.widgets.customer_table import CustomerTable, TableHeader, middle_cut
 from creditfile.tui.widgets.footer import KeyBar
 
 if TYPE_CHECKING:
@@ -65,19 +65,6 @@ def column_labels(policy: Policy, lang: str) -> dict[str, dict[str, str]]:
         "stage": {k: _(v) for k, v in STAGES.items()},
         "attention": {"yes": _("needs attention"), "no": _("no attention needed")},
     }
-
-
-def middle_cut(text: str, width: int) -> str:
-    """``text`` in at most ``width`` cells, cut in the middle with an ellipsis (its start and
-    end kept); nothing when fewer than 8 cells are left."""
-    if cell_len(text) <= width:
-        return text
-    if width < 8:
-        return ""
-    right = (width - 1) // 2
-    left = width - 1 - right
-    end = text[::-1]
-    return set_cell_size(text, left) + "…" + set_cell_size(end, right)[::-1]
 
 
 class ListScreen(Screen[None]):

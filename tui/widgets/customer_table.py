@@ -4,7 +4,8 @@ A ``ScrollView`` with ``render_line`` (as Textualize/toolong does) costs the sam
 100,000 customers: nothing is measured or built per row until the row is on screen. A line whose
 row is not held (a database's list holds a window of it) is drawn dim until its page arrives; the
 screen fetches it when the cursor comes near (``EdgeRequested`` for Home and End). Cell widths
-are measured with ``rich.cells`` so Chinese (double-width) names line up.
+are measured with ``rich.cells`` so Chinese (double-width) names line up; ``fit`` and
+``middle_cut`` fit any text of the terminal UI into a number of cells.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ mark always stay."""
 RIGHT_ALIGNED = frozenset({"total"})
 GRADE_STYLES = ("bold green", "bold cyan", "bold yellow", "bold red", "bold magenta")
 ATTENTION_MARK = "!"
+ELLIPSIS = "…"
+"""Marks where a text was cut."""
 
 
 def layout(columns: Sequence[str], width: int) -> list[tuple[str, int]]:
@@ -79,9 +82,24 @@ def fit(text: str, width: int, *, right: bool = False) -> str:
     """``text`` in exactly ``width`` cells: cut with an ellipsis when too long, else padded."""
     size = cell_len(text)
     if size > width:
-        return set_cell_size(text, width - 1) + "…"
+        return set_cell_size(text, width - cell_len(ELLIPSIS)) + ELLIPSIS
     pad = " " * (width - size)
     return pad + text if right else text + pad
+
+
+def middle_cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut in the middle with an ellipsis (its start and
+    end kept, as the list's title keeps an archive's file name); nothing when fewer than 8
+    cells are left."""
+    if cell_len(text) <= width:
+        return text
+    if width < 8:
+        return ""
+    kept = width - cell_len(ELLIPSIS)
+    right = kept // 2
+    left = kept - right
+    end = text[::-1]
+    return set_cell_size(text, left) + ELLIPSIS + set_cell_size(end, right)[::-1]
 
 
 class CustomerTable(ScrollView, can_focus=True):

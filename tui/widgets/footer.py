@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 # Below this many columns the bar drops the padding around each key, so that more keys fit.
 COMPACT_BELOW = 120
 
+PALETTE_CLASS = "-command-palette"
+"""The class Textual's footer gives the command palette's key (docked on the right)."""
 
-def key_width(key: FooterKey, *, compact: bool) -> int:
-    """The cells a key takes in the bar (its key, its description and the space around)."""
-    from rich.cells import cell_len
 
-    text = cell_len(key.key_display) + cell_len(key.description)
-    if key.has_class("-command-palette"):
-        return text + 5  # its padding and the rule on its left
-    return text + (2 if compact else 3)
+def outer_width(widget: Widget, viewport: Size) -> int:
+    """The cells ``widget`` takes on a line as its styles lay it out: its content, padding and
+    border, and its margins."""
+    styles = widget.styles
+    content = widget.get_content_width(viewport, viewport)
+    return content + styles.gutter.width + styles.margin.width
 
 
 class KeyBar(Footer):
@@ -26,27 +28,45 @@ class KeyBar(Footer):
 
     Textual's own bar cuts the last keys off at the right edge (``q Quote  ^▏``); here keys
     are left out from the end instead, the command palette's always kept: every key stays
-    listed in the help (F1) and the palette (Ctrl+P).
+    listed in the help (F1) and the palette (Ctrl+P). Each key is measured as its styles lay it
+    out (padding, border, margins), so the bar follows Textual's CSS for the footer.
     """
 
     _composed_for = 0
 
     def compose(self) -> ComposeResult:
-        """The footer's keys, as many as fit whole, in order; the palette's last."""
-        width = self._composed_for = self.app.size.width
-        compact = width < COMPACT_BELOW
-        keys = list(super().compose())
-        palette = [k for k in keys if isinstance(k, FooterKey) and k.has_class("-command-palette")]
-        room = width - sum(key_width(k, compact=compact) for k in palette)
+        """The footer's keys, hidden until measured (``fit_keys`` shows those that fit)."""
+        self._composed_for = self.app.size.width
+        for key in super().compose():
+            key.display = key.has_class(PALETTE_CLASS)
+            yield key
+
+    async def recompose(self) -> None:
+        """Compose the keys again and show, in one refresh, those that fit whole."""
+        async with self.batch():
+            await super().recompose()
+            self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Show the keys that fit whole on the line, in order, after room for the palette's;
+        the others are left out from the first that does not fit."""
+        width = self.app.size.width
+        viewport = Size(width, 1)
+        keys = list(self.children)
+        palette = [k for k in keys if k.has_class(PALETTE_CLASS)]
+        room = width - sum(outer_width(k, viewport) for k in palette)
+        x, gap, fits = 0, 0, True
         for key in keys:
             if key in palette:
                 continue
-            need = key_width(key, compact=compact) if isinstance(key, FooterKey) else 0
-            if need > room:
-                break
-            room -= need
-            yield key
-        yield from palette
+            styles = key.styles
+            # Adjacent margins overlap in a horizontal layout: the larger one separates keys.
+            x += max(gap, styles.margin.left)
+            inner = key.get_content_width(viewport, viewport) + styles.gutter.width
+            fits = fits and x + inner <= room
+            key.display = fits
+            x += inner
+            gap = styles.margin.right
 
     def on_resize(self, event: events.Resize) -> None:
         """Compact below ``COMPACT_BELOW`` columns; choose the keys that fit again."""
