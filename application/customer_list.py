@@ -235,7 +235,8 @@ def list_table(rows: Iterable[ListRow], policy: Policy, lang: str) -> Table:
     )
     tiers = {t.key: t.label for t in policy.tiers}
     grade_labels = {g.name: g.label for g in policy.all_grades}
-    table = Table("customers", words.pgettext("list", "Customers"), columns)
+    title = words.pgettext("list", "Customers")
+    table = Table(title, title, columns)  # its sheet named in the list's language
     for row in rows:
         table.rows.append(
             {

@@ -41,9 +41,22 @@ AGING_LABELS = {
 }
 
 
+# How a report shows each format of the field catalogue (the rest is text).
+_SHOWN_AS: dict[str, ColumnFormat] = {
+    "id": "id",
+    "date": "date",
+    "amount": "money",
+    "integer": "int",
+    "score": "score",
+    "flag": "bool",
+}
+
+
 def _field_column(key: str) -> Column:
-    """A column showing a customer field, headed as the field catalogue labels it."""
-    return Column(key, field_catalogue()[key].titled(language()))
+    """A column showing a customer field, headed and formatted as the field catalogue has it
+    (a customer's id stays text: ``@`` in a workbook)."""
+    field = field_catalogue()[key]
+    return Column(key, field.titled(language()), _SHOWN_AS.get(field.format, "text"))
 
 
 def composition_table(report: Mapping[str, Any]) -> Table:

@@ -22,7 +22,7 @@ from typing import Any
 
 from creditfile.document import CustomerField, field_catalogue
 from creditfile.document.values import AMOUNT_CELL_FORMAT
-from creditfile.spreadsheets.writing import inert_book
+from creditfile.spreadsheets.writing import inert_book, sheet_font
 
 FORM_SHEET = "客户资料表"
 FORM_MARK = "creditfile customer form 1"
@@ -107,14 +107,14 @@ def build_form(
         kinds: How each field's cell is formatted: ``text``, ``amount`` or ``date``.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = FORM_SHEET
     sheet["A1"] = TITLE
-    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].font = sheet_font(bold=True, size=16)
     sheet.merge_cells("A1:C1")
     sheet.row_dimensions[1].height = 30
     sheet["A2"] = INSTRUCTIONS
@@ -123,7 +123,7 @@ def build_form(
     sheet.row_dimensions[2].height = 66
     for column, header in enumerate(HEADERS, start=1):
         cell = sheet.cell(row=3, column=column, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = sheet_font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="305496")
     key_letter = get_column_letter(KEY_COLUMN)
     sheet[f"{key_letter}1"] = FORM_MARK
@@ -152,7 +152,7 @@ def build_form(
         answer.alignment = wrap
         hint_cell = sheet.cell(row=row, column=3, value=hint)
         hint_cell.alignment = wrap
-        hint_cell.font = Font(color="595959")
+        hint_cell.font = sheet_font(color="595959")
         sheet.cell(row=row, column=KEY_COLUMN, value=key)
         if key == ID_KEY and customer_id:
             answer.fill = grey  # ours, not the customer's to change

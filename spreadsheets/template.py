@@ -21,7 +21,7 @@ from creditfile.spreadsheets.columns import (
     Field,
     customer_fields,
 )
-from creditfile.spreadsheets.writing import inert_book
+from creditfile.spreadsheets.writing import inert_book, page_layout, sheet_font
 
 KIND_TEXT = {
     "text": "文字",
@@ -76,8 +76,6 @@ def build_template(policy: Policy) -> Any:
 
 
 def _codes_sheet(book: Any, policy: Policy) -> dict[str, str]:
-    from openpyxl.styles import Font
-
     sheet = book.create_sheet("代码表")
     catalogue = field_catalogue()
     lists = {
@@ -95,7 +93,7 @@ def _codes_sheet(book: Any, policy: Policy) -> dict[str, str]:
 
         letter, code = get_column_letter(column), get_column_letter(column + 1)
         sheet[f"{letter}1"], sheet[f"{code}1"] = title, "代码"
-        sheet[f"{letter}1"].font = sheet[f"{code}1"].font = Font(bold=True)
+        sheet[f"{letter}1"].font = sheet[f"{code}1"].font = sheet_font(bold=True)
         for row, (key, label) in enumerate(labels.items(), start=2):
             sheet[f"{letter}{row}"], sheet[f"{code}{row}"] = label, key
         ranges[kind] = f"代码表!${letter}$2:${letter}${max(len(labels) + 1, 2)}"
@@ -112,18 +110,21 @@ def _kind(fld: Field) -> str:
 
 def _data_sheet(book: Any, name: str, fields: Sequence[Field], codes: dict[str, str]) -> None:
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = book.create_sheet(name)
+    widths = []
     for index, fld in enumerate(fields, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(row=1, column=index, value=fld.header + ("*" if fld.required else ""))
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = sheet_font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="C00000" if fld.required else "305496")
         cell.comment = Comment(_describe(fld), "creditfile", width=260, height=110)
-        sheet.column_dimensions[letter].width = max(12, 2 * len(fld.header) + 4)
+        width = max(12, 2 * len(fld.header) + 4)
+        sheet.column_dimensions[letter].width = width
+        widths.append(width)
         span = f"{letter}2:{letter}{DATA_ROWS + 1}"
         if fld.kind in codes:
             check = DataValidation(type="list", formula1=f"={codes[fld.kind]}", allow_blank=True)
@@ -138,6 +139,7 @@ def _data_sheet(book: Any, name: str, fields: Sequence[Field], codes: dict[str, 
                 sheet.cell(row=row, column=index).number_format = shown
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}1"
+    page_layout(sheet, widths)
 
 
 _TEMPLATE_FORMATS = {
@@ -158,18 +160,18 @@ def _describe(fld: Field) -> str:
 
 
 def _instructions(book: Any, policy: Policy, sheets: Sequence[tuple[str, Sequence[Field]]]) -> None:
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     sheet = book.create_sheet("说明")
     for line in INTRO:
         sheet.append([line])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = sheet_font(bold=True, size=14)
     sheet.append([f"信用政策: {policy.name} {policy.version}"])
     sheet.append([])
     header_row = sheet.max_row + 1
     sheet.append(["表", "列名", "必填", "格式", "说明", "对应字段 (也可作英文表头)"])
     for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
+        cell.font = sheet_font(bold=True)
     extra = (("客户 (可选)", PERSON_FIELDS),)
     for name, fields in (*sheets, *extra):
         for fld in fields:
@@ -183,8 +185,10 @@ def _instructions(book: Any, policy: Policy, sheets: Sequence[tuple[str, Sequenc
                     fld.path,
                 ]
             )
-    for letter, width in zip("ABCDEF", (12, 18, 6, 22, 48, 40), strict=True):
+    widths = (12, 18, 6, 22, 48, 40)
+    for letter, width in zip("ABCDEF", widths, strict=True):
         sheet.column_dimensions[letter].width = width
+    page_layout(sheet, widths, header_rows=f"{header_row}:{header_row}")
     for row in sheet.iter_rows(min_row=header_row):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -15,6 +15,7 @@ from creditfile.document.values import AMOUNT_CELL_FORMAT, format_amount
 from creditfile.policy.model import Policy
 from creditfile.presentation.inert import cell_text, is_formula_like
 from creditfile.presentation.tables import Column, Table
+from creditfile.presentation.translation import translation
 from creditfile.reports.shares import LIFECYCLE_LABELS, STAGE_LABELS
 from creditfile.spreadsheets.columns import (
     GRADING_HEADERS,
@@ -46,19 +47,73 @@ NUMBER_FORMATS = {
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
+PORTRAIT_WIDTH = 100.0
+"""Column widths (in Excel's character widths) an upright A4 page prints at full size."""
+FIT_WIDTH = 240.0
+"""Column widths still legible shrunk onto one landscape A4 page (to about 60%)."""
+NUMERIC_KINDS = frozenset(NUMBER_FORMATS) - {"id"}
+"""Kinds Excel aligns right (numbers and dates): their headers are aligned over them."""
+
+
+def sheet_font(**style: Any) -> Any:
+    """An ``openpyxl`` font in the workbook's own typeface and size (Calibri 11), with
+    ``style`` (``bold``, ``color``, ``size``) over it.
+
+    A font without a typeface is drawn in whatever the reader substitutes: LibreOffice drew
+    such headers and totals in a serif face beside the sans-serif cells.
+    """
+    from openpyxl.styles import DEFAULT_FONT, Font
+
+    style.setdefault("size", DEFAULT_FONT.sz)
+    return Font(name=DEFAULT_FONT.name, family=DEFAULT_FONT.family, **style)
+
+
+def page_layout(
+    sheet: Any, widths: Sequence[float], *, keep: int = 1, header_rows: str | None = "1:1"
+) -> None:
+    """Print ``sheet`` as people read it on screen: on A4, its header rows on every page, all
+    its columns on one page wide when they stay legible, else its first ``keep`` columns
+    (the id, the name) repeated on every page so that each page says whose row it is.
+
+    Args:
+        sheet: An ``openpyxl`` worksheet (write-only or not).
+        widths: Its column widths, in order.
+        keep: How many leading columns to repeat when the columns span several pages.
+        header_rows: The rows repeated at the top of every page (``"1:1"``), or None.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    total = sum(widths)
+    setup = sheet.page_setup
+    setup.paperSize = Worksheet.PAPERSIZE_A4
+    setup.orientation = "portrait" if total <= PORTRAIT_WIDTH else "landscape"
+    if header_rows:
+        sheet.print_title_rows = header_rows
+    if total <= FIT_WIDTH:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages long
+    elif keep:
+        sheet.print_title_cols = f"A:{get_column_letter(keep)}"
+
+
 def _styles() -> dict[str, Any]:
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     return {
-        "header_font": Font(bold=True, color="FFFFFF"),
+        "header_font": sheet_font(bold=True, color="FFFFFF"),
         "header_fill": PatternFill("solid", fgColor="305496"),
         "required_fill": PatternFill("solid", fgColor="C00000"),
-        "total_font": Font(bold=True),
+        "total_font": sheet_font(bold=True),
         "wrap": Alignment(wrap_text=True, vertical="top"),
+        # A cell's width from a number right-aligned to the text left-aligned beside it.
+        "number": Alignment(horizontal="right", indent=1),
     }
 
 
-def _width(values: Iterable[Any], kind: str = "text") -> float:
+def column_width(values: Iterable[Any], kind: str = "text") -> float:
+    """The width of a column showing ``values`` of ``kind`` whole, in Excel's character widths."""
     # Chinese characters take about two character widths in Excel's default font; numbers are
     # measured as Excel shows them (1,250,000.00, not 1250000.0), so none shows as #####.
     longest = max(
@@ -92,6 +147,8 @@ class _SheetWriter:
         kinds: Sequence[str],
         samples: Sequence[Sequence[Any]] = (),
         required: Sequence[bool] = (),
+        *,
+        keep: int = 1,
     ) -> None:
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.utils import get_column_letter
@@ -105,14 +162,19 @@ class _SheetWriter:
         # A filter button on every header (Excel's 筛选), over the rows written.
         self._filter_end = get_column_letter(max(len(headers), 1))
         self.sheet.auto_filter.ref = f"A1:{self._filter_end}1"
+        widths = []
         for index, header in enumerate(headers):
             sample = [row[index] for row in samples[:200]]
-            width = max(_width([header]), _width(sample, self.kinds[index]))
+            width = max(column_width([header]), column_width(sample, self.kinds[index]))
             self.sheet.column_dimensions[get_column_letter(index + 1)].width = width
+            widths.append(width)
+        page_layout(self.sheet, widths, keep=keep)
         cells = []
         for index, header in enumerate(headers):
             cell = inert_cell(WriteOnlyCell(self.sheet, value=header))
             cell.font = self.styles["header_font"]
+            if self.kinds[index] in NUMERIC_KINDS:
+                cell.alignment = self.styles["number"]
             must = index < len(required) and required[index]
             cell.fill = self.styles["required_fill" if must else "header_fill"]
             cells.append(cell)
@@ -141,6 +203,8 @@ class _SheetWriter:
             cell = self._cell(self.sheet, value=shown)
             if kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[kind]
+            if kind in NUMERIC_KINDS and not isinstance(shown, str):
+                cell.alignment = self.styles["number"]
             if bold:
                 cell.font = self.styles["total_font"]
             cells.append(cell)
@@ -249,7 +313,9 @@ def _shown(value: Any, column: Column) -> str:
 
 
 def _is_total(row: Mapping[str, Any]) -> bool:
-    return "合计" in (row.get("label"), row.get("key"), row.get("from"))
+    # The total row is labelled in the language the tables were built in: 合计 or Total.
+    labels = {translation(lang).pgettext("report", "Total") for lang in ("zh", "en")}
+    return not labels.isdisjoint((row.get("label"), row.get("key"), row.get("from")))
 
 
 def write_table_csv(stream: IO[str], tables: Sequence[Table]) -> None:
@@ -361,7 +427,8 @@ def write_customers_xlsx(path: Path, docs: Sequence[Mapping[str, Any]], policy: 
     order = _grade_beside_name(headers, [f.path for f in fields])
     headers, kinds = [headers[i] for i in order], [kinds[i] for i in order]
     rows = [[row[i] for i in order] for row in rows]
-    customers = _SheetWriter(book, "客户", headers, kinds, rows)
+    # Printed over several pages, each repeats the id, the name, the grade and the total.
+    customers = _SheetWriter(book, "客户", headers, kinds, rows, keep=4)
     for row in rows:
         customers.row(row)
     _write_children(book, "租赁", "leases", LEASE_FIELDS, docs, policy)

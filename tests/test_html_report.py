@@ -235,3 +235,18 @@ def test_in_chinese_the_policy_is_as_written(default_policy: Policy) -> None:
     assert "信用政策 客户信用分级标准 2026.1" in page
     assert ">月结</td>" in page and ">预付</td>" in page
     assert "Monthly" not in page and "customers" not in page
+
+
+def test_a_rows_label_is_never_broken_and_printed_tables_fit_the_page(
+    default_policy: Policy,
+) -> None:
+    page, _ = _page(default_policy)
+    style = page[page.index("<style>") : page.index("</style>")]
+    # 优质客户 printed as 优质客 / 户 is a label nobody reads: a row's label stays on one line.
+    assert re.search(r"tbody td:first-child \{ white-space: nowrap; \}", style)
+    printed = style[style.index("@media print") :]
+    # On A4 the credit terms' ten columns and the migration matrix fit inside their section.
+    assert re.search(r"table \{ font-size: 10px; \}", printed)
+    assert re.search(r"table\.matrix th, table\.matrix td \{ min-width: 0; \}", printed)
+    assert "word-break: keep-all" in printed, "matrix headers break between words only"
+    assert '<tr class=""><td class="">A 优质客户</td>' in page, "a grade labels its row"

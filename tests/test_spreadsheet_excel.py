@@ -3,19 +3,26 @@
 Checked on the cells openpyxl reads back (what Excel and LibreOffice apply): every amount
 ``#,##0.00`` and wide enough for its largest value, scores ``0.00``, ids, phones and contract
 numbers text (``@``) so a leading 0 survives an edit, a filter on the header row, the header
-frozen, and the grade right after the name.
+frozen, and the grade right after the name; headers and totals in the sheet's own typeface,
+and printed, a sheet one page wide (or its id and name on every page) under its header.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from creditfile.application.customer_index import ListRow
+from creditfile.application.customer_list import list_table
 from creditfile.policy import Policy
+from creditfile.presentation.report_tables import composition_table, exposure_columns
 from creditfile.presentation.tables import Column, Table
+from creditfile.spreadsheets.market_sheet import write_market_xlsx
 from creditfile.spreadsheets.reading import (
     read_xlsx,
     write_customers_xlsx,
@@ -130,3 +137,97 @@ def test_report_and_list_sheets_get_filters_and_score_formats(tmp_path: Path) ->
     assert [c.number_format for c in sheet[2]] == ["@", "General", "0.00", "#,##0.00"]
     assert sheet["A2"].value == "007"
     assert width(sheet, 4) >= len("1,234,567.89")
+
+
+def _report_sheets(tmp_path: Path, lang: str, speak: Callable[[str], str]) -> openpyxl.Workbook:
+    """Composition by grade and the customers over their limit, as ``report all`` writes them."""
+    speak(lang)
+    composition = {
+        "by": "grade",
+        "rows": [{"key": "A", "label": "优质客户", "customers": 3, "customers_pct": 60.0,
+                  "cumulative_amount": 1234567.5, "cumulative_pct": 60.0,
+                  "active_amount": 1000.0, "active_pct": 50.0}],
+        "total": {"customers": 5, "customers_pct": 100.0, "cumulative_amount": 2057612.5,
+                  "cumulative_pct": 100.0, "active_amount": 2000.0, "active_pct": 100.0},
+    }  # fmt: skip
+    over = Table(
+        "over", "over", exposure_columns(),
+        [{"id": "0012345", "name": "武汉宏达建设工程有限公司", "grade": "C",
+          "credit_limit": 500000, "outstanding": 1963400.0, "utilisation_pct": 392.68,
+          "excess": 1463400.0, "max_overdue_days": 152}],
+    )  # fmt: skip
+    out = tmp_path / f"report-{lang}.xlsx"
+    write_tables_xlsx(out, [composition_table(composition), over])
+    return openpyxl.load_workbook(out)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headers_and_totals_print_in_the_sheets_own_typeface_and_the_total_stands_out(
+    tmp_path: Path, lang: str, speak: Callable[[str], str]
+) -> None:
+    composition = _report_sheets(tmp_path, lang, speak).worksheets[0]
+    last = composition.max_row
+    assert composition.cell(last, 2).value == ("合计" if lang == "zh" else "Total")
+    assert all(c.font.b for c in composition[last] if c.value is not None), "the total is bold"
+    # A font without a typeface is drawn in a serif face by LibreOffice, beside sans cells.
+    for cell in (*composition[1], *composition[last]):
+        assert cell.font.name == composition.cell(2, 1).font.name == "Calibri"
+
+
+def test_a_customer_id_in_a_report_stays_text_and_figures_stand_apart_from_the_text(
+    tmp_path: Path, speak: Callable[[str], str]
+) -> None:
+    over = _report_sheets(tmp_path, "zh", speak).worksheets[1]
+    ident = over.cell(2, column(over, "客户编号"))
+    assert (ident.value, ident.number_format) == ("0012345", "@")
+    limit = column(over, "信用额度(元)")
+    assert over.cell(1, limit).alignment.horizontal == "right", "the header over its figures"
+    assert over.cell(2, limit).alignment.indent >= 1, "a gap before the next column's text"
+
+
+def test_printed_a_list_fits_one_page_wide_and_repeats_its_header(
+    tmp_path: Path, default_policy: Policy
+) -> None:
+    row = ListRow("C000123", "中国电建集团中南勘测设计研究院有限公司成都项目经理部", "developer",
+                  "general", "B", 80.5, "established", "current", "2026-11-01", ("overdue",))  # fmt: skip
+    out = tmp_path / "list.xlsx"
+    write_tables_xlsx(out, [list_table([row], default_policy, "zh")])
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), "one page wide, as long as needed"
+    assert sheet.print_title_rows == "$1:$1"
+
+
+def test_printed_over_many_pages_the_export_repeats_whose_row_it_is(
+    tmp_path: Path, default_policy: Policy
+) -> None:
+    customers = exported(tmp_path, default_policy)["客户"]
+    assert [c.value for c in customers[1]][:4] == ["客户编号", "客户名称", "信用等级", "总分"]
+    assert customers.print_title_cols == "$A:$D" and customers.print_title_rows == "$1:$1"
+    assert customers.page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "客户列表"), ("en", "Customers")])
+def test_the_list_sheet_is_named_in_the_lists_language(
+    tmp_path: Path, default_policy: Policy, lang: str, name: str
+) -> None:
+    out = tmp_path / "list.xlsx"
+    write_tables_xlsx(out, [list_table([], default_policy, lang)])
+    assert openpyxl.load_workbook(out).sheetnames == [name]
+
+
+def test_the_market_sheet_looks_like_the_others(tmp_path: Path) -> None:
+    out = tmp_path / "market.xlsx"
+    rows = [{"label": "盘扣式脚手架", "region": "湖北省", "period": "2024", "size": 12345.5}]
+    write_market_xlsx(out, rows)
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    assert sheet["D2"].number_format == "#,##0.00" and sheet["D2"].value == 12345.5
+    assert sheet["C2"].number_format == "@"
+    assert sheet["A1"].font.b and sheet["A1"].font.name == "Calibri"
+    assert sheet.auto_filter.ref == "A1:E2" and sheet.freeze_panes == "A2"
+    assert width(sheet, 4) >= len("12,345.50")
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, "the sizes print beside their items"
