@@ -20,7 +20,7 @@ from typing import Any
 from creditfile.document import field_catalogue
 from creditfile.document.limits import MAX_XLSX_BYTES, file_said
 from creditfile.policy import CreditfileError, Policy
-from creditfile.policy.errors import format_path, os_said
+from creditfile.policy.errors import PolicyProblem, format_path, os_said
 from creditfile.policy.schema_check import schema_problems
 from creditfile.policy.yamlsource import YamlDocument, parse_yaml
 from creditfile.policy.yamltext import UNSAFE_IN_POLICY
@@ -104,7 +104,7 @@ def read_market(path: str | Path, policy: Policy) -> MarketData:
     found = schema_problems(source.doc, str(file), MARKET_SCHEMA)
     if found:
         raise MarketError(
-            [source.problem(p.line, p.column, p.path, _unexample(p.message)) for p in found]
+            [source.problem(p.line, p.column, p.path, _worded(p)) for p in found]
         )
     figures, problems = _figures(source, policy)
     if problems:
@@ -113,8 +113,9 @@ def read_market(path: str | Path, policy: Policy) -> MarketData:
     return MarketData(tuple(figures), str(file), text if isinstance(text, str) else "")
 
 
-def _unexample(message: str) -> str:
-    return message.replace(" (see policy/default.yaml for an example)", "")
+def _worded(problem: PolicyProblem) -> str:
+    """What a schema problem says, without its place, in the language in force."""
+    return problem.said.text(_) if problem.said is not None else problem.message
 
 
 def _yaml_source(file: Path) -> _Source:

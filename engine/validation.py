@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -39,6 +38,7 @@ from creditfile.policy.errors import (
     verbatim,
 )
 from creditfile.policy.model import Policy
+from creditfile.policy.schema_words import kinds_said, suggest_said, unknown_key_said
 
 __all__ = [
     "CustomerValidator",
@@ -57,15 +57,6 @@ __all__ = [
 
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"
 NOT_ITEMS = ("assessed_by", "assessed_on", "note")
-_TYPE_WORDS = {
-    "string": N_("text"),
-    "number": N_("a number"),
-    "integer": N_("a whole number"),
-    "object": N_("a group of fields {{…}}"),
-    "array": N_("a list […]"),
-    "boolean": N_("true or false"),
-    "null": N_("empty"),
-}
 _SHOWN = 40  # characters of a bad value quoted in a message
 
 
@@ -138,8 +129,7 @@ def _shown(value: object) -> str | Phrase:
 
 
 def _suggest(word: str, candidates: Iterable[str]) -> Phrase:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return phrase("; did you mean {key}?", key=repr(close[0])) if close else NOTHING
+    return suggest_said(word, list(candidates))
 
 
 def _schema_problems(doc: object, hidden: Collection[str] = ()) -> list[Problem]:
@@ -161,7 +151,7 @@ def _word(error: jsonschema.ValidationError, hidden: Collection[str] = ()) -> li
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = list(schema.get("properties", {}))
-        return [said(format_path([*path, k]), _unknown_key(k, allowed))
+        return [said(format_path([*path, k]), unknown_key_said(k, allowed))
                 for k in value if k not in allowed]  # fmt: skip
     if kind == "required" and isinstance(value, dict):
         missing = [key for key in wanted if key not in value]
@@ -190,13 +180,6 @@ def _field_name(path: Sequence[str | int]) -> Phrase:
     return in_either(found.label.text("zh"), found.label.text("en"))
 
 
-def _unknown_key(key: str, allowed: Sequence[str]) -> Phrase:
-    hint = _suggest(key, allowed)
-    if hint is NOTHING:
-        hint = phrase("; allowed here: {keys}", keys=", ".join(allowed))
-    return phrase("unknown key {key}{hint}", key=repr(key), hint=hint)
-
-
 def _is_amount(path: str) -> bool:
     found = field_catalogue().get(catalogue_key(path))
     return found is not None and found.format == "amount"
@@ -211,29 +194,17 @@ _NATURE_PERSONAL = frozenset(".".join(path) for path in nature_personal_paths())
 PERSONAL_PREFIX = "profile.person"
 
 
-def _kinds(wanted: Any) -> Phrase:
-    kinds = [wanted] if isinstance(wanted, str) else list(wanted)
-    words = [phrase(_TYPE_WORDS[k]) if k in _TYPE_WORDS else verbatim(k) for k in kinds]
-    words = [w for k, w in zip(kinds, words, strict=True) if k != "null"] or [verbatim("")]
-    either = words[0]
-    for other in words[1:]:
-        either = phrase("{one} or {other}", one=either, other=other)
-    if "null" in kinds:
-        return phrase("{kind} (or left empty)", kind=either)
-    return either
-
-
 def _message(
     kind: str, value: object, wanted: Any, schema: Mapping[str, Any], where: str = ""
 ) -> Phrase | None:
     shown = _shown(value)
     if kind == "type" and value is None and where:
         # A field left empty where a value is needed: said so, never as Python's ``None``.
-        return phrase("is empty; fill it in with {kind}", kind=_kinds(wanted))
+        return phrase("is empty; fill it in with {kind}", kind=kinds_said(wanted))
     if value is None:
         shown = "null"  # a whole record that is JSON's null
     if kind == "type":
-        return phrase("{value} should be {kind}", value=shown, kind=_kinds(wanted))
+        return phrase("{value} should be {kind}", value=shown, kind=kinds_said(wanted))
     if kind == "enum":
         choices = _choices(where, [str(c) for c in wanted])
         if value is None:

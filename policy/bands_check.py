@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from creditfile.policy.errors import N_, Phrase, phrase, verbatim
 from creditfile.policy.fact_catalogue import FACTS_BY_NAME, FactSpec
 
 Path = tuple[str | int, ...]
-Report = Callable[[Path, str], None]
+Report = Callable[[Path, Phrase], None]
 
 
 def check_bands_item(item: Mapping[str, Any], where: Path, report: Report) -> None:
@@ -21,27 +22,36 @@ def check_bands_item(item: Mapping[str, Any], where: Path, report: Report) -> No
     for index, band in enumerate(bands):
         at = (*where, "bands", index)
         if band["points"] > item["weight"]:
-            report(
-                (*at, "points"),
-                f"{band['points']:g} is above the item's weight {item['weight']:g}",
-            )
+            report((*at, "points"), above_weight(band["points"], item["weight"]))
         _check_band(band, index == len(bands) - 1, fact, at, report)
         _check_start(bands, index, fact, at, report)
 
 
-def _fact_problem(name: str, fact: FactSpec | None) -> str:
+def above_weight(points: float, weight: float) -> Phrase:
+    """Points of a band, a guidance level or a new customer that an item of ``weight`` cannot
+    give."""
+    return phrase(
+        "{points} is above the item's weight {weight}",
+        points=format(points, "g"),
+        weight=format(weight, "g"),
+    )
+
+
+def _fact_problem(name: str, fact: FactSpec | None) -> Phrase:
     if fact is not None and fact.nullable:
-        return (
-            f"{name!r} is null for some customers ({fact.description}); bands need a fact "
-            "every customer has"
+        return phrase(
+            "{value} is null for some customers; bands need a fact every customer has",
+            value=repr(name),
         )
     usable = [
         f.name
         for f in FACTS_BY_NAME.values()
         if f.type == "number" and "tier" in f.scopes and not f.nullable
     ]
-    return (
-        f"{name!r} is not a numeric fact known for every customer; use one of {', '.join(usable)}"
+    return phrase(
+        "{value} is not a numeric fact known for every customer; use one of {facts}",
+        value=repr(name),
+        facts=", ".join(usable),
     )
 
 
@@ -51,33 +61,57 @@ def _check_band(
     upper_key = "max" if "max" in band else "below" if "below" in band else None
     for key in ("min", "max", "below"):
         if fact.whole and key in band and band[key] != int(band[key]):
-            report((*at, key), f"{band[key]:g} is not a whole number; {fact.name} is counted whole")
+            report(
+                (*at, key),
+                phrase(
+                    "{value} is not a whole number; {fact} is counted whole",
+                    value=format(band[key], "g"),
+                    fact=fact.name,
+                ),
+            )
     if upper_key is None:
         if not last:
             report(
                 at,
-                "only the last band may leave out its upper end: this one overlaps every band "
-                "after it; give it max (whole numbers) or below (amounts)",
+                phrase(
+                    "only the last band may leave out its upper end: this one overlaps every "
+                    "band after it; give it max (whole numbers) or below (amounts)"
+                ),
             )
         return
     upper = band[upper_key]
     if last:
-        above = f"above {upper:,g}" if upper_key == "max" else f"from {upper:,g} up"
-        report(
-            (*at, upper_key),
-            f"values {above} fall in no band; leave out {upper_key} on the last band so that it "
-            "takes every higher value",
+        template = (
+            N_(
+                "values above {upper} fall in no band; leave out max on the last band so that "
+                "it takes every higher value"
+            )
+            if upper_key == "max"
+            else N_(
+                "values from {upper} up fall in no band; leave out below on the last band so "
+                "that it takes every higher value"
+            )
         )
+        report((*at, upper_key), phrase(template, upper=format(upper, ",g")))
     if upper_key == "max" and not fact.whole:
         report(
             (*at, "max"),
-            f"{fact.name} is an amount, not a whole number: end this band with below: N (where "
-            "the next band starts), or values between this max and the next min fall in no band",
+            phrase(
+                "{fact} is an amount, not a whole number: end this band with below: N (where "
+                "the next band starts), or values between this max and the next min fall in no "
+                "band",
+                fact=fact.name,
+            ),
         )
     elif upper < band["min"] or (upper_key == "below" and upper == band["min"]):
         report(
             (*at, upper_key),
-            f"{upper_key} {upper:,g} is not above min {band['min']:,g}: the band is empty",
+            phrase(
+                "{key} {upper} is not above min {min}: the band is empty",
+                key=upper_key,
+                upper=format(upper, ",g"),
+                min=format(band["min"], ",g"),
+            ),
         )
 
 
@@ -90,19 +124,36 @@ def _check_start(
         return
     if start > expected:
         if not fact.whole:
-            gap = f"values from {expected:,g} to below {start:,g} fall"
+            gap = phrase(
+                "values from {start} to below {end} fall in no band",
+                start=format(expected, ",g"),
+                end=format(start, ",g"),
+            )
         elif start - 1 == expected:
-            gap = f"the value {expected:,g} falls"
+            gap = phrase("the value {value} falls in no band", value=format(expected, ",g"))
         else:
-            gap = f"values {expected:,g}–{start - 1:,g} fall"
-        where = "start the first band at 0" if index == 0 else f"start this band at {expected:,g}"
-        report((*at, "min"), f"{gap} in no band; {where}")
+            gap = phrase(
+                "values {start}–{end} fall in no band",
+                start=format(expected, ",g"),
+                end=format(start - 1, ",g"),
+            )
+        where = (
+            phrase("start the first band at 0")
+            if index == 0
+            else phrase("start this band at {start}", start=format(expected, ",g"))
+        )
+        report((*at, "min"), phrase("{gap}; {where}", gap=gap, where=where))
         return
     previous = bands[index - 1]
     report(
         (*at, "min"),
-        f"{start:,g} overlaps bands[{index - 1}] ({_range(previous)}); start this band at "
-        f"{expected:,g}",
+        phrase(
+            "{value} overlaps bands[{index}] ({range}); start this band at {start}",
+            value=format(start, ",g"),
+            index=index - 1,
+            range=_range(previous),
+            start=format(expected, ",g"),
+        ),
     )
 
 
@@ -120,9 +171,13 @@ def _expected_start(bands: list[Mapping[str, Any]], index: int, fact: FactSpec) 
     return float(upper) + 1 if fact.whole and upper == int(upper) else None
 
 
-def _range(band: Mapping[str, Any]) -> str:
+def _range(band: Mapping[str, Any]) -> Phrase:
     if "max" in band:
-        return f"{band['min']:,g}–{band['max']:,g}"
+        return verbatim(f"{band['min']:,g}–{band['max']:,g}")
     if "below" in band:
-        return f"{band['min']:,g} to below {band['below']:,g}"
-    return f"{band['min']:,g} and over"
+        return phrase(
+            "{min} to below {below}",
+            min=format(band["min"], ",g"),
+            below=format(band["below"], ",g"),
+        )
+    return phrase("{min} and over", min=format(band["min"], ",g"))

@@ -13,21 +13,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from creditfile.policy.condition_tokens import ConditionCompileError
+from creditfile.policy.errors import N_, Phrase, phrase
 from creditfile.policy.fact_catalogue import FACTS_BY_NAME
 from creditfile.policy.rule_tables import rule_engine
 
 _WORDS = {
-    "number": "a number",
-    "text": "text",
-    "boolean": "true or false",
-    "null": "null",
-    "list": "a list",
+    "number": N_("a number"),
+    "text": N_("text"),
+    "boolean": N_("true or false"),
+    "null": N_("null"),
+    "list": N_("a list"),
 }
 _EXAMPLES = {
-    "number": "a number without quotes, e.g. 90",
-    "text": "a text in quotes, e.g. 'developer'",
-    "boolean": "true or false without quotes — or name the fact alone",
+    "number": N_("a number without quotes, e.g. 90"),
+    "text": N_("a text in quotes, e.g. 'developer'"),
+    "boolean": N_("true or false without quotes, or name the fact alone"),
 }
+_VALUES = {
+    "number": N_("list numbers without quotes"),
+    "text": N_("list texts in quotes"),
+    "boolean": N_("list true or false without quotes"),
+}
+
+
+def _word(kind: str) -> Phrase:
+    return phrase(_WORDS[kind])
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,12 @@ def check_types(root: Any) -> None:
     typed = _type(root)
     if typed.kind != "boolean":
         raise ConditionCompileError(
-            f"the condition is {_WORDS[typed.kind]} ({typed.shown}), not true or false; "
-            "write a comparison such as `lease_count >= 10`"
+            phrase(
+                "the condition is {kind} ({shown}), not true or false; write a comparison such "
+                "as `lease_count >= 10`",
+                kind=_word(typed.kind),
+                shown=typed.shown,
+            )
         )
 
 
@@ -79,8 +93,11 @@ def _type(node: Any) -> Typed:
             result: Typed = handler(node)
             return result
     raise ConditionCompileError(
-        f"{type(node).__name__.removesuffix('Expression').lower()} expressions are not allowed "
-        "in a condition; use comparisons of facts with values, and, or, not, in [...]"
+        phrase(
+            "{kind} expressions are not allowed in a condition; use comparisons of facts with "
+            "values, and, or, not, in [...]",
+            kind=type(node).__name__.removesuffix("Expression").lower(),
+        )
     )
 
 
@@ -98,36 +115,49 @@ def _array(node: Any) -> Typed:
     items = [_type(item) for item in node.value]
     kinds = {item.kind for item in items if item.kind != "null"}
     if len(kinds) > 1:
+        first, *others = sorted(kinds)
+        mixed = _word(first)
+        for other in others:
+            mixed = phrase("{one} and {other}", one=mixed, other=_word(other))
         raise ConditionCompileError(
-            f"the list [{', '.join(i.shown for i in items)}] mixes "
-            f"{' and '.join(sorted(_WORDS[k] for k in kinds))}; a list holds one kind of value"
+            phrase(
+                "the list [{items}] mixes {kinds}; a list holds one kind of value",
+                items=", ".join(i.shown for i in items),
+                kinds=mixed,
+            )
         )
     if "list" in kinds:
-        raise ConditionCompileError("lists inside lists are not allowed")
+        raise ConditionCompileError(phrase("lists inside lists are not allowed"))
     shown = "[" + ", ".join(i.shown for i in items) + "]"
     return Typed("list", False, shown, next(iter(kinds), None))
 
 
-def _expect(typed: Typed, kind: str, role: str) -> None:
+def _expect(typed: Typed, kind: str, role: Phrase) -> None:
     if typed.kind != kind:
         raise ConditionCompileError(
-            f"{role} must be {_WORDS[kind]}, but {typed.shown} is {_WORDS[typed.kind]}"
+            phrase(
+                "{role} must be {kind}, but {shown} is {actual}",
+                role=role,
+                kind=_word(kind),
+                shown=typed.shown,
+                actual=_word(typed.kind),
+            )
         )
 
 
 def _unary(node: Any) -> Typed:
     operand = _type(node.right)
     if node.type == "not":
-        _expect(operand, "boolean", "what follows `not`")
+        _expect(operand, "boolean", phrase("what follows `not`"))
         return Typed("boolean", False, f"not {operand.shown}")
-    _expect(operand, "number", "what follows `-`")
+    _expect(operand, "number", phrase("what follows `-`"))
     return Typed("number", operand.nullable, f"-{operand.shown}")
 
 
 def _logic(node: Any) -> Typed:
     left, right = _type(node.left), _type(node.right)
     for side in (left, right):
-        _expect(side, "boolean", f"each side of `{node.type}`")
+        _expect(side, "boolean", phrase("each side of `{operator}`", operator=node.type))
     return Typed("boolean", False, f"{left.shown} {node.type} {right.shown}")
 
 
@@ -137,33 +167,49 @@ def _equality(node: Any) -> Typed:
     shown = f"{left.shown} {operator} {right.shown}"
     if "list" in (left.kind, right.kind):
         raise ConditionCompileError(
-            f"{shown}: {operator} compares single values; to test a list write `fact in [...]`"
+            phrase(
+                "{shown}: {operator} compares single values; to test a list write `fact in [...]`",
+                shown=shown,
+                operator=operator,
+            )
         )
     if left.kind == "null" or right.kind == "null":
         other = right if left.kind == "null" else left
         if not other.nullable:
             raise ConditionCompileError(
-                f"{shown} can never hold: {other.shown} is never null"
-                + (" (only facts such as months_since_first_trade may be null)")
+                phrase(
+                    "{shown} can never hold: {other} is never null (only facts such as "
+                    "months_since_first_trade may be null)",
+                    shown=shown,
+                    other=other.shown,
+                )
             )
     elif left.kind != right.kind:
         raise ConditionCompileError(_mismatch(shown, left, right))
     return Typed("boolean", False, shown)
 
 
-def _mismatch(shown: str, left: Typed, right: Typed) -> str:
+def _mismatch(shown: str, left: Typed, right: Typed) -> Phrase:
     fact, other = (left, right) if left.shown in FACTS_BY_NAME else (right, left)
     if fact.shown in FACTS_BY_NAME:
-        return (
-            f"type mismatch: {shown} can never hold: {fact.shown} is {_WORDS[fact.kind]} "
-            f"(a {fact.kind} fact) "
-            f"but {other.shown} is {_WORDS[other.kind]}; compare it with "
-            f"{_EXAMPLES[fact.kind]}"
+        return phrase(
+            "type mismatch: {shown} can never hold: {fact} is {kind} (a {type} fact) but "
+            "{other} is {other_kind}; compare it with {example}",
+            shown=shown,
+            fact=fact.shown,
+            kind=_word(fact.kind),
+            type=fact.kind,
+            other=other.shown,
+            other_kind=_word(other.kind),
+            example=phrase(_EXAMPLES[fact.kind]),
         )
-    return (
-        f"type mismatch: {shown} can never hold: {left.shown} is {_WORDS[left.kind]} but "
-        f"{right.shown} is "
-        f"{_WORDS[right.kind]}"
+    return phrase(
+        "type mismatch: {shown} can never hold: {left} is {left_kind} but {right} is {right_kind}",
+        shown=shown,
+        left=left.shown,
+        left_kind=_word(left.kind),
+        right=right.shown,
+        right_kind=_word(right.kind),
     )
 
 
@@ -173,10 +219,22 @@ def _ordering(node: Any) -> Typed:
     shown = f"{left.shown} {operator} {right.shown}"
     for side in (left, right):
         if side.kind != "number":
+            template = (
+                N_(
+                    "type mismatch: {shown}: {operator} compares numbers, but {side} is {kind}; "
+                    "to test text, use == or `fact in ['…', '…']`"
+                )
+                if side.kind == "text"
+                else N_("type mismatch: {shown}: {operator} compares numbers, but {side} is {kind}")
+            )
             raise ConditionCompileError(
-                f"type mismatch: {shown} — {operator} compares numbers, but {side.shown} is "
-                f"{_WORDS[side.kind]}"
-                + ("; to test text, use == or `fact in ['…', '…']`" if side.kind == "text" else "")
+                phrase(
+                    template,
+                    shown=shown,
+                    operator=operator,
+                    side=side.shown,
+                    kind=_word(side.kind),
+                )
             )
     return Typed("boolean", False, shown)
 
@@ -188,8 +246,13 @@ def _arithmetic(node: Any) -> Typed:
     for side in (left, right):
         if side.kind != "number":
             raise ConditionCompileError(
-                f"type mismatch: {shown} — {operator} works on numbers, but {side.shown} is "
-                f"{_WORDS[side.kind]}"
+                phrase(
+                    "type mismatch: {shown}: {operator} works on numbers, but {side} is {kind}",
+                    shown=shown,
+                    operator=operator,
+                    side=side.shown,
+                    kind=_word(side.kind),
+                )
             )
     right_node = node.right
     if (
@@ -199,7 +262,10 @@ def _arithmetic(node: Any) -> Typed:
     ):
         # Every customer's grading would report it: refused here, where it is written.
         raise ConditionCompileError(
-            f"{shown} divides by zero for every customer; divide by a number other than 0"
+            phrase(
+                "{shown} divides by zero for every customer; divide by a number other than 0",
+                shown=shown,
+            )
         )
     return Typed("number", left.nullable or right.nullable, shown)
 
@@ -209,28 +275,42 @@ def _contains(node: Any) -> Typed:
     shown = f"{member.shown} in {container.shown}"
     if container.kind != "list":
         raise ConditionCompileError(
-            f"{shown}: `in` needs a list in square brackets, e.g. nature in ['developer', "
-            "'central_soe']"
+            phrase(
+                "{shown}: `in` needs a list in square brackets, e.g. nature in ['developer', "
+                "'central_soe']",
+                shown=shown,
+            )
         )
     if member.kind in ("list", "null"):
-        raise ConditionCompileError(f"{shown}: what is looked up must be a single fact or value")
+        raise ConditionCompileError(
+            phrase("{shown}: what is looked up must be a single fact or value", shown=shown)
+        )
     if container.element is not None and container.element != member.kind:
         raise ConditionCompileError(
-            f"type mismatch: {shown} can never hold: {member.shown} is {_WORDS[member.kind]} "
-            "but the list "
-            f"holds {_WORDS[container.element]}; list {_EXAMPLES[member.kind].split(', e.g.')[0]}"
-            " values"
+            phrase(
+                "type mismatch: {shown} can never hold: {member} is {kind} but the list holds "
+                "{element}; {values}",
+                shown=shown,
+                member=member.shown,
+                kind=_word(member.kind),
+                element=_word(container.element),
+                values=phrase(_VALUES[member.kind]),
+            )
         )
     return Typed("boolean", False, shown)
 
 
 def _ternary(node: Any) -> Typed:
     condition = _type(node.condition)
-    _expect(condition, "boolean", "the part before `?`")
+    _expect(condition, "boolean", phrase("the part before `?`"))
     yes, no = _type(node.case_true), _type(node.case_false)
     if yes.kind != no.kind and "null" not in (yes.kind, no.kind):
         raise ConditionCompileError(
-            f"both results of `… ? {yes.shown} : {no.shown}` must be of one kind"
+            phrase(
+                "both results of `… ? {yes} : {no}` must be of one kind",
+                yes=yes.shown,
+                no=no.shown,
+            )
         )
     kind = no.kind if yes.kind == "null" else yes.kind
     return Typed(kind, yes.nullable or no.nullable, f"({condition.shown} ? … : …)")
@@ -240,8 +320,14 @@ def _coalesce(node: Any) -> Typed:
     left, right = _type(node.left), _type(node.right)
     if left.kind != right.kind and "null" not in (left.kind, right.kind):
         raise ConditionCompileError(
-            f"{left.shown} ?? {right.shown}: both sides must be of one kind, "
-            f"but {left.shown} is {_WORDS[left.kind]} and {right.shown} is {_WORDS[right.kind]}"
+            phrase(
+                "{left} ?? {right}: both sides must be of one kind, but {left} is {left_kind} "
+                "and {right} is {right_kind}",
+                left=left.shown,
+                right=right.shown,
+                left_kind=_word(left.kind),
+                right_kind=_word(right.kind),
+            )
         )
     kind = right.kind if left.kind == "null" else left.kind
     return Typed(kind, right.nullable, f"{left.shown} ?? {right.shown}")

@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creditfile.policy.condition_memo import Keyer, children, memo_key, memo_keyers
-from creditfile.policy.condition_tokens import ConditionCompileError, screen
+from creditfile.policy.condition_tokens import (
+    ConditionCompileError,
+    builtin_said,
+    screen,
+    syntax_said,
+)
 from creditfile.policy.condition_types import check_types
+from creditfile.policy.errors import N_, Phrase, phrase, verbatim
 from creditfile.policy.fact_catalogue import FACTS_BY_NAME, Scope, facts_for
 from creditfile.policy.rule_tables import rule_engine
 
@@ -109,7 +115,7 @@ def compile_condition(
         ConditionCompileError: with a message for people and, for a typo, a suggestion.
     """
     if not isinstance(text, str) or not text.strip():
-        raise ConditionCompileError("a condition must be a non-empty expression")
+        raise ConditionCompileError(phrase("a condition must be a non-empty expression"))
     screen(text)
     context = _context_for(scope)
     try:
@@ -117,13 +123,17 @@ def compile_condition(
     except rule_engine.SymbolResolutionError as exc:
         raise _unknown_fact(exc.symbol_name, scope, exc.suggestion) from exc
     except rule_engine.RuleSyntaxError as exc:
-        raise ConditionCompileError(f"syntax error in {text!r}: {_engine_message(exc)}") from exc
+        raise ConditionCompileError(
+            phrase("{text}: {reason}", text=repr(text), reason=syntax_said(exc))
+        ) from exc
     except rule_engine.EngineError as exc:
         _explain_types(text)
-        raise ConditionCompileError(f"{text!r}: {_engine_message(exc)}") from exc
+        raise ConditionCompileError(
+            phrase("{text}: {reason}", text=repr(text), reason=_engine_reason(exc))
+        ) from exc
     except (ArithmeticError, RecursionError, ValueError) as exc:
         # Constant parts are folded while parsing; ``screen`` keeps them small, this is a guard.
-        raise ConditionCompileError(f"{text!r} cannot be computed ({type(exc).__name__})") from exc
+        raise ConditionCompileError(_cannot(text, type(exc).__name__)) from exc
     expression = rule.statement.expression
     check_types(expression)
     _check_symbols_and_values(expression, text, allowed_values or {})
@@ -148,15 +158,45 @@ def _explain_types(text: str) -> None:
     check_types(untyped.statement.expression)
 
 
+_ENGINE_REASONS = {
+    "data type mismatch": N_(
+        "type mismatch: the parts of the condition are of kinds that cannot be compared "
+        "(a number with text, or with null?)"
+    ),
+}
+
+
+def _engine_reason(exc: BaseException) -> Phrase:
+    """rule-engine's reason for refusing a condition: its common ones worded from the
+    catalogue, any other in its own words."""
+    message = _engine_message(exc)
+    known = _ENGINE_REASONS.get(message)
+    return phrase(known) if known is not None else verbatim(message)
+
+
+def _cannot(text: str, reason: str) -> Phrase:
+    """A condition rule-engine refused for a reason no check before it words (its own words)."""
+    return phrase("{text} cannot be computed ({reason})", text=repr(text), reason=reason)
+
+
 def _unknown_fact(name: str, scope: Scope, suggestion: str | None) -> ConditionCompileError:
     if name in FACTS_BY_NAME:
-        return ConditionCompileError(f"fact {name!r} is only available in overrides")
+        return ConditionCompileError(
+            phrase("fact {name} is only available in overrides", name=repr(name))
+        )
     if suggestion:
         return ConditionCompileError(
-            f"unknown fact {name!r}; did you mean {suggestion!r}?", suggestion
+            phrase(
+                "unknown fact {name}; did you mean {fact}?",
+                name=repr(name),
+                fact=repr(suggestion),
+            ),
+            suggestion,
         )
     known = ", ".join(fact.name for fact in facts_for(scope))
-    return ConditionCompileError(f"unknown fact {name!r} (known facts: {known})")
+    return ConditionCompileError(
+        phrase("unknown fact {name} (known facts: {known})", name=repr(name), known=known)
+    )
 
 
 def _engine_message(exc: BaseException) -> str:
@@ -174,7 +214,7 @@ def _check_symbols_and_values(
         node = stack.pop()
         if isinstance(node, rule_engine.ast.SymbolExpression) and node.scope == "built-in":
             raise ConditionCompileError(
-                f"{text!r}: built-in ${node.name} is not allowed; conditions may only name facts"
+                phrase("{text}: {reason}", text=repr(text), reason=builtin_said(f"${node.name}"))
             )
         symbols, strings = _compared(node)
         for symbol in symbols:
@@ -184,10 +224,19 @@ def _check_symbols_and_values(
             for value in strings:
                 if value not in allowed:
                     close = _closest(value, allowed)
-                    hint = f"did you mean {close!r}?" if close else f"known: {', '.join(allowed)}"
-                    raise ConditionCompileError(
-                        f"{text!r}: {value!r} is not a known {symbol}; {hint}", close
+                    hint = (
+                        phrase("did you mean {value}?", value=repr(close))
+                        if close
+                        else phrase("known: {values}", values=", ".join(allowed))
                     )
+                    said = phrase(
+                        "{text}: {value} is not a known {fact}; {hint}",
+                        text=repr(text),
+                        value=repr(value),
+                        fact=symbol,
+                        hint=hint,
+                    )
+                    raise ConditionCompileError(said, close)
         stack.extend(children(node))
 
 

@@ -12,15 +12,22 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path as FilePath
 from typing import Any
 
-from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import (
+    N_,
+    NOTHING,
+    PolicyProblem,
+    format_path,
+    phrase,
+    policy_problem,
+)
 from creditfile.policy.yamlsource import Path, YamlDocument, parse_yaml
 
 KIND_NAMES = {
-    "grade": "grade",
-    "tier": "tier",
-    "nature": "nature",
-    "item": "scoring item",
-    "category": "leased-item category",
+    "grade": N_("grade"),
+    "tier": N_("tier"),
+    "nature": N_("nature"),
+    "item": N_("scoring item"),
+    "category": N_("leased-item category"),
 }
 
 
@@ -68,9 +75,6 @@ _ENGLISH_KEYS = {
 }
 
 
-_IN = {"payment_methods": "a payment_method of privileges"}
-
-
 def _keys_of(data: Mapping[str, Any], section: str) -> list[str]:
     where, field = _ENGLISH_KEYS[section]
     if section == "payment_methods":
@@ -103,18 +107,20 @@ def unused_english(doc: YamlDocument, file: str) -> list[PolicyProblem]:
             where: Path = ("labels_en", section, str(key))
             line, col = doc.locate(where)
             close = difflib.get_close_matches(str(key), keys, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            warnings.append(
-                PolicyProblem(
-                    file,
-                    line,
-                    col,
-                    format_path(where),
-                    f"warning: {key!r} is not {_IN.get(section, f'in {section}')}, so this "
-                    "English label is never "
-                    f"shown; {hint}name one of {', '.join(keys)}",
+            hint = phrase("did you mean {key}? ", key=repr(close[0])) if close else NOTHING
+            template = (
+                N_(
+                    "warning: {key} is not a payment_method of privileges, so this English label "
+                    "is never shown; {hint}name one of {keys}"
+                )
+                if section == "payment_methods"
+                else N_(
+                    "warning: {key} is not in {section}, so this English label is never shown; "
+                    "{hint}name one of {keys}"
                 )
             )
+            said = phrase(template, key=repr(key), section=section, hint=hint, keys=", ".join(keys))
+            warnings.append(policy_problem(file, line, col, format_path(where), said))
     return warnings
 
 
@@ -135,18 +141,18 @@ def clashes_in(doc: YamlDocument, file: str) -> list[PolicyProblem]:
             continue  # two grades or two tiers alike: not a confusion of kinds
         line, col = doc.locate(where)
         other_line, _ = doc.locate(other_where)
-        at = f", line {other_line}" if other_line else ""
-        warnings.append(
-            PolicyProblem(
-                file,
-                line,
-                col,
-                format_path(where),
-                f"warning: {label!r} is also the label of {KIND_NAMES[other_kind]} "
-                f"{other_name} ({format_path(other_where)}{at}); staff will read the "
-                f"{KIND_NAMES[kind]} as the {KIND_NAMES[other_kind]} — give each its own label",
-            )
+        at = phrase(", line {line}", line=other_line) if other_line else NOTHING
+        said = phrase(
+            "warning: {label} is also the label of {other_kind} {other_name} ({other_key}{at}); "
+            "staff will read the {kind} as the {other_kind}: give each its own label",
+            label=repr(label),
+            other_kind=phrase(KIND_NAMES[other_kind]),
+            other_name=other_name,
+            other_key=format_path(other_where),
+            at=at,
+            kind=phrase(KIND_NAMES[kind]),
         )
+        warnings.append(policy_problem(file, line, col, format_path(where), said))
     return warnings
 
 

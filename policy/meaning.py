@@ -6,13 +6,13 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from creditfile.policy.bands_check import check_bands_item
+from creditfile.policy.bands_check import above_weight, check_bands_item
 from creditfile.policy.conditions import ConditionCompileError, compile_condition
-from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import Phrase, PolicyProblem, format_path, phrase, policy_problem
 from creditfile.policy.fact_catalogue import FACTS_BY_NAME, Scope
 from creditfile.policy.yamlsource import Path, YamlDocument
 
-Report = Callable[[Path, str], None]
+Report = Callable[[Path, Phrase], None]
 T = TypeVar("T")
 
 
@@ -20,9 +20,9 @@ def meaning_problems(doc: YamlDocument, file: str) -> list[PolicyProblem]:
     """Every meaning problem of a schema-valid policy document, located."""
     problems: list[PolicyProblem] = []
 
-    def report(path: Path, message: str) -> None:
+    def report(path: Path, message: Phrase) -> None:
         line, col = doc.locate(path)
-        problems.append(PolicyProblem(file, line, col, format_path(path), message))
+        problems.append(policy_problem(file, line, col, format_path(path), message))
 
     data: Mapping[str, Any] = doc.data
     # Each section is checked on its own, so that a schema error in one section (already
@@ -56,15 +56,28 @@ def _guarded(check: Callable[[], T]) -> T | None:
 def _check_personal_natures(listed: list[str], natures: tuple[str, ...], report: Report) -> None:
     for index, nature in enumerate(listed):
         if nature not in natures:
-            hint = _suggest(nature, list(natures)) or f"; the natures are {', '.join(natures)}"
-            report(("personal_natures", index), f"{nature!r} is not one of the natures{hint}")
+            report(
+                ("personal_natures", index),
+                phrase(
+                    "{value} is not one of the natures{hint}",
+                    value=repr(nature),
+                    hint=_suggest(nature, list(natures)),
+                ),
+            )
 
 
 def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
     total = sum(float(item["weight"]) for item in items)
     if abs(total - 100) > 1e-9:
         listed = " + ".join(f"{item['key']} {item['weight']:g}" for item in items)
-        report(("scoring",), f"weights add up to {total:g} ({listed}); they must add up to 100")
+        report(
+            ("scoring",),
+            phrase(
+                "weights add up to {total} ({listed}); they must add up to 100",
+                total=format(total, "g"),
+                listed=listed,
+            ),
+        )
     _check_unique(items, "key", ("scoring",), report)
     for index, item in enumerate(items):
         _guarded(lambda: _check_guidance(item, ("scoring", index), report))  # noqa: B023
@@ -78,26 +91,33 @@ def _check_scoring(items: list[dict[str, Any]], report: Report) -> None:
                 f.name for f in FACTS_BY_NAME.values() if f.type == "number" and "tier" in f.scopes
             ]
             hint = _suggest(item["fact"], numeric)
-            report(("scoring", index, "fact"), f"{item['fact']!r} is not a numeric fact{hint}")
+            report(
+                ("scoring", index, "fact"),
+                phrase("{value} is not a numeric fact{hint}", value=repr(item["fact"]), hint=hint),
+            )
         if item.get("window_months") is not None and item["fact"] != "cumulative_lease_amount":
             report(
                 ("scoring", index, "window_months"),
-                f"window_months counts the leases started within the window, so it applies to "
-                f"cumulative_lease_amount only, not {item['fact']!r}",
+                phrase(
+                    "window_months counts the leases started within the window, so it applies "
+                    "to cumulative_lease_amount only, not {fact}",
+                    fact=repr(item["fact"]),
+                ),
             )
         scale = item.get("scale", "linear")
         if scale != "linear" and fact is not None and fact.nullable:
             report(
                 ("scoring", index, "scale"),
-                f"scale {scale} needs a fact that is never null nor negative; {item['fact']!r} "
-                "may be either: use scale linear, or another fact",
+                phrase(
+                    "scale {scale} needs a fact that is never null nor negative; {fact} may be "
+                    "either: use scale linear, or another fact",
+                    scale=scale,
+                    fact=repr(item["fact"]),
+                ),
             )
         for key in ("new_customer_points", "prospective_customer_points"):
             if item.get(key) is not None and item[key] > item["weight"]:
-                report(
-                    ("scoring", index, key),
-                    f"{item[key]:g} is above the item's weight {item['weight']:g}",
-                )
+                report(("scoring", index, key), above_weight(item[key], item["weight"]))
 
 
 def _check_guidance(item: Mapping[str, Any], where: Path, report: Report) -> None:
@@ -105,18 +125,24 @@ def _check_guidance(item: Mapping[str, Any], where: Path, report: Report) -> Non
     if levels and item["method"] == "bands" and not item.get("manual_override"):
         report(
             (*where, "guidance"),
-            "guidance is shown beside an assessor's entry, and this bands item takes none; "
-            "set manual_override: true or remove the guidance",
+            phrase(
+                "guidance is shown beside an assessor's entry, and this bands item takes none; "
+                "set manual_override: true or remove the guidance"
+            ),
         )
     for index, level in enumerate(levels):
         at = (*where, "guidance", index, "points")
         if level["points"] > item["weight"]:
-            report(at, f"{level['points']:g} is above the item's weight {item['weight']:g}")
+            report(at, above_weight(level["points"], item["weight"]))
         if index and level["points"] >= levels[index - 1]["points"]:
             report(
                 at,
-                f"{level['points']:g} is not below the level before it "
-                f"({levels[index - 1]['points']:g}); list guidance from the most points down",
+                phrase(
+                    "{points} is not below the level before it ({before}); list guidance from "
+                    "the most points down",
+                    points=format(level["points"], "g"),
+                    before=format(levels[index - 1]["points"], "g"),
+                ),
             )
 
 
@@ -126,15 +152,25 @@ def _check_grades(grades: list[dict[str, Any]], below: dict[str, Any], report: R
     if below["name"] in names:
         report(
             ("below_lowest", "name"),
-            f"{below['name']!r} is already a graded band; give below_lowest its own name",
+            phrase(
+                "{name} is already a graded band; give below_lowest its own name",
+                name=repr(below["name"]),
+            ),
         )
     for index in range(1, len(grades)):
         previous, current = grades[index - 1]["min_score"], grades[index]["min_score"]
         if current >= previous:
             report(
                 ("grades", index, "min_score"),
-                f"{current:g} is not below grades[{index - 1}].min_score {previous:g}; "
-                f"thresholds must fall strictly from {names[0]} to {names[-1]}",
+                phrase(
+                    "{value} is not below grades[{index}].min_score {previous}; thresholds must "
+                    "fall strictly from {first} to {last}",
+                    value=format(current, "g"),
+                    index=index - 1,
+                    previous=format(previous, "g"),
+                    first=names[0],
+                    last=names[-1],
+                ),
             )
     return [*names, below["name"]]
 
@@ -149,20 +185,32 @@ def _check_privileges(
         if name not in privileges:
             report(
                 ("privileges",),
-                f"grade {name!r} has no privileges; add privileges.{name} "
-                "(every grade, including below_lowest, needs its terms)",
+                phrase(
+                    "grade {name} has no privileges; add privileges.{key} (every grade, "
+                    "including below_lowest, needs its terms)",
+                    name=repr(name),
+                    key=name,
+                ),
             )
     for name, terms in privileges.items():
         for nature in (terms.get("by_nature") or {}) if isinstance(terms, dict) else ():
             if nature not in natures:
                 report(
                     ("privileges", name, "by_nature", nature),
-                    f"unknown nature {nature!r}{_suggest(nature, list(natures))}",
+                    phrase(
+                        "unknown nature {value}{hint}",
+                        value=repr(nature),
+                        hint=_suggest(nature, list(natures)),
+                    ),
                 )
         if name not in grades:
             report(
                 ("privileges", name),
-                f"privileges for unknown grade {name!r}{_suggest(name, grades)}",
+                phrase(
+                    "privileges for unknown grade {value}{hint}",
+                    value=repr(name),
+                    hint=_suggest(name, grades),
+                ),
             )
 
 
@@ -176,13 +224,17 @@ def _check_tiers(
         if index == last and when is not None:
             report(
                 ("tiers", index, "when"),
-                "the last tier must have no condition: it catches "
-                "every customer no earlier tier took; add a catch-all tier after it",
+                phrase(
+                    "the last tier must have no condition: it catches every customer no earlier "
+                    "tier took; add a catch-all tier after it"
+                ),
             )
         elif index < last and when is None:
             report(
                 ("tiers", index),
-                "only the last tier may omit `when`: tiers after a catch-all could never apply",
+                phrase(
+                    "only the last tier may omit `when`: tiers after a catch-all could never apply"
+                ),
             )
         if when is not None:
             _check_condition(when, "tier", values, ("tiers", index, "when"), report)
@@ -200,7 +252,8 @@ def _check_overrides(
         cap = rule.get("cap_grade")
         if cap is not None and cap not in grades:
             report(
-                ("overrides", index, "cap_grade"), f"unknown grade {cap!r}{_suggest(cap, grades)}"
+                ("overrides", index, "cap_grade"),
+                phrase("unknown grade {value}{hint}", value=repr(cap), hint=_suggest(cap, grades)),
             )
 
 
@@ -210,17 +263,26 @@ def _check_condition(
     try:
         compile_condition(text, scope, values)
     except ConditionCompileError as exc:
-        report(path, exc.message)
+        report(path, exc.said)
 
 
 def _check_unique(items: list[dict[str, Any]], key: str, path: Path, report: Report) -> None:
     seen: set[Any] = set()
     for index, item in enumerate(items):
         if item[key] in seen:
-            report((*path, index, key), f"{item[key]!r} is used twice; each {key} must be unique")
+            report(
+                (*path, index, key),
+                phrase(
+                    "{value} is used twice; each {key} must be unique",
+                    value=repr(item[key]),
+                    key=key,
+                ),
+            )
         seen.add(item[key])
 
 
-def _suggest(word: str, candidates: list[str]) -> str:
+def _suggest(word: str, candidates: list[str]) -> Phrase:
     close = difflib.get_close_matches(str(word), candidates, n=1)
-    return f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(candidates)})"
+    if close:
+        return phrase("; did you mean {key}?", key=repr(close[0]))
+    return phrase(" (known: {known})", known=", ".join(candidates))

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 import yaml
 
 from creditfile.policy.condition_tokens import ConditionCompileError, check_number
-from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import Phrase, PolicyProblem, format_path, phrase, policy_problem
 
 MAX_NUMBER_CHARS = 40
 _INT = "tag:yaml.org,2002:int"
@@ -37,8 +37,9 @@ def number_problems(root: yaml.Node, file: str) -> list[PolicyProblem]:
             message = _problem(node, loader) if node.tag in _NUMERIC else None
             if message:
                 mark = node.start_mark
+                where = format_path(path)
                 problems.append(
-                    PolicyProblem(file, mark.line + 1, mark.column + 1, format_path(path), message)
+                    policy_problem(file, mark.line + 1, mark.column + 1, where, message)
                 )
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -50,17 +51,19 @@ def number_problems(root: yaml.Node, file: str) -> list[PolicyProblem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _problem(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> str | None:
+def _problem(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Phrase | None:
     written = str(node.value)
     if len(written) > MAX_NUMBER_CHARS:
-        return (
-            f"a number of {len(written):,} characters ({written[:12]}…); numbers in a policy "
-            "are at most 1,000,000,000,000 with at most 6 decimal places"
+        return phrase(
+            "a number of {count} characters ({start}…); numbers in a policy are at most "
+            "1,000,000,000,000 with at most 6 decimal places",
+            count=format(len(written), ","),
+            start=written[:12],
         )
     try:
         check_number(_value(node, written, loader), written)
     except ConditionCompileError as exc:
-        return exc.message
+        return exc.said
     return None
 
 

@@ -15,7 +15,7 @@ import re
 
 import yaml
 
-from creditfile.policy.errors import PolicyProblem, format_path
+from creditfile.policy.errors import PolicyProblem, format_path, phrase, policy_problem
 
 UNSAFE_IN_POLICY = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
@@ -39,15 +39,15 @@ def text_problems(root: yaml.Node, file: str) -> list[PolicyProblem]:
             found = UNSAFE_IN_POLICY.search(str(node.value)) if node.tag == _STR else None
             if found:
                 mark = node.start_mark
-                where = f"at character {found.start() + 1}"
-                problems.append(
-                    PolicyProblem(
-                        file, mark.line + 1, mark.column + 1, format_path(path),
-                        f"U+{ord(found.group()):04X} (a control, invisible or direction "
-                        f"character) {where}; a policy's texts are shown on terminals and in "
-                        "workbooks: remove it",
-                    )
-                )  # fmt: skip
+                said = phrase(
+                    "U+{code} (a control, invisible or direction character) at character "
+                    "{position}; a policy's texts are shown on terminals and in workbooks: "
+                    "remove it",
+                    code=format(ord(found.group()), "04X"),
+                    position=found.start() + 1,
+                )
+                where = format_path(path)
+                problems.append(policy_problem(file, mark.line + 1, mark.column + 1, where, said))
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.append((key, path))

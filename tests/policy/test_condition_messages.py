@@ -64,7 +64,8 @@ NATURES = {"nature": ("developer", "individual")}
         (
             "lease_count > ",
             "tier",
-            "syntax error in 'lease_count > ': syntax error at: EOF",
+            "'lease_count > ': syntax error: the condition ends too early; is a value, a bracket "
+            "or a quote missing?",
             None,
         ),
         (
@@ -74,7 +75,13 @@ NATURES = {"nature": ("developer", "individual")}
             "nature; did you mean 'developer'?",
             "developer",
         ),
-        ("null > 1", "tier", "'null > 1': data type mismatch", None),
+        (
+            "null > 1",
+            "tier",
+            "'null > 1': type mismatch: the parts of the condition are of kinds that cannot be "
+            "compared (a number with text, or with null?)",
+            None,
+        ),
     ],
 )
 def test_a_wrong_condition_says_what_and_suggests(

@@ -101,7 +101,7 @@ def test_non_finite_and_absurd_numbers_are_refused_where_they_stand(
         ("unverified_customer_form == 'true'", "'true' is text"),
         ("max_overdue_days == '90'", "'90' is text"),
         ("nature == 5", "5 is a number"),
-        (" or ".join(["lease_count == 1"] * 600), "at most 2,000 are allowed — split it"),
+        (" or ".join(["lease_count == 1"] * 600), "at most 2,000 are allowed: split it"),
         ("t'P9999999999D' > t'P1D'", "duration"),
         ("lease_count > nan", "'nan' is not a finite number"),
     ],

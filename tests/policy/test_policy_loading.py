@@ -68,7 +68,7 @@ BROKEN = [
         "effective_from: 2026-01-01",
         "effective_from: 2026-13-01",
         "effective_from",
-        "not valid",
+        "is not a date; write it as YYYY-MM-DD",
     ),
     (
         "catch-all tier not last",
