@@ -121,20 +121,8 @@ def _message(error: jsonschema.ValidationError) -> Phrase:
         if wanted == "string" and not isinstance(value, str):
             return phrase("{value} should be text; write it in quotes", value=_shown(value))
         return phrase("{value} should be {kind}", value=_shown(value), kind=kinds_said(wanted))
-    condition = list(error.absolute_path)[-1:] == ["when"]
-    if kind == "maxLength" and isinstance(value, str) and condition:
-        return phrase(
-            "the condition is {count} characters long; at most {limit} are allowed: split it "
-            "over several tiers or overrides, or use `fact in [...]` for a list",
-            count=format(len(value), ","),
-            limit=format(wanted, ","),
-        )
-    if kind in _TOO_MANY and isinstance(value, str | list | dict):
-        return phrase(_TOO_MANY[kind], count=format(len(value), ","), limit=format(wanted, ","))
-    if kind in _TOO_FEW and isinstance(value, str | list | dict):
-        return phrase(_TOO_FEW[kind], limit=format(wanted, ","))
-    if kind in _OUT_OF_RANGE:
-        return phrase(_OUT_OF_RANGE[kind], value=_shown(value), limit=_number(wanted))
+    if kind in _TOO_MANY or kind in _TOO_FEW or kind in _OUT_OF_RANGE:
+        return _bounds(error, kind, value, wanted)
     if kind == "enum":
         choices = ", ".join(map(str, wanted)) if isinstance(wanted, list) else ""
         hint = suggest_said(value, [str(c) for c in wanted]) if isinstance(value, str) else NOTHING
@@ -158,6 +146,26 @@ def _message(error: jsonschema.ValidationError) -> Phrase:
     return phrase("{value} is not valid here ({check})", value=_shown(value), check=kind)
 
 
+def _bounds(error: jsonschema.ValidationError, kind: str, value: Any, wanted: Any) -> Phrase:
+    """A value, text, list or mapping beyond a bound of the schema (a size or a range)."""
+    if kind in _OUT_OF_RANGE:
+        return phrase(_OUT_OF_RANGE[kind], value=_shown(value), limit=_number(wanted))
+    if not isinstance(value, str | list | dict):
+        return phrase("{value} is not valid here ({check})", value=_shown(value), check=kind)
+    if kind == "maxLength" and list(error.absolute_path)[-1:] == ["when"]:
+        return phrase(
+            "the condition is {count} characters long; at most {limit} are allowed: split it "
+            "over several tiers or overrides, or use `fact in [...]` for a list",
+            count=format(len(value), ","),
+            limit=format(wanted, ","),
+        )
+    if kind in _TOO_MANY:
+        return phrase(_TOO_MANY[kind], count=format(len(value), ","), limit=format(wanted, ","))
+    if wanted == 1 and kind in _EMPTY:
+        return phrase(_EMPTY[kind], value=_shown(value))
+    return phrase(_TOO_FEW[kind], limit=format(wanted, ","))
+
+
 _TOO_MANY = {
     "maxLength": N_("{count} characters; at most {limit} are allowed here"),
     "maxItems": N_("{count} entries; at most {limit} are allowed here"),
@@ -167,6 +175,10 @@ _TOO_FEW = {
     "minLength": N_("must not be empty; fill it in"),
     "minItems": N_("list at least {limit} entries here"),
     "minProperties": N_("give at least {limit} keys here"),
+}
+_EMPTY = {
+    "minItems": N_("{value} is empty; list at least one entry here"),
+    "minProperties": N_("{value} is empty; give at least one key here"),
 }
 _OUT_OF_RANGE = {
     "minimum": N_("{value} is out of range: it must be at least {limit}"),

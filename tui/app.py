@@ -95,7 +95,7 @@ class CreditfileApp(App[None]):
         except KeymapError as exc:
             self.keymap_problem = exc
             self.notify(
-                _("Key configuration ignored: {error}").format(error=str(exc)),
+                _("Key configuration ignored: {error}").format(error=exc.text(_)),
                 severity="warning",
                 timeout=10,
             )

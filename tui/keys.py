@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from pathlib import Path
 from textual.binding import Binding, BindingsMap
 
 from creditfile.policy import CreditfileError
+from creditfile.policy.errors import Phrase, os_said, phrase, verbatim
 from creditfile.presentation.translation import N_, _
 
 
@@ -196,15 +198,16 @@ class KeymapError(CreditfileError):
     Attributes:
         path: The file.
         key: The binding id at fault, or None for the whole file.
-        reason: What is wrong and what to do.
+        reason: What is wrong and what to do, worded in the language in force by ``text(_)``
+            (``str()`` of the error is its English).
     """
 
-    def __init__(self, path: Path, key: str | None, reason: str) -> None:
+    def __init__(self, path: Path, key: str | None, reason: Phrase) -> None:
         self.path = path
         self.key = key
         self.reason = reason
         where = f"{path}: {key}" if key else str(path)
-        super().__init__(f"{where}: {reason}")
+        super().__init__(phrase("{where}: {reason}", where=where, reason=reason))
 
 
 def keymap_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -230,27 +233,76 @@ def load_keymap(path: Path) -> dict[str, str]:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeymapError(path, None, f"cannot be read ({exc}); fix or remove it") from None
+    except OSError as exc:
+        said = phrase("cannot be read ({error}); fix or remove it", error=os_said(exc))
+        raise KeymapError(path, None, said) from None
+    except UnicodeDecodeError as exc:
+        said = phrase("not UTF-8 text (byte {byte}); save the file as UTF-8", byte=exc.start)
+        raise KeymapError(path, None, said) from None
     except tomllib.TOMLDecodeError as exc:
-        raise KeymapError(path, None, f"is not valid TOML: {exc}") from None
+        said = phrase("is not valid TOML: {reason}", reason=toml_said(exc))
+        raise KeymapError(path, None, said) from None
     table = data.get("keys", data)
     if "keys" in data and len(data) > 1:
-        raise KeymapError(path, None, "put every binding under [keys], or none of them")
+        said = phrase("put every binding under [keys], or none of them")
+        raise KeymapError(path, None, said)
     if not isinstance(table, dict):
-        raise KeymapError(path, "keys", 'must be a table of binding id = "key"')
+        raise KeymapError(path, "keys", phrase('must be a table of binding id = "key"'))
     known = {spec.id for spec in KEYS}
     keymap: dict[str, str] = {}
     for binding_id, value in table.items():
         if binding_id not in known and not binding_id.startswith(KNOWN_PREFIXES):
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else "; see the help screen (F1)"
-            raise KeymapError(path, binding_id, f"is not a binding id{hint}")
+            hint = (
+                phrase("; did you mean {key}?", key=repr(close[0]))
+                if close
+                else phrase("; see the help screen (F1)")
+            )
+            raise KeymapError(path, binding_id, phrase("is not a binding id{hint}", hint=hint))
         keys = _keys_of(value)
         if keys is None:
-            raise KeymapError(path, binding_id, 'needs a key, e.g. "ctrl+f" or "slash,ctrl+f"')
+            said = phrase('needs a key, e.g. "ctrl+f" or "slash,ctrl+f"')
+            raise KeymapError(path, binding_id, said)
         keymap[binding_id] = keys
     return keymap
+
+
+# What Python's TOML reader says (by the start of its message), worded for a person.
+_TOML_REASONS = (
+    ("Invalid value", N_('a value is missing here, or is not one TOML knows ("text" in quotes?)')),
+    ("Expected '=' after a key", N_("an = is missing after the key")),
+    ("Expected ']' at the end of a table", N_("a ] is missing at the end of the [table] line")),
+    ("Unterminated string", N_("text in quotes is not closed")),
+    ("Cannot overwrite a value", N_("a key is given twice; keep one")),
+    ("Cannot declare", N_("a table is declared twice; keep one")),
+    (
+        "Expected newline or end of document",
+        N_("more after the value; put each binding on its own line"),
+    ),
+    ("Illegal character", N_("a character that cannot stand here (a quote not closed?)")),
+    ("Invalid statement", N_("a line that is neither key = value nor [table]")),
+)
+_TOML_PLACE = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def toml_said(error: tomllib.TOMLDecodeError) -> Phrase:
+    """Why Python's TOML reader refused a file, and where: its common reasons worded from the
+    catalogue, any other in the reader's own words."""
+    message = str(error)
+    place = _TOML_PLACE.search(message)
+    bare = message[: place.start()] if place else message
+    known = next((reason for start, reason in _TOML_REASONS if bare.startswith(start)), None)
+    reason = phrase(known) if known is not None else verbatim(bare)
+    if place is None:
+        return reason
+    if place.group(1) is None:
+        return phrase("at the end of the file: {reason}", reason=reason)
+    return phrase(
+        "line {line}, column {column}: {reason}",
+        line=int(place.group(1)),
+        column=int(place.group(2)),
+        reason=reason,
+    )
 
 
 def _keys_of(value: object) -> str | None:

@@ -172,7 +172,7 @@ def test_boundary_archives_on_window_edges_agree(default_policy_text: str, seed:
          "scoring[3].scale: scale log needs a fact that is never null nor negative; "
          "'days_since_assessment' may be either: use scale linear, or another fact"),
         ({"scale": "cubic"}, "scoring[3].scale: 'cubic' is not allowed; use one of linear, sqrt, log, rank"),
-        ({"window_months": 0}, "scoring[3].window_months: 0 is out of range: less than the minimum of 1"),
+        ({"window_months": 0}, "scoring[3].window_months: 0 is out of range: it must be at least 1"),
     ],
 )  # fmt: skip
 def test_a_wrong_option_is_refused_at_its_place(options: dict[str, Any], message: str) -> None:

@@ -97,7 +97,7 @@ def test_the_credit_report_gives_each_refined_nature_under_its_grade() -> None:
     [
         ({"individul": {"credit_limit": 1}},
          "privileges.A.by_nature.individul: unknown nature 'individul'; did you mean 'individual'?"),
-        ({"individual": {}}, "privileges.A.by_nature.individual: {} should be non-empty"),
+        ({"individual": {}}, "privileges.A.by_nature.individual: {} is empty; give at least one key here"),
         ({"individual": {"credit_limt": 1}},
          "privileges.A.by_nature.individual.credit_limt: unknown key"),
     ],
