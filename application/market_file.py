@@ -103,9 +103,7 @@ def read_market(path: str | Path, policy: Policy) -> MarketData:
         )  # fmt: skip
     found = schema_problems(source.doc, str(file), MARKET_SCHEMA)
     if found:
-        raise MarketError(
-            [source.problem(p.line, p.column, p.path, _worded(p)) for p in found]
-        )
+        raise MarketError([source.problem(p.line, p.column, p.path, _worded(p)) for p in found])
     figures, problems = _figures(source, policy)
     if problems:
         raise MarketError(problems)

@@ -139,11 +139,11 @@ CASES = [
 # The policy's keys and the names it gives (scoring items, facts, natures): quoted as written in
 # either language, never words to translate.
 _WRITTEN = re.sub(r"#.*", "", DEFAULT)
-KEYS = sorted(
-    {*re.findall(r"\b([a-z][a-z_]{2,}):", _WRITTEN), *re.findall(r": ([a-z][a-z_]{2,})", _WRITTEN)},
-    key=len,
-    reverse=True,
-) + ["YYYY-MM-DD", "bands"]
+_NAMES = {
+    *re.findall(r"\b([a-z][a-z_]{2,}):", _WRITTEN),
+    *re.findall(r": ([a-z][a-z_]{2,})", _WRITTEN),
+}
+KEYS = [*sorted(_NAMES, key=len, reverse=True), "YYYY-MM-DD", "bands"]
 
 
 def _write(folder: Path, name: str, text: str) -> str:
