@@ -359,7 +359,7 @@ def _check_declared(
         if key is None:
             continue
         label = catalogue[key].text("zh")
-        problems.append(f"{file}:{answers.cells[key]}: {label}: {problem.message}")
+        problems.append(f"{file}:{answers.cells[key]}: {label}: {problem.text(_)}")
     if problems:
         raise FormError(problems)
 

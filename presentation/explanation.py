@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,13 +90,29 @@ _RELATIVE: dict[str, str] = {
 }
 
 
+_TO_BELOW = re.compile(r"(?P<min>\S+) to below (?P<below>\S+)")
+_AND_OVER = re.compile(r"(?P<min>\S+) and over")
+
+
+def range_words(text: str) -> str:
+    """A band's range as the engine gives it (``500,000 to below 1,000,000``, ``91 and over``,
+    ``1–30``) in the language in force."""
+    found = _TO_BELOW.fullmatch(text)
+    if found is not None:
+        return _("{min} to below {below}").format(min=found["min"], below=found["below"])
+    found = _AND_OVER.fullmatch(text)
+    if found is not None:
+        return _("{min} and over").format(min=found["min"])
+    return text
+
+
 def _bands_clause(row: Mapping[str, Any]) -> str:
     """Which band of its fact an item's input fell in, and what an assessor entered instead."""
     band = row["band"]
     values = {
         "fact": named(FACTS, row.get("fact")),
         "value": number_text(row.get("input")),
-        "range": band["range"],
+        "range": range_words(str(band["range"])),
         "points": number_text(band["points"]),
     }
     if band.get("entered") is not None:

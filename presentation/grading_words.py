@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from creditfile.policy import Policy
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import N_, _
 
 _MISSING = re.compile(
     r"assessment\.(?P<key>\S+) is missing: enter 0–(?P<weight>\S+) points for .+ \((?P=key)\)"
@@ -73,15 +73,39 @@ def _outside(found: re.Match[str], policy: Policy | None) -> str:
 def _override(found: re.Match[str], policy: Policy | None) -> str:
     del policy
     return _("override {id} could not be evaluated: {error}").format(
-        id=found["id"], error=found["error"]
+        id=found["id"], error=_evaluation(found["error"])
     )
 
 
 def _tier(found: re.Match[str], policy: Policy | None) -> str:
     del policy
     return _("tier {key} could not be evaluated: {error}").format(
-        key=found["key"], error=found["error"]
+        key=found["key"], error=_evaluation(found["error"])
     )
+
+
+# Why a condition failed on one customer's facts, as rule-engine (or Python) said it: the
+# condition is quoted first, then the reason (``'lease_count > 3': data type mismatch``).
+_FAILED = re.compile(r"(?P<condition>'.*'|\".*\"): (?P<reason>[^:]+)", re.S)
+_EVALUATION_REASONS = {
+    "data type mismatch": N_(
+        "a fact it names has no value (null) or a value of another kind for this customer"
+    ),
+    "ArithmeticError": N_("a calculation in it has no result (a division by zero?)"),
+    "ZeroDivisionError": N_("a calculation in it has no result (a division by zero?)"),
+    "TypeError": N_(
+        "a fact it names has no value (null) or a value of another kind for this customer"
+    ),
+}
+
+
+def _evaluation(error: str) -> str:
+    """The condition and why it failed, the reason in the language in force where known."""
+    found = _FAILED.fullmatch(error)
+    if found is None or found["reason"] not in _EVALUATION_REASONS:
+        return error
+    reason = _(_EVALUATION_REASONS[found["reason"]])
+    return _("{condition}: {reason}").format(condition=found["condition"], reason=reason)
 
 
 def _first_trade(found: re.Match[str], policy: Policy | None) -> str:

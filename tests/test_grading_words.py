@@ -86,6 +86,31 @@ def test_a_first_trade_after_the_grading_date_reads_in_chinese(
     assert reason_text(stored[0]) == stored[0]
 
 
+def test_a_condition_that_failed_on_a_customer_reads_in_chinese(
+    speak: Callable[[str], str],
+) -> None:
+    # As the engine stores them when a fact is null for the customer (no first trade yet).
+    override = (
+        "override young could not be evaluated: 'months_since_first_trade < 3': data type mismatch"
+    )
+    tier = (
+        "tier veteran could not be evaluated: 'months_since_first_trade >= 36': data type mismatch"
+    )
+    speak("zh")
+    assert reason_text(override) == (
+        "无法判断调整规则 young: 'months_since_first_trade < 3': "
+        "条件中的某个事实对该客户没有值 (null) 或类型不同"
+    )
+    assert reason_text(tier).endswith(
+        "'months_since_first_trade >= 36': 条件中的某个事实对该客户没有值 (null) 或类型不同"
+    )
+    speak("en")
+    assert reason_text(override) == (
+        "override young could not be evaluated: 'months_since_first_trade < 3': a fact it names "
+        "has no value (null) or a value of another kind for this customer"
+    )
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(
     "stored",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Run, no_traceback, under_terminal
+from cli_support import CJK, Run, no_english, no_traceback, under_terminal
 from openpyxl import load_workbook
 from rich.cells import cell_len
 
@@ -174,6 +174,29 @@ def test_hostile_answers_are_refused_at_their_cell(
     assert f"{FORM_SHEET}!{cell}" in done.stderr and said in done.stderr
     assert "\x9b" not in done.stderr and "\u202e" not in done.stderr
     assert archive.read_bytes() == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_declared_value_the_record_cannot_hold_is_told_in_the_language_asked(
+    archive: Path, run: Run, lang: str
+) -> None:
+    assert run("form", "C1", "--out", "c1.xlsx").returncode == 0
+    form = archive.parent / "c1.xlsx"
+    book = load_workbook(form)
+    rows = {row[3].value: row[1] for row in book[FORM_SHEET].iter_rows(min_row=4) if row[3].value}
+    rows["credit_code"].value = "123"
+    book.save(form)
+    done = run("--lang", lang, "form", "import", str(form))
+    assert done.returncode == 1 and no_traceback(done), done.stderr
+    line = next(line for line in done.stderr.splitlines() if f"{FORM_SHEET}!B6" in line)
+    # The cell is named by the form's own label (the form is in Chinese), the reason in the
+    # language asked.
+    reason = line.split("统一社会信用代码: ", 1)[1]
+    if lang == "zh":
+        assert CJK.search(reason), line
+        no_english(reason)
+    else:
+        assert not CJK.search(reason) and "18" in reason, line
 
 
 def test_a_workbook_of_another_layout_is_refused(archive: Path, run: Run) -> None:

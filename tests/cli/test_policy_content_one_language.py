@@ -262,3 +262,50 @@ def test_a_policy_tests_files_problems_are_told_in_the_language_asked(
         "policy/default.tests.yaml for an example)"
     ) in said_en, said_en
     _english_only(said_en)
+
+
+def test_a_bad_policy_given_to_diff_or_regrade_is_told_in_the_language_asked(
+    run: Run, archive_path: Path, tmp_path: Path
+) -> None:
+    _write(tmp_path, "good.yaml", DEFAULT)
+    name = _write(
+        tmp_path, "bad.yaml", _policy("{name: B, min_score: 80", "{name: B, min_score: 95")
+    )
+    for args in (
+        ["policy", "diff", "good.yaml", name],
+        ["--policy", name, "regrade", "--json"],
+        ["--policy", name, "regrade", "--dry-run"],
+    ):
+        before = archive_path.read_bytes()
+        said_zh, said_en = _both(run, args)
+        assert said_zh == (
+            f"{name}:45:26: grades[1].min_score: 95 不小于 grades[0].min_score 90; 分数线必须从 "
+            "A 到 C 严格递减"
+        ), args
+        assert said_en == (
+            f"{name}:45:26: grades[1].min_score: 95 is not below grades[0].min_score 90; "
+            "thresholds must fall strictly from A to C"
+        ), args
+        assert archive_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["regrade", "--json", "--as-of", "2026-02-30"],
+        ["policy", "diff", "good.yaml", "good.yaml", "--as-of", "2026-13-01"],
+        ["list", "--as-of", "tomorrow"],
+    ],
+)
+def test_a_bad_as_of_date_is_told_in_the_language_asked(
+    run: Run, archive_path: Path, tmp_path: Path, args: list[str]
+) -> None:
+    _write(tmp_path, "good.yaml", DEFAULT)
+    given = args[-1]
+    chinese = run("--lang", "zh", *args)
+    english = run("--lang", "en", *args)
+    assert chinese.returncode == 2 and english.returncode == 2
+    assert f"--as-of '{given}' 不是日期" in chinese.stderr, chinese.stderr
+    no_english(chinese.stderr, f"'{given}'", "YYYY-MM-DD")
+    assert f"--as-of '{given}' is not a date" in english.stderr, english.stderr
+    assert not CJK.search(english.stderr) and not chinese.stdout and not english.stdout

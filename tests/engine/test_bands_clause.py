@@ -59,3 +59,15 @@ def test_an_entry_in_place_of_the_bands_is_shown_as_such(lang: str, expected: st
     )
     row = _payment_row(text, _doc(0, payment=28))
     assert _clause(row, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("zh", "最长逾期天数 120,落在区间 91 及以上:0 分"),
+     ("en", "days overdue (most) 120, in band 91 and over: 0 points")],
+)  # fmt: skip
+def test_the_last_band_open_upwards_is_named_in_the_cards_language(
+    lang: str, expected: str
+) -> None:
+    row = _payment_row(EXAMPLE.read_text("utf-8"), _doc(120))
+    assert _clause(row, lang) == expected
