@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from creditfile.htmlreport.charts import FONT, ROW_HEIGHT
-from creditfile.presentation.translation import npgettext, pgettext
+from creditfile.presentation.translation import language, npgettext, pgettext
 
 # Bidirectional formatting characters (U+061C, U+200E/F, U+202A–E, U+2066–9) can make a
 # customer's name reorder the text around it; control characters have no place on a page.
@@ -47,6 +47,17 @@ def customers(count: int) -> str:
     return npgettext("html", "{n} customer", "{n} customers", count).format(n=f"{count:,}")
 
 
+_CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def numbered(number: int, title: str) -> str:
+    """A section's title numbered as the page's language numbers sections: ``一、业务构成…``
+    in Chinese, ``1. Business…`` in English."""
+    if language() == "zh" and 0 < number <= len(_CHINESE_NUMBERS):
+        return f"{_CHINESE_NUMBERS[number - 1]}、{title}"
+    return f"{number}. {title}"
+
+
 @cache
 def environment() -> Environment:
     """The one environment, built on first use: autoescape on for every template."""
@@ -70,6 +81,10 @@ def environment() -> Environment:
     # The translation functions read the language in force at each call, so the one cached
     # environment serves both languages.
     env.globals.update(
-        font_size=FONT, row_height=ROW_HEIGHT, pgettext=pgettext, npgettext=npgettext
+        font_size=FONT,
+        row_height=ROW_HEIGHT,
+        pgettext=pgettext,
+        npgettext=npgettext,
+        numbered=numbered,
     )
     return env

@@ -149,7 +149,9 @@ def build_form(
         sheet.cell(row=row, column=1, value=label).alignment = wrap
         answer = sheet.cell(row=row, column=ANSWER_COLUMN, value=_cell_value(value, kind))
         answer.number_format = _FORMATS[kind]
-        answer.alignment = wrap
+        # Every answer starts at the left, where the customer writes: a date or an amount
+        # pushed right would run into the note beside it.
+        answer.alignment = Alignment(horizontal="left", wrap_text=True, vertical="center")
         hint_cell = sheet.cell(row=row, column=3, value=hint)
         hint_cell.alignment = wrap
         hint_cell.font = sheet_font(color="595959")

@@ -15,6 +15,7 @@ from creditfile.engine import grade_archive
 from creditfile.htmlreport.page import render_report
 from creditfile.policy import Policy
 from creditfile.reports.portfolio import migration_between, portfolio
+from creditfile.reports.trend import trend
 
 AS_OF = date(2026, 11, 29)
 HAN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -101,13 +102,13 @@ def test_the_page_needs_no_network_and_runs_no_code(default_policy: Policy) -> N
 def test_every_section_is_there(default_policy: Policy) -> None:
     page, _ = _page(default_policy)
     for title in (
-        "业务构成",
-        "客户构成",
-        "租赁物构成",
-        "信用分析",
-        "等级迁移",
-        "信用敞口",
-        "待复评客户",
+        "一、业务构成",
+        "二、客户构成",
+        "三、租赁物构成",
+        "四、信用分析",
+        "五、等级迁移",
+        "六、信用敞口",
+        "七、待复评客户",
     ):
         assert title in page
     assert page.count("<svg") >= 8  # grade ×2, four dimensions, items, aging, reasons
@@ -204,8 +205,8 @@ def test_in_english_the_page_has_no_chinese_but_the_customers(
     assert shown == [], shown
     assert '<html lang="en">' in page
     for title in (
-        "1. Business",
-        "2. Customers",
+        "1. Business:",
+        "2. Customers:",
         "3. Leased items",
         "4. Credit analysis",
         "5. Grade migration",
@@ -250,3 +251,21 @@ def test_a_rows_label_is_never_broken_and_printed_tables_fit_the_page(
     assert re.search(r"table\.matrix th, table\.matrix td \{ min-width: 0; \}", printed)
     assert "word-break: keep-all" in printed, "matrix headers break between words only"
     assert '<tr class=""><td class="">A 优质客户</td>' in page, "a grade labels its row"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sections_are_numbered_as_shown_the_trend_among_them(
+    default_policy: Policy, speak: Callable[[str], str], lang: str
+) -> None:
+    speak(lang)
+    without, report = _page(default_policy)
+    report["trend"] = trend(_docs(), {}, default_policy, "grade", "year", AS_OF)
+    page = render_report(report, default_policy)
+    shown = re.findall(r"<h2>(.)、" if lang == "zh" else r"<h2>(\d)\. ", page)
+    assert shown == (list("一二三四五六七八") if lang == "zh" else list("12345678"))
+    trend_title = "四、各年业务走势" if lang == "zh" else "4. Business over the years"
+    assert f"<h2>{trend_title}" in page
+    # Without leases over the years the trend is left out and leaves no gap in the numbers.
+    assert len(re.findall(r"<h2>", without)) == 7 and (
+        "<h2>七、" in without or "<h2>7. " in without
+    )

@@ -97,6 +97,10 @@ def test_a_form_asks_only_what_a_customer_declares_prefilled(archive: Path, run:
     assert labels[:3] == ["客户编号", "客户名称", "统一社会信用代码"]
     assert "注册资本(元)" in labels
     assert "请在「填写内容」一列填写" in sheet["A2"].value
+    # Every answer starts at the left of its cell, amounts and dates too: none runs into the
+    # note beside it; the title in the sheet's own typeface, not a substitute.
+    assert {a.alignment.horizontal for a in answers.values()} == {"left"}
+    assert sheet["A1"].font.name == sheet["C4"].font.name == "Calibri"
     # Nothing internal anywhere in the workbook.
     text = _every_text(out)
     for secret in ("内部", "王评估", "李业务", "777777", "5555", "HT-9", "2019-03-01"):
