@@ -26,6 +26,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help=_("the file to write (default: ARCHIVE.market.yaml beside the archive)"),
     )
+    template.add_argument(
+        "--force", action="store_true", help=_("replace the file --out names if it exists")
+    )
     template.set_defaults(handler=run_template)
     check = actions.add_parser("check", parents=[parent], help=_("check a market file"))
     check.add_argument(
@@ -45,7 +48,7 @@ def run_template(args: argparse.Namespace, env: Env) -> int:
         market_template_rows,
         write_new_file,
     )
-    from creditfile.application.outputs import write_output, write_text_output
+    from creditfile.application.outputs import check_output, write_output, write_text_output
     from creditfile.spreadsheets.market_sheet import write_market_xlsx
 
     policy = env.policy()
@@ -65,12 +68,14 @@ def run_template(args: argparse.Namespace, env: Env) -> int:
         write_new_file(out, market_template(policy, year))
     elif args.out.lower().endswith(".xlsx"):
         out = Path(args.out)
+        check_output(out, archive=env.db_path, replace=args.force)
         rows = market_template_rows(policy, year)
         write_output(
             out, lambda path: write_market_xlsx(path, rows), archive=env.db_path, private=False
         )
     else:
         out = Path(args.out)
+        check_output(out, archive=env.db_path, replace=args.force)  # an edited one is kept
         text = market_template(policy, year)
         write_text_output(
             out, lambda stream: stream.write(text), archive=env.db_path, private=False

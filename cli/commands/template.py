@@ -19,6 +19,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "--format", choices=("xlsx",), default="xlsx", help=_("the template format (xlsx)")
     )
     parser.add_argument("--out", metavar="FILE", required=True, help=_("the file to write"))
+    parser.add_argument(
+        "--force", action="store_true", help=_("replace the file --out names if it exists")
+    )
     parser.set_defaults(handler=run)
 
 
@@ -28,7 +31,9 @@ def run(args: argparse.Namespace, env: Env) -> int:
     from creditfile.spreadsheets.reading import write_template_xlsx
 
     out = Path(args.out)
-    check_output(out, archive=env.db_path)  # the archive's own name says more than its suffix
+    # The archive's own name says more than its suffix; a workbook already there may be one
+    # being filled in, which an empty template must not replace unasked.
+    check_output(out, archive=env.db_path, replace=args.force)
     if out.suffix.lower() != ".xlsx":
         env.warn(
             _("creditfile: {path}: name the file .xlsx so Excel and WPS open it").format(

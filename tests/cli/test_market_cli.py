@@ -185,6 +185,25 @@ def test_template_then_check_round_trip(archive: Path, cli: Any, tmp_path: Path)
     assert refused.returncode == 1 and "not written" in refused.stderr
 
 
+def test_a_template_never_replaces_an_edited_file_unasked(
+    archive: Path,
+    cli: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    edited = tmp_path / "my-market.yaml"
+    edited.write_text(MARKET, "utf-8")
+    kept = cli("market", "template", "--out", str(edited))
+    assert kept.returncode == 1
+    assert "the file exists already" in kept.stderr and "--force" in kept.stderr
+    assert edited.read_text("utf-8") == MARKET
+    workbook = tmp_path / "market.xlsx"
+    workbook.write_bytes(b"an analyst's workbook")
+    assert cli("market", "template", "--out", str(workbook)).returncode == 1
+    assert workbook.read_bytes() == b"an analyst's workbook"
+    assert cli("market", "template", "--out", str(edited), "--force").returncode == 0
+    assert "unit: 万元" in edited.read_text("utf-8") and edited.read_text("utf-8") != MARKET
+
+
 @pytest.mark.parametrize(
     ("row", "words"),
     [

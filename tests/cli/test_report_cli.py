@@ -320,6 +320,13 @@ def test_template_then_import_reads_back(cli: Any, tmp_path: Path) -> None:
     ]
     bad = cli("template", "--out", str(tmp_path / "t.txt"))
     assert bad.returncode == 2 and ".xlsx" in bad.stderr
+    filled = out.read_bytes() + b"rows a clerk typed"
+    out.write_bytes(filled)
+    again = cli("template", "--format", "xlsx", "--out", str(out))
+    assert again.returncode == 1 and "--force" in again.stderr
+    assert out.read_bytes() == filled  # a workbook being filled in is never replaced unasked
+    assert cli("template", "--out", str(out), "--force").returncode == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "说明"
 
 
 def test_reports_without_an_archive_say_what_to_do(run: Run) -> None:
