@@ -6,7 +6,8 @@ pass hands each batch to the grader for its facts (the tops), the second for its
 When the stored gradings hold the tops of the last regrade, the grader may grade with them at
 once and check them as it goes: one pass, and a second only when a top has moved. Each
 batch's gradings go to the server at once, by ``COPY`` into a temporary table, and one
-``UPDATE … FROM`` writes them all at the end. The history event of each grade change is made
+``UPDATE … FROM`` writes at the end those whose stored text differs (a grading already
+stored is not written again). The history event of each grade change is made
 as its batch comes back and sent to the server at once too (a temporary table, appended to the
 history after the run's event): what stays in this process is the run's counts and the stored
 grade of the customers being graded, never a customer past its batch, whatever the archive's
