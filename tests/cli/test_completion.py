@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,38 +97,106 @@ def test_bash_completes_the_right_kind_of_file(bash_script: Path, tmp_path: Path
     assert "notes.txt" in _complete(bash_script, "creditfile report html --out ", tmp_path)
 
 
-def _load(shell: str, program: str, tmp_path: Path) -> str:
-    if shutil.which(shell) is None:
-        pytest.skip(f"{shell} is not installed here")
-    path = tmp_path / f"creditfile.{shell}"
-    path.write_text(_script(shell), encoding="utf-8")
+def _shell(name: str) -> str:
+    """The path of ``name``; a missing shell fails the test (./run-tests installs zsh and fish)."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(
+            f"{name} is not installed, so its completion script cannot be checked: "
+            f"./run-tests installs it (apt-get install {name}), or install it yourself"
+        )
+    return path
+
+
+def _run_shell(shell: str, program: str, tmp_path: Path) -> str:
+    # fish loads a completion file only for a command it finds on PATH.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "creditfile").write_text("#!/bin/sh\n", encoding="utf-8")
+    (bin_dir / "creditfile").chmod(0o755)
+    path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     result = subprocess.run(
-        [shell, "-c", program.format(path=path)],
+        [_shell(shell), "-c", program],
         check=False,
         capture_output=True,
         text=True,
         timeout=60,
         cwd=tmp_path,
-        env={**os.environ, "HOME": str(tmp_path)},
+        env={**os.environ, "HOME": str(tmp_path), "PATH": path},
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
+def _fish_complete(line: str, tmp_path: Path) -> list[str]:
+    """What TAB offers after ``line`` in fish, the script loaded as the help says to install it."""
+    folder = tmp_path / ".config" / "fish" / "completions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "creditfile.fish").write_text(_script("fish"), encoding="utf-8")
+    out = _run_shell("fish", f"complete -C '{line}'", tmp_path)
+    return sorted(row.split("\t")[0] for row in out.splitlines())
+
+
+# zsh completes only inside its line editor: a second, interactive zsh in a pseudo-terminal loads
+# the script as the help says (eval, after compinit), TAB is typed after the line and every
+# candidate the completion system offers is printed. The markers are split in the typed commands
+# so that their echo does not match.
+_ZSH_DRIVER = """
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PROMPT='>'; autoload -U compinit && compinit -u -D && eval \\"\\$(<{path})\\""
+zpty -w z 'compadd() {{ local -a hits; builtin compadd -A hits "$@"; \\
+  print -rl -- "<M""ATCH>"${{^hits}} >/dev/tty; builtin compadd "$@"; }}'
+zpty -w z 'print -r -- "<RE""ADY>"'
+zpty -r z out '*<READY>*'
+zpty -r z out '*>'
+zpty -n -w z '{line}'$'\\t'
+zpty -w z $'\\C-u print -r -- "<DO""NE>"'
+zpty -r z out '*<DONE>*'
+print -r -- "$out"
+zpty -d z
+"""
+
+
+def _zsh_complete(line: str, tmp_path: Path) -> list[str]:
+    """What TAB offers after ``line`` in zsh."""
+    path = tmp_path / "creditfile.zsh"
+    path.write_text(_script("zsh"), encoding="utf-8")
+    out = _run_shell("zsh", _ZSH_DRIVER.format(path=path, line=line), tmp_path)
+    return sorted(set(re.findall(r"<MATCH>(\S+)", out)))
+
+
 def test_fish_completes_commands_and_options(tmp_path: Path) -> None:
-    commands = _load("fish", "source {path}; complete -C 'creditfile re'", tmp_path)
-    assert sorted(line.split("\t")[0] for line in commands.splitlines()) == ["regrade", "report"]
-    options = _load("fish", "source {path}; complete -C 'creditfile regrade --d'", tmp_path)
-    assert {line.split("\t")[0] for line in options.splitlines()} == {"--db", "--dry-run"}
+    assert _fish_complete("creditfile re", tmp_path) == ["regrade", "report"]
+    assert _fish_complete("creditfile regrade --d", tmp_path) == ["--db", "--dry-run"]
+    assert _fish_complete("creditfile export --format ", tmp_path) == [
+        "csv",
+        "json",
+        "jsonl",
+        "xlsx",
+    ]
+
+
+def test_zsh_completes_commands_and_options(tmp_path: Path) -> None:
+    assert _zsh_complete("creditfile re", tmp_path) == ["regrade", "report"]
+    assert _zsh_complete("creditfile regrade --d", tmp_path) == ["--db", "--dry-run"]
+    assert _zsh_complete("creditfile policy ", tmp_path) == [
+        "activate",
+        "check",
+        "diff",
+        "history",
+        "show",
+        "test",
+    ]
 
 
 def test_zsh_registers_the_completion(tmp_path: Path) -> None:
-    out = _load(
-        "zsh",
-        'autoload -U compinit && compinit -u && eval "$(<{path})" && print $_comps[creditfile]',
-        tmp_path,
+    path = tmp_path / "creditfile.zsh"
+    path.write_text(_script("zsh"), encoding="utf-8")
+    program = (
+        f'autoload -U compinit && compinit -u && eval "$(<{path})" && print $_comps[creditfile]'
     )
-    assert out.strip() == "_shtab_creditfile"
+    assert _run_shell("zsh", program, tmp_path).strip() == "_shtab_creditfile"
 
 
 def test_unknown_shell_is_a_usage_error(run: Run) -> None:
