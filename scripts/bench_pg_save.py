@@ -88,8 +88,8 @@ def _regrade(url: str, ungraded: bool) -> int:
 
     if ungraded:  # as after an import: every grade new on the next regrade
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("UPDATE customers SET grading = NULL")
-            conn.execute("VACUUM ANALYZE customers")
+            conn.execute("UPDATE gradings SET grading = NULL")
+            conn.execute("VACUUM ANALYZE gradings")
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT count(*) FROM customers").fetchone()
     count = int(row[0]) if row else 0

@@ -146,10 +146,10 @@ def ungrade(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         # An import stores JSON null: a row rewritten for nothing costs a million row versions.
         conn.execute(
-            "UPDATE customers SET grading = NULL WHERE json_typeof(grading) IS DISTINCT FROM 'null'"
+            "UPDATE gradings SET grading = NULL WHERE json_typeof(grading) IS DISTINCT FROM 'null'"
             " AND grading IS NOT NULL"
         )
-        conn.execute("VACUUM ANALYZE customers")
+        conn.execute("VACUUM ANALYZE gradings")
 
 
 def saves(url: str, count: int, customer: str) -> tuple[list[float], list[float]]:

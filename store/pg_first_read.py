@@ -36,7 +36,8 @@ def read_streamed(
 
     Args:
         conn: A connection inside a read transaction (one snapshot for the page and the rest).
-        table: ``customers``, or the view ``customer_cards`` for a reader without personal data.
+        table: ``customer_records``, or the view ``customer_cards`` for a reader without
+            personal data.
         meta: What the batches carry as the archive's meta (its ``active_policy``).
         decode: A row's ``doc, meta, grading`` as a store record.
         on_batch: Called with the first page, then with each batch of the whole read.

@@ -7,7 +7,9 @@ continues after the last row shown (keyset: ``(<key>, id) > (…)``), so that a 
 same at the top of the list and far down it. Every sort key has an index: the document's name,
 nature and assessment date are kept beside the search keys (``customer_search``, written with
 the document), the grading's grade, tier, total, lifecycle and stage in columns of their own
-beside the grading, which a trigger fills whenever a grading is written (migration 10). A
+beside the grading, which a trigger fills whenever a grading is written (migration 10; in the
+table ``gradings`` since migration 11, read through the views ``customer_records`` and
+``customer_cards``). A
 customer without a value for the sort key comes after every one with a value, in either
 direction, as in the file archive's list: a view is read in two phases, the rows with a value,
 then those without (by id).
@@ -61,8 +63,9 @@ _EXPRESSIONS: dict[str, str] = {
     "nature": "s.nature",
     "assessed": "s.assessed",
 }
-"""The SQL of each sort or filter column: the grading's keys kept beside it on ``customers``
-(``c``, migration 10) or the columns kept beside the search keys (``s``); each is indexed."""
+"""The SQL of each sort or filter column: the grading's keys kept beside it (``c``, the view
+of the customers with their gradings) or the columns kept beside the search keys (``s``); each
+is indexed."""
 
 
 def _indexed(column: str) -> str:
@@ -188,7 +191,8 @@ regrade, which writes gradings alone, parsed each customer's grading nine times 
 document twice; now once."""
 
 LIST_KEY_COLUMNS = _ON_CUSTOMERS
-"""The columns of ``customers`` that migration 10 added for the list (none personal)."""
+"""The columns that migration 10 added to ``customers`` for the list and migration 11 moved to
+``gradings`` (none personal)."""
 
 SORTABLE = ("id", *_EXPRESSIONS)
 """The columns the server sorts by (a list sorted by anything else is sorted by id)."""
@@ -248,7 +252,7 @@ def _pattern(word: str) -> str:
 
 def _phone_of(table: str) -> str:
     # The view of a reader without personal data has no phone column: its documents are read.
-    return "p.phone" if table == "customers" else "((p.doc -> 'contact') ->> 'phone')"
+    return "p.phone" if table == "customer_records" else "((p.doc -> 'contact') ->> 'phone')"
 
 
 def _key(view: ListView) -> str | None:
@@ -303,7 +307,8 @@ def page(
 
     Args:
         conn: A connection.
-        table: ``customers``, or the view ``customer_cards`` for a reader without personal data.
+        table: ``customer_records``, or the view ``customer_cards`` for a reader without
+            personal data.
         view: Search, filters and sort.
         after: Where the page starts (None: at the top, or ``backward`` at the bottom).
         limit: Rows at most.

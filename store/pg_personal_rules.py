@@ -194,6 +194,30 @@ def _cards_view(more: str) -> str:
         FROM customers c CROSS JOIN personal_data_rules r"""
 
 
+def cards_view_joined(columns: Sequence[str]) -> str:
+    """The view ``customer_cards`` once the grading and ``columns`` (the list's keys) live in
+    ``gradings`` (migration 11): the same columns, in the same order, joined from there."""
+    more = "".join(f", g.{column}" for column in columns)
+    return f"""CREATE OR REPLACE VIEW customer_cards AS
+        SELECT c.id, c.pos, c.rev,
+               CASE WHEN c.doc -> 'profile' -> 'person' IS NULL
+                         AND NOT coalesce(c.doc ->> 'nature' = ANY (r.natures), false)
+                    THEN c.doc ELSE creditfile_public(c.doc, r.natures, r.paths) END AS doc,
+               c.meta, g.grading{more}
+        FROM customers c JOIN gradings g ON g.id = c.id CROSS JOIN personal_data_rules r"""
+
+
+def reveal_joined(table: str) -> str:
+    """``creditfile_reveal`` reading each customer's grading from ``table`` (migration 11)."""
+    before = "RETURN QUERY SELECT c.id, c.doc, c.meta, c.grading FROM customers c\n"
+    assert before in _REVEAL
+    return _REVEAL.replace(
+        before,
+        f"RETURN QUERY SELECT c.id, c.doc, c.meta, g.grading FROM customers c "
+        f"JOIN {table} g ON g.id = c.id\n",
+    )
+
+
 def cards_view_with(columns: Sequence[str]) -> str:
     """The statement that adds ``columns`` of ``customers`` to ``customer_cards`` (at its end,
     as ``CREATE OR REPLACE VIEW`` requires): none of them may be personal data."""

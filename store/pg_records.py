@@ -31,7 +31,7 @@ class ServerRecords(IndexedRecords):
 
     Args:
         conn: The write's connection (inside its transaction).
-        table: ``customers``, or the view ``customer_cards`` for a writer without personal
+        table: ``customer_records``, or the view ``customer_cards`` for a writer without personal
             data.
         decode: A row's ``doc, meta, grading`` as a store record.
         known: Records already read or written by the write, by id (kept as given).
@@ -111,7 +111,7 @@ class ServerRecords(IndexedRecords):
         if self._every is not None:
             return _scan_tops(self._every, skip)
         row = self._conn.execute(
-            "SELECT grading FROM customers WHERE json_typeof(grading -> 'tops') = 'object' "
+            f"SELECT grading FROM {self._table} WHERE json_typeof(grading -> 'tops') = 'object' "
             "AND id <> ALL(%s) ORDER BY pos LIMIT 1",
             (list(skip),),
         ).fetchone()

@@ -59,7 +59,8 @@ def regrade_streamed(
 
     Args:
         conn: A connection inside the regrade's write transaction.
-        table: ``customers``, or ``customer_cards`` for a user who reads no personal data.
+        table: ``customer_records``, or ``customer_cards`` for a user who reads no personal
+            data.
         grader: Measures, then grades, each batch; checks the outcome before the write.
         cancelled: Asked between batches and before the write; True stops with nothing written.
         location: The archive, for messages.
@@ -130,9 +131,10 @@ def regrade_streamed(
     _stop_if(cancelled, location)
     conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
     conn.execute(
-        f"UPDATE customers AS c SET grading = t.grading FROM {_TEMPORARY} AS t "
+        # The gradings' own table (``store.pg_gradings``): the customers' cards are not written.
+        f"UPDATE gradings AS g SET grading = t.grading FROM {_TEMPORARY} AS t "
         # A grading that is already stored is not written again (a regrade run twice).
-        "WHERE c.id = t.id AND c.grading::text IS DISTINCT FROM t.grading::text"
+        "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading::text"
     )
     return tally
 

@@ -36,7 +36,6 @@ from psycopg import sql
 from creditfile.policy.errors import NOTHING, Phrase, phrase, verbatim
 from creditfile.store.duties import DUTIES, READERS, WRITERS
 from creditfile.store.errors import PrivilegeRefusedError, StoreError
-from creditfile.store.pg_list import LIST_KEY_COLUMNS
 
 _READ_TABLES = (
     "archive_state",
@@ -51,9 +50,11 @@ _READ_TABLES_ADDED = (
     "customer_cards",  # migration 3: customers without personal data
     "personal_data_rules",  # migration 5: what is personal under the policy in force
     "customer_search",  # migration 7: search keys, no personal data
+    "gradings",  # migration 11: each customer's grading and the list's keys
 )
 # ``doc``: through ``creditfile_reveal``; ``phone`` (migration 10): personal, never granted.
-_CUSTOMER_COLUMNS = ", ".join(("id, pos, rev, meta, grading, credit_code", *LIST_KEY_COLUMNS))
+# The grading and the list's keys live in ``gradings`` since migration 11 (none personal).
+_CUSTOMER_COLUMNS = "id, pos, rev, meta, credit_code"
 
 _MAY = """
 CREATE FUNCTION creditfile_may(duties text[]) RETURNS boolean
@@ -278,8 +279,10 @@ def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, 
         ("GRANT UPDATE ON archive_state TO {to}", WRITERS),
         ("GRANT INSERT (txn, customer_id, kind, event) ON history TO {to}", WRITERS),
         ("GRANT INSERT ON regrade_runs TO {to}", WRITERS),
-        ("GRANT UPDATE (rev, doc, meta, grading) ON customers TO {to}", WRITERS),
-        ("GRANT INSERT (id, rev, doc, meta, grading) ON customers TO {to}", ("clerk", "operator")),
+        ("GRANT UPDATE (rev, doc, meta) ON customers TO {to}", WRITERS),
+        ("GRANT INSERT (id, rev, doc, meta) ON customers TO {to}", ("clerk", "operator")),
+        ("GRANT UPDATE (grading) ON gradings TO {to}", WRITERS),
+        ("GRANT INSERT (id, grading) ON gradings TO {to}", ("clerk", "operator")),
         ("GRANT INSERT, UPDATE ON customer_search TO {to}", WRITERS),
         ("GRANT DELETE ON customers TO {to}", ("clerk", "operator")),
         ("GRANT INSERT, UPDATE ON aliases TO {to}", ("clerk", "operator")),

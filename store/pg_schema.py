@@ -21,6 +21,7 @@ from psycopg import sql
 
 from creditfile.policy.errors import N_, phrase
 from creditfile.store import (
+    pg_gradings,
     pg_list,
     pg_notify,
     pg_personal,
@@ -162,6 +163,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "parses every document and grading again for the indexes"
         ),
         pg_list.KEY_COLUMN_STATEMENTS,
+    ),
+    Migration(
+        11,
+        N_(
+            "each customer's grading in a table of its own: a regrade rewrites gradings, never "
+            "the customers' cards"
+        ),
+        pg_gradings.MIGRATION_STATEMENTS,
     ),
 )
 

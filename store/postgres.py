@@ -34,6 +34,7 @@ from psycopg.types.json import set_json_loads
 from creditfile.policy.errors import Phrase, phrase
 from creditfile.store import (
     pg_first_read,
+    pg_gradings,
     pg_list,
     pg_personal_rules,
     pg_regrade,
@@ -163,7 +164,7 @@ class PostgresArchive:
         row = conn.execute("SELECT has_column_privilege('customers', 'doc', 'SELECT')").fetchone()
         # Whoever may not read whole documents reads them without personal data (the view).
         self._whole = bool(row and row[0])
-        self._table = "customers" if self._whole else "customer_cards"
+        self._table = pg_gradings.RECORDS if self._whole else "customer_cards"
 
     @classmethod
     def open(
@@ -946,36 +947,47 @@ class PostgresArchive:
         if fresh:
             columns = [list(c) for c in zip(*(_row(r) for r in fresh), strict=True)]
             conn.execute(
-                "INSERT INTO customers (id, rev, doc, meta, grading) SELECT id, rev, doc::json, "
-                "meta::json, grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
-                "%s::text[], %s::text[]) AS t(id, rev, doc, meta, grading)",
-                columns,
+                "INSERT INTO customers (id, rev, doc, meta) SELECT id, rev, doc::json, "
+                "meta::json FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[]) "
+                "AS t(id, rev, doc, meta)",
+                columns[:4],
+            )
+            # Every customer has its grading's row, written with the card (see pg_gradings).
+            conn.execute(
+                "INSERT INTO gradings (id, grading) SELECT id, grading::json "
+                "FROM unnest(%s::text[], %s::text[]) AS t(id, grading)",
+                [columns[0], columns[4]],
             )
         old = [r for r in records if current.get(str(r["id"])) is not None]
         if old:
             columns = [list(c) for c in zip(*(_row(r) for r in old), strict=True)]
             base = [int((current[str(r["id"])] or {})["_meta"]["rev"]) for r in old]
             updated = conn.execute(
-                "UPDATE customers AS c SET rev = t.rev, doc = t.doc::json, meta = t.meta::json, "
-                "grading = t.grading::json FROM unnest(%s::text[], %s::int[], %s::text[], "
-                "%s::text[], %s::text[], %s::int[]) AS t(id, rev, doc, meta, grading, base) "
-                "WHERE c.id = t.id AND c.rev = t.base",
-                [*columns, base],
+                "UPDATE customers AS c SET rev = t.rev, doc = t.doc::json, meta = t.meta::json "
+                "FROM unnest(%s::text[], %s::int[], %s::text[], %s::text[], %s::int[]) "
+                "AS t(id, rev, doc, meta, base) WHERE c.id = t.id AND c.rev = t.base",
+                [*columns[:4], base],
             )
             if updated.rowcount != len(old):
                 # The write lock makes this impossible unless someone wrote around it.
                 raise StaleRevisionError(self._where, str(old[0]["id"]), None, None, None, None)
+            self._write_gradings(conn, columns[0], columns[4])
         # The search keys of every document written, in the same transaction.
         pg_search.write(conn, [(str(r["id"]), customer_document(r)) for r in records])
 
     def _set_gradings(self, conn: Conn, gradings: Mapping[str, Mapping[str, Any]]) -> None:
-        if not gradings:
-            return
+        if gradings:
+            self._write_gradings(conn, list(gradings), [_encode(g) for g in gradings.values()])
+
+    @staticmethod
+    def _write_gradings(conn: Conn, ids: Sequence[str], texts: Sequence[str]) -> None:
+        """Store the gradings (JSON texts) of customers that exist; one already stored as it is
+        is not written again."""
         conn.execute(
-            "UPDATE customers AS c SET grading = t.grading::json "
+            "UPDATE gradings AS g SET grading = t.grading::json "
             "FROM unnest(%s::text[], %s::text[]) AS t(id, grading) "
-            "WHERE c.id = t.id AND c.grading::text IS DISTINCT FROM t.grading",
-            (list(gradings), [_encode(g) for g in gradings.values()]),
+            "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading",
+            (list(ids), list(texts)),
         )
 
     def _follow(

@@ -355,7 +355,7 @@ def _first_regrade_peak(url: str, policy: Policy) -> tuple[int, int]:
     """The peak memory (bytes, over what was held before) of a regrade that changes every
     customer's grade, and the number of changes."""
     with psycopg.connect(url, autocommit=True) as conn:  # ungraded, as after an import
-        conn.execute("UPDATE customers SET grading = NULL")
+        conn.execute("UPDATE gradings SET grading = NULL")
     store = open_archive(url)
     tracemalloc.start()
     try:

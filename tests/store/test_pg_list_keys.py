@@ -1,6 +1,7 @@
-"""The list's keys a PostgreSQL archive keeps beside each grading (schema 10): always what the
-grading says, whichever write stored it, the same through `db upgrade` as the indexes of
-schema 9 computed them, and a regrade run twice writes no customer the second time."""
+"""The list's keys a PostgreSQL archive keeps beside each grading (schema 10, in a table of the
+gradings' own since schema 11): always what the grading says, whichever write stored it, the
+same through `db upgrade` as the indexes of schema 9 computed them; a regrade run twice writes
+no grading the second time, and a regrade never rewrites a customer's card."""
 
 from __future__ import annotations
 
@@ -28,12 +29,12 @@ _FROM_DOCUMENTS = """
                 THEN (grading ->> 'total')::float8 END,
            NULLIF(grading ->> 'tier', ''), NULLIF(grading ->> 'lifecycle', ''),
            NULLIF(grading ->> 'stage', ''), (doc -> 'contact') ->> 'phone'
-    FROM customers ORDER BY id"""
+    FROM customer_records ORDER BY id"""
 
 
 def _kept(url: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(url) as conn:
-        return conn.execute(f"SELECT {_KEYS} FROM customers ORDER BY id").fetchall()
+        return conn.execute(f"SELECT {_KEYS} FROM customer_records ORDER BY id").fetchall()
 
 
 def _from_documents(url: str) -> list[tuple[Any, ...]]:
@@ -71,26 +72,53 @@ def test_the_keys_follow_every_write_of_a_grading_or_a_document(
     assert _kept(pg_url) == _from_documents(pg_url)
 
 
+def _versions(url: str, table: str) -> dict[str, str]:
+    """The row version (``xmin``) of each customer's row in ``table``: it changes when the row is
+    written."""
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute(f"SELECT id, xmin::text FROM {table}").fetchall())
+
+
 def test_a_regrade_run_twice_writes_no_customer_the_second_time(
     pg_url: str, default_policy: Policy
 ) -> None:
     store = open_archive(pg_url, create=True)
     store.import_customers(generate_customers(40, 5, AS_OF), actor="seed")
+    cards = _versions(pg_url, "customers")
     first = regrade(store, default_policy, AS_OF, "ops")
-    with psycopg.connect(pg_url) as conn:
-        versions = conn.execute("SELECT id, xmin::text FROM customers ORDER BY id").fetchall()
+    gradings = _versions(pg_url, "gradings")
     again = regrade(open_archive(pg_url), default_policy, AS_OF, "ops")
     assert first.customers == again.customers == 40
     assert len(again.changes) == 0
-    with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT id, xmin::text FROM customers ORDER BY id").fetchall() == (
-            versions
-        )
-    # A day later every grading says its date: each is written.
+    assert _versions(pg_url, "gradings") == gradings
+    # A day later every grading says its date: each is written, and no card is.
     regrade(open_archive(pg_url), default_policy, date(2026, 11, 30), "ops")
+    later = _versions(pg_url, "gradings")
+    assert len(later) == 40 and all(later[cid] != xmin for cid, xmin in gradings.items())
+    assert _versions(pg_url, "customers") == cards
+
+
+def test_every_customer_has_one_grading_row_whichever_write_made_it(
+    pg_url: str, default_policy: Policy
+) -> None:
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(12, 7, AS_OF), actor="seed")
+    regrade(store, default_policy, AS_OF, "ops")
+    record = store.get("C000002")
+    assert record is not None
+    doc = {k: v for k, v in record.items() if not k.startswith("_")}
+    save_customer(
+        store, {**doc, "id": "C900001", "name": "新建客户有限公司"}, base_rev=None,
+        actor="wang", policy=default_policy, as_of=AS_OF,
+    )  # fmt: skip
+    store.delete_customer("C000003", base_rev=1, actor="wang")
     with psycopg.connect(pg_url) as conn:
-        later = dict(conn.execute("SELECT id, xmin::text FROM customers").fetchall())
-    assert all(later[cid] != xmin for cid, xmin in versions)
+        cards = {row[0] for row in conn.execute("SELECT id FROM customers").fetchall()}
+        rows = [row[0] for row in conn.execute("SELECT id FROM gradings").fetchall()]
+    assert sorted(rows) == sorted(cards) and len(cards) == 12
+    assert "C900001" in cards and "C000003" not in cards
+    new = store.get("C900001")
+    assert new is not None and new["_grading"]["grade"] is not None
 
 
 def test_an_archive_of_schema_9_gets_the_keys_its_indexes_computed(
@@ -110,12 +138,20 @@ def test_an_archive_of_schema_9_gets_the_keys_its_indexes_computed(
             "INSERT INTO customers (id, rev, doc, meta, grading) "
             "VALUES ('C999999', 1, '{\"id\": \"C999999\"}', '{}', NULL)"
         )
-    expected = _from_documents(pg_url)  # what the indexes of schema 9 computed
-    assert upgrade_database(pg_url) == [f"10: {pg_schema.MIGRATIONS[9].summary}"]
+    with psycopg.connect(pg_url) as conn:
+        expected = conn.execute(  # what the indexes of schema 9 computed
+            _FROM_DOCUMENTS.replace("customer_records", "customers")
+        ).fetchall()
+        stored = conn.execute("SELECT id, grading::text FROM customers ORDER BY id").fetchall()
+    assert upgrade_database(pg_url) == [
+        f"{m.version}: {m.summary}" for m in pg_schema.MIGRATIONS[9:]
+    ]
     assert _kept(pg_url) == expected
     assert {row[1] for row in expected} >= {"B", "C", None}
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute(
-            "SELECT count(*) FROM customers WHERE grading::text <> %s::json::text",
-            ("{}",),
-        ).fetchone() == (51 - 1,)
+        # Every grading moved to its own table as it was written, the ungraded one included.
+        assert (
+            conn.execute("SELECT id, grading::text FROM customer_records ORDER BY id").fetchall()
+            == stored
+        )
+        assert conn.execute("SELECT count(*) FROM gradings").fetchone() == (51,)
