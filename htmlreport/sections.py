@@ -15,7 +15,7 @@ from creditfile.document import field_catalogue
 from creditfile.htmlreport.charts import Bar, Chart, bar_chart
 from creditfile.htmlreport.templating import customers, in_wan, num, wan
 from creditfile.presentation.report_groups import group_name
-from creditfile.presentation.report_tables import aging_label, migration_group
+from creditfile.presentation.report_tables import aging_label, limit_used, migration_group
 from creditfile.presentation.translation import _, language, pgettext
 from creditfile.presentation.vocabulary import reason_label, reason_message
 
@@ -174,6 +174,11 @@ def over_limit_headers() -> tuple[str, ...]:
             pgettext("html", "Most days overdue"))  # fmt: skip
 
 
+def _limit_used(row: Mapping[str, Any]) -> str:
+    used = limit_used(row)
+    return used if isinstance(used, str) else f"{used:.0f}%"
+
+
 def exposure(report: Mapping[str, Any]) -> dict[str, Any]:
     """信用敞口: totals, the aging chart and the customers most over their limit."""
     data = report["exposure"]
@@ -195,8 +200,7 @@ def exposure(report: Mapping[str, Any]) -> dict[str, Any]:
     rows = [
         [r["id"], r["name"], r["grade"] or "—", wan(r["credit_limit"] or 0),
          wan(r["outstanding"]), wan(r["excess"]),
-         pgettext("html", "no limit") if r["utilisation_pct"] is None
-         else f"{r['utilisation_pct']:.0f}%",
+         _limit_used(r),
          f"{r['max_overdue_days']:,}"]
         for r in shown
     ]  # fmt: skip

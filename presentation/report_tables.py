@@ -233,6 +233,24 @@ def exposure_columns() -> tuple[Column, ...]:
     )
 
 
+def limit_used(row: Mapping[str, Any]) -> float | str:
+    """A customer's share of its credit limit used, in percent, or the words for why there is
+    none: a limit of 0 (no credit: any receivable is over it), no limit in the policy, or no
+    grade (and so no terms)."""
+    used = row.get("utilisation_pct")
+    if isinstance(used, int | float):
+        return float(used)
+    if row.get("grade") is None:
+        return pgettext("report", "ungraded: no limit")
+    if row.get("credit_limit") is None:
+        return pgettext("report", "no limit set")
+    return pgettext("report", "no credit (limit 0)")
+
+
+def _exposure_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "utilisation_pct": limit_used(row)} for row in rows]
+
+
 def aging_label(row: Mapping[str, Any]) -> str:
     """An aging bucket of ``reports.exposure`` named in the language in force."""
     return named(AGING_LABELS, row.get("key")) if row.get("key") else str(row["label"])
@@ -269,7 +287,7 @@ def exposure_tables(report: Mapping[str, Any]) -> list[Table]:
                 over,
             ).format(count=f"{over:,}"),
             exposure_columns(),
-            list(report["over_limit"]),
+            _exposure_rows(report["over_limit"]),
         ),
         Table(
             pgettext("report", "Aging"),
@@ -281,7 +299,7 @@ def exposure_tables(report: Mapping[str, Any]) -> list[Table]:
             pgettext("report", "Top 20 receivables"),
             pgettext("report", "Customers with the largest receivables"),
             exposure_columns(),
-            list(report["largest"]),
+            _exposure_rows(report["largest"]),
         ),
     ]
 

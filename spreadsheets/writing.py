@@ -193,17 +193,20 @@ class _SheetWriter:
                 continue
             # A styled cell costs several times a plain one: only numbers, dates and totals
             # need a style; empty cells are not written at all.
+            # Words in a column of numbers (``no credit (limit 0)`` for a share of the limit)
+            # stand right-aligned under its header, as the numbers do.
             if shown is None or not (
                 bold
                 or (kind in NUMBER_FORMATS and not isinstance(shown, str))
                 or (kind == "id" and isinstance(shown, str))
+                or (kind in NUMERIC_KINDS and isinstance(shown, str) and shown != "")
             ):
                 cells.append(shown)
                 continue
             cell = self._cell(self.sheet, value=shown)
-            if kind in NUMBER_FORMATS:
+            if kind in NUMBER_FORMATS and (kind == "id" or not isinstance(shown, str)):
                 cell.number_format = NUMBER_FORMATS[kind]
-            if kind in NUMERIC_KINDS and not isinstance(shown, str):
+            if kind in NUMERIC_KINDS:
                 cell.alignment = self.styles["number"]
             if bold:
                 cell.font = self.styles["total_font"]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,6 +115,53 @@ def test_grade_d_limit_zero_means_any_receivable_is_over(default_policy: Policy)
     )
     assert over[0]["id"] == "D1"
     assert over[0]["utilisation_pct"] is None  # as the credit_utilisation fact: no limit
+
+
+@pytest.mark.parametrize(
+    ("lang", "no_credit", "ungraded"),
+    [
+        ("zh", "无信用额度(额度为 0)", "未评级,无额度"),
+        ("en", "no credit (limit 0)", "ungraded: no limit"),
+    ],
+)
+def test_the_workbook_says_why_a_customer_has_no_share_of_its_limit(
+    default_policy: Policy,
+    speak: Callable[[str], str],
+    tmp_path: Path,
+    lang: str,
+    no_credit: str,
+    ungraded: str,
+) -> None:
+    """A D customer (limit 0) and an ungraded one owe: the "limit used" cell names why there is
+    no percentage, right-aligned under its header like the percentages, never blank."""
+    import openpyxl
+
+    from creditfile.spreadsheets.writing import write_tables_xlsx
+
+    docs = [
+        _doc("C1", outstanding=600_000),
+        _doc("D1", outstanding=80_000),
+        _doc("U1", outstanding=9e5),
+    ]
+    gradings = {"C1": _grade_c(docs[0]), "D1": {**_grade_c(docs[1]), "grade": "D"}}
+    report = exposure_report(customer_lines(docs, gradings, default_policy, AS_OF), default_policy)
+    speak(lang)
+    out = tmp_path / "exposure.xlsx"
+    write_tables_xlsx(out, exposure_tables(report))
+    book = openpyxl.load_workbook(out)
+    for sheet, expected in (
+        (book.worksheets[0], {"C1", "D1"}),
+        (book.worksheets[2], {"C1", "D1", "U1"}),
+    ):
+        headers = [cell.value for cell in sheet[1]]
+        column = headers.index("额度使用率%" if lang == "zh" else "Limit used %")
+        used = {row[0].value: row[column] for row in sheet.iter_rows(min_row=2)}
+        assert set(used) == expected
+        assert used["C1"].value == 120.0
+        assert used["D1"].value == no_credit
+        assert used["D1"].alignment.horizontal == "right"
+        if "U1" in used:
+            assert used["U1"].value == ungraded
 
 
 def test_ungraded_customers_have_no_limit_to_exceed(default_policy: Policy) -> None:
