@@ -202,10 +202,16 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
 
     @on(Button.Pressed, "#dialog-ok")
     def action_submit(self) -> None:
-        """OK: dismiss with the record when it is valid, else show what to correct."""
+        """OK: dismiss with the record when it is valid, else show what to correct and move
+        to the first field to correct (scrolled into sight: on a short terminal it may be out
+        of it, and OK would otherwise seem to do nothing)."""
         record = self.record()
         if self._show(self._check(record)):
             self.dismiss(record)
+            return
+        invalid = next((row for row in self.query(FieldRow) if row.has_class("-invalid")), None)
+        if invalid is not None:
+            self.query_one(f"#{invalid.editor_id}").focus()
 
     @on(Button.Pressed, "#dialog-cancel")
     def action_cancel(self) -> None:
