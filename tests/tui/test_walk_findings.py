@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from test_keyboard import choose, focused_id, run_small, to_tab, type_text, until
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, SelectionList
 
 from creditfile.tui.app import CreditfileApp
 from creditfile.tui.card import CustomerScreen
@@ -63,3 +63,32 @@ def test_ok_on_a_lease_with_a_field_to_correct_out_of_sight_shows_that_field(
         assert form.region.contains_region(start.region)  # scrolled into sight
 
     run_small(tui, lang, steps)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_filters_show_every_value_whole(tui: Any, lang: str, size: tuple[int, int]) -> None:
+    """f opens the filters: each value reads whole ("State-funded", "政府投资公司", not
+    "Stat…"), and Tab brings each group whole into sight, however narrow the terminal."""
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.press("f")
+        await until(pilot, lambda: app.screen.id == "filters", "the filters")
+        dialog = app.screen
+        await tui.settle(pilot)
+        groups = list(dialog.query(SelectionList))
+        assert len(groups) >= 5
+        view = dialog.query_one("#filters-groups")
+        for index, group in enumerate(groups):
+            if index:
+                await pilot.press("tab")
+                await tui.settle(pilot)
+            assert app.focused is group
+            assert view.region.contains_region(group.region), f"{group.id} is out of sight"
+            for line in range(group.option_count):
+                label = str(group.get_option_at_index(line).prompt)
+                shown = group.render_line(line).text
+                assert label in shown, f"{label!r} is cut: {shown!r}"
+
+    tui.run(tui.make_app(lang), steps, size=size)

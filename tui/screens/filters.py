@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, SelectionList, Static
 
@@ -47,7 +47,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
         """One ticked list per column, and the buttons."""
         with Vertical(id="filters-box"):
             yield Static(_("Filter customers"), id="filters-title")
-            with VerticalScroll(id="filters-groups"), Horizontal(id="filters-row"):
+            with ScrollableContainer(id="filters-groups"), Horizontal(id="filters-row"):
                 for column in FILTERABLE:
                     options = self.choices.get(column, ())
                     if not options:
