@@ -7,20 +7,26 @@ in chunks so a screen can show progress and a regrade can be cancelled before it
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from creditfile.application.report_batches import archive_tops as stored_or_counted_tops
+from creditfile.application.report_batches import view_batches
 from creditfile.engine import CustomerFacts, customer_id, facts_of, grade_with_tops
 from creditfile.engine.scoring import archive_tops
 from creditfile.policy import Policy
 from creditfile.reports.composition import customer_lines
-from creditfile.reports.migration import migration_matrix
-from creditfile.store import RegradeCancelledError, customer_document
+from creditfile.reports.migration import MigrationSums, migration_matrix
+from creditfile.store import ArchiveStore, RegradeCancelledError, customer_document
 
 CHUNK = 2000
+CHANGES_KEPT = 5000
+"""The changes a preview counted a batch at a time lists (the first by id); it counts all."""
 UNGRADED = "ungraded"
 NOT_GRADED = "none"
 
@@ -38,7 +44,9 @@ class RegradePreview:
         after: Customers per grade after the regrade (``ungraded`` for ungraded ones).
         matrix: ``engine.report_migration.migration_matrix`` between now and after.
         changes: ``[{id, name, from, to, total_before, total}]`` of every customer whose grade
-            changes (None: ungraded or never graded), in id order.
+            changes (None: ungraded or never graded), in id order (the first ``changed`` of
+            them when counted a batch at a time).
+        changed: See the attribute's own note.
     """
 
     as_of: date
@@ -49,6 +57,14 @@ class RegradePreview:
     after: Mapping[str, int]
     matrix: Mapping[str, Any]
     changes: Sequence[Mapping[str, Any]]
+    changed: int = -1
+    """How many customers' grades change; ``changes`` may list only the first of them by id
+    (a preview counted a batch at a time keeps a few thousand). -1: ``len(changes)``."""
+
+    @property
+    def changing(self) -> int:
+        """How many customers' grades change (``changes`` may list fewer)."""
+        return len(self.changes) if self.changed < 0 else self.changed
 
 
 def grade_in_chunks(
@@ -144,7 +160,119 @@ def preview_of(
         after=_counts(gradings.values(), policy),
         matrix=migration_matrix(before, after, amounts, policy),
         changes=changes,
+        changed=len(changes),
     )
+
+
+def preview_in_batches(
+    store: ArchiveStore,
+    policy: Policy,
+    as_of: date,
+    progress: Callable[[float, str], None] | None = None,
+    keep: int = CHANGES_KEPT,
+) -> RegradePreview:
+    """``preview_of`` every record of ``store``, read a batch at a time: the same counts and
+    matrix, and the first ``keep`` changes by id with how many there are; never every
+    customer in memory at once.
+
+    A policy that places customers by rank needs every established customer's amount: its
+    preview is made from every record at once.
+
+    Args:
+        store: The archive.
+        policy: The policy to grade under.
+        as_of: The grading date.
+        progress: Called with the fraction graded and ``grading``.
+        keep: How many changes to list.
+    """
+    report = progress or (lambda _f, _p: None)
+    if any(item.scale == "rank" for item in policy.scoring):
+        return preview_of(list(store.records().values()), policy, as_of, progress)
+    # First the archive-wide tops (the stored ones when they are this policy's and date's);
+    # the tops are measured again while grading: stored tops that someone's write left
+    # behind (customers added ungraded) are found out, and the grading done again with the
+    # archive's own.
+    tops = stored_or_counted_tops(
+        store, policy, as_of, lambda d, t: report(0.3 * d / max(t, 1), "grading")
+    )
+    while True:
+        preview, seen = _graded_in_batches(store, policy, as_of, tops, report, keep)
+        if seen == tops:
+            return preview
+        tops = seen
+
+
+def _graded_in_batches(
+    store: ArchiveStore,
+    policy: Policy,
+    as_of: date,
+    tops: Mapping[str, Decimal],
+    report: Callable[[float, str], None],
+    keep: int,
+) -> tuple[RegradePreview, dict[str, Decimal]]:
+    """The preview graded against ``tops``, and the tops of the customers graded."""
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    sums = MigrationSums(policy)
+    changes: list[dict[str, Any]] = []
+    changed = customers = 0
+    seen: dict[str, Decimal] = {fact: Decimal(0) for fact in tops}
+
+    def graded(done: int, total: int) -> None:
+        report(0.3 + 0.6 * done / max(total, 1), "grading")
+
+    for view in view_batches(store, policy, as_of, graded):
+        docs = view.docs
+        facts = facts_of(docs, policy, as_of)
+        for fact, top in archive_tops(facts, policy).items():
+            seen[fact] = max(seen.get(fact, Decimal(0)), top)
+        gradings = grade_with_tops(docs, facts, policy, as_of, tops)
+        lines = customer_lines(docs, gradings, policy, as_of)
+        found: list[dict[str, Any]] = []
+        for line in lines:
+            stored = view.gradings.get(line.id)
+            grading = gradings[line.id]
+            before[_key_of(stored)] += 1
+            after[_key_of(grading)] += 1
+            old, new = (_grade_of(stored) if stored else None), _grade_of(grading)
+            sums.add(bool(stored), old, new, line.cumulative)
+            if not stored or old != new:
+                found.append(
+                    {
+                        "id": line.id,
+                        "name": line.name,
+                        "from": old,
+                        "to": new,
+                        "total_before": (stored or {}).get("total"),
+                        "total": grading.get("total"),
+                    }
+                )
+        customers += len(docs)
+        changed += len(found)
+        changes = heapq.nsmallest(keep, [*changes, *found], key=lambda c: str(c["id"]))
+    preview = RegradePreview(
+        as_of=as_of,
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        customers=customers,
+        before=_ordered(before, policy),
+        after=_ordered(after, policy),
+        matrix=sums.matrix(),
+        changes=changes,
+        changed=changed,
+    )
+    return preview, seen
+
+
+def _key_of(grading: Mapping[str, Any] | None) -> str:
+    """A grading's count key: its grade, ``ungraded`` or ``none`` (never graded)."""
+    return (_grade_of(grading) or UNGRADED) if grading else NOT_GRADED
+
+
+def _ordered(seen: Counter[str], policy: Policy) -> dict[str, int]:
+    keys = [*(g.name for g in policy.all_grades), UNGRADED, NOT_GRADED]
+    keys += sorted(set(seen) - set(keys))
+    return {key: seen.get(key, 0) for key in keys}
 
 
 def _grade_of(grading: Mapping[str, Any]) -> str | None:
@@ -155,7 +283,4 @@ def _grade_of(grading: Mapping[str, Any]) -> str | None:
 
 def _counts(gradings: Any, policy: Policy) -> dict[str, int]:
     """Customers per grade in the policy's order, then ungraded, then never graded."""
-    seen = Counter((_grade_of(g) or UNGRADED) if g else NOT_GRADED for g in gradings)
-    keys = [*(g.name for g in policy.all_grades), UNGRADED, NOT_GRADED]
-    keys += sorted(set(seen) - set(keys))
-    return {key: seen.get(key, 0) for key in keys}
+    return _ordered(Counter(_key_of(g) for g in gradings), policy)

@@ -164,6 +164,123 @@ def policy_labels(by: str, policy: Policy) -> dict[str, str]:
     return {}
 
 
+class CompositionSums:
+    """What the compositions count, summed a few lines at a time: per group of each dimension
+    its customers, cumulative and active amount; per leased item its leases, amount and
+    renters (crossed with a group when asked). Adding every line, in any batches, then asking
+    gives exactly what ``composition`` and ``item_composition`` give of all the lines at once,
+    while holding sums, never the lines.
+
+    Args:
+        dimensions: The dimensions of ``DIMENSIONS`` to sum by.
+        cross: The dimension of ``CROSS_DIMENSIONS`` items are crossed with, or None.
+    """
+
+    def __init__(self, dimensions: Iterable[str] = DIMENSIONS, cross: str | None = None) -> None:
+        for by in dimensions:
+            if by not in DIMENSIONS:
+                raise ValueError(f"unknown dimension {by!r}; use one of {', '.join(DIMENSIONS)}")
+        if cross is not None and cross not in CROSS_DIMENSIONS:
+            raise ValueError(f"cannot cross items with {cross!r}; use grade or nature")
+        self.cross = cross
+        # Per dimension, per group: [customers, cumulative amount, active amount].
+        self.groups: dict[str, dict[str, list[Any]]] = {by: {} for by in dimensions}
+        self.amounts: dict[str, Decimal] = defaultdict(Decimal)
+        self.counts: dict[str, int] = defaultdict(int)
+        self.renters: dict[str, int] = defaultdict(int)
+        self.cells: dict[str, dict[str, list[Any]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, _ZERO])
+        )
+        self.crossed: set[str] = set()
+        self.customers = 0
+        self.renting = 0
+
+    def add(self, lines: Iterable[CustomerLine]) -> None:
+        """Count ``lines`` in."""
+        for line in lines:
+            self.customers += 1
+            for by, groups in self.groups.items():
+                sums = groups.get(line.groups[by])
+                if sums is None:
+                    sums = groups[line.groups[by]] = [0, _ZERO, _ZERO]
+                sums[0] += 1
+                sums[1] += line.cumulative
+                sums[2] += line.active
+            if self.cross is not None:
+                self.crossed.add(line.groups[self.cross])
+            if line.leases:
+                self.renting += 1
+            for lease in line.leases:
+                self.amounts[lease.item] += lease.amount
+                self.counts[lease.item] += 1
+                if self.cross is not None:
+                    cell = self.cells[lease.item][line.groups[self.cross]]
+                    cell[0] += 1
+                    cell[1] += lease.amount
+            for item in {lease.item for lease in line.leases}:
+                self.renters[item] += 1
+
+    def composition(self, policy: Policy, by: str) -> dict[str, Any]:
+        """``composition`` of every line added (``by`` one of the dimensions summed)."""
+        members = self.groups[by]
+        keys = group_order(by, policy, members)
+        empty = [0, _ZERO, _ZERO]
+        counts = [int(members.get(k, empty)[0]) for k in keys]
+        cumulative = [members.get(k, empty)[1] for k in keys]
+        active = [members.get(k, empty)[2] for k in keys]
+        labels = policy_labels(by, policy)
+        rows = [
+            {
+                "key": key,
+                "label": group_label(by, key, labels),
+                "customers": count,
+                "customers_pct": c_pct,
+                "cumulative_amount": money_value(cum),
+                "cumulative_pct": cum_pct,
+                "active_amount": money_value(act),
+                "active_pct": act_pct,
+            }
+            for key, count, cum, act, c_pct, cum_pct, act_pct in zip(
+                keys,
+                counts,
+                cumulative,
+                active,
+                percent_shares(counts),
+                percent_shares(cumulative),
+                percent_shares(active),
+                strict=True,
+            )
+        ]
+        total = {
+            "customers": sum(counts),
+            "cumulative_amount": money_value(sum(cumulative, _ZERO)),
+            "active_amount": money_value(sum(active, _ZERO)),
+        }
+        return {"by": by, "rows": rows, "total": total}
+
+    def item_composition(self, policy: Policy) -> dict[str, Any]:
+        """``item_composition`` of every line added, crossed as summed."""
+        keys = group_order("item", policy, self.amounts)
+        keys.sort(key=lambda k: -self.amounts.get(k, _ZERO))
+        rows = _item_rows(keys, self.amounts, self.counts, self.renters, policy)
+        columns: list[dict[str, str]] = []
+        if self.cross is not None:
+            labels = policy_labels(self.cross, policy)
+            columns = [
+                {"key": k, "label": group_label(self.cross, k, labels)}
+                for k in group_order(self.cross, policy, self.crossed)
+            ]
+            for row in rows:
+                cells = self.cells.get(row["key"], {})
+                row["cells"] = {c["key"]: _cell(cells.get(c["key"])) for c in columns}
+        total = {
+            "leases": sum(self.counts.values()),
+            "amount": money_value(sum(self.amounts.values(), _ZERO)),
+            "customers": self.renting,
+        }
+        return {"cross": self.cross, "columns": columns, "rows": rows, "total": total}
+
+
 def composition(lines: Sequence[CustomerLine], policy: Policy, by: str) -> dict[str, Any]:
     """Customers, cumulative and active lease amount, and their shares, per group of ``by``.
 
@@ -177,44 +294,9 @@ def composition(lines: Sequence[CustomerLine], policy: Policy, by: str) -> dict[
         cumulative_pct, active_amount, active_pct}], "total": {…}}``; every policy group is
         listed, even when empty.
     """
-    if by not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {by!r}; use one of {', '.join(DIMENSIONS)}")
-    members: dict[str, list[CustomerLine]] = defaultdict(list)
-    for line in lines:
-        members[line.groups[by]].append(line)
-    keys = group_order(by, policy, members)
-    counts = [len(members[k]) for k in keys]
-    cumulative = [sum((m.cumulative for m in members[k]), _ZERO) for k in keys]
-    active = [sum((m.active for m in members[k]), _ZERO) for k in keys]
-    labels = policy_labels(by, policy)
-    rows = [
-        {
-            "key": key,
-            "label": group_label(by, key, labels),
-            "customers": count,
-            "customers_pct": c_pct,
-            "cumulative_amount": money_value(cum),
-            "cumulative_pct": cum_pct,
-            "active_amount": money_value(act),
-            "active_pct": act_pct,
-        }
-        for key, count, cum, act, c_pct, cum_pct, act_pct in zip(
-            keys,
-            counts,
-            cumulative,
-            active,
-            percent_shares(counts),
-            percent_shares(cumulative),
-            percent_shares(active),
-            strict=True,
-        )
-    ]
-    total = {
-        "customers": sum(counts),
-        "cumulative_amount": money_value(sum(cumulative, _ZERO)),
-        "active_amount": money_value(sum(active, _ZERO)),
-    }
-    return {"by": by, "rows": rows, "total": total}
+    sums = CompositionSums([by])
+    sums.add(lines)
+    return sums.composition(policy, by)
 
 
 def item_composition(
@@ -232,47 +314,16 @@ def item_composition(
         amount_pct, customers, cells: {column: {leases, amount}}}], "total": {…}}``, items by
         amount, largest first.
     """
-    if cross is not None and cross not in CROSS_DIMENSIONS:
-        raise ValueError(f"cannot cross items with {cross!r}; use grade or nature")
-    amounts: dict[str, Decimal] = defaultdict(Decimal)
-    counts: dict[str, int] = defaultdict(int)
-    renters: dict[str, set[str]] = defaultdict(set)
-    cells: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(lambda: [0, _ZERO]))
-    for line in lines:
-        for lease in line.leases:
-            amounts[lease.item] += lease.amount
-            counts[lease.item] += 1
-            renters[lease.item].add(line.id)
-            if cross is not None:
-                cell = cells[lease.item][line.groups[cross]]
-                cell[0] += 1
-                cell[1] += lease.amount
-    keys = group_order("item", policy, amounts)
-    keys.sort(key=lambda k: -amounts.get(k, _ZERO))
-    rows = _item_rows(keys, amounts, counts, renters, policy)
-    columns: list[dict[str, str]] = []
-    if cross is not None:
-        seen = {line.groups[cross] for line in lines}
-        labels = policy_labels(cross, policy)
-        columns = [
-            {"key": k, "label": group_label(cross, k, labels)}
-            for k in group_order(cross, policy, seen)
-        ]
-        for row in rows:
-            row["cells"] = {c["key"]: _cell(cells[row["key"]].get(c["key"])) for c in columns}
-    total = {
-        "leases": sum(counts.values()),
-        "amount": money_value(sum(amounts.values(), _ZERO)),
-        "customers": sum(1 for line in lines if line.leases),
-    }
-    return {"cross": cross, "columns": columns, "rows": rows, "total": total}
+    sums = CompositionSums((), cross)
+    sums.add(lines)
+    return sums.item_composition(policy)
 
 
 def _item_rows(
     keys: list[str],
     amounts: Mapping[str, Decimal],
     counts: Mapping[str, int],
-    renters: Mapping[str, set[str]],
+    renters: Mapping[str, int],
     policy: Policy,
 ) -> list[dict[str, Any]]:
     labels = policy_labels("item", policy)
@@ -286,7 +337,7 @@ def _item_rows(
             "leases_pct": c_pct,
             "amount": money_value(amount),
             "amount_pct": a_pct,
-            "customers": len(renters.get(key, ())),
+            "customers": renters.get(key, 0),
         }
         for key, amount, count, a_pct, c_pct in zip(
             keys,

@@ -44,6 +44,65 @@ def grades_at(
     return state
 
 
+class MigrationSums:
+    """The from→to matrix summed one customer at a time, in any order: ``migration_matrix``'s
+    figures without holding every customer's grades (a preview of a million customers).
+
+    Args:
+        policy: For the order and labels of grades.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.grades = [g.name for g in policy.all_grades]
+        self.labels = {g.name: g.label for g in policy.all_grades}
+        self.columns = [*self.grades, UNGRADED]
+        self.rows = [*self.columns, NEW]
+        self.count = {r: dict.fromkeys(self.columns, 0) for r in self.rows}
+        self.amount = {r: dict.fromkeys(self.columns, _ZERO) for r in self.rows}
+        self.moves = {"upgraded": 0, "downgraded": 0, "unchanged": 0, "new": 0}
+        self.total = _ZERO
+
+    def add(
+        self, graded_before: bool, before: str | None, after: str | None, amount: Decimal
+    ) -> None:
+        """One customer: whether it was graded before (else it is new), its grade before
+        and after (None: ungraded) and its cumulative lease amount."""
+        source = NEW if not graded_before else (before or UNGRADED)
+        target = after or UNGRADED
+        source, target = _known(source, self.rows), _known(target, self.columns)
+        self.count[source][target] += 1
+        self.amount[source][target] += amount
+        self.moves[_move(source, target, self.grades)] += 1
+        self.total += amount
+
+    def matrix(self) -> dict[str, Any]:
+        """The matrix of every customer added, as ``migration_matrix`` gives it."""
+        moves, count = self.moves, self.count
+        label_of = {**self.labels, UNGRADED: UNGRADED_LABEL, NEW: NEW_LABEL}
+        shares = percent_shares(
+            [moves["upgraded"], moves["downgraded"], moves["unchanged"], moves["new"]]
+        )
+        summary: dict[str, Any] = {
+            "customers": sum(moves.values()),
+            **moves,
+            "upgraded_pct": shares[0],
+            "downgraded_pct": shares[1],
+            "unchanged_pct": shares[2],
+            "new_pct": shares[3],
+            "amount": money_value(self.total),
+        }
+        return {
+            "rows": [{"key": r, "label": label_of.get(r, r)} for r in self.rows],
+            "columns": [{"key": c, "label": label_of.get(c, c)} for c in self.columns],
+            "count": count,
+            "amount": {
+                r: {c: money_value(v) for c, v in cells.items()} for r, cells in self.amount.items()
+            },
+            "row_totals": {r: sum(count[r].values()) for r in self.rows},
+            "summary": summary,
+        }
+
+
 def migration_matrix(
     before: Mapping[str, str | None],
     after: Mapping[str, str | None],
@@ -63,43 +122,10 @@ def migration_matrix(
         "amount": {from: {to: CNY}}, "row_totals", "summary": {customers, upgraded,
         downgraded, unchanged, new, amount, upgraded_pct, downgraded_pct, unchanged_pct}}``.
     """
-    grades = [g.name for g in policy.all_grades]
-    labels = {g.name: g.label for g in policy.all_grades}
-    columns = [*grades, UNGRADED]
-    rows = [*columns, NEW]
-    count = {r: dict.fromkeys(columns, 0) for r in rows}
-    amount = {r: dict.fromkeys(columns, _ZERO) for r in rows}
-    moves = {"upgraded": 0, "downgraded": 0, "unchanged": 0, "new": 0}
+    sums = MigrationSums(policy)
     for cid in sorted(set(before) | set(after)):
-        source = NEW if cid not in before else (before[cid] or UNGRADED)
-        target = after.get(cid) or UNGRADED
-        source, target = _known(source, rows), _known(target, columns)
-        count[source][target] += 1
-        amount[source][target] += amounts.get(cid, _ZERO)
-        moves[_move(source, target, grades)] += 1
-    label_of = {**labels, UNGRADED: UNGRADED_LABEL, NEW: NEW_LABEL}
-    shares = percent_shares(
-        [moves["upgraded"], moves["downgraded"], moves["unchanged"], moves["new"]]
-    )
-    summary: dict[str, Any] = {
-        "customers": sum(moves.values()),
-        **moves,
-        "upgraded_pct": shares[0],
-        "downgraded_pct": shares[1],
-        "unchanged_pct": shares[2],
-        "new_pct": shares[3],
-        "amount": money_value(
-            sum((amounts.get(c, _ZERO) for c in set(before) | set(after)), _ZERO)
-        ),
-    }
-    return {
-        "rows": [{"key": r, "label": label_of.get(r, r)} for r in rows],
-        "columns": [{"key": c, "label": label_of.get(c, c)} for c in columns],
-        "count": count,
-        "amount": {r: {c: money_value(v) for c, v in cells.items()} for r, cells in amount.items()},
-        "row_totals": {r: sum(count[r].values()) for r in rows},
-        "summary": summary,
-    }
+        sums.add(cid in before, before.get(cid), after.get(cid), amounts.get(cid, _ZERO))
+    return sums.matrix()
 
 
 def _known(key: str, allowed: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ the language in force) and how far past the line it is. The names of the kinds a
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -286,6 +287,12 @@ def due_for_review(
 def _urgency(row: Mapping[str, Any]) -> tuple[int, float, int, str]:
     first = row["reasons"][0]
     return (REASON_RANKS[first["code"]], -first["weight"], -len(row["reasons"]), row["id"])
+
+
+def most_urgent(rows: Iterable[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    """The ``keep`` most urgent of ``rows`` (``due_for_review``'s), most urgent first: the
+    first ``keep`` of them all in ``due_for_review``'s order, without sorting them all."""
+    return heapq.nsmallest(keep, rows, key=_urgency)
 
 
 def reason_summary(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

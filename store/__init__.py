@@ -43,6 +43,7 @@ from creditfile.store.indexed import IndexedRecords, credit_code_holder, first_w
 from creditfile.store.interface import (
     AmendFn,
     ArchiveStore,
+    BatchReadingStore,
     Changes,
     DemandStore,
     DocumentTexts,
@@ -85,6 +86,7 @@ __all__ = [
     "ArchiveUnreadableError",
     "ArchiveWriteError",
     "AtomicJSONStorage",
+    "BatchReadingStore",
     "Changes",
     "CustomerLines",
     "CustomerMissingError",

@@ -56,6 +56,7 @@ from creditfile.store.errors import (
     RegradeCancelledError,
     StoreError,
 )
+from creditfile.store.indexed import first_with_tops
 from creditfile.store.interface import AmendFn, GradeAfter, GradeFn
 from creditfile.store.lines import CustomerLines, LinesRegrade, LinesUnreadable
 from creditfile.store.locking import ArchiveLock, Waiting
@@ -167,6 +168,21 @@ class Archive:
         """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
         with gc_paused():
             return [customer_document(record) for record in self.records().values()]
+
+    def record_batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """Every record, in file order, in lists of at most ``size``, all from the file as read
+        when the first batch is asked for (the cached records themselves: read-only)."""
+        held = list(self.records().values())
+        for start in range(0, len(held), size):
+            yield held[start : start + size]
+
+    def stored_tops(self) -> dict[str, Any] | None:
+        """The tops of the first stored grading holding them (``tops``, ``as_of`` and
+        ``policy`` of that grading), in file order; None when none holds them."""
+        grading = first_with_tops(self.records(), ())
+        if grading is None:
+            return None
+        return {key: grading.get(key) for key in ("tops", "as_of", "policy")}
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""

@@ -414,6 +414,30 @@ class ListingStore(ArchiveStore, Protocol):
 
 
 @runtime_checkable
+class BatchReadingStore(ArchiveStore, Protocol):
+    """A store that hands its records out a batch at a time, so that a report over every
+    customer (the portfolio, the review list, a regrade preview) holds one batch, never the
+    archive (both stores have it; a database reads them from a cursor of its own)."""
+
+    def record_batches(self, size: int) -> Iterator[list[JSONObject]]:
+        """Every record (document, ``_meta``, ``_grading``), in stored order, in lists of at
+        most ``size``, all from one state of the archive (read-only).
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+    def stored_tops(self) -> JSONObject | None:
+        """The archive-wide tops stored with the gradings of the last whole regrade (the
+        first stored grading holding ``tops``, in stored order, with its ``as_of``), as
+        ``{"tops": {…}, "as_of": …}``; None when no grading holds them.
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
+
+@runtime_checkable
 class DemandStore(ArchiveStore, Protocol):
     """A store that also keeps demand requests for priority supply (``store.Archive`` does).
 

@@ -38,6 +38,7 @@ from creditfile.store import (
     pg_list,
     pg_personal_rules,
     pg_regrade,
+    pg_reports,
     pg_roles,
     pg_schema,
     pg_search,
@@ -257,6 +258,18 @@ class PostgresArchive:
     def documents(self) -> list[dict[str, Any]]:
         """Every customer document without ``_meta`` and ``_grading`` (read-only, shallow)."""
         return [customer_document(record) for record in self.records().values()]
+
+    def record_batches(self, size: int) -> Iterator[list[dict[str, Any]]]:
+        """Every record, in stored order, in lists of at most ``size``, from one snapshot read
+        over a connection of its own (``store.pg_reports``): never the whole archive at once."""
+        with self._errors(phrase("read")), connect(self._url) as conn:
+            yield from pg_reports.record_batches(conn, self._table, _record, size)
+
+    def stored_tops(self) -> dict[str, Any] | None:
+        """The tops stored with the gradings of the last whole regrade (``tops``, ``as_of``,
+        ``policy``), or None: one indexed row, never every record."""
+        with self._mutex, self._errors(phrase("read")), self._snapshot():
+            return pg_reports.stored_tops(self._live(), self._table)
 
     def get(self, customer_id: str) -> dict[str, Any] | None:
         """A private copy of one record, or None when there is no such customer."""

@@ -26,12 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.application.allocation import DemandInput, add_demands
-from creditfile.application.card import (
-    Problem,
-    archive_tops,
-    attention_reasons,
-    draft_problems,
-)
+from creditfile.application.card import Problem, attention_reasons, draft_problems
 from creditfile.application.customer_index import ListRow, ServerSearch
 from creditfile.application.customer_list import export_list, list_table, server_search
 from creditfile.application.customers import GradingDone, save_customer
@@ -53,12 +48,19 @@ from creditfile.application.policy_choice import (
 )
 from creditfile.application.quotes import issue_quote, price_for_customer, quote_request
 from creditfile.application.regrade import RegradeResult, regrade
-from creditfile.application.regrade_preview import RegradePreview, preview_of
+from creditfile.application.regrade_preview import RegradePreview, preview_in_batches
 from creditfile.application.relations import (
     group_parents,
     names_group_parent,
     relation_problems,
     relations_of,
+)
+from creditfile.application.report_batches import (
+    Counted,
+    DueList,
+    archive_tops,
+    compositions,
+    due_list,
 )
 from creditfile.application.reporting import ArchiveView
 from creditfile.application.trend import trend_report
@@ -371,11 +373,19 @@ class ArchiveService:
         return relations_of(records, customer_id)
 
     def tops(self) -> Mapping[str, Decimal]:
-        """The archive-wide top of each relative item, computed once per change of the archive."""
+        """The archive-wide top of each relative item, worked out once per change of the
+        archive: the stored gradings' when they are this policy's and date's (one row of a
+        database), else from every customer a batch at a time."""
         with self._lock:
-            if self._tops is None:
-                self._tops = archive_tops(self.documents(), self.policy, self._as_of)
-            return self._tops
+            if self._tops is not None:
+                return self._tops
+            generation, policy = self.generation, self.policy
+        # Worked out outside the lock: other screens go on meanwhile.
+        tops = archive_tops(self._open(), policy, self._as_of)
+        with self._lock:
+            if self.generation == generation and self._policy is policy:
+                self._tops = tops
+        return tops
 
     def price_quote(
         self, customer_id: str, item: str, list_price: str, quantity: int, months: int
@@ -558,16 +568,17 @@ class ArchiveService:
     # -- regrade ------------------------------------------------------------------------------
 
     def preview_regrade(self, progress: Progress | None = None) -> RegradePreview:
-        """What a regrade would change, from the records held; writes nothing.
+        """What a regrade would change, from every customer read a batch at a time;
+        writes nothing.
 
         Args:
             progress: Called with the fraction graded.
 
         Returns:
-            Counts per grade before and after, the from→to matrix and every change.
+            Counts per grade before and after, the from→to matrix, how many change and the
+            first changes by id.
         """
-        records = list(self.records().values())
-        return preview_of(records, self.policy, self._as_of, progress)
+        return preview_in_batches(self._open(), self.policy, self._as_of, progress)
 
     def apply_regrade(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
@@ -605,27 +616,35 @@ class ArchiveService:
 
     # -- portfolio ----------------------------------------------------------------------------
 
-    def portfolio(self, dimensions: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def portfolio(
+        self, dimensions: Sequence[str], counted: Counted | None = None
+    ) -> dict[str, dict[str, Any]]:
         """Shares of customers and lease amount per group, for each of ``dimensions``, as
-        ``creditfile report composition`` computes them.
+        ``creditfile report composition`` computes them, from every customer a batch at a
+        time (``application.report_batches``).
 
         Args:
             dimensions: ``grade``, ``nature``, ``tier``, ``lifecycle``, ``stage``, or ``item``
                 (leased-item categories: lease count and amount).
+            counted: Told the customers counted so far and the customers in the archive.
 
         Returns:
             ``{dimension: report}`` from ``engine.reports.composition`` / ``item_composition``.
         """
-        return self._view().compositions(dimensions)
+        policy = self.policy.in_language(self.lang)
+        return compositions(self._open(), policy, self._as_of, dimensions, counted)
 
     def trend(self, by: str = "grade", kind: str = "year") -> dict[str, Any]:
         """The lease amount booked per year (or quarter) by ``by``, as ``creditfile report
         trend`` computes it: by grade, the grades the history held at each period's end."""
         return trend_report(self._open(), self._view(), by, kind)
 
-    def due_for_review(self) -> list[dict[str, Any]]:
-        """Every customer due for review with its reasons, most urgent first (as the CLI)."""
-        return self._view().due_for_review()
+    def due_for_review(self, keep: int = 2000, counted: Counted | None = None) -> DueList:
+        """How many customers are due for review, and the ``keep`` most urgent with their
+        reasons, most urgent first (the CLI's first rows), from every customer a batch at a
+        time; ``counted`` is told the progress."""
+        policy = self.policy.in_language(self.lang)
+        return due_list(self._open(), policy, self._as_of, keep, counted)
 
     def _view(self) -> ArchiveView:
         records = dict(self.records())

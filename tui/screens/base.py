@@ -60,6 +60,29 @@ class DataScreen(Screen[None]):
         """After ``speak`` composed the screen again: put back what the screen's own state
         shows (its view, its focus)."""
 
+    def counting_line(self) -> Static:
+        """The line that says how far a computation over every customer has come (shown
+        only while one runs)."""
+        line = Static("", id="counting", classes="counting")
+        line.display = False
+        return line
+
+    def counted_from_thread(self, done: int, total: int) -> None:
+        """Show how many customers ``compute`` has counted (from its worker thread)."""
+        self.app.call_from_thread(self._counted, done, total)
+
+    def _counted(self, done: int, total: int) -> None:
+        for line in self.query("#counting").results(Static):
+            line.display = True
+            line.update(
+                Text(
+                    _("Counting… {done} of {total} customers").format(
+                        done=f"{done:,}", total=f"{total:,}"
+                    ),
+                    style="dim",
+                )
+            )
+
     def refresh_data(self, *, force: bool = False) -> None:
         """Recompute in a worker if the archive is loaded and changed (or ``force``)."""
         if not self.service.loaded:
@@ -75,6 +98,9 @@ class DataScreen(Screen[None]):
 
     def _present(self, data: Any) -> None:
         self.ready = True
+        for line in self.query("#counting").results(Static):
+            line.update("")
+            line.display = False
         self.present(data)
 
     def compute(self) -> Any:

@@ -187,6 +187,7 @@ class PortfolioScreen(DataScreen):
             *(Tab(named(PORTFOLIO_VIEWS, v), id=f"by-{v}") for v in VIEWS),
             id="portfolio-tabs",
         )
+        yield self.counting_line()
         yield LoadingIndicator(id="portfolio-loading")
         with VerticalScroll(id="portfolio-body"):
             yield Static("", id="portfolio-chart")
@@ -209,10 +210,18 @@ class PortfolioScreen(DataScreen):
         self.query_one(Tabs).active = f"by-{self.view}"
 
     def compute(self) -> Any:
-        """Every view at once (one pass over the archive)."""
-        reports: dict[str, Any] = self.service.portfolio(COMPOSITIONS)
+        """The compositions (every customer counted a batch at a time, the progress shown),
+        shown as soon as they are counted; then the trend."""
+        reports: dict[str, Any] = self.service.portfolio(COMPOSITIONS, self.counted_from_thread)
+        self.app.call_from_thread(self._present, dict(reports))
+        self.app.call_from_thread(self._counting_trend)
         reports["trend"] = self.service.trend("grade", "year")
         return reports
+
+    def _counting_trend(self) -> None:
+        line = self.query_one("#counting", Static)
+        line.display = True
+        line.update(Text(_("Counting the trend over the history…"), style="dim"))
 
     def present(self, data: Any) -> None:
         """Keep the reports; draw the current view."""
@@ -223,7 +232,10 @@ class PortfolioScreen(DataScreen):
     def draw(self) -> None:
         """Draw the current view's bars."""
         report = self.reports.get(self.view)
-        if report is None:
+        if report is None:  # still being counted (the trend, after the compositions)
+            if self.reports:
+                self.query_one("#portfolio-chart", Static).update("")
+                self.query_one("#portfolio-total", Static).update("")
             return
         if self.view == "trend":
             self.query_one("#portfolio-chart", Static).update(trend_table(report, self.lang))

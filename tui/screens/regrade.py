@@ -201,7 +201,8 @@ class RegradeScreen(Screen[None]):
             return
         title.update(
             Text(
-                _("Customers whose grade changes ({n})").format(n=f"{len(changes):,}"), style="bold"
+                _("Customers whose grade changes ({n})").format(n=f"{preview.changing:,}"),
+                style="bold",
             )
         )
         table = self.query_one("#regrade-changes", DataTable)
@@ -222,8 +223,9 @@ class RegradeScreen(Screen[None]):
                 self._graded(change["to"], change.get("total")),
                 key=str(change["id"]),
             )
-        if len(changes) > CHANGES_SHOWN:
-            more = _("{n} more not listed").format(n=f"{len(changes) - CHANGES_SHOWN:,}")
+        listed = min(len(changes), CHANGES_SHOWN)
+        if preview.changing > listed:
+            more = _("{n} more not listed").format(n=f"{preview.changing - listed:,}")
             table.add_row("", more, "", "", "", key="")
 
     def _graded(self, grade: str | None, total: object) -> str:

@@ -128,6 +128,7 @@ class ReviewScreen(DataScreen):
         """Title, the list, the reasons of the highlighted customer, the hint and footer."""
         yield self.title_line(N_("Review"))
         yield Static("", id="review-heading")
+        yield self.counting_line()
         yield LoadingIndicator(id="review-loading")
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-detail")
@@ -146,20 +147,21 @@ class ReviewScreen(DataScreen):
         self.refresh_data()
 
     def compute(self) -> Any:
-        """The review list."""
-        return self.service.due_for_review()
+        """How many are due, and the most urgent of them (every customer counted a batch at a
+        time, the progress shown as it goes)."""
+        return self.service.due_for_review(SHOWN, self.counted_from_thread)
 
     def present(self, data: Any) -> None:
         """Fill the table, most urgent first."""
-        self.due = data
+        self.due = list(data.rows)
         self.query_one("#review-loading").display = False
         heading = self.query_one("#review-heading", Static)
         heading.update(
             Text(
                 _("{n} customers due for review, most urgent first").format(
-                    n=f"{len(data):,}", shown=f"{min(len(data), SHOWN):,}"
+                    n=f"{data.count:,}", shown=f"{min(data.count, SHOWN):,}"
                 )
-                if data
+                if data.count
                 else _("No customer is due for review"),
                 style="bold",
             )
