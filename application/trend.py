@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from creditfile.application.report_batches import Counted, view_batches
 from creditfile.application.reporting import ArchiveView, ReportError
+from creditfile.engine.grading import customer_id
 from creditfile.engine.timeline import parse_date
+from creditfile.policy import Policy
 from creditfile.presentation.translation import _
-from creditfile.reports.trend import MAX_PERIODS, GradeMark, TrendRangeError, trend
-from creditfile.store import ArchiveStore
+from creditfile.reports.trend import MAX_PERIODS, GradeMark, TrendRangeError, TrendSums, trend
+from creditfile.store import ArchiveStore, BatchReadingStore, JSONObject
 
 GRADE_SOURCES = ("then", "now")
 """By grade, which grade groups a customer: the one it held at each period's end as the
@@ -122,6 +125,62 @@ def _range_said(error: TrendRangeError) -> str:
         last=error.last.isoformat(),
         limit=MAX_PERIODS,
     )
+
+
+def trend_in_batches(
+    store: ArchiveStore,
+    policy: Policy,
+    as_of: date,
+    by: str,
+    kind: str,
+    counted: Counted | None = None,
+) -> dict[str, Any]:
+    """``trend_report`` of the whole archive to ``as_of`` (grades as held ``then``), read a
+    batch at a time: each batch's documents and, by grade, their grade changes from the
+    history, folded into ``reports.trend.TrendSums``; never every customer at once.
+
+    Args:
+        store: The archive.
+        policy: For group order and labels.
+        as_of: The report's last day.
+        by: ``grade``, ``item`` or ``nature``.
+        kind: ``year`` or ``quarter``.
+        counted: Told the customers counted so far and the customers in the archive.
+
+    Raises:
+        ReportError: a series too long to show.
+    """
+    sums = TrendSums(by, kind, as_of)
+    graded = by == "grade"
+    # The runs are few; each customer's own grade changes are read with its batch.
+    runs = store.history(kind="regrade_run") if graded else []
+    for view in view_batches(store, policy, as_of, counted):
+        ids = [customer_id(doc) for doc in view.docs]
+        changes = grade_changes(store, ids) if graded else {}
+        for cid, doc in zip(ids, view.docs, strict=True):
+            mine = changes.get(cid)
+            # A run marks only the customers graded before it: none without a change.
+            marks = grade_history([*mine, *runs]).get(cid, []) if mine else []
+            sums.add(doc, marks)
+    try:
+        report = sums.report(policy)
+    except TrendRangeError as error:
+        raise ReportError(_range_said(error)) from error
+    report["grades"] = "then" if graded else None
+    return report
+
+
+def grade_changes(store: ArchiveStore, customer_ids: Sequence[str]) -> dict[str, list[JSONObject]]:
+    """The ``grade_changed`` events of ``customer_ids`` by customer, oldest first."""
+    if isinstance(store, BatchReadingStore):
+        return store.grade_changes(customer_ids)
+    wanted = set(customer_ids)
+    found: dict[str, list[JSONObject]] = {}
+    for event in store.history(kind="grade_changed"):
+        cid = str(event.get("customer_id"))
+        if cid in wanted:
+            found.setdefault(cid, []).append(event)
+    return found
 
 
 def earliest_grade(store: ArchiveStore) -> date | None:

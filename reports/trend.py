@@ -13,7 +13,7 @@ no grading by then is ungraded in that period.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -109,32 +109,146 @@ def grade_at(marks: Sequence[GradeMark], day: date) -> str:
     return held or UNGRADED
 
 
-@dataclass(frozen=True)
-class _Booking:
-    customer: str
-    start: date
-    item: str
-    amount: Decimal
+class TrendSums:
+    """What ``trend`` counts, summed one customer at a time: per period and group the leases,
+    the amount and the customers booking; per period the customers booking; what was booked
+    before the first day; and, by grade, how the customers' grades step from day to day.
+    Adding every customer, in any batches, then asking gives exactly ``trend`` of them all,
+    while holding sums, never the documents.
 
+    Args:
+        by: One of ``TREND_DIMENSIONS``.
+        kind: ``year`` or ``quarter``.
+        last: The report's last day: a lease starting later never counts.
+        first: The first day; by default the start of the earliest counted lease.
 
-def _bookings(
-    docs: Iterable[Mapping[str, Any]], last: date
-) -> tuple[list[_Booking], dict[str, str]]:
-    bookings = []
-    natures: dict[str, str] = {}
-    for doc in docs:
-        cid = customer_id(doc)
+    Raises:
+        ValueError: unknown ``by``.
+    """
+
+    def __init__(self, by: str, kind: str, last: date, first: date | None = None) -> None:
+        if by not in TREND_DIMENSIONS:
+            raise ValueError(f"unknown dimension {by!r}; use one of {', '.join(TREND_DIMENSIONS)}")
+        self.by, self.kind, self.last, self.first = by, kind, last, first
+        self._cut = None if first is None else min(first, last)
+        # (period, group) -> [leases, amount, customers]
+        self.cells: dict[tuple[str, str], list[Any]] = {}
+        self.bookers: dict[str, int] = defaultdict(int)
+        self.seen: set[str] = set()
+        self.earliest: date | None = None
+        self.before_leases = 0
+        self.before_amount = _ZERO
+        # By grade: day -> grade -> change in the customers holding it from that day on.
+        self.steps: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._ends: dict[date, tuple[str, date]] = {}
+
+    def _period(self, day: date) -> tuple[str, date]:
+        """The key of the period ``day`` falls in and that period's last counted day."""
+        found = self._ends.get(day)
+        if found is None:
+            span = period_of(day, self.kind)
+            found = self._ends[day] = (span.key, min(span.end, self.last))
+        return found
+
+    def add(self, doc: Mapping[str, Any], marks: Sequence[GradeMark] = ()) -> None:
+        """Count one customer in, with its gradings oldest first (by grade only)."""
         nature = doc.get("nature")
-        natures[cid] = nature if isinstance(nature, str) else ""
+        natured = nature if isinstance(nature, str) else ""
+        cells: set[tuple[str, str]] = set()
         for lease in counted_leases(doc):
             start = parse_date(lease.get("start"))
-            if start is None or start > last:
+            if start is None or start > self.last:
                 continue
             item = lease.get("item")
-            bookings.append(
-                _Booking(cid, start, item if isinstance(item, str) else "", money(lease["amount"]))
-            )
-    return bookings, natures
+            amount = money(lease["amount"])
+            if self.earliest is None or start < self.earliest:
+                self.earliest = start
+            if self._cut is not None and start < self._cut:
+                self.before_leases += 1
+                self.before_amount += amount
+                continue
+            key, end = self._period(start)
+            if self.by == "item":
+                group = item if isinstance(item, str) else ""
+            elif self.by == "nature":
+                group = natured
+            else:
+                group = grade_at(marks, end)
+            cell = self.cells.get((key, group))
+            if cell is None:
+                cell = self.cells[key, group] = [0, _ZERO, 0]
+            cell[0] += 1
+            cell[1] += amount
+            cells.add((key, group))
+            self.seen.add(group)
+        for cell_key in cells:
+            self.cells[cell_key][2] += 1
+        for key in {key for key, _ in cells}:
+            self.bookers[key] += 1
+        if self.by == "grade":
+            self._step(marks)
+
+    def _step(self, marks: Sequence[GradeMark]) -> None:
+        """The days a customer's grade (as ``grade_at`` reads its marks) changes."""
+        held = UNGRADED
+        for index, mark in enumerate(marks):
+            if index + 1 < len(marks) and marks[index + 1].as_of == mark.as_of:
+                continue  # the last mark of a day is the one held
+            grade = mark.grade or UNGRADED
+            if grade != held:
+                if held != UNGRADED:
+                    self.steps[mark.as_of][held] -= 1
+                if grade != UNGRADED:
+                    self.steps[mark.as_of][grade] += 1
+                held = grade
+
+    def report(self, policy: Policy) -> dict[str, Any]:
+        """``trend`` of every customer added (see there).
+
+        Raises:
+            TrendRangeError: a series longer than ``MAX_PERIODS``.
+        """
+        last, kind, by = self.last, self.kind, self.by
+        start = self.first or (self.earliest if self.earliest is not None else last)
+        start = min(start, last)
+        whole = periods_between(start, last, kind)
+        spans = [PeriodSpan(s.key, max(s.start, start), min(s.end, last)) for s in whole]
+        # A period cut by the report's first or last day is not comparable with a whole one.
+        partial = {cut.key for cut, span in zip(spans, whole, strict=True) if cut != span}
+        holders = self._holders(spans) if by == "grade" else {}
+        seen = set(self.seen)
+        seen.update(group for counts in holders.values() for group in counts if group != UNGRADED)
+        keys = [key for key in group_order(by, policy, seen) if key in seen]
+        labels = policy_labels(by, policy)
+        return {
+            "by": by,
+            "kind": kind,
+            "from": start.isoformat(),
+            "to": last.isoformat(),
+            "groups": [{"key": key, "label": group_label(by, key, labels)} for key in keys],
+            "periods": [
+                {**period, "partial": period["key"] in partial}
+                for period in _series(spans, keys, labels, by, self.cells, self.bookers, holders)
+            ],
+            "before": {
+                "leases": self.before_leases,
+                "amount": money_value(self.before_amount),
+            },
+        }
+
+    def _holders(self, spans: Sequence[PeriodSpan]) -> dict[str, dict[str, int]]:
+        """Per period, how many customers held each grade at its end."""
+        days = sorted(self.steps)
+        held: dict[str, int] = defaultdict(int)
+        counts: dict[str, dict[str, int]] = {}
+        at = 0
+        for span in spans:
+            while at < len(days) and days[at] <= span.end:
+                for grade, change in self.steps[days[at]].items():
+                    held[grade] += change
+                at += 1
+            counts[span.key] = {grade: n for grade, n in held.items() if n}
+        return counts
 
 
 def trend(
@@ -173,76 +287,10 @@ def trend(
         ValueError: unknown ``by`` or ``kind``.
         TrendRangeError: a series longer than ``MAX_PERIODS``.
     """
-    if by not in TREND_DIMENSIONS:
-        raise ValueError(f"unknown dimension {by!r}; use one of {', '.join(TREND_DIMENSIONS)}")
-    bookings, natures = _bookings(docs, last)
-    start = first or min((b.start for b in bookings), default=last)
-    start = min(start, last)
-    whole = periods_between(start, last, kind)
-    spans = [PeriodSpan(span.key, max(span.start, start), min(span.end, last)) for span in whole]
-    # A period cut by the report's first or last day is not comparable with a whole one.
-    partial = {cut.key for cut, span in zip(spans, whole, strict=True) if cut != span}
-    ends = {span.key: span.end for span in spans}
-    before = [b for b in bookings if b.start < start]
-    cells: dict[tuple[str, str], list[_Booking]] = defaultdict(list)
-    seen: set[str] = set()
-    for booking in bookings:
-        if booking.start < start:
-            continue
-        key = period_of(booking.start, kind).key
-        group = _group_of(booking, by, ends[key], natures, grade_history)
-        cells[key, group].append(booking)
-        seen.add(group)
-    holders = _holders(grade_history, natures, spans) if by == "grade" else {}
-    seen.update(group for counts in holders.values() for group in counts if group != UNGRADED)
-    keys = [key for key in group_order(by, policy, seen) if key in seen]
-    labels = policy_labels(by, policy)
-    return {
-        "by": by,
-        "kind": kind,
-        "from": start.isoformat(),
-        "to": last.isoformat(),
-        "groups": [{"key": key, "label": group_label(by, key, labels)} for key in keys],
-        "periods": [
-            {**period, "partial": period["key"] in partial}
-            for period in _series(spans, keys, labels, by, cells, holders)
-        ],
-        "before": {
-            "leases": len(before),
-            "amount": money_value(sum((b.amount for b in before), _ZERO)),
-        },
-    }
-
-
-def _group_of(
-    booking: _Booking,
-    by: str,
-    period_end: date,
-    natures: Mapping[str, str],
-    grade_history: Mapping[str, Sequence[GradeMark]],
-) -> str:
-    if by == "item":
-        return booking.item
-    if by == "nature":
-        return natures.get(booking.customer, "")
-    return grade_at(grade_history.get(booking.customer, ()), period_end)
-
-
-def _holders(
-    grade_history: Mapping[str, Sequence[GradeMark]],
-    customers: Iterable[str],
-    spans: Sequence[PeriodSpan],
-) -> dict[str, dict[str, int]]:
-    """Per period, how many customers of the archive held each grade at its end."""
-    counts: dict[str, dict[str, int]] = {}
-    for span in spans:
-        held: dict[str, int] = defaultdict(int)
-        for cid in customers:
-            grade = grade_at(grade_history.get(cid, ()), span.end)
-            if grade != UNGRADED:  # customers not yet on file then are no one's concern
-                held[grade] += 1
-        counts[span.key] = dict(held)
-    return counts
+    sums = TrendSums(by, kind, last, first)
+    for doc in docs:
+        sums.add(doc, grade_history.get(customer_id(doc), ()) if by == "grade" else ())
+    return sums.report(policy)
 
 
 def _change(amount: Decimal, previous: Decimal | None) -> tuple[float | None, float | None]:
@@ -259,27 +307,29 @@ def _series(
     keys: Sequence[str],
     labels: Mapping[str, str],
     by: str,
-    cells: Mapping[tuple[str, str], Sequence[_Booking]],
+    cells: Mapping[tuple[str, str], Sequence[Any]],
+    bookers: Mapping[str, int],
     holders: Mapping[str, Mapping[str, int]],
 ) -> list[dict[str, Any]]:
     periods: list[dict[str, Any]] = []
     previous: dict[str, Decimal] | None = None
     previous_total: Decimal | None = None
+    empty = (0, _ZERO, 0)
     for span in spans:
-        booked = [cells.get((span.key, key), ()) for key in keys]
-        amounts = [sum((b.amount for b in group), _ZERO) for group in booked]
+        booked = [cells.get((span.key, key), empty) for key in keys]
+        amounts = [cell[1] for cell in booked]
         rows = []
-        for key, group, amount, share in zip(
+        for key, cell, amount, share in zip(
             keys, booked, amounts, percent_shares(amounts), strict=True
         ):
             change, change_pct = _change(amount, None if previous is None else previous[key])
             row: dict[str, Any] = {
                 "key": key,
                 "label": group_label(by, key, labels),
-                "leases": len(group),
+                "leases": cell[0],
                 "amount": money_value(amount),
                 "amount_pct": share,
-                "customers": len({b.customer for b in group}),
+                "customers": cell[2],
                 "change": change,
                 "change_pct": change_pct,
             }
@@ -293,9 +343,9 @@ def _series(
                 "key": span.key,
                 "from": span.start.isoformat(),
                 "to": span.end.isoformat(),
-                "leases": sum(len(group) for group in booked),
+                "leases": sum(cell[0] for cell in booked),
                 "amount": money_value(total),
-                "customers": len({b.customer for group in booked for b in group}),
+                "customers": bookers.get(span.key, 0),
                 "change": change,
                 "change_pct": change_pct,
                 "rows": rows,

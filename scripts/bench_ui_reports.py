@@ -42,6 +42,8 @@ def _one(location: str, report: str) -> str:
     service = ArchiveService(location, lang="en", actor="bench", as_of=AS_OF)
     service.load()
     loaded = _rss_mb()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     if report == "tops":
         said = f"{len(service.tops())} tops"
@@ -71,10 +73,12 @@ def _one(location: str, report: str) -> str:
     else:
         raise SystemExit(f"unknown report {report!r}; use one of {', '.join(REPORTS + MORE)}")
     took = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    peak = usage.ru_maxrss / 1024
     return (
-        f"{report:<10} {took:8.1f} s  peak RSS {peak:7.0f} MB  (after load {loaded:5.0f} MB)"
-        f"  {said}"
+        f"{report:<12} {took:7.1f} s wall {cpu:7.1f} s CPU  peak RSS {peak:6.0f} MB"
+        f"  (after load {loaded:5.0f} MB)  {said}"
     )
 
 

@@ -74,6 +74,7 @@ class Archive:
         self.path = path
         self._lock = ArchiveLock(path, lock_timeout, on_wait)
         self._snap = Snapshot(path)
+        self._grade_changes: tuple[object, dict[str, list[dict[str, Any]]]] | None = None
 
     @classmethod
     def open(
@@ -175,6 +176,18 @@ class Archive:
         held = list(self.records().values())
         for start in range(0, len(held), size):
             yield held[start : start + size]
+
+    def grade_changes(self, customer_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The ``grade_changed`` events of these customers, oldest first, by id: the history
+        read once per state of the archive and kept by customer (read-only)."""
+        stamp = self.stamp()
+        if self._grade_changes is None or self._grade_changes[0] != stamp:
+            grouped: dict[str, list[dict[str, Any]]] = {}
+            for event in self.history(kind="grade_changed"):
+                grouped.setdefault(str(event.get("customer_id")), []).append(event)
+            self._grade_changes = (stamp, grouped)
+        held = self._grade_changes[1]
+        return {cid: held[cid] for cid in customer_ids if cid in held}
 
     def stored_tops(self) -> dict[str, Any] | None:
         """The tops of the first stored grading holding them (``tops``, ``as_of`` and

@@ -427,6 +427,14 @@ class BatchReadingStore(ArchiveStore, Protocol):
             StoreError: the store could not be read.
         """
 
+    def grade_changes(self, customer_ids: Sequence[str]) -> dict[str, list[JSONObject]]:
+        """The ``grade_changed`` history events of these customers, each one's oldest first,
+        by customer id (one with none is absent).
+
+        Raises:
+            StoreError: the store could not be read.
+        """
+
     def stored_tops(self) -> JSONObject | None:
         """The archive-wide tops stored with the gradings of the last whole regrade (the
         first stored grading holding ``tops``, in stored order, with its ``as_of``), as

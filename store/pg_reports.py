@@ -10,7 +10,7 @@ as a save takes them (``store.pg_records``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -37,6 +37,20 @@ def record_batches(
             cursor.execute(f"SELECT doc, meta, grading FROM {table} ORDER BY pos")
             while rows := cursor.fetchmany(size):
                 yield [decode(doc, meta, grading) for doc, meta, grading in rows]
+
+
+def grade_changes(conn: Conn, customer_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The ``grade_changed`` history events of ``customer_ids``, each one's oldest first, by
+    customer id: one query on the history's index by customer, for a batch of customers."""
+    rows = conn.execute(
+        "SELECT customer_id, event FROM history WHERE kind = 'grade_changed' "
+        "AND customer_id = ANY(%s) ORDER BY seq",
+        (list(customer_ids),),
+    )
+    found: dict[str, list[dict[str, Any]]] = {}
+    for cid, event in rows:
+        found.setdefault(str(cid), []).append(event)
+    return found
 
 
 def stored_tops(conn: Conn, table: str) -> dict[str, Any] | None:

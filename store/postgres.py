@@ -265,6 +265,12 @@ class PostgresArchive:
         with self._errors(phrase("read")), connect(self._url) as conn:
             yield from pg_reports.record_batches(conn, self._table, _record, size)
 
+    def grade_changes(self, customer_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The ``grade_changed`` events of these customers, oldest first, by id: one query on
+        the history's index by customer (``store.pg_reports``)."""
+        with self._mutex, self._errors(phrase("read")):
+            return pg_reports.grade_changes(self._live(), customer_ids)
+
     def stored_tops(self) -> dict[str, Any] | None:
         """The tops stored with the gradings of the last whole regrade (``tops``, ``as_of``,
         ``policy``), or None: one indexed row, never every record."""

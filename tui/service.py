@@ -62,8 +62,7 @@ from creditfile.application.report_batches import (
     compositions,
     due_list,
 )
-from creditfile.application.reporting import ArchiveView
-from creditfile.application.trend import trend_report
+from creditfile.application.trend import trend_in_batches
 from creditfile.application.watching import ArchiveChange, ChangeWatcher
 from creditfile.engine.quotes import Quote
 from creditfile.policy import Policy
@@ -634,10 +633,14 @@ class ArchiveService:
         policy = self.policy.in_language(self.lang)
         return compositions(self._open(), policy, self._as_of, dimensions, counted)
 
-    def trend(self, by: str = "grade", kind: str = "year") -> dict[str, Any]:
+    def trend(
+        self, by: str = "grade", kind: str = "year", counted: Counted | None = None
+    ) -> dict[str, Any]:
         """The lease amount booked per year (or quarter) by ``by``, as ``creditfile report
-        trend`` computes it: by grade, the grades the history held at each period's end."""
-        return trend_report(self._open(), self._view(), by, kind)
+        trend`` computes it: by grade, the grades the history held at each period's end; read
+        a batch at a time, ``counted`` told the progress."""
+        policy = self.policy.in_language(self.lang)
+        return trend_in_batches(self._open(), policy, self._as_of, by, kind, counted)
 
     def due_for_review(self, keep: int = 2000, counted: Counted | None = None) -> DueList:
         """How many customers are due for review, and the ``keep`` most urgent with their
@@ -645,11 +648,6 @@ class ArchiveService:
         time; ``counted`` is told the progress."""
         policy = self.policy.in_language(self.lang)
         return due_list(self._open(), policy, self._as_of, keep, counted)
-
-    def _view(self) -> ArchiveView:
-        records = dict(self.records())
-        # Reports name groups by the policy's labels in the language shown (nothing is graded).
-        return ArchiveView.of(records, self.policy.in_language(self.lang), self._as_of)
 
     # -- policy -------------------------------------------------------------------------------
 

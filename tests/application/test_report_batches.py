@@ -16,6 +16,7 @@ from creditfile.application.regrade import regrade
 from creditfile.application.regrade_preview import preview_in_batches, preview_of
 from creditfile.application.report_batches import archive_tops, compositions, due_list
 from creditfile.application.reporting import ArchiveView
+from creditfile.application.trend import trend_in_batches, trend_report
 from creditfile.demodata.customers import generate_customers
 from creditfile.engine.grading import archive_tops_for
 from creditfile.policy import Policy, parse_policy
@@ -149,3 +150,19 @@ def test_a_file_and_a_database_holding_the_same_customers_give_the_same_reports(
         for store in stores
     ]
     assert reports[0] == reports[1]
+
+
+@pytest.mark.parametrize("kind", ["year", "quarter"])
+def test_the_trend_counted_in_batches_is_the_whole_archive_s(
+    store: ArchiveStore, default_policy: Policy, default_policy_text: str, kind: str
+) -> None:
+    # A run for a past date under stricter thresholds: grades held change from year to year.
+    regrade(store, _stricter(default_policy_text), date(2024, 6, 30), "seed")
+    regrade(store, default_policy, AS_OF, "seed")
+    view = ArchiveView.of(store.records(), default_policy, AS_OF)
+    for by in ("grade", "item", "nature"):
+        whole = trend_report(store, view, by, kind)
+        assert trend_in_batches(store, default_policy, AS_OF, by, kind) == whole
+    by_grade = trend_report(store, view, "grade", kind)
+    graded = [row.get("graded") for p in by_grade["periods"] for row in p["rows"]]
+    assert len(set(graded)) > 3  # holders differ from period to period

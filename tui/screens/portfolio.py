@@ -214,14 +214,8 @@ class PortfolioScreen(DataScreen):
         shown as soon as they are counted; then the trend."""
         reports: dict[str, Any] = self.service.portfolio(COMPOSITIONS, self.counted_from_thread)
         self.app.call_from_thread(self._present, dict(reports))
-        self.app.call_from_thread(self._counting_trend)
-        reports["trend"] = self.service.trend("grade", "year")
+        reports["trend"] = self.service.trend("grade", "year", self.counted_from_thread)
         return reports
-
-    def _counting_trend(self) -> None:
-        line = self.query_one("#counting", Static)
-        line.display = True
-        line.update(Text(_("Counting the trend over the history…"), style="dim"))
 
     def present(self, data: Any) -> None:
         """Keep the reports; draw the current view."""
