@@ -10,6 +10,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from creditfile.application.reporting import ArchiveView
 from creditfile.application.trend import trend_report
 from creditfile.tui.app import CreditfileApp
 from creditfile.tui.screens.portfolio import PortfolioScreen
@@ -36,7 +37,8 @@ def test_the_trend_view_shows_the_trend_reports_numbers(tui: Any) -> None:
         await pilot.press("left")  # from the first view back round to the last
         assert screen.view == "trend"
         service = app_of(pilot).service
-        expected = trend_report(service._open(), service._view(), "grade", "year")
+        view = ArchiveView.of(service.records(), service.policy.in_language("en"), tui.as_of)
+        expected = trend_report(service._open(), view, "grade", "year")
         assert screen.reports["trend"] == expected
         chart = text_of(pilot, "#portfolio-chart")
         last = expected["periods"][-1]
