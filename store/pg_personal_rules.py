@@ -183,28 +183,30 @@ $$
 """
 
 
-def _cards_view(more: str) -> str:
-    """The view ``customer_cards``, with ``more`` columns of ``customers`` after the grading."""
+def _cards_view(
+    more: str,
+    grading: str = "c.grading",
+    source: str = "customers c",
+) -> str:
+    """The view ``customer_cards``: the cards of ``source`` without personal data, with
+    ``grading`` and ``more`` columns after the meta."""
     return f"""CREATE OR REPLACE VIEW customer_cards AS
         SELECT c.id, c.pos, c.rev,
                CASE WHEN c.doc -> 'profile' -> 'person' IS NULL
                          AND NOT coalesce(c.doc ->> 'nature' = ANY (r.natures), false)
                     THEN c.doc ELSE creditfile_public(c.doc, r.natures, r.paths) END AS doc,
-               c.meta, c.grading{more}
-        FROM customers c CROSS JOIN personal_data_rules r"""
+               c.meta, {grading}{more}
+        FROM {source} CROSS JOIN personal_data_rules r"""
 
 
 def cards_view_joined(columns: Sequence[str]) -> str:
     """The view ``customer_cards`` once the grading and ``columns`` (the list's keys) live in
     ``gradings`` (migration 11): the same columns, in the same order, joined from there."""
-    more = "".join(f", g.{column}" for column in columns)
-    return f"""CREATE OR REPLACE VIEW customer_cards AS
-        SELECT c.id, c.pos, c.rev,
-               CASE WHEN c.doc -> 'profile' -> 'person' IS NULL
-                         AND NOT coalesce(c.doc ->> 'nature' = ANY (r.natures), false)
-                    THEN c.doc ELSE creditfile_public(c.doc, r.natures, r.paths) END AS doc,
-               c.meta, g.grading{more}
-        FROM customers c JOIN gradings g ON g.id = c.id CROSS JOIN personal_data_rules r"""
+    return _cards_view(
+        "".join(f", g.{column}" for column in columns),
+        "g.grading",
+        "customers c JOIN gradings g ON g.id = c.id",
+    )
 
 
 def reveal_joined(table: str) -> str:
