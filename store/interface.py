@@ -282,7 +282,7 @@ class StreamGrader(Protocol):
         grades (see ``settled``)."""
 
     def settled(self) -> bool:
-        """PageStart ``grade_texts``: whether the tops graded with were the archive's. False when
+        """After ``grade_texts``: whether the tops graded with were the archive's. False when
         an assumed top has moved: the grader now holds the archive's tops, and the store
         discards the gradings and calls ``grade_texts`` again."""
 

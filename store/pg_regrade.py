@@ -11,8 +11,15 @@ stored is not written again). The history event of each grade change is made
 as its batch comes back and sent to the server at once too (a temporary table, appended to the
 history after the run's event): what stays in this process is the run's counts and the stored
 grade of the customers being graded, never a customer past its batch, whatever the archive's
-size or the number of changes. The changes are read back from the history when the caller
-iterates them (``StoredChanges``).
+size or the number of changes. The caller's list of the changes (``regrade --json`` prints
+them) is kept in a temporary file as they are made, and read from it as it is iterated
+(``SpooledChanges``): reading them back from the server cost it a second index scan of the
+history and this process a second decoding of every change.
+
+When no grading holds the tops (an archive just copied or upgraded), the last regrade run's
+tops are assumed instead: a run records the tops it graded with, and a save that moves a top
+regrades the whole archive as a run of its own. Either guess is checked as the customers are
+graded (``StreamGrader.settled``), and a wrong one costs the second pass it would have taken.
 
 It all runs inside the caller's write transaction, which holds the archive's write lock: both
 passes see the same customers, a save made meanwhile waits for the regrade (and is then checked
@@ -21,9 +28,12 @@ against the regraded revision), and a regrade that fails or is killed half way w
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
+import orjson
 import psycopg
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -52,7 +62,7 @@ def regrade_streamed(
     change_row: Callable[[Mapping[str, Any]], tuple[str, str]],
     *,
     batch: int | None = None,
-) -> RegradeTally:
+) -> tuple[RegradeTally, SpooledChanges]:
     """Grade every customer of ``table`` with ``grader`` and store the gradings, in the
     transaction ``conn`` is in; the history event of each grade change is made as its batch
     is graded and kept on the server until ``record_changes``.
@@ -69,7 +79,8 @@ def regrade_streamed(
         batch: Customers per batch (``BATCH`` when None).
 
     Returns:
-        The run's counts: customers, changes, ungraded before and after, customers per grade.
+        The run's counts (customers, changes, ungraded before and after, customers per
+        grade) and its grade changes, in the order graded.
 
     Raises:
         RegradeCancelledError: ``cancelled()`` answered True; nothing was written.
@@ -77,11 +88,7 @@ def regrade_streamed(
     size = batch or BATCH
     row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
     grader.begin(int(row[0]) if row else 0)
-    stored = conn.execute(
-        f"SELECT grading->'tops' FROM {table} WHERE grading->'tops' IS NOT NULL ORDER BY pos "
-        "LIMIT 1"
-    ).fetchone()
-    if not grader.assume(None if stored is None else stored[0]):
+    if not grader.assume(_stored_tops(conn)):
         grader.measure_texts(
             _batches(conn, f"SELECT id, doc FROM {table} ORDER BY pos", size, cancelled, location)
         )
@@ -94,8 +101,10 @@ def regrade_streamed(
         f"CREATE TEMPORARY TABLE {_CHANGES} (n bigint GENERATED ALWAYS AS IDENTITY, "
         "customer_id text NOT NULL, event json NOT NULL) ON COMMIT DROP"
     )
+    spool = SpooledChanges()
     while True:
         tally = RegradeTally()
+        spool.clear()
         # The stored grade of each customer read and not yet graded back: a few batches.
         previous: dict[str, Any] = {}
         read = _batches(
@@ -119,6 +128,7 @@ def regrade_streamed(
                          "total": grading.get("total")}
                     )  # fmt: skip
             if changes:
+                spool.add(changes)
                 rows = [change_row(change) for change in changes]
                 encoded = copy_rows([(cid, text.encode()) for cid, text in rows])
                 with conn.cursor().copy(f"COPY {_CHANGES} (customer_id, event) FROM STDIN") as copy:
@@ -136,55 +146,71 @@ def regrade_streamed(
         # A grading that is already stored is not written again (a regrade run twice).
         "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading::text"
     )
-    return tally
+    return tally, spool
 
 
-def record_changes(conn: Conn, txn: int) -> tuple[int, int] | None:
-    """Append the grade changes ``regrade_streamed`` made to the history (after the run's
-    event), in the transaction ``conn`` is in, in the order graded.
-
-    Returns:
-        The first and last history ``seq`` they were given, or None when there was none.
-    """
-    row = conn.execute(
-        "WITH added AS (INSERT INTO history (txn, customer_id, kind, event) "
-        f"SELECT %s, customer_id, 'grade_changed', event FROM {_CHANGES} ORDER BY n "
-        "RETURNING seq) SELECT min(seq), max(seq) FROM added",
-        (txn,),
+def _stored_tops(conn: Conn) -> Any:
+    """The tops to grade with at once: those stored with a customer's grading, else the last
+    regrade run's; None when neither holds any."""
+    # The gradings' own narrow table, in stored order: an archive without a grading is read
+    # through in a few milliseconds, not joined to every card in the customers' order.
+    stored = conn.execute(
+        "SELECT grading->'tops' FROM gradings WHERE grading->'tops' IS NOT NULL LIMIT 1"
     ).fetchone()
-    if row is None or row[0] is None:
-        return None
-    return int(row[0]), int(row[1])
+    if stored is not None:
+        return stored[0]
+    run = conn.execute(
+        "SELECT event->'tops' FROM regrade_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchone()
+    return None if run is None else run[0]
 
 
-class StoredChanges(Collection[dict[str, Any]]):
-    """The grade changes of one streamed regrade, read back from the history as they are
-    iterated (``{"id", "from", "to", "total"}`` each, in the order graded): a million changes
-    are never held at once."""
+def record_changes(conn: Conn, txn: int) -> None:
+    """Append the grade changes ``regrade_streamed`` made to the history (after the run's
+    event), in the transaction ``conn`` is in, in the order graded."""
+    conn.execute(
+        "INSERT INTO history (txn, customer_id, kind, event) "
+        f"SELECT %s, customer_id, 'grade_changed', event FROM {_CHANGES} ORDER BY n",
+        (txn,),
+    )
 
-    def __init__(
-        self,
-        count: int,
-        read: Callable[[str, Sequence[Any]], Iterator[tuple[Any, ...]]],
-        txn: int,
-        seqs: tuple[int, int] | None,
-    ) -> None:
-        """``count`` changes, recorded in transaction ``txn`` at history ``seqs``; ``read``
-        runs a query (text, parameters) and yields its rows a batch at a time."""
-        self._count, self._read, self._txn, self._seqs = count, read, txn, seqs
+
+class SpooledChanges(Collection[dict[str, Any]]):
+    """The grade changes of one streamed regrade (``{"id", "from", "to", "total"}`` each, in
+    the order graded), written to a temporary file as they are made and read from it as they
+    are iterated: a million changes are never held at once."""
+
+    _CHUNK = 1 << 20
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the outcome
+        self._count = 0
+
+    def add(self, changes: Sequence[Mapping[str, Any]]) -> None:
+        """Keep ``changes`` after those already kept."""
+        self._file.write(b"".join(orjson.dumps(change) + b"\n" for change in changes))
+        self._count += len(changes)
+
+    def clear(self) -> None:
+        """Forget every change kept (a pass graded with a moved top is graded again)."""
+        self._file.seek(0)
+        self._file.truncate()
+        self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        if self._seqs is None:
-            return
-        query = (
-            "SELECT customer_id, event->>'from', event->>'to', event->'total' FROM history "
-            "WHERE seq BETWEEN %s AND %s AND txn = %s AND kind = 'grade_changed' ORDER BY seq"
-        )
-        for cid, old, new, total in self._read(query, (*self._seqs, self._txn)):
-            yield {"id": cid, "from": old, "to": new, "total": total}
+        self._file.flush()
+        # Read at an offset of its own: two iterations at once do not disturb each other.
+        offset, rest = 0, b""
+        while chunk := os.pread(self._file.fileno(), self._CHUNK, offset):
+            offset += len(chunk)
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                change: dict[str, Any] = orjson.loads(line)
+                yield change
 
     def __contains__(self, item: object) -> bool:
         return any(change == item for change in self)

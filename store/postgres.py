@@ -592,7 +592,7 @@ class PostgresArchive:
         """Grade every customer as stored, under the write lock, batch by batch, and store it
         in the same transaction (see ``store.StreamRegradingStore``): the archive is never
         held whole in this process (``store.pg_regrade``): the outcome holds counts, and
-        reads the grade changes back from the history when iterated."""
+        its grade changes in a temporary file, read as they are iterated."""
         with self._writing(phrase("regrade"), _OPERATING) as (conn, txn):
             at = now_text()
 
@@ -600,7 +600,7 @@ class PostgresArchive:
                 event = change_event(run, txn, actor, at, change)
                 return str(change["id"]), _encode(_stamped(event, txn))
 
-            tally = pg_regrade.regrade_streamed(
+            tally, changes = pg_regrade.regrade_streamed(
                 conn, self._table, grader, cancelled, self._where, change_row
             )
             counts = {
@@ -609,22 +609,8 @@ class PostgresArchive:
                 "changes": tally.changes,
             }
             self._append(conn, txn, [run_event(run, txn, actor, at, counts, tally.by_grade)])
-            seqs = pg_regrade.record_changes(conn, txn)
-        changes = pg_regrade.StoredChanges(tally.changes, self._rows, txn, seqs)
+            pg_regrade.record_changes(conn, txn)
         return RegradeOutcome({}, changes, txn, tally)
-
-    def _rows(self, query: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-        """The rows of ``query``, read a batch at a time over a connection of their own (so
-        that the archive's own stays free while a caller works through them)."""
-        with (
-            self._errors(phrase("read")),
-            connect(self._url) as conn,
-            conn.transaction(),
-            conn.cursor(name="creditfile_rows") as cursor,
-        ):
-            cursor.execute(query, params)
-            while rows := cursor.fetchmany(pg_regrade.BATCH):
-                yield from rows
 
     def refresh_generated(
         self,

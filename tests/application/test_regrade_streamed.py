@@ -351,6 +351,51 @@ def test_a_regrade_of_an_unchanged_archive_reads_it_once(
     assert passes == ["grade"] * -(-CUSTOMERS // 17)  # the stored tops held: no first pass
 
 
+def test_a_regrade_of_an_archive_without_gradings_takes_the_last_runs_tops(
+    url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after a copy or an upgrade: no grading holds the tops, the last run does."""
+    from creditfile.application import regrade_stream
+
+    monkeypatch.setattr(pg_regrade, "BATCH", 17)
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    before = _gradings(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE gradings SET grading = NULL")
+    measured: list[int] = []
+    real_measure = regrade_stream.BatchGrader.measure
+
+    def measure(self: regrade_stream.BatchGrader, docs: Any) -> None:
+        measured.append(len(docs))
+        real_measure(self, docs)
+
+    monkeypatch.setattr(regrade_stream.BatchGrader, "measure", measure)
+    result = regrade(open_archive(url), default_policy, AS_OF, "ops")
+    assert measured == []  # the run's tops held: read once
+    assert _gradings(url) == before
+    changes = list(result.changes)
+    assert (
+        len(changes)
+        == len(result.changes)
+        == sum(1 for g in before.values() if g["grade"] is not None)
+    )
+    # Listed as often as asked, each time whole, even two at once.
+    assert [a for a, _ in zip(result.changes, result.changes, strict=True)] == changes
+
+
+def test_a_regrade_whose_last_runs_tops_moved_reads_twice_and_grades_against_the_new(
+    url: str, default_policy: Policy
+) -> None:
+    regrade(open_archive(url), default_policy, AS_OF, "ops")
+    _raise_top(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE gradings SET grading = NULL")
+    store = open_archive(url)
+    expected = grade_archive(store.documents(), default_policy, AS_OF)
+    regrade(store, default_policy, AS_OF, "ops")
+    assert _gradings(url) == expected
+
+
 def _first_regrade_peak(url: str, policy: Policy) -> tuple[int, int]:
     """The peak memory (bytes, over what was held before) of a regrade that changes every
     customer's grade, and the number of changes."""
