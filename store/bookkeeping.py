@@ -116,8 +116,8 @@ class RegradeOutcome:
     """The gradings of a regrade and the grade changes it made (or, dry, would make).
 
     A regrade read batch by batch keeps no grading: ``gradings`` is then empty, ``tally``
-    holds its counts and ``changes`` reads the grade changes back from the store as it is
-    iterated (``{"id", "from", "to", "total"}`` each, in stored order).
+    holds its counts and ``changes`` reads the grade changes from where the store kept them
+    as it is iterated (``{"id", "from", "to", "total"}`` each, in stored order).
     """
 
     gradings: Gradings

@@ -94,7 +94,9 @@ def regrade_streamed(
         )
     _stop_if(cancelled, location)
     conn.execute(
-        f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading json NOT NULL) "
+        # Text, not json: the server checks a grading's JSON only when it stores it, not each
+        # of the (on a regrade run twice, all) gradings it leaves as they are.
+        f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading text NOT NULL) "
         "ON COMMIT DROP"
     )
     conn.execute(
@@ -109,7 +111,9 @@ def regrade_streamed(
         previous: dict[str, Any] = {}
         read = _batches(
             conn,
-            f"SELECT id, doc, grading->>'grade' FROM {table} ORDER BY pos",
+            # The list's key, not the grading's text: the grade of a graded customer, None
+            # otherwise, which is what a change compares, without parsing every grading.
+            f"SELECT id, doc, grade FROM {table} ORDER BY pos",
             size,
             cancelled,
             location,
@@ -142,9 +146,9 @@ def regrade_streamed(
     conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
     conn.execute(
         # The gradings' own table (``store.pg_gradings``): the customers' cards are not written.
-        f"UPDATE gradings AS g SET grading = t.grading FROM {_TEMPORARY} AS t "
+        f"UPDATE gradings AS g SET grading = t.grading::json FROM {_TEMPORARY} AS t "
         # A grading that is already stored is not written again (a regrade run twice).
-        "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading::text"
+        "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading"
     )
     return tally, spool
 
