@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
@@ -470,6 +471,12 @@ class CreditfileApp(App[None]):
                 bid = binding.id  # type: ignore[union-attr]
                 rows.append((bid, keymap.get(bid, binding.key), binding.description))  # type: ignore[union-attr]
         return rows
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, its search box worded in the interface language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the interface, in the interface language."""

@@ -192,6 +192,24 @@ def described(
     )
 
 
+def translated(merged: BindingsMap) -> BindingsMap:
+    """A dialog's bindings with their descriptions (message ids marked ``N_``, binding ids
+    under ``KNOWN_PREFIXES``) in the interface language; Textual's own are left as they are.
+
+    Args:
+        merged: The node's ``_bindings`` as Textual made them.
+
+    Returns:
+        A new map for the node's ``_bindings``.
+    """
+    return BindingsMap(
+        replace(binding, description=_(binding.description))
+        if binding.description and (binding.id or "").startswith(KNOWN_PREFIXES)
+        else binding
+        for _key, binding in merged
+    )
+
+
 class KeymapError(CreditfileError):
     """The key configuration file cannot be used.
 

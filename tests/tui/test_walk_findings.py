@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -92,3 +93,184 @@ def test_the_filters_show_every_value_whole(tui: Any, lang: str, size: tuple[int
                 assert label in shown, f"{label!r} is cut: {shown!r}"
 
     tui.run(tui.make_app(lang), steps, size=size)
+
+
+def screen_lines(pilot: Pilot[None]) -> list[str]:
+    """The terminal's lines as the user sees them now (dialogs, toasts and the key bar)."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
+def run_seen(tui: Any, lang: str, steps: Any, size: tuple[int, int] = (80, 24)) -> None:
+    """Drive the whole app with its notices (toasts) shown, as in a terminal."""
+    app = tui.make_app(lang)
+
+    async def main() -> None:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await tui.wait_loaded(pilot)
+            await steps(pilot)
+
+    asyncio.run(main())
+
+
+EDITING_HINT = {"en": "Editing: Ctrl+S saves", "zh": "编辑模式"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_editing_notice_goes_when_editing_ends(tui: Any, lang: str) -> None:
+    """e says "Editing: Ctrl+S saves, Esc leaves"; once Esc has left the card, or the edit is
+    saved, the notice is no longer on screen (at 80×24 it covered the list's status line and
+    the card's e-mail field)."""
+    hint = EDITING_HINT[lang]
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, CreditfileApp)
+        await open_first_card(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: hint in "".join(screen_lines(pilot)), "the editing notice")
+        await pilot.press("escape")  # nothing changed: straight back to the list
+        await until(pilot, lambda: app.screen is app.list_screen(), "the list")
+        await pilot.pause(0.2)
+        assert hint not in "".join(screen_lines(pilot))
+
+        card = await open_first_card(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: hint in "".join(screen_lines(pilot)), "the editing notice")
+        await type_text(pilot, "x")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not card.editing, "the save")
+        await pilot.pause(0.2)
+        shown = "".join(screen_lines(pilot))
+        assert hint not in shown
+        assert card.draft.customer_id in shown  # "Saved C000001 (revision 2)" is shown
+
+    run_seen(tui, lang, steps)
+
+
+def app_focused_in(pilot: Pilot[None], pane: Any) -> bool:
+    focused = pilot.app.focused
+    return focused is not None and pane in focused.ancestors
+
+
+def key_bar(pilot: Pilot[None]) -> str:
+    return screen_lines(pilot)[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_dialog_s_key_bar_shows_its_own_keys_only(tui: Any, lang: str) -> None:
+    """With a dialog open, the bar at the foot names the dialog's keys, never the list's or
+    the card's underneath (which do nothing while the dialog is open)."""
+    zh = lang == "zh"
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        list_bar = key_bar(pilot)
+        assert ("筛选" if zh else "Filters") in list_bar
+
+        await pilot.press("f")
+        await until(pilot, lambda: app.screen.id == "filters", "the filters")
+        await tui.settle(pilot)
+        bar = key_bar(pilot)
+        assert ("应用" if zh else "Apply") in bar and ("取消" if zh else "Cancel") in bar
+        assert ("搜索" if zh else "Search") not in bar and ("排序" if zh else "Sort") not in bar
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.list_screen(), "the list")
+
+        await pilot.press("ctrl+p")  # the command palette: the list's keys type into it
+        await until(pilot, lambda: app.screen is not app.list_screen(), "the palette")
+        await tui.settle(pilot)
+        assert ("筛选" if zh else "Filters") not in key_bar(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.list_screen(), "the list")
+        await pilot.pause(0.2)
+        assert key_bar(pilot) == list_bar
+
+        card = await open_first_card(pilot)
+        await to_tab(pilot, card, "leases")
+        await pilot.press("a")
+        await until(pilot, lambda: app.screen.id == "lease-dialog", "the lease form")
+        await tui.settle(pilot)
+        bar = key_bar(pilot)
+        assert ("确定" if zh else "OK") in bar and ("取消" if zh else "Cancel") in bar
+        assert ("结束租赁" if zh else "Close lease") not in bar
+        assert ("退出" if zh else "Quit") not in bar
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is card, "the card")
+
+        await pilot.press("x")  # cancel the lease under the cursor: asks first
+        await until(pilot, lambda: app.screen.id == "cancel-lease-dialog", "the question")
+        await tui.settle(pilot)
+        bar = key_bar(pilot)
+        assert ("不取消" if zh else "Keep the lease") in bar
+        assert ("结束租赁" if zh else "Close lease") not in bar
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is card, "the card")
+
+        await to_tab(pilot, card, "basic")
+        await pilot.press("e")
+        await until(pilot, lambda: card.editing, "editing")
+        await type_text(pilot, "x")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen.id == "unsaved-dialog", "the question")
+        await tui.settle(pilot)
+        bar = key_bar(pilot)
+        assert ("继续编辑" if zh else "Keep editing") in bar
+        assert ("保存" if zh else "Save") not in bar
+        assert ("返回" if zh else "Back") not in bar
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is card, "the card")
+        await pilot.pause(0.2)
+        assert ("保存" if zh else "Save") in key_bar(pilot)  # the card's bar is back
+
+    run_small(tui, lang, steps)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_ctrl_pgdn_turns_the_tab_while_editing_and_the_key_bar_says_so(tui: Any, lang: str) -> None:
+    """While editing, ] is typed into the field; Ctrl+PgDn and Ctrl+PgUp turn the tab from
+    inside a field, and the key bar names Ctrl+PgDn there (] where ] works)."""
+    next_tab = "下一页签" if lang == "zh" else "Next tab"
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_first_card(pilot)
+        tabs = card.query_one("TabbedContent")
+        assert "] " + next_tab in key_bar(pilot)  # on the tab bar, ] works
+        await pilot.press("e")
+        await until(pilot, lambda: focused_id(pilot) == "f-name", "the name field")
+        await tui.settle(pilot)
+        name = card.query_one("#f-name", Input)
+        before = name.value
+        await pilot.press("end", "]")
+        assert name.value == before + "]"  # typed, as text
+        assert tabs.active == "tab-basic"  # type: ignore[attr-defined]
+        assert "^pgdn " + next_tab in key_bar(pilot)
+        assert "] " + next_tab not in key_bar(pilot)
+        await pilot.press("ctrl+pagedown")
+        await until(pilot, lambda: tabs.active == "tab-characteristics", "the next tab")  # type: ignore[attr-defined]
+        await tui.settle(pilot)
+        pane = tabs.active_pane  # type: ignore[attr-defined]
+        assert app_focused_in(pilot, pane)  # what is typed next lands in the tab shown
+        await pilot.press("ctrl+pageup", "ctrl+pageup")
+        await until(pilot, lambda: tabs.active == "tab-history", "the tab before the first")  # type: ignore[attr-defined]
+        assert card.editing and card.draft.value("name") == before + "]"
+
+    run_small(tui, lang, steps)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_command_palette_s_search_box_speaks_the_interface_language(
+    tui: Any, lang: str
+) -> None:
+    """Ctrl+P: the palette's search box asks in the interface's language."""
+    asked = "搜索命令" if lang == "zh" else "Search for commands"
+
+    async def steps(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.screen is not app.list_screen(), "the palette")
+        await tui.settle(pilot)
+        shown = "\n".join(screen_lines(pilot))
+        assert asked in shown
+        assert lang == "en" or "Search for commands" not in shown
+
+    run_small(tui, lang, steps)

@@ -17,9 +17,11 @@ from textual.widgets import DataTable, Input, Label, Static, TextArea
 from creditfile.application.form_audit import AuditDone, shown_value
 from creditfile.application.form_pending import PendingAnswer, PendingValue, same_answers
 from creditfile.policy import CreditfileError
-from creditfile.presentation.translation import _, error_text
+from creditfile.presentation.translation import N_, _, error_text
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.keys import translated
+from creditfile.tui.widgets.footer import KeyBar
 
 AUDIT_CSS = (
     DIALOG_CSS.format(name="AuditDialog")
@@ -65,11 +67,11 @@ class AuditDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = AUDIT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "decide('accept')", show=False, id="card.audit.accept"),
-        Binding("c", "correct", show=False, id="card.audit.correct"),
-        Binding("r", "decide('reject')", show=False, id="card.audit.reject"),
-        Binding("escape", "close", show=False, id="card.audit.close"),
-        Binding("ctrl+s", "save_text", show=False, id="card.audit.save"),
+        Binding("a", "decide('accept')", N_("Accept"), id="card.audit.accept"),
+        Binding("c", "correct", N_("Correct"), id="card.audit.correct"),
+        Binding("r", "decide('reject')", N_("Reject"), id="card.audit.reject"),
+        Binding("ctrl+s", "save_text", N_("Save"), id="card.audit.save"),
+        Binding("escape", "close", N_("Back"), id="card.audit.close"),
     ]
 
     def __init__(self, backend: CardBackend, customer_id: str, name: str) -> None:
@@ -80,6 +82,7 @@ class AuditDialog(ModalScreen[bool]):
         self._pending: list[PendingAnswer] = []
         self._decided = False
         self._busy = False
+        self._bindings = translated(self._bindings)
 
     def compose(self) -> ComposeResult:
         """Title, the values awaiting audit, the correction input and what the keys do."""
@@ -104,6 +107,7 @@ class AuditDialog(ModalScreen[bool]):
             yield Input(id="audit-value", compact=True, select_on_focus=False)
             yield TextArea(id="audit-text", soft_wrap=True, show_line_numbers=False)
             yield Static(id="audit-status")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Show what waits, the table focused."""
@@ -113,7 +117,10 @@ class AuditDialog(ModalScreen[bool]):
         self.query_one("#audit-table", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a correction is typed, letters are the input's."""
+        """While a correction is typed, letters are the input's; Ctrl+S saves only a value
+        of several lines being typed."""
+        if action == "save_text":
+            return isinstance(self.focused, TextArea)
         return not (action in ("decide", "correct") and self._editing())
 
     def _editing(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import Decimal
+from time import monotonic
 from typing import Any
 
 from rich.cells import cell_len
@@ -23,6 +24,7 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 
 from creditfile.application.form_pending import PendingAnswer, pending_answers
@@ -68,6 +70,11 @@ TAB_MARK = " ✗"
 """Added to the title of a tab with a problem in it."""
 
 NARROW_BELOW = 110
+
+EDITING_NOTICE_SECONDS = 3.0
+"""How long the notice "Editing: Ctrl+S saves, Esc leaves" stays; it goes at once when
+editing ends or another screen comes on top (at 80×24 it covers a field, or the list's
+status line)."""
 """Screens narrower than this many columns get the card's narrow layout."""
 
 # In the order they appear on screen.
@@ -137,6 +144,7 @@ class CardBase(Screen[None]):
         self._short_tabs = False
         self._bad_tabs: set[str] = set()
         self._history_rows: list[tuple[str, str, str, str]] = []  # whole, newest first
+        self._editing_notice_until = 0.0  # while the editing notice is on screen
         # The related tab's rows: (the other customer's id, named by this one, on file).
         self.related_shown: list[tuple[str, bool, bool]] = []
 
@@ -186,6 +194,7 @@ class CardBase(Screen[None]):
 
     def on_mount(self) -> None:
         """Fill the tables and set the mode; the slow parts start once the card is painted."""
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self.refresh_card()
         # Threads compete with the screen for the interpreter: paint first.
         self.call_after_refresh(self.load_tops)
@@ -234,6 +243,8 @@ class CardBase(Screen[None]):
         self.revalidate()
 
     def _apply_mode(self) -> None:
+        if not self.editing:
+            self._drop_editing_notice()
         person_customer = is_person(self.draft.doc, self.backend.policy.personal_natures)
         for row in self.field_rows():
             editor = self.query_one(f"#{row.editor_id}")
@@ -484,8 +495,21 @@ class CardBase(Screen[None]):
             return
         self.editing = True
         self.refresh_card()
-        self.notify(_("Editing: Ctrl+S saves, Esc leaves"))
+        self.notify(_("Editing: Ctrl+S saves, Esc leaves"), timeout=EDITING_NOTICE_SECONDS)
+        self._editing_notice_until = monotonic() + EDITING_NOTICE_SECONDS
         self._focus_first_editor()
+
+    def _drop_editing_notice(self) -> None:
+        """Take the editing notice off the screen if it is still there (with any other
+        notice of the same few seconds: Textual removes notices all at once)."""
+        if monotonic() < self._editing_notice_until:
+            self._editing_notice_until = 0.0
+            self.app.clear_notifications()
+
+    def _screen_changed(self, top: Screen[Any]) -> None:
+        """Another screen on top (a dialog), or the card left: the notice is no longer true."""
+        if top is not self:
+            self._drop_editing_notice()
 
     def _focus_first_editor(self) -> None:
         pane = self.query_one(TabbedContent).active_pane
@@ -522,7 +546,28 @@ class CardBase(Screen[None]):
         current = str(tabs.active).removeprefix("tab-")
         order = TABS
         index = order.index(current) if current in order else 0
+        focused = self.focused
+        in_pane = focused is not None and any(isinstance(a, TabPane) for a in focused.ancestors)
         tabs.active = f"tab-{order[(index + step) % len(order)]}"
+        if in_pane:
+            # The focus was in the tab just hidden (Ctrl+PgDn from a field): what is typed
+            # next must land in the tab shown.
+            self.call_after_refresh(self._focus_in_tab)
+
+    def _focus_in_tab(self) -> None:
+        """The first field of the tab shown (while editing), else its first table or
+        button, else the tab bar."""
+        tabs = self.query_one(TabbedContent)
+        pane = tabs.active_pane
+        widgets = list(pane.query("*")) if pane is not None else []
+        editors = [w for w in widgets if w.has_class("field-editor") and w.focusable]
+        others = [w for w in widgets if w.focusable]
+        if editors and self.editing:
+            editors[0].focus()
+        elif others:
+            others[0].focus()
+        else:
+            tabs.query_one(Tabs).focus()
 
     def show_tab(self, section: str) -> None:
         """Switch to a tab by its section name (``basic``, ``leases``, …)."""

@@ -18,6 +18,8 @@ from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.keys import translated
+from creditfile.tui.widgets.footer import KeyBar
 
 DEMAND_CSS = (
     DIALOG_CSS.format(name="DemandDialog")
@@ -50,8 +52,8 @@ class DemandDialog(ModalScreen[dict[str, Any] | None]):
 
     DEFAULT_CSS = DEMAND_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", show=False, id="card.demand.cancel"),
-        Binding("ctrl+s", "submit", show=False, priority=True, id="card.demand.keep"),
+        Binding("ctrl+s", "submit", N_("Keep request"), priority=True, id="card.demand.keep"),
+        Binding("escape", "cancel", N_("Cancel"), id="card.demand.cancel"),
     ]
 
     def __init__(self, backend: CardBackend, customer_id: str, name: str) -> None:
@@ -60,6 +62,7 @@ class DemandDialog(ModalScreen[dict[str, Any] | None]):
         self._customer_id = customer_id
         self._name = name
         self._keeping = False
+        self._bindings = translated(self._bindings)
 
     def compose(self) -> ComposeResult:
         """The item, quantity, date wanted and note; the problems; the buttons."""
@@ -82,6 +85,7 @@ class DemandDialog(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Keep request"), id="demand-ok", variant="primary", compact=True)
                 yield Button(_("Cancel"), id="demand-cancel", compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start at the quantity: an item is chosen already."""

@@ -10,8 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import N_, _
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.keys import translated
+from creditfile.tui.widgets.footer import KeyBar
 
 DETAIL_CSS = (
     DIALOG_CSS.format(name="HistoryDetail")
@@ -36,13 +38,14 @@ class HistoryDetail(ModalScreen[None]):
 
     DEFAULT_CSS = DETAIL_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", show=False, id="card.history.close"),
+        Binding("escape", "close", N_("Back"), id="card.history.close"),
     ]
 
     def __init__(self, when: str, who: str, what: str, detail: str) -> None:
         super().__init__(id="history-detail")
         self._title = " · ".join(part for part in (when, who, what) if part)
         self._detail = detail
+        self._bindings = translated(self._bindings)
 
     def compose(self) -> ComposeResult:
         """Title, the detail, and the keys."""
@@ -59,6 +62,7 @@ class HistoryDetail(ModalScreen[None]):
             yield Static(
                 _("↑ ↓ PgUp PgDn scroll · Esc closes"), id="history-detail-keys", markup=False
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """The detail focused, so the arrow keys scroll it."""

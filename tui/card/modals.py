@@ -12,10 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import N_, _, language
 from creditfile.tui.card.draft import ProblemLike, problems_for
 from creditfile.tui.card.fields import FieldSpec, parse_value
 from creditfile.tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from creditfile.tui.keys import described, translated
+from creditfile.tui.widgets.footer import KeyBar
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -44,7 +46,7 @@ class ChoiceDialog(ModalScreen[str]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "choose_escape", show=False, id="card.dialog.escape")
+        Binding("escape", "choose_escape", N_("Cancel"), id="card.dialog.escape")
     ]
 
     def __init__(
@@ -61,15 +63,19 @@ class ChoiceDialog(ModalScreen[str]):
         self._body = body
         self._buttons = buttons
         self._escape = escape
+        # The key bar says what Esc chooses, in the button's own words.
+        said = next((label for key, label, _v in buttons if key == escape), _("Cancel"))
+        self._bindings = described(self._bindings, language(), {"card.dialog.escape": said})
 
     def compose(self) -> ComposeResult:
-        """Title, body and buttons."""
+        """Title, body and buttons; the dialog's keys at the foot."""
         with Vertical():
             yield Label(self._title, classes="dialog-title")
             yield Static(self._body, classes="dialog-body", id="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 for key, label, variant in self._buttons:
                     yield Button(label, id=f"choice-{key}", variant=variant)  # type: ignore[arg-type]
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the default button."""
@@ -141,8 +147,8 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
 
     DEFAULT_CSS = DIALOG_CSS.format(name="RecordDialog")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", show=False, id="card.dialog.cancel"),
-        Binding("ctrl+s", "submit", show=False, priority=True, id="card.dialog.ok"),
+        Binding("ctrl+s", "submit", N_("OK"), priority=True, id="card.dialog.ok"),
+        Binding("escape", "cancel", N_("Cancel"), id="card.dialog.cancel"),
     ]
 
     def __init__(
@@ -163,9 +169,10 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
         self._lang = lang
         self._choices = choices
         self._check = check
+        self._bindings = translated(self._bindings)
 
     def compose(self) -> ComposeResult:
-        """Title, the fields, OK and Cancel."""
+        """Title, the fields, OK and Cancel; the dialog's keys at the foot."""
         with Vertical():
             yield Label(self._title, classes="dialog-title")
             yield SectionForm(
@@ -174,6 +181,7 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("OK"), id="dialog-ok", variant="primary")
                 yield Button(_("Cancel"), id="dialog-cancel")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the first field."""

@@ -21,6 +21,8 @@ from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.form import labelled_choices
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.keys import translated
+from creditfile.tui.widgets.footer import KeyBar
 
 QUOTE_CSS = (
     DIALOG_CSS.format(name="QuoteDialog")
@@ -56,8 +58,8 @@ class QuoteDialog(ModalScreen[Quote | None]):
 
     DEFAULT_CSS = QUOTE_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", show=False, id="card.quote.cancel"),
-        Binding("ctrl+s", "submit", show=False, priority=True, id="card.quote.record"),
+        Binding("ctrl+s", "submit", N_("Record quote"), priority=True, id="card.quote.record"),
+        Binding("escape", "cancel", N_("Cancel"), id="card.quote.cancel"),
     ]
 
     def __init__(self, backend: CardBackend, customer_id: str, name: str) -> None:
@@ -66,6 +68,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
         self._customer_id = customer_id
         self._name = name
         self._recording = False
+        self._bindings = translated(self._bindings)
 
     @property
     def lang(self) -> str:
@@ -93,6 +96,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Record quote"), id="quote-ok", variant="primary", compact=True)
                 yield Button(_("Cancel"), id="quote-cancel", compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start at the list price: the item is chosen already."""

@@ -21,8 +21,13 @@ CARD_KEYS: tuple[tuple[str, str, str, str, bool, bool], ...] = (
     ("e", "edit", N_("Edit"), "card.edit", True, False),
     ("ctrl+s", "save", N_("Save"), "card.save", True, True),
     ("escape", "back", N_("Back"), "card.back", True, False),
+    # ] and [ are typed into a field that has the focus; Ctrl+PgDn and Ctrl+PgUp turn the tab
+    # from anywhere (first: a form would scroll sideways with them), so the key bar names ] or
+    # Ctrl+PgDn, whichever works at the moment.
     ("right_square_bracket", "next_tab", N_("Next tab"), "card.next_tab", True, False),
+    ("ctrl+pagedown", "next_tab", N_("Next tab"), "card.next_tab_anywhere", True, True),
     ("left_square_bracket", "prev_tab", N_("Previous tab"), "card.prev_tab", False, False),
+    ("ctrl+pageup", "prev_tab", N_("Previous tab"), "card.prev_tab_anywhere", False, True),
     ("p", "reveal", N_("Personal data"), "card.reveal", True, False),
     ("a", "add", N_("Add"), "card.add", True, False),
     ("c", "close_lease", N_("Close lease"), "card.lease_close", True, False),
@@ -43,12 +48,12 @@ TAB_ACTIONS = {
     "remove_related": ("related",),
 }
 
-# Keys that are also text: while a field has the focus they are typed, never acted on.
+# Keys that are also text: while a field has the focus they are typed, never acted on. (The
+# tab keys are not among them: a field takes ] and [ as text by itself, and leaves Ctrl+PgDn
+# and Ctrl+PgUp to the card.)
 LETTER_ACTIONS = frozenset(
     {
         "edit",
-        "next_tab",
-        "prev_tab",
         "reveal",
         "add",
         "close_lease",

@@ -16,6 +16,7 @@ from creditfile.application.customer_index import FILTERABLE
 from creditfile.presentation.translation import _
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import column_title
+from creditfile.tui.widgets.footer import KeyBar
 
 Filters = dict[str, frozenset[str]]
 
@@ -67,6 +68,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
                 yield Button(_("Apply"), id="filters-apply", variant="primary")
                 yield Button(_("Clear all"), id="filters-clear")
                 yield Button(_("Cancel"), id="filters-cancel")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start in the first list, on its first value."""

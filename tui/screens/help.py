@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from creditfile.presentation.translation import N_, _
 from creditfile.tui.keys import bindings, described, key_text
 from creditfile.tui.vocabulary import HELP_PLACES, named
+from creditfile.tui.widgets.footer import KeyBar
 
 # Where each binding id's keys work, by the id's first part.
 SCOPES = (
@@ -100,6 +101,7 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="hint",
             )
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Fill the table."""

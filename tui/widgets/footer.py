@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -30,6 +31,14 @@ class KeyBar(Footer):
     are left out from the end instead, the command palette's always kept: every key stays
     listed in the help (F1) and the palette (Ctrl+P). Each key is measured as its styles lay it
     out (padding, border, margins), so the bar follows Textual's CSS for the footer.
+
+    While another screen is on top (a dialog, the command palette), the bar shows nothing:
+    the keys it names belong to its own screen and do nothing then. A dialog names its own
+    keys in a bar of its own.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar.-covered, KeyBar.-covered > * { visibility: hidden; }
     """
 
     _composed_for = 0
@@ -67,6 +76,19 @@ class KeyBar(Footer):
             key.display = fits
             x += inner
             gap = styles.margin.right
+
+    def on_mount(self) -> None:
+        """Follow which screen is on top (the bar's keys are its screen's alone), and show
+        the keys once mounted: a dialog may have set its focus before the bar listened."""
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self.call_after_refresh(self.screen.refresh_bindings)
+
+    def on_unmount(self) -> None:
+        """Stop following the screens."""
+        self.app.screen_change_signal.unsubscribe(self)
+
+    def _screen_changed(self, top: Screen[object]) -> None:
+        self.set_class(top is not self.screen, "-covered")
 
     def on_resize(self, event: events.Resize) -> None:
         """Compact below ``COMPACT_BELOW`` columns; choose the keys that fit again."""
