@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 import pytest
 from test_keyboard import choose, focused_id, run_small, to_tab, type_text, until
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList
+from textual.widgets import DataTable, Input, SelectionList
 
 from creditfile.tui.app import CreditfileApp
 from creditfile.tui.card import CustomerScreen
@@ -272,5 +273,116 @@ def test_the_command_palette_s_search_box_speaks_the_interface_language(
         shown = "\n".join(screen_lines(pilot))
         assert asked in shown
         assert lang == "en" or "Search for commands" not in shown
+
+    run_small(tui, lang, steps)
+
+
+LONG_BY = "中诚信资信评估有限公司"  # 22 cells
+
+
+def _with_an_agency_source(tui: Any) -> str:
+    """武汉宏达建设 with an agency's investigation by a long company name, and a note."""
+    from creditfile.store import Archive
+
+    doc = copy.deepcopy(tui.hongda)
+    doc["sources"] = [
+        *doc["sources"],
+        {"kind": "agency_investigation", "on": "2026-09-24", "by": LONG_BY, "cost": 14000,
+         "verified": True, "note": "年度资信调查报告"},
+    ]  # fmt: skip
+    Archive.open(tui.archive).import_customers([doc], actor="seed")
+    return str(doc["id"])
+
+
+async def open_by_search(pilot: Pilot[None], text: str) -> CustomerScreen:
+    """/ and ``text``, Enter to the list, Enter on the first row: its card."""
+    await pilot.press("slash")
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    return await open_first_card(pilot)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_at_80_columns_the_sources_show_who_whole(tui: Any, lang: str) -> None:
+    """The sources tab at 80×24: an agency's long name in the By column reads whole (wrapped
+    within the table, at least 12 cells wide), and nothing lies beyond the right edge."""
+    cid = _with_an_agency_source(tui)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_by_search(pilot, cid)
+        assert card.draft.customer_id == cid
+        await to_tab(pilot, card, "sources")
+        await tui.settle(pilot)
+        table = card.query_one("#sources-table", DataTable)
+        cells = [table.get_row_at(i) for i in range(table.row_count)]
+        by = [str(row[4]).replace("\n", "") for row in cells]
+        assert LONG_BY in by
+        assert "年度资信调查报告" in [str(row[5]).replace("\n", "") for row in cells]
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        shown = "\n".join(screen_lines(pilot))
+        for line in str(cells[by.index(LONG_BY)][4]).split("\n"):
+            assert line in shown
+
+    run_small(tui, lang, steps)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_at_80_columns_the_leases_tab_says_its_keys_whole(tui: Any, lang: str) -> None:
+    """The leases tab at 80×24: the cumulative amount and the tab's keys each read whole."""
+    keys = "a 新增 · Enter 修改 · c 结束 · x 取消" if lang == "zh" else "a add · Enter edit"
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_by_search(pilot, "whhd")
+        await to_tab(pilot, card, "leases")
+        await tui.settle(pilot)
+        shown = screen_lines(pilot)
+        assert any("2,050,000.00" in line for line in shown), shown
+        hint = next(line for line in shown if keys in line)
+        assert hint.rstrip().endswith("x 取消" if lang == "zh" else "x cancel"), hint
+
+    run_small(tui, lang, steps)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_search_that_matches_nobody_says_so_whole(
+    tui: Any, lang: str, size: tuple[int, int]
+) -> None:
+    """A search that matches nobody: the list says so, and how to get rows back, whole."""
+    said = (
+        "没有符合条件的客户(Esc 清除搜索,f 修改筛选)"
+        if lang == "zh"
+        else "No customer matches (Esc clears the search, f changes the filters)"
+    )
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await pilot.press("slash")
+        await type_text(pilot, "zzqqxxzz")
+        await tui.settle(pilot)
+        shown = screen_lines(pilot)
+        assert any(said in line for line in shown), shown[-4:]
+
+    tui.run(tui.make_app(lang), steps, size=size)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_while_editing_the_key_bar_does_not_offer_edit(tui: Any, lang: str) -> None:
+    """Editing, on the leases tab (the table focused): the bar offers Add and the tab keys,
+    not "e Edit", which would do nothing then."""
+    edit = "e 编辑" if lang == "zh" else "e Edit"
+    add = "a 新增" if lang == "zh" else "a Add"
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_first_card(pilot)
+        assert edit in key_bar(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: card.editing, "editing")
+        for _ in range(5):
+            await pilot.press("ctrl+pagedown")
+        await until(pilot, lambda: focused_id(pilot) == "leases-table", "the leases table")
+        await tui.settle(pilot)
+        bar = key_bar(pilot)
+        assert add in bar
+        assert edit not in bar
 
     run_small(tui, lang, steps)

@@ -48,6 +48,7 @@ from creditfile.tui.card.form import (
 from creditfile.tui.card.header import HeaderState, card_header
 from creditfile.tui.card.history_detail import HistoryDetail
 from creditfile.tui.card.history_view import fit_history, row_height
+from creditfile.tui.card.table_fit import fit_columns, row_lines
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
@@ -70,6 +71,10 @@ TAB_MARK = " ✗"
 """Added to the title of a tab with a problem in it."""
 
 NARROW_BELOW = 110
+
+SOURCE_WRAP = {0: 12, 4: 12, 5: 10}
+"""The sources table's columns that wrap on a narrow terminal (channel, who, note), each with
+the cells it keeps at least; the note gives way first."""
 
 EDITING_NOTICE_SECONDS = 3.0
 """How long the notice "Editing: Ctrl+S saves, Esc leaves" stays; it goes at once when
@@ -213,6 +218,7 @@ class CardBase(Screen[None]):
         cut a title at the edge (``Assessme``)."""
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
         self._fit_tabs()
+        self._fill_sources()
         if self._history_events is not None:
             self._lay_out_history()
 
@@ -408,11 +414,15 @@ class CardBase(Screen[None]):
         )
 
     def _fill_sources(self) -> None:
+        """The sources, the channel, who and the note wrapped to fit the terminal's width
+        (at 80 columns an agency's name ran past the edge); names keep at least 12 cells."""
         table = self.query_one("#sources-table", DataTable)
         row = table.cursor_row
         table.clear()
-        for source in self.draft.sources:
-            table.add_row(*source_row(source, self.lang))
+        rows = [source_row(source, self.lang) for source in self.draft.sources]
+        headers = column_titles(SOURCE_COLUMNS, self.lang)
+        for cells in fit_columns(rows, headers, self.size.width, SOURCE_WRAP):
+            table.add_row(*cells, height=row_lines(cells))
         if self.draft.sources:
             table.move_cursor(row=min(row, len(self.draft.sources) - 1))
         self.query_one("#sources-summary", Static).update(

@@ -101,6 +101,8 @@ class CustomerScreen(SaveActions, RecordActions):
             return False
         if action in ("quote", "audit", "demand") and self.draft.is_new:
             return False
+        if action == "edit" and self.editing:
+            return False  # editing already: the key bar must not offer it
         if action == "audit" and not self.draft.declared_values():
             return False
         if action in LETTER_ACTIONS and isinstance(self.focused, Input | Select):

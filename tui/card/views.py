@@ -462,7 +462,8 @@ def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
         and not isinstance(x.get("amount"), bool)
     )
     text = Text(_("Cumulative amount (not cancelled): {amount}").format(amount=f"{total:,.2f}"))
-    text.append("   " + _("a add · Enter edit · c close · x cancel"), style="dim")
+    # On a line of its own: beside a large amount it ran past 80 columns.
+    text.append("\n" + _("a add · Enter edit · c close · x cancel"), style="dim")
     if not leases:
         text.append("\n" + _("No leases"))
     return text

@@ -449,8 +449,9 @@ class ListScreen(Screen[None]):
         )
         text = Text(" · ".join(parts))
         if empty:
+            # A line of its own: after a search and the sort it ran past the edge, cut.
             text.append(
-                "   " + _("No customer matches (Esc clears the search, f changes the filters)"),
+                "\n" + _("No customer matches (Esc clears the search, f changes the filters)"),
                 style="bold yellow",
             )
         self.query_one("#list-status", Static).update(text)
