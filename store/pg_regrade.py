@@ -143,14 +143,26 @@ def regrade_streamed(
     _stop_if(cancelled, location)
     grader.check(tally)
     _stop_if(cancelled, location)
-    conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count, for a hash join
+    conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count
+    # Each grading is found by its key, in the order the batches were graded, which is the
+    # order the gradings are stored in: the rows are rewritten page after page. A hash join
+    # spills a million rows to disk and rewrites them in hashed order, all over a table larger
+    # than the server's buffers (28.4 s against 22.4 s for a nightly regrade of 1,000,000;
+    # the same at 100,000).
+    for setting in _LOOKUPS:
+        conn.execute(f"SET LOCAL {setting} = off")
     conn.execute(
         # The gradings' own table (``store.pg_gradings``): the customers' cards are not written.
         f"UPDATE gradings AS g SET grading = t.grading::json FROM {_TEMPORARY} AS t "
         # A grading that is already stored is not written again (a regrade run twice).
         "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading"
     )
+    for setting in _LOOKUPS:
+        conn.execute(f"RESET {setting}")
     return tally, spool
+
+
+_LOOKUPS = ("enable_hashjoin", "enable_mergejoin")
 
 
 def _stored_tops(conn: Conn) -> Any:
