@@ -174,6 +174,13 @@ def share(scale: str, amount: Fraction, top: Fraction) -> Fraction:
     """amount's share of top on the scale, worked in 60 digits (the engine works in 28)."""
     if scale == "linear":
         return amount / top
+    if scale == "sqrt":
+        # A ratio of two squares has a rational root, kept exact: cut to 40 places, √(1/9,000,000)
+        # = 1/3000 came out a hair under, and 15 × it, exactly 0.005, rounded down, not up.
+        ratio = amount / top
+        root, rest = math.isqrt(ratio.numerator), math.isqrt(ratio.denominator)
+        if root * root == ratio.numerator and rest * rest == ratio.denominator:
+            return Fraction(root, rest)
     with localcontext() as ctx:
         ctx.prec = 60
         if scale == "sqrt":

@@ -97,6 +97,14 @@ def test_each_scale_turns_the_amount_into_points(scale: str, points: float) -> N
     assert gradings["NONE"]["items"]["cumulative_lease"] == 0
 
 
+def test_a_root_exactly_half_way_rounds_up() -> None:
+    """15 × √1 / √9,000,000 is 0.005 exactly, which rounds half up to 0.01."""
+    docs = [_customer("ONE", ("2026-11-29", 1)),
+            _customer("TOP", ("2026-11-29", 3e6), ("2026-11-29", 3e6), ("2026-11-29", 3e6))]  # fmt: skip
+    gradings = graded_as_reference(docs, _text(scale="sqrt"), date(2026, 11, 29))
+    assert gradings["ONE"]["items"]["cumulative_lease"] == 0.01
+
+
 def test_explain_says_the_window_and_the_scale() -> None:
     docs = [_customer("TOP", ("2026-01-01", 1_000_000)), _customer("Q", ("2026-01-01", 250_000))]
     policy = parse_policy(_text(window_months=24, scale="sqrt"), "p.yaml")
