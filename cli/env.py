@@ -32,7 +32,8 @@ class UsageError(Exception):
     """A command used wrongly (exit 2), e.g. an unparseable --as-of date."""
 
 
-UiLauncher = Callable[[str, str | None, str | None], int]
+UiLauncher = Callable[[str, str | None, str | None, str], int]
+"""Starts the terminal UI: the archive, the policy file, the language and who is working."""
 """Starts the terminal UI on an archive (a file's path or a database URL, ``--policy``,
 language) and returns the exit code."""
 

@@ -13,12 +13,12 @@ from types import FrameType
 from typing import NoReturn
 
 
-def open_ui(location: str, policy_path: str | None, lang: str | None) -> int:
+def open_ui(location: str, policy_path: str | None, lang: str | None, actor: str) -> int:
     """Run the terminal UI on the archive at ``location`` (a file, or a ``postgresql://``
-    URL) until the user quits."""
+    URL) as ``actor`` until the user quits."""
     from creditfile.tui.app import create_app
 
-    create_app(location, policy_path, lang).run()
+    create_app(location, policy_path, lang, actor=actor).run()
     return 0
 
 

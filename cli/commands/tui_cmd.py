@@ -42,4 +42,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             )
         )
         return 2
-    return env.open_ui(env.db_location, getattr(args, "policy", None), getattr(args, "lang", None))
+    # Who is working (``--actor`` or the OS user) signs every save and event the UI records.
+    return env.open_ui(
+        env.db_location, getattr(args, "policy", None), getattr(args, "lang", None), env.actor
+    )
