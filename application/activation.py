@@ -9,7 +9,6 @@ rescale recorded per customer with its old value), and records the activation.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from creditfile.application.policy_admin import PolicyDiff
+from creditfile.application.policy_impact import archive_impact
 from creditfile.application.policy_tests import companion_path, run_policy_tests
 from creditfile.engine.casecheck import SuiteResult
-from creditfile.engine.policy_diff import policy_changes, what_if
+from creditfile.engine.policy_diff import policy_changes
 from creditfile.engine.rescaling import (
     Rescaled,
     Stranded,
     changed_weights,
+    could_strand,
     rescaled_entries,
     stranded_entries,
 )
@@ -116,25 +117,21 @@ def check_activation(
 
     Raises:
         PolicyError: the policy or the given test file is not valid.
+        StoreError: the archive could not be read.
     """
     new, current = load_policy(file), policy_in_force(store)
     found = Path(tests) if tests else companion_path(file)
     tests_file = found if tests or found.exists() else None
     suites = tuple(run_policy_tests(new, tests_file)) if tests_file else ()
-    docs = store.documents()
-    diff = PolicyDiff(
-        current, new, policy_changes(current, new), what_if(docs, current, new, as_of)
-    )
+    impact = archive_impact(store, current, new, as_of)  # a batch at a time
     return ActivationCheck(
         file=file,
-        diff=diff,
+        diff=PolicyDiff(current, new, policy_changes(current, new), impact.what_if),
         tests_file=tests_file,
         suites=suites,
-        stranded=tuple(stranded_entries(docs, current, new)),
+        stranded=impact.stranded,
         rescalable=tuple(after.key for _, after in changed_weights(current, new)),
-        unknown_natures=dict(
-            Counter(str(d.get("nature")) for d in docs if d.get("nature") not in new.natures)
-        ),
+        unknown_natures=impact.unknown_natures,
     )
 
 
@@ -195,6 +192,9 @@ def activate_checked(
         "replaced": {"version": current.version, "sha256": current.sha256},
         "what_if": (check.diff.impact or {}).get("summary", []),
     }  # fmt: skip
+    # Every stored document is read under the lock only when an entry could change or be
+    # stranded: a weight that changes under --rescale, else an item new or lighter.
+    needed = changed_weights(current, policy) if rescale else could_strand(current, policy)
     store.activate_policy(
         policy.source,
         sha256=policy.sha256,
@@ -204,7 +204,7 @@ def activate_checked(
         path=str(Path(check.file).resolve()).encode("utf-8", "backslashreplace").decode(),
         actor=actor,
         detail=detail,
-        amend=amend,
+        amend=amend if needed else None,
     )
     return Activation(policy, bool(detail["forced"]), tuple(done))
 

@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from creditfile.engine.change_reasons import change_reasons, effect_of, summarise
+import orjson
+
+from creditfile.engine.change_reasons import Reason, change_reasons, effect_of, summarise
 from creditfile.engine.grading import grade_archive
 from creditfile.policy.model import Policy
 
@@ -113,37 +115,113 @@ def what_if(
         ``reasons``).
     """
     before, after = gradings or (grade_archive(docs, old, as_of), grade_archive(docs, new, as_of))
-    names = {str(d.get("id")): d.get("name") for d in docs}
-    grade_changes, tier_changes = [], []
-    for cid, was in before.items():
-        now = after[cid]
-        effect = effect_of(was, now, new)
-        if effect is None:
-            continue
-        row = {
-            "id": cid,
-            "name": names.get(cid),
-            "from": was["grade"],
-            "to": now["grade"],
-            "old_total": was["total"],
-            "new_total": now["total"],
-            "effect": effect,
-            "reasons": change_reasons(was, now, old, new),
+    sums = WhatIfSums(old, new)
+    sums.add(docs, before, after)
+    return sums.result()
+
+
+class WhatIfSums:
+    """``what_if`` folded a batch of customers at a time: each batch graded under both policies
+    (against the whole archive's tops) is added, then dropped; what is kept is what the
+    what-if reports (counts by grade and one compact row per customer whose grading changes,
+    no document). Adding every customer in one batch or in many gives the same result."""
+
+    def __init__(self, old: Policy, new: Policy) -> None:
+        """Compare ``old`` with ``new``."""
+        self._old, self._new = old, new
+        self._customers = 0
+        self._before: Counter[str] = Counter()
+        self._after: Counter[str] = Counter()
+        self._grade_changes: list[dict[str, Any]] = []
+        self._tier_changes: list[dict[str, Any]] = []
+        self._shared = _Shared()
+
+    def add(
+        self,
+        docs: Sequence[Mapping[str, Any]],
+        before: Mapping[str, Mapping[str, Any]],
+        after: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        """Add a batch: its documents and their gradings under the old and the new policy."""
+        old, new = self._old, self._new
+        names = {str(d.get("id")): d.get("name") for d in docs}
+        for cid, was in before.items():
+            now = after[cid]
+            effect = effect_of(was, now, new)
+            if effect is None:
+                continue
+            row = {
+                "id": cid,
+                "name": names.get(cid),
+                "from": was["grade"],
+                "to": now["grade"],
+                "old_total": was["total"],
+                "new_total": now["total"],
+                "effect": effect,
+                "reasons": self._shared.reasons(change_reasons(was, now, old, new)),
+            }
+            if effect == "change tier":
+                row.update({"from_tier": was["tier"], "to_tier": now["tier"]})
+                self._tier_changes.append(row)
+            else:
+                self._grade_changes.append(row)
+        self._customers += len(docs)
+        self._before.update(g["grade"] or "ungraded" for g in before.values())
+        self._after.update(g["grade"] or "ungraded" for g in after.values())
+
+    def result(self) -> dict[str, Any]:
+        """The what-if of every customer added (see ``what_if``)."""
+        return {
+            "customers": self._customers,
+            "by_grade": {"old": _sorted(self._before), "new": _sorted(self._after)},
+            "summary": summarise([*self._grade_changes, *self._tier_changes]),
+            "grade_changes": self._grade_changes,
+            "tier_changes": self._tier_changes,
         }
-        if effect == "change tier":
-            row.update({"from_tier": was["tier"], "to_tier": now["tier"]})
-            tier_changes.append(row)
-        else:
-            grade_changes.append(row)
-    return {
-        "customers": len(docs),
-        "by_grade": {"old": _counts(before), "new": _counts(after)},
-        "summary": summarise([*grade_changes, *tier_changes]),
-        "grade_changes": grade_changes,
-        "tier_changes": tier_changes,
-    }
 
 
-def _counts(gradings: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
-    counts = Counter(g["grade"] or "ungraded" for g in gradings.values())
+class _Shared:
+    """One object for the parts of reasons that many customers have alike.
+
+    A customer's reasons hold their wording as phrase data, nested a few levels: 16 KB per
+    customer whose grade changes (850 MB for 38,000). Most of it is said alike of every
+    customer with the same reason (the group, the causes): kept once and shared, the rows are a
+    quarter of that, and give the same JSON (shared data is never changed in place).
+    """
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str], tuple[str, list[object]]] = {}
+        self._values: dict[bytes, Any] = {}
+
+    def reasons(self, reasons: list[Reason]) -> list[Reason]:
+        """``reasons``, their alike parts replaced by the ones kept (in place)."""
+        for reason in reasons:
+            key = (reason["kind"], reason["group"])
+            kept = self._groups.setdefault(key, (reason["group"], reason["group_said"]))
+            reason["group"], reason["group_said"] = kept
+            self._phrase(reason["said"])
+        return reasons
+
+    def _phrase(self, said: list[object]) -> None:
+        """A phrase's data (``[template, {name: value}]``), each nested value shared."""
+        values = said[1] if len(said) == 2 else None
+        if not isinstance(values, dict):
+            return
+        for name, value in values.items():
+            if not isinstance(value, dict | list):
+                continue
+            try:
+                key = orjson.dumps(value)
+            except orjson.JSONEncodeError:
+                continue  # not plain data: kept as it is
+            kept = self._values.get(key)
+            if kept is None:
+                inner = value.get("phrase") if isinstance(value, dict) else None
+                if isinstance(inner, list):
+                    self._phrase(inner)
+                kept = self._values[key] = value
+            values[name] = kept
+
+
+def _sorted(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items()))

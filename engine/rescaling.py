@@ -9,8 +9,8 @@ or back to the value it had, when it was rescaled from that value before. Pure: 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from creditfile.engine.numbers import as_number, round_half_up, to_decimal
@@ -92,6 +92,34 @@ def stranded_entries(
                 Stranded(item.key, item.label, weight, item.weight, ids, max(v for _, v in over))
             )
     return found
+
+
+def joined_stranded(parts: Iterable[Sequence[Stranded]], new: Policy) -> list[Stranded]:
+    """``stranded_entries`` of a whole archive from those of its batches, given in archive
+    order: each item's customers one after the other, its highest entry the highest of all."""
+    first: dict[str, Stranded] = {}
+    customers: dict[str, list[str]] = {}
+    highest: dict[str, float] = {}
+    for part in parts:
+        for found in part:
+            first.setdefault(found.key, found)
+            customers.setdefault(found.key, []).extend(found.customers)
+            highest[found.key] = max(highest.get(found.key, found.highest), found.highest)
+    return [
+        replace(first[key], customers=tuple(customers[key]), highest=highest[key])
+        for key in (item.key for item in new.manual_items)
+        if key in first
+    ]
+
+
+def could_strand(current: Policy, new: Policy) -> bool:
+    """Whether ``stranded_entries`` could find any entry at all: an item of ``new`` that
+    ``current`` lacks, or whose weight is lower."""
+    for item in new.manual_items:
+        before = _manual(current, item.key)
+        if before is None or item.weight < before.weight:
+            return True
+    return False
 
 
 def changed_weights(current: Policy, new: Policy) -> list[tuple[ScoringItem, ScoringItem]]:
