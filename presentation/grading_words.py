@@ -39,7 +39,11 @@ def _item_label(policy: Policy | None, key: str) -> str:
     if policy is None:
         return key
     labels = {item.key: item.label for item in policy.scoring}
-    return f"{labels[key]} ({key})" if key in labels else key
+    if key not in labels:
+        return key
+    # The key (the policy file's own word) only tells apart two items of one label.
+    shared = sum(label == labels[key] for label in labels.values()) > 1
+    return f"{labels[key]} ({key})" if shared else labels[key]
 
 
 def _missing(found: re.Match[str], policy: Policy | None) -> str:
@@ -49,10 +53,7 @@ def _missing(found: re.Match[str], policy: Policy | None) -> str:
 
 
 def _not_number(found: re.Match[str], policy: Policy | None) -> str:
-    return _(
-        "assessment.{key} is {value}, not a number: enter 0–{weight} points for {item}"
-    ).format(
-        key=found["key"],
+    return _("{item} is entered as {value}, not a number: enter 0–{weight} points").format(
         value=found["value"],
         weight=found["weight"],
         item=_item_label(policy, found["key"]),
@@ -60,10 +61,7 @@ def _not_number(found: re.Match[str], policy: Policy | None) -> str:
 
 
 def _outside(found: re.Match[str], policy: Policy | None) -> str:
-    return _(
-        "assessment.{key} is {value}, outside 0–{weight} for {item}: correct the assessment"
-    ).format(
-        key=found["key"],
+    return _("{item} is entered as {value}, outside 0–{weight}: correct the assessment").format(
         value=found["value"],
         weight=found["weight"],
         item=_item_label(policy, found["key"]),

@@ -475,8 +475,10 @@ class CreditfileApp(App[None]):
     def action_command_palette(self) -> None:
         """Ctrl+P: the command palette, its search box worded in the interface language."""
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            from creditfile.tui.screens.palette import Palette
+
             placeholder = _("Search for commands…")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            self.push_screen(Palette(placeholder=placeholder, id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the interface, in the interface language."""

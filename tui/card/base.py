@@ -48,7 +48,7 @@ from creditfile.tui.card.form import (
 from creditfile.tui.card.header import HeaderState, card_header
 from creditfile.tui.card.history_detail import HistoryDetail
 from creditfile.tui.card.history_view import fit_history, row_height
-from creditfile.tui.card.table_fit import fit_columns, row_lines
+from creditfile.tui.card.table_fit import fit_columns, fit_table, row_lines
 from creditfile.tui.card.views import (
     HISTORY_COLUMNS,
     LEASE_COLUMNS,
@@ -71,6 +71,12 @@ TAB_MARK = " ✗"
 """Added to the title of a tab with a problem in it."""
 
 NARROW_BELOW = 110
+
+LEASE_WRAP = {1: 8}
+"""The leases table's column that wraps on a narrow terminal (the leased item)."""
+LEASE_DROP = (6, 2, 3)
+"""The leases table's columns left out when wrapping is not enough: the amount outstanding
+(most leases have none), the start, the end; the lease's dialog (Enter) shows them all."""
 
 SOURCE_WRAP = {0: 12, 4: 12, 5: 10}
 """The sources table's columns that wrap on a narrow terminal (channel, who, note), each with
@@ -152,6 +158,7 @@ class CardBase(Screen[None]):
         self._editing_notice_until = 0.0  # while the editing notice is on screen
         # The related tab's rows: (the other customer's id, named by this one, on file).
         self.related_shown: list[tuple[str, bool, bool]] = []
+        self._lease_columns: tuple[int, ...] = tuple(range(len(LEASE_COLUMNS)))
 
     @property
     def shown_policy(self) -> Policy:
@@ -218,6 +225,7 @@ class CardBase(Screen[None]):
         cut a title at the edge (``Assessme``)."""
         self.set_class(self.size.width < NARROW_BELOW, "-narrow")
         self._fit_tabs()
+        self._fill_leases()
         self._fill_sources()
         if self._history_events is not None:
             self._lay_out_history()
@@ -401,16 +409,25 @@ class CardBase(Screen[None]):
         self._update_header()
 
     def _fill_leases(self) -> None:
+        """The leases, the item and status wrapped and, at 80 columns, the columns of least
+        use left out (the outstanding amount ran past the edge), the summary naming them."""
         table = self.query_one("#leases-table", DataTable)
         row = table.cursor_row
-        table.clear()
         policy = self.shown_policy
-        for lease in self.draft.leases:
-            table.add_row(*lease_row(lease, policy, self.lang))
+        headers = column_titles(LEASE_COLUMNS, self.lang)
+        rows = [lease_row(lease, policy, self.lang) for lease in self.draft.leases]
+        shown, cells = fit_table(rows, headers, self.size.width, LEASE_WRAP, LEASE_DROP)
+        table.clear(columns=shown != self._lease_columns)
+        if not table.columns:
+            table.add_columns(*(headers[i] for i in shown))
+        self._lease_columns = shown
+        for line in cells:
+            table.add_row(*line, height=row_lines(line))
         if self.draft.leases:
             table.move_cursor(row=min(row, len(self.draft.leases) - 1))
+        hidden = [headers[i] for i in range(len(headers)) if i not in shown]
         self.query_one("#leases-summary", Static).update(
-            leases_summary(self.draft.leases, self.lang)
+            leases_summary(self.draft.leases, self.lang, hidden)
         )
 
     def _fill_sources(self) -> None:

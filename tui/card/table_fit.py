@@ -1,11 +1,12 @@
 """A card table laid out for the terminal's width: the columns that may wrap give way, each
-down to a least width, so that no column runs past the right edge cut."""
+down to a least width, then whole columns drop (an empty one first, then by priority), so
+that no column runs past the right edge cut."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -29,6 +30,66 @@ def _wrap_cell(cell: Any, width: int) -> Any:
     return wrapped(str(cell), width)
 
 
+def _widths(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> list[int]:
+    return [
+        max([cell_len(title), *(_cell_width(row[i]) for row in rows)])
+        for i, title in enumerate(headers)
+    ]
+
+
+def _floor(headers: Sequence[str], least: Mapping[int, int], index: int) -> int:
+    return max(least[index], cell_len(headers[index]))
+
+
+class FittedTable(NamedTuple):
+    """A table fitted to a width: the columns kept (indexes, in order) and the rows' cells."""
+
+    shown: tuple[int, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def fit_table(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str],
+    width: int,
+    least: Mapping[int, int],
+    drop: Sequence[int],
+) -> FittedTable:
+    """``fit_columns``, and when wrapping is not enough, whole columns left out.
+
+    Args:
+        rows: The cells of each row.
+        headers: The column titles.
+        width: The terminal's width.
+        least: The columns that may wrap, as in ``fit_columns``.
+        drop: The columns that may be left out, the first listed first; a column with nothing
+            in any row goes before any of them.
+
+    Returns:
+        The columns kept and the rows cut down to them, wrapped as ``fit_columns`` does.
+    """
+    widths = _widths(rows, headers)
+    shown = list(range(len(headers)))
+    blank = [i for i in drop if all(not _cell_width(row[i]) for row in rows)]
+    for index in [*blank, *(i for i in drop if i not in blank)]:
+        room = sum(
+            (_floor(headers, least, i) if i in least else widths[i]) + CELL_PADDING for i in shown
+        )
+        if room + FRAME <= width:
+            break
+        shown.remove(index)
+    kept_least = {shown.index(i): n for i, n in least.items() if i in shown}
+    return FittedTable(
+        tuple(shown),
+        fit_columns(
+            [tuple(row[i] for i in shown) for row in rows],
+            [headers[i] for i in shown],
+            width,
+            kept_least,
+        ),
+    )
+
+
 def fit_columns(
     rows: Sequence[Sequence[Any]],
     headers: Sequence[str],
@@ -47,15 +108,12 @@ def fit_columns(
     Returns:
         The rows, a wrapped cell's lines joined by newlines (see ``row_lines``).
     """
-    widths = [
-        max([cell_len(title), *(_cell_width(row[i]) for row in rows)])
-        for i, title in enumerate(headers)
-    ]
+    widths = _widths(rows, headers)
     over = sum(widths) + CELL_PADDING * len(widths) + FRAME - width
     for index in reversed(list(least)):
         if over <= 0:
             break
-        floor = max(least[index], cell_len(headers[index]))
+        floor = _floor(headers, least, index)
         give = min(over, max(0, widths[index] - floor))
         widths[index] -= give
         over -= give

@@ -452,8 +452,11 @@ def changed_fields(paths: Sequence[object], lang: str, policy: Policy | None = N
     return ("、" if lang == "zh" else ", ").join(labels)
 
 
-def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
-    """The cumulative amount (not counting cancelled leases) and the keys of the leases tab."""
+def leases_summary(
+    leases: Sequence[Mapping[str, Any]], lang: str, hidden: Sequence[str] = ()
+) -> Text:
+    """The cumulative amount (not counting cancelled leases), the keys of the leases tab and
+    the ``hidden`` columns' titles, left out for the terminal's width."""
     total = sum(
         float(x["amount"])
         for x in leases
@@ -464,6 +467,14 @@ def leases_summary(leases: Sequence[Mapping[str, Any]], lang: str) -> Text:
     text = Text(_("Cumulative amount (not cancelled): {amount}").format(amount=f"{total:,.2f}"))
     # On a line of its own: beside a large amount it ran past 80 columns.
     text.append("\n" + _("a add · Enter edit · c close · x cancel"), style="dim")
+    if hidden:
+        text.append(
+            "\n"
+            + _("Too narrow to show: {columns}; Enter shows the whole lease").format(
+                columns=("、" if lang == "zh" else ", ").join(hidden)
+            ),
+            style="dim",
+        )
     if not leases:
         text.append("\n" + _("No leases"))
     return text

@@ -5,12 +5,41 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from rich.align import Align
+from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
+from textual.widgets.option_list import Option
 
 from creditfile.presentation.translation import _
 from creditfile.tui.keys import KEYS, key_text
 from creditfile.tui.vocabulary import BUILTIN_COMMANDS, SCREENS, named
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, its "no matches" line in the interface language.
+
+    Textual words that line in English in a private method; this one replaces it whole. If a
+    Textual release renames what it relies on, tests/tui/test_palette_words.py fails.
+    """
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(_("No matches found"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+            self._list_visible = bool(search_value)
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
 
 # Actions of the list screen reachable from anywhere (the list is shown first).
 LIST_ACTIONS = ("search", "filters", "sort", "sort_reverse", "open", "edit", "new", "regrade")

@@ -14,6 +14,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from creditfile.policy.fact_catalogue import FACT_NAMES
 from creditfile.presentation.translation import N_, _, pgettext
 from creditfile.tui.keys import bindings
 from creditfile.tui.screens.base import DataScreen
@@ -82,6 +83,12 @@ def disk_state(status: PolicyStatus, lang: str) -> Text:
     return Text(_("The file on disk validates and is the policy in force"), style="green")
 
 
+def _fact_name(fact: str | None) -> str:
+    """The fact an item is computed from, as people name it (its key if it has no name)."""
+    name = FACT_NAMES.get(fact or "cumulative_lease_amount")
+    return _(name) if name else str(fact)
+
+
 def items_table(policy: Policy, lang: str) -> Table:
     """Scoring items with their weights and methods."""
     table = _table(
@@ -94,7 +101,7 @@ def items_table(policy: Policy, lang: str) -> Table:
         if item.method == "manual":
             method = _("entered by sales")
         elif item.method == "bands":
-            method = _("by bands") + f" · {item.fact}"
+            method = _("by bands") + f" · {_fact_name(item.fact)}"
         elif item.scale == "rank":
             method = _("by rank among established customers (new customers {points})").format(
                 points=f"{item.new_customer_points or 0:g}"
@@ -106,7 +113,7 @@ def items_table(policy: Policy, lang: str) -> Table:
             if item.scale != "linear":
                 method += f" · {item.scale}"
         if item.method == "relative_to_max":
-            method += f" · {item.fact}"
+            method += f" · {_fact_name(item.fact)}"
         if item.window_months is not None:
             method += " · " + _("last {months} months").format(months=item.window_months)
         table.add_row(item.key, item.label, f"{item.weight:g}", method)
