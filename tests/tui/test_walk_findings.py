@@ -386,3 +386,88 @@ def test_while_editing_the_key_bar_does_not_offer_edit(tui: Any, lang: str) -> N
         assert edit not in bar
 
     run_small(tui, lang, steps)
+
+
+def test_tab_keys_typed_fast_each_turn_one_tab(tui: Any) -> None:
+    """Five Ctrl+PgDn typed in quick succession from a field reach the sixth tab. A field's
+    focus makes its tab the active one by a message of its own; one arriving late (as it does
+    on a busy machine, between two keys) must not turn the tabs back, nor swallow a key."""
+    from textual.widgets import TabbedContent, TabPane
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_first_card(pilot)
+        tabs = card.query_one(TabbedContent)
+        await pilot.press("e")
+        await until(pilot, lambda: focused_id(pilot) == "f-name", "the name field")
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        # The first step's field focus, late: Textual would make its tab the active one.
+        late = tabs.get_pane("tab-characteristics")
+        tabs.post_message(TabPane.Focused(late))
+        await pilot.pause()
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown", "ctrl+pagedown")
+        await tui.settle(pilot)
+        await pilot.pause(0.2)
+        assert tabs.active == "tab-leases"
+        assert app_focused_in(pilot, tabs.active_pane)
+
+    run_small(tui, "en", steps)
+
+
+async def type_then_ctrl_s(pilot: Pilot[None], text: str) -> None:
+    """Keys as a terminal delivers them to a busy program: all queued before the first is
+    handled (``pilot.press`` waits after each key, which hides the race)."""
+    from textual import events
+
+    for char in text:
+        pilot.app.post_message(events.Key(char, char))
+    pilot.app.post_message(events.Key("ctrl+s", None))
+
+
+def test_ctrl_s_right_after_typing_saves_every_key_typed(tui: Any) -> None:
+    """Ctrl+S acts as it arrives; the characters typed just before it were still queued for
+    the field, and the card was saved without them."""
+    from creditfile.store import Archive
+
+    seen: dict[str, Any] = {}
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_first_card(pilot)
+        seen["id"] = card.draft.customer_id
+        seen["name"] = card.draft.value("name")
+        await pilot.press("e")
+        await until(pilot, lambda: focused_id(pilot) == "f-name", "the name field")
+        await pilot.press("end")
+        await type_then_ctrl_s(pilot, "甲乙丙丁戊")
+        await until(pilot, lambda: not card.editing and not card.draft.dirty, "the save")
+        await tui.settle(pilot)
+
+    run_small(tui, "en", steps)
+    record = Archive.open(tui.archive).get(seen["id"])
+    assert record is not None and record["name"] == seen["name"] + "甲乙丙丁戊"
+
+
+def test_ok_right_after_typing_takes_every_key_typed(tui: Any) -> None:
+    """The same in a dialog: Ctrl+S (OK) just after the amount is typed adds the lease with
+    the whole amount, not its first digit."""
+
+    async def steps(pilot: Pilot[None]) -> None:
+        card = await open_first_card(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: focused_id(pilot) == "f-name", "the name field")
+        before = len(card.draft.leases)
+        card.show_tab("leases")
+        await tui.settle(pilot)
+        card.query_one("#leases-table", DataTable).focus()
+        await pilot.press("a")
+        await until(pilot, lambda: focused_id(pilot) == "dlg-f-contract", "the lease dialog")
+        await type_text(pilot, "K-ORDER-1")
+        await pilot.press("tab")
+        await choose(pilot, 1)
+        for _ in range(3):
+            await pilot.press("tab")
+        assert focused_id(pilot) == "dlg-f-amount"
+        await type_then_ctrl_s(pilot, "500000")
+        await until(pilot, lambda: len(card.draft.leases) == before + 1, "the lease added")
+        assert card.draft.leases[-1]["amount"] == 500000
+
+    run_small(tui, "en", steps)

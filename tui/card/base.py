@@ -67,6 +67,41 @@ from creditfile.tui.card.views import (
 from creditfile.tui.vocabulary import tab_label
 from creditfile.tui.widgets.footer import KeyBar
 
+
+class CardTabs(TabbedContent):
+    """The card's tabs, which a field's late focus does not turn back.
+
+    Focusing a field makes its tab the active one, by a message the field's pane sends once
+    the focus has happened. Keys typed fast come first: after Ctrl+PgDn twice, the first
+    step's message arrived after the second step and showed the first step's tab again, and
+    the next Ctrl+PgDn counted from there (five presses reached the third tab). While a tab
+    step's focus is on its way, only that tab's message is taken, and never one from a pane
+    the focus has left since."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self._expected: str | None = None
+
+    def expect_focus(self, section: str | None) -> None:
+        """A tab step will focus a widget in ``section``'s pane (None: no longer)."""
+        self._expected = section
+
+    def expects(self, section: str) -> bool:
+        """Whether the last tab step was to ``section`` (its focus still to come)."""
+        return self._expected == section
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        # Textual runs TabbedContent's own handler after this one unless prevented.
+        focused = self.screen.focused
+        stale = focused is None or event.tab_pane not in focused.ancestors
+        if not stale and self._expected is not None:
+            stale = event.tab_pane.id != f"tab-{self._expected}"
+            self._expected = None if not stale else self._expected
+        if stale:
+            event.prevent_default()
+            event.stop()
+
+
 TAB_MARK = " ✗"
 """Added to the title of a tab with a problem in it."""
 
@@ -170,7 +205,7 @@ class CardBase(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header line, the tabs and the footer."""
         yield Static("", id="card-header")
-        with TabbedContent(id="card-tabs"):
+        with CardTabs(id="card-tabs"):
             for section in ("basic", "characteristics", "business", "trading"):
                 with TabPane(tab_label(section), id=f"tab-{section}"):
                     yield section_form(section, self.draft.value, self.lang, self.shown_policy)
@@ -509,7 +544,12 @@ class CardBase(Screen[None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _edited(self, event: Input.Changed | Select.Changed) -> None:
-        widget = event.control
+        self.take_editor(event.control)
+
+    def take_editor(self, widget: Widget | None) -> None:
+        """Put what a field's editor holds into the draft (nothing for another widget)."""
+        if widget is None:
+            return
         row = next((a for a in widget.ancestors if isinstance(a, FieldRow)), None)
         if row is None or widget.disabled:
             return
@@ -569,24 +609,29 @@ class CardBase(Screen[None]):
         self._step_tab(-1)
 
     def _step_tab(self, step: int) -> None:
-        tabs = self.query_one(TabbedContent)
+        """Turn the tab ``step`` places on; from a field, the focus goes to the new tab."""
+        tabs = self.query_one(CardTabs)
         current = str(tabs.active).removeprefix("tab-")
         order = TABS
         index = order.index(current) if current in order else 0
         focused = self.focused
-        in_pane = focused is not None and any(isinstance(a, TabPane) for a in focused.ancestors)
-        tabs.active = f"tab-{order[(index + step) % len(order)]}"
+        # No focus at all: the field that had it was in a tab hidden by the step before.
+        in_pane = focused is None or any(isinstance(a, TabPane) for a in focused.ancestors)
+        target = order[(index + step) % len(order)]
+        tabs.active = f"tab-{target}"
         if in_pane:
-            # The focus was in the tab just hidden (Ctrl+PgDn from a field): what is typed
-            # next must land in the tab shown.
-            self.call_after_refresh(self._focus_in_tab)
+            # The focus was in the tab just hidden (Ctrl+PgDn from a field), or nowhere:
+            # what is typed next must land in the tab shown.
+            tabs.expect_focus(target)
+            self.call_after_refresh(self._focus_in_tab, target)
 
-    def _focus_in_tab(self) -> None:
-        """The first field of the tab shown (while editing), else its first table or
-        button, else the tab bar."""
-        tabs = self.query_one(TabbedContent)
-        pane = tabs.active_pane
-        widgets = list(pane.query("*")) if pane is not None else []
+    def _focus_in_tab(self, section: str) -> None:
+        """The first field of ``section``'s tab (while editing), else its first table or
+        button, else the tab bar; nothing if a later step asked for another tab."""
+        tabs = self.query_one(CardTabs)
+        if not tabs.expects(section):
+            return
+        widgets = list(tabs.get_pane(f"tab-{section}").query("*"))
         editors = [w for w in widgets if w.has_class("field-editor") and w.focusable]
         others = [w for w in widgets if w.focusable]
         if editors and self.editing:
@@ -594,6 +639,7 @@ class CardBase(Screen[None]):
         elif others:
             others[0].focus()
         else:
+            tabs.expect_focus(None)
             tabs.query_one(Tabs).focus()
 
     def show_tab(self, section: str) -> None:

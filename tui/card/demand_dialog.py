@@ -18,6 +18,7 @@ from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.key_order import after_typed_keys
 from creditfile.tui.keys import translated
 from creditfile.tui.widgets.footer import KeyBar
 
@@ -93,6 +94,7 @@ class DemandDialog(ModalScreen[dict[str, Any] | None]):
         self.query_one("#demand-quantity", Input).focus()
 
     @on(Button.Pressed, "#demand-ok")
+    @after_typed_keys
     def action_submit(self) -> None:
         """Check and keep the request; what is wrong is shown in the dialog."""
         if self._keeping:

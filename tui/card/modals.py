@@ -16,6 +16,7 @@ from creditfile.presentation.translation import N_, _, language
 from creditfile.tui.card.draft import ProblemLike, problems_for
 from creditfile.tui.card.fields import FieldSpec, parse_value
 from creditfile.tui.card.form import Choices, FieldRow, SectionForm, editor_text
+from creditfile.tui.key_order import after_typed_keys
 from creditfile.tui.keys import described, translated
 from creditfile.tui.widgets.footer import KeyBar
 
@@ -209,6 +210,7 @@ class RecordDialog(ModalScreen[dict[str, Any] | None]):
         self._show(self._check(self.record()))
 
     @on(Button.Pressed, "#dialog-ok")
+    @after_typed_keys
     def action_submit(self) -> None:
         """OK: dismiss with the record when it is valid, else show what to correct and move
         to the first field to correct (scrolled into sight: on a short terminal it may be out

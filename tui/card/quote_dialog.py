@@ -21,6 +21,7 @@ from creditfile.presentation.translation import N_, _, error_text, language
 from creditfile.tui.card.backend import CardBackend
 from creditfile.tui.card.form import labelled_choices
 from creditfile.tui.card.modals import DIALOG_CSS
+from creditfile.tui.key_order import after_typed_keys
 from creditfile.tui.keys import translated
 from creditfile.tui.widgets.footer import KeyBar
 
@@ -132,6 +133,7 @@ class QuoteDialog(ModalScreen[Quote | None]):
         result.set_class(quote.over_limit, "-over")
 
     @on(Button.Pressed, "#quote-ok")
+    @after_typed_keys
     def action_submit(self) -> None:
         """Record the quote; over the limit only with the box ticked."""
         quote = self._price()

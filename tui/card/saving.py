@@ -14,6 +14,7 @@ from creditfile.store import StaleRevisionError
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.draft import problem_line
 from creditfile.tui.card.views import local_time
+from creditfile.tui.key_order import after_typed_keys
 
 SLOW_NOTICE_SECONDS = 0.6
 
@@ -25,10 +26,12 @@ class SaveActions(CardBase):
     _proceed: Callable[[], object] | None = None
     _save_started = 0.0
 
+    @after_typed_keys
     def action_save(self) -> None:
         """Save the draft through the store's revision check, in the background."""
         if self._saving or self.missing:
             return
+        self.take_editor(self.focused)  # its last keys' change may still be on its way
         if not self.draft.dirty:
             self.notify(_("Nothing to save"))
             self._leave_after_save = False

@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, SelectionList, Static
 
 from creditfile.application.customer_index import FILTERABLE
 from creditfile.presentation.translation import _
+from creditfile.tui.key_order import after_typed_keys
 from creditfile.tui.keys import bindings, described
 from creditfile.tui.vocabulary import column_title
 from creditfile.tui.widgets.footer import KeyBar
@@ -86,6 +87,7 @@ class FiltersScreen(ModalScreen[Filters | None]):
         return result
 
     @on(Button.Pressed, "#filters-apply")
+    @after_typed_keys
     def action_apply(self) -> None:
         """Close and filter by what is ticked."""
         self.dismiss(self.chosen())
