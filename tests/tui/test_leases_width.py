@@ -77,3 +77,19 @@ def test_at_120_columns_every_lease_column_shows(tui: Any, lang: str) -> None:
     assert "123,456.50" in seen["rows"][2]
     assert seen["right"] <= 120
     assert ("narrow" not in seen["summary"]) and ("太窄" not in seen["summary"])
+
+
+def test_an_empty_column_leaves_before_any_cell_wraps() -> None:
+    from creditfile.tui.card.table_fit import fit_table
+
+    headers = ["合同编号", "租赁物", "金额(元)", "应收余额(元)"]
+    rows = [("K2026-001", "盘扣式脚手架", "500,000.00", "")]
+    natural = 9 + 12 + 10 + 12 + 2 * 4 + 4  # 55 cells with the empty column
+    shown, cells = fit_table(rows, headers, natural - 1, {1: 8}, (3,))
+    assert shown == (0, 1, 2)
+    assert cells == [("K2026-001", "盘扣式脚手架", "500,000.00")], "nothing wrapped"
+    shown, _cells = fit_table(rows, headers, natural, {1: 8}, (3,))
+    assert shown == (0, 1, 2, 3), "room for every column: none leaves"
+    full = [("K2026-001", "盘扣式脚手架", "500,000.00", "1,000.00")]
+    shown, cells = fit_table(full, headers, natural - 1, {1: 8}, (3,))
+    assert shown == (0, 1, 2, 3) and "\n" in cells[0][1], "a column with a figure wraps first"

@@ -70,12 +70,21 @@ def fit_table(
     """
     widths = _widths(rows, headers)
     shown = list(range(len(headers)))
-    blank = [i for i in drop if all(not _cell_width(row[i]) for row in rows)]
-    for index in [*blank, *(i for i in drop if i not in blank)]:
-        room = sum(
-            (_floor(headers, least, i) if i in least else widths[i]) + CELL_PADDING for i in shown
+
+    def needs(wrapping: bool) -> int:
+        return FRAME + sum(
+            (_floor(headers, least, i) if wrapping and i in least else widths[i]) + CELL_PADDING
+            for i in shown
         )
-        if room + FRAME <= width:
+
+    # An empty column goes before any cell is wrapped; the others only when wrapping is
+    # not enough.
+    for index in (i for i in drop if all(not _cell_width(row[i]) for row in rows)):
+        if needs(wrapping=False) <= width:
+            break
+        shown.remove(index)
+    for index in (i for i in drop if i in shown):
+        if needs(wrapping=True) <= width:
             break
         shown.remove(index)
     kept_least = {shown.index(i): n for i, n in least.items() if i in shown}
