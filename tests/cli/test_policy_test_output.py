@@ -21,9 +21,7 @@ def test_failures_read_as_labels_and_reasons(run: Run, tmp_path: Path) -> None:
     assert result.returncode == 1
     out = result.stdout
     assert "  TOP 顶格客户\n" in out
-    assert (
-        "    why: assessment.reputation is 20, outside 0–15 for 社会口碑与信用 (reputation)" in out
-    )
+    assert "    why: 社会口碑与信用 is entered as 20, outside 0–15: correct the assessment" in out
     assert "    status: expected graded, got ungraded\n" in out
     assert "    grade: expected A 优质客户, got none (ungraded)\n" in out
     assert "'graded'" not in out and "None" not in out
@@ -77,7 +75,7 @@ def test_failures_are_told_in_the_language_asked(run: Run, tmp_path: Path) -> No
     out = result.stdout
     assert "    评级状态: 预期 已评级, 实际 未评级\n" in out
     assert "    信用等级: 预期 A 优质客户, 实际 无 (未评级)\n" in out
-    assert "    原因: assessment.reputation 为 20, 超出 社会口碑与信用 (reputation) 的" in out
+    assert "    原因: 社会口碑与信用 录入为 20, 超出 0–15: 请更正评分" in out
     assert re.search(r"^\d+ 项通过, [1-9]\d* 项未通过$", out, re.MULTILINE), out
     for english in ("why:", "expected", "got ", "passed", "checks"):
         assert english not in out
