@@ -136,7 +136,7 @@ def render_table(
     if len(cells) > RICH_ROWS:
         # rich lays a table out at about a millisecond a row: a regrade's 100,000 changes
         # would take minutes. Long tables are lined up directly; columns are still dropped.
-        lines.append(_plain(headers, cells, flags, shown))
+        lines.append(_plain(headers, cells, flags, shown, width=width, whole=whole))
     else:
         console.print(_table(headers, cells, flags, shown, whole))
     if hidden:
@@ -175,16 +175,73 @@ def _widest_line(text: str, cell_len: Callable[[str], int]) -> int:
     return max(cell_len(line) for line in text.split("\n"))
 
 
+FOLD_LEAST = 12
+"""A folded column keeps at least this many cells (a Chinese name, six characters)."""
+
+
 def _plain(
-    headers: Sequence[str], cells: Sequence[Sequence[str]], flags: Sequence[bool], shown: list[int]
+    headers: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    flags: Sequence[bool],
+    shown: list[int],
+    *,
+    width: int | None = None,
+    whole: Sequence[bool] = (),
 ) -> str:
+    """The table lined up directly; with a ``width``, the widest text columns folded (each
+    down to ``FOLD_LEAST`` cells, never a number or an ``unbroken`` one) so it fits."""
     from rich.cells import cell_len
 
     widths = {i: cell_len(headers[i]) for i in shown}
     for row in cells:
         for i in shown:
             widths[i] = max(widths[i], _widest_line(row[i], cell_len))
+    if width is not None:
+        natural = dict(widths)
+        _narrowed(widths, headers, [i for i in shown if not (whole and whole[i])], width)
+        folded = [i for i in shown if widths[i] < natural[i]]
+        if folded:
+            cells = [_folded_row(row, folded, widths) for row in cells]
     return "\n".join(_plain_lines(headers, cells, flags, widths))
+
+
+def _narrowed(
+    widths: dict[int, int], headers: Sequence[str], foldable: list[int], width: int
+) -> None:
+    """Take cells from the widest foldable column until the line fits ``width``."""
+    from rich.cells import cell_len
+
+    over = sum(w + 2 for w in widths.values()) - 2 - width
+    floors = {i: max(FOLD_LEAST, cell_len(headers[i])) for i in foldable}
+    while over > 0:
+        room = [i for i in foldable if widths[i] > floors[i]]
+        if not room:
+            return
+        widest = max(room, key=lambda i: widths[i])
+        others = [widths[i] for i in room if i != widest]
+        target = max(floors[widest], max(others, default=0), widths[widest] - over)
+        if target >= widths[widest]:
+            target = widths[widest] - 1
+        over -= widths[widest] - target
+        widths[widest] = target
+
+
+def _folded_row(row: Sequence[str], folded: Sequence[int], widths: Mapping[int, int]) -> list[str]:
+    values = list(row)
+    for i in folded:
+        if _widest_line(values[i], cell_width) > widths[i]:
+            values[i] = _fold(values[i], widths[i])
+    return values
+
+
+def _fold(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` cells, broken at spaces where there are any."""
+    from rich.text import Text
+
+    console = _console(width)
+    return "\n".join(
+        line.plain.rstrip() for part in text.split("\n") for line in Text(part).wrap(console, width)
+    )
 
 
 def _plain_lines(

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
             [_("item"), _("input"), _("points"), _("weight"), _("lost"), _("clause")],
             [
                 [
-                    f"{r['label']} {r['key']}",
+                    r["label"],
                     _input(r["input"]),
                     r["points"],
                     r["weight"],
@@ -121,9 +121,7 @@ def _guidance(env: Env, rows: list[dict[str, Any]]) -> None:
         shown = f"{entry:g}" if type(entry) in (int, float) else _input(entry)
         env.say(
             "\n"
-            + _("guidance for {label} {key} (entered {entry}):").format(
-                label=row["label"], key=row["key"], entry=shown
-            )
+            + _("guidance for {label} (entered {entry}):").format(label=row["label"], entry=shown)
         )
         for level in row["guidance"]:
             mark = ">" if level["points"] == row.get("guidance_level") else " "

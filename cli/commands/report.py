@@ -417,7 +417,10 @@ def _print(env: Env, tables: Sequence[Table], ctx: Context) -> None:
             continue
         numeric = [c.kind in ("int", "money", "pct", "days") for c in table.columns]
         rows = [
-            [_cell_text(v, c.kind) for v, c in zip(values, table.columns, strict=True)]
+            [
+                _cell_text(_shown(v, c.key), c.kind)
+                for v, c in zip(values, table.columns, strict=True)
+            ]
             for values in table.values()
         ]
         keys = {c.key for c in table.columns}
@@ -456,6 +459,12 @@ def _terminal_priority(key: str, kind: str, keys: set[str]) -> int:
     if key in _ALWAYS_SHOWN or key.startswith(("c:", "to:")):
         return 0
     return _DROPPED_FIRST.get(key, _DROPPED_FIRST.get(kind, 1))
+
+
+def _shown(value: Any, key: str) -> Any:
+    """A cell as the terminal shows it: the group of the ungraded has no grade letter (its
+    label, beside it, names it in the reader's language)."""
+    return None if key == "key" and value == "ungraded" else value
 
 
 def _period_words(period: Period) -> str:

@@ -23,7 +23,7 @@ def test_explain_on_the_command_line_marks_the_level_reached(tmp_path: Path, run
     result = run("--policy", str(EXAMPLE), "explain", "C1", "--as-of", "2026-11-29", "--lang", "en")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    start = lines.index("guidance for Strength strength (entered 9):")
+    start = lines.index("guidance for Strength (entered 9):")
     # With the interface in English, each level's English (text_en) is shown.
     assert lines[start + 1 : start + 4] == [
         "       10  A central SOE, a government body or a state-funded company, or registered "
@@ -32,7 +32,7 @@ def test_explain_on_the_command_line_marks_the_level_reached(tmp_path: Path, run
         "years",
         "        4  Registered capital under CNY 10 million, or founded less than three years ago",
     ]
-    assert "guidance for Other other" not in result.stdout
+    assert "guidance for Other (" not in result.stdout
     chinese = run(
         "--policy", str(EXAMPLE), "explain", "C1", "--as-of", "2026-11-29", "--lang", "zh"
     )

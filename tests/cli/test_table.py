@@ -119,6 +119,24 @@ def test_on_a_terminal_every_line_fits(monkeypatch: pytest.MonkeyPatch, width: i
     assert columns["客户名称"].replace(" ", "") == "".join(str(r[2]).replace(" ", "") for r in ROWS)
 
 
+@pytest.mark.parametrize("width", [40, 80])
+def test_a_long_table_on_a_terminal_folds_its_text_columns_to_fit(
+    monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """A table too long for rich's layout (the review list of a real archive) is lined up
+    directly; it fits the terminal too, its names folded within their column, never cut."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.setattr(cli_table, "RICH_ROWS", 1)
+    configure(_Terminal())
+    lines = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))
+    assert max(cell_len(line) for line in lines) <= width, "\n".join(lines)
+    columns = _columns(lines)
+    assert columns["客户编号"] == "".join(str(row[1]) for row in ROWS)
+    assert columns["客户名称"].replace(" ", "") == "".join(str(r[2]).replace(" ", "") for r in ROWS)
+    if width == 40:
+        assert any(line.startswith(" " * 8) for line in lines), "a name folded onto a line"
+
+
 def test_a_narrow_terminal_drops_the_least_important_columns_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -141,7 +159,7 @@ def test_the_note_of_dropped_columns_is_in_the_language_in_force(
         english = _lines(render_table(HEADERS, ROWS, priority=PRIORITY))[-1]
     finally:
         set_language("en")
-    assert chinese.startswith("（80 列宽下未显示：") and "说明" in chinese
+    assert chinese.startswith("（80列宽下未显示：") and "说明" in chinese
     assert chinese.endswith("--wide 显示全部）") and "columns" not in chinese
     assert english.startswith("(not shown at 80 columns: ") and english.endswith("shows all)")
 
@@ -235,3 +253,22 @@ def test_a_long_table_written_a_block_at_a_time_is_the_table_written_at_once(
     assert "\n".join(blocks) == render_table(headers, rows)
     assert len(reads) == (1 if count <= cli_table.RICH_ROWS else 2)
     assert all(block.count("\n") < 1_000 for block in blocks)  # never the whole table at once
+
+
+def test_the_credit_report_in_chinese_names_the_ungraded_in_chinese(
+    demo_archive: Path, run: Run
+) -> None:
+    """The ungraded customers' row has no grade letter: its key column shows "-", its label
+    未评级 (it showed the key ``ungraded``, English among Chinese)."""
+    result = run("--db", str(demo_archive), "--lang", "zh", "report", "credit")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "未评级" in line]
+    assert rows, result.stdout
+    assert all(line.startswith("-") for line in rows), rows
+    assert "ungraded" not in result.stdout
+
+
+def test_explain_names_each_item_once(demo_archive: Path, run: Run) -> None:
+    result = run("--db", str(demo_archive), "--lang", "zh", "explain", "C000001")
+    assert result.returncode == 0, result.stderr
+    assert "实力 " in result.stdout and "strength" not in result.stdout
