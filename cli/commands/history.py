@@ -197,9 +197,10 @@ def _detail(event: dict[str, Any], lang: str, policy: Policy) -> str:
             old=event.get("from") or "—",
             new=event.get("to") or "—",
             total=event.get("total") or "",
-            run=event.get("run_id"),
-            version=event.get("policy_version"),
-            as_of=event.get("as_of"),
+            # A grading made by a save belongs to no regrade run.
+            run=event.get("run_id") or "—",
+            version=event.get("policy_version") or "—",
+            as_of=event.get("as_of") or "—",
         )
     parts = []
     fields = event.get("fields")

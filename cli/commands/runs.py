@@ -8,10 +8,19 @@ from typing import Any
 from creditfile.application.changes import grade_counts, run_summary
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
-from creditfile.presentation.translation import _
+from creditfile.presentation.translation import N_, _
 from creditfile.store.audit import clean_actor
 
-HEADERS = ["run", "when (UTC)", "who", "policy", "as of", "customers", "by grade", "changes"]
+HEADERS = [
+    N_("run"),
+    N_("when (UTC)"),
+    N_("who"),
+    N_("policy"),
+    N_("as of"),
+    N_("customers graded"),
+    N_("by grade"),
+    N_("changes"),
+]
 PRIORITY = [0, 0, 1, 0, 0, 2, 0, 1]
 
 
@@ -51,7 +60,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
     ]
     numeric = [False, False, False, False, False, True, False, True]
     unbroken = [True] * 5 + [False] * 3
-    env.say(render_table(HEADERS, rows, numeric, priority=PRIORITY, unbroken=unbroken))
+    headers = [_(h) for h in HEADERS]
+    env.say(render_table(headers, rows, numeric, priority=PRIORITY, unbroken=unbroken))
     env.say(_("compare two of them with `creditfile report migration RUN_A RUN_B`"))
     return 0
 
@@ -59,4 +69,4 @@ def run(args: argparse.Namespace, env: Env) -> int:
 def _counts(run: dict[str, Any], order: list[str]) -> str:
     counts = grade_counts(run["by_grade"], order)
     ungraded = run["ungraded"]
-    return f"{counts} · ungraded {ungraded}" if ungraded else counts
+    return f"{counts} · {_('ungraded')} {ungraded}" if ungraded else counts

@@ -272,3 +272,21 @@ def test_explain_names_each_item_once(demo_archive: Path, run: Run) -> None:
     result = run("--db", str(demo_archive), "--lang", "zh", "explain", "C000001")
     assert result.returncode == 0, result.stderr
     assert "实力 " in result.stdout and "strength" not in result.stdout
+
+
+def test_runs_speak_the_language_asked(demo_archive: Path, run: Run) -> None:
+    result = run("--db", str(demo_archive), "--lang", "zh", "runs", "--wide")
+    assert result.returncode == 0, result.stderr
+    for english in ("when (UTC)", "by grade", "changes", "customers", "ungraded", "policy"):
+        assert english not in result.stdout, result.stdout
+    assert "批次" in result.stdout and "各等级客户数" in result.stdout
+
+
+def test_a_grade_change_made_by_a_save_names_no_run() -> None:
+    from creditfile.cli.commands.history import _detail
+    from creditfile.policy import default_policy_path, load_policy
+
+    event = {"kind": "grade_changed", "from": None, "to": "B", "total": 82.0, "run_id": None,
+             "policy_version": "2026.1", "as_of": "2026-12-02"}  # fmt: skip
+    text = _detail(event, "en", load_policy(default_policy_path()))
+    assert "None" not in text and "run —" in text
