@@ -199,7 +199,7 @@ def migration_report(
         raise ReportError(
             _(
                 "{archive}: no regrade run {runs}; recorded runs: {known} "
-                "(see `creditfile history`)"
+                "(see `creditfile runs`)"
             ).format(archive=store.location, runs=", ".join(missing), known=known)
         )
     if not runs:
