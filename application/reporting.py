@@ -198,8 +198,7 @@ def migration_report(
         known = ", ".join(runs[-10:]) or _("none yet")
         raise ReportError(
             _(
-                "{archive}: no regrade run {runs}; recorded runs: {known} "
-                "(see `creditfile runs`)"
+                "{archive}: no regrade run {runs}; recorded runs: {known} (see `creditfile runs`)"
             ).format(archive=store.location, runs=", ".join(missing), known=known)
         )
     if not runs:
