@@ -3,9 +3,12 @@ change and why, whose agency investigation, the entries it would strand, the nat
 not list (``policy diff --db``, ``policy activate``).
 
 A store that hands its records out in batches (``store.BatchReadingStore``: both stores) is
-read twice, never held whole. The first pass takes each policy's archive-wide tops from every
-batch's facts (``engine.facts_of``, ``scoring.archive_tops``): a maximum, so batch by batch
-gives the tops of the whole archive. The second grades each batch under both policies against
+read twice at most, never held whole. The first pass takes each policy's archive-wide tops from
+every batch's facts (``engine.facts_of``, ``scoring.archive_tops``): a maximum, so batch by
+batch gives the tops of the whole archive. The stored gradings' tops stand for the old
+policy's when a whole regrade under it at this date wrote them, and for the new policy's too
+when it counts a customer's facts alike and takes no other top (a change of weights, bands or
+thresholds): then there is no first pass. The second grades each batch under both policies against
 those tops (``engine.grade_with_tops``) and keeps only what the report needs: the counts by
 grade and one compact row per customer whose grading changes (``policy_diff.WhatIfSums``), the
 investigation changes, the stranded entries and the unknown natures. The result is exactly
@@ -27,8 +30,9 @@ from decimal import Decimal
 from typing import Any
 
 from creditfile.application.regrade_stream import streams
+from creditfile.application.report_batches import stored_tops
 from creditfile.engine import CustomerFacts, facts_of, grade_with_tops
-from creditfile.engine.grading import grade_archive
+from creditfile.engine.grading import archive_tops_for, grade_archive
 from creditfile.engine.policy_diff import WhatIfSums, what_if
 from creditfile.engine.rescaling import Stranded, joined_stranded, stranded_entries
 from creditfile.engine.scoring import archive_tops
@@ -137,12 +141,31 @@ def investigation_changes(
 def _in_batches(
     store: BatchReadingStore, policies: tuple[Policy, Policy], as_of: date, investigations: bool
 ) -> ArchiveImpact:
-    tops = _measured(store, policies, as_of)
+    tops = _first_tops(store, policies, as_of)
     while True:
         impact, seen = _graded(store, policies, as_of, tops, investigations)
         if seen == tops:
             return impact
-        tops = seen  # the archive changed between the passes: graded again with its tops
+        tops = seen  # the archive changed since the tops were taken: graded again with its own
+
+
+def _first_tops(
+    store: BatchReadingStore, policies: tuple[Policy, Policy], as_of: date
+) -> tuple[Tops, Tops]:
+    """Each policy's archive-wide tops. The stored gradings' are the old policy's when they are
+    its and this date's (a whole regrade wrote them), and the new policy's too when it counts
+    the same facts and takes no other top: then the archive is read once, not twice. Otherwise
+    a first pass takes them from every batch (the old policy's too, without stored tops)."""
+    old, new = policies
+    stored = stored_tops(store, old, as_of)
+    if stored is None:
+        before, after = _measured(store, policies, as_of)
+        return before, after
+    wanted = set(archive_tops_for([], new, as_of))
+    if _alike(old, new) and wanted <= set(stored):
+        return dict(stored), {fact: stored[fact] for fact in wanted}
+    (after,) = _measured(store, (new,), as_of)
+    return dict(stored), after
 
 
 def _docs(store: BatchReadingStore) -> Iterator[list[JSONObject]]:
@@ -151,14 +174,21 @@ def _docs(store: BatchReadingStore) -> Iterator[list[JSONObject]]:
         yield [customer_document(record) for record in records]
 
 
+def _alike(old: Policy, new: Policy) -> bool:
+    """Whether both policies work out a customer's facts alike (same new-customer months and
+    windows): the facts of one are the other's."""
+    return old.new_customer_months == new.new_customer_months and old.windows == new.windows
+
+
 def _facts(
-    docs: Sequence[Mapping[str, Any]], policies: tuple[Policy, Policy], as_of: date
-) -> tuple[list[CustomerFacts], list[CustomerFacts]]:
-    """The batch's facts under each policy: worked out once when both count them alike."""
-    old, new = policies
-    facts = facts_of(docs, old, as_of)
-    alike = old.new_customer_months == new.new_customer_months and old.windows == new.windows
-    return facts, facts if alike else facts_of(docs, new, as_of)
+    docs: Sequence[Mapping[str, Any]], policies: Sequence[Policy], as_of: date
+) -> list[list[CustomerFacts]]:
+    """The batch's facts under each policy: worked out once for policies that count alike."""
+    found: list[list[CustomerFacts]] = []
+    for n, policy in enumerate(policies):
+        same = next((found[i] for i in range(n) if _alike(policies[i], policy)), None)
+        found.append(same if same is not None else facts_of(docs, policy, as_of))
+    return found
 
 
 def _fold(tops: Tops, facts: list[CustomerFacts], policy: Policy) -> None:
@@ -166,11 +196,9 @@ def _fold(tops: Tops, facts: list[CustomerFacts], policy: Policy) -> None:
         tops[fact] = max(tops.get(fact, Decimal(0)), top)
 
 
-def _measured(
-    store: BatchReadingStore, policies: tuple[Policy, Policy], as_of: date
-) -> tuple[Tops, Tops]:
-    """The first pass: each policy's archive-wide tops, from every batch's facts."""
-    tops: tuple[Tops, Tops] = ({}, {})
+def _measured(store: BatchReadingStore, policies: Sequence[Policy], as_of: date) -> list[Tops]:
+    """A pass over every batch: each policy's archive-wide tops, from the batches' facts."""
+    tops: list[Tops] = [{} for _ in policies]
     for docs in _docs(store):
         for kept, facts, policy in zip(tops, _facts(docs, policies, as_of), policies, strict=True):
             _fold(kept, facts, policy)

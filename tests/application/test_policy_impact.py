@@ -121,7 +121,9 @@ def test_a_policy_that_moves_the_tops_has_the_same_what_if_read_in_batches(
     diff = diff_policies(str(default_policy_path()), str(OPTIONS), store, AS_OF)
 
     assert diff.impact == whole
-    assert sizes == ([23] * 6 + [14]) * 2  # the tops, then the grades: never all at once
+    # Every pass in batches (the tops, then the grades; the old policy's tops stored by the
+    # regrade are not the archive's since 12 customers came in: graded again with its own).
+    assert sizes == ([23] * 6 + [14]) * 3
     assert whole["customers"] == 152 and whole["grade_changes"] and whole["summary"]
     assert whole["investigation_changes"]
     tops = {r["group"] for c in whole["grade_changes"] for r in c["reasons"]}
@@ -215,3 +217,26 @@ def test_an_activation_that_strands_nothing_does_not_read_the_archive_under_the_
     assert amends == [None]
     active = open_archive(store.location).active_policy()
     assert active is not None and active["version"] == "2026.2"
+
+
+def _cumulative_weighs_more(data: dict[str, Any]) -> None:
+    """Cumulative leases weigh 24 instead of 15, the other items 1 instead of 10; A from 85."""
+    weights = {"cumulative_lease": 24, "other": 1}
+    for item in data["scoring"]:
+        item["weight"] = weights.get(item["key"], item["weight"])
+    data["grades"][0]["min_score"] = 85
+
+
+def test_a_change_of_weights_reads_the_archive_once_when_a_regrade_stored_its_tops(
+    store: ArchiveStore, default_policy: Policy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    regrade(store, default_policy, AS_OF, "nightly")  # every customer: the archive's own tops
+    file = _variant(Path(default_policy_path()), _cumulative_weighs_more, tmp_path / "w.yaml")
+    whole = _whole(store, default_policy, load_policy(str(file)))
+    sizes = _batches_only(store, monkeypatch)
+
+    diff = diff_policies(str(default_policy_path()), str(file), store, AS_OF)
+
+    assert diff.impact == whole
+    assert sizes == [23] * 6 + [14]
+    assert whole["grade_changes"] and whole["summary"]
