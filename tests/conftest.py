@@ -42,6 +42,21 @@ def _cold_caches() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_first() -> Iterator[None]:
+    """Every test starts in English, whatever the one before it put in force.
+
+    Many tests call ``set_language("zh")`` to read a screen or a message in Chinese and leave
+    it so; on a shared worker the next test then read Chinese messages where it expected
+    English, and failed only in that order.
+    """
+    from creditfile.presentation.translation import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def speak() -> Iterator[Callable[[str], str]]:
     """``speak("zh")`` puts a language in force for the test; English is back after it."""
