@@ -96,7 +96,8 @@ class CardTabs(TabbedContent):
         stale = focused is None or event.tab_pane not in focused.ancestors
         if not stale and self._expected is not None:
             stale = event.tab_pane.id != f"tab-{self._expected}"
-            self._expected = None if not stale else self._expected
+            if not stale:
+                self._expected = None  # the step's own focus has come
         if stale:
             event.prevent_default()
             event.stop()
@@ -444,8 +445,8 @@ class CardBase(Screen[None]):
         self._update_header()
 
     def _fill_leases(self) -> None:
-        """The leases, the item and status wrapped and, at 80 columns, the columns of least
-        use left out (the outstanding amount ran past the edge), the summary naming them."""
+        """The leases, the leased item wrapped and, at 80 columns, the columns of least use
+        left out (the outstanding amount ran past the edge), the summary naming them."""
         table = self.query_one("#leases-table", DataTable)
         row = table.cursor_row
         policy = self.shown_policy
