@@ -10,8 +10,9 @@ policy's when a whole regrade under it at this date wrote them, and for the new 
 when it counts a customer's facts alike and takes no other top (a change of weights, bands or
 thresholds): then there is no first pass. The second grades each batch under both policies against
 those tops (``engine.grade_with_tops``) and keeps only what the report needs: the counts by
-grade and one compact row per customer whose grading changes (``policy_diff.WhatIfSums``), the
-investigation changes, the stranded entries and the unknown natures. The result is exactly
+grade and by reason, one compact row per customer whose grading changes (``policy_diff.WhatIfSums``)
+and the investigation changes, both in temporary files (``spooled_rows``: not in memory, however
+many change), the stranded entries and the unknown natures. The result is exactly
 ``engine.policy_diff.what_if`` over every document at once (the tests hold it to that, on both
 stores). The second pass measures the tops again: a save between the passes that moved them
 is found out, and the batches graded again with the archive's own.
@@ -31,6 +32,7 @@ from typing import Any
 
 from creditfile.application.regrade_stream import streams
 from creditfile.application.report_batches import stored_tops
+from creditfile.application.spooled_rows import SpooledRows, spooled_rows
 from creditfile.engine import CustomerFacts, facts_of, grade_with_tops
 from creditfile.engine.grading import archive_tops_for, grade_archive
 from creditfile.engine.policy_diff import WhatIfSums, what_if
@@ -53,6 +55,9 @@ class ArchiveImpact:
     Attributes:
         what_if: ``engine.policy_diff.what_if`` over every customer, with
             ``investigation_changes`` (``investigation_changes``) when they were asked for.
+            Read a batch at a time, its lists of customers (``grade_changes``,
+            ``tier_changes``, ``investigation_changes``) are ``spooled_rows.SpooledRows``:
+            iterate them (as often as needed) rather than index them.
         stranded: ``engine.rescaling.stranded_entries`` over every customer.
         unknown_natures: Natures of stored customers that the new policy does not list, with
             how many customers have each, in the order first met.
@@ -215,8 +220,8 @@ def _graded(
     """The second pass: every batch graded under both policies against ``tops`` and folded
     into the impact; with the tops of the customers graded."""
     old, new = policies
-    sums = WhatIfSums(old, new)
-    investigated: list[dict[str, Any]] = []
+    sums = WhatIfSums(old, new, spooled_rows)
+    investigated: SpooledRows[dict[str, Any]] = SpooledRows()
     stranded: list[list[Stranded]] = []
     natures: Counter[str] = Counter()
     seen: tuple[Tops, Tops] = ({}, {})

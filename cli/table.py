@@ -283,11 +283,14 @@ def long_table(
     rows: Callable[[], Iterable[Sequence[object]]],
     *,
     chunk: int = 2_000,
+    fit: bool = False,
 ) -> Iterator[str]:
     """``render_table`` for a table too long to hold (a regrade's million grade changes): the
     rows are read twice, ``rows()`` each time (for the columns' widths, then to write them), and
     the table comes ``chunk`` lines at a time; joined by line ends, the text is
-    ``render_table``'s. Every column is shown (no priorities)."""
+    ``render_table``'s. Every column is shown (no priorities). ``fit``: on a terminal, the text
+    columns are folded to its width as ``render_table`` folds them (without, only a table of
+    at most ``RICH_ROWS`` rows is)."""
     from rich.cells import cell_len
 
     heads = [terminal_text(h) for h in headers]
@@ -309,7 +312,13 @@ def long_table(
         yield render_table(headers, first)
         return
     flags = [s and n for s, n in zip(seen, numbers, strict=True)]
-    cells = ([_text(v) for v in row] for row in rows())
+    cells: Iterator[Sequence[str]] = ([_text(v) for v in row] for row in rows())
+    if fit and _output.width is not None:  # as _plain narrows and folds, row by row
+        natural = dict(widths)
+        _narrowed(widths, heads, [i for i in widths if not flags[i]], _output.width)
+        folded = [i for i in widths if widths[i] < natural[i]]
+        if folded:
+            cells = (_folded_row(row, folded, widths) for row in cells)
     block: list[str] = []
     for line in _plain_lines(heads, cells, flags, widths):
         block.append(line)

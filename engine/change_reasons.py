@@ -98,20 +98,39 @@ def summarise(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         ``group`` of a customer's reasons with ``; `` so that every customer counts exactly
         once, and ``said`` lists their ``group_said`` in the same order.
     """
-    counts: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
-    said: dict[tuple[str, str, tuple[str, ...]], list[list[object]]] = {}
+    counts = ReasonCounts()
     for row in rows:
+        counts.add(row)
+    return counts.summary()
+
+
+class ReasonCounts:
+    """``summarise`` a customer at a time: what is kept is a count and a wording per reason,
+    never the customers' rows (added in the same order, the summary is ``summarise``'s)."""
+
+    def __init__(self) -> None:
+        """No customer counted yet."""
+        self._counts: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+        self._said: dict[tuple[str, str, tuple[str, ...]], list[list[object]]] = {}
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Count one changed customer (``effect`` and ``reasons``)."""
         reasons = row["reasons"]
         key = (row["effect"], "; ".join(r["group"] for r in reasons),
                tuple(r["kind"] for r in reasons))  # fmt: skip
-        counts[key] += 1
-        said.setdefault(key, [r["group_said"] for r in reasons])
-    ordered = sorted(counts.items(), key=lambda kv: (EFFECTS.index(kv[0][0]), -kv[1], kv[0][1]))
-    return [
-        {"effect": effect, "reason": text, "kinds": list(kinds),
-         "said": said[(effect, text, kinds)], "customers": n}
-        for (effect, text, kinds), n in ordered
-    ]  # fmt: skip
+        self._counts[key] += 1
+        if key not in self._said:
+            self._said[key] = [r["group_said"] for r in reasons]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """The summary of the customers counted (see ``summarise``)."""
+        counts, said = self._counts, self._said
+        ordered = sorted(counts.items(), key=lambda kv: (EFFECTS.index(kv[0][0]), -kv[1], kv[0][1]))
+        return [
+            {"effect": effect, "reason": text, "kinds": list(kinds),
+             "said": said[(effect, text, kinds)], "customers": n}
+            for (effect, text, kinds), n in ordered
+        ]  # fmt: skip
 
 
 # Ungraded ↔ graded: the manual entries ------------------------------------------------------

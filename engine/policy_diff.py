@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
-from creditfile.engine.change_reasons import Reason, change_reasons, effect_of, summarise
+from creditfile.engine.change_reasons import Reason, ReasonCounts, change_reasons, effect_of
 from creditfile.engine.grading import grade_archive
 from creditfile.policy.model import Policy
 
@@ -120,21 +120,46 @@ def what_if(
     return sums.result()
 
 
+class Rows(Protocol):
+    """Where ``WhatIfSums`` puts the rows of the customers whose grading changes: a list, or
+    anything that keeps rows in the order appended and gives them back as often as asked
+    (the application layer's keep them in a temporary file)."""
+
+    def append(self, row: dict[str, Any], /) -> None:
+        """Keep ``row`` after those kept."""
+
+    def __len__(self) -> int:
+        """How many rows are kept."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Every row kept, in the order appended."""
+
+
 class WhatIfSums:
     """``what_if`` folded a batch of customers at a time: each batch graded under both policies
     (against the whole archive's tops) is added, then dropped; what is kept is what the
-    what-if reports (counts by grade and one compact row per customer whose grading changes,
-    no document). Adding every customer in one batch or in many gives the same result."""
+    what-if reports (counts by grade, counts by reason, and one compact row per customer whose
+    grading changes, no document, in ``rows``). Adding every customer in one batch or in many
+    gives the same result."""
 
-    def __init__(self, old: Policy, new: Policy) -> None:
-        """Compare ``old`` with ``new``."""
+    def __init__(self, old: Policy, new: Policy, rows: Callable[[], Rows] | None = None) -> None:
+        """Compare ``old`` with ``new``.
+
+        Args:
+            old: The policy compared from.
+            new: The policy compared to.
+            rows: Makes the two places the changed customers' rows go (grade changes, tier
+                changes); None: lists, the reasons many customers have alike kept once.
+        """
         self._old, self._new = old, new
         self._customers = 0
         self._before: Counter[str] = Counter()
         self._after: Counter[str] = Counter()
-        self._grade_changes: list[dict[str, Any]] = []
-        self._tier_changes: list[dict[str, Any]] = []
-        self._shared = _Shared()
+        self._grade_changes: Rows = [] if rows is None else rows()
+        self._tier_changes: Rows = [] if rows is None else rows()
+        self._reasons = ReasonCounts()
+        # Rows held in lists share their alike parts; rows handed on are written as they come.
+        self._shared = _Shared() if rows is None else None
 
     def add(
         self,
@@ -150,6 +175,7 @@ class WhatIfSums:
             effect = effect_of(was, now, new)
             if effect is None:
                 continue
+            reasons = change_reasons(was, now, old, new)
             row = {
                 "id": cid,
                 "name": names.get(cid),
@@ -158,23 +184,25 @@ class WhatIfSums:
                 "old_total": was["total"],
                 "new_total": now["total"],
                 "effect": effect,
-                "reasons": self._shared.reasons(change_reasons(was, now, old, new)),
+                "reasons": reasons if self._shared is None else self._shared.reasons(reasons),
             }
             if effect == "change tier":
                 row.update({"from_tier": was["tier"], "to_tier": now["tier"]})
                 self._tier_changes.append(row)
             else:
                 self._grade_changes.append(row)
+            self._reasons.add(row)
         self._customers += len(docs)
         self._before.update(g["grade"] or "ungraded" for g in before.values())
         self._after.update(g["grade"] or "ungraded" for g in after.values())
 
     def result(self) -> dict[str, Any]:
-        """The what-if of every customer added (see ``what_if``)."""
+        """The what-if of every customer added (see ``what_if``); ``grade_changes`` and
+        ``tier_changes`` are the ``rows`` they were put in."""
         return {
             "customers": self._customers,
             "by_grade": {"old": _sorted(self._before), "new": _sorted(self._after)},
-            "summary": summarise([*self._grade_changes, *self._tier_changes]),
+            "summary": self._reasons.summary(),
             "grade_changes": self._grade_changes,
             "tier_changes": self._tier_changes,
         }

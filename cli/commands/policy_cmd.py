@@ -4,6 +4,7 @@ compliance's commands."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,12 @@ from creditfile.application.policy_tests import (
     describe_failure,
     run_policy_tests,
 )
+from creditfile.application.spooled_rows import SpooledRows
 from creditfile.cli.commands import policy_record
 from creditfile.cli.env import Env
 from creditfile.cli.reason_lines import reason_lines
-from creditfile.cli.table import render_table
+from creditfile.cli.streamed_json import Streamed, write_json
+from creditfile.cli.table import long_table, render_table
 from creditfile.document import field_catalogue
 from creditfile.policy import Policy, PolicyProblem, check_policy, load_policy
 from creditfile.policy.label_clashes import label_clashes
@@ -193,13 +196,15 @@ def run_diff(args: argparse.Namespace, env: Env) -> int:
     )
     old, new, changes, impact = diff.old, diff.new, diff.changes, diff.impact
     if env.json:
-        env.emit_json(
+        # The customers' lists written as they are read (hundreds of thousands, from files).
+        write_json(
+            env.stdout,
             {
                 "old": {"file": args.old, "version": old.version, "sha256": old.sha256},
                 "new": {"file": args.new, "version": new.version, "sha256": new.sha256},
                 "changes": changes,
-                "what_if": impact,
-            }
+                "what_if": None if impact is None else _streamed(impact),
+            },
         )
         return 0
     env.say(f"{args.old} ({old.version}) → {args.new} ({new.version})")
@@ -245,46 +250,79 @@ def _say_impact(
         )
     )
     say_reason_summary(env, impact["summary"], policy)
-    changes = impact["grade_changes"]
+    changes: Collection[dict[str, Any]] = impact["grade_changes"]
     env.say("\n" + _would_change(len(changes)))
     ids = [field_catalogue()[key].text(language()) for key in ("id", "name")]
     if changes:
-        env.say(
-            render_table(
-                [*ids, pgettext("policy diff", "from"), pgettext("policy diff", "to"),
-                 pgettext("policy diff", "total now"), pgettext("policy diff", "total new"),
-                 _("reason")],
+        _say_table(
+            env,
+            [*ids, pgettext("policy diff", "from"), pgettext("policy diff", "to"),
+             pgettext("policy diff", "total now"), pgettext("policy diff", "total new"),
+             _("reason")],
+            (
                 [
-                    [
-                        c["id"],
-                        c["name"],
-                        _grade(c["from"]),
-                        _grade(c["to"]),
-                        _show_total(c["old_total"]),
-                        _show_total(c["new_total"]),
-                        reasons_words(c["reasons"], policy),
-                    ]
-                    for c in changes
-                ],
-            )
+                    c["id"],
+                    c["name"],
+                    _grade(c["from"]),
+                    _grade(c["to"]),
+                    _show_total(c["old_total"]),
+                    _show_total(c["new_total"]),
+                    reasons_words(c["reasons"], policy),
+                ]
+                for c in changes
+            ),
         )  # fmt: skip
-    tiers = impact["tier_changes"]
+    tiers: Collection[dict[str, Any]] = impact["tier_changes"]
     if tiers:
         env.say("\n" + _tier_only(len(tiers)))
-        env.say(
-            render_table(
-                [*ids, _("grade"), _("reason")],
-                [
-                    [c["id"], c["name"], _grade(c["to"]), reasons_words(c["reasons"][:1], policy)]
-                    for c in tiers
-                ],
-            )
+        _say_table(
+            env,
+            [*ids, _("grade"), _("reason")],
+            (
+                [c["id"], c["name"], _grade(c["to"]), reasons_words(c["reasons"][:1], policy)]
+                for c in tiers
+            ),
         )
     _say_investigations(env, impact.get("investigation_changes") or [], olds_and_news)
 
 
+def _streamed(impact: dict[str, Any]) -> dict[str, Any]:
+    """The what-if with its lists of customers written as they are read."""
+    lists = ("grade_changes", "tier_changes", "investigation_changes")
+    return {key: Streamed(value) if key in lists else value for key, value in impact.items()}
+
+
+TABLE_CHUNK = 1_000
+"""Lines of a table of customers written at once."""
+
+
+def _say_table(env: Env, headers: list[str], rows: Iterable[list[object]]) -> None:
+    """A table of customers as ``render_table`` draws it, ``TABLE_CHUNK`` lines at a time: its
+    rows made once (each customer's reasons worded), kept in a temporary file for the second
+    reading ``long_table`` takes (for the columns' widths, then to write them)."""
+    kept: SpooledRows[list[object]] | None = None
+
+    def made() -> Iterable[list[object]]:
+        nonlocal kept
+        if kept is not None:
+            return kept
+        kept = SpooledRows()
+        return _keeping(rows, kept)
+
+    for block in long_table(headers, made, chunk=TABLE_CHUNK, fit=True):
+        env.say(block)
+
+
+def _keeping(
+    rows: Iterable[list[object]], into: SpooledRows[list[object]]
+) -> Iterator[list[object]]:
+    for row in rows:
+        into.append(row)
+        yield row
+
+
 def _say_investigations(
-    env: Env, rows: list[dict[str, Any]], policies: tuple[Policy, Policy]
+    env: Env, rows: Collection[dict[str, Any]], policies: tuple[Policy, Policy]
 ) -> None:
     """Customers an agency investigation would newly be suggested for, or no longer."""
     if not rows:
@@ -303,25 +341,24 @@ def _say_investigations(
         ).format(suggested=f"{suggested:,}", withdrawn=f"{len(rows) - suggested:,}")
     )
     words = {"suggested": _("newly suggested"), "withdrawn": _("no longer suggested")}
-    env.say(
-        render_table(
+    _say_table(
+        env,
+        [
+            *(field_catalogue()[key].text(language()) for key in ("id", "name")),
+            _("grade"),
+            _("investigation"),
+            _("reason"),
+        ],
+        (
             [
-                *(field_catalogue()[key].text(language()) for key in ("id", "name")),
-                _("grade"),
-                _("investigation"),
-                _("reason"),
-            ],
-            [
-                [
-                    r["id"],
-                    r["name"],
-                    r["grade"] or _("ungraded"),
-                    words[r["change"]],
-                    reasons.get(r["reason"], r["reason"]),
-                ]
-                for r in rows
-            ],
-        )
+                r["id"],
+                r["name"],
+                r["grade"] or _("ungraded"),
+                words[r["change"]],
+                reasons.get(r["reason"], r["reason"]),
+            ]
+            for r in rows
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from creditfile.application.opening import open_archive
 from creditfile.application.policy_admin import diff_policies, investigation_changes
 from creditfile.application.policy_impact import archive_impact
 from creditfile.application.regrade import regrade
+from creditfile.application.spooled_rows import SpooledRows
 from creditfile.demodata.customers import generate_customers
 from creditfile.engine import grade_archive
 from creditfile.engine.grading import archive_tops_for
@@ -240,3 +241,28 @@ def test_a_change_of_weights_reads_the_archive_once_when_a_regrade_stored_its_to
     assert diff.impact == whole
     assert sizes == [23] * 6 + [14]
     assert whole["grade_changes"] and whole["summary"]
+
+
+def test_a_preview_of_thousands_of_changes_keeps_them_in_files_and_equals_the_whole(
+    tmp_path: Path, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """6,000 customers, 2,400 of whom change grade: the rows are written to temporary files as
+    the batches are graded and read back (across many of the files' reads) as often as
+    asked, in order, equal to the what-if that held them all."""
+    monkeypatch.setattr(policy_impact, "BATCH", 500)
+    monkeypatch.setattr(SpooledRows, "_CHUNK", 1 << 14)  # a row's line split between reads
+    store = open_archive(str(tmp_path / "archive.json"), create=True)
+    store.import_customers(generate_customers(6_000, 11, AS_OF), actor="seed")
+    regrade(store, default_policy, AS_OF, "seed")
+    options = load_policy(str(OPTIONS))
+    whole = _whole(store, default_policy, options)
+
+    diff = diff_policies(str(default_policy_path()), str(OPTIONS), store, AS_OF)
+
+    assert diff.impact is not None
+    kept = diff.impact["grade_changes"]
+    assert isinstance(kept, SpooledRows) and len(kept) == len(whole["grade_changes"]) > 2_000
+    assert diff.impact == whole
+    assert [row["id"] for row in kept] == [row["id"] for row in whole["grade_changes"]]
+    assert diff.impact["summary"] == whole["summary"]
+    assert sum(row["customers"] for row in whole["summary"]) == len(kept)

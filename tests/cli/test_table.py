@@ -255,6 +255,29 @@ def test_a_long_table_written_a_block_at_a_time_is_the_table_written_at_once(
     assert all(block.count("\n") < 1_000 for block in blocks)  # never the whole table at once
 
 
+@pytest.mark.parametrize("count", [cli_table.RICH_ROWS + 1, 2_345])
+@pytest.mark.parametrize("width", [None, 60, 200])
+def test_a_long_table_fitted_to_a_terminal_is_the_table_folded_at_once(
+    monkeypatch: pytest.MonkeyPatch, count: int, width: int | None
+) -> None:
+    """A policy preview's changed customers, their reasons folded to the terminal's width as
+    the whole table folds them: the same lines, written a block at a time."""
+    monkeypatch.setenv("COLUMNS", str(width or 80))
+    configure(_Terminal() if width else io.StringIO())
+    reasons = [
+        "分数低于 B 级门槛 70",
+        "Cumulative leases points rise (window all leases → last 24 months)",
+    ]
+    rows = [[*row[:3], reasons[n % 2] * (1 + n % 3)] for n, row in enumerate(_changes(count))]
+    headers = ["客户编号", "原等级", "新等级", "原因"]
+
+    blocks = list(cli_table.long_table(headers, lambda: iter(rows), chunk=1_000, fit=True))
+
+    assert "\n".join(blocks) == render_table(headers, rows)
+    if width:
+        assert max(cell_len(line) for block in blocks for line in block.split("\n")) <= width
+
+
 def test_the_credit_report_in_chinese_names_the_ungraded_in_chinese(
     demo_archive: Path, run: Run
 ) -> None:
