@@ -213,7 +213,7 @@ def _graded(
     ids: Sequence[str], gradings: Sequence[Mapping[str, Any]], encode: Encoder
 ) -> GradedBatch:
     """A batch's gradings encoded for the store, and what the run keeps of each."""
-    encoded = encode([(cid, orjson.dumps(g)) for cid, g in zip(ids, gradings, strict=True)])
+    encoded = encode([(cid, g, orjson.dumps(g)) for cid, g in zip(ids, gradings, strict=True)])
     kept = [
         (cid, {"status": g["status"], "grade": g.get("grade"), "total": g.get("total")})
         for cid, g in zip(ids, gradings, strict=True)

@@ -249,9 +249,10 @@ DocumentTexts = Sequence[tuple[str, bytes]]
 """A batch of customers as a store reads them: each id with its document as JSON text (UTF-8),
 in stored order; decoded by the grader (in its workers when it has them)."""
 
-Encoder = Callable[[Sequence[tuple[str, bytes]]], bytes]
-"""``[(id, grading as JSON text)] -> bytes``: a batch's gradings in the store's own form (for
-PostgreSQL, rows of ``COPY``), made where they are graded."""
+Encoder = Callable[[Sequence[tuple[str, Mapping[str, Any], bytes]]], bytes]
+"""``[(id, grading, grading as JSON text)] -> bytes``: a batch's gradings in the store's own
+form (for PostgreSQL, rows of ``COPY`` with the list's keys beside each grading), made where
+they are graded."""
 
 
 class GradedBatch(NamedTuple):

@@ -4,17 +4,24 @@ The archive-wide top needs every customer's facts before anyone can be scored, s
 are read twice, in stored order, from a server-side cursor in batches of ``BATCH``: the first
 pass hands each batch to the grader for its facts (the tops), the second for its gradings.
 When the stored gradings hold the tops of the last regrade, the grader may grade with them at
-once and check them as it goes: one pass, and a second only when a top has moved. Each
-batch's gradings go to the server at once, by ``COPY`` into a temporary table, and one
-``UPDATE … FROM`` writes at the end those whose stored text differs (a grading already
-stored is not written again). The history event of each grade change is made
-as its batch comes back and sent to the server at once too (a temporary table, appended to the
-history after the run's event): what stays in this process is the run's counts and the stored
-grade of the customers being graded, never a customer past its batch, whatever the archive's
-size or the number of changes. The caller's list of the changes (``regrade --json`` prints
-them) is kept in a temporary file as they are made, and read from it as it is iterated
-(``SpooledChanges``): reading them back from the server cost it a second index scan of the
-history and this process a second decoding of every change.
+once and check them as it goes: one pass, and a second only when a top has moved.
+
+Each batch's gradings are stored as the batch comes back, while the grader's workers grade the
+next ones: ``COPY`` into a temporary table, then one ``UPDATE … FROM`` that writes those whose
+stored text differs (a grading already stored is not written again), each found by its key.
+The server's write thus runs beside the grading rather than after all of it. The list's keys
+go with each grading, taken from it in the workers (``pg_gradings.list_keys``), and the
+server keeps them as given instead of parsing every grading again (migration 12). A pass
+graded with tops that moved is undone to a savepoint and graded again.
+
+The history event of each grade change is made as its batch comes back and sent to the server
+at once too (a temporary table, appended to the history after the run's event): what stays in
+this process is the run's counts and the stored grade of the customers being graded, never a
+customer past its batch, whatever the archive's size or the number of changes. The caller's
+list of the changes (``regrade --json`` prints them) is kept in a temporary file as they are
+made, and read from it as it is iterated (``SpooledChanges``): reading them back from the
+server cost it a second index scan of the history and this process a second decoding of every
+change.
 
 When no grading holds the tops (an archive just copied or upgraded), the last regrade run's
 tops are assumed instead: a run records the tops it graded with, and a save that moves a top
@@ -23,7 +30,8 @@ graded (``StreamGrader.settled``), and a wrong one costs the second pass it woul
 
 It all runs inside the caller's write transaction, which holds the archive's write lock: both
 passes see the same customers, a save made meanwhile waits for the regrade (and is then checked
-against the regraded revision), and a regrade that fails or is killed half way writes nothing.
+against the regraded revision), and a regrade that fails, is refused by its guard, or is killed
+half way writes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import psycopg
@@ -42,6 +50,8 @@ from creditfile.policy.errors import phrase
 from creditfile.store.bookkeeping import RegradeTally
 from creditfile.store.errors import RegradeCancelledError
 from creditfile.store.interface import DocumentTexts, StreamGrader
+from creditfile.store.pg_gradings import KEYS_GIVEN, list_keys
+from creditfile.store.pg_list import LIST_KEY_COLUMNS
 
 BATCH = 2_000
 """Customers fetched, graded and sent back per batch: large enough for few round trips, small
@@ -94,10 +104,11 @@ def regrade_streamed(
         )
     _stop_if(cancelled, location)
     conn.execute(
-        # Text, not json: the server checks a grading's JSON only when it stores it, not each
-        # of the (on a regrade run twice, all) gradings it leaves as they are.
-        f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading text NOT NULL) "
-        "ON COMMIT DROP"
+        # The grading as text, not json: the server checks a grading's JSON only when it
+        # stores it, not each of the (on a regrade run twice, all) gradings it leaves as they
+        # are. The list's keys beside it, as the grader's workers took them from the grading.
+        f"CREATE TEMPORARY TABLE {_TEMPORARY} (id text NOT NULL, grading text NOT NULL, "
+        "grade text, total float8, tier text, lifecycle text, stage text) ON COMMIT DROP"
     )
     conn.execute(
         f"CREATE TEMPORARY TABLE {_CHANGES} (n bigint GENERATED ALWAYS AS IDENTITY, "
@@ -105,64 +116,96 @@ def regrade_streamed(
     )
     spool = SpooledChanges()
     while True:
-        tally = RegradeTally()
-        spool.clear()
-        # The stored grade of each customer read and not yet graded back: a few batches.
-        previous: dict[str, Any] = {}
-        read = _batches(
-            conn,
-            # The list's key, not the grading's text: the grade of a graded customer, None
-            # otherwise, which is what a change compares, without parsing every grading.
-            f"SELECT id, doc, grade FROM {table} ORDER BY pos",
-            size,
-            cancelled,
-            location,
-            previous,
-        )
-        for graded in grader.grade_texts(read, copy_rows):
-            # Written as each batch comes back, while the workers grade the next ones.
-            with conn.cursor().copy(f"COPY {_TEMPORARY} (id, grading) FROM STDIN") as copy:
-                copy.write(graded.encoded)
-            changes = []
-            for cid, grading in graded.gradings:
-                before = previous.pop(cid, None)
-                if tally.add(before, grading):
-                    changes.append(
-                        {"id": cid, "from": before, "to": grading.get("grade"),
-                         "total": grading.get("total")}
-                    )  # fmt: skip
-            if changes:
-                spool.add(changes)
-                rows = [change_row(change) for change in changes]
-                encoded = copy_rows([(cid, text.encode()) for cid, text in rows])
-                with conn.cursor().copy(f"COPY {_CHANGES} (customer_id, event) FROM STDIN") as copy:
-                    copy.write(encoded)
-        if grader.settled():
-            break
-        conn.execute(f"TRUNCATE {_TEMPORARY}, {_CHANGES}")  # graded with a moved top: again
+        # A pass graded with assumed tops that moved is undone to here and graded again.
+        with conn.transaction() as attempt:
+            tally = _graded_and_stored(
+                conn, table, grader, _Pass(size, cancelled, location, change_row), spool
+            )
+            if grader.settled():
+                break
+            raise psycopg.Rollback(attempt)
     _stop_if(cancelled, location)
     grader.check(tally)
     _stop_if(cancelled, location)
-    conn.execute(f"ANALYZE {_TEMPORARY}")  # the planner's row count
-    # Each grading is found by its key, in the order the batches were graded, which is the
-    # order the gradings are stored in: the rows are rewritten page after page. A hash join
-    # spills a million rows to disk and rewrites them in hashed order, all over a table larger
-    # than the server's buffers (this one statement: 28.4 s against 22.4 s in a nightly
-    # regrade of 1,000,000, the same at 100,000; the whole regrade's time did not show it).
-    for setting in _LOOKUPS:
-        conn.execute(f"SET LOCAL {setting} = off")
-    conn.execute(
-        # The gradings' own table (``store.pg_gradings``): the customers' cards are not written.
-        f"UPDATE gradings AS g SET grading = t.grading::json FROM {_TEMPORARY} AS t "
-        # A grading that is already stored is not written again (a regrade run twice).
-        "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading"
-    )
-    for setting in _LOOKUPS:
-        conn.execute(f"RESET {setting}")
     return tally, spool
 
 
-_LOOKUPS = ("enable_hashjoin", "enable_mergejoin")
+class _Pass(NamedTuple):
+    """How a pass reads and records: customers per batch, the cancel question, the archive
+    (for messages), and the history event of a grade change."""
+
+    size: int
+    cancelled: Callable[[], bool] | None
+    location: str
+    change_row: Callable[[Mapping[str, Any]], tuple[str, str]]
+
+
+def _graded_and_stored(
+    conn: Conn, table: str, grader: StreamGrader, how: _Pass, spool: SpooledChanges
+) -> RegradeTally:
+    """One pass over every customer: each batch graded, its gradings stored and its grade
+    changes kept (in ``spool`` and in the changes' temporary table) as it comes back. The
+    run's counts."""
+    tally = RegradeTally()
+    spool.clear()
+    # The stored grade of each customer read and not yet graded back: a few batches.
+    previous: dict[str, Any] = {}
+    read = _batches(
+        conn,
+        # The list's key, not the grading's text: the grade of a graded customer, None
+        # otherwise, which is what a change compares, without parsing every grading.
+        f"SELECT id, doc, grade FROM {table} ORDER BY pos",
+        how.size,
+        how.cancelled,
+        how.location,
+        previous,
+    )
+    for graded in grader.grade_texts(read, grading_rows):
+        # Stored as each batch comes back, while the workers grade the next ones: the
+        # server's write runs beside the grading instead of after all of it, and a batch's
+        # gradings are neighbours in stored order, rewritten page after page.
+        with conn.cursor().copy(f"COPY {_TEMPORARY} FROM STDIN") as copy:
+            copy.write(graded.encoded)
+        conn.execute(_STORE)
+        changes = []
+        for cid, grading in graded.gradings:
+            before = previous.pop(cid, None)
+            if tally.add(before, grading):
+                changes.append(
+                    {"id": cid, "from": before, "to": grading.get("grade"),
+                     "total": grading.get("total")}
+                )  # fmt: skip
+        if changes:
+            spool.add(changes)
+            rows = [how.change_row(change) for change in changes]
+            encoded = copy_rows([(cid, text.encode()) for cid, text in rows])
+            with conn.cursor().copy(f"COPY {_CHANGES} (customer_id, event) FROM STDIN") as copy:
+                copy.write(encoded)
+    return tally
+
+
+_STORE = "; ".join(
+    (
+        # Each grading found by its key, one lookup each where its batch sits. A hash join
+        # reads the whole table and a merge join walks the key's index from its first entry,
+        # for every batch: the regrade would grow with the square of the archive.
+        "SET LOCAL enable_hashjoin = off",
+        "SET LOCAL enable_mergejoin = off",
+        # The keys given are kept: the trigger does not parse the grading again.
+        f"SET LOCAL {KEYS_GIVEN} = on",
+        # The gradings' own table (``store.pg_gradings``): the customers' cards are not written.
+        "UPDATE gradings AS g SET grading = t.grading::json, "
+        + ", ".join(f"{key} = t.{key}" for key in LIST_KEY_COLUMNS)
+        + f" FROM {_TEMPORARY} AS t "
+        # A grading that is already stored is not written again (a regrade run twice).
+        "WHERE g.id = t.id AND g.grading::text IS DISTINCT FROM t.grading",
+        f"SET LOCAL {KEYS_GIVEN} = off",
+        "RESET enable_hashjoin",
+        "RESET enable_mergejoin",
+        f"TRUNCATE {_TEMPORARY}",
+    )
+)
+"""One batch's gradings stored, in one round trip."""
 
 
 def _stored_tops(conn: Conn) -> Any:
@@ -240,10 +283,31 @@ class SpooledChanges(Collection[dict[str, Any]]):
 
 
 def copy_rows(rows: Sequence[tuple[str, bytes]]) -> bytes:
-    """``(id, grading as JSON text)`` pairs as rows of ``COPY … FROM STDIN`` (text format)."""
+    """``(id, JSON text)`` pairs (a customer's history event) as rows of ``COPY … FROM STDIN``
+    (text format)."""
     return b"".join(
         _copy_field(cid.encode()) + b"\t" + _copy_field(text) + b"\n" for cid, text in rows
     )
+
+
+def grading_rows(rows: Sequence[tuple[str, Mapping[str, Any], bytes]]) -> bytes:
+    """``(id, grading, grading as JSON text)`` triples as rows of ``COPY … FROM STDIN`` (text
+    format) into a regrade's staging table: the id, the grading's text and its list keys
+    (``pg_gradings.list_keys``). Made in the grader's workers."""
+    return b"".join(
+        b"\t".join(
+            (
+                _copy_field(cid.encode()),
+                _copy_field(text),
+                *(_NULL if key is None else _copy_field(key.encode()) for key in list_keys(g)),
+            )
+        )
+        + b"\n"
+        for cid, g, text in rows
+    )
+
+
+_NULL = b"\\N"
 
 
 def _copy_field(value: bytes) -> bytes:

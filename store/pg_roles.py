@@ -36,6 +36,7 @@ from psycopg import sql
 from creditfile.policy.errors import NOTHING, Phrase, phrase, verbatim
 from creditfile.store.duties import DUTIES, READERS, WRITERS
 from creditfile.store.errors import PrivilegeRefusedError, StoreError
+from creditfile.store.pg_list import LIST_KEY_COLUMNS
 
 _READ_TABLES = (
     "archive_state",
@@ -283,6 +284,8 @@ def apply_privileges(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, 
         ("GRANT INSERT (id, rev, doc, meta) ON customers TO {to}", ("clerk", "operator")),
         ("GRANT UPDATE (grading) ON gradings TO {to}", WRITERS),
         ("GRANT INSERT (id, grading) ON gradings TO {to}", ("clerk", "operator")),
+        # A regrade writes the list's keys it computed beside each grading (migration 12).
+        (f"GRANT UPDATE ({', '.join(LIST_KEY_COLUMNS)}) ON gradings TO {{to}}", ("operator",)),
         ("GRANT INSERT, UPDATE ON customer_search TO {to}", WRITERS),
         ("GRANT DELETE ON customers TO {to}", ("clerk", "operator")),
         ("GRANT INSERT, UPDATE ON aliases TO {to}", ("clerk", "operator")),

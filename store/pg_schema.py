@@ -172,6 +172,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
         pg_gradings.MIGRATION_STATEMENTS,
     ),
+    Migration(
+        12,
+        N_(
+            "a regrade writes the list's keys beside each grading: the server no longer parses "
+            "every grading it stores again"
+        ),
+        pg_gradings.KEYS_GIVEN_STATEMENTS,
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

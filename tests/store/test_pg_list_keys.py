@@ -9,6 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
+import orjson
 import psycopg
 
 from creditfile.application.customers import save_customer
@@ -17,7 +18,7 @@ from creditfile.application.regrade import regrade
 from creditfile.demodata.customers import generate_customers
 from creditfile.engine import grade_archive
 from creditfile.policy import Policy
-from creditfile.store import pg_schema, upgrade_database
+from creditfile.store import pg_gradings, pg_regrade, pg_schema, upgrade_database
 
 AS_OF = date(2026, 11, 29)
 _KEYS = "id, grade, total, tier, lifecycle, stage, phone"
@@ -155,3 +156,62 @@ def test_an_archive_of_schema_9_gets_the_keys_its_indexes_computed(
             == stored
         )
         assert conn.execute("SELECT count(*) FROM gradings").fetchone() == (51,)
+
+
+def test_the_keys_a_regrade_gives_are_those_the_server_takes_from_the_grading(
+    pg_url: str,
+) -> None:
+    """A regrade writes the keys it took from each grading beside it (schema 12); for any
+    grading they are what the server's trigger takes from the grading's JSON."""
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(1, 11, AS_OF), actor="seed")
+    odd: list[dict[str, Any]] = [
+        {"status": "graded", "grade": "A", "total": 91.5, "tier": "strategic",
+         "lifecycle": "active", "stage": "mature"},
+        {"status": "graded", "grade": "B", "total": 80, "tier": "", "lifecycle": None},
+        {"status": "graded", "grade": "", "total": 70.25, "tier": "key"},
+        {"status": "not_graded", "grade": "C", "total": 55.0, "stage": "new"},
+        {"grade": "C", "total": 55.0},
+        {"status": "graded", "grade": "C", "total": True, "tier": 3, "lifecycle": ["x"]},
+        {"status": "graded", "grade": "C", "total": "61", "stage": {"a": 1}},
+        {"status": "graded", "grade": "B", "total": float("nan")},
+        {"status": "graded", "grade": "B", "total": 1e-7, "tier": "a\tb\\c\nd \u202e"},
+        {"status": "graded", "grade": "甲", "total": 1e300, "lifecycle": "\u00e9"},
+        {"status": 1, "grade": "A", "total": 90},
+        {},
+    ]  # fmt: skip
+    cid = next(iter(store.records()))
+    with psycopg.connect(pg_url) as conn:
+        for grading in odd:
+            text = orjson.dumps(grading).decode()
+            conn.execute("UPDATE gradings SET grading = %s::json", (text,))
+            by_server = conn.execute(
+                "SELECT grade, total, tier, lifecycle, stage FROM gradings"
+            ).fetchone()
+            given = pg_gradings.list_keys(grading)
+            assert by_server == (
+                given[0],
+                None if given[1] is None else float(given[1]),
+                *given[2:],
+            ), grading
+            # Stored the regrade's way: the keys given are kept, and they are the same.
+            conn.execute("UPDATE gradings SET grading = NULL")
+            conn.execute("SELECT set_config(%s, 'on', true)", (pg_gradings.KEYS_GIVEN,))
+            staged = pg_regrade.grading_rows([(cid, grading, orjson.dumps(grading))])
+            conn.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS staged (id text, grading text, "
+                "grade text, total float8, tier text, lifecycle text, stage text)"
+            )
+            conn.execute("TRUNCATE staged")
+            with conn.cursor().copy("COPY staged FROM STDIN") as copy:
+                copy.write(staged)
+            conn.execute(
+                "UPDATE gradings g SET grading = s.grading::json, grade = s.grade, "
+                "total = s.total, tier = s.tier, lifecycle = s.lifecycle, "
+                "stage = s.stage FROM staged s WHERE g.id = s.id"
+            )
+            conn.execute("SELECT set_config(%s, 'off', true)", (pg_gradings.KEYS_GIVEN,))
+            assert (
+                conn.execute("SELECT grade, total, tier, lifecycle, stage FROM gradings").fetchone()
+                == by_server
+            ), grading
