@@ -102,6 +102,9 @@ def _record(doc: dict[str, Any], meta: dict[str, Any], grading: Any) -> dict[str
     return doc
 
 
+_NO_CHANGE = {"id": None, "from": None, "to": None, "total": None}
+
+
 def _stamped(event: Mapping[str, Any], txn: int | None) -> dict[str, Any]:
     """A history event as the file archive writes it: its transaction, then who ran it where."""
     out = dict(event)
@@ -595,10 +598,17 @@ class PostgresArchive:
         its grade changes in a temporary file, read as they are iterated."""
         with self._writing(phrase("regrade"), _OPERATING) as (conn, txn):
             at = now_text()
+            # What every change's event says alike, stamped once: a first regrade makes one
+            # event per customer.
+            alike = _stamped(change_event(run, txn, actor, at, _NO_CHANGE), txn)
 
             def change_row(change: Mapping[str, Any]) -> tuple[str, str]:
-                event = change_event(run, txn, actor, at, change)
-                return str(change["id"]), _encode(_stamped(event, txn))
+                event = dict(alike)  # the keys in their order; the change's values set
+                event["customer_id"] = change["id"]
+                event["from"], event["to"], event["total"] = (
+                    change["from"], change["to"], change["total"]
+                )  # fmt: skip
+                return str(change["id"]), _encode(event)
 
             tally, changes = pg_regrade.regrade_streamed(
                 conn, self._table, grader, cancelled, self._where, change_row

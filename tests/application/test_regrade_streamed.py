@@ -392,8 +392,17 @@ def test_a_regrade_whose_last_runs_tops_moved_reads_twice_and_grades_against_the
         conn.execute("UPDATE gradings SET grading = NULL")
     store = open_archive(url)
     expected = grade_archive(store.documents(), default_policy, AS_OF)
-    regrade(store, default_policy, AS_OF, "ops")
+    result = regrade(store, default_policy, AS_OF, "ops")
     assert _gradings(url) == expected
+    # The pass graded against the old tops left nothing: one event per change, each once.
+    with psycopg.connect(url) as conn:
+        recorded = conn.execute(
+            "SELECT customer_id, event ->> 'to' FROM history WHERE kind = 'grade_changed' "
+            "AND txn = %s ORDER BY seq",
+            (result.run_id,),
+        ).fetchall()
+    assert recorded == [(c["id"], c["to"]) for c in result.changes]
+    assert len({cid for cid, _ in recorded}) == len(recorded) == len(result.changes) > 0
 
 
 def _first_regrade_peak(url: str, policy: Policy) -> tuple[int, int]:
