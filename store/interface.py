@@ -269,7 +269,9 @@ class StreamGrader(Protocol):
     The store calls ``begin`` once, then ``measure_texts`` with every batch (unless the grader
     ``assume``s the stored tops), then ``grade_texts`` with every batch again (in the same
     order, from the same snapshot; once more when it is not ``settled``), then ``check``
-    before it writes anything. Any of them may raise: nothing is written then. The batches
+    before the transaction ends. The store may write each batch's gradings as they come
+    back, inside that transaction; any of the calls may raise: nothing is written then (what
+    was stored is undone). The batches
     come as an iterable that reads the next batch when asked, so that a grader with workers
     reads one batch while they grade others; it never holds more than one batch per worker.
     """
@@ -297,8 +299,9 @@ class StreamGrader(Protocol):
         before the next batch is asked for beyond those being graded."""
 
     def check(self, tally: RegradeTally) -> None:
-        """Called before the write with the run's counts (customers, changes, ungraded before
-        and after, customers per grade); raises to refuse."""
+        """Called before the regrade's transaction ends, with the run's counts (customers,
+        changes, ungraded before and after, customers per grade); raises to refuse (the
+        gradings stored so far are undone)."""
 
 
 @runtime_checkable

@@ -81,8 +81,10 @@ def regrade_streamed(
         conn: A connection inside the regrade's write transaction.
         table: ``customer_records``, or ``customer_cards`` for a user who reads no personal
             data.
-        grader: Measures, then grades, each batch; checks the outcome before the write.
-        cancelled: Asked between batches and before the write; True stops with nothing written.
+        grader: Measures, then grades, each batch; checks the outcome before the transaction
+            ends (a refusal undoes every grading stored).
+        cancelled: Asked between batches and after the last; True stops with nothing written
+            (the caller's transaction is rolled back).
         location: The archive, for messages.
         change_row: A grade change (``{"id", "from", "to", "total"}``) as the customer id and
             the JSON text of its history event.
