@@ -9,7 +9,7 @@ customer by the same pinyin.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 SEPARATOR = "\x1f"
 """Between the parts of a search text: whitespace to ``str.split``, so no search word holds
@@ -27,33 +27,43 @@ class PinyinKeys:
     """
 
     def __init__(self) -> None:
-        # Loading pypinyin takes 0.7 s of CPU: only a search pays it, not every command.
-        from pypinyin import Style, lazy_pinyin, pinyin
-        from pypinyin.constants import PHRASES_DICT
-
-        self._pinyin, self._lazy_pinyin, self._phrases = pinyin, lazy_pinyin, PHRASES_DICT
-        self._normal, self._first_letter = Style.NORMAL, Style.FIRST_LETTER
         self._chars: dict[str, tuple[str, str, bool]] = {}
         self._pairs: dict[str, tuple[str, str]] = {}
+        self._loaded: _Pypinyin | None = None
+
+    def _pypinyin(self) -> _Pypinyin:
+        # Loaded when the first Chinese character is looked up, not when the keys are made:
+        # loading pypinyin takes 0.2–0.7 s, which a terminal UI on a database archive (whose
+        # server keeps the search keys) would otherwise spend before showing its first rows.
+        if self._loaded is None:
+            from pypinyin import Style, lazy_pinyin, pinyin
+            from pypinyin.constants import PHRASES_DICT
+
+            self._loaded = _Pypinyin(
+                pinyin, lazy_pinyin, PHRASES_DICT, Style.NORMAL, Style.FIRST_LETTER
+            )
+        return self._loaded
 
     def _char(self, char: str) -> tuple[str, str, bool]:
         if not _is_han(char):
             low = char.lower()
             entry = (low, low, False)
         else:
-            readings = self._pinyin(char, heteronym=True, style=self._normal)[0]
-            first = self._pinyin(char, style=self._first_letter)[0][0]
+            lib = self._pypinyin()
+            readings = lib.pinyin(char, heteronym=True, style=lib.normal)[0]
+            first = lib.pinyin(char, style=lib.first_letter)[0][0]
             entry = (readings[0], first, len(set(readings)) > 1)
         self._chars[char] = entry
         return entry
 
     def _pair(self, pair: str) -> tuple[str, str] | None:
         """The readings of a known two-character word, or None."""
-        if pair not in self._phrases:
+        lib = self._pypinyin()
+        if pair not in lib.phrases:
             return None
         found = self._pairs.get(pair)
         if found is None:
-            first, second = self._lazy_pinyin(pair)[:2]
+            first, second = lib.lazy_pinyin(pair)[:2]
             found = self._pairs[pair] = (first, second)
         return found
 
@@ -78,6 +88,16 @@ class PinyinKeys:
         if alt == full:
             return (full, initials)
         return (full, initials, alt, "".join(r[:1] for r in context))
+
+
+class _Pypinyin(NamedTuple):
+    """What ``PinyinKeys`` uses of pypinyin, once loaded."""
+
+    pinyin: Any
+    lazy_pinyin: Any
+    phrases: Mapping[str, Any]
+    normal: Any
+    first_letter: Any
 
 
 def _is_han(char: str) -> bool:
