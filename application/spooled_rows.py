@@ -11,7 +11,14 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from creditfile.policy import CreditfileError
+from creditfile.policy.errors import os_said, phrase
+
 Row = TypeVar("Row")
+
+
+class SpoolError(CreditfileError):
+    """The temporary folder could not take the rows (full, or not writable)."""
 
 
 class SpooledRows(Collection[Row], Generic[Row]):
@@ -22,20 +29,27 @@ class SpooledRows(Collection[Row], Generic[Row]):
 
     Raises:
         TypeError: (``append``) a row holds something JSON does not (a ``Decimal``, a date).
-        OSError: the temporary folder could not be written (full, or not writable).
+        SpoolError: the temporary folder could not be written (full, or not writable).
     """
 
     _CHUNK = 1 << 20
 
     def __init__(self, rows: Iterable[Row] = ()) -> None:
         """Keep ``rows`` (none by default)."""
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the rows
+        try:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the rows
+        except OSError as exc:
+            raise _refused(exc) from exc
         self._count = 0
         self.extend(rows)
 
     def append(self, row: Row, /) -> None:
         """Keep ``row`` after those kept."""
-        self._file.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+        line = orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+        try:
+            self._file.write(line)
+        except OSError as exc:
+            raise _refused(exc) from exc
         self._count += 1
 
     def extend(self, rows: Iterable[Row], /) -> None:
@@ -47,7 +61,10 @@ class SpooledRows(Collection[Row], Generic[Row]):
         return self._count
 
     def __iter__(self) -> Iterator[Row]:
-        self._file.flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise _refused(exc) from exc
         # Read at an offset of its own: two iterations at once do not disturb each other,
         # nor rows appended meanwhile (they come after).
         offset, rest, left = 0, b"", self._count
@@ -77,6 +94,18 @@ class SpooledRows(Collection[Row], Generic[Row]):
         """Delete the file now (the rows are gone)."""
         self._file.close()
         self._count = 0
+
+
+def _refused(error: OSError) -> SpoolError:
+    return SpoolError(
+        phrase(
+            "{folder}: could not keep rows in a temporary file there ({reason}); make room in "
+            "it, or set TMPDIR to a folder with room (a policy preview keeps about 3 KB per "
+            "customer whose grade changes)",
+            folder=tempfile.gettempdir(),
+            reason=os_said(error),
+        )
+    )
 
 
 def spooled_rows() -> SpooledRows[Any]:

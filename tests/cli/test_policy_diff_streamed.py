@@ -10,10 +10,12 @@ with ``CREDITFILE_WRITE_GOLDEN=1 pytest tests/cli/test_policy_diff_streamed.py``
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import io
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -136,3 +138,35 @@ def test_a_json_document_with_lists_at_any_depth_written_as_read_is_the_whole_do
     Env(argparse.Namespace(), stdout=at_once).emit_json(whole)
     assert streamed.getvalue() == at_once.getvalue()
     assert "\x1b" not in streamed.getvalue()
+
+
+class _Full(io.BytesIO):
+    """A temporary file on a full disk."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.usefixtures("small_parts")
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "could not keep rows in a temporary file there (the disk is full); make room"),
+        ("zh", "无法在此处的临时文件中保存数据行（磁盘已满）；请腾出空间，或将 TMPDIR 设为"),
+    ],
+)
+def test_a_full_temporary_folder_is_named_with_what_to_do(
+    archive: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    said: str,
+) -> None:
+    monkeypatch.setattr(spooled_rows.tempfile, "TemporaryFile", _Full)
+    capsys.readouterr()
+
+    assert main(["--db", str(archive), "--lang", lang, *ARGS]) == 1
+
+    err = capsys.readouterr().err
+    assert said in err and tempfile.gettempdir() in err and "TMPDIR" in err
+    assert "Traceback" not in err
