@@ -194,15 +194,20 @@ def section(runs: list[Run], sizes: list[int], server: str, load: str) -> str:
             "- How: the PostgreSQL regrade reads the customers from a server-side cursor in "
             "batches of 2,000 (`store/pg_regrade.py`) as JSON text and hands each batch to "
             "forked workers (`application/batch.py` `pipelined`, two on 2 cores) that decode, "
-            "grade and encode its gradings as `COPY` rows, while the process reads the next "
-            "batch and copies the last into a temporary table; one `UPDATE … FROM` writes "
-            "them all, in the one transaction that holds the archive's write lock. A first "
+            "grade and encode its gradings as `COPY` rows with their five list keys, while "
+            "the process reads the next batch and stores the last (`COPY` into a temporary "
+            "table, then one `UPDATE … FROM` of that batch), all in the one transaction that "
+            "holds the archive's write lock. A first "
             "pass for the archive-wide tops runs only when no stored grading holds the tops "
             "of a last regrade; otherwise the batches are graded against those and the tops "
             "checked as they go (graded again if one moved). The process keeps each "
-            "customer's grade, status and total (the run's counts and changes) and one "
-            "history event per grade change, nothing else past its batch. The file archive "
-            "reads and rewrites its whole file, grading in forked workers.",
+            "customer's grade, status and total (the run's counts) and writes each grade "
+            "change to a temporary file and to the server as it is made, nothing else past "
+            "its batch. The file archive reads and rewrites its whole file, grading in forked "
+            "workers.",
+            "- Server: started by the script with `shared_buffers` 1 GB, as a company's "
+            "server would be sized (the test suite's servers use 32 MB), and fsync off, which "
+            "spares the server its disk flushes (the file archive still fsyncs its file).",
             PG_REGRADE_END,
         ]
     )
@@ -228,7 +233,7 @@ def main() -> int:
         if args.db is None:
             from pgcluster import start_cluster
 
-            cluster = start_cluster()
+            cluster = start_cluster({"shared_buffers": "1GB"})
         postmaster = cluster.process.pid if cluster and cluster.process else None
         with tempfile.TemporaryDirectory() as folder:
             for size in sizes:

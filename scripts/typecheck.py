@@ -9,6 +9,7 @@ file by its path in the repository.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -25,7 +26,10 @@ def build_tree() -> None:
     package = TREE / "creditfile"
     if package.exists():
         for entry in package.iterdir():
-            entry.unlink()
+            if entry.is_dir() and not entry.is_symlink():  # a __pycache__ made through the tree
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     package.mkdir(parents=True, exist_ok=True)
     for entry in (ROOT / mapping["creditfile"]).iterdir():
         if entry.suffix == ".py":

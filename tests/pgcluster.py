@@ -24,7 +24,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -95,6 +95,9 @@ class Cluster:
     uid: int | None = None
     gid: int | None = None
     databases: list[str] = field(default_factory=list)
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """Server settings beyond the test defaults (``-c name=value``), e.g. a benchmark's
+    ``shared_buffers``."""
 
     @property
     def socket_dir(self) -> Path:
@@ -155,7 +158,8 @@ class Cluster:
             [str(self.bindir / "postgres"), "-D", str(self.data_dir), "-p", str(_PORT),
              "-k", str(self.socket_dir), "-c", "listen_addresses=", "-c", "fsync=off",
              "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-             "-c", "max_connections=60", "-c", "shared_buffers=32MB"],
+             "-c", "max_connections=60", "-c", "shared_buffers=32MB",
+             *(f"-c{name}={value}" for name, value in self.settings.items())],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.root,
             # Started before any thread of the test run: the one way to set the death signal.
             preexec_fn=_as_user(self.uid, self.gid),  # noqa: PLW1509
@@ -191,15 +195,16 @@ class Cluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """A new running cluster in a fresh temp folder.
+def start_cluster(settings: Mapping[str, str] | None = None) -> Cluster:
+    """A new running cluster in a fresh temp folder, with ``settings`` beyond the test
+    defaults (a benchmark sizes its server as a company's would be).
 
     Raises:
         ClusterError: no server binaries, or the server did not start.
     """
     bindir = find_bindir()
     root = Path(tempfile.mkdtemp(prefix="creditfile-pg-"))
-    cluster = Cluster(root=root, bindir=bindir)
+    cluster = Cluster(root=root, bindir=bindir, settings=dict(settings or {}))
     try:
         cluster.start()
     except BaseException:
