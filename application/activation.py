@@ -36,7 +36,7 @@ from creditfile.policy import (
     parse_policy,
 )
 from creditfile.policy.errors import N_, Phrase, joined, phrase
-from creditfile.store import ArchiveStore, JSONObject
+from creditfile.store import ArchiveStore, DutyCheckingStore, JSONObject
 
 
 class ActivationRefusedError(CreditfileError):
@@ -119,6 +119,8 @@ def check_activation(
         PolicyError: the policy or the given test file is not valid.
         StoreError: the archive could not be read.
     """
+    if isinstance(store, DutyCheckingStore):
+        store.require_duty("activate")  # before a preview that reads the whole archive
     new, current = load_policy(file), policy_in_force(store)
     found = Path(tests) if tests else companion_path(file)
     tests_file = found if tests or found.exists() else None

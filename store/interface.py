@@ -350,6 +350,19 @@ class ListeningStore(ArchiveStore, Protocol):
 
 
 @runtime_checkable
+class DutyCheckingStore(ArchiveStore, Protocol):
+    """A store whose server allows each kind of write only to the users holding a duty
+    (PostgreSQL's roles), and can say so before a long preview rather than at its end."""
+
+    def require_duty(self, action: str) -> None:
+        """Refuse ``action`` now (``"activate"`` a policy) when this user may not do it.
+
+        Raises:
+            PrivilegeRefusedError: the user lacks the duty; the message names it.
+        """
+
+
+@runtime_checkable
 class LoginRecordingStore(ArchiveStore, Protocol):
     """A store that records, beside every history event, the database login that wrote it
     (PostgreSQL's ``session_user``, which no client can set)."""

@@ -89,6 +89,14 @@ _READING = ("auditor", "clerk", "assessor", "compliance", "operator")
 _SAVING = ("clerk", "assessor", "operator")
 _MERGING = ("clerk", "operator")
 _OPERATING = ("operator",)
+# What the server's duty checks call an import and a regrade (``pg_roles``), in its words.
+_IMPORTING = "importing customers"
+_REGRADING = "a regrade of the archive"
+# What ``require_duty`` checks for each action: the duties allowing it, what the server's check
+# calls it, and what a refusal calls it.
+_DUTY_CHECKS: dict[str, tuple[tuple[str, ...], str, Phrase]] = {
+    "activate": (("compliance",), "activating a policy", phrase("policy activation")),
+}
 _REVEALS = ("personal_data_revealed", "personal_data_exported")
 
 
@@ -509,6 +517,7 @@ class PostgresArchive:
     def import_customers(self, docs: Sequence[Mapping[str, Any]], *, actor: str) -> ImportResult:
         """Add or replace many customers in one transaction: all of them or none."""
         with self._writing(phrase("import"), _OPERATING) as (conn, txn):
+            _require_operator(conn, _IMPORTING)
             stored = self._load(conn, list({str(doc["id"]) for doc in docs}))
             before = dict(stored)
             at, events, added = now_text(), [], 0
@@ -541,6 +550,10 @@ class PostgresArchive:
             writes = plan(records)
             if not writes:
                 return FollowedGrades()
+            if any(
+                w.detail.get("kind", "customer_imported") == "customer_imported" for w in writes
+            ):
+                _require_operator(conn, _IMPORTING)
             before = dict(records)
             at, events = now_text(), []
             for write in writes:
@@ -571,6 +584,8 @@ class PostgresArchive:
         """Grade every customer as stored, under the write lock, and store it in the same
         transaction (see ``store.ArchiveStore.regrade``)."""
         with self._writing(phrase("regrade"), _OPERATING, keep=not dry_run) as (conn, txn):
+            if not dry_run and "trigger" not in run:
+                _require_operator(conn, _REGRADING)
             records = self._load(conn)
             gradings = grade_fn([customer_document(r) for r in records.values()])
             changes = grade_changes(records, gradings)
@@ -597,6 +612,8 @@ class PostgresArchive:
         held whole in this process (``store.pg_regrade``): the outcome holds counts, and
         its grade changes in a temporary file, read as they are iterated."""
         with self._writing(phrase("regrade"), _OPERATING) as (conn, txn):
+            if "trigger" not in run:
+                _require_operator(conn, _REGRADING)
             at = now_text()
             # What every change's event says alike, stamped once: a first regrade makes one
             # event per customer.
@@ -663,6 +680,14 @@ class PostgresArchive:
             self._append(conn, txn, events + regrade_events(run, txn, actor, gradings, changes))
             outcome = RegradeOutcome(gradings, changes, txn)
             return GeneratedOutcome(added, len(docs) - added, overwritten, outcome)
+
+    def require_duty(self, action: str) -> None:
+        """Refuse ``action`` now when this user may not do it (see
+        ``store.DutyCheckingStore``): the server's own check, in a transaction of its own."""
+        duties, doing, said = _DUTY_CHECKS[action]
+        conn = self._live()
+        with self._mutex, self._errors(said, duties), conn.transaction():
+            conn.execute("SELECT creditfile_require(%s, %s)", (list(duties), doing))
 
     def activate_policy(
         self,
@@ -1062,6 +1087,14 @@ def _written(records: Records, docs: Sequence[Mapping[str, Any]]) -> list[dict[s
     """The final record of each customer written (once, however often ``docs`` names it)."""
     ids = dict.fromkeys(str(doc["id"]) for doc in docs)
     return [records[cid] for cid in ids]
+
+
+def _require_operator(conn: Conn, doing: str) -> None:
+    """Have the server refuse an import or a regrade by anyone but an operator before anything
+    is written. Its own check runs on the history, after the cards or gradings, whose checks
+    name the duty of an edit (clerk) or a table ("permission denied for table gradings"),
+    neither of which says that only an operator may."""
+    conn.execute("SELECT creditfile_require(ARRAY['operator'], %s)", (doing,))
 
 
 def _first_line(exc: BaseException) -> str:

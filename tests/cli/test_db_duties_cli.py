@@ -61,13 +61,20 @@ def test_each_command_as_each_duty(
     _ok(run(*regrade, env=shared["operator"]))
     activate = ("policy", "activate", str(_POLICY))
     for duty in ("clerk", "operator", "auditor"):
-        _refused(run(*activate, env=shared[duty]), "compliance")
+        refused = run(*activate, env=shared[duty])
+        assert "--as compliance" in _refused(refused, "compliance")
+        assert refused.stdout == ""  # refused before a preview that reads every customer
     _ok(run(*activate, env=shared["compliance"]))
     doc = {"id": "N1", "name": "新客户建设有限公司", "nature": "ordinary_company"}
     renamed = tmp_path / "new.jsonl"
     renamed.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     for duty in ("clerk", "auditor"):
         _refused(run("import", str(renamed), env=shared[duty]), "operator")
+    exported = json.loads(_ok(run("export", env=shared["operator"])))[0]
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps([{**exported, "name": "改名建设有限公司"}]), "utf-8")
+    for duty in ("clerk", "assessor", "compliance"):  # not told to ask for an editor's duty
+        assert "--as operator`" in _refused(run("import", str(changed), env=shared[duty]), "op")
     _ok(run("import", str(renamed), env=shared["operator"]))
     after = json.loads(_ok(run("history", "--json", env=shared["auditor"])))
     kinds = [e["kind"] for e in after[len(history) :]]

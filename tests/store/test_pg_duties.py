@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from creditfile.store import (
+    CustomerWrite,
     PrivilegeRefusedError,
     StoreError,
     grant_duties,
@@ -137,6 +138,23 @@ def test_only_an_operator_regrades_or_imports(as_user: As) -> None:
     assert len(outcome.changes) == 2 and len(operator.runs()) == 1
     operator.import_customers([_scored("C5", payment=20)], actor="ops")
     assert operator.get("C5") is not None
+
+
+def test_an_import_changing_cards_names_the_operator_duty_whoever_tries(as_user: As) -> None:
+    """The cards' check would name the clerk, whose duty allows no import either."""
+    for duty in ("assessor", "compliance", "clerk"):
+        user = as_user(duty)
+        changed = _changed(user, "C2", name="改名")
+        with pytest.raises(PrivilegeRefusedError, match="importing customers needs the duty op"):
+            user.import_customers([changed], actor="zhao")
+        with pytest.raises(PrivilegeRefusedError, match=r"grant \S+ --as operator"):
+            user.write_customers(
+                lambda _records, c=changed: [
+                    CustomerWrite("C2", c, {"kind": "customer_imported", "combined": ["C9"]})
+                ],
+                actor="z",
+            )
+        assert user.get("C2")["name"] != "改名"  # type: ignore[index]
 
 
 def test_only_compliance_activates_a_policy(as_user: As, default_policy_text: str) -> None:
