@@ -655,7 +655,7 @@ class PostgresArchive:
             records = self._load(conn)
             foreign = [cid for cid, rec in records.items() if marked_origin(rec) != origin]
             if foreign and not force:
-                raise ForeignCustomersError(self._where, foreign)
+                raise ForeignCustomersError(self._where, foreign, database=True)
             unmarked = set(foreign)
             before = dict(records)
             at, events, added, overwritten = now_text(), [], 0, []

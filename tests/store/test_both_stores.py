@@ -270,8 +270,13 @@ def test_generated_customers_refuse_a_foreign_archive_unless_forced(store: Archi
     from creditfile.store import ForeignCustomersError
 
     store.save_customer(_doc("REAL"), base_rev=None, actor="a")
-    with pytest.raises(ForeignCustomersError):
+    with pytest.raises(ForeignCustomersError) as refused:
         store.refresh_generated([_doc("G1")], _grade_all("C"), origin="demo", run={}, actor="d")
+    # The copy --force would keep: a .bak beside a file; a database keeps none.
+    said = str(refused.value)
+    assert (".bak)" in said) != ("://" in store.location) and ("back it up" in said) == (
+        "://" in store.location
+    )
     result = store.refresh_generated(
         [_doc("G1"), _doc("REAL")], _grade_all("C"), origin="demo", run={}, actor="d", force=True
     )
