@@ -280,7 +280,10 @@ class CreditfileApp(App[None]):
                         watcher.close()
                 watcher = None
                 if self.live_paused is None:
-                    self.live_paused = error_text(exc)
+                    # A driver's own text runs on over lines of advice ("This probably
+                    # means…"): its first line says what happened.
+                    said = error_text(exc).strip()
+                    self.live_paused = said.splitlines()[0] if said else type(exc).__name__
                     self._tell(self._live_lost, self.live_paused)
                 self._stop_watching.wait(RETRY_SECONDS)
                 continue
@@ -346,7 +349,13 @@ class CreditfileApp(App[None]):
             return
         if self._watching is not None and self.live_paused is None:
             return
-        if self.service.changed_on_disk():
+        try:
+            changed = self.service.changed_on_disk()
+        except CreditfileError:
+            # Unreadable now (the database server is down): the live feed has said so and
+            # says when it is back; a timer's error would end the whole program.
+            return
+        if changed:
             self._told_changed = True
             self.notify(
                 _("The archive was changed elsewhere; press ctrl+r to reload it"),

@@ -208,3 +208,45 @@ def test_an_archive_out_of_reach_is_said_once_and_what_was_missed_is_shown_once_
         assert app.live_paused is None
 
     _run(app, tui, steps)
+
+
+def test_a_database_out_of_reach_for_long_leaves_the_ui_up_and_it_carries_on_once_back(
+    tui: Any, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server gone for longer than the UI's checks: no check may end the program."""
+    import psycopg
+
+    from creditfile.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "RETRY_SECONDS", 0.3)
+    monkeypatch.setattr(app_module, "DISK_CHECK_SECONDS", 0.2)
+    copy_archive(tui.archive, pg_url)
+    app = _app(pg_url, tui)
+    database = pg_url.rsplit("/", 1)[-1]
+    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
+
+    def reachable(yes: bool) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS {str(yes).lower()}')
+            if not yes:  # what a server shut down does to every connection to it
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (database,),
+                )
+
+    async def steps(pilot: Pilot[None]) -> None:
+        reachable(False)
+        try:
+            await _until(pilot, lambda: app.live_paused is not None)
+            assert "\n" not in str(app.live_paused)  # the driver's first line, not its advice
+            await pilot.pause(1.0)  # several of the UI's own checks of the archive
+            assert app.is_running
+        finally:
+            reachable(True)
+        await _until(pilot, lambda: app.live_paused is None)
+        _rename_elsewhere(pg_url, tui.folder, "恢复之后改名有限公司")
+        await pilot.press("slash", *CUSTOMER)
+        await pilot.press("escape")
+        await _until(pilot, lambda: "恢复之后改名有限公司" in _row_of(app, CUSTOMER))
+
+    _run(app, tui, steps)
