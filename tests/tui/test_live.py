@@ -240,7 +240,11 @@ def test_a_database_out_of_reach_for_long_leaves_the_ui_up_and_it_carries_on_onc
             await _until(pilot, lambda: app.live_paused is not None)
             assert "\n" not in str(app.live_paused)  # the driver's first line, not its advice
             await pilot.pause(1.0)  # several of the UI's own checks of the archive
-            assert app.is_running
+            await pilot.press("enter")  # a card, whose customer cannot be read now
+            await pilot.pause(0.5)
+            assert app.is_running and app.screen is app.list_screen()
+            said = [str(n.message) for n in app._notifications]
+            assert any("cannot connect to the database" in m for m in said), said
         finally:
             reachable(True)
         await _until(pilot, lambda: app.live_paused is None)

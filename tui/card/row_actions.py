@@ -9,7 +9,8 @@ from typing import Any
 from textual import on
 from textual.widgets import DataTable, TabbedContent
 
-from creditfile.presentation.translation import _
+from creditfile.policy import CreditfileError
+from creditfile.presentation.translation import _, error_text
 from creditfile.tui.card.base import CardBase
 from creditfile.tui.card.draft import CardProblem, ProblemLike
 from creditfile.tui.card.fields import (
@@ -283,7 +284,12 @@ class RecordActions(CardBase):
         if not on_file:
             self.notify(_("No customer {id} in the archive").format(id=other), severity="error")
             return
-        self.app.push_screen(CustomerScreen(self.backend, other))
+        try:
+            screen = CustomerScreen(self.backend, other)
+        except CreditfileError as exc:  # its record could not be read (a server down)
+            self.notify(error_text(exc), severity="error", timeout=10)
+            return
+        self.app.push_screen(screen)
 
     def action_verify(self) -> None:
         """``v``: mark the customer form under the cursor as audited (recorded on save)."""

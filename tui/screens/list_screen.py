@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, LoadingIndicator, Static
 
 from creditfile.application import list_window
@@ -613,9 +614,8 @@ class ListScreen(Screen[None]):
         """Show a customer's card (``edit``: start editing)."""
         if self.card_open():
             return
-        screen = card_screen(self.service, customer_id)
+        screen = card_screen(self, self.service, customer_id)
         if screen is None:
-            self.notify(_("The customer card is not available"), severity="warning")
             return
         self.app.push_screen(screen)
         if edit and hasattr(screen, "action_edit"):
@@ -724,10 +724,17 @@ def _codes(reasons: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
     return tuple(str(r.get("code")) for r in reasons)
 
 
-def card_screen(service: ArchiveService, customer_id: str) -> Screen[Any] | None:
+def card_screen(owner: Widget, service: ArchiveService, customer_id: str) -> Screen[Any] | None:
+    """A customer's card, or None when it cannot be shown, ``owner`` saying why (its record
+    could not be read: a database server down, say)."""
     try:
         from creditfile.tui.card import CustomerScreen
     except ImportError:
+        owner.notify(_("The customer card is not available"), severity="warning")
         return None
-    screen: Screen[Any] = CustomerScreen(service, customer_id)
+    try:
+        screen: Screen[Any] = CustomerScreen(service, customer_id)
+    except CreditfileError as exc:
+        owner.notify(error_text(exc), severity="error", timeout=10)
+        return None
     return screen

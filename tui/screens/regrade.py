@@ -240,10 +240,8 @@ class RegradeScreen(Screen[None]):
         customer_id = str(event.row_key.value or "")
         if not customer_id or self.app.screen is not self:
             return
-        screen = card_screen(self.service, customer_id)
-        if screen is None:
-            self.notify(_("The customer card is not available"), severity="warning")
-        else:
+        screen = card_screen(self, self.service, customer_id)
+        if screen is not None:
             self.app.push_screen(screen)
 
     @on(Button.Pressed, "#regrade-apply")

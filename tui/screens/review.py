@@ -237,10 +237,8 @@ class ReviewScreen(DataScreen):
         if self.app.screen is not self:  # a card is opening already
             return
         customer_id = str(event.row_key.value)
-        screen = card_screen(self.service, customer_id)
-        if screen is None:
-            self.notify(_("The customer card is not available"), severity="warning")
-        else:
+        screen = card_screen(self, self.service, customer_id)
+        if screen is not None:
             self.app.push_screen(screen)
 
     def rows_shown(self) -> Sequence[str]:
