@@ -245,6 +245,12 @@ def test_a_database_out_of_reach_for_long_leaves_the_ui_up_and_it_carries_on_onc
             assert app.is_running and app.screen is app.list_screen()
             said = [str(n.message) for n in app._notifications]
             assert any("cannot connect to the database" in m for m in said), said
+            for key in ("n", "x", "r", "2", "3", "4", "1"):  # each says why it cannot
+                await pilot.press(key)
+                await pilot.pause(0.3)
+                if app.screen is not app.list_screen():
+                    await pilot.press("escape")
+                assert app.is_running, key
         finally:
             reachable(True)
         await _until(pilot, lambda: app.live_paused is None)

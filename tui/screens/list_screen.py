@@ -640,7 +640,12 @@ class ListScreen(Screen[None]):
         except ImportError:
             self.notify(_("The customer card is not available"), severity="warning")
             return
-        self.app.push_screen(new_customer_screen(self.service))
+        try:
+            screen = new_customer_screen(self.service)  # reads the last id, for the next one
+        except CreditfileError as exc:
+            self.notify(error_text(exc), severity="error", timeout=10)
+            return
+        self.app.push_screen(screen)
 
     def action_regrade(self) -> None:
         """Preview a regrade of the whole archive."""
