@@ -20,8 +20,8 @@ from creditfile.application.batch import grade_known
 from creditfile.application.duplicates import refuse_duplicate_code
 from creditfile.application.regrade import run_record
 from creditfile.application.relations import (
-    group_parents,
     names_group_parent,
+    parents_in,
     relation_problems,
     relations_named,
 )
@@ -367,7 +367,8 @@ def save_customer(
         # credit code to two customers at once, the second finds the first's and is refused;
         # a related customer merged away, or a loop of group parents, is found as stored now.
         refuse_duplicate_code(records, doc)
-        parents = group_parents(records) if names_group_parent(doc) else None
+        # Up the chain of parents only: a database reads those customers, not every one.
+        parents = parents_in(records.get) if names_group_parent(doc) else None
         missing = relation_problems(doc, records.keys(), aliases, parents)
         if missing:
             raise InvalidCustomerError(str(doc.get("id")), missing)

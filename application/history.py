@@ -125,7 +125,11 @@ class PersonCheck:
     def __init__(
         self, archive: ArchiveStore, natures: Mapping[str, set[str]], personal: frozenset[str]
     ) -> None:
-        self._records = archive.records()
+        self._archive = archive
+        # Read whole only when many customers are asked about (the archive's whole history):
+        # one customer's history reads that customer, not a database of a million.
+        self._records: Mapping[str, Mapping[str, Any]] | None = None
+        self._asked = 0
         self._aliases = archive.aliases()
         self._natures = natures
         self._personal = personal
@@ -141,7 +145,7 @@ class PersonCheck:
 
     def _is_person(self, customer_id: str) -> bool:
         kept = kept_id(self._aliases, customer_id)
-        record = self._records.get(kept)
+        record = self._record(kept)
         if record is None:
             return True  # deleted: its nature is not known, so its values are not shown
         seen = {*self._natures.get(customer_id, ()), *self._natures.get(kept, ())}
@@ -149,6 +153,18 @@ class PersonCheck:
         if isinstance(nature, str):
             seen.add(nature)
         return not seen.isdisjoint(self._personal)
+
+    def _record(self, customer_id: str) -> Mapping[str, Any] | None:
+        if self._records is None:
+            self._asked += 1
+            if self._asked <= _ONE_BY_ONE:
+                return self._archive.get(customer_id)
+            self._records = self._archive.records()
+        return self._records.get(customer_id)
+
+
+_ONE_BY_ONE = 20
+"""Customers a ``PersonCheck`` reads one at a time before it reads the archive whole."""
 
 
 def masked_event(event: JSONObject, is_person: PersonCheck) -> JSONObject:

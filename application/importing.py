@@ -525,9 +525,13 @@ def _relation_problems(
         cid = item.doc.get("id")
         found += [
             p.of_record(index, cid if isinstance(cid, str) else None)
-            for p in relation_problems(item.doc, known, options.aliases, parents)
+            for p in relation_problems(item.doc, known, options.aliases, _parents_of(parents))
         ]
     return found
+
+
+def _parents_of(parents: Mapping[str, list[str]]) -> Callable[[str], Sequence[str]]:
+    return lambda customer_id: parents.get(customer_id, ())
 
 
 def _parents_after(

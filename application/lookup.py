@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from creditfile.application.customer_index import SearchIndex, row_of
+from creditfile.application.report_batches import archive_tops
 from creditfile.document.personal import (
     DEFAULT_PERSONAL_NATURES,
     has_personal,
@@ -151,7 +152,7 @@ def resolve_id(archive: ArchiveStore, customer_id: str) -> tuple[str, MergedId |
 
     An id that is a customer's is its own, even if it was once merged away and used again.
     """
-    if customer_id in archive.records():
+    if archive.get(customer_id) is not None:  # one customer read, not the whole archive
         return customer_id, None
     aliases = archive.aliases()
     if customer_id not in aliases:
@@ -293,7 +294,9 @@ def explain_customer(
     """
     customer_id, merged, matched = resolve_customer(archive, customer_id, policy.personal_natures)
     doc = find_customer(archive, customer_id)
-    detail = explain(doc, policy, as_of, docs=archive.documents())
+    # The tops the stored gradings hold when they are this policy's and date's, else a
+    # batch at a time: not every document of a database in memory at once.
+    detail = explain(doc, policy, as_of, tops=archive_tops(archive, policy, as_of))
     if merged is not None:
         detail["merged"] = merged.as_json()
     if matched is not None:

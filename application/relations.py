@@ -11,11 +11,12 @@ contractors may each be the other's main contractor, on different projects).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from creditfile.engine.validation import Problem
 from creditfile.presentation.translation import _
+from creditfile.store import ArchiveStore, RelationsStore
 
 HIERARCHY = "group_parent"
 """The relation that may not loop back to the customer that names it."""
@@ -64,6 +65,27 @@ def relations_of(
     return {"names": names, "named_by": named_by}
 
 
+def customer_relations(
+    store: ArchiveStore,
+    customer_id: str,
+    doc: Mapping[str, Any] | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """``relations_of`` one customer as stored, ``doc`` (a card's draft) standing for it when
+    given: a database reads the customers it names and those naming it, not every record."""
+    if not isinstance(store, RelationsStore):
+        records: dict[str, Mapping[str, Any]] = dict(store.records())
+    else:
+        own = doc if doc is not None else store.get(customer_id) or {}
+        targets = {str(r.get("id")) for r in relations_named(own)}
+        # Those naming it first, in stored order, as they are when every record is read.
+        records = dict(store.naming_records(customer_id))
+        records.update((k, v) for k, v in store.records_of(targets).items() if k not in records)
+    if doc is not None:
+        records[customer_id] = doc
+    return relations_of(records, customer_id, aliases)
+
+
 def names_group_parent(doc: Mapping[str, Any]) -> bool:
     """Whether a document names a group parent (only then can it close a loop)."""
     return any(r.get("relation") == HIERARCHY for r in relations_named(doc))
@@ -82,11 +104,45 @@ def group_parents(records: Mapping[str, Mapping[str, Any]]) -> dict[str, list[st
     return out
 
 
+def parents_in(
+    read: Callable[[str], Mapping[str, Any] | None],
+) -> Callable[[str], Sequence[str]]:
+    """The group parents a customer names, reading it with ``read`` (a mapping's ``get``, a
+    store's ``get``) when asked: a loop is looked for up one chain of parents, not over every
+    customer."""
+
+    def parents(customer_id: str) -> Sequence[str]:
+        record = read(customer_id)
+        if record is None:
+            return ()
+        named = relations_named(record)
+        return [str(r.get("id")) for r in named if r.get("relation") == HIERARCHY]
+
+    return parents
+
+
+def related_problems(store: ArchiveStore, doc: Mapping[str, Any]) -> list[Problem]:
+    """``relation_problems`` of a document about to be saved, against the archive as stored: a
+    database reads the customers it names and, for a group parent, their chain of parents."""
+    own = str(doc.get("id"))
+    read: Callable[[str], Mapping[str, Any] | None]
+    if isinstance(store, RelationsStore):
+        targets = {str(r.get("id")) for r in relations_named(doc)}
+        known = set(store.records_of(targets)) | {own}
+        read = store.get
+    else:
+        records = store.records()
+        known = set(records) | {own}
+        read = records.get
+    parents = parents_in(read) if names_group_parent(doc) else None
+    return relation_problems(doc, known, parents=parents)
+
+
 def relation_problems(
     doc: Mapping[str, Any],
     known: Collection[str],
     aliases: Mapping[str, str] | None = None,
-    parents: Mapping[str, Sequence[str]] | None = None,
+    parents: Callable[[str], Sequence[str]] | None = None,
 ) -> list[Problem]:
     """A problem for every relation naming no customer on file, the customer itself, a
     customer it already names so, or a group parent that is (through others) its subsidiary.
@@ -95,8 +151,8 @@ def relation_problems(
         doc: The customer document about to be stored.
         known: Every customer id the archive will hold (with those being imported).
         aliases: Ids merged into others (``{old: kept}``): such an id is named by its kept id.
-        parents: The group parents the other customers name (``group_parents``), as they
-            will be stored; none: loops are not looked for.
+        parents: The group parents each other customer names, as they will be stored
+            (``parents_in``, or ``group_parents(…).get``); none: loops are not looked for.
     """
     problems = []
     own = str(doc.get("id"))
@@ -131,14 +187,14 @@ def relation_problems(
     return problems
 
 
-def _loop(own: str, target: str, parents: Mapping[str, Sequence[str]]) -> list[str] | None:
+def _loop(own: str, target: str, parents: Callable[[str], Sequence[str]]) -> list[str] | None:
     """The chain of group parents leading from ``target`` back to ``own`` (``own`` first, as
     the relation would read: own → target → … → own), or None when there is none."""
     came_from: dict[str, str] = {target: own}
     todo = [target]
     while todo:
         at = todo.pop()
-        for parent in parents.get(at, ()):
+        for parent in parents(at):
             if parent == own:
                 chain = [own, at]
                 while chain[-1] != target:

@@ -23,7 +23,7 @@ those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from creditfile.store.bookkeeping import (
@@ -360,6 +360,19 @@ class DutyCheckingStore(ArchiveStore, Protocol):
         Raises:
             PrivilegeRefusedError: the user lacks the duty; the message names it.
         """
+
+
+@runtime_checkable
+class RelationsStore(ArchiveStore, Protocol):
+    """A store that reads the customers related to one without reading every record (the
+    PostgreSQL archive): ``creditfile show`` and a card's related customers ask it."""
+
+    def records_of(self, customer_ids: Collection[str]) -> dict[str, JSONObject]:
+        """The records of those of ``customer_ids`` on file, by id."""
+
+    def naming_records(self, customer_id: str) -> dict[str, JSONObject]:
+        """At least every record whose ``related`` names ``customer_id``, by id in stored
+        order; perhaps a few others besides, which the caller leaves out."""
 
 
 @runtime_checkable

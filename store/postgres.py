@@ -20,8 +20,9 @@ Credentials come from libpq's usual places (``~/.pgpass`` or ``$PGPASSFILE``, a 
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -293,6 +294,26 @@ class PostgresArchive:
         with self._mutex, self._errors(phrase("read")):
             found = self._load(self._live(), [customer_id])
         return found.get(customer_id)
+
+    def records_of(self, customer_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The records of those of ``customer_ids`` on file, by id in stored order: one
+        indexed query (see ``store.RelationsStore``)."""
+        with self._mutex, self._errors(phrase("read")), self._snapshot():
+            return self._load(self._live(), list(customer_ids)) if customer_ids else {}
+
+    def naming_records(self, customer_id: str) -> dict[str, dict[str, Any]]:
+        """Every record whose text holds ``customer_id`` as a JSON string, by id in stored
+        order: those whose ``related`` name it among them, the caller picks them out (see
+        ``store.RelationsStore``). The server scans the documents' text without decoding
+        them (about 0.5 s for 100,000 customers); only the few it finds come back."""
+        quoted = orjson.dumps(customer_id).decode()
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", quoted) + "%"
+        with self._mutex, self._errors(phrase("read")), self._snapshot():
+            rows = self._live().execute(
+                f"SELECT {_COLUMNS} FROM {self._table} WHERE doc::text LIKE %s ORDER BY pos",
+                (pattern,),
+            )
+            return {str(cid): _record(doc, meta, grading) for cid, doc, meta, grading in rows}
 
     def history(
         self, customer_id: str | None = None, *, kind: str | None = None

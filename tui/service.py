@@ -50,10 +50,8 @@ from creditfile.application.quotes import issue_quote, price_for_customer, quote
 from creditfile.application.regrade import RegradeResult, regrade
 from creditfile.application.regrade_preview import RegradePreview, preview_in_batches
 from creditfile.application.relations import (
-    group_parents,
-    names_group_parent,
-    relation_problems,
-    relations_of,
+    customer_relations,
+    related_problems,
 )
 from creditfile.application.report_batches import (
     Counted,
@@ -354,11 +352,8 @@ class ArchiveService:
         reports them (each with ``path`` and ``message``)."""
         problems = draft_problems(doc, self.policy)
         if doc.get("related"):
-            records = self.records()
-            known = set(records) | {str(doc.get("id"))}
-            parents = group_parents(records) if names_group_parent(doc) else None
             said = {p.path for p in problems}  # an id refused as written is not looked up
-            found = relation_problems(doc, known, parents=parents)
+            found = related_problems(self._open(), doc)
             problems += [p for p in found if p.path not in said]
         return problems
 
@@ -367,9 +362,7 @@ class ArchiveService:
     ) -> Mapping[str, list[dict[str, Any]]]:
         """Both directions of a customer's relations, ``doc`` (the card's draft) standing for
         the stored customer, as ``creditfile show`` gives them."""
-        records: dict[str, Mapping[str, Any]] = dict(self.records())
-        records[customer_id] = doc
-        return relations_of(records, customer_id)
+        return customer_relations(self._open(), customer_id, doc)
 
     def tops(self) -> Mapping[str, Decimal]:
         """The archive-wide top of each relative item, worked out once per change of the

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from creditfile.application.lookup import MergedId, NameMatch, show_customer
-from creditfile.application.relations import relations_of
+from creditfile.application.relations import customer_relations
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
         personal_natures=env.policy().personal_natures,
     )
     archive = env.archive()
-    relations = relations_of(archive.records(), str(shown.get("id")), archive.aliases())
+    relations = customer_relations(archive, str(shown.get("id")), aliases=archive.aliases())
     if relations["names"] or relations["named_by"]:
         shown["relations"] = relations  # both ways: whom it names, who names it
     if "merged" in shown:
