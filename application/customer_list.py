@@ -9,7 +9,7 @@ and no contact details: nothing here can put them in a file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,14 @@ from creditfile.application.customer_index import (
     ServerSearch,
     row_of,
 )
+from creditfile.application.list_window import SERVER_FILTERABLE, ServerRows, every_row
 from creditfile.document import field_catalogue
 from creditfile.document.pinyin import PinyinKeys
 from creditfile.policy import CreditfileError, Policy
 from creditfile.presentation.tables import Column, ColumnFormat, Table
 from creditfile.presentation.translation import LOCALES, _, translation
 from creditfile.presentation.vocabulary import LIFECYCLES, STAGES, WORDS, reason_label
-from creditfile.store import ArchiveStore, SearchingStore, StoreError
+from creditfile.store import ArchiveStore, ListingStore, SearchingStore, StoreError
 
 
 def _headers(lang: str) -> dict[str, str]:
@@ -189,6 +190,24 @@ def list_rows(
     grades = [g.name for g in policy.all_grades]
     index = SearchIndex(rows, grades, keys, searchable=server is None, server=server)
     return shown_rows(index, query)
+
+
+def listed_rows(
+    store: ArchiveStore, policy: Policy, as_of: date, query: ListQuery
+) -> list[ListRow]:
+    """``list_rows`` of the archive. A database answers the search and its filters a page at
+    a time, as the UI's list reads it, so that its records are never all in memory; the rows
+    are then filtered by their attention marks (which depend on the policy and the date) and
+    sorted here, as on a file: the same rows in the same order from either store."""
+    if not isinstance(store, ListingStore):
+        return list_rows(store.records(), policy, as_of, query, server=server_search(store))
+    wanted = {column: values for column, values in query.filters.items() if values}
+    served = {column: values for column, values in wanted.items() if column in SERVER_FILTERABLE}
+    rest = {column: values for column, values in wanted.items() if column not in served}
+    asked = replace(query, filters=served, sort="id", reverse=False)
+    rows = every_row(ServerRows(store, policy, as_of), asked)
+    index = SearchIndex(rows, [g.name for g in policy.all_grades], searchable=False)
+    return shown_rows(index, ListQuery("", rest, query.sort, query.reverse))
 
 
 def server_search(store: ArchiveStore) -> ServerSearch | None:

@@ -12,9 +12,8 @@ from creditfile.application.customer_list import (
     export_list,
     list_json,
     list_query,
-    list_rows,
     list_table,
-    server_search,
+    listed_rows,
 )
 from creditfile.cli.env import Env, UsageError
 from creditfile.cli.table import render_table
@@ -106,7 +105,7 @@ def run(args: argparse.Namespace, env: Env) -> int:
     except ListError as exc:
         raise UsageError(str(exc)) from None
     archive = env.archive()
-    rows = list_rows(archive.records(), policy, env.as_of, query, server=server_search(archive))
+    rows = listed_rows(archive, policy, env.as_of, query)
     table = list_table(rows, policy, language())
     count = ngettext("{count} customer", "{count} customers", len(rows)).format(
         count=f"{len(rows):,}"

@@ -83,3 +83,33 @@ def test_pages_continue_both_ways_and_the_window_stays_bounded(
         last = list_window.last(source, window, 10)
         assert [r.id for r in last.rows] == every[-10:] and last.offset == 40
         assert last.total == 50
+
+
+def test_the_command_lines_list_on_a_database_reads_pages_and_lists_what_the_records_give(
+    pg_url: str, default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from creditfile.application.customer_list import list_rows, listed_rows
+
+    store = open_archive(pg_url, create=True)
+    store.import_customers(generate_customers(120, 5, AS_OF), actor="t")
+    regrade(store, default_policy, AS_OF, "night")
+    records = store.records()
+    queries = [
+        ListQuery(),
+        ListQuery(sort="total", reverse=True),
+        ListQuery(filters={"grade": frozenset({"B", "C"})}, sort="grade"),
+        ListQuery(filters={"attention": frozenset({"yes"})}, sort="total"),
+        ListQuery(filters={"attention": frozenset({"no"}), "tier": frozenset({"major"})}),
+        ListQuery(sort="attention", reverse=True),
+        ListQuery(sort="name"),
+        ListQuery(filters={"nature": frozenset({"developer"})}, sort="attention"),
+    ]
+    expected = [[r.id for r in list_rows(records, default_policy, AS_OF, q)] for q in queries]
+    assert any(len(ids) not in (0, 120) for ids in expected)  # the filters do filter
+
+    def every() -> None:
+        raise AssertionError("read every record")
+
+    monkeypatch.setattr(store, "records", every)
+    for query, ids in zip(queries, expected, strict=True):
+        assert [r.id for r in listed_rows(store, default_policy, AS_OF, query)] == ids, query
