@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from creditfile.document.merging import REVISION_KEY
 from creditfile.document.personal import DEFAULT_PERSONAL_NATURES, without_personal
-from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
+from creditfile.store import (
+    ArchiveStore,
+    BatchReadingStore,
+    JSONObject,
+    RevealingStore,
+    customer_document,
+)
 
 
 def exported_documents(
-    records: Mapping[str, Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
     *,
     include_personal: bool,
     personal_natures: Collection[str] = DEFAULT_PERSONAL_NATURES,
@@ -24,7 +30,7 @@ def exported_documents(
     (``4201**********1234``), and importing the file keeps the stored one.
     """
     out = []
-    for record in records.values():
+    for record in records:
         doc = customer_document(record)
         if not include_personal:
             doc = dict(without_personal(doc, personal_natures))
@@ -33,6 +39,30 @@ def exported_documents(
         doc[REVISION_KEY] = meta.get("rev") if isinstance(meta, Mapping) else None
         out.append(doc)
     return out
+
+
+class Exported:
+    """Every customer exported without personal data, as ``exported_documents`` gives them,
+    read a batch at a time where the store reads so (a database): a writer that writes each
+    as it comes never holds the archive. ``count`` is how many were handed out."""
+
+    def __init__(self, archive: ArchiveStore, personal_natures: Collection[str]) -> None:
+        self._archive, self._natures, self.count = archive, personal_natures, 0
+
+    def __iter__(self) -> Iterator[JSONObject]:
+        archive = self._archive
+        batches: Iterable[Iterable[Mapping[str, Any]]] = (
+            archive.record_batches(_BATCH)
+            if isinstance(archive, BatchReadingStore)
+            else [archive.records().values()]
+        )
+        for batch in batches:
+            docs = exported_documents(batch, include_personal=False, personal_natures=self._natures)
+            self.count += len(docs)
+            yield from docs
+
+
+_BATCH = 2_000
 
 
 def revealed_records(

@@ -6,11 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from creditfile.application.exporting import exported_documents, revealed_records
+from creditfile.application.exporting import Exported, exported_documents, revealed_records
 from creditfile.cli.env import Env
 from creditfile.presentation.translation import _, ngettext
 
 FORMATS = ("json", "jsonl", "csv", "xlsx")
+# Written a customer at a time (a CSV's columns and a workbook need every customer first).
+_STREAMED = ("json", "jsonl")
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -49,24 +51,30 @@ def run(args: argparse.Namespace, env: Env) -> int:
         check_output(args.out, archive=env.db_path)  # before the archive is read
     archive = env.archive()
     natures = env.policy().personal_natures
-    records = archive.records()
-    if args.include_personal:
-        records = revealed_records(
-            archive,
-            env.actor,
-            kind="personal_data_exported",
-            detail={"customers": len(records), "out": args.out or "stdout"},
+    docs: Exported | list[dict[str, Any]]
+    if fmt in _STREAMED and not args.include_personal:
+        # Written as read, a batch at a time from a database: never the archive in memory.
+        docs = Exported(archive, natures)
+    else:
+        records = archive.records()
+        if args.include_personal:
+            records = revealed_records(
+                archive,
+                env.actor,
+                kind="personal_data_exported",
+                detail={"customers": len(records), "out": args.out or "stdout"},
+            )
+        docs = exported_documents(
+            records.values(), include_personal=args.include_personal, personal_natures=natures
         )
-    docs = exported_documents(
-        records, include_personal=args.include_personal, personal_natures=natures
-    )
     if fmt == "xlsx":
         from creditfile.spreadsheets.reading import write_customers_xlsx
 
         policy = env.policy()
+        rows = docs if isinstance(docs, list) else list(docs)  # never streamed: see _STREAMED
         write_output(
             args.out,
-            lambda path: write_customers_xlsx(path, docs, policy),
+            lambda path: write_customers_xlsx(path, rows, policy),
             archive=env.db_path,
             private=True,
         )
@@ -94,10 +102,14 @@ def run(args: argparse.Namespace, env: Env) -> int:
             ngettext(
                 "exported {count} customer to {path} ({format})",
                 "exported {count} customers to {path} ({format})",
-                len(docs),
-            ).format(count=f"{len(docs):,}", path=args.out, format=fmt)
+                _count(docs),
+            ).format(count=f"{_count(docs):,}", path=args.out, format=fmt)
         )
     return 0
+
+
+def _count(docs: Exported | list[dict[str, Any]]) -> int:
+    return docs.count if isinstance(docs, Exported) else len(docs)
 
 
 def _format_from(out: str | None) -> str:
