@@ -332,6 +332,9 @@ class CreditfileApp(App[None]):
     def _live_back(self, followed: list[str] | None) -> None:
         self.live_paused = None
         self.notify(_("The archive is back: what others changed meanwhile is shown"), timeout=8)
+        screen = self.list_screen()
+        if screen is not None:
+            screen.archive_back()
         if followed != []:
             self._live_changed(followed)
 

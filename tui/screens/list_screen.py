@@ -95,6 +95,9 @@ class ListScreen(Screen[None]):
         self.window: Window | None = None
         """The rows of a database's list held now."""
         self._fetching = False
+        self._unanswered = False
+        """A page asked of the archive could not be read (the server away): asked again when
+        the archive is back (``archive_back``)."""
         self._count_timer: Any = None
         self.archive_total: int | None = None
         """How many customers a database's archive holds, once counted."""
@@ -240,6 +243,7 @@ class ListScreen(Screen[None]):
         try:
             window = fetch()
         except CreditfileError as exc:
+            self._unanswered = True
             message = _("Cannot open the archive: {error}").format(error=error_text(exc))
             self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
             return
@@ -264,6 +268,7 @@ class ListScreen(Screen[None]):
         if keep_cursor and table.current is not None:
             keep = table.current.id
         self.window = window
+        self._unanswered = False
         self.query_one("#list-loading").display = False
         self.query_one("#search", Input).disabled = False
         table.display = True
@@ -398,6 +403,12 @@ class ListScreen(Screen[None]):
         policy, unknown while the first rows are shown during the reading)."""
         if self.service.loaded and (self.index is not None or self.source is not None):
             self._update_title()
+
+    def archive_back(self) -> None:
+        """The archive can be read again: a search, filter or page asked meanwhile and not
+        answered is asked again (the list would show rows of the view before it)."""
+        if self._unanswered and self.source is not None:
+            self.apply_query()
 
     def apply_query(self, keep: str | None = None) -> None:
         """Search, filter and sort the index by ``query_state`` and show the result (a
