@@ -79,7 +79,8 @@ def customer_relations(
         own = doc if doc is not None else store.get(customer_id) or {}
         targets = {str(r.get("id")) for r in relations_named(own)}
         # Those naming it first, in stored order, as they are when every record is read.
-        records = dict(store.naming_records(customer_id))
+        # An id not given yet (a new card) is named by nobody; "" would match any text.
+        records = dict(store.naming_records(customer_id)) if customer_id else {}
         records.update((k, v) for k, v in store.records_of(targets).items() if k not in records)
     if doc is not None:
         records[customer_id] = doc
