@@ -8,11 +8,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from creditfile.application.report_batches import record_batches
 from creditfile.document.identity import comparable_name
 from creditfile.engine.validation import RecordProblem
 from creditfile.policy import CreditfileError
 from creditfile.presentation.translation import _
-from creditfile.store import credit_code_holder
+from creditfile.store import ArchiveStore, credit_code_holder
 
 Reason = Literal["credit_code", "name"]
 
@@ -196,6 +197,17 @@ def refuse_duplicate_code(records: Mapping[str, Mapping[str, Any]], doc: Mapping
     owner = credit_code_holder(records, code, cid)
     if owner is not None:
         raise DuplicateCreditCodeError(cid, code, owner, str(records[owner].get("name", "")))
+
+
+def suspected_in(store: ArchiveStore) -> list[Suspect]:
+    """``suspected_pairs`` of every customer of ``store``, read a batch at a time: of each,
+    only what the pairs compare is kept (a database's records are never all in memory)."""
+    compared = ("id", "name", "credit_code")
+    return suspected_pairs(
+        {key: record[key] for key in compared if key in record}
+        for batch in record_batches(store)
+        for record in batch
+    )
 
 
 def suspected_pairs(documents: Iterable[Mapping[str, Any]]) -> list[Suspect]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from creditfile.application.duplicates import suspected_pairs
+from creditfile.application.duplicates import suspected_in
 from creditfile.cli.env import Env
 from creditfile.cli.table import render_table
 from creditfile.presentation.translation import _
@@ -30,7 +30,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, env: Env) -> int:
     """Print the suspected pairs, the one on file first as the one to keep."""
     del args
-    pairs = suspected_pairs(env.archive().documents())
+    pairs = suspected_in(env.archive())
     if env.json:
         env.emit_json([pair.as_json() for pair in pairs])
         return 0
