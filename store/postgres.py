@@ -566,11 +566,22 @@ class PostgresArchive:
     ) -> FollowedGrades:
         """Store the customers ``plan`` decides on, reading the records under the lock, in
         one transaction (see ``store.ArchiveStore.write_customers``)."""
+        try:
+            return self._write_planned(plan, actor, grade)
+        except _NothingWritten:  # undone: the write's number is not taken, as on a file
+            return FollowedGrades()
+
+    def _write_planned(
+        self,
+        plan: Callable[[Mapping[str, dict[str, Any]]], Sequence[CustomerWrite]],
+        actor: str,
+        grade: GradeAfter | None,
+    ) -> FollowedGrades:
         with self._writing(phrase("import"), _OPERATING) as (conn, txn):
             records = self._load(conn)
             writes = plan(records)
             if not writes:
-                return FollowedGrades()
+                raise _NothingWritten
             if any(
                 w.detail.get("kind", "customer_imported") == "customer_imported" for w in writes
             ):
@@ -1108,6 +1119,10 @@ def _written(records: Records, docs: Sequence[Mapping[str, Any]]) -> list[dict[s
     """The final record of each customer written (once, however often ``docs`` names it)."""
     ids = dict.fromkeys(str(doc["id"]) for doc in docs)
     return [records[cid] for cid in ids]
+
+
+class _NothingWritten(Exception):
+    """A planned write found nothing to write: its transaction is undone."""
 
 
 def _require_operator(conn: Conn, doing: str) -> None:

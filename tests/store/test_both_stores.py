@@ -330,3 +330,14 @@ def test_a_grade_hook_that_refuses_leaves_the_archive_as_it_was(
         "武汉宏达建设工程有限公司"
     }
     assert [e["kind"] for e in other.history()] == ["customer_imported", "customer_imported"]
+
+
+def test_a_planned_write_with_nothing_to_write_takes_no_transaction_number(
+    store: ArchiveStore,
+) -> None:
+    """An import that changes nothing leaves no gap in the history's transaction numbers."""
+    store.save_customer(_doc("C1"), base_rev=None, actor="a")
+    first = store.history("C1")[-1]["txn"]
+    assert store.write_customers(lambda _records: [], actor="a").changes == []
+    store.save_customer(_doc("C2"), base_rev=None, actor="a")
+    assert store.history("C2")[-1]["txn"] == first + 1
