@@ -18,7 +18,9 @@ __all__ = [
     "describe_char",
     "first_unsafe",
     "has_lone_surrogate",
+    "json_encoded",
     "json_size",
+    "nul_path",
     "surrogate_path",
 ]
 
@@ -40,6 +42,7 @@ UNSAFE_CLASS = (
 
 _UNSAFE = re.compile(f"[{UNSAFE_CLASS}\t\n]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NUL = re.compile("\x00")
 
 _NAMES = {
     "\t": N_("a tab"),
@@ -106,19 +109,29 @@ def has_lone_surrogate(value: object) -> bool:
 def surrogate_path(value: object, path: str = "") -> str | None:
     """The document path (``contact.address``, ``leases[0].note``) of the first text holding a
     lone surrogate, or of the key holding one; None when there is none."""
+    return _path_holding(_SURROGATE, value, path)
+
+
+def nul_path(value: object, path: str = "") -> str | None:
+    """The document path of the first text (or key) holding a NUL character, which no
+    PostgreSQL text can hold; None when there is none."""
+    return _path_holding(_NUL, value, path)
+
+
+def _path_holding(pattern: re.Pattern[str], value: object, path: str) -> str | None:
     if isinstance(value, str):
-        return path if _SURROGATE.search(value) else None
+        return path if pattern.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _SURROGATE.search(key):
+            if isinstance(key, str) and pattern.search(key):
                 return path or "(a key)"
-            found = surrogate_path(item, name)
+            found = _path_holding(pattern, item, name)
             if found is not None:
                 return found
     if isinstance(value, list):
         for index, item in enumerate(value):
-            found = surrogate_path(item, f"{path}[{index}]")
+            found = _path_holding(pattern, item, f"{path}[{index}]")
             if found is not None:
                 return found
     return None
@@ -130,7 +143,14 @@ def json_size(value: object) -> int | None:
 
     A customer document is encoded in about 2 µs; no text in it can be longer than the result.
     """
+    encoded = json_encoded(value)
+    return None if encoded is None else len(encoded)
+
+
+def json_encoded(value: object) -> bytes | None:
+    """``value`` as compact JSON (orjson), or None where orjson refuses it (see
+    ``json_size``)."""
     try:
-        return len(orjson.dumps(value))
+        return orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return None

@@ -19,7 +19,8 @@ from creditfile.document.characters import (
     UNSAFE_CLASS,
     describe_char_said,
     first_unsafe,
-    json_size,
+    json_encoded,
+    nul_path,
     surrogate_path,
 )
 from creditfile.document.fields import catalogue_key
@@ -300,6 +301,14 @@ def _surrogate_problem(doc: object, out: list[Problem]) -> None:
         out.append(said(path, damaged))
 
 
+def _nul_problem(doc: object, out: list[Problem]) -> None:
+    # Only for a document whose JSON holds one: no PostgreSQL text can, so neither may a file.
+    path = nul_path(doc)
+    if path is not None and path not in ("id", "name"):  # those two are told by their own checks
+        out.append(said(path, phrase("holds a NUL character (U+0000), which no archive can "
+                                     "store; remove it")))  # fmt: skip
+
+
 # --- checks that need the policy or more than one field ----------------------------------
 # Written for speed (they run on every document of a 100,000-customer import): type() tests
 # instead of isinstance, a memory of the date strings already found real, and paths put into
@@ -387,7 +396,8 @@ class CustomerValidator:
 
     def problems(self, doc: object) -> list[Problem]:
         """Every problem of one document, in document order; empty when it is valid."""
-        size = json_size(doc)
+        encoded = json_encoded(doc)
+        size = None if encoded is None else len(encoded)
         found: list[Problem] = []
         if type(doc) is not dict:
             schema_ok = self._schema_ok(doc)
@@ -396,6 +406,8 @@ class CustomerValidator:
             schema_ok = (self._lean_schema_ok if lean else self._schema_ok)(doc)
             if size is None:
                 _surrogate_problem(doc, found)
+            elif encoded is not None and b"\\u0000" in encoded:  # how JSON writes a NUL
+                _nul_problem(doc, found)
             _name_problem(doc.get("name"), found)
             self._check_nature(doc.get("nature"), found)
             _check_credit_code(doc.get("credit_code"), found)

@@ -931,6 +931,17 @@ class PostgresArchive:
         except pg_errors.InsufficientPrivilege as exc:
             user = str(self._conn.info.user)
             raise pg_roles.refusal(self._url, user, doing, duties, exc) from None
+        except pg_errors.UntranslatableCharacter:
+            # Only a NUL gets here: an import or a save refuses it first (``engine.validation``);
+            # an archive file written before that may hold one.
+            raise ArchiveWriteError(
+                self._url,
+                phrase(
+                    "a text holds a NUL character (U+0000), which a database cannot store; "
+                    "nothing was written — find it in a JSON export of the source (written "
+                    "\\u0000), remove it and try again"
+                ),
+            ) from None
         except psycopg.OperationalError as exc:
             raise ArchiveWriteError(
                 self._url,

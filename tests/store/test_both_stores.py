@@ -341,3 +341,23 @@ def test_a_planned_write_with_nothing_to_write_takes_no_transaction_number(
     assert store.write_customers(lambda _records: [], actor="a").changes == []
     store.save_customer(_doc("C2"), base_rev=None, actor="a")
     assert store.history("C2")[-1]["txn"] == first + 1
+
+
+def test_a_nul_in_any_text_is_refused_before_either_store_and_a_copy_says_so(
+    store: ArchiveStore, tmp_path: Path
+) -> None:
+    """No PostgreSQL text holds a NUL: the validator refuses one wherever it is, on a file
+    too; an archive file written before that is refused by ``db copy`` with a message."""
+    from creditfile.engine.validation import validator_for
+    from creditfile.policy import default_policy_path, load_policy
+    from creditfile.store import StoreError, copy_archive
+
+    doc = _doc("C1", contact={"person": "a\x00b"}, assessment={"note": "x"})
+    said = validator_for(load_policy(default_policy_path())).problems(doc)
+    assert [p.path for p in said if "NUL" in str(p.message)] == ["contact.person"]
+    if "://" in store.location:
+        older = tmp_path / "older.json"
+        open_archive(str(older), create=True).import_customers([doc], actor="a")
+        with pytest.raises(StoreError, match=r"NUL character \(U\+0000\)"):
+            copy_archive(older, store.location)
+        assert store.records() == {}
