@@ -28,6 +28,8 @@ class Copied:
     runs: int
     policies: int
     aliases: int
+    demands: int = 0  # demand requests copied
+    demands_left: int = 0  # demand requests left in the source (--without-demands)
 
 
 def _database(location: str, doing: str) -> str:
@@ -61,20 +63,27 @@ def upgrade_schema(location: str) -> list[str]:
     return upgrade_database(_database(location, "db upgrade"))
 
 
-def copy_between(source: str | Path, target: str | Path) -> Copied:
-    """Copy a whole archive (file or database) into a new one (file or empty database).
+def copy_between(
+    source: str | Path, target: str | Path, *, without_demands: bool = False
+) -> Copied:
+    """Copy a whole archive (file or database) into a new one (file or empty database);
+    ``without_demands`` leaves a file's demand requests behind, which a database cannot keep.
 
     Raises:
-        StoreError: no source, a target that is not new or empty, or a failed write.
+        StoreError: no source, a target that is not new or empty, demand requests a database
+            cannot keep, or a failed write.
     """
-    content = copy_archive(source, target)
+    content = copy_archive(source, target, without_demands=without_demands)
     kinds = [event.get("kind") for event in content.events]
+    left = len(content.demands) if without_demands and is_database_url(target) else 0
     return Copied(
         customers=len(content.records),
         events=len(content.events),
         runs=kinds.count("regrade_run"),
         policies=kinds.count("policy_activated"),
         aliases=len(content.aliases),
+        demands=len(content.demands) - left,
+        demands_left=left,
     )
 
 

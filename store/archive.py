@@ -717,11 +717,14 @@ class Archive:
         """Everything the archive holds, read under the lock (``creditfile db copy``)."""
         with self._lock.held():
             self._snap.refresh()
+            meta = self._snap.meta
             return ArchiveContent(
                 records={cid: copy_record(r) for cid, r in self._snap.records.items()},
                 events=self.history(),
                 active_policy=self.active_policy(),
                 aliases=self.aliases(),
+                demands=[dict(demand) for demand in meta.get("demands") or ()],
+                demand_serial=int(meta.get("demand_serial", 0)),
             )
 
     @classmethod
@@ -758,6 +761,9 @@ class Archive:
             meta["active_policy"] = content.active_policy
             if content.aliases:
                 meta["aliases"] = dict(content.aliases)
+            if content.demands:
+                meta["demands"] = [dict(demand) for demand in content.demands]
+                meta["demand_serial"] = content.demand_serial
             size = history.append_verbatim(archive.path, content.events)
             meta.update({"last_txn": content.last_txn, "history_size": size})
             archive._snap.write()

@@ -15,12 +15,16 @@ class ArchiveContent:
         events: The committed history as written, oldest first, with transaction numbers.
         active_policy: The active policy, or None.
         aliases: Merged-away ids and the ids kept.
+        demands: The demand requests kept for priority supply, oldest first (an archive
+            file's; a database keeps none), and the number of the last one given.
     """
 
     records: dict[str, dict[str, Any]]
     events: list[dict[str, Any]]
     active_policy: dict[str, Any] | None
     aliases: dict[str, str] = field(default_factory=dict)
+    demands: list[dict[str, Any]] = field(default_factory=list)
+    demand_serial: int = 0
 
     @property
     def last_txn(self) -> int:

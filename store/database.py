@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -154,7 +155,9 @@ def _migrate(url: str, *, fresh: bool) -> list[str]:
     return [f"{m.version}: {m.summary}" for m in done]
 
 
-def copy_archive(source: str | Path, target: str | Path) -> ArchiveContent:
+def copy_archive(
+    source: str | Path, target: str | Path, *, without_demands: bool = False
+) -> ArchiveContent:
     """Copy everything the archive at ``source`` holds into a new archive at ``target``.
 
     Either may be a file or a PostgreSQL URL. The records keep their revisions, gradings and
@@ -166,12 +169,16 @@ def copy_archive(source: str | Path, target: str | Path) -> ArchiveContent:
         target: A path where no file is, or a database with no archive or an empty one
             (its tables are created when it has none).
 
+        without_demands: Leave the source's demand requests behind (a database keeps none;
+            without this, a copy of a file holding some into a database is refused).
+
     Returns:
-        What was copied.
+        What was read from the source (its demand requests even when left behind).
 
     Raises:
-        StoreError: no source archive, a target that is not new or empty, or a failed write;
-            the target is then left without the copy.
+        StoreError: no source archive, a target that is not new or empty, demand requests a
+            database target cannot keep, or a failed write; the target is then left without
+            the copy.
     """
     from creditfile.store.archive import Archive
 
@@ -187,8 +194,9 @@ def copy_archive(source: str | Path, target: str | Path) -> ArchiveContent:
         content = Archive.open(source).content()
     if is_database_url(target):
         writer = open_database(str(target), create=True)
+        kept = replace(content, demands=[], demand_serial=0) if without_demands else content
         try:
-            writer.load_content(content)
+            writer.load_content(kept)
         finally:
             writer.close()
     else:

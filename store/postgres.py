@@ -842,6 +842,16 @@ class PostgresArchive:
         Raises:
             StoreError: the archive is not empty; nothing was written.
         """
+        if content.demands:
+            raise StoreError(
+                self._where,
+                phrase(
+                    "the source keeps {count} demand requests for priority supply, and a "
+                    "database keeps none: nothing was written — copy with --without-demands "
+                    "to leave them in the source file (`creditfile demand list` shows them)",
+                    count=format(len(content.demands), ","),
+                ),
+            )
         with self._writing(phrase("copy into the archive"), ()) as (conn, _txn):
             row = conn.execute(
                 "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM history)"

@@ -54,6 +54,14 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     copy.add_argument(
         "target", metavar="TO", help=_("a new file, or a database with no archive or an empty one")
     )
+    copy.add_argument(
+        "--without-demands",
+        action="store_true",
+        help=_(
+            "copy a file keeping demand requests into a database anyway: the requests stay "
+            "in the file only (a database keeps none)"
+        ),
+    )
     copy.set_defaults(handler=run_copy)
     duties = "clerk, assessor, compliance, operator, auditor, reveal"
     for name, handler, summary in (
@@ -130,7 +138,7 @@ def _step(step: str) -> str:
 
 def run_copy(args: argparse.Namespace, env: Env) -> int:
     """Copy an archive."""
-    copied = copy_between(args.source, args.target)
+    copied = copy_between(args.source, args.target, without_demands=args.without_demands)
     if env.json:
         env.emit_json({"from": args.source, "to": args.target, **asdict(copied)})
         return 0
@@ -148,6 +156,14 @@ def run_copy(args: argparse.Namespace, env: Env) -> int:
             aliases=copied.aliases,
         )
     )
+    if copied.demands:
+        env.say(_("and {count} demand requests").format(count=f"{copied.demands:,}"))
+    if copied.demands_left:
+        env.warn(
+            _(
+                "creditfile: {count} demand requests were left in {source}: a database keeps none"
+            ).format(count=f"{copied.demands_left:,}", source=args.source)
+        )
     return 0
 
 

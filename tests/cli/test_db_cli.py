@@ -157,3 +157,27 @@ def test_history_of_a_file_archive_has_no_database_user_column(run: Run) -> None
     _ok(run("demo", "--customers", "3"))
     header = _ok(run("history", env={"COLUMNS": "200"})).splitlines()[0]
     assert "database user" not in header and "who" in header
+
+
+def test_db_copy_keeps_demand_requests_in_a_file_and_never_drops_them_silently(
+    run: Run, pg_url: str, tmp_path: Path
+) -> None:
+    _ok(run("demo", "--customers", "10", "--as-of", "2026-11-01"))
+    _ok(run("demand", "add", "--item", "tower_crane", "--quantity", "3", "--wanted",
+            "2026-12-20", "C000002"))  # fmt: skip
+    kept = json.loads(_ok(run("demand", "list", "--json")))
+    assert len(kept) == 1
+    original = tmp_path / "archive.json"
+    other = tmp_path / "other.json"
+    _ok(run("db", "copy", str(original), str(other)))
+    assert json.loads(_ok(run("demand", "list", "--json", env={"CREDITFILE_DB": str(other)})))
+    assert _ok(run("demand", "list", "--json", env={"CREDITFILE_DB": str(other)})) == _ok(
+        run("demand", "list", "--json")
+    )
+    refused = run("db", "copy", str(original), pg_url)
+    assert refused.returncode == 1 and no_traceback(refused)
+    assert "1 demand requests" in refused.stderr and "--without-demands" in refused.stderr
+    left = run("db", "copy", str(original), pg_url, "--without-demands")  # the target is empty
+    assert left.returncode == 0, left.stderr
+    assert f"1 demand requests were left in {original}" in left.stderr
+    assert json.loads(_ok(run("demand", "list", "--json"))) == kept  # the source keeps them
