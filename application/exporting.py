@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
+from creditfile.application.report_batches import record_batches
 from creditfile.document.merging import REVISION_KEY
 from creditfile.document.personal import DEFAULT_PERSONAL_NATURES, without_personal
-from creditfile.store import (
-    ArchiveStore,
-    BatchReadingStore,
-    JSONObject,
-    RevealingStore,
-    customer_document,
-)
+from creditfile.store import ArchiveStore, JSONObject, RevealingStore, customer_document
 
 
 def exported_documents(
@@ -50,13 +45,7 @@ class Exported:
         self._archive, self._natures, self.count = archive, personal_natures, 0
 
     def __iter__(self) -> Iterator[JSONObject]:
-        archive = self._archive
-        batches: Iterable[Iterable[Mapping[str, Any]]] = (
-            archive.record_batches(_BATCH)
-            if isinstance(archive, BatchReadingStore)
-            else [archive.records().values()]
-        )
-        for batch in batches:
+        for batch in record_batches(self._archive, _BATCH):
             docs = exported_documents(batch, include_personal=False, personal_natures=self._natures)
             self.count += len(docs)
             yield from docs
