@@ -719,7 +719,7 @@ class PostgresArchive:
         duties, doing, said = _DUTY_CHECKS[action]
         conn = self._live()
         with self._mutex, self._errors(said, duties), conn.transaction():
-            conn.execute("SELECT creditfile_require(%s, %s)", (list(duties), doing))
+            _require(conn, duties, doing)
 
     def activate_policy(
         self,
@@ -1151,7 +1151,13 @@ def _require_operator(conn: Conn, doing: str) -> None:
     is written. Its own check runs on the history, after the cards or gradings, whose checks
     name the duty of an edit (clerk) or a table ("permission denied for table gradings"),
     neither of which says that only an operator may."""
-    conn.execute("SELECT creditfile_require(ARRAY['operator'], %s)", (doing,))
+    _require(conn, _OPERATING, doing)
+
+
+def _require(conn: Conn, duties: Sequence[str], doing: str) -> None:
+    """The server's own duty check (``creditfile_require``): refused, named by ``doing``, unless
+    this user holds one of ``duties``."""
+    conn.execute("SELECT creditfile_require(%s, %s)", (list(duties), doing))
 
 
 def _first_line(exc: BaseException) -> str:

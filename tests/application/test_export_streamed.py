@@ -5,53 +5,40 @@ as the whole archive gives."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from archive_both import store, whole_reads_refused  # noqa: F401  (fixture)
 
 from creditfile.application import exporting
 from creditfile.application.exporting import Exported, exported_documents
-from creditfile.application.opening import open_archive
 from creditfile.demodata.customers import generate_customers
+from creditfile.store import ArchiveStore
 
 AS_OF = date(2026, 11, 29)
 
 
-@pytest.mark.parametrize("where", ["file", "postgres"])
 def test_the_streamed_export_is_the_whole_one(
-    where: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    store: ArchiveStore,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    location = (
-        str(tmp_path / "archive.json") if where == "file" else request.getfixturevalue("pg_url")
-    )
-    store = open_archive(location, create=True)
     store.import_customers(generate_customers(45, 3, AS_OF), actor="t")
     natures = ("individual",)
     whole = exported_documents(
         store.records().values(), include_personal=False, personal_natures=natures
     )
     monkeypatch.setattr(exporting, "_BATCH", 7)
-    if where == "postgres":
-
-        def every() -> None:
-            raise AssertionError("read every record")
-
-        monkeypatch.setattr(store, "records", every)
+    whole_reads_refused(store, monkeypatch)
     streamed = Exported(store, natures)
     assert list(streamed) == whole and streamed.count == 45
 
 
-@pytest.mark.parametrize("where", ["file", "postgres"])
 def test_the_suspected_duplicates_read_a_batch_at_a_time(
-    where: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    store: ArchiveStore,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from creditfile.application import report_batches
     from creditfile.application.duplicates import suspected_in, suspected_pairs
 
-    location = (
-        str(tmp_path / "archive.json") if where == "file" else request.getfixturevalue("pg_url")
-    )
-    store = open_archive(location, create=True)
     docs = generate_customers(30, 4, AS_OF)
     twin = {**docs[3], "id": "T1", "name": docs[3]["name"] + " "}  # the same name, spaced
     coded = {**docs[5], "id": "T2", "name": "另一家公司", "credit_code": "91420100MA4KX0001A"}
@@ -63,11 +50,5 @@ def test_the_suspected_duplicates_read_a_batch_at_a_time(
         (docs[6]["id"], "T2", "credit_code"),
     }
     monkeypatch.setattr(report_batches, "BATCH", 4)
-    if where == "postgres":
-
-        def every() -> None:
-            raise AssertionError("read every record")
-
-        monkeypatch.setattr(store, "records", every)
-        monkeypatch.setattr(store, "documents", every)
+    whole_reads_refused(store, monkeypatch)
     assert suspected_in(store) == whole

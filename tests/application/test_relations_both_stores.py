@@ -5,16 +5,15 @@ reading every customer (``creditfile show`` of one customer of 100,000 read them
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
+from archive_both import store, whole_reads_refused  # noqa: F401  (fixture)
 
 from creditfile.application.customers import InvalidCustomerError, save_customer
-from creditfile.application.opening import open_archive
 from creditfile.application.relations import customer_relations, related_problems
 from creditfile.policy import default_policy_path, load_policy
-from creditfile.store import ArchiveStore, RelationsStore
+from creditfile.store import ArchiveStore
 
 AS_OF = date(2026, 11, 29)
 # Ids holding what a LIKE pattern or JSON would read otherwise.
@@ -25,26 +24,9 @@ def _doc(cid: str, **more: Any) -> dict[str, Any]:
     return {"id": cid, "name": f"{cid} 建设有限公司", "nature": "ordinary_company", **more}
 
 
-@pytest.fixture(params=["file", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveStore:
-    if request.param == "file":
-        return open_archive(str(tmp_path / "archive.json"), create=True)
-    return open_archive(str(request.getfixturevalue("pg_url")), create=True)
-
-
-def _whole_reads_refused(store: ArchiveStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a database, reading every record fails the test: the answer must not need it."""
-    if isinstance(store, RelationsStore):
-
-        def every() -> Any:
-            raise AssertionError("read every customer")
-
-        monkeypatch.setattr(store, "records", every)
-        monkeypatch.setattr(store, "documents", every)
-
-
 def test_both_directions_of_odd_ids_and_not_a_mere_mention(
-    store: ArchiveStore, monkeypatch: pytest.MonkeyPatch
+    store: ArchiveStore,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     docs = [_doc(cid) for cid in ODD]
     docs.append(_doc("N1", related=[{"id": cid, "relation": "main_contractor"} for cid in ODD]))
@@ -53,7 +35,7 @@ def test_both_directions_of_odd_ids_and_not_a_mere_mention(
     docs.append(_doc("M1", characteristics={"development_potential": '"A_1" 50% B\\1'}))
     docs.append(_doc("AX1", name="A_1 的分公司"))
     store.import_customers(docs, actor="t")
-    _whole_reads_refused(store, monkeypatch)
+    whole_reads_refused(store, monkeypatch)
     a1 = customer_relations(store, "A_1", aliases={})
     assert a1["names"] == []
     assert a1["named_by"] == [
@@ -71,7 +53,8 @@ def test_both_directions_of_odd_ids_and_not_a_mere_mention(
 
 
 def test_a_loop_of_group_parents_is_found_up_the_chain(
-    store: ArchiveStore, monkeypatch: pytest.MonkeyPatch
+    store: ArchiveStore,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store.import_customers(
         [
@@ -82,7 +65,7 @@ def test_a_loop_of_group_parents_is_found_up_the_chain(
         actor="t",
     )
     closing = _doc("C1", related=[{"id": "A1", "relation": "group_parent"}])
-    _whole_reads_refused(store, monkeypatch)
+    whole_reads_refused(store, monkeypatch)
     said = [p.message for p in related_problems(store, closing)]
     assert len(said) == 1 and "C1 → A1 → B1 → C1" in said[0]
     missing = _doc("C1", related=[{"id": "NOPE", "relation": "group_parent"}])
